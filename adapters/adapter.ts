@@ -1,0 +1,217 @@
+/**
+ * The adapter interface: what every regional system must offer Liandong.
+ *
+ * Batch-first on purpose: every lookup takes an array of keys and returns an array of
+ * the same length and order, with `null` where the region has nothing (or, for the
+ * one-to-many lookups, an empty array). The subgraph server puts a DataLoader in front
+ * of each method, so a query over 50 cases' suspects costs one adapter call per level.
+ *
+ * Keys going in are already normalised (18-digit identity numbers, normalised plates,
+ * local ids without the region prefix); values coming out carry normalised keys too.
+ * Region-specific formats (15-digit numbers, YYYYMMDD dates, sex codes 1/2, GBK text,
+ * code tables) never cross this interface except in the `…AsRecorded` fields.
+ */
+
+export type Sex = 'MALE' | 'FEMALE' | 'UNKNOWN';
+export type PartyRole = 'SUSPECT' | 'VICTIM' | 'WITNESS';
+export type CaseType =
+  | 'TELECOM_FRAUD' | 'THEFT' | 'ROBBERY' | 'DRUG_TRAFFICKING'
+  | 'ONLINE_GAMBLING' | 'ASSAULT' | 'TRAFFIC_OFFENCE' | 'OTHER';
+export type CaseStatus = 'REGISTERED' | 'INVESTIGATING' | 'SOLVED' | 'PROSECUTED' | 'CLOSED' | 'UNKNOWN';
+export type EnergyType = 'FUEL' | 'NEW_ENERGY';
+export type WantedStatus = 'AT_LARGE' | 'CAUGHT' | 'WITHDRAWN';
+export type AlertKind = 'STOLEN' | 'CASE_INVOLVED';
+
+/** A person as one region records them. `id` is the region-local id (no region prefix). */
+export interface PersonRecord {
+  id: string;
+  idNumber: string;            // normalised 18-digit
+  idNumberAsRecorded: string;  // as the region stores it (may be 15 digits)
+  name: string;
+  sex: Sex;
+  sexCodeAsRecorded: string | null; // set when the region's code could not be mapped
+  birthDate: string;           // ISO yyyy-mm-dd
+  address: string | null;
+  phone: string | null;
+  updatedAt: string;           // ISO date-time, UTC
+}
+
+export interface CaseParty {
+  role: PartyRole;
+  idNumber: string;            // normalised
+  nameAsRecorded: string;
+}
+
+export interface CaseRecord {
+  id: string;                  // region-local id, e.g. C-2026-000123
+  caseNumber: string;
+  type: CaseType;
+  typeCodeAsRecorded: string;
+  status: CaseStatus;
+  statusCodeAsRecorded: string;
+  reportedAt: string;          // ISO date-time, UTC
+  place: string;
+  lossAmount: number | null;
+  summary: string | null;
+  parties: CaseParty[];
+  vehiclePlates: string[];     // normalised plates
+  updatedAt: string;
+}
+
+export interface VehicleRecord {
+  id: string;
+  plate: string;               // normalised
+  plateAsRecorded: string;
+  vin: string;
+  make: string;
+  model: string;
+  colour: string;
+  energy: EnergyType;
+  ownerIdNumber: string | null; // normalised
+  registeredAt: string;        // ISO date
+  updatedAt: string;
+}
+
+export interface WantedNotice {
+  id: string;
+  idNumber: string;            // normalised
+  status: WantedStatus;
+  reason: string;
+  caseId: string | null;       // region-local case id
+  issuedAt: string;
+  updatedAt: string;
+}
+
+export interface VehicleAlert {
+  id: string;
+  plate: string;               // normalised
+  kind: AlertKind;
+  active: boolean;
+  caseId: string | null;
+  issuedAt: string;
+  updatedAt: string;
+}
+
+/** A case a person is involved in, seen from the person. */
+export interface Involvement {
+  caseId: string;
+  role: PartyRole;
+}
+
+export interface PersonFilter {
+  name?: string;               // exact, or prefix when it ends with `*`
+  sex?: Sex;
+  bornFrom?: string;           // ISO date, inclusive
+  bornTo?: string;
+}
+
+export interface CaseFilter {
+  type?: CaseType;
+  status?: CaseStatus;
+  reportedFrom?: string;       // ISO date or date-time, inclusive
+  reportedTo?: string;
+  place?: string;              // substring
+}
+
+export interface VehicleFilter {
+  platePrefix?: string;        // already normalised
+  make?: string;
+  colour?: string;
+  energy?: EnergyType;
+}
+
+/**
+ * One page of a search. Results are sorted ascending by the global key (normalised
+ * identity number / plate / local case id) so pages from several regions can be merged.
+ * `after` is exclusive: the key of the last item of the previous page.
+ */
+export interface PageRequest {
+  first: number;
+  after?: string | null;
+}
+
+export interface Page<T> {
+  items: T[];
+  /** Sort key of each item, same order (what a later `after` takes). */
+  keys: string[];
+  hasNextPage: boolean;
+  totalCount: number;
+}
+
+export type EntityType = 'PersonRecord' | 'Case' | 'VehicleRecord' | 'WantedNotice' | 'VehicleAlert';
+
+/** A change to one record, for cache freshness. */
+export interface ChangeEvent {
+  region: string;
+  type: EntityType;
+  id: string;                  // region-local id
+  /** Global keys the change touches: normalised idNumbers and plates. */
+  idNumbers: string[];
+  plates: string[];
+  at: string;                  // ISO date-time
+}
+
+export interface ChangeFeed {
+  /** Changes after the opaque position `since` (null: from now), and the next position. */
+  changesSince(since: string | null): Promise<{ changes: ChangeEvent[]; position: string }>;
+  /** Pushed events, where the system can push; returns an unsubscribe function. */
+  subscribe?(listener: (event: ChangeEvent) => void): () => void;
+}
+
+export interface HealthStatus {
+  ok: boolean;
+  detail: string;
+  latencyMs: number;
+}
+
+export interface RegionInfo {
+  code: string;                // JS, GZ, HB…
+  name: string;                // 江蘇, …
+  /** Identity-number area-code prefixes (first two digits) of the region. */
+  areaPrefixes: string[];
+  /** Plate province characters of the region. */
+  plateProvinces: string[];
+}
+
+export interface RegionAdapter {
+  readonly region: RegionInfo;
+
+  personRecordsById(ids: readonly string[]): Promise<(PersonRecord | null)[]>;
+  personRecordsByIdNumber(idNumbers: readonly string[]): Promise<PersonRecord[][]>;
+  casesById(ids: readonly string[]): Promise<(CaseRecord | null)[]>;
+  involvementsByIdNumber(idNumbers: readonly string[]): Promise<Involvement[][]>;
+  casesByPlate(plates: readonly string[]): Promise<string[][]>; // case ids
+  vehicleRecordsById(ids: readonly string[]): Promise<(VehicleRecord | null)[]>;
+  vehicleRecordsByPlate(plates: readonly string[]): Promise<VehicleRecord[][]>;
+  vehicleRecordsByOwner(idNumbers: readonly string[]): Promise<VehicleRecord[][]>;
+  wantedNoticesById(ids: readonly string[]): Promise<(WantedNotice | null)[]>;
+  wantedNoticesByIdNumber(idNumbers: readonly string[]): Promise<WantedNotice[][]>;
+  vehicleAlertsById(ids: readonly string[]): Promise<(VehicleAlert | null)[]>;
+  vehicleAlertsByPlate(plates: readonly string[]): Promise<VehicleAlert[][]>;
+
+  searchPersons(filter: PersonFilter, page: PageRequest): Promise<Page<PersonRecord>>;
+  searchCases(filter: CaseFilter, page: PageRequest): Promise<Page<CaseRecord>>;
+  searchVehicles(filter: VehicleFilter, page: PageRequest): Promise<Page<VehicleRecord>>;
+
+  health(): Promise<HealthStatus>;
+  readonly changes: ChangeFeed;
+  close(): Promise<void>;
+}
+
+/** Typed adapter failures; the subgraph maps `kind` to an `extensions.code`. */
+export type AdapterErrorKind =
+  | 'BAD_INPUT'          // the caller's key or filter is invalid
+  | 'UNAVAILABLE'        // the regional system is down or timed out
+  | 'BAD_SOURCE_DATA';   // the regional system answered with something malformed
+
+export class AdapterError extends Error {
+  constructor(
+    readonly kind: AdapterErrorKind,
+    readonly region: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${region}: ${message}`, options);
+    this.name = 'AdapterError';
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * The per-request context every gateway layer shares.
+ *
+ * Apollo Server creates one per HTTP request (see server.ts); plugins fill it in the
+ * order of the lifecycle (authentication → purpose → authorisation → limits → execution
+ * → audit) and the region data sources write what each region answered into `report`.
+ * Keeping it in one typed object is what lets the audit record say exactly what
+ * happened, and lets the cache key on the caller's authorisation partition.
+ */
+
+export interface Caller {
+  sub: string;
+  name: string;
+  region: string;
+  roles: string[];
+  /** Scopes from the token's `scope` claim plus those the roles grant (policy file). */
+  scopes: ReadonlySet<string>;
+  /** True only when the config explicitly allows anonymous access (development, benchmarks). */
+  anonymous: boolean;
+}
+
+export interface Purpose {
+  code: string;
+  text: string;
+  /** A case reference (`JS:C-2026-000123`) when the purpose names one. */
+  caseRef: string | null;
+}
+
+export type RegionStatus = 'hit' | 'miss' | 'error' | 'timeout' | 'skipped' | 'circuit-open' | 'cached';
+
+/** What one region answered for one subgraph fetch. */
+export interface RegionOutcome {
+  region: string;
+  subgraph: string;
+  status: RegionStatus;
+  latencyMs: number;
+  message?: string;
+}
+
+/** A field the caller asked for but may not see. */
+export interface DeniedField {
+  /** Response path where it would have been (`person.records.address` for lists, no indices). */
+  path: (string | number)[];
+  /** Schema coordinate, e.g. `PersonRecord.address`. */
+  coordinate: string;
+  /** What was missing, e.g. `scope person:contact` or `policy sameRegion`. */
+  missing: string;
+}
+
+/** A scalar on which two regions disagreed while merging. */
+export interface MergeConflict {
+  path: (string | number)[];
+  values: Record<string, unknown>;
+}
+
+export interface RequestReport {
+  regions: RegionOutcome[];
+  conflicts: MergeConflict[];
+  cache: { hits: number; misses: number };
+}
+
+export interface GatewayContext {
+  /** Also the audit id; returned as `extensions.auditId`. */
+  requestId: string;
+  startedAt: number;
+  clientAddress: string;
+  userAgent: string;
+  caller: Caller | null;
+  purpose: Purpose | null;
+  /** Stable string naming everything about the caller that can change what data is returned. */
+  authorisationPartition: string;
+  denied: DeniedField[];
+  report: RequestReport;
+}
+
+export function newReport(): RequestReport {
+  return { regions: [], conflicts: [], cache: { hits: 0, misses: 0 } };
+}
