@@ -121,19 +121,24 @@ export interface VehicleFilter {
 }
 
 /**
- * One page of a search. Results are sorted ascending by the global key (normalised
- * identity number / plate / local case id) so pages from several regions can be merged.
- * `after` is exclusive: the key of the last item of the previous page.
+ * One page of a search. `after` is a cursor this adapter produced (opaque to everyone
+ * else; keyset or offset, whatever the regional system supports).
  */
 export interface PageRequest {
   first: number;
   after?: string | null;
 }
 
+/**
+ * Items in the adapter's stable order, sorted ascending by the global key (normalised
+ * identity number, plate, or local case id) where the regional system can sort by it.
+ * `cursors[i]` points just after `items[i]`: the gateway merges several regions' pages
+ * by taking a prefix of each, and resumes each region from the cursor of the last item
+ * it took, so no item is lost or repeated within a region.
+ */
 export interface Page<T> {
   items: T[];
-  /** Sort key of each item, same order (what a later `after` takes). */
-  keys: string[];
+  cursors: string[];
   hasNextPage: boolean;
   totalCount: number;
 }
@@ -197,6 +202,17 @@ export interface RegionAdapter {
   readonly changes: ChangeFeed;
   close(): Promise<void>;
 }
+
+/** What a region's adapter is built from: the data root and region-specific settings. */
+export interface AdapterOptions {
+  /** Data root (default `.data/`); the adapter finds its system's files below it. */
+  dataDir: string;
+  /** Region-specific settings from the region registry, e.g. GZ's `serviceUrl`. */
+  settings: Record<string, string | number | boolean | undefined>;
+}
+
+/** Every `adapters/<code>/index.ts` exports `createAdapter` of this type. */
+export type AdapterFactory = (options: AdapterOptions) => Promise<RegionAdapter>;
 
 /** Typed adapter failures; the subgraph maps `kind` to an `extensions.code`. */
 export type AdapterErrorKind =
