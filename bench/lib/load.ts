@@ -1,0 +1,58 @@
+/**
+ * One load tool for every contender: autocannon, driven in-process, closed-loop with a
+ * fixed number of connections for a fixed duration. Bounded in time, loopback only.
+ */
+import autocannon from 'autocannon';
+import { cpuSeconds } from './processes.ts';
+
+export interface LoadResult {
+  requests: number;
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  non2xx: number;
+  cpuPerRequestMs: number | null;
+}
+
+export interface LoadSpec {
+  url: string;
+  body: string;
+  headers?: Record<string, string>;
+  connections: number;
+  seconds: number;
+  /** Gateway process whose CPU time is charged to the requests. */
+  pid?: number;
+}
+
+export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
+  if (!/^http:\/\/(127\.0\.0\.1|localhost)[:/]/.test(spec.url)) {
+    throw new Error(`benchmark load may only target loopback, got ${spec.url}`);
+  }
+  const cpuBefore = spec.pid ? cpuSeconds(spec.pid) : 0;
+  const result = await autocannon({
+    url: spec.url,
+    method: 'POST',
+    body: spec.body,
+    headers: { 'content-type': 'application/json', ...spec.headers },
+    connections: spec.connections,
+    duration: spec.seconds,
+  });
+  const cpuAfter = spec.pid ? cpuSeconds(spec.pid) : 0;
+  const requests = result.requests.total;
+  return {
+    requests,
+    rps: requests / spec.seconds,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors + result.timeouts,
+    non2xx: result.non2xx,
+    cpuPerRequestMs: spec.pid && requests ? ((cpuAfter - cpuBefore) * 1000) / requests : null,
+  };
+}
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}

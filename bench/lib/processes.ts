@@ -1,0 +1,86 @@
+/**
+ * Child processes for the benchmark: start a contender, wait for it to answer, read
+ * its CPU time from /proc (so we can report CPU-seconds per request beside req/s),
+ * and stop it. Every process started here is killed on exit, whatever happens.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+
+const started = new Set<ChildProcess>();
+process.on('exit', () => { for (const child of started) child.kill('SIGKILL'); });
+
+export interface Running {
+  name: string;
+  pid: number;
+  url: string;
+  stop(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** Spawn `command args` and resolve once `ready()` succeeds (polled), or reject after timeoutMs. */
+export async function startProcess(
+  name: string,
+  command: string,
+  args: string[],
+  opts: { url: string; ready: () => Promise<boolean>; env?: Record<string, string>; timeoutMs?: number },
+): Promise<Running> {
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...opts.env } });
+  started.add(child);
+  let log = '';
+  const keep = (b: Buffer) => { log = (log + b.toString()).slice(-4000); };
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
+  const deadline = Date.now() + (opts.timeoutMs ?? 60_000);
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode} before it was ready:\n${log}`);
+    if (await opts.ready().catch(() => false)) break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  if (Date.now() >= deadline) {
+    child.kill('SIGKILL');
+    throw new Error(`${name} was not ready within ${opts.timeoutMs ?? 60_000} ms:\n${log}`);
+  }
+  return {
+    name,
+    pid: child.pid!,
+    url: opts.url,
+    stop: () => new Promise<void>((resolve) => {
+      if (child.exitCode !== null) return resolve();
+      child.once('exit', () => { started.delete(child); resolve(); });
+      child.kill('SIGTERM');
+      setTimeout(() => child.kill('SIGKILL'), 3000).unref();
+    }),
+  };
+}
+
+const TICKS_PER_SECOND = 100; // USER_HZ on Linux
+
+/** User + system CPU seconds a process (and its reaped children) has used so far. */
+export function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // fields[11..14] = utime, stime, cutime, cstime (stat fields 14–17)
+  const ticks = Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
+  return ticks / TICKS_PER_SECOND;
+}
+
+/** Resident set size of a process in MiB. */
+export function rssMiB(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  return kb / 1024;
+}
+
+export const TSX = ['--import', 'tsx'];

@@ -1,0 +1,75 @@
+/**
+ * Workload 1: the public gateway benchmark workload (../shared/bench-peer/) — plain
+ * @apollo/gateway, Hive Gateway (JS) and Liandong's gateway over one supergraph and the
+ * same four subgraphs, interleaved round by round.
+ */
+import { existsSync, readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { checkResponse } from '../lib/check.ts';
+import { freePort, startProcess, TSX, type Running } from '../lib/processes.ts';
+import { runRounds, type Contender } from '../lib/rounds.ts';
+import { composePeerSupergraph } from './compose.ts';
+import { PEER_DIR } from './subgraphs.ts';
+
+export interface WorkloadOptions {
+  seconds: number;
+  rounds: number;
+  connections: number;
+  warmupSeconds: number;
+  log: (line: string) => void;
+}
+
+const answers = (url: string) => async () => (await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{__typename}"}' })).ok;
+
+async function startContenders(supergraph: string, work: string): Promise<Running[]> {
+  const running: Running[] = [];
+  const apolloPort = await freePort();
+  running.push(await startProcess('apollo-gateway', process.execPath, [...TSX, 'bench/peer/apollo-gateway.ts', '--port', String(apolloPort), '--supergraph', supergraph], {
+    url: `http://127.0.0.1:${apolloPort}/`, ready: answers(`http://127.0.0.1:${apolloPort}/`),
+  }));
+  const hivePort = await freePort();
+  running.push(await startProcess('hive-gateway', 'node_modules/.bin/hive-gateway', ['supergraph', supergraph, '--port', String(hivePort), '--host', '127.0.0.1'], {
+    url: `http://127.0.0.1:${hivePort}/graphql`, ready: answers(`http://127.0.0.1:${hivePort}/graphql`),
+    env: { NODE_ENV: 'production' },
+  }));
+  if (existsSync('gateway/main.ts')) {
+    const port = await freePort();
+    const config = join(work, 'liandong.json');
+    writeFileSync(config, readFileSync('bench/config/permissive.json', 'utf8').replaceAll('${WORK}', work));
+    running.push(await startProcess('liandong', process.execPath, [...TSX, 'gateway/main.ts', '--config', config, '--supergraph', supergraph, '--port', String(port)], {
+      url: `http://127.0.0.1:${port}/graphql`, ready: answers(`http://127.0.0.1:${port}/graphql`),
+    }));
+  }
+  return running;
+}
+
+export async function runPeerWorkload(opts: WorkloadOptions) {
+  const work = mkdtempSync(join(tmpdir(), 'liandong-bench-'));
+  const basePort = await freePort();
+  const subgraphs = await startProcess('peer-subgraphs', process.execPath, [...TSX, 'bench/peer/subgraphs.ts', '--base-port', String(basePort)], {
+    url: `http://127.0.0.1:${basePort}/`, ready: async () => (await fetch(`http://127.0.0.1:${basePort + 3}/`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{_service{sdl}}"}' })).ok,
+  });
+  const supergraph = join(work, 'supergraph.graphql');
+  writeFileSync(supergraph, composePeerSupergraph(basePort));
+  const contenders = await startContenders(supergraph, work);
+  try {
+    const body = JSON.stringify({ query: readFileSync(PEER_DIR + 'query.graphql', 'utf8'), operationName: 'TestQuery' });
+    const expected = readFileSync(PEER_DIR + 'expected-response.json', 'utf8');
+    for (const c of contenders) await checkResponse(c.name, c.url, body, expected);
+    opts.log(`workload 1 (bench-peer): response check passed for ${contenders.map((c) => c.name).join(', ')}`);
+    const summary = await runRounds({
+      contenders: contenders.map((c): Contender => ({ name: c.name, url: c.url, pid: c.pid })),
+      reference: 'apollo-gateway', body, connections: opts.connections, seconds: opts.seconds,
+      rounds: opts.rounds, warmupSeconds: opts.warmupSeconds,
+    }, opts.log);
+    return {
+      contenders: summary,
+      ratioVsApolloGateway: summary.liandong?.ratioVsReference ?? null,
+      hiveVsApolloGateway: summary['hive-gateway']?.ratioVsReference ?? null,
+    };
+  } finally {
+    for (const c of contenders) await c.stop();
+    await subgraphs.stop();
+  }
+}
