@@ -1,0 +1,1 @@
+export { describeAdapterConformance, type ConformanceSample, type ConformanceSetup } from './kit.ts';

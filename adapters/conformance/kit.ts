@@ -1,0 +1,253 @@
+/**
+ * The adapter conformance kit: one vitest suite every region's adapter must pass.
+ *
+ *   describeAdapterConformance('JS', async () => ({ adapter, sample }));
+ *
+ * The kit finds known keys through the adapter's own searches, so a sample needs only
+ * what a search cannot reveal: a way to change the real system (for the change feed)
+ * and, optionally, notice and alert ids.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  AdapterError, type CaseRecord, type EntityType, type Page, type PersonRecord, type RegionAdapter, type VehicleRecord,
+} from '../adapter.ts';
+import { normaliseIdNumber, normalisePlate } from '../normalise/index.ts';
+
+export interface ConformanceSample {
+  /** Change one record in the real regional system; the change feed must then report it. */
+  makeChange(): Promise<{ type: EntityType; id: string }>;
+  /** Local ids of wanted notices and vehicle alerts the region holds (searches cannot find them). */
+  noticeIds?: string[];
+  alertIds?: string[];
+  /** Seconds to wait for the change to appear (exports may be polled). Default 20. */
+  changeTimeoutSeconds?: number;
+}
+
+export type ConformanceSetup = () => Promise<{ adapter: RegionAdapter; sample: ConformanceSample; teardown?: () => Promise<void> }>;
+
+const INJECTIONS = ["' OR '1'='1", "x'); DROP TABLE t_person; --", '../../../etc/passwd', '\u0000', '%', '*', '"; SELECT 1; --'];
+const MISSING_ID_NUMBER = '110101190001010010'; // valid, born 1900 in Beijing: held by no stand-in region
+const MISSING_PLATE = '京A00000';
+
+async function allPages<T>(fetch: (after: string | null) => Promise<Page<T>>): Promise<{ items: T[]; pages: Page<T>[] }> {
+  const items: T[] = [];
+  const pages: Page<T>[] = [];
+  let after: string | null = null;
+  for (let guard = 0; guard < 10_000; guard++) {
+    const page = await fetch(after);
+    pages.push(page);
+    items.push(...page.items);
+    if (!page.hasNextPage) break;
+    after = page.cursors[page.cursors.length - 1];
+  }
+  return { items, pages };
+}
+
+async function expectBadInput(promise: Promise<unknown>): Promise<void> {
+  const error = await promise.then(() => null, (e: unknown) => e);
+  expect(error, 'expected a typed BAD_INPUT AdapterError').toBeInstanceOf(AdapterError);
+  expect((error as AdapterError).kind).toBe('BAD_INPUT');
+}
+
+function sortedBy<T>(items: T[], key: (item: T) => string): boolean {
+  return items.every((item, i) => i === 0 || key(items[i - 1]) <= key(item));
+}
+
+export function describeAdapterConformance(name: string, setup: ConformanceSetup): void {
+  describe(`adapter conformance: ${name}`, () => {
+    let adapter: RegionAdapter;
+    let sample: ConformanceSample;
+    let teardown: (() => Promise<void>) | undefined;
+    let persons: PersonRecord[];
+    let cases: CaseRecord[];
+    let vehicles: VehicleRecord[];
+
+    beforeAll(async () => {
+      ({ adapter, sample, teardown } = await setup());
+      persons = (await adapter.searchPersons({ bornFrom: '1900-01-01' }, { first: 50 })).items;
+      cases = (await adapter.searchCases({ reportedFrom: '2000-01-01' }, { first: 50 })).items;
+      vehicles = (await adapter.searchVehicles({ platePrefix: adapter.region.plateProvinces[0] }, { first: 50 })).items;
+    });
+    afterAll(async () => {
+      await adapter?.close();
+      await teardown?.();
+    });
+
+    it('reports itself healthy and describes its region', async () => {
+      const health = await adapter.health();
+      expect(health.ok, health.detail).toBe(true);
+      expect(health.latencyMs).toBeGreaterThanOrEqual(0);
+      expect(adapter.region.code).toMatch(/^[A-Z]{2,}$/);
+      expect(persons.length).toBeGreaterThanOrEqual(3);
+      expect(cases.length).toBeGreaterThanOrEqual(3);
+      expect(vehicles.length).toBeGreaterThanOrEqual(3);
+    });
+
+    it('answers by-id batches in input order, with duplicates and null for missing', async () => {
+      const [a, b] = persons;
+      const got = await adapter.personRecordsById([b.id, 'NO-SUCH-ID', a.id, b.id]);
+      expect(got.map((p) => p?.id ?? null)).toEqual([b.id, null, a.id, b.id]);
+      expect(await adapter.personRecordsById([])).toEqual([]);
+      const caseIds = [cases[2].id, 'NO-SUCH-CASE', cases[0].id, cases[2].id];
+      expect((await adapter.casesById(caseIds)).map((c) => c?.id ?? null)).toEqual([cases[2].id, null, cases[0].id, cases[2].id]);
+      const vehicleIds = [vehicles[1].id, vehicles[1].id, 'NO-SUCH-VEHICLE'];
+      expect((await adapter.vehicleRecordsById(vehicleIds)).map((v) => v?.id ?? null)).toEqual([vehicles[1].id, vehicles[1].id, null]);
+    });
+
+    it('answers by-key batches in input order, with [] for missing keys', async () => {
+      const [a, b] = persons;
+      const got = await adapter.personRecordsByIdNumber([a.idNumber, MISSING_ID_NUMBER, b.idNumber, a.idNumber]);
+      expect(got).toHaveLength(4);
+      expect(got[1]).toEqual([]);
+      expect(got[0].map((p) => p.id)).toContain(a.id);
+      expect(got[3]).toEqual(got[0]);
+      expect(got[2].every((p) => p.idNumber === b.idNumber)).toBe(true);
+      const plates = await adapter.vehicleRecordsByPlate([vehicles[0].plate, MISSING_PLATE]);
+      expect(plates[0].map((v) => v.id)).toContain(vehicles[0].id);
+      expect(plates[1]).toEqual([]);
+      const owned = vehicles.find((v) => v.ownerIdNumber)!;
+      const byOwner = await adapter.vehicleRecordsByOwner([MISSING_ID_NUMBER, owned.ownerIdNumber!]);
+      expect(byOwner[0]).toEqual([]);
+      expect(byOwner[1].map((v) => v.id)).toContain(owned.id);
+      const withParty = cases.find((c) => c.parties.length > 0)!;
+      const involvements = await adapter.involvementsByIdNumber([withParty.parties[0].idNumber, MISSING_ID_NUMBER]);
+      expect(involvements[0].map((i) => i.caseId)).toContain(withParty.id);
+      expect(involvements[1]).toEqual([]);
+      const withPlate = cases.find((c) => c.vehiclePlates.length > 0);
+      if (withPlate) {
+        const byPlate = await adapter.casesByPlate([MISSING_PLATE, withPlate.vehiclePlates[0]]);
+        expect(byPlate[0]).toEqual([]);
+        expect(byPlate[1]).toContain(withPlate.id);
+      }
+    });
+
+    it('answers notice and alert lookups', async () => {
+      const noticeIds = sample.noticeIds ?? [];
+      const alertIds = sample.alertIds ?? [];
+      const notices = await adapter.wantedNoticesById([...noticeIds, 'NO-SUCH-NOTICE']);
+      expect(notices.map((n) => n?.id ?? null)).toEqual([...noticeIds, null]);
+      for (const notice of notices.filter((n) => n !== null)) {
+        const byPerson = await adapter.wantedNoticesByIdNumber([notice!.idNumber]);
+        expect(byPerson[0].map((n) => n.id)).toContain(notice!.id);
+      }
+      const alerts = await adapter.vehicleAlertsById(['NO-SUCH-ALERT', ...alertIds]);
+      expect(alerts.map((a) => a?.id ?? null)).toEqual([null, ...alertIds]);
+      for (const alert of alerts.filter((a) => a !== null)) {
+        const byPlate = await adapter.vehicleAlertsByPlate([alert!.plate, MISSING_PLATE]);
+        expect(byPlate[0].map((a) => a.id)).toContain(alert!.id);
+        expect(byPlate[1]).toEqual([]);
+      }
+    });
+
+    it('hands out normalised keys only', async () => {
+      for (const p of persons) {
+        expect(normaliseIdNumber(p.idNumber)).toBe(p.idNumber);
+        expect(normaliseIdNumber(p.idNumberAsRecorded)).toBe(p.idNumber);
+        expect(p.birthDate).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+      }
+      for (const v of vehicles) {
+        expect(normalisePlate(v.plate)).toBe(v.plate);
+        expect(normalisePlate(v.plateAsRecorded)).toBe(v.plate);
+        if (v.ownerIdNumber) expect(normaliseIdNumber(v.ownerIdNumber)).toBe(v.ownerIdNumber);
+      }
+      for (const c of cases) {
+        for (const party of c.parties) expect(normaliseIdNumber(party.idNumber)).toBe(party.idNumber);
+        for (const plate of c.vehiclePlates) expect(normalisePlate(plate)).toBe(plate);
+        expect(Number.isNaN(Date.parse(c.reportedAt))).toBe(false);
+      }
+    });
+
+    it('pages persons stably: no repeats, no gaps, key order, pages concatenate to the whole result', async () => {
+      const filter = { bornFrom: '1970-01-01', bornTo: '1989-12-31' };
+      const whole = await adapter.searchPersons(filter, { first: 1000 });
+      const paged = await allPages((after) => adapter.searchPersons(filter, { first: 7, after }));
+      const key = (p: PersonRecord) => `${p.idNumber}|${p.id}`;
+      expect(paged.items.map(key)).toEqual(whole.items.map(key));
+      expect(new Set(paged.items.map(key)).size).toBe(paged.items.length);
+      expect(sortedBy(paged.items, (p) => p.idNumber)).toBe(true);
+      expect(paged.pages.every((p) => p.totalCount === whole.totalCount && p.cursors.length === p.items.length)).toBe(true);
+      expect(whole.totalCount).toBe(whole.items.length);
+      // Resuming from any item's cursor continues right after that item.
+      const resumed = await adapter.searchPersons(filter, { first: 3, after: paged.pages[0].cursors[2] });
+      expect(resumed.items.map(key)).toEqual(whole.items.slice(3, 6).map(key));
+    });
+
+    it('pages cases and vehicles stably', async () => {
+      const caseFilter = { reportedFrom: '2024-01-01', reportedTo: '2026-12-31' };
+      const wholeCases = await adapter.searchCases(caseFilter, { first: 1000 });
+      const pagedCases = await allPages((after) => adapter.searchCases(caseFilter, { first: 11, after }));
+      expect(pagedCases.items.map((c) => c.id)).toEqual(wholeCases.items.map((c) => c.id));
+      expect(sortedBy(pagedCases.items, (c) => c.id)).toBe(true);
+      const vehicleFilter = { platePrefix: adapter.region.plateProvinces[0] };
+      const wholeVehicles = await adapter.searchVehicles(vehicleFilter, { first: 1000 });
+      const pagedVehicles = await allPages((after) => adapter.searchVehicles(vehicleFilter, { first: 13, after }));
+      expect(pagedVehicles.items.map((v) => v.id)).toEqual(wholeVehicles.items.map((v) => v.id));
+      expect(sortedBy(pagedVehicles.items, (v) => v.plate)).toBe(true);
+    });
+
+    it('filters searches by every field', async () => {
+      const p = persons[0];
+      const byName = await adapter.searchPersons({ name: p.name }, { first: 100 });
+      expect(byName.items.every((x) => x.name === p.name)).toBe(true);
+      expect(byName.items.map((x) => x.id)).toContain(p.id);
+      const byPrefix = await adapter.searchPersons({ name: `${[...p.name][0]}*`, sex: p.sex }, { first: 100 });
+      expect(byPrefix.items.every((x) => x.name.startsWith([...p.name][0]) && x.sex === p.sex)).toBe(true);
+      const c = cases[0];
+      const byType = await adapter.searchCases({ type: c.type, status: c.status }, { first: 100 });
+      expect(byType.items.every((x) => x.type === c.type && x.status === c.status)).toBe(true);
+      expect(byType.totalCount).toBeGreaterThanOrEqual(1);
+      const v = vehicles[0];
+      const byVehicle = await adapter.searchVehicles({ make: v.make, colour: v.colour, energy: v.energy }, { first: 100 });
+      expect(byVehicle.items.map((x) => x.id)).toContain(v.id);
+      expect(byVehicle.items.every((x) => x.make === v.make && x.colour === v.colour && x.energy === v.energy)).toBe(true);
+    });
+
+    it('treats hostile text as data: injection strings find nothing and break nothing', async () => {
+      expect(await adapter.personRecordsById(INJECTIONS)).toEqual(INJECTIONS.map(() => null));
+      expect(await adapter.personRecordsByIdNumber(INJECTIONS)).toEqual(INJECTIONS.map(() => []));
+      expect(await adapter.vehicleRecordsByPlate(INJECTIONS)).toEqual(INJECTIONS.map(() => []));
+      expect(await adapter.casesById(INJECTIONS)).toEqual(INJECTIONS.map(() => null));
+      for (const text of INJECTIONS) {
+        const page = await adapter.searchPersons({ name: text }, { first: 5 }).catch((e: unknown) => e);
+        if (page instanceof Error) expect(page).toBeInstanceOf(AdapterError);
+        else expect((page as Page<PersonRecord>).items).toEqual([]);
+      }
+      expect((await adapter.searchCases({ place: "'; DROP TABLE t_case; --" }, { first: 5 })).items).toEqual([]);
+      expect((await adapter.health()).ok).toBe(true);
+      expect((await adapter.personRecordsById([persons[0].id]))[0]?.id).toBe(persons[0].id);
+    });
+
+    it('refuses malformed paging and filters with a typed BAD_INPUT error', async () => {
+      await expectBadInput(adapter.searchPersons({ bornFrom: '1900-01-01' }, { first: 5, after: 'not-a-cursor' }));
+      await expectBadInput(adapter.searchPersons({ bornFrom: '1900-01-01' }, { first: 0 }));
+      await expectBadInput(adapter.searchPersons({ bornFrom: '1900-01-01' }, { first: 1.5 }));
+      await expectBadInput(adapter.searchPersons({ bornFrom: "1990-01-01' OR 1=1" }, { first: 5 }));
+      await expectBadInput(adapter.searchCases({ reportedFrom: 'yesterday' }, { first: 5 }));
+      await expectBadInput(adapter.searchCases({ type: 'ARSON' as never }, { first: 5 }));
+      const personCursor = (await adapter.searchPersons({ bornFrom: '1900-01-01' }, { first: 1 })).cursors[0];
+      await expectBadInput(adapter.searchCases({}, { first: 5, after: personCursor }));
+      await expectBadInput(adapter.changes.changesSince("1; DROP TABLE t_change_log"));
+    });
+
+    it('reports a change made in the real system through its change feed', async () => {
+      const { position } = await adapter.changes.changesSince(null);
+      const expected = await sample.makeChange();
+      const deadline = Date.now() + (sample.changeTimeoutSeconds ?? 20) * 1000;
+      let cursor = position;
+      const seen: string[] = [];
+      while (Date.now() < deadline) {
+        const { changes, position: next } = await adapter.changes.changesSince(cursor);
+        cursor = next;
+        seen.push(...changes.map((c) => `${c.type}:${c.id}`));
+        const hit = changes.find((c) => c.type === expected.type && c.id === expected.id);
+        if (hit) {
+          expect(hit.region).toBe(adapter.region.code);
+          expect(Number.isNaN(Date.parse(hit.at))).toBe(false);
+          return;
+        }
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      expect.fail(`change ${expected.type}:${expected.id} never appeared; saw ${seen.slice(0, 10).join(', ') || 'nothing'}`);
+    });
+  });
+}

@@ -1,0 +1,101 @@
+/**
+ * HTTP to GZ's legacy service: one undici Pool with keep-alive, a time budget per
+ * call, and the legacy envelope `{"code":0,"msg":"ok","data":…}` unwrapped. Every
+ * failure leaves here as an AdapterError: the service down or too slow → UNAVAILABLE;
+ * an answer that is not the envelope we know → BAD_SOURCE_DATA.
+ */
+import { Pool } from 'undici';
+import { AdapterError } from '../adapter.ts';
+import type { GzSettings } from './settings.ts';
+
+const REGION = 'GZ';
+/** A keep-alive socket the service closed (e.g. it restarted) fails once; retry it on a fresh one. */
+const STALE_SOCKET_CODES = new Set(['UND_ERR_SOCKET', 'ECONNRESET', 'EPIPE']);
+
+export type Query = Record<string, string | number | undefined>;
+
+export function badData(message: string): AdapterError {
+  return new AdapterError('BAD_SOURCE_DATA', REGION, message);
+}
+
+function unwrap(status: number, text: string, what: string): unknown {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    if (status >= 500) throw new AdapterError('UNAVAILABLE', REGION, `${what}: the service answered HTTP ${status}`);
+    throw badData(`${what}: expected a JSON envelope, got ${JSON.stringify(text.slice(0, 80))}`);
+  }
+  const envelope = parsed as { code?: unknown; msg?: unknown; data?: unknown };
+  if (typeof envelope !== 'object' || envelope === null || typeof envelope.code !== 'number' || typeof envelope.msg !== 'string') {
+    throw badData(`${what}: expected {"code":…,"msg":…,"data":…}, got ${text.slice(0, 80)}`);
+  }
+  if (envelope.code >= 5000) throw new AdapterError('UNAVAILABLE', REGION, `${what}: service error ${envelope.code}: ${envelope.msg}`);
+  if (envelope.code !== 0) throw badData(`${what}: the service refused the request (code ${envelope.code}: ${envelope.msg})`);
+  return envelope.data;
+}
+
+export class GzClient {
+  private readonly pool: Pool;
+  private readonly basePath: string;
+
+  constructor(private readonly settings: GzSettings) {
+    this.pool = new Pool(settings.serviceUrl.origin, {
+      connections: settings.connections,
+      keepAliveTimeout: 10_000,
+      connectTimeout: settings.timeoutMs,
+    });
+    this.basePath = settings.serviceUrl.pathname.replace(/\/$/, '');
+  }
+
+  get(path: string, query: Query = {}): Promise<unknown> {
+    const params = new URLSearchParams();
+    for (const [name, value] of Object.entries(query)) if (value !== undefined) params.set(name, String(value));
+    const search = params.size ? `?${params}` : '';
+    return this.call('GET', `${path}${search}`);
+  }
+
+  post(path: string, body: unknown): Promise<unknown> {
+    return this.call('POST', path, JSON.stringify(body));
+  }
+
+  close(): Promise<void> {
+    return this.pool.close();
+  }
+
+  private async call(method: 'GET' | 'POST', path: string, body?: string): Promise<unknown> {
+    const what = `${method} ${path.split('?')[0]}`;
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(), this.settings.timeoutMs);
+    try {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await this.once(method, path, body, abort.signal, what);
+        } catch (error) {
+          const code = (error as { code?: string }).code;
+          if (attempt > 1 || abort.signal.aborted || !code || !STALE_SOCKET_CODES.has(code)) throw error;
+        }
+      }
+    } catch (error) {
+      if (error instanceof AdapterError) throw error;
+      if (abort.signal.aborted) {
+        throw new AdapterError('UNAVAILABLE', REGION, `${what} timed out after ${this.settings.timeoutMs} ms`, { cause: error });
+      }
+      const reason = (error as { code?: string }).code ?? (error as Error).message;
+      throw new AdapterError('UNAVAILABLE', REGION, `${what}: cannot reach ${this.settings.serviceUrl.origin} (${reason})`, { cause: error });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async once(method: 'GET' | 'POST', path: string, body: string | undefined, signal: AbortSignal, what: string) {
+    const response = await this.pool.request({
+      method,
+      path: `${this.basePath}${path}`,
+      body,
+      signal,
+      headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
+    });
+    return unwrap(response.statusCode, await response.body.text(), what);
+  }
+}

@@ -1,0 +1,166 @@
+/**
+ * The GZ adapter: Liandong's view of Guizhou's legacy HTTP/JSON service.
+ *
+ * Keyed lookups go to GZ's batch endpoints (one request per 1,000 distinct keys, in
+ * parallel), answers are regrouped in the caller's order; searches turn GZ's offset
+ * pages into per-item cursors (paging.ts); the change feed polls GZ's change table
+ * (changes.ts). Everything GZ-specific — 15-digit numbers, YYYYMMDD dates, Beijing
+ * times, code tables — is converted in records.ts / codes.ts / dates.ts.
+ */
+import type {
+  AdapterFactory, CaseFilter, CaseRecord, HealthStatus, Involvement, Page, PageRequest, PersonFilter,
+  PersonRecord, RegionAdapter, RegionInfo, VehicleAlert, VehicleFilter, VehicleRecord, WantedNotice,
+} from '../adapter.ts';
+import { normalisePlatePrefix } from '../normalise/index.ts';
+import { chunk, manyPerKey, onePerKey } from '../support/batch.ts';
+import { CASE_STATUSES, CASE_TYPES, ENERGY_TYPES, SEXES } from '../support/enums.ts';
+import { filterEnum, nameMatch, type SearchKind } from '../support/paging.ts';
+import { GzChangeFeed } from './changes.ts';
+import { GzClient, badData, type Query } from './client.ts';
+import { caseStatusFilter, caseTypeFilter, energyFilter, sexFilter, type CodeFilter } from './codes.ts';
+import { gzDateBound, gzTimeBound } from './dates.ts';
+import { gzIdNumberForms, normalisedPlates, stringIds } from './keys.ts';
+import { legacyPage, offsetPage } from './paging.ts';
+import {
+  alertFromGz, caseFromGz, casePlateFromGz, involvementFromGz, isRow, noticeFromGz, personFromGz, vehicleFromGz, type Row,
+} from './records.ts';
+import { parseGzSettings } from './settings.ts';
+
+/** GZ's limit of keys per batch request (an identity number may take two: 18 and 15 digits). */
+const MAX_KEYS_PER_REQUEST = 1000;
+
+export const GZ_REGION: RegionInfo = { code: 'GZ', name: '貴州', areaPrefixes: ['52'], plateProvinces: ['貴'] };
+
+function rowsOf(data: unknown, what: string): Row[] {
+  const rows = (data as { rows?: unknown })?.rows;
+  if (!Array.isArray(rows) || !rows.every(isRow)) throw badData(`${what}: expected {"rows": [...]}`);
+  return rows;
+}
+
+/** GZ's code parameters: `xx` lists codes to match, `xxpc` codes to exclude. */
+function codeParams(prefix: string, filter: CodeFilter | undefined): Query {
+  return filter ? { [prefix]: filter.include, [`${prefix}pc`]: filter.exclude } : {};
+}
+
+class GzAdapter implements RegionAdapter {
+  readonly region = GZ_REGION;
+  readonly changes: GzChangeFeed;
+
+  constructor(private readonly client: GzClient, pollMs: number) {
+    this.changes = new GzChangeFeed(client, pollMs);
+  }
+
+  /** Rows of `resource` whose `column` is one of `keys`, across as many batch requests as needed. */
+  private async lookup(resource: string, column: string, keys: string[]): Promise<Row[]> {
+    const path = `/api/v1/${resource}/batch`;
+    const answers = await Promise.all(chunk([...new Set(keys)], MAX_KEYS_PER_REQUEST)
+      .map(async (part) => rowsOf(await this.client.post(path, { [column]: part }), `POST ${path}`)));
+    return answers.flat();
+  }
+
+  private async byId<T extends { id: string }>(resource: string, column: string, ids: readonly string[], map: (row: Row) => T) {
+    return onePerKey(ids, (await this.lookup(resource, column, stringIds(ids))).map(map), (item) => item.id);
+  }
+
+  /** Lookups by identity number send every form GZ may hold and regroup by the normalised number. */
+  private async byIdNumber<T>(resource: string, column: string, idNumbers: readonly string[], map: (row: Row) => T, keyOf: (item: T) => string) {
+    return manyPerKey(idNumbers, (await this.lookup(resource, column, gzIdNumberForms(idNumbers))).map(map), keyOf);
+  }
+
+  private async byPlate<T>(resource: string, plates: readonly string[], map: (row: Row) => T, keyOf: (item: T) => string) {
+    return manyPerKey(plates, (await this.lookup(resource, 'hphm', normalisedPlates(plates))).map(map), keyOf);
+  }
+
+  personRecordsById = (ids: readonly string[]) => this.byId('renkou', 'rkbh', ids, personFromGz);
+  casesById = (ids: readonly string[]) => this.byId('anjian', 'ajbh', ids, caseFromGz);
+  vehicleRecordsById = (ids: readonly string[]) => this.byId('cheliang', 'clbh', ids, vehicleFromGz);
+  wantedNoticesById = (ids: readonly string[]) => this.byId('tongji', 'tjbh', ids, noticeFromGz);
+  vehicleAlertsById = (ids: readonly string[]) => this.byId('bukong', 'bkbh', ids, alertFromGz);
+
+  personRecordsByIdNumber = (idNumbers: readonly string[]): Promise<PersonRecord[][]> =>
+    this.byIdNumber('renkou', 'sfzh', idNumbers, personFromGz, (p) => p.idNumber);
+  vehicleRecordsByOwner = (idNumbers: readonly string[]): Promise<VehicleRecord[][]> =>
+    this.byIdNumber('cheliang', 'syr_sfzh', idNumbers, vehicleFromGz, (v) => v.ownerIdNumber ?? '');
+  wantedNoticesByIdNumber = (idNumbers: readonly string[]): Promise<WantedNotice[][]> =>
+    this.byIdNumber('tongji', 'sfzh', idNumbers, noticeFromGz, (n) => n.idNumber);
+
+  async involvementsByIdNumber(idNumbers: readonly string[]): Promise<Involvement[][]> {
+    const groups = await this.byIdNumber('ajry', 'sfzh', idNumbers, involvementFromGz, (i) => i.idNumber);
+    return groups.map((group) => group.map(({ caseId, role }) => ({ caseId, role })));
+  }
+
+  vehicleRecordsByPlate = (plates: readonly string[]): Promise<VehicleRecord[][]> =>
+    this.byPlate('cheliang', plates, vehicleFromGz, (v) => v.plate);
+  vehicleAlertsByPlate = (plates: readonly string[]): Promise<VehicleAlert[][]> =>
+    this.byPlate('bukong', plates, alertFromGz, (a) => a.plate);
+
+  async casesByPlate(plates: readonly string[]): Promise<string[][]> {
+    const groups = await this.byPlate('ajcl', plates, casePlateFromGz, (c) => c.plate);
+    return groups.map((group) => [...new Set(group.map((c) => c.caseId))]);
+  }
+
+  private search<T>(kind: SearchKind, resource: string, query: Query, page: PageRequest, map: (row: Row) => T, sortKey: (item: T) => string) {
+    const path = `/api/v1/${resource}`;
+    return offsetPage(kind, page, async (n, pageSize) => legacyPage(await this.client.get(path, { ...query, page: n, pageSize }), `GET ${path}`),
+      map, sortKey);
+  }
+
+  async searchPersons(filter: PersonFilter, page: PageRequest): Promise<Page<PersonRecord>> {
+    const name = nameMatch('GZ', filter?.name);
+    const sex = filterEnum('GZ', 'sex', filter?.sex, SEXES);
+    const query: Query = {
+      ...(name && 'prefix' in name ? { xmqz: name.prefix } : { xm: name?.exact }),
+      ...codeParams('xb', sex && sexFilter(sex)),
+      csrqq: gzDateBound('bornFrom', filter?.bornFrom),
+      csrqz: gzDateBound('bornTo', filter?.bornTo),
+    };
+    return this.search('persons', 'renkou', query, page, personFromGz, (p) => `${p.idNumber}\u0000${p.id}`);
+  }
+
+  async searchCases(filter: CaseFilter, page: PageRequest): Promise<Page<CaseRecord>> {
+    const type = filterEnum('GZ', 'type', filter?.type, CASE_TYPES);
+    const status = filterEnum('GZ', 'status', filter?.status, CASE_STATUSES);
+    const query: Query = {
+      ...codeParams('ajlb', type && caseTypeFilter(type)),
+      ...codeParams('ajzt', status && caseStatusFilter(status)),
+      basjq: gzTimeBound('reportedFrom', filter?.reportedFrom, 'from'),
+      basjz: gzTimeBound('reportedTo', filter?.reportedTo, 'to'),
+      fadd: filter?.place || undefined,
+    };
+    return this.search('cases', 'anjian', query, page, caseFromGz, (c) => c.id);
+  }
+
+  async searchVehicles(filter: VehicleFilter, page: PageRequest): Promise<Page<VehicleRecord>> {
+    const energy = filterEnum('GZ', 'energy', filter?.energy, ENERGY_TYPES);
+    const query: Query = {
+      hphmqz: filter?.platePrefix ? normalisePlatePrefix(filter.platePrefix) : undefined,
+      clpp: filter?.make || undefined,
+      csys: filter?.colour || undefined,
+      nylx: energy && energyFilter(energy),
+    };
+    return this.search('vehicles', 'cheliang', query, page, vehicleFromGz, (v) => `${v.plate}\u0000${v.id}`);
+  }
+
+  async health(): Promise<HealthStatus> {
+    const started = performance.now();
+    const latency = () => Math.round(performance.now() - started);
+    try {
+      const data = await this.client.get('/api/v1/health') as { zt?: unknown };
+      const up = isRow(data) && data.zt === 'UP';
+      return { ok: up, detail: up ? 'GZ legacy service up' : `GZ reports status ${JSON.stringify(data?.zt)}`, latencyMs: latency() };
+    } catch (error) {
+      return { ok: false, detail: (error as Error).message, latencyMs: latency() };
+    }
+  }
+
+  async close(): Promise<void> {
+    this.changes.close();
+    await this.client.close();
+  }
+}
+
+export const createAdapter: AdapterFactory = async ({ settings }) => {
+  const parsed = parseGzSettings(settings);
+  return new GzAdapter(new GzClient(parsed), parsed.pollMs);
+};
+

@@ -1,0 +1,152 @@
+/**
+ * The HB adapter: serves the newest complete, valid export from its own index and
+ * moves to a newer export without a restart (directory watch, with polling as the
+ * fallback where watches are unreliable). A bad export — path tricks in its manifest,
+ * malformed GBK, a truncated file — is refused with BAD_SOURCE_DATA and the previous
+ * good export stays in service; health() names the refusal.
+ */
+import { watch, type FSWatcher } from 'node:fs';
+import { readdir, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { AdapterError, type HealthStatus, type RegionAdapter, type RegionInfo } from '../adapter.ts';
+import { sqlLookups } from '../support/sql-adapter.ts';
+import { ChangeLog } from './change-log.ts';
+import { diffExports } from './diff.ts';
+import { completeExports } from './manifest.ts';
+import { ServedExport } from './served-export.ts';
+
+export const HB_REGION: RegionInfo = { code: 'HB', name: '湖北', areaPrefixes: ['42'], plateProvinces: ['鄂'] };
+
+export interface HbSettings {
+  exportsDir: string;
+  indexDir: string;
+  pollMs: number;
+  maxChangeEvents: number;
+}
+
+export class HbExports {
+  private current: ServedExport | null = null;
+  /** Refused exports by name and manifest time: a rewritten manifest gets another chance. */
+  private readonly refused = new Map<string, string>();
+  private lastRefusal: string | null = null;
+  private checking: Promise<void> = Promise.resolve();
+  private watcher: FSWatcher | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private debounce: NodeJS.Timeout | null = null;
+  readonly changes: ChangeLog;
+
+  constructor(private readonly settings: HbSettings) {
+    this.changes = new ChangeLog(settings.maxChangeEvents);
+  }
+
+  served(): ServedExport {
+    if (!this.current) throw new AdapterError('UNAVAILABLE', 'HB', 'no HB export is in service');
+    return this.current;
+  }
+
+  private async refusalKey(name: string): Promise<string> {
+    const manifest = await stat(join(this.settings.exportsDir, `${name}.manifest.json`)).catch(() => null);
+    return `${name}@${manifest?.mtimeMs ?? 0}`;
+  }
+
+  /** Serve the newest good export newer than the current one, if any. */
+  private async advance(): Promise<void> {
+    for (const name of await completeExports(this.settings.exportsDir)) {
+      if (this.current && name <= this.current.name) return;
+      const key = await this.refusalKey(name);
+      if (this.refused.has(key)) continue;
+      try {
+        const next = await ServedExport.open(this.settings.exportsDir, this.settings.indexDir, name);
+        this.swap(next);
+        return;
+      } catch (error) {
+        if (!(error instanceof AdapterError)) throw error;
+        this.refused.set(key, error.message);
+        this.lastRefusal = `refused export ${name}: ${error.message}`;
+      }
+    }
+  }
+
+  private swap(next: ServedExport): void {
+    const previous = this.current;
+    if (previous) this.changes.append(diffExports(next.db, previous.indexPath, new Date().toISOString().replace(/\.\d{3}Z$/, 'Z')));
+    this.current = next;
+    this.lastRefusal = this.newerRefusal(next.name);
+    if (previous) {
+      previous.close();
+      void rm(previous.indexPath, { force: true });
+    }
+  }
+
+  /** Keep reporting a refusal only while the refused export is newer than what we serve. */
+  private newerRefusal(serving: string): string | null {
+    const match = /refused export (hb-export-\S+):/.exec(this.lastRefusal ?? '');
+    return match && match[1] > serving ? this.lastRefusal : null;
+  }
+
+  /** Look for a newer export; concurrent calls queue behind one another. */
+  check(): Promise<void> {
+    this.checking = this.checking.then(() => this.advance()).catch(() => {});
+    return this.checking;
+  }
+
+  async start(): Promise<void> {
+    await this.advance();
+    if (!this.current) {
+      throw new AdapterError(this.lastRefusal ? 'BAD_SOURCE_DATA' : 'UNAVAILABLE', 'HB',
+        this.lastRefusal ?? `no complete export in "${this.settings.exportsDir}" (run \`npm run seed\` first?)`);
+    }
+    await this.removeStaleIndexes();
+    try {
+      this.watcher = watch(this.settings.exportsDir, () => {
+        if (this.debounce) clearTimeout(this.debounce);
+        this.debounce = setTimeout(() => void this.check(), 100);
+      });
+      this.watcher.on('error', () => this.watcher?.close());
+    } catch {
+      // No watch support here (some network file systems): polling below covers it.
+    }
+    this.timer = setInterval(() => void this.check(), this.settings.pollMs);
+    this.timer.unref();
+  }
+
+  private async removeStaleIndexes(): Promise<void> {
+    const keep = `${this.current!.name}.sqlite`;
+    for (const name of await readdir(this.settings.indexDir).catch(() => [] as string[])) {
+      if (name.endsWith('.sqlite') && name !== keep) await rm(join(this.settings.indexDir, name), { force: true });
+    }
+  }
+
+  health(): HealthStatus {
+    const started = performance.now();
+    try {
+      const served = this.served();
+      const detail = `serving ${served.name} (${served.persons()} persons)${this.lastRefusal ? `; ${this.lastRefusal}` : ''}`;
+      return { ok: true, detail, latencyMs: performance.now() - started };
+    } catch (error) {
+      return { ok: false, detail: (error as Error).message, latencyMs: performance.now() - started };
+    }
+  }
+
+  async close(): Promise<void> {
+    this.watcher?.close();
+    if (this.timer) clearInterval(this.timer);
+    if (this.debounce) clearTimeout(this.debounce);
+    await this.checking;
+    this.current?.close();
+    this.current = null;
+  }
+}
+
+export async function createHbAdapter(settings: HbSettings): Promise<RegionAdapter & { exports: HbExports }> {
+  const exports = new HbExports(settings);
+  await exports.start();
+  return {
+    region: HB_REGION,
+    exports,
+    changes: exports.changes,
+    ...sqlLookups(() => exports.served().records),
+    health: async () => exports.health(),
+    close: () => exports.close(),
+  };
+}

@@ -1,0 +1,90 @@
+/**
+ * JS's change feed: triggers in the JS database append to `t_change_log`; positions
+ * are its sequence numbers. Pushed events are the same log, polled while someone listens.
+ */
+import type Database from 'better-sqlite3';
+import { AdapterError, type ChangeEvent, type ChangeFeed, type EntityType } from '../adapter.ts';
+import { normaliseIdNumber, normalisePlate } from '../normalise/index.ts';
+
+const ENTITY: Record<string, EntityType> = {
+  PERSON: 'PersonRecord', CASE: 'Case', VEHICLE: 'VehicleRecord', NOTICE: 'WantedNotice', ALERT: 'VehicleAlert',
+};
+const BATCH = 1000;
+
+interface LogRow { seq: number; entity: string; entity_id: string; id_nos: string | null; plates: string | null; changed_at: string }
+type CaseKeys = (caseIds: readonly string[]) => Promise<{ idNumbers: string[]; plates: string[] }[]>;
+
+/** Keys logged by a trigger, normalised; a value that does not normalise cannot match a cache key, so it is skipped. */
+function keys(list: string | null, normalise: (v: string) => string): string[] {
+  if (!list) return [];
+  return list.split(',').flatMap((value) => {
+    try {
+      return [normalise(value)];
+    } catch {
+      return [];
+    }
+  });
+}
+
+export class JsChangeFeed implements ChangeFeed {
+  private readonly listeners = new Set<(event: ChangeEvent) => void>();
+  private timer: NodeJS.Timeout | null = null;
+  private polledTo: string | null = null;
+
+  constructor(private readonly db: Database.Database, private readonly caseKeys: CaseKeys, private readonly pollMs: number) {}
+
+  private head(): number {
+    return (this.db.prepare('SELECT ifnull(max(seq), 0) AS seq FROM t_change_log').get() as { seq: number }).seq;
+  }
+
+  async changesSince(since: string | null): Promise<{ changes: ChangeEvent[]; position: string }> {
+    if (since === null || since === undefined) return { changes: [], position: String(this.head()) };
+    if (!/^\d{1,15}$/.test(String(since))) {
+      throw new AdapterError('BAD_INPUT', 'JS', `change position "${String(since).slice(0, 40)}" is not a JS change-log position (a sequence number)`);
+    }
+    const rows = this.db.prepare('SELECT seq, entity, entity_id, id_nos, plates, changed_at FROM t_change_log WHERE seq > ? ORDER BY seq LIMIT ?')
+      .all(Number(since), BATCH) as LogRow[];
+    const caseIds = rows.filter((r) => r.entity === 'CASE').map((r) => r.entity_id);
+    const caseKeys = new Map((await this.caseKeys(caseIds)).map((k, i) => [caseIds[i], k]));
+    const changes = rows.map((row): ChangeEvent => {
+      const extra = caseKeys.get(row.entity_id);
+      return {
+        region: 'JS',
+        type: ENTITY[row.entity] ?? 'PersonRecord',
+        id: row.entity_id,
+        idNumbers: [...new Set([...keys(row.id_nos, normaliseIdNumber), ...(extra?.idNumbers ?? [])])],
+        plates: [...new Set([...keys(row.plates, normalisePlate), ...(extra?.plates ?? [])])],
+        at: row.changed_at,
+      };
+    });
+    return { changes, position: String(rows.length ? rows[rows.length - 1].seq : since) };
+  }
+
+  subscribe(listener: (event: ChangeEvent) => void): () => void {
+    this.listeners.add(listener);
+    if (!this.timer) {
+      this.polledTo = String(this.head());
+      this.timer = setInterval(() => void this.poll(), this.pollMs);
+      this.timer.unref();
+    }
+    return () => {
+      this.listeners.delete(listener);
+      if (this.listeners.size === 0) this.stop();
+    };
+  }
+
+  private async poll(): Promise<void> {
+    try {
+      const { changes, position } = await this.changesSince(this.polledTo);
+      this.polledTo = position;
+      for (const event of changes) for (const listener of this.listeners) listener(event);
+    } catch {
+      // The next poll retries; health() reports a broken database.
+    }
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+}

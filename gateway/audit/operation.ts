@@ -1,0 +1,38 @@
+/**
+ * What an operation asked for, in schema terms: the field coordinates it selects
+ * (`Query.person`, `PersonRecord.address`), so an auditor can ask who requested
+ * contact details without re-parsing stored query texts.
+ */
+import { Kind, TypeInfo, visit, visitWithTypeInfo, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import { sha256Hex } from './canonical.ts';
+
+/** The same hash Apollo Server computes for a query text (SHA-256, hex). */
+export function operationHash(text: string): string {
+  return sha256Hex(text);
+}
+
+/** The operation a request runs: the named one, or the only one. */
+export function selectOperation(document: DocumentNode, operationName?: string | null): OperationDefinitionNode | null {
+  const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+  if (operationName) return operations.find((o) => o.name?.value === operationName) ?? null;
+  return operations.length === 1 ? operations[0] : null;
+}
+
+/** Sorted, distinct `Type.field` coordinates the operation (and the fragments it may use) selects. */
+export function requestedCoordinates(schema: GraphQLSchema, document: DocumentNode, operationName?: string | null): string[] {
+  const operation = selectOperation(document, operationName);
+  if (!operation) return [];
+  const scoped: DocumentNode = {
+    kind: Kind.DOCUMENT,
+    definitions: document.definitions.filter((d) => d === operation || d.kind === Kind.FRAGMENT_DEFINITION),
+  };
+  const coordinates = new Set<string>();
+  const typeInfo = new TypeInfo(schema);
+  visit(scoped, visitWithTypeInfo(typeInfo, {
+    Field(node) {
+      const parent = typeInfo.getParentType();
+      if (parent && node.name.value !== '__typename') coordinates.add(`${parent.name}.${node.name.value}`);
+    },
+  }));
+  return [...coordinates].sort();
+}

@@ -1,0 +1,42 @@
+/**
+ * How an operation ended, in the audit's vocabulary, decided from what the client got:
+ * whether any data came back and which error codes were raised.
+ */
+export type AuditOutcome = 'answered' | 'partial' | 'denied' | 'invalid' | 'rate-limited' | 'failed' | 'unauthenticated';
+
+export const AUDIT_OUTCOMES: readonly AuditOutcome[] = ['answered', 'partial', 'denied', 'invalid', 'rate-limited', 'failed', 'unauthenticated'];
+
+/** Codes meaning "the request itself was malformed" (nothing was looked up). */
+export const INVALID_CODES: ReadonlySet<string> = new Set([
+  'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT', 'BAD_REQUEST',
+  'PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED', 'OPERATION_RESOLUTION_FAILURE',
+  'PAYLOAD_TOO_LARGE', 'QUERY_TOO_COMPLEX', 'DEPTH_LIMIT_EXCEEDED', 'COST_LIMIT_EXCEEDED', 'ALIAS_LIMIT_EXCEEDED',
+]);
+/** Codes meaning "you may not" (authorisation, purpose). */
+export const DENIAL_CODES: ReadonlySet<string> = new Set(['FORBIDDEN', 'PURPOSE_REQUIRED', 'CASE_REFERENCE_REQUIRED', 'INTROSPECTION_DISABLED']);
+export const RATE_LIMIT_CODES: ReadonlySet<string> = new Set(['RATE_LIMITED', 'TOO_MANY_REQUESTS']);
+export const UNAUTHENTICATED_CODES: ReadonlySet<string> = new Set(['UNAUTHENTICATED']);
+
+export interface OutcomeFacts {
+  /** At least one top-level field came back non-null. */
+  hasData: boolean;
+  errorCodes: readonly string[];
+  /** Fields removed by authorisation (answered as null with FORBIDDEN). */
+  deniedFields: number;
+}
+
+export function classifyOutcome({ hasData, errorCodes, deniedFields }: OutcomeFacts): AuditOutcome {
+  const any = (set: ReadonlySet<string>) => errorCodes.some((code) => set.has(code));
+  if (any(RATE_LIMIT_CODES)) return 'rate-limited';
+  if (hasData) return errorCodes.length > 0 || deniedFields > 0 ? 'partial' : 'answered';
+  if (errorCodes.length === 0) return deniedFields > 0 ? 'denied' : 'answered'; // e.g. a lookup that found nobody
+  if (any(UNAUTHENTICATED_CODES)) return 'unauthenticated';
+  if (any(INVALID_CODES)) return 'invalid';
+  if (errorCodes.every((code) => DENIAL_CODES.has(code))) return 'denied';
+  return 'failed';
+}
+
+/** True when `data` has at least one non-null top-level field. */
+export function hasAnyData(data: unknown): boolean {
+  return typeof data === 'object' && data !== null && Object.values(data).some((v) => v !== null && v !== undefined);
+}

@@ -1,0 +1,114 @@
+/**
+ * The audit record: one per operation, answering who, when, from where, why, what,
+ * whose data, which regions and how it ended (CJIS 5.4, LED Art. 25).
+ */
+import type { Caller, Purpose, RegionOutcome } from '../context.ts';
+import type { Json } from './canonical.ts';
+import { classifyOutcome, type AuditOutcome } from './outcome.ts';
+import type { TailProblem } from './sink.ts';
+import type { Subjects } from './subjects.ts';
+
+export const RECORD_VERSION = 1;
+
+export interface AuditOfficer {
+  sub: string;
+  name: string;
+  region: string;
+  roles: string[];
+}
+
+export interface AuditRecordBody {
+  type: 'audit';
+  v: number;
+  /** UTC, millisecond precision. */
+  at: string;
+  auditId: string;
+  /** The gateway instance that wrote the record (also names its chain). */
+  instance: string;
+  officer: AuditOfficer | null;
+  client: { address: string; userAgent: string };
+  purpose: { code: string; text: string; caseRef: string | null } | null;
+  operation: { name: string | null; type: string | null; hash: string | null };
+  variables: Json;
+  fields: { requested: string[]; denied: string[] };
+  subjects: Subjects;
+  regions: { region: string; subgraph: string; status: string; latencyMs: number }[];
+  outcome: AuditOutcome;
+  errorCodes: string[];
+  httpStatus: number | null;
+  latencyMs: number;
+}
+
+/** Written when the log found a damaged tail on start: the loss is itself on the record. */
+export interface GapRecordBody extends TailProblem {
+  type: 'gap';
+  v: number;
+  at: string;
+  instance: string;
+}
+
+export type AuditEntryBody = AuditRecordBody | GapRecordBody;
+
+/** Everything the gateway knows about one operation when its response is about to leave. */
+export interface AuditFacts {
+  auditId: string;
+  instance: string;
+  startedAt: number;
+  finishedAt?: number;
+  clientAddress: string;
+  userAgent: string;
+  caller: Caller | null;
+  purpose: Purpose | null;
+  operationName: string | null;
+  operationType: string | null;
+  operationHash: string | null;
+  variables: Record<string, unknown> | null;
+  requested: string[];
+  denied: string[];
+  subjects: Subjects;
+  regions: RegionOutcome[];
+  errorCodes: string[];
+  hasData: boolean;
+  httpStatus: number | null;
+}
+
+export function buildAuditRecord(facts: AuditFacts): AuditRecordBody {
+  const finishedAt = facts.finishedAt ?? Date.now();
+  const errorCodes = [...new Set(facts.errorCodes)].sort();
+  return {
+    type: 'audit',
+    v: RECORD_VERSION,
+    at: new Date(finishedAt).toISOString(),
+    auditId: facts.auditId,
+    instance: facts.instance,
+    officer: facts.caller && !facts.caller.anonymous ? officerOf(facts.caller) : null,
+    client: { address: facts.clientAddress, userAgent: facts.userAgent },
+    purpose: facts.purpose ? { code: facts.purpose.code, text: facts.purpose.text, caseRef: facts.purpose.caseRef } : null,
+    operation: { name: facts.operationName, type: facts.operationType, hash: facts.operationHash },
+    variables: toJson(facts.variables ?? {}),
+    fields: { requested: facts.requested, denied: [...new Set(facts.denied)].sort() },
+    subjects: facts.subjects,
+    regions: facts.regions.map(({ region, subgraph, status, latencyMs }) => ({ region, subgraph, status, latencyMs: round(latencyMs) })),
+    outcome: classifyOutcome({ hasData: facts.hasData, errorCodes, deniedFields: facts.denied.length }),
+    errorCodes,
+    httpStatus: facts.httpStatus,
+    latencyMs: round(finishedAt - facts.startedAt),
+  };
+}
+
+export function gapRecord(instance: string, problem: TailProblem): GapRecordBody {
+  return { type: 'gap', v: RECORD_VERSION, at: new Date().toISOString(), instance, ...problem };
+}
+
+function officerOf(caller: Caller): AuditOfficer {
+  return { sub: caller.sub, name: caller.name, region: caller.region, roles: [...caller.roles].sort() };
+}
+
+/** Variables as plain JSON (undefined dropped, NaN/Infinity as null) so hashing them never throws. */
+function toJson(value: unknown): Json {
+  return JSON.parse(JSON.stringify(value) ?? 'null') as Json;
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 1000) / 1000;
+}

@@ -1,0 +1,42 @@
+/**
+ * Turns "what happened to this request" into one durable audit record: stores the
+ * operation text once under its hash, builds the record and appends it. Used by the
+ * Apollo plugin (every GraphQL operation) and by the HTTP layer (refusals that never
+ * reach GraphQL: 401, 413, 429…), so both produce records of the same shape.
+ */
+import type { Chained } from './chain.ts';
+import type { ChainedLog } from './log.ts';
+import type { OperationStore } from './operations-store.ts';
+import { operationHash } from './operation.ts';
+import { buildAuditRecord, type AuditEntryBody, type AuditFacts, type AuditRecordBody } from './record.ts';
+
+export interface RecorderFacts extends Omit<AuditFacts, 'instance' | 'operationHash'> {
+  /** The operation text as received; stored once per hash in the side store. */
+  operationText: string | null;
+}
+
+export class AuditRecorder {
+  readonly #log: ChainedLog<AuditEntryBody>;
+  readonly #operations: OperationStore;
+
+  constructor(log: ChainedLog<AuditEntryBody>, operations: OperationStore) {
+    this.#log = log;
+    this.#operations = operations;
+  }
+
+  get instance(): string {
+    return this.#log.instance;
+  }
+
+  /** Resolves once the record is durable; rejects (AuditUnavailableError) otherwise. */
+  async record(facts: RecorderFacts): Promise<Chained<AuditRecordBody>> {
+    const { operationText, ...rest } = facts;
+    const hash = operationText ? operationHash(operationText) : null;
+    const record = buildAuditRecord({ ...rest, instance: this.#log.instance, operationHash: hash });
+    const [entry] = await Promise.all([
+      this.#log.append(record),
+      hash && operationText ? this.#operations.remember(hash, operationText) : undefined,
+    ]);
+    return entry as Chained<AuditRecordBody>;
+  }
+}

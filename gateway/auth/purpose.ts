@@ -1,0 +1,171 @@
+/**
+ * Purpose of access: the `X-Purpose` header, what it may say, and what it unlocks.
+ *
+ * Format (documented in docs/security.md):
+ *
+ *     X-Purpose: <code>[; case=<REGION:local-id>][: <free text>]
+ *
+ *     X-Purpose: patrol-check: roadside check, G2 km 1043
+ *     X-Purpose: investigation; case=JS:C-2026-000123
+ *     X-Purpose: investigation; case=JS:C-2026-000123: tracing the fraud ring's SIM cards
+ *
+ * `code` is one of the policy file's purpose codes; some codes require `case=`. Free
+ * text may be percent-encoded UTF-8 (headers are ASCII on the wire). A purpose is
+ * required only for operations that select personal data (see needsPurpose), so
+ * `{ regions }` and introspection work without one.
+ *
+ * Scopes marked `requiresCaseRef` in the policy (contact details) count only when the
+ * purpose names a case that exists: without a case reference they are withheld for the
+ * request — so those fields come back FORBIDDEN while the rest still runs — and a
+ * named case that does not exist refuses the request outright, because the officer
+ * typed something wrong and should be told.
+ */
+import { GraphQLError, Kind, TypeInfo, getNamedType, isAbstractType, visit, visitWithTypeInfo, type DocumentNode, type GraphQLNamedType, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import type { Policy, PurposeSettings } from '../../schema/policy.ts';
+import type { Caller, Purpose } from '../context.ts';
+
+export type PurposeErrorCode = 'PURPOSE_REQUIRED' | 'PURPOSE_INVALID' | 'PURPOSE_CASE_UNVERIFIABLE';
+
+export class PurposeError extends GraphQLError {
+  constructor(code: PurposeErrorCode, message: string, status = 400) {
+    super(message, { extensions: { code, http: { status } } });
+    this.name = 'PurposeError';
+  }
+}
+
+/** A case an X-Purpose header names, as its owning region reports it. */
+export interface PurposeCase {
+  ref: string;
+  /** Normalised identity numbers of the case's parties. */
+  partyIdNumbers: string[];
+}
+
+/**
+ * Looks a case up in the region that owns it; null when that region has no such case.
+ * The gateway provides it (gateway/auth/case-lookup.ts asks the owning region's records
+ * subgraph); tests may pass any function with this contract.
+ */
+export type CaseFinder = (caseRef: string) => Promise<PurposeCase | null>;
+
+/**
+ * A purpose whose case the gateway has looked up. The parties travel to the subgraphs
+ * inside the signed internal token, so a region can decide "does the officer's case
+ * involve this person?" even when the case belongs to another region.
+ */
+export interface AttestedPurpose extends Purpose {
+  caseParties?: readonly string[];
+}
+
+export const CASE_REF = /^([A-Z][A-Z0-9]{1,7}):([A-Za-z0-9][A-Za-z0-9._-]{0,63})$/;
+
+/** Parses the header; null when absent or blank. Throws PURPOSE_INVALID naming the problem. */
+export function parsePurpose(header: string | undefined, settings: PurposeSettings): Purpose | null {
+  if (header === undefined || header.trim() === '') return null;
+  const invalid = (problem: string) => new PurposeError('PURPOSE_INVALID', `${settings.header} ${problem}. ${formatHint(settings)}`);
+  if (header.length > settings.maxLength) throw invalid(`is ${header.length} characters long; at most ${settings.maxLength} are accepted`);
+  const head = /^\s*([^\s;:]+)\s*/.exec(header)!;
+  const code = head[1];
+  const definition = settings.codes[code];
+  if (!definition) throw invalid(`names the unknown purpose code ${JSON.stringify(code)}`);
+  let rest = header.slice(head[0].length);
+  let caseRef: string | null = null;
+  for (let param = PARAM.exec(rest); param; param = PARAM.exec(rest)) {
+    if (param[1] !== 'case') throw invalid(`has the unknown parameter ${JSON.stringify(param[1])} (only "case" is defined)`);
+    if (!CASE_REF.test(param[2])) throw invalid(`names the case ${JSON.stringify(param[2])}; a case reference is REGION:local-id, e.g. JS:C-2026-000123`);
+    caseRef = param[2];
+    rest = rest.slice(param[0].length);
+  }
+  if (rest !== '' && !rest.startsWith(':')) throw invalid(`has unexpected text ${JSON.stringify(rest.slice(0, 40))} after the code`);
+  if (definition.requiresCaseRef && !caseRef) throw invalid(`uses purpose "${code}", which needs a case reference ("${code}; case=JS:C-2026-000123")`);
+  return { code, caseRef, text: decodeText(rest.slice(1).trim()) };
+}
+
+/** `; key=value`, the value ending at the next `;`, at `: ` (free text follows) or at the end. */
+const PARAM = /^;\s*([A-Za-z]+)\s*=\s*([^\s;]+?)\s*(?=;|:\s|:$|$)/;
+
+function formatHint(settings: PurposeSettings): string {
+  return `Expected "<code>[; case=REGION:local-id][: free text]" with code one of: ${Object.keys(settings.codes).join(', ')}`;
+}
+
+/** Percent-encoded UTF-8 is the documented way to send Chinese text; raw UTF-8 bytes arrive as latin1. */
+function decodeText(text: string): string {
+  if (/%[0-9A-Fa-f]{2}/.test(text)) {
+    try { return decodeURIComponent(text); } catch { return text; }
+  }
+  if (/[\x80-\xff]/.test(text) && !/[^\x00-\xff]/.test(text)) {
+    const utf8 = Buffer.from(text, 'latin1').toString('utf8');
+    if (!utf8.includes('\ufffd')) return utf8;
+  }
+  return text;
+}
+
+/** The refusal for a personal-data operation sent without a purpose. */
+export function purposeRequired(settings: PurposeSettings): PurposeError {
+  return new PurposeError('PURPOSE_REQUIRED', `this operation reads personal data and needs a ${settings.header} header stating why. ${formatHint(settings)}`);
+}
+
+/**
+ * Reads the header and settles what the purpose unlocks for this caller: returns the
+ * purpose (with the named case's parties when it was looked up) and the caller with
+ * case-bound scopes withheld when no case was named.
+ */
+export async function resolvePurpose(input: {
+  header: string | undefined;
+  caller: Caller | null;
+  policy: Policy;
+  findCase: CaseFinder;
+}): Promise<{ purpose: AttestedPurpose | null; caller: Caller | null }> {
+  const { caller, policy } = input;
+  const purpose = parsePurpose(input.header, policy.purposes);
+  const guarded = caller ? caseBoundScopes(policy).filter((s) => caller.scopes.has(s)) : [];
+  if (!caller || guarded.length === 0) return { purpose, caller };
+  if (!purpose?.caseRef) return { purpose, caller: { ...caller, scopes: without(caller.scopes, guarded) } };
+  const found = await lookUp(input.findCase, purpose.caseRef, policy.purposes.header);
+  return { purpose: { ...purpose, caseParties: found.partyIdNumbers }, caller };
+}
+
+async function lookUp(findCase: CaseFinder, caseRef: string, header: string): Promise<PurposeCase> {
+  let found: PurposeCase | null;
+  try {
+    found = await findCase(caseRef);
+  } catch (error) {
+    throw new PurposeError('PURPOSE_CASE_UNVERIFIABLE', `cannot check that case ${caseRef} named in ${header} exists: ${(error as Error).message}`, 503);
+  }
+  if (!found) throw new PurposeError('PURPOSE_INVALID', `${header} names case ${caseRef}, which region ${caseRef.split(':')[0]} does not hold`);
+  return found;
+}
+
+/** Scopes the policy marks as needing a case reference. */
+export function caseBoundScopes(policy: Policy): string[] {
+  return Object.entries(policy.scopes).filter(([, s]) => s.requiresCaseRef).map(([name]) => name);
+}
+
+/** For authorisation messages: why a case-bound scope the caller's roles grant was not counted. */
+export function caseBoundScopeNote(policy: Policy, scope: string): string | null {
+  if (!policy.scopes[scope]?.requiresCaseRef) return null;
+  return `scope ${scope} counts only when ${policy.purposes.header} names an existing case ("investigation; case=JS:C-2026-000123")`;
+}
+
+function without(scopes: ReadonlySet<string>, removed: readonly string[]): Set<string> {
+  const kept = new Set(scopes);
+  for (const scope of removed) kept.delete(scope);
+  return kept;
+}
+
+/** True when the operation selects any field whose type holds personal data (per the policy's dataTypes). */
+export function needsPurpose(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, dataTypes: readonly string[]): boolean {
+  const personal = new Set(dataTypes);
+  const isPersonal = (type: GraphQLNamedType): boolean => personal.has(type.name)
+    || (isAbstractType(type) && schema.getPossibleTypes(type).some((t) => personal.has(t.name)));
+  // The operation and the fragments (unused fragments are a validation error, so this is exact).
+  const scope: DocumentNode = { kind: Kind.DOCUMENT, definitions: [operation, ...document.definitions.filter((d) => d.kind === Kind.FRAGMENT_DEFINITION)] };
+  const typeInfo = new TypeInfo(schema);
+  let found = false;
+  visit(scope, visitWithTypeInfo(typeInfo, {
+    Field() {
+      const type = typeInfo.getType();
+      if (type && isPersonal(getNamedType(type))) found = true;
+    },
+  }));
+  return found;
+}

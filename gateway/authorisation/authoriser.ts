@@ -1,0 +1,123 @@
+/**
+ * Per-request authorisation decisions: who the caller is in requirement terms, the
+ * filtered operation for them (cached), and what this request's answer must withhold.
+ *
+ * Shared by the plugin (which decides early, before planning, to refuse or to fill
+ * `context.denied`) and the executor wrapper (which runs the filtered operation); both
+ * ask `decide`, and the filter cache makes the second call cheap.
+ */
+import { createHash } from 'node:crypto';
+import { GraphQLError, Kind, print, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
+import { LRUCache } from 'lru-cache';
+import type { Caller, Purpose } from '../context.ts';
+import { callerFacts, isAuthenticated, type PolicyDecider } from './caller-facts.ts';
+import type { AuthorisationConfig } from './config.ts';
+import { activeDenials, FORBIDDEN } from './denials.ts';
+import { filterOperation, type FilterPlan, type PlannedDenial } from './filter.ts';
+import { RequirementIndex } from './requirement-index.ts';
+import { factsKey, policyNames, type RequirementMap } from './requirement.ts';
+
+export const UNAUTHENTICATED = 'UNAUTHENTICATED';
+
+export interface AuthorisationRequest {
+  document: DocumentNode;
+  operationName: string | null | undefined;
+  variables: Readonly<Record<string, unknown>> | undefined;
+  /** Apollo Server's hash of the query text. */
+  queryHash: string;
+  caller: Caller | null;
+  purpose: Purpose | null;
+}
+
+export type Decision =
+  | {
+    kind: 'run';
+    /** The document to plan and execute, and the plan-cache key that goes with it. */
+    document: DocumentNode;
+    queryHash: string;
+    /** Denied fields this request would have asked (conditions evaluated). */
+    denied: PlannedDenial[];
+    /** Every root field was denied: nothing to execute. */
+    fullyDenied: boolean;
+  }
+  | { kind: 'refuse'; error: GraphQLError; denied: PlannedDenial[] };
+
+interface CachedPlan { plan: FilterPlan | null; queryHash: string }
+
+export class Authoriser {
+  private readonly index: RequirementIndex;
+  private readonly policyNames: string[];
+  private readonly plans: LRUCache<string, CachedPlan>;
+
+  constructor(
+    schema: GraphQLSchema,
+    requirements: RequirementMap,
+    private readonly config: AuthorisationConfig,
+    private readonly decidePolicies: PolicyDecider,
+  ) {
+    this.index = new RequirementIndex(schema, requirements);
+    this.policyNames = policyNames(requirements);
+    this.plans = new LRUCache({ max: config.filterCacheSize });
+  }
+
+  async decide(request: AuthorisationRequest): Promise<Decision> {
+    if (!isAuthenticated(request.caller) && asksIntrospection(request.document, request.operationName)) {
+      return { kind: 'refuse', denied: [], error: new GraphQLError('Introspection is only for authenticated callers: send an Authorization: Bearer token.', { extensions: { code: UNAUTHENTICATED, http: { status: 401 } } }) };
+    }
+    const facts = await callerFacts(request.caller, request.purpose, this.policyNames, this.decidePolicies);
+    const cacheKey = `${request.queryHash}\u0000${request.operationName ?? ''}\u0000${factsKey(facts)}`;
+    let cached = this.plans.get(cacheKey);
+    if (!cached) {
+      const plan = filterOperation(this.index, request.document, request.operationName, facts);
+      cached = { plan, queryHash: plan?.changed ? hashOf(plan.document) : request.queryHash };
+      this.plans.set(cacheKey, cached);
+    }
+    const { plan } = cached;
+    const denied = plan ? activeDenials(plan, request.variables) : [];
+    if (denied.length > 0 && this.config.rejectWholeOperation) return { kind: 'refuse', denied, error: rejection(denied) };
+    return {
+      kind: 'run',
+      document: plan?.document ?? request.document,
+      queryHash: cached.queryHash,
+      denied,
+      fullyDenied: Boolean(plan?.rootEmptied) && denied.length > 0,
+    };
+  }
+}
+
+/**
+ * The plan-cache key of a filtered operation. @apollo/gateway keys its query plans on
+ * `requestContext.queryHash` (plus the operation name): the filtered text must get its
+ * own key, or a plan made for one caller's fields would serve another's request.
+ */
+function hashOf(document: DocumentNode): string {
+  return createHash('sha256').update(print(document)).digest('hex');
+}
+
+function rejection(denied: PlannedDenial[]): GraphQLError {
+  const list = denied.map((d) => `${d.coordinate} (at ${d.frames.map((f) => f.key).join('.')}: missing ${d.missing.join('; ')})`);
+  return new GraphQLError(`Operation refused: it asks for fields the caller may not see: ${list.join(', ')}.`, {
+    extensions: {
+      code: FORBIDDEN,
+      denied: denied.map((d) => ({ path: d.frames.map((f) => f.key), coordinate: d.coordinate, missing: d.missing.join('; ') })),
+    },
+  });
+}
+
+/** `__schema` or `__type` at the root of the operation that will run (directly or through fragments). */
+function asksIntrospection(document: DocumentNode, operationName: string | null | undefined): boolean {
+  const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+  const operation = operationName ? operations.find((o) => o.name?.value === operationName) : operations[0];
+  if (!operation) return false;
+  const fragments = new Map(document.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d.selectionSet] as const] : [])));
+  const seen = new Set<string>();
+  const scan = (set: SelectionSetNode): boolean => set.selections.some((s) => {
+    if (s.kind === Kind.FIELD) return s.name.value === '__schema' || s.name.value === '__type';
+    if (s.kind === Kind.INLINE_FRAGMENT) return scan(s.selectionSet);
+    if (seen.has(s.name.value)) return false;
+    seen.add(s.name.value);
+    const target = fragments.get(s.name.value);
+    return target ? scan(target) : false;
+  });
+  return scan(operation.selectionSet);
+}

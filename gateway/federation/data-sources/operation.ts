@@ -1,0 +1,168 @@
+/**
+ * Reading and re-cutting the operation of one subgraph fetch.
+ *
+ * The query planner sends one operation per fetch; a region data source may have to
+ * send each region only some of its root fields (those the region owns, or those
+ * whose `regions:` filter names it). Cutting an operation must keep it valid: variable
+ * definitions and fragments no longer used are dropped (GraphQL refuses unused ones).
+ */
+import {
+  Kind, parse, print, valueFromASTUntyped, visit,
+  type DocumentNode, type FieldNode, type FragmentDefinitionNode, type OperationDefinitionNode,
+  type SelectionSetNode, type VariableDefinitionNode, type ASTNode,
+} from 'graphql';
+import type { GraphQLBody } from './types.ts';
+
+export interface FetchOperation {
+  body: GraphQLBody;
+  document: DocumentNode;
+  operation: OperationDefinitionNode;
+  fragments: FragmentDefinitionNode[];
+  /** Top-level fields (fragments at the root flattened). */
+  rootFields: FieldNode[];
+  variables: Record<string, unknown>;
+}
+
+/** Which regions get a root field, and what variables they get for it. */
+export interface FieldRoute {
+  field: FieldNode;
+  regions: readonly string[];
+  /** Variable definitions the field needs beyond the operation's own (e.g. a rewritten `after`). */
+  addedVariables?: VariableDefinitionNode[];
+  /** Per-region values of those variables. */
+  variablesFor?: (region: string) => Record<string, unknown>;
+}
+
+export function readFetch(body: GraphQLBody, document?: DocumentNode): FetchOperation {
+  const doc = document ?? parse(body.query);
+  const operations = doc.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+  const operation = body.operationName
+    ? operations.find((o) => o.name?.value === body.operationName)
+    : operations[0];
+  if (!operation) throw new Error(`fetch operation ${JSON.stringify(body.operationName ?? '(unnamed)')} not found in its document`);
+  const fragments = doc.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION);
+  return {
+    body,
+    document: doc,
+    operation,
+    fragments,
+    rootFields: flattenFields(operation.selectionSet, fragments),
+    variables: body.variables ?? {},
+  };
+}
+
+export function responseKey(field: FieldNode): string {
+  return field.alias?.value ?? field.name.value;
+}
+
+/** The argument's value (variables substituted), or undefined when it is not given. */
+export function argumentValue(field: FieldNode, name: string, variables: Record<string, unknown>): unknown {
+  const argument = field.arguments?.find((a) => a.name.value === name);
+  return argument ? valueFromASTUntyped(argument.value, variables) : undefined;
+}
+
+/** Direct fields of a selection set, inline fragments and fragment spreads flattened. */
+export function flattenFields(selectionSet: SelectionSetNode, fragments: readonly FragmentDefinitionNode[]): FieldNode[] {
+  const fields: FieldNode[] = [];
+  for (const selection of selectionSet.selections) {
+    if (selection.kind === Kind.FIELD) fields.push(selection);
+    else if (selection.kind === Kind.INLINE_FRAGMENT) fields.push(...flattenFields(selection.selectionSet, fragments));
+    else {
+      const fragment = fragments.find((f) => f.name.value === selection.name.value);
+      if (fragment) fields.push(...flattenFields(fragment.selectionSet, fragments));
+    }
+  }
+  return fields;
+}
+
+/**
+ * The request body for every region that gets at least one root field. Regions given
+ * the whole operation unchanged share the planner's own query text.
+ */
+export function requestsByRegion(fetch: FetchOperation, routes: readonly FieldRoute[]): Map<string, GraphQLBody> {
+  const byRegion = new Map<string, FieldRoute[]>();
+  for (const route of routes) {
+    for (const region of route.regions) {
+      const list = byRegion.get(region) ?? [];
+      list.push(route);
+      byRegion.set(region, list);
+    }
+  }
+  const printed = new Map<string, string>();
+  const requests = new Map<string, GraphQLBody>();
+  for (const [region, regionRoutes] of byRegion) {
+    const signature = regionRoutes.map((r) => routes.indexOf(r)).join(',');
+    let query = printed.get(signature);
+    if (query === undefined) {
+      query = isWholeOperation(fetch, regionRoutes) ? fetch.body.query : print(cutOperation(fetch, regionRoutes));
+      printed.set(signature, query);
+    }
+    const variables = Object.assign({}, fetch.variables, ...regionRoutes.map((r) => r.variablesFor?.(region) ?? {}));
+    requests.set(region, { query, variables, operationName: fetch.body.operationName });
+  }
+  return requests;
+}
+
+function isWholeOperation(fetch: FetchOperation, routes: readonly FieldRoute[]): boolean {
+  return routes.length === fetch.rootFields.length
+    && routes.every((r, i) => r.field === fetch.rootFields[i] && !r.addedVariables?.length);
+}
+
+/** An operation holding only the routes' fields, with only the variables and fragments they use. */
+export function cutOperation(fetch: FetchOperation, routes: readonly FieldRoute[]): DocumentNode {
+  const fields = routes.map((r) => r.field);
+  const fragments = usedFragments(fields, fetch.fragments);
+  const variableNames = usedVariables([...fields, ...fragments]);
+  const definitions = [...(fetch.operation.variableDefinitions ?? []), ...routes.flatMap((r) => r.addedVariables ?? [])];
+  const operation: OperationDefinitionNode = {
+    ...fetch.operation,
+    variableDefinitions: definitions.filter((d) => variableNames.has(d.variable.name.value)),
+    selectionSet: { kind: Kind.SELECTION_SET, selections: fields },
+  };
+  return { kind: Kind.DOCUMENT, definitions: [operation, ...fragments] };
+}
+
+function usedFragments(nodes: readonly ASTNode[], all: readonly FragmentDefinitionNode[]): FragmentDefinitionNode[] {
+  const used = new Map<string, FragmentDefinitionNode>();
+  const pending = [...nodes];
+  while (pending.length > 0) {
+    visit(pending.pop()!, {
+      FragmentSpread(spread) {
+        const name = spread.name.value;
+        const fragment = all.find((f) => f.name.value === name);
+        if (fragment && !used.has(name)) {
+          used.set(name, fragment);
+          pending.push(fragment);
+        }
+      },
+    });
+  }
+  return [...used.values()];
+}
+
+function usedVariables(nodes: readonly ASTNode[]): Set<string> {
+  const names = new Set<string>();
+  for (const node of nodes) visit(node, { Variable(v) { names.add(v.name.value); } });
+  return names;
+}
+
+/** A copy of `field` whose argument `name` reads the variable `variable` instead. */
+export function withArgumentVariable(field: FieldNode, name: string, variable: string): FieldNode {
+  const others = (field.arguments ?? []).filter((a) => a.name.value !== name);
+  return {
+    ...field,
+    arguments: [...others, {
+      kind: Kind.ARGUMENT,
+      name: { kind: Kind.NAME, value: name },
+      value: { kind: Kind.VARIABLE, name: { kind: Kind.NAME, value: variable } },
+    }],
+  };
+}
+
+export function variableDefinition(name: string, type: string): VariableDefinitionNode {
+  return {
+    kind: Kind.VARIABLE_DEFINITION,
+    variable: { kind: Kind.VARIABLE, name: { kind: Kind.NAME, value: name } },
+    type: { kind: Kind.NAMED_TYPE, name: { kind: Kind.NAME, value: type } },
+  };
+}

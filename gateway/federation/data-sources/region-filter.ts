@@ -1,0 +1,28 @@
+/**
+ * The `regions:` argument of the fanned-out root fields: which regions to ask.
+ */
+import type { FieldNode } from 'graphql';
+import { argumentValue, responseKey } from './operation.ts';
+import { badUserInput } from './region-errors.ts';
+import type { FormattedError, RegionEntry } from './types.ts';
+
+export type RegionSelection = { codes: string[]; skipped: Map<string, string> } | { refused: FormattedError };
+
+/** Every region when the argument is absent or null; an unknown code is refused, naming it. */
+export function selectRegions(field: FieldNode, variables: Record<string, unknown>, regions: readonly RegionEntry[]): RegionSelection {
+  const all = regions.map((r) => r.code);
+  const asked = argumentValue(field, 'regions', variables);
+  if (asked === undefined || asked === null) return { codes: all, skipped: new Map() };
+  const at = `${field.name.value}(regions:)`;
+  const list = Array.isArray(asked) ? asked : [asked];
+  if (!list.every((code) => typeof code === 'string')) {
+    return { refused: badUserInput(`${at}: expected a list of region codes, got ${JSON.stringify(asked)}`, [responseKey(field)]) };
+  }
+  const unknown = list.filter((code) => !all.includes(code));
+  if (unknown.length > 0) {
+    return { refused: badUserInput(`${at}: unknown region code(s) ${unknown.map((c) => JSON.stringify(c)).join(', ')}; expected codes from the registry: ${all.join(', ')}`, [responseKey(field)]) };
+  }
+  const codes = all.filter((code) => list.includes(code));
+  const skipped = new Map(all.filter((code) => !codes.includes(code)).map((code) => [code, 'not in the regions: filter']));
+  return { codes, skipped };
+}

@@ -1,0 +1,157 @@
+/**
+ * One search root field across regions: what is added to the operation so the pages can
+ * be merged, and how the regions' connections become the client's connection.
+ *
+ * The fields the merge needs are added under private aliases (`_ld_edges`,
+ * `_ld_pageInfo`, `_ld_totalCount`), whatever the client selected (or aliased);
+ * the client's own selections are then filled from the merged page.
+ */
+import type { FieldNode, FragmentDefinitionNode, SelectionSetNode } from 'graphql';
+import { encodeCursor, type CompositePosition } from '../merge/composite-cursor.ts';
+import { mergePages, type EdgeRef, type MergedEdge, type MergedPage, type RegionPage } from '../merge/connection-merge.ts';
+import type { RegionMerger, RegionValue } from '../merge/deep-merge.ts';
+import { field, selectionSet } from './inject-keys.ts';
+import { flattenFields, responseKey } from './operation.ts';
+import type { FormattedError } from './types.ts';
+
+const EDGES = '_ld_edges';
+const PAGE_INFO = '_ld_pageInfo';
+const TOTAL = '_ld_totalCount';
+
+/** The field with the merge's own selections added. */
+export function withMergeSelections(original: FieldNode, nodeKeyFields: readonly string[]): FieldNode {
+  const node = field('node', undefined, selectionSet(field('__typename'), ...nodeKeyFields.map((name) => field(name))));
+  const added = [
+    field('edges', EDGES, selectionSet(field('cursor'), node)),
+    field('pageInfo', PAGE_INFO, selectionSet(field('hasNextPage'), field('endCursor'))),
+    field('totalCount', TOTAL),
+  ];
+  const selections = [...(original.selectionSet?.selections ?? []), ...added];
+  return { ...original, selectionSet: { kind: original.selectionSet?.kind ?? ('SelectionSet' as SelectionSetNode['kind']), selections } };
+}
+
+export interface ConnectionInput {
+  /** The field as the planner wrote it (the client's selections). */
+  original: FieldNode;
+  fragments: readonly FragmentDefinitionNode[];
+  nodeKeyFields: readonly string[];
+  incoming: CompositePosition;
+  first: number;
+}
+
+/** Whether a region's answer holds at least one edge (a hit). */
+export function hasEdges(value: unknown): boolean {
+  const edges = (value as Record<string, unknown> | null)?.[EDGES];
+  return Array.isArray(edges) && edges.length > 0;
+}
+
+export function combineConnection(input: ConnectionInput, values: RegionValue[], merger: RegionMerger): { value: unknown; errors?: FormattedError[] } {
+  const answered = values.filter((v): v is { region: string; value: Record<string, unknown> } => isObject(v.value));
+  if (answered.length === 0) return { value: null };
+  const byRegion = new Map(answered.map((v) => [v.region, v.value]));
+  const pages = answered.map((v) => regionPage(v.region, v.value, input.nodeKeyFields));
+  const merged = mergePages(pages, input.incoming, input.first);
+  const projector = new ConnectionProjector(input, byRegion, merged, merger);
+  return { value: projector.connection() };
+}
+
+function regionPage(region: string, value: Record<string, unknown>, keyFields: readonly string[]): RegionPage {
+  const edges = (value[EDGES] ?? []) as { cursor: string; node: Record<string, unknown> | null }[];
+  const pageInfo = (value[PAGE_INFO] ?? {}) as { hasNextPage?: boolean };
+  return {
+    region,
+    keys: edges.map((edge) => nodeKey(edge.node, keyFields)),
+    cursors: edges.map((edge) => edge.cursor),
+    hasNextPage: pageInfo.hasNextPage === true,
+  };
+}
+
+/** Fills the client's selections of the connection from the merged page. */
+class ConnectionProjector {
+  constructor(
+    private readonly input: ConnectionInput,
+    private readonly byRegion: Map<string, Record<string, unknown>>,
+    private readonly page: MergedPage,
+    private readonly merger: RegionMerger,
+  ) {}
+
+  connection(): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const sub of this.subFields(this.input.original.selectionSet)) {
+      const key = responseKey(sub);
+      switch (sub.name.value) {
+        case 'edges': out[key] = this.page.edges.map((edge) => this.edge(edge, sub)); break;
+        case 'pageInfo': out[key] = this.pageInfo(sub); break;
+        case 'totalCount': out[key] = this.sum(TOTAL); break;
+        default: out[key] = this.firstValue((v) => v[key]);
+      }
+    }
+    return out;
+  }
+
+  private edge(edge: MergedEdge, edgesField: FieldNode): Record<string, unknown> {
+    const listKey = responseKey(edgesField);
+    const base = this.regionEdge(edge.from, listKey) ?? {};
+    const out: Record<string, unknown> = { ...base };
+    for (const sub of this.subFields(edgesField.selectionSet)) {
+      const key = responseKey(sub);
+      if (sub.name.value === 'cursor') out[key] = encodeCursor(edge.position);
+      if (sub.name.value === 'node') {
+        const refs = [edge.from, ...edge.duplicates];
+        out[key] = this.merger.mergeAll(refs.map((ref) => ({ region: ref.region, value: this.regionEdge(ref, listKey)?.[key] })), [listKey, key]);
+      }
+    }
+    return out;
+  }
+
+  private pageInfo(pageInfoField: FieldNode): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const sub of this.subFields(pageInfoField.selectionSet)) {
+      const key = responseKey(sub);
+      if (sub.name.value === 'hasNextPage') out[key] = this.page.hasNextPage;
+      else if (sub.name.value === 'endCursor') out[key] = this.endCursor();
+      else if (sub.name.value === '__typename') out[key] = 'PageInfo';
+    }
+    return out;
+  }
+
+  /** The last edge's position; with no edge, the incoming one (with newly exhausted regions) if more may follow. */
+  private endCursor(): string | null {
+    const last = this.page.edges.at(-1);
+    if (last) return encodeCursor(last.position);
+    return this.page.hasNextPage ? encodeCursor(this.page.end) : null;
+  }
+
+  private regionEdge(ref: EdgeRef, listKey: string): Record<string, unknown> | undefined {
+    const list = this.byRegion.get(ref.region)?.[listKey];
+    return Array.isArray(list) ? (list[ref.index] as Record<string, unknown>) : undefined;
+  }
+
+  private sum(key: string): number {
+    let total = 0;
+    for (const value of this.byRegion.values()) total += typeof value[key] === 'number' ? (value[key] as number) : 0;
+    return total;
+  }
+
+  private firstValue(pick: (value: Record<string, unknown>) => unknown): unknown {
+    for (const value of this.byRegion.values()) {
+      const picked = pick(value);
+      if (picked !== undefined) return picked;
+    }
+    return null;
+  }
+
+  private subFields(set: SelectionSetNode | undefined): FieldNode[] {
+    return set ? flattenFields(set, this.input.fragments) : [];
+  }
+}
+
+/** Regions sort by the plain key; compound keys (none in the contract) compare by their JSON. */
+function nodeKey(node: Record<string, unknown> | null, keyFields: readonly string[]): string {
+  const values = keyFields.map((k) => node?.[k] ?? null);
+  return values.length === 1 ? String(values[0]) : JSON.stringify(values);
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

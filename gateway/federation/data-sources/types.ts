@@ -1,0 +1,75 @@
+/**
+ * What the region data sources need from the rest of the gateway, kept minimal so the
+ * region registry (gateway/registry/registry.ts) satisfies it as it is.
+ */
+import type { GatewayContext, RegionOutcome, RequestReport } from '../../context.ts';
+import type { ContractPart } from '../../registry/regions-file.ts';
+
+export type { ContractPart };
+
+/** One region as the data sources see it (a subset of the registry's `Region`). */
+export interface RegionEntry {
+  code: string;
+  name: string;
+  /** Full URL of each contract part, e.g. `http://127.0.0.1:4101/records`. */
+  endpoints: Readonly<Record<ContractPart, string>>;
+  /** The longest a fetch may wait for this region, queueing included. */
+  timeoutMs: number;
+  /** Requests in flight to this region at once; more wait in a bounded queue. */
+  maxConcurrency: number;
+  breaker?: { failureThreshold: number; cooldownMs: number };
+}
+
+/**
+ * The current list of regions, in the stable merge order. Read on every fetch, so a
+ * reloaded registry takes effect at the next query.
+ */
+export interface RegionDirectory {
+  regions(): readonly RegionEntry[];
+}
+
+/** Extra headers for one region request (e.g. the gateway's signed internal token). */
+export type HeadersHook = (
+  region: RegionEntry,
+  body: string,
+  context: Partial<GatewayContext> | undefined,
+) => Record<string, string> | Promise<Record<string, string>>;
+
+/** Where a data source writes what the regions answered; default `context.report`. */
+export type ReportLocator = (context: unknown) => RequestReport | undefined;
+
+/** A GraphQL request body as sent to a subgraph. */
+export interface GraphQLBody {
+  query: string;
+  variables?: Record<string, unknown>;
+  operationName?: string;
+}
+
+/** A subgraph's JSON answer. */
+export interface GraphQLAnswer {
+  data?: Record<string, unknown> | null;
+  errors?: FormattedError[];
+  extensions?: Record<string, unknown>;
+}
+
+export interface FormattedError {
+  message: string;
+  path?: (string | number)[];
+  locations?: { line: number; column: number }[];
+  extensions?: Record<string, unknown>;
+}
+
+/** How one region request ended, before the data source judges hit or miss. */
+export type TransportStatus = 'answered' | 'error' | 'timeout' | 'circuit-open';
+
+export interface RegionAnswer {
+  region: RegionEntry;
+  status: TransportStatus;
+  latencyMs: number;
+  /** Present when status is `answered`. */
+  answer?: GraphQLAnswer;
+  /** Why the region did not answer (status other than `answered`). */
+  message?: string;
+}
+
+export type { RegionOutcome };

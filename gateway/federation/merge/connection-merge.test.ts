@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { mergePages, type RegionPage } from './connection-merge.ts';
+import { decodeCursor, encodeCursor, startPosition, CursorError } from './composite-cursor.ts';
+
+const page = (region: string, keys: string[], hasNextPage: boolean): RegionPage => ({
+  region, keys, cursors: keys.map((k) => `${region}@${k}`), hasNextPage,
+});
+
+describe('mergePages', () => {
+  it('takes the smallest heads in key order and records each region\'s position after each edge', () => {
+    const merged = mergePages([page('JS', ['a', 'd'], true), page('GZ', ['b', 'c'], false)], startPosition(['JS', 'GZ']), 3);
+    expect(merged.edges.map((e) => `${e.from.region}${e.from.index}`)).toEqual(['JS0', 'GZ0', 'GZ1']);
+    expect(merged.edges[0].position).toEqual({ JS: 'JS@a', GZ: null });
+    expect(merged.edges[2].position).toEqual({ JS: 'JS@a', GZ: false });
+    expect(merged.hasNextPage).toBe(true);
+  });
+
+  it('merges the same key found in several regions into one edge', () => {
+    const merged = mergePages([page('JS', ['a', 'b'], false), page('GZ', ['a', 'c'], false)], startPosition(['JS', 'GZ']), 10);
+    expect(merged.edges).toHaveLength(3);
+    expect(merged.edges[0].duplicates).toEqual([{ region: 'GZ', index: 0 }]);
+    expect(merged.end).toEqual({ JS: false, GZ: false });
+    expect(merged.hasNextPage).toBe(false);
+  });
+
+  it('stops when a region with more results has none left in hand (never skips its items)', () => {
+    const merged = mergePages([page('JS', ['a'], true), page('GZ', ['b', 'c'], false)], startPosition(['JS', 'GZ']), 3);
+    expect(merged.edges).toHaveLength(1);
+    expect(merged.end).toEqual({ JS: 'JS@a', GZ: null });
+    expect(merged.hasNextPage).toBe(true);
+  });
+
+  it('keeps the incoming position of regions that did not answer', () => {
+    const merged = mergePages([page('JS', ['a'], false)], { JS: null, GZ: 'GZ@x' }, 5);
+    expect(merged.end).toEqual({ JS: false, GZ: 'GZ@x' });
+  });
+
+  it('marks a region that answered nothing and has nothing more as exhausted', () => {
+    const merged = mergePages([page('JS', [], false), page('GZ', ['a'], false)], startPosition(['JS', 'GZ']), 5);
+    expect(merged.edges[0].position).toEqual({ JS: false, GZ: false });
+  });
+
+  it('pages through three regions completely and without repeats', () => {
+    const data: Record<string, string[]> = {
+      JS: ['01', '04', '05', '09', '12'], GZ: ['02', '04', '06', '07'], HB: ['03', '08', '10', '11', '12', '13'],
+    };
+    const serve = (region: string, after: string | null, first: number): RegionPage => {
+      const keys = data[region];
+      const start = after === null ? 0 : keys.indexOf(after.split('@')[1]) + 1;
+      return page(region, keys.slice(start, start + first), start + first < keys.length);
+    };
+    let position = startPosition(['JS', 'GZ', 'HB']);
+    const seen: string[] = [];
+    for (let i = 0; i < 20; i++) {
+      const asked = Object.keys(position).filter((r) => position[r] !== false);
+      const pages = asked.map((r) => serve(r, position[r] as string | null, 3));
+      const merged = mergePages(pages, position, 3);
+      for (const edge of merged.edges) seen.push(pages.find((p) => p.region === edge.from.region)!.keys[edge.from.index]);
+      position = merged.end;
+      if (!merged.hasNextPage) break;
+    }
+    expect(seen).toEqual(['01', '02', '03', '04', '05', '06', '07', '08', '09', '10', '11', '12', '13']);
+  });
+});
+
+describe('composite cursor', () => {
+  it('round-trips positions', () => {
+    const position = { JS: 'abc', GZ: null, HB: false as const };
+    expect(decodeCursor(encodeCursor(position))).toEqual(position);
+    expect(encodeCursor(position)).toMatch(/^[A-Za-z0-9_-]+$/);
+  });
+
+  it('refuses malformed cursors with a message saying what was expected', () => {
+    expect(() => decodeCursor('not a cursor!')).toThrow(CursorError);
+    expect(() => decodeCursor(Buffer.from('{"v":2,"r":{}}').toString('base64url'))).toThrow(/unknown layout/);
+    expect(() => decodeCursor(Buffer.from('{"v":1,"r":{"JS":3}}').toString('base64url'))).toThrow(/position of region JS is 3/);
+    expect(() => decodeCursor('Zm9v')).toThrow(/endCursor/);
+  });
+});

@@ -1,0 +1,22 @@
+/**
+ * GET /healthz (the process is alive) and GET /readyz (the gateway can answer: at least
+ * one region's subgraph is up). Load balancers route on /readyz; each region's state is
+ * in the body for the operator.
+ */
+import type { ServerResponse } from 'node:http';
+import type { RegionRegistry } from '../registry/registry.ts';
+import { sendJson } from './respond.ts';
+
+export function healthz(res: ServerResponse): void {
+  sendJson(res, 200, { status: 'ok' });
+}
+
+export async function readyz(res: ServerResponse, registry: RegionRegistry): Promise<void> {
+  const regions = await registry.view({ fresh: true });
+  // A gateway with no regional subgraphs (a plain --supergraph) is ready once it listens.
+  const ready = regions.length === 0 || regions.some((r) => r.state === 'up');
+  sendJson(res, ready ? 200 : 503, {
+    status: ready ? 'ready' : 'unavailable',
+    regions: regions.map(({ code, name, state, latencyMs, checkedAt, detail }) => ({ code, name, state, latencyMs, checkedAt, detail })),
+  });
+}

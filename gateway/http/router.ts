@@ -1,0 +1,69 @@
+/**
+ * The gateway's HTTP server: a few fixed routes on node's http module. No framework:
+ * the surface is small and stable (ARCHITECTURE.md "Public surface"), and owning the body
+ * reading is what makes the 413 limit exact.
+ */
+import { randomUUID } from 'node:crypto';
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
+import type { RegionRegistry } from '../registry/registry.ts';
+import type { GraphQLHandler } from './graphql.ts';
+import { healthz, readyz } from './health.ts';
+import type { HttpHooks } from './hooks.ts';
+import { HttpError, sendError } from './respond.ts';
+
+export const GRAPHQL_PATH = '/graphql';
+
+export interface RouterOptions {
+  graphql: GraphQLHandler;
+  hooks: HttpHooks;
+  registry: RegionRegistry;
+  logger: Logger;
+}
+
+export function createHttpServer(options: RouterOptions): http.Server {
+  return http.createServer({ keepAliveTimeout: 30_000 }, (req, res) => {
+    const requestId = randomUUID();
+    res.setHeader('x-request-id', requestId);
+    route(req, res, requestId, options).catch((error) => fail(res, error, options.logger, requestId));
+  });
+}
+
+async function route(req: IncomingMessage, res: ServerResponse, requestId: string, options: RouterOptions): Promise<void> {
+  const path = new URL(req.url ?? '/', 'http://gateway').pathname;
+  const method = req.method ?? 'GET';
+  if (path === GRAPHQL_PATH) {
+    if (method === 'GET' && options.hooks.graphiql && wantsPage(req)) return options.hooks.graphiql(req, res);
+    return options.graphql(req, res, requestId);
+  }
+  if (method !== 'GET' && method !== 'HEAD') {
+    if (['/healthz', '/readyz', '/metrics'].includes(path)) {
+      throw new HttpError(405, 'METHOD_NOT_ALLOWED', `${method} ${path}: only GET is supported.`, { allow: 'GET' });
+    }
+  }
+  if (path === '/healthz') return healthz(res);
+  if (path === '/readyz') return readyz(res, options.registry);
+  if (path === '/metrics') return options.hooks.metrics(req, res);
+  throw new HttpError(404, 'NOT_FOUND', `No route for ${method} ${path}; GraphQL is served at ${GRAPHQL_PATH}.`);
+}
+
+/** A browser navigating to /graphql (not a client sending a GET query). */
+function wantsPage(req: IncomingMessage): boolean {
+  const accept = req.headers.accept ?? '';
+  return accept.includes('text/html') && !new URL(req.url ?? '/', 'http://gateway').searchParams.has('query');
+}
+
+function fail(res: ServerResponse, error: unknown, logger: Logger, requestId: string): void {
+  if (res.headersSent) {
+    res.destroy(error as Error);
+    return;
+  }
+  if (error instanceof HttpError) {
+    // After a refused body the rest of it is unread: close rather than reuse the connection.
+    const headers = error.status === 413 ? { ...error.headers, connection: 'close' } : error.headers;
+    sendError(res, error.status, error.code, error.message, headers);
+    return;
+  }
+  logger.error({ err: error, requestId }, 'unhandled error while serving a request');
+  sendError(res, 500, 'INTERNAL_SERVER_ERROR', `Internal error; quote request id ${requestId} to the operator.`);
+}

@@ -1,0 +1,101 @@
+/**
+ * The `limits` section of config/gateway.json, with its defaults.
+ *
+ * ```json
+ * "limits": {
+ *   "maxDepth": 12, "maxAliases": 30, "maxTokens": 3000,
+ *   "maxCost": 20000, "defaultListSize": 20, "maxBatchOperations": 10,
+ *   "rateLimit": { "burst": 60, "perSecond": 10 },
+ *   "bulkLookup": { "threshold": 200, "windowSeconds": 3600, "block": false }
+ * }
+ * ```
+ * The request body size limit is `server.bodyLimitBytes` (the HTTP layer enforces it, 413).
+ * `maxBatchOperations` applies where the HTTP layer accepts batches (JSON array bodies).
+ */
+import { ConfigPath, boolean, integer, object, onlyKeys, optional } from '../config/check.ts';
+import { section } from '../config/section.ts';
+
+export interface RateLimitConfig {
+  /** Requests an officer may send at once (bucket size). */
+  burst: number;
+  /** Sustained requests per second per officer (refill rate). */
+  perSecond: number;
+}
+
+export interface BulkLookupConfig {
+  /** Distinct persons one officer may view within the window before an alert. */
+  threshold: number;
+  windowSeconds: number;
+  /** Also withhold responses that would take an officer past the threshold. */
+  block: boolean;
+}
+
+export interface LimitsConfig {
+  maxDepth: number;
+  maxAliases: number;
+  maxTokens: number;
+  /** Computed cost: every field counts 1, times the sizes of the lists it sits in. */
+  maxCost: number;
+  /** Assumed size of a list field without a `first`/`last`/`limit` argument. */
+  defaultListSize: number;
+  maxBatchOperations: number;
+  rateLimit: RateLimitConfig;
+  bulkLookup: BulkLookupConfig;
+}
+
+export const LIMITS_DEFAULTS: LimitsConfig = {
+  maxDepth: 12,
+  maxAliases: 30,
+  maxTokens: 3000,
+  maxCost: 20_000,
+  defaultListSize: 20,
+  maxBatchOperations: 10,
+  rateLimit: { burst: 60, perSecond: 10 },
+  bulkLookup: { threshold: 200, windowSeconds: 3600, block: false },
+};
+
+const KEYS = ['maxDepth', 'maxAliases', 'maxTokens', 'maxCost', 'defaultListSize', 'maxBatchOperations', 'rateLimit', 'bulkLookup'] as const;
+
+/** Validates a raw `limits` value; throws ConfigError naming the setting (`…: limits.maxDepth: expected …`). */
+export function validateLimitsConfig(raw: unknown, at: ConfigPath = new ConfigPath('config/gateway.json').key('limits')): LimitsConfig {
+  const obj = raw === undefined ? {} : object(raw, at);
+  onlyKeys(obj, KEYS, at);
+  const count = (key: keyof LimitsConfig, max: number) =>
+    optional(obj[key], LIMITS_DEFAULTS[key] as number, (v) => integer(v, at.key(key), { min: 1, max }));
+  return {
+    maxDepth: count('maxDepth', 1000),
+    maxAliases: count('maxAliases', 100_000),
+    maxTokens: count('maxTokens', 1_000_000),
+    maxCost: count('maxCost', 1_000_000_000),
+    defaultListSize: count('defaultListSize', 100_000),
+    maxBatchOperations: count('maxBatchOperations', 1000),
+    rateLimit: validateRateLimit(obj.rateLimit, at.key('rateLimit')),
+    bulkLookup: validateBulkLookup(obj.bulkLookup, at.key('bulkLookup')),
+  };
+}
+
+function validateRateLimit(raw: unknown, at: ConfigPath): RateLimitConfig {
+  const obj = raw === undefined ? {} : object(raw, at);
+  onlyKeys(obj, ['burst', 'perSecond'], at);
+  const d = LIMITS_DEFAULTS.rateLimit;
+  return {
+    burst: optional(obj.burst, d.burst, (v) => integer(v, at.key('burst'), { min: 1, max: 1_000_000 })),
+    perSecond: optional(obj.perSecond, d.perSecond, (v) => integer(v, at.key('perSecond'), { min: 1, max: 1_000_000 })),
+  };
+}
+
+function validateBulkLookup(raw: unknown, at: ConfigPath): BulkLookupConfig {
+  const obj = raw === undefined ? {} : object(raw, at);
+  onlyKeys(obj, ['threshold', 'windowSeconds', 'block'], at);
+  const d = LIMITS_DEFAULTS.bulkLookup;
+  return {
+    threshold: optional(obj.threshold, d.threshold, (v) => integer(v, at.key('threshold'), { min: 1, max: 10_000_000 })),
+    windowSeconds: optional(obj.windowSeconds, d.windowSeconds, (v) => integer(v, at.key('windowSeconds'), { min: 1, max: 31 * 86_400 })),
+    block: optional(obj.block, d.block, (v) => boolean(v, at.key('block'))),
+  };
+}
+
+export const limitsSection = section({
+  key: 'limits',
+  validate: (raw, at) => validateLimitsConfig(raw, at),
+});

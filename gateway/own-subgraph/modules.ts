@@ -1,0 +1,13 @@
+/**
+ * The list of the gateway's own subgraph modules. A feature that adds root fields to the
+ * graph (audit queries…) appends its module here.
+ */
+import type { GatewayServices } from '../services.ts';
+import type { OwnSubgraphModule } from './module.ts';
+import { regionsModule } from './regions.ts';
+
+export function ownSubgraphModules(services: GatewayServices): OwnSubgraphModule[] {
+  return [
+    regionsModule(services.registry),
+  ];
+}

@@ -1,0 +1,88 @@
+/**
+ * Field-level authorisation, wired into Apollo Server and @apollo/gateway.
+ *
+ * Usage (the gateway core):
+ * ```ts
+ * const authorisation = createAuthorisation({ requirements: supergraph.requirements, config: config.authorisation, policy });
+ * const server = new ApolloServer<GatewayContext>({
+ *   gateway: authorisation.wrapGateway(new ApolloGateway({ supergraphSdl: supergraph.gatewaySdl, … })),
+ *   plugins: [authenticationPlugin, purposePlugin, authorisation.plugin, limitsPlugin, …, auditPlugin],
+ * });
+ * ```
+ * The plugin decides in `didResolveOperation`, before anything is planned: it refuses
+ * introspection from anonymous callers (UNAUTHENTICATED) and, in reject mode, operations
+ * asking for any denied field (FORBIDDEN), and fills `context.denied` for the audit log.
+ * The wrapped gateway's executor then runs the filtered operation under its own plan key
+ * and answers each denied field with null and a FORBIDDEN error. Both read the caller
+ * from `context.caller` / `context.purpose`, so authentication must run first.
+ */
+import type { ApolloServerPlugin } from '@apollo/server';
+import type { GatewayInterface } from '@apollo/server-gateway-interface';
+import type { Policy } from '../../schema/policy.ts';
+import { Authoriser } from '../authorisation/authoriser.ts';
+import { policyFileDecider, type PolicyDecider } from '../authorisation/caller-facts.ts';
+import type { AuthorisationConfig } from '../authorisation/config.ts';
+import { toDeniedFields } from '../authorisation/denials.ts';
+import { withAuthorisation } from '../authorisation/gateway-wrapper.ts';
+import { policyNames, type RequirementMap } from '../authorisation/requirement.ts';
+import type { GatewayContext } from '../context.ts';
+
+export interface AuthorisationOptions {
+  /** From the composed supergraph (`PreparedSupergraph.requirements`). */
+  requirements: RequirementMap;
+  config: AuthorisationConfig;
+  /** The policy file, to decide `@policy` names; or a decider of one's own (tests, other supergraphs). */
+  policy?: Policy;
+  decidePolicies?: PolicyDecider;
+}
+
+export interface Authorisation {
+  plugin: ApolloServerPlugin<GatewayContext>;
+  /** Give ApolloServer this instead of the ApolloGateway itself. */
+  wrapGateway(gateway: GatewayInterface): GatewayInterface;
+}
+
+export function createAuthorisation(options: AuthorisationOptions): Authorisation {
+  const decidePolicies = options.decidePolicies
+    ?? (options.policy ? policyFileDecider(options.policy, policyNames(options.requirements)) : noPolicies(options.requirements));
+  let authoriser: Authoriser | null = null;
+  const current = (): Authoriser => {
+    if (!authoriser) throw new Error('authorisation asked before the gateway loaded its schema (was wrapGateway used?)');
+    return authoriser;
+  };
+  return {
+    wrapGateway(gateway) {
+      // A new API schema (start, or a supergraph update) gets a fresh index and filter cache.
+      gateway.onSchemaLoadOrUpdate(({ apiSchema }) => {
+        authoriser = new Authoriser(apiSchema, options.requirements, options.config, decidePolicies);
+      });
+      return withAuthorisation(gateway, current);
+    },
+    plugin: {
+      async requestDidStart() {
+        return {
+          async didResolveOperation(requestContext) {
+            const context = requestContext.contextValue;
+            const decision = await current().decide({
+              document: requestContext.document,
+              operationName: requestContext.request.operationName,
+              variables: requestContext.request.variables,
+              queryHash: requestContext.queryHash,
+              caller: context.caller,
+              purpose: context.purpose,
+            });
+            context.denied = toDeniedFields(decision.denied);
+            if (decision.kind === 'refuse') throw decision.error;
+          },
+        };
+      },
+    },
+  };
+}
+
+/** Without a policy file, a supergraph must not name policies: refusing them all would be silent. */
+function noPolicies(requirements: RequirementMap): PolicyDecider {
+  const named = policyNames(requirements);
+  if (named.length > 0) throw new Error(`the supergraph names policies (${named.join(', ')}) but no policy file or decider was given`);
+  return async () => new Map();
+}

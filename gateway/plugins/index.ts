@@ -1,0 +1,43 @@
+/**
+ * Everything that plugs into a request, in one list per kind. A concern (authentication,
+ * authorisation, limits, audit, cache, metrics, GraphiQL) adds its entries here:
+ * - `contextHooks` run in order while the request context is built (before GraphQL);
+ * - `plugins` are Apollo Server plugins, run in the order listed;
+ * - `gatewayWrappers` wrap @apollo/gateway as Apollo Server sees it (the executor sees the
+ *   operation just before it is planned; the first listed is outermost);
+ * - `subgraphHeaders` adds headers to every subgraph request (the signed internal token);
+ * - `http` fills the /metrics and GraphiQL routes.
+ */
+import type { ApolloServerPlugin } from '@apollo/server';
+import type { GatewayContext } from '../context.ts';
+import type { GatewayInterface } from '@apollo/server-gateway-interface';
+import type { HeadersHook } from '../federation/data-sources/index.ts';
+import type { ContextHook } from '../http/context.ts';
+import { basicMetrics, type HttpHooks } from '../http/hooks.ts';
+import type { GatewayRuntime } from '../services.ts';
+import { reportPlugin } from './report.ts';
+
+export type GatewayWrapper = (gateway: GatewayInterface) => GatewayInterface;
+
+export interface GatewayExtensions {
+  contextHooks: ContextHook[];
+  plugins: ApolloServerPlugin<GatewayContext>[];
+  gatewayWrappers: GatewayWrapper[];
+  subgraphHeaders?: HeadersHook;
+  http: HttpHooks;
+  /** Run when the gateway stops, after the last request (flush the audit log, quit Redis…). */
+  closers: Array<() => Promise<void>>;
+}
+
+/** Async: a concern may open its resources (audit file, Redis) before the gateway listens. */
+export async function gatewayExtensions(runtime: GatewayRuntime): Promise<GatewayExtensions> {
+  return {
+    contextHooks: [],
+    plugins: [
+      reportPlugin(runtime.registry),
+    ],
+    gatewayWrappers: [],
+    http: { metrics: basicMetrics },
+    closers: [],
+  };
+}

@@ -1,0 +1,102 @@
+/**
+ * Limits, wired into Apollo Server and offered to the HTTP layer.
+ *
+ * Usage (the gateway core):
+ * ```ts
+ * const limits = createLimits({ config: config.limits, logger });
+ * // HTTP layer, right after reading the body (gateway/http/graphql.ts); throws HttpError 400.
+ * limits.checkBatchSize(body);
+ * // Apollo Server: after authentication (it reads context.caller), before the audit
+ * // plugin (a blocked bulk lookup rewrites the response the audit then records).
+ * new ApolloServer({ plugins: [authentication, purpose, authorisation.plugin, limits.plugin, audit] });
+ * limits.bulkLookup.on('alert', (alert) => …); // also logged as `event: "bulk-lookup"`
+ * ```
+ * In `didResolveOperation` (before planning or any subgraph call) it applies the
+ * officer's rate limit (429 + Retry-After), then the token, depth, alias and cost
+ * limits; in `willSendResponse` it feeds the bulk-lookup monitor with the persons the
+ * response shows and, in block mode, withholds a response that crosses the threshold.
+ */
+import type { ApolloServerPlugin, GraphQLRequestContext } from '@apollo/server';
+import { validate } from 'graphql';
+import type { GatewayContext } from '../context.ts';
+import { aliasLimitRule } from '../limits/aliases.ts';
+import { checkBatchSize } from '../limits/batch.ts';
+import { BulkLookupMonitor, idNumberKeys, personIdNumbers, type BulkLookupAlert } from '../limits/bulk-lookup.ts';
+import type { LimitsConfig } from '../limits/config.ts';
+import { costLimitRule } from '../limits/cost.ts';
+import { depthLimitRule } from '../limits/depth.ts';
+import { RateLimiter } from '../limits/rate-limit.ts';
+import { limitError, LIMIT_CODES } from '../limits/refusal.ts';
+import { tokenLimitRule } from '../limits/tokens.ts';
+
+export interface LimitsOptions {
+  config: LimitsConfig;
+  logger?: { warn(object: object, message: string): void };
+}
+
+export interface Limits {
+  plugin: ApolloServerPlugin<GatewayContext>;
+  rateLimiter: RateLimiter;
+  bulkLookup: BulkLookupMonitor;
+  /** Throws HttpError 400 BATCH_LIMIT_EXCEEDED for a JSON array body longer than the limit. */
+  checkBatchSize(body: unknown): void;
+}
+
+export function createLimits({ config, logger = consoleLogger }: LimitsOptions): Limits {
+  const rateLimiter = new RateLimiter(config.rateLimit);
+  const bulkLookup = new BulkLookupMonitor(config.bulkLookup);
+  bulkLookup.on('alert', (alert: BulkLookupAlert) => {
+    logger.warn({ event: 'bulk-lookup', ...alert }, `bulk lookup: ${alert.caller} viewed ${alert.distinctPersons} distinct persons within ${alert.windowSeconds}s (threshold ${alert.threshold})`);
+  });
+  const staticRules = [tokenLimitRule(config.maxTokens), depthLimitRule(config.maxDepth), aliasLimitRule(config.maxAliases)];
+
+  const plugin: ApolloServerPlugin<GatewayContext> = {
+    async requestDidStart() {
+      return {
+        async didResolveOperation(requestContext) {
+          const rate = rateLimiter.take(callerKey(requestContext.contextValue));
+          if (!rate.allowed) {
+            throw limitError(LIMIT_CODES.rate, `Too many requests from this officer; retry in ${rate.retryAfterSeconds} s (limit: ${config.rateLimit.perSecond}/s, bursts of ${config.rateLimit.burst}).`, 429, { 'retry-after': String(rate.retryAfterSeconds) });
+          }
+          const rules = [...staticRules, costLimitRule(config, requestContext.request.variables ?? {})];
+          const [first] = validate(requestContext.schema, requestContext.document, rules);
+          if (first) throw first;
+        },
+        // Synchronous on purpose: a later plugin's willSendResponse (the audit) must see the rewrite.
+        async willSendResponse(requestContext) {
+          withholdBulkLookup(requestContext, bulkLookup);
+        },
+      };
+    },
+  };
+
+  return {
+    plugin,
+    rateLimiter,
+    bulkLookup,
+    checkBatchSize: (body) => checkBatchSize(body, config.maxBatchOperations),
+  };
+}
+
+function withholdBulkLookup(requestContext: GraphQLRequestContext<GatewayContext>, monitor: BulkLookupMonitor): void {
+  const body = requestContext.response.body;
+  if (body?.kind !== 'single' || !body.singleResult.data || !requestContext.document) return;
+  const ids = personIdNumbers(body.singleResult.data, idNumberKeys(requestContext.document));
+  if (ids.size === 0) return;
+  const decision = monitor.record(callerKey(requestContext.contextValue), ids);
+  if (decision.allowed) return;
+  const message = `Response withheld: it would show this officer ${decision.wouldBe} distinct persons within ${decision.windowSeconds} s; the limit is ${decision.threshold}. Persons already viewed remain available.`;
+  body.singleResult = { errors: [{ message, extensions: { code: LIMIT_CODES.bulk } }] };
+  requestContext.response.http.status = 403;
+}
+
+/** Rate limits and bulk lookups are per officer; anonymous development access per client address. */
+function callerKey(context: GatewayContext): string {
+  return context.caller && !context.caller.anonymous ? `sub:${context.caller.sub}` : `address:${context.clientAddress}`;
+}
+
+const consoleLogger = {
+  warn(object: object, message: string) {
+    console.warn(JSON.stringify({ level: 'warn', msg: message, ...object }));
+  },
+};

@@ -1,0 +1,154 @@
+/**
+ * The gateway: @apollo/gateway over a static supergraph, inside Apollo Server 5, behind
+ * Liandong's own HTTP layer.
+ *
+ *   createGateway(loadConfig(undefined))              // the regional contract
+ *   createGateway(config, { supergraphFile: 'sg.graphql' })  // any Fed 2 supergraph
+ *
+ * Nothing reaches the internet: no uplink or IntrospectAndCompose (the supergraph is
+ * composed here), no usage or schema reporting, no inline traces, no landing page.
+ */
+import { ApolloGateway } from '@apollo/gateway';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginSchemaReportingDisabled, ApolloServerPluginUsageReportingDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import type { GatewayInterface } from '@apollo/server-gateway-interface';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import type { GatewayConfig } from './config/sections.ts';
+import type { GatewayContext } from './context.ts';
+import { serviceBuilder } from './federation/build-service.ts';
+import { closeRegionClients } from './federation/data-sources/index.ts';
+import { regionalPart } from './federation/compose.ts';
+import { regionalSupergraph, supergraphFromFile, type PreparedSupergraph } from './federation/supergraph.ts';
+import { graphqlHandler } from './http/graphql.ts';
+import { createHttpServer, GRAPHQL_PATH } from './http/router.ts';
+import { createLogger } from './logger.ts';
+import { buildOwnSubgraph, type OwnSubgraph } from './own-subgraph/module.ts';
+import { ownSubgraphModules } from './own-subgraph/modules.ts';
+import { gatewayExtensions, type GatewayExtensions } from './plugins/index.ts';
+import { RegionRegistry } from './registry/registry.ts';
+import type { GatewayRuntime, GatewayServices } from './services.ts';
+
+export interface GatewayOptions {
+  /** Serve this Federation 2 supergraph file instead of composing the regional contract. */
+  supergraphFile?: string;
+  /** A registry built elsewhere (tests); default: loaded from `config.regions`. */
+  registry?: RegionRegistry;
+  logger?: Logger;
+}
+
+export interface RunningGateway {
+  /** `http://host:port/graphql`. */
+  url: string;
+  port: number;
+  registry: RegionRegistry;
+  supergraph: PreparedSupergraph;
+  /** Stops listening, lets in-flight requests finish (up to the configured grace), releases everything. */
+  close(): Promise<void>;
+}
+
+export async function createGateway(config: GatewayConfig, options: GatewayOptions = {}): Promise<RunningGateway> {
+  const logger = options.logger ?? createLogger();
+  const { supergraph, services, own } = prepare(config, options, logger);
+  const runtime: GatewayRuntime = { ...services, supergraph };
+  const extensions = await gatewayExtensions(runtime);
+  const gateway = new ApolloGateway({
+    supergraphSdl: supergraph.gatewaySdl,
+    buildService: serviceBuilder(runtime, own?.schema ?? null, extensions.subgraphHeaders),
+    logger: logger.child({ component: 'apollo-gateway' }),
+  });
+  const apollo = apolloServer(wrap(gateway, extensions), extensions, logger);
+  await apollo.start();
+  const http = createHttpServer({
+    graphql: graphqlHandler(apollo, { ...config.server, contextHooks: extensions.contextHooks }),
+    hooks: extensions.http,
+    registry: services.registry,
+    logger,
+  });
+  const port = await listen(http, config.server.host, config.server.port);
+  const stopWatching = services.registry.watch((result) => {
+    if (!result.ok) logger.error({ err: result.error }, 'region registry not reloaded; keeping the previous regions');
+    else if (result.changed) logger.info({ regions: services.registry.regions().map((r) => r.code) }, 'region registry reloaded');
+  });
+  const url = `http://${urlHost(config.server.host)}:${port}${GRAPHQL_PATH}`;
+  logger.info({ supergraph: supergraph.origin, subgraphs: supergraph.subgraphs.map((s) => s.name) }, `listening on ${url}`);
+  return {
+    url,
+    port,
+    registry: services.registry,
+    supergraph,
+    close: once(async () => {
+      stopWatching();
+      await closeHttp(http, config.server.shutdownGraceMs);
+      await apollo.stop();
+      await closeRegionClients(services.registry);
+      for (const close of extensions.closers) await close();
+    }),
+  };
+}
+
+/** The supergraph and what it is built from; in `--supergraph` mode regions are loaded only if the file uses them. */
+function prepare(config: GatewayConfig, options: GatewayOptions, logger: Logger) {
+  if (options.supergraphFile) {
+    const supergraph = supergraphFromFile(options.supergraphFile);
+    const usesRegions = supergraph.subgraphs.some((s) => regionalPart(s.url));
+    const registry = options.registry ?? (usesRegions ? RegionRegistry.load(config.regions) : new RegionRegistry([]));
+    const services: GatewayServices = { config, registry, logger };
+    return { supergraph, services, own: null as OwnSubgraph | null };
+  }
+  const services: GatewayServices = { config, registry: options.registry ?? RegionRegistry.load(config.regions), logger };
+  const own = buildOwnSubgraph(ownSubgraphModules(services));
+  return { supergraph: regionalSupergraph(own), services, own };
+}
+
+/** The first wrapper listed ends up outermost. */
+function wrap(gateway: GatewayInterface, extensions: GatewayExtensions): GatewayInterface {
+  return extensions.gatewayWrappers.reduceRight((inner, wrapper) => wrapper(inner), gateway);
+}
+
+function apolloServer(gateway: GatewayInterface, extensions: GatewayExtensions, logger: Logger): ApolloServer<GatewayContext> {
+  return new ApolloServer<GatewayContext>({
+    gateway,
+    logger: logger.child({ component: 'apollo-server' }),
+    plugins: [
+      ApolloServerPluginUsageReportingDisabled(),
+      ApolloServerPluginSchemaReportingDisabled(),
+      ApolloServerPluginInlineTraceDisabled(),
+      ApolloServerPluginLandingPageDisabled(),
+      ...extensions.plugins,
+    ],
+    includeStacktraceInErrorResponses: false,
+    // Only bearer tokens authenticate (never cookies), so a cross-site form post carries no identity.
+    csrfPrevention: false,
+  });
+}
+
+function listen(server: Server, host: string, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+async function closeHttp(server: Server, graceMs: number): Promise<void> {
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  const timer = setTimeout(() => server.closeAllConnections(), graceMs);
+  await closed;
+  clearTimeout(timer);
+}
+
+function urlHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+function once(fn: () => Promise<void>): () => Promise<void> {
+  let running: Promise<void> | null = null;
+  return () => (running ??= fn());
+}

@@ -1,0 +1,138 @@
+/**
+ * `npm start`: the whole system on 127.0.0.1, in one command.
+ *
+ * 1. runs `npm run build` when the project defines one;
+ * 2. generates the small demo data set into .data/ when it is missing (`npm run seed`);
+ * 3. starts the GZ legacy stand-in (JS and HB are files: SQLite, GBK CSV exports);
+ * 4. starts one subgraph process per region in config/regions.json, on its port there;
+ * 5. starts the gateway (config/gateway.json; PORT overrides its port);
+ * then prints the GraphiQL URL, example queries and (in development) a token per demo
+ * role. A crashed child is reported and restarted with backoff; Ctrl-C stops them all.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { demoTokens } from '../gateway/auth/dev-key.ts';
+import { loadConfig } from '../gateway/config/load.ts';
+import type { GatewayConfig } from '../gateway/config/sections.ts';
+import { loadRegions } from '../gateway/registry/registry.ts';
+import type { Region } from '../gateway/registry/regions-file.ts';
+import { ROOT } from './lib/children.ts';
+import { Supervised, type SupervisedSpec } from './lib/supervisor.ts';
+
+const DATA_DIR = resolve(ROOT, '.data');
+const log = (line: string): void => {
+  process.stdout.write(`${line}\n`);
+};
+
+/** Regional systems that run as a process, and the adapter setting that says where. */
+const STANDIN_PROCESSES = [{ region: 'GZ', file: 'standins/gz/server.ts', urlSetting: 'serviceUrl' }] as const;
+
+function npmScripts(): Record<string, string> {
+  return JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).scripts ?? {};
+}
+
+/** Runs an npm script in the foreground; a failure stops `npm start` with the script's own output above. */
+function runScript(name: string, args: string[] = []): void {
+  log(`» npm run ${name} ${args.join(' ')}`.trimEnd());
+  const result = spawnSync('npm', ['run', '--silent', name, ...(args.length ? ['--', ...args] : [])], { cwd: ROOT, stdio: 'inherit' });
+  if (result.status !== 0) throw new Error(`npm run ${name} failed (exit ${result.status ?? result.signal})`);
+}
+
+function prepare(): void {
+  const scripts = npmScripts();
+  if (scripts.build) runScript('build');
+  if (existsSync(join(DATA_DIR, 'scenarios.json'))) return log(`» demo data found in ${DATA_DIR}`);
+  if (!scripts.seed) return log('» no demo data and no `npm run seed` script yet: regions will start without data');
+  runScript('seed', ['--data', DATA_DIR]);
+}
+
+function portOf(url: string, what: string): string {
+  const port = new URL(url).port;
+  if (!port) throw new Error(`${what} ${url} names no port; npm start needs an explicit port to start the process on`);
+  return port;
+}
+
+function standinSpecs(regions: readonly Region[]): SupervisedSpec[] {
+  return STANDIN_PROCESSES.flatMap(({ region, file, urlSetting }) => {
+    const url = regions.find((r) => r.code === region)?.settings[urlSetting];
+    if (typeof url !== 'string') return [];
+    const port = portOf(url, `regions.json ${region} settings.${urlSetting}`);
+    return [{ name: `${region} stand-in`, file, args: ['--port', port, '--data', DATA_DIR] }];
+  });
+}
+
+function subgraphSpec(region: Region): SupervisedSpec {
+  const settings = Object.entries(region.settings).flatMap(([key, value]) => ['--setting', `${key}=${value}`]);
+  return {
+    name: `subgraph ${region.code}`,
+    file: 'subgraphs/main.ts',
+    args: ['--region', region.code, '--port', portOf(region.url, `regions.json ${region.code} url`), '--data', DATA_DIR, ...settings],
+  };
+}
+
+async function startAll(specs: SupervisedSpec[], children: Supervised[]): Promise<void> {
+  await Promise.all(specs.map(async (spec) => {
+    const child = new Supervised(spec, log);
+    children.push(child);
+    await child.start();
+  }));
+}
+
+async function printWelcome(config: GatewayConfig, graphqlUrl: string): Promise<void> {
+  const scenarios = existsSync(join(DATA_DIR, 'scenarios.json'))
+    ? JSON.parse(readFileSync(join(DATA_DIR, 'scenarios.json'), 'utf8'))
+    : null;
+  const idNumber = scenarios?.personInAllRegions?.legacyIdNumber ?? '321202980212127';
+  const caseId = scenarios?.crossRegionCase?.caseId ?? 'JS:C-2024-000001';
+  log('');
+  log(`Liandong is running. GraphiQL: ${graphqlUrl} (open it in a browser)`);
+  log('');
+  log('Example queries:');
+  log(`  { person(idNumber: "${idNumber}") { idNumber regions records { region name birthDate } cases { role case { id type } } } }`);
+  log(`  { case(id: "${caseId}") { id type parties { role person { idNumber regions vehicles { plate alerted } wantedNotices { region status } } } } }`);
+  log('  { regions { code name status latencyMs } }');
+  if (config.mode === 'development') await printTokens(config);
+  log('');
+  log('Send `Authorization: Bearer <token>` and `X-Purpose: <code>: <text or case id>`. Ctrl-C stops everything.');
+}
+
+async function printTokens(config: GatewayConfig): Promise<void> {
+  const keysDir = (config as { auth?: { keysDir?: string } }).auth?.keysDir ?? join(DATA_DIR, 'keys');
+  log('');
+  log('Demo tokens (development only, valid 12 h):');
+  for (const { role, sub, region, token } of await demoTokens(keysDir)) log(`  ${role} (${sub}, ${region}):\n    ${token}`);
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig(undefined, process.env);
+  const regions = loadRegions(config.regions);
+  prepare();
+  const children: Supervised[] = [];
+  let stopping = false;
+  const stop = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    log('» stopping…');
+    // Gateway first (no new queries), then subgraphs, then the systems they read.
+    for (const child of [...children].reverse()) await child.stop();
+    process.exit(code);
+  };
+  process.once('SIGINT', () => void stop(0));
+  process.once('SIGTERM', () => void stop(0));
+  try {
+    await startAll(standinSpecs(regions), children);
+    await startAll(regions.map(subgraphSpec), children);
+    const gateway = { name: 'gateway', file: 'gateway/main.ts', args: ['--config', config.file] };
+    await startAll([gateway], children);
+    await printWelcome(config, children.at(-1)!.url ?? `http://${config.server.host}:${config.server.port}/graphql`);
+  } catch (error) {
+    log(`npm start: ${(error as Error).message}`);
+    await stop(1);
+  }
+}
+
+main().catch((error: Error) => {
+  process.stderr.write(`npm start: ${error.message}\n`);
+  process.exit(2);
+});

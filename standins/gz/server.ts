@@ -1,0 +1,66 @@
+/**
+ * The GZ legacy stand-in as its own process:
+ *   node --import tsx standins/gz/server.ts --port P --data DIR [--latency-ms N]
+ * DIR is the data root; the system's file is DIR/gz/gz.db (see writer.ts).
+ * Prints `listening on http://127.0.0.1:PORT` when ready; SIGTERM/SIGINT shut it down
+ * cleanly (in-flight answers finish, the database is closed).
+ */
+import { existsSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { parseArgs } from 'node:util';
+import { createGzHandler, parseLatency, type ServiceState } from './service.ts';
+import { GzStore } from './store.ts';
+import { gzDbPath } from './writer.ts';
+
+function fail(message: string): never {
+  process.stderr.write(`gz stand-in: ${message}\n`);
+  process.exit(2);
+}
+
+function options() {
+  const { values } = parseArgs({
+    options: {
+      port: { type: 'string', default: '4202' },
+      data: { type: 'string', default: '.data' },
+      'latency-ms': { type: 'string', default: '0' },
+    },
+  });
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port "${values.port}": expected a port number 0–65535`);
+  let latencyMs = 0;
+  try {
+    latencyMs = parseLatency(values['latency-ms'], '--latency-ms');
+  } catch (error) {
+    fail((error as Error).message);
+  }
+  const file = gzDbPath(values.data!);
+  if (!existsSync(file)) fail(`--data "${values.data}": no GZ system at ${file}; run the generator first`);
+  return { port, latencyMs, file };
+}
+
+function main(): void {
+  const { port, latencyMs, file } = options();
+  const store = GzStore.open(file);
+  const state: ServiceState = { latencyMs, fault: 'none' };
+  const server = http.createServer({ keepAliveTimeout: 30_000 }, createGzHandler(store, state));
+  server.listen(port, '127.0.0.1', () => {
+    process.stdout.write(`listening on http://127.0.0.1:${(server.address() as AddressInfo).port}\n`);
+  });
+  let stopping = false;
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    server.close(() => {
+      store.close();
+      process.exit(0);
+    });
+    server.closeIdleConnections();
+    // A client holding a request open (e.g. while latency is simulated) must not keep us alive.
+    setTimeout(() => server.closeAllConnections(), 2000).unref();
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+main();

@@ -1,0 +1,46 @@
+/**
+ * Writing one HB export: one streaming GBK file per entity, then the manifest by
+ * rename, which is what makes the export "complete" for readers.
+ */
+import { rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { LineFile } from '../generator/line-file.ts';
+import {
+  HB_ENTITIES, HB_HEADERS, dataFileName, encodeRow, exportName, manifestFileName, type HbEntity, type Manifest,
+} from './format.ts';
+
+export class HbExportFiles {
+  readonly name: string;
+  private readonly files = new Map<HbEntity, LineFile>();
+  private readonly headerBytes = new Map<HbEntity, number>();
+
+  constructor(private readonly dir: string, private readonly exportedAt: Date) {
+    this.name = exportName(exportedAt);
+    for (const entity of HB_ENTITIES) {
+      const file = new LineFile(join(dir, dataFileName(this.name, entity)));
+      const header = encodeRow(HB_HEADERS[entity]);
+      void file.write(header);
+      this.files.set(entity, file);
+    }
+  }
+
+  async row(entity: HbEntity, fields: readonly (string | number | null)[]): Promise<void> {
+    if (fields.length !== HB_HEADERS[entity].length) {
+      throw new Error(`HB ${entity} row has ${fields.length} fields, expected ${HB_HEADERS[entity].length}`);
+    }
+    await this.files.get(entity)!.write(encodeRow(fields));
+  }
+
+  /** Close every file, then publish the manifest (atomically, by rename). */
+  async complete(): Promise<Manifest> {
+    const manifest: Manifest = { export: this.name, exportedAt: this.exportedAt.toISOString(), encoding: 'GBK', files: [] };
+    for (const [entity, file] of this.files) {
+      await file.close();
+      manifest.files.push({ entity, file: dataFileName(this.name, entity), rows: file.lines - 1, bytes: file.bytes });
+    }
+    const path = join(this.dir, manifestFileName(this.name));
+    await writeFile(`${path}.tmp`, `${JSON.stringify(manifest, null, 2)}\n`);
+    await rename(`${path}.tmp`, path);
+    return manifest;
+  }
+}

@@ -1,0 +1,72 @@
+/**
+ * The HB regional system's nightly export format.
+ *
+ * Each export is a set of GBK-encoded CSV files (CRLF, Chinese headers, Beijing local
+ * time) named `hb-export-YYYYMMDDTHHMMSS-<entity>.csv`, completed by a manifest
+ * `hb-export-YYYYMMDDTHHMMSS.manifest.json` written last (by rename) that lists each
+ * file with its row count and byte size. An export without a manifest is still being
+ * written.
+ */
+import iconv from 'iconv-lite';
+
+export const HB_EXPORTS_DIR = 'hb/exports';
+export const EXPORT_PREFIX = 'hb-export-';
+/** The export the generator writes (02:00 Beijing time on the generator's "today"). */
+export const SEED_EXPORT_AT = new Date('2026-11-28T18:00:00Z');
+
+export type HbEntity = 'persons' | 'vehicles' | 'cases' | 'case-parties' | 'case-vehicles' | 'wanted' | 'alerts';
+
+export const HB_HEADERS: Record<HbEntity, readonly string[]> = {
+  persons: ['人員編號', '身份證號', '姓名', '性別', '出生日期', '戶籍地址', '聯繫電話', '更新時間'],
+  vehicles: ['車輛編號', '號牌號碼', '車輛識別代號', '品牌', '型號', '車身顏色', '能源類型', '所有人身份證號', '註冊日期', '更新時間'],
+  cases: ['案件編號', '案件文號', '案件類別', '案件狀態', '報案時間', '發案地點', '損失金額', '簡要案情', '更新時間'],
+  'case-parties': ['案件編號', '序號', '人員角色', '身份證號', '姓名'],
+  'case-vehicles': ['案件編號', '號牌號碼'],
+  wanted: ['通緝編號', '身份證號', '通緝狀態', '通緝事由', '關聯案件編號', '發布時間', '更新時間'],
+  alerts: ['布控編號', '號牌號碼', '布控類型', '是否有效', '關聯案件編號', '布控時間', '更新時間'],
+};
+
+export const HB_ENTITIES = Object.keys(HB_HEADERS) as HbEntity[];
+
+export interface ManifestEntry {
+  entity: HbEntity;
+  file: string;
+  rows: number;
+  bytes: number;
+}
+
+export interface Manifest {
+  export: string;
+  exportedAt: string;
+  encoding: 'GBK';
+  files: ManifestEntry[];
+}
+
+const BEIJING_OFFSET_MS = 8 * 3_600_000;
+
+/** `hb-export-20261129T020000` for an instant (named in Beijing time, as HB's job does). */
+export function exportName(at: Date): string {
+  const local = new Date(at.getTime() + BEIJING_OFFSET_MS).toISOString();
+  return `${EXPORT_PREFIX}${local.slice(0, 19).replace(/[-:]/g, '')}`;
+}
+
+export const dataFileName = (name: string, entity: HbEntity) => `${name}-${entity}.csv`;
+export const manifestFileName = (name: string) => `${name}.manifest.json`;
+
+/** ISO UTC instant → HB's `YYYY/MM/DD HH:mm:ss` in Beijing time. */
+export function toHbDateTime(iso: string): string {
+  const local = new Date(Date.parse(iso) + BEIJING_OFFSET_MS).toISOString();
+  return `${local.slice(0, 10).replaceAll('-', '/')} ${local.slice(11, 19)}`;
+}
+
+export const toHbDate = (isoDate: string) => isoDate.replaceAll('-', '/');
+
+function csvField(value: string): string {
+  return /[",\r\n]|^\s|\s$/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
+}
+
+/** One CSV line in GBK, CRLF-terminated. */
+export function encodeRow(fields: readonly (string | number | null)[]): Buffer {
+  const line = fields.map((f) => csvField(f === null ? '' : String(f))).join(',');
+  return iconv.encode(`${line}\r\n`, 'gbk');
+}

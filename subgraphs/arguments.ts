@@ -1,0 +1,109 @@
+/**
+ * Normalising what officers type into what adapters expect.
+ *
+ * Adapters receive normalised keys only (see adapters/adapter.ts). Refusals throw
+ * NormalisationError (mapped to BAD_USER_INPUT with `field` and `reason`) or a
+ * BAD_USER_INPUT GraphQLError; nothing is silently "fixed".
+ */
+import { NormalisationError, normaliseIdNumber, normalisePlate, normalisePlatePrefix, toHalfWidth } from '../adapters/normalise/index.ts';
+import type { CaseFilter, PersonFilter, VehicleFilter } from '../adapters/adapter.ts';
+import { badUserInput } from './errors.ts';
+import { isRegionCode } from './ids.ts';
+
+export const MAX_PAGE_SIZE = 100;
+
+export const idNumberArg = (typed: unknown): string => normaliseIdNumber(typed as string);
+export const plateArg = (typed: unknown): string => normalisePlate(typed as string);
+
+/**
+ * Whether a `regions:` argument includes this region (absent: every region does).
+ * The gateway already routes by it; checking again keeps a direct caller honest.
+ */
+export function regionAsked(regions: readonly string[] | null | undefined, own: string): boolean {
+  if (regions == null) return true;
+  const codes = regions.map((code) => toHalfWidth(code).trim().toUpperCase());
+  const bad = codes.find((code) => !isRegionCode(code));
+  if (bad !== undefined) {
+    throw badUserInput('regions', 'format', `regions: "${bad}" is not a region code; expected 2–3 letters such as "JS"`);
+  }
+  return codes.includes(own);
+}
+
+/** `first` of a search: 1–100. */
+export function pageSize(first: number | null | undefined): number {
+  if (first == null || !Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
+    throw badUserInput('first', 'range', `first: expected an integer from 1 to ${MAX_PAGE_SIZE}, got ${String(first)}`);
+  }
+  return first;
+}
+
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+
+function isRealDate(text: string): boolean {
+  const m = ISO_DATE.exec(text);
+  if (!m) return false;
+  const date = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  return date.toISOString().slice(0, 10) === text;
+}
+
+function dateArg(field: string, typed: string, allowTime: boolean): string {
+  const text = typed.trim();
+  const ok = isRealDate(text) || (allowTime && ISO_DATE_TIME.test(text) && isRealDate(text.slice(0, 10))
+    && !Number.isNaN(Date.parse(text)));
+  if (!ok) {
+    throw new NormalisationError('date', field, typed,
+      `${field} "${typed}": expected an ISO date (2024-01-31)${allowTime ? ' or date-time (2024-01-31T08:00:00Z)' : ''}`);
+  }
+  return text;
+}
+
+function textArg(field: string, typed: string): string {
+  const text = toHalfWidth(typed).trim();
+  if (text.length === 0) throw new NormalisationError('format', field, typed, `${field}: expected some text, got an empty string`);
+  return text;
+}
+
+/** Drops unset fields and refuses a filter with none set (it would page through a whole region). */
+function requireSome<T extends object>(name: string, filter: T, fields: readonly string[]): T {
+  const set = Object.fromEntries(Object.entries(filter).filter(([, v]) => v != null)) as T;
+  if (Object.keys(set).length === 0) {
+    throw badUserInput('filter', 'empty', `${name}: set at least one of ${fields.join(', ')}`);
+  }
+  return set;
+}
+
+const optional = <T, R>(value: T | null | undefined, map: (v: T) => R): R | undefined =>
+  value == null ? undefined : map(value);
+
+export function personFilter(input: PersonFilter): PersonFilter {
+  const filter = requireSome('PersonFilter', {
+    name: optional(input.name, (v) => textArg('name', v)),
+    sex: input.sex ?? undefined,
+    bornFrom: optional(input.bornFrom, (v) => dateArg('bornFrom', v, false)),
+    bornTo: optional(input.bornTo, (v) => dateArg('bornTo', v, false)),
+  }, ['name', 'sex', 'bornFrom', 'bornTo']);
+  if (filter.name === '*') {
+    throw new NormalisationError('format', 'name', input.name!, 'name "*": a prefix search needs at least one character before *');
+  }
+  return filter;
+}
+
+export function caseFilter(input: CaseFilter): CaseFilter {
+  return requireSome('CaseFilter', {
+    type: input.type ?? undefined,
+    status: input.status ?? undefined,
+    reportedFrom: optional(input.reportedFrom, (v) => dateArg('reportedFrom', v, true)),
+    reportedTo: optional(input.reportedTo, (v) => dateArg('reportedTo', v, true)),
+    place: optional(input.place, (v) => textArg('place', v)),
+  }, ['type', 'status', 'reportedFrom', 'reportedTo', 'place']);
+}
+
+export function vehicleFilter(input: VehicleFilter): VehicleFilter {
+  return requireSome('VehicleFilter', {
+    platePrefix: optional(input.platePrefix, (v) => textArg('platePrefix', normalisePlatePrefix(v))),
+    make: optional(input.make, (v) => textArg('make', v)),
+    colour: optional(input.colour, (v) => textArg('colour', v)),
+    energy: input.energy ?? undefined,
+  }, ['platePrefix', 'make', 'colour', 'energy']);
+}

@@ -1,0 +1,71 @@
+/**
+ * The subgraph process's settings, from its command line and environment.
+ *
+ *   --region JS        (SUBGRAPH_REGION)  region code; its adapter is adapters/<code>/index.ts
+ *   --port 4101        (SUBGRAPH_PORT)    0 picks a free port
+ *   --host 127.0.0.1   (SUBGRAPH_HOST)
+ *   --data .data       (SUBGRAPH_DATA)    data root handed to the adapter
+ *   --setting key=value …                 adapter settings (numbers and true/false are typed)
+ * Command-line flags win over the environment.
+ */
+import { parseArgs } from 'node:util';
+import { resolve } from 'node:path';
+import type { AdapterOptions } from '../adapters/adapter.ts';
+import { isRegionCode } from './ids.ts';
+
+export interface SubgraphConfig {
+  region: string;
+  host: string;
+  port: number;
+  dataDir: string;
+  settings: AdapterOptions['settings'];
+}
+
+export const USAGE = 'usage: npm run subgraph -- --region JS --port 4101 [--host 127.0.0.1] [--data .data] [--setting key=value …]';
+
+function settingValue(text: string): string | number | boolean {
+  if (text === 'true' || text === 'false') return text === 'true';
+  return /^-?\d+(\.\d+)?$/.test(text) ? Number(text) : text;
+}
+
+function parseSettings(pairs: readonly string[]): AdapterOptions['settings'] {
+  const settings: AdapterOptions['settings'] = {};
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    if (eq < 1) throw new Error(`--setting "${pair}": expected key=value, e.g. --setting serviceUrl=http://127.0.0.1:4202`);
+    settings[pair.slice(0, eq)] = settingValue(pair.slice(eq + 1));
+  }
+  return settings;
+}
+
+function parsePort(text: string | undefined, source: string): number {
+  if (text === undefined) throw new Error(`missing --port (or SUBGRAPH_PORT); ${USAGE}`);
+  const port = Number(text);
+  if (!/^\d+$/.test(text) || port > 65535) throw new Error(`${source} "${text}": expected a port number from 0 to 65535`);
+  return port;
+}
+
+/** Throws an Error naming the bad setting; the caller prints it and exits. */
+export function parseSubgraphConfig(argv: readonly string[], env: NodeJS.ProcessEnv = {}): SubgraphConfig {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      region: { type: 'string' },
+      port: { type: 'string' },
+      host: { type: 'string' },
+      data: { type: 'string' },
+      setting: { type: 'string', multiple: true },
+    },
+    strict: true,
+  });
+  const region = (values.region ?? env.SUBGRAPH_REGION)?.trim().toUpperCase();
+  if (!region) throw new Error(`missing --region (or SUBGRAPH_REGION); ${USAGE}`);
+  if (!isRegionCode(region)) throw new Error(`--region "${region}": expected a 2–3 letter region code such as JS`);
+  return {
+    region,
+    port: parsePort(values.port ?? env.SUBGRAPH_PORT, values.port !== undefined ? '--port' : 'SUBGRAPH_PORT'),
+    host: values.host ?? env.SUBGRAPH_HOST ?? '127.0.0.1',
+    dataDir: resolve(values.data ?? env.SUBGRAPH_DATA ?? '.data'),
+    settings: parseSettings(values.setting ?? []),
+  };
+}

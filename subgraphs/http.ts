@@ -1,0 +1,89 @@
+/**
+ * The small node:http side of the subgraph: bodies in, JSON and GraphQL responses out.
+ *
+ * Apollo Server's `executeHTTPGraphQLRequest` does the GraphQL-over-HTTP work; this
+ * module only adapts node's request/response to it (no express: one less layer on the
+ * hot path between gateway and region).
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { HeaderMap, type HTTPGraphQLRequest, type HTTPGraphQLResponse } from '@apollo/server';
+
+/** A request refused before GraphQL runs; `code` goes into `extensions.code`. */
+export class HttpError extends Error {
+  constructor(readonly status: number, readonly code: string, message: string) {
+    super(message);
+    this.name = 'HttpError';
+  }
+}
+
+/**
+ * The whole body as UTF-8 text, refusing bodies over `limit` bytes without buffering
+ * them. Listeners rather than `for await`: leaving an async iterator early destroys the
+ * socket, and the 413 answer would never reach the client.
+ */
+export function readBody(req: IncomingMessage, limit: number): Promise<string> {
+  const tooLarge = () => new HttpError(413, 'PAYLOAD_TOO_LARGE', `request body exceeds the limit of ${limit} bytes`);
+  if (Number(req.headers['content-length'] ?? 0) > limit) return Promise.reject(tooLarge());
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const finish = (outcome: () => void) => {
+      req.off('data', onData).off('end', onEnd).off('error', onError);
+      outcome();
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) chunks.push(chunk);
+      else finish(() => { req.pause(); reject(tooLarge()); });
+    };
+    const onEnd = () => finish(() => resolve(Buffer.concat(chunks).toString('utf8')));
+    const onError = (error: Error) => finish(() => reject(error));
+    req.on('data', onData).on('end', onEnd).on('error', onError);
+  });
+}
+
+function headerMap(req: IncomingMessage): HeaderMap {
+  const headers = new HeaderMap();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+  }
+  return headers;
+}
+
+/** JSON bodies are parsed here (Apollo expects an object); anything else is left for Apollo to refuse. */
+function parsedBody(headers: HeaderMap, text: string): unknown {
+  const type = headers.get('content-type') ?? '';
+  if (text.length === 0 || !/^application\/(graphql-response\+)?json\b/i.test(type)) return text || undefined;
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new HttpError(400, 'BAD_REQUEST', `request body is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+export function toGraphQLRequest(req: IncomingMessage, url: URL, body: string): HTTPGraphQLRequest {
+  const headers = headerMap(req);
+  return { method: (req.method ?? 'GET').toUpperCase(), headers, search: url.search, body: parsedBody(headers, body) };
+}
+
+export async function sendGraphQLResponse(res: ServerResponse, response: HTTPGraphQLResponse): Promise<void> {
+  res.statusCode = response.status ?? 200;
+  for (const [name, value] of response.headers) res.setHeader(name, value);
+  if (response.body.kind === 'complete') {
+    res.end(response.body.string);
+    return;
+  }
+  for await (const chunk of response.body.asyncIterator) res.write(chunk);
+  res.end();
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+/** An error in the GraphQL response shape, so the gateway's data source reads refusals like any other error. */
+export function sendError(res: ServerResponse, status: number, code: string, message: string): void {
+  sendJson(res, status, { errors: [{ message, extensions: { code } }] });
+}

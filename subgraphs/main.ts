@@ -1,0 +1,52 @@
+/**
+ * `npm run subgraph -- --region JS --port 4101 [--data .data] [--setting key=value …]`
+ *
+ * One region's subgraph process: loads the region's adapter, serves the contract,
+ * prints `subgraph JS listening on http://127.0.0.1:4101` once ready (supervisors wait
+ * for that line), and on SIGTERM/SIGINT stops accepting requests, finishes those in
+ * flight, closes the adapter and exits 0.
+ */
+import { loadAdapter } from '../adapters/load.ts';
+import { parseSubgraphConfig, type SubgraphConfig } from './cli-config.ts';
+import { createSubgraphServer, type SubgraphServer } from './server.ts';
+import { defaultLogger } from './logger.ts';
+import type { RegionAdapter } from '../adapters/adapter.ts';
+
+/** In-flight requests get this long to finish after a stop signal. */
+const SHUTDOWN_GRACE_MS = 10_000;
+
+function readConfig(): SubgraphConfig {
+  try {
+    return parseSubgraphConfig(process.argv.slice(2), process.env);
+  } catch (error) {
+    console.error(`subgraph: ${(error as Error).message}`);
+    process.exit(2);
+  }
+}
+
+function stopOnSignals(region: string, server: SubgraphServer, adapter: RegionAdapter): void {
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    setTimeout(() => {
+      console.error(`subgraph ${region}: requests still running ${SHUTDOWN_GRACE_MS} ms after ${signal}; exiting`);
+      process.exit(1);
+    }, SHUTDOWN_GRACE_MS).unref();
+    await server.close();
+    await adapter.close();
+    process.exit(0);
+  };
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => void stop(signal));
+}
+
+const config = readConfig();
+try {
+  const adapter = await loadAdapter(config.region, { dataDir: config.dataDir, settings: config.settings });
+  const server = await createSubgraphServer({ adapter, host: config.host, port: config.port, logger: defaultLogger(config.region) });
+  stopOnSignals(config.region, server, adapter);
+  console.log(`subgraph ${config.region} listening on ${server.url}`);
+} catch (error) {
+  console.error(`subgraph ${config.region}: ${(error as Error).message}`);
+  process.exit(1);
+}

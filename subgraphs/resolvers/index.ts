@@ -1,0 +1,86 @@
+/**
+ * Resolvers of the **index** part: the global Person and Vehicle, as this region sees them.
+ *
+ * The gateway asks every region for the same key and deep-merges the answers, so each
+ * region answers only from what it holds, and answers in a shape that merges cleanly:
+ * - lists (`records`, `cases`, `vehicles`, `wantedNotices`, `alerts`, `regions`) hold this
+ *   region's items only, and are empty — never null — when it holds nothing; the
+ *   gateway concatenates them in region order;
+ * - `idNumber`, `plate`, `birthDate`, `sex` are derived from the key, so every region
+ *   gives the same value and the merge keeps it;
+ * - `wanted` / `alerted` are this region's own verdict; a region holding nothing says
+ *   false, so the gateway must merge these two with OR (not as conflicting scalars);
+ * - entities (`_entities`) for a key this region does not hold are the key with empty
+ *   lists, never null: a null would look like an error to the merge; the root fields
+ *   `person` / `vehicle` return null instead, so "no region holds it" stays null.
+ * Links to region-owned records are id stubs (`{ id: 'JS:…' }`) resolved by the records part.
+ */
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
+import { idNumberFacts } from '../../adapters/normalise/index.ts';
+import type { SubgraphContext as Ctx } from '../context.ts';
+import { idNumberArg, plateArg, regionAsked } from '../arguments.ts';
+import { liandongId } from '../ids.ts';
+
+interface PersonKey { idNumber: string }
+interface VehicleKey { plate: string }
+
+const idStubs = (ctx: Ctx, items: readonly { id: string }[]) => items.map((item) => ({ id: liandongId(ctx.region, item.id) }));
+const personRecords = (ctx: Ctx, p: PersonKey) => ctx.loaders.personRecordsByIdNumber.load(p.idNumber);
+const involvements = (ctx: Ctx, p: PersonKey) => ctx.loaders.involvementsByIdNumber.load(p.idNumber);
+const ownedVehicles = (ctx: Ctx, p: PersonKey) => ctx.loaders.vehicleRecordsByOwner.load(p.idNumber);
+const notices = (ctx: Ctx, p: PersonKey) => ctx.loaders.wantedNoticesByIdNumber.load(p.idNumber);
+const registrations = (ctx: Ctx, v: VehicleKey) => ctx.loaders.vehicleRecordsByPlate.load(v.plate);
+const caseIdsOf = (ctx: Ctx, v: VehicleKey) => ctx.loaders.casesByPlate.load(v.plate);
+const alerts = (ctx: Ctx, v: VehicleKey) => ctx.loaders.vehicleAlertsByPlate.load(v.plate);
+
+/** Whether this region holds anything about the person (the four lookups batch together). */
+async function holdsPerson(ctx: Ctx, p: PersonKey): Promise<boolean> {
+  const lists = await Promise.all([personRecords(ctx, p), involvements(ctx, p), ownedVehicles(ctx, p), notices(ctx, p)]);
+  return lists.some((list) => list.length > 0);
+}
+
+async function holdsVehicle(ctx: Ctx, v: VehicleKey): Promise<boolean> {
+  const lists = await Promise.all([registrations(ctx, v), caseIdsOf(ctx, v), alerts(ctx, v)]);
+  return lists.some((list) => list.length > 0);
+}
+
+const uniquePlates = (plates: string[]): VehicleKey[] => [...new Set(plates)].map((plate) => ({ plate }));
+
+export const indexResolvers: GraphQLResolverMap<Ctx> = {
+  Query: {
+    person: async (_root, args: { idNumber: string; regions?: string[] | null }, ctx) => {
+      const key = { idNumber: idNumberArg(args.idNumber) };
+      if (!regionAsked(args.regions, ctx.region)) return null;
+      return (await holdsPerson(ctx, key)) ? key : null;
+    },
+    vehicle: async (_root, args: { plate: string; regions?: string[] | null }, ctx) => {
+      const key = { plate: plateArg(args.plate) };
+      if (!regionAsked(args.regions, ctx.region)) return null;
+      return (await holdsVehicle(ctx, key)) ? key : null;
+    },
+  },
+  Person: {
+    // Normalise again: a representation may come from any client of the subgraph. Async, so
+    // a bad key fails its own entity: @apollo/subgraph maps representations synchronously.
+    __resolveReference: async (ref: { idNumber: unknown }): Promise<PersonKey> => ({ idNumber: idNumberArg(ref.idNumber) }),
+    birthDate: (p: PersonKey) => idNumberFacts(p.idNumber).birthDate,
+    sex: (p: PersonKey) => idNumberFacts(p.idNumber).sex,
+    regions: async (p: PersonKey, _args, ctx) => ((await holdsPerson(ctx, p)) ? [ctx.region] : []),
+    records: async (p: PersonKey, _args, ctx) => idStubs(ctx, await personRecords(ctx, p)),
+    cases: async (p: PersonKey, _args, ctx) => (await involvements(ctx, p)).map((involvement) => ({
+      role: involvement.role,
+      case: { id: liandongId(ctx.region, involvement.caseId) },
+    })),
+    vehicles: async (p: PersonKey, _args, ctx) => uniquePlates((await ownedVehicles(ctx, p)).map((v) => v.plate)),
+    wantedNotices: async (p: PersonKey, _args, ctx) => idStubs(ctx, await notices(ctx, p)),
+    wanted: async (p: PersonKey, _args, ctx) => (await notices(ctx, p)).some((n) => n.status === 'AT_LARGE'),
+  },
+  Vehicle: {
+    __resolveReference: async (ref: { plate: unknown }): Promise<VehicleKey> => ({ plate: plateArg(ref.plate) }),
+    regions: async (v: VehicleKey, _args, ctx) => ((await holdsVehicle(ctx, v)) ? [ctx.region] : []),
+    records: async (v: VehicleKey, _args, ctx) => idStubs(ctx, await registrations(ctx, v)),
+    cases: async (v: VehicleKey, _args, ctx) => (await caseIdsOf(ctx, v)).map((id) => ({ id: liandongId(ctx.region, id) })),
+    alerts: async (v: VehicleKey, _args, ctx) => idStubs(ctx, await alerts(ctx, v)),
+    alerted: async (v: VehicleKey, _args, ctx) => (await alerts(ctx, v)).some((a) => a.active),
+  },
+};

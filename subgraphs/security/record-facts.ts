@@ -1,0 +1,50 @@
+/**
+ * The facts a named policy is decided on, as a regional subgraph knows them.
+ *
+ * Caller and purpose come from the gateway's internal token (see request-guard.ts);
+ * the record is the parent object the field belongs to; the purpose's case is read at
+ * the data's home when this region owns it (through the request's DataLoader, so fifty
+ * person records cost one case lookup), and otherwise taken from the parties the
+ * gateway attested in the signed token after asking the owning region.
+ */
+import type { CaseRecord } from '../../adapters/adapter.ts';
+import type { Fact, FactSource } from '../../schema/policy.ts';
+import type { SubgraphContext } from '../context.ts';
+import type { InternalCaller, InternalPurpose } from './internal-token.ts';
+
+/** The context fields the request guard adds. */
+export function callerOf(context: SubgraphContext): InternalCaller | null {
+  const caller = context.caller as InternalCaller | undefined;
+  return caller && typeof caller.sub === 'string' ? caller : null;
+}
+
+export function purposeOf(context: SubgraphContext): InternalPurpose | null {
+  return (context.purpose as InternalPurpose | null | undefined) ?? null;
+}
+
+export function recordFacts(record: Record<string, unknown>, context: SubgraphContext): FactSource {
+  const caller = callerOf(context);
+  const purpose = purposeOf(context);
+  return (fact: Fact) => {
+    switch (fact) {
+      case 'caller.sub': return caller?.sub;
+      case 'caller.region': return caller?.region;
+      case 'caller.roles': return caller?.roles ?? [];
+      case 'caller.scopes': return caller?.scopes ?? [];
+      case 'purpose.code': return purpose?.code;
+      case 'purpose.caseRef': return purpose?.caseRef ?? undefined;
+      case 'record.region': return typeof record.region === 'string' ? record.region : context.region;
+      case 'record.idNumber': return record.idNumber;
+      case 'purposeCase.partyIdNumbers': return purposeCaseParties(purpose, context);
+    }
+  };
+}
+
+async function purposeCaseParties(purpose: InternalPurpose | null, context: SubgraphContext): Promise<string[]> {
+  if (!purpose?.caseRef) return [];
+  const separator = purpose.caseRef.indexOf(':');
+  const region = purpose.caseRef.slice(0, separator);
+  if (region !== context.region) return purpose.caseParties ?? [];
+  const found = (await context.loaders.casesById.load(purpose.caseRef.slice(separator + 1))) as CaseRecord | null;
+  return found ? found.parties.map((party) => party.idNumber) : [];
+}

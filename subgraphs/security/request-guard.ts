@@ -1,0 +1,66 @@
+/**
+ * The subgraph's gate: only requests carrying a valid internal token from the gateway
+ * get to GraphQL. Plugged into `createSubgraphServer({ requestGuard })`.
+ *
+ * Every refusal is a 401 whose message names the failed check (missing, signature,
+ * expiry, audience, body, replay) — the gateway's logs then say exactly why a region
+ * refused it, and a direct caller learns nothing it could use. On success the verified
+ * caller and purpose join the resolver context as `caller` and `purpose`, which the
+ * graphql-shield rules and the disclosure log read.
+ */
+import type { IncomingMessage } from 'node:http';
+import { createLocalJWKSet } from 'jose';
+import type { GuardResult, RequestGuard } from '../server.ts';
+import { readJwksFile } from './key-files.ts';
+import { INTERNAL_TOKEN_HEADER, InternalTokenError, internalAudience, verifyInternalToken, type InternalClaims } from './internal-token.ts';
+import { ReplayCache } from './replay-cache.ts';
+
+export interface RequestGuardOptions {
+  /** This subgraph's region code: tokens must be addressed to `<region>/<part>`. */
+  region: string;
+  /** JWKS file holding the gateway's internal public key(s). */
+  gatewayJwksFile: string;
+  /** Leeway for clock differences between gateway and subgraph hosts (default 5 s). */
+  clockToleranceSeconds?: number;
+  replayCache?: ReplayCache;
+}
+
+/** What the guard adds to the subgraph context. */
+export interface GuardedContext {
+  caller: InternalClaims['caller'];
+  purpose: InternalClaims['purpose'];
+  /** The gateway's request id, which is also its audit id. */
+  gatewayRequestId: string;
+}
+
+export function createRequestGuard(options: RequestGuardOptions): RequestGuard {
+  const keys = createLocalJWKSet(readJwksFile(options.gatewayJwksFile));
+  const tolerance = options.clockToleranceSeconds ?? 5;
+  const replays = options.replayCache ?? new ReplayCache();
+  return async (req: IncomingMessage, body: string): Promise<GuardResult> => {
+    const token = req.headers[INTERNAL_TOKEN_HEADER];
+    if (typeof token !== 'string' || token === '') {
+      return refuse(`no internal token: subgraphs answer only requests signed by the gateway (header ${INTERNAL_TOKEN_HEADER})`);
+    }
+    const audience = internalAudience(options.region, partOf(req));
+    try {
+      const claims = await verifyInternalToken(token, { keys, audience, body, clockToleranceSeconds: tolerance });
+      const seen = replays.remember(claims.jti, claims.exp + tolerance);
+      if (seen === 'replayed') return refuse(`internal token ${claims.jti} was already used: tokens are single-use`);
+      if (seen === 'full') return { ok: false, status: 503, code: 'REPLAY_CACHE_FULL', message: 'too many requests in flight to check for replays; retry shortly' };
+      const context: GuardedContext = { caller: claims.caller, purpose: claims.purpose, gatewayRequestId: claims.requestId };
+      return { ok: true, context: { ...context } };
+    } catch (error) {
+      if (error instanceof InternalTokenError) return refuse(error.message);
+      throw error;
+    }
+  };
+}
+
+function partOf(req: IncomingMessage): string {
+  return new URL(req.url ?? '/', 'http://subgraph.invalid').pathname.replace(/^\/+|\/+$/g, '');
+}
+
+function refuse(message: string): GuardResult {
+  return { ok: false, status: 401, code: 'UNAUTHENTICATED', message };
+}

@@ -1,0 +1,201 @@
+/**
+ * The generic regional subgraph server: the three contract parts over one adapter.
+ *
+ * One node:http server; one ApolloServer per part at `/records`, `/index`, `/search`;
+ * `GET /healthz`. Hooks let other layers join without changing this file:
+ * - `requestGuard` runs before GraphQL (e.g. verifying the gateway's internal token) and
+ *   may reject (401 by default) or add fields to the context (the verified caller);
+ * - `schemaTransform` wraps each part's schema (e.g. graphql-shield rules);
+ * - `plugins` are added to every part's ApolloServer (e.g. the disclosure log);
+ * - `contextExtension` adds fields to every request's context.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import type { GraphQLSchema } from 'graphql';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import {
+  ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled, ApolloServerPluginUsageReportingDisabled,
+} from '@apollo/server/plugin/disabled';
+import type { RegionAdapter } from '../adapters/adapter.ts';
+import { buildPartSchema } from './contract.ts';
+import { CONTRACT_PARTS, CORE_CONTEXT_KEYS, type ContractPart, type SubgraphContext } from './context.ts';
+import { createErrorFormatter } from './errors.ts';
+import { checkHealth } from './health.ts';
+import { HttpError, readBody, sendError, sendGraphQLResponse, sendJson, toGraphQLRequest } from './http.ts';
+import { createLoaders } from './loaders.ts';
+import { defaultLogger, type Logger } from './logger.ts';
+
+/** What a request guard decides. A rejection is answered before any GraphQL runs. */
+export type GuardResult =
+  | { ok: true; context?: Record<string, unknown> }
+  | { ok: false; status?: number; code?: string; message: string };
+
+export type RequestGuard = (req: IncomingMessage, body: string) => Promise<GuardResult>;
+export type SchemaTransform = (schema: GraphQLSchema, part: ContractPart) => GraphQLSchema;
+export type ContextExtension = (req: IncomingMessage) => Record<string, unknown> | Promise<Record<string, unknown>>;
+
+export interface SubgraphServerOptions {
+  adapter: RegionAdapter;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Default 0 (a free port; read it from `url`). */
+  port?: number;
+  requestGuard?: RequestGuard;
+  schemaTransform?: SchemaTransform;
+  plugins?: ApolloServerPlugin<SubgraphContext>[];
+  contextExtension?: ContextExtension;
+  logger?: Logger;
+  /** Largest request body accepted, in bytes (default 2 MiB); larger ones get 413. */
+  maxBodyBytes?: number;
+  /** Largest batch a DataLoader hands the adapter (default 1000). */
+  maxBatchSize?: number;
+}
+
+export interface SubgraphServer {
+  /** Base URL, e.g. `http://127.0.0.1:4101`; the parts are at `${url}/records` etc. */
+  url: string;
+  /** Stops accepting connections, lets in-flight requests finish, stops Apollo. Does not close the adapter. */
+  close(): Promise<void>;
+}
+
+export const DEFAULT_MAX_BODY_BYTES = 2 * 1024 * 1024;
+/** Longer than the gateway's keep-alive idle time, so the server never closes a socket the client is about to reuse. */
+const KEEP_ALIVE_TIMEOUT_MS = 65_000;
+const REQUEST_ID = /^[\w.:-]{1,128}$/;
+
+function buildApollo(schema: GraphQLSchema, options: SubgraphServerOptions, logger: Logger): ApolloServer<SubgraphContext> {
+  return new ApolloServer<SubgraphContext>({
+    schema,
+    logger,
+    formatError: createErrorFormatter(logger),
+    includeStacktraceInErrorResponses: false,
+    // Only the gateway calls a subgraph: no APQ, no batched HTTP requests.
+    persistedQueries: false,
+    allowBatchedHttpRequests: false,
+    introspection: true,
+    // The process owner (main.ts) decides when to stop; Apollo's own signal handlers
+    // would stop the servers under in-flight requests and re-raise the signal.
+    stopOnTerminationSignals: false,
+    plugins: [
+      ApolloServerPluginInlineTraceDisabled(),
+      ApolloServerPluginUsageReportingDisabled(),
+      ApolloServerPluginLandingPageDisabled(),
+      ...(options.plugins ?? []),
+    ],
+  });
+}
+
+function requestIdOf(req: IncomingMessage): string {
+  const sent = req.headers['x-request-id'];
+  return typeof sent === 'string' && REQUEST_ID.test(sent) ? sent : randomUUID();
+}
+
+/** Hook-provided fields; a hook that would overwrite a core field is a wiring bug, refused loudly. */
+async function extensionFields(req: IncomingMessage, guarded: Record<string, unknown> | undefined, options: SubgraphServerOptions) {
+  const fields = { ...guarded, ...(await options.contextExtension?.(req)) };
+  const clash = Object.keys(fields).find((key) => CORE_CONTEXT_KEYS.has(key));
+  if (clash) throw new Error(`request guard / contextExtension set the reserved context field "${clash}"; reserved: ${[...CORE_CONTEXT_KEYS].join(', ')}`);
+  return fields;
+}
+
+/** One started ApolloServer per contract part, each schema passed through `schemaTransform`. */
+async function startParts(options: SubgraphServerOptions, logger: Logger): Promise<Map<ContractPart, ApolloServer<SubgraphContext>>> {
+  const apollos = new Map<ContractPart, ApolloServer<SubgraphContext>>();
+  for (const part of CONTRACT_PARTS) {
+    const schema = buildPartSchema(part);
+    apollos.set(part, buildApollo(options.schemaTransform ? options.schemaTransform(schema, part) : schema, options, logger));
+  }
+  await Promise.all([...apollos.values()].map((apollo) => apollo.start()));
+  return apollos;
+}
+
+/** The answer to a request that failed outside GraphQL execution (body, guard, hooks). */
+function answerFailure(error: unknown, req: IncomingMessage, res: ServerResponse, logger: Logger): void {
+  if (error instanceof HttpError) {
+    // The rest of an oversized body is never read: close the connection after answering.
+    if (error.status === 413) res.setHeader('connection', 'close');
+    if (!res.headersSent) sendError(res, error.status, error.code, error.message);
+    return;
+  }
+  logger.error({ err: error, url: req.url }, 'request failed outside GraphQL execution');
+  if (!res.headersSent) sendError(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
+  else res.destroy();
+}
+
+/** Listens and returns the base URL; a port already taken is reported with the address asked for. */
+async function listen(server: Server, host: string, port: number): Promise<string> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (error) => reject(new Error(`cannot listen on ${host}:${port}: ${error.message}`, { cause: error })));
+    server.listen(port, host, () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const shown = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return `http://${shown}:${address.port}`;
+}
+
+export async function createSubgraphServer(options: SubgraphServerOptions): Promise<SubgraphServer> {
+  const { adapter } = options;
+  const region = adapter.region.code;
+  const logger = options.logger ?? defaultLogger(region);
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const apollos = await startParts(options, logger);
+  const stopParts = () => Promise.all([...apollos.values()].map((apollo) => apollo.stop()));
+
+  async function serveGraphQL(req: IncomingMessage, res: ServerResponse, url: URL, part: ContractPart): Promise<void> {
+    const body = await readBody(req, maxBodyBytes);
+    const verdict: GuardResult = options.requestGuard ? await options.requestGuard(req, body) : { ok: true };
+    if (!verdict.ok) {
+      sendError(res, verdict.status ?? 401, verdict.code ?? 'UNAUTHENTICATED', verdict.message);
+      return;
+    }
+    const context: SubgraphContext = {
+      ...(await extensionFields(req, verdict.context, options)),
+      region, part, adapter, logger,
+      loaders: createLoaders(adapter, { maxBatchSize: options.maxBatchSize }),
+      requestId: requestIdOf(req),
+    };
+    const response = await apollos.get(part)!.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: toGraphQLRequest(req, url, body),
+      context: async () => context,
+    });
+    await sendGraphQLResponse(res, response);
+  }
+
+  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://subgraph.invalid');
+    const part = url.pathname.slice(1) as ContractPart;
+    if (url.pathname === '/healthz' && (req.method === 'GET' || req.method === 'HEAD')) {
+      const health = await checkHealth(adapter);
+      sendJson(res, health.status, health.body);
+    } else if (apollos.has(part)) {
+      await serveGraphQL(req, res, url, part);
+    } else {
+      sendError(res, 404, 'NOT_FOUND', `no route for ${req.method} ${url.pathname}; the parts are at /records, /index, /search and health at GET /healthz`);
+    }
+  }
+
+  const server = createServer((req, res) => {
+    route(req, res).catch((error: unknown) => answerFailure(error, req, res, logger));
+  });
+  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+  server.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 1000;
+  let url: string;
+  try {
+    url = await listen(server, options.host ?? '127.0.0.1', options.port ?? 0);
+  } catch (error) {
+    await stopParts();
+    throw error;
+  }
+
+  return {
+    url,
+    async close() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      await stopParts();
+    },
+  };
+}

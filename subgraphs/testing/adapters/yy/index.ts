@@ -1,0 +1,2 @@
+/** A broken test adapter module: it forgets to export createAdapter. */
+export const makeAdapter = () => null;

@@ -1,0 +1,133 @@
+/**
+ * Subgraphs answer only requests the gateway signed, once, for that body and endpoint.
+ * Real HTTP against createSubgraphServer with the request guard installed.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { INTERNAL_TOKEN_HEADER, signInternalToken, type SignRequest } from '../../subgraphs/security/internal-token.ts';
+import { loadInternalSigningKey } from '../../subgraphs/security/internal-keys.ts';
+import { ReplayCache } from '../../subgraphs/security/replay-cache.ts';
+import { officer, startGuardedRegion, type GuardedRegion } from './regional-subgraph.ts';
+
+const QUERY = '{ personRecord(id: "JS:P-1") { id name } }';
+const BODY = JSON.stringify({ query: QUERY });
+const JS_OFFICER = officer('JS', ['patrol-officer'], ['person:read']);
+
+let region: GuardedRegion;
+let otherKeysDir: string;
+
+beforeAll(async () => {
+  region = await startGuardedRegion();
+  otherKeysDir = mkdtempSync(join(tmpdir(), 'liandong-other-keys-'));
+});
+afterAll(async () => {
+  await region?.close();
+  rmSync(otherKeysDir, { recursive: true, force: true });
+});
+
+function token(overrides: Partial<SignRequest> = {}, key = region.key): string {
+  return signInternalToken(key, { region: 'JS', part: 'records', body: BODY, caller: JS_OFFICER, purpose: null, requestId: 'r-1', ttlSeconds: 10, ...overrides });
+}
+
+describe('the request guard over real HTTP', () => {
+  it('answers a request signed by the gateway for this body and endpoint', async () => {
+    const reply = await region.send('records', BODY, { [INTERNAL_TOKEN_HEADER]: token() });
+    expect(reply.status).toBe(200);
+    expect(reply.data?.personRecord).toEqual({ id: 'JS:P-1', name: '張偉' });
+  });
+
+  it('refuses a direct call without a token with 401', async () => {
+    const reply = await region.send('records', BODY, {});
+    expect(reply.status).toBe(401);
+    expect(reply.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+    expect(reply.errors?.[0].message).toMatch(/no internal token/);
+    expect(reply.data ?? null).toBeNull();
+  });
+
+  it('refuses an expired token', async () => {
+    // Signed ten minutes ago with a 10 s lifetime: far past the 5 s clock tolerance.
+    const realNow = Date.now;
+    Date.now = () => realNow() - 600_000;
+    let old: string;
+    try { old = token(); } finally { Date.now = realNow; }
+    const reply = await region.send('records', BODY, { [INTERNAL_TOKEN_HEADER]: old });
+    expect(reply.status).toBe(401);
+    expect(reply.errors?.[0].message).toMatch(/expired/);
+  });
+
+  it('refuses a replayed token', async () => {
+    const once = token();
+    expect((await region.send('records', BODY, { [INTERNAL_TOKEN_HEADER]: once })).status).toBe(200);
+    const replay = await region.send('records', BODY, { [INTERNAL_TOKEN_HEADER]: once });
+    expect(replay.status).toBe(401);
+    expect(replay.errors?.[0].message).toMatch(/already used/);
+  });
+
+  it('refuses a token issued for another body', async () => {
+    const other = JSON.stringify({ query: '{ personRecord(id: "JS:P-2") { id name } }' });
+    const reply = await region.send('records', other, { [INTERNAL_TOKEN_HEADER]: token() });
+    expect(reply.status).toBe(401);
+    expect(reply.errors?.[0].message).toMatch(/different request body/);
+  });
+
+  it('refuses a token addressed to another region or another part', async () => {
+    const toGz = await region.send('records', BODY, { [INTERNAL_TOKEN_HEADER]: token({ region: 'GZ' }) });
+    expect(toGz.status).toBe(401);
+    expect(toGz.errors?.[0].message).toMatch(/not addressed to JS\/records/);
+    const toIndex = await region.send('records', BODY, { [INTERNAL_TOKEN_HEADER]: token({ part: 'index' }) });
+    expect(toIndex.status).toBe(401);
+  });
+
+  it('refuses a token signed by another key, and a token with a forged payload', async () => {
+    const stranger = await loadInternalSigningKey(otherKeysDir);
+    const foreign = await region.send('records', BODY, { [INTERNAL_TOKEN_HEADER]: token({}, { ...stranger, kid: region.key.kid }) });
+    expect(foreign.status).toBe(401);
+    expect(foreign.errors?.[0].message).toMatch(/not signed by the gateway key/);
+
+    const [header, payload, signature] = token().split('.');
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString());
+    claims.caller.scopes.push('person:contact');
+    const forged = `${header}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.${signature}`;
+    const reply = await region.send('records', BODY, { [INTERNAL_TOKEN_HEADER]: forged });
+    expect(reply.status).toBe(401);
+  });
+
+  it('refuses an unsigned (alg none) token', async () => {
+    const [, payload] = token().split('.');
+    const none = `${Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url')}.${payload}.`;
+    const reply = await region.send('records', BODY, { [INTERNAL_TOKEN_HEADER]: none });
+    expect(reply.status).toBe(401);
+  });
+
+  it('hands the verified caller and purpose to the resolvers (the shield sees them)', async () => {
+    // The phone needs person:contact: granted by the token, it is served; the caller comes from the token alone.
+    const query = '{ personRecord(id: "JS:P-1") { phone } }';
+    const withScope = await region.ask('records', query, {}, { caller: officer('JS', ['investigator'], ['person:read', 'person:contact']) });
+    expect(withScope.data?.personRecord.phone).toBe('13900000001');
+    const without = await region.ask('records', query, {}, { caller: JS_OFFICER });
+    expect(without.data?.personRecord.phone).toBeNull();
+    expect(without.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+  });
+});
+
+describe('the replay cache', () => {
+  it('remembers a jti until its token expires, then forgets it', () => {
+    let now = 1000;
+    const cache = new ReplayCache(10, () => now);
+    expect(cache.remember('a', 1010)).toBe('fresh');
+    expect(cache.remember('a', 1010)).toBe('replayed');
+    now = 1011;
+    expect(cache.remember('b', 1021)).toBe('fresh');
+    expect(cache.size).toBe(1);
+  });
+
+  it('refuses new tokens rather than forgetting unexpired ones when full', () => {
+    const cache = new ReplayCache(2, () => 1000);
+    cache.remember('a', 1010);
+    cache.remember('b', 1010);
+    expect(cache.remember('c', 1010)).toBe('full');
+    expect(cache.remember('a', 1010)).toBe('replayed');
+  });
+});

@@ -1,0 +1,62 @@
+/**
+ * An in-process gateway for tests: writes a config and a region registry into a temporary
+ * directory, starts the gateway on a free port, and removes everything on `close()`.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../../gateway/config/load.ts';
+import { createLogger } from '../../gateway/logger.ts';
+import { createGateway, type GatewayOptions, type RunningGateway } from '../../gateway/server.ts';
+
+export interface RegionEntryJson {
+  code: string;
+  name: string;
+  url: string;
+  timeoutMs?: number;
+  [setting: string]: unknown;
+}
+
+export interface TestGatewayOptions extends Omit<GatewayOptions, 'logger'> {
+  /** Region registry entries; default: one region at a port nothing listens on. */
+  regions?: RegionEntryJson[];
+  /** Extra gateway.json settings, merged over the test defaults. */
+  config?: Record<string, unknown>;
+}
+
+export interface TestGateway extends RunningGateway {
+  dir: string;
+  regionsFile: string;
+}
+
+/** A URL where nothing answers: port 9 (discard) on loopback is never served in tests. */
+export const DEAD_URL = 'http://127.0.0.1:9';
+
+export async function startTestGateway(options: TestGatewayOptions = {}): Promise<TestGateway> {
+  const dir = mkdtempSync(join(tmpdir(), 'liandong-gateway-'));
+  const regionsFile = join(dir, 'regions.json');
+  writeJson(regionsFile, { regions: options.regions ?? [{ code: 'XX', name: 'Nowhere', url: DEAD_URL, timeoutMs: 200 }] });
+  const configFile = join(dir, 'gateway.json');
+  writeJson(configFile, { mode: 'development', server: { host: '127.0.0.1', port: 0, shutdownGraceMs: 500 }, ...options.config });
+  const config = loadConfig(configFile, {});
+  const logger = createLogger({ LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' });
+  try {
+    const gateway = await createGateway(config, { ...options, logger });
+    return {
+      ...gateway,
+      dir,
+      regionsFile,
+      close: async () => {
+        await gateway.close();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+export function writeJson(file: string, value: unknown): void {
+  writeFileSync(file, `${JSON.stringify(value, null, 2)}\n`);
+}

@@ -1,0 +1,143 @@
+/**
+ * The whole system as real processes on free loopback ports, for integration tests:
+ * the GZ legacy stand-in, the three regional subgraphs and the gateway, with a region
+ * registry generated for those ports. Each region's subgraph sits behind a counting
+ * proxy (see counting-proxy.ts) so tests can see which regions were asked.
+ *
+ *   const dataDir = await seedData();
+ *   const system = await startSystem({ dataDir });
+ *   … fetch(system.gatewayUrl, …); await system.standins.GZ.stop(); …
+ *   await system.stop();
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort } from './ports.ts';
+import { startCountingProxy, type CountingProxy } from './counting-proxy.ts';
+import { writeJson } from './gateway.ts';
+import { startProcess, type TestProcess } from './processes.ts';
+
+export const REGION_CODES = ['JS', 'GZ', 'HB'] as const;
+export type RegionCode = (typeof REGION_CODES)[number];
+
+/** A process the test may stop and start again on the same port. */
+export interface Restartable {
+  url: string;
+  stop(): Promise<void>;
+  /** SIGKILL, like a crash. */
+  kill(): Promise<void>;
+  start(): Promise<void>;
+}
+
+export interface RegionHandle extends Restartable {
+  /** The URL the gateway uses (the counting proxy in front of the subgraph). */
+  subgraphUrl: string;
+  proxy: CountingProxy;
+}
+
+export interface SystemOptions {
+  dataDir: string;
+  /** Per-region timeout in the generated registry (default 2000 ms). */
+  regionTimeoutMs?: number;
+  /** Extra gateway.json settings (e.g. auth, audit sections). */
+  gatewayConfig?: Record<string, unknown>;
+  /** Extra environment for the gateway process. */
+  gatewayEnv?: Record<string, string>;
+}
+
+export interface System {
+  gatewayUrl: string;
+  regions: Record<RegionCode, RegionHandle>;
+  standins: { GZ: Restartable };
+  /** The generated config directory (gateway.json, regions.json). */
+  configDir: string;
+  /** What the generator wrote about the demo data: the scenario ids tests ask for. */
+  scenarios: Scenarios;
+  /** Resets every region's request counts. */
+  resetCounts(): void;
+  stop(): Promise<void>;
+}
+
+export interface Scenarios {
+  personInAllRegions: { idNumber: string; legacyIdNumber: string; name: string; recordIds: Record<RegionCode, string> };
+  crossRegionCase: { caseId: string; suspectIdNumber: string; plate: string; vehicleRecordId: string; hbAlertId: string };
+  wantedInHb: { idNumber: string; noticeId: string; jsRecordId: string };
+}
+
+/** Generates the small demo data set into a fresh temporary directory. */
+export async function seedData(persons = 200): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'liandong-data-'));
+  await startProcess({
+    name: 'seed', file: 'standins/generator/cli.ts', args: ['--data', dir, '--persons', String(persons), '--quiet'],
+    readyLine: /^seeded /,
+  });
+  return dir;
+}
+
+/** Starts `make()` now and again after every stop, always on the same port. */
+async function restartable(url: string, make: () => Promise<TestProcess>): Promise<Restartable & { current(): TestProcess | null }> {
+  let proc: TestProcess | null = await make();
+  return {
+    url,
+    current: () => proc,
+    stop: async () => { await proc?.stop(); proc = null; },
+    kill: async () => { await proc?.kill(); proc = null; },
+    start: async () => { if (!proc) proc = await make(); },
+  };
+}
+
+export async function startSystem(options: SystemOptions): Promise<System> {
+  const configDir = mkdtempSync(join(tmpdir(), 'liandong-system-'));
+  const started: Array<{ stop(): Promise<void> }> = [];
+  const stopAllStarted = async () => {
+    for (const s of started.reverse()) await s.stop().catch(() => {});
+    rmSync(configDir, { recursive: true, force: true });
+  };
+  try {
+    const gzPort = await freePort();
+    const gz = await restartable(`http://127.0.0.1:${gzPort}`, () => startProcess({
+      name: 'GZ stand-in', file: 'standins/gz/server.ts', args: ['--port', String(gzPort), '--data', options.dataDir],
+    }));
+    started.push(gz);
+    const regions = {} as Record<RegionCode, RegionHandle>;
+    for (const code of REGION_CODES) {
+      const port = await freePort();
+      const settings = code === 'GZ' ? ['--setting', `serviceUrl=${gz.url}`] : [];
+      const subgraph = await restartable(`http://127.0.0.1:${port}`, () => startProcess({
+        name: `subgraph ${code}`, file: 'subgraphs/main.ts',
+        args: ['--region', code, '--port', String(port), '--data', options.dataDir, ...settings],
+      }));
+      started.push(subgraph);
+      const proxy = await startCountingProxy(subgraph.url);
+      started.push({ stop: () => proxy.close() });
+      regions[code] = { ...subgraph, subgraphUrl: proxy.url, proxy };
+    }
+    writeJson(join(configDir, 'regions.json'), {
+      defaults: { timeoutMs: options.regionTimeoutMs ?? 2000 },
+      regions: REGION_CODES.map((code) => ({ code, name: code, url: regions[code].subgraphUrl })),
+    });
+    writeJson(join(configDir, 'gateway.json'), {
+      mode: 'development',
+      allowAnonymous: true,
+      server: { host: '127.0.0.1', port: 0, shutdownGraceMs: 1000 },
+      ...options.gatewayConfig,
+    });
+    const gateway = await startProcess({
+      name: 'gateway', file: 'gateway/main.ts', args: ['--config', join(configDir, 'gateway.json')],
+      env: { LOG_LEVEL: 'info', ...options.gatewayEnv },
+    });
+    started.push(gateway);
+    return {
+      gatewayUrl: gateway.url!,
+      regions,
+      standins: { GZ: gz },
+      configDir,
+      scenarios: JSON.parse(readFileSync(join(options.dataDir, 'scenarios.json'), 'utf8')) as Scenarios,
+      resetCounts: () => REGION_CODES.forEach((code) => regions[code].proxy.reset()),
+      stop: stopAllStarted,
+    };
+  } catch (error) {
+    await stopAllStarted();
+    throw error;
+  }
+}
