@@ -114,6 +114,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log('» stopping…');
+    for (const child of children) child.beginStop();
     // Gateway first (no new queries), then subgraphs, then the systems they read.
     for (const child of [...children].reverse()) await child.stop();
     process.exit(code);

@@ -35,7 +35,7 @@ describe('batching', () => {
     const suspects = cases.data!._entities.map((c: any) => ({ __typename: 'Person', idNumber: c.parties[0].person.idNumber }));
     adapter.calls.length = 0;
     const persons = await subgraph.query('index', `query($reps: [_Any!]!) { _entities(representations: $reps) {
-      ... on Person { idNumber regions records { id } cases { case { id } } vehicles { plate } wantedNotices { id } wanted } } }`,
+      ... on Person { idNumber regions records { id } cases { case { id } } vehicles { id } wantedNotices { id } wanted } } }`,
     { reps: suspects });
     expect(persons.errors).toBeUndefined();
     expect(persons.data!._entities).toHaveLength(N);

@@ -148,6 +148,11 @@ describe('subgraph server', () => {
 });
 
 describe('subgraph server start-up', () => {
+  it.each([['maxBodyBytes', 0], ['maxBatchSize', 1.5], ['port', 70000]] as const)('refuses %s = %s, naming it', async (name, value) => {
+    await expect(createSubgraphServer({ adapter, [name]: value, logger: silentLogger }))
+      .rejects.toThrow(`createSubgraphServer: ${name} must be an integer`);
+  });
+
   it('reports a port already taken with the address it asked for', async () => {
     const port = Number(new URL(subgraph.url).port);
     await expect(createSubgraphServer({ adapter, port, logger: silentLogger })).rejects.toThrow(`cannot listen on 127.0.0.1:${port}: listen EADDRINUSE`);

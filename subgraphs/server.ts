@@ -15,7 +15,8 @@ import type { AddressInfo } from 'node:net';
 import type { GraphQLSchema } from 'graphql';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import {
-  ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled, ApolloServerPluginUsageReportingDisabled,
+  ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled,
+  ApolloServerPluginUsageReportingDisabled,
 } from '@apollo/server/plugin/disabled';
 import type { RegionAdapter } from '../adapters/adapter.ts';
 import { buildPartSchema } from './contract.ts';
@@ -81,6 +82,8 @@ function buildApollo(schema: GraphQLSchema, options: SubgraphServerOptions, logg
       ApolloServerPluginInlineTraceDisabled(),
       ApolloServerPluginUsageReportingDisabled(),
       ApolloServerPluginLandingPageDisabled(),
+      // No cache hints in the contract; the gateway caches. Saves a hook on every field.
+      ApolloServerPluginCacheControlDisabled(),
       ...(options.plugins ?? []),
     ],
   });
@@ -134,7 +137,19 @@ async function listen(server: Server, host: string, port: number): Promise<strin
   return `http://${shown}:${address.port}`;
 }
 
+function checkOptions(options: SubgraphServerOptions): void {
+  for (const name of ['maxBodyBytes', 'maxBatchSize', 'port'] as const) {
+    const value = options[name];
+    const min = name === 'port' ? 0 : 1;
+    if (value !== undefined && (!Number.isInteger(value) || value < min || (name === 'port' && value > 65535))) {
+      throw new Error(`createSubgraphServer: ${name} must be an integer ${name === 'port' ? 'from 0 to 65535' : 'of at least 1'}, got ${String(value)}`);
+    }
+  }
+  if (typeof options.adapter?.region?.code !== 'string') throw new Error('createSubgraphServer: adapter.region.code is missing');
+}
+
 export async function createSubgraphServer(options: SubgraphServerOptions): Promise<SubgraphServer> {
+  checkOptions(options);
   const { adapter } = options;
   const region = adapter.region.code;
   const logger = options.logger ?? defaultLogger(region);

@@ -48,12 +48,7 @@ async function measureWriter(dataDir: string): Promise<void> {
   console.log(`GZ writer alone: ${JSON.stringify(sizes)} in ${seconds.toFixed(1)} s; gz.db ${(size / 2 ** 20).toFixed(1)} MiB; peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
 }
 
-const dataDir = mkdtempSync(path.join(tmpdir(), 'liandong-gz-measure-'));
-try {
-  if (values['writer-only']) {
-    await measureWriter(dataDir);
-    process.exit(0);
-  }
+async function measureLookups(dataDir: string): Promise<void> {
   const summary = await generate({ dataDir, personsPerRegion: persons, seed: SEED, regions: ['GZ'] });
   const size = statSync(gzDbPath(dataDir)).size;
   console.log(`seeded GZ: ${JSON.stringify(summary.counts)} in ${summary.seconds.toFixed(1)} s; gz.db ${(size / 2 ** 20).toFixed(1)} MiB; peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
@@ -74,6 +69,11 @@ try {
     await adapter.close();
     await standin.stop();
   }
+}
+
+const dataDir = mkdtempSync(path.join(tmpdir(), 'liandong-gz-measure-'));
+try {
+  await (values['writer-only'] ? measureWriter(dataDir) : measureLookups(dataDir));
 } finally {
   rmSync(dataDir, { recursive: true, force: true });
 }

@@ -28,7 +28,7 @@ export interface AuditQuery {
 }
 
 export interface AuditPage {
-  records: IndexedRecord[];
+  edges: { node: IndexedRecord; cursor: string }[];
   endCursor: string | null;
   hasNextPage: boolean;
 }
@@ -105,13 +105,11 @@ export class AuditIndex {
       `SELECT body, instance, seq, at_ms FROM records r WHERE ${where} ${keyset}
        ORDER BY r.at_ms DESC, r.instance DESC, r.seq DESC LIMIT ?`,
     ).all(...params, ...(cursor ?? []), first + 1) as { body: string; instance: string; seq: number; at_ms: number }[];
-    const page = rows.slice(0, first);
-    const last = page.at(-1);
-    return {
-      records: page.map((row) => JSON.parse(row.body) as IndexedRecord),
-      endCursor: last ? encodeCursor([last.at_ms, last.instance, last.seq]) : null,
-      hasNextPage: rows.length > first,
-    };
+    const edges = rows.slice(0, first).map((row) => ({
+      node: JSON.parse(row.body) as IndexedRecord,
+      cursor: encodeCursor([row.at_ms, row.instance, row.seq]),
+    }));
+    return { edges, endCursor: edges.at(-1)?.cursor ?? null, hasNextPage: rows.length > first };
   }
 
   officers(query: AuditQuery): OfficerSummary[] {

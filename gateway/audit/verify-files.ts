@@ -5,7 +5,8 @@ import { checkpointFilePath, listSegments, readSegment, readSideFile, type LogLa
 import { verifyChain, type CheckpointSource, type VerifyReport } from './verify.ts';
 
 export interface FileVerifyOptions extends LogLayout {
-  publicKey: KeyObject;
+  /** Null: check the chain only (no checkpoints to check against). */
+  publicKey: KeyObject | null;
   /** Extra checkpoint copies to check against (e.g. a region's witness log). */
   witnessFiles?: string[];
 }

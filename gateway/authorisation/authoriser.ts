@@ -12,10 +12,10 @@ import { LRUCache } from 'lru-cache';
 import type { Caller, Purpose } from '../context.ts';
 import { callerFacts, isAuthenticated, type PolicyDecider } from './caller-facts.ts';
 import type { AuthorisationConfig } from './config.ts';
-import { activeDenials, FORBIDDEN } from './denials.ts';
+import { activeDenials, FORBIDDEN, toDeniedFields } from './denials.ts';
 import { filterOperation, type FilterPlan, type PlannedDenial } from './filter.ts';
 import { RequirementIndex } from './requirement-index.ts';
-import { factsKey, policyNames, type RequirementMap } from './requirement.ts';
+import { factsKey, policyNames, type CallerFacts, type RequirementMap } from './requirement.ts';
 
 export const UNAUTHENTICATED = 'UNAUTHENTICATED';
 
@@ -27,7 +27,12 @@ export interface AuthorisationRequest {
   queryHash: string;
   caller: Caller | null;
   purpose: Purpose | null;
+  /** One object per request (its context): policies are evaluated once per request, however often it is decided. */
+  request: object;
 }
+
+/** Extra words for a denial, for this caller (e.g. a scope their role grants but their purpose does not unlock). */
+export type DenialExplainer = (caller: Caller | null, missing: readonly string[]) => string | null;
 
 export type Decision =
   | {
@@ -48,12 +53,14 @@ export class Authoriser {
   private readonly index: RequirementIndex;
   private readonly policyNames: string[];
   private readonly plans: LRUCache<string, CachedPlan>;
+  private readonly factsByRequest = new WeakMap<object, Promise<CallerFacts>>();
 
   constructor(
     schema: GraphQLSchema,
     requirements: RequirementMap,
     private readonly config: AuthorisationConfig,
     private readonly decidePolicies: PolicyDecider,
+    private readonly explain: DenialExplainer = () => null,
   ) {
     this.index = new RequirementIndex(schema, requirements);
     this.policyNames = policyNames(requirements);
@@ -64,7 +71,7 @@ export class Authoriser {
     if (!isAuthenticated(request.caller) && asksIntrospection(request.document, request.operationName)) {
       return { kind: 'refuse', denied: [], error: new GraphQLError('Introspection is only for authenticated callers: send an Authorization: Bearer token.', { extensions: { code: UNAUTHENTICATED, http: { status: 401 } } }) };
     }
-    const facts = await callerFacts(request.caller, request.purpose, this.policyNames, this.decidePolicies);
+    const facts = await this.factsFor(request);
     const cacheKey = `${request.queryHash}\u0000${request.operationName ?? ''}\u0000${factsKey(facts)}`;
     let cached = this.plans.get(cacheKey);
     if (!cached) {
@@ -73,7 +80,7 @@ export class Authoriser {
       this.plans.set(cacheKey, cached);
     }
     const { plan } = cached;
-    const denied = plan ? activeDenials(plan, request.variables) : [];
+    const denied = (plan ? activeDenials(plan, request.variables) : []).map((d) => this.withNote(d, request.caller));
     if (denied.length > 0 && this.config.rejectWholeOperation) return { kind: 'refuse', denied, error: rejection(denied) };
     return {
       kind: 'run',
@@ -82,6 +89,20 @@ export class Authoriser {
       denied,
       fullyDenied: Boolean(plan?.rootEmptied) && denied.length > 0,
     };
+  }
+
+  private withNote(denial: PlannedDenial, caller: Caller | null): PlannedDenial {
+    const note = this.explain(caller, denial.missing);
+    return note ? { ...denial, note } : denial;
+  }
+
+  private factsFor(request: AuthorisationRequest): Promise<CallerFacts> {
+    let facts = this.factsByRequest.get(request.request);
+    if (!facts) {
+      facts = callerFacts(request.caller, request.purpose, this.policyNames, this.decidePolicies);
+      this.factsByRequest.set(request.request, facts);
+    }
+    return facts;
   }
 }
 
@@ -99,7 +120,8 @@ function rejection(denied: PlannedDenial[]): GraphQLError {
   return new GraphQLError(`Operation refused: it asks for fields the caller may not see: ${list.join(', ')}.`, {
     extensions: {
       code: FORBIDDEN,
-      denied: denied.map((d) => ({ path: d.frames.map((f) => f.key), coordinate: d.coordinate, missing: d.missing.join('; ') })),
+      http: { status: 403 },
+      denied: toDeniedFields(denied),
     },
   });
 }

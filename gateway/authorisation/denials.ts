@@ -30,7 +30,8 @@ export function toDeniedFields(denials: PlannedDenial[]): DeniedField[] {
 
 export function forbiddenError(d: PlannedDenial, path: readonly (string | number)[]): GraphQLError {
   const missingText = d.missing.join('; ');
-  return new GraphQLError(`Not authorised to see ${d.coordinate}: missing ${missingText}.`, {
+  const note = d.note ? ` Note: ${d.note}.` : '';
+  return new GraphQLError(`Not authorised to see ${d.coordinate}: missing ${missingText}.${note}`, {
     path,
     extensions: { code: FORBIDDEN, coordinate: d.coordinate, missing: missingText },
   });

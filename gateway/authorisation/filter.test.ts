@@ -63,7 +63,7 @@ function plan(query: string, callerFacts: CallerFacts, operationName?: string): 
 
 function answer(p: FilterPlan, data: Record<string, unknown>, variables?: Record<string, unknown>) {
   const result = applyDenials(structuredClone(data), activeDenials(p, variables));
-  return { data: result.data, errors: result.errors.map((e) => ({ path: e.path, ...e.extensions })) };
+  return { data: result.data, errors: result.errors.map((e) => ({ path: e.path, ...(e.extensions as { code: string; coordinate: string; missing: string }) })) };
 }
 
 describe('union and interface selections', () => {

@@ -47,6 +47,8 @@ export interface PlannedDenial {
   conditions: Condition[];
   /** When set, the denial applies only to objects of these runtime types (read via HIDDEN_KEY). */
   onTypes?: readonly string[];
+  /** Why, for this caller, when more can be said than what is missing (added per request, never cached). */
+  note?: string;
 }
 
 export interface FilterPlan {

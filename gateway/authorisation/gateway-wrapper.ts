@@ -38,6 +38,7 @@ export function authorisedExecutor(inner: GatewayExecutor, authoriser: () => Aut
       queryHash: requestContext.queryHash,
       caller: context.caller ?? null,
       purpose: context.purpose ?? null,
+      request: context,
     });
     context.denied = toDeniedFields(decision.denied);
     if (decision.kind === 'refuse') return { errors: [decision.error] };

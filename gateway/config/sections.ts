@@ -9,12 +9,14 @@
  */
 import { allowAnonymousSection, modeSection, regionsFileSection, serverSection } from './core.ts';
 import type { ConfigSection } from './section.ts';
+import { authSection } from '../auth/config.ts';
 
 export const SECTIONS = [
   modeSection,
   allowAnonymousSection,
   serverSection,
   regionsFileSection,
+  authSection,
 ] as const;
 
 type Sections = (typeof SECTIONS)[number];

@@ -18,8 +18,9 @@
  */
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { GatewayInterface } from '@apollo/server-gateway-interface';
-import type { Policy } from '../../schema/policy.ts';
-import { Authoriser } from '../authorisation/authoriser.ts';
+import { scopesFor, type Policy } from '../../schema/policy.ts';
+import { caseBoundScopeNote } from '../auth/purpose.ts';
+import { Authoriser, type DenialExplainer } from '../authorisation/authoriser.ts';
 import { policyFileDecider, type PolicyDecider } from '../authorisation/caller-facts.ts';
 import type { AuthorisationConfig } from '../authorisation/config.ts';
 import { toDeniedFields } from '../authorisation/denials.ts';
@@ -31,7 +32,7 @@ export interface AuthorisationOptions {
   /** From the composed supergraph (`PreparedSupergraph.requirements`). */
   requirements: RequirementMap;
   config: AuthorisationConfig;
-  /** The policy file, to decide `@policy` names; or a decider of one's own (tests, other supergraphs). */
+  /** The policy file: decides `@policy` names and explains case-bound scopes; or a decider of one's own. */
   policy?: Policy;
   decidePolicies?: PolicyDecider;
 }
@@ -54,7 +55,7 @@ export function createAuthorisation(options: AuthorisationOptions): Authorisatio
     wrapGateway(gateway) {
       // A new API schema (start, or a supergraph update) gets a fresh index and filter cache.
       gateway.onSchemaLoadOrUpdate(({ apiSchema }) => {
-        authoriser = new Authoriser(apiSchema, options.requirements, options.config, decidePolicies);
+        authoriser = new Authoriser(apiSchema, options.requirements, options.config, decidePolicies, explainer(options.policy));
       });
       return withAuthorisation(gateway, current);
     },
@@ -70,6 +71,7 @@ export function createAuthorisation(options: AuthorisationOptions): Authorisatio
               queryHash: requestContext.queryHash,
               caller: context.caller,
               purpose: context.purpose,
+              request: context,
             });
             context.denied = toDeniedFields(decision.denied);
             if (decision.kind === 'refuse') throw decision.error;
@@ -77,6 +79,21 @@ export function createAuthorisation(options: AuthorisationOptions): Authorisatio
         };
       },
     },
+  };
+}
+
+/**
+ * A scope the caller's role grants but which was withheld because the purpose names no
+ * case: say so, rather than leave an investigator wondering why their role is not enough.
+ */
+function explainer(policy: Policy | undefined): DenialExplainer {
+  if (!policy) return () => null;
+  return (caller, missing) => {
+    if (!caller) return null;
+    const granted = scopesFor(policy, caller.roles, []);
+    const scopes = missing.flatMap((item) => [...item.matchAll(/scope (\S+)/g)].map((m) => m[1]));
+    const notes = scopes.filter((s) => granted.has(s) && !caller.scopes.has(s)).map((s) => caseBoundScopeNote(policy, s)).filter((n): n is string => n !== null);
+    return notes.length > 0 ? notes.join('; ') : null;
   };
 }
 

@@ -60,9 +60,18 @@ export class Supervised {
     );
   }
 
-  async stop(): Promise<void> {
+  /**
+   * No more restarts from now on. Call it on every child before stopping them one by
+   * one: Ctrl-C in a terminal signals the whole process group, so children may exit
+   * before their turn to be stopped, and that must not look like a crash.
+   */
+  beginStop(): void {
     this.stopping = true;
     if (this.restartTimer) clearTimeout(this.restartTimer);
+  }
+
+  async stop(): Promise<void> {
+    this.beginStop();
     if (this.child) await stopChild(this.child);
     this.child = null;
   }

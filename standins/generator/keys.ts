@@ -7,6 +7,7 @@ import { idNumberCheckChar } from '../../adapters/normalise/index.ts';
 import { AffinePermutation } from './random.ts';
 import { GEOGRAPHY, type District } from './vocab.ts';
 import type { Region } from './population.ts';
+import { isoDateOfDay } from './time.ts';
 
 const FIRST_BIRTH = Date.UTC(1950, 0, 1);
 const LAST_BIRTH = Date.UTC(2008, 11, 31);
@@ -21,7 +22,7 @@ const SERIALS_PER_LETTER = 100_000 + SERIAL_LETTERS.length * 10_000;
 const pad = (n: number, width: number) => String(n).padStart(width, '0');
 
 export function isoDateFromDay(day: number): string {
-  return new Date(FIRST_BIRTH + day * DAY_MS).toISOString().slice(0, 10);
+  return isoDateOfDay(FIRST_BIRTH / DAY_MS + day);
 }
 
 export class KeyFactory {

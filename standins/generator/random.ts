@@ -45,11 +45,12 @@ export class Rng {
   private d: number;
 
   constructor(...key: number[]) {
-    this.a = hash32(...key, 1);
-    this.b = hash32(...key, 2);
-    this.c = hash32(...key, 3);
+    const base = hash32(...key);
+    this.a = fmix32(base ^ 0x243f6a88);
+    this.b = fmix32(base ^ 0x85a308d3);
+    this.c = fmix32(base ^ 0x13198a2e);
     this.d = 1;
-    for (let i = 0; i < 8; i++) this.next();
+    for (let i = 0; i < 4; i++) this.next();
   }
 
   /** Uniform in [0, 2^32). */

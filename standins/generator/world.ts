@@ -20,6 +20,7 @@ import {
   SURNAMES, VEHICLE_MODELS, WANTED_REASONS, type VehicleModel,
 } from './vocab.ts';
 import { recordIds } from './ids.ts';
+import { isoDate, isoSeconds } from './time.ts';
 
 /** The generator's "now": fixed, so the same seed gives the same bytes on any day. */
 export const GENERATED_AT = '2026-11-28T18:00:00Z';
@@ -34,6 +35,8 @@ const CASE_TYPES: readonly (readonly [CaseType, number])[] = [
   ['TELECOM_FRAUD', 25], ['THEFT', 28], ['ROBBERY', 5], ['DRUG_TRAFFICKING', 8], ['ONLINE_GAMBLING', 10],
   ['ASSAULT', 10], ['TRAFFIC_OFFENCE', 12], ['OTHER', 2],
 ];
+const NEW_ENERGY_MODELS = VEHICLE_MODELS.filter((m) => m.newEnergy);
+const FUEL_MODELS = VEHICLE_MODELS.filter((m) => !m.newEnergy);
 const VEHICLE_CASE_TYPES: ReadonlySet<CaseType> = new Set(['THEFT', 'ROBBERY', 'DRUG_TRAFFICKING', 'TRAFFIC_OFFENCE']);
 
 export interface Sizes {
@@ -76,7 +79,6 @@ interface VehicleCore {
 }
 
 const pad = (n: number, width: number) => String(n).padStart(width, '0');
-const isoSeconds = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 export class World {
   readonly sizes: Sizes;
@@ -161,9 +163,7 @@ export class World {
 
   private vehicleCore(region: Region, v: number): VehicleCore {
     const rng = new Rng(this.seed, Salt.Vehicle, REGIONS.indexOf(region), v);
-    const wantNewEnergy = rng.chance(0.2);
-    const models = VEHICLE_MODELS.filter((m) => m.newEnergy === wantNewEnergy);
-    const model = rng.pick(models);
+    const model = rng.pick(rng.chance(0.2) ? NEW_ENERGY_MODELS : FUEL_MODELS);
     const plate = this.keys.plate(region, v, model.newEnergy, rng.chance(0.8));
     const ownerIndex = rng.chance(0.03) ? null : this.ownerPermutation(region).apply(v);
     return { plate, model, ownerIndex };
@@ -185,7 +185,7 @@ export class World {
       colour: rng.pick(COLOURS),
       energy: core.model.newEnergy ? 'NEW_ENERGY' : 'FUEL',
       ownerIdNumber: core.ownerIndex === null ? null : this.personAt(region, core.ownerIndex).idNumber,
-      registeredAt: new Date(registeredMs).toISOString().slice(0, 10),
+      registeredAt: isoDate(registeredMs),
       updatedAt: isoSeconds(registeredMs + rng.int(Math.max(1, (NOW_MS - registeredMs) / 1000)) * 1000),
     };
   }

@@ -17,24 +17,24 @@ export interface GzStandinOptions {
 export interface GzStandin {
   url: string;
   port: number;
-  /** SIGTERM and wait for a clean exit. */
-  stop(): Promise<void>;
+  /** SIGTERM and wait for a clean exit; resolves with the exit code (null when killed by a signal). */
+  stop(): Promise<number | null>;
   /** SIGKILL (a crash) and wait for the process to be gone. */
-  kill(): Promise<void>;
+  kill(): Promise<number | null>;
 }
 
-function exited(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => child.once('exit', () => resolve()));
+function exited(child: ChildProcess): Promise<number | null> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
+  return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
 }
 
 export function startGzStandin(options: GzStandinOptions): Promise<GzStandin> {
   const args = ['--import', 'tsx', SERVER, '--port', String(options.port ?? 0), '--data', options.dataDir,
     '--latency-ms', String(options.latencyMs ?? 0)];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  const signal = (name: NodeJS.Signals) => async () => {
+  const signal = (name: NodeJS.Signals) => () => {
     child.kill(name);
-    await exited(child);
+    return exited(child);
   };
   return new Promise((resolve, reject) => {
     let stdout = '';

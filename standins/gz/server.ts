@@ -55,8 +55,10 @@ function main(): void {
       store.close();
       process.exit(0);
     });
+    // Keep-alive sockets go as soon as their answer in flight is sent; one still busy
+    // after 2 s (say, under simulated latency) must not keep the process alive.
     server.closeIdleConnections();
-    // A client holding a request open (e.g. while latency is simulated) must not keep us alive.
+    setInterval(() => server.closeIdleConnections(), 50).unref();
     setTimeout(() => server.closeAllConnections(), 2000).unref();
   };
   process.on('SIGTERM', stop);

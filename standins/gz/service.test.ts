@@ -1,6 +1,7 @@
 /** The GZ stand-in's own HTTP contract (legacy envelope, paging, limits, admin), over a real process. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGzSample, type GzSampleService } from '../../adapters/gz/testing.ts';
+import { startGzStandin } from './process.ts';
 import { MAX_BATCH_KEYS } from './store.ts';
 
 let gz: GzSampleService;
@@ -49,5 +50,14 @@ describe('GZ legacy service', () => {
     await gz.admin('update', { bm: 'cheliang', jlbh: 'CL00000003', sz: { hphm: '貴A77777' } });
     const { rows } = (await call(`/api/v1/changes?since=${start}`)).envelope.data;
     expect(rows).toMatchObject([{ xh: start + 1, bm: 'cheliang', jlbh: 'CL00000003', hphm: '貴A00003,貴A77777' }]);
+  });
+
+  it('finishes the answer in flight, then exits 0 on SIGTERM', async () => {
+    const other = await startGzStandin({ dataDir: gz.dataDir, latencyMs: 300 });
+    const inFlight = fetch(`${other.url}/api/v1/health`).then((r) => r.json());
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const exitCode = await other.stop();
+    expect(await inFlight).toMatchObject({ code: 0, data: { zt: 'UP' } });
+    expect(exitCode).toBe(0);
   });
 });

@@ -113,9 +113,10 @@ export async function createGzWriter(options: RegionWriterOptions): Promise<Regi
   rmSync(tempPath, { force: true });
 
   const db = new Database(tempPath);
-  // A bulk load into a file nobody else has open: no journal, no fsync until the end.
+  // A bulk load into a file nobody else has open: journal in memory (better-sqlite3 runs
+  // SQLite in defensive mode, which refuses journal_mode=OFF), no fsync until the end.
   db.pragma('page_size = 4096');
-  db.pragma('journal_mode = OFF');
+  db.pragma('journal_mode = MEMORY');
   db.pragma('synchronous = OFF');
   db.pragma('locking_mode = EXCLUSIVE');
   db.pragma('cache_size = -65536');

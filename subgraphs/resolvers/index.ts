@@ -44,8 +44,6 @@ async function holdsVehicle(ctx: Ctx, v: VehicleKey): Promise<boolean> {
   return lists.some((list) => list.length > 0);
 }
 
-const uniquePlates = (plates: string[]): VehicleKey[] => [...new Set(plates)].map((plate) => ({ plate }));
-
 export const indexResolvers: GraphQLResolverMap<Ctx> = {
   Query: {
     person: async (_root, args: { idNumber: string; regions?: string[] | null }, ctx) => {
@@ -71,7 +69,7 @@ export const indexResolvers: GraphQLResolverMap<Ctx> = {
       role: involvement.role,
       case: { id: liandongId(ctx.region, involvement.caseId) },
     })),
-    vehicles: async (p: PersonKey, _args, ctx) => uniquePlates((await ownedVehicles(ctx, p)).map((v) => v.plate)),
+    vehicles: async (p: PersonKey, _args, ctx) => idStubs(ctx, await ownedVehicles(ctx, p)),
     wantedNotices: async (p: PersonKey, _args, ctx) => idStubs(ctx, await notices(ctx, p)),
     wanted: async (p: PersonKey, _args, ctx) => (await notices(ctx, p)).some((n) => n.status === 'AT_LARGE'),
   },

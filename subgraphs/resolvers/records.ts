@@ -55,6 +55,7 @@ export const recordsResolvers: GraphQLResolverMap<Ctx> = {
   },
   VehicleRecord: {
     ...ownedEntity('vehicleRecordsById'),
+    vehicle: (record: VehicleRecord) => vehicleStub(record.plate),
     owner: (record: VehicleRecord) => (record.ownerIdNumber === null ? null : personStub(record.ownerIdNumber)),
   },
   WantedNotice: {

@@ -41,10 +41,12 @@ describe('search part', () => {
   });
 
   it('hands the adapter a normalised filter', async () => {
-    await subgraph.query('search', `{ searchVehicles(filter: { platePrefix: " 苏a " }) { totalCount } }`);
     const { data } = await subgraph.query('search', `{ searchVehicles(filter: { platePrefix: "苏a·1" }, first: 5) {
       edges { cursor node { plate } } totalCount } }`);
     expect(data!.searchVehicles).toEqual({ edges: [{ cursor: 'o:1', node: { plate: '蘇A12345' } }], totalCount: 1 });
+    expect(adapter.callsTo('searchVehicles').at(-1)!.args).toEqual([{ platePrefix: '蘇A1' }, { first: 5, after: null }]);
+    await subgraph.query('search', `{ searchPersons(filter: { name: " 張* ", bornTo: "2000-12-31", sex: null }, after: "o:1") { totalCount } }`);
+    expect(adapter.callsTo('searchPersons').at(-1)!.args).toEqual([{ name: '張*', bornTo: '2000-12-31' }, { first: 20, after: 'o:1' }]);
   });
 
   it('pages cases with Liandong ids as nodes', async () => {

@@ -9,7 +9,8 @@
  * graphql-shield rules and the disclosure log read.
  */
 import type { IncomingMessage } from 'node:http';
-import { createLocalJWKSet } from 'jose';
+import { statSync } from 'node:fs';
+import { createLocalJWKSet, type JWTVerifyGetKey } from 'jose';
 import type { GuardResult, RequestGuard } from '../server.ts';
 import { readJwksFile } from './key-files.ts';
 import { INTERNAL_TOKEN_HEADER, InternalTokenError, internalAudience, verifyInternalToken, type InternalClaims } from './internal-token.ts';
@@ -34,7 +35,7 @@ export interface GuardedContext {
 }
 
 export function createRequestGuard(options: RequestGuardOptions): RequestGuard {
-  const keys = createLocalJWKSet(readJwksFile(options.gatewayJwksFile));
+  const keys = gatewayKeys(options.gatewayJwksFile);
   const tolerance = options.clockToleranceSeconds ?? 5;
   const replays = options.replayCache ?? new ReplayCache();
   return async (req: IncomingMessage, body: string): Promise<GuardResult> => {
@@ -43,8 +44,14 @@ export function createRequestGuard(options: RequestGuardOptions): RequestGuard {
       return refuse(`no internal token: subgraphs answer only requests signed by the gateway (header ${INTERNAL_TOKEN_HEADER})`);
     }
     const audience = internalAudience(options.region, partOf(req));
+    let trusted: JWTVerifyGetKey;
     try {
-      const claims = await verifyInternalToken(token, { keys, audience, body, clockToleranceSeconds: tolerance });
+      trusted = keys();
+    } catch (error) {
+      return { ok: false, status: 503, code: 'GATEWAY_KEYS_UNAVAILABLE', message: `cannot check the internal token: ${(error as Error).message}` };
+    }
+    try {
+      const claims = await verifyInternalToken(token, { keys: trusted, audience, body, clockToleranceSeconds: tolerance });
       const seen = replays.remember(claims.jti, claims.exp + tolerance);
       if (seen === 'replayed') return refuse(`internal token ${claims.jti} was already used: tokens are single-use`);
       if (seen === 'full') return { ok: false, status: 503, code: 'REPLAY_CACHE_FULL', message: 'too many requests in flight to check for replays; retry shortly' };
@@ -54,6 +61,25 @@ export function createRequestGuard(options: RequestGuardOptions): RequestGuard {
       if (error instanceof InternalTokenError) return refuse(error.message);
       throw error;
     }
+  };
+}
+
+/**
+ * The gateway's public keys, re-read whenever the JWKS file changes: a subgraph may start
+ * before the gateway first writes it, and a rotated key (old and new published
+ * together) takes effect without restarting any region.
+ */
+function gatewayKeys(file: string): () => JWTVerifyGetKey {
+  let loaded: { mtimeMs: number; keys: JWTVerifyGetKey } | null = null;
+  return () => {
+    let mtimeMs: number;
+    try {
+      mtimeMs = statSync(file).mtimeMs;
+    } catch {
+      throw new Error(`the gateway's key set ${file} does not exist (yet); start the gateway once to create it`);
+    }
+    if (loaded?.mtimeMs !== mtimeMs) loaded = { mtimeMs, keys: createLocalJWKSet(readJwksFile(file)) };
+    return loaded.keys;
   };
 }
 

@@ -21,7 +21,9 @@ export interface MemoryData {
 
 export interface AdapterCall {
   method: string;
+  /** The keys of a batch lookup; empty for searches. */
   keys: readonly string[];
+  args: readonly unknown[];
 }
 
 export interface MemoryAdapter extends RegionAdapter {
@@ -76,7 +78,7 @@ export function createMemoryAdapter(region: RegionInfo, data: MemoryData): Memor
   /** Every method goes through here: recorded, and failed when a test says so. */
   function method<A extends unknown[], R>(name: string, fn: (...args: A) => R) {
     return async (...args: A): Promise<Awaited<R>> => {
-      calls.push({ method: name, keys: Array.isArray(args[0]) ? [...args[0]] : [] });
+      calls.push({ method: name, keys: Array.isArray(args[0]) ? [...args[0]] : [], args: structuredClone(args) });
       const failure = failures.get(name);
       if (failure) throw failure;
       return await fn(...args);

@@ -142,7 +142,8 @@ describe('reject-whole-operation mode', () => {
 
   it('refuses an operation asking for a denied field: one FORBIDDEN error listing it, no data, nothing executed', async () => {
     const token = await strict.token({ sub: 'patrol-2', roles: ['patrol-officer'] });
-    const { json } = await strict.post({ query: `{ person(idNumber: "${ID}") { idNumber records { a: address phone } } }` }, token);
+    const { status, json } = await strict.post({ query: `{ person(idNumber: "${ID}") { idNumber records { a: address phone } } }` }, token);
+    expect(status).toBe(403);
     expect(json.data).toBeUndefined();
     expect(json.errors).toHaveLength(1);
     expect(json.errors[0].extensions.code).toBe('FORBIDDEN');

@@ -42,8 +42,9 @@ export interface GuardedRegion {
   close(): Promise<void>;
 }
 
-export async function startGuardedRegion(data: MemoryData = smallRegion()): Promise<GuardedRegion> {
-  const keysDir = mkdtempSync(join(tmpdir(), 'liandong-keys-'));
+/** `keysDir`: the gateway's key directory whose internal key the region trusts (default: a fresh one). */
+export async function startGuardedRegion(data: MemoryData = smallRegion(), gatewayKeysDir?: string): Promise<GuardedRegion> {
+  const keysDir = gatewayKeysDir ?? mkdtempSync(join(tmpdir(), 'liandong-keys-'));
   const key = await loadInternalSigningKey(keysDir);
   const adapter = createMemoryAdapter(JS_REGION, data);
   const server = await createSubgraphServer({
@@ -65,7 +66,7 @@ export async function startGuardedRegion(data: MemoryData = smallRegion()): Prom
     },
     async close() {
       await server.close();
-      rmSync(keysDir, { recursive: true, force: true });
+      if (!gatewayKeysDir) rmSync(keysDir, { recursive: true, force: true });
     },
   };
 }

@@ -12,6 +12,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { mintDevToken } from '../../gateway/auth/dev-key.ts';
 import { freePort } from './ports.ts';
 import { startCountingProxy, type CountingProxy } from './counting-proxy.ts';
 import { writeJson } from './gateway.ts';
@@ -55,8 +56,26 @@ export interface System {
   scenarios: Scenarios;
   /** Resets every region's request counts. */
   resetCounts(): void;
+  /** POSTs a GraphQL operation to the gateway as a demo officer (default: an investigator). */
+  query(query: string, variables?: Record<string, unknown>, as?: Officer): Promise<GraphQLResponse>;
   stop(): Promise<void>;
 }
+
+export interface Officer {
+  roles: string[];
+  region?: string;
+  /** The X-Purpose header (default: a patrol check). */
+  purpose?: string;
+}
+
+export interface GraphQLResponse {
+  status: number;
+  data?: any;
+  errors?: Array<{ message: string; path?: (string | number)[]; extensions?: Record<string, any> }>;
+  extensions?: Record<string, any>;
+}
+
+const INVESTIGATOR: Officer = { roles: ['investigator'], region: 'JS' };
 
 export interface Scenarios {
   personInAllRegions: { idNumber: string; legacyIdNumber: string; name: string; recordIds: Record<RegionCode, string> };
@@ -88,6 +107,8 @@ async function restartable(url: string, make: () => Promise<TestProcess>): Promi
 
 export async function startSystem(options: SystemOptions): Promise<System> {
   const configDir = mkdtempSync(join(tmpdir(), 'liandong-system-'));
+  // Every process reads the dev signing key and the gateway's internal-token key from here.
+  const keysEnv = { LIANDONG_KEYS_DIR: join(configDir, 'keys') };
   const started: Array<{ stop(): Promise<void> }> = [];
   const stopAllStarted = async () => {
     for (const s of started.reverse()) await s.stop().catch(() => {});
@@ -97,6 +118,7 @@ export async function startSystem(options: SystemOptions): Promise<System> {
     const gzPort = await freePort();
     const gz = await restartable(`http://127.0.0.1:${gzPort}`, () => startProcess({
       name: 'GZ stand-in', file: 'standins/gz/server.ts', args: ['--port', String(gzPort), '--data', options.dataDir],
+      env: keysEnv,
     }));
     started.push(gz);
     const regions = {} as Record<RegionCode, RegionHandle>;
@@ -106,6 +128,7 @@ export async function startSystem(options: SystemOptions): Promise<System> {
       const subgraph = await restartable(`http://127.0.0.1:${port}`, () => startProcess({
         name: `subgraph ${code}`, file: 'subgraphs/main.ts',
         args: ['--region', code, '--port', String(port), '--data', options.dataDir, ...settings],
+        env: keysEnv,
       }));
       started.push(subgraph);
       const proxy = await startCountingProxy(subgraph.url);
@@ -124,7 +147,7 @@ export async function startSystem(options: SystemOptions): Promise<System> {
     });
     const gateway = await startProcess({
       name: 'gateway', file: 'gateway/main.ts', args: ['--config', join(configDir, 'gateway.json')],
-      env: { LOG_LEVEL: 'info', ...options.gatewayEnv },
+      env: { LOG_LEVEL: 'info', ...keysEnv, ...options.gatewayEnv },
     });
     started.push(gateway);
     return {
@@ -134,10 +157,25 @@ export async function startSystem(options: SystemOptions): Promise<System> {
       configDir,
       scenarios: JSON.parse(readFileSync(join(options.dataDir, 'scenarios.json'), 'utf8')) as Scenarios,
       resetCounts: () => REGION_CODES.forEach((code) => regions[code].proxy.reset()),
+      query: (query, variables, as = INVESTIGATOR) => postQuery(gateway.url!, keysEnv.LIANDONG_KEYS_DIR, { query, variables }, as),
       stop: stopAllStarted,
     };
   } catch (error) {
     await stopAllStarted();
     throw error;
   }
+}
+
+async function postQuery(url: string, keysDir: string, body: unknown, as: Officer): Promise<GraphQLResponse> {
+  const token = await mintDevToken(keysDir, { sub: `TEST-${as.roles.join('-')}`, region: as.region ?? 'JS', roles: as.roles, ttlSeconds: 300 });
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      authorization: `Bearer ${token}`,
+      'x-purpose': as.purpose ?? 'patrol-check: integration test',
+    },
+    body: JSON.stringify(body),
+  });
+  return { status: response.status, ...(await response.json() as object) };
 }

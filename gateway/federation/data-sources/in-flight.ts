@@ -10,6 +10,8 @@
 
 export class InFlight<T> {
   private readonly pending = new Map<string, Promise<T>>();
+  /** Callers that joined a fetch already in flight instead of starting one. */
+  joined = 0;
 
   get size(): number {
     return this.pending.size;
@@ -18,7 +20,10 @@ export class InFlight<T> {
   /** Runs `start` unless a call with the same key is in flight, then shares its result. */
   run(key: string, start: () => Promise<T>): Promise<T> {
     const existing = this.pending.get(key);
-    if (existing) return existing;
+    if (existing) {
+      this.joined += 1;
+      return existing;
+    }
     const promise = start().finally(() => this.pending.delete(key));
     this.pending.set(key, promise);
     return promise;

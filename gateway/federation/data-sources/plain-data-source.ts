@@ -41,16 +41,11 @@ export class PlainDataSource implements GraphQLDataSource {
   private readonly target: URL;
   private readonly pool: Pool;
   private readonly inFlight = new InFlight<RawAnswer>();
-  /** Subgraph HTTP requests actually sent (shared fetches count once). */
-  sent = 0;
+  private sent = 0;
 
   constructor(private readonly options: PlainDataSourceOptions) {
     this.url = options.url;
-    try {
-      this.target = new URL(options.url);
-    } catch {
-      throw new Error(`subgraph ${options.name}: url ${JSON.stringify(options.url)} is not an absolute http(s) URL`);
-    }
+    this.target = httpUrl(options.name, options.url);
     this.pool = new Pool(this.target.origin, { connections: options.connections ?? 64, keepAliveTimeout: 30_000 });
   }
 
@@ -65,6 +60,11 @@ export class PlainDataSource implements GraphQLDataSource {
       ? await this.inFlight.run(this.shareKey(body, context), send)
       : await send();
     return this.answer(raw);
+  }
+
+  /** Subgraph requests sent, and fetches served by joining one already in flight. */
+  stats(): { sent: number; shared: number } {
+    return { sent: this.sent, shared: this.inFlight.joined };
   }
 
   close(): Promise<void> {
@@ -100,6 +100,19 @@ export class PlainDataSource implements GraphQLDataSource {
     }
     return body as GatewayGraphQLResponse;
   }
+}
+
+function httpUrl(name: string, url: string): URL {
+  let parsed: URL | null = null;
+  try {
+    parsed = new URL(url);
+  } catch {
+    // reported below
+  }
+  if (!parsed || !['http:', 'https:'].includes(parsed.protocol)) {
+    throw new Error(`subgraph ${name}: url ${JSON.stringify(url)} is not an absolute http(s) URL (expected e.g. "http://127.0.0.1:4001/graphql")`);
+  }
+  return parsed;
 }
 
 function isQuery(query: string, operationName: string | undefined, document?: DocumentNode): boolean {

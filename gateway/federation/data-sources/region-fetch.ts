@@ -32,7 +32,7 @@ export class RegionFetcher {
     const asked = regions.filter((region) => requests.has(region.code));
     return Promise.all(asked.map(async (region) => {
       const body = JSON.stringify(requests.get(region.code));
-      const headers = (await this.hooks.headers?.(region, body, context as never)) ?? {};
+      const headers = (await this.hooks.headers?.(region, body, context as never, this.part)) ?? {};
       return this.clients.client(region).post(this.part, body, headers);
     }));
   }

@@ -33,6 +33,8 @@ export type HeadersHook = (
   region: RegionEntry,
   body: string,
   context: Partial<GatewayContext> | undefined,
+  /** Which contract part is called: the internal token's audience is `<region>/<part>`. */
+  part: ContractPart,
 ) => Record<string, string> | Promise<Record<string, string>>;
 
 /** Where a data source writes what the regions answered; default `context.report`. */

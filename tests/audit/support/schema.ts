@@ -33,7 +33,7 @@ export const resolvers = {
         throw new GraphQLError((error as Error).message, { extensions: { code: 'BAD_USER_INPUT' } });
       }
     },
-    case: (_: unknown, args: { id: string }) => ({ id: args.id, parties: [{ role: 'SUSPECT', person: person('320102198001011237') }] }),
+    case: (_: unknown, args: { id: string }) => ({ id: args.id, parties: [{ role: 'SUSPECT', person: person('320102198001011238') }] }),
     boom: () => {
       throw new GraphQLError('region exploded', { extensions: { code: 'REGION_UNAVAILABLE' } });
     },

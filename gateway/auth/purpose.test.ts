@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { loadPolicy } from '../../schema/policy.ts';
+import { parsePurpose, resolvePurpose } from './purpose.ts';
+import type { Caller } from '../context.ts';
+
+const policy = loadPolicy();
+const settings = policy.purposes;
+const parse = (header: string | undefined) => parsePurpose(header, settings);
+
+describe('parsePurpose: <code>[; case=REGION:local-id][: free text]', () => {
+  it('reads code, case reference and text', () => {
+    expect(parse('investigation; case=JS:C-2026-000123')).toEqual({ code: 'investigation', caseRef: 'JS:C-2026-000123', text: '' });
+    expect(parse('investigation; case=JS:C-2026-000123: SIM cards of the ring')).toEqual({ code: 'investigation', caseRef: 'JS:C-2026-000123', text: 'SIM cards of the ring' });
+    expect(parse('patrol-check: roadside: G2 km 1043')).toEqual({ code: 'patrol-check', caseRef: null, text: 'roadside: G2 km 1043' });
+    expect(parse('  analysis  ')).toEqual({ code: 'analysis', caseRef: null, text: '' });
+  });
+
+  it('decodes percent-encoded and raw UTF-8 text', () => {
+    expect(parse(`patrol-check: ${encodeURIComponent('路檢')}`)?.text).toBe('路檢');
+    expect(parse(`patrol-check: ${Buffer.from('路檢').toString('latin1')}`)?.text).toBe('路檢');
+  });
+
+  it('treats an absent or blank header as no purpose', () => {
+    expect(parse(undefined)).toBeNull();
+    expect(parse('   ')).toBeNull();
+  });
+
+  it.each([
+    ['curiosity', /unknown purpose code "curiosity"/],
+    ['investigation', /needs a case reference/],
+    ['investigation; case=C-2026-1', /names the case "C-2026-1"; a case reference is REGION:local-id/],
+    ['patrol-check; officer=7', /unknown parameter "officer"/],
+    ['patrol-check roadside', /unexpected text "roadside"/],
+    [`patrol-check: ${'x'.repeat(600)}`, /at most 512 are accepted/],
+  ])('refuses %j', (header, message) => {
+    let error: any;
+    try { parse(header); } catch (e) { error = e; }
+    expect(error?.extensions?.code).toBe('PURPOSE_INVALID');
+    expect(error.message).toMatch(message);
+    expect(error.message).toMatch(/X-Purpose .*one of: investigation, assistance-request, patrol-check, analysis, audit/);
+  });
+});
+
+describe('resolvePurpose', () => {
+  const investigator: Caller = { sub: 's', name: 's', region: 'GZ', roles: ['investigator'], scopes: new Set(['person:read', 'person:contact']), anonymous: false };
+  const patrol: Caller = { ...investigator, roles: ['patrol-officer'], scopes: new Set(['person:read']) };
+
+  it('looks the case up only for callers holding a case-bound scope', async () => {
+    const asked: string[] = [];
+    const findCase = async (ref: string) => { asked.push(ref); return { ref, partyIdNumbers: ['A'] }; };
+    const kept = await resolvePurpose({ header: 'investigation; case=JS:C-1', caller: investigator, policy, findCase });
+    expect(kept.caller?.scopes.has('person:contact')).toBe(true);
+    expect(kept.purpose?.caseParties).toEqual(['A']);
+    await resolvePurpose({ header: 'assistance-request; case=JS:C-2', caller: patrol, policy, findCase });
+    expect(asked).toEqual(['JS:C-1']);
+  });
+
+  it('withholds the case-bound scopes without a case, and refuses a case that does not exist', async () => {
+    const none = await resolvePurpose({ header: 'patrol-check', caller: investigator, policy, findCase: async () => null });
+    expect([...none.caller!.scopes]).toEqual(['person:read']);
+    await expect(resolvePurpose({ header: 'investigation; case=JS:C-9', caller: investigator, policy, findCase: async () => null }))
+      .rejects.toMatchObject({ extensions: { code: 'PURPOSE_INVALID' } });
+  });
+});

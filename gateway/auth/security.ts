@@ -1,0 +1,57 @@
+/**
+ * Everything authentication and purpose add to the gateway, built once at start-up,
+ * for gateway/plugins/index.ts to put into its lists:
+ *
+ *   const security = await gatewaySecurity({ mode, allowAnonymous, auth, registry });
+ *   contextHooks: [...security.contextHooks, …authorisation…]
+ *   plugins:      [...security.plugins, …]
+ *   subgraphHeaders: security.subgraphHeaders
+ *
+ * Order inside `contextHooks` matters and is fixed here: authentication (who) before
+ * purpose (why, and which case-bound scopes count).
+ */
+import type { ApolloServerPlugin } from '@apollo/server';
+import type { GatewayContext } from '../context.ts';
+import type { ContextHook } from '../http/context.ts';
+import type { Mode } from '../config/section.ts';
+import { loadPolicy, type Policy } from '../../schema/policy.ts';
+import { loadInternalSigningKey } from '../../subgraphs/security/internal-keys.ts';
+import type { SigningKey } from '../../subgraphs/security/key-files.ts';
+import { setUpAuthentication } from '../plugins/authentication.ts';
+import { purposeContextHook, purposePlugin } from '../plugins/purpose.ts';
+import { createCaseLookup } from './case-lookup.ts';
+import type { AuthConfig } from './config.ts';
+import { internalTokenHeaders, type InternalHeadersHook } from './internal-headers.ts';
+
+export interface GatewaySecuritySettings {
+  mode: Mode;
+  allowAnonymous: boolean;
+  auth: AuthConfig;
+  /** Where a region's records endpoint is (the case named in X-Purpose is looked up there). */
+  registry: { region(code: string): { endpoints: { records: string } } | undefined };
+}
+
+export interface GatewaySecurity {
+  policy: Policy;
+  contextHooks: ContextHook[];
+  plugins: ApolloServerPlugin<GatewayContext>[];
+  /** The data sources' headers hook: `(region, body, context, part)` → the signed internal token. */
+  subgraphHeaders: InternalHeadersHook;
+  internalKey: SigningKey;
+}
+
+export async function gatewaySecurity(settings: GatewaySecuritySettings): Promise<GatewaySecurity> {
+  const { auth, registry } = settings;
+  const policy = loadPolicy(auth.policyFile);
+  const authentication = await setUpAuthentication({ ...settings, policy });
+  const internalKey = await loadInternalSigningKey(auth.keysDir);
+  const subgraphHeaders = internalTokenHeaders(internalKey, auth.internalTokenTtlSeconds);
+  const findCase = createCaseLookup({ recordsEndpoint: (code) => registry.region(code)?.endpoints.records, headers: subgraphHeaders });
+  return {
+    policy,
+    contextHooks: [authentication.contextHook, purposeContextHook({ policy, findCase })],
+    plugins: [authentication.plugin, purposePlugin(policy)],
+    subgraphHeaders,
+    internalKey,
+  };
+}

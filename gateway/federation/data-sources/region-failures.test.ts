@@ -1,0 +1,106 @@
+/**
+ * A slow, dead or failing region never fails the whole query: the others' data comes
+ * back with a REGION_UNAVAILABLE error, within the region's timeout, and the breaker
+ * stops asking a failing region until a trial succeeds.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { RegionOutcome, RequestReport } from '../../context.ts';
+import { GZ_DATA, HB_DATA, JS_DATA, P1 } from './fixtures/fixture-data.ts';
+import { startGateway } from './fixtures/gateway-harness.ts';
+import { fixtureDirectory, startFixtureRegion, type FixtureRegion } from './fixtures/fixture-regions.ts';
+
+const TIMEOUT_MS = 400;
+const COOLDOWN_MS = 300;
+
+let js: FixtureRegion, gz: FixtureRegion, hb: FixtureRegion;
+let gateway: Awaited<ReturnType<typeof startGateway>>;
+
+beforeAll(async () => {
+  [js, gz, hb] = await Promise.all([startFixtureRegion('JS', JS_DATA), startFixtureRegion('GZ', GZ_DATA), startFixtureRegion('HB', HB_DATA)]);
+  const breaker = { failureThreshold: 2, cooldownMs: COOLDOWN_MS };
+  gateway = await startGateway({
+    registry: fixtureDirectory([js, gz, hb].map((r) => r.entry({ timeoutMs: TIMEOUT_MS, breaker }))),
+  });
+});
+
+afterAll(async () => {
+  await gateway?.stop();
+  await Promise.all([js, gz, hb].map((r) => r?.stop()));
+});
+
+beforeEach(() => [js, gz, hb].forEach((r) => { r.mode = 'normal'; r.resetCounts(); }));
+
+const QUERY = `{ person(idNumber: "${P1}") { regions records { id } } }`;
+const indexOutcome = (report: RequestReport, code: string): RegionOutcome =>
+  report.regions.find((o) => o.subgraph === 'index' && o.region === code)!;
+
+describe('partial failure', () => {
+  it('a region that hangs costs its timeout only: partial data and REGION_UNAVAILABLE', async () => {
+    gz.mode = 'hang';
+    const { data, errors, report } = await gateway.query(QUERY);
+    expect(data!.person).toEqual({ regions: ['JS', 'HB'], records: [{ id: 'JS:P-1' }, { id: 'HB:P-4' }] });
+    expect(errors).toHaveLength(1);
+    expect(errors![0].extensions).toMatchObject({ code: 'REGION_UNAVAILABLE', region: 'GZ', status: 'timeout' });
+    const outcome = indexOutcome(report, 'GZ');
+    expect(outcome.status).toBe('timeout');
+    expect(outcome.latencyMs).toBeGreaterThanOrEqual(TIMEOUT_MS - 5);
+    expect(outcome.latencyMs).toBeLessThan(TIMEOUT_MS * 5);
+  });
+
+  it('a region answering HTTP 500 without a GraphQL body is an error, not an answer', async () => {
+    hb.mode = 'fail';
+    const { data, errors, report } = await gateway.query(QUERY);
+    expect((data!.person as { regions: string[] }).regions).toEqual(['JS', 'GZ']);
+    expect(errors![0].extensions).toMatchObject({ code: 'REGION_UNAVAILABLE', region: 'HB', status: 'error' });
+    expect(indexOutcome(report, 'HB').message).toMatch(/HTTP 500/);
+  });
+
+  it('opens the breaker after repeated failures, answers at once while open, and recovers after the cool-down', async () => {
+    await gateway.query(QUERY); // a success resets any failure count left by earlier tests
+    hb.mode = 'fail';
+    for (let i = 0; i < 2; i++) expect(indexOutcome((await gateway.query(QUERY)).report, 'HB').status).toBe('error');
+    const failedRequests = hb.counts.index;
+
+    const open = await gateway.query(QUERY);
+    expect(indexOutcome(open.report, 'HB').status).toBe('circuit-open');
+    expect(open.errors![0].extensions).toMatchObject({ code: 'REGION_UNAVAILABLE', region: 'HB', status: 'circuit-open' });
+    expect((open.data!.person as { regions: string[] }).regions).toEqual(['JS', 'GZ']);
+    expect(hb.counts.index).toBe(failedRequests); // refused without a request
+
+    hb.mode = 'normal';
+    let status = 'circuit-open';
+    for (let attempt = 0; attempt < 100 && status === 'circuit-open'; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 25));
+      status = indexOutcome((await gateway.query(QUERY)).report, 'HB').status;
+    }
+    expect(status).toBe('hit');
+    const after = await gateway.query(QUERY);
+    expect(after.errors).toBeUndefined();
+    expect((after.data!.person as { regions: string[] }).regions).toEqual(['JS', 'GZ', 'HB']);
+  });
+
+  it('a dead region (connection refused) yields the others\' data and REGION_UNAVAILABLE', async () => {
+    const dead = await startFixtureRegion('XX', {});
+    await dead.stop();
+    const deadGateway = await startGateway({
+      registry: fixtureDirectory([js.entry(), { ...dead.entry(), code: 'GZ', name: 'Dead GZ' }, hb.entry()]),
+    });
+    try {
+      const { data, errors, report } = await deadGateway.query(QUERY);
+      expect((data!.person as { regions: string[] }).regions).toEqual(['JS', 'HB']);
+      expect(errors![0].extensions).toMatchObject({ code: 'REGION_UNAVAILABLE', region: 'GZ', status: 'error' });
+      expect(errors![0].message).toMatch(/Region GZ \(Dead GZ\) did not answer the index fetch: unreachable \(ECONNREFUSED/);
+      expect(indexOutcome(report, 'GZ').status).toBe('error');
+    } finally {
+      await deadGateway.stop();
+    }
+  });
+
+  it('a routed fetch to a region that hangs leaves only that region\'s entities empty', async () => {
+    gz.mode = 'hang';
+    const { data, errors } = await gateway.query(`{ a: case(id: "GZ:C-7") { place } b: case(id: "JS:C-1") { place } }`);
+    expect(data).toEqual({ a: null, b: { place: 'Nanjing' } });
+    expect(errors).toHaveLength(1);
+    expect(errors![0].extensions).toMatchObject({ code: 'REGION_UNAVAILABLE', region: 'GZ' });
+  });
+});

@@ -1,0 +1,72 @@
+/** The limits' own arithmetic, with explicit clocks: token refill, the bulk-lookup window, the cost model. */
+import { buildSchema, parse, validate } from 'graphql';
+import { describe, expect, it } from 'vitest';
+import { BulkLookupMonitor, idNumberKeys, personIdNumbers } from './bulk-lookup.ts';
+import { costLimitRule } from './cost.ts';
+import { depthLimitRule } from './depth.ts';
+import { RateLimiter } from './rate-limit.ts';
+
+describe('RateLimiter', () => {
+  it('allows a burst, then refuses with the seconds until the next token, then refills', () => {
+    const limiter = new RateLimiter({ burst: 2, perSecond: 1 });
+    expect(limiter.take('a', 0)).toEqual({ allowed: true });
+    expect(limiter.take('a', 0)).toEqual({ allowed: true });
+    expect(limiter.take('a', 0)).toEqual({ allowed: false, retryAfterSeconds: 1 });
+    expect(limiter.take('b', 0)).toEqual({ allowed: true });
+    expect(limiter.take('a', 1000)).toEqual({ allowed: true });
+  });
+});
+
+describe('BulkLookupMonitor', () => {
+  it('counts distinct persons within the window and forgets older views', () => {
+    const monitor = new BulkLookupMonitor({ threshold: 2, windowSeconds: 60, block: true });
+    expect(monitor.record('o', ['1', '2', '1'], 0)).toEqual({ allowed: true, distinct: 2 });
+    expect(monitor.record('o', ['3'], 1000)).toMatchObject({ allowed: false, wouldBe: 3 });
+    expect(monitor.record('o', ['2'], 2000)).toEqual({ allowed: true, distinct: 2 });
+    // '1' was last viewed at 0 and has left the window; '2' was viewed again at 2000.
+    expect(monitor.record('o', ['3'], 61_000)).toEqual({ allowed: true, distinct: 2 });
+  });
+
+  it('raises one alert per crossing', () => {
+    const monitor = new BulkLookupMonitor({ threshold: 1, windowSeconds: 60, block: false });
+    const alerts: unknown[] = [];
+    monitor.on('alert', (a) => alerts.push(a));
+    monitor.record('o', ['1', '2'], 0);
+    monitor.record('o', ['3'], 1);
+    expect(alerts).toHaveLength(1);
+    monitor.record('o', ['4'], 120_000); // window moved on: 1 person, below again
+    monitor.record('o', ['5'], 120_001);
+    expect(alerts).toHaveLength(2);
+  });
+
+  it('finds identity numbers under the field name and its aliases', () => {
+    const keys = idNumberKeys(parse('{ a { idNumber } b { x: idNumber } }'));
+    expect([...personIdNumbers({ a: [{ idNumber: '1' }], b: { x: '2', y: '3' } }, keys)]).toEqual(['1', '2']);
+  });
+});
+
+describe('cost and depth', () => {
+  const schema = buildSchema(`
+    type Query { search(first: Int = 10): Connection!  items: [Item!]! }
+    type Connection { edges: [Edge!]! }
+    type Edge { node: Item! }
+    type Item { id: ID!  children(limit: Int): [Item!]! }
+  `);
+  const cost = (query: string, variables = {}) => {
+    const [error] = validate(schema, parse(query), [costLimitRule({ maxCost: 0, defaultListSize: 5 }, variables)]);
+    return Number(/costs (\d+)/.exec(error?.message ?? '')?.[1] ?? 0);
+  };
+
+  it('multiplies by a connection\'s page size (argument, variable or schema default), else the default list size', () => {
+    expect(cost('{ search(first: 3) { edges { node { id } } } }')).toBe(1 + 3 * (1 + 1 * (1 + 1)));
+    expect(cost('query($n: Int) { search(first: $n) { edges { node { id } } } }', { n: 2 })).toBe(1 + 2 * 3);
+    expect(cost('{ search { edges { node { id } } } }')).toBe(1 + 10 * 3);
+    expect(cost('{ items { id children(limit: 4) { id } } }')).toBe(5 * (1 + 1 + 4 * (1 + 1)));
+  });
+
+  it('counts depth through fragments and ignores introspection', () => {
+    const rule = depthLimitRule(2);
+    expect(validate(schema, parse('{ items { ...F } } fragment F on Item { children { id } }'), [rule])).toHaveLength(1);
+    expect(validate(schema, parse('{ __schema { types { fields { type { ofType { name } } } } } }'), [rule])).toHaveLength(0);
+  });
+});

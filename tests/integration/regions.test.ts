@@ -1,0 +1,147 @@
+/**
+ * One graph over all regions, shown over real processes: the GZ legacy stand-in, the
+ * three regional subgraphs and the gateway, on the seeded demo data. Each region's
+ * subgraph sits behind a counting proxy, so "which regions were asked" is observed on
+ * the wire, not taken from the gateway's own report.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rmSync } from 'node:fs';
+import { toLegacyIdNumber } from '../../adapters/normalise/index.ts';
+import { seedData, startSystem, type GraphQLResponse, type System } from '../support/system.ts';
+
+const REGION_TIMEOUT_MS = 1500;
+let system: System;
+let dataDir: string;
+
+beforeAll(async () => {
+  dataDir = await seedData();
+  system = await startSystem({ dataDir, regionTimeoutMs: REGION_TIMEOUT_MS });
+});
+
+afterAll(async () => {
+  await system?.stop();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+const PERSON = `query Person($id: String!) {
+  person(idNumber: $id) {
+    idNumber
+    regions
+    records { id region name idNumberAsRecorded }
+    cases { role case { id region } }
+    vehicles { plate records { id region } }
+  }
+}`;
+
+function regionsAsked(response: GraphQLResponse, subgraph: string): string[] {
+  return (response.extensions?.regions ?? []).filter((r: any) => r.subgraph === subgraph).map((r: any) => r.region).sort();
+}
+
+describe('a person across regions', () => {
+  it('returns the records of all three regions, asked with the 18- or the 15-digit number alike', async () => {
+    const { idNumber, legacyIdNumber, recordIds } = system.scenarios.personInAllRegions;
+    const by18 = await system.query(PERSON, { id: idNumber });
+    const by15 = await system.query(PERSON, { id: legacyIdNumber });
+    expect(by18.errors).toBeUndefined();
+    expect(by18.data.person.idNumber).toBe(idNumber);
+    expect(by18.data.person.regions).toEqual(['JS', 'GZ', 'HB']);
+    expect(by18.data.person.records.map((r: any) => r.id).sort()).toEqual(Object.values(recordIds).sort());
+    // GZ stores the legacy number; the graph still links its record by the normalised one.
+    expect(by18.data.person.records.find((r: any) => r.region === 'GZ').idNumberAsRecorded).toBe(legacyIdNumber);
+    expect(by15.data).toEqual(by18.data);
+    expect(regionsAsked(by18, 'index')).toEqual(['GZ', 'HB', 'JS']);
+  });
+
+  it('gathers the person\'s cases and vehicles from every region', async () => {
+    const { suspectIdNumber, caseId, plate } = system.scenarios.crossRegionCase;
+    const by15 = await system.query(PERSON, { id: toLegacyIdNumber(suspectIdNumber) });
+    const by18 = await system.query(PERSON, { id: suspectIdNumber });
+    expect(by18.errors).toBeUndefined();
+    expect(by15.data).toEqual(by18.data);
+    const person = by18.data.person;
+    expect(person.regions).toEqual(['JS', 'GZ', 'HB']);
+    expect(person.cases).toContainEqual({ role: 'SUSPECT', case: { id: caseId, region: 'JS' } });
+    expect(person.vehicles.map((v: any) => v.plate)).toContain(plate);
+  });
+
+  it('refuses a malformed identity number with BAD_USER_INPUT naming the problem', async () => {
+    const response = await system.query(PERSON, { id: '32120219980212127X' });
+    expect(response.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    expect(response.errors?.[0].message).toMatch(/check/i);
+  });
+});
+
+describe('a case in JS followed through GZ and HB', () => {
+  it('follows suspect → records in GZ → vehicle registered in HB → HB alert, in one query', async () => {
+    const { caseId, suspectIdNumber, plate, vehicleRecordId, hbAlertId } = system.scenarios.crossRegionCase;
+    const response = await system.query(`query Chain($id: ID!) {
+      case(id: $id) {
+        id region
+        parties {
+          role
+          person {
+            idNumber
+            records { region }
+            vehicles { plate records { id region } alerted alerts { id region active } }
+          }
+        }
+      }
+    }`, { id: caseId });
+    expect(response.errors).toBeUndefined();
+    expect(response.data.case).toMatchObject({ id: caseId, region: 'JS' });
+    const suspect = response.data.case.parties.find((p: any) => p.role === 'SUSPECT' && p.person.idNumber === suspectIdNumber);
+    expect(suspect).toBeDefined();
+    expect(suspect.person.records.map((r: any) => r.region)).toContain('GZ');
+    const vehicle = suspect.person.vehicles.find((v: any) => v.plate === plate);
+    expect(vehicle.records).toContainEqual({ id: vehicleRecordId, region: 'HB' });
+    expect(vehicle.alerted).toBe(true);
+    expect(vehicle.alerts).toContainEqual({ id: hbAlertId, region: 'HB', active: true });
+  });
+});
+
+describe('routed fetches', () => {
+  it('reach only the region that owns the id', async () => {
+    const { caseId } = system.scenarios.crossRegionCase;
+    const gzRecord = system.scenarios.personInAllRegions.recordIds.GZ;
+    system.resetCounts();
+    const response = await system.query(`query Owned($case: ID!, $record: ID!) {
+      case(id: $case) { id caseNumber }
+      personRecord(id: $record) { id name }
+    }`, { case: caseId, record: gzRecord });
+    expect(response.errors).toBeUndefined();
+    expect(response.data.case.id).toBe(caseId);
+    expect(response.data.personRecord.id).toBe(gzRecord);
+    expect(system.regions.JS.proxy.counts()).toEqual({ '/records': 1 });
+    expect(system.regions.GZ.proxy.counts()).toEqual({ '/records': 1 });
+    expect(system.regions.HB.proxy.graphqlRequests()).toBe(0);
+  });
+});
+
+describe('a regional system going down and coming back', () => {
+  it('answers from JS and HB with REGION_UNAVAILABLE for GZ, then fully again after a restart', async () => {
+    const { idNumber, recordIds } = system.scenarios.personInAllRegions;
+    const full = await system.query(PERSON, { id: idNumber });
+    expect(full.data.person.regions).toEqual(['JS', 'GZ', 'HB']);
+
+    await system.standins.GZ.kill();
+    const started = Date.now();
+    const partial = await system.query(PERSON, { id: idNumber });
+    const elapsed = Date.now() - started;
+    expect(partial.status).toBe(200);
+    expect(partial.data.person.records.map((r: any) => r.id).sort()).toEqual([recordIds.HB, recordIds.JS].sort());
+    const unavailable = partial.errors?.filter((e) => e.extensions?.code === 'REGION_UNAVAILABLE') ?? [];
+    expect(unavailable.length).toBeGreaterThan(0);
+    expect(unavailable.every((e) => e.extensions?.region === 'GZ')).toBe(true);
+    expect(partial.extensions?.regions.find((r: any) => r.region === 'GZ').status).toMatch(/error|timeout|circuit-open/);
+    // Not a timing measurement: a dead region must not hold the answer past its timeout.
+    expect(elapsed).toBeLessThan(REGION_TIMEOUT_MS * 2 + 1000);
+
+    await system.standins.GZ.start();
+    // The GZ circuit may be open for its cool-down; the gateway itself is never restarted.
+    await expect.poll(async () => (await system.query(PERSON, { id: idNumber })).data?.person?.regions,
+      { timeout: 20_000, interval: 500 }).toEqual(['JS', 'GZ', 'HB']);
+    const again = await system.query(PERSON, { id: idNumber });
+    expect(again.errors).toBeUndefined();
+    expect(again.data).toEqual(full.data);
+  });
+});
