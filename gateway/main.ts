@@ -2,7 +2,7 @@
  * Starts the gateway:
  *   node --import tsx gateway/main.ts [--config FILE] [--supergraph FILE] [--port N]
  * `--config` defaults to $LIANDONG_CONFIG or config/gateway.json; `--port` (or $PORT)
- * overrides server.port. Logs `listening on http://…/graphql` when ready; SIGINT/SIGTERM
+ * overrides server.port. Prints `gateway listening on http://…/graphql` when ready; SIGINT/SIGTERM
  * stop it cleanly (in-flight requests finish). A bad setting or a supergraph that does not
  * compose stops it at once with exit code 2 and a message naming the problem.
  */
@@ -26,6 +26,8 @@ async function main(): Promise<void> {
   const env = args.port === undefined ? process.env : { ...process.env, PORT: args.port };
   const config = loadConfig(args.config, env);
   const gateway = await createGateway(config, { supergraphFile: args.supergraph });
+  // The line supervisors (npm start, tests) wait for; printed whatever the log level.
+  process.stdout.write(`gateway listening on ${gateway.url}\n`);
   const stop = () => {
     gateway.close().then(() => process.exit(0), (error) => {
       process.stderr.write(`gateway: error while stopping: ${(error as Error).message}\n`);

@@ -56,7 +56,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   const extensions = await gatewayExtensions(runtime);
   const gateway = new ApolloGateway({
     supergraphSdl: supergraph.gatewaySdl,
-    buildService: serviceBuilder(runtime, own?.schema ?? null, extensions.subgraphHeaders),
+    buildService: serviceBuilder(runtime, own?.schema ?? null, extensions.subgraphHeaders, extensions.regionCache),
     logger: logger.child({ component: 'apollo-gateway' }),
   });
   const apollo = apolloServer(wrap(gateway, extensions), extensions, logger);
@@ -67,13 +67,18 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     registry: services.registry,
     logger,
   });
-  const port = await listen(http, config.server.host, config.server.port);
+  const port = await listen(http, config.server.host, config.server.port).catch(async (error: Error) => {
+    await apollo.stop();
+    await closeRegionClients(services.registry);
+    for (const close of extensions.closers) await close();
+    throw new Error(`cannot listen on ${config.server.host}:${config.server.port} (${error.message})`);
+  });
   const stopWatching = services.registry.watch((result) => {
     if (!result.ok) logger.error({ err: result.error }, 'region registry not reloaded; keeping the previous regions');
     else if (result.changed) logger.info({ regions: services.registry.regions().map((r) => r.code) }, 'region registry reloaded');
   });
   const url = `http://${urlHost(config.server.host)}:${port}${GRAPHQL_PATH}`;
-  logger.info({ supergraph: supergraph.origin, subgraphs: supergraph.subgraphs.map((s) => s.name) }, `listening on ${url}`);
+  logger.info({ url, supergraph: supergraph.origin, subgraphs: supergraph.subgraphs.map((s) => s.name) }, 'gateway started');
   return {
     url,
     port,
@@ -89,14 +94,21 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   };
 }
 
+interface Prepared {
+  supergraph: PreparedSupergraph;
+  services: GatewayServices;
+  /** The gateway's own subgraph; none in `--supergraph` mode (the file is served as it is). */
+  own: OwnSubgraph | null;
+}
+
 /** The supergraph and what it is built from; in `--supergraph` mode regions are loaded only if the file uses them. */
-function prepare(config: GatewayConfig, options: GatewayOptions, logger: Logger) {
+function prepare(config: GatewayConfig, options: GatewayOptions, logger: Logger): Prepared {
   if (options.supergraphFile) {
     const supergraph = supergraphFromFile(options.supergraphFile);
     const usesRegions = supergraph.subgraphs.some((s) => regionalPart(s.url));
     const registry = options.registry ?? (usesRegions ? RegionRegistry.load(config.regions) : new RegionRegistry([]));
     const services: GatewayServices = { config, registry, logger };
-    return { supergraph, services, own: null as OwnSubgraph | null };
+    return { supergraph, services, own: null };
   }
   const services: GatewayServices = { config, registry: options.registry ?? RegionRegistry.load(config.regions), logger };
   const own = buildOwnSubgraph(ownSubgraphModules(services));

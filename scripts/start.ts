@@ -6,6 +6,7 @@
  * 3. starts the GZ legacy stand-in (JS and HB are files: SQLite, GBK CSV exports);
  * 4. starts one subgraph process per region in config/regions.json, on its port there;
  * 5. starts the gateway (config/gateway.json; PORT overrides its port);
+ * LIANDONG_CONFIG, LIANDONG_REGIONS and LIANDONG_DATA name other config files and data.
  * then prints the GraphiQL URL, example queries and (in development) a token per demo
  * role. A crashed child is reported and restarted with backoff; Ctrl-C stops them all.
  */
@@ -20,7 +21,8 @@ import type { Region } from '../gateway/registry/regions-file.ts';
 import { ROOT } from './lib/children.ts';
 import { Supervised, type SupervisedSpec } from './lib/supervisor.ts';
 
-const DATA_DIR = resolve(ROOT, '.data');
+/** Where the demo data lives; `LIANDONG_DATA` moves it (tests start the system on their own copy). */
+const DATA_DIR = resolve(ROOT, process.env.LIANDONG_DATA ?? '.data');
 const log = (line: string): void => {
   process.stdout.write(`${line}\n`);
 };
@@ -98,7 +100,7 @@ async function printWelcome(config: GatewayConfig, graphqlUrl: string): Promise<
 }
 
 async function printTokens(config: GatewayConfig): Promise<void> {
-  const keysDir = (config as { auth?: { keysDir?: string } }).auth?.keysDir ?? join(DATA_DIR, 'keys');
+  const keysDir = config.auth.keysDir;
   log('');
   log('Demo tokens (development only, valid 12 h):');
   for (const { role, sub, region, token } of await demoTokens(keysDir)) log(`  ${role} (${sub}, ${region}):\n    ${token}`);

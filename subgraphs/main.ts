@@ -10,6 +10,7 @@ import { loadAdapter } from '../adapters/load.ts';
 import { parseSubgraphConfig, type SubgraphConfig } from './cli-config.ts';
 import { createSubgraphServer, type SubgraphServer } from './server.ts';
 import { defaultLogger } from './logger.ts';
+import { changeRoute } from './changes/index.ts';
 import type { RegionAdapter } from '../adapters/adapter.ts';
 
 /** In-flight requests get this long to finish after a stop signal. */
@@ -43,7 +44,10 @@ function stopOnSignals(region: string, server: SubgraphServer, adapter: RegionAd
 const config = readConfig();
 try {
   const adapter = await loadAdapter(config.region, { dataDir: config.dataDir, settings: config.settings });
-  const server = await createSubgraphServer({ adapter, host: config.host, port: config.port, logger: defaultLogger(config.region) });
+  const logger = defaultLogger(config.region);
+  // Change events for the gateways' caches: GET /changes, and Redis pub/sub when REDIS_URL is set.
+  const changes = await changeRoute(adapter, { redisUrl: process.env.REDIS_URL || undefined, logger });
+  const server = await createSubgraphServer({ adapter, host: config.host, port: config.port, logger, routes: [changes] });
   stopOnSignals(config.region, server, adapter);
   console.log(`subgraph ${config.region} listening on ${server.url}`);
 } catch (error) {

@@ -51,6 +51,19 @@ export interface SubgraphServerOptions {
   maxBodyBytes?: number;
   /** Largest batch a DataLoader hands the adapter (default 1000). */
   maxBatchSize?: number;
+  /**
+   * Extra non-GraphQL routes (e.g. `GET /changes`, the change stream for gateway caches;
+   * see changes/). `close()` is called before the server stops: long-lived responses
+   * such as event streams would otherwise keep it from closing.
+   */
+  routes?: SubgraphRoute[];
+}
+
+export interface SubgraphRoute {
+  method: string;
+  path: string;
+  handle(req: IncomingMessage, res: ServerResponse): void | Promise<void>;
+  close?(): Promise<void>;
 }
 
 export interface SubgraphServer {
@@ -180,7 +193,10 @@ export async function createSubgraphServer(options: SubgraphServerOptions): Prom
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://subgraph.invalid');
     const part = url.pathname.slice(1) as ContractPart;
-    if (url.pathname === '/healthz' && (req.method === 'GET' || req.method === 'HEAD')) {
+    const extra = options.routes?.find((r) => r.path === url.pathname && r.method === req.method);
+    if (extra) {
+      await extra.handle(req, res);
+    } else if (url.pathname === '/healthz' && (req.method === 'GET' || req.method === 'HEAD')) {
       const health = await checkHealth(adapter);
       sendJson(res, health.status, health.body);
     } else if (apollos.has(part)) {
@@ -206,6 +222,7 @@ export async function createSubgraphServer(options: SubgraphServerOptions): Prom
   return {
     url,
     async close() {
+      for (const extra of options.routes ?? []) await extra.close?.();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();

@@ -6,7 +6,8 @@
  */
 import { AdapterError, type ChangeEvent, type ChangeFeed, type EntityType } from '../adapter.ts';
 import { normaliseIdNumber, normalisePlate } from '../normalise/index.ts';
-import { badData, type GzClient } from './client.ts';
+import type { GzClient } from './client.ts';
+import { badData } from './errors.ts';
 import { isoTimeFromGz } from './dates.ts';
 import { isRow, type Row } from './records.ts';
 

@@ -6,31 +6,27 @@
  */
 import { Pool } from 'undici';
 import { AdapterError } from '../adapter.ts';
+import { badData, unavailable } from './errors.ts';
 import type { GzSettings } from './settings.ts';
 
-const REGION = 'GZ';
 /** A keep-alive socket the service closed (e.g. it restarted) fails once; retry it on a fresh one. */
 const STALE_SOCKET_CODES = new Set(['UND_ERR_SOCKET', 'ECONNRESET', 'EPIPE']);
 
 export type Query = Record<string, string | number | undefined>;
-
-export function badData(message: string): AdapterError {
-  return new AdapterError('BAD_SOURCE_DATA', REGION, message);
-}
 
 function unwrap(status: number, text: string, what: string): unknown {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch {
-    if (status >= 500) throw new AdapterError('UNAVAILABLE', REGION, `${what}: the service answered HTTP ${status}`);
+    if (status >= 500) throw unavailable(`${what}: the service answered HTTP ${status}`);
     throw badData(`${what}: expected a JSON envelope, got ${JSON.stringify(text.slice(0, 80))}`);
   }
   const envelope = parsed as { code?: unknown; msg?: unknown; data?: unknown };
   if (typeof envelope !== 'object' || envelope === null || typeof envelope.code !== 'number' || typeof envelope.msg !== 'string') {
     throw badData(`${what}: expected {"code":…,"msg":…,"data":…}, got ${text.slice(0, 80)}`);
   }
-  if (envelope.code >= 5000) throw new AdapterError('UNAVAILABLE', REGION, `${what}: service error ${envelope.code}: ${envelope.msg}`);
+  if (envelope.code >= 5000) throw unavailable(`${what}: service error ${envelope.code}: ${envelope.msg}`);
   if (envelope.code !== 0) throw badData(`${what}: the service refused the request (code ${envelope.code}: ${envelope.msg})`);
   return envelope.data;
 }
@@ -79,10 +75,10 @@ export class GzClient {
     } catch (error) {
       if (error instanceof AdapterError) throw error;
       if (abort.signal.aborted) {
-        throw new AdapterError('UNAVAILABLE', REGION, `${what} timed out after ${this.settings.timeoutMs} ms`, { cause: error });
+        throw unavailable(`${what} timed out after ${this.settings.timeoutMs} ms`, error);
       }
       const reason = (error as { code?: string }).code ?? (error as Error).message;
-      throw new AdapterError('UNAVAILABLE', REGION, `${what}: cannot reach ${this.settings.serviceUrl.origin} (${reason})`, { cause: error });
+      throw unavailable(`${what}: cannot reach ${this.settings.serviceUrl.origin} (${reason})`, error);
     } finally {
       clearTimeout(timer);
     }

@@ -6,7 +6,7 @@
  * guessed answer.
  */
 import type { AlertKind, CaseStatus, CaseType, EnergyType, PartyRole, Sex, WantedStatus } from '../adapter.ts';
-import { badData } from './client.ts';
+import { badData } from './errors.ts';
 
 const SEX: Record<string, Sex> = { 1: 'MALE', 2: 'FEMALE' };
 const CASE_TYPE: Record<string, CaseType> = {

@@ -5,7 +5,7 @@
  */
 import { AdapterError } from '../adapter.ts';
 import { filterDate, filterInstant } from '../support/paging.ts';
-import { badData } from './client.ts';
+import { badData } from './errors.ts';
 
 const BEIJING_OFFSET_MS = 8 * 3600_000;
 

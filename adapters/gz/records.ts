@@ -5,7 +5,7 @@
  */
 import type { CaseParty, CaseRecord, PersonRecord, VehicleAlert, VehicleRecord, WantedNotice } from '../adapter.ts';
 import { sourceIdNumber, sourcePlate } from '../support/source.ts';
-import { badData } from './client.ts';
+import { badData } from './errors.ts';
 import {
   activeFromGz, alertKindFromGz, caseStatusFromGz, caseTypeFromGz, energyFromGz, partyRoleFromGz, sexFromGz,
   wantedStatusFromGz,

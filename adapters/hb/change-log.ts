@@ -2,7 +2,9 @@
  * HB's change feed: HB cannot tell us what changed, so the adapter works it out when a
  * newer export arrives (diff.ts) and keeps the events here, numbered, for
  * `changesSince`, and pushes them to subscribers. Bounded: the oldest events are
- * dropped past `capacity`.
+ * dropped past `capacity`. Positions are `<epoch>.<seq>`: numbering restarts with the
+ * process, so a position from another run gets every event this run holds rather than
+ * silently skipping the ones numbered below it.
  */
 import { AdapterError, type ChangeEvent, type ChangeFeed } from '../adapter.ts';
 
@@ -10,8 +12,13 @@ export class ChangeLog implements ChangeFeed {
   private readonly events: { seq: number; event: ChangeEvent }[] = [];
   private lastSeq = 0;
   private readonly listeners = new Set<(event: ChangeEvent) => void>();
+  private readonly epoch = Date.now().toString(36);
 
   constructor(private readonly capacity: number) {}
+
+  private position(seq: number): string {
+    return `${this.epoch}.${seq}`;
+  }
 
   append(events: ChangeEvent[]): void {
     for (const event of events) {
@@ -22,12 +29,13 @@ export class ChangeLog implements ChangeFeed {
   }
 
   async changesSince(since: string | null): Promise<{ changes: ChangeEvent[]; position: string }> {
-    if (since === null || since === undefined) return { changes: [], position: String(this.lastSeq) };
-    if (!/^\d{1,15}$/.test(String(since))) {
-      throw new AdapterError('BAD_INPUT', 'HB', `change position "${String(since).slice(0, 40)}" is not an HB change position (a sequence number)`);
+    if (since === null || since === undefined) return { changes: [], position: this.position(this.lastSeq) };
+    const match = /^([0-9a-z]{1,12})\.(\d{1,15})$/.exec(String(since));
+    if (!match) {
+      throw new AdapterError('BAD_INPUT', 'HB', `change position "${String(since).slice(0, 40)}" is not an HB change position (from changesSince)`);
     }
-    const after = Number(since);
-    return { changes: this.events.filter((e) => e.seq > after).map((e) => e.event), position: String(Math.max(after, this.lastSeq)) };
+    const after = match[1] === this.epoch ? Number(match[2]) : 0;
+    return { changes: this.events.filter((e) => e.seq > after).map((e) => e.event), position: this.position(this.lastSeq) };
   }
 
   subscribe(listener: (event: ChangeEvent) => void): () => void {

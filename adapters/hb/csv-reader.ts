@@ -38,7 +38,8 @@ export async function* readRows(file: ExportFile, headers: readonly string[]): A
   if (!(await endsWithNewline(file))) throw new CsvRefusal(file, null, 'does not end with a line break: the file is truncated');
   const decoder = iconv.decodeStream('gbk') as unknown as Transform;
   const parser = parse({ bom: false, relax_column_count: false, skip_empty_lines: false });
-  createReadStream(file.path).on('error', (e) => decoder.destroy(e)).pipe(decoder)
+  const source = createReadStream(file.path);
+  source.on('error', (e) => decoder.destroy(e)).pipe(decoder)
     .on('data', (text: string) => {
       if (text.includes(REPLACEMENT)) decoder.destroy(new CsvRefusal(file, null, 'holds bytes that are not valid GBK'));
     })
@@ -61,6 +62,10 @@ export async function* readRows(file: ExportFile, headers: readonly string[]): A
     if (error instanceof AdapterError) throw error;
     const line = (error as { lines?: number }).lines ?? null;
     throw new CsvRefusal(file, line, `is not well-formed CSV (${(error as Error).message}): truncated or corrupt`, error);
+  } finally {
+    // On refusal (or a consumer stopping early) release the file at once, not at GC.
+    source.destroy();
+    decoder.destroy();
   }
   if (rows !== file.rows) throw new CsvRefusal(file, null, `has ${rows} rows, the manifest says ${file.rows}: truncated`);
 }

@@ -31,7 +31,7 @@ export interface AuditServices {
 
 export interface AuditDeps {
   logger?: Logger;
-  witnesses?: Witness[];
+  witnesses?: Witness[] | (() => readonly Witness[]);
   metrics?: AuditMetrics;
   /** File-sink fs layer (tests inject failures through it). */
   fs?: SinkFs;

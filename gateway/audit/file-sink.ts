@@ -15,6 +15,7 @@ import { EMPTY_HEAD, parseChainLine, type ChainHead } from './chain.ts';
 import { parseCheckpoint, type SignedCheckpoint } from './checkpoint.ts';
 import { checkpointFilePath, listSegments, readSegment, readSideFile, segmentName, type LogLayout, type SegmentFile } from './log-files.ts';
 import type { AuditSink, RecoveredTail, TailProblem } from './sink.ts';
+import { acquireWriterLock } from './writer-lock.ts';
 
 /** The file operations the sink uses; tests inject failures (ENOSPC, EIO) through it. */
 export interface SinkFs {
@@ -51,6 +52,7 @@ export class FileSink implements AuditSink {
   #segment: SegmentFile | null = null;
   #size = 0;
   #checkpoints: SinkFile | null = null;
+  #releaseLock: (() => void) | null = null;
 
   constructor(options: FileSinkOptions) {
     if (!(options.maxFileBytes > 0)) throw new RangeError(`FileSink: maxFileBytes is ${options.maxFileBytes}; expected a positive number of bytes`);
@@ -65,6 +67,7 @@ export class FileSink implements AuditSink {
   async open(): Promise<RecoveredTail> {
     await this.#closeHandles();
     await this.#fs.mkdir(this.#options.dir);
+    this.#releaseLock ??= acquireWriterLock(join(this.#options.dir, `${this.#options.prefix}.lock`));
     const segments = listSegments(this.#options);
     const problems: TailProblem[] = [];
     let head: ChainHead = EMPTY_HEAD;
@@ -111,6 +114,8 @@ export class FileSink implements AuditSink {
 
   async close(): Promise<void> {
     await this.#closeHandles();
+    this.#releaseLock?.();
+    this.#releaseLock = null;
   }
 
   #segmentAt(index: number): SegmentFile {

@@ -5,16 +5,14 @@
  * `audit:read` scope, and — being ordinary operations through the gateway — these
  * queries are audited like any other.
  */
-import { GraphQLError } from 'graphql';
+import { GraphQLError, parse, type DocumentNode } from 'graphql';
 import { NormalisationError, normaliseIdNumber, normalisePlate } from '../../adapters/normalise/index.ts';
 import type { AuditIndex, AuditQuery, IndexedRecord } from './index-store.ts';
 import type { OperationStore } from './operations-store.ts';
 import type { AuditOutcome } from './outcome.ts';
 
-export const typeDefs = /* GraphQL */ `
-  extend schema @link(url: "https://specs.apollo.dev/federation/v2.6", import: ["@requiresScopes"])
-
-  type Query {
+export const typeDefs: DocumentNode = parse(/* GraphQL */ `
+  extend type Query {
     "Audit records matching the filter, newest first. Example: who looked at a person — \`filter: { personIdNumber: \\"…\\" }\`."
     auditRecords(filter: AuditFilter!, "Page size (1–200)." first: Int = 50, "The endCursor of the previous page." after: String): AuditRecordConnection!
       @requiresScopes(scopes: [["audit:read"]])
@@ -106,7 +104,7 @@ export const typeDefs = /* GraphQL */ `
     httpStatus: Int
     latencyMs: Float!
   }
-`;
+`);
 
 const MAX_PAGE = 200;
 
@@ -127,8 +125,23 @@ export interface AuditGraphServices {
   operations: OperationStore;
 }
 
-export function createAuditGraph(services: AuditGraphServices) {
-  const { index, operations } = services;
+/**
+ * The own-subgraph module. Takes the services or a getter for them: the module is built
+ * before the gateway opens its audit log, and its queries run only after.
+ */
+export function createAuditGraph(services: AuditGraphServices | (() => AuditGraphServices | null)) {
+  const current = typeof services === 'function' ? services : () => services;
+  const opened = (): AuditGraphServices => {
+    const found = current();
+    if (!found) throw new GraphQLError('the audit query index is not available (audit log not open, or AUDIT_INDEX=off)', { extensions: { code: 'AUDIT_UNAVAILABLE' } });
+    return found;
+  };
+  const index = {
+    find: (...args: Parameters<AuditIndex['find']>) => opened().index.find(...args),
+    officers: (...args: Parameters<AuditIndex['officers']>) => opened().index.officers(...args),
+    byAuditId: (auditId: string) => opened().index.byAuditId(auditId),
+  };
+  const operations = { text: (hash: string) => opened().operations.text(hash) };
   const resolvers = {
     Query: {
       auditRecords: (_: unknown, args: { filter: FilterInput; first?: number; after?: string | null }) => {

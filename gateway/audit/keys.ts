@@ -7,7 +7,7 @@
  * witnesses are given.
  */
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const DEFAULT_KEY_DIR = '.data/keys';
@@ -37,6 +37,10 @@ export function loadOrCreateAuditKeys(dir: string = DEFAULT_KEY_DIR): AuditKeys 
     throw new Error(`audit key ${privatePath} is a ${privateKey.asymmetricKeyType} key; expected ed25519`);
   }
   const publicKey = createPublicKey(privateKey);
+  const pem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
+  const publicPath = join(dir, PUBLIC_FILE);
+  // Two first starts racing may leave one's public file beside the other's private key: the private key decides.
+  if (!existsSync(publicPath) || readFileSync(publicPath, 'utf8') !== pem) publish(dir, PUBLIC_FILE, pem, 0o644);
   return { privateKey, publicKey, keyId: keyIdOf(publicKey) };
 }
 
@@ -50,7 +54,13 @@ export function loadPublicKey(path: string): KeyObject {
 function generateInto(dir: string): void {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const { privateKey, publicKey } = generateKeyPairSync('ed25519');
-  // 'wx': never overwrite a key another process created in the meantime.
-  writeFileSync(join(dir, PRIVATE_FILE), privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600, flag: 'wx' });
-  writeFileSync(join(dir, PUBLIC_FILE), publicKey.export({ type: 'spki', format: 'pem' }), { mode: 0o644, flag: 'wx' });
+  publish(dir, PUBLIC_FILE, publicKey.export({ type: 'spki', format: 'pem' }), 0o644);
+  publish(dir, PRIVATE_FILE, privateKey.export({ type: 'pkcs8', format: 'pem' }), 0o600);
+}
+
+/** Written aside and renamed into place, so no reader ever sees half a key. */
+function publish(dir: string, name: string, pem: string | Buffer, mode: number): void {
+  const temp = join(dir, `.${name}.${process.pid}.tmp`);
+  writeFileSync(temp, pem, { mode });
+  renameSync(temp, join(dir, name));
 }

@@ -40,7 +40,8 @@ export interface ChainedLogOptions<T extends object> {
   checkpointEvery: number;
   checkpointIntervalMs: number;
   commit: GroupCommitOptions;
-  witnesses?: Witness[];
+  /** Where checkpoints are offered after being stored; a function is asked each time (the region list may change). */
+  witnesses?: Witness[] | (() => readonly Witness[]);
   metrics?: AuditMetrics;
   logger?: Logger;
   /** The body of the entry recording a damaged tail found on open. */
@@ -213,7 +214,8 @@ export class ChainedLog<T extends object> {
   }
 
   async #offerToWitnesses(checkpoint: SignedCheckpoint): Promise<void> {
-    const witnesses = this.#o.witnesses ?? [];
+    const listed = this.#o.witnesses ?? [];
+    const witnesses = typeof listed === 'function' ? listed() : listed;
     const results = await Promise.allSettled(witnesses.map((w) => w.put(checkpoint)));
     results.forEach((result, i) => {
       if (result.status === 'fulfilled') return;

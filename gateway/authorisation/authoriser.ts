@@ -69,7 +69,7 @@ export class Authoriser {
 
   async decide(request: AuthorisationRequest): Promise<Decision> {
     if (!isAuthenticated(request.caller) && asksIntrospection(request.document, request.operationName)) {
-      return { kind: 'refuse', denied: [], error: new GraphQLError('Introspection is only for authenticated callers: send an Authorization: Bearer token.', { extensions: { code: UNAUTHENTICATED, http: { status: 401 } } }) };
+      return { kind: 'refuse', denied: [], error: introspectionRefused() };
     }
     const facts = await this.factsFor(request);
     const cacheKey = `${request.queryHash}\u0000${request.operationName ?? ''}\u0000${factsKey(facts)}`;
@@ -113,6 +113,13 @@ export class Authoriser {
  */
 function hashOf(document: DocumentNode): string {
   return createHash('sha256').update(print(document)).digest('hex');
+}
+
+/** Introspection shows the whole schema, sensitive fields included: only for authenticated callers. */
+function introspectionRefused(): GraphQLError {
+  return new GraphQLError('Introspection is only for authenticated callers: send an Authorization: Bearer token.', {
+    extensions: { code: UNAUTHENTICATED, http: { status: 401 } },
+  });
 }
 
 function rejection(denied: PlannedDenial[]): GraphQLError {

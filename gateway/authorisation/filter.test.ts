@@ -25,7 +25,8 @@ type Query {
 }
 interface Node { id: ID! }
 interface Agent { id: ID! alias: String }
-type Officer implements Agent @key(fields: "id") {
+interface Badged { id: ID! alias: String }
+type Officer implements Agent & Badged @key(fields: "id") {
   id: ID!
   alias: String @requiresScopes(scopes: [["agent:alias"]])
   badge: String! @requiresScopes(scopes: [["officer:badge"], ["admin"]])
@@ -47,7 +48,11 @@ beforeAll(() => {
   const composed = composeServices([{ name: 'agents', url: 'http://127.0.0.1:1/graphql', typeDefs: parse(SDL) }]);
   if (composed.errors) throw new Error(composed.errors.map((e) => e.message).join('\n'));
   schema = buildSchema(stripRequirements(composed.supergraphSdl));
-  index = new RequirementIndex(schema, extractRequirements(composed.supergraphSdl));
+  // Federation refuses requirements on interfaces; a hand-written supergraph could carry
+  // one, and the filter must still enforce it on fragments (defence in depth).
+  const requirements = extractRequirements(composed.supergraphSdl);
+  requirements.Badged = { type: { authenticated: false, scopes: [['badge:list']], policies: [] }, fields: {} };
+  index = new RequirementIndex(schema, requirements);
 });
 
 function facts(scopes: string[], policies: Record<string, boolean> = {}, authenticated = true): CallerFacts {
@@ -112,6 +117,21 @@ describe('named fragments', () => {
   it('a fragment left empty is dropped with its now unused definition', () => {
     const p = plan('{ colleague { id ...B } } fragment B on Officer { badge }', facts([]));
     expect(p.document.definitions).toHaveLength(1);
+  });
+});
+
+describe('a fragment on a type whose own requirement the caller lacks', () => {
+  it('denies the fields under it, with the type\'s requirement named', () => {
+    const p = plan('{ colleague { alias ... on Badged { badge: alias } } }', facts(['agent:alias']));
+    const { data, errors } = answer(p, { colleague: { alias: 'A' } });
+    expect(data).toEqual({ colleague: { alias: 'A', badge: null } });
+    expect(errors).toEqual([expect.objectContaining({ path: ['colleague', 'badge'], coordinate: 'Badged.alias', missing: 'scope badge:list' })]);
+  });
+
+  it('inlines a named fragment spread under it, so the fragment stays usable elsewhere', () => {
+    const p = plan('{ colleague { ... on Badged { ...B } } officers { ...B } } fragment B on Officer { alias }', facts(['agent:alias']));
+    expect(activeDenials(p, {}).map((d) => d.frames.map((f) => f.key).join('.'))).toEqual(['colleague.alias']);
+    expect(print(p.document)).toContain('officers {\n    ...B');
   });
 });
 

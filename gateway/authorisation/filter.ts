@@ -9,7 +9,9 @@
  *   request so that a skipped field is not reported as denied.
  * - Named fragments are filtered once each, on their own type condition: what they keep
  *   does not depend on where they are spread, so one fragment used in several places
- *   is filtered the same everywhere and cannot leak through any of them.
+ *   is filtered the same everywhere and cannot leak through any of them. (A spread
+ *   under a type requirement the caller lacks is the exception: that one use is inlined
+ *   and denied whole.)
  * Removed fields leave their selection sets possibly empty: those get a hidden
  * `__typename` (aliased HIDDEN_KEY, stripped from the result) so the document stays
  * valid. The same hidden key tells denials.ts the runtime type where a denial applies
@@ -136,6 +138,10 @@ class OperationFilter {
     return { kind: Kind.DOCUMENT, definitions: [pruned, ...fragments] };
   }
 
+  /**
+   * `gate` is an unmet requirement of an enclosing fragment's type condition: every field
+   * under it is denied with it. A met requirement adds nothing and is never passed down.
+   */
   private filterSelectionSet(set: SelectionSetNode, parent: GraphQLCompositeType, gate: Requirement): Filtered {
     const selections: SelectionNode[] = [];
     const denials: PlannedDenial[] = [];
@@ -143,7 +149,7 @@ class OperationFilter {
     for (const selection of set.selections) {
       const result = selection.kind === Kind.FIELD
         ? this.filterField(selection, parent, gate)
-        : this.filterFragment(selection, parent);
+        : this.filterFragment(selection, parent, gate);
       if (result.node) selections.push(result.node);
       denials.push(...result.denials);
       needsTypename ||= result.needsTypename;
@@ -173,8 +179,8 @@ class OperationFilter {
   }
 
   /** Inline fragments and spreads: filtered on their type condition, whose own requirement gates their fields. */
-  private filterFragment(fragment: InlineFragmentNode | FragmentSpreadNode, parent: GraphQLCompositeType): Step {
-    const inner = fragment.kind === Kind.INLINE_FRAGMENT ? this.inline(fragment, parent) : this.spread(fragment);
+  private filterFragment(fragment: InlineFragmentNode | FragmentSpreadNode, parent: GraphQLCompositeType, gate: Requirement): Step {
+    const inner = fragment.kind === Kind.INLINE_FRAGMENT ? this.inline(fragment, parent, gate) : this.spread(fragment, parent, gate);
     if (!inner) return { node: fragment, denials: [], needsTypename: false };
     const { filtered, typeCondition, node } = inner;
     // Fields directly inside a fragment narrower than an abstract parent are denied only
@@ -185,38 +191,56 @@ class OperationFilter {
     const denials = filtered.denials.map((d) => ({
       ...d,
       conditions: [...conditionsOf(fragment), ...d.conditions],
-      onTypes: d.frames.length === 1 && onTypes ? onTypes : d.onTypes,
+      onTypes: d.frames.length === 1 && onTypes ? narrowTo(d.onTypes, onTypes) : d.onTypes,
     }));
     const needsTypename = narrowed && filtered.denials.some((d) => d.frames.length === 1);
     return { node: filtered.emptied ? null : node, denials, needsTypename };
   }
 
-  private inline(fragment: InlineFragmentNode, parent: GraphQLCompositeType) {
+  private inline(fragment: InlineFragmentNode, parent: GraphQLCompositeType, gate: Requirement) {
     const named = fragment.typeCondition ? this.index.schema.getType(fragment.typeCondition.name.value) : parent;
     if (!named || !isCompositeType(named)) return null;
-    const gate = named.name === parent.name ? NO_REQUIREMENT : this.index.typeRequirement(named);
-    const filtered = this.filterSelectionSet(fragment.selectionSet, named, gate);
+    const own = this.index.fragmentRequirement(parent, named);
+    const filtered = this.filterSelectionSet(fragment.selectionSet, named, this.unmet(both(gate, own)));
     const node = filtered.denials.length === 0 ? fragment : { ...fragment, selectionSet: selectionSet(filtered.selections) };
     return { filtered, typeCondition: named, node };
   }
 
-  private spread(spread: FragmentSpreadNode) {
+  /**
+   * A spread keeps pointing at its (filtered-once) fragment, except where a type
+   * requirement is unmet (the fragment's type condition here, or an enclosing fragment's):
+   * there its contents are denied whatever the fragment allows elsewhere, so that one
+   * use is inlined and filtered on its own.
+   */
+  private spread(spread: FragmentSpreadNode, parent: GraphQLCompositeType, gate: Requirement) {
+    const definition = this.fragments.get(spread.name.value);
+    const named = definition && this.index.schema.getType(definition.typeCondition.name.value);
+    if (!definition || !named || !isCompositeType(named)) return null;
+    if (this.unmet(both(gate, this.index.fragmentRequirement(parent, named))) !== NO_REQUIREMENT) {
+      const inlined: InlineFragmentNode = { kind: Kind.INLINE_FRAGMENT, typeCondition: definition.typeCondition, directives: spread.directives, selectionSet: definition.selectionSet };
+      return this.inline(inlined, parent, gate);
+    }
     const filtered = this.fragment(spread.name.value);
     return filtered && { filtered, typeCondition: filtered.typeCondition, node: spread };
   }
 
-  /** Each named fragment is filtered once, on its own type condition (see the module comment). */
+  /** Each named fragment is filtered once, on its own type condition (see the module comment); spread() has checked the condition's requirement. */
   private fragment(name: string) {
     const definition = this.fragments.get(name);
     const named = definition && this.index.schema.getType(definition.typeCondition.name.value);
     if (!definition || !named || !isCompositeType(named)) return null;
     let filtered = this.filteredFragments.get(name);
     if (!filtered) {
-      const result = this.filterSelectionSet(definition.selectionSet, named, this.index.typeRequirement(named));
+      const result = this.filterSelectionSet(definition.selectionSet, named, NO_REQUIREMENT);
       filtered = { ...result, definition: result.denials.length === 0 ? definition : { ...definition, selectionSet: selectionSet(result.selections) } };
       this.filteredFragments.set(name, filtered);
     }
     return { ...filtered, typeCondition: named };
+  }
+
+  /** The requirement if this caller does not meet it, else none: met gates add nothing below. */
+  private unmet(requirement: Requirement): Requirement {
+    return missing(requirement, this.facts).length > 0 ? requirement : NO_REQUIREMENT;
   }
 }
 
@@ -224,6 +248,11 @@ interface Step {
   node: SelectionNode | null;
   denials: PlannedDenial[];
   needsTypename: boolean;
+}
+
+/** Nested type conditions on one object: the denial applies where all of them hold. */
+function narrowTo(inner: readonly string[] | undefined, outer: readonly string[]): readonly string[] {
+  return inner ? inner.filter((t) => outer.includes(t)) : outer;
 }
 
 function possibleNames(index: RequirementIndex, type: GraphQLCompositeType): string[] {

@@ -31,6 +31,23 @@ export class RequirementIndex {
     return req;
   }
 
+  /**
+   * What a fragment on `condition` needs inside a selection on `parent`: the condition's
+   * own requirement, and that of each runtime type the fragment can match there. Only
+   * types possible in both count: an object reached through an allowed field already
+   * met its own type's requirement, and types the parent cannot be are never matched.
+   */
+  fragmentRequirement(parent: GraphQLCompositeType, condition: GraphQLCompositeType): Requirement {
+    if (condition.name === parent.name) return NO_REQUIREMENT;
+    const possible = (t: GraphQLCompositeType) => (isAbstractType(t) ? this.schema.getPossibleTypes(t).map((o) => o.name) : [t.name]);
+    const inParent = new Set(possible(parent));
+    let req = this.map[condition.name]?.type ?? NO_REQUIREMENT;
+    for (const name of possible(condition)) {
+      if (inParent.has(name)) req = both(req, this.map[name]?.type ?? NO_REQUIREMENT);
+    }
+    return req;
+  }
+
   /** What selecting `parent.fieldName` needs (undefined field: no requirement; validation reports it). */
   fieldRequirement(parent: GraphQLCompositeType, fieldName: string): Requirement {
     const key = `${parent.name}.${fieldName}`;

@@ -10,6 +10,8 @@
 import { allowAnonymousSection, modeSection, regionsFileSection, serverSection } from './core.ts';
 import type { ConfigSection } from './section.ts';
 import { authSection } from '../auth/config.ts';
+import { auditSection } from '../audit/config.ts';
+import { cacheSection } from '../cache/config.ts';
 
 export const SECTIONS = [
   modeSection,
@@ -17,6 +19,8 @@ export const SECTIONS = [
   serverSection,
   regionsFileSection,
   authSection,
+  auditSection,
+  cacheSection,
 ] as const;
 
 type Sections = (typeof SECTIONS)[number];

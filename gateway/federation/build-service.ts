@@ -9,6 +9,7 @@ import type { GraphQLSchema } from 'graphql';
 import { OWN_SUBGRAPH_URL } from '../own-subgraph/module.ts';
 import type { GatewayRuntime } from '../services.ts';
 import { createDataSource, type HeadersHook } from './data-sources/index.ts';
+import type { RegionRequestCache } from '../cache/entity-cache.ts';
 
 export interface ServiceDefinition {
   name: string;
@@ -17,12 +18,12 @@ export interface ServiceDefinition {
 
 export type ServiceFactory = (service: ServiceDefinition) => GraphQLDataSource;
 
-export function serviceBuilder(runtime: GatewayRuntime, ownSchema: GraphQLSchema | null, headers?: HeadersHook): ServiceFactory {
+export function serviceBuilder(runtime: GatewayRuntime, ownSchema: GraphQLSchema | null, headers?: HeadersHook, cache?: RegionRequestCache | null): ServiceFactory {
   return (service) => {
     if (service.url === OWN_SUBGRAPH_URL) {
       if (!ownSchema) throw new Error(`subgraph "${service.name}" is the gateway's own (${service.url}) but no own subgraph was built`);
       return new LocalGraphQLDataSource(ownSchema);
     }
-    return createDataSource(service, { registry: runtime.registry, headers });
+    return createDataSource(service, { registry: runtime.registry, headers, cache });
   };
 }

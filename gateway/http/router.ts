@@ -29,6 +29,15 @@ export function createHttpServer(options: RouterOptions): http.Server {
   });
 }
 
+type Route = (req: IncomingMessage, res: ServerResponse, options: RouterOptions) => void | Promise<void>;
+
+/** The operational routes: read-only, GET (and HEAD) only. */
+const GET_ROUTES: Readonly<Record<string, Route>> = {
+  '/healthz': (_req, res) => healthz(res),
+  '/readyz': (_req, res, options) => readyz(res, options.registry),
+  '/metrics': (req, res, options) => options.hooks.metrics(req, res),
+};
+
 async function route(req: IncomingMessage, res: ServerResponse, requestId: string, options: RouterOptions): Promise<void> {
   const path = new URL(req.url ?? '/', 'http://gateway').pathname;
   const method = req.method ?? 'GET';
@@ -36,15 +45,12 @@ async function route(req: IncomingMessage, res: ServerResponse, requestId: strin
     if (method === 'GET' && options.hooks.graphiql && wantsPage(req)) return options.hooks.graphiql(req, res);
     return options.graphql(req, res, requestId);
   }
+  const handler = GET_ROUTES[path];
+  if (!handler) throw new HttpError(404, 'NOT_FOUND', `No route for ${method} ${path}; GraphQL is served at ${GRAPHQL_PATH}.`);
   if (method !== 'GET' && method !== 'HEAD') {
-    if (['/healthz', '/readyz', '/metrics'].includes(path)) {
-      throw new HttpError(405, 'METHOD_NOT_ALLOWED', `${method} ${path}: only GET is supported.`, { allow: 'GET' });
-    }
+    throw new HttpError(405, 'METHOD_NOT_ALLOWED', `${method} ${path}: only GET is supported.`, { allow: 'GET, HEAD' });
   }
-  if (path === '/healthz') return healthz(res);
-  if (path === '/readyz') return readyz(res, options.registry);
-  if (path === '/metrics') return options.hooks.metrics(req, res);
-  throw new HttpError(404, 'NOT_FOUND', `No route for ${method} ${path}; GraphQL is served at ${GRAPHQL_PATH}.`);
+  return handler(req, res, options);
 }
 
 /** A browser navigating to /graphql (not a client sending a GET query). */

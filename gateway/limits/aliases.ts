@@ -4,8 +4,7 @@
  * Counted through fragments, once per place a fragment is spread.
  */
 import type { SelectionSetNode, ValidationRule } from 'graphql';
-import { name } from './depth.ts';
-import { limitError, LIMIT_CODES } from './refusal.ts';
+import { limitError, LIMIT_CODES, operationLabel } from './refusal.ts';
 import { memoised, Selections } from './selections.ts';
 
 export function aliasLimitRule(maxAliases: number): ValidationRule {
@@ -16,7 +15,7 @@ export function aliasLimitRule(maxAliases: number): ValidationRule {
         .reduce((sum, { field }) => sum + (field.alias ? 1 : 0) + (field.selectionSet ? aliases(field.selectionSet, null) : 0), 0));
       const found = aliases(operation.selectionSet, null);
       if (found > maxAliases) {
-        context.reportError(limitError(LIMIT_CODES.aliases, `Operation ${name(operation.name?.value)}uses ${found} aliases; the limit is ${maxAliases}.`));
+        context.reportError(limitError(LIMIT_CODES.aliases, `Operation ${operationLabel(operation)}uses ${found} aliases; the limit is ${maxAliases}.`));
       }
     },
   });

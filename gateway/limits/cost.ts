@@ -9,8 +9,7 @@ import {
   getNamedType, getNullableType, isCompositeType, isListType, Kind,
   type FieldNode, type GraphQLCompositeType, type GraphQLField, type GraphQLSchema, type SelectionSetNode, type ValidationRule, type ValueNode,
 } from 'graphql';
-import { name } from './depth.ts';
-import { limitError, LIMIT_CODES } from './refusal.ts';
+import { limitError, LIMIT_CODES, operationLabel } from './refusal.ts';
 import { memoised, Selections } from './selections.ts';
 
 const SIZE_ARGUMENTS = ['first', 'last', 'limit'];
@@ -28,7 +27,7 @@ export function costLimitRule(options: CostOptions, variables: Readonly<Record<s
       if (!root) return;
       const found = operationCost(schema, new Selections(context.getDocument()), operation.selectionSet, root, options, variables);
       if (found > options.maxCost) {
-        context.reportError(limitError(LIMIT_CODES.cost, `Operation ${name(operation.name?.value)}costs ${found}; the limit is ${options.maxCost} (each field counts 1, times the sizes of the lists above it).`));
+        context.reportError(limitError(LIMIT_CODES.cost, `Operation ${operationLabel(operation)}costs ${found}; the limit is ${options.maxCost} (each field counts 1, times the sizes of the lists above it).`));
       }
     },
   });

@@ -1,6 +1,6 @@
 /** Maximum depth: how many fields deep the operation nests (fragments expanded). */
 import type { SelectionSetNode, ValidationRule } from 'graphql';
-import { limitError, LIMIT_CODES } from './refusal.ts';
+import { limitError, LIMIT_CODES, operationLabel } from './refusal.ts';
 import { memoised, Selections } from './selections.ts';
 
 export function depthLimitRule(maxDepth: number): ValidationRule {
@@ -11,12 +11,8 @@ export function depthLimitRule(maxDepth: number): ValidationRule {
         .map(({ field }) => 1 + (field.selectionSet ? depth(field.selectionSet, null) : 0))));
       const found = depth(operation.selectionSet, null);
       if (found > maxDepth) {
-        context.reportError(limitError(LIMIT_CODES.depth, `Operation ${name(operation.name?.value)}is ${found} levels deep; the limit is ${maxDepth}.`));
+        context.reportError(limitError(LIMIT_CODES.depth, `Operation ${operationLabel(operation)}is ${found} levels deep; the limit is ${maxDepth}.`));
       }
     },
   });
-}
-
-export function name(operationName: string | undefined): string {
-  return operationName ? `"${operationName}" ` : '';
 }

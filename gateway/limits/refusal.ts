@@ -4,7 +4,7 @@
  * before GraphQL runs (body size, batch size) use its HttpError instead.
  */
 import { HeaderMap } from '@apollo/server';
-import { GraphQLError } from 'graphql';
+import { GraphQLError, type OperationDefinitionNode } from 'graphql';
 
 export const LIMIT_CODES = {
   depth: 'DEPTH_LIMIT_EXCEEDED',
@@ -24,4 +24,9 @@ export function limitError(code: LimitCode, message: string, status = 400, heade
   return new GraphQLError(message, {
     extensions: { code, http: { status, headers: new HeaderMap(Object.entries(headers)) } },
   });
+}
+
+/** `"Name" ` for a named operation, nothing for an anonymous one: the start of a refusal message. */
+export function operationLabel(operation: OperationDefinitionNode): string {
+  return operation.name ? `"${operation.name.value}" ` : '';
 }

@@ -5,9 +5,11 @@
 import type { GatewayServices } from '../services.ts';
 import type { OwnSubgraphModule } from './module.ts';
 import { regionsModule } from './regions.ts';
+import { auditGraphModule } from '../plugins/audit.ts';
 
 export function ownSubgraphModules(services: GatewayServices): OwnSubgraphModule[] {
   return [
     regionsModule(services.registry),
+    auditGraphModule(services),
   ];
 }

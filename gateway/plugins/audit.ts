@@ -11,16 +11,19 @@
  */
 import type { ApolloServerPlugin, GraphQLRequestContextWillSendResponse } from '@apollo/server';
 import type { FormattedExecutionResult } from 'graphql';
+import { openAuditServices, type AuditServices } from '../audit/audit-log.ts';
+import { createAuditGraph } from '../audit/graph.ts';
+import { regionWitnesses } from '../audit/witness.ts';
 import type { GatewayContext } from '../context.ts';
-import { AUDIT_UNAVAILABLE } from '../audit/errors.ts';
+import type { OwnSubgraphModule } from '../own-subgraph/module.ts';
+import type { GatewayRuntime, GatewayServices } from '../services.ts';
 import { hasAnyData } from '../audit/outcome.ts';
 import { requestedCoordinates } from '../audit/operation.ts';
-import type { AuditRecorder } from '../audit/recorder.ts';
+import { AuditRecorder } from '../audit/recorder.ts';
+import { refuseUnaudited } from '../audit/refusal.ts';
 import { emptySubjects, extractSubjects } from '../audit/subjects.ts';
 
 type ResponseContext = GraphQLRequestContextWillSendResponse<GatewayContext>;
-
-export const AUDIT_UNAVAILABLE_MESSAGE = 'The audit record for this operation could not be written, so the operation was refused. Try again later.';
 
 export function createAuditPlugin(recorder: AuditRecorder): ApolloServerPlugin<GatewayContext> {
   return {
@@ -43,7 +46,7 @@ async function auditResponse(recorder: AuditRecorder, rc: ResponseContext): Prom
     await recorder.record({ ...requestFacts(context), ...operationFacts(rc, result), httpStatus: rc.response.http.status ?? 200 });
     result.extensions = { ...result.extensions, auditId: context.requestId };
   } catch {
-    refuse(rc, context.requestId);
+    refuseUnaudited(rc.response, context.requestId); // nothing of the answer leaves without its record
   }
 }
 
@@ -76,18 +79,6 @@ function operationFacts(rc: ResponseContext, result: FormattedExecutionResult) {
   };
 }
 
-/** Fail closed: nothing of the answer leaves without its audit record. */
-function refuse(rc: ResponseContext, auditId: string): void {
-  rc.response.body = {
-    kind: 'single',
-    singleResult: {
-      errors: [{ message: AUDIT_UNAVAILABLE_MESSAGE, extensions: { code: AUDIT_UNAVAILABLE, auditId } }],
-      extensions: { auditId },
-    },
-  };
-  rc.response.http.status = 503;
-}
-
 /** A request the HTTP layer refused before GraphQL ran. */
 export interface HttpRefusal {
   status: number;
@@ -117,4 +108,42 @@ export async function recordHttpRefusal(recorder: AuditRecorder, context: Gatewa
     httpStatus: refusal.status,
   });
   return context.requestId;
+}
+
+/** The opened audit services of each running gateway, keyed by its config object (several gateways may share a process in tests). */
+const openedAudits = new WeakMap<object, AuditServices>();
+
+/** The auditor queries for the own subgraph; they find the gateway's audit index once it is open. */
+export function auditGraphModule(services: GatewayServices): OwnSubgraphModule {
+  return createAuditGraph(() => {
+    const audit = openedAudits.get(services.config);
+    return audit?.index ? { index: audit.index, operations: audit.operations } : null;
+  }) as OwnSubgraphModule;
+}
+
+export interface GatewayAudit {
+  plugin: ApolloServerPlugin<GatewayContext>;
+  /** For the HTTP layer's refusals: recordHttpRefusal(audit.recorder, context, refusal). */
+  recorder: AuditRecorder;
+  services: AuditServices;
+  close(): Promise<void>;
+}
+
+/** Open the gateway's audit log (config section `audit`), with every region's subgraph as a checkpoint witness. */
+export async function openGatewayAudit(runtime: GatewayRuntime): Promise<GatewayAudit> {
+  const audit = await openAuditServices(runtime.config.audit, {
+    logger: runtime.logger,
+    witnesses: () => regionWitnesses(runtime.registry.regions()),
+  });
+  openedAudits.set(runtime.config, audit);
+  const recorder = new AuditRecorder(audit.log, audit.operations);
+  return {
+    plugin: createAuditPlugin(recorder),
+    recorder,
+    services: audit,
+    close: async () => {
+      openedAudits.delete(runtime.config);
+      await audit.close();
+    },
+  };
 }

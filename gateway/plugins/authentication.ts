@@ -11,7 +11,7 @@
  */
 import { existsSync } from 'node:fs';
 import type { ApolloServerPlugin } from '@apollo/server';
-import { Kind, type OperationDefinitionNode } from 'graphql';
+import { Kind, type DocumentNode, type FragmentDefinitionNode, type SelectionSetNode } from 'graphql';
 import type { GatewayContext } from '../context.ts';
 import type { ContextHook } from '../http/context.ts';
 import { headerValue } from '../http/request.ts';
@@ -68,9 +68,9 @@ export function introspectionNeedsCaller(): ApolloServerPlugin<GatewayContext> {
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ operation, contextValue }) {
+        async didResolveOperation({ operation, document, contextValue }) {
           if (!operation || (contextValue.caller && !contextValue.caller.anonymous)) return;
-          if (selectsIntrospection(operation)) {
+          if (selectsIntrospection(operation.selectionSet, fragmentsOf(document))) {
             throw new AuthenticationError('anonymous-introspection', 'introspection (the schema, as GraphiQL loads it) needs an authenticated caller: send "Authorization: Bearer <JWT>"');
           }
         },
@@ -79,7 +79,21 @@ export function introspectionNeedsCaller(): ApolloServerPlugin<GatewayContext> {
   };
 }
 
-/** `__schema` and `__type` exist only on the root query type. */
-function selectsIntrospection(operation: OperationDefinitionNode): boolean {
-  return operation.selectionSet.selections.some((s) => s.kind === Kind.FIELD && (s.name.value === '__schema' || s.name.value === '__type'));
+/**
+ * `__schema` and `__type` exist only on the root query type, but may sit inside inline
+ * fragments or fragment spreads there (`{ ...F } fragment F on Query { __schema { … } }`).
+ */
+function selectsIntrospection(selectionSet: SelectionSetNode, fragments: Map<string, FragmentDefinitionNode>, seen = new Set<string>()): boolean {
+  return selectionSet.selections.some((s) => {
+    if (s.kind === Kind.FIELD) return s.name.value === '__schema' || s.name.value === '__type';
+    if (s.kind === Kind.INLINE_FRAGMENT) return selectsIntrospection(s.selectionSet, fragments, seen);
+    const fragment = fragments.get(s.name.value);
+    if (!fragment || seen.has(s.name.value)) return false;
+    seen.add(s.name.value);
+    return selectsIntrospection(fragment.selectionSet, fragments, seen);
+  });
+}
+
+function fragmentsOf(document: DocumentNode): Map<string, FragmentDefinitionNode> {
+  return new Map(document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]));
 }

@@ -12,10 +12,13 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import type { GatewayContext } from '../context.ts';
 import type { GatewayInterface } from '@apollo/server-gateway-interface';
 import type { HeadersHook } from '../federation/data-sources/index.ts';
+import { createGatewayCache, type RegionRequestCache } from '../cache/index.ts';
+import type { Registry } from 'prom-client';
 import type { ContextHook } from '../http/context.ts';
 import { basicMetrics, type HttpHooks } from '../http/hooks.ts';
 import type { GatewayRuntime } from '../services.ts';
 import { reportPlugin } from './report.ts';
+import { openGatewayAudit } from './audit.ts';
 
 export type GatewayWrapper = (gateway: GatewayInterface) => GatewayInterface;
 
@@ -24,6 +27,10 @@ export interface GatewayExtensions {
   plugins: ApolloServerPlugin<GatewayContext>[];
   gatewayWrappers: GatewayWrapper[];
   subgraphHeaders?: HeadersHook;
+  /** The entity cache the region data sources consult (gateway/cache); null when disabled. */
+  regionCache?: RegionRequestCache | null;
+  /** Metric registries to expose on /metrics besides the main one (the cache's counters). */
+  metricRegistries: Registry[];
   http: HttpHooks;
   /** Run when the gateway stops, after the last request (flush the audit log, quit Redis…). */
   closers: Array<() => Promise<void>>;
@@ -31,13 +38,20 @@ export interface GatewayExtensions {
 
 /** Async: a concern may open its resources (audit file, Redis) before the gateway listens. */
 export async function gatewayExtensions(runtime: GatewayRuntime): Promise<GatewayExtensions> {
+  const cache = createGatewayCache(runtime.config.cache, runtime.logger);
+  cache.follow(runtime.registry.regions());
+  const audit = await openGatewayAudit(runtime);
   return {
+    regionCache: cache.requests,
+    metricRegistries: [cache.metrics.registry],
     contextHooks: [],
     plugins: [
       reportPlugin(runtime.registry),
+      // Last: it records what the client is about to get, after every other plugin has shaped it.
+      audit.plugin,
     ],
     gatewayWrappers: [],
     http: { metrics: basicMetrics },
-    closers: [],
+    closers: [() => cache.close(), () => audit.close()],
   };
 }

@@ -6,19 +6,23 @@
  * const limits = createLimits({ config: config.limits, logger });
  * // HTTP layer, right after reading the body (gateway/http/graphql.ts); throws HttpError 400.
  * limits.checkBatchSize(body);
- * // Apollo Server: after authentication (it reads context.caller), before the audit
- * // plugin (a blocked bulk lookup rewrites the response the audit then records).
- * new ApolloServer({ plugins: [authentication, purpose, authorisation.plugin, limits.plugin, audit] });
+ * // Context hooks: after authentication (it reads context.caller).
+ * contextHooks: [authenticate, limits.rateLimitHook, …]
+ * // Apollo Server plugins: before the audit plugin (a blocked bulk lookup rewrites the
+ * // response the audit then records).
+ * plugins: [purpose, authorisation.plugin, limits.plugin, audit]
  * limits.bulkLookup.on('alert', (alert) => …); // also logged as `event: "bulk-lookup"`
  * ```
- * In `didResolveOperation` (before planning or any subgraph call) it applies the
- * officer's rate limit (429 + Retry-After), then the token, depth, alias and cost
- * limits; in `willSendResponse` it feeds the bulk-lookup monitor with the persons the
- * response shows and, in block mode, withholds a response that crosses the threshold.
+ * The rate limit is a context hook so that every request counts, even one that fails to
+ * parse (429 + Retry-After). In `didResolveOperation` (before planning or any subgraph
+ * call) the plugin applies the token, depth, alias and cost limits; in
+ * `willSendResponse` it feeds the bulk-lookup monitor with the persons the response
+ * shows and, in block mode, withholds a response that crosses the threshold.
  */
 import type { ApolloServerPlugin, GraphQLRequestContext } from '@apollo/server';
 import { validate } from 'graphql';
 import type { GatewayContext } from '../context.ts';
+import type { ContextHook } from '../http/context.ts';
 import { aliasLimitRule } from '../limits/aliases.ts';
 import { checkBatchSize } from '../limits/batch.ts';
 import { BulkLookupMonitor, idNumberKeys, personIdNumbers, type BulkLookupAlert } from '../limits/bulk-lookup.ts';
@@ -36,6 +40,8 @@ export interface LimitsOptions {
 
 export interface Limits {
   plugin: ApolloServerPlugin<GatewayContext>;
+  /** Per-officer rate limit; list it after the authentication hook. */
+  rateLimitHook: ContextHook;
   rateLimiter: RateLimiter;
   bulkLookup: BulkLookupMonitor;
   /** Throws HttpError 400 BATCH_LIMIT_EXCEEDED for a JSON array body longer than the limit. */
@@ -54,10 +60,6 @@ export function createLimits({ config, logger = consoleLogger }: LimitsOptions):
     async requestDidStart() {
       return {
         async didResolveOperation(requestContext) {
-          const rate = rateLimiter.take(callerKey(requestContext.contextValue));
-          if (!rate.allowed) {
-            throw limitError(LIMIT_CODES.rate, `Too many requests from this officer; retry in ${rate.retryAfterSeconds} s (limit: ${config.rateLimit.perSecond}/s, bursts of ${config.rateLimit.burst}).`, 429, { 'retry-after': String(rate.retryAfterSeconds) });
-          }
           const rules = [...staticRules, costLimitRule(config, requestContext.request.variables ?? {})];
           const [first] = validate(requestContext.schema, requestContext.document, rules);
           if (first) throw first;
@@ -70,8 +72,16 @@ export function createLimits({ config, logger = consoleLogger }: LimitsOptions):
     },
   };
 
+  const rateLimitHook: ContextHook = (context) => {
+    const rate = rateLimiter.take(callerKey(context));
+    if (!rate.allowed) {
+      throw limitError(LIMIT_CODES.rate, `Too many requests from this officer; retry in ${rate.retryAfterSeconds} s (limit: ${config.rateLimit.perSecond}/s, bursts of ${config.rateLimit.burst}).`, 429, { 'retry-after': String(rate.retryAfterSeconds) });
+    }
+  };
+
   return {
     plugin,
+    rateLimitHook,
     rateLimiter,
     bulkLookup,
     checkBatchSize: (body) => checkBatchSize(body, config.maxBatchOperations),

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -66,5 +66,23 @@ describe('RegionRegistry', () => {
     registry.observe({ region: 'JS', subgraph: 'index', status: 'skipped', latencyMs: 0 });
     const [js] = await registry.view({ fresh: false });
     expect(js).toMatchObject({ state: 'down', latencyMs: 300, detail: 'JS: no answer within 300 ms' });
+  });
+});
+
+describe('RegionRegistry.watch', () => {
+  it('reloads when the file is replaced', async () => {
+    write([region('JS', 'http://127.0.0.1:4101')]);
+    const registry = RegionRegistry.load(file);
+    const results: unknown[] = [];
+    const stop = registry.watch((result) => results.push(result));
+    try {
+      const next = join(dir, 'regions.next.json');
+      writeFileSync(next, JSON.stringify({ regions: [region('JS', 'http://127.0.0.1:4101'), region('GZ', 'http://127.0.0.1:4102')] }));
+      renameSync(next, file);
+      await expect.poll(() => registry.regions().map((r) => r.code)).toEqual(['JS', 'GZ']);
+      expect(results).toContainEqual({ ok: true, changed: true });
+    } finally {
+      stop();
+    }
   });
 });

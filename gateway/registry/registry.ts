@@ -7,6 +7,7 @@
  * sources with per-region breakers, metrics) rebuild it.
  */
 import { watch, type FSWatcher } from 'node:fs';
+import { basename, dirname } from 'node:path';
 import { readJsonFile } from '../config/load.ts';
 import { RegionProber } from './probe.ts';
 import { validateRegionsFile, type ContractPart, type Region } from './regions-file.ts';
@@ -93,9 +94,12 @@ export class RegionRegistry {
   /** Reloads whenever the file changes; returns the function that stops watching. */
   watch(onResult: (result: ReloadResult) => void = () => {}): () => void {
     if (!this.file) return () => {};
+    const name = basename(this.file);
     let timer: NodeJS.Timeout | undefined;
-    // Editors write files in several steps; wait for the writes to settle before reading.
-    const watcher: FSWatcher = watch(this.file, () => {
+    // The directory, not the file: editors and deploy tools replace files by renaming,
+    // which a watch on the old file would miss. Writes come in bursts; let them settle.
+    const watcher: FSWatcher = watch(dirname(this.file), (_event, changed) => {
+      if (changed !== name) return;
       clearTimeout(timer);
       timer = setTimeout(() => onResult(this.reload()), 100);
     });

@@ -92,8 +92,9 @@ export class World {
     }
     this.sizes = sizesFor(personsPerRegion);
     this.keys = new KeyFactory(seed);
-    if (this.sizes.vehicles > this.keys.plateCapacity('GZ')) {
-      throw new Error(`persons per region ${personsPerRegion} needs more plates than a province can issue`);
+    const plates = Math.min(...REGIONS.map((r) => this.keys.plateCapacity(r)));
+    if (this.sizes.vehicles > plates) {
+      throw new Error(`persons per region ${personsPerRegion} needs ${this.sizes.vehicles} plates per region; the smallest province issues ${plates}`);
     }
   }
 

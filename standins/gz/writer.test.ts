@@ -1,6 +1,6 @@
 /** The GZ writer: GZ's own formats on disk, deterministic bytes, atomic hand-over. */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -69,5 +69,14 @@ describe('GZ writer', () => {
     await writer.close();
     expect(existsSync(gzDbPath(dir))).toBe(true);
     expect(existsSync(`${gzDbPath(dir)}.tmp`)).toBe(false);
+  });
+
+  it('drops a WAL left by a killed service, so it is never replayed into the new file', async () => {
+    const dir = tempDir();
+    mkdirSync(path.dirname(gzDbPath(dir)), { recursive: true });
+    writeFileSync(`${gzDbPath(dir)}-wal`, 'stale');
+    writeFileSync(`${gzDbPath(dir)}-shm`, 'stale');
+    await writeGzSample(dir, 10);
+    expect(existsSync(`${gzDbPath(dir)}-wal`) || existsSync(`${gzDbPath(dir)}-shm`)).toBe(false);
   });
 });

@@ -145,6 +145,9 @@ export async function createGzWriter(options: RegionWriterOptions): Promise<Regi
       db.exec('ANALYZE');
       db.pragma('journal_mode = DELETE');
       db.close();
+      // The service runs the file in WAL mode; a WAL left by a killed service belongs
+      // to the old file and must not be replayed into the new one.
+      for (const leftover of [`${finalPath}-wal`, `${finalPath}-shm`]) rmSync(leftover, { force: true });
       renameSync(tempPath, finalPath);
     },
   };

@@ -56,6 +56,7 @@ export function createRequestGuard(options: RequestGuardOptions): RequestGuard {
       if (seen === 'replayed') return refuse(`internal token ${claims.jti} was already used: tokens are single-use`);
       if (seen === 'full') return { ok: false, status: 503, code: 'REPLAY_CACHE_FULL', message: 'too many requests in flight to check for replays; retry shortly' };
       const context: GuardedContext = { caller: claims.caller, purpose: claims.purpose, gatewayRequestId: claims.requestId };
+      // Spread: an interface is not assignable to the server's open Record type.
       return { ok: true, context: { ...context } };
     } catch (error) {
       if (error instanceof InternalTokenError) return refuse(error.message);

@@ -66,10 +66,9 @@ export function applyDataRules(schema: GraphQLSchema, policy: Policy, log: RuleL
 }
 
 export type RuleTree = Record<string, Record<string, ShieldRule>>;
-type Tree = RuleTree;
 
-function ruleTree(schema: GraphQLSchema, marks: SchemaMarks, policy: Policy, rules: RuleFactory): Tree {
-  const tree: Tree = {};
+function ruleTree(schema: GraphQLSchema, marks: SchemaMarks, policy: Policy, rules: RuleFactory): RuleTree {
+  const tree: RuleTree = {};
   const rootTypes = new Set([schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()].filter(Boolean).map((t) => t!.name));
   for (const type of Object.values(schema.getTypeMap())) {
     if (!isObjectType(type) || type.name.startsWith('__')) continue;

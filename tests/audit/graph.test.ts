@@ -5,18 +5,19 @@
  */
 import { ApolloServer } from '@apollo/server';
 import { composeServices } from '@apollo/composition';
-import { buildSubgraphSchema } from '@apollo/subgraph';
 import { readFileSync } from 'node:fs';
 import { parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditServices } from '../../gateway/audit/audit-log.ts';
-import { createAuditGraph, typeDefs } from '../../gateway/audit/graph.ts';
+import { createAuditGraph } from '../../gateway/audit/graph.ts';
+import { buildOwnSubgraph, type OwnSubgraphModule } from '../../gateway/own-subgraph/module.ts';
 import { openTestAudit, sampleRecord, tempDir } from './fixtures.ts';
 
 const X = '320102198001011238';
 const temp = tempDir('audit-graph');
 let audit: AuditServices;
 let server: ApolloServer;
+let ownTypeDefs: import('graphql').DocumentNode;
 
 beforeAll(async () => {
   audit = await openTestAudit(temp.dir);
@@ -27,9 +28,9 @@ beforeAll(async () => {
     { ...sampleRecord(4, 'alice', { persons: [X] }), outcome: 'partial' as const },
   ];
   for (const record of records) await audit.log.append(record);
-  await audit.operations.remember('ab'.repeat(32), 'ignored').catch(() => undefined);
-  const graph = createAuditGraph({ index: audit.index!, operations: audit.operations });
-  server = new ApolloServer({ schema: buildSubgraphSchema({ typeDefs: parse(graph.typeDefs), resolvers: graph.resolvers as never }) });
+  const own = buildOwnSubgraph([createAuditGraph(() => ({ index: audit.index!, operations: audit.operations })) as OwnSubgraphModule]);
+  ownTypeDefs = own.typeDefs;
+  server = new ApolloServer({ schema: own.schema });
   await server.start();
 });
 
@@ -49,7 +50,7 @@ describe('auditor queries', () => {
   it('composes with the regional contract', () => {
     const shared = readFileSync('schema/contract/shared.graphql', 'utf8');
     const part = (name: string) => ({ name, url: `http://${name}`, typeDefs: parse(`${shared}\n${readFileSync(`schema/contract/${name}.graphql`, 'utf8')}`) });
-    const result = composeServices([part('records'), part('index'), part('search'), { name: 'gateway', url: 'http://gateway', typeDefs: parse(typeDefs) }]);
+    const result = composeServices([part('records'), part('index'), part('search'), { name: 'gateway', url: 'http://gateway', typeDefs: ownTypeDefs }]);
     expect(result.errors ?? []).toEqual([]);
   });
 

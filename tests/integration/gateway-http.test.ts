@@ -71,6 +71,18 @@ describe('gateway HTTP layer', () => {
     expect(json.errors[0].message).toContain('exceeds the limit of 2048 bytes');
   });
 
+  it('refuses an oversize chunked body (no Content-Length) with 413 too', async () => {
+    const url = new URL(gateway.url);
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = http.request({ host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: { 'content-type': 'application/json' } },
+        (res) => { res.resume(); resolve(res.statusCode ?? 0); });
+      req.on('error', reject);
+      for (let i = 0; i < 8; i++) req.write(' '.repeat(512));
+      req.end('{}');
+    });
+    expect(status).toBe(413);
+  });
+
   it('refuses a body that is not JSON, and unsupported content types', async () => {
     const bad = await post(gateway.url, '{"query": ');
     expect(bad.status).toBe(400);

@@ -62,11 +62,18 @@ export interface AuthServerOptions {
 export async function startAuthServer(options: AuthServerOptions = {}): Promise<AuthServer> {
   const keysDir = mkdtempSync(join(tmpdir(), 'liandong-auth-'));
   const mode = options.mode ?? 'development';
-  const auth = authSection.validate({ keysDir, ...options.auth }, new ConfigPath('test.json').key('auth'), { mode, env: {}, dir: keysDir });
-  const security = await gatewaySecurity({
-    mode, auth, allowAnonymous: options.allowAnonymous ?? false,
-    registry: { region: (code) => (options.regions?.[code] ? { endpoints: { records: options.regions[code] } } : undefined) },
-  });
+  let auth: AuthConfig;
+  let security: Awaited<ReturnType<typeof gatewaySecurity>>;
+  try {
+    auth = authSection.validate({ keysDir, ...options.auth }, new ConfigPath('test.json').key('auth'), { mode, env: {}, dir: keysDir });
+    security = await gatewaySecurity({
+      mode, auth, allowAnonymous: options.allowAnonymous ?? false,
+      registry: { region: (code) => (options.regions?.[code] ? { endpoints: { records: options.regions[code] } } : undefined) },
+    });
+  } catch (error) {
+    rmSync(keysDir, { recursive: true, force: true });
+    throw error;
+  }
   const apollo = new ApolloServer<GatewayContext>({ typeDefs: TYPE_DEFS, resolvers: RESOLVERS, plugins: security.plugins, csrfPrevention: false });
   await apollo.start();
   const handle = graphqlHandler(apollo, { bodyLimitBytes: 1 << 20, trustProxy: false, contextHooks: security.contextHooks });

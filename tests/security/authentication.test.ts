@@ -4,10 +4,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSecretKey, generateKeyPairSync } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { SignJWT, type JWTPayload } from 'jose';
 import { devKeyFiles, DEV_AUDIENCE, DEV_ISSUER, mintDevToken, demoTokens } from '../../gateway/auth/dev-key.ts';
-import { readSigningKey, type SigningKey } from '../../subgraphs/security/key-files.ts';
+import { loadOrCreateSigningKey, readSigningKey, type SigningKey } from '../../subgraphs/security/key-files.ts';
 import { startAuthServer, type AuthServer } from './auth-server.ts';
 import { startGuardedRegion, type GuardedRegion } from './regional-subgraph.ts';
 import { LI, WITNESS, ZHANG } from '../../subgraphs/testing/fixtures.ts';
@@ -136,9 +138,11 @@ describe('introspection', () => {
       expect(regions.body.data.regions).toEqual(['JS', 'GZ', 'HB']);
       const me = await open.post('{ me { anonymous scopes } }');
       expect(me.body.data.me).toEqual({ anonymous: true, scopes: [] });
-      const schema = await open.post('{ __type(name: "Person") { name } }');
-      expect(schema.status).toBe(401);
-      expect(schema.body.errors[0].extensions).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'anonymous-introspection' });
+      for (const query of ['{ __type(name: "Person") { name } }', '{ ... on Query { __schema { queryType { name } } } }', '{ ...F } fragment F on Query { __schema { queryType { name } } }']) {
+        const schema = await open.post(query);
+        expect(schema.status, query).toBe(401);
+        expect(schema.body.errors[0].extensions).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'anonymous-introspection' });
+      }
       // A token that is sent is still checked.
       expect((await open.post('{ regions }', bearer('bad'))).status).toBe(401);
     } finally {
@@ -236,5 +240,34 @@ describe('a case named in X-Purpose, looked up in a real region subgraph (JS, be
     const reply = await investigator('investigation: no case yet');
     expect(reply.status).toBe(400);
     expect(reply.body.errors[0].message).toMatch(/"investigation", which needs a case reference/);
+  });
+});
+
+describe('production keys', () => {
+  let dir: string;
+  beforeAll(() => { dir = mkdtempSync(join(tmpdir(), 'liandong-prod-')); });
+  afterAll(() => { rmSync(dir, { recursive: true, force: true }); });
+  const production = (jwksFile: string) => ({ mode: 'production' as const, auth: { keysDir: dir, issuer: 'https://idp.police', audience: 'liandong', jwksFile } });
+
+  it('refuse to start when the trusted key set holds the dev key, even under another name', async () => {
+    await mintDevToken(dir, { sub: 'x', region: 'JS', roles: ['admin'] });
+    const copy = join(dir, 'idp.jwks.json');
+    copyFileSync(devKeyFiles(dir).jwksFile, copy);
+    await expect(startAuthServer(production(copy))).rejects.toThrow(/trusts the dev key .*production refuses to start/);
+  });
+
+  it('verify tokens of the configured identity provider and refuse dev tokens', async () => {
+    const idp = await loadOrCreateSigningKey(join(dir, 'idp.private.jwk.json'), join(dir, 'real-idp.jwks.json'));
+    const prod = await startAuthServer(production(join(dir, 'real-idp.jwks.json')));
+    try {
+      const now = Math.floor(Date.now() / 1000);
+      const jwt = await new SignJWT({ iss: 'https://idp.police', aud: 'liandong', sub: 'JS-7', region: 'JS', roles: ['analyst'], iat: now, exp: now + 60 })
+        .setProtectedHeader({ alg: 'EdDSA', kid: idp.kid }).sign(idp.privateKey);
+      expect((await prod.post(ME, bearer(jwt))).body.data.me.sub).toBe('JS-7');
+      const dev = await mintDevToken(dir, { sub: 'x', region: 'JS', roles: ['admin'], issuer: 'https://idp.police' });
+      expect((await prod.post(ME, bearer(dev))).body.errors[0].extensions.reason).toBe('unknown-key');
+    } finally {
+      await prod.close();
+    }
   });
 });

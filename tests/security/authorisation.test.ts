@@ -2,22 +2,25 @@
  * Field-level authorisation at the gateway, end to end: real dev JWTs, the real
  * contract supergraph, a real ApolloGateway over real subgraphs (see
  * authorised-gateway.ts). Patrol officers lack `person:contact` and `case:details`;
- * investigators hold both (schema/policy.json).
+ * investigators hold both (schema/policy.json), `person:contact` only when their
+ * X-Purpose names a case.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CASE_ID, idNumberOf, startGatewayUnderTest, type GatewayUnderTest } from './authorised-gateway.ts';
+import { CASE_ID, CASE_PURPOSE, idNumberOf, startGatewayUnderTest, type GatewayUnderTest } from './authorised-gateway.ts';
 
 const ID = idNumberOf(0);
 const CONTACT = 'scope person:contact';
 
 let gw: GatewayUnderTest;
 let patrol: string;
+let analyst: string;
 let investigator: string;
 
 beforeAll(async () => {
   gw = await startGatewayUnderTest();
   patrol = await gw.token({ sub: 'patrol-1', roles: ['patrol-officer'] });
   investigator = await gw.token({ sub: 'investigator-1', roles: ['investigator'] });
+  analyst = await gw.token({ sub: 'analyst-1', roles: ['analyst'] });
 });
 afterAll(async () => { await gw?.close(); });
 
@@ -77,9 +80,19 @@ describe('a field the caller lacks the scope for', () => {
   });
 
   it('on a case: the summary needs case:details', async () => {
-    const { json } = await gw.post({ query: `{ case(id: "${CASE_ID}") { caseNumber summary } }` }, patrol);
+    const { json } = await gw.post({ query: `{ case(id: "${CASE_ID}") { caseNumber summary } }` }, analyst);
     expect(json.data.case).toEqual({ caseNumber: 'A3201022026000001', summary: null });
     expect(forbidden(json)[0].extensions.missing).toBe('scope case:details');
+  });
+});
+
+describe('a scope the role grants but the purpose does not unlock', () => {
+  it('is denied with a note saying what would unlock it', async () => {
+    const { json } = await gw.post({ query: `{ personRecord(id: "JS:P0") { name address } }` }, investigator, { 'x-purpose': 'analysis' });
+    expect(json.data.personRecord).toEqual({ name: '張0', address: null });
+    expect(forbidden(json)[0].message).toMatch(/missing scope person:contact\. Note: scope person:contact counts only when X-Purpose names an existing case/);
+    const withCase = await gw.post({ query: `{ personRecord(id: "JS:P0") { address } }` }, investigator, CASE_PURPOSE);
+    expect(withCase.json).toEqual({ data: { personRecord: { address: '南京市鼓樓區0號' } } });
   });
 });
 
@@ -89,18 +102,20 @@ describe('two officers sending the same query text', () => {
     records: [{ name: '張0', phone: '1390000000', address: '南京市鼓樓區0號' }],
     cases: [{ case: { caseNumber: 'A3201022026000001', summary: 'Bicycle stolen outside the station.' } }],
   };
-  const patrolView = { records: [{ name: '張0', phone: null, address: null }], cases: [{ case: { caseNumber: 'A3201022026000001', summary: null } }] };
+  const analystView = { records: [{ name: '張0', phone: null, address: null }], cases: [{ case: { caseNumber: 'A3201022026000001', summary: null } }] };
 
   // The plan-cache test: a plan cached for one officer's filtered text must never serve the other.
-  it.each([['patrol first', 0], ['investigator first', 1]])('each gets exactly their fields, alternating (%s)', async (_, offset) => {
+  it.each([['analyst first', 0], ['investigator first', 1]])('each gets exactly their fields, alternating (%s)', async (_, offset) => {
     const before = gw.received.records.length;
     for (let i = 0; i < 12; i++) {
       const asInvestigator = (i + offset) % 2 === 1;
-      const { json } = await gw.post({ query, variables: { id: ID } }, asInvestigator ? investigator : patrol);
+      const { json } = asInvestigator
+        ? await gw.post({ query, variables: { id: ID } }, investigator, CASE_PURPOSE)
+        : await gw.post({ query, variables: { id: ID } }, analyst);
       if (asInvestigator) {
         expect(json).toEqual({ data: { person: investigatorView } });
       } else {
-        expect(json.data.person).toEqual(patrolView);
+        expect(json.data.person).toEqual(analystView);
         expect(forbidden(json).map((e: any) => e.extensions.coordinate).sort()).toEqual(['Case.summary', 'PersonRecord.address', 'PersonRecord.phone']);
       }
     }
@@ -110,11 +125,32 @@ describe('two officers sending the same query text', () => {
   });
 });
 
+describe('what each role sees of the same person', () => {
+  const query = `query P($id: String!) { person(idNumber: $id) { records { name phone address } cases { case { caseNumber summary } } } }`;
+  const denied = (json: any) => forbidden(json).map((e: any) => e.extensions.coordinate).sort();
+
+  it.each([
+    ['patrol-officer', ['CaseInvolvement.case', 'PersonRecord.address', 'PersonRecord.phone']],
+    ['analyst', ['Case.summary', 'PersonRecord.address', 'PersonRecord.phone']],
+    ['investigator', []],
+    ['admin', []],
+  ])('%s', async (role, withheld) => {
+    const token = await gw.token({ sub: `role-${role}`, roles: [role] });
+    const { json } = await gw.post({ query, variables: { id: ID } }, token, CASE_PURPOSE);
+    expect(denied(json)).toEqual(withheld);
+    const record = json.data.person.records[0];
+    expect(record.name).toBe('張0');
+    expect(record.address === null).toBe(withheld.includes('PersonRecord.address'));
+    const summary = json.data.person.cases[0].case?.summary ?? null;
+    expect(summary === null).toBe(withheld.includes('Case.summary') || withheld.includes('CaseInvolvement.case'));
+  });
+});
+
 describe('authentication requirements', () => {
   it('an anonymous caller gets authentication named as missing; a nullable root field becomes null', async () => {
     const { json } = await gw.post({ query: `{ person(idNumber: "${ID}") { idNumber } }` });
     expect(json.data).toEqual({ person: null });
-    expect(forbidden(json)).toEqual([expect.objectContaining({ path: ['person'], extensions: expect.objectContaining({ missing: 'authentication' }) })]);
+    expect(forbidden(json)).toEqual([expect.objectContaining({ path: ['person'], extensions: expect.objectContaining({ missing: 'authentication; scope person:read' }) })]);
   });
 
   it('a denied non-null root field nulls `data`, as GraphQL null propagation would', async () => {
@@ -154,7 +190,7 @@ describe('reject-whole-operation mode', () => {
 
   it('runs an operation the caller may see in full', async () => {
     const token = await strict.token({ sub: 'investigator-2', roles: ['investigator'] });
-    const { json } = await strict.post({ query: `{ person(idNumber: "${ID}") { records { address } } }` }, token);
+    const { json } = await strict.post({ query: `{ person(idNumber: "${ID}") { records { address } } }` }, token, CASE_PURPOSE);
     expect(json).toEqual({ data: { person: { records: [{ address: '南京市鼓樓區0號' }] } } });
   });
 });

@@ -3,8 +3,8 @@
  * composed with @apollo/composition, a real ApolloGateway over three small real
  * subgraphs (records, index, search; @apollo/subgraph on free loopback ports, serving
  * the contract SDL over a few in-memory persons and one case), the gateway's real HTTP
- * layer, real dev JWTs checked by the real token verifier, and the authorisation and
- * limits plugins under test. Each subgraph records the operations it receives, so a
+ * layer, real dev JWTs checked by the real token verifier, the real purpose rules
+ * (X-Purpose; case-bound scopes), and the authorisation and limits plugins under test. Each subgraph records the operations it receives, so a
  * test can check what a denied field's request never carried.
  */
 import { ApolloGateway } from '@apollo/gateway';
@@ -20,6 +20,7 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { loadPolicy } from '../../schema/policy.ts';
 import { DEV_AUDIENCE, DEV_ISSUER, devKeyFiles, mintDevToken, type DevTokenRequest } from '../../gateway/auth/dev-key.ts';
+import { resolvePurpose, type CaseFinder } from '../../gateway/auth/purpose.ts';
 import { createTokenVerifier } from '../../gateway/auth/token-verifier.ts';
 import { AUTHORISATION_DEFAULTS, type AuthorisationConfig } from '../../gateway/authorisation/config.ts';
 import type { GatewayContext } from '../../gateway/context.ts';
@@ -59,6 +60,12 @@ const CASE = {
   lossAmount: 1200, summary: 'Bicycle stolen outside the station.', updatedAt: '2026-01-03T00:00:00Z',
   parties: [{ role: 'SUSPECT', person: { idNumber: idNumberOf(0) }, nameAsRecorded: '張0' }], vehicles: [],
 };
+
+/** The purpose layer's case lookup, over the same case the records subgraph serves. */
+const findCase: CaseFinder = async (ref) => (ref === CASE_ID ? { ref, partyIdNumbers: CASE.parties.map((p) => p.person.idNumber) } : null);
+
+/** An X-Purpose header naming the case, which unlocks case-bound scopes. */
+export const CASE_PURPOSE = { 'x-purpose': `investigation; case=${CASE_ID}` };
 
 const RESOLVERS: Record<ContractPart, GraphQLResolverMap<unknown>> = {
   records: {
@@ -172,8 +179,12 @@ export async function startGatewayUnderTest(options: GatewayUnderTestOptions = {
         trustProxy: false,
         contextHooks: [async (context, request) => {
           const authorization = headerValue(request, 'authorization');
-          if (authorization) context.caller = await verifier.verify(authorization);
-        }],
+          const caller = authorization ? await verifier.verify(authorization) : null;
+          // The real purpose rules: case-bound scopes (person:contact) count only with a case reference.
+          const resolved = await resolvePurpose({ header: headerValue(request, policy.purposes.header), caller, policy, findCase });
+          context.caller = resolved.caller;
+          context.purpose = resolved.purpose;
+        }, limits.rateLimitHook],
       }),
       hooks: { metrics: basicMetrics },
       registry: new RegionRegistry([]),

@@ -17,7 +17,7 @@ const LIMITS = {
 
 let gw: GatewayUnderTest;
 let officers = 0;
-const officer = (roles = ['patrol-officer']) => gw.token({ sub: `officer-${++officers}`, roles });
+const officer = (roles = ['analyst']) => gw.token({ sub: `officer-${++officers}`, roles });
 
 beforeAll(async () => { gw = await startGatewayUnderTest({ limits: LIMITS, bodyLimitBytes: 4096 }); });
 afterAll(async () => { await gw?.close(); });
@@ -89,6 +89,14 @@ describe('request limits', () => {
     expect(limited.json.errors[0].extensions.code).toBe('RATE_LIMITED');
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     expect((await gw.post(query, await officer())).status).toBe(200);
+  });
+
+  it('counts requests that fail to parse too', async () => {
+    const token = await officer();
+    for (let i = 0; i < LIMITS.rateLimit.burst; i++) expect((await gw.post({ query: '{ broken' }, token)).status).toBe(400);
+    const limited = await gw.post({ query: `{ personRecord(id: "JS:P1") { name } }` }, token);
+    expect(limited.status).toBe(429);
+    expect(limited.json.errors[0].extensions.code).toBe('RATE_LIMITED');
   });
 
   it('refuses a batch larger than the limit (HTTP layer check)', () => {

@@ -38,7 +38,8 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
   writeJson(regionsFile, { regions: options.regions ?? [{ code: 'XX', name: 'Nowhere', url: DEAD_URL, timeoutMs: 200 }] });
   const configFile = join(dir, 'gateway.json');
   // Anonymous access (development only) keeps these tests about the gateway core, not about tokens.
-  writeJson(configFile, { mode: 'development', allowAnonymous: true, server: { host: '127.0.0.1', port: 0, shutdownGraceMs: 500 }, ...options.config });
+  // Each test gateway keeps its own audit log: one writer per audit directory.
+  writeJson(configFile, { mode: 'development', allowAnonymous: true, server: { host: '127.0.0.1', port: 0, shutdownGraceMs: 500 }, audit: { dir: join(dir, 'audit') }, ...options.config });
   const config = loadConfig(configFile, {});
   const logger = createLogger({ LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' });
   try {

@@ -128,6 +128,7 @@ function entityPath(base: ResponsePath | undefined, i: number): ResponsePath {
 function entitiesOutcome(fetcher: RegionFetcher, answer: RegionAnswer) {
   const code = answer.region.code;
   if (answer.status !== 'answered') return fetcher.outcome(code, answer.status, answer.latencyMs, answer.message);
+  if (answer.fromCache) return fetcher.outcome(code, 'cached', answer.latencyMs); // cache hook
   const list = answer.answer?.data?.[ENTITIES];
   if (!Array.isArray(list)) return fetcher.outcome(code, 'error', answer.latencyMs, answer.answer?.errors?.[0]?.message ?? 'no _entities in the answer');
   return fetcher.outcome(code, list.some((e) => e !== null && e !== undefined) ? 'hit' : 'miss', answer.latencyMs);

@@ -12,6 +12,7 @@
  * three regional data sources built with the same directory.
  */
 import type { GraphQLDataSource } from '@apollo/gateway';
+import type { RegionRequestCache } from '../../cache/entity-cache.ts';
 import { regionalPart } from '../compose.ts';
 import { FannedOutDataSource } from './fanned-out-data-source.ts';
 import { contractPartSchema, type PartSchema } from './part-schema.ts';
@@ -35,6 +36,8 @@ export interface DataSourceDeps {
   partSchema?: (part: ContractPart) => PartSchema;
   /** Queue length and breaker fallback for the region clients. */
   client?: RegionClientOptions;
+  /** Cache hook: the gateway's entity cache (gateway/cache), consulted by the region data sources. */
+  cache?: RegionRequestCache | null;
   /** Partition of in-flight sharing for plain subgraphs; default `context.authorisationPartition`. */
   partition?: (context: unknown) => string;
 }
@@ -65,7 +68,7 @@ export function createDataSource(service: { name: string; url?: string }, deps: 
       headers: deps.plainHeaders ? (body, context) => deps.plainHeaders!({ name: service.name, url: service.url! }, body, context) : undefined,
     });
   }
-  const fetcher = new RegionFetcher(regionClients(deps), part, service.name, { headers: deps.headers, report: deps.report });
+  const fetcher = new RegionFetcher(regionClients(deps), part, service.name, { headers: deps.headers, report: deps.report, cache: deps.cache });
   const schema = () => (deps.partSchema ?? contractPartSchema)(part);
   switch (part) {
     case 'records': return new RoutedDataSource(fetcher);

@@ -26,11 +26,11 @@ export function injectEntityKeys(document: DocumentNode, schema: GraphQLSchema, 
 }
 
 /** `node` plus a plain selection of each field not already selected under its own name. */
-export function withFields(node: SelectionSetNode, names: readonly string[], subSelections: Record<string, SelectionSetNode> = {}): SelectionSetNode {
+function withFields(node: SelectionSetNode, names: readonly string[]): SelectionSetNode {
   const taken = new Set(node.selections.filter((s): s is FieldNode => s.kind === Kind.FIELD).map((f) => f.alias?.value ?? f.name.value));
   const missing = names.filter((name) => !taken.has(name));
   if (missing.length === 0) return node;
-  return { ...node, selections: [...node.selections, ...missing.map((name) => field(name, undefined, subSelections[name]))] };
+  return { ...node, selections: [...node.selections, ...missing.map((name) => field(name))] };
 }
 
 /** A field node, optionally aliased and with a sub-selection. */

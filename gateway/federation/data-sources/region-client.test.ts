@@ -33,8 +33,9 @@ describe('RegionClient', () => {
     const client = new RegionClient(gz.entry());
     try {
       const before = gz.connections;
-      for (let i = 0; i < 5; i++) expect((await client.post('index', QUERY, {})).status).toBe('answered');
-      expect(gz.connections - before).toBe(1);
+      for (let i = 0; i < 10; i++) expect((await client.post('index', QUERY, {})).status).toBe('answered');
+      // Undici may open a second socket while the first is being released; never one per request.
+      expect(gz.connections - before).toBeLessThanOrEqual(2);
     } finally {
       await client.close();
     }
@@ -81,14 +82,19 @@ describe('RegionClient', () => {
     }
   });
 
-  it('replaces a region\'s client when its settings change', async () => {
+  it('replaces a region\'s client when its settings change, and drops removed regions', async () => {
     const directory = fixtureDirectory([gz.entry()]);
     const clients = new RegionClients(directory);
     try {
-      const before = clients.client(directory.list[0]);
-      expect(clients.client(directory.list[0])).toBe(before);
+      const before = clients.client(clients.regions()[0]);
+      expect(clients.client(clients.regions()[0])).toBe(before);
       directory.list = [gz.entry({ timeoutMs: 5000 })];
-      expect(clients.client(directory.list[0])).not.toBe(before);
+      const changed = clients.client(clients.regions()[0]);
+      expect(changed).not.toBe(before);
+      directory.list = [];
+      clients.regions();
+      directory.list = [gz.entry({ timeoutMs: 5000 })];
+      expect(clients.client(clients.regions()[0])).not.toBe(changed);
     } finally {
       await clients.close();
     }

@@ -11,12 +11,15 @@ import type { RegionDirectory, RegionEntry } from './types.ts';
 
 export class RegionClients {
   private readonly clients = new Map<string, { signature: string; client: RegionClient }>();
+  private lastList: readonly RegionEntry[] | null = null;
 
   constructor(readonly directory: RegionDirectory, private readonly options: RegionClientOptions = {}) {}
 
   /** The regions in registry order (the stable merge order). */
   regions(): readonly RegionEntry[] {
-    return this.directory.regions();
+    const list = this.directory.regions();
+    if (list !== this.lastList) this.dropRemoved(list);
+    return list;
   }
 
   client(region: RegionEntry): RegionClient {
@@ -27,6 +30,17 @@ export class RegionClients {
     const client = new RegionClient(region, this.options);
     this.clients.set(region.code, { signature, client });
     return client;
+  }
+
+  /** A region taken out of the registry must not keep its sockets open. */
+  private dropRemoved(list: readonly RegionEntry[]): void {
+    this.lastList = list;
+    const present = new Set(list.map((r) => r.code));
+    for (const [code, { client }] of this.clients) {
+      if (present.has(code)) continue;
+      void client.close();
+      this.clients.delete(code);
+    }
   }
 
   async close(): Promise<void> {

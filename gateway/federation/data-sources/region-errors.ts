@@ -26,17 +26,18 @@ export function badUserInput(message: string, path?: (string | number)[]): Forma
  * The GraphQL errors of every region that answered, each once: an error several regions
  * report identically (the same bad argument refused by all) appears a single time.
  * `extensions.region` names the first region that reported it; `extensions.reportedBy`
- * lists all of them. `remap` moves an error's path (e.g. to the planner's entity order),
- * or returns null to drop it.
+ * lists all of them. `remap` moves an error's path (e.g. to the planner's entity order);
+ * `null` drops the error (it concerns data left out of the answer).
  */
 export function regionErrors(
   answers: readonly RegionAnswer[],
-  remap: (path: (string | number)[], answer: RegionAnswer) => (string | number)[] | undefined = (path) => path,
+  remap: (path: (string | number)[], answer: RegionAnswer) => (string | number)[] | undefined | null = (path) => path,
 ): FormattedError[] {
   const merged = new Map<string, FormattedError & { extensions: Record<string, unknown> }>();
   for (const answer of answers) {
     for (const error of answer.answer?.errors ?? []) {
       const path = error.path ? remap(error.path, answer) : undefined;
+      if (path === null) continue;
       const id = JSON.stringify([error.message, path ?? null, error.extensions?.code ?? null]);
       const seen = merged.get(id);
       if (seen) {

@@ -4,6 +4,7 @@
  * `extensions.regions` are built from.
  */
 import type { RegionOutcome, RegionStatus, RequestReport } from '../../context.ts';
+import type { RegionRequestCache } from '../../cache/entity-cache.ts';
 import type { RegionClients } from './region-clients.ts';
 import type {
   ContractPart, GraphQLBody, HeadersHook, RegionAnswer, RegionEntry, ReportLocator,
@@ -12,6 +13,8 @@ import type {
 export interface RegionFetchHooks {
   headers?: HeadersHook;
   report?: ReportLocator;
+  /** Cache hook (gateway/cache): consulted for every fetch; sends only what it cannot answer. */
+  cache?: RegionRequestCache | null;
 }
 
 export class RegionFetcher {
@@ -29,6 +32,13 @@ export class RegionFetcher {
 
   /** Asks every region named in `requests`, in parallel; answers come back in registry order. */
   async ask(regions: readonly RegionEntry[], requests: ReadonlyMap<string, GraphQLBody>, context: unknown): Promise<RegionAnswer[]> {
+    // Cache hook: the entity cache answers what it can and calls `send` for the rest.
+    const cache = this.hooks.cache;
+    if (cache) return cache.ask(this.subgraph, regions, requests, context, (r, q) => this.send(r, q, context));
+    return this.send(regions, requests, context);
+  }
+
+  private async send(regions: readonly RegionEntry[], requests: ReadonlyMap<string, GraphQLBody>, context: unknown): Promise<RegionAnswer[]> {
     const asked = regions.filter((region) => requests.has(region.code));
     return Promise.all(asked.map(async (region) => {
       const body = JSON.stringify(requests.get(region.code));

@@ -16,6 +16,8 @@ export interface RootRoute extends FieldRoute {
   combine?: (values: RegionValue[], merger: RegionMerger) => { value: unknown; errors?: FormattedError[] };
   /** Whether a region's value counts as a hit; default: not null. */
   isHit?: (value: unknown) => boolean;
+  /** Moves a region's error path under this field to the merged answer's (null: drop the error). */
+  errorPath?: (path: (string | number)[], region: string) => (string | number)[] | null;
   /** Regions this field deliberately does not ask, and why (recorded as `skipped` when no field asks them). */
   skipped?: ReadonlyMap<string, string>;
 }
@@ -51,7 +53,11 @@ export async function fetchRootFields(fetcher: RegionFetcher, input: RootFetchIn
     errors.push(...(combined.errors ?? []));
   }
   errors.push(...answers.filter((a) => a.status !== 'answered').map((a) => unavailableError(a, fetcher.part)));
-  errors.push(...regionErrors(answers.filter((a) => a.status === 'answered')));
+  const byKey = new Map(routes.map((route) => [responseKey(route.field), route]));
+  errors.push(...regionErrors(answers.filter((a) => a.status === 'answered'), (path, answer) => {
+    const route = byKey.get(String(path[0]));
+    return route?.errorPath ? route.errorPath(path, answer.region.code) : path;
+  }));
 
   fetcher.record(context, [
     ...answers.map((answer) => outcomeOf(fetcher, answer, routes)),
@@ -88,6 +94,7 @@ function valuesOf(answers: readonly RegionAnswer[], key: string, route: RootRout
 export function outcomeOf(fetcher: RegionFetcher, answer: RegionAnswer, routes: readonly RootRoute[]): RegionOutcome {
   const code = answer.region.code;
   if (answer.status !== 'answered') return fetcher.outcome(code, answer.status, answer.latencyMs, answer.message);
+  if (answer.fromCache) return fetcher.outcome(code, 'cached', answer.latencyMs); // cache hook
   const data = answer.answer?.data;
   if (!data) return fetcher.outcome(code, 'error', answer.latencyMs, answer.answer?.errors?.[0]?.message ?? 'no data');
   const hit = routes.some((route) => route.regions.includes(code) && (route.isHit ?? notNull)(data[responseKey(route.field)]));

@@ -12,7 +12,6 @@ import { mergePages, type EdgeRef, type MergedEdge, type MergedPage, type Region
 import type { RegionMerger, RegionValue } from '../merge/deep-merge.ts';
 import { field, selectionSet } from './inject-keys.ts';
 import { flattenFields, responseKey } from './operation.ts';
-import type { FormattedError } from './types.ts';
 
 const EDGES = '_ld_edges';
 const PAGE_INFO = '_ld_pageInfo';
@@ -45,14 +44,30 @@ export function hasEdges(value: unknown): boolean {
   return Array.isArray(edges) && edges.length > 0;
 }
 
-export function combineConnection(input: ConnectionInput, values: RegionValue[], merger: RegionMerger): { value: unknown; errors?: FormattedError[] } {
+export function combineConnection(input: ConnectionInput, values: RegionValue[], merger: RegionMerger): { value: unknown; page: MergedPage | null } {
   const answered = values.filter((v): v is { region: string; value: Record<string, unknown> } => isObject(v.value));
-  if (answered.length === 0) return { value: null };
+  if (answered.length === 0) return { value: null, page: null };
   const byRegion = new Map(answered.map((v) => [v.region, v.value]));
   const pages = answered.map((v) => regionPage(v.region, v.value, input.nodeKeyFields));
   const merged = mergePages(pages, input.incoming, input.first);
   const projector = new ConnectionProjector(input, byRegion, merged, merger);
-  return { value: projector.connection() };
+  return { value: projector.connection(), page: merged };
+}
+
+/**
+ * A region's error under one of its edges (`search.edges.3.node…`) moved to that edge's
+ * place in the merged page; errors about edges not taken into this page are dropped
+ * (those items come again, with their errors, on a later page).
+ */
+export function mergedErrorPath(original: FieldNode, fragments: readonly FragmentDefinitionNode[], page: MergedPage | null, path: (string | number)[], region: string): (string | number)[] | null {
+  const edgesKeys = (original.selectionSet ? flattenFields(original.selectionSet, fragments) : [])
+    .filter((f) => f.name.value === 'edges').map(responseKey);
+  const [key, list, index, ...rest] = path;
+  if (typeof list !== 'string' || typeof index !== 'number') return path;
+  if (list.startsWith('_ld_')) return null;
+  if (!edgesKeys.includes(list) || !page) return [key];
+  const at = page.edges.findIndex((e) => [e.from, ...e.duplicates].some((ref) => ref.region === region && ref.index === index));
+  return at < 0 ? null : [key, list, at, ...rest];
 }
 
 function regionPage(region: string, value: Record<string, unknown>, keyFields: readonly string[]): RegionPage {

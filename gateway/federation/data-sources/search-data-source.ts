@@ -19,7 +19,8 @@ import { badUserInput } from './region-errors.ts';
 import type { RegionFetcher } from './region-fetch.ts';
 import { selectRegions } from './region-filter.ts';
 import { fetchRootFields, type RootDecision } from './root-fetch.ts';
-import { combineConnection, hasEdges, withMergeSelections } from './search-connection.ts';
+import { combineConnection, hasEdges, mergedErrorPath, withMergeSelections } from './search-connection.ts';
+import type { MergedPage } from '../merge/connection-merge.ts';
 import type { GraphQLBody, RegionEntry } from './types.ts';
 
 const DEFAULT_FIRST = 20;
@@ -53,13 +54,19 @@ export class SearchDataSource implements GraphQLDataSource {
     const variable = `_ld_after_${index}`;
     const nodeKeyFields = this.nodeKeyFields(connection);
     const input = { original: field, fragments: fetch.fragments, nodeKeyFields, incoming: incoming.position, first: this.first(field, fetch.variables) };
+    let page: MergedPage | null = null;
     return {
       field: withMergeSelections(withArgumentVariable(field, 'after', variable), nodeKeyFields),
       regions: asked,
       skipped,
       addedVariables: [variableDefinition(variable, 'String')],
       variablesFor: (code) => ({ [variable]: incoming.position[code] ?? null }),
-      combine: (values, merger) => combineConnection(input, values, merger),
+      combine: (values, merger) => {
+        const combined = combineConnection(input, values, merger);
+        page = combined.page;
+        return combined;
+      },
+      errorPath: (path, region) => mergedErrorPath(field, fetch.fragments, page, path, region),
       isHit: hasEdges,
     };
   }

@@ -72,6 +72,8 @@ export interface RegionAnswer {
   answer?: GraphQLAnswer;
   /** Why the region did not answer (status other than `answered`). */
   message?: string;
+  /** Cache hook (gateway/cache): the whole answer came from the entity cache; reported as `cached`. */
+  fromCache?: boolean;
 }
 
 export type { RegionOutcome };

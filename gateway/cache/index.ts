@@ -1,0 +1,90 @@
+/**
+ * The gateway's entity cache: cross-request caching of region answers that never
+ * crosses a permission boundary and never serves a stale wanted status.
+ *
+ * What is cached. Per region, the entities of routed (`records`) and fanned-out
+ * (`index`) `_entities` fetches, one entry per representation, and root lookups by key
+ * (`person(idNumber:)`, `vehicle(plate:)`, `case(id:)`, `personRecord(id:)`,
+ * `vehicleRecord(id:)`) one entry per region request. Searches are never cached. Keys
+ * (keys.ts) hold the subgraph, region, type and entity key, a hash of the fetch's
+ * selection and the caller's `authorisationPartition`: two officers with different
+ * permissions never share an entry. Only what missed is sent to the regions; hits are
+ * spliced back in the planner's order (entity-cache.ts); `context.report.cache` counts
+ * hits and misses, and a region answered wholly from cache reports status `cached`.
+ *
+ * Stores (store.ts). A byte-bounded in-memory LRU by default (memory-store.ts); Redis,
+ * shared by replicas, when `cache.store` is "redis" or REDIS_URL is set (redis-store.ts).
+ * TTLs per entity type (config.ts) only bound staleness if an event is lost.
+ *
+ * Freshness. Each region's subgraph publishes its adapter's change feed
+ * (subgraphs/changes/) on `GET /changes` (SSE) and on Redis pub/sub
+ * `liandong:changes:<REGION>`; the gateway follows one of them (feeds.ts) and evicts at
+ * once by tag (tags.ts): the changed record, and every index entry of the idNumbers and
+ * plates it touches. A gap in a stream's sequence, a publisher restart or a reconnect
+ * drops the region's entries (region-stream.ts). A fetch touching `WantedNotice`,
+ * `VehicleAlert` or `wanted` / `alerted` / `wantedNotices` / `alerts` bypasses the
+ * cache for a region whose invalidation is not live (stream connected, heartbeat
+ * recent — heartbeats only flow while the region's change feed is being read).
+ *
+ * Failure. A store that fails or is slower than `redisTimeoutMs` counts as a miss; the
+ * query goes on, a line is logged and `liandong_cache_store_errors_total` counts it.
+ * Redis reconnects by itself; evictions it missed are replayed before it is read again.
+ *
+ * Metrics (metrics.ts): hits, misses (per type), evictions, invalidations (per region
+ * and type), bypasses (per reason), store errors, on `cache.metrics.registry`.
+ */
+import type { Logger } from 'pino';
+import type { CacheConfig } from './config.ts';
+import { EntityCache, type RegionRequestCache } from './entity-cache.ts';
+import { RegionFeeds } from './feeds.ts';
+import { InvalidationLog } from './invalidation-log.ts';
+import { Invalidator } from './invalidator.ts';
+import { MemoryStore } from './memory-store.ts';
+import { CacheMetrics } from './metrics.ts';
+import { RedisStore } from './redis-store.ts';
+import type { CacheStore } from './store.ts';
+import type { RegionEntry } from '../federation/data-sources/types.ts';
+
+export interface GatewayCache {
+  /** What the region data sources consult; null when `cache.enabled` is false. */
+  requests: RegionRequestCache | null;
+  metrics: CacheMetrics;
+  /** Starts following the regions' change streams now rather than at the first query. */
+  follow(regions: readonly RegionEntry[]): void;
+  close(): Promise<void>;
+}
+
+export function createGatewayCache(config: CacheConfig, logger: Logger): GatewayCache {
+  const metrics = new CacheMetrics();
+  if (!config.enabled) {
+    return { requests: null, metrics, follow: () => {}, close: async () => {} };
+  }
+  const log = logger.child({ component: 'cache' });
+  const store = createStore(config, metrics, log);
+  const invalidations = new InvalidationLog();
+  const feeds = new RegionFeeds(
+    { transport: config.changes, redisUrl: config.redisUrl, heartbeatTimeoutMs: config.heartbeatTimeoutMs, logger: log },
+    new Invalidator(store, invalidations, metrics, log),
+  );
+  const requests = new EntityCache({ config, store, feeds, log: invalidations, metrics, logger: log });
+  return {
+    requests,
+    metrics,
+    follow: (regions) => feeds.sync(regions),
+    async close() {
+      await feeds.close();
+      await store.close();
+    },
+  };
+}
+
+function createStore(config: CacheConfig, metrics: CacheMetrics, logger: Logger): CacheStore {
+  if (config.store === 'memory') return new MemoryStore(config.maxBytes, metrics);
+  const store = new RedisStore({ url: config.redisUrl!, timeoutMs: config.redisTimeoutMs, metrics, logger });
+  store.start();
+  return store;
+}
+
+export { cacheSection, type CacheConfig } from './config.ts';
+export type { RegionRequestCache, SendRequests } from './entity-cache.ts';
+export { CacheMetrics } from './metrics.ts';

@@ -1,0 +1,28 @@
+/**
+ * Change events from a region, for the gateway's cache freshness.
+ *
+ *   const changes = await changeRoute(adapter, { redisUrl: process.env.REDIS_URL, logger });
+ *   createSubgraphServer({ adapter, routes: [changes], … });
+ *
+ * serves `GET /changes` (Server-Sent Events: hello, change, heartbeat) and, with a Redis
+ * URL, publishes the same messages on `liandong:changes:<REGION>`. The wire format is in
+ * protocol.ts; the subscriber is gateway/cache/feeds.ts.
+ */
+import type { RegionAdapter } from '../../adapters/adapter.ts';
+import type { SubgraphRoute } from '../server.ts';
+import { startChangePublisher, type ChangePublisherOptions } from './publisher.ts';
+import { CHANGES_PATH } from './protocol.ts';
+
+export async function changeRoute(adapter: RegionAdapter, options: ChangePublisherOptions): Promise<SubgraphRoute> {
+  const publisher = await startChangePublisher(adapter, options);
+  return {
+    method: 'GET',
+    path: CHANGES_PATH,
+    handle: (req, res) => publisher.serve(req, res),
+    close: () => publisher.close(),
+  };
+}
+
+export { startChangePublisher, DEFAULT_HEARTBEAT_MS, DEFAULT_POLL_MS } from './publisher.ts';
+export type { ChangePublisher, ChangePublisherOptions } from './publisher.ts';
+export { CHANGES_PATH, changeChannel, parseChangeMessage, type ChangeMessage } from './protocol.ts';

@@ -1,0 +1,47 @@
+/**
+ * Follows an adapter's change feed by polling `changesSince` (every ~200 ms by
+ * default). Polling rather than `subscribe`: every adapter offers it, its position
+ * survives a failed poll (a slow or down regional system delays events, never loses
+ * them), and the interval — not each adapter's own push cadence — bounds how late an
+ * eviction can be.
+ */
+import type { ChangeEvent, ChangeFeed } from '../../adapters/adapter.ts';
+import type { Logger } from '../logger.ts';
+
+export interface PollerListener {
+  /** Called with the changes of one successful poll (possibly none). */
+  polled(changes: ChangeEvent[]): void;
+}
+
+export interface Poller {
+  stop(): void;
+}
+
+export function pollChanges(feed: ChangeFeed, intervalMs: number, listener: PollerListener, logger: Logger): Poller {
+  let position: string | null = null;
+  let stopped = false;
+  let failing = false;
+  let timer: NodeJS.Timeout | undefined;
+
+  const tick = async () => {
+    try {
+      const answer = await feed.changesSince(position);
+      position = answer.position;
+      if (failing) logger.info({}, 'change feed readable again');
+      failing = false;
+      if (!stopped) listener.polled(answer.changes);
+    } catch (error) {
+      // Logged once per outage; the heartbeat stops meanwhile, so subscribers know.
+      if (!failing) logger.warn({ err: error }, 'change feed poll failed; retrying from the same position');
+      failing = true;
+    }
+    if (!stopped) timer = setTimeout(tick, intervalMs);
+  };
+  timer = setTimeout(tick, 0);
+  return {
+    stop() {
+      stopped = true;
+      clearTimeout(timer);
+    },
+  };
+}

@@ -1,0 +1,71 @@
+/**
+ * A region's change publisher: polls the adapter's change feed and sends every change,
+ * and a heartbeat after successful polls, to the SSE clients of `GET /changes` and —
+ * when a Redis URL is given — to the region's Redis channel.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import type { ChangeEvent, RegionAdapter } from '../../adapters/adapter.ts';
+import type { Logger } from '../logger.ts';
+import { pollChanges } from './poller.ts';
+import type { ChangeMessage } from './protocol.ts';
+import { redisPublisher, type RedisPublisher } from './redis-publisher.ts';
+import { SseClients } from './sse.ts';
+
+export interface ChangePublisherOptions {
+  /** How often the adapter's feed is polled (default 200 ms). */
+  pollMs?: number;
+  /** Longest gap between heartbeats while polls succeed (default 2000 ms). */
+  heartbeatMs?: number;
+  /** Also publish on Redis pub/sub `liandong:changes:<REGION>`. */
+  redisUrl?: string;
+  logger: Logger;
+}
+
+export interface ChangePublisher {
+  /** Serves `GET /changes` as an SSE stream. */
+  serve(req: IncomingMessage, res: ServerResponse): void;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_POLL_MS = 200;
+export const DEFAULT_HEARTBEAT_MS = 2000;
+
+export async function startChangePublisher(adapter: RegionAdapter, options: ChangePublisherOptions): Promise<ChangePublisher> {
+  const region = adapter.region.code;
+  const heartbeatMs = options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS;
+  const epoch = randomUUID();
+  let seq = 0;
+  let lastHeartbeat = 0;
+  let polledAt: string | null = null;
+  const sse = new SseClients();
+  const redis: RedisPublisher | null = options.redisUrl ? await redisPublisher(options.redisUrl, region, options.logger) : null;
+
+  const send = (message: ChangeMessage) => {
+    sse.send(message);
+    redis?.publish(message);
+  };
+  const next = () => ({ region, epoch, seq: ++seq });
+  const poller = pollChanges(adapter.changes, options.pollMs ?? DEFAULT_POLL_MS, {
+    polled(changes: ChangeEvent[]) {
+      polledAt = new Date().toISOString();
+      for (const event of changes) send({ kind: 'change', ...next(), event });
+      if (Date.now() - lastHeartbeat >= heartbeatMs) {
+        lastHeartbeat = Date.now();
+        send({ kind: 'heartbeat', ...next(), at: new Date(lastHeartbeat).toISOString() });
+      }
+    },
+  }, options.logger);
+
+  return {
+    serve(req, res) {
+      // The hello carries the current seq without consuming one: the next message continues it.
+      sse.open(req, res, { kind: 'hello', region, epoch, seq, heartbeatMs, polledAt });
+    },
+    async close() {
+      poller.stop();
+      sse.closeAll();
+      await redis?.close();
+    },
+  };
+}

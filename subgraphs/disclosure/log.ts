@@ -1,0 +1,75 @@
+/**
+ * A region's own records of what it handed out: `DATA/<region>/disclosure.jsonl` (one
+ * entry per response that carried the region's data: to which officer of which region,
+ * under which gateway audit id and purpose) and `DATA/<region>/witness.jsonl` (the
+ * gateway checkpoints it has witnessed). Both are hash-chained, group-committed and
+ * fail closed exactly like the gateway's audit log — the same ChainedLog and FileSink.
+ */
+import { join } from 'node:path';
+import type { SignedCheckpoint } from '../../gateway/audit/checkpoint.ts';
+import { FileSink } from '../../gateway/audit/file-sink.ts';
+import { ChainedLog, type Logger } from '../../gateway/audit/log.ts';
+import type { LogLayout } from '../../gateway/audit/log-files.ts';
+import { gapRecord, type AuditOfficer, type GapRecordBody } from '../../gateway/audit/record.ts';
+import type { Subjects } from '../../gateway/audit/subjects.ts';
+
+export interface DisclosureBody {
+  type: 'disclosure';
+  v: number;
+  at: string;
+  /** The region that disclosed (this subgraph's). */
+  region: string;
+  /** Contract part asked: records, index or search. */
+  part: string;
+  /** The gateway's audit id for the operation (from the internal token), else this request's id. */
+  auditId: string;
+  officer: AuditOfficer | null;
+  purpose: { code: string; text: string; caseRef: string | null } | null;
+  operationName: string | null;
+  subjects: Subjects;
+}
+
+export interface WitnessedBody {
+  type: 'witnessed-checkpoint';
+  v: number;
+  receivedAt: string;
+  region: string;
+  checkpoint: SignedCheckpoint;
+}
+
+export type DisclosureLog = ChainedLog<DisclosureBody | GapRecordBody>;
+export type WitnessLog = ChainedLog<WitnessedBody | GapRecordBody>;
+
+export interface DisclosureLogOptions {
+  /** The data root (`.data`); the logs go to `<dataDir>/<region>/`. */
+  dataDir: string;
+  region: string;
+  logger?: Logger;
+}
+
+export function disclosureLayout(dataDir: string, region: string, prefix: 'disclosure' | 'witness'): LogLayout {
+  return { dir: join(dataDir, region), prefix, rotate: false };
+}
+
+export function openDisclosureLog(options: DisclosureLogOptions): Promise<DisclosureLog> {
+  return openRegionLog<DisclosureBody>(options, 'disclosure');
+}
+
+export function openWitnessLog(options: DisclosureLogOptions): Promise<WitnessLog> {
+  return openRegionLog<WitnessedBody>(options, 'witness');
+}
+
+async function openRegionLog<T extends object>(options: DisclosureLogOptions, prefix: 'disclosure' | 'witness'): Promise<ChainedLog<T | GapRecordBody>> {
+  const log = new ChainedLog<T | GapRecordBody>({
+    sink: new FileSink({ ...disclosureLayout(options.dataDir, options.region, prefix), maxFileBytes: Number.MAX_SAFE_INTEGER }),
+    instance: options.region,
+    keys: null, // the region's log is checked by its chain; its heads are not signed by the gateway key
+    checkpointEvery: Number.MAX_SAFE_INTEGER,
+    checkpointIntervalMs: 0,
+    commit: { delayMs: 0, maxBatch: 1024 },
+    logger: options.logger,
+    gapEntry: (problem) => gapRecord(options.region, problem),
+  });
+  await log.open();
+  return log;
+}

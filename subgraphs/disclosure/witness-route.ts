@@ -1,0 +1,97 @@
+/**
+ * The receiving side of checkpoint witnessing: `POST /audit/checkpoints` on a regional
+ * subgraph. A checkpoint is accepted only with a valid signature by the gateway's audit
+ * key (so the route needs no token: the signature is the credential), and only if it
+ * does not go back on what this region already witnessed for that gateway instance —
+ * a lower count, or another head for the same count, is refused with 409 and an alert,
+ * because it means the gateway's log was cut or re-made.
+ */
+import type { KeyObject } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { checkpointSignatureValid, parseCheckpoint, type SignedCheckpoint } from '../../gateway/audit/checkpoint.ts';
+import { loadPublicKey } from '../../gateway/audit/keys.ts';
+import type { Logger } from '../../gateway/audit/log.ts';
+import { readSideFile } from '../../gateway/audit/log-files.ts';
+import { WITNESS_PATH } from '../../gateway/audit/witness.ts';
+import { readBody, sendError, sendJson } from '../http.ts';
+import type { SubgraphRoute } from '../server.ts';
+import type { WitnessLog } from './log.ts';
+
+const MAX_BODY_BYTES = 16 * 1024;
+
+export interface WitnessRouteOptions {
+  log: WitnessLog;
+  /** The witness log's file, read once at start to learn what was already witnessed. */
+  logFile: string;
+  region: string;
+  /** The gateway's audit public key (`.data/keys/audit-ed25519.pub.pem`). */
+  gatewayAuditKeyFile: string;
+  logger?: Logger;
+}
+
+type Verdict = { status: number; code: string; message: string } | { status: 200 | 201; checkpoint: SignedCheckpoint };
+
+export function witnessRoute(options: WitnessRouteOptions): SubgraphRoute {
+  const witnessed = lastWitnessed(options.logFile);
+  let key: KeyObject | null = null;
+  const judge = (body: string): Verdict => {
+    key ??= loadPublicKey(options.gatewayAuditKeyFile);
+    return judgeCheckpoint(body, key, witnessed);
+  };
+  return {
+    method: 'POST',
+    path: WITNESS_PATH,
+    async handle(req: IncomingMessage, res) {
+      const verdict = judgeSafely(judge, await readBody(req, MAX_BODY_BYTES));
+      if (!('checkpoint' in verdict)) {
+        if (verdict.status === 409) options.logger?.error({ alert: 'AUDIT_CHECKPOINT_CONFLICT', region: options.region, detail: verdict.message }, 'ALERT gateway audit checkpoint contradicts one already witnessed');
+        sendError(res, verdict.status, verdict.code, verdict.message);
+        return;
+      }
+      if (verdict.status === 201) {
+        await options.log.append({ type: 'witnessed-checkpoint', v: 1, receivedAt: new Date().toISOString(), region: options.region, checkpoint: verdict.checkpoint });
+        witnessed.set(verdict.checkpoint.instance, verdict.checkpoint);
+      }
+      sendJson(res, verdict.status, { witnessed: { instance: verdict.checkpoint.instance, count: verdict.checkpoint.count } });
+    },
+  };
+}
+
+function judgeSafely(judge: (body: string) => Verdict, body: string): Verdict {
+  try {
+    return judge(body);
+  } catch (error) {
+    return { status: 503, code: 'WITNESS_UNAVAILABLE', message: `cannot check checkpoints: ${(error as Error).message}` };
+  }
+}
+
+export function judgeCheckpoint(body: string, key: KeyObject, witnessed: ReadonlyMap<string, SignedCheckpoint>): Verdict {
+  let checkpoint: SignedCheckpoint;
+  try {
+    checkpoint = parseCheckpoint(body);
+  } catch (error) {
+    return { status: 400, code: 'BAD_REQUEST', message: `body is not a signed checkpoint: ${(error as Error).message}` };
+  }
+  if (!checkpointSignatureValid(checkpoint, key)) {
+    return { status: 403, code: 'FORBIDDEN', message: `checkpoint ${checkpoint.instance}#${checkpoint.count} is not signed by the gateway's audit key` };
+  }
+  const previous = witnessed.get(checkpoint.instance);
+  if (previous && checkpoint.count < previous.count) {
+    return { status: 409, code: 'CHECKPOINT_CONFLICT', message: `instance ${checkpoint.instance} sent count ${checkpoint.count} after ${previous.count} was witnessed: its log went backwards` };
+  }
+  if (previous && checkpoint.count === previous.count) {
+    return previous.head === checkpoint.head
+      ? { status: 200, checkpoint }
+      : { status: 409, code: 'CHECKPOINT_CONFLICT', message: `instance ${checkpoint.instance} sent another head for count ${checkpoint.count}: its log was re-made` };
+  }
+  return { status: 201, checkpoint };
+}
+
+function lastWitnessed(logFile: string): Map<string, SignedCheckpoint> {
+  const witnessed = new Map<string, SignedCheckpoint>();
+  for (const line of readSideFile(logFile).lines) {
+    const entry = JSON.parse(line) as { type?: string; checkpoint?: SignedCheckpoint };
+    if (entry.type === 'witnessed-checkpoint' && entry.checkpoint) witnessed.set(entry.checkpoint.instance, entry.checkpoint);
+  }
+  return witnessed;
+}

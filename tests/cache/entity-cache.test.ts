@@ -1,0 +1,143 @@
+/**
+ * The entity cache over the whole system (real processes, memory store): repeated
+ * queries stay at the gateway, different selections and permissions get their own
+ * entries, and changes in GZ (through its stand-in) and HB (a newer export) are
+ * visible through the gateway within a second.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rmSync } from 'node:fs';
+import { republishHbExport } from '../../standins/hb/republish.ts';
+import { seedData, startSystem, type System } from '../support/system.ts';
+import { PERSON_NAMES, PERSON_NAMES_AND_BIRTH, RECORD_NAME, postJson, regionRequests, statuses, totalRequests, within } from './support.ts';
+
+let system: System;
+let dataDir: string;
+
+beforeAll(async () => {
+  dataDir = await seedData();
+  system = await startSystem({ dataDir, gatewayConfig: { cache: { heartbeatTimeoutMs: 1500 } } });
+});
+
+afterAll(async () => {
+  await system?.stop();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('repeated queries', () => {
+  it('answers a repeated person lookup without asking any region again', async () => {
+    const { idNumber } = system.scenarios.personInAllRegions;
+    const first = await system.query(PERSON_NAMES, { id: idNumber });
+    expect(first.errors).toBeUndefined();
+    expect(first.data.person.records).toHaveLength(3);
+    system.resetCounts();
+    const again = await system.query(PERSON_NAMES, { id: idNumber });
+    expect(again.data).toEqual(first.data);
+    expect(totalRequests(system)).toBe(0);
+    expect(new Set(statuses(again))).toEqual(new Set(['cached']));
+  });
+
+  it('keeps a different selection in its own entries', async () => {
+    const { idNumber } = system.scenarios.personInAllRegions;
+    await system.query(PERSON_NAMES, { id: idNumber });
+    system.resetCounts();
+    const wider = await system.query(PERSON_NAMES_AND_BIRTH, { id: idNumber });
+    expect(wider.data.person.records.every((r: { birthDate?: string }) => typeof r.birthDate === 'string')).toBe(true);
+    // The index part of the fetch is the same selection (cached); the records part is new.
+    expect(Object.values(regionRequests(system)).every((n) => n >= 1)).toBe(true);
+    expect(system.regions.JS.proxy.counts()['/index'] ?? 0).toBe(0);
+  });
+});
+
+describe('permissions', () => {
+  const CONTACT = `query Contact($id: ID!) { personRecord(id: $id) { id name address } }`;
+  const investigator = (caseId: string) => ({ roles: ['investigator'], region: 'JS', purpose: `investigation; case=${caseId}` });
+  const patrol = { roles: ['patrol-officer'], region: 'JS' };
+
+  it('never gives a patrol officer the address cached for an investigator', async () => {
+    const { scenarios } = system;
+    const id = scenarios.personInAllRegions.recordIds.JS;
+    const high = await system.query(CONTACT, { id }, investigator(scenarios.crossRegionCase.caseId));
+    expect(typeof high.data.personRecord.address).toBe('string');
+    system.resetCounts();
+    const low = await system.query(CONTACT, { id }, patrol);
+    expect(low.data.personRecord.address).toBeNull();
+    expect(low.errors?.some((e) => e.extensions?.code === 'FORBIDDEN')).toBe(true);
+  });
+
+  it('never gives an investigator the answer cached for a patrol officer (and asks the region again)', async () => {
+    const { scenarios } = system;
+    const id = scenarios.wantedInHb.jsRecordId;
+    const low = await system.query(CONTACT, { id }, patrol);
+    expect(low.data.personRecord.address).toBeNull();
+    system.resetCounts();
+    const high = await system.query(CONTACT, { id }, investigator(scenarios.crossRegionCase.caseId));
+    expect(typeof high.data.personRecord.address).toBe('string');
+    expect(regionRequests(system).JS).toBeGreaterThan(0);
+  });
+
+  it('keeps officers with the same permissions on shared entries', async () => {
+    const id = system.scenarios.personInAllRegions.recordIds.GZ;
+    await system.query(RECORD_NAME, { id }, { roles: ['analyst'], region: 'GZ', purpose: 'analysis' });
+    system.resetCounts();
+    await system.query(RECORD_NAME, { id }, { roles: ['analyst'], region: 'GZ', purpose: 'analysis' });
+    expect(totalRequests(system)).toBe(0);
+  });
+});
+
+describe('wanted status', () => {
+  const WANTED = `query Wanted($id: String!) { person(idNumber: $id) { idNumber wanted wantedNotices { id status } } }`;
+  const NAMES = `query Names($id: String!) { person(idNumber: $id) { idNumber records { id name } } }`;
+
+  it('is cached while the regions\' change streams are live, and bypasses the cache for a region whose stream went quiet', async () => {
+    const { idNumber } = system.scenarios.wantedInHb;
+    const first = await system.query(WANTED, { id: idNumber });
+    expect(first.data.person.wanted).toBe(true);
+    await system.query(NAMES, { id: idNumber });
+    system.resetCounts();
+    await system.query(WANTED, { id: idNumber });
+    expect(totalRequests(system)).toBe(0);
+
+    // GZ's system goes away: its subgraph can no longer read GZ's change feed, so its heartbeats stop.
+    await system.standins.GZ.stop();
+    try {
+      const bypassed = await within(10_000, async () => {
+        system.resetCounts();
+        await system.query(WANTED, { id: idNumber });
+        return regionRequests(system).GZ > 0;
+      });
+      expect(bypassed, 'the wanted fetch kept being served from cache for GZ').not.toBeNull();
+      expect(regionRequests(system).JS).toBe(0);
+      // Fields that say nothing about wanted status are still served from cache.
+      system.resetCounts();
+      await system.query(NAMES, { id: idNumber });
+      expect(totalRequests(system)).toBe(0);
+    } finally {
+      await system.standins.GZ.start();
+    }
+  });
+});
+
+describe('freshness', () => {
+  it('shows a change made in GZ within a second', async () => {
+    const id = system.scenarios.personInAllRegions.recordIds.GZ;
+    const before = await system.query(RECORD_NAME, { id });
+    await system.query(RECORD_NAME, { id });
+    const renamed = `${before.data.personRecord.name}改`;
+    await postJson(`${system.standins.GZ.url}/admin/update`, { bm: 'renkou', jlbh: id.slice('GZ:'.length), sz: { xm: renamed } });
+    const took = await within(1000, async () => (await system.query(RECORD_NAME, { id })).data.personRecord.name === renamed);
+    expect(took, 'the new GZ name was not served within 1 s').not.toBeNull();
+    console.info(`GZ change visible through the gateway after ${Math.round(took!)} ms`);
+  });
+
+  it('shows a newer HB export within a second', async () => {
+    const id = system.scenarios.personInAllRegions.recordIds.HB;
+    const local = id.slice('HB:'.length);
+    const before = await system.query(RECORD_NAME, { id });
+    await system.query(RECORD_NAME, { id });
+    const renamed = `${before.data.personRecord.name}新`;
+    await republishHbExport(dataDir, new Date(), (entity, row) => (entity === 'persons' && row[0] === local ? [row[0], row[1], renamed, ...row.slice(3)] : row));
+    const took = await within(1000, async () => (await system.query(RECORD_NAME, { id })).data.personRecord.name === renamed);
+    expect(took, 'the new HB name was not served within 1 s').not.toBeNull();
+    console.info(`HB export visible through the gateway after ${Math.round(took!)} ms`);
+  });
+});

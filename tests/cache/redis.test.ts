@@ -1,0 +1,85 @@
+/**
+ * The Redis store, over the whole system with two gateway processes sharing one real
+ * `redis-server`: entries are shared, both gateways see an invalidation, a Redis crash
+ * costs only cache hits, and caching resumes once Redis is back.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { startProcess, type TestProcess } from '../support/processes.ts';
+import { redisAvailable, redisMissingMessage } from '../support/redis.ts';
+import { seedData, startSystem, type System } from '../support/system.ts';
+import { startRestartableRedis, type RestartableRedis } from './redis-server.ts';
+import { PERSON_NAMES, RECORD_NAME, postJson, queryGateway, totalRequests, within } from './support.ts';
+
+const hasRedis = redisAvailable();
+if (!hasRedis) console.warn(redisMissingMessage);
+
+describe.skipIf(!hasRedis)('cache on a shared Redis', () => {
+  let redis: RestartableRedis;
+  let system: System;
+  let second: TestProcess;
+  let dataDir: string;
+  const gateways: string[] = [];
+  const ask = (gateway: number, query: string, variables: Record<string, unknown>) =>
+    queryGateway(gateways[gateway], join(system.configDir, 'keys'), query, variables);
+
+  beforeAll(async () => {
+    redis = await startRestartableRedis();
+    dataDir = await seedData();
+    system = await startSystem({ dataDir, gatewayConfig: { cache: { store: 'redis', redisUrl: redis.url, redisTimeoutMs: 200 } } });
+    second = await startProcess({
+      name: 'gateway 2', file: 'gateway/main.ts', args: ['--config', join(system.configDir, 'gateway.json')],
+      env: { LIANDONG_KEYS_DIR: join(system.configDir, 'keys'), LOG_LEVEL: 'info' },
+    });
+    gateways.push(system.gatewayUrl, second.url!);
+  });
+
+  afterAll(async () => {
+    await second?.stop();
+    await system?.stop();
+    await redis?.stop();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('serves one gateway from the entries the other stored', async () => {
+    const { idNumber } = system.scenarios.personInAllRegions;
+    const first = await ask(0, PERSON_NAMES, { id: idNumber });
+    expect(first.errors).toBeUndefined();
+    system.resetCounts();
+    const other = await ask(1, PERSON_NAMES, { id: idNumber });
+    expect(other.data).toEqual(first.data);
+    expect(totalRequests(system)).toBe(0);
+  });
+
+  it('shows a GZ change through both gateways within a second', async () => {
+    const id = system.scenarios.personInAllRegions.recordIds.GZ;
+    const before = await ask(0, RECORD_NAME, { id });
+    await ask(1, RECORD_NAME, { id });
+    const renamed = `${before.data.personRecord.name}變`;
+    await postJson(`${system.standins.GZ.url}/admin/update`, { bm: 'renkou', jlbh: id.slice('GZ:'.length), sz: { xm: renamed } });
+    for (const gateway of [0, 1]) {
+      const took = await within(1000, async () => (await ask(gateway, RECORD_NAME, { id })).data.personRecord.name === renamed);
+      expect(took, `gateway ${gateway + 1} did not serve the new name within 1 s`).not.toBeNull();
+    }
+  });
+
+  it('answers every query while Redis is down, and caches again once it is back', async () => {
+    const { idNumber } = system.scenarios.crossRegionCase.suspectIdNumber ? { idNumber: system.scenarios.crossRegionCase.suspectIdNumber } : { idNumber: '' };
+    const expected = await ask(0, PERSON_NAMES, { id: idNumber });
+    await redis.kill();
+    for (const gateway of [0, 1, 0, 1]) {
+      const answer = await ask(gateway, PERSON_NAMES, { id: idNumber });
+      expect(answer.errors).toBeUndefined();
+      expect(answer.data).toEqual(expected.data);
+    }
+    await redis.start();
+    const resumed = await within(10_000, async () => {
+      await ask(1, PERSON_NAMES, { id: idNumber });
+      system.resetCounts();
+      await ask(0, PERSON_NAMES, { id: idNumber });
+      return totalRequests(system) === 0;
+    });
+    expect(resumed, 'caching did not resume after Redis came back').not.toBeNull();
+  });
+});
