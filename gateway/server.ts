@@ -29,6 +29,7 @@ import { buildOwnSubgraph, type OwnSubgraph } from './own-subgraph/module.ts';
 import { ownSubgraphModules } from './own-subgraph/modules.ts';
 import { gatewayExtensions, type GatewayExtensions } from './plugins/index.ts';
 import { RegionRegistry } from './registry/registry.ts';
+import { startHotReload } from './registry/hot-reload.ts';
 import type { GatewayRuntime, GatewayServices } from './services.ts';
 
 export interface GatewayOptions {
@@ -73,10 +74,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     for (const close of extensions.closers) await close();
     throw new Error(`cannot listen on ${config.server.host}:${config.server.port} (${error.message})`);
   });
-  const stopWatching = services.registry.watch((result) => {
-    if (!result.ok) logger.error({ err: result.error }, 'region registry not reloaded; keeping the previous regions');
-    else if (result.changed) logger.info({ regions: services.registry.regions().map((r) => r.code) }, 'region registry reloaded');
-  });
+  const stopWatching = startHotReload(services.registry, logger, extensions.subgraphHeaders);
   const url = `http://${urlHost(config.server.host)}:${port}${GRAPHQL_PATH}`;
   logger.info({ url, supergraph: supergraph.origin, subgraphs: supergraph.subgraphs.map((s) => s.name) }, 'gateway started');
   return {

@@ -24,15 +24,20 @@ const nextNight = () => new Date((night += 86_400_000));
  */
 async function publish(dataDir: string, edit: RowEdit, damage?: (dir: string, name: string) => void): Promise<string> {
   const staging = mkdtempSync(join(tmpdir(), 'liandong-hb-staging-'));
-  mkdirSync(join(staging, EXPORTS), { recursive: true });
-  for (const file of readdirSync(join(dataDir, EXPORTS))) copyFileSync(join(dataDir, EXPORTS, file), join(staging, EXPORTS, file));
-  const name = await republishHbExport(staging, nextNight(), edit);
-  damage?.(join(staging, EXPORTS), name);
-  const files = readdirSync(join(staging, EXPORTS)).filter((f) => f.startsWith(name));
-  for (const file of files.filter((f) => f.endsWith('.csv'))) copyFileSync(join(staging, EXPORTS, file), join(dataDir, EXPORTS, file));
-  for (const file of files.filter((f) => f.endsWith('.manifest.json'))) copyFileSync(join(staging, EXPORTS, file), join(dataDir, EXPORTS, file));
-  rmSync(staging, { recursive: true, force: true });
-  return name;
+  try {
+    mkdirSync(join(staging, EXPORTS), { recursive: true });
+    for (const file of readdirSync(join(dataDir, EXPORTS))) copyFileSync(join(dataDir, EXPORTS, file), join(staging, EXPORTS, file));
+    const name = await republishHbExport(staging, nextNight(), edit);
+    damage?.(join(staging, EXPORTS), name);
+    const files = readdirSync(join(staging, EXPORTS)).filter((f) => f.startsWith(name));
+    const move = (suffix: string) => files.filter((f) => f.endsWith(suffix))
+      .forEach((f) => copyFileSync(join(staging, EXPORTS, f), join(dataDir, EXPORTS, f)));
+    move('.csv');
+    move('.manifest.json');
+    return name;
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+  }
 }
 
 async function waitFor<T>(probe: () => Promise<T | null | undefined>, what: string): Promise<T> {

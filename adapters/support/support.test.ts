@@ -73,8 +73,8 @@ describe('code clauses', () => {
   const db = new Database(':memory:');
   db.exec("CREATE TABLE c (code TEXT); INSERT INTO c VALUES ('01'), ('02'), ('99'), ('03')");
   const clause = codeClause('code', { '01': 'THEFT', '02': 'ROBBERY', '03': 'OTHER' }, 'OTHER');
-  const codes = (value: string) => {
-    const { where, params } = clause(value);
+  const codes = (value: 'THEFT' | 'ROBBERY' | 'OTHER' | 'ASSAULT') => {
+    const { where, params } = clause(value as 'THEFT');
     return (db.prepare(`SELECT code FROM c WHERE ${where.join(' AND ')} ORDER BY code`).all(...params) as { code: string }[]).map((r) => r.code);
   };
 

@@ -44,6 +44,7 @@ export function auditLayout(config: Pick<AuditConfig, 'dir'>): LogLayout {
 }
 
 export async function openAuditServices(config: AuditConfig, deps: AuditDeps = {}): Promise<AuditServices> {
+  if (config.sink === 'off') throw new Error('openAuditServices: audit.sink is "off"; nothing to open');
   const redis = config.sink === 'redis' ? deps.redis ?? createClient({ url: config.redisUrl! }) : null;
   if (redis && !redis.isOpen) await redis.connect();
   const index = config.indexPath ? new AuditIndex(config.indexPath) : null;

@@ -10,7 +10,8 @@ import { ConfigPath, integer, object, oneOf, onlyKeys, optional, string } from '
 import { section, type SectionContext } from '../config/section.ts';
 
 export interface AuditConfig {
-  sink: 'file' | 'redis';
+  /** 'off' exists for measuring the audit's cost (`npm run bench`); refused in production mode. */
+  sink: 'file' | 'redis' | 'off';
   /** Directory of the file sink's segments, checkpoints and operation texts. */
   dir: string;
   maxFileBytes: number;
@@ -41,7 +42,7 @@ export const auditSection = section({
     const get = settingReader(obj, at, context);
     const dir = get('dir', 'AUDIT_DIR', '.data/audit', (v, p) => resolve(context.dir, string(v, p)));
     const config: AuditConfig = {
-      sink: get('sink', 'AUDIT_SINK', 'file', (v, p) => oneOf(v, ['file', 'redis'] as const, p)),
+      sink: get('sink', 'AUDIT_SINK', 'file', (v, p) => oneOf(v, ['file', 'redis', 'off'] as const, p)),
       dir,
       maxFileBytes: get('maxFileBytes', 'AUDIT_MAX_FILE_BYTES', 64 * 1024 * 1024, (v, p) => integer(v, p, { min: 4096 })),
       redisUrl: get('redisUrl', 'AUDIT_REDIS_URL', null as string | null, (v, p) => string(v, p, REDIS_URL)),
@@ -53,6 +54,7 @@ export const auditSection = section({
       maxBatch: get('maxBatch', 'AUDIT_MAX_BATCH', 1024, (v, p) => integer(v, p, { min: 1, max: 100_000 })),
       indexPath: get('index', 'AUDIT_INDEX', resolve(dir, 'index.sqlite') as string | null, (v, p) => (v === 'off' ? null : resolve(context.dir, string(v, p)))),
     };
+    if (config.sink === 'off' && context.mode === 'production') at.key('sink').fail('"off" is for benchmarks in development mode; production must audit every operation (expected "file" or "redis")');
     if (config.sink === 'redis' && !config.redisUrl) at.key('redisUrl').fail('sink is "redis" but no redisUrl (or AUDIT_REDIS_URL) is set; expected a redis:// URL');
     return config;
   },

@@ -9,6 +9,7 @@
  *     "redisTimeoutMs": 100,          // a slower Redis command counts as a failure
  *     "changes": "sse",               // how region change events arrive: "sse" or "redis"
  *     "heartbeatTimeoutMs": 6000,     // a region's invalidation is live while heartbeats are this recent
+ *                                     // (never less than 1.5 × the interval the region announces)
  *     "ttlSeconds": { "default": 300, "Person": 60, "WantedNotice": 30, … }
  *   }
  *

@@ -117,7 +117,7 @@ export class EntityCache implements RegionRequestCache {
     items.forEach((item, i) => {
       const hit = item !== null && hits.has(item.key);
       if (!hit) missing.push(i);
-      (hit ? this.deps.metrics.hits : this.deps.metrics.misses).inc({ type: item?.type ?? 'uncacheable' });
+      for (const type of item?.types ?? ['uncacheable']) (hit ? this.deps.metrics.hits : this.deps.metrics.misses).inc({ type });
     });
     const report = (context as Partial<GatewayContext> | undefined)?.report?.cache;
     if (report) {
@@ -135,7 +135,7 @@ export class EntityCache implements RegionRequestCache {
       const item = items[i];
       // An answer read before a change event and arriving after it would undo the eviction.
       if (!item || this.deps.log.touchedSince(mark, item.tags)) continue;
-      entries.push({ key: item.key, value: JSON.stringify(value ?? null), tags: item.tags, ttlSeconds: this.ttl(item.type) });
+      entries.push({ key: item.key, value: JSON.stringify(value ?? null), tags: item.tags, ttlSeconds: this.ttl(item.types) });
     }
     return entries;
   }
@@ -149,9 +149,9 @@ export class EntityCache implements RegionRequestCache {
     }
   }
 
-  private ttl(type: string): number {
+  private ttl(types: readonly string[]): number {
     const ttls = this.deps.config.ttlSeconds;
-    return ttls[type as keyof typeof ttls] ?? ttls.default;
+    return Math.min(...types.map((type) => ttls[type as keyof typeof ttls] ?? ttls.default));
   }
 
   private storeFailed(error: unknown): void {

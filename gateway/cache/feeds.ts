@@ -26,6 +26,7 @@ interface Followed {
 export class RegionFeeds {
   private readonly followed = new Map<string, Followed>();
   private readonly redis: RedisTransport | null;
+  private synced: readonly RegionEntry[] | null = null;
 
   constructor(private readonly options: FeedOptions, private readonly listener: StreamListener) {
     this.redis = options.transport === 'redis' ? new RedisTransport(options.redisUrl!, options.logger) : null;
@@ -33,6 +34,9 @@ export class RegionFeeds {
 
   /** Follows every region listed and stops following those no longer listed (cheap when nothing changed). */
   sync(regions: readonly RegionEntry[]): void {
+    // The registry hands out the same list until it reloads: nothing to compare on the hot path.
+    if (regions === this.synced) return;
+    this.synced = regions;
     const wanted = new Map(regions.map((r) => [r.code, changesUrl(r)]));
     for (const [code, followed] of this.followed) {
       if (wanted.get(code) !== followed.url) {

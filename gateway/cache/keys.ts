@@ -25,7 +25,8 @@ export interface KeyScope {
 /** What one cacheable item (an entity, or a whole lookup request) is keyed and tagged by. */
 export interface ItemKey {
   key: string;
-  type: CachedType | string;
+  /** Entity type(s) the item holds: for the metrics, and its TTL (the shortest of theirs). */
+  types: string[];
   tags: string[];
 }
 
@@ -34,7 +35,7 @@ export function entityKey(scope: KeyScope, representation: Record<string, unknow
   if (typeof type !== 'string') return null;
   const tags = entityTags(scope.region, type, representation);
   if (!tags) return null;
-  return { key: digest(['entity', scope, stable(representation)]), type, tags: [regionTag(scope.region), ...tags] };
+  return { key: digest(['entity', scope, stable(representation)]), types: [type], tags: [regionTag(scope.region), ...tags] };
 }
 
 /** Root lookups (`person(idNumber:)`…) are cached as one item per region request. */
@@ -50,7 +51,7 @@ export function lookupKey(scope: KeyScope, fields: readonly FieldNode[]): ItemKe
     tags.push(tag);
     types.push(lookup.type);
   }
-  return { key: digest(['lookup', scope]), type: types.length === 1 ? types[0] : 'multiple', tags };
+  return { key: digest(['lookup', scope]), types, tags };
 }
 
 /** Tags of an entity representation: its record, or its global key. Null: not something we know how to evict. */

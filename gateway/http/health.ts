@@ -18,5 +18,7 @@ export async function readyz(res: ServerResponse, registry: RegionRegistry): Pro
   sendJson(res, ready ? 200 : 503, {
     status: ready ? 'ready' : 'unavailable',
     regions: regions.map(({ code, name, state, latencyMs, checkedAt, detail }) => ({ code, name, state, latencyMs, checkedAt, detail })),
+    // Registered but kept out of service by the contract check (gateway/registry/contract-check.ts).
+    refused: registry.refusedRegions(),
   });
 }

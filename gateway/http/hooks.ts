@@ -13,6 +13,8 @@ export interface HttpHooks {
   metrics: RouteHandler;
   /** GET /graphql from a browser (`Accept: text/html`, no `query` parameter); absent: no IDE. */
   graphiql?: RouteHandler;
+  /** GET /graphiql/* — the page's built assets (and its dev-only endpoints); absent with `graphiql`. */
+  graphiqlAssets?: RouteHandler;
 }
 
 const started = Date.now();

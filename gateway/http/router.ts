@@ -38,6 +38,12 @@ const GET_ROUTES: Readonly<Record<string, Route>> = {
   '/metrics': (req, res, options) => options.hooks.metrics(req, res),
 };
 
+const GRAPHIQL_ASSETS_PREFIX = '/graphiql/';
+const graphiqlAssets: Route = (req, res, options) => {
+  if (!options.hooks.graphiqlAssets) throw new HttpError(404, 'NOT_FOUND', 'GraphiQL is not enabled on this gateway.');
+  return options.hooks.graphiqlAssets(req, res);
+};
+
 async function route(req: IncomingMessage, res: ServerResponse, requestId: string, options: RouterOptions): Promise<void> {
   const path = new URL(req.url ?? '/', 'http://gateway').pathname;
   const method = req.method ?? 'GET';
@@ -45,7 +51,7 @@ async function route(req: IncomingMessage, res: ServerResponse, requestId: strin
     if (method === 'GET' && options.hooks.graphiql && wantsPage(req)) return options.hooks.graphiql(req, res);
     return options.graphql(req, res, requestId);
   }
-  const handler = GET_ROUTES[path];
+  const handler = GET_ROUTES[path] ?? (path.startsWith(GRAPHIQL_ASSETS_PREFIX) ? graphiqlAssets : undefined);
   if (!handler) throw new HttpError(404, 'NOT_FOUND', `No route for ${method} ${path}; GraphQL is served at ${GRAPHQL_PATH}.`);
   if (method !== 'GET' && method !== 'HEAD') {
     throw new HttpError(405, 'METHOD_NOT_ALLOWED', `${method} ${path}: only GET is supported.`, { allow: 'GET, HEAD' });

@@ -13,6 +13,7 @@ import type { ApolloServerPlugin, GraphQLRequestContextWillSendResponse } from '
 import type { FormattedExecutionResult } from 'graphql';
 import { openAuditServices, type AuditServices } from '../audit/audit-log.ts';
 import { createAuditGraph } from '../audit/graph.ts';
+import { AuditMetrics } from '../audit/metrics.ts';
 import { regionWitnesses } from '../audit/witness.ts';
 import type { GatewayContext } from '../context.ts';
 import type { OwnSubgraphModule } from '../own-subgraph/module.ts';
@@ -122,16 +123,27 @@ export function auditGraphModule(services: GatewayServices): OwnSubgraphModule {
 }
 
 export interface GatewayAudit {
-  plugin: ApolloServerPlugin<GatewayContext>;
+  /** Null when auditing is off (development benchmarks only). */
+  plugin: ApolloServerPlugin<GatewayContext> | null;
   /** For the HTTP layer's refusals: recordHttpRefusal(audit.recorder, context, refusal). */
-  recorder: AuditRecorder;
-  services: AuditServices;
+  recorder: AuditRecorder | null;
+  services: AuditServices | null;
+  /** For /readyz: false while the audit sink refuses appends (every operation is then refused). */
+  ready(): boolean;
+  /** This gateway's audit counters (records, fsync batches, failures, latency), for /metrics. */
+  metrics: AuditMetrics;
   close(): Promise<void>;
 }
 
 /** Open the gateway's audit log (config section `audit`), with every region's subgraph as a checkpoint witness. */
 export async function openGatewayAudit(runtime: GatewayRuntime): Promise<GatewayAudit> {
+  if (runtime.config.audit.sink === 'off') {
+    runtime.logger.warn('audit is OFF (audit.sink "off", development only): operations are not recorded');
+    return { plugin: null, recorder: null, services: null, ready: () => true, metrics: new AuditMetrics(), close: async () => undefined };
+  }
+  const metrics = new AuditMetrics();
   const audit = await openAuditServices(runtime.config.audit, {
+    metrics,
     logger: runtime.logger,
     witnesses: () => regionWitnesses(runtime.registry.regions()),
   });
@@ -141,9 +153,23 @@ export async function openGatewayAudit(runtime: GatewayRuntime): Promise<Gateway
     plugin: createAuditPlugin(recorder),
     recorder,
     services: audit,
+    ready: () => audit.log.healthy,
+    metrics,
     close: async () => {
       openedAudits.delete(runtime.config);
       await audit.close();
     },
   };
+}
+
+/**
+ * The refusal a context hook (GraphQLError with `extensions.http.status`) or the HTTP
+ * layer (an error with `status` and `code`, e.g. 413 PAYLOAD_TOO_LARGE) raised, for
+ * recordHttpRefusal. Anything else is recorded as a 500 INTERNAL_SERVER_ERROR.
+ */
+export function refusalFromError(error: unknown): HttpRefusal {
+  const e = error as { status?: unknown; code?: unknown; extensions?: { code?: unknown; http?: { status?: unknown } } };
+  const status = Number(e?.extensions?.http?.status ?? e?.status ?? 500);
+  const code = String(e?.extensions?.code ?? e?.code ?? 'INTERNAL_SERVER_ERROR');
+  return { status: Number.isInteger(status) ? status : 500, code };
 }

@@ -15,10 +15,13 @@ import type { HeadersHook } from '../federation/data-sources/index.ts';
 import { createGatewayCache, type RegionRequestCache } from '../cache/index.ts';
 import type { Registry } from 'prom-client';
 import type { ContextHook } from '../http/context.ts';
-import { basicMetrics, type HttpHooks } from '../http/hooks.ts';
+import type { HttpHooks } from '../http/hooks.ts';
 import type { GatewayRuntime } from '../services.ts';
 import { reportPlugin } from './report.ts';
 import { openGatewayAudit } from './audit.ts';
+import { createMetrics } from './metrics.ts';
+import { requestLogPlugin } from '../logging/request-log.ts';
+import { createGraphiql } from '../graphiql/graphiql.ts';
 
 export type GatewayWrapper = (gateway: GatewayInterface) => GatewayInterface;
 
@@ -41,17 +44,23 @@ export async function gatewayExtensions(runtime: GatewayRuntime): Promise<Gatewa
   const cache = createGatewayCache(runtime.config.cache, runtime.logger);
   cache.follow(runtime.registry.regions());
   const audit = await openGatewayAudit(runtime);
+  const metricRegistries = [cache.metrics.registry];
+  const metrics = createMetrics({ registries: metricRegistries, audit: audit.metrics });
+  const graphiql = createGraphiql(runtime);
   return {
     regionCache: cache.requests,
-    metricRegistries: [cache.metrics.registry],
+    metricRegistries,
     contextHooks: [],
     plugins: [
       reportPlugin(runtime.registry),
+      graphiql.plugin,
+      metrics.plugin,
+      requestLogPlugin(runtime.logger),
       // Last: it records what the client is about to get, after every other plugin has shaped it.
-      audit.plugin,
+      ...(audit.plugin ? [audit.plugin] : []),
     ],
     gatewayWrappers: [],
-    http: { metrics: basicMetrics },
+    http: { metrics: metrics.route, graphiql: graphiql.routes.page, graphiqlAssets: graphiql.routes.assets },
     closers: [() => cache.close(), () => audit.close()],
   };
 }

@@ -54,13 +54,18 @@ describe('RegionRegistry', () => {
   });
 
   it('probes each region and records what queries observed', async () => {
-    write([region('JS', healthyUrl), region('GZ', 'http://127.0.0.1:9')]);
+    // A port just found free and left closed: GZ refuses connections, like a region that is down.
+    const closed = http.createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const deadUrl = `http://127.0.0.1:${(closed.address() as AddressInfo).port}`;
+    await new Promise((resolve) => closed.close(resolve));
+    write([region('JS', healthyUrl), region('GZ', deadUrl)]);
     const registry = RegionRegistry.load(file);
     expect((await registry.view({ fresh: false })).map((r) => r.state)).toEqual(['unknown', 'unknown']);
 
     const probed = await registry.view({ fresh: true });
     expect(probed.map((r) => [r.code, r.state])).toEqual([['JS', 'up'], ['GZ', 'down']]);
-    expect(probed[1].detail).toMatch(/unreachable|no answer/);
+    expect(probed[1].detail).toMatch(/unreachable \(ECONNREFUSED\)/);
 
     registry.observe({ region: 'JS', subgraph: 'index', status: 'timeout', latencyMs: 300.4, message: 'JS: no answer within 300 ms' });
     registry.observe({ region: 'JS', subgraph: 'index', status: 'skipped', latencyMs: 0 });

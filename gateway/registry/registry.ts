@@ -12,10 +12,22 @@ import { readJsonFile } from '../config/load.ts';
 import { RegionProber } from './probe.ts';
 import { validateRegionsFile, type ContractPart, type Region } from './regions-file.ts';
 import { RegionStatusBoard, type RegionHealth } from './status.ts';
+import type { ContractCheck } from './contract-check.ts';
 import type { RegionOutcome } from '../context.ts';
 
 export type RegionsListener = (regions: readonly Region[]) => void;
-export type ReloadResult = { ok: true; changed: boolean } | { ok: false; error: Error };
+/** A region listed in the file but kept out of service because it failed the contract check. */
+export interface RefusedRegion {
+  code: string;
+  name: string;
+  url: string;
+  state: 'refused';
+  /** Names the differing types and fields (or why the served SDL could not be fetched). */
+  detail: string;
+  checkedAt: string;
+}
+
+export type ReloadResult = { ok: true; changed: boolean; refused?: RefusedRegion[] } | { ok: false; error: Error };
 
 /** One region's endpoint for one part of the contract. */
 export interface RegionEndpoint {
@@ -39,6 +51,11 @@ export class RegionRegistry {
   private readonly listeners = new Set<RegionsListener>();
   private readonly board = new RegionStatusBoard();
   private readonly prober: RegionProber;
+  /** Hot registration: set by `admitWith`; regions new to the registry must pass it first. */
+  private admission: ContractCheck | null = null;
+  private readonly refused = new Map<string, RefusedRegion>();
+  /** Reloads run one after another, so two quick edits cannot interleave their checks. */
+  private reloading: Promise<ReloadResult> = Promise.resolve({ ok: true, changed: false });
 
   /** `file` is null for registries built in memory (tests, embedding): nothing to reload. */
   constructor(regions: readonly Region[], private readonly file: string | null = null) {
@@ -101,12 +118,65 @@ export class RegionRegistry {
     const watcher: FSWatcher = watch(dirname(this.file), (_event, changed) => {
       if (changed !== name) return;
       clearTimeout(timer);
-      timer = setTimeout(() => onResult(this.reload()), 100);
+      timer = setTimeout(() => {
+        if (!this.admission) onResult(this.reload());
+        else void this.reloadAdmitted().then(onResult);
+      }, 100);
     });
     return () => {
       clearTimeout(timer);
       watcher.close();
     };
+  }
+
+  /**
+   * Turns on the contract check for regions registered while the gateway runs: a region
+   * that is new (or has a new URL) is put in service only once `check` accepts it. The
+   * regions present at start are not checked (they may still be starting; the supergraph
+   * is composed from the contract either way).
+   */
+  admitWith(check: ContractCheck): void {
+    this.admission = check;
+  }
+
+  /** Regions of the file kept out of service by the contract check, with the reason. */
+  refusedRegions(): RefusedRegion[] {
+    return [...this.refused.values()];
+  }
+
+  /**
+   * `reload()` plus the contract check of new regions. In-flight queries are unaffected:
+   * the new list replaces the old one in a single assignment once every check is done.
+   */
+  reloadAdmitted(): Promise<ReloadResult> {
+    this.reloading = this.reloading.then(() => this.admitFromFile());
+    return this.reloading;
+  }
+
+  private async admitFromFile(): Promise<ReloadResult> {
+    if (!this.file) return { ok: true, changed: false };
+    let listed: Region[];
+    try {
+      listed = loadRegions(this.file);
+    } catch (error) {
+      return { ok: false, error: error as Error };
+    }
+    const inService = new Map(this.current.map((r) => [r.code, r.url]));
+    const candidates = listed.filter((r) => inService.get(r.code) !== r.url);
+    const verdicts = await Promise.all(candidates.map(async (r) => [r.code, await this.admission!(r)] as const));
+    this.refused.clear();
+    const checkedAt = new Date().toISOString();
+    for (const [code, verdict] of verdicts) {
+      if (verdict.ok) continue;
+      const region = listed.find((r) => r.code === code)!;
+      this.refused.set(code, { code, name: region.name, url: region.url, state: 'refused', detail: verdict.reason, checkedAt });
+    }
+    // A refused new region stays out; a refused new URL of a region in service keeps the old entry.
+    const next = listed.flatMap((r) => (this.refused.has(r.code) ? this.current.filter((c) => c.code === r.code) : [r]));
+    const refused = this.refusedRegions();
+    if (JSON.stringify(next) === JSON.stringify(this.current)) return { ok: true, changed: false, refused };
+    this.replace(next);
+    return { ok: true, changed: true, refused };
   }
 
   /** Records what a data source saw a region do for a real query. */

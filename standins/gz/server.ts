@@ -1,6 +1,6 @@
 /**
  * The GZ legacy stand-in as its own process:
- *   node --import tsx standins/gz/server.ts --port P --data DIR [--latency-ms N]
+ *   node --import tsx standins/gz/server.ts --port P --data DIR [--latency-ms N] [--host H]
  * DIR is the data root; the system's file is DIR/gz/gz.db (see writer.ts).
  * Prints `listening on http://127.0.0.1:PORT` when ready; SIGTERM/SIGINT shut it down
  * cleanly (in-flight answers finish, the database is closed).
@@ -22,6 +22,8 @@ function options() {
   const { values } = parseArgs({
     options: {
       port: { type: 'string', default: '4202' },
+      // 127.0.0.1 unless told otherwise (containers: 0.0.0.0, see docker-compose.yml).
+      host: { type: 'string', default: '127.0.0.1' },
       data: { type: 'string', default: '.data' },
       'latency-ms': { type: 'string', default: '0' },
     },
@@ -36,16 +38,16 @@ function options() {
   }
   const file = gzDbPath(values.data!);
   if (!existsSync(file)) fail(`--data "${values.data}": no GZ system at ${file}; run the generator first`);
-  return { port, latencyMs, file };
+  return { port, latencyMs, file, host: values.host! };
 }
 
 function main(): void {
-  const { port, latencyMs, file } = options();
+  const { port, latencyMs, file, host } = options();
   const store = GzStore.open(file);
   const state: ServiceState = { latencyMs, fault: 'none' };
   const server = http.createServer({ keepAliveTimeout: 30_000 }, createGzHandler(store, state));
-  server.listen(port, '127.0.0.1', () => {
-    process.stdout.write(`listening on http://127.0.0.1:${(server.address() as AddressInfo).port}\n`);
+  server.listen(port, host, () => {
+    process.stdout.write(`listening on http://${host}:${(server.address() as AddressInfo).port}\n`);
   });
   let stopping = false;
   const stop = () => {

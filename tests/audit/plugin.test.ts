@@ -11,7 +11,8 @@ import type { AuditServices } from '../../gateway/audit/audit-log.ts';
 import { AuditMetrics } from '../../gateway/audit/metrics.ts';
 import { AuditRecorder } from '../../gateway/audit/recorder.ts';
 import type { GatewayContext } from '../../gateway/context.ts';
-import { createAuditPlugin } from '../../gateway/plugins/audit.ts';
+import { createAuditPlugin, recordHttpRefusal, refusalFromError } from '../../gateway/plugins/audit.ts';
+import { GraphQLError } from 'graphql';
 import { openTestAudit, tempDir, verifyTestLog } from './fixtures.ts';
 import { FaultyFs } from './support/faulty-fs.ts';
 import { contextFor, resolvers, typeDefs } from './support/schema.ts';
@@ -135,5 +136,24 @@ describe('audit plugin', () => {
     const rest = h.audit.index!.find({ person: X }, 2, page.endCursor);
     expect([...page.edges, ...rest.edges].map((e) => e.node.officer?.sub).sort()).toEqual(['alice', 'bob', 'dave']);
     expect(rest.hasNextPage).toBe(false);
+  });
+});
+
+describe('HTTP-level refusals', () => {
+  it('records a 401 refused before GraphQL ran, with the officer unknown and the outcome unauthenticated', async () => {
+    const { dir, remove } = tempDir('audit-refusal');
+    cleanups.push(remove);
+    const audit = await openTestAudit(dir);
+    cleanups.push(() => audit.close());
+    const recorder = new AuditRecorder(audit.log, audit.operations);
+    const error = new GraphQLError('token expired', { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+    const auditId = await recordHttpRefusal(recorder, contextFor(null, 'req-401'), refusalFromError(error));
+    const tooLarge = await recordHttpRefusal(recorder, contextFor('alice', 'req-413'), refusalFromError(Object.assign(new Error('big'), { status: 413, code: 'PAYLOAD_TOO_LARGE' })));
+    expect([auditId, tooLarge]).toEqual(['req-401', 'req-413']);
+    const records = readFileSync(join(dir, 'audit', 'audit-000001.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+    expect(records.map((r) => [r.auditId, r.outcome, r.httpStatus, r.errorCodes, r.officer?.sub ?? null])).toEqual([
+      ['req-401', 'unauthenticated', 401, ['UNAUTHENTICATED'], null],
+      ['req-413', 'invalid', 413, ['PAYLOAD_TOO_LARGE'], 'alice'],
+    ]);
   });
 });

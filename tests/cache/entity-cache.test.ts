@@ -36,6 +36,13 @@ describe('repeated queries', () => {
     expect(new Set(statuses(again))).toEqual(new Set(['cached']));
   });
 
+  it('counts hits and misses on /metrics', async () => {
+    const text = await (await fetch(new URL('/metrics', system.gatewayUrl))).text();
+    const hits = [...text.matchAll(/^liandong_cache_hits_total\{type="(\w+)"\} (\d+)/gm)];
+    expect(hits.map((m) => m[1])).toEqual(expect.arrayContaining(['Person', 'PersonRecord']));
+    expect(text).toMatch(/^liandong_cache_misses_total\{type="PersonRecord"\} [1-9]/m);
+  });
+
   it('keeps a different selection in its own entries', async () => {
     const { idNumber } = system.scenarios.personInAllRegions;
     await system.query(PERSON_NAMES, { id: idNumber });

@@ -15,7 +15,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEAD_URL, startTestGateway, writeJson, type TestGateway } from '../support/gateway.ts';
+import { deadUrl, startTestGateway, writeJson, type TestGateway } from '../support/gateway.ts';
 import { startProcess, stopAll } from '../support/processes.ts';
 
 const cleanups: Array<() => Promise<unknown> | unknown> = [];
@@ -96,12 +96,15 @@ describe('gateway HTTP layer', () => {
     const response = await fetch(`${base()}/nowhere`);
     expect(response.status).toBe(404);
     expect((await response.json() as any).errors[0].extensions.code).toBe('NOT_FOUND');
+    const post = await fetch(`${base()}/healthz`, { method: 'POST' });
+    expect(post.status).toBe(405);
+    expect(post.headers.get('allow')).toBe('GET, HEAD');
   });
 
   it('serves Prometheus text on /metrics', async () => {
     const response = await fetch(`${base()}/metrics`);
     expect(response.headers.get('content-type')).toMatch(/^text\/plain/);
-    expect(await response.text()).toMatch(/^liandong_up 1$/m);
+    expect(await response.text()).toMatch(/^# TYPE \S+ (counter|gauge|histogram|summary)$/m);
   });
 
   it('lists the registered regions with their health, and adds extensions.regions', async () => {
@@ -122,7 +125,7 @@ describe('readiness with a region up', () => {
   it('is ready (200) when at least one region answers its health check', async () => {
     const up = await healthEndpoint();
     const gateway = await startTestGateway({
-      regions: [{ code: 'AA', name: 'Up', url: up }, { code: 'BB', name: 'Down', url: DEAD_URL, timeoutMs: 200 }],
+      regions: [{ code: 'AA', name: 'Up', url: up }, { code: 'BB', name: 'Down', url: await deadUrl(), timeoutMs: 200 }],
     });
     cleanups.push(() => gateway.close());
     const response = await fetch(gateway.url.replace('/graphql', '/readyz'));

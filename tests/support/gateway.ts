@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { loadConfig } from '../../gateway/config/load.ts';
 import { createLogger } from '../../gateway/logger.ts';
 import { createGateway, type GatewayOptions, type RunningGateway } from '../../gateway/server.ts';
+import { freePort } from './ports.ts';
 
 export interface RegionEntryJson {
   code: string;
@@ -29,19 +30,26 @@ export interface TestGateway extends RunningGateway {
   regionsFile: string;
 }
 
-/** A URL where nothing answers: port 9 (discard) on loopback is never served in tests. */
-export const DEAD_URL = 'http://127.0.0.1:9';
+/**
+ * A URL where nothing listens: a port just found free and left closed, so a region there
+ * is down (connection refused). Not port 9 or similar: fetch refuses those "bad ports"
+ * outright, which would not look like a region going down.
+ */
+export async function deadUrl(): Promise<string> {
+  return `http://127.0.0.1:${await freePort()}`;
+}
 
 export async function startTestGateway(options: TestGatewayOptions = {}): Promise<TestGateway> {
   const dir = mkdtempSync(join(tmpdir(), 'liandong-gateway-'));
   const regionsFile = join(dir, 'regions.json');
-  writeJson(regionsFile, { regions: options.regions ?? [{ code: 'XX', name: 'Nowhere', url: DEAD_URL, timeoutMs: 200 }] });
+  writeJson(regionsFile, { regions: options.regions ?? [{ code: 'XX', name: 'Nowhere', url: await deadUrl(), timeoutMs: 200 }] });
   const configFile = join(dir, 'gateway.json');
   // Anonymous access (development only) keeps these tests about the gateway core, not about tokens.
   // Each test gateway keeps its own audit log: one writer per audit directory.
   writeJson(configFile, { mode: 'development', allowAnonymous: true, server: { host: '127.0.0.1', port: 0, shutdownGraceMs: 500 }, audit: { dir: join(dir, 'audit') }, ...options.config });
   const config = loadConfig(configFile, {});
-  const logger = createLogger({ LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' });
+  // Quiet by default: these gateways talk to regions that are down on purpose.
+  const logger = createLogger({ LOG_LEVEL: process.env.LOG_LEVEL ?? 'error' });
   try {
     const gateway = await createGateway(config, { ...options, logger });
     return {

@@ -61,7 +61,7 @@ export async function fetchRoutedEntities(fetcher: RegionFetcher, input: Entitie
     usable.push(answer);
   }
   errors.push(...regionErrors(usable.filter((a) => a.status === 'answered'), (path, answer) => toPlannerOrder(path, groups.get(answer.region.code)!)));
-  fetcher.record(context, answers.map((answer) => entitiesOutcome(fetcher, answer)));
+  fetcher.record(context, answers.map((answer) => fetcher.outcomeOf(answer, foundAny)));
   return respond({ [ENTITIES]: entities }, errors);
 }
 
@@ -81,7 +81,7 @@ export async function fetchFannedEntities(fetcher: RegionFetcher, input: Entitie
     ...answers.filter((a) => a.status !== 'answered').map((a) => unavailableError(a, fetcher.part)),
     ...regionErrors(answered),
   ];
-  fetcher.record(context, answers.map((answer) => entitiesOutcome(fetcher, answer)));
+  fetcher.record(context, answers.map((answer) => fetcher.outcomeOf(answer, foundAny)));
   fetcher.recordConflicts(context, merger.conflicts());
   return respond({ [ENTITIES]: entities }, errors);
 }
@@ -125,13 +125,10 @@ function entityPath(base: ResponsePath | undefined, i: number): ResponsePath {
   return base[base.length - 1] === '@' ? [...base.slice(0, -1), i] : [...base];
 }
 
-function entitiesOutcome(fetcher: RegionFetcher, answer: RegionAnswer) {
-  const code = answer.region.code;
-  if (answer.status !== 'answered') return fetcher.outcome(code, answer.status, answer.latencyMs, answer.message);
-  if (answer.fromCache) return fetcher.outcome(code, 'cached', answer.latencyMs); // cache hook
-  const list = answer.answer?.data?.[ENTITIES];
-  if (!Array.isArray(list)) return fetcher.outcome(code, 'error', answer.latencyMs, answer.answer?.errors?.[0]?.message ?? 'no _entities in the answer');
-  return fetcher.outcome(code, list.some((e) => e !== null && e !== undefined) ? 'hit' : 'miss', answer.latencyMs);
+/** A region contributed when it found at least one of the entities. */
+function foundAny(data: Record<string, unknown>): boolean {
+  const list = data[ENTITIES];
+  return Array.isArray(list) && list.some((e) => e !== null && e !== undefined);
 }
 
 export function respond(data: Record<string, unknown>, errors: FormattedError[]): GatewayGraphQLResponse {

@@ -7,7 +7,7 @@ import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { fetchFannedEntities, isEntitiesFetch } from './entities-fetch.ts';
 import { injectEntityKeys } from './inject-keys.ts';
-import { readFetch, type FetchOperation } from './operation.ts';
+import { bodyOf, readFetch, type FetchOperation } from './operation.ts';
 import type { PartSchema } from './part-schema.ts';
 import { PreparedOperations } from './prepared-operations.ts';
 import { INDEX_MERGE_RULES, rulesForOperation } from './merge-rules.ts';
@@ -28,7 +28,7 @@ export class FannedOutDataSource implements GraphQLDataSource {
   }
 
   async process(options: GraphQLDataSourceProcessOptions): Promise<GatewayGraphQLResponse> {
-    const { body, document, meta: rules } = this.prepared.prepare(options.request as GraphQLBody, 'document' in options ? options.document : undefined);
+    const { body, document, meta: rules } = this.prepared.prepare(bodyOf(options.request), 'document' in options ? options.document : undefined);
     const fetch = readFetch(body, document);
     const regions = this.fetcher.regions();
     const { context } = options;

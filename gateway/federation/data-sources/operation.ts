@@ -33,6 +33,18 @@ export interface FieldRoute {
   variablesFor?: (region: string) => Record<string, unknown>;
 }
 
+/**
+ * The GraphQL body of the planner's request, without what must not travel to a region
+ * (the gateway's own `http` options object).
+ */
+export function bodyOf(request: { query?: string; variables?: Record<string, unknown>; operationName?: string }): GraphQLBody {
+  if (!request.query) throw new Error('the query planner sent a fetch without a query');
+  const body: GraphQLBody = { query: request.query };
+  if (request.variables) body.variables = request.variables;
+  if (request.operationName) body.operationName = request.operationName;
+  return body;
+}
+
 export function readFetch(body: GraphQLBody, document?: DocumentNode): FetchOperation {
   const doc = document ?? parse(body.query);
   const operations = doc.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);

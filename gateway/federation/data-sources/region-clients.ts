@@ -7,11 +7,13 @@
  * (after a registry reload) gets a fresh client, and the old one is closed.
  */
 import { RegionClient, type RegionClientOptions } from './region-client.ts';
-import type { RegionDirectory, RegionEntry } from './types.ts';
+import type { ContractPart, RegionAnswer, RegionDirectory, RegionEntry } from './types.ts';
 
 export class RegionClients {
   private readonly clients = new Map<string, { signature: string; client: RegionClient }>();
   private lastList: readonly RegionEntry[] | null = null;
+  /** Regions that timed out during a request (keyed by its context), so later fetches of it do not wait again. */
+  private readonly timedOut = new WeakMap<object, Set<string>>();
 
   constructor(readonly directory: RegionDirectory, private readonly options: RegionClientOptions = {}) {}
 
@@ -30,6 +32,25 @@ export class RegionClients {
     const client = new RegionClient(region, this.options);
     this.clients.set(region.code, { signature, client });
     return client;
+  }
+
+  /**
+   * Posts to a region unless it already timed out earlier in the same request: a query
+   * whose plan reaches a slow region in several sequential fetches must pay its timeout
+   * once, not once per fetch.
+   */
+  async post(region: RegionEntry, part: ContractPart, body: string, headers: Record<string, string>, context: unknown): Promise<RegionAnswer> {
+    const request = typeof context === 'object' && context !== null ? context : null;
+    if (request && this.timedOut.get(request)?.has(region.code)) {
+      return { region, status: 'timeout', latencyMs: 0, message: `not asked again: it timed out earlier in this request (limit ${region.timeoutMs} ms)` };
+    }
+    const answer = await this.client(region).post(part, body, headers);
+    if (request && answer.status === 'timeout') {
+      const set = this.timedOut.get(request) ?? new Set<string>();
+      set.add(region.code);
+      this.timedOut.set(request, set);
+    }
+    return answer;
   }
 
   /** A region taken out of the registry must not keep its sockets open. */

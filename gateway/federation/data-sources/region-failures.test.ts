@@ -17,7 +17,8 @@ let gateway: Awaited<ReturnType<typeof startGateway>>;
 
 beforeAll(async () => {
   [js, gz, hb] = await Promise.all([startFixtureRegion('JS', JS_DATA), startFixtureRegion('GZ', GZ_DATA), startFixtureRegion('HB', HB_DATA)]);
-  const breaker = { failureThreshold: 2, cooldownMs: COOLDOWN_MS };
+  // A breaker that stays closed here, so the tests do not depend on each other's failures.
+  const breaker = { failureThreshold: 1000, cooldownMs: COOLDOWN_MS };
   gateway = await startGateway({
     registry: fixtureDirectory([js, gz, hb].map((r) => r.entry({ timeoutMs: TIMEOUT_MS, breaker }))),
   });
@@ -47,6 +48,17 @@ describe('partial failure', () => {
     expect(outcome.latencyMs).toBeLessThan(TIMEOUT_MS * 5);
   });
 
+  it('a region that timed out is not waited for again in later fetches of the same request', async () => {
+    gz.mode = 'hang';
+    // index (person) → records (vehicle registrations) → index again (the vehicles).
+    const { data, report } = await gateway.query(`{ person(idNumber: "${P1}") { regions vehicles { colour vehicle { regions } } } }`);
+    expect((data!.person as { regions: string[] }).regions).toEqual(['JS', 'HB']);
+    const gzIndex = report.regions.filter((o) => o.subgraph === 'index' && o.region === 'GZ');
+    expect(gzIndex.map((o) => o.status)).toEqual(['timeout', 'timeout']);
+    expect(gzIndex[1].message).toMatch(/timed out earlier in this request/);
+    expect(gz.counts.index).toBe(1);
+  });
+
   it('a region answering HTTP 500 without a GraphQL body is an error, not an answer', async () => {
     hb.mode = 'fail';
     const { data, errors, report } = await gateway.query(QUERY);
@@ -56,27 +68,32 @@ describe('partial failure', () => {
   });
 
   it('opens the breaker after repeated failures, answers at once while open, and recovers after the cool-down', async () => {
-    await gateway.query(QUERY); // a success resets any failure count left by earlier tests
-    hb.mode = 'fail';
-    for (let i = 0; i < 2; i++) expect(indexOutcome((await gateway.query(QUERY)).report, 'HB').status).toBe('error');
-    const failedRequests = hb.counts.index;
+    const breaker = { failureThreshold: 2, cooldownMs: COOLDOWN_MS };
+    const own = await startGateway({ registry: fixtureDirectory([js, gz, hb].map((r) => r.entry({ timeoutMs: TIMEOUT_MS, breaker }))) });
+    try {
+      hb.mode = 'fail';
+      for (let i = 0; i < 2; i++) expect(indexOutcome((await own.query(QUERY)).report, 'HB').status).toBe('error');
+      const failedRequests = hb.counts.index;
 
-    const open = await gateway.query(QUERY);
-    expect(indexOutcome(open.report, 'HB').status).toBe('circuit-open');
-    expect(open.errors![0].extensions).toMatchObject({ code: 'REGION_UNAVAILABLE', region: 'HB', status: 'circuit-open' });
-    expect((open.data!.person as { regions: string[] }).regions).toEqual(['JS', 'GZ']);
-    expect(hb.counts.index).toBe(failedRequests); // refused without a request
+      const open = await own.query(QUERY);
+      expect(indexOutcome(open.report, 'HB').status).toBe('circuit-open');
+      expect(open.errors![0].extensions).toMatchObject({ code: 'REGION_UNAVAILABLE', region: 'HB', status: 'circuit-open' });
+      expect((open.data!.person as { regions: string[] }).regions).toEqual(['JS', 'GZ']);
+      expect(hb.counts.index).toBe(failedRequests); // refused without a request
 
-    hb.mode = 'normal';
-    let status = 'circuit-open';
-    for (let attempt = 0; attempt < 100 && status === 'circuit-open'; attempt++) {
-      await new Promise((resolve) => setTimeout(resolve, 25));
-      status = indexOutcome((await gateway.query(QUERY)).report, 'HB').status;
+      hb.mode = 'normal';
+      let status = 'circuit-open';
+      for (let attempt = 0; attempt < 100 && status === 'circuit-open'; attempt++) {
+        await new Promise((resolve) => setTimeout(resolve, 25));
+        status = indexOutcome((await own.query(QUERY)).report, 'HB').status;
+      }
+      expect(status).toBe('hit');
+      const after = await own.query(QUERY);
+      expect(after.errors).toBeUndefined();
+      expect((after.data!.person as { regions: string[] }).regions).toEqual(['JS', 'GZ', 'HB']);
+    } finally {
+      await own.stop();
     }
-    expect(status).toBe('hit');
-    const after = await gateway.query(QUERY);
-    expect(after.errors).toBeUndefined();
-    expect((after.data!.person as { regions: string[] }).regions).toEqual(['JS', 'GZ', 'HB']);
   });
 
   it('a dead region (connection refused) yields the others\' data and REGION_UNAVAILABLE', async () => {

@@ -43,7 +43,7 @@ export class RegionFetcher {
     return Promise.all(asked.map(async (region) => {
       const body = JSON.stringify(requests.get(region.code));
       const headers = (await this.hooks.headers?.(region, body, context as never, this.part)) ?? {};
-      return this.clients.client(region).post(this.part, body, headers);
+      return this.clients.post(region, this.part, body, headers, context);
     }));
   }
 
@@ -56,6 +56,22 @@ export class RegionFetcher {
   recordConflicts(context: unknown, conflicts: RequestReport['conflicts']): void {
     if (conflicts.length === 0) return;
     this.reportOf(context)?.conflicts.push(...conflicts);
+  }
+
+  /**
+   * How a region did for this fetch: its transport status when it did not answer;
+   * `cached` when the entity cache answered for it; `hit` when `contributed` finds data
+   * of its in the answer; `error` when it returned nothing but errors; else `miss`.
+   */
+  outcomeOf(answer: RegionAnswer, contributed: (data: Record<string, unknown>) => boolean): RegionOutcome {
+    const code = answer.region.code;
+    if (answer.status !== 'answered') return this.outcome(code, answer.status, answer.latencyMs, answer.message);
+    if (answer.fromCache) return this.outcome(code, 'cached', answer.latencyMs);
+    const data = answer.answer?.data;
+    if (data && contributed(data)) return this.outcome(code, 'hit', answer.latencyMs);
+    const firstError = answer.answer?.errors?.[0]?.message;
+    if (firstError !== undefined) return this.outcome(code, 'error', answer.latencyMs, firstError);
+    return this.outcome(code, 'miss', answer.latencyMs);
   }
 
   outcome(region: string, status: RegionStatus, latencyMs: number, message?: string): RegionOutcome {

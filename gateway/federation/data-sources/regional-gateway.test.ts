@@ -4,7 +4,9 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { GZ_DATA, HB_DATA, JS_DATA, P1, P2, P3, PLATE } from './fixtures/fixture-data.ts';
+import { regionalUrl } from '../compose.ts';
 import { startGateway } from './fixtures/gateway-harness.ts';
+import { closeRegionClients, createDataSource } from './index.ts';
 import { fixtureDirectory, REFUSED_ID, startFixtureRegion, type FixtureRegion } from './fixtures/fixture-regions.ts';
 
 let js: FixtureRegion, gz: FixtureRegion, hb: FixtureRegion;
@@ -76,9 +78,10 @@ describe('fanned-out index part', () => {
   });
 
   it('passes an error every region reports only once, naming the regions', async () => {
-    const { errors } = await gateway.query(PERSON, { id: REFUSED_ID });
+    const { errors, report } = await gateway.query(PERSON, { id: REFUSED_ID });
     expect(errors).toHaveLength(1);
     expect(errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', region: 'JS', reportedBy: ['JS', 'GZ', 'HB'] });
+    expect(report.regions.map((o) => o.status)).toEqual(['error', 'error', 'error']);
   });
 
   it('merges the same vehicle from the regions that know its plate', async () => {
@@ -101,6 +104,23 @@ describe('fanned-out index part', () => {
     const { data, json } = await gateway.query(`{ person(idNumber: "${P1}") { vehicles { colour } } }`);
     expect(data).toEqual({ person: { vehicles: [{ colour: 'blue' }, { colour: 'red' }] } });
     expect(json).not.toMatch(/__typename|idNumber|"id"/);
+  });
+});
+
+describe('health checks', () => {
+  it('every part answers the gateway\'s health check without a request context', async () => {
+    const directory = fixtureDirectory([js.entry(), gz.entry(), hb.entry()]);
+    try {
+      for (const part of ['records', 'index', 'search'] as const) {
+        const source = createDataSource({ name: part, url: regionalUrl(part) }, { registry: directory });
+        const answer = await source.process({ kind: 'health check' as never, request: { query: 'query __ApolloServiceHealthCheck__ { __typename }' }, context: {} });
+        expect(answer).toEqual({ data: { __typename: 'Query' } });
+      }
+      // The routed part asks one region (any can answer); the fanned-out parts ask all.
+      expect([js.counts, gz.counts, hb.counts].map((c) => c.records + c.index + c.search)).toEqual([3, 2, 2]);
+    } finally {
+      await closeRegionClients(directory);
+    }
   });
 });
 

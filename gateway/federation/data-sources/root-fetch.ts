@@ -4,7 +4,6 @@
  * deep-merged by default, or by the route's own combiner (search connections).
  */
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
-import type { RegionOutcome } from '../../context.ts';
 import { RegionMerger, type MergeOptions, type RegionValue } from '../merge/deep-merge.ts';
 import { requestsByRegion, responseKey, type FetchOperation, type FieldRoute } from './operation.ts';
 import { regionErrors, unavailableError } from './region-errors.ts';
@@ -60,7 +59,7 @@ export async function fetchRootFields(fetcher: RegionFetcher, input: RootFetchIn
   }));
 
   fetcher.record(context, [
-    ...answers.map((answer) => outcomeOf(fetcher, answer, routes)),
+    ...answers.map((answer) => fetcher.outcomeOf(answer, contributedTo(answer.region.code, routes))),
     ...[...skippedRegions(routes)].map(([code, why]) => fetcher.outcome(code, 'skipped', 0, why)),
   ]);
   fetcher.recordConflicts(context, merger.conflicts());
@@ -90,15 +89,10 @@ function valuesOf(answers: readonly RegionAnswer[], key: string, route: RootRout
     .map((a) => ({ region: a.region.code, value: a.answer!.data![key] }));
 }
 
-/** hit: the region held something for at least one field; miss: it answered with nothing. */
-export function outcomeOf(fetcher: RegionFetcher, answer: RegionAnswer, routes: readonly RootRoute[]): RegionOutcome {
-  const code = answer.region.code;
-  if (answer.status !== 'answered') return fetcher.outcome(code, answer.status, answer.latencyMs, answer.message);
-  if (answer.fromCache) return fetcher.outcome(code, 'cached', answer.latencyMs); // cache hook
-  const data = answer.answer?.data;
-  if (!data) return fetcher.outcome(code, 'error', answer.latencyMs, answer.answer?.errors?.[0]?.message ?? 'no data');
-  const hit = routes.some((route) => route.regions.includes(code) && (route.isHit ?? notNull)(data[responseKey(route.field)]));
-  return fetcher.outcome(code, hit ? 'hit' : 'miss', answer.latencyMs);
+/** A region contributed when at least one field it was asked holds something of its. */
+function contributedTo(code: string, routes: readonly RootRoute[]) {
+  return (data: Record<string, unknown>) =>
+    routes.some((route) => route.regions.includes(code) && (route.isHit ?? notNull)(data[responseKey(route.field)]));
 }
 
 function notNull(value: unknown): boolean {

@@ -6,7 +6,7 @@ import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import type { FieldNode } from 'graphql';
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { fetchRoutedEntities, isEntitiesFetch, regionOfId } from './entities-fetch.ts';
-import { argumentValue, readFetch, responseKey } from './operation.ts';
+import { argumentValue, bodyOf, readFetch, responseKey } from './operation.ts';
 import { badUserInput } from './region-errors.ts';
 import type { RegionFetcher } from './region-fetch.ts';
 import { fetchRootFields, type RootDecision } from './root-fetch.ts';
@@ -16,7 +16,7 @@ export class RoutedDataSource implements GraphQLDataSource {
   constructor(private readonly fetcher: RegionFetcher) {}
 
   async process(options: GraphQLDataSourceProcessOptions): Promise<GatewayGraphQLResponse> {
-    const fetch = readFetch(options.request as GraphQLBody, 'document' in options ? options.document : undefined);
+    const fetch = readFetch(bodyOf(options.request), 'document' in options ? options.document : undefined);
     const regions = this.fetcher.regions();
     const { context } = options;
     if (isEntitiesFetch(fetch)) {

@@ -95,7 +95,7 @@ class ConnectionProjector {
     for (const sub of this.subFields(this.input.original.selectionSet)) {
       const key = responseKey(sub);
       switch (sub.name.value) {
-        case 'edges': out[key] = this.page.edges.map((edge) => this.edge(edge, sub)); break;
+        case 'edges': out[key] = this.page.edges.map((edge, i) => this.edge(edge, i, sub)); break;
         case 'pageInfo': out[key] = this.pageInfo(sub); break;
         case 'totalCount': out[key] = this.sum(TOTAL); break;
         default: out[key] = this.firstValue((v) => v[key]);
@@ -104,7 +104,7 @@ class ConnectionProjector {
     return out;
   }
 
-  private edge(edge: MergedEdge, edgesField: FieldNode): Record<string, unknown> {
+  private edge(edge: MergedEdge, position: number, edgesField: FieldNode): Record<string, unknown> {
     const listKey = responseKey(edgesField);
     const base = this.regionEdge(edge.from, listKey) ?? {};
     const out: Record<string, unknown> = { ...base };
@@ -113,7 +113,8 @@ class ConnectionProjector {
       if (sub.name.value === 'cursor') out[key] = encodeCursor(edge.position);
       if (sub.name.value === 'node') {
         const refs = [edge.from, ...edge.duplicates];
-        out[key] = this.merger.mergeAll(refs.map((ref) => ({ region: ref.region, value: this.regionEdge(ref, listKey)?.[key] })), [listKey, key]);
+        const path = [responseKey(this.input.original), listKey, position, key];
+        out[key] = this.merger.mergeAll(refs.map((ref) => ({ region: ref.region, value: this.regionEdge(ref, listKey)?.[key] })), path);
       }
     }
     return out;

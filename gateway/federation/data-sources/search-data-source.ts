@@ -13,7 +13,7 @@ import { getNamedType, isObjectType, valueFromAST, type FieldNode, type GraphQLO
 import { CursorError, decodeCursor, startPosition, type CompositePosition } from '../merge/composite-cursor.ts';
 import { fanOutDecisions } from './fanned-out-data-source.ts';
 import { fetchFannedEntities, isEntitiesFetch } from './entities-fetch.ts';
-import { argumentValue, readFetch, responseKey, variableDefinition, withArgumentVariable, type FetchOperation } from './operation.ts';
+import { argumentValue, bodyOf, readFetch, responseKey, variableDefinition, withArgumentVariable, type FetchOperation } from './operation.ts';
 import type { PartSchema } from './part-schema.ts';
 import { badUserInput } from './region-errors.ts';
 import type { RegionFetcher } from './region-fetch.ts';
@@ -29,7 +29,7 @@ export class SearchDataSource implements GraphQLDataSource {
   constructor(private readonly fetcher: RegionFetcher, private readonly part: PartSchema) {}
 
   async process(options: GraphQLDataSourceProcessOptions): Promise<GatewayGraphQLResponse> {
-    const fetch = readFetch(options.request as GraphQLBody, 'document' in options ? options.document : undefined);
+    const fetch = readFetch(bodyOf(options.request), 'document' in options ? options.document : undefined);
     const regions = this.fetcher.regions();
     const { context } = options;
     const merge = { keys: this.part.keys };

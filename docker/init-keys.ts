@@ -1,0 +1,41 @@
+/**
+ * One-shot key set-up for the compose stack (service `keys`), run before the gateways:
+ *   node --import tsx docker/init-keys.ts --dir /run/liandong/keys [--demo-users]
+ *
+ * Creates, when absent, the gateway's internal-token key pair
+ * (internal-gateway.private.jwk.json / internal-gateway.jwks.json) and the audit
+ * checkpoint key (audit-ed25519.pem / audit-ed25519.pub.pem) with the same code the
+ * gateway uses, so two replicas starting at once never race to create them. Existing
+ * keys are never touched (rotation is a deliberate act: docs/operations.md).
+ *
+ * `--demo-users` also publishes the dev signing key's public half as users.jwks.json,
+ * so tokens from `npm run token -- --keys-dir DIR` are accepted: for the stand-in stack
+ * only; a real deployment mounts its identity provider's JWKS there instead.
+ */
+import { copyFileSync, existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadOrCreateAuditKeys } from '../gateway/audit/keys.ts';
+import { devKeyFiles } from '../gateway/auth/dev-key.ts';
+import { loadOrCreateSigningKey } from '../subgraphs/security/key-files.ts';
+import { loadInternalSigningKey } from '../subgraphs/security/internal-keys.ts';
+
+const { values } = parseArgs({ options: { dir: { type: 'string' }, 'demo-users': { type: 'boolean', default: false } } });
+if (!values.dir) {
+  process.stderr.write('init-keys: missing --dir (the keys directory, e.g. /run/liandong/keys)\n');
+  process.exit(2);
+}
+const dir = resolve(values.dir);
+await loadInternalSigningKey(dir);
+loadOrCreateAuditKeys(dir);
+const users = join(dir, 'users.jwks.json');
+if (values['demo-users'] && !existsSync(users)) {
+  const dev = devKeyFiles(dir);
+  await loadOrCreateSigningKey(dev.privateFile, dev.jwksFile);
+  copyFileSync(dev.jwksFile, users);
+}
+if (!existsSync(users)) {
+  process.stderr.write(`init-keys: ${users} is missing: mount the identity provider's JWKS there (or pass --demo-users for the stand-in stack)\n`);
+  process.exit(1);
+}
+process.stdout.write(`keys ready in ${dir}\n`);

@@ -1,0 +1,40 @@
+import { buildSchema, parse } from 'graphql';
+import { describe, expect, it } from 'vitest';
+import { extractSubjects } from './subjects.ts';
+
+const schema = buildSchema(`
+  type Query { person(idNumber: String!): Person  anything: [Thing!]!  vehicle(plate: String!): Vehicle }
+  union Thing = Case | Vehicle
+  type Person { idNumber: String! name: String! }
+  type Case { id: ID! parties: [Person!]! }
+  type Vehicle { plate: String! owner: Person }
+`);
+const X = '320102198001011238';
+
+function subjects(query: string, data: unknown, variables: Record<string, unknown> = {}) {
+  return extractSubjects(schema, parse(query), undefined, data, variables);
+}
+
+describe('extractSubjects', () => {
+  it('follows aliases, unions (by __typename) and nested lists', () => {
+    const found = subjects(
+      '{ anything { __typename ... on Case { k: id parties { who: idNumber } } ... on Vehicle { p: plate owner { idNumber } } } }',
+      { anything: [
+        { __typename: 'Case', k: 'JS:C-1', parties: [{ who: X }] },
+        { __typename: 'Vehicle', p: '蘇A12345', owner: null },
+      ] },
+    );
+    expect(found).toEqual({ persons: [X], cases: ['JS:C-1'], plates: ['蘇A12345'], records: [] });
+  });
+
+  it('takes the key of a lookup that returned something, normalised, even when not selected', () => {
+    expect(subjects('query($id: String!) { person(idNumber: $id) { name } }', { person: { name: 'Zhang' } }, { id: '320102800101123' }).persons).toEqual([X]);
+    expect(subjects('{ vehicle(plate: "苏a·12345") { owner { name } } }', { vehicle: { owner: null } }).plates).toEqual(['蘇A12345']);
+    expect(subjects(`{ person(idNumber: "${X}") { name } }`, { person: null }).persons).toEqual([]);
+  });
+
+  it('ignores what @skip removed and what came back null', () => {
+    const found = subjects('query($s: Boolean!) { a: person(idNumber: "x") @skip(if: $s) { idNumber } }', { }, { s: true });
+    expect(found.persons).toEqual([]);
+  });
+});

@@ -1,0 +1,42 @@
+/**
+ * The GraphiQL page's entry point, bundled by ../build.ts into /graphiql/app.js.
+ * Reads the gateway's page config, then mounts GraphiQL with Liandong's fetcher,
+ * default headers, example tabs and panels.
+ */
+import { createRoot } from 'react-dom/client';
+import { GraphiQL } from 'graphiql';
+import 'graphiql/style.css';
+import './liandong.css';
+import { PAGE_CONFIG_ELEMENT_ID, type PageConfig } from '../page-config.ts';
+import { DEFAULT_HEADERS, EXAMPLES, variablesText } from './examples.ts';
+import { gatewayFetcher } from './fetcher.ts';
+import { demoTokensPlugin, examplesPlugin, TokenBanner } from './panels.tsx';
+
+function readConfig(): PageConfig {
+  const element = document.getElementById(PAGE_CONFIG_ELEMENT_ID);
+  if (!element?.textContent) throw new Error(`the page has no #${PAGE_CONFIG_ELEMENT_ID} config block`);
+  return JSON.parse(element.textContent) as PageConfig;
+}
+
+function App({ config }: { config: PageConfig }) {
+  const plugins = config.devTokensPath ? [examplesPlugin, demoTokensPlugin(config.devTokensPath)] : [examplesPlugin];
+  return (
+    <GraphiQL
+      fetcher={gatewayFetcher(config.graphqlPath)}
+      defaultHeaders={DEFAULT_HEADERS}
+      defaultTabs={EXAMPLES.map((e) => ({ query: e.query, variables: variablesText(e), headers: DEFAULT_HEADERS }))}
+      defaultEditorToolsVisibility="headers"
+      shouldPersistHeaders={false}
+      plugins={plugins}
+      // Descriptions are where the gateway writes each field's scope requirement.
+      schemaDescription
+      inputValueDeprecation
+    >
+      <GraphiQL.Logo>Liandong GraphiQL{config.mode === 'development' ? ' (development)' : ''}</GraphiQL.Logo>
+      <GraphiQL.Footer><TokenBanner /></GraphiQL.Footer>
+    </GraphiQL>
+  );
+}
+
+const config = readConfig();
+createRoot(document.getElementById('graphiql')!).render(<App config={config} />);

@@ -1,0 +1,77 @@
+/**
+ * The GraphiQL routes: the page (GET /graphql from a browser), its built assets
+ * (GET /graphiql/app.js, /graphiql/app.css) and, in development mode only, the demo
+ * tokens the page's role picker offers (GET /graphiql/dev-tokens).
+ *
+ * The assets are read once at start-up; a gateway started without a build still
+ * serves GraphQL and answers the page with a 503 that says to run `npm run build`.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { RouteHandler } from '../http/hooks.ts';
+import { HttpError, sendJson } from '../http/respond.ts';
+import { ASSETS, ASSETS_PREFIX, type Asset } from './assets.ts';
+import { renderPage, SECURITY_HEADERS } from './page.ts';
+import type { DemoToken, PageConfig } from './page-config.ts';
+
+export const DEV_TOKENS_PATH = `${ASSETS_PREFIX}dev-tokens`;
+
+interface LoadedAsset extends Asset {
+  body: Buffer;
+}
+
+export interface GraphiqlRoutes {
+  page: RouteHandler;
+  /** Everything under /graphiql/. */
+  assets: RouteHandler;
+}
+
+export interface GraphiqlRouteOptions {
+  assetsDir: string;
+  config: PageConfig;
+  /** Development only: mints the demo tokens. Absent: the dev-token route does not exist. */
+  demoTokens?: () => Promise<DemoToken[]>;
+}
+
+export function graphiqlRoutes(options: GraphiqlRouteOptions): GraphiqlRoutes {
+  const assets = loadAssets(options.assetsDir);
+  const html = renderPage(options.config);
+  return {
+    page: (_req, res) => {
+      if (!assets) throw notBuilt(options.assetsDir);
+      send(res, 200, 'text/html; charset=utf-8', html, { 'cache-control': 'no-store' });
+    },
+    assets: async (req, res) => {
+      const path = pathOf(req);
+      if (path === DEV_TOKENS_PATH && options.demoTokens) return sendDevTokens(res, options.demoTokens);
+      const asset = assets?.get(path.slice(ASSETS_PREFIX.length));
+      if (!asset) throw new HttpError(404, 'NOT_FOUND', `No GraphiQL asset at ${path}; the page uses ${ASSETS.map((a) => ASSETS_PREFIX + a.file).join(', ')}.`);
+      send(res, 200, asset.contentType, asset.body, { 'cache-control': 'no-cache' });
+    },
+  };
+}
+
+/** Null when the build has not run: the page cannot work, GraphQL still does. */
+function loadAssets(dir: string): Map<string, LoadedAsset> | null {
+  if (!ASSETS.every((a) => existsSync(join(dir, a.file)))) return null;
+  return new Map(ASSETS.map((a) => [a.file, { ...a, body: readFileSync(join(dir, a.file)) }]));
+}
+
+function notBuilt(dir: string): HttpError {
+  return new HttpError(503, 'GRAPHIQL_NOT_BUILT', `GraphiQL is not built (no ${ASSETS.map((a) => a.file).join(' / ')} in ${dir}); run \`npm run build\` and restart the gateway.`);
+}
+
+async function sendDevTokens(res: ServerResponse, demoTokens: () => Promise<DemoToken[]>): Promise<void> {
+  sendJson(res, 200, await demoTokens(), { ...SECURITY_HEADERS, 'cache-control': 'no-store' });
+}
+
+function send(res: ServerResponse, status: number, contentType: string, body: string | Buffer, headers: Record<string, string>): void {
+  res.writeHead(status, { ...SECURITY_HEADERS, ...headers, 'content-type': contentType, 'content-length': Buffer.byteLength(body) });
+  res.end(body);
+}
+
+function pathOf(req: IncomingMessage): string {
+  return new URL(req.url ?? '/', 'http://gateway').pathname;
+}
+

@@ -1,0 +1,55 @@
+/**
+ * Metrics, wired into the gateway: an Apollo Server plugin that observes every response
+ * (and every request refused while its context was built) into the gateway's metrics,
+ * and the GET /metrics route that exposes them together with the other parts' registries
+ * (the audit log's and the cache's).
+ */
+import type { ApolloServerPlugin } from '@apollo/server';
+import { Registry } from 'prom-client';
+import { registerAuditMetrics, type AuditMetrics } from '../audit/metrics.ts';
+import type { GatewayContext } from '../context.ts';
+import type { RouteHandler } from '../http/hooks.ts';
+import { metricsRoute } from '../metrics/exposition.ts';
+import { GatewayMetrics } from '../metrics/gateway-metrics.ts';
+import { refusalFacts, responseFacts } from '../metrics/request-facts.ts';
+
+export interface Metrics {
+  plugin: ApolloServerPlugin<GatewayContext>;
+  /** The handler for GET /metrics (HttpHooks.metrics). */
+  route: RouteHandler;
+  metrics: GatewayMetrics;
+}
+
+export interface MetricsOptions {
+  /** Other parts' registries to expose, each with metric names of its own (Registry.merge refuses duplicates). */
+  registries?: readonly Registry[];
+  /** This gateway's audit counters (plain numbers), exposed through a registry made here. */
+  audit?: AuditMetrics;
+}
+
+export function createMetrics(options: MetricsOptions = {}): Metrics {
+  const metrics = new GatewayMetrics();
+  const registries = [metrics.registry, ...(options.audit ? [auditRegistry(options.audit)] : []), ...(options.registries ?? [])];
+  return {
+    metrics,
+    route: metricsRoute(registries),
+    plugin: {
+      async contextCreationDidFail({ error }) {
+        metrics.observe(refusalFacts(error));
+      },
+      async requestDidStart() {
+        return {
+          async willSendResponse(rc) {
+            metrics.observe(responseFacts(rc));
+          },
+        };
+      },
+    },
+  };
+}
+
+function auditRegistry(audit: AuditMetrics): Registry {
+  const registry = new Registry();
+  registerAuditMetrics(registry, audit);
+  return registry;
+}

@@ -1,0 +1,52 @@
+/**
+ * The AH test region's small data set, in AH's own export format (JSON lines; field
+ * names, codes and dates as the made-up AH system writes them), so the filled-in
+ * adapter has real normalising to do.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { idNumberCheckChar } from '../../adapters/normalise/index.ts';
+
+/** A valid 18-digit number for area `area6` (e.g. 340104), birth date `yyyymmdd` and sequence `seq3`. */
+export function idNumber(area6: string, yyyymmdd: string, seq3: string): string {
+  const first17 = `${area6}${yyyymmdd}${seq3}`;
+  return `${first17}${idNumberCheckChar(first17)}`;
+}
+
+export interface AhData {
+  /** Persons whose number starts with 34 (born in AH). */
+  natives: Array<{ id: string; idNumber: string; name: string }>;
+  /** The record AH holds of a person the three stand-in regions also hold. */
+  shared: { id: string; idNumber: string };
+}
+
+const jsonl = (rows: object[]) => rows.map((r) => JSON.stringify(r)).join('\n') + '\n';
+
+/** Writes `<dataDir>/ah/*.jsonl`; `sharedIdNumber` is a person the other regions hold too. */
+export function writeAhData(dataDir: string, sharedIdNumber: string): AhData {
+  const natives = [
+    { id: 'AH-P0001', idNumber: idNumber('340104', '19850312', '011'), name: '方志遠' },
+    { id: 'AH-P0002', idNumber: idNumber('340202', '19900701', '022'), name: '方曉梅' },
+    { id: 'AH-P0003', idNumber: idNumber('341102', '19781120', '033'), name: '汪建國' },
+  ];
+  const shared = { id: 'AH-P0004', idNumber: sharedIdNumber };
+  const updated = '2026-11-01T08:00:00Z';
+  const persons = [...natives, { ...shared, name: '共同人' }].map((p, i) => ({
+    rybh: p.id, sfzh: p.idNumber, xm: p.name, xb: i % 2 ? '2' : '1', csrq: p.idNumber.slice(6, 14),
+    dz: '安徽省合肥市蜀山區長江西路1號', dh: null, gxsj: updated,
+  }));
+  const cases = [{
+    ajbh: 'AH-C-2026-000001', ajlb: '0301', ajzt: '20', basj: '2026-10-02T09:30:00Z', fadd: '合肥市蜀山區',
+    dsr: `XYR:${natives[0].idNumber}:${natives[0].name}`, gxsj: updated,
+  }];
+  const vehicles = [{
+    clbh: 'AH-V0001', hphm: '皖A12345', clsbdh: 'LSVAH000000000001', ppxh: '奇瑞', cllx: '艾瑞澤5', csys: '白',
+    rllx: 'Y', syr: natives[0].idNumber, ccdjrq: '20200115', gxsj: updated,
+  }];
+  const dir = join(dataDir, 'ah');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'persons.jsonl'), jsonl(persons));
+  writeFileSync(join(dir, 'cases.jsonl'), jsonl(cases));
+  writeFileSync(join(dir, 'vehicles.jsonl'), jsonl(vehicles));
+  return { natives, shared };
+}
