@@ -60,7 +60,7 @@ export class EntityCache implements RegionRequestCache {
     }
     this.deps.feeds.sync(regions);
     const asked = regions.filter((r) => requests.has(r.code));
-    const plans = new Map(asked.map((r) => [r.code, this.plan({ subgraph, region: r.code, partition, queryHash: '', variables: {} }, requests.get(r.code)!)]));
+    const plans = new Map(asked.map((r) => [r.code, this.plan({ subgraph, region: r.code, partition }, requests.get(r.code)!)]));
     const mark = this.deps.log.mark();
     const hits = await this.read([...plans.values()]);
 
@@ -84,7 +84,7 @@ export class EntityCache implements RegionRequestCache {
     return asked.map((r) => answers.get(r.code)!);
   }
 
-  private plan(base: KeyScope, body: GraphQLBody): Plan {
+  private plan(base: Pick<KeyScope, 'subgraph' | 'region' | 'partition'>, body: GraphQLBody): Plan {
     const shape = fetchShape(body.query, body.operationName);
     if (shape.kind === 'other') return { kind: 'pass', body };
     if (shape.sensitive && !this.deps.feeds.isLive(base.region)) {

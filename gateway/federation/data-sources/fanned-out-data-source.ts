@@ -15,7 +15,7 @@ import type { MergeRules } from '../merge/deep-merge.ts';
 import type { RegionFetcher } from './region-fetch.ts';
 import { selectRegions } from './region-filter.ts';
 import { fetchRootFields, type RootDecision } from './root-fetch.ts';
-import type { GraphQLBody, RegionEntry } from './types.ts';
+import type { RegionEntry } from './types.ts';
 
 export class FannedOutDataSource implements GraphQLDataSource {
   private readonly prepared: PreparedOperations<MergeRules>;

@@ -42,7 +42,7 @@ export async function fetchRootFields(fetcher: RegionFetcher, input: RootFetchIn
   const merger = new RegionMerger(input.merge);
   const data: Record<string, unknown> = {};
   for (const decision of decisions) {
-    if ('refused' in decision) data[refusedKey(decision, fetch)] = null;
+    if ('refused' in decision) data[refusedKey(decision)] = null;
   }
   for (const route of routes) {
     const key = responseKey(route.field);
@@ -66,7 +66,7 @@ export async function fetchRootFields(fetcher: RegionFetcher, input: RootFetchIn
   return errors.length > 0 ? { data, errors } : { data };
 }
 
-function refusedKey(decision: { refused: FormattedError }, fetch: FetchOperation): string {
+function refusedKey(decision: { refused: FormattedError }): string {
   const key = decision.refused.path?.[0];
   if (typeof key !== 'string') throw new Error(`a refused root field must carry its response key as path, got ${JSON.stringify(decision.refused.path)}`);
   return key;

@@ -10,7 +10,7 @@ import { argumentValue, bodyOf, readFetch, responseKey } from './operation.ts';
 import { badUserInput } from './region-errors.ts';
 import type { RegionFetcher } from './region-fetch.ts';
 import { fetchRootFields, type RootDecision } from './root-fetch.ts';
-import type { GraphQLBody, RegionEntry } from './types.ts';
+import type { RegionEntry } from './types.ts';
 
 export class RoutedDataSource implements GraphQLDataSource {
   constructor(private readonly fetcher: RegionFetcher) {}

@@ -21,7 +21,7 @@ import { selectRegions } from './region-filter.ts';
 import { fetchRootFields, type RootDecision } from './root-fetch.ts';
 import { combineConnection, hasEdges, mergedErrorPath, withMergeSelections } from './search-connection.ts';
 import type { MergedPage } from '../merge/connection-merge.ts';
-import type { GraphQLBody, RegionEntry } from './types.ts';
+import type { RegionEntry } from './types.ts';
 
 const DEFAULT_FIRST = 20;
 

@@ -1,0 +1,151 @@
+/**
+ * GraphiQL in a real browser: Debian's Chromium (headless, no downloads) driven by
+ * playwright-core against the whole system (stand-ins, three regional subgraphs, the
+ * gateway). Opens the page without a token (hint shown), enters an investigator's
+ * token and runs a cross-region query, picks the patrol officer's demo token and sees
+ * contact details nulled with FORBIDDEN errors, and checks that the page loaded nothing
+ * from anywhere but 127.0.0.1 and broke no Content-Security-Policy rule.
+ */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mintDevToken } from '../../gateway/auth/dev-key.ts';
+import { buildGraphiql } from '../../gateway/graphiql/build.ts';
+import { seedData, startSystem, type System } from '../support/system.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+const SCREENSHOT = '/tmp/liandong-graphiql.png';
+const available = existsSync(CHROMIUM);
+if (!available) console.warn(`SKIPPED tests/browser/graphiql.test.ts: ${CHROMIUM} is absent (apt-get install -y chromium)`);
+
+const PERSON_QUERY = `query CrossRegionPerson($idNumber: String!) {
+  person(idNumber: $idNumber) { idNumber regions records { id region name address phone } }
+}`;
+
+describe.skipIf(!available)('GraphiQL in Chromium', () => {
+  let system: System;
+  let dataDir: string;
+  let profileDir: string;
+  let browser: BrowserContext;
+  let page: Page;
+  const requests: string[] = [];
+  const cspViolations: string[] = [];
+
+  beforeAll(async () => {
+    // The page is served from the build output, as `npm start` does after `npm run build`.
+    await buildGraphiql();
+    dataDir = await seedData();
+    // Anonymous callers refused, as in production: the page must cope with the 401.
+    system = await startSystem({ dataDir, gatewayConfig: { allowAnonymous: false } });
+    profileDir = mkdtempSync(join(tmpdir(), 'liandong-chromium-'));
+    // A persistent context is how playwright passes the temporary --user-data-dir.
+    browser = await chromium.launchPersistentContext(profileDir, {
+      executablePath: CHROMIUM,
+      headless: true,
+      viewport: { width: 1400, height: 900 },
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+    page = await browser.newPage();
+    page.on('request', (request) => requests.push(request.url()));
+    page.on('console', (message) => {
+      if (/Content[- ]Security[- ]Policy/i.test(message.text())) cspViolations.push(message.text());
+    });
+    await page.goto(system.gatewayUrl, { waitUntil: 'networkidle' });
+  }, 90_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await system?.stop();
+    if (profileDir) rmSync(profileDir, { recursive: true, force: true });
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('is served with a strict Content-Security-Policy and no inline script', async () => {
+    const response = await fetch(system.gatewayUrl, { headers: { accept: 'text/html' } });
+    const csp = response.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("default-src 'self'");
+    expect(csp).toContain("connect-src 'self'");
+    expect(csp).not.toContain('unsafe-inline');
+    const html = await response.text();
+    expect(html).not.toMatch(/<script(?![^>]*\b(src=|type="application\/json"))[^>]*>/);
+  });
+
+  it('without a token, says where to paste one', async () => {
+    await expect.poll(() => page.locator('.liandong-banner').textContent(), { timeout: 15_000 }).toContain('Bearer <token>');
+  });
+
+  it('with an investigator token, runs a cross-region query and shows data from three regions', async () => {
+    const token = await mintDevToken(join(system.configDir, 'keys'), { sub: 'JS-TEST-INV', region: 'JS', roles: ['investigator'], ttlSeconds: 600 });
+    await setHeaders(page, { Authorization: `Bearer ${token}`, 'X-Purpose': 'patrol-check: browser test' });
+    await page.locator('button[aria-label="Re-fetch GraphQL schema"]').click();
+    await expect.poll(() => page.locator('.liandong-banner').count(), { timeout: 15_000 }).toBe(0);
+    const result = await run(page, PERSON_QUERY, { idNumber: system.scenarios.personInAllRegions.idNumber });
+    expect(result.errors).toBeUndefined();
+    expect(result.data.person.regions).toEqual(expect.arrayContaining(['JS', 'GZ', 'HB']));
+    expect(new Set(result.data.person.records.map((r: { region: string }) => r.region))).toEqual(new Set(['JS', 'GZ', 'HB']));
+    // What the regions answered is in the response the analyst sees.
+    expect(result.extensions.regions.map((r: { region: string }) => r.region)).toEqual(expect.arrayContaining(['JS', 'GZ', 'HB']));
+  });
+
+  it("shows each field's scope requirement in the docs explorer", async () => {
+    await page.locator('button[aria-label="Show Documentation Explorer"]').click();
+    await page.locator('.graphiql-doc-explorer-search input').fill('PersonRecord');
+    await page.locator('.graphiql-doc-explorer-search [role="option"]', { hasText: 'PersonRecord' }).first().click();
+    const docs = page.locator('.graphiql-doc-explorer-content');
+    await expect.poll(() => docs.textContent(), { timeout: 10_000 }).toContain('Requires: authentication; scope person:read');
+    await docs.getByText('address', { exact: true }).first().click();
+    await expect.poll(() => docs.textContent()).toContain('scope person:contact');
+  });
+
+  it("with the patrol officer's demo token, contact details are nulled with FORBIDDEN errors", async () => {
+    await page.locator('button[aria-label="Show Demo tokens"]').click();
+    await page.locator('button.liandong-role[data-role="patrol-officer"]').click();
+    const result = await run(page, PERSON_QUERY, { idNumber: system.scenarios.personInAllRegions.idNumber });
+    expect(result.data.person.records.length).toBeGreaterThanOrEqual(3);
+    for (const record of result.data.person.records) {
+      expect(record.name).toEqual(expect.any(String));
+      expect(record.address).toBeNull();
+      expect(record.phone).toBeNull();
+    }
+    const forbidden = result.errors.filter((e: any) => e.extensions?.code === 'FORBIDDEN');
+    expect(forbidden.map((e: any) => e.path.at(-1))).toEqual(expect.arrayContaining(['address', 'phone']));
+    await page.screenshot({ path: SCREENSHOT });
+  });
+
+  it('asked nothing of any host but 127.0.0.1 and broke no CSP rule', () => {
+    expect(requests.length).toBeGreaterThan(3);
+    const elsewhere = requests.filter((url) => !url.startsWith('data:') && new URL(url).hostname !== '127.0.0.1');
+    expect(elsewhere).toEqual([]);
+    expect(cspViolations).toEqual([]);
+  });
+});
+
+/** Replaces the headers editor's text the way a paste does. */
+async function setHeaders(page: Page, headers: Record<string, string>): Promise<void> {
+  await page.locator('.graphiql-editor-tools button[data-name="headers"]').click();
+  await replaceEditorText(page, '.graphiql-editor-tool .graphiql-editor:not(.hidden) .CodeMirror', JSON.stringify(headers, null, 2));
+}
+
+async function replaceEditorText(page: Page, selector: string, text: string): Promise<void> {
+  await page.locator(selector).click();
+  await page.keyboard.press('ControlOrMeta+A');
+  await page.keyboard.insertText(text);
+}
+
+/** Types the query and variables, presses Run, and returns the response pane's JSON once it changes. */
+async function run(page: Page, query: string, variables: Record<string, unknown>): Promise<any> {
+  await replaceEditorText(page, '.graphiql-query-editor .CodeMirror', query);
+  await page.locator('.graphiql-editor-tools button[data-name="variables"]').click();
+  await replaceEditorText(page, '.graphiql-editor-tool .graphiql-editor:not(.hidden) .CodeMirror', JSON.stringify(variables));
+  const before = await responseText(page);
+  await page.locator('.graphiql-execute-button').click();
+  await expect.poll(async () => { const text = await responseText(page); return text !== before && text.trim().startsWith('{'); }, { timeout: 15_000 }).toBe(true);
+  return JSON.parse(await responseText(page));
+}
+
+/** The response pane's text, from its CodeMirror (the DOM holds only the visible lines). */
+function responseText(page: Page): Promise<string> {
+  return page.locator('.graphiql-response .CodeMirror').evaluate((el) => (el as unknown as { CodeMirror: { getValue(): string } }).CodeMirror.getValue());
+}
