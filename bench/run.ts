@@ -6,6 +6,9 @@
 import { cpus } from 'node:os';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { runPeerWorkload } from './peer/workload.ts';
+import { runRegionalWorkload } from './regional/workload.ts';
+import { runFanoutWorkload } from './fanout/workload.ts';
+import { printRounds, printRows } from './lib/table.ts';
 
 const quick = process.argv.includes('--quick');
 const onlyArg = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : null;
@@ -31,10 +34,22 @@ if (wanted('1')) {
   const w1 = await runPeerWorkload({ ...timing, log });
   report.peer = w1;
   report.ratioVsApolloGateway = w1.ratioVsApolloGateway;
-  console.table(Object.fromEntries(Object.entries(w1.contenders).map(([name, s]) => [name, {
-    'req/s': s.rps.toFixed(1), 'p50 ms': s.p50, 'p99 ms': s.p99,
-    'CPU ms/req': s.cpuPerRequestMs?.toFixed(2) ?? '-', 'vs apollo': s.ratioVsReference.toFixed(2), errors: s.errors,
-  }])));
+  printRounds(w1.contenders, 'apollo');
+}
+
+if (wanted('2')) {
+  log('== workload 2: cross-region person lookup ==');
+  const w2 = await runRegionalWorkload({ ...timing, log });
+  report.regional = w2;
+  printRounds(w2.contenders, '(b)');
+}
+
+if (wanted('3')) {
+  log('== workload 3: fan-out scaling ==');
+  const sizes = quick ? [3, 32] : [3, 8, 16, 32];
+  const w3 = await runFanoutWorkload({ ...timing, seconds: quick ? 3 : 8, sizes, log });
+  report.fanout = w3;
+  printRows(Object.fromEntries(Object.entries(w3.results).map(([k, r]) => [k, { 'req/s': r.rps as number, 'p50 ms': r.p50 as number, 'p99 ms': r.p99 as number, '+p50 vs slowest': r.addedP50 as number, errors: r.errors as number }])));
 }
 
 report.finishedAt = new Date().toISOString();

@@ -14,6 +14,8 @@ export interface Running {
   name: string;
   pid: number;
   url: string;
+  /** The last few KiB the process wrote (stdout and stderr). */
+  output(): string;
   stop(): Promise<void>;
 }
 
@@ -34,7 +36,7 @@ export async function startProcess(
   name: string,
   command: string,
   args: string[],
-  opts: { url: string; ready: () => Promise<boolean>; env?: Record<string, string>; timeoutMs?: number },
+  opts: { url: string; ready: (output: string) => Promise<boolean>; env?: Record<string, string>; timeoutMs?: number },
 ): Promise<Running> {
   const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...opts.env } });
   started.add(child);
@@ -45,7 +47,7 @@ export async function startProcess(
   const deadline = Date.now() + (opts.timeoutMs ?? 60_000);
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode} before it was ready:\n${log}`);
-    if (await opts.ready().catch(() => false)) break;
+    if (await opts.ready(log).catch(() => false)) break;
     await new Promise((r) => setTimeout(r, 200));
   }
   if (Date.now() >= deadline) {
@@ -56,6 +58,7 @@ export async function startProcess(
     name,
     pid: child.pid!,
     url: opts.url,
+    output: () => log,
     stop: () => new Promise<void>((resolve) => {
       if (child.exitCode !== null) return resolve();
       child.once('exit', () => { started.delete(child); resolve(); });

@@ -11,6 +11,8 @@ export interface Contender {
   url: string;
   pid?: number;
   headers?: Record<string, string>;
+  /** This contender's request body, when it differs from the spec's (e.g. another subgraph shape). */
+  body?: string;
 }
 
 export interface RoundsSpec {
@@ -35,7 +37,7 @@ export interface ContenderSummary {
 
 export async function runRounds(spec: RoundsSpec, log: (line: string) => void): Promise<Record<string, ContenderSummary>> {
   const load = (c: Contender, seconds: number): Promise<LoadResult> =>
-    runLoad({ url: c.url, body: spec.body, headers: c.headers, connections: spec.connections, seconds, pid: c.pid } satisfies LoadSpec);
+    runLoad({ url: c.url, body: c.body ?? spec.body, headers: c.headers, connections: spec.connections, seconds, pid: c.pid } satisfies LoadSpec);
   for (const c of spec.contenders) await load(c, spec.warmupSeconds);
   const perRound = new Map<string, LoadResult[]>(spec.contenders.map((c) => [c.name, []]));
   const ratios = new Map<string, number[]>(spec.contenders.map((c) => [c.name, []]));
@@ -49,7 +51,8 @@ export async function runRounds(spec: RoundsSpec, log: (line: string) => void): 
       log(`  round ${round + 1} ${c.name.padEnd(28)} ${r.rps.toFixed(1).padStart(8)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms  errors ${r.errors + r.non2xx}`);
     }
     const ref = results.get(spec.reference)!;
-    for (const c of spec.contenders) ratios.get(c.name)!.push(results.get(c.name)!.rps / ref.rps);
+    // A reference that completed nothing this round (machine stalled) gives no ratio, not Infinity.
+    if (ref.rps > 0) for (const c of spec.contenders) ratios.get(c.name)!.push(results.get(c.name)!.rps / ref.rps);
   }
   const summary: Record<string, ContenderSummary> = {};
   for (const c of spec.contenders) {
@@ -61,7 +64,7 @@ export async function runRounds(spec: RoundsSpec, log: (line: string) => void): 
       p99: median(rs.map((r) => r.p99)),
       cpuPerRequestMs: cpu.length ? median(cpu) : null,
       errors: rs.reduce((n, r) => n + r.errors + r.non2xx, 0),
-      ratioVsReference: median(ratios.get(c.name)!),
+      ratioVsReference: ratios.get(c.name)!.length ? median(ratios.get(c.name)!) : NaN,
       perRound: rs,
     };
   }

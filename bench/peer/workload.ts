@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { checkResponse } from '../lib/check.ts';
 import { freePort, startProcess, TSX, type Running } from '../lib/processes.ts';
 import { runRounds, type Contender } from '../lib/rounds.ts';
+import { answers, startLiandong } from '../lib/liandong.ts';
 import { composePeerSupergraph } from './compose.ts';
 import { PEER_DIR } from './subgraphs.ts';
 
@@ -18,11 +19,11 @@ export interface WorkloadOptions {
   connections: number;
   warmupSeconds: number;
   log: (line: string) => void;
+  /** Extra node flags for Liandong's process (`--cpu-prof …` when profiling). */
+  liandongNodeArgs?: string[];
 }
 
-const answers = (url: string) => async () => (await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{__typename}"}' })).ok;
-
-async function startContenders(supergraph: string, work: string): Promise<Running[]> {
+async function startContenders(supergraph: string, work: string, opts: WorkloadOptions): Promise<Running[]> {
   const running: Running[] = [];
   const apolloPort = await freePort();
   running.push(await startProcess('apollo-gateway', process.execPath, [...TSX, 'bench/peer/apollo-gateway.ts', '--port', String(apolloPort), '--supergraph', supergraph], {
@@ -34,12 +35,7 @@ async function startContenders(supergraph: string, work: string): Promise<Runnin
     env: { NODE_ENV: 'production' },
   }));
   if (existsSync('gateway/main.ts')) {
-    const port = await freePort();
-    const config = join(work, 'liandong.json');
-    writeFileSync(config, readFileSync('bench/config/permissive.json', 'utf8').replaceAll('${WORK}', work));
-    running.push(await startProcess('liandong', process.execPath, [...TSX, 'gateway/main.ts', '--config', config, '--supergraph', supergraph, '--port', String(port)], {
-      url: `http://127.0.0.1:${port}/graphql`, ready: answers(`http://127.0.0.1:${port}/graphql`),
-    }));
+    running.push(await startLiandong({ name: 'liandong', template: 'permissive', work, supergraph, nodeArgs: opts.liandongNodeArgs }));
   }
   return running;
 }
@@ -52,7 +48,7 @@ export async function runPeerWorkload(opts: WorkloadOptions) {
   });
   const supergraph = join(work, 'supergraph.graphql');
   writeFileSync(supergraph, composePeerSupergraph(basePort));
-  const contenders = await startContenders(supergraph, work);
+  const contenders = await startContenders(supergraph, work, opts);
   try {
     const body = JSON.stringify({ query: readFileSync(PEER_DIR + 'query.graphql', 'utf8'), operationName: 'TestQuery' });
     const expected = readFileSync(PEER_DIR + 'expected-response.json', 'utf8');

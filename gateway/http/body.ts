@@ -10,21 +10,28 @@ function tooLarge(limit: number, size: string): HttpError {
   return new HttpError(413, 'PAYLOAD_TOO_LARGE', `Request body of ${size} exceeds the limit of ${limit} bytes.`);
 }
 
-export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > limit) throw tooLarge(limit, `${declared} bytes`);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > limit) {
-      // Stop reading; the connection is closed after the 413 so the rest is not consumed.
-      req.pause();
-      throw tooLarge(limit, `more than ${limit} bytes`);
-    }
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
+  if (Number.isFinite(declared) && declared > limit) return Promise.reject(tooLarge(limit, `${declared} bytes`));
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) {
+        chunks.push(chunk);
+        return;
+      }
+      // Keep draining without storing (destroying the request would also lose the 413);
+      // the router answers with `connection: close`, which ends the upload.
+      req.off('data', onData);
+      req.resume();
+      reject(tooLarge(limit, `more than ${limit} bytes`));
+    };
+    req.on('data', onData);
+    req.once('end', () => resolve(Buffer.concat(chunks)));
+    req.once('error', reject);
+  });
 }
 
 /** The media type without parameters, lower case: `application/json; charset=utf-8` → `application/json`. */

@@ -59,6 +59,26 @@ describe('hot registration', () => {
   });
 });
 
+describe('in-flight requests', () => {
+  it('keep the region list they started with across a reload; the next request sees the new one', async () => {
+    write({ regions: [region('JS', 4101)] });
+    const registry = RegionRegistry.load(file);
+    registry.admitWith(fakeCheck([], []));
+    let resume!: () => void;
+    const paused = new Promise<void>((resolve) => { resume = resolve; });
+    const inFlight = registry.withRegions(async () => {
+      const before = registry.regions().map((r) => r.code);
+      await paused;
+      return { before, after: registry.regions().map((r) => r.code), endpoints: registry.endpoints('index').length };
+    });
+    write({ regions: [region('JS', 4101), region('AH', 4104)] });
+    await registry.reloadAdmitted();
+    expect(registry.withRegions(() => registry.regions().map((r) => r.code))).toEqual(['JS', 'AH']);
+    resume();
+    expect(await inFlight).toEqual({ before: ['JS'], after: ['JS'], endpoints: 1 });
+  });
+});
+
 describe('contract diff', () => {
   it('finds nothing in the contract as served', () => {
     for (const part of ['records', 'index', 'search'] as const) expect(diffSdl(contractTypeDefs(part), contractSdl(part))).toEqual([]);

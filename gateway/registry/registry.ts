@@ -6,6 +6,7 @@
  * sees the new regions. `onChange` lets those that derive state from the list (data
  * sources with per-region breakers, metrics) rebuild it.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { watch, type FSWatcher } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { readJsonFile } from '../config/load.ts';
@@ -54,6 +55,8 @@ export class RegionRegistry {
   /** Hot registration: set by `admitWith`; regions new to the registry must pass it first. */
   private admission: ContractCheck | null = null;
   private readonly refused = new Map<string, RefusedRegion>();
+  /** The list a request started with (see `withRegions`): a reload mid-query does not change its regions. */
+  private readonly pinned = new AsyncLocalStorage<readonly Region[]>();
   /** Reloads run one after another, so two quick edits cannot interleave their checks. */
   private reloading: Promise<ReloadResult> = Promise.resolve({ ok: true, changed: false });
 
@@ -67,17 +70,26 @@ export class RegionRegistry {
     return new RegionRegistry(loadRegions(file), file);
   }
 
+  /** The regions in service: the list the current request started with, else the latest. */
   regions(): readonly Region[] {
-    return this.current;
+    return this.pinned.getStore() ?? this.current;
   }
 
   region(code: string): Region | undefined {
-    return this.current.find((r) => r.code === code);
+    return this.regions().find((r) => r.code === code);
   }
 
   /** Every region's endpoint for one contract part, in registry order (the stable merge order). */
   endpoints(part: ContractPart): RegionEndpoint[] {
-    return this.current.map((region) => ({ region, url: region.endpoints[part] }));
+    return this.regions().map((region) => ({ region, url: region.endpoints[part] }));
+  }
+
+  /**
+   * Runs one request with today's region list pinned: every fetch of its plan sees the
+   * same regions, even when a reload lands while it runs (the next request sees the new list).
+   */
+  withRegions<T>(request: () => T): T {
+    return this.pinned.run(this.current, request);
   }
 
   onChange(listener: RegionsListener): () => void {

@@ -181,6 +181,15 @@ describe('gateway/main.ts', () => {
     await expect(started).rejects.toThrow(/exited \(2\).*\n.*regions\.json: regions\[0\]\.url: expected an http\(s\) URL, got "foo"/);
   });
 
+  it('refuses a --supergraph file that is not a supergraph, naming the file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'liandong-main-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const file = join(dir, 'plain.graphql');
+    writeFileSync(file, 'type Query { hello: String }');
+    const started = startProcess({ name: 'gateway', file: 'gateway/main.ts', args: ['--supergraph', file, '--port', '0'] });
+    await expect(started).rejects.toThrow(/exited \(2\)[\s\S]*plain\.graphql: not a Federation 2 supergraph \(expected an enum join__Graph/);
+  });
+
   it('starts on the port given and stops on SIGTERM', async () => {
     const gateway = await startProcess({ name: 'gateway', file: 'gateway/main.ts', args: ['--port', '0'], env: { LOG_LEVEL: 'info' } });
     expect(gateway.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/graphql$/);

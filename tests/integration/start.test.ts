@@ -40,10 +40,12 @@ it('starts the whole system, answers across regions, and stops every child on Ct
     ],
   });
   const start = await startProcess({
-    name: 'npm start', file: 'scripts/start.ts', readyLine: /GraphiQL: (http:\/\/\S+)/, timeoutMs: 90_000,
-    env: { PORT: '0', LIANDONG_REGIONS: regionsFile, LIANDONG_DATA: join(dir, 'data'), LIANDONG_KEYS_DIR: join(dir, 'keys'), LOG_LEVEL: 'warn' },
+    // The last line of the welcome: by then the demo tokens (and the dev key) are written.
+    name: 'npm start', file: 'scripts/start.ts', readyLine: /Ctrl-C stops everything/, timeoutMs: 90_000,
+    env: { PORT: '0', LIANDONG_REGIONS: regionsFile, LIANDONG_DATA: join(dir, 'data'), LIANDONG_KEYS_DIR: join(dir, 'keys'),
+      AUDIT_DIR: join(dir, 'audit'), AUDIT_KEY_DIR: join(dir, 'keys'), LOG_LEVEL: 'warn' },
   });
-  const graphqlUrl = start.url!;
+  const graphqlUrl = /GraphiQL: (http:\/\/\S+)/.exec(start.output())![1];
   expect(start.output()).toMatch(/seeded JS, GZ, HB/);
   expect(start.output()).toContain(`[subgraph GZ] subgraph GZ listening on http://127.0.0.1:${gz}`);
 

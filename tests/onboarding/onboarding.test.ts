@@ -8,7 +8,9 @@
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { ROOT } from '../../scripts/lib/children.ts';
 import { writeJson } from '../support/gateway.ts';
 import { startProcess, stopAll } from '../support/processes.ts';
 import { freePort } from '../support/ports.ts';
@@ -17,7 +19,8 @@ import { writeAhData, type AhData } from './ah-data.ts';
 import { startDifferingSubgraph, type DifferingSubgraph } from './differing-subgraph.ts';
 import { copyTree, type TreeCopy } from './tree.ts';
 
-const FIXTURES = new URL('./fixtures/ah/', import.meta.url).pathname;
+/** The filled-in AH adapter, as an adapter author would write it (`.txt`: it only compiles inside adapters/ah/). */
+const FIXTURES = fileURLToPath(new URL('./fixtures/ah/', import.meta.url));
 
 let dataDir: string;
 let system: System;
@@ -42,8 +45,16 @@ afterAll(async () => {
 /** Runs `npm run new-region` (the script itself) against the copy's adapters folder. */
 function newRegion(...args: string[]) {
   return spawnSync(process.execPath, ['--import', 'tsx', 'scripts/new-region.ts', ...args, '--adapters-dir', join(tree.root, 'adapters')], {
-    cwd: join(FIXTURES, '../../../..'), encoding: 'utf8',
+    cwd: ROOT, encoding: 'utf8',
   });
+}
+
+/** `npx vitest run adapters/ah/` inside the copy, as the adapter author would run it. */
+function runConformance(): { status: number | null; output: string } {
+  const run = spawnSync(process.execPath, [join(tree.root, 'node_modules/vitest/vitest.mjs'), 'run', 'adapters/ah/'], {
+    cwd: tree.root, encoding: 'utf8', env: { ...process.env, CI: '1', NO_COLOR: '1' },
+  });
+  return { status: run.status, output: `${run.stdout}\n${run.stderr}` };
 }
 
 function registerRegions(extra: Array<{ code: string; name: string; url: string }>): void {
@@ -74,11 +85,8 @@ describe('onboarding a fourth region', () => {
   });
 
   it('the scaffolded conformance suite fails (not skips) until the adapter is written', () => {
-    const run = spawnSync(process.execPath, [join(tree.root, 'node_modules/vitest/vitest.mjs'), 'run', 'adapters/ah/'], {
-      cwd: tree.root, encoding: 'utf8', env: { ...process.env, CI: '1', NO_COLOR: '1' },
-    });
-    const output = `${run.stdout}\n${run.stderr}`;
-    expect(run.status, output).not.toBe(0);
+    const { status, output } = runConformance();
+    expect(status, output).not.toBe(0);
     expect(output).toMatch(/adapter conformance: AH/);
     expect(output).toMatch(/startTestSystem\(\) in adapters\/ah\/ah\.conformance\.test\.ts is not written yet/);
     // The kit builds the adapter in beforeAll: a setup that cannot run fails the whole suite.
@@ -86,8 +94,15 @@ describe('onboarding a fourth region', () => {
     expect(output).not.toMatch(/Tests\s+\d+ passed/);
   }, 60_000);
 
-  it('filled in, started and registered while the gateway runs, AH answers beside JS, GZ and HB', async () => {
-    for (const file of ['index.ts', 'codes.ts']) copyFileSync(join(FIXTURES, `${file}.txt`), join(tree.root, 'adapters/ah', file));
+  it('filled in, the AH adapter passes the conformance suite', () => {
+    for (const file of ['index.ts', 'codes.ts', 'records.ts']) copyFileSync(join(FIXTURES, `${file}.txt`), join(tree.root, 'adapters/ah', file));
+    copyFileSync(join(FIXTURES, 'conformance.test.ts.txt'), join(tree.root, 'adapters/ah/ah.conformance.test.ts'));
+    const { status, output } = runConformance();
+    expect(status, output).toBe(0);
+    expect(output).toMatch(/Tests\s+11 passed/);
+  }, 60_000);
+
+  it('started and registered while the gateway runs, AH answers beside JS, GZ and HB', async () => {
     const { idNumber } = system.scenarios.personInAllRegions;
     ah = writeAhData(dataDir, idNumber);
     const port = await freePort();

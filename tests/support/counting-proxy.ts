@@ -11,11 +11,13 @@ export interface CountingProxy {
   url: string;
   /** Requests per path since the last reset. */
   counts(): Record<string, number>;
-  /** GraphQL requests (every path but /healthz) since the last reset. */
+  /** GraphQL requests (every path but /healthz and /changes) since the last reset. */
   graphqlRequests(): number;
   reset(): void;
   close(): Promise<void>;
 }
+
+const NOT_GRAPHQL = new Set(['/healthz', '/changes']);
 
 export async function startCountingProxy(target: string): Promise<CountingProxy> {
   const targetUrl = new URL(target);
@@ -41,7 +43,8 @@ export async function startCountingProxy(target: string): Promise<CountingProxy>
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     counts: () => ({ ...counts }),
-    graphqlRequests: () => Object.entries(counts).filter(([path]) => path !== '/healthz').reduce((n, [, c]) => n + c, 0),
+    // Neither health probes nor the gateway cache's change stream (GET /changes) are GraphQL requests.
+    graphqlRequests: () => Object.entries(counts).filter(([path]) => !NOT_GRAPHQL.has(path)).reduce((n, [, c]) => n + c, 0),
     reset: () => { counts = {}; },
     close: () => new Promise<void>((resolve) => {
       agent.destroy();

@@ -54,6 +54,8 @@ export interface System {
   configDir: string;
   /** What the generator wrote about the demo data: the scenario ids tests ask for. */
   scenarios: Scenarios;
+  /** Everything the gateway process wrote (its JSON log), for assertions and failure diagnosis. */
+  gatewayOutput(): string;
   /** Resets every region's request counts. */
   resetCounts(): void;
   /** POSTs a GraphQL operation to the gateway as a demo officer (default: an investigator). */
@@ -143,6 +145,8 @@ export async function startSystem(options: SystemOptions): Promise<System> {
       mode: 'development',
       allowAnonymous: true,
       server: { host: '127.0.0.1', port: 0, shutdownGraceMs: 1000 },
+      // Its own audit log: one directory belongs to one gateway instance.
+      audit: { dir: join(configDir, 'audit'), keysDir: keysEnv.LIANDONG_KEYS_DIR },
       ...options.gatewayConfig,
     });
     const gateway = await startProcess({
@@ -156,6 +160,7 @@ export async function startSystem(options: SystemOptions): Promise<System> {
       standins: { GZ: gz },
       configDir,
       scenarios: JSON.parse(readFileSync(join(options.dataDir, 'scenarios.json'), 'utf8')) as Scenarios,
+      gatewayOutput: () => gateway.output(),
       resetCounts: () => REGION_CODES.forEach((code) => regions[code].proxy.reset()),
       query: (query, variables, as = INVESTIGATOR) => postQuery(gateway.url!, keysEnv.LIANDONG_KEYS_DIR, { query, variables }, as),
       stop: stopAllStarted,

@@ -46,21 +46,22 @@ export async function fetchRoutedEntities(fetcher: RegionFetcher, input: Entitie
   const answers = await fetcher.ask(regions, requests, context);
 
   const entities: unknown[] = representations.map(() => null);
-  const usable: RegionAnswer[] = [];
+  const answered: RegionAnswer[] = [];
   for (const answer of answers) {
-    const positions = groups.get(answer.region.code)!;
-    const list = answer.answer?.data?.[ENTITIES];
     if (answer.status !== 'answered') {
       errors.push(unavailableError(answer, fetcher.part));
-    } else if (Array.isArray(list) && list.length !== positions.length) {
+      continue;
+    }
+    const positions = groups.get(answer.region.code)!;
+    const list = answer.answer?.data?.[ENTITIES];
+    if (Array.isArray(list) && list.length !== positions.length) {
       errors.push(unavailableError({ ...answer, status: 'error', message: `answered ${list.length} entities for ${positions.length} representations` }, fetcher.part));
       continue;
-    } else if (Array.isArray(list)) {
-      list.forEach((entity, j) => { entities[positions[j]] = entity; });
     }
-    usable.push(answer);
+    if (Array.isArray(list)) list.forEach((entity, j) => { entities[positions[j]] = entity; });
+    answered.push(answer);
   }
-  errors.push(...regionErrors(usable.filter((a) => a.status === 'answered'), (path, answer) => toPlannerOrder(path, groups.get(answer.region.code)!)));
+  errors.push(...regionErrors(answered, (path, answer) => toPlannerOrder(path, groups.get(answer.region.code)!)));
   fetcher.record(context, answers.map((answer) => fetcher.outcomeOf(answer, foundAny)));
   return respond({ [ENTITIES]: entities }, errors);
 }

@@ -7,7 +7,8 @@ import { GZ_DATA, HB_DATA, JS_DATA, P1, P2, P3, PLATE } from './fixtures/fixture
 import { regionalUrl } from '../compose.ts';
 import { startGateway } from './fixtures/gateway-harness.ts';
 import { closeRegionClients, createDataSource } from './index.ts';
-import { fixtureDirectory, REFUSED_ID, startFixtureRegion, type FixtureRegion } from './fixtures/fixture-regions.ts';
+import { newReport } from '../../context.ts';
+import { BROKEN_RECORD, fixtureDirectory, REFUSED_ID, startFixtureRegion, type FixtureRegion } from './fixtures/fixture-regions.ts';
 
 let js: FixtureRegion, gz: FixtureRegion, hb: FixtureRegion;
 let gateway: Awaited<ReturnType<typeof startGateway>>;
@@ -132,6 +133,51 @@ describe('routed records part', () => {
     expect([js.counts.records, gz.counts.records, hb.counts.records]).toEqual([1, 1, 1]);
     const sent = (r: FixtureRegion) => r.bodies.filter((b) => b.part === 'records').flatMap((b) => (b.variables.representations as { id: string }[]).map((x) => x.id));
     expect([sent(js), sent(gz), sent(hb)]).toEqual([['JS:P-1'], ['GZ:P-9'], ['HB:P-4']]);
+  });
+
+  it('answers representations naming no known region with null and an error at their position', async () => {
+    const directory = fixtureDirectory([js.entry(), gz.entry(), hb.entry()]);
+    const source = createDataSource({ name: 'records', url: regionalUrl('records') }, { registry: directory });
+    try {
+      const representations = [
+        { __typename: 'PersonRecord', id: 'GZ:P-9' }, { __typename: 'PersonRecord', id: 'XX:1' },
+        { __typename: 'PersonRecord', id: 'JS:P-1' }, { __typename: 'PersonRecord', id: 'no-prefix' },
+      ];
+      const answer = await source.process({
+        kind: 'incoming operation' as never,
+        request: { query: 'query($representations: [_Any!]!) { _entities(representations: $representations) { ... on PersonRecord { id region } } }', variables: { representations } },
+        context: { report: newReport() },
+        incomingRequestContext: {} as never,
+      });
+      expect(answer.data).toEqual({ _entities: [{ id: 'GZ:P-9', region: 'GZ' }, null, { id: 'JS:P-1', region: 'JS' }, null] });
+      expect(answer.errors!.map((e) => [e.path, e.extensions!.code])).toEqual([[['_entities', 1], 'UNKNOWN_REGION'], [['_entities', 3], 'UNKNOWN_REGION']]);
+      expect(answer.errors![0].message).toMatch(/PersonRecord "XX:1": expected an id starting with the owning region's code \(one of JS, GZ, HB\)/);
+      expect([js.counts.records, gz.counts.records, hb.counts.records]).toEqual([1, 1, 0]);
+    } finally {
+      await closeRegionClients(directory);
+    }
+  });
+
+  it('moves a region\'s entity error to the planner\'s position', async () => {
+    const directory = fixtureDirectory([js.entry(), gz.entry(), hb.entry()]);
+    const source = createDataSource({ name: 'records', url: regionalUrl('records') }, { registry: directory });
+    try {
+      const representations = ['JS:P-1', 'GZ:P-9', `GZ:${BROKEN_RECORD}`].map((id) => ({ __typename: 'PersonRecord', id }));
+      const answer = await source.process({
+        kind: 'incoming operation' as never,
+        request: { query: 'query($representations: [_Any!]!) { _entities(representations: $representations) { ... on PersonRecord { id } } }', variables: { representations } },
+        context: { report: newReport() },
+        incomingRequestContext: {} as never,
+      });
+      expect(answer.data).toEqual({ _entities: [{ id: 'JS:P-1' }, { id: 'GZ:P-9' }, null] });
+      expect(answer.errors).toEqual([{
+        message: `record GZ:${BROKEN_RECORD} is unreadable`,
+        path: ['_entities', 2],
+        extensions: { code: 'RECORD_UNREADABLE', region: 'GZ', reportedBy: ['GZ'] },
+      }]);
+    } finally {
+      await closeRegionClients(directory);
+    }
   });
 
   it('sends a root field only to the region owning its id (literal or variable)', async () => {

@@ -32,7 +32,7 @@ function App({ config }: { config: PageConfig }) {
       schemaDescription
       inputValueDeprecation
     >
-      <GraphiQL.Logo>Liandong GraphiQL{config.mode === 'development' ? ' (development)' : ''}</GraphiQL.Logo>
+      <GraphiQL.Logo>Liandong{config.mode === 'development' ? ' · dev' : ''}</GraphiQL.Logo>
       <GraphiQL.Footer><TokenBanner /></GraphiQL.Footer>
     </GraphiQL>
   );

@@ -1,0 +1,37 @@
+/**
+ * Several benchmark regions in one process, each its own subgraph server on its own
+ * loopback port (the generic server, subgraphs/server.ts, over a re-labelled JS
+ * adapter). One process per handful of regions keeps 32 regions feasible on a 2-core
+ * machine; each region still has its own HTTP server, schema and loaders.
+ *
+ *   node --import tsx bench/fanout/regions-host.ts --data DIR --codes XA,XB,XC [--slow XB=200]
+ * prints one line `regions {"XA":"http://127.0.0.1:…",…}` when all listen.
+ */
+import { parseArgs } from 'node:util';
+import { createAdapter } from '../../adapters/js/index.ts';
+import { createSubgraphServer, type SubgraphServer } from '../../subgraphs/server.ts';
+import type { Logger } from '../../subgraphs/logger.ts';
+import { relabelled } from './relabelled.ts';
+
+const { values } = parseArgs({ options: { data: { type: 'string' }, codes: { type: 'string' }, slow: { type: 'string', multiple: true } } });
+if (!values.data || !values.codes) {
+  console.error('usage: regions-host.ts --data DIR --codes XA,XB [--slow XA=200]');
+  process.exit(2);
+}
+const delays = new Map((values.slow ?? []).map((s) => { const [code, ms] = s.split('='); return [code, Number(ms)] as const; }));
+// Errors only: per-request logging would be load on the benchmark's own CPU.
+const quiet: Logger = { info() {}, warn() {}, debug() {}, error: (obj, msg) => console.error(msg ?? '', obj) };
+
+const servers: SubgraphServer[] = [];
+const urls: Record<string, string> = {};
+for (const code of values.codes.split(',')) {
+  const adapter = relabelled(await createAdapter({ dataDir: values.data, settings: {} }), code, delays.get(code) ?? 0);
+  const server = await createSubgraphServer({ adapter, logger: quiet });
+  servers.push(server);
+  urls[code] = server.url;
+}
+console.log(`regions ${JSON.stringify(urls)}`);
+
+const stop = async () => { for (const s of servers) await s.close(); process.exit(0); };
+process.once('SIGTERM', () => void stop());
+process.once('SIGINT', () => void stop());

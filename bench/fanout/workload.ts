@@ -1,0 +1,98 @@
+/**
+ * Workload 3, fan-out scaling: the person lookup across 3, 8, 16 and 32 regions, with
+ * one region slow (200 ms per adapter call), and separately one dead (nothing listens:
+ * connection refused) and one hung (accepts, never answers: costs the region timeout).
+ *
+ * The regions are re-labelled JS adapters over one generated data set (fanout/relabelled.ts),
+ * eight to a process (fanout/regions-host.ts). One gateway holds every region in its
+ * registry; each condition asks a subset with the `regions:` argument, so one gateway
+ * and one set of processes serve every size. Latency is compared with the slowest
+ * healthy region asked directly at the same concurrency.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { benchData } from '../lib/data.ts';
+import { startLiandong, type BenchRegion } from '../lib/liandong.ts';
+import { runLoad, type LoadResult } from '../lib/load.ts';
+import { officerHeaders } from '../lib/officer.ts';
+import { freePort, startProcess, TSX, type Running } from '../lib/processes.ts';
+import type { WorkloadOptions } from '../peer/workload.ts';
+import { personLookup, personLookupIndexOnly } from '../regional/queries.ts';
+import { startHungRegion } from './hung.ts';
+
+const REGIONS_PER_PROCESS = 8;
+export const SLOW_MS = 200;
+export const REGION_TIMEOUT_MS = 1000;
+/** Closed-loop clients: low, so the figures are fan-out latency rather than queueing on 2 cores. */
+const CONNECTIONS = 8;
+
+/** AA, AB, … AZ, BA, …: codes no real region uses. */
+const code = (i: number) => String.fromCharCode(65 + Math.floor(i / 26)) + String.fromCharCode(65 + (i % 26));
+
+async function startHosts(dataDir: string, codes: string[], slow: string): Promise<{ urls: Record<string, string>; hosts: Running[] }> {
+  const hosts: Running[] = [];
+  const urls: Record<string, string> = {};
+  for (let i = 0; i < codes.length; i += REGIONS_PER_PROCESS) {
+    const chunk = codes.slice(i, i + REGIONS_PER_PROCESS);
+    const host = await startProcess(`regions ${chunk[0]}–${chunk.at(-1)}`, process.execPath,
+      [...TSX, 'bench/fanout/regions-host.ts', '--data', dataDir, '--codes', chunk.join(','), '--slow', `${slow}=${SLOW_MS}`],
+      { url: '', ready: async (output) => output.includes('regions {'), timeoutMs: 120_000 });
+    hosts.push(host);
+    Object.assign(urls, JSON.parse(/regions (\{.*\})/.exec(host.output())![1]));
+  }
+  return { urls, hosts };
+}
+
+interface Condition { name: string; regions: string[]; direct: string }
+
+export async function runFanoutWorkload(opts: WorkloadOptions & { sizes: number[] }) {
+  const work = mkdtempSync(join(tmpdir(), 'liandong-bench-fanout-'));
+  const data = await benchData(10_000, ['JS'], opts.log);
+  const person = data.scenarios.personInAllRegions.idNumber;
+  const max = Math.max(...opts.sizes);
+  const healthy = Array.from({ length: max }, (_, i) => code(i));
+  const slow = code(max);
+  const [dead, hung] = [code(max + 1), code(max + 2)];
+  const { urls, hosts } = await startHosts(data.dir, [...healthy, slow], slow);
+  const hungRegion = await startHungRegion();
+  const regions: BenchRegion[] = [
+    ...[...healthy, slow].map((c) => ({ code: c, url: urls[c] })),
+    { code: dead, url: `http://127.0.0.1:${await freePort()}` },
+    { code: hung, url: hungRegion.url },
+  ];
+  const gateway = await startLiandong({ name: 'liandong-fanout', template: 'regional', work, regions, regionTimeoutMs: REGION_TIMEOUT_MS });
+  try {
+    const headers = await officerHeaders(join(work, 'keys'));
+    const load = (url: string, body: string, h: Record<string, string> = {}, pid?: number): Promise<LoadResult> =>
+      runLoad({ url, body, headers: h, connections: CONNECTIONS, seconds: opts.seconds, pid });
+    const direct: Record<string, LoadResult> = {};
+    opts.log(`workload 3 (fan-out): ${regions.length} regions registered, ${hosts.length} region processes; person ${person}`);
+    for (const c of [healthy[0], slow]) {
+      direct[c] = await load(`${urls[c]}/index`, personLookupIndexOnly(person));
+      opts.log(`  direct to ${c === slow ? 'the slow region' : 'a healthy region'}: p50 ${direct[c].p50} ms p99 ${direct[c].p99} ms`);
+    }
+    const results: Record<string, Record<string, unknown>> = {};
+    for (const n of opts.sizes) {
+      const base = healthy.slice(0, n - 1);
+      const conditions: Condition[] = [
+        { name: 'healthy', regions: healthy.slice(0, n), direct: healthy[0] },
+        { name: `one slow (${SLOW_MS} ms)`, regions: [...base, slow], direct: slow },
+        { name: 'one dead', regions: [...base, dead], direct: healthy[0] },
+        { name: `one hung (timeout ${REGION_TIMEOUT_MS} ms)`, regions: [...base, hung], direct: healthy[0] },
+      ];
+      for (const cond of conditions) {
+        const r = await load(gateway.url, personLookup(person, cond.regions), headers, gateway.pid);
+        const ref = direct[cond.direct];
+        const row = { regions: n, condition: cond.name, rps: r.rps, p50: r.p50, p99: r.p99, errors: r.errors + r.non2xx, cpuPerRequestMs: r.cpuPerRequestMs, slowestHealthyP50: ref.p50, addedP50: r.p50 - ref.p50, addedP99: r.p99 - ref.p99 };
+        results[`${n} regions, ${cond.name}`] = row;
+        opts.log(`  ${String(n).padStart(2)} regions ${cond.name.padEnd(26)} ${r.rps.toFixed(1).padStart(7)} req/s  p50 ${r.p50} ms (+${row.addedP50} over slowest healthy)  p99 ${r.p99} ms  errors ${row.errors}`);
+      }
+    }
+    return { connections: CONNECTIONS, slowMs: SLOW_MS, regionTimeoutMs: REGION_TIMEOUT_MS, regionProcesses: hosts.length, direct, results };
+  } finally {
+    await gateway.stop();
+    await hungRegion.close();
+    for (const h of hosts) await h.stop();
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * Workload 2, Liandong's own: the cross-region person lookup
+ *   (a) straight to one region's subgraph (its index part: the floor of one hop),
+ *   (b) through plain @apollo/gateway over that one region's three contract parts,
+ *   (c) through Liandong over the three regions, authorisation and audit on (a real
+ *       dev token and an X-Purpose header), cache off,
+ *   (d) the same with the entity cache on and warm,
+ * plus (c1) Liandong asked for the one region (b) serves, the like-for-like comparison.
+ * Contenders are interleaved round by round; ratios are to (b) within each round.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { checkResponse } from '../lib/check.ts';
+import { benchData } from '../lib/data.ts';
+import { answers, startLiandong } from '../lib/liandong.ts';
+import { officerHeaders } from '../lib/officer.ts';
+import { freePort, startProcess, TSX, type Running } from '../lib/processes.ts';
+import { startRegions } from '../lib/regions.ts';
+import { runRounds, type Contender } from '../lib/rounds.ts';
+import type { WorkloadOptions } from '../peer/workload.ts';
+import { oneRegionSupergraph } from './compose.ts';
+import { personLookup, personLookupIndexOnly } from './queries.ts';
+
+export const REGIONAL_PERSONS = 10_000;
+
+async function startPlainGateway(work: string, regionUrl: string): Promise<Running> {
+  const supergraph = join(work, 'one-region-supergraph.graphql');
+  writeFileSync(supergraph, oneRegionSupergraph(regionUrl));
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}/`;
+  return startProcess('apollo-gateway', process.execPath, [...TSX, 'bench/peer/apollo-gateway.ts', '--port', String(port), '--supergraph', supergraph], { url, ready: answers(url) });
+}
+
+/** Does the gateway refuse a request without a token? (Whether authentication is wired in yet.) */
+async function refusesAnonymous(url: string, body: string): Promise<boolean> {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-purpose': 'patrol-check: bench' }, body });
+  return res.status === 401 || /UNAUTHENTICATED/.test(await res.text());
+}
+
+async function bodyOf(url: string, body: string, headers: Record<string, string> = {}): Promise<string> {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+  const text = await res.text();
+  if (res.status !== 200 || text.includes('"errors"')) throw new Error(`reference answer from ${url} was not clean (status ${res.status}): ${text.slice(0, 400)}`);
+  return text;
+}
+
+/** The reference answer with any trailing `extensions` dropped, so others are compared on `data` bytes. */
+const dataOnly = (text: string) => text.trim().replace(/,"extensions":.*}$/s, '}');
+
+export async function runRegionalWorkload(opts: WorkloadOptions) {
+  const work = mkdtempSync(join(tmpdir(), 'liandong-bench-regional-'));
+  const data = await benchData(REGIONAL_PERSONS, ['JS', 'GZ', 'HB'], opts.log);
+  const person = data.scenarios.personInAllRegions.idNumber;
+  const regions = await startRegions(data.dir, work);
+  const running: Running[] = [];
+  try {
+    const js = regions.regions.find((r) => r.code === 'JS')!;
+    running.push(await startPlainGateway(work, js.url));
+    running.push(await startLiandong({ name: 'liandong', template: 'regional', work, regions: regions.regions, sections: { cache: { enabled: false } } }));
+    running.push(await startLiandong({ name: 'liandong-cached', template: 'regional', work, regions: regions.regions, sections: { cache: { enabled: true, store: 'memory' } } }));
+    const [plain, liandong, cached] = running;
+    const headers = await officerHeaders(join(work, 'keys'));
+    const all = personLookup(person);
+    const oneRegion = personLookup(person, ['JS']);
+    const contenders: Contender[] = [
+      { name: '(a) subgraph JS direct', url: `${js.url}/index`, body: personLookupIndexOnly(person) },
+      { name: '(b) apollo-gateway (JS)', url: plain.url, pid: plain.pid, body: oneRegion },
+      { name: '(c1) liandong (JS only)', url: liandong.url, pid: liandong.pid, headers, body: oneRegion },
+      { name: '(c) liandong 3 regions', url: liandong.url, pid: liandong.pid, headers, body: all },
+      { name: '(d) liandong 3 regions cached', url: cached.url, pid: cached.pid, headers, body: all },
+    ];
+    await bodyOf(contenders[0].url, contenders[0].body!);
+    const plainAnswer = await bodyOf(plain.url, oneRegion);
+    await checkResponse('liandong (JS only)', liandong.url, oneRegion, plainAnswer, headers);
+    const fullAnswer = dataOnly(await bodyOf(liandong.url, all, headers));
+    await checkResponse('liandong cached', cached.url, all, fullAnswer, headers);
+    const authEnforced = await refusesAnonymous(liandong.url, all);
+    opts.log(`workload 2 (regional): response check passed; person ${person} in ${fullAnswer.match(/"regions":\[[^\]]*\]/)?.[0]}; anonymous refused: ${authEnforced}`);
+    const summary = await runRounds({
+      contenders, reference: '(b) apollo-gateway (JS)', body: all, connections: opts.connections,
+      seconds: opts.seconds, rounds: opts.rounds, warmupSeconds: opts.warmupSeconds,
+    }, opts.log);
+    return { personsPerRegion: REGIONAL_PERSONS, idNumber: person, authEnforced, contenders: summary };
+  } finally {
+    for (const r of running) await r.stop();
+    await regions.stop();
+  }
+}

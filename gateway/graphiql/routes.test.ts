@@ -1,0 +1,128 @@
+/**
+ * The GraphiQL routes behind the gateway's real HTTP router, over fake built assets: the
+ * page and its headers, the assets, the dev-token route's absence in production, and the
+ * 503 of a gateway started without a build.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sendText } from '../http/respond.ts';
+import { createHttpServer } from '../http/router.ts';
+import { RegionRegistry } from '../registry/registry.ts';
+import { CONTENT_SECURITY_POLICY } from './page.ts';
+import { PAGE_CONFIG_ELEMENT_ID, type DemoToken, type PageConfig } from './page-config.ts';
+import { DEV_TOKENS_PATH, graphiqlRoutes, type GraphiqlRouteOptions } from './routes.ts';
+
+const DEV: PageConfig = { graphqlPath: '/graphql', mode: 'development', devTokensPath: DEV_TOKENS_PATH };
+const PRODUCTION: PageConfig = { graphqlPath: '/graphql', mode: 'production', devTokensPath: null };
+const TOKENS: DemoToken[] = [{ role: 'analyst', sub: 'GZ-1', region: 'GZ', token: 'eyJ.test.token' }];
+
+const dirs: string[] = [];
+const servers: Server[] = [];
+
+afterAll(async () => {
+  for (const server of servers) await new Promise((resolve) => server.close(resolve));
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+function assetsDir(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'liandong-graphiql-assets-'));
+  dirs.push(dir);
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  return dir;
+}
+
+/** The gateway's router with these GraphiQL routes; GraphQL requests answer "graphql" so routing shows. */
+async function serve(options: GraphiqlRouteOptions): Promise<string> {
+  const routes = graphiqlRoutes(options);
+  const server = createHttpServer({
+    graphql: async (_req, res) => sendText(res, 200, 'graphql'),
+    hooks: { metrics: (_req, res) => sendText(res, 200, ''), graphiql: routes.page, graphiqlAssets: routes.assets },
+    registry: new RegionRegistry([]),
+    logger: pino({ level: 'silent' }),
+  });
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+describe('GraphiQL routes (development)', () => {
+  let base: string;
+  beforeAll(async () => {
+    base = await serve({ assetsDir: assetsDir({ 'app.js': 'console.log(1)', 'app.css': 'body{}' }), config: DEV, demoTokens: async () => TOKENS });
+  });
+
+  it('serves the page to browsers, with the CSP and its config block', async () => {
+    const response = await fetch(`${base}/graphql`, { headers: { accept: 'text/html,application/xhtml+xml' } });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(response.headers.get('content-security-policy')).toBe(CONTENT_SECURITY_POLICY);
+    expect(response.headers.get('x-frame-options')).toBe('DENY');
+    const html = await response.text();
+    expect(html).toContain('<script type="module" src="/graphiql/app.js"></script>');
+    const config = new RegExp(`<script type="application/json" id="${PAGE_CONFIG_ELEMENT_ID}">(.*?)</script>`).exec(html);
+    expect(JSON.parse(config![1])).toEqual(DEV);
+  });
+
+  it('leaves GET queries and non-browser GETs to GraphQL', async () => {
+    expect(await (await fetch(`${base}/graphql?query=%7B__typename%7D`, { headers: { accept: 'text/html' } })).text()).toBe('graphql');
+    expect(await (await fetch(`${base}/graphql`, { headers: { accept: 'application/json' } })).text()).toBe('graphql');
+  });
+
+  it('serves the built assets with their content types', async () => {
+    const js = await fetch(`${base}/graphiql/app.js`);
+    expect(js.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect(await js.text()).toBe('console.log(1)');
+    expect((await fetch(`${base}/graphiql/app.css`)).headers.get('content-type')).toBe('text/css; charset=utf-8');
+  });
+
+  it('sends the assets gzipped to browsers that accept it', async () => {
+    // fetch asks for gzip and decodes it: the text is the same, the header says it was compressed.
+    const response = await fetch(`${base}/graphiql/app.js`, { headers: { 'accept-encoding': 'gzip' } });
+    expect(response.headers.get('content-encoding')).toBe('gzip');
+    expect(await response.text()).toBe('console.log(1)');
+  });
+
+  it('answers an unknown asset with 404 naming the assets, and other methods with 405', async () => {
+    const missing = await fetch(`${base}/graphiql/../../etc/passwd`);
+    expect(missing.status).toBe(404);
+    const other = await fetch(`${base}/graphiql/nope.js`);
+    expect(other.status).toBe(404);
+    expect((await other.json()).errors[0]).toEqual({
+      message: 'No GraphiQL asset at /graphiql/nope.js; the page uses /graphiql/app.js, /graphiql/app.css.',
+      extensions: { code: 'NOT_FOUND' },
+    });
+    expect((await fetch(`${base}/graphiql/app.js`, { method: 'POST' })).status).toBe(405);
+  });
+
+  it('lists the demo tokens in development mode', async () => {
+    const response = await fetch(`${base}${DEV_TOKENS_PATH}`);
+    expect(response.headers.get('cache-control')).toBe('no-store');
+    expect(await response.json()).toEqual(TOKENS);
+  });
+});
+
+describe('GraphiQL routes (production)', () => {
+  it('has no dev-token route and tells the page so', async () => {
+    const base = await serve({ assetsDir: assetsDir({ 'app.js': '', 'app.css': '' }), config: PRODUCTION });
+    expect((await fetch(`${base}${DEV_TOKENS_PATH}`)).status).toBe(404);
+    const html = await (await fetch(`${base}/graphql`, { headers: { accept: 'text/html' } })).text();
+    expect(html).toContain('"devTokensPath":null');
+  });
+});
+
+describe('GraphiQL routes without a build', () => {
+  it('answers the page with 503 saying to run npm run build', async () => {
+    const dir = assetsDir({});
+    const base = await serve({ assetsDir: dir, config: DEV });
+    const response = await fetch(`${base}/graphql`, { headers: { accept: 'text/html' } });
+    expect(response.status).toBe(503);
+    const body = await response.json();
+    expect(body.errors[0].extensions.code).toBe('GRAPHIQL_NOT_BUILT');
+    expect(body.errors[0].message).toContain(`run \`npm run build\``);
+  });
+});
