@@ -1,13 +1,18 @@
 /**
  * `npm run bench` — the benchmark report. `--quick` keeps it under two minutes;
- * `--only 1,2` runs some workloads. Everything runs on 127.0.0.1 and stops by itself.
+ * `--only 1,2` runs some workloads; `--profile` runs Liandong under `--cpu-prof` in
+ * workload 1 and reports its top self-time functions. Everything runs on 127.0.0.1 and stops by itself.
  * Prints a table and writes bench/results/latest.json.
  */
-import { cpus } from 'node:os';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { hotFunctions, hotPackages, profilesIn } from './lib/profile.ts';
 import { runPeerWorkload } from './peer/workload.ts';
 import { runRegionalWorkload } from './regional/workload.ts';
 import { runFanoutWorkload } from './fanout/workload.ts';
+import { runScaleWorkload } from './scale/workload.ts';
+import { runMemoryWorkload } from './memory/workload.ts';
 import { printRounds, printRows } from './lib/table.ts';
 
 const quick = process.argv.includes('--quick');
@@ -17,7 +22,7 @@ const wanted = (n: string) => !only || only.has(n);
 const log = (line: string) => console.log(line);
 
 const timing = quick
-  ? { seconds: 5, rounds: 3, connections: 50, warmupSeconds: 2 }
+  ? { seconds: 3, rounds: 2, connections: 50, warmupSeconds: 1 }
   : { seconds: 15, rounds: 5, connections: 50, warmupSeconds: 5 };
 
 const report: Record<string, unknown> = {
@@ -27,32 +32,63 @@ const report: Record<string, unknown> = {
   node: process.version,
   quick,
   timing,
+  // The machine is shared: the load average says how much the figures can be trusted.
+  loadAverageAtStart: loadavg(),
 };
 
 if (wanted('1')) {
   log('== workload 1: public gateway benchmark (bench-peer) ==');
-  const w1 = await runPeerWorkload({ ...timing, log });
+  // --profile: Liandong runs under `node --cpu-prof`; the top self-time functions go in the report.
+  const profileDir = process.argv.includes('--profile') ? mkdtempSync(join(tmpdir(), 'liandong-bench-prof-')) : null;
+  const w1 = await runPeerWorkload({ ...timing, log, liandongNodeArgs: profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [] });
   report.peer = w1;
   report.ratioVsApolloGateway = w1.ratioVsApolloGateway;
   printRounds(w1.contenders, 'apollo');
+  if (profileDir) {
+    const file = profilesIn(profileDir)[0];
+    report.peerProfile = { file, functions: hotFunctions(file, 25), packages: hotPackages(file) };
+    log(`Liandong CPU profile (${file}), top self time:`);
+    printRows(Object.fromEntries(hotFunctions(file, 15).map((f, i) => [i + 1, { function: f.fn, where: f.where, 'self %': f.share * 100 }])));
+    printRows(Object.fromEntries(hotPackages(file).map((p) => [p.where, { 'self %': p.share * 100 }])));
+  }
 }
 
 if (wanted('2')) {
   log('== workload 2: cross-region person lookup ==');
-  const w2 = await runRegionalWorkload({ ...timing, log });
+  const w2 = await runRegionalWorkload({ ...timing, seconds: quick ? 2 : timing.seconds, log });
   report.regional = w2;
   printRounds(w2.contenders, '(b)');
 }
 
 if (wanted('3')) {
   log('== workload 3: fan-out scaling ==');
-  const sizes = quick ? [3, 32] : [3, 8, 16, 32];
-  const w3 = await runFanoutWorkload({ ...timing, seconds: quick ? 3 : 8, sizes, log });
+  const sizes = quick ? [3, 8] : [3, 8, 16, 32];
+  const w3 = await runFanoutWorkload({ ...timing, seconds: quick ? 2 : 8, sizes, log });
   report.fanout = w3;
   printRows(Object.fromEntries(Object.entries(w3.results).map(([k, r]) => [k, { 'req/s': r.rps as number, 'p50 ms': r.p50 as number, 'p99 ms': r.p99 as number, '+p50 vs slowest': r.addedP50 as number, errors: r.errors as number }])));
 }
 
+if (wanted('4')) {
+  log('== workload 4: data scale (persons per region) ==');
+  const sizes = quick ? [10_000, 100_000] : [10_000, 100_000, 1_000_000];
+  const w4 = await runScaleWorkload({ ...timing, seconds: quick ? 2 : 10, warmupSeconds: 1, sizes, log });
+  report.scale = w4;
+  printRows(Object.fromEntries(sizes.map((n) => [n, {
+    'lookup req/s': w4.results[n].lookup.rps, 'lookup p50': w4.results[n].lookup.p50, 'lookup p99': w4.results[n].lookup.p99,
+    'search req/s': w4.results[n].search.rps, 'search p50': w4.results[n].search.p50, 'search p99': w4.results[n].search.p99,
+    'lookup p50 ×': w4.ratios[n].lookupP50VsSmallest,
+  }])));
+}
+
+if (wanted('5')) {
+  log('== workload 5: gateway memory under load ==');
+  const w5 = await runMemoryWorkload({ ...timing, loadSeconds: quick ? 6 : 60, slices: quick ? 3 : 6, warmupSeconds: quick ? 1 : 5, log });
+  report.memory = w5;
+  printRows({ gateway: { 'RSS before MiB': w5.rssBeforeMiB, 'RSS after MiB': w5.rssAfterMiB, 'heap before MiB': w5.heapBeforeMiB, 'heap after MiB': w5.heapAfterMiB, 'heap slope MiB/min': w5.heapSlopeMiBPerMinute } });
+}
+
 report.finishedAt = new Date().toISOString();
+report.loadAverageAtEnd = loadavg();
 mkdirSync('bench/results', { recursive: true });
 writeFileSync('bench/results/latest.json', JSON.stringify(report, null, 2) + '\n');
 log('wrote bench/results/latest.json');

@@ -63,7 +63,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   const apollo = apolloServer(wrap(gateway, extensions), extensions, logger);
   await apollo.start();
   const http = createHttpServer({
-    graphql: graphqlHandler(apollo, { ...config.server, contextHooks: extensions.contextHooks }),
+    graphql: graphqlHandler(apollo, { ...config.server, contextHooks: extensions.contextHooks, onRefusal: extensions.onRefusal }),
     hooks: extensions.http,
     registry: services.registry,
     logger,

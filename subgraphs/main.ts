@@ -11,6 +11,10 @@ import { parseSubgraphConfig, type SubgraphConfig } from './cli-config.ts';
 import { createSubgraphServer, type SubgraphServer } from './server.ts';
 import { defaultLogger } from './logger.ts';
 import { changeRoute } from './changes/index.ts';
+import { subgraphSecurity } from './security/index.ts';
+import { internalKeyFiles } from './security/internal-keys.ts';
+import { regionDisclosure } from './disclosure/index.ts';
+import { join, resolve } from 'node:path';
 import type { RegionAdapter } from '../adapters/adapter.ts';
 
 /** In-flight requests get this long to finish after a stop signal. */
@@ -25,7 +29,10 @@ function readConfig(): SubgraphConfig {
   }
 }
 
-function stopOnSignals(region: string, server: SubgraphServer, adapter: RegionAdapter): void {
+/** Shared with the gateway: its internal-token public keys and its audit checkpoint key. */
+const keysDir = resolve(process.env.LIANDONG_KEYS_DIR ?? '.data/keys');
+
+function stopOnSignals(region: string, server: SubgraphServer, adapter: RegionAdapter, closeDisclosure: () => Promise<void>): void {
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -35,6 +42,7 @@ function stopOnSignals(region: string, server: SubgraphServer, adapter: RegionAd
       process.exit(1);
     }, SHUTDOWN_GRACE_MS).unref();
     await server.close();
+    await closeDisclosure();
     await adapter.close();
     process.exit(0);
   };
@@ -47,8 +55,19 @@ try {
   const logger = defaultLogger(config.region);
   // Change events for the gateways' caches: GET /changes, and Redis pub/sub when REDIS_URL is set.
   const changes = await changeRoute(adapter, { redisUrl: process.env.REDIS_URL || undefined, logger });
-  const server = await createSubgraphServer({ adapter, host: config.host, port: config.port, logger, routes: [changes] });
-  stopOnSignals(config.region, server, adapter);
+  // Only requests signed by the gateway get in; data-dependent rules (shield) run on every field.
+  const security = subgraphSecurity({ region: config.region, gatewayJwksFile: internalKeyFiles(keysDir).jwksFile, logger });
+  // What this region handed out, to whom and why; and the gateway's audit checkpoints it witnesses.
+  const disclosure = await regionDisclosure({
+    region: config.region, dataDir: config.dataDir, gatewayAuditKeyFile: join(keysDir, 'audit-ed25519.pub.pem'), logger,
+  });
+  const server = await createSubgraphServer({
+    adapter, host: config.host, port: config.port, logger,
+    ...security,
+    plugins: disclosure.plugins,
+    routes: [changes, ...disclosure.routes],
+  });
+  stopOnSignals(config.region, server, adapter, disclosure.close);
   console.log(`subgraph ${config.region} listening on ${server.url}`);
 } catch (error) {
   console.error(`subgraph ${config.region}: ${(error as Error).message}`);

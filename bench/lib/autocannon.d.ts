@@ -8,6 +8,8 @@ declare module 'autocannon' {
     connections?: number;
     duration?: number;
     amount?: number;
+    /** Per-request hooks; `setupRequest` may rewrite the request (e.g. add a fresh header). */
+    requests?: Array<{ setupRequest?: (request: { headers?: Record<string, string>; body?: string }) => object }>;
   }
   interface Result {
     requests: { total: number; average: number };

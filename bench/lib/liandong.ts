@@ -27,6 +27,8 @@ export interface LiandongSpec {
   supergraph?: string;
   /** Extra node flags, e.g. `--cpu-prof` or `--expose-gc`. */
   nodeArgs?: string[];
+  /** Modules loaded (after tsx) before the gateway, e.g. the memory workload's GC probe. */
+  preload?: string[];
   env?: Record<string, string>;
 }
 
@@ -43,7 +45,8 @@ export async function startLiandong(spec: LiandongSpec): Promise<Running> {
     regions: (spec.regions ?? []).map((r) => ({ code: r.code, name: r.code, url: r.url, ...(r.settings ? { settings: r.settings } : {}) })),
   }, null, 2));
   writeFileSync(config, JSON.stringify({ ...template, regions: regionsFile, ...spec.sections }, null, 2));
-  const args = [...(spec.nodeArgs ?? []), ...TSX, 'gateway/main.ts', '--config', config, '--port', String(port)];
+  const preload = (spec.preload ?? []).flatMap((m) => ['--import', m]);
+  const args = [...(spec.nodeArgs ?? []), ...TSX, ...preload, 'gateway/main.ts', '--config', config, '--port', String(port)];
   if (spec.supergraph) args.push('--supergraph', spec.supergraph);
   const url = `http://127.0.0.1:${port}/graphql`;
   return startProcess(spec.name, process.execPath, args, {

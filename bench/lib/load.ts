@@ -23,6 +23,8 @@ export interface LoadSpec {
   seconds: number;
   /** Gateway process whose CPU time is charged to the requests. */
   pid?: number;
+  /** Headers made fresh for every request (single-use tokens), from its body. */
+  perRequestHeaders?: (body: string) => Record<string, string>;
 }
 
 export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
@@ -37,6 +39,7 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
     headers: { 'content-type': 'application/json', ...spec.headers },
     connections: spec.connections,
     duration: spec.seconds,
+    ...(spec.perRequestHeaders ? { requests: [{ setupRequest: fresh(spec.perRequestHeaders, spec.body) }] } : {}),
   });
   const cpuAfter = spec.pid ? cpuSeconds(spec.pid) : 0;
   const requests = result.requests.total;
@@ -49,6 +52,10 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
     non2xx: result.non2xx,
     cpuPerRequestMs: spec.pid && requests ? ((cpuAfter - cpuBefore) * 1000) / requests : null,
   };
+}
+
+function fresh(make: (body: string) => Record<string, string>, body: string) {
+  return (request: { headers?: Record<string, string>; body?: string }) => ({ ...request, headers: { ...request.headers, ...make(body) } });
 }
 
 export function median(values: number[]): number {

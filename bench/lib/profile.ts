@@ -2,7 +2,8 @@
  * Summarises a V8 `.cpuprofile` (from `node --cpu-prof`): self time per function,
  * grouped by function name and source location, largest first, as shares of the
  * sampled time. Node_modules paths are shortened to the package, so the report says
- * which library the time went to.
+ * which library the time went to. Shares are of busy time: `(idle)` samples (the
+ * process waiting for I/O) are left out, so the figures say where the CPU went.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -27,6 +28,7 @@ export function hotFunctions(file: string, top = 15): HotFunction[] {
   profile.samples.forEach((id, i) => {
     const us = profile.timeDeltas[i] ?? 0;
     const { functionName, url, lineNumber } = byId.get(id)!.callFrame;
+    if (functionName === '(idle)') return;
     const key = `${functionName || '(anonymous)'}\t${where(url, lineNumber)}`;
     self.set(key, (self.get(key) ?? 0) + us);
     total += us;
@@ -42,7 +44,8 @@ export function hotPackages(file: string, top = 12): { where: string; share: num
   const fns = hotFunctions(file, Number.MAX_SAFE_INTEGER);
   const by = new Map<string, number>();
   for (const f of fns) {
-    const key = f.where.includes(':') ? f.where.split('/').slice(0, 2).join('/').replace(/:\d+$/, '') : f.where.split('/').slice(0, 2).join('/');
+    // Native frames are grouped by what they are (GC, program, writev…), code by package or folder.
+    const key = f.where === '(native):0' ? f.fn : f.where.replace(/:\d+$/, '').split('/').slice(0, 2).join('/');
     by.set(key, (by.get(key) ?? 0) + f.share);
   }
   return [...by.entries()].sort((a, b) => b[1] - a[1]).slice(0, top).map(([w, share]) => ({ where: w, share }));

@@ -7,6 +7,7 @@
 import { join } from 'node:path';
 import { freePort, startProcess, TSX, type Running } from './processes.ts';
 import type { BenchRegion } from './liandong.ts';
+import { loadInternalSigningKey } from '../../subgraphs/security/internal-keys.ts';
 
 export interface StartedRegions {
   regions: BenchRegion[];
@@ -18,6 +19,8 @@ const printed = (line: string) => async (output: string) => output.includes(line
 
 export async function startRegions(dataDir: string, work: string, codes: readonly string[] = ['JS', 'GZ', 'HB']): Promise<StartedRegions> {
   const env = { LIANDONG_KEYS_DIR: join(work, 'keys'), LOG_LEVEL: 'warn' };
+  // The gateway's internal key exists before any subgraph reads its public half.
+  await loadInternalSigningKey(env.LIANDONG_KEYS_DIR);
   const processes: Running[] = [];
   const stop = async () => { for (const p of processes.reverse()) await p.stop(); };
   try {

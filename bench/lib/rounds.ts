@@ -13,6 +13,8 @@ export interface Contender {
   headers?: Record<string, string>;
   /** This contender's request body, when it differs from the spec's (e.g. another subgraph shape). */
   body?: string;
+  /** Headers made fresh for every request (the internal token of a direct subgraph call). */
+  perRequestHeaders?: (body: string) => Record<string, string>;
 }
 
 export interface RoundsSpec {
@@ -37,7 +39,7 @@ export interface ContenderSummary {
 
 export async function runRounds(spec: RoundsSpec, log: (line: string) => void): Promise<Record<string, ContenderSummary>> {
   const load = (c: Contender, seconds: number): Promise<LoadResult> =>
-    runLoad({ url: c.url, body: c.body ?? spec.body, headers: c.headers, connections: spec.connections, seconds, pid: c.pid } satisfies LoadSpec);
+    runLoad({ url: c.url, body: c.body ?? spec.body, headers: c.headers, perRequestHeaders: c.perRequestHeaders, connections: spec.connections, seconds, pid: c.pid } satisfies LoadSpec);
   for (const c of spec.contenders) await load(c, spec.warmupSeconds);
   const perRound = new Map<string, LoadResult[]>(spec.contenders.map((c) => [c.name, []]));
   const ratios = new Map<string, number[]>(spec.contenders.map((c) => [c.name, []]));

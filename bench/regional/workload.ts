@@ -2,6 +2,7 @@
  * Workload 2, Liandong's own: the cross-region person lookup
  *   (a) straight to one region's subgraph (its index part: the floor of one hop),
  *   (b) through plain @apollo/gateway over that one region's three contract parts,
+ *   (both sign a fresh internal token per subgraph request: the secured subgraphs answer nothing else)
  *   (c) through Liandong over the three regions, authorisation and audit on (a real
  *       dev token and an X-Purpose header), cache off,
  *   (d) the same with the entity cache on and warm,
@@ -13,7 +14,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkResponse } from '../lib/check.ts';
 import { benchData } from '../lib/data.ts';
-import { answers, startLiandong } from '../lib/liandong.ts';
+import { answers, startLiandong, type BenchRegion } from '../lib/liandong.ts';
+import { internalSigner } from '../lib/internal-signer.ts';
 import { officerHeaders } from '../lib/officer.ts';
 import { freePort, startProcess, TSX, type Running } from '../lib/processes.ts';
 import { startRegions } from '../lib/regions.ts';
@@ -24,12 +26,13 @@ import { personLookup, personLookupIndexOnly } from './queries.ts';
 
 export const REGIONAL_PERSONS = 10_000;
 
-async function startPlainGateway(work: string, regionUrl: string): Promise<Running> {
+async function startPlainGateway(work: string, region: BenchRegion): Promise<Running> {
   const supergraph = join(work, 'one-region-supergraph.graphql');
-  writeFileSync(supergraph, oneRegionSupergraph(regionUrl));
+  writeFileSync(supergraph, oneRegionSupergraph(region.url));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}/`;
-  return startProcess('apollo-gateway', process.execPath, [...TSX, 'bench/peer/apollo-gateway.ts', '--port', String(port), '--supergraph', supergraph], { url, ready: answers(url) });
+  return startProcess('apollo-gateway', process.execPath, [...TSX, 'bench/peer/apollo-gateway.ts', '--port', String(port), '--supergraph', supergraph,
+    '--internal-keys', join(work, 'keys'), '--region', region.code], { url, ready: answers(url) });
 }
 
 /** Does the gateway refuse a request without a token? (Whether authentication is wired in yet.) */
@@ -56,21 +59,22 @@ export async function runRegionalWorkload(opts: WorkloadOptions) {
   const running: Running[] = [];
   try {
     const js = regions.regions.find((r) => r.code === 'JS')!;
-    running.push(await startPlainGateway(work, js.url));
+    running.push(await startPlainGateway(work, js));
     running.push(await startLiandong({ name: 'liandong', template: 'regional', work, regions: regions.regions, sections: { cache: { enabled: false } } }));
     running.push(await startLiandong({ name: 'liandong-cached', template: 'regional', work, regions: regions.regions, sections: { cache: { enabled: true, store: 'memory' } } }));
     const [plain, liandong, cached] = running;
     const headers = await officerHeaders(join(work, 'keys'));
+    const sign = await internalSigner(join(work, 'keys'));
     const all = personLookup(person);
     const oneRegion = personLookup(person, ['JS']);
     const contenders: Contender[] = [
-      { name: '(a) subgraph JS direct', url: `${js.url}/index`, body: personLookupIndexOnly(person) },
+      { name: '(a) subgraph JS direct', url: `${js.url}/index`, body: personLookupIndexOnly(person), perRequestHeaders: (body) => sign('JS', 'index', body) },
       { name: '(b) apollo-gateway (JS)', url: plain.url, pid: plain.pid, body: oneRegion },
       { name: '(c1) liandong (JS only)', url: liandong.url, pid: liandong.pid, headers, body: oneRegion },
       { name: '(c) liandong 3 regions', url: liandong.url, pid: liandong.pid, headers, body: all },
       { name: '(d) liandong 3 regions cached', url: cached.url, pid: cached.pid, headers, body: all },
     ];
-    await bodyOf(contenders[0].url, contenders[0].body!);
+    await bodyOf(contenders[0].url, contenders[0].body!, contenders[0].perRequestHeaders!(contenders[0].body!));
     const plainAnswer = await bodyOf(plain.url, oneRegion);
     await checkResponse('liandong (JS only)', liandong.url, oneRegion, plainAnswer, headers);
     const fullAnswer = dataOnly(await bodyOf(liandong.url, all, headers));

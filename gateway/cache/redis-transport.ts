@@ -49,7 +49,7 @@ export class RedisTransport {
   }
 
   async close(): Promise<void> {
-    if (this.client.isOpen) await this.client.close().catch(() => this.client.destroy());
-    else this.client.destroy();
+    // No graceful QUIT: while reconnecting it would wait for a Redis that may never return.
+    this.client.destroy();
   }
 }

@@ -12,6 +12,8 @@ import type { ConfigSection } from './section.ts';
 import { authSection } from '../auth/config.ts';
 import { auditSection } from '../audit/config.ts';
 import { cacheSection } from '../cache/config.ts';
+import { authorisationSection } from '../authorisation/config.ts';
+import { limitsSection } from '../limits/config.ts';
 
 export const SECTIONS = [
   modeSection,
@@ -19,6 +21,8 @@ export const SECTIONS = [
   serverSection,
   regionsFileSection,
   authSection,
+  authorisationSection,
+  limitsSection,
   auditSection,
   cacheSection,
 ] as const;

@@ -24,10 +24,3 @@ export function bareContext(request: HttpRequestInfo, requestId: string = random
     report: newReport(),
   };
 }
-
-export async function buildContext(request: HttpRequestInfo, requestId: string, hooks: readonly ContextHook[]): Promise<GatewayContext> {
-  const context = bareContext(request, requestId);
-  for (const hook of hooks) await hook(context, request);
-  return context;
-}
-

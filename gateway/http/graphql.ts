@@ -7,14 +7,23 @@
 import { HeaderMap, type ApolloServer, type HTTPGraphQLResponse } from '@apollo/server';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { GatewayContext } from '../context.ts';
+import { GraphQLError } from 'graphql';
 import { readGraphQLBody } from './body.ts';
-import { buildContext, type ContextHook } from './context.ts';
+import { bareContext, type ContextHook } from './context.ts';
+import type { HttpRequestInfo } from './request.ts';
+import { HttpError } from './respond.ts';
 import { requestInfo } from './request.ts';
 
 export interface GraphQLHandlerOptions {
   bodyLimitBytes: number;
   trustProxy: boolean;
   contextHooks: readonly ContextHook[];
+  /**
+   * Called for a request refused before GraphQL runs (a bad token, a missing purpose,
+   * an oversize body): the audit records it. If that fails, the refusal becomes
+   * AUDIT_UNAVAILABLE — never answer without a record.
+   */
+  onRefusal?: (context: GatewayContext, error: unknown) => Promise<void>;
 }
 
 export type GraphQLHandler = (req: IncomingMessage, res: ServerResponse, requestId: string) => Promise<void>;
@@ -22,7 +31,10 @@ export type GraphQLHandler = (req: IncomingMessage, res: ServerResponse, request
 export function graphqlHandler(apollo: ApolloServer<GatewayContext>, options: GraphQLHandlerOptions): GraphQLHandler {
   return async (req, res, requestId) => {
     const info = requestInfo(req, options.trustProxy);
-    const body = req.method === 'POST' ? await readGraphQLBody(req, options.bodyLimitBytes) : undefined;
+    const context = bareContext(info, requestId);
+    const body = req.method === 'POST'
+      ? await refusing(context, options, () => readGraphQLBody(req, options.bodyLimitBytes), auditUnavailableHttp)
+      : undefined;
     const response = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: {
         method: info.method.toUpperCase(),
@@ -30,10 +42,41 @@ export function graphqlHandler(apollo: ApolloServer<GatewayContext>, options: Gr
         search: new URL(info.url, 'http://gateway').search,
         body,
       },
-      context: () => buildContext(info, requestId, options.contextHooks),
+      context: () => refusing(context, options, () => runHooks(context, info, options.contextHooks), auditUnavailableGraphQL),
     });
     await writeResponse(res, response);
   };
+}
+
+async function runHooks(context: GatewayContext, info: HttpRequestInfo, hooks: readonly ContextHook[]): Promise<GatewayContext> {
+  for (const hook of hooks) await hook(context, info);
+  return context;
+}
+
+/** Runs a step that may refuse the request; a refusal is audited before it is answered. */
+const AUDIT_UNAVAILABLE_MESSAGE = 'The audit log cannot record this request, so it is refused.';
+const auditUnavailableHttp = () => new HttpError(503, 'AUDIT_UNAVAILABLE', AUDIT_UNAVAILABLE_MESSAGE);
+const auditUnavailableGraphQL = (context: GatewayContext) => new GraphQLError(AUDIT_UNAVAILABLE_MESSAGE, {
+  extensions: { code: 'AUDIT_UNAVAILABLE', auditId: context.requestId, http: { status: 503 } },
+});
+
+async function refusing<T>(
+  context: GatewayContext,
+  options: GraphQLHandlerOptions,
+  step: () => Promise<T>,
+  auditUnavailable: (context: GatewayContext) => Error,
+): Promise<T> {
+  try {
+    return await step();
+  } catch (error) {
+    if (!options.onRefusal) throw error;
+    try {
+      await options.onRefusal(context, error);
+    } catch {
+      throw auditUnavailable(context);
+    }
+    throw error;
+  }
 }
 
 function headerMap(req: IncomingMessage): HeaderMap {

@@ -48,7 +48,9 @@ export const LIMITS_DEFAULTS: LimitsConfig = {
   maxAliases: 30,
   maxTokens: 3000,
   maxCost: 20_000,
-  defaultListSize: 20,
+  // Lists without `first` in this contract are a person's or case's own records, cases and
+  // vehicles: a handful each. Searches carry an explicit `first` (up to 100).
+  defaultListSize: 10,
   maxBatchOperations: 10,
   rateLimit: { burst: 60, perSecond: 10 },
   bulkLookup: { threshold: 200, windowSeconds: 3600, block: false },

@@ -10,20 +10,25 @@ import type { Logger } from 'pino';
 import type { GatewayContext } from '../context.ts';
 import { refusalFacts, responseFacts, type RequestFacts } from '../metrics/request-facts.ts';
 
-export function requestLogPlugin(logger: Logger): ApolloServerPlugin<GatewayContext> {
+export interface RequestLog {
+  plugin: ApolloServerPlugin<GatewayContext>;
+  /** Logs a request refused before GraphQL ran (the gateway core's refusal hook calls it). */
+  logRefusal(context: GatewayContext, error: unknown): void;
+}
+
+export function createRequestLog(logger: Logger): RequestLog {
   const log = logger.child({ component: 'request' });
+  const write = (facts: RequestFacts, message: string) => log[facts.outcome === 'failed' ? 'warn' : 'info'](logFields(facts), message);
   return {
-    async contextCreationDidFail({ error }) {
-      log.info(logFields(refusalFacts(error)), 'request refused before GraphQL');
-    },
-    async requestDidStart() {
-      return {
-        async willSendResponse(rc) {
-          const facts = responseFacts(rc);
-          const level = facts.outcome === 'failed' ? 'warn' : 'info';
-          log[level](logFields(facts), 'graphql request');
-        },
-      };
+    logRefusal: (context, error) => write(refusalFacts(context, error), 'request refused before GraphQL'),
+    plugin: {
+      async requestDidStart() {
+        return {
+          async willSendResponse(rc) {
+            write(responseFacts(rc), 'graphql request');
+          },
+        };
+      },
     },
   };
 }

@@ -18,8 +18,7 @@ const REGION_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5,
 export interface RequestObservation {
   operationName: string | null | undefined;
   outcome: AuditOutcome;
-  /** Null for a request refused before it was timed (its context never existed). */
-  durationMs: number | null;
+  durationMs: number;
   errorCodes: readonly string[];
   regions: readonly RegionOutcome[];
 }
@@ -62,7 +61,7 @@ export class GatewayMetrics {
   observe(request: RequestObservation): void {
     const operation = this.operations.label(request.operationName);
     this.requests.inc({ operation, outcome: request.outcome });
-    if (request.durationMs !== null) this.duration.observe({ operation }, request.durationMs / 1000);
+    this.duration.observe({ operation }, request.durationMs / 1000);
     for (const code of request.errorCodes) this.errors.inc({ code });
     for (const r of request.regions) {
       this.regionFetches.observe({ region: r.region, subgraph: r.subgraph, status: r.status }, r.latencyMs / 1000);

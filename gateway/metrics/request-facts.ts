@@ -9,12 +9,11 @@ import { classifyOutcome, hasAnyData, type AuditOutcome } from '../audit/outcome
 import type { GatewayContext, RegionOutcome } from '../context.ts';
 
 export interface RequestFacts {
-  requestId: string | null;
+  requestId: string;
   operationName: string | null;
   outcome: AuditOutcome;
   httpStatus: number;
-  /** Null when the request was refused before its context (and its start time) existed. */
-  durationMs: number | null;
+  durationMs: number;
   errorCodes: string[];
   regions: readonly RegionOutcome[];
   caller: { sub: string; region: string } | null;
@@ -33,27 +32,38 @@ export function responseFacts(rc: GraphQLRequestContextWillSendResponse<GatewayC
     durationMs: now - context.startedAt,
     errorCodes,
     regions: context.report.regions,
-    caller: context.caller && !context.caller.anonymous ? { sub: context.caller.sub, region: context.caller.region } : null,
+    caller: callerOf(context),
   };
 }
 
 /**
- * A request refused while its context was built (bad token, bad purpose): no context,
- * so no request id here — the HTTP layer's refusal log and the audit's refusal record carry it.
+ * A request refused before GraphQL ran — a bad token or purpose (a GraphQLError carrying
+ * `extensions.http.status`), an oversize body (the HTTP layer's HttpError) — as the
+ * gateway core reports it with the request's context.
  */
-export function refusalFacts(error: Error): RequestFacts {
-  const errorCodes = codesOf([error as { extensions?: Record<string, unknown> }]);
-  const status = (error as { extensions?: { http?: { status?: number } } }).extensions?.http?.status;
+export function refusalFacts(context: GatewayContext, error: unknown, now = Date.now()): RequestFacts {
+  const { code, status } = refusalCode(error);
   return {
-    requestId: null,
+    requestId: context.requestId,
     operationName: null,
-    outcome: classifyOutcome({ hasData: false, errorCodes, deniedFields: 0 }),
-    httpStatus: status ?? 500,
-    durationMs: null,
-    errorCodes,
+    outcome: classifyOutcome({ hasData: false, errorCodes: [code], deniedFields: 0 }),
+    httpStatus: status,
+    durationMs: now - context.startedAt,
+    errorCodes: [code],
     regions: [],
-    caller: null,
+    caller: callerOf(context),
   };
+}
+
+function refusalCode(error: unknown): { code: string; status: number } {
+  const e = error as { code?: unknown; status?: unknown; extensions?: { code?: unknown; http?: { status?: unknown } } };
+  const code = typeof e?.extensions?.code === 'string' ? e.extensions.code : typeof e?.code === 'string' ? e.code : 'INTERNAL_SERVER_ERROR';
+  const status = typeof e?.extensions?.http?.status === 'number' ? e.extensions.http.status : typeof e?.status === 'number' ? e.status : 500;
+  return { code, status };
+}
+
+function callerOf(context: GatewayContext): RequestFacts['caller'] {
+  return context.caller && !context.caller.anonymous ? { sub: context.caller.sub, region: context.caller.region } : null;
 }
 
 /** One code per error; an error without one counts as INTERNAL_SERVER_ERROR (what Apollo sends for it). */

@@ -18,10 +18,13 @@ import type { ContextHook } from '../http/context.ts';
 import type { HttpHooks } from '../http/hooks.ts';
 import type { GatewayRuntime } from '../services.ts';
 import { reportPlugin } from './report.ts';
-import { openGatewayAudit } from './audit.ts';
+import { openGatewayAudit, recordHttpRefusal, refusalFromError } from './audit.ts';
 import { createMetrics } from './metrics.ts';
-import { requestLogPlugin } from '../logging/request-log.ts';
+import { createRequestLog } from '../logging/request-log.ts';
 import { createGraphiql } from '../graphiql/graphiql.ts';
+import { gatewaySecurity } from '../auth/security.ts';
+import { createAuthorisation } from './authorisation.ts';
+import { createLimits } from './limits.ts';
 
 export type GatewayWrapper = (gateway: GatewayInterface) => GatewayInterface;
 
@@ -35,32 +38,53 @@ export interface GatewayExtensions {
   /** Metric registries to expose on /metrics besides the main one (the cache's counters). */
   metricRegistries: Registry[];
   http: HttpHooks;
+  /** Audits a request refused before GraphQL ran (401, 400, 413); rejects when it cannot. */
+  onRefusal?: (context: GatewayContext, error: unknown) => Promise<void>;
   /** Run when the gateway stops, after the last request (flush the audit log, quit Redis…). */
   closers: Array<() => Promise<void>>;
 }
 
 /** Async: a concern may open its resources (audit file, Redis) before the gateway listens. */
 export async function gatewayExtensions(runtime: GatewayRuntime): Promise<GatewayExtensions> {
+  const { config, logger, registry, supergraph } = runtime;
+  // Who (authentication) and why (purpose) first: every later layer reads context.caller.
+  const security = await gatewaySecurity({ mode: config.mode, allowAnonymous: config.allowAnonymous, auth: config.auth, registry });
+  const authorisation = createAuthorisation({ requirements: supergraph.requirements, config: config.authorisation, policy: security.policy });
+  const limits = createLimits({ config: config.limits, logger });
   const cache = createGatewayCache(runtime.config.cache, runtime.logger);
   cache.follow(runtime.registry.regions());
   const audit = await openGatewayAudit(runtime);
   const metricRegistries = [cache.metrics.registry];
   const metrics = createMetrics({ registries: metricRegistries, audit: audit.metrics });
+  const requestLog = createRequestLog(logger);
   const graphiql = createGraphiql(runtime);
   return {
     regionCache: cache.requests,
     metricRegistries,
-    contextHooks: [],
+    // Authentication, then purpose, then the per-officer rate limit (so refused and
+    // unparsable requests count too).
+    contextHooks: [...security.contextHooks, limits.rateLimitHook],
     plugins: [
+      ...security.plugins,
+      authorisation.plugin,
+      // Before audit: a blocked bulk lookup rewrites the response the audit then records.
+      limits.plugin,
       reportPlugin(runtime.registry),
       graphiql.plugin,
       metrics.plugin,
-      requestLogPlugin(runtime.logger),
+      requestLog.plugin,
       // Last: it records what the client is about to get, after every other plugin has shaped it.
       ...(audit.plugin ? [audit.plugin] : []),
     ],
-    gatewayWrappers: [],
+    // Innermost: the executor plans the filtered operation under its own query hash.
+    gatewayWrappers: [authorisation.wrapGateway],
+    subgraphHeaders: security.subgraphHeaders,
     http: { metrics: metrics.route, graphiql: graphiql.routes.page, graphiqlAssets: graphiql.routes.assets },
+    onRefusal: async (context, error) => {
+      metrics.observeRefusal(context, error);
+      requestLog.logRefusal(context, error);
+      if (audit.recorder) await recordHttpRefusal(audit.recorder, context, refusalFromError(error));
+    },
     closers: [() => cache.close(), () => audit.close()],
   };
 }

@@ -1,6 +1,6 @@
 /**
  * Metrics, wired into the gateway: an Apollo Server plugin that observes every response
- * (and every request refused while its context was built) into the gateway's metrics,
+ * into the gateway's metrics, a hook for requests refused before GraphQL ran (401, 413…),
  * and the GET /metrics route that exposes them together with the other parts' registries
  * (the audit log's and the cache's).
  */
@@ -17,6 +17,8 @@ export interface Metrics {
   plugin: ApolloServerPlugin<GatewayContext>;
   /** The handler for GET /metrics (HttpHooks.metrics). */
   route: RouteHandler;
+  /** Counts a request refused before GraphQL ran (the gateway core's refusal hook calls it). */
+  observeRefusal(context: GatewayContext, error: unknown): void;
   metrics: GatewayMetrics;
 }
 
@@ -33,10 +35,8 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   return {
     metrics,
     route: metricsRoute(registries),
+    observeRefusal: (context, error) => metrics.observe(refusalFacts(context, error)),
     plugin: {
-      async contextCreationDidFail({ error }) {
-        metrics.observe(refusalFacts(error));
-      },
       async requestDidStart() {
         return {
           async willSendResponse(rc) {

@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { contractTypeDefs } from '../federation/compose.ts';
 import { describeDifference, diffSdl } from './contract-diff.ts';
-import type { ContractCheck } from './contract-check.ts';
+import { contractCheck, type ContractCheck } from './contract-check.ts';
+import { validateRegionsFile } from './regions-file.ts';
+import { ConfigPath } from '../config/check.ts';
 import { RegionRegistry } from './registry.ts';
 import { contractSdl } from '../../subgraphs/contract.ts';
 
@@ -82,6 +84,13 @@ describe('in-flight requests', () => {
 describe('contract diff', () => {
   it('finds nothing in the contract as served', () => {
     for (const part of ['records', 'index', 'search'] as const) expect(diffSdl(contractTypeDefs(part), contractSdl(part))).toEqual([]);
+  });
+
+  it('refuses a region whose SDL cannot be fetched, saying which part and why', async () => {
+    const [dead] = validateRegionsFile({ regions: [{ code: 'ZZ', name: 'ZZ', url: 'http://127.0.0.1:9', timeoutMs: 300 }] }, new ConfigPath('test'));
+    const verdict = await contractCheck()(dead);
+    expect(verdict.ok).toBe(false);
+    expect(!verdict.ok && verdict.reason).toMatch(/region ZZ \(http:\/\/127\.0\.0\.1:9\) refused[\s\S]*could not fetch the served SDL of:[\s\S]*records: /);
   });
 
   it('names changed, missing and extra fields', () => {

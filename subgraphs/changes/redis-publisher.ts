@@ -39,8 +39,8 @@ export async function redisPublisher(url: string, region: string, logger: Logger
       client.publish(channel, JSON.stringify(message)).catch(() => { /* the 'error' handler logged it */ });
     },
     async close() {
-      if (client.isOpen) await client.quit().catch(() => client.destroy());
-      else client.destroy();
+      // No graceful QUIT: while reconnecting it would wait for a Redis that may never return.
+      client.destroy();
     },
   };
 }

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rmSync } from 'node:fs';
 import { republishHbExport } from '../../standins/hb/republish.ts';
 import { seedData, startSystem, type System } from '../support/system.ts';
-import { PERSON_NAMES, PERSON_NAMES_AND_BIRTH, RECORD_NAME, postJson, regionRequests, statuses, totalRequests, within } from './support.ts';
+import { PERSON_NAMES, PERSON_NAMES_AND_BIRTH, RECORD_NAME, postJson, regionRequests, settled, statuses, totalRequests, within } from './support.ts';
 
 let system: System;
 let dataDir: string;
@@ -16,6 +16,7 @@ let dataDir: string;
 beforeAll(async () => {
   dataDir = await seedData();
   system = await startSystem({ dataDir, gatewayConfig: { cache: { heartbeatTimeoutMs: 1500 } } });
+  await settled(system);
 });
 
 afterAll(async () => {

@@ -11,7 +11,7 @@ import { startProcess, type TestProcess } from '../support/processes.ts';
 import { redisAvailable, redisMissingMessage } from '../support/redis.ts';
 import { seedData, startSystem, type System } from '../support/system.ts';
 import { startRestartableRedis, type RestartableRedis } from './redis-server.ts';
-import { PERSON_NAMES, RECORD_NAME, postJson, queryGateway, totalRequests, within } from './support.ts';
+import { PERSON_NAMES, RECORD_NAME, postJson, queryGateway, settled, totalRequests, within } from './support.ts';
 
 const hasRedis = redisAvailable();
 if (!hasRedis) console.warn(redisMissingMessage);
@@ -39,6 +39,8 @@ describe.skipIf(!hasRedis)('cache on a shared Redis', () => {
       env: { LIANDONG_KEYS_DIR: join(system.configDir, 'keys'), AUDIT_DIR: join(system.configDir, 'audit-2'), AUDIT_INSTANCE: 'gateway-2', LOG_LEVEL: 'info' },
     });
     gateways.push(system.gatewayUrl, second.url!);
+    await settled(system, (query, variables) => ask(0, query, variables));
+    await settled(system, (query, variables) => ask(1, query, variables));
   });
 
   afterAll(async () => {

@@ -42,6 +42,22 @@ export async function within(deadlineMs: number, probe: () => Promise<boolean>):
   return null;
 }
 
+/**
+ * Waits until `ask` serves a repeated lookup without asking any region: every change
+ * stream has connected (a connecting stream drops its region's entries, since it cannot
+ * know what it missed before).
+ */
+export async function settled(system: System, ask: (query: string, variables: Record<string, unknown>) => Promise<unknown> = (q, v) => system.query(q, v)): Promise<void> {
+  const id = system.scenarios.crossRegionCase.suspectIdNumber;
+  const ready = await within(15_000, async () => {
+    await ask(PERSON_NAMES, { id });
+    system.resetCounts();
+    await ask(PERSON_NAMES, { id });
+    return totalRequests(system) === 0;
+  });
+  if (ready === null) throw new Error('the gateway never served a repeated lookup from its cache within 15 s');
+}
+
 export async function postJson(url: string, body: unknown): Promise<unknown> {
   const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   if (!response.ok) throw new Error(`POST ${url}: HTTP ${response.status} ${await response.text()}`);

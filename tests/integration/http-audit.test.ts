@@ -5,12 +5,33 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serverAudits } from 'graphql-http';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { mintDevToken } from '../../gateway/auth/dev-key.ts';
 import { startTestGateway, type TestGateway } from '../support/gateway.ts';
 
 let gateway: TestGateway;
+let token: string;
+
+/**
+ * Several audits ask `__type` (introspection), which Liandong serves only to authenticated
+ * callers: the suite runs as an officer, the way GraphiQL does once a token is entered.
+ */
+const authenticatedFetch: typeof fetch = (input, init = {}) => {
+  const headers = new Headers(init.headers);
+  headers.set('authorization', `Bearer ${token}`);
+  return fetch(input, { ...init, headers });
+};
 
 beforeAll(async () => {
-  gateway = await startTestGateway();
+  // The audit suite sends ~100 requests as one anonymous caller in a burst: the per-officer
+  // rate limit (tested in tests/security/limits.test.ts) is raised so it does not answer 429.
+  const keysDir = mkdtempSync(join(tmpdir(), 'liandong-http-audit-keys-'));
+  gateway = await startTestGateway({
+    config: { auth: { keysDir }, limits: { rateLimit: { burst: 10_000, perSecond: 10_000 } } },
+  });
+  token = await mintDevToken(keysDir, { sub: 'AUDIT-SUITE', region: 'JS', roles: ['analyst'], ttlSeconds: 600 });
 });
 
 afterAll(async () => {
@@ -18,7 +39,7 @@ afterAll(async () => {
 });
 
 describe('GraphQL over HTTP audits', () => {
-  for (const audit of serverAudits({ url: () => gateway.url })) {
+  for (const audit of serverAudits({ url: () => gateway.url, fetchFn: authenticatedFetch })) {
     const must = audit.name.startsWith('MUST');
     it(`${audit.id} ${audit.name}`, async () => {
       const result = await audit.fn();

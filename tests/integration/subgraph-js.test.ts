@@ -9,14 +9,29 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from '../../scripts/lib/children.ts';
 import { startProcess, stopAll, type TestProcess } from '../support/processes.ts';
+import { loadInternalSigningKey } from '../../subgraphs/security/internal-keys.ts';
+import { INTERNAL_TOKEN_HEADER, signInternalToken } from '../../subgraphs/security/internal-token.ts';
+import type { SigningKey } from '../../subgraphs/security/key-files.ts';
 
 let dataDir: string;
 let subgraph: TestProcess;
 let scenarios: any;
+let gatewayKey: SigningKey;
+
+/** An investigator of JS, as the gateway would sign for them: subgraphs accept nothing else. */
+const INVESTIGATOR = {
+  sub: 'JS-TEST-1', name: 'Test', region: 'JS', roles: ['investigator'], anonymous: false,
+  scopes: ['person:read', 'case:read', 'case:details', 'vehicle:read', 'wanted:read'],
+};
 
 async function gql(part: string, query: string, variables?: Record<string, unknown>): Promise<any> {
+  const body = JSON.stringify({ query, variables });
+  const token = signInternalToken(gatewayKey, {
+    region: 'JS', part, body, caller: INVESTIGATOR, purpose: { code: 'analysis', text: 'test', caseRef: null },
+    requestId: `test-${Math.random()}`, ttlSeconds: 15,
+  });
   const response = await fetch(`${subgraph.url}/${part}`, {
-    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }),
+    method: 'POST', headers: { 'content-type': 'application/json', [INTERNAL_TOKEN_HEADER]: token }, body,
   });
   return response.json();
 }
@@ -26,7 +41,12 @@ beforeAll(async () => {
   execFileSync('npm', ['run', '--silent', 'seed', '--', '--data', dataDir, '--persons', '200', '--regions', 'JS', '--quiet'],
     { cwd: ROOT, stdio: 'pipe' });
   scenarios = JSON.parse(readFileSync(join(dataDir, 'scenarios.json'), 'utf8'));
-  subgraph = await startProcess({ name: 'subgraph JS', file: 'subgraphs/main.ts', args: ['--region', 'JS', '--port', '0', '--data', dataDir] });
+  const keysDir = join(dataDir, 'keys');
+  gatewayKey = await loadInternalSigningKey(keysDir);
+  subgraph = await startProcess({
+    name: 'subgraph JS', file: 'subgraphs/main.ts', args: ['--region', 'JS', '--port', '0', '--data', dataDir],
+    env: { LIANDONG_KEYS_DIR: keysDir },
+  });
 });
 
 afterAll(async () => {

@@ -59,11 +59,11 @@ function capturingLogger() {
   return pino({ level: 'info' }, sink);
 }
 
-async function post(body: unknown, roles = ['investigator']): Promise<{ status: number; json: any; requestId: string | null }> {
-  const token = await mintDevToken(keysDir(), { sub: 'TEST-METRICS', region: 'JS', roles, ttlSeconds: 300 });
+async function post(body: unknown, authorization?: string): Promise<{ status: number; json: any; requestId: string | null }> {
+  const token = await mintDevToken(keysDir(), { sub: 'TEST-METRICS', region: 'JS', roles: ['investigator'], ttlSeconds: 300 });
   const response = await fetch(gateway.url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-purpose': 'patrol-check: metrics test' },
+    headers: { 'content-type': 'application/json', authorization: authorization ?? `Bearer ${token}`, 'x-purpose': 'patrol-check: metrics test' },
     body: JSON.stringify(body),
   });
   return { status: response.status, json: await response.json(), requestId: response.headers.get('x-request-id') };
@@ -87,11 +87,13 @@ const PERSON = `query CrossRegionPerson($id: String!) { person(idNumber: $id) { 
 describe('GET /metrics', () => {
   let text: string;
   let personResponse: Awaited<ReturnType<typeof post>>;
+  let refused: Awaited<ReturnType<typeof post>>;
 
   beforeAll(async () => {
     personResponse = await post({ query: PERSON, variables: { id: system.scenarios.personInAllRegions.idNumber } });
     await post({ query: '{ noSuchField }' });
     await post({ query: 'query Broken { person(idNumber: "123") { idNumber } }' });
+    refused = await post({ query: '{ regions { code } }' }, 'Bearer not-a-jwt');
     text = await scrape();
   });
 
@@ -104,6 +106,12 @@ describe('GET /metrics', () => {
     expect(sample(text, 'liandong_graphql_requests_total{operation="CrossRegionPerson",outcome="answered"}')).toBe(1);
     expect(sample(text, 'liandong_graphql_requests_total{operation="anonymous",outcome="invalid"}')).toBe(1);
     expect(sample(text, 'liandong_graphql_requests_total{operation="Broken",outcome="invalid"}')).toBe(1);
+  });
+
+  it('counts requests refused before GraphQL ran, by their code', () => {
+    expect(refused.status).toBe(401);
+    expect(sample(text, 'liandong_graphql_requests_total{operation="anonymous",outcome="unauthenticated"}')).toBe(1);
+    expect(sample(text, 'liandong_graphql_errors_total{code="UNAUTHENTICATED"}')).toBe(1);
   });
 
   it('has a latency histogram per operation', () => {
@@ -140,5 +148,10 @@ describe('GET /metrics', () => {
     expect(line!.regions.map((r: string) => r.split('/')[0])).toEqual(expect.arrayContaining(['JS', 'GZ', 'HB']));
     // Variables are personal data: they go to the audit log, never to the operator's log.
     expect(JSON.stringify(line)).not.toContain(system.scenarios.personInAllRegions.idNumber);
+  });
+
+  it('logs refused requests with their request id too', () => {
+    const line = logLines.find((l) => l.msg === 'request refused before GraphQL' && l.requestId === refused.requestId);
+    expect(line).toMatchObject({ outcome: 'unauthenticated', status: 401, errorCodes: ['UNAUTHENTICATED'] });
   });
 });
