@@ -50,7 +50,17 @@ export interface RunningGateway {
   close(): Promise<void>;
 }
 
+/**
+ * @apollo/gateway 2.x reports "data collection" metrics to Apollo over OTLP and, to label
+ * them, probes cloud metadata services (169.254.169.254) — unless this variable is set.
+ * A police network is air-gapped: nothing may leave the machine, so it is always set.
+ */
+export function disableApolloTelemetry(): void {
+  process.env.APOLLO_TELEMETRY_DISABLED = 'true';
+}
+
 export async function createGateway(config: GatewayConfig, options: GatewayOptions = {}): Promise<RunningGateway> {
+  disableApolloTelemetry();
   const logger = options.logger ?? createLogger();
   const { supergraph, services, own } = prepare(config, options, logger);
   const runtime: GatewayRuntime = { ...services, supergraph };

@@ -4,18 +4,23 @@
  * adapter). One process per handful of regions keeps 32 regions feasible on a 2-core
  * machine; each region still has its own HTTP server, schema and loaders.
  *
- *   node --import tsx bench/fanout/regions-host.ts --data DIR --codes XA,XB,XC [--slow XB=200]
+ *   node --import tsx bench/fanout/regions-host.ts --data DIR --keys DIR --codes XA,XB,XC [--slow XB=200]
+ * Each region is secured as subgraphs/main.ts secures it (the gateway's internal token
+ * from `--keys`, graphql-shield data rules); the change stream and disclosure log are
+ * left out to keep 32 regions light.
  * prints one line `regions {"XA":"http://127.0.0.1:…",…}` when all listen.
  */
 import { parseArgs } from 'node:util';
 import { createAdapter } from '../../adapters/js/index.ts';
 import { createSubgraphServer, type SubgraphServer } from '../../subgraphs/server.ts';
 import type { Logger } from '../../subgraphs/logger.ts';
+import { subgraphSecurity } from '../../subgraphs/security/index.ts';
+import { internalKeyFiles } from '../../subgraphs/security/internal-keys.ts';
 import { relabelled } from './relabelled.ts';
 
-const { values } = parseArgs({ options: { data: { type: 'string' }, codes: { type: 'string' }, slow: { type: 'string', multiple: true } } });
-if (!values.data || !values.codes) {
-  console.error('usage: regions-host.ts --data DIR --codes XA,XB [--slow XA=200]');
+const { values } = parseArgs({ options: { data: { type: 'string' }, keys: { type: 'string' }, codes: { type: 'string' }, slow: { type: 'string', multiple: true } } });
+if (!values.data || !values.codes || !values.keys) {
+  console.error('usage: regions-host.ts --data DIR --keys DIR --codes XA,XB [--slow XA=200]');
   process.exit(2);
 }
 const delays = new Map((values.slow ?? []).map((s) => { const [code, ms] = s.split('='); return [code, Number(ms)] as const; }));
@@ -26,7 +31,8 @@ const servers: SubgraphServer[] = [];
 const urls: Record<string, string> = {};
 for (const code of values.codes.split(',')) {
   const adapter = relabelled(await createAdapter({ dataDir: values.data, settings: {} }), code, delays.get(code) ?? 0);
-  const server = await createSubgraphServer({ adapter, logger: quiet });
+  const security = subgraphSecurity({ region: code, gatewayJwksFile: internalKeyFiles(values.keys).jwksFile, logger: quiet });
+  const server = await createSubgraphServer({ adapter, logger: quiet, ...security });
   servers.push(server);
   urls[code] = server.url;
 }

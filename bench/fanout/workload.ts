@@ -16,6 +16,7 @@ import { benchData } from '../lib/data.ts';
 import { startLiandong, type BenchRegion } from '../lib/liandong.ts';
 import { runLoad, type LoadResult } from '../lib/load.ts';
 import { officerHeaders } from '../lib/officer.ts';
+import { internalSigner } from '../lib/internal-signer.ts';
 import { freePort, startProcess, TSX, type Running } from '../lib/processes.ts';
 import type { WorkloadOptions } from '../peer/workload.ts';
 import { personLookup, personLookupIndexOnly } from '../regional/queries.ts';
@@ -30,13 +31,13 @@ const CONNECTIONS = 8;
 /** AA, AB, … AZ, BA, …: codes no real region uses. */
 const code = (i: number) => String.fromCharCode(65 + Math.floor(i / 26)) + String.fromCharCode(65 + (i % 26));
 
-async function startHosts(dataDir: string, codes: string[], slow: string): Promise<{ urls: Record<string, string>; hosts: Running[] }> {
+async function startHosts(dataDir: string, keysDir: string, codes: string[], slow: string): Promise<{ urls: Record<string, string>; hosts: Running[] }> {
   const hosts: Running[] = [];
   const urls: Record<string, string> = {};
   for (let i = 0; i < codes.length; i += REGIONS_PER_PROCESS) {
     const chunk = codes.slice(i, i + REGIONS_PER_PROCESS);
     const host = await startProcess(`regions ${chunk[0]}–${chunk.at(-1)}`, process.execPath,
-      [...TSX, 'bench/fanout/regions-host.ts', '--data', dataDir, '--codes', chunk.join(','), '--slow', `${slow}=${SLOW_MS}`],
+      [...TSX, 'bench/fanout/regions-host.ts', '--data', dataDir, '--keys', keysDir, '--codes', chunk.join(','), '--slow', `${slow}=${SLOW_MS}`],
       { url: '', ready: async (output) => output.includes('regions {'), timeoutMs: 120_000 });
     hosts.push(host);
     Object.assign(urls, JSON.parse(/regions (\{.*\})/.exec(host.output())![1]));
@@ -54,7 +55,9 @@ export async function runFanoutWorkload(opts: WorkloadOptions & { sizes: number[
   const healthy = Array.from({ length: max }, (_, i) => code(i));
   const slow = code(max);
   const [dead, hung] = [code(max + 1), code(max + 2)];
-  const { urls, hosts } = await startHosts(data.dir, [...healthy, slow], slow);
+  const keysDir = join(work, 'keys');
+  const sign = await internalSigner(keysDir); // creates the gateway's internal key before the regions read it
+  const { urls, hosts } = await startHosts(data.dir, keysDir, [...healthy, slow], slow);
   const hungRegion = await startHungRegion();
   const regions: BenchRegion[] = [
     ...[...healthy, slow].map((c) => ({ code: c, url: urls[c] })),
@@ -64,12 +67,12 @@ export async function runFanoutWorkload(opts: WorkloadOptions & { sizes: number[
   const gateway = await startLiandong({ name: 'liandong-fanout', template: 'regional', work, regions, regionTimeoutMs: REGION_TIMEOUT_MS });
   try {
     const headers = await officerHeaders(join(work, 'keys'));
-    const load = (url: string, body: string, h: Record<string, string> = {}, pid?: number): Promise<LoadResult> =>
-      runLoad({ url, body, headers: h, connections: CONNECTIONS, seconds: opts.seconds, pid });
+    const load = (url: string, body: string, h: Record<string, string> = {}, pid?: number, perRequestHeaders?: (body: string) => Record<string, string>): Promise<LoadResult> =>
+      runLoad({ url, body, headers: h, connections: CONNECTIONS, seconds: opts.seconds, pid, perRequestHeaders });
     const direct: Record<string, LoadResult> = {};
     opts.log(`workload 3 (fan-out): ${regions.length} regions registered, ${hosts.length} region processes; person ${person}`);
     for (const c of [healthy[0], slow]) {
-      direct[c] = await load(`${urls[c]}/index`, personLookupIndexOnly(person));
+      direct[c] = await load(`${urls[c]}/index`, personLookupIndexOnly(person), {}, undefined, (body) => sign(c, 'index', body));
       opts.log(`  direct to ${c === slow ? 'the slow region' : 'a healthy region'}: p50 ${direct[c].p50} ms p99 ${direct[c].p99} ms`);
     }
     const results: Record<string, Record<string, unknown>> = {};

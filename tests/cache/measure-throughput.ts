@@ -25,7 +25,8 @@ const rounds = Number(values.rounds);
 const connections = Number(values.connections);
 
 const dataDir = await seedData();
-const system = await startSystem({ dataDir });
+// One benchmark officer sends every request: the per-officer rate limit would measure itself.
+const system = await startSystem({ dataDir, gatewayConfig: { limits: { rateLimit: { burst: 1_000_000, perSecond: 1_000_000 } } } });
 try {
   const keysDir = join(system.configDir, 'keys');
   const uncachedConfig = join(system.configDir, 'gateway-no-cache.json');
