@@ -20,9 +20,16 @@ const onlyArg = process.argv.includes('--only') ? process.argv[process.argv.inde
 const only = onlyArg ? new Set(onlyArg.split(',')) : null;
 const wanted = (n: string) => !only || only.has(n);
 const log = (line: string) => console.log(line);
+const began = Date.now();
+const wallSeconds: Record<string, number> = {};
+/** Wall time per workload, so a slow quick run shows where its two minutes went. */
+const timed = async <T>(n: string, run: () => Promise<T>): Promise<T> => {
+  const t = Date.now();
+  try { return await run(); } finally { wallSeconds[n] = (Date.now() - t) / 1000; }
+};
 
 const timing = quick
-  ? { seconds: 3, rounds: 2, connections: 50, warmupSeconds: 1 }
+  ? { seconds: 2, rounds: 2, connections: 50, warmupSeconds: 1 }
   : { seconds: 15, rounds: 5, connections: 50, warmupSeconds: 5 };
 
 const report: Record<string, unknown> = {
@@ -40,7 +47,7 @@ if (wanted('1')) {
   log('== workload 1: public gateway benchmark (bench-peer) ==');
   // --profile: Liandong runs under `node --cpu-prof`; the top self-time functions go in the report.
   const profileDir = process.argv.includes('--profile') ? mkdtempSync(join(tmpdir(), 'liandong-bench-prof-')) : null;
-  const w1 = await runPeerWorkload({ ...timing, log, liandongNodeArgs: profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [] });
+  const w1 = await timed('1', () => runPeerWorkload({ ...timing, log, liandongNodeArgs: profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [] }));
   report.peer = w1;
   report.ratioVsApolloGateway = w1.ratioVsApolloGateway;
   printRounds(w1.contenders, 'apollo');
@@ -55,7 +62,7 @@ if (wanted('1')) {
 
 if (wanted('2')) {
   log('== workload 2: cross-region person lookup ==');
-  const w2 = await runRegionalWorkload({ ...timing, seconds: quick ? 2 : timing.seconds, log });
+  const w2 = await timed('2', () => runRegionalWorkload({ ...timing, seconds: quick ? 2 : timing.seconds, log }));
   report.regional = w2;
   printRounds(w2.contenders, '(b)');
 }
@@ -63,15 +70,15 @@ if (wanted('2')) {
 if (wanted('3')) {
   log('== workload 3: fan-out scaling ==');
   const sizes = quick ? [3, 8] : [3, 8, 16, 32];
-  const w3 = await runFanoutWorkload({ ...timing, seconds: quick ? 2 : 8, sizes, log });
+  const w3 = await timed('3', () => runFanoutWorkload({ ...timing, seconds: quick ? 2 : 8, sizes, log }));
   report.fanout = w3;
-  printRows(Object.fromEntries(Object.entries(w3.results).map(([k, r]) => [k, { 'req/s': r.rps as number, 'p50 ms': r.p50 as number, 'p99 ms': r.p99 as number, '+p50 vs slowest': r.addedP50 as number, errors: r.errors as number }])));
+  printRows(Object.fromEntries(Object.entries(w3.results).map(([k, r]) => [k, { 'req/s': r.rps as number, 'p50 ms': r.p50 as number, 'p99 ms': r.p99 as number, 'floor p50': r.floorP50 as number, '+p50 over floor': r.addedP50 as number, errors: r.errors as number }])));
 }
 
 if (wanted('4')) {
   log('== workload 4: data scale (persons per region) ==');
   const sizes = quick ? [10_000, 100_000] : [10_000, 100_000, 1_000_000];
-  const w4 = await runScaleWorkload({ ...timing, seconds: quick ? 2 : 10, warmupSeconds: 1, sizes, log });
+  const w4 = await timed('4', () => runScaleWorkload({ ...timing, seconds: quick ? 2 : 10, warmupSeconds: 1, sizes, log }));
   report.scale = w4;
   printRows(Object.fromEntries(sizes.map((n) => [n, {
     'lookup req/s': w4.results[n].lookup.rps, 'lookup p50': w4.results[n].lookup.p50, 'lookup p99': w4.results[n].lookup.p99,
@@ -82,13 +89,14 @@ if (wanted('4')) {
 
 if (wanted('5')) {
   log('== workload 5: gateway memory under load ==');
-  const w5 = await runMemoryWorkload({ ...timing, loadSeconds: quick ? 6 : 60, slices: quick ? 3 : 6, warmupSeconds: quick ? 1 : 5, log });
+  const w5 = await timed('5', () => runMemoryWorkload({ ...timing, loadSeconds: quick ? 4.5 : 60, slices: quick ? 3 : 6, warmupSeconds: quick ? 1 : 5, log }));
   report.memory = w5;
   printRows({ gateway: { 'RSS before MiB': w5.rssBeforeMiB, 'RSS after MiB': w5.rssAfterMiB, 'heap before MiB': w5.heapBeforeMiB, 'heap after MiB': w5.heapAfterMiB, 'heap slope MiB/min': w5.heapSlopeMiBPerMinute } });
 }
 
 report.finishedAt = new Date().toISOString();
 report.loadAverageAtEnd = loadavg();
+report.wallSeconds = { ...wallSeconds, total: (Date.now() - began) / 1000 };
 mkdirSync('bench/results', { recursive: true });
 writeFileSync('bench/results/latest.json', JSON.stringify(report, null, 2) + '\n');
 log('wrote bench/results/latest.json');

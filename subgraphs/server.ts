@@ -62,6 +62,11 @@ export interface SubgraphServerOptions {
 export interface SubgraphRoute {
   method: string;
   path: string;
+  /**
+   * Whether the request guard runs first (as for the contract parts). The change stream
+   * carries record ids and identity numbers, so only the gateway may read it.
+   */
+  guarded?: boolean;
   handle(req: IncomingMessage, res: ServerResponse): void | Promise<void>;
   close?(): Promise<void>;
 }
@@ -195,6 +200,10 @@ export async function createSubgraphServer(options: SubgraphServerOptions): Prom
     const part = url.pathname.slice(1) as ContractPart;
     const extra = options.routes?.find((r) => r.path === url.pathname && r.method === req.method);
     if (extra) {
+      if (extra.guarded && options.requestGuard) {
+        const verdict = await options.requestGuard(req, '');
+        if (!verdict.ok) return sendError(res, verdict.status ?? 401, verdict.code ?? 'UNAUTHENTICATED', verdict.message);
+      }
       await extra.handle(req, res);
     } else if (url.pathname === '/healthz' && (req.method === 'GET' || req.method === 'HEAD')) {
       const health = await checkHealth(adapter);

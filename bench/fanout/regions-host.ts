@@ -12,7 +12,7 @@
  */
 import { parseArgs } from 'node:util';
 import { createAdapter } from '../../adapters/js/index.ts';
-import { createSubgraphServer, type SubgraphServer } from '../../subgraphs/server.ts';
+import { createSubgraphServer, type RequestGuard, type SubgraphServer } from '../../subgraphs/server.ts';
 import type { Logger } from '../../subgraphs/logger.ts';
 import { subgraphSecurity } from '../../subgraphs/security/index.ts';
 import { internalKeyFiles } from '../../subgraphs/security/internal-keys.ts';
@@ -27,12 +27,18 @@ const delays = new Map((values.slow ?? []).map((s) => { const [code, ms] = s.spl
 // Errors only: per-request logging would be load on the benchmark's own CPU.
 const quiet: Logger = { info() {}, warn() {}, debug() {}, error: (obj, msg) => console.error(msg ?? '', obj) };
 
+/** A slow region answers every GraphQL request `ms` later (before any work: slow network or system). */
+function delayed(guard: RequestGuard, ms: number): RequestGuard {
+  if (ms === 0) return guard;
+  return async (req, body) => { await new Promise((resolve) => setTimeout(resolve, ms)); return guard(req, body); };
+}
+
 const servers: SubgraphServer[] = [];
 const urls: Record<string, string> = {};
 for (const code of values.codes.split(',')) {
-  const adapter = relabelled(await createAdapter({ dataDir: values.data, settings: {} }), code, delays.get(code) ?? 0);
+  const adapter = relabelled(await createAdapter({ dataDir: values.data, settings: {} }), code);
   const security = subgraphSecurity({ region: code, gatewayJwksFile: internalKeyFiles(values.keys).jwksFile, logger: quiet });
-  const server = await createSubgraphServer({ adapter, logger: quiet, ...security });
+  const server = await createSubgraphServer({ adapter, logger: quiet, ...security, requestGuard: delayed(security.requestGuard, delays.get(code) ?? 0) });
   servers.push(server);
   urls[code] = server.url;
 }

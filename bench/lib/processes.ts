@@ -68,6 +68,17 @@ export async function startProcess(
   };
 }
 
+/**
+ * Starts several processes at once, in the order given, pushing each onto `into` as it
+ * comes up (so the caller's `finally` stops whatever did start, even if another failed).
+ */
+export async function startAll(into: Running[], starters: Array<() => Promise<Running>>): Promise<Running[]> {
+  const results = await Promise.allSettled(starters.map(async (start) => { const r = await start(); into.push(r); return r; }));
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  return results.map((r) => (r as PromiseFulfilledResult<Running>).value);
+}
+
 const TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
 /** User + system CPU seconds a process (and its reaped children) has used so far. */

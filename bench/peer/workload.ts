@@ -7,7 +7,7 @@ import { existsSync, readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkResponse } from '../lib/check.ts';
-import { freePort, startProcess, TSX, type Running } from '../lib/processes.ts';
+import { freePort, startAll, startProcess, TSX, type Running } from '../lib/processes.ts';
 import { runRounds, type Contender } from '../lib/rounds.ts';
 import { answers, startLiandong } from '../lib/liandong.ts';
 import { composePeerSupergraph } from './compose.ts';
@@ -23,21 +23,19 @@ export interface WorkloadOptions {
   liandongNodeArgs?: string[];
 }
 
-async function startContenders(supergraph: string, work: string, opts: WorkloadOptions): Promise<Running[]> {
-  const running: Running[] = [];
-  const apolloPort = await freePort();
-  running.push(await startProcess('apollo-gateway', process.execPath, [...TSX, 'bench/peer/apollo-gateway.ts', '--port', String(apolloPort), '--supergraph', supergraph], {
-    url: `http://127.0.0.1:${apolloPort}/`, ready: answers(`http://127.0.0.1:${apolloPort}/`),
-  }));
-  const hivePort = await freePort();
-  running.push(await startProcess('hive-gateway', 'node_modules/.bin/hive-gateway', ['supergraph', supergraph, '--port', String(hivePort), '--host', '127.0.0.1'], {
-    url: `http://127.0.0.1:${hivePort}/graphql`, ready: answers(`http://127.0.0.1:${hivePort}/graphql`),
-    env: { NODE_ENV: 'production' },
-  }));
-  if (existsSync('gateway/main.ts')) {
-    running.push(await startLiandong({ name: 'liandong', template: 'permissive', work, supergraph, nodeArgs: opts.liandongNodeArgs }));
-  }
-  return running;
+/** Plain @apollo/gateway (the reference), Hive Gateway and Liandong, started together. */
+async function startContenders(supergraph: string, work: string, opts: WorkloadOptions, running: Running[]): Promise<Running[]> {
+  const [apolloPort, hivePort] = [await freePort(), await freePort()];
+  return startAll(running, [
+    () => startProcess('apollo-gateway', process.execPath, [...TSX, 'bench/peer/apollo-gateway.ts', '--port', String(apolloPort), '--supergraph', supergraph], {
+      url: `http://127.0.0.1:${apolloPort}/`, ready: answers(`http://127.0.0.1:${apolloPort}/`),
+    }),
+    () => startProcess('hive-gateway', 'node_modules/.bin/hive-gateway', ['supergraph', supergraph, '--port', String(hivePort), '--host', '127.0.0.1'], {
+      url: `http://127.0.0.1:${hivePort}/graphql`, ready: answers(`http://127.0.0.1:${hivePort}/graphql`),
+      env: { NODE_ENV: 'production' },
+    }),
+    ...(existsSync('gateway/main.ts') ? [() => startLiandong({ name: 'liandong', template: 'permissive', work, supergraph, nodeArgs: opts.liandongNodeArgs })] : []),
+  ]);
 }
 
 export async function runPeerWorkload(opts: WorkloadOptions) {
@@ -48,8 +46,9 @@ export async function runPeerWorkload(opts: WorkloadOptions) {
   });
   const supergraph = join(work, 'supergraph.graphql');
   writeFileSync(supergraph, composePeerSupergraph(basePort));
-  const contenders = await startContenders(supergraph, work, opts);
+  const running: Running[] = [];
   try {
+    const contenders = await startContenders(supergraph, work, opts, running);
     const body = JSON.stringify({ query: readFileSync(PEER_DIR + 'query.graphql', 'utf8'), operationName: 'TestQuery' });
     const expected = readFileSync(PEER_DIR + 'expected-response.json', 'utf8');
     for (const c of contenders) await checkResponse(c.name, c.url, body, expected);
@@ -65,7 +64,7 @@ export async function runPeerWorkload(opts: WorkloadOptions) {
       hiveVsApolloGateway: summary['hive-gateway']?.ratioVsReference ?? null,
     };
   } finally {
-    for (const c of contenders) await c.stop();
+    for (const c of running) await c.stop();
     await subgraphs.stop();
   }
 }

@@ -17,7 +17,7 @@ import { benchData } from '../lib/data.ts';
 import { answers, startLiandong, type BenchRegion } from '../lib/liandong.ts';
 import { internalSigner } from '../lib/internal-signer.ts';
 import { officerHeaders } from '../lib/officer.ts';
-import { freePort, startProcess, TSX, type Running } from '../lib/processes.ts';
+import { freePort, startAll, startProcess, TSX, type Running } from '../lib/processes.ts';
 import { startRegions } from '../lib/regions.ts';
 import { runRounds, type Contender } from '../lib/rounds.ts';
 import type { WorkloadOptions } from '../peer/workload.ts';
@@ -59,10 +59,11 @@ export async function runRegionalWorkload(opts: WorkloadOptions) {
   const running: Running[] = [];
   try {
     const js = regions.regions.find((r) => r.code === 'JS')!;
-    running.push(await startPlainGateway(work, js));
-    running.push(await startLiandong({ name: 'liandong', template: 'regional', work, regions: regions.regions, sections: { cache: { enabled: false } } }));
-    running.push(await startLiandong({ name: 'liandong-cached', template: 'regional', work, regions: regions.regions, sections: { cache: { enabled: true, store: 'memory' } } }));
-    const [plain, liandong, cached] = running;
+    const [plain, liandong, cached] = await startAll(running, [
+      () => startPlainGateway(work, js),
+      () => startLiandong({ name: 'liandong', template: 'regional', work, regions: regions.regions, sections: { cache: { enabled: false } } }),
+      () => startLiandong({ name: 'liandong-cached', template: 'regional', work, regions: regions.regions, sections: { cache: { enabled: true, store: 'memory' } } }),
+    ]);
     const headers = await officerHeaders(join(work, 'keys'));
     const sign = await internalSigner(join(work, 'keys'));
     const all = personLookup(person);

@@ -10,11 +10,16 @@ import { RegionStream, type StreamListener } from './region-stream.ts';
 import { RedisTransport } from './redis-transport.ts';
 import { followSse } from './sse-transport.ts';
 
+/** Signs a request to a region's change stream: `(region, part)` → headers. */
+export type StreamSigner = (region: string, part: string) => Record<string, string>;
+
 export interface FeedOptions {
   transport: 'sse' | 'redis';
   redisUrl: string | null;
   heartbeatTimeoutMs: number;
   logger: Logger;
+  /** The regions only let the gateway read their change streams. */
+  sign?: StreamSigner;
 }
 
 interface Followed {
@@ -61,7 +66,10 @@ export class RegionFeeds {
 
   private follow(code: string, url: string): Followed {
     const stream = new RegionStream(code, this.options.heartbeatTimeoutMs, this.listener);
-    const subscription = this.redis ? this.redis.follow(stream) : followSse(url, stream, this.options.logger);
+    const sign = this.options.sign;
+    const subscription = this.redis
+      ? this.redis.follow(stream)
+      : followSse(url, stream, this.options.logger, () => sign?.(code, 'changes') ?? {});
     return { url, stream, stop: () => subscription.stop() };
   }
 }

@@ -36,7 +36,7 @@
 import type { Logger } from 'pino';
 import type { CacheConfig } from './config.ts';
 import { EntityCache, type RegionRequestCache } from './entity-cache.ts';
-import { RegionFeeds } from './feeds.ts';
+import { RegionFeeds, type StreamSigner } from './feeds.ts';
 import { InvalidationLog } from './invalidation-log.ts';
 import { Invalidator } from './invalidator.ts';
 import { MemoryStore } from './memory-store.ts';
@@ -54,7 +54,7 @@ export interface GatewayCache {
   close(): Promise<void>;
 }
 
-export function createGatewayCache(config: CacheConfig, logger: Logger): GatewayCache {
+export function createGatewayCache(config: CacheConfig, logger: Logger, sign?: StreamSigner): GatewayCache {
   const metrics = new CacheMetrics();
   if (!config.enabled) {
     return { requests: null, metrics, follow: () => {}, close: async () => {} };
@@ -63,7 +63,7 @@ export function createGatewayCache(config: CacheConfig, logger: Logger): Gateway
   const store = createStore(config, metrics, log);
   const invalidations = new InvalidationLog();
   const feeds = new RegionFeeds(
-    { transport: config.changes, redisUrl: config.redisUrl, heartbeatTimeoutMs: config.heartbeatTimeoutMs, logger: log },
+    { transport: config.changes, redisUrl: config.redisUrl, heartbeatTimeoutMs: config.heartbeatTimeoutMs, logger: log, sign },
     new Invalidator(store, invalidations, metrics, log),
   );
   const requests = new EntityCache({ config, store, feeds, log: invalidations, metrics, logger: log });

@@ -8,7 +8,10 @@ import type { RegionStream } from './region-stream.ts';
 
 const MAX_BACKOFF_MS = 2000;
 
-export function followSse(url: string, stream: RegionStream, logger: Logger): { stop(): void } {
+/** Headers for one connection attempt (the gateway's signed internal token, fresh each time). */
+export type StreamHeaders = () => Record<string, string>;
+
+export function followSse(url: string, stream: RegionStream, logger: Logger, headers: StreamHeaders = () => ({})): { stop(): void } {
   let stopped = false;
   let abort = new AbortController();
   let backoff = 100;
@@ -18,7 +21,7 @@ export function followSse(url: string, stream: RegionStream, logger: Logger): { 
     while (!stopped) {
       abort = new AbortController();
       try {
-        await readStream(url, stream, abort.signal, () => { backoff = 100; reported = false; });
+        await readStream(url, stream, abort.signal, headers(), () => { backoff = 100; reported = false; });
         if (!stopped) throw new Error('stream ended');
       } catch (error) {
         if (stopped) return;
@@ -40,8 +43,8 @@ export function followSse(url: string, stream: RegionStream, logger: Logger): { 
   };
 }
 
-async function readStream(url: string, stream: RegionStream, signal: AbortSignal, onOpen: () => void): Promise<void> {
-  const response = await fetch(url, { headers: { accept: 'text/event-stream' }, signal });
+async function readStream(url: string, stream: RegionStream, signal: AbortSignal, headers: Record<string, string>, onOpen: () => void): Promise<void> {
+  const response = await fetch(url, { headers: { ...headers, accept: 'text/event-stream' }, signal });
   if (response.status !== 200 || !response.body) throw new Error(`GET ${url}: HTTP ${response.status}, expected 200 text/event-stream`);
   stream.opened();
   onOpen();

@@ -23,8 +23,19 @@ import { createMetrics } from './metrics.ts';
 import { createRequestLog } from '../logging/request-log.ts';
 import { createGraphiql } from '../graphiql/graphiql.ts';
 import { gatewaySecurity } from '../auth/security.ts';
+import type { InternalHeadersHook } from '../auth/internal-headers.ts';
 import { createAuthorisation } from './authorisation.ts';
 import { createLimits } from './limits.ts';
+
+/** The gateway itself reads the regions' change streams: a service caller with no scopes. */
+const CHANGE_STREAM_CALLER = {
+  sub: 'liandong-gateway:cache', name: 'Liandong gateway (cache invalidation)', region: 'GATEWAY',
+  roles: [], scopes: new Set<string>(), anonymous: false,
+};
+
+function changeStreamSigner(headers: InternalHeadersHook) {
+  return (region: string, part: string) => headers({ code: region }, '', { caller: CHANGE_STREAM_CALLER, purpose: null, requestId: 'cache-invalidation' }, part);
+}
 
 export type GatewayWrapper = (gateway: GatewayInterface) => GatewayInterface;
 
@@ -51,7 +62,7 @@ export async function gatewayExtensions(runtime: GatewayRuntime): Promise<Gatewa
   const security = await gatewaySecurity({ mode: config.mode, allowAnonymous: config.allowAnonymous, auth: config.auth, registry });
   const authorisation = createAuthorisation({ requirements: supergraph.requirements, config: config.authorisation, policy: security.policy });
   const limits = createLimits({ config: config.limits, logger });
-  const cache = createGatewayCache(runtime.config.cache, runtime.logger);
+  const cache = createGatewayCache(runtime.config.cache, runtime.logger, changeStreamSigner(security.subgraphHeaders));
   cache.follow(runtime.registry.regions());
   const audit = await openGatewayAudit(runtime);
   const metricRegistries = [cache.metrics.registry];

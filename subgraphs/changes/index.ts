@@ -18,6 +18,7 @@ export async function changeRoute(adapter: RegionAdapter, options: ChangePublish
   return {
     method: 'GET',
     path: CHANGES_PATH,
+    guarded: true,
     handle: (req, res) => publisher.serve(req, res),
     close: () => publisher.close(),
   };

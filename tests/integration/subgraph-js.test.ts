@@ -62,6 +62,14 @@ describe('JS subgraph process', () => {
     expect(await health.json()).toMatchObject({ status: 'ok', region: 'JS' });
   });
 
+  it('refuses unsigned requests, to the contract parts and to the change stream alike', async () => {
+    for (const [path, init] of [['/index', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' }], ['/changes', {}]] as const) {
+      const response = await fetch(`${subgraph.url}${path}`, init);
+      expect(response.status).toBe(401);
+      expect((await response.json()).errors[0].extensions.code).toBe('UNAUTHENTICATED');
+    }
+  });
+
   it('finds a person by the 15- or the 18-digit number alike', async () => {
     const { idNumber, legacyIdNumber, recordIds } = scenarios.personInAllRegions;
     const query = `query($n: String!) { person(idNumber: $n) { idNumber regions records { id } } }`;
