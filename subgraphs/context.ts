@@ -11,8 +11,9 @@ import type { RegionAdapter } from '../adapters/adapter.ts';
 import type { Loaders } from './loaders.ts';
 
 /** The three parts of the regional contract; each is served at `/<part>`. */
-export const CONTRACT_PARTS = ['records', 'index', 'search'] as const;
-export type ContractPart = (typeof CONTRACT_PARTS)[number];
+import { CONTRACT_PARTS, type ContractPart } from '../schema/contract.ts';
+
+export { CONTRACT_PARTS, type ContractPart };
 
 export interface SubgraphContext {
   /** This subgraph's region code (`adapter.region.code`), e.g. `JS`. */

@@ -6,13 +6,10 @@
  * region is down.
  */
 import { composeServices } from '@apollo/composition';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { concatAST, parse, Source, type DocumentNode, type GraphQLError } from 'graphql';
-import { CONTRACT_PARTS, type ContractPart } from '../registry/regions-file.ts';
+import type { DocumentNode, GraphQLError } from 'graphql';
+import { CONTRACT_DIR, CONTRACT_PARTS, contractTypeDefs, type ContractPart } from '../../schema/contract.ts';
 
-export const CONTRACT_DIR = fileURLToPath(new URL('../../schema/contract/', import.meta.url));
+export { CONTRACT_DIR, contractTypeDefs };
 
 /**
  * Placeholder URL of a contract subgraph. The region data sources pick the real
@@ -36,13 +33,6 @@ export interface SubgraphDefinition {
   name: string;
   url: string;
   typeDefs: DocumentNode;
-}
-
-/** One contract part's SDL: `shared.graphql` (the enums every part uses) then the part itself. */
-export function contractTypeDefs(part: ContractPart, dir = CONTRACT_DIR): DocumentNode {
-  // Parsed file by file so composition errors point at the right file and line.
-  const read = (file: string) => parse(new Source(readFileSync(join(dir, file), 'utf8'), `schema/contract/${file}`));
-  return concatAST([read('shared.graphql'), read(`${part}.graphql`)]);
 }
 
 export function contractSubgraphs(dir = CONTRACT_DIR): SubgraphDefinition[] {

@@ -10,8 +10,9 @@ import {
 } from '../config/check.ts';
 
 /** The three parts of the regional contract; each region serves each at `<url>/<part>`. */
-export const CONTRACT_PARTS = ['records', 'index', 'search'] as const;
-export type ContractPart = (typeof CONTRACT_PARTS)[number];
+import { CONTRACT_PARTS, type ContractPart } from '../../schema/contract.ts';
+
+export { CONTRACT_PARTS, type ContractPart };
 
 export interface BreakerSettings {
   /** Consecutive failures that open the circuit. */
