@@ -15,6 +15,8 @@ export interface HttpHooks {
   graphiql?: RouteHandler;
   /** GET /graphiql/* — the page's built assets (and its dev-only endpoints); absent with `graphiql`. */
   graphiqlAssets?: RouteHandler;
+  /** Whether the audit log accepts records: while it does not, every operation is refused, so the gateway is not ready. */
+  auditReady?: () => boolean;
 }
 
 const started = Date.now();

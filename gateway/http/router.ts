@@ -34,7 +34,7 @@ type Route = (req: IncomingMessage, res: ServerResponse, options: RouterOptions)
 /** The operational routes: read-only, GET (and HEAD) only. */
 const GET_ROUTES: Readonly<Record<string, Route>> = {
   '/healthz': (_req, res) => healthz(res),
-  '/readyz': (_req, res, options) => readyz(res, options.registry),
+  '/readyz': (_req, res, options) => readyz(res, options.registry, options.hooks.auditReady),
   '/metrics': (req, res, options) => options.hooks.metrics(req, res),
 };
 

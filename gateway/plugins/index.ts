@@ -90,7 +90,7 @@ export async function gatewayExtensions(runtime: GatewayRuntime): Promise<Gatewa
     // Innermost: the executor plans the filtered operation under its own query hash.
     gatewayWrappers: [authorisation.wrapGateway],
     subgraphHeaders: security.subgraphHeaders,
-    http: { metrics: metrics.route, graphiql: graphiql.routes.page, graphiqlAssets: graphiql.routes.assets },
+    http: { metrics: metrics.route, graphiql: graphiql.routes.page, graphiqlAssets: graphiql.routes.assets, auditReady: () => audit.ready() },
     onRefusal: async (context, error) => {
       metrics.observeRefusal(context, error);
       requestLog.logRefusal(context, error);
