@@ -78,8 +78,14 @@ export function filterInstant(region: string, field: string, value: string | und
 export function filterDate(region: string, field: string, value: string | undefined): string | undefined {
   if (value === undefined || value === null) return undefined;
   const text = String(value);
-  if (ISO_DATE.test(text) && !Number.isNaN(Date.parse(text))) return text;
-  throw new AdapterError('BAD_INPUT', region, `${field} "${text.slice(0, 40)}" is not an ISO date (YYYY-MM-DD)`);
+  if (ISO_DATE.test(text) && isRealDay(text.slice(0, 10))) return text;
+  throw new AdapterError('BAD_INPUT', region, `${field} "${text.slice(0, 40)}" is not an ISO date (YYYY-MM-DD) that exists`);
+}
+
+/** Date.parse rolls 1990-02-30 over into March; a real day survives the round trip. */
+function isRealDay(yyyyMmDd: string): boolean {
+  const time = Date.parse(`${yyyyMmDd}T00:00:00Z`);
+  return !Number.isNaN(time) && new Date(time).toISOString().slice(0, 10) === yyyyMmDd;
 }
 
 /** An enum filter value, refused unless it is one of `allowed`. */

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { AdapterError } from '../adapter.ts';
 import { chunk, fetchChunked, manyPerKey, onePerKey } from './batch.ts';
 import { codeClause } from './filters.ts';
-import { checkPage, decodeCursor, encodeCursor, filterInstant, nameMatch } from './paging.ts';
+import { checkPage, decodeCursor, encodeCursor, filterDate, filterInstant, nameMatch } from './paging.ts';
 import { selectIn } from './sql.ts';
 
 const badInput = (work: () => unknown) => {
@@ -82,5 +82,13 @@ describe('code clauses', () => {
     expect(codes('THEFT')).toEqual(['01']);
     expect(codes('OTHER')).toEqual(['03', '99']);
     expect(codes('ASSAULT')).toEqual([]);
+  });
+});
+
+describe('filterDate', () => {
+  it('accepts a real day and refuses one that Date.parse would roll over', () => {
+    expect(filterDate('JS', 'bornFrom', '1990-02-28')).toBe('1990-02-28');
+    expect(() => filterDate('JS', 'bornFrom', '1990-02-30')).toThrow(/bornFrom "1990-02-30" is not an ISO date/);
+    expect(() => filterDate('JS', 'bornFrom', '1990/02/01')).toThrow(AdapterError);
   });
 });
