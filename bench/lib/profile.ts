@@ -11,13 +11,17 @@ import { join } from 'node:path';
 interface ProfileNode { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; }
 interface CpuProfile { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[]; }
 
+/** Frames with no script: GC, the VM itself, native bindings such as writev. */
+const NATIVE = '(native)';
+
 export interface HotFunction { fn: string; where: string; selfMs: number; share: number; }
 
 export function where(url: string, line: number): string {
+  if (!url) return NATIVE;
   const nm = url.lastIndexOf('node_modules/');
   if (nm >= 0) return url.slice(nm + 'node_modules/'.length).split('/').slice(0, 3).join('/');
   const work = url.indexOf('/main/');
-  return `${work >= 0 ? url.slice(work + 6) : url || '(native)'}:${line + 1}`;
+  return `${work >= 0 ? url.slice(work + 6) : url}:${line + 1}`;
 }
 
 export function hotFunctions(file: string, top = 15): HotFunction[] {
@@ -45,7 +49,7 @@ export function hotPackages(file: string, top = 12): { where: string; share: num
   const by = new Map<string, number>();
   for (const f of fns) {
     // Native frames are grouped by what they are (GC, program, writev…), code by package or folder.
-    const key = f.where === '(native):0' ? f.fn : f.where.replace(/:\d+$/, '').split('/').slice(0, 2).join('/');
+    const key = f.where === NATIVE ? f.fn : f.where.replace(/:\d+$/, '').split('/').slice(0, 2).join('/');
     by.set(key, (by.get(key) ?? 0) + f.share);
   }
   return [...by.entries()].sort((a, b) => b[1] - a[1]).slice(0, top).map(([w, share]) => ({ where: w, share }));
