@@ -92,7 +92,7 @@ async function printWelcome(config: GatewayConfig, graphqlUrl: string): Promise<
   log('');
   log('Example queries:');
   log(`  { person(idNumber: "${idNumber}") { idNumber regions records { region name birthDate } cases { role case { id type } } } }`);
-  log(`  { case(id: "${caseId}") { id type parties { role person { idNumber regions vehicles { plate alerted } wantedNotices { region status } } } } }`);
+  log(`  { case(id: "${caseId}") { id type parties { role person { idNumber regions vehicles { plate vehicle { alerted alerts { kind active } } } wantedNotices { region status } } } } }`);
   log('  { regions { code name status latencyMs } }');
   if (config.mode === 'development') await printTokens(config);
   log('');
