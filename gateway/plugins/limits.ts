@@ -25,7 +25,7 @@ import type { GatewayContext } from '../context.ts';
 import type { ContextHook } from '../http/context.ts';
 import { aliasLimitRule } from '../limits/aliases.ts';
 import { checkBatchSize } from '../limits/batch.ts';
-import { BulkLookupMonitor, idNumberKeys, personIdNumbers, type BulkLookupAlert } from '../limits/bulk-lookup.ts';
+import { BulkLookupMonitor, idNumberSelection, personsShown, type BulkLookupAlert } from '../limits/bulk-lookup.ts';
 import type { LimitsConfig } from '../limits/config.ts';
 import { costLimitRule } from '../limits/cost.ts';
 import { depthLimitRule } from '../limits/depth.ts';
@@ -91,7 +91,7 @@ export function createLimits({ config, logger = consoleLogger }: LimitsOptions):
 function withholdBulkLookup(requestContext: GraphQLRequestContext<GatewayContext>, monitor: BulkLookupMonitor): void {
   const body = requestContext.response.body;
   if (body?.kind !== 'single' || !body.singleResult.data || !requestContext.document) return;
-  const ids = personIdNumbers(body.singleResult.data, idNumberKeys(requestContext.document));
+  const ids = personsShown(body.singleResult.data, idNumberSelection(requestContext.document), requestContext.request.variables);
   if (ids.size === 0) return;
   const decision = monitor.record(callerKey(requestContext.contextValue), ids);
   if (decision.allowed) return;
