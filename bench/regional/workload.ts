@@ -59,10 +59,12 @@ export async function runRegionalWorkload(opts: WorkloadOptions) {
   const running: Running[] = [];
   try {
     const js = regions.regions.find((r) => r.code === 'JS')!;
-    const [plain, liandong, cached] = await startAll(running, [
+    const [plain, liandong, cached, unaudited] = await startAll(running, [
       () => startPlainGateway(work, js),
       () => startLiandong({ name: 'liandong', template: 'regional', work, regions: regions.regions, sections: { cache: { enabled: false } } }),
       () => startLiandong({ name: 'liandong-cached', template: 'regional', work, regions: regions.regions, sections: { cache: { enabled: true, store: 'memory' } } }),
+      // The audit's cost: the same gateway with the sink off (development mode only).
+      () => startLiandong({ name: 'liandong-audit-off', template: 'regional', work, regions: regions.regions, sections: { cache: { enabled: false }, audit: { sink: 'off' } } }),
     ]);
     const headers = await officerHeaders(join(work, 'keys'));
     const sign = await internalSigner(join(work, 'keys'));
@@ -74,6 +76,7 @@ export async function runRegionalWorkload(opts: WorkloadOptions) {
       { name: '(c1) liandong (JS only)', url: liandong.url, pid: liandong.pid, headers, body: oneRegion },
       { name: '(c) liandong 3 regions', url: liandong.url, pid: liandong.pid, headers, body: all },
       { name: '(d) liandong 3 regions cached', url: cached.url, pid: cached.pid, headers, body: all },
+      { name: '(c-off) liandong 3 regions, audit off', url: unaudited.url, pid: unaudited.pid, headers, body: all },
     ];
     await bodyOf(contenders[0].url, contenders[0].body!, contenders[0].perRequestHeaders!(contenders[0].body!));
     const plainAnswer = await bodyOf(plain.url, oneRegion);
@@ -86,7 +89,17 @@ export async function runRegionalWorkload(opts: WorkloadOptions) {
       contenders, reference: '(b) apollo-gateway (JS)', body: all, connections: opts.connections,
       seconds: opts.seconds, rounds: opts.rounds, warmupSeconds: opts.warmupSeconds,
     }, opts.log);
-    return { personsPerRegion: REGIONAL_PERSONS, idNumber: person, authEnforced, contenders: summary };
+    const audited = summary['(c) liandong 3 regions'];
+    const unauditedSummary = summary['(c-off) liandong 3 regions, audit off'];
+    const audit = {
+      // Within-round ratios are in perRound; these are the medians' comparison.
+      throughputOnVsOff: audited.rps / unauditedSummary.rps,
+      p50AddedMs: audited.p50 - unauditedSummary.p50,
+      cpuAddedMsPerRequest: audited.cpuPerRequestMs !== null && unauditedSummary.cpuPerRequestMs !== null
+        ? audited.cpuPerRequestMs - unauditedSummary.cpuPerRequestMs : null,
+    };
+    opts.log(`  audit on vs off: throughput ${(audit.throughputOnVsOff * 100).toFixed(0)}%, p50 added ${audit.p50AddedMs.toFixed(1)} ms, CPU added ${audit.cpuAddedMsPerRequest?.toFixed(3) ?? '-'} ms/request`);
+    return { personsPerRegion: REGIONAL_PERSONS, idNumber: person, authEnforced, contenders: summary, audit };
   } finally {
     for (const r of running) await r.stop();
     await regions.stop();

@@ -147,6 +147,9 @@ export async function startSystem(options: SystemOptions): Promise<System> {
       server: { host: '127.0.0.1', port: 0, shutdownGraceMs: 1000 },
       // Its own audit log: one directory belongs to one gateway instance.
       audit: { dir: join(configDir, 'audit'), keysDir: keysEnv.LIANDONG_KEYS_DIR },
+      // Every test query comes from one of a few officers, faster than any person types: the
+      // per-officer rate limit (tested on its own in tests/security/limits.test.ts) is raised.
+      limits: { rateLimit: { burst: 10_000, perSecond: 10_000 } },
       ...options.gatewayConfig,
     });
     const gateway = await startProcess({
