@@ -62,8 +62,8 @@ export async function gatewayExtensions(runtime: GatewayRuntime): Promise<Gatewa
   const security = await gatewaySecurity({ mode: config.mode, allowAnonymous: config.allowAnonymous, auth: config.auth, registry });
   const authorisation = createAuthorisation({ requirements: supergraph.requirements, config: config.authorisation, policy: security.policy });
   const limits = createLimits({ config: config.limits, logger });
-  const cache = createGatewayCache(runtime.config.cache, runtime.logger, changeStreamSigner(security.subgraphHeaders));
-  cache.follow(runtime.registry.regions());
+  const cache = createGatewayCache(config.cache, logger, changeStreamSigner(security.subgraphHeaders));
+  cache.follow(registry.regions());
   const audit = await openGatewayAudit(runtime);
   const metricRegistries = [cache.metrics.registry];
   const metrics = createMetrics({ registries: metricRegistries, audit: audit.metrics });
@@ -80,7 +80,7 @@ export async function gatewayExtensions(runtime: GatewayRuntime): Promise<Gatewa
       authorisation.plugin,
       // Before audit: a blocked bulk lookup rewrites the response the audit then records.
       limits.plugin,
-      reportPlugin(runtime.registry),
+      reportPlugin(registry),
       graphiql.plugin,
       metrics.plugin,
       requestLog.plugin,
