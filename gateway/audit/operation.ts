@@ -19,7 +19,25 @@ export function selectOperation(document: DocumentNode, operationName?: string |
 }
 
 /** Sorted, distinct `Type.field` coordinates the operation (and the fragments it may use) selects. */
+/**
+ * Per (schema, document, operation name). Apollo Server hands every request with the same
+ * query text the same parsed DocumentNode, so the walk runs once per distinct operation.
+ */
+const coordinatesCache = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, Map<string, string[]>>>();
+
 export function requestedCoordinates(schema: GraphQLSchema, document: DocumentNode, operationName?: string | null): string[] {
+  let bySchema = coordinatesCache.get(schema);
+  if (!bySchema) coordinatesCache.set(schema, (bySchema = new WeakMap()));
+  let byName = bySchema.get(document);
+  if (!byName) bySchema.set(document, (byName = new Map()));
+  const key = operationName ?? '';
+  let coordinates = byName.get(key);
+  // Frozen: every record of this operation shares the one list.
+  if (!coordinates) byName.set(key, (coordinates = Object.freeze(walkCoordinates(schema, document, operationName)) as string[]));
+  return coordinates;
+}
+
+function walkCoordinates(schema: GraphQLSchema, document: DocumentNode, operationName?: string | null): string[] {
   const operation = selectOperation(document, operationName);
   if (!operation) return [];
   const scoped: DocumentNode = {

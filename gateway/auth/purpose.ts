@@ -153,7 +153,21 @@ function without(scopes: ReadonlySet<string>, removed: readonly string[]): Set<s
 }
 
 /** True when the operation selects any field whose type holds personal data (per the policy's dataTypes). */
+/**
+ * Per (schema, operation node): the same parsed document serves every request with the
+ * same text, and `dataTypes` come from the one policy file the gateway started with.
+ */
+const purposeCache = new WeakMap<GraphQLSchema, WeakMap<OperationDefinitionNode, boolean>>();
+
 export function needsPurpose(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, dataTypes: readonly string[]): boolean {
+  let bySchema = purposeCache.get(schema);
+  if (!bySchema) purposeCache.set(schema, (bySchema = new WeakMap()));
+  let needed = bySchema.get(operation);
+  if (needed === undefined) bySchema.set(operation, (needed = touchesPersonalData(schema, document, operation, dataTypes)));
+  return needed;
+}
+
+function touchesPersonalData(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, dataTypes: readonly string[]): boolean {
   const personal = new Set(dataTypes);
   const isPersonal = (type: GraphQLNamedType): boolean => personal.has(type.name)
     || (isAbstractType(type) && schema.getPossibleTypes(type).some((t) => personal.has(t.name)));
