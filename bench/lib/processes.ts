@@ -5,7 +5,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 
 const started = new Set<ChildProcess>();
 process.on('exit', () => { for (const child of started) child.kill('SIGKILL'); });
@@ -19,17 +18,7 @@ export interface Running {
   stop(): Promise<void>;
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
+export { freePort } from '../../scripts/lib/ports.ts';
 
 /** Spawn `command args` and resolve once `ready()` succeeds (polled), or reject after timeoutMs. */
 export async function startProcess(
