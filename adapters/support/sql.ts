@@ -14,9 +14,44 @@ export const IN_CHUNK = 500;
 
 export const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(', ');
 
+/** Prepared statements kept per database, at most this many (the oldest is dropped first). */
+const STATEMENTS_PER_DB = 256;
+const statements = new WeakMap<Database.Database, Map<string, Database.Statement>>();
+
+/**
+ * `db.prepare(sql)`, once per text: compiling the SQL cost a region more than running
+ * a keyed lookup. Bounded, because search texts vary with the filters sent.
+ */
+export function statement(db: Database.Database, sql: string): Database.Statement {
+  let cache = statements.get(db);
+  if (!cache) statements.set(db, (cache = new Map()));
+  let prepared = cache.get(sql);
+  if (!prepared) {
+    prepared = db.prepare(sql);
+    if (cache.size >= STATEMENTS_PER_DB) cache.delete(cache.keys().next().value!);
+    cache.set(sql, prepared);
+  }
+  return prepared;
+}
+
+/**
+ * The `IN` list length a chunk of `n` keys is sent with: the next power of two (at most
+ * IN_CHUNK), so each lookup has a handful of statement texts rather than one per count.
+ */
+export function inListSize(n: number): number {
+  let size = 1;
+  while (size < n) size *= 2;
+  return Math.min(size, IN_CHUNK);
+}
+
 /** Rows of `sql` (which holds one `IN (%)` for the keys) for every unique key, chunked. */
 export function selectIn<R>(db: Database.Database, sql: string, keys: readonly string[]): R[] {
-  return fetchChunked(keys, IN_CHUNK, (part) => db.prepare(sql.replace('%', placeholders(part.length))).all(...part) as R[]);
+  return fetchChunked(keys, IN_CHUNK, (part) => {
+    const size = inListSize(part.length);
+    // Padding repeats a key already asked: `IN` matches each row once however often a key is listed.
+    const padded = part.length === size ? part : [...part, ...Array<string>(size - part.length).fill(part[0])];
+    return statement(db, sql.replace('%', placeholders(size))).all(...padded) as R[];
+  });
 }
 
 export interface KeysetSearch {
@@ -41,9 +76,9 @@ export function keysetSearch<R extends Record<string, unknown>, T>(
   const filter = search.where.length ? search.where.join(' AND ') : '1';
   const keyList = search.keyColumns.join(', ');
   const keyset = after ? ` AND (${keyList}) > (${placeholders(after.length)})` : '';
-  const rows = db.prepare(`${search.select} WHERE ${filter}${keyset} ORDER BY ${keyList} LIMIT ?`)
+  const rows = statement(db, `${search.select} WHERE ${filter}${keyset} ORDER BY ${keyList} LIMIT ?`)
     .all(...search.params, ...(after ?? []), first + 1) as R[];
-  const { n } = db.prepare(`SELECT count(*) AS n ${search.from} WHERE ${filter}`).get(...search.params) as { n: number };
+  const { n } = statement(db, `SELECT count(*) AS n ${search.from} WHERE ${filter}`).get(...search.params) as { n: number };
   const keyNames = search.keyColumns.map((c) => c.split('.').pop()!);
   const withKeys = rows.map((row) => ({ row, key: keyNames.map((k) => String(row[k])) }));
   const page_ = toPage(search.kind, withKeys, first, (x) => x.key, n);

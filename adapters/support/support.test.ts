@@ -5,7 +5,7 @@ import { AdapterError } from '../adapter.ts';
 import { chunk, fetchChunked, manyPerKey, onePerKey } from './batch.ts';
 import { codeClause } from './filters.ts';
 import { checkPage, decodeCursor, encodeCursor, filterDate, filterInstant, nameMatch } from './paging.ts';
-import { selectIn } from './sql.ts';
+import { inListSize, selectIn } from './sql.ts';
 
 const badInput = (work: () => unknown) => {
   try {
@@ -39,6 +39,23 @@ describe('batch helpers', () => {
     for (let i = 0; i < 40_000; i++) insert.run(`k${i}`);
     const keys = Array.from({ length: 40_000 }, (_, i) => `k${i}`);
     expect(selectIn(db, 'SELECT k FROM t WHERE k IN (%)', keys)).toHaveLength(40_000);
+    db.close();
+  });
+
+  it('send IN lists padded to a few sizes, each row once, so prepared statements are reused', () => {
+    expect([1, 2, 3, 5, 9, 129, 300, 500].map(inListSize)).toEqual([1, 2, 4, 8, 16, 256, 500, 500]);
+    const db = new Database(':memory:');
+    db.exec('CREATE TABLE t (k TEXT PRIMARY KEY)');
+    const insert = db.prepare('INSERT INTO t VALUES (?)');
+    for (const k of ['a', 'b', 'c', 'd', 'e']) insert.run(k);
+    const prepare = db.prepare.bind(db);
+    const texts: string[] = [];
+    db.prepare = ((sql: string) => { texts.push(sql); return prepare(sql); }) as typeof db.prepare;
+    const ask = (keys: string[]) => selectIn<{ k: string }>(db, 'SELECT k FROM t WHERE k IN (%) ORDER BY k', keys).map((r) => r.k);
+    expect(ask(['c', 'a', 'e'])).toEqual(['a', 'c', 'e']);
+    expect(ask(['b', 'd', 'x'])).toEqual(['b', 'd']);
+    expect(ask(['e', 'd', 'c', 'b'])).toEqual(['b', 'c', 'd', 'e']);
+    expect(texts).toEqual(['SELECT k FROM t WHERE k IN (?, ?, ?, ?) ORDER BY k']);
     db.close();
   });
 });

@@ -13,18 +13,24 @@
  * - entities (`_entities`) for a key this region does not hold are the key with empty
  *   lists, never null: a null would look like an error to the merge; the root fields
  *   `person` / `vehicle` return null instead, so "no region holds it" stays null.
- * Links to region-owned records are id stubs (`{ id: 'JS:…' }`) resolved by the records part.
+ * Region-owned records listed here (`records`, `vehicles`, `wantedNotices`, `alerts`,
+ * `cases`) are this region's own, so their plain fields are served here too (the
+ * contract's `@provides`); the rest of them is resolved by the records part. A case link
+ * whose selection is only its `id` is answered with the id, without reading the case.
  */
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
+import type { GraphQLResolveInfo } from 'graphql';
 import { idNumberFacts } from '../../adapters/normalise/index.ts';
 import type { SubgraphContext as Ctx } from '../context.ts';
 import { idNumberArg, plateArg, regionAsked } from '../arguments.ts';
-import { liandongId } from '../ids.ts';
+import { ownedFields, personRecordFields, selectsKeyOnly } from './owned.ts';
 
 interface PersonKey { idNumber: string }
 interface VehicleKey { plate: string }
 
-const idStubs = (ctx: Ctx, items: readonly { id: string }[]) => items.map((item) => ({ id: liandongId(ctx.region, item.id) }));
+/** A case this region owns, as a link: the key alone when nothing else is selected. */
+const caseLink = (ctx: Ctx, caseId: string, info: GraphQLResolveInfo) =>
+  (selectsKeyOnly(info) ? { id: caseId } : ctx.loaders.casesById.load(caseId));
 const personRecords = (ctx: Ctx, p: PersonKey) => ctx.loaders.personRecordsByIdNumber.load(p.idNumber);
 const involvements = (ctx: Ctx, p: PersonKey) => ctx.loaders.involvementsByIdNumber.load(p.idNumber);
 const ownedVehicles = (ctx: Ctx, p: PersonKey) => ctx.loaders.vehicleRecordsByOwner.load(p.idNumber);
@@ -64,21 +70,26 @@ export const indexResolvers: GraphQLResolverMap<Ctx> = {
     birthDate: (p: PersonKey) => idNumberFacts(p.idNumber).birthDate,
     sex: (p: PersonKey) => idNumberFacts(p.idNumber).sex,
     regions: async (p: PersonKey, _args, ctx) => ((await holdsPerson(ctx, p)) ? [ctx.region] : []),
-    records: async (p: PersonKey, _args, ctx) => idStubs(ctx, await personRecords(ctx, p)),
-    cases: async (p: PersonKey, _args, ctx) => (await involvements(ctx, p)).map((involvement) => ({
-      role: involvement.role,
-      case: { id: liandongId(ctx.region, involvement.caseId) },
-    })),
-    vehicles: async (p: PersonKey, _args, ctx) => idStubs(ctx, await ownedVehicles(ctx, p)),
-    wantedNotices: async (p: PersonKey, _args, ctx) => idStubs(ctx, await notices(ctx, p)),
+    records: (p: PersonKey, _args, ctx) => personRecords(ctx, p),
+    cases: (p: PersonKey, _args, ctx) => involvements(ctx, p),
+    vehicles: (p: PersonKey, _args, ctx) => ownedVehicles(ctx, p),
+    wantedNotices: (p: PersonKey, _args, ctx) => notices(ctx, p),
     wanted: async (p: PersonKey, _args, ctx) => (await notices(ctx, p)).some((n) => n.status === 'AT_LARGE'),
   },
   Vehicle: {
     __resolveReference: async (ref: { plate: unknown }): Promise<VehicleKey> => ({ plate: plateArg(ref.plate) }),
     regions: async (v: VehicleKey, _args, ctx) => ((await holdsVehicle(ctx, v)) ? [ctx.region] : []),
-    records: async (v: VehicleKey, _args, ctx) => idStubs(ctx, await registrations(ctx, v)),
-    cases: async (v: VehicleKey, _args, ctx) => (await caseIdsOf(ctx, v)).map((id) => ({ id: liandongId(ctx.region, id) })),
-    alerts: async (v: VehicleKey, _args, ctx) => idStubs(ctx, await alerts(ctx, v)),
+    records: (v: VehicleKey, _args, ctx) => registrations(ctx, v),
+    cases: async (v: VehicleKey, _args, ctx, info) => (await Promise.all((await caseIdsOf(ctx, v)).map((id) => caseLink(ctx, id, info)))).filter((c) => c !== null),
+    alerts: (v: VehicleKey, _args, ctx) => alerts(ctx, v),
     alerted: async (v: VehicleKey, _args, ctx) => (await alerts(ctx, v)).some((a) => a.active),
   },
+  CaseInvolvement: {
+    case: (involvement: { caseId: string }, _args, ctx, info) => caseLink(ctx, involvement.caseId, info),
+  },
+  PersonRecord: personRecordFields,
+  Case: ownedFields,
+  VehicleRecord: ownedFields,
+  WantedNotice: ownedFields,
+  VehicleAlert: ownedFields,
 };

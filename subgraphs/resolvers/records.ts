@@ -10,7 +10,8 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import type { CaseRecord, PersonRecord, VehicleAlert, VehicleRecord, WantedNotice } from '../../adapters/adapter.ts';
 import type { SubgraphContext as Ctx } from '../context.ts';
-import { liandongId, localIdIn } from '../ids.ts';
+import { localIdIn } from '../ids.ts';
+import { ownedFields, personRecordFields } from './owned.ts';
 
 type ByIdMethod = 'personRecordsById' | 'casesById' | 'vehicleRecordsById' | 'wantedNoticesById' | 'vehicleAlertsById';
 
@@ -21,11 +22,10 @@ async function loadOwned(ctx: Ctx, method: ByIdMethod, id: unknown): Promise<unk
 }
 
 /** What every region-owned entity shares: lookup by reference, prefixed id, owning region. */
-function ownedEntity(method: ByIdMethod) {
+function ownedEntity(method: ByIdMethod, fields: object = ownedFields) {
   return {
     __resolveReference: (ref: { id: unknown }, ctx: Ctx) => loadOwned(ctx, method, ref.id),
-    id: (record: { id: string }, _args: unknown, ctx: Ctx) => liandongId(ctx.region, record.id),
-    region: (_record: unknown, _args: unknown, ctx: Ctx) => ctx.region,
+    ...fields,
   };
 }
 
@@ -40,8 +40,7 @@ export const recordsResolvers: GraphQLResolverMap<Ctx> = {
     vehicleRecord: (_root, args: { id: string }, ctx) => loadOwned(ctx, 'vehicleRecordsById', args.id),
   },
   PersonRecord: {
-    ...ownedEntity('personRecordsById'),
-    localId: (record: PersonRecord) => record.id,
+    ...ownedEntity('personRecordsById', personRecordFields),
     person: (record: PersonRecord) => personStub(record.idNumber),
   },
   Case: {

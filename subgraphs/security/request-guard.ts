@@ -9,11 +9,12 @@
  * graphql-shield rules and the disclosure log read.
  */
 import type { IncomingMessage } from 'node:http';
+import { createPublicKey, type KeyObject } from 'node:crypto';
 import { statSync } from 'node:fs';
-import { createLocalJWKSet, type JWTVerifyGetKey } from 'jose';
+import type { JWK } from 'jose';
 import type { GuardResult, RequestGuard } from '../server.ts';
 import { readJwksFile } from './key-files.ts';
-import { INTERNAL_TOKEN_HEADER, InternalTokenError, internalAudience, verifyInternalToken, type InternalClaims } from './internal-token.ts';
+import { INTERNAL_TOKEN_HEADER, InternalTokenError, internalAudience, verifyInternalToken, type InternalClaims, type InternalKeyLookup } from './internal-token.ts';
 import { ReplayCache } from './replay-cache.ts';
 
 export interface RequestGuardOptions {
@@ -44,14 +45,14 @@ export function createRequestGuard(options: RequestGuardOptions): RequestGuard {
       return refuse(`no internal token: subgraphs answer only requests signed by the gateway (header ${INTERNAL_TOKEN_HEADER})`);
     }
     const audience = internalAudience(options.region, partOf(req));
-    let trusted: JWTVerifyGetKey;
+    let trusted: InternalKeyLookup;
     try {
       trusted = keys();
     } catch (error) {
       return { ok: false, status: 503, code: 'GATEWAY_KEYS_UNAVAILABLE', message: `cannot check the internal token: ${(error as Error).message}` };
     }
     try {
-      const claims = await verifyInternalToken(token, { keys: trusted, audience, body, clockToleranceSeconds: tolerance });
+      const claims = verifyInternalToken(token, { keys: trusted, audience, body, clockToleranceSeconds: tolerance });
       const seen = replays.remember(claims.jti, claims.exp + tolerance);
       if (seen === 'replayed') return refuse(`internal token ${claims.jti} was already used: tokens are single-use`);
       if (seen === 'full') return { ok: false, status: 503, code: 'REPLAY_CACHE_FULL', message: 'too many requests in flight to check for replays; retry shortly' };
@@ -70,8 +71,8 @@ export function createRequestGuard(options: RequestGuardOptions): RequestGuard {
  * before the gateway first writes it, and a rotated key (old and new published
  * together) takes effect without restarting any region.
  */
-function gatewayKeys(file: string): () => JWTVerifyGetKey {
-  let loaded: { mtimeMs: number; keys: JWTVerifyGetKey } | null = null;
+function gatewayKeys(file: string): () => InternalKeyLookup {
+  let loaded: { mtimeMs: number; keys: InternalKeyLookup } | null = null;
   return () => {
     let mtimeMs: number;
     try {
@@ -79,9 +80,16 @@ function gatewayKeys(file: string): () => JWTVerifyGetKey {
     } catch {
       throw new Error(`the gateway's key set ${file} does not exist (yet); start the gateway once to create it`);
     }
-    if (loaded?.mtimeMs !== mtimeMs) loaded = { mtimeMs, keys: createLocalJWKSet(readJwksFile(file)) };
+    if (loaded?.mtimeMs !== mtimeMs) loaded = { mtimeMs, keys: keyLookup(readJwksFile(file).keys) };
     return loaded.keys;
   };
+}
+
+/** By `kid`; a token without one matches only a key set of exactly one key (as jose's JWKS lookup). */
+function keyLookup(jwks: readonly JWK[]): InternalKeyLookup {
+  const keys = jwks.map((jwk) => ({ kid: jwk.kid, key: createPublicKey({ key: jwk as Record<string, unknown>, format: 'jwk' }) }));
+  const byKid = new Map<string, KeyObject>(keys.flatMap((k) => (k.kid ? [[k.kid, k.key] as const] : [])));
+  return (kid) => (kid === undefined ? (keys.length === 1 ? keys[0].key : undefined) : byKid.get(kid));
 }
 
 function partOf(req: IncomingMessage): string {

@@ -87,8 +87,9 @@ const RESOLVERS: Record<ContractPart, GraphQLResolverMap<unknown>> = {
       birthDate: () => '1990-01-01',
       sex: () => 'MALE',
       regions: () => ['JS'],
-      records: ({ idNumber }: { idNumber: string }) => (PERSONS.has(idNumber) ? [{ id: PERSONS.get(idNumber)!.record.id }] : []),
-      cases: ({ idNumber }: { idNumber: string }) => (idNumber === idNumberOf(0) ? [{ role: 'SUSPECT', case: { id: CASE_ID } }] : []),
+      // This region's own records, whole: the index part provides their plain fields (@provides).
+      records: ({ idNumber }: { idNumber: string }) => (PERSONS.has(idNumber) ? [PERSONS.get(idNumber)!.record] : []),
+      cases: ({ idNumber }: { idNumber: string }) => (idNumber === idNumberOf(0) ? [{ role: 'SUSPECT', case: CASE }] : []),
       vehicles: () => [],
       wantedNotices: () => [],
       wanted: () => false,

@@ -6,7 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { INTERNAL_TOKEN_HEADER, signInternalToken, type SignRequest } from '../../subgraphs/security/internal-token.ts';
+import { createPublicKey, sign } from 'node:crypto';
+import {
+  INTERNAL_TOKEN_HEADER, InternalTokenError, signInternalToken, verifyInternalToken, type SignRequest, type VerifyRequest,
+} from '../../subgraphs/security/internal-token.ts';
 import { loadInternalSigningKey } from '../../subgraphs/security/internal-keys.ts';
 import { ReplayCache } from '../../subgraphs/security/replay-cache.ts';
 import { officer, startGuardedRegion, type GuardedRegion } from './regional-subgraph.ts';
@@ -129,5 +132,50 @@ describe('the replay cache', () => {
     cache.remember('b', 1010);
     expect(cache.remember('c', 1010)).toBe('full');
     expect(cache.remember('a', 1010)).toBe('replayed');
+  });
+});
+
+describe('verifyInternalToken (node:crypto, synchronous)', () => {
+  const lookup = (kid: string | undefined) => (kid === region.key.kid ? createPublicKey(region.key.privateKey) : undefined);
+  const check = (t: string, extra: Partial<VerifyRequest> = {}) =>
+    verifyInternalToken(t, { keys: lookup, audience: 'JS/records', body: BODY, clockToleranceSeconds: 5, ...extra });
+  /** A token with hand-made header and claims, signed by the region's trusted key. */
+  const signed = (header: object, claims: object) => {
+    const input = `${Buffer.from(JSON.stringify(header)).toString('base64url')}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`;
+    return `${input}.${sign(null, Buffer.from(input), region.key.privateKey).toString('base64url')}`;
+  };
+  const good = () => JSON.parse(Buffer.from(token().split('.')[1], 'base64url').toString()) as Record<string, unknown>;
+  const header = () => ({ alg: 'EdDSA', typ: 'JWT', kid: region.key.kid });
+
+  it('returns the caller, purpose and request id of a good token', () => {
+    const claims = check(token());
+    expect(claims.caller.sub).toBe(JS_OFFICER.sub);
+    expect(claims.requestId).toBe('r-1');
+    expect(claims.jti).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('names the failed check for each kind of bad token', () => {
+    const reason = (t: string, extra?: Partial<VerifyRequest>) => {
+      try { check(t, extra); return 'accepted'; } catch (error) { return (error as InternalTokenError).reason; }
+    };
+    expect(reason('abc')).toBe('malformed');
+    expect(reason('a.b.c.d')).toBe('malformed');
+    expect(reason(`${token()}==`)).toBe('malformed');
+    expect(reason(signed({ ...header(), alg: 'HS256' }, good()))).toBe('bad-signature');
+    expect(reason(signed({ ...header(), kid: 'unknown' }, good()))).toBe('bad-signature');
+    expect(reason(signed(header(), { ...good(), exp: undefined }))).toBe('malformed');
+    expect(reason(signed(header(), { ...good(), jti: undefined }))).toBe('malformed');
+    expect(reason(signed(header(), { ...good(), iss: 'someone-else' }))).toBe('malformed');
+    expect(reason(signed(header(), { ...good(), nbf: Math.floor(Date.now() / 1000) + 600 }))).toBe('malformed');
+    expect(reason(token(), { audience: 'JS/index' })).toBe('wrong-audience');
+    expect(reason(token(), { now: Math.floor(Date.now() / 1000) + 60 })).toBe('expired');
+    expect(reason(token(), { body: '{}' })).toBe('body-mismatch');
+  });
+
+  it('accepts an audience list holding its own, and a kid-less token when one key is trusted', () => {
+    expect(() => check(signed(header(), { ...good(), aud: ['GZ/records', 'JS/records'] }))).not.toThrow();
+    const only = () => createPublicKey(region.key.privateKey);
+    expect(() => check(signed({ alg: 'EdDSA' }, good()), { keys: only })).not.toThrow();
+    expect(() => check(signed({ alg: 'EdDSA' }, good()))).toThrow(/not signed by the gateway key/);
   });
 });

@@ -126,8 +126,16 @@ describe('health checks', () => {
 });
 
 describe('routed records part', () => {
+  it('answers the records\' plain fields from the index part alone (@provides): one call per region', async () => {
+    const { data } = await gateway.query(`{ person(idNumber: "${P1}") { records { id name region birthDate } } }`);
+    expect((data!.person as { records: { id: string; name: string }[] }).records.map((r) => r.id)).toEqual(['JS:P-1', 'GZ:P-9', 'HB:P-4']);
+    expect([js.counts.index, gz.counts.index, hb.counts.index]).toEqual([1, 1, 1]);
+    expect([js.counts.records, gz.counts.records, hb.counts.records]).toEqual([0, 0, 0]);
+  });
+
   it('sends each entity only to its owner and puts the answers back in the planner\'s order', async () => {
-    const { data } = await gateway.query(`{ person(idNumber: "${P1}") { records { id name region } } }`);
+    // `phone` is not provided by the index part: the records part is asked, each record of its owner.
+    const { data } = await gateway.query(`{ person(idNumber: "${P1}") { records { id name region phone } } }`);
     expect((data!.person as { records: { id: string; region: string }[] }).records.map((r) => `${r.id}/${r.region}`))
       .toEqual(['JS:P-1/JS', 'GZ:P-9/GZ', 'HB:P-4/HB']);
     expect([js.counts.records, gz.counts.records, hb.counts.records]).toEqual([1, 1, 1]);
