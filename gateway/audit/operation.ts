@@ -4,6 +4,7 @@
  * contact details without re-parsing stored query texts.
  */
 import { Kind, TypeInfo, visit, visitWithTypeInfo, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import { OperationMemo } from '../operations/memo.ts';
 import { sha256Hex } from './canonical.ts';
 
 /** The same hash Apollo Server computes for a query text (SHA-256, hex). */
@@ -18,23 +19,13 @@ export function selectOperation(document: DocumentNode, operationName?: string |
   return operations.length === 1 ? operations[0] : null;
 }
 
-/** Sorted, distinct `Type.field` coordinates the operation (and the fragments it may use) selects. */
-/**
- * Per (schema, document, operation name). Apollo Server hands every request with the same
- * query text the same parsed DocumentNode, so the walk runs once per distinct operation.
- */
-const coordinatesCache = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, Map<string, string[]>>>();
+/** Per (schema, document, operation name): the walk runs once per distinct operation. */
+const coordinatesMemo = new OperationMemo<string[]>();
 
+/** Sorted, distinct `Type.field` coordinates the operation (and the fragments it may use) selects. */
 export function requestedCoordinates(schema: GraphQLSchema, document: DocumentNode, operationName?: string | null): string[] {
-  let bySchema = coordinatesCache.get(schema);
-  if (!bySchema) coordinatesCache.set(schema, (bySchema = new WeakMap()));
-  let byName = bySchema.get(document);
-  if (!byName) bySchema.set(document, (byName = new Map()));
-  const key = operationName ?? '';
-  let coordinates = byName.get(key);
   // Frozen: every record of this operation shares the one list.
-  if (!coordinates) byName.set(key, (coordinates = Object.freeze(walkCoordinates(schema, document, operationName)) as string[]));
-  return coordinates;
+  return coordinatesMemo.get(schema, document, operationName ?? '', () => Object.freeze(walkCoordinates(schema, document, operationName)) as string[]);
 }
 
 function walkCoordinates(schema: GraphQLSchema, document: DocumentNode, operationName?: string | null): string[] {

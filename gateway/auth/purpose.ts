@@ -23,6 +23,7 @@
 import { GraphQLError, Kind, TypeInfo, getNamedType, isAbstractType, visit, visitWithTypeInfo, type DocumentNode, type GraphQLNamedType, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import type { Policy, PurposeSettings } from '../../schema/policy.ts';
 import type { Caller, Purpose } from '../context.ts';
+import { OperationMemo } from '../operations/memo.ts';
 
 export type PurposeErrorCode = 'PURPOSE_REQUIRED' | 'PURPOSE_INVALID' | 'PURPOSE_CASE_UNVERIFIABLE';
 
@@ -152,19 +153,12 @@ function without(scopes: ReadonlySet<string>, removed: readonly string[]): Set<s
   return kept;
 }
 
-/** True when the operation selects any field whose type holds personal data (per the policy's dataTypes). */
-/**
- * Per (schema, operation node): the same parsed document serves every request with the
- * same text, and `dataTypes` come from the one policy file the gateway started with.
- */
-const purposeCache = new WeakMap<GraphQLSchema, WeakMap<OperationDefinitionNode, boolean>>();
+/** Per (schema, operation node); `dataTypes` come from the one policy file the gateway started with. */
+const purposeMemo = new OperationMemo<boolean>();
 
+/** True when the operation selects any field whose type holds personal data (per the policy's dataTypes). */
 export function needsPurpose(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, dataTypes: readonly string[]): boolean {
-  let bySchema = purposeCache.get(schema);
-  if (!bySchema) purposeCache.set(schema, (bySchema = new WeakMap()));
-  let needed = bySchema.get(operation);
-  if (needed === undefined) bySchema.set(operation, (needed = touchesPersonalData(schema, document, operation, dataTypes)));
-  return needed;
+  return purposeMemo.get(schema, operation, '', () => touchesPersonalData(schema, document, operation, dataTypes));
 }
 
 function touchesPersonalData(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, dataTypes: readonly string[]): boolean {

@@ -13,6 +13,11 @@ import { readJwksFile } from '../../subgraphs/security/key-files.ts';
 import type { AuthConfig, TrustedKeys } from './config.ts';
 import { callerFromClaims } from './caller.ts';
 import { AuthenticationError, KeySetUnavailableError } from './errors.ts';
+import { VerifiedTokens } from './verified-tokens.ts';
+
+/** How many verified tokens are remembered, and for how long at most (see verified-tokens.ts). */
+const REMEMBERED_TOKENS = 10_000;
+const REMEMBERED_FOR_MS = 60_000;
 
 export interface TokenVerifier {
   /** Verifies `Authorization: Bearer <jwt>`; throws AuthenticationError naming the failed check. */
@@ -21,12 +26,15 @@ export interface TokenVerifier {
 
 export function createTokenVerifier(config: AuthConfig, policy: Policy): TokenVerifier {
   const keys = keySet(config.keys);
+  const verified = new VerifiedTokens({ max: REMEMBERED_TOKENS, maxAgeMs: REMEMBERED_FOR_MS, clockToleranceSeconds: config.clockToleranceSeconds });
   return {
     async verify(authorization) {
       const token = bearerToken(authorization);
+      const known = verified.get(token);
+      if (known) return known;
       checkAlgorithm(token, config);
       const { payload } = await verifySignatureAndClaims(token, keys, config);
-      return callerFromClaims(payload, policy);
+      return verified.remember(token, callerFromClaims(payload, policy), payload.exp!);
     },
   };
 }

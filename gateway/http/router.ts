@@ -49,8 +49,7 @@ async function route(req: IncomingMessage, res: ServerResponse, requestId: strin
   const method = req.method ?? 'GET';
   if (path === GRAPHQL_PATH) {
     if (method === 'GET' && options.hooks.graphiql && wantsPage(req)) return options.hooks.graphiql(req, res);
-    // In-flight queries finish with the regions they started with (hot registration).
-    return options.registry.withRegions(() => options.graphql(req, res, requestId));
+    return options.graphql(req, res, requestId);
   }
   const handler = GET_ROUTES[path] ?? (path.startsWith(GRAPHIQL_ASSETS_PREFIX) ? graphiqlAssets : undefined);
   if (!handler) throw new HttpError(404, 'NOT_FOUND', `No route for ${method} ${path}; GraphQL is served at ${GRAPHQL_PATH}.`);

@@ -6,8 +6,8 @@
  * Needs the variables, so one rule is made per request.
  */
 import {
-  getNamedType, getNullableType, isCompositeType, isListType, Kind,
-  type FieldNode, type GraphQLCompositeType, type GraphQLField, type GraphQLSchema, type SelectionSetNode, type ValidationRule, type ValueNode,
+  getNamedType, getNullableType, isCompositeType, isListType, Kind, visit,
+  type DocumentNode, type FieldNode, type GraphQLCompositeType, type GraphQLField, type GraphQLSchema, type SelectionSetNode, type ValidationRule, type ValueNode,
 } from 'graphql';
 import { limitError, LIMIT_CODES, operationLabel } from './refusal.ts';
 import { memoised, Selections } from './selections.ts';
@@ -32,6 +32,26 @@ export function costLimitRule(options: CostOptions, variables: Readonly<Record<s
     },
   });
 }
+
+/**
+ * Names of the variables passed as a size argument anywhere in the document: the only
+ * variables a cost depends on (so a verdict can be kept per their values).
+ */
+export function sizeVariables(document: DocumentNode): readonly string[] {
+  let names = sizeVariableNames.get(document);
+  if (!names) {
+    const found = new Set<string>();
+    visit(document, {
+      Argument(argument) {
+        if (SIZE_ARGUMENTS.includes(argument.name.value) && argument.value.kind === Kind.VARIABLE) found.add(argument.value.name.value);
+      },
+    });
+    sizeVariableNames.set(document, (names = [...found].sort()));
+  }
+  return names;
+}
+
+const sizeVariableNames = new WeakMap<DocumentNode, readonly string[]>();
 
 function operationCost(
   schema: GraphQLSchema, selections: Selections, rootSet: SelectionSetNode, root: GraphQLCompositeType,

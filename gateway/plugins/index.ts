@@ -72,9 +72,10 @@ export async function gatewayExtensions(runtime: GatewayRuntime): Promise<Gatewa
   return {
     regionCache: cache.requests,
     metricRegistries,
-    // Authentication, then purpose, then the per-officer rate limit (so refused and
-    // unparsable requests count too).
-    contextHooks: [...security.contextHooks, limits.rateLimitHook],
+    // The region list first (in-flight queries finish with the regions they started with,
+    // whatever hot registration does meanwhile); then authentication, purpose, and the
+    // per-officer rate limit (so refused and unparsable requests count too).
+    contextHooks: [(context) => registry.pin(context), ...security.contextHooks, limits.rateLimitHook],
     plugins: [
       ...security.plugins,
       authorisation.plugin,

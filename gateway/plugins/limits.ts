@@ -15,19 +15,22 @@
  * ```
  * The rate limit is a context hook so that every request counts, even one that fails to
  * parse (429 + Retry-After). In `didResolveOperation` (before planning or any subgraph
- * call) the plugin applies the token, depth, alias and cost limits; in
+ * call) the plugin applies the token, depth, alias and cost limits — once per distinct
+ * operation (and, for the cost, per value of the page-size variables it uses), since a
+ * verdict depends on nothing else; in
  * `willSendResponse` it feeds the bulk-lookup monitor with the persons the response
  * shows and, in block mode, withholds a response that crosses the threshold.
  */
 import type { ApolloServerPlugin, GraphQLRequestContext } from '@apollo/server';
-import { validate } from 'graphql';
+import { GraphQLError, validate, type DocumentNode, type GraphQLSchema, type ValidationRule } from 'graphql';
 import type { GatewayContext } from '../context.ts';
 import type { ContextHook } from '../http/context.ts';
 import { aliasLimitRule } from '../limits/aliases.ts';
 import { checkBatchSize } from '../limits/batch.ts';
 import { BulkLookupMonitor, idNumberSelection, personsShown, type BulkLookupAlert } from '../limits/bulk-lookup.ts';
 import type { LimitsConfig } from '../limits/config.ts';
-import { costLimitRule } from '../limits/cost.ts';
+import { costLimitRule, sizeVariables } from '../limits/cost.ts';
+import { OperationMemo } from '../operations/memo.ts';
 import { depthLimitRule } from '../limits/depth.ts';
 import { RateLimiter } from '../limits/rate-limit.ts';
 import { limitError, LIMIT_CODES } from '../limits/refusal.ts';
@@ -55,14 +58,18 @@ export function createLimits({ config, logger = consoleLogger }: LimitsOptions):
     logger.warn({ event: 'bulk-lookup', ...alert }, `bulk lookup: ${alert.caller} viewed ${alert.distinctPersons} distinct persons within ${alert.windowSeconds}s (threshold ${alert.threshold})`);
   });
   const staticRules = [tokenLimitRule(config.maxTokens), depthLimitRule(config.maxDepth), aliasLimitRule(config.maxAliases)];
+  const staticVerdicts = new OperationMemo<GraphQLError | null>();
+  const costVerdicts = new OperationMemo<GraphQLError | null>(256);
 
   const plugin: ApolloServerPlugin<GatewayContext> = {
     async requestDidStart() {
       return {
-        async didResolveOperation(requestContext) {
-          const rules = [...staticRules, costLimitRule(config, requestContext.request.variables ?? {})];
-          const [first] = validate(requestContext.schema, requestContext.document, rules);
-          if (first) throw first;
+        async didResolveOperation({ schema, document, request }) {
+          const variables = request.variables ?? {};
+          const refused = staticVerdicts.get(schema, document, '', () => firstError(schema, document, staticRules))
+            ?? costVerdicts.get(schema, document, JSON.stringify(sizeVariables(document).map((name) => variables[name] ?? null)),
+              () => firstError(schema, document, [costLimitRule(config, variables)]));
+          if (refused) throw copyOf(refused);
         },
         // Synchronous on purpose: a later plugin's willSendResponse (the audit) must see the rewrite.
         async willSendResponse(requestContext) {
@@ -86,6 +93,15 @@ export function createLimits({ config, logger = consoleLogger }: LimitsOptions):
     bulkLookup,
     checkBatchSize: (body) => checkBatchSize(body, config.maxBatchOperations),
   };
+}
+
+function firstError(schema: GraphQLSchema, document: DocumentNode, rules: readonly ValidationRule[]): GraphQLError | null {
+  return validate(schema, document, rules)[0] ?? null;
+}
+
+/** A fresh error per refusal: Apollo Server takes `extensions.http` off the error it is given. */
+function copyOf(error: GraphQLError): GraphQLError {
+  return new GraphQLError(error.message, { nodes: error.nodes, extensions: { ...error.extensions } });
 }
 
 function withholdBulkLookup(requestContext: GraphQLRequestContext<GatewayContext>, monitor: BulkLookupMonitor): void {

@@ -66,18 +66,16 @@ describe('in-flight requests', () => {
     write({ regions: [region('JS', 4101)] });
     const registry = RegionRegistry.load(file);
     registry.admitWith(fakeCheck([], []));
-    let resume!: () => void;
-    const paused = new Promise<void>((resolve) => { resume = resolve; });
-    const inFlight = registry.withRegions(async () => {
-      const before = registry.regions().map((r) => r.code);
-      await paused;
-      return { before, after: registry.regions().map((r) => r.code), endpoints: registry.endpoints('index').length };
-    });
+    const inFlight = {};
+    registry.pin(inFlight);
+    const before = registry.regions(inFlight).map((r) => r.code);
     write({ regions: [region('JS', 4101), region('AH', 4104)] });
     await registry.reloadAdmitted();
-    expect(registry.withRegions(() => registry.regions().map((r) => r.code))).toEqual(['JS', 'AH']);
-    resume();
-    expect(await inFlight).toEqual({ before: ['JS'], after: ['JS'], endpoints: 1 });
+    const next = {};
+    registry.pin(next);
+    expect(registry.regions(next).map((r) => r.code)).toEqual(['JS', 'AH']);
+    expect(registry.regions().map((r) => r.code)).toEqual(['JS', 'AH']);
+    expect({ before, after: registry.regions(inFlight).map((r) => r.code) }).toEqual({ before: ['JS'], after: ['JS'] });
   });
 });
 

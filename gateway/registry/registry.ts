@@ -6,7 +6,6 @@
  * sees the new regions. `onChange` lets those that derive state from the list (data
  * sources with per-region breakers, metrics) rebuild it.
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { watch, type FSWatcher } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { readJsonFile } from '../config/load.ts';
@@ -55,8 +54,12 @@ export class RegionRegistry {
   /** Hot registration: set by `admitWith`; regions new to the registry must pass it first. */
   private admission: ContractCheck | null = null;
   private readonly refused = new Map<string, RefusedRegion>();
-  /** The list a request started with (see `withRegions`): a reload mid-query does not change its regions. */
-  private readonly pinned = new AsyncLocalStorage<readonly Region[]>();
+  /**
+   * The list each in-flight request started with (see `pin`), keyed by its context
+   * object: a reload mid-query does not change its regions. A WeakMap rather than
+   * AsyncLocalStorage, which would put a hook on every promise of every request.
+   */
+  private readonly pinned = new WeakMap<object, readonly Region[]>();
   /** Reloads run one after another, so two quick edits cannot interleave their checks. */
   private reloading: Promise<ReloadResult> = Promise.resolve({ ok: true, changed: false });
 
@@ -70,9 +73,9 @@ export class RegionRegistry {
     return new RegionRegistry(loadRegions(file), file);
   }
 
-  /** The regions in service: the list the current request started with, else the latest. */
-  regions(): readonly Region[] {
-    return this.pinned.getStore() ?? this.current;
+  /** The regions in service: the list `request` (its context) was pinned to, else the latest. */
+  regions(request?: unknown): readonly Region[] {
+    return (typeof request === 'object' && request !== null ? this.pinned.get(request) : undefined) ?? this.current;
   }
 
   region(code: string): Region | undefined {
@@ -85,11 +88,12 @@ export class RegionRegistry {
   }
 
   /**
-   * Runs one request with today's region list pinned: every fetch of its plan sees the
-   * same regions, even when a reload lands while it runs (the next request sees the new list).
+   * Pins today's region list to one request (its context object): every fetch of its
+   * plan sees the same regions, even when a reload lands while it runs (the next
+   * request sees the new list). The pin goes when the context is collected.
    */
-  withRegions<T>(request: () => T): T {
-    return this.pinned.run(this.current, request);
+  pin(request: object): void {
+    this.pinned.set(request, this.current);
   }
 
   onChange(listener: RegionsListener): () => void {

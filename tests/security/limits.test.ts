@@ -64,6 +64,17 @@ describe('query shape limits', () => {
     expect(json.data.searchPersons.edges).toHaveLength(3);
   });
 
+  it('decides each operation once per value of its page-size variables, and refuses it again with the same status', async () => {
+    const query = `query Again($first: Int) { searchPersons(filter: { name: "張" }, first: $first) { edges { node { records { name } cases { role } } } } }`;
+    for (let round = 0; round < 3; round++) {
+      const refused = await gw.post({ query, variables: { first: 100 } }, await officer());
+      expect(refused.status).toBe(400);
+      expect(refused.json.errors[0].extensions.code).toBe('COST_LIMIT_EXCEEDED');
+      const answered = await gw.post({ query, variables: { first: 2 } }, await officer());
+      expect(answered.json.data.searchPersons.edges).toHaveLength(2);
+    }
+  });
+
   it('refuses a document with too many tokens', async () => {
     const regions = Array.from({ length: 450 }, (_, i) => `"${i}"`).join(' ');
     const { message } = await expectRefused(`{ person(idNumber: "x", regions: [${regions}]) { idNumber } }`, 'COST_LIMIT_EXCEEDED');

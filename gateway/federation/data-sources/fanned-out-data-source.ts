@@ -30,7 +30,7 @@ export class FannedOutDataSource implements GraphQLDataSource {
   async process(options: GraphQLDataSourceProcessOptions): Promise<GatewayGraphQLResponse> {
     const { body, document, meta: rules } = this.prepared.prepare(bodyOf(options.request), 'document' in options ? options.document : undefined);
     const fetch = readFetch(body, document);
-    const regions = this.fetcher.regions();
+    const regions = this.fetcher.regions(options.context);
     const { context } = options;
     const merge = { keys: this.part.keys, rules };
     if (isEntitiesFetch(fetch)) {

@@ -17,9 +17,9 @@ export class RegionClients {
 
   constructor(readonly directory: RegionDirectory, private readonly options: RegionClientOptions = {}) {}
 
-  /** The regions in registry order (the stable merge order). */
-  regions(): readonly RegionEntry[] {
-    const list = this.directory.regions();
+  /** The regions in registry order (the stable merge order), as `request` started with them. */
+  regions(request?: unknown): readonly RegionEntry[] {
+    const list = this.directory.regions(request);
     if (list !== this.lastList) this.dropRemoved(list);
     return list;
   }

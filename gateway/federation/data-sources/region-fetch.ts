@@ -25,9 +25,9 @@ export class RegionFetcher {
     private readonly hooks: RegionFetchHooks = {},
   ) {}
 
-  /** The regions in registry order. */
-  regions(): readonly RegionEntry[] {
-    return this.clients.regions();
+  /** The regions in registry order, as the request (its context) started with them. */
+  regions(request?: unknown): readonly RegionEntry[] {
+    return this.clients.regions(request);
   }
 
   /** Asks every region named in `requests`, in parallel; answers come back in registry order. */

@@ -17,7 +17,7 @@ export class RoutedDataSource implements GraphQLDataSource {
 
   async process(options: GraphQLDataSourceProcessOptions): Promise<GatewayGraphQLResponse> {
     const fetch = readFetch(bodyOf(options.request), 'document' in options ? options.document : undefined);
-    const regions = this.fetcher.regions();
+    const regions = this.fetcher.regions(options.context);
     const { context } = options;
     if (isEntitiesFetch(fetch)) {
       return fetchRoutedEntities(this.fetcher, { fetch, regions, context });

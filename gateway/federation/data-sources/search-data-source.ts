@@ -30,7 +30,7 @@ export class SearchDataSource implements GraphQLDataSource {
 
   async process(options: GraphQLDataSourceProcessOptions): Promise<GatewayGraphQLResponse> {
     const fetch = readFetch(bodyOf(options.request), 'document' in options ? options.document : undefined);
-    const regions = this.fetcher.regions();
+    const regions = this.fetcher.regions(options.context);
     const { context } = options;
     const merge = { keys: this.part.keys };
     if (isEntitiesFetch(fetch)) return fetchFannedEntities(this.fetcher, { fetch, regions, context, merge });

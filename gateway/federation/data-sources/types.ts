@@ -22,10 +22,11 @@ export interface RegionEntry {
 
 /**
  * The current list of regions, in the stable merge order. Read on every fetch, so a
- * reloaded registry takes effect at the next query.
+ * reloaded registry takes effect at the next query; given the request's context, the
+ * list that request started with (a reload mid-query does not change its regions).
  */
 export interface RegionDirectory {
-  regions(): readonly RegionEntry[];
+  regions(request?: unknown): readonly RegionEntry[];
 }
 
 /** Extra headers for one region request (e.g. the gateway's signed internal token). */
