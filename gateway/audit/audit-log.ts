@@ -7,7 +7,7 @@ import { createClient } from 'redis';
 import type { Chained } from './chain.ts';
 import type { AuditConfig } from './config.ts';
 import { FileSink, type SinkFs } from './file-sink.ts';
-import { AuditIndex } from './index-store.ts';
+import { AuditIndexThread } from './index-thread.ts';
 import { loadOrCreateAuditKeys } from './keys.ts';
 import { ChainedLog, type Logger, type Witness } from './log.ts';
 import { listSegments, operationsFilePath, readSegment, type LogLayout } from './log-files.ts';
@@ -23,8 +23,8 @@ export type AuditLog = ChainedLog<AuditEntryBody>;
 export interface AuditServices {
   log: AuditLog;
   operations: OperationStore;
-  /** Null when the index is disabled (AUDIT_INDEX=off). */
-  index: AuditIndex | null;
+  /** The auditors' query index, on its own thread; null when disabled (AUDIT_INDEX=off). */
+  index: AuditIndexThread | null;
   /** Flush, checkpoint and release everything (call on shutdown). */
   close(): Promise<void>;
 }
@@ -47,7 +47,7 @@ export async function openAuditServices(config: AuditConfig, deps: AuditDeps = {
   if (config.sink === 'off') throw new Error('openAuditServices: audit.sink is "off"; nothing to open');
   const redis = config.sink === 'redis' ? deps.redis ?? createClient({ url: config.redisUrl! }) : null;
   if (redis && !redis.isOpen) await redis.connect();
-  const index = config.indexPath ? new AuditIndex(config.indexPath) : null;
+  const index = config.indexPath ? new AuditIndexThread(config.indexPath, deps.logger) : null;
   if (index) await catchUpIndex(index, config, redis);
   const sink: AuditSink = redis
     ? new RedisStreamSink({ client: redis, instance: config.instance, logger: deps.logger })
@@ -64,7 +64,7 @@ export async function openAuditServices(config: AuditConfig, deps: AuditDeps = {
     metrics: deps.metrics,
     logger: deps.logger,
     gapEntry: (problem) => gapRecord(config.instance, problem),
-    onDurable: index ? (entries) => index.add(entries) : undefined,
+    onDurable: index ? (_entries, lines) => index.addLines(lines) : undefined,
   });
   // A sink that cannot be opened does not stop the gateway: every operation is then
   // refused with AUDIT_UNAVAILABLE (fail closed) until the sink recovers.
@@ -73,24 +73,30 @@ export async function openAuditServices(config: AuditConfig, deps: AuditDeps = {
   const close = async () => {
     await log.close();
     await operations.close();
-    index?.close();
+    await index?.close();
     if (redis && !deps.redis) await redis.quit();
   };
   return { log, operations, index, close };
 }
 
+/** What catching up needs of an index: the AuditIndex itself (the CLI) or its thread (the gateway). */
+export interface IndexTarget {
+  lastSeq(instance: string): number | Promise<number>;
+  add(entries: Chained<AuditEntryBody>[]): void | Promise<void>;
+}
+
 /** Index whatever the log holds beyond what the index has seen (after a crash, or a fresh index). */
-export async function catchUpIndex(index: AuditIndex, config: AuditConfig, redis: RedisClient | null): Promise<void> {
+export async function catchUpIndex(index: IndexTarget, config: AuditConfig, redis: RedisClient | null): Promise<void> {
   const lines = redis
     ? (await readStream(redis, config.instance)).segment.lines
     : listSegments(auditLayout(config)).flatMap((file) => readSegment(file.path).lines);
-  const known = index.lastSeq(config.instance);
+  const known = await index.lastSeq(config.instance);
   const entries: Chained<AuditEntryBody>[] = [];
   for (const line of lines) {
     const entry = parseOrNull(line);
     if (entry && !(entry.instance === config.instance && entry.seq <= known)) entries.push(entry);
   }
-  index.add(entries);
+  await index.add(entries);
 }
 
 function parseOrNull(line: string): Chained<AuditEntryBody> | null {

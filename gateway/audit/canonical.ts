@@ -37,8 +37,35 @@ function serialiseArray(items: unknown[], path: string): string {
 }
 
 function serialiseObject(object: Record<string, unknown>, path: string): string {
+  return joinMembers(members(object, path));
+}
+
+/** An object's members as canonical `"key":value` texts, in key order. */
+function members(object: Record<string, unknown>, path: string): { key: string; text: string }[] {
   const keys = Object.keys(object).filter((key) => object[key] !== undefined).sort();
-  return `{${keys.map((key) => `${JSON.stringify(key)}:${serialise(object[key], `${path}.${key}`)}`).join(',')}}`;
+  return keys.map((key) => ({ key, text: `${JSON.stringify(key)}:${serialise(object[key], `${path}.${key}`)}` }));
+}
+
+function joinMembers(list: readonly { text: string }[]): string {
+  let out = '{';
+  for (let i = 0; i < list.length; i++) out += (i ? ',' : '') + list[i].text;
+  return `${out}}`;
+}
+
+/**
+ * Canonical JSON of `object`, then of `object` with one more string member whose value
+ * is computed from the first text — what a hash chain writes (`hash` over the entry
+ * without it) — serialising the object once rather than twice.
+ */
+export function canonicalWithDerived(object: Record<string, unknown>, key: string, derive: (text: string) => string): { text: string; value: string; withMember: string } {
+  if (object[key] !== undefined) throw new TypeError(`canonicalWithDerived: $.${key} is already set`);
+  const list = members(object, '$');
+  const text = joinMembers(list);
+  const value = derive(text);
+  const at = list.findIndex((m) => m.key > key);
+  const added = { key, text: `${JSON.stringify(key)}:${JSON.stringify(value)}` };
+  const withMember = joinMembers(at < 0 ? [...list, added] : [...list.slice(0, at), added, ...list.slice(at)]);
+  return { text, value, withMember };
 }
 
 export function sha256Hex(text: string): string {

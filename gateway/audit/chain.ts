@@ -8,7 +8,7 @@
  * Editing any byte changes `hash`; recomputing `hash` breaks the next entry's `prev`;
  * rewriting every entry from that point on is caught by the signed checkpoints.
  */
-import { canonicalJson, sha256Hex } from './canonical.ts';
+import { canonicalJson, canonicalWithDerived, sha256Hex } from './canonical.ts';
 
 export const GENESIS = '0'.repeat(64);
 
@@ -55,8 +55,9 @@ export class Chain {
       if (reserved in body) throw new TypeError(`Chain.link: the body already has a "${reserved}" field; it is reserved for the chain`);
     }
     const unhashed = { ...body, seq: this.#head.seq + 1, prev: this.#head.lineHash };
-    const entry = { ...unhashed, hash: entryHash(unhashed) } as Chained<T>;
-    const line = canonicalJson(entry);
+    // `hash` over the canonical entry without it, and the line with it: one serialisation.
+    const { value: hash, withMember: line } = canonicalWithDerived(unhashed, 'hash', sha256Hex);
+    const entry = { ...unhashed, hash } as Chained<T>;
     this.#head = { seq: entry.seq, lineHash: sha256Hex(line) };
     return { entry, line };
   }

@@ -7,7 +7,8 @@
  */
 import { GraphQLError, parse, type DocumentNode } from 'graphql';
 import { NormalisationError, normaliseIdNumber, normalisePlate } from '../../adapters/normalise/index.ts';
-import type { AuditIndex, AuditQuery, IndexedRecord } from './index-store.ts';
+import type { AuditQuery, IndexedRecord } from './index-store.ts';
+import type { AuditIndexReader } from './index-thread.ts';
 import type { OperationStore } from './operations-store.ts';
 import type { AuditOutcome } from './outcome.ts';
 
@@ -121,7 +122,7 @@ interface FilterInput {
 }
 
 export interface AuditGraphServices {
-  index: AuditIndex;
+  index: AuditIndexReader;
   operations: OperationStore;
 }
 
@@ -137,23 +138,23 @@ export function createAuditGraph(services: AuditGraphServices | (() => AuditGrap
     return found;
   };
   const index = {
-    find: (...args: Parameters<AuditIndex['find']>) => opened().index.find(...args),
-    officers: (...args: Parameters<AuditIndex['officers']>) => opened().index.officers(...args),
+    find: (...args: Parameters<AuditIndexReader['find']>) => opened().index.find(...args),
+    officers: (...args: Parameters<AuditIndexReader['officers']>) => opened().index.officers(...args),
     byAuditId: (auditId: string) => opened().index.byAuditId(auditId),
   };
   const operations = { text: (hash: string) => opened().operations.text(hash) };
   const resolvers = {
     Query: {
-      auditRecords: (_: unknown, args: { filter: FilterInput; first?: number; after?: string | null }) => {
+      auditRecords: async (_: unknown, args: { filter: FilterInput; first?: number; after?: string | null }) => {
         const first = pageSize(args.first ?? 50);
-        const page = guard(() => index.find(toQuery(args.filter), first, args.after ?? null));
+        const page = await guard(() => index.find(toQuery(args.filter), first, args.after ?? null));
         return {
           edges: page.edges,
           pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor },
         };
       },
-      auditAccessors: (_: unknown, args: { filter: FilterInput }) =>
-        index.officers(toQuery(args.filter)).map((o) => ({
+      auditAccessors: async (_: unknown, args: { filter: FilterInput }) =>
+        (await index.officers(toQuery(args.filter))).map((o) => ({
           officer: { sub: o.sub, name: o.name, region: o.region, roles: [] }, accesses: o.accesses, firstAt: o.firstAt, lastAt: o.lastAt,
         })),
       auditRecord: (_: unknown, args: { auditId: string }) => index.byAuditId(args.auditId),
@@ -219,9 +220,9 @@ function pageSize(first: number): number {
   return first;
 }
 
-function guard<T>(run: () => T): T {
+async function guard<T>(run: () => Promise<T>): Promise<T> {
   try {
-    return run();
+    return await run();
   } catch (error) {
     if (error instanceof RangeError) throw badInput(error.message);
     throw error;

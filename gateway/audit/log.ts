@@ -46,8 +46,8 @@ export interface ChainedLogOptions<T extends object> {
   logger?: Logger;
   /** The body of the entry recording a damaged tail found on open. */
   gapEntry: (problem: TailProblem) => T;
-  /** Called with each batch once durable (feeds the query index); errors are logged, not fatal. */
-  onDurable?: (entries: Chained<T>[]) => void;
+  /** Called with each batch once durable (feeds the query index), entries and their lines; errors are logged, not fatal. */
+  onDurable?: (entries: Chained<T>[], lines: string[]) => void;
 }
 
 type State = 'new' | 'open' | 'failed' | 'closed';
@@ -190,7 +190,7 @@ export class ChainedLog<T extends object> {
   #feedIndex(batch: Linked<T>[]): void {
     if (!this.#o.onDurable) return;
     try {
-      this.#o.onDurable(batch.map((l) => l.entry));
+      this.#o.onDurable(batch.map((l) => l.entry), batch.map((l) => l.line));
     } catch (error) {
       this.#log('warn', error, 'audit query index could not take a batch; rebuild it with `npm run audit -- reindex`');
     }

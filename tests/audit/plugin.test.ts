@@ -127,13 +127,13 @@ describe('audit plugin', () => {
     await h.run('dave', `{ case(id: "JS:C-2026-000009") { parties { role person { idNumber } } } }`);
     await h.run('erin', `{ person(idNumber: "${X}x") { name } }`); // malformed: nothing returned
     await h.run('frank', `{ person(idNumber: ${JSON.stringify(X)} { name } }`); // parse error
-    const officers = h.audit.index!.officers({ person: X }).map((o) => o.sub);
+    const officers = (await h.audit.index!.officers({ person: X })).map((o) => o.sub);
     expect(officers).toEqual(['alice', 'bob', 'dave']);
-    expect(h.audit.index!.officers({ person: Y }).map((o) => o.sub)).toEqual(['carol']);
-    const page = h.audit.index!.find({ person: X }, 2, null);
+    expect((await h.audit.index!.officers({ person: Y })).map((o) => o.sub)).toEqual(['carol']);
+    const page = await h.audit.index!.find({ person: X }, 2, null);
     expect(page.edges).toHaveLength(2);
     expect(page.hasNextPage).toBe(true);
-    const rest = h.audit.index!.find({ person: X }, 2, page.endCursor);
+    const rest = await h.audit.index!.find({ person: X }, 2, page.endCursor);
     expect([...page.edges, ...rest.edges].map((e) => e.node.officer?.sub).sort()).toEqual(['alice', 'bob', 'dave']);
     expect(rest.hasNextPage).toBe(false);
   });
