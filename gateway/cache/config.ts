@@ -3,6 +3,7 @@
  *
  *   "cache": {
  *     "enabled": true,
+ *     "responses": true,              // also keep whole answers (response-cache.ts); needs "enabled"
  *     "store": "memory",              // or "redis"; default "redis" when REDIS_URL is set
  *     "redisUrl": "redis://…",        // default $REDIS_URL
  *     "maxBytes": 67108864,           // memory store bound (approximate bytes of keys + values)
@@ -24,6 +25,8 @@ export type CachedType = (typeof CACHED_TYPES)[number];
 
 export interface CacheConfig {
   enabled: boolean;
+  /** Whole answers per authorisation partition, on top of the entity cache. */
+  responses: boolean;
   store: 'memory' | 'redis';
   redisUrl: string | null;
   maxBytes: number;
@@ -34,7 +37,7 @@ export interface CacheConfig {
   ttlSeconds: Readonly<Record<CachedType | 'default', number>>;
 }
 
-const KEYS = ['enabled', 'store', 'redisUrl', 'maxBytes', 'redisTimeoutMs', 'changes', 'heartbeatTimeoutMs', 'ttlSeconds'] as const;
+const KEYS = ['enabled', 'responses', 'store', 'redisUrl', 'maxBytes', 'redisTimeoutMs', 'changes', 'heartbeatTimeoutMs', 'ttlSeconds'] as const;
 
 export const DEFAULT_TTL_SECONDS: CacheConfig['ttlSeconds'] = {
   default: 300,
@@ -64,6 +67,7 @@ export const cacheSection = section({
     if (changes === 'redis' && !redisUrl) at.key('changes').fail('"redis" needs a Redis URL: set cache.redisUrl or the REDIS_URL environment variable');
     return {
       enabled: optional(obj.enabled, true, (v) => boolean(v, at.key('enabled'))),
+      responses: optional(obj.responses, true, (v) => boolean(v, at.key('responses'))),
       store,
       redisUrl,
       maxBytes: optional(obj.maxBytes, 64 * 1024 * 1024, (v) => integer(v, at.key('maxBytes'), { min: 64 * 1024, max: 64 * 1024 ** 3 })),

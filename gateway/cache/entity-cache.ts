@@ -19,6 +19,7 @@ import { fetchShape, type FetchShape } from './fetch-shape.ts';
 import type { InvalidationLog } from './invalidation-log.ts';
 import { entityKey, lookupKey, type ItemKey, type KeyScope } from './keys.ts';
 import type { CacheMetrics } from './metrics.ts';
+import { traceOf, type ResponseTrace } from './response-trace.ts';
 import { StoreError, type CacheEntry, type CacheStore } from './store.ts';
 
 const ENTITIES = '_entities';
@@ -35,8 +36,8 @@ export interface RegionRequestCache {
 /** One region request as the cache sees it. */
 type Plan =
   | { kind: 'pass'; body: GraphQLBody }
-  | { kind: 'entities'; body: GraphQLBody; items: (ItemKey | null)[] }
-  | { kind: 'lookup'; body: GraphQLBody; item: ItemKey };
+  | { kind: 'entities'; body: GraphQLBody; items: (ItemKey | null)[]; sensitive: boolean }
+  | { kind: 'lookup'; body: GraphQLBody; item: ItemKey; sensitive: boolean };
 
 export interface EntityCacheDeps {
   config: CacheConfig;
@@ -54,13 +55,16 @@ export class EntityCache implements RegionRequestCache {
 
   async ask(subgraph: string, regions: readonly RegionEntry[], requests: ReadonlyMap<string, GraphQLBody>, context: unknown, send: SendRequests): Promise<RegionAnswer[]> {
     const partition = (context as Partial<GatewayContext> | undefined)?.authorisationPartition;
+    const trace = traceOf(context);
     if (!partition) {
       this.deps.metrics.bypasses.inc({ reason: 'no-partition' });
+      trace?.spoil('no authorisation partition');
       return send(regions, requests);
     }
     this.deps.feeds.sync(regions);
     const asked = regions.filter((r) => requests.has(r.code));
     const plans = new Map(asked.map((r) => [r.code, this.plan({ subgraph, region: r.code, partition }, requests.get(r.code)!)]));
+    if (trace) this.vouch(trace, asked, plans);
     if ([...plans.values()].every((plan) => plan.kind === 'pass')) return send(regions, requests);
     const mark = this.deps.log.mark();
     const hits = await this.read([...plans.values()]);
@@ -76,6 +80,7 @@ export class EntityCache implements RegionRequestCache {
     const fetched = toSend.size > 0 ? await send(asked, toSend) : [];
     const writes: CacheEntry[] = [];
     for (const answer of fetched) {
+      if (answer.status !== 'answered' || answer.answer?.errors?.length) trace?.spoil(`region ${answer.region.code} did not answer cleanly`);
       const plan = plans.get(answer.region.code)!;
       const spliced = splice(plan, answer, hits);
       answers.set(answer.region.code, spliced.answer);
@@ -83,6 +88,20 @@ export class EntityCache implements RegionRequestCache {
     }
     await this.write(writes);
     return asked.map((r) => answers.get(r.code)!);
+  }
+
+  /** What this fetch adds to the response cache's trace: every item's tags and TTL, or why it cannot be cached. */
+  private vouch(trace: ResponseTrace, asked: readonly RegionEntry[], plans: ReadonlyMap<string, Plan>): void {
+    for (const region of asked) {
+      const plan = plans.get(region.code)!;
+      if (plan.kind === 'pass') return trace.spoil(`a fetch from region ${region.code} is not cacheable`);
+      const items = plan.kind === 'entities' ? plan.items : [plan.item];
+      for (const item of items) {
+        if (!item) return trace.spoil(`an entity from region ${region.code} has no cache key`);
+        trace.add(item, this.ttl(item.types));
+      }
+      if (plan.sensitive) trace.sensitiveRegions.add(region.code);
+    }
   }
 
   private plan(base: Pick<KeyScope, 'subgraph' | 'region' | 'partition'>, body: GraphQLBody): Plan {
@@ -95,7 +114,7 @@ export class EntityCache implements RegionRequestCache {
     }
     const { representations, ...variables } = body.variables ?? {};
     const scope: KeyScope = { ...base, queryHash: shape.queryHash, variables };
-    return shape.kind === 'entities' ? entitiesPlan(scope, body, representations) : lookupPlan(scope, body, shape);
+    return shape.kind === 'entities' ? entitiesPlan(scope, body, representations, shape.sensitive) : lookupPlan(scope, body, shape);
   }
 
   /** Reads every plan's keys in one round trip; a failing store reads as "all missed". */
@@ -155,7 +174,8 @@ export class EntityCache implements RegionRequestCache {
     return Math.min(...types.map((type) => ttls[type as keyof typeof ttls] ?? ttls.default));
   }
 
-  private storeFailed(error: unknown): void {
+  /** Counts a store failure and logs it (at most every 10 s): the query goes on without the cache. */
+  storeFailed(error: unknown): void {
     if (!(error instanceof StoreError)) this.deps.metrics.storeErrors.inc({ store: this.deps.store.kind, operation: 'unexpected' });
     const now = Date.now();
     if (now - this.lastStoreErrorLog < STORE_ERROR_LOG_INTERVAL_MS) return;
@@ -164,14 +184,14 @@ export class EntityCache implements RegionRequestCache {
   }
 }
 
-function entitiesPlan(scope: KeyScope, body: GraphQLBody, representations: unknown): Plan {
+function entitiesPlan(scope: KeyScope, body: GraphQLBody, representations: unknown, sensitive: boolean): Plan {
   if (!Array.isArray(representations)) return { kind: 'pass', body };
-  return { kind: 'entities', body, items: representations.map((r) => entityKey(scope, r as Record<string, unknown>)) };
+  return { kind: 'entities', body, items: representations.map((r) => entityKey(scope, r as Record<string, unknown>)), sensitive };
 }
 
 function lookupPlan(scope: KeyScope, body: GraphQLBody, shape: Extract<FetchShape, { kind: 'lookups' }>): Plan {
   const item = lookupKey(scope, shape.fields);
-  return item ? { kind: 'lookup', body, item } : { kind: 'pass', body };
+  return item ? { kind: 'lookup', body, item, sensitive: shape.sensitive } : { kind: 'pass', body };
 }
 
 function itemsOf(plan: Plan): ItemKey[] {

@@ -30,11 +30,18 @@
  * query goes on, a line is logged and `liandong_cache_store_errors_total` counts it.
  * Redis reconnects by itself; evictions it missed are replayed before it is read again.
  *
+ * Whole answers (response-cache.ts, `cache.responses`, on by default): a query whose
+ * every fetch went through the entity cache is kept as one entry per authorisation
+ * partition, tagged with all its items' tags, so a repeated query skips planning and
+ * fan-out, and is evicted by the same change events.
+ *
  * Metrics (metrics.ts): hits, misses (per type), evictions, invalidations (per region
- * and type), bypasses (per reason), store errors, on `cache.metrics.registry`.
+ * and type), bypasses (per reason), responses (per outcome), store errors, on
+ * `cache.metrics.registry`.
  */
 import type { Logger } from 'pino';
 import type { CacheConfig } from './config.ts';
+import type { GatewayInterface } from '@apollo/server-gateway-interface';
 import { EntityCache, type RegionRequestCache } from './entity-cache.ts';
 import { RegionFeeds, type StreamSigner } from './feeds.ts';
 import { InvalidationLog } from './invalidation-log.ts';
@@ -42,22 +49,26 @@ import { Invalidator } from './invalidator.ts';
 import { MemoryStore } from './memory-store.ts';
 import { CacheMetrics } from './metrics.ts';
 import { RedisStore } from './redis-store.ts';
+import { ResponseCache } from './response-cache.ts';
 import type { CacheStore } from './store.ts';
 import type { RegionEntry } from '../federation/data-sources/types.ts';
 
 export interface GatewayCache {
   /** What the region data sources consult; null when `cache.enabled` is false. */
   requests: RegionRequestCache | null;
+  /** Wraps the gateway with the response cache; null when `cache.enabled` or `cache.responses` is false. */
+  wrapGateway: ((gateway: GatewayInterface) => GatewayInterface) | null;
   metrics: CacheMetrics;
   /** Starts following the regions' change streams now rather than at the first query. */
   follow(regions: readonly RegionEntry[]): void;
   close(): Promise<void>;
 }
 
-export function createGatewayCache(config: CacheConfig, logger: Logger, sign?: StreamSigner): GatewayCache {
+/** `regions(request)`: the regions a request runs over (the registry); the response cache keys on them. */
+export function createGatewayCache(config: CacheConfig, logger: Logger, sign?: StreamSigner, regions?: (request: unknown) => readonly RegionEntry[]): GatewayCache {
   const metrics = new CacheMetrics();
   if (!config.enabled) {
-    return { requests: null, metrics, follow: () => {}, close: async () => {} };
+    return { requests: null, wrapGateway: null, metrics, follow: () => {}, close: async () => {} };
   }
   const log = logger.child({ component: 'cache' });
   const store = createStore(config, metrics, log);
@@ -67,8 +78,12 @@ export function createGatewayCache(config: CacheConfig, logger: Logger, sign?: S
     new Invalidator(store, invalidations, metrics, log),
   );
   const requests = new EntityCache({ config, store, feeds, log: invalidations, metrics, logger: log });
+  const responses = config.responses && regions
+    ? new ResponseCache({ store, feeds, log: invalidations, metrics, regions, onStoreError: (error) => requests.storeFailed(error) })
+    : null;
   return {
     requests,
+    wrapGateway: responses ? (gateway) => responses.wrapGateway(gateway) : null,
     metrics,
     follow: (regions) => feeds.sync(regions),
     async close() {

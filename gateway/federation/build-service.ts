@@ -3,8 +3,14 @@
  * `buildService`): the gateway's own subgraph runs in-process; every other subgraph —
  * a regional contract part (`liandong-region://records` …) or an ordinary remote
  * subgraph — gets the data source that data-sources/index.ts picks for its URL.
+ *
+ * Only the routed and fanned-out contract parts answer through the entity cache, which
+ * vouches for an answer's freshness; a fetch from any other subgraph (the gateway's own,
+ * a search, an ordinary subgraph) keeps its whole response out of the response cache.
  */
 import { LocalGraphQLDataSource, type GraphQLDataSource } from '@apollo/gateway';
+import { traceOf } from '../cache/response-trace.ts';
+import { regionalPart } from './compose.ts';
 import type { GraphQLSchema } from 'graphql';
 import { OWN_SUBGRAPH_URL } from '../own-subgraph/module.ts';
 import type { GatewayRuntime } from '../services.ts';
@@ -22,8 +28,20 @@ export function serviceBuilder(runtime: GatewayRuntime, ownSchema: GraphQLSchema
   return (service) => {
     if (service.url === OWN_SUBGRAPH_URL) {
       if (!ownSchema) throw new Error(`subgraph "${service.name}" is the gateway's own (${service.url}) but no own subgraph was built`);
-      return new LocalGraphQLDataSource(ownSchema);
+      return notCacheable(new LocalGraphQLDataSource(ownSchema), `subgraph ${service.name} is the gateway's own`);
     }
-    return createDataSource(service, { registry: runtime.registry, headers, cache });
+    const source = createDataSource(service, { registry: runtime.registry, headers, cache });
+    const part = regionalPart(service.url);
+    return part === 'records' || part === 'index' ? source : notCacheable(source, `subgraph ${service.name} is not answered through the entity cache`);
+  };
+}
+
+/** The data source, marking any response it contributes to as not for the response cache. */
+function notCacheable(source: GraphQLDataSource, reason: string): GraphQLDataSource {
+  return {
+    process(options) {
+      traceOf(options.context)?.spoil(reason);
+      return source.process(options);
+    },
   };
 }

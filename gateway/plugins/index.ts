@@ -62,7 +62,7 @@ export async function gatewayExtensions(runtime: GatewayRuntime): Promise<Gatewa
   const security = await gatewaySecurity({ mode: config.mode, allowAnonymous: config.allowAnonymous, auth: config.auth, registry });
   const authorisation = createAuthorisation({ requirements: supergraph.requirements, config: config.authorisation, policy: security.policy });
   const limits = createLimits({ config: config.limits, logger });
-  const cache = createGatewayCache(config.cache, logger, changeStreamSigner(security.subgraphHeaders));
+  const cache = createGatewayCache(config.cache, logger, changeStreamSigner(security.subgraphHeaders), (request) => registry.regions(request));
   cache.follow(registry.regions());
   const audit = await openGatewayAudit(runtime);
   const metricRegistries = [cache.metrics.registry];
@@ -88,8 +88,9 @@ export async function gatewayExtensions(runtime: GatewayRuntime): Promise<Gatewa
       // Last: it records what the client is about to get, after every other plugin has shaped it.
       ...(audit.plugin ? [audit.plugin] : []),
     ],
-    // Innermost: the executor plans the filtered operation under its own query hash.
-    gatewayWrappers: [authorisation.wrapGateway],
+    // Authorisation outermost: the executor plans the filtered operation under its own
+    // query hash; the response cache inside it keeps what that filtered operation returns.
+    gatewayWrappers: [authorisation.wrapGateway, ...(cache.wrapGateway ? [cache.wrapGateway] : [])],
     subgraphHeaders: security.subgraphHeaders,
     http: { metrics: metrics.route, graphiql: graphiql.routes.page, graphiqlAssets: graphiql.routes.assets, auditReady: () => audit.ready() },
     onRefusal: async (context, error) => {

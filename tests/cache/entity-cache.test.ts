@@ -44,6 +44,9 @@ describe('repeated queries', () => {
     const text = await (await fetch(new URL('/metrics', system.gatewayUrl))).text();
     const hits = [...text.matchAll(/^liandong_cache_hits_total\{type="(\w+)"\} (\d+)/gm)];
     expect(hits.map((m) => m[1])).toEqual(expect.arrayContaining(['Person', 'PersonRecord']));
+    // The repeats were whole answers from the response cache.
+    expect(text).toMatch(/^liandong_cache_responses_total\{outcome="hit"\} [1-9]/m);
+    expect(text).toMatch(/^liandong_cache_responses_total\{outcome="miss-stored"\} [1-9]/m);
     expect(text).toMatch(/^liandong_cache_misses_total\{type="PersonRecord"\} [1-9]/m);
   });
 
@@ -61,6 +64,19 @@ describe('repeated queries', () => {
     await system.query(PERSON_NAMES, { id: idNumber });
     await system.query(PERSON_NAMES_AND_BIRTH, { id: idNumber });
     expect(totalRequests(system)).toBe(0);
+  });
+});
+
+describe('whole answers', () => {
+  it('are never kept for a search: every search asks the regions again', async () => {
+    const SEARCH = `query S($name: String!) { searchPersons(filter: { name: $name }, first: 5) { edges { node { idNumber } } } }`;
+    const name = `${system.scenarios.personInAllRegions.name.slice(0, 1)}*`;
+    await system.query(SEARCH, { name });
+    system.resetCounts();
+    const again = await system.query(SEARCH, { name });
+    expect(again.errors).toBeUndefined();
+    expect(Object.values(regionRequests(system)).every((n) => n >= 1)).toBe(true);
+    expect(system.regions.JS.proxy.counts()['/search'] ?? 0).toBeGreaterThan(0);
   });
 });
 
