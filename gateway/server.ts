@@ -67,7 +67,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   const extensions = await gatewayExtensions(runtime);
   const gateway = new ApolloGateway({
     supergraphSdl: supergraph.gatewaySdl,
-    buildService: serviceBuilder(runtime, own?.schema ?? null, extensions.subgraphHeaders, extensions.regionCache),
+    buildService: serviceBuilder(runtime, own?.schema ?? null, { headers: extensions.subgraphHeaders, batchHeaders: extensions.subgraphBatchHeaders }, extensions.regionCache),
     logger: logger.child({ component: 'apollo-gateway' }),
   });
   const apollo = apolloServer(wrap(gateway, extensions), extensions, logger);

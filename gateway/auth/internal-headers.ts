@@ -8,7 +8,7 @@
  */
 import type { GatewayContext } from '../context.ts';
 import type { SigningKey } from '../../subgraphs/security/key-files.ts';
-import { INTERNAL_TOKEN_HEADER, signInternalToken } from '../../subgraphs/security/internal-token.ts';
+import { INTERNAL_BINDING_HEADER, INTERNAL_TOKEN_HEADER, MAX_BATCH, signInternalBatch, signInternalToken } from '../../subgraphs/security/internal-token.ts';
 import type { AttestedPurpose } from './purpose.ts';
 
 export type InternalHeadersHook = (
@@ -20,18 +20,44 @@ export type InternalHeadersHook = (
 
 export function internalTokenHeaders(key: SigningKey, ttlSeconds: number): InternalHeadersHook {
   return (region, body, context, part) => {
-    if (!part) throw new Error(`internal token for region ${region.code}: the data source did not say which contract part (records, index, search) it is calling`);
-    const caller = context?.caller;
-    if (!caller) throw new Error(`internal token for ${region.code}/${part}: the request has no caller (authentication did not run)`);
-    const token = signInternalToken(key, {
-      region: region.code,
-      part,
-      body,
-      caller,
-      purpose: (context.purpose as AttestedPurpose | null | undefined) ?? null,
-      requestId: context.requestId ?? '',
-      ttlSeconds,
-    });
-    return { [INTERNAL_TOKEN_HEADER]: token, ...(context.requestId ? { 'x-request-id': context.requestId } : {}) };
+    const token = signInternalToken(key, { ...signedFor(context, part, region.code), region: region.code, body, ttlSeconds });
+    return { [INTERNAL_TOKEN_HEADER]: token, ...requestIdHeader(context) };
   };
+}
+
+/** Headers for the requests of one fan-out, in order: one signature per up to MAX_BATCH regions. */
+export type InternalBatchHeadersHook = (
+  requests: readonly { region: { code: string }; body: string }[],
+  context: Partial<GatewayContext> | undefined,
+  part: string,
+) => Record<string, string>[];
+
+export function internalTokenBatchHeaders(key: SigningKey, ttlSeconds: number): InternalBatchHeadersHook {
+  return (requests, context, part) => {
+    const headers: Record<string, string>[] = [];
+    for (let from = 0; from < requests.length; from += MAX_BATCH) {
+      const chunk = requests.slice(from, from + MAX_BATCH);
+      const signed = signInternalBatch(key, {
+        ...signedFor(context, part, chunk.map((r) => r.region.code).join(',')),
+        requests: chunk.map((r) => ({ region: r.region.code, body: r.body })),
+        ttlSeconds,
+      });
+      for (const binding of signed.bindings) {
+        headers.push({ [INTERNAL_TOKEN_HEADER]: signed.token, [INTERNAL_BINDING_HEADER]: binding, ...requestIdHeader(context) });
+      }
+    }
+    return headers;
+  };
+}
+
+/** Who asks and why, from the request's own context — never a gateway-wide identity. */
+function signedFor(context: Partial<GatewayContext> | undefined, part: string | undefined, regions: string) {
+  if (!part) throw new Error(`internal token for region ${regions}: the data source did not say which contract part (records, index, search) it is calling`);
+  const caller = context?.caller;
+  if (!caller) throw new Error(`internal token for ${regions}/${part}: the request has no caller (authentication did not run)`);
+  return { part, caller, purpose: (context.purpose as AttestedPurpose | null | undefined) ?? null, requestId: context.requestId ?? '' };
+}
+
+function requestIdHeader(context: Partial<GatewayContext> | undefined): Record<string, string> {
+  return context?.requestId ? { 'x-request-id': context.requestId } : {};
 }

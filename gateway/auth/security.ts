@@ -21,7 +21,7 @@ import { setUpAuthentication } from '../plugins/authentication.ts';
 import { purposeContextHook, purposePlugin } from '../plugins/purpose.ts';
 import { createCaseLookup } from './case-lookup.ts';
 import type { AuthConfig } from './config.ts';
-import { internalTokenHeaders, type InternalHeadersHook } from './internal-headers.ts';
+import { internalTokenBatchHeaders, internalTokenHeaders, type InternalBatchHeadersHook, type InternalHeadersHook } from './internal-headers.ts';
 
 export interface GatewaySecuritySettings {
   mode: Mode;
@@ -37,6 +37,8 @@ export interface GatewaySecurity {
   plugins: ApolloServerPlugin<GatewayContext>[];
   /** The data sources' headers hook: `(region, body, context, part)` → the signed internal token. */
   subgraphHeaders: InternalHeadersHook;
+  /** The same for the requests of one fan-out: one signature, a binding per region. */
+  subgraphBatchHeaders: InternalBatchHeadersHook;
   internalKey: SigningKey;
 }
 
@@ -52,6 +54,7 @@ export async function gatewaySecurity(settings: GatewaySecuritySettings): Promis
     contextHooks: [authentication.contextHook, purposeContextHook({ policy, findCase })],
     plugins: [authentication.plugin, purposePlugin(policy)],
     subgraphHeaders,
+    subgraphBatchHeaders: internalTokenBatchHeaders(internalKey, auth.internalTokenTtlSeconds),
     internalKey,
   };
 }

@@ -14,7 +14,7 @@ import { regionalPart } from './compose.ts';
 import type { GraphQLSchema } from 'graphql';
 import { OWN_SUBGRAPH_URL } from '../own-subgraph/module.ts';
 import type { GatewayRuntime } from '../services.ts';
-import { createDataSource, type HeadersHook } from './data-sources/index.ts';
+import { createDataSource, type BatchHeadersHook, type HeadersHook } from './data-sources/index.ts';
 import type { RegionRequestCache } from '../cache/entity-cache.ts';
 
 export interface ServiceDefinition {
@@ -24,13 +24,20 @@ export interface ServiceDefinition {
 
 export type ServiceFactory = (service: ServiceDefinition) => GraphQLDataSource;
 
-export function serviceBuilder(runtime: GatewayRuntime, ownSchema: GraphQLSchema | null, headers?: HeadersHook, cache?: RegionRequestCache | null): ServiceFactory {
+export interface RegionHeaders {
+  /** One region request. */
+  headers?: HeadersHook;
+  /** The requests of one fan-out. */
+  batchHeaders?: BatchHeadersHook;
+}
+
+export function serviceBuilder(runtime: GatewayRuntime, ownSchema: GraphQLSchema | null, signing: RegionHeaders = {}, cache?: RegionRequestCache | null): ServiceFactory {
   return (service) => {
     if (service.url === OWN_SUBGRAPH_URL) {
       if (!ownSchema) throw new Error(`subgraph "${service.name}" is the gateway's own (${service.url}) but no own subgraph was built`);
       return notCacheable(new LocalGraphQLDataSource(ownSchema), `subgraph ${service.name} is the gateway's own`);
     }
-    const source = createDataSource(service, { registry: runtime.registry, headers, cache });
+    const source = createDataSource(service, { registry: runtime.registry, ...signing, cache });
     const part = regionalPart(service.url);
     return part === 'records' || part === 'index' ? source : notCacheable(source, `subgraph ${service.name} is not answered through the entity cache`);
   };

@@ -11,7 +11,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { GatewayContext } from '../context.ts';
 import type { GatewayInterface } from '@apollo/server-gateway-interface';
-import type { HeadersHook } from '../federation/data-sources/index.ts';
+import type { BatchHeadersHook, HeadersHook } from '../federation/data-sources/index.ts';
 import { createGatewayCache, type RegionRequestCache } from '../cache/index.ts';
 import type { Registry } from 'prom-client';
 import type { ContextHook } from '../http/context.ts';
@@ -44,6 +44,8 @@ export interface GatewayExtensions {
   plugins: ApolloServerPlugin<GatewayContext>[];
   gatewayWrappers: GatewayWrapper[];
   subgraphHeaders?: HeadersHook;
+  /** The same for the requests of one fan-out at once (one signature for all). */
+  subgraphBatchHeaders?: BatchHeadersHook;
   /** The entity cache the region data sources consult (gateway/cache); null when disabled. */
   regionCache?: RegionRequestCache | null;
   /** Metric registries to expose on /metrics besides the main one (the cache's counters). */
@@ -92,6 +94,7 @@ export async function gatewayExtensions(runtime: GatewayRuntime): Promise<Gatewa
     // query hash; the response cache inside it keeps what that filtered operation returns.
     gatewayWrappers: [authorisation.wrapGateway, ...(cache.wrapGateway ? [cache.wrapGateway] : [])],
     subgraphHeaders: security.subgraphHeaders,
+    subgraphBatchHeaders: security.subgraphBatchHeaders,
     http: { metrics: metrics.route, graphiql: graphiql.routes.page, graphiqlAssets: graphiql.routes.assets, auditReady: () => audit.ready() },
     onRefusal: async (context, error) => {
       metrics.observeRefusal(context, error);

@@ -12,11 +12,21 @@
  * Signing and verifying use node:crypto directly (synchronous, ~30 µs and ~90 µs), so
  * the gateway's data sources add the header in a synchronous hook and no await sits on
  * the hot path of either side.
+ *
+ * A fan-out (one fetch sent to many regions) is signed once, not once per region
+ * (`signInternalBatch`): the token lists every audience and, instead of one body hash,
+ * one commitment per region, SHA-256(audience, nonce, body hash), with a fresh random
+ * nonce each. A region receives the token and only its own `index.nonce` (header
+ * `x-liandong-internal-binding`): it can check its own body against its own commitment,
+ * but learns nothing that would let the token pass at another region — each binding is
+ * as useless elsewhere as a single-region token is.
  */
-import { createHash, randomUUID, sign, verify, type KeyObject } from 'node:crypto';
+import { createHash, randomBytes, randomUUID, sign, verify, type KeyObject } from 'node:crypto';
 import { SIGNING_ALGORITHM, type SigningKey } from './key-files.ts';
 
 export const INTERNAL_TOKEN_HEADER = 'x-liandong-internal-token';
+/** `<index>.<nonce>`: which of a fan-out token's commitments is this request's, and its nonce. */
+export const INTERNAL_BINDING_HEADER = 'x-liandong-internal-binding';
 export const INTERNAL_ISSUER = 'liandong-gateway';
 
 /** The caller as the gateway authenticated it; what graphql-shield rules see. */
@@ -67,16 +77,48 @@ export function bodyHash(body: string | Uint8Array): string {
 }
 
 export function signInternalToken(key: SigningKey, request: SignRequest): string {
+  return signClaims(key, request, { aud: internalAudience(request.region, request.part), bh: bodyHash(request.body) });
+}
+
+export interface SignBatchRequest extends Omit<SignRequest, 'region' | 'body'> {
+  /** The requests of one fan-out, all to the same contract part. */
+  requests: readonly { region: string; body: string | Uint8Array }[];
+}
+
+/** One token for a fan-out, and each request's binding (send it as INTERNAL_BINDING_HEADER). */
+export interface SignedBatch {
+  token: string;
+  bindings: string[];
+}
+
+/** The most requests one fan-out token covers (its size grows by ~60 bytes a region). */
+export const MAX_BATCH = 64;
+
+export function signInternalBatch(key: SigningKey, request: SignBatchRequest): SignedBatch {
+  if (request.requests.length === 0 || request.requests.length > MAX_BATCH) {
+    throw new RangeError(`signInternalBatch: ${request.requests.length} requests; expected 1 to ${MAX_BATCH}`);
+  }
+  const aud = request.requests.map((r) => internalAudience(r.region, request.part));
+  const nonces = request.requests.map(() => randomBytes(16).toString('base64url'));
+  const bind = request.requests.map((r, i) => commitment(aud[i], nonces[i], bodyHash(r.body)));
+  return { token: signClaims(key, request, { aud, bind }), bindings: nonces.map((nonce, i) => `${i}.${nonce}`) };
+}
+
+/** Binds one request of a fan-out: its audience, its own nonce, its body. */
+function commitment(audience: string, nonce: string, hashOfBody: string): string {
+  return createHash('sha256').update(`${audience}\n${nonce}\n${hashOfBody}`).digest('base64url');
+}
+
+function signClaims(key: SigningKey, request: Omit<SignRequest, 'region' | 'body'>, binding: { aud: string | string[]; bh?: string; bind?: string[] }): string {
   const now = Math.floor(Date.now() / 1000);
   const header = { alg: SIGNING_ALGORITHM, typ: 'JWT', kid: key.kid };
   const payload = {
     iss: INTERNAL_ISSUER,
-    aud: internalAudience(request.region, request.part),
+    ...binding,
     sub: request.caller.sub,
     iat: now,
     exp: now + request.ttlSeconds,
     jti: randomUUID(),
-    bh: bodyHash(request.body),
     rid: request.requestId,
     caller: { ...request.caller, roles: [...request.caller.roles], scopes: [...request.caller.scopes] },
     purpose: request.purpose && { ...request.purpose, caseParties: request.purpose.caseParties && [...request.purpose.caseParties] },
@@ -108,6 +150,8 @@ export interface VerifyRequest {
   audience: string;
   body: string | Uint8Array;
   clockToleranceSeconds: number;
+  /** The request's INTERNAL_BINDING_HEADER, for a fan-out token. */
+  binding?: string;
   /** Seconds since the epoch; default the clock. */
   now?: number;
 }
@@ -135,10 +179,27 @@ export function verifyInternalToken(token: string, request: VerifyRequest): Inte
   }
   const payload = decodeJson(parts[1], 'payload');
   checkClaims(payload, request);
-  if (payload.bh !== bodyHash(request.body)) {
-    throw new InternalTokenError('body-mismatch', 'internal token was issued for a different request body');
-  }
+  checkBody(payload, request);
   return claimsOf(payload);
+}
+
+/** A single-request token names its body's hash; a fan-out token holds this request's commitment. */
+function checkBody(payload: Record<string, unknown>, request: VerifyRequest): void {
+  if (!Array.isArray(payload.bind)) {
+    if (payload.bh !== bodyHash(request.body)) throw new InternalTokenError('body-mismatch', 'internal token was issued for a different request body');
+    return;
+  }
+  const match = /^(\d{1,3})\.([A-Za-z0-9_-]{16,64})$/.exec(request.binding ?? '');
+  if (!match) {
+    throw new InternalTokenError('malformed', `internal token covers several regions; the request must carry its binding (header ${INTERNAL_BINDING_HEADER}: <index>.<nonce>)`);
+  }
+  const index = Number(match[1]);
+  if (!Array.isArray(payload.aud) || payload.aud[index] !== request.audience) {
+    throw new InternalTokenError('wrong-audience', `internal token is not addressed to ${request.audience} at binding ${index}`);
+  }
+  if (payload.bind[index] !== commitment(request.audience, match[2], bodyHash(request.body))) {
+    throw new InternalTokenError('body-mismatch', 'internal token was issued for a different request body (or binding)');
+  }
 }
 
 const ED25519_SIGNATURE_BYTES = 64;

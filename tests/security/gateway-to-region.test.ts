@@ -1,7 +1,8 @@
 /**
  * The whole chain, end to end over real HTTP: an officer's JWT and X-Purpose at the
  * gateway (the real context hooks and plugins), the real query planner and region data
- * sources signing each subgraph request with the internal token, and two real regional
+ * sources signing each subgraph request with the internal token (a fan-out once, with a
+ * binding per region), and two real regional
  * subgraphs (JS, GZ) that verify it and enforce the generated graphql-shield rules.
  *
  * The data rule under test: a person's phone held by another region is served only to
@@ -65,7 +66,7 @@ beforeAll(async () => {
   }
   const gateway = new ApolloGateway({
     supergraphSdl: stripRequirements(composeSupergraph(contractSubgraphs())),
-    buildService: (service) => createDataSource(service, { registry: directory, headers: security.subgraphHeaders }),
+    buildService: (service) => createDataSource(service, { registry: directory, headers: security.subgraphHeaders, batchHeaders: security.subgraphBatchHeaders }),
   });
   apollo = new ApolloServer<GatewayContext>({ gateway, plugins: security.plugins, csrfPrevention: false });
   await apollo.start();

@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createPublicKey, sign } from 'node:crypto';
 import {
-  INTERNAL_TOKEN_HEADER, InternalTokenError, signInternalToken, verifyInternalToken, type SignRequest, type VerifyRequest,
+  INTERNAL_BINDING_HEADER, INTERNAL_TOKEN_HEADER, InternalTokenError, signInternalBatch, signInternalToken, verifyInternalToken,
+  type SignRequest, type VerifyRequest,
 } from '../../subgraphs/security/internal-token.ts';
 import { loadInternalSigningKey } from '../../subgraphs/security/internal-keys.ts';
 import { ReplayCache } from '../../subgraphs/security/replay-cache.ts';
@@ -112,6 +113,38 @@ describe('the request guard over real HTTP', () => {
     const without = await region.ask('records', query, {}, { caller: JS_OFFICER });
     expect(without.data?.personRecord.phone).toBeNull();
     expect(without.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+  });
+});
+
+describe('a fan-out token (one signature for several regions)', () => {
+  const OTHER = JSON.stringify({ query: '{ personRecord(id: "GZ:P-1") { id } }' });
+  const batch = () => signInternalBatch(region.key, {
+    part: 'records', requests: [{ region: 'GZ', body: OTHER }, { region: 'JS', body: BODY }],
+    caller: JS_OFFICER, purpose: null, requestId: 'r-fan', ttlSeconds: 10,
+  });
+  const send = (token: string, binding?: string, body = BODY) =>
+    region.send('records', body, { [INTERNAL_TOKEN_HEADER]: token, ...(binding ? { [INTERNAL_BINDING_HEADER]: binding } : {}) });
+
+  it('is accepted at each region with that region\'s own binding and body, once', async () => {
+    const { token, bindings } = batch();
+    expect((await send(token, bindings[1])).status).toBe(200);
+    const again = await send(token, bindings[1]);
+    expect(again.status).toBe(401);
+    expect(again.errors?.[0].message).toMatch(/already used/);
+  });
+
+  it('is refused with another region\'s binding, a guessed nonce, another body, or no binding', async () => {
+    const { token, bindings } = batch();
+    expect((await send(token, bindings[0])).errors?.[0].message).toMatch(/not addressed to JS\/records at binding 0/);
+    expect((await send(token, `1.${'A'.repeat(22)}`)).errors?.[0].message).toMatch(/different request body/);
+    expect((await send(token, bindings[1], OTHER)).errors?.[0].message).toMatch(/different request body/);
+    expect((await send(token)).errors?.[0].message).toMatch(/must carry its binding/);
+    expect((await send(token, bindings[1])).status).toBe(200); // none of the refusals used it up
+  });
+
+  it('refuses to sign more regions than one token may hold', () => {
+    const requests = Array.from({ length: 65 }, () => ({ region: 'JS', body: BODY }));
+    expect(() => signInternalBatch(region.key, { part: 'records', requests, caller: JS_OFFICER, purpose: null, requestId: 'r', ttlSeconds: 10 })).toThrow(/expected 1 to 64/);
   });
 });
 

@@ -22,12 +22,14 @@ import { RegionClients } from './region-clients.ts';
 import { RegionFetcher } from './region-fetch.ts';
 import { RoutedDataSource } from './routed-data-source.ts';
 import { SearchDataSource } from './search-data-source.ts';
-import type { ContractPart, HeadersHook, RegionDirectory, ReportLocator } from './types.ts';
+import type { BatchHeadersHook, ContractPart, HeadersHook, RegionDirectory, ReportLocator } from './types.ts';
 
 export interface DataSourceDeps {
   registry: RegionDirectory;
   /** Headers for each region request (e.g. the signed internal token). */
   headers?: HeadersHook;
+  /** Headers for the requests of one fan-out at once (one internal token for all). */
+  batchHeaders?: BatchHeadersHook;
   /** Headers for each request to an ordinary subgraph. */
   plainHeaders?: (service: { name: string; url: string }, body: string, context: unknown) => Record<string, string> | Promise<Record<string, string>>;
   /** Where to write region outcomes and merge conflicts; default `context.report`. */
@@ -68,7 +70,7 @@ export function createDataSource(service: { name: string; url?: string }, deps: 
       headers: deps.plainHeaders ? (body, context) => deps.plainHeaders!({ name: service.name, url: service.url! }, body, context) : undefined,
     });
   }
-  const fetcher = new RegionFetcher(regionClients(deps), part, service.name, { headers: deps.headers, report: deps.report, cache: deps.cache });
+  const fetcher = new RegionFetcher(regionClients(deps), part, service.name, { headers: deps.headers, batchHeaders: deps.batchHeaders, report: deps.report, cache: deps.cache });
   const schema = () => (deps.partSchema ?? contractPartSchema)(part);
   switch (part) {
     case 'records': return new RoutedDataSource(fetcher);
@@ -78,5 +80,5 @@ export function createDataSource(service: { name: string; url?: string }, deps: 
 }
 
 export { PlainDataSource, RoutedDataSource, FannedOutDataSource, SearchDataSource, RegionClients };
-export type { RegionDirectory, RegionEntry, HeadersHook, ReportLocator, ContractPart } from './types.ts';
+export type { RegionDirectory, RegionEntry, HeadersHook, BatchHeadersHook, ReportLocator, ContractPart } from './types.ts';
 export type { PartSchema } from './part-schema.ts';

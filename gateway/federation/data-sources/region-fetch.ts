@@ -7,11 +7,13 @@ import type { RegionOutcome, RegionStatus, RequestReport } from '../../context.t
 import type { RegionRequestCache } from '../../cache/entity-cache.ts';
 import type { RegionClients } from './region-clients.ts';
 import type {
-  ContractPart, GraphQLBody, HeadersHook, RegionAnswer, RegionEntry, ReportLocator,
+  BatchHeadersHook, ContractPart, GraphQLBody, HeadersHook, RegionAnswer, RegionEntry, ReportLocator,
 } from './types.ts';
 
 export interface RegionFetchHooks {
   headers?: HeadersHook;
+  /** For a fetch that asks several regions; `headers` is used for one. */
+  batchHeaders?: BatchHeadersHook;
   report?: ReportLocator;
   /** Cache hook (gateway/cache): consulted for every fetch; sends only what it cannot answer. */
   cache?: RegionRequestCache | null;
@@ -39,12 +41,15 @@ export class RegionFetcher {
   }
 
   private async send(regions: readonly RegionEntry[], requests: ReadonlyMap<string, GraphQLBody>, context: unknown): Promise<RegionAnswer[]> {
-    const asked = regions.filter((region) => requests.has(region.code));
-    return Promise.all(asked.map(async (region) => {
-      const body = JSON.stringify(requests.get(region.code));
-      const headers = (await this.hooks.headers?.(region, body, context as never, this.part)) ?? {};
-      return this.clients.post(region, this.part, body, headers, context);
-    }));
+    const asked = regions.filter((region) => requests.has(region.code)).map((region) => ({ region, body: JSON.stringify(requests.get(region.code)) }));
+    const headers = await this.headersFor(asked, context);
+    return Promise.all(asked.map(({ region, body }, i) => this.clients.post(region, this.part, body, headers[i], context)));
+  }
+
+  private async headersFor(asked: readonly { region: RegionEntry; body: string }[], context: unknown): Promise<Record<string, string>[]> {
+    const { headers, batchHeaders } = this.hooks;
+    if (batchHeaders && asked.length > 1) return batchHeaders(asked, context as never, this.part);
+    return Promise.all(asked.map(async ({ region, body }) => (await headers?.(region, body, context as never, this.part)) ?? {}));
   }
 
   /** Writes one outcome per region (asked or deliberately skipped) into the request's report. */

@@ -38,6 +38,16 @@ export type HeadersHook = (
   part: ContractPart,
 ) => Record<string, string> | Promise<Record<string, string>>;
 
+/**
+ * Headers for all the requests of one fan-out at once, in the order given (the internal
+ * token signs a fan-out once); used instead of HeadersHook when a fetch asks several regions.
+ */
+export type BatchHeadersHook = (
+  requests: readonly { region: RegionEntry; body: string }[],
+  context: Partial<GatewayContext> | undefined,
+  part: ContractPart,
+) => Record<string, string>[];
+
 /** Where a data source writes what the regions answered; default `context.report`. */
 export type ReportLocator = (context: unknown) => RequestReport | undefined;
 
