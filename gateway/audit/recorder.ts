@@ -13,6 +13,8 @@ import { buildAuditRecord, type AuditEntryBody, type AuditFacts, type AuditRecor
 export interface RecorderFacts extends Omit<AuditFacts, 'instance' | 'operationHash'> {
   /** The operation text as received; stored once per hash in the side store. */
   operationText: string | null;
+  /** Its SHA-256 (hex) when already known — Apollo Server's `queryHash` is exactly that. */
+  operationTextHash?: string;
 }
 
 export class AuditRecorder {
@@ -30,8 +32,8 @@ export class AuditRecorder {
 
   /** Resolves once the record is durable; rejects (AuditUnavailableError) otherwise. */
   async record(facts: RecorderFacts): Promise<Chained<AuditRecordBody>> {
-    const { operationText, ...rest } = facts;
-    const hash = operationText ? operationHash(operationText) : null;
+    const { operationText, operationTextHash, ...rest } = facts;
+    const hash = operationText ? operationTextHash ?? operationHash(operationText) : null;
     const record = buildAuditRecord({ ...rest, instance: this.#log.instance, operationHash: hash });
     const [entry] = await Promise.all([
       this.#log.append(record),

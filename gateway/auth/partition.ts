@@ -12,8 +12,24 @@
 import { createHash } from 'node:crypto';
 import type { Caller, Purpose } from '../context.ts';
 
+/** Per caller object (callers of a remembered token are shared, see verified-tokens.ts), per purpose. */
+const computed = new WeakMap<Caller, Map<string, string>>();
+
 export function authorisationPartition(caller: Caller | null, purpose: Purpose | null): string {
   if (!caller || caller.anonymous) return 'anonymous';
+  let byPurpose = computed.get(caller);
+  if (!byPurpose) computed.set(caller, (byPurpose = new Map()));
+  const key = `${purpose?.code ?? ''}\n${purpose?.caseRef ?? ''}`;
+  let partition = byPurpose.get(key);
+  if (partition === undefined) {
+    // A handful of purposes per caller; more means purposes vary freely: start over.
+    if (byPurpose.size >= 32) byPurpose.clear();
+    byPurpose.set(key, (partition = partitionOf(caller, purpose)));
+  }
+  return partition;
+}
+
+function partitionOf(caller: Caller, purpose: Purpose | null): string {
   const facts = {
     region: caller.region,
     roles: [...caller.roles].sort(),

@@ -120,7 +120,7 @@ export async function resolvePurpose(input: {
   const purpose = parsePurpose(input.header, policy.purposes);
   const guarded = caller ? caseBoundScopes(policy).filter((s) => caller.scopes.has(s)) : [];
   if (!caller || guarded.length === 0) return { purpose, caller };
-  if (!purpose?.caseRef) return { purpose, caller: { ...caller, scopes: without(caller.scopes, guarded) } };
+  if (!purpose?.caseRef) return { purpose, caller: withoutCaseBound(caller, guarded) };
   const found = await lookUp(input.findCase, purpose.caseRef, policy.purposes.header);
   return { purpose: { ...purpose, caseParties: found.partyIdNumbers }, caller };
 }
@@ -145,6 +145,19 @@ export function caseBoundScopes(policy: Policy): string[] {
 export function caseBoundScopeNote(policy: Policy, scope: string): string | null {
   if (!policy.scopes[scope]?.requiresCaseRef) return null;
   return `scope ${scope} counts only when ${policy.purposes.header} names an existing case ("investigation; case=JS:C-2026-000123")`;
+}
+
+/**
+ * The caller with case-bound scopes withheld — one object per caller object, so every
+ * request with the same (remembered) token shares it, and what is derived from the
+ * caller (its authorisation partition) is derived once.
+ */
+const withheld = new WeakMap<Caller, Caller>();
+
+function withoutCaseBound(caller: Caller, guarded: readonly string[]): Caller {
+  let derived = withheld.get(caller);
+  if (!derived) withheld.set(caller, (derived = Object.freeze({ ...caller, scopes: without(caller.scopes, guarded) })));
+  return derived;
 }
 
 function without(scopes: ReadonlySet<string>, removed: readonly string[]): Set<string> {

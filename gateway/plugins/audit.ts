@@ -70,6 +70,8 @@ function operationFacts(rc: ResponseContext, result: FormattedExecutionResult) {
   const variables = rc.request.variables ?? {};
   return {
     operationText: rc.source ?? null,
+    // Apollo Server's queryHash is the SHA-256 of that text: no need to hash it again.
+    ...(rc.source && rc.queryHash ? { operationTextHash: rc.queryHash } : {}),
     operationName: rc.operationName ?? rc.request.operationName ?? null,
     operationType: rc.operation?.operation ?? null,
     variables,
