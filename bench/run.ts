@@ -1,12 +1,15 @@
 /**
  * `npm run bench` — the benchmark report. `--quick` keeps it under two minutes;
- * `--only 1,2` runs some workloads; `--profile` runs Liandong under `--cpu-prof` in
- * workload 1 and reports its top self-time functions. Everything runs on 127.0.0.1 and stops by itself.
+ * `--only 1,2` runs some workloads; `--profile` runs every Liandong gateway under
+ * `--cpu-prof` and reports each one's top self-time functions and packages per workload.
+ * Everything runs on 127.0.0.1 and stops by itself.
  * Prints a table and writes bench/results/latest.json.
  */
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { existsSync, readdirSync } from 'node:fs';
+import { profiledStartUpMs, profileLiandongInto } from './lib/liandong.ts';
 import { hotFunctions, hotPackages, profilesIn } from './lib/profile.ts';
 import { runPeerWorkload } from './peer/workload.ts';
 import { runRegionalWorkload } from './regional/workload.ts';
@@ -43,42 +46,72 @@ const report: Record<string, unknown> = {
   loadAverageAtStart: loadavg(),
 };
 
+// --profile: every Liandong gateway runs under `node --cpu-prof`; each workload's profiles are summarised after it.
+const profileRoot = process.argv.includes('--profile') ? mkdtempSync(join(tmpdir(), 'liandong-bench-prof-')) : null;
+const profiles: Record<string, Record<string, unknown>> = {};
+if (profileRoot) report.profiles = profiles;
+
+/** Runs workload `n` with its gateways' profiles (if any) in a folder of its own, then summarises them. */
+async function profiled<T>(n: string, run: () => Promise<T>): Promise<T> {
+  const dir = profileRoot ? join(profileRoot, `workload-${n}`) : null;
+  profileLiandongInto(dir);
+  try {
+    return await timed(n, run);
+  } finally {
+    profileLiandongInto(null);
+    if (dir && existsSync(dir)) summariseProfiles(n, dir);
+  }
+}
+
+function summariseProfiles(n: string, dir: string): void {
+  profiles[n] = {};
+  for (const gateway of readdirSync(dir)) {
+    const file = profilesIn(join(dir, gateway))[0];
+    if (!file) continue;
+    const skipMs = profiledStartUpMs.get(gateway) ?? 0;
+    profiles[n][gateway] = { file, startUpMsLeftOut: skipMs, functions: hotFunctions(file, 25, skipMs), packages: hotPackages(file, 12, skipMs) };
+    log(`workload ${n}, ${gateway}: CPU profile ${file} (first ${skipMs} ms, start-up, left out), top self time:`);
+    printRows(Object.fromEntries(hotFunctions(file, 12, skipMs).map((f, i) => [i + 1, { function: f.fn, where: f.where, 'self %': f.share * 100 }])));
+    printRows(Object.fromEntries(hotPackages(file, 8, skipMs).map((p) => [p.where, { 'self %': p.share * 100 }])));
+  }
+}
+
 if (wanted('1')) {
   log('== workload 1: public gateway benchmark (bench-peer) ==');
-  // --profile: Liandong runs under `node --cpu-prof`; the top self-time functions go in the report.
-  const profileDir = process.argv.includes('--profile') ? mkdtempSync(join(tmpdir(), 'liandong-bench-prof-')) : null;
-  const w1 = await timed('1', () => runPeerWorkload({ ...timing, log, liandongNodeArgs: profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [] }));
+  const w1 = await profiled('1', () => runPeerWorkload({ ...timing, log }));
   report.peer = w1;
   report.ratioVsApolloGateway = w1.ratioVsApolloGateway;
   printRounds(w1.contenders, 'apollo');
-  if (profileDir) {
-    const file = profilesIn(profileDir)[0];
-    report.peerProfile = { file, functions: hotFunctions(file, 25), packages: hotPackages(file) };
-    log(`Liandong CPU profile (${file}), top self time:`);
-    printRows(Object.fromEntries(hotFunctions(file, 15).map((f, i) => [i + 1, { function: f.fn, where: f.where, 'self %': f.share * 100 }])));
-    printRows(Object.fromEntries(hotPackages(file).map((p) => [p.where, { 'self %': p.share * 100 }])));
-  }
 }
 
 if (wanted('2')) {
   log('== workload 2: cross-region person lookup ==');
-  const w2 = await timed('2', () => runRegionalWorkload({ ...timing, seconds: quick ? 2 : timing.seconds, log }));
+  const w2 = await profiled('2', () => runRegionalWorkload({ ...timing, seconds: quick ? 2 : timing.seconds, log }));
   report.regional = w2;
   printRounds(w2.contenders, '(b)');
+  printRows(Object.fromEntries(Object.entries(w2.singleClient).map(([k, r]) => [`${k}, one client`, { 'p50 ms': r.p50, 'p99 ms': r.p99, 'req/s': r.rps }])));
 }
 
 if (wanted('3')) {
   log('== workload 3: fan-out scaling ==');
   const sizes = quick ? [3, 8] : [3, 8, 16, 32];
-  const w3 = await timed('3', () => runFanoutWorkload({ ...timing, seconds: quick ? 2 : 8, sizes, log }));
+  const w3 = await profiled('3', () => runFanoutWorkload({ ...timing, seconds: quick ? 2 : 8, sizes, log }));
   report.fanout = w3;
-  printRows(Object.fromEntries(Object.entries(w3.results).map(([k, r]) => [k, { 'req/s': r.rps as number, 'p50 ms': r.p50 as number, 'p99 ms': r.p99 as number, 'floor p50': r.floorP50 as number, '+p50 over floor': r.addedP50 as number, errors: r.errors as number }])));
+  printRows(Object.fromEntries(Object.entries(w3.results).map(([k, r]) => [k, {
+    'req/s': r.rps as number, 'p50 ms': r.p50 as number, 'p99 ms': r.p99 as number, 'floor p50': r.floorP50 as number, '+p50 over floor': r.addedP50 as number,
+    'gw CPU ms': r.cpuPerRequestMs as number, 'regions CPU ms': r.regionsCpuPerRequestMs as number, 'CPU ceiling req/s': r.cpuCeilingRps as number, errors: r.errors as number,
+  }])));
+  log('workload 3, one client at a time (no queueing):');
+  printRows(Object.fromEntries(Object.entries(w3.singleClient).map(([k, r]) => [k, {
+    'p50 ms': r.p50 as number, 'p99 ms': r.p99 as number, 'floor p50': r.floorP50 as number, '+p50 over floor': r.addedP50 as number,
+    'gw CPU ms': r.cpuPerRequestMs as number, 'regions CPU ms': r.regionsCpuPerRequestMs as number,
+  }])));
 }
 
 if (wanted('4')) {
   log('== workload 4: data scale (persons per region) ==');
   const sizes = quick ? [10_000, 100_000] : [10_000, 100_000, 1_000_000];
-  const w4 = await timed('4', () => runScaleWorkload({ ...timing, seconds: quick ? 2 : 10, warmupSeconds: 1, sizes, log }));
+  const w4 = await profiled('4', () => runScaleWorkload({ ...timing, seconds: quick ? 2 : 10, warmupSeconds: 1, sizes, log }));
   report.scale = w4;
   printRows(Object.fromEntries(sizes.map((n) => [n, {
     'lookup req/s': w4.results[n].lookup.rps, 'lookup p50': w4.results[n].lookup.p50, 'lookup p99': w4.results[n].lookup.p99,

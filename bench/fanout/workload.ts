@@ -10,6 +10,12 @@
  * healthy region asked directly at the same concurrency: the lookup is one call to each
  * region (the index part provides the records' fields it selects), so the floor is that
  * region's direct p50, and `addedP50` is what the gateway adds on top.
+ *
+ * All regions share the gateway's two cores, so beside each figure stand the CPU
+ * milliseconds per lookup of the gateway and of the region processes, and the ceiling
+ * they put on throughput (cores × 1000 / both): when the regions' own work fills the
+ * machine, latency at 8 connections is queueing for CPU, not fan-out. The healthy and
+ * one-dead conditions are therefore also run with one client at a time (`singleClient`).
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,7 +25,8 @@ import { startLiandong, type BenchRegion } from '../lib/liandong.ts';
 import { runLoad, type LoadResult } from '../lib/load.ts';
 import { officerHeaders } from '../lib/officer.ts';
 import { internalSigner } from '../lib/internal-signer.ts';
-import { freePort, startAll, startProcess, TSX, type Running } from '../lib/processes.ts';
+import { cpuSeconds, freePort, startAll, startProcess, TSX, type Running } from '../lib/processes.ts';
+import { cpus } from 'node:os';
 import type { WorkloadOptions } from '../peer/workload.ts';
 import { personLookup, personLookupIndexOnly } from '../regional/queries.ts';
 import { startHungRegion } from './hung.ts';
@@ -68,15 +75,27 @@ export async function runFanoutWorkload(opts: WorkloadOptions & { sizes: number[
   const gateway = await startLiandong({ name: 'liandong-fanout', template: 'regional', work, regions, regionTimeoutMs: REGION_TIMEOUT_MS });
   try {
     const headers = await officerHeaders(join(work, 'keys'));
-    const load = (url: string, body: string, h: Record<string, string> = {}, pid?: number, perRequestHeaders?: (body: string) => Record<string, string>): Promise<LoadResult> =>
-      runLoad({ url, body, headers: h, connections: CONNECTIONS, seconds: opts.seconds, pid, perRequestHeaders });
+    const load = (url: string, body: string, h: Record<string, string> = {}, pid?: number, perRequestHeaders?: (body: string) => Record<string, string>, connections = CONNECTIONS): Promise<LoadResult> =>
+      runLoad({ url, body, headers: h, connections, seconds: opts.seconds, pid, perRequestHeaders });
+    const regionsCpu = () => hosts.reduce((sum, h) => sum + cpuSeconds(h.pid), 0);
+    /** The lookup through the gateway, with the region processes' CPU charged per request too. */
+    const lookup = async (cond: Condition, connections = CONNECTIONS) => {
+      const before = regionsCpu();
+      const r = await load(gateway.url, personLookup(person, cond.regions), headers, gateway.pid, undefined, connections);
+      const regionsCpuPerRequestMs = r.requests ? ((regionsCpu() - before) * 1000) / r.requests : null;
+      return { r, regionsCpuPerRequestMs };
+    };
     const direct: Record<string, LoadResult> = {};
     opts.log(`workload 3 (fan-out): ${regions.length} regions registered, ${hosts.length} region processes; person ${person}`);
     for (const c of [healthy[0], slow]) {
       direct[c] = await load(`${urls[c]}/index`, personLookupIndexOnly(person), {}, undefined, (body) => sign(c, 'index', body));
       opts.log(`  direct to ${c === slow ? 'the slow region' : 'a healthy region'}: p50 ${direct[c].p50} ms p99 ${direct[c].p99} ms`);
     }
+    const directOneClient = await load(`${urls[healthy[0]]}/index`, personLookupIndexOnly(person), {}, undefined, (body) => sign(healthy[0], 'index', body), 1);
+    opts.log(`  direct to a healthy region, one client: p50 ${directOneClient.p50} ms p99 ${directOneClient.p99} ms`);
     const results: Record<string, Record<string, unknown>> = {};
+    const singleClient: Record<string, Record<string, unknown>> = {};
+    const cores = cpus().length;
     for (const n of opts.sizes) {
       const base = healthy.slice(0, n - 1);
       const conditions: Condition[] = [
@@ -86,14 +105,29 @@ export async function runFanoutWorkload(opts: WorkloadOptions & { sizes: number[
         { name: `one hung (timeout ${REGION_TIMEOUT_MS} ms)`, regions: [...base, hung], direct: healthy[0] },
       ];
       for (const cond of conditions) {
-        const r = await load(gateway.url, personLookup(person, cond.regions), headers, gateway.pid);
+        const { r, regionsCpuPerRequestMs } = await lookup(cond);
         const ref = direct[cond.direct];
-        const row = { regions: n, condition: cond.name, rps: r.rps, p50: r.p50, p99: r.p99, errors: r.errors + r.non2xx, cpuPerRequestMs: r.cpuPerRequestMs, slowestHealthyP50: ref.p50, floorP50: HOPS * ref.p50, addedP50: r.p50 - HOPS * ref.p50, addedP99: r.p99 - HOPS * ref.p99 };
+        const cpuCeilingRps = r.cpuPerRequestMs !== null && regionsCpuPerRequestMs !== null ? (cores * 1000) / (r.cpuPerRequestMs + regionsCpuPerRequestMs) : null;
+        const row = {
+          regions: n, condition: cond.name, rps: r.rps, p50: r.p50, p99: r.p99, errors: r.errors + r.non2xx,
+          cpuPerRequestMs: r.cpuPerRequestMs, regionsCpuPerRequestMs, cpuCeilingRps,
+          slowestHealthyP50: ref.p50, floorP50: HOPS * ref.p50, addedP50: r.p50 - HOPS * ref.p50, addedP99: r.p99 - HOPS * ref.p99,
+        };
         results[`${n} regions, ${cond.name}`] = row;
-        opts.log(`  ${String(n).padStart(2)} regions ${cond.name.padEnd(26)} ${r.rps.toFixed(1).padStart(7)} req/s  p50 ${r.p50} ms (+${row.addedP50} over the floor ${row.floorP50})  p99 ${r.p99} ms  errors ${row.errors}`);
+        opts.log(`  ${String(n).padStart(2)} regions ${cond.name.padEnd(26)} ${r.rps.toFixed(1).padStart(7)} req/s  p50 ${r.p50} ms (+${row.addedP50} over the floor ${row.floorP50})  p99 ${r.p99} ms  errors ${row.errors}`
+          + `  CPU ms/lookup: gateway ${r.cpuPerRequestMs?.toFixed(1) ?? '-'}, regions ${regionsCpuPerRequestMs?.toFixed(1) ?? '-'}`);
+      }
+      for (const cond of [conditions[0], conditions[2]]) {
+        const { r, regionsCpuPerRequestMs } = await lookup(cond, 1);
+        const ref = directOneClient;
+        singleClient[`${n} regions, ${cond.name}`] = {
+          regions: n, condition: cond.name, rps: r.rps, p50: r.p50, p99: r.p99, errors: r.errors + r.non2xx,
+          cpuPerRequestMs: r.cpuPerRequestMs, regionsCpuPerRequestMs, floorP50: HOPS * ref.p50, addedP50: r.p50 - HOPS * ref.p50,
+        };
+        opts.log(`  ${String(n).padStart(2)} regions ${cond.name.padEnd(26)} one client: p50 ${r.p50} ms (+${r.p50 - HOPS * ref.p50} over the floor)  p99 ${r.p99} ms`);
       }
     }
-    return { connections: CONNECTIONS, hops: HOPS, slowMs: SLOW_MS, regionTimeoutMs: REGION_TIMEOUT_MS, regionProcesses: hosts.length, direct, results };
+    return { connections: CONNECTIONS, hops: HOPS, slowMs: SLOW_MS, regionTimeoutMs: REGION_TIMEOUT_MS, regionProcesses: hosts.length, cores, direct, directOneClient, results, singleClient };
   } finally {
     await gateway.stop();
     await hungRegion.close();

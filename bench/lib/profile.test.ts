@@ -30,6 +30,13 @@ describe('CPU profile summary', () => {
     expect(top[0].selfMs).toBeCloseTo(0.3);
   });
 
+  it('leaves out the first milliseconds (start-up) when asked', () => {
+    // Cumulative sample times: 1.0, 1.1, 1.2, 1.3, 1.4, 1.5 ms; skipping 1.25 ms keeps the last three.
+    const top = hotFunctions(profileFile(), 15, 1.25);
+    expect(top.map((f) => f.fn).sort()).toEqual(['(garbage collector)', 'flattenResultsAtPath', 'personIdNumbers']);
+    for (const f of top) expect(f.share).toBeCloseTo(1 / 3);
+  });
+
   it('groups by package or source folder, native frames by what they are', () => {
     expect(hotPackages(profileFile())).toEqual([
       { where: '@apollo/gateway', share: expect.closeTo(0.6) },

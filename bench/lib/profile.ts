@@ -3,7 +3,8 @@
  * grouped by function name and source location, largest first, as shares of the
  * sampled time. Node_modules paths are shortened to the package, so the report says
  * which library the time went to. Shares are of busy time: `(idle)` samples (the
- * process waiting for I/O) are left out, so the figures say where the CPU went.
+ * process waiting for I/O) are left out, so the figures say where the CPU went; so are
+ * the first `skipMs` of the profile (start-up: loading modules, composing the supergraph).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -24,13 +25,16 @@ export function where(url: string, line: number): string {
   return `${work >= 0 ? url.slice(work + 6) : url}:${line + 1}`;
 }
 
-export function hotFunctions(file: string, top = 15): HotFunction[] {
+export function hotFunctions(file: string, top = 15, skipMs = 0): HotFunction[] {
   const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const self = new Map<string, number>();
   let total = 0;
+  let clock = 0;
   profile.samples.forEach((id, i) => {
     const us = profile.timeDeltas[i] ?? 0;
+    clock += us;
+    if (clock < skipMs * 1000) return;
     const { functionName, url, lineNumber } = byId.get(id)!.callFrame;
     if (functionName === '(idle)') return;
     const key = `${functionName || '(anonymous)'}\t${where(url, lineNumber)}`;
@@ -44,8 +48,8 @@ export function hotFunctions(file: string, top = 15): HotFunction[] {
 }
 
 /** Self time per package / source folder: which layer the gateway's CPU goes to. */
-export function hotPackages(file: string, top = 12): { where: string; share: number }[] {
-  const fns = hotFunctions(file, Number.MAX_SAFE_INTEGER);
+export function hotPackages(file: string, top = 12, skipMs = 0): { where: string; share: number }[] {
+  const fns = hotFunctions(file, Number.MAX_SAFE_INTEGER, skipMs);
   const by = new Map<string, number>();
   for (const f of fns) {
     // Native frames are grouped by what they are (GC, program, writev…), code by package or folder.

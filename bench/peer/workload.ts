@@ -19,8 +19,6 @@ export interface WorkloadOptions {
   connections: number;
   warmupSeconds: number;
   log: (line: string) => void;
-  /** Extra node flags for Liandong's process (`--cpu-prof …` when profiling). */
-  liandongNodeArgs?: string[];
 }
 
 /** Plain @apollo/gateway (the reference), Hive Gateway and Liandong, started together. */
@@ -34,7 +32,7 @@ async function startContenders(supergraph: string, work: string, opts: WorkloadO
       url: `http://127.0.0.1:${hivePort}/graphql`, ready: answers(`http://127.0.0.1:${hivePort}/graphql`),
       env: { NODE_ENV: 'production' },
     }),
-    ...(existsSync('gateway/main.ts') ? [() => startLiandong({ name: 'liandong', template: 'permissive', work, supergraph, nodeArgs: opts.liandongNodeArgs })] : []),
+    ...(existsSync('gateway/main.ts') ? [() => startLiandong({ name: 'liandong', template: 'permissive', work, supergraph })] : []),
   ]);
 }
 

@@ -8,11 +8,15 @@
  *   (d) the same with the entity cache on and warm,
  * plus (c1) Liandong asked for the one region (b) serves, the like-for-like comparison.
  * Contenders are interleaved round by round; ratios are to (b) within each round.
+ *
+ * At 50 connections a closed loop's p50 is mostly queueing (50 / req/s), so the lookup's
+ * own latency is measured too: (c) and (d) with one client at a time (`singleClient`).
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkResponse } from '../lib/check.ts';
+import { median, runLoad, type LoadResult } from '../lib/load.ts';
 import { benchData } from '../lib/data.ts';
 import { answers, startLiandong, type BenchRegion } from '../lib/liandong.ts';
 import { internalSigner } from '../lib/internal-signer.ts';
@@ -50,6 +54,19 @@ async function bodyOf(url: string, body: string, headers: Record<string, string>
 
 /** The reference answer with any trailing `extensions` dropped, so others are compared on `data` bytes. */
 const dataOnly = (text: string) => text.trim().replace(/,"extensions":.*}$/s, '}');
+
+/** The lookup's own latency: one connection, each contender in turn, medians of the rounds. */
+async function oneAtATime(contenders: Contender[], opts: WorkloadOptions): Promise<Record<string, { p50: number; p99: number; rps: number; perRound: LoadResult[] }>> {
+  const rounds: Record<string, LoadResult[]> = Object.fromEntries(contenders.map((c) => [c.name, []]));
+  for (let round = 0; round < opts.rounds; round++) {
+    for (const c of contenders) {
+      rounds[c.name].push(await runLoad({ url: c.url, body: c.body!, headers: c.headers, connections: 1, seconds: opts.seconds, pid: c.pid }));
+    }
+  }
+  return Object.fromEntries(Object.entries(rounds).map(([name, rs]) => [name, {
+    p50: median(rs.map((r) => r.p50)), p99: median(rs.map((r) => r.p99)), rps: median(rs.map((r) => r.rps)), perRound: rs,
+  }]));
+}
 
 export async function runRegionalWorkload(opts: WorkloadOptions) {
   const work = mkdtempSync(join(tmpdir(), 'liandong-bench-regional-'));
@@ -99,7 +116,9 @@ export async function runRegionalWorkload(opts: WorkloadOptions) {
         ? audited.cpuPerRequestMs - unauditedSummary.cpuPerRequestMs : null,
     };
     opts.log(`  audit on vs off: throughput ${(audit.throughputOnVsOff * 100).toFixed(0)}%, p50 added ${audit.p50AddedMs.toFixed(1)} ms, CPU added ${audit.cpuAddedMsPerRequest?.toFixed(3) ?? '-'} ms/request`);
-    return { personsPerRegion: REGIONAL_PERSONS, idNumber: person, authEnforced, contenders: summary, audit };
+    const singleClient = await oneAtATime(contenders.filter((c) => c.name.startsWith('(c) ') || c.name.startsWith('(d) ')), opts);
+    for (const [name, r] of Object.entries(singleClient)) opts.log(`  one client at a time, ${name}: p50 ${r.p50} ms, p99 ${r.p99} ms (${r.rps.toFixed(0)} req/s)`);
+    return { personsPerRegion: REGIONAL_PERSONS, idNumber: person, authEnforced, contenders: summary, audit, singleClient };
   } finally {
     for (const r of running) await r.stop();
     await regions.stop();
