@@ -71,11 +71,18 @@ export function createRequestGuard(options: RequestGuardOptions): RequestGuard {
 /**
  * The gateway's public keys, re-read whenever the JWKS file changes: a subgraph may start
  * before the gateway first writes it, and a rotated key (old and new published
- * together) takes effect without restarting any region.
+ * together) takes effect without restarting any region. The file is looked at no more
+ * than once per KEY_FILE_CHECK_MS (a stat per request cost more than it told).
  */
+const KEY_FILE_CHECK_MS = 1000;
+
 function gatewayKeys(file: string): () => InternalKeyLookup {
   let loaded: { mtimeMs: number; keys: InternalKeyLookup } | null = null;
+  let checkedAt = 0;
   return () => {
+    const now = Date.now();
+    if (loaded && now - checkedAt < KEY_FILE_CHECK_MS) return loaded.keys;
+    checkedAt = now;
     let mtimeMs: number;
     try {
       mtimeMs = statSync(file).mtimeMs;
