@@ -48,7 +48,12 @@ export async function openAuditServices(config: AuditConfig, deps: AuditDeps = {
   const redis = config.sink === 'redis' ? deps.redis ?? createClient({ url: config.redisUrl! }) : null;
   if (redis && !redis.isOpen) await redis.connect();
   const index = config.indexPath ? new AuditIndexThread(config.indexPath, deps.logger) : null;
-  if (index) await catchUpIndex(index, config, redis);
+  // The index only serves auditors' queries; the log is the truth. An index that cannot
+  // catch up leaves those queries refused (naming why), never the gateway unstarted.
+  if (index) {
+    await catchUpIndex(index, config, redis).catch((error: Error) => deps.logger?.error({ alert: 'AUDIT_INDEX_UNAVAILABLE', index: config.indexPath, err: error.message },
+      'ALERT audit query index could not catch up with the log; auditor queries are refused until it can (`npm run audit -- reindex`)'));
+  }
   const sink: AuditSink = redis
     ? new RedisStreamSink({ client: redis, instance: config.instance, logger: deps.logger })
     : new FileSink({ ...auditLayout(config), maxFileBytes: config.maxFileBytes, fs: deps.fs });

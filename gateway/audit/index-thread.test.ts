@@ -1,6 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Chain } from './chain.ts';
 import { AuditIndexThread } from './index-thread.ts';
@@ -36,5 +38,22 @@ describe('the audit index thread', () => {
     await thread.close();
     await expect(thread.officers({})).rejects.toThrow(/audit query index .* is not available/);
     expect(() => thread.addLines([])).toThrow(/not available/);
+  });
+
+  it('starts in a gateway started with a TypeScript preload of its own (--import probe.mts)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'liandong-index-thread-'));
+    dirs.push(dir);
+    const probe = join(dir, 'probe.mts');
+    writeFileSync(probe, 'const loaded: boolean = true;\nexport { loaded };\n');
+    const script = join(dir, 'open.mts');
+    writeFileSync(script, [
+      `import { AuditIndexThread } from ${JSON.stringify(fileURLToPath(new URL('./index-thread.ts', import.meta.url)))};`,
+      `const thread = new AuditIndexThread(${JSON.stringify(join(dir, 'index.sqlite'))});`,
+      'console.log(`lastSeq ${await thread.lastSeq("any")}`);',
+      'await thread.close();',
+    ].join('\n'));
+    const run = spawnSync(process.execPath, ['--import', 'tsx', '--import', pathToFileURL(probe).href, script], { encoding: 'utf8', timeout: 30_000 });
+    expect(run.stderr).not.toMatch(/Unknown file extension/);
+    expect(run.stdout).toContain('lastSeq 0');
   });
 });

@@ -55,8 +55,12 @@ export class AuditIndexThread implements AuditIndexReader {
   constructor(readonly path: string, private readonly logger?: Logger) {
     this.#worker = new Worker(new URL('./thread-boot.mjs', import.meta.url), {
       workerData: { module: new URL('./index-worker.ts', import.meta.url).href, path },
+      // Not the gateway's own flags: a preload given to the gateway (`--import probe.ts`)
+      // would be loaded again here, without the TypeScript loader the boot file brings.
+      execArgv: [],
     });
-    // Never what keeps the process alive: the gateway closes it at shutdown.
+    // Keeps the process alive only while a query waits for its answer (see #ask): the
+    // gateway closes the thread at shutdown, and an idle thread must not hold a CLI open.
     this.#worker.unref();
     this.#worker.on('message', (reply: IndexReply) => this.#receive(reply));
     this.#worker.on('error', (error) => this.#stop(error));
@@ -105,6 +109,7 @@ export class AuditIndexThread implements AuditIndexReader {
     if (this.#stopped) return Promise.reject(this.#stopped);
     const id = this.#nextId++;
     return new Promise((resolve, reject) => {
+      if (this.#pending.size === 0) this.#worker.ref();
       this.#pending.set(id, { resolve, reject });
       this.#worker.postMessage({ op, id, ...args } as IndexRequest);
     });
@@ -118,6 +123,7 @@ export class AuditIndexThread implements AuditIndexReader {
     const pending = this.#pending.get(reply.id);
     if (!pending) return;
     this.#pending.delete(reply.id);
+    if (this.#pending.size === 0) this.#worker.unref();
     if (reply.ok) pending.resolve(reply.value);
     else pending.reject(remoteError(reply.error));
   }
