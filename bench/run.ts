@@ -95,7 +95,7 @@ if (wanted('2')) {
 if (wanted('3')) {
   log('== workload 3: fan-out scaling ==');
   const sizes = quick ? [3, 8] : [3, 8, 16, 32];
-  const w3 = await profiled('3', () => runFanoutWorkload({ ...timing, seconds: quick ? 2 : 8, sizes, log }));
+  const w3 = await profiled('3', () => runFanoutWorkload({ ...timing, seconds: quick ? 1.5 : 8, sizes, log }));
   report.fanout = w3;
   printRows(Object.fromEntries(Object.entries(w3.results).map(([k, r]) => [k, {
     'req/s': r.rps as number, 'p50 ms': r.p50 as number, 'p99 ms': r.p99 as number, 'floor p50': r.floorP50 as number, '+p50 over floor': r.addedP50 as number,

@@ -5,11 +5,13 @@
  *   verify  --redis URL --instance ID [--key PUB.pem] [--json]
  *   reindex [--log DIR] [--index PATH]          rebuild the auditors' query index
  *
- * --log takes the audit directory (default .data/audit), one of its segment files, or a
- * single-file log such as a region's DATA/JS/disclosure.jsonl. Exit codes: 0 intact,
+ * --log takes the audit directory (default .data/audit), one of its segment files (the
+ * log is read from its first segment, e.g. a region's DATA/JS/disclosure-000001.jsonl,
+ * or disclosure.jsonl where it began as a single file), or a single-file log such as
+ * DATA/JS/witness.jsonl. Exit codes: 0 intact,
  * 1 damage found (the first broken record or checkpoint is named), 2 usage error.
  */
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createClient } from 'redis';
@@ -79,8 +81,13 @@ function layoutFor(path: string): LogLayout {
   if (statSync(path).isDirectory()) return auditLayout({ dir: path });
   const name = basename(path);
   const rotated = /^(.+)-\d{6}\.jsonl$/.exec(name);
-  if (rotated) return { dir: dirname(path), prefix: rotated[1], rotate: true };
-  if (name.endsWith('.jsonl')) return { dir: dirname(path), prefix: name.slice(0, -'.jsonl'.length), rotate: false };
+  // A rotated log may begin with the single file it was before (a region's disclosure.jsonl).
+  if (rotated) return { dir: dirname(path), prefix: rotated[1], rotate: true, legacyFile: true };
+  if (name.endsWith('.jsonl')) {
+    const prefix = name.slice(0, -'.jsonl'.length);
+    const continued = readdirSync(dirname(path)).some((other) => other.startsWith(`${prefix}-`) && /-\d{6}\.jsonl$/.test(other));
+    return continued ? { dir: dirname(path), prefix, rotate: true, legacyFile: true } : { dir: dirname(path), prefix, rotate: false };
+  }
   throw new UsageError(`--log ${path} is not a .jsonl file or a directory`);
 }
 

@@ -6,7 +6,7 @@ describe('subgraph command line', () => {
   it('reads region, port, host, data root and typed adapter settings', () => {
     const config = parseSubgraphConfig(['--region', 'gz', '--port', '4102', '--data', '/tmp/d',
       '--setting', 'serviceUrl=http://127.0.0.1:4202', '--setting', 'timeoutMs=800', '--setting', 'strict=true']);
-    expect(config).toEqual({ region: 'GZ', port: 4102, host: '127.0.0.1', dataDir: '/tmp/d',
+    expect(config).toEqual({ region: 'GZ', port: 4102, host: '127.0.0.1', dataDir: '/tmp/d', logsDir: '/tmp/d',
       settings: { serviceUrl: 'http://127.0.0.1:4202', timeoutMs: 800, strict: true } });
   });
 
@@ -14,6 +14,13 @@ describe('subgraph command line', () => {
     const env = { SUBGRAPH_REGION: 'HB', SUBGRAPH_PORT: '4103', SUBGRAPH_HOST: '0.0.0.0', SUBGRAPH_DATA: 'data' };
     expect(parseSubgraphConfig([], env)).toMatchObject({ region: 'HB', port: 4103, host: '0.0.0.0', dataDir: resolve('data') });
     expect(parseSubgraphConfig(['--port', '0'], env).port).toBe(0);
+  });
+
+  it('keeps the region\'s logs under the data root unless --logs (or SUBGRAPH_LOGS) names another', () => {
+    const base = ['--region', 'JS', '--port', '0', '--data', '/srv/data'];
+    expect(parseSubgraphConfig(base).logsDir).toBe('/srv/data');
+    expect(parseSubgraphConfig([...base, '--logs', '/srv/logs']).logsDir).toBe('/srv/logs');
+    expect(parseSubgraphConfig(base, { SUBGRAPH_LOGS: '/var/log/liandong' }).logsDir).toBe('/var/log/liandong');
   });
 
   it.each([

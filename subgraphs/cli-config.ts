@@ -5,6 +5,7 @@
  *   --port 4101        (SUBGRAPH_PORT)    0 picks a free port
  *   --host 127.0.0.1   (SUBGRAPH_HOST)
  *   --data .data       (SUBGRAPH_DATA)    data root handed to the adapter
+ *   --logs DIR         (SUBGRAPH_LOGS)    where the region's disclosure and witness logs go (default: --data)
  *   --setting key=value …                 adapter settings (numbers and true/false are typed)
  * Command-line flags win over the environment.
  */
@@ -18,10 +19,12 @@ export interface SubgraphConfig {
   host: string;
   port: number;
   dataDir: string;
+  /** Root of the region's own logs (`<logsDir>/<region>/disclosure-…`); default the data root. */
+  logsDir: string;
   settings: AdapterOptions['settings'];
 }
 
-export const USAGE = 'usage: npm run subgraph -- --region JS --port 4101 [--host 127.0.0.1] [--data .data] [--setting key=value …]';
+export const USAGE = 'usage: npm run subgraph -- --region JS --port 4101 [--host 127.0.0.1] [--data .data] [--logs DIR] [--setting key=value …]';
 
 function settingValue(text: string): string | number | boolean {
   if (text === 'true' || text === 'false') return text === 'true';
@@ -54,6 +57,7 @@ export function parseSubgraphConfig(argv: readonly string[], env: NodeJS.Process
       port: { type: 'string' },
       host: { type: 'string' },
       data: { type: 'string' },
+      logs: { type: 'string' },
       setting: { type: 'string', multiple: true },
     },
     strict: true,
@@ -61,11 +65,13 @@ export function parseSubgraphConfig(argv: readonly string[], env: NodeJS.Process
   const region = (values.region ?? env.SUBGRAPH_REGION)?.trim().toUpperCase();
   if (!region) throw new Error(`missing --region (or SUBGRAPH_REGION); ${USAGE}`);
   if (!isRegionCode(region)) throw new Error(`--region "${region}": expected a 2–3 letter region code such as JS`);
+  const dataDir = resolve(values.data ?? env.SUBGRAPH_DATA ?? '.data');
   return {
     region,
     port: parsePort(values.port ?? env.SUBGRAPH_PORT, values.port !== undefined ? '--port' : 'SUBGRAPH_PORT'),
     host: values.host ?? env.SUBGRAPH_HOST ?? '127.0.0.1',
-    dataDir: resolve(values.data ?? env.SUBGRAPH_DATA ?? '.data'),
+    dataDir,
+    logsDir: resolve(values.logs ?? env.SUBGRAPH_LOGS ?? dataDir),
     settings: parseSettings(values.setting ?? []),
   };
 }

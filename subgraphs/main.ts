@@ -59,7 +59,7 @@ try {
   const security = subgraphSecurity({ region: config.region, gatewayJwksFile: internalKeyFiles(keysDir).jwksFile, logger });
   // What this region handed out, to whom and why; and the gateway's audit checkpoints it witnesses.
   const disclosure = await regionDisclosure({
-    region: config.region, dataDir: config.dataDir, gatewayAuditKeyFile: join(keysDir, 'audit-ed25519.pub.pem'), logger,
+    region: config.region, logsDir: config.logsDir, gatewayAuditKeyFile: join(keysDir, 'audit-ed25519.pub.pem'), logger,
   });
   const server = await createSubgraphServer({
     adapter, host: config.host, port: config.port, logger,

@@ -2,7 +2,9 @@
  * The three real regions as processes, the way `npm start` runs them: the GZ legacy
  * stand-in, then one subgraph process per region (GZ's pointed at the stand-in), all
  * on free loopback ports, over one generated data set. Regions take the keys dir so
- * they trust the gateway's internal tokens when that check is wired in.
+ * they trust the gateway's internal tokens when that check is wired in, and write their
+ * disclosure logs into the run's own directory (`--logs`), never into the data set that
+ * later runs reuse.
  */
 import { join } from 'node:path';
 import { freePort, startProcess, TSX, type Running } from './processes.ts';
@@ -37,7 +39,7 @@ export async function startRegions(dataDir: string, work: string, codes: readonl
     await Promise.all(codes.map(async (code) => {
       const port = await freePort();
       const url = `http://127.0.0.1:${port}`;
-      processes.push(await startProcess(`subgraph ${code}`, process.execPath, [...TSX, 'subgraphs/main.ts', '--region', code, '--port', String(port), '--data', dataDir, ...(settings[code] ?? [])], {
+      processes.push(await startProcess(`subgraph ${code}`, process.execPath, [...TSX, 'subgraphs/main.ts', '--region', code, '--port', String(port), '--data', dataDir, '--logs', join(work, 'region-logs'), ...(settings[code] ?? [])], {
         url, ready: printed('listening on'), env,
       }));
       regions.push({ code, url });

@@ -4,10 +4,11 @@ import { parse } from 'graphql';
 import { composeServices } from '@apollo/composition';
 import { PEER_DIR, PEER_SUBGRAPHS } from './subgraphs.ts';
 
-export function composePeerSupergraph(basePort: number): string {
+/** `ports`: accounts, products, inventory, reviews, in that order. */
+export function composePeerSupergraph(ports: readonly number[]): string {
   const services = PEER_SUBGRAPHS.map((name, i) => ({
     name,
-    url: `http://127.0.0.1:${basePort + i}/graphql`,
+    url: `http://127.0.0.1:${ports[i]}/graphql`,
     typeDefs: parse(readFileSync(`${PEER_DIR}${name}.graphql`, 'utf8')),
   }));
   const result = composeServices(services);

@@ -4,8 +4,8 @@
  * node:http server over graphql-js (no Apollo Server) so the subgraphs stay cheap and
  * the gateway under test is what the benchmark measures.
  *
- *   node --import tsx bench/peer/subgraphs.ts --base-port 4301
- * serves accounts on 4301, products 4302, inventory 4303, reviews 4304.
+ *   node --import tsx bench/peer/subgraphs.ts --ports 4301,4302,4303,4304
+ * serves accounts, products, inventory and reviews on those ports (default 4301–4304).
  */
 import { createServer, type Server } from 'node:http';
 import { readFileSync } from 'node:fs';
@@ -111,10 +111,14 @@ export function startPeerSubgraph(name: PeerSubgraph, port: number): Promise<Ser
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const i = process.argv.indexOf('--base-port');
-  const base = i > 0 ? Number(process.argv[i + 1]) : 4301;
+  const i = process.argv.indexOf('--ports');
+  const ports = i > 0 ? process.argv[i + 1].split(',').map(Number) : [4301, 4302, 4303, 4304];
+  if (ports.length !== PEER_SUBGRAPHS.length || !ports.every((p) => Number.isInteger(p) && p > 0 && p < 65536)) {
+    console.error(`--ports: expected ${PEER_SUBGRAPHS.length} ports (${PEER_SUBGRAPHS.join(', ')}), got ${process.argv[i + 1]}`);
+    process.exit(2);
+  }
   const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] as PeerSubgraph : null;
   const names = only ? [only] : PEER_SUBGRAPHS;
-  await Promise.all(names.map((n) => startPeerSubgraph(n, base + PEER_SUBGRAPHS.indexOf(n))));
-  console.log(`peer subgraphs listening on 127.0.0.1:${base}-${base + 3}`);
+  await Promise.all(names.map((n) => startPeerSubgraph(n, ports[PEER_SUBGRAPHS.indexOf(n)])));
+  console.log(`peer subgraphs listening on 127.0.0.1:${names.map((n) => ports[PEER_SUBGRAPHS.indexOf(n)]).join(',')}`);
 }

@@ -38,12 +38,17 @@ async function startContenders(supergraph: string, work: string, opts: WorkloadO
 
 export async function runPeerWorkload(opts: WorkloadOptions) {
   const work = mkdtempSync(join(tmpdir(), 'liandong-bench-'));
-  const basePort = await freePort();
-  const subgraphs = await startProcess('peer-subgraphs', process.execPath, [...TSX, 'bench/peer/subgraphs.ts', '--base-port', String(basePort)], {
-    url: `http://127.0.0.1:${basePort}/`, ready: async () => (await fetch(`http://127.0.0.1:${basePort + 3}/`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{_service{sdl}}"}' })).ok,
+  // Four ports each found free (consecutive ones may belong to outgoing connections).
+  const ports: number[] = [];
+  while (ports.length < 4) {
+    const port = await freePort();
+    if (!ports.includes(port)) ports.push(port);
+  }
+  const subgraphs = await startProcess('peer-subgraphs', process.execPath, [...TSX, 'bench/peer/subgraphs.ts', '--ports', ports.join(',')], {
+    url: `http://127.0.0.1:${ports[0]}/`, ready: async (output) => output.includes('peer subgraphs listening'),
   });
   const supergraph = join(work, 'supergraph.graphql');
-  writeFileSync(supergraph, composePeerSupergraph(basePort));
+  writeFileSync(supergraph, composePeerSupergraph(ports));
   const running: Running[] = [];
   try {
     const contenders = await startContenders(supergraph, work, opts, running);

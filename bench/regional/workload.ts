@@ -55,12 +55,15 @@ async function bodyOf(url: string, body: string, headers: Record<string, string>
 /** The reference answer with any trailing `extensions` dropped, so others are compared on `data` bytes. */
 const dataOnly = (text: string) => text.trim().replace(/,"extensions":.*}$/s, '}');
 
-/** The lookup's own latency: one connection, each contender in turn, medians of the rounds. */
+/**
+ * The lookup's own latency: one connection, each contender in turn, medians of the rounds
+ * (half as many rounds, at most 10 s each: with no queueing a latency settles quickly).
+ */
 async function oneAtATime(contenders: Contender[], opts: WorkloadOptions): Promise<Record<string, { p50: number; p99: number; rps: number; perRound: LoadResult[] }>> {
   const rounds: Record<string, LoadResult[]> = Object.fromEntries(contenders.map((c) => [c.name, []]));
-  for (let round = 0; round < opts.rounds; round++) {
+  for (let round = 0; round < Math.ceil(opts.rounds / 2); round++) {
     for (const c of contenders) {
-      rounds[c.name].push(await runLoad({ url: c.url, body: c.body!, headers: c.headers, connections: 1, seconds: opts.seconds, pid: c.pid }));
+      rounds[c.name].push(await runLoad({ url: c.url, body: c.body!, headers: c.headers, connections: 1, seconds: Math.min(opts.seconds, 10), pid: c.pid }));
     }
   }
   return Object.fromEntries(Object.entries(rounds).map(([name, rs]) => [name, {

@@ -13,7 +13,7 @@ import * as fsp from 'node:fs/promises';
 import { join } from 'node:path';
 import { EMPTY_HEAD, parseChainLine, type ChainHead } from './chain.ts';
 import { parseCheckpoint, type SignedCheckpoint } from './checkpoint.ts';
-import { checkpointFilePath, listSegments, readSegment, readSideFile, segmentName, type LogLayout, type SegmentFile } from './log-files.ts';
+import { checkpointFilePath, listSegments, readSegmentTail, readSideFile, segmentName, type LogLayout, type SegmentFile } from './log-files.ts';
 import type { AuditSink, RecoveredTail, TailProblem } from './sink.ts';
 import { acquireWriterLock } from './writer-lock.ts';
 
@@ -75,6 +75,7 @@ export class FileSink implements AuditSink {
       const found = await this.#readTail(segments[i], i === segments.length - 1, problems);
       if (found) head = found;
     }
+    // A legacy single file (index 0) is continued only until it is full, like any segment.
     const current = segments.at(-1) ?? this.#segmentAt(1);
     await this.#openSegment(current);
     // 'a': the checkpoint file is only ever appended to, by this writer too.
@@ -135,16 +136,16 @@ export class FileSink implements AuditSink {
 
   /** The head of one segment, setting aside a torn last line; null when it holds no entries. */
   async #readTail(segment: SegmentFile, isLast: boolean, problems: TailProblem[]): Promise<ChainHead | null> {
-    const content = readSegment(segment.path);
-    if (content.torn) {
+    const tail = readSegmentTail(segment.path);
+    if (tail.torn) {
       if (!isLast) throw new Error(`audit log ${segment.path} ends in a torn line but is not the last segment; run \`npm run audit -- verify\``);
-      problems.push(await this.#setAside(segment, content.lines.length + 1, content.torn, content.completeBytes));
+      problems.push(await this.#setAside(segment, tail.tornLine!, tail.torn, tail.completeBytes));
     }
-    const last = content.lines.at(-1);
-    if (last === undefined) return null;
+    const last = tail.lastLine;
+    if (last === null) return null;
     const parsed = parseChainLine(last);
     if (!parsed.ok) {
-      throw new Error(`audit log ${segment.path} line ${content.lines.length} is damaged (${parsed.detail}); refusing to continue the chain — run \`npm run audit -- verify\``);
+      throw new Error(`audit log ${segment.path}: its last line is damaged (${parsed.detail}); refusing to continue the chain — run \`npm run audit -- verify\``);
     }
     return { seq: parsed.entry.seq, lineHash: parsed.lineHash };
   }

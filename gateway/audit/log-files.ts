@@ -1,10 +1,10 @@
 /**
  * How a chained log is laid out on disk: numbered segment files in one directory
- * (`audit-000001.jsonl`, `audit-000002.jsonl`, …, or a single `disclosure.jsonl`) plus
+ * (`audit-000001.jsonl`, `audit-000002.jsonl`, …, or a single `witness.jsonl`) plus
  * a checkpoint file. Shared by the writer, the verifier and the index rebuild so they
  * can never disagree about which files make up a log or what a torn line is.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readdirSync, readFileSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 
 export interface LogLayout {
@@ -13,6 +13,12 @@ export interface LogLayout {
   prefix: string;
   /** Numbered, size-rotated segments; false gives one `<prefix>.jsonl`. */
   rotate: boolean;
+  /**
+   * With `rotate`: a `<prefix>.jsonl` written before the log rotated (region disclosure
+   * logs did not) is its first segment, so the chain runs on from it into
+   * `<prefix>-000001.jsonl`.
+   */
+  legacyFile?: boolean;
 }
 
 export interface SegmentFile {
@@ -41,11 +47,13 @@ export function listSegments(layout: LogLayout): SegmentFile[] {
     return existsSync(join(layout.dir, name)) ? [{ index: 1, name, path: join(layout.dir, name) }] : [];
   }
   const pattern = new RegExp(`^${escapeRegExp(layout.prefix)}-(\\d{6})\\.jsonl$`);
-  return readdirSync(layout.dir)
+  const rotated = readdirSync(layout.dir)
     .map((name) => ({ name, match: pattern.exec(name) }))
     .filter((f): f is { name: string; match: RegExpExecArray } => f.match !== null)
     .map(({ name, match }) => ({ index: Number(match[1]), name, path: join(layout.dir, name) }))
     .sort((a, b) => a.index - b.index);
+  const legacy = `${layout.prefix}.jsonl`;
+  return layout.legacyFile && existsSync(join(layout.dir, legacy)) ? [{ index: 0, name: legacy, path: join(layout.dir, legacy) }, ...rotated] : rotated;
 }
 
 export interface SegmentContent {
@@ -66,6 +74,57 @@ export function splitSegment(bytes: Buffer): SegmentContent {
 
 export function readSegment(path: string): SegmentContent {
   return splitSegment(readFileSync(path));
+}
+
+/** The end of a segment: its last complete line, a torn remainder, and where complete lines end. */
+export interface SegmentTail {
+  lastLine: string | null;
+  torn: Buffer | null;
+  completeBytes: number;
+  /** Line number the torn remainder would have had (counted only when there is one). */
+  tornLine: number | null;
+}
+
+const TAIL_CHUNK = 64 * 1024;
+
+/**
+ * Reads a segment from its end only — enough to hold its last complete line — so opening
+ * a log costs the same whatever its size (a whole-file read of a region's unrotated
+ * disclosure log hit V8's 512 MiB string limit). Lines are counted, in chunks, only when
+ * the tail is torn (the gap record names the line).
+ */
+export function readSegmentTail(path: string): SegmentTail {
+  const fd = openSync(path, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    let window = Math.min(size, TAIL_CHUNK);
+    for (;;) {
+      const bytes = Buffer.alloc(window);
+      readSync(fd, bytes, 0, window, size - window);
+      const lastNewline = bytes.lastIndexOf(0x0a);
+      const completeBytes = lastNewline < 0 ? size - window : size - window + lastNewline + 1;
+      const torn = completeBytes < size ? bytes.subarray(completeBytes - (size - window)) : null;
+      // The last complete line starts after the newline before it (or at the file's start).
+      const before = lastNewline < 0 ? -1 : bytes.lastIndexOf(0x0a, lastNewline - 1);
+      if (lastNewline < 0 && window < size) { window = Math.min(size, window * 2); continue; }
+      if (lastNewline >= 0 && before < 0 && window < size) { window = Math.min(size, window * 2); continue; }
+      const lastLine = lastNewline < 0 ? null : bytes.subarray(before + 1, lastNewline).toString('utf8');
+      return { lastLine, torn: torn && torn.length > 0 ? Buffer.from(torn) : null, completeBytes, tornLine: torn && torn.length > 0 ? countLines(fd, completeBytes) + 1 : null };
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Newlines in the first `length` bytes, read in chunks. */
+function countLines(fd: number, length: number): number {
+  const chunk = Buffer.alloc(1024 * 1024);
+  let count = 0;
+  for (let at = 0; at < length; at += chunk.length) {
+    const n = readSync(fd, chunk, 0, Math.min(chunk.length, length - at), at);
+    for (let i = 0; i < n; i++) if (chunk[i] === 0x0a) count++;
+  }
+  return count;
 }
 
 /** Non-empty lines of a small side file (checkpoints, operations); a torn last line is returned apart. */

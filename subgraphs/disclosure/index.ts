@@ -1,7 +1,7 @@
 /**
  * A region's disclosure log and checkpoint witness, for subgraphs/main.ts:
  *
- *   const disclosure = await regionDisclosure({ region: 'JS', dataDir: '.data', gatewayAuditKeyFile: '.data/keys/audit-ed25519.pub.pem' });
+ *   const disclosure = await regionDisclosure({ region: 'JS', logsDir: '.data', gatewayAuditKeyFile: '.data/keys/audit-ed25519.pub.pem' });
  *   createSubgraphServer({ adapter, plugins: disclosure.plugins, routes: [...routes, ...disclosure.routes], … });
  *   // on shutdown, after server.close(): await disclosure.close();
  *
@@ -20,7 +20,8 @@ import { witnessRoute } from './witness-route.ts';
 
 export interface RegionDisclosureOptions {
   region: string;
-  dataDir: string;
+  /** Where the region's logs go (`<logsDir>/<region>/`): the subgraph's `--logs`, default its data directory. */
+  logsDir: string;
   gatewayAuditKeyFile: string;
   logger?: Logger;
 }
@@ -35,7 +36,7 @@ export interface RegionDisclosure {
 export async function regionDisclosure(options: RegionDisclosureOptions): Promise<RegionDisclosure> {
   const log = await openDisclosureLog(options);
   const witnessLog = await openWitnessLog(options);
-  const layout = disclosureLayout(options.dataDir, options.region, 'witness');
+  const layout = disclosureLayout(options.logsDir, options.region, 'witness');
   const route = witnessRoute({ ...options, log: witnessLog, logFile: join(layout.dir, segmentName(layout, 1)) });
   return {
     log,

@@ -1,9 +1,12 @@
 /**
- * A region's own records of what it handed out: `DATA/<region>/disclosure.jsonl` (one
- * entry per response that carried the region's data: to which officer of which region,
- * under which gateway audit id and purpose) and `DATA/<region>/witness.jsonl` (the
- * gateway checkpoints it has witnessed). Both are hash-chained, group-committed and
- * fail closed exactly like the gateway's audit log — the same ChainedLog and FileSink.
+ * A region's own records of what it handed out: `LOGS/<region>/disclosure-000001.jsonl`, …
+ * (one entry per response that carried the region's data: to which officer of which
+ * region, under which gateway audit id and purpose; rotated at 64 MiB like the gateway's
+ * audit log, a `disclosure.jsonl` from before rotation being the first segment) and
+ * `LOGS/<region>/witness.jsonl` (the gateway checkpoints it has witnessed: one line per
+ * checkpoint, so it stays small). Both are hash-chained, group-committed and fail closed
+ * exactly like the gateway's audit log — the same ChainedLog and FileSink. LOGS is the
+ * subgraph's `--logs` directory (default its data directory).
  */
 import { join } from 'node:path';
 import type { SignedCheckpoint } from '../../gateway/audit/checkpoint.ts';
@@ -41,14 +44,19 @@ export type DisclosureLog = ChainedLog<DisclosureBody | GapRecordBody>;
 export type WitnessLog = ChainedLog<WitnessedBody | GapRecordBody>;
 
 export interface DisclosureLogOptions {
-  /** The data root (`.data`); the logs go to `<dataDir>/<region>/`. */
-  dataDir: string;
+  /** The logs root (the subgraph's `--logs`, default its data root `.data`); the logs go to `<logsDir>/<region>/`. */
+  logsDir: string;
   region: string;
   logger?: Logger;
 }
 
-export function disclosureLayout(dataDir: string, region: string, prefix: 'disclosure' | 'witness'): LogLayout {
-  return { dir: join(dataDir, region), prefix, rotate: false };
+/** Disclosure segments are rotated at this size (what the gateway's audit log defaults to). */
+export const DISCLOSURE_SEGMENT_BYTES = 64 * 1024 * 1024;
+
+export function disclosureLayout(logsDir: string, region: string, prefix: 'disclosure' | 'witness'): LogLayout {
+  return prefix === 'disclosure'
+    ? { dir: join(logsDir, region), prefix, rotate: true, legacyFile: true }
+    : { dir: join(logsDir, region), prefix, rotate: false };
 }
 
 export function openDisclosureLog(options: DisclosureLogOptions): Promise<DisclosureLog> {
@@ -61,7 +69,7 @@ export function openWitnessLog(options: DisclosureLogOptions): Promise<WitnessLo
 
 async function openRegionLog<T extends object>(options: DisclosureLogOptions, prefix: 'disclosure' | 'witness'): Promise<ChainedLog<T | GapRecordBody>> {
   const log = new ChainedLog<T | GapRecordBody>({
-    sink: new FileSink({ ...disclosureLayout(options.dataDir, options.region, prefix), maxFileBytes: Number.MAX_SAFE_INTEGER }),
+    sink: new FileSink({ ...disclosureLayout(options.logsDir, options.region, prefix), maxFileBytes: prefix === 'disclosure' ? DISCLOSURE_SEGMENT_BYTES : Number.MAX_SAFE_INTEGER }),
     instance: options.region,
     keys: null, // the region's log is checked by its chain; its heads are not signed by the gateway key
     checkpointEvery: Number.MAX_SAFE_INTEGER,

@@ -12,6 +12,8 @@ import { loadOrCreateAuditKeys, publicKeyPath } from '../../gateway/audit/keys.t
 import { HttpWitness } from '../../gateway/audit/witness.ts';
 import { openAuditServices } from '../../gateway/audit/audit-log.ts';
 import { verifyFileLog } from '../../gateway/audit/verify-files.ts';
+import { listSegments } from '../../gateway/audit/log-files.ts';
+import { disclosureLayout } from '../../subgraphs/disclosure/log.ts';
 import { regionDisclosure, type RegionDisclosure } from '../../subgraphs/disclosure/index.ts';
 import type { RequestGuard } from '../../subgraphs/server.ts';
 import { createMemoryAdapter } from '../../subgraphs/testing/memory-adapter.ts';
@@ -36,7 +38,7 @@ const claimsGuard: RequestGuard = async (req) => ({
 
 beforeAll(async () => {
   loadOrCreateAuditKeys(testConfig(temp.dir).keyDir); // the gateway's key, whose public half the region trusts
-  disclosure = await regionDisclosure({ region: 'JS', dataDir, gatewayAuditKeyFile: publicKeyPath(testConfig(temp.dir).keyDir) });
+  disclosure = await regionDisclosure({ region: 'JS', logsDir: dataDir, gatewayAuditKeyFile: publicKeyPath(testConfig(temp.dir).keyDir) });
   subgraph = await startTestSubgraph({
     adapter: createMemoryAdapter(JS_REGION, smallRegion()), requestGuard: claimsGuard, plugins: disclosure.plugins, routes: disclosure.routes,
   });
@@ -49,7 +51,8 @@ afterAll(async () => {
 });
 
 const headers = (officer: string, auditId: string) => ({ 'x-test-officer': officer, 'x-test-audit-id': auditId });
-const disclosures = () => readFileSync(join(dataDir, 'JS', 'disclosure.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+const disclosures = () => listSegments(disclosureLayout(dataDir, 'JS', 'disclosure'))
+  .flatMap((segment) => readFileSync(segment.path, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)));
 
 describe('regional disclosure log', () => {
   it('records which records went to which officer, under the gateway audit id and purpose', async () => {
@@ -68,12 +71,12 @@ describe('regional disclosure log', () => {
       subjects: { cases: ['JS:C-2026-000001'], persons: [ZHANG, LI, WITNESS_PERSON].sort() },
     });
     expect(entries[1]).toMatchObject({ part: 'index', auditId: 'gw-audit-2', subjects: { persons: [ZHANG] } });
-    const report = verifyFileLog({ dir: join(dataDir, 'JS'), prefix: 'disclosure', rotate: false, publicKey: null });
+    const report = verifyFileLog({ ...disclosureLayout(dataDir, 'JS', 'disclosure'), publicKey: null });
     expect(report).toMatchObject({ ok: true, entries: 2 });
   });
 
   it('refuses to disclose (AUDIT_UNAVAILABLE, no data) when it cannot record the disclosure', async () => {
-    const own = await regionDisclosure({ region: 'HB', dataDir, gatewayAuditKeyFile: publicKeyPath(testConfig(temp.dir).keyDir) });
+    const own = await regionDisclosure({ region: 'HB', logsDir: dataDir, gatewayAuditKeyFile: publicKeyPath(testConfig(temp.dir).keyDir) });
     const server = await startTestSubgraph({ adapter: createMemoryAdapter({ ...JS_REGION }, smallRegion()), requestGuard: claimsGuard, plugins: own.plugins });
     try {
       await own.close(); // a closed log refuses every append

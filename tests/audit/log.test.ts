@@ -7,6 +7,10 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openTestAudit, sampleRecord, tempDir, verifyTestLog } from './fixtures.ts';
 import { Chain } from '../../gateway/audit/chain.ts';
+import { FileSink } from '../../gateway/audit/file-sink.ts';
+import { ChainedLog } from '../../gateway/audit/log.ts';
+import { gapRecord } from '../../gateway/audit/record.ts';
+import { verifyFileLog } from '../../gateway/audit/verify-files.ts';
 
 const cleanups: (() => void | Promise<void>)[] = [];
 afterEach(async () => {
@@ -53,6 +57,28 @@ describe('audit log', () => {
     const files = readdirSync(join(dir, 'audit')).filter((f) => /^audit-\d{6}\.jsonl$/.test(f));
     expect(files.length).toBeGreaterThan(2);
     expect(verifyTestLog(dir)).toMatchObject({ ok: true, entries: 40, lastSeq: 40 });
+  });
+
+  it('continues a log that began as one file (a region\'s disclosure.jsonl) into rotated segments', async () => {
+    const { dir, remove } = tempDir('audit-legacy');
+    cleanups.push(remove);
+    const open = (layout: { rotate: boolean; legacyFile?: boolean }, maxFileBytes: number) => new ChainedLog<object>({
+      sink: new FileSink({ dir, prefix: 'disclosure', ...layout, maxFileBytes }), instance: 'JS', keys: null,
+      checkpointEvery: Number.MAX_SAFE_INTEGER, checkpointIntervalMs: 0, commit: { delayMs: 0, maxBatch: 16 },
+      gapEntry: (problem) => gapRecord('JS', problem),
+    });
+    const single = open({ rotate: false }, Number.MAX_SAFE_INTEGER);
+    for (let i = 0; i < 10; i++) await single.append({ type: 'disclosure', n: i });
+    await single.close();
+    const rotated = open({ rotate: true, legacyFile: true }, 1024);
+    for (let i = 10; i < 40; i++) await rotated.append({ type: 'disclosure', n: i });
+    await rotated.close();
+    const files = readdirSync(dir).filter((f) => f.startsWith('disclosure')).sort();
+    expect(files[0]).toBe('disclosure-000001.jsonl');
+    expect(files).toContain('disclosure.jsonl');
+    expect(files.filter((f) => /-\d{6}\.jsonl$/.test(f)).length).toBeGreaterThan(1);
+    const report = verifyFileLog({ dir, prefix: 'disclosure', rotate: true, legacyFile: true, publicKey: null });
+    expect(report).toMatchObject({ ok: true, entries: 40, lastSeq: 40 });
   });
 
   it('names an edited byte', async () => {
