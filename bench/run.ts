@@ -95,7 +95,7 @@ if (wanted('2')) {
 if (wanted('3')) {
   log('== workload 3: fan-out scaling ==');
   const sizes = quick ? [3, 8] : [3, 8, 16, 32];
-  const w3 = await profiled('3', () => runFanoutWorkload({ ...timing, seconds: quick ? 1.5 : 8, sizes, log }));
+  const w3 = await profiled('3', () => runFanoutWorkload({ ...timing, seconds: quick ? 1 : 8, sizes, log }));
   report.fanout = w3;
   printRows(Object.fromEntries(Object.entries(w3.results).map(([k, r]) => [k, {
     'req/s': r.rps as number, 'p50 ms': r.p50 as number, 'p99 ms': r.p99 as number, 'floor p50': r.floorP50 as number, '+p50 over floor': r.addedP50 as number,
@@ -122,7 +122,7 @@ if (wanted('4')) {
 
 if (wanted('5')) {
   log('== workload 5: gateway memory under load ==');
-  const w5 = await timed('5', () => runMemoryWorkload({ ...timing, loadSeconds: quick ? 4.5 : 60, slices: quick ? 3 : 6, warmupSeconds: quick ? 1 : 5, log }));
+  const w5 = await timed('5', () => runMemoryWorkload({ ...timing, loadSeconds: quick ? 6 : 60, slices: quick ? 3 : 6, warmupSeconds: quick ? 1 : 5, log }));
   report.memory = w5;
   printRows({ gateway: { 'RSS before MiB': w5.rssBeforeMiB, 'RSS after MiB': w5.rssAfterMiB, 'heap before MiB': w5.heapBeforeMiB, 'heap after MiB': w5.heapAfterMiB, 'heap slope MiB/min': w5.heapSlopeMiBPerMinute } });
 }
