@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { sharedPath } from '../../scripts/lib/shared.ts';
 import { NormalisationError, normaliseIdNumber, normalisePlate, toLegacyIdNumber } from './index.ts';
 
 // The vectors are shared with other implementations: read them where they live.
-const vectorsDir = fileURLToPath(new URL('../../../shared/vectors/', import.meta.url));
+const vectorsDir = sharedPath('vectors');
 interface Vector { input: string; expect?: string; error?: string; note: string }
-const load = (name: string): Vector[] => JSON.parse(readFileSync(vectorsDir + name, 'utf8')).cases;
+const load = (name: string): Vector[] => JSON.parse(readFileSync(join(vectorsDir, name), 'utf8')).cases;
 
 function outcome(fn: (s: string) => string, input: string): { value?: string; error?: string } {
   try {

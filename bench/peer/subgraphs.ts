@@ -10,10 +10,11 @@
 import { createServer, type Server } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { sharedPath } from '../../scripts/lib/shared.ts';
 import { execute, parse, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 
-export const PEER_DIR = fileURLToPath(new URL('../../../shared/bench-peer/', import.meta.url));
+export const PEER_DIR = `${sharedPath('bench-peer')}/`;
 
 interface PeerData {
   users: { id: string; name: string; username: string; birthday: number }[];
