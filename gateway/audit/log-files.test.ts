@@ -28,6 +28,10 @@ describe('reading a segment from its end', () => {
     'a long torn tail': `a\nb\n${long}`,
     'long lines everywhere': `${long}\n${long}y\n${long}z`,
     'multi-byte text': '張偉\n李娜\n王',
+    'an empty first line': '\nabc\n',
+    'only a newline': '\n',
+    // The 64 KiB window starts exactly at the only newline: the last line lies before it.
+    'the window opening on the last newline': `${'y'.repeat(10)}\n${'x'.repeat(65_535)}`,
   };
   for (const [name, content] of Object.entries(cases)) {
     it(`agrees with the whole-file read: ${name}`, () => {

@@ -97,23 +97,34 @@ export function readSegmentTail(path: string): SegmentTail {
   const fd = openSync(path, 'r');
   try {
     const size = fstatSync(fd).size;
+    // Grow the window from the end until it holds the newline before the last line (or the whole file).
     let window = Math.min(size, TAIL_CHUNK);
-    for (;;) {
-      const bytes = Buffer.alloc(window);
-      readSync(fd, bytes, 0, window, size - window);
-      const lastNewline = bytes.lastIndexOf(0x0a);
-      const completeBytes = lastNewline < 0 ? size - window : size - window + lastNewline + 1;
-      const torn = completeBytes < size ? bytes.subarray(completeBytes - (size - window)) : null;
-      // The last complete line starts after the newline before it (or at the file's start).
-      const before = lastNewline < 0 ? -1 : bytes.lastIndexOf(0x0a, lastNewline - 1);
-      if (lastNewline < 0 && window < size) { window = Math.min(size, window * 2); continue; }
-      if (lastNewline >= 0 && before < 0 && window < size) { window = Math.min(size, window * 2); continue; }
-      const lastLine = lastNewline < 0 ? null : bytes.subarray(before + 1, lastNewline).toString('utf8');
-      return { lastLine, torn: torn && torn.length > 0 ? Buffer.from(torn) : null, completeBytes, tornLine: torn && torn.length > 0 ? countLines(fd, completeBytes) + 1 : null };
+    let bytes = readAt(fd, size - window, window);
+    let end = bytes.lastIndexOf(0x0a);
+    while (window < size && (end < 0 || newlineBefore(bytes, end) < 0)) {
+      window = Math.min(size, window * 2);
+      bytes = readAt(fd, size - window, window);
+      end = bytes.lastIndexOf(0x0a);
     }
+    const offset = size - window;
+    const completeBytes = end < 0 ? 0 : offset + end + 1;
+    const torn = completeBytes < size ? Buffer.from(bytes.subarray(completeBytes - offset)) : null;
+    const lastLine = end < 0 ? null : bytes.subarray(newlineBefore(bytes, end) + 1, end).toString('utf8');
+    return { lastLine, torn, completeBytes, tornLine: torn ? countLines(fd, completeBytes) + 1 : null };
   } finally {
     closeSync(fd);
   }
+}
+
+/** The newline before position `end`, or -1 (a negative offset would search from the buffer's end). */
+function newlineBefore(bytes: Buffer, end: number): number {
+  return end > 0 ? bytes.lastIndexOf(0x0a, end - 1) : -1;
+}
+
+function readAt(fd: number, position: number, length: number): Buffer {
+  const bytes = Buffer.alloc(length);
+  readSync(fd, bytes, 0, length, position);
+  return bytes;
 }
 
 /** Newlines in the first `length` bytes, read in chunks. */
