@@ -20,7 +20,7 @@ export type InternalHeadersHook = (
 
 export function internalTokenHeaders(key: SigningKey, ttlSeconds: number): InternalHeadersHook {
   return (region, body, context, part) => {
-    const token = signInternalToken(key, { ...signedFor(context, part, region.code), region: region.code, body, ttlSeconds });
+    const token = signInternalToken(key, { ...signedFor(context, part, () => region.code), region: region.code, body, ttlSeconds });
     return { [INTERNAL_TOKEN_HEADER]: token, ...requestIdHeader(context) };
   };
 }
@@ -38,7 +38,7 @@ export function internalTokenBatchHeaders(key: SigningKey, ttlSeconds: number): 
     for (let from = 0; from < requests.length; from += MAX_BATCH) {
       const chunk = requests.slice(from, from + MAX_BATCH);
       const signed = signInternalBatch(key, {
-        ...signedFor(context, part, chunk.map((r) => r.region.code).join(',')),
+        ...signedFor(context, part, () => chunk.map((r) => r.region.code).join(',')),
         requests: chunk.map((r) => ({ region: r.region.code, body: r.body })),
         ttlSeconds,
       });
@@ -50,11 +50,11 @@ export function internalTokenBatchHeaders(key: SigningKey, ttlSeconds: number): 
   };
 }
 
-/** Who asks and why, from the request's own context — never a gateway-wide identity. */
-function signedFor(context: Partial<GatewayContext> | undefined, part: string | undefined, regions: string) {
-  if (!part) throw new Error(`internal token for region ${regions}: the data source did not say which contract part (records, index, search) it is calling`);
+/** Who asks and why, from the request's own context — never a gateway-wide identity. `regions` names them in an error only. */
+function signedFor(context: Partial<GatewayContext> | undefined, part: string | undefined, regions: () => string) {
+  if (!part) throw new Error(`internal token for region ${regions()}: the data source did not say which contract part (records, index, search) it is calling`);
   const caller = context?.caller;
-  if (!caller) throw new Error(`internal token for ${regions}/${part}: the request has no caller (authentication did not run)`);
+  if (!caller) throw new Error(`internal token for ${regions()}/${part}: the request has no caller (authentication did not run)`);
   return { part, caller, purpose: (context.purpose as AttestedPurpose | null | undefined) ?? null, requestId: context.requestId ?? '' };
 }
 

@@ -13,19 +13,13 @@ import type { GatewayExecutor, GatewayGraphQLRequestContext, GatewayInterface } 
 import type { GatewayContext } from '../context.ts';
 import type { Authoriser, Decision } from './authoriser.ts';
 import { applyDenials, toDeniedFields } from './denials.ts';
+import { wrapExecutor } from '../federation/executor-wrapper.ts';
 
 type Context = Pick<GatewayContext, 'caller' | 'purpose'> & Partial<Pick<GatewayContext, 'denied'>>;
 
 /** The wrapped gateway: same schema loading and lifecycle, authorised execution. */
 export function withAuthorisation(gateway: GatewayInterface, authoriser: () => Authoriser): GatewayInterface {
-  return {
-    onSchemaLoadOrUpdate: (callback) => gateway.onSchemaLoadOrUpdate(callback),
-    stop: () => gateway.stop(),
-    async load(options) {
-      const loaded = await gateway.load(options);
-      return { ...loaded, executor: loaded.executor && authorisedExecutor(loaded.executor, authoriser) };
-    },
-  };
+  return wrapExecutor(gateway, (inner) => authorisedExecutor(inner, authoriser));
 }
 
 export function authorisedExecutor(inner: GatewayExecutor, authoriser: () => Authoriser): GatewayExecutor {

@@ -25,6 +25,7 @@ import { createHash } from 'node:crypto';
 import type { GatewayExecutor, GatewayGraphQLRequestContext, GatewayInterface } from '@apollo/server-gateway-interface';
 import type { GatewayContext, MergeConflict, RegionOutcome } from '../context.ts';
 import type { RegionEntry } from '../federation/data-sources/types.ts';
+import { wrapExecutor } from '../federation/executor-wrapper.ts';
 import type { RegionFeeds } from './feeds.ts';
 import type { InvalidationLog } from './invalidation-log.ts';
 import { stable } from './keys.ts';
@@ -61,14 +62,7 @@ export class ResponseCache {
 
   /** @apollo/gateway (or any gateway) with the response cache in front of its executor. */
   wrapGateway(gateway: GatewayInterface): GatewayInterface {
-    return {
-      onSchemaLoadOrUpdate: (callback) => gateway.onSchemaLoadOrUpdate(callback),
-      stop: () => gateway.stop(),
-      load: async (options) => {
-        const loaded = await gateway.load(options);
-        return { ...loaded, executor: loaded.executor && this.executor(loaded.executor) };
-      },
-    };
+    return wrapExecutor(gateway, (inner) => this.executor(inner));
   }
 
   executor(inner: Executor): Executor {
