@@ -3,7 +3,7 @@
  * acknowledged record, and a read-only audit directory refuses every query.
  */
 import { execFileSync } from 'node:child_process';
-import { chmodSync, chownSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadOrCreateAuditKeys } from '../../gateway/audit/keys.ts';
@@ -22,8 +22,8 @@ function childEnv(dir: string, extra: Record<string, string> = {}): Record<strin
   return { AUDIT_DIR: config.dir, AUDIT_KEY_DIR: config.keyDir, AUDIT_INDEX: 'off', AUDIT_INSTANCE: 'crash-test', ...extra };
 }
 
-async function start(env: Record<string, string>, options = {}): Promise<Child> {
-  const child = await startAuditedServer(env, options);
+async function start(env: Record<string, string>): Promise<Child> {
+  const child = await startAuditedServer(env);
   cleanups.push(() => child.stop());
   return child;
 }
@@ -79,21 +79,24 @@ describe('audit durability', () => {
     expect(verifyTestLog(dir)).toMatchObject({ ok: true });
   });
 
-  it('refuses queries with AUDIT_UNAVAILABLE and no data when the audit directory is read-only', async () => {
+  it('refuses queries with AUDIT_UNAVAILABLE and no data when the audit directory is read-only', async (ctx) => {
     const { dir, remove } = tempDir('audit-readonly');
     cleanups.push(remove);
     const env = childEnv(dir);
-    const asRoot = process.getuid?.() === 0;
     loadOrCreateAuditKeys(env.AUDIT_KEY_DIR);
     const auditDir = env.AUDIT_DIR;
     mkdirSync(auditDir, { recursive: true });
-    chmodSync(auditDir, 0o555);
-    if (asRoot) {
-      // root ignores file modes: run the server as nobody so the read-only directory bites
-      for (const path of [dir, env.AUDIT_KEY_DIR, join(env.AUDIT_KEY_DIR, 'audit-ed25519.pem'), join(env.AUDIT_KEY_DIR, 'audit-ed25519.pub.pem')]) chownSync(path, 65534, 65534);
-      chmodSync(dir, 0o755);
+    if (process.getuid?.() === 0) {
+      // Root ignores file modes, and running the server as another user fails wherever the
+      // checkout is private (e.g. under /root, mode 0700): make the directory read-only for
+      // everyone with a read-only bind mount instead.
+      if (!tryMount(['--bind', auditDir, auditDir])) ctx.skip('a read-only bind mount needs CAP_SYS_ADMIN; plugin.test.ts covers refused appends');
+      cleanups.push(() => execFileSync('umount', [auditDir]));
+      if (!tryMount(['-o', 'remount,bind,ro', auditDir])) throw new Error(`could not remount ${auditDir} read-only`);
+    } else {
+      chmodSync(auditDir, 0o555);
     }
-    const child = await start(env, asRoot ? { uid: 65534, gid: 65534 } : {});
+    const child = await start(env);
     const { status, body } = await postQuery(child.url, QUERY);
     expect(status).toBe(503);
     expect(body.data).toBeUndefined();
@@ -127,8 +130,12 @@ describe('audit durability', () => {
 });
 
 function tryMountTmpfs(path: string): boolean {
+  return tryMount(['-t', 'tmpfs', '-o', 'size=256k', 'tmpfs', path]);
+}
+
+function tryMount(args: string[]): boolean {
   try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=256k', 'tmpfs', path], { stdio: 'ignore' });
+    execFileSync('mount', args, { stdio: 'ignore' });
     return true;
   } catch {
     return false;

@@ -1,5 +1,5 @@
 /** Start and stop the audited test server as a real child process. */
-import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const SCRIPT = fileURLToPath(new URL('./audited-server.ts', import.meta.url));
@@ -12,9 +12,9 @@ export interface Child {
   stop: () => Promise<void>;
 }
 
-export async function startAuditedServer(env: Record<string, string>, options: Pick<SpawnOptions, 'uid' | 'gid'> = {}): Promise<Child> {
+export async function startAuditedServer(env: Record<string, string>): Promise<Child> {
   const child = spawn(process.execPath, ['--import', 'tsx', SCRIPT], {
-    env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], ...options,
+    env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
   child.stderr!.on('data', (chunk) => (stderr += chunk));
