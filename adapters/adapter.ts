@@ -156,9 +156,21 @@ export interface ChangeEvent {
   at: string;                  // ISO date-time
 }
 
+/**
+ * One answer of a change feed. `resync` says the position asked about belongs to another
+ * life of the system's change log (its database was replaced or restored, its numbering
+ * restarted): what changed since then cannot be listed, `changes` is empty, `position` is
+ * the current head, and whoever derived anything from this region must drop it.
+ */
+export interface ChangesAnswer {
+  changes: ChangeEvent[];
+  position: string;
+  resync?: boolean;
+}
+
 export interface ChangeFeed {
   /** Changes after the opaque position `since` (null: from now), and the next position. */
-  changesSince(since: string | null): Promise<{ changes: ChangeEvent[]; position: string }>;
+  changesSince(since: string | null): Promise<ChangesAnswer>;
   /** Pushed events, where the system can push; returns an unsubscribe function. */
   subscribe?(listener: (event: ChangeEvent) => void): () => void;
 }

@@ -4,7 +4,7 @@
  * touched identity numbers and plates are normalised here so the gateway can evict
  * cached entities by their global keys.
  */
-import { AdapterError, type ChangeEvent, type ChangeFeed, type EntityType } from '../adapter.ts';
+import { AdapterError, type ChangeEvent, type ChangeFeed, type ChangesAnswer, type EntityType } from '../adapter.ts';
 import { normaliseIdNumber, normalisePlate } from '../normalise/index.ts';
 import type { GzClient } from './client.ts';
 import { badData } from './errors.ts';
@@ -53,13 +53,16 @@ export class GzChangeFeed implements ChangeFeed {
 
   constructor(private readonly client: GzClient, private readonly pollMs: number) {}
 
-  async changesSince(since: string | null): Promise<{ changes: ChangeEvent[]; position: string }> {
+  async changesSince(since: string | null): Promise<ChangesAnswer> {
     const query = since === null ? {} : { since: parsePosition(since) };
     const data = await this.client.get('/api/v1/changes', query) as { zdxh?: unknown; rows?: unknown };
     if (!isRow(data) || typeof data.zdxh !== 'number' || !Array.isArray(data.rows) || !data.rows.every(isRow)) {
       throw badData('GET /api/v1/changes: expected {"zdxh": n, "rows": [...]}');
     }
     if (since === null) return { changes: [], position: String(data.zdxh) };
+    // GZ numbers its changes from 1 in each life of its database: a position past its head
+    // means the system was re-seeded or restored, and changes since cannot be listed.
+    if (query.since! > data.zdxh) return { changes: [], position: String(data.zdxh), resync: true };
     const rows = data.rows;
     const last = rows.length ? rows[rows.length - 1].xh : Number(since);
     if (typeof last !== 'number') throw badData(`GET /api/v1/changes: change number ${JSON.stringify(last)} is not a number`);

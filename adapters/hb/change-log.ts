@@ -3,10 +3,11 @@
  * newer export arrives (diff.ts) and keeps the events here, numbered, for
  * `changesSince`, and pushes them to subscribers. Bounded: the oldest events are
  * dropped past `capacity`. Positions are `<epoch>.<seq>`: numbering restarts with the
- * process, so a position from another run gets every event this run holds rather than
- * silently skipping the ones numbered below it.
+ * process, so a position from another run — or one older than the oldest event still
+ * held — is answered with `resync` (followers drop what they derived) rather than
+ * silently skipping what cannot be listed.
  */
-import { AdapterError, type ChangeEvent, type ChangeFeed } from '../adapter.ts';
+import { AdapterError, type ChangeEvent, type ChangeFeed, type ChangesAnswer } from '../adapter.ts';
 
 export class ChangeLog implements ChangeFeed {
   private readonly events: { seq: number; event: ChangeEvent }[] = [];
@@ -28,14 +29,17 @@ export class ChangeLog implements ChangeFeed {
     if (this.events.length > this.capacity) this.events.splice(0, this.events.length - this.capacity);
   }
 
-  async changesSince(since: string | null): Promise<{ changes: ChangeEvent[]; position: string }> {
-    if (since === null || since === undefined) return { changes: [], position: this.position(this.lastSeq) };
+  async changesSince(since: string | null): Promise<ChangesAnswer> {
+    const head = this.position(this.lastSeq);
+    if (since === null || since === undefined) return { changes: [], position: head };
     const match = /^([0-9a-z]{1,12})\.(\d{1,15})$/.exec(String(since));
     if (!match) {
       throw new AdapterError('BAD_INPUT', 'HB', `change position "${String(since).slice(0, 40)}" is not an HB change position (from changesSince)`);
     }
-    const after = match[1] === this.epoch ? Number(match[2]) : 0;
-    return { changes: this.events.filter((e) => e.seq > after).map((e) => e.event), position: this.position(this.lastSeq) };
+    const after = Number(match[2]);
+    const oldestHeld = this.events.length ? this.events[0].seq : this.lastSeq + 1;
+    if (match[1] !== this.epoch || after > this.lastSeq || after < oldestHeld - 1) return { changes: [], position: head, resync: true };
+    return { changes: this.events.filter((e) => e.seq > after).map((e) => e.event), position: head };
   }
 
   subscribe(listener: (event: ChangeEvent) => void): () => void {

@@ -1,15 +1,20 @@
 /**
  * JS's change feed: triggers in the JS database append to `t_change_log`; positions
- * are its sequence numbers. Pushed events are the same log, polled while someone listens.
+ * are `<epoch>:<sequence number>`. The epoch names the database file (database.ts): a
+ * re-seed or restore starts the numbering again in a new file, and a bare sequence
+ * number would then silently skip the new file's first changes. A position from another
+ * epoch, or ahead of the log's head, is answered with `resync`.
+ * Pushed events are the same log, polled while someone listens.
  */
-import type Database from 'better-sqlite3';
-import { AdapterError, type ChangeEvent, type ChangeFeed, type EntityType } from '../adapter.ts';
+import { AdapterError, type ChangeEvent, type ChangeFeed, type ChangesAnswer, type EntityType } from '../adapter.ts';
 import { normaliseIdNumber, normalisePlate } from '../normalise/index.ts';
+import type { JsDatabaseFile } from './database.ts';
 
 const ENTITY: Record<string, EntityType> = {
   PERSON: 'PersonRecord', CASE: 'Case', VEHICLE: 'VehicleRecord', NOTICE: 'WantedNotice', ALERT: 'VehicleAlert',
 };
 const BATCH = 1000;
+const POSITION = /^([0-9a-z-]{1,80}):(\d{1,15})$/;
 
 interface LogRow { seq: number; entity: string; entity_id: string; id_nos: string | null; plates: string | null; changed_at: string }
 type CaseKeys = (caseIds: readonly string[]) => Promise<{ idNumbers: string[]; plates: string[] }[]>;
@@ -26,24 +31,36 @@ function keys(list: string | null, normalise: (v: string) => string): string[] {
   });
 }
 
+function parsePosition(since: string): { epoch: string; seq: number } {
+  const match = POSITION.exec(String(since));
+  if (!match) {
+    throw new AdapterError('BAD_INPUT', 'JS', `change position "${String(since).slice(0, 40)}" is not a JS change-log position (expected "<epoch>:<sequence number>" from changesSince)`);
+  }
+  return { epoch: match[1], seq: Number(match[2]) };
+}
+
 export class JsChangeFeed implements ChangeFeed {
   private readonly listeners = new Set<(event: ChangeEvent) => void>();
   private timer: NodeJS.Timeout | null = null;
   private polledTo: string | null = null;
 
-  constructor(private readonly db: Database.Database, private readonly caseKeys: CaseKeys, private readonly pollMs: number) {}
+  constructor(private readonly file: JsDatabaseFile, private readonly caseKeys: CaseKeys, private readonly pollMs: number) {}
 
-  private head(): number {
-    return (this.db.prepare('SELECT ifnull(max(seq), 0) AS seq FROM t_change_log').get() as { seq: number }).seq;
+  private head(): string {
+    const { db, epoch } = this.file.current;
+    const { seq } = db.prepare('SELECT ifnull(max(seq), 0) AS seq FROM t_change_log').get() as { seq: number };
+    return `${epoch}:${seq}`;
   }
 
-  async changesSince(since: string | null): Promise<{ changes: ChangeEvent[]; position: string }> {
-    if (since === null || since === undefined) return { changes: [], position: String(this.head()) };
-    if (!/^\d{1,15}$/.test(String(since))) {
-      throw new AdapterError('BAD_INPUT', 'JS', `change position "${String(since).slice(0, 40)}" is not a JS change-log position (a sequence number)`);
-    }
-    const rows = this.db.prepare('SELECT seq, entity, entity_id, id_nos, plates, changed_at FROM t_change_log WHERE seq > ? ORDER BY seq LIMIT ?')
-      .all(Number(since), BATCH) as LogRow[];
+  async changesSince(since: string | null): Promise<ChangesAnswer> {
+    this.file.refresh();
+    if (since === null || since === undefined) return { changes: [], position: this.head() };
+    const position = parsePosition(since);
+    const { db, epoch } = this.file.current;
+    const head = Number(this.head().split(':')[1]);
+    if (position.epoch !== epoch || position.seq > head) return { changes: [], position: this.head(), resync: true };
+    const rows = db.prepare('SELECT seq, entity, entity_id, id_nos, plates, changed_at FROM t_change_log WHERE seq > ? ORDER BY seq LIMIT ?')
+      .all(position.seq, BATCH) as LogRow[];
     const caseIds = rows.filter((r) => r.entity === 'CASE').map((r) => r.entity_id);
     const caseKeys = new Map((await this.caseKeys(caseIds)).map((k, i) => [caseIds[i], k]));
     const changes = rows.map((row): ChangeEvent => {
@@ -57,13 +74,13 @@ export class JsChangeFeed implements ChangeFeed {
         at: row.changed_at,
       };
     });
-    return { changes, position: String(rows.length ? rows[rows.length - 1].seq : since) };
+    return { changes, position: rows.length ? `${epoch}:${rows[rows.length - 1].seq}` : since };
   }
 
   subscribe(listener: (event: ChangeEvent) => void): () => void {
     this.listeners.add(listener);
     if (!this.timer) {
-      this.polledTo = String(this.head());
+      this.polledTo = this.head();
       this.timer = setInterval(() => void this.poll(), this.pollMs);
       this.timer.unref();
     }

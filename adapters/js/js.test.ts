@@ -80,4 +80,36 @@ describe('JS adapter over the JS database', () => {
     expect((error as AdapterError).kind).toBe('UNAVAILABLE');
     expect((error as AdapterError).message).toContain('nowhere');
   });
+
+  it('follows a re-seed: the old position is answered with resync and lookups read the new file', async () => {
+    const { position } = await adapter.changes.changesSince(null);
+    const before = (await adapter.personRecordsById(['P00000003']))[0];
+    // A re-seed with another seed renames a new file over the database, as `npm run seed` does.
+    await generate({ dataDir, personsPerRegion: 50, seed: 6, regions: ['JS'] });
+    const answer = await adapter.changes.changesSince(position);
+    expect(answer).toMatchObject({ changes: [], resync: true });
+    expect(answer.position).not.toBe(position);
+    const after = (await adapter.personRecordsById(['P00000003']))[0];
+    expect(after?.name).not.toBe(before?.name);
+    expect((await adapter.searchPersons({ bornFrom: '1900-01-01' }, { first: 100 })).totalCount).toBeLessThanOrEqual(50);
+    // From the new position on, the new file's changes are listed, the first one included.
+    const fresh = new Database(join(dataDir, 'js/jiangsu-police.sqlite'));
+    try {
+      fresh.prepare("UPDATE t_person SET full_name = '新名' WHERE person_id = 'P00000003'").run();
+    } finally {
+      fresh.close();
+    }
+    const next = await adapter.changes.changesSince(answer.position);
+    expect(next.resync).toBeUndefined();
+    expect(next.changes.map((c) => c.id)).toEqual(['P00000003']);
+    system.close();
+    system = new Database(join(dataDir, 'js/jiangsu-police.sqlite'));
+  });
+
+  it('answers a position ahead of the log (a database restored from an older copy) with resync', async () => {
+    const { position } = await adapter.changes.changesSince(null);
+    const [epoch, seq] = position.split(':');
+    expect(await adapter.changes.changesSince(`${epoch}:${Number(seq) + 1000}`)).toMatchObject({ changes: [], resync: true });
+    await expect(adapter.changes.changesSince(seq)).rejects.toMatchObject({ kind: 'BAD_INPUT' });
+  });
 });

@@ -65,4 +65,15 @@ describe('a region change stream', () => {
     stream.receive(change(1));
     expect(changes).toHaveLength(0);
   });
+
+  it('flushes when the publisher says the regional change log restarted, and stays in sequence', () => {
+    const { listener, flushes } = recorder();
+    const stream = new RegionStream('JS', 3000, listener);
+    stream.opened();
+    stream.receive(hello(1));
+    flushes.length = 0;
+    stream.receive({ kind: 'resync', region: 'JS', epoch: 'a', seq: 2, reason: "JS's change log restarted" });
+    stream.receive(change(3));
+    expect(flushes).toEqual(["JS's change log restarted"]);
+  });
 });

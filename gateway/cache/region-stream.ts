@@ -61,6 +61,7 @@ export class RegionStream {
     this.epoch = message.epoch;
     this.seq = message.seq;
     if (message.kind === 'heartbeat') this.lastBeat = Date.now();
+    else if (message.kind === 'resync') this.listener.flush(this.region, message.reason);
     else this.listener.changed(message.event);
   }
 }

@@ -11,6 +11,8 @@ import type { Logger } from '../logger.ts';
 export interface PollerListener {
   /** Called with the changes of one successful poll (possibly none). */
   polled(changes: ChangeEvent[]): void;
+  /** The feed's log started a new life (ChangesAnswer.resync): changes since the last poll cannot be listed. */
+  resynced(): void;
 }
 
 export interface Poller {
@@ -29,6 +31,8 @@ export function pollChanges(feed: ChangeFeed, intervalMs: number, listener: Poll
       position = answer.position;
       if (failing) logger.info({}, 'change feed readable again');
       failing = false;
+      if (answer.resync) logger.warn({}, 'the regional change log restarted (database replaced or restored); followers must drop what they derived');
+      if (!stopped && answer.resync) listener.resynced();
       if (!stopped) listener.polled(answer.changes);
     } catch (error) {
       // Logged once per outage; the heartbeat stops meanwhile, so subscribers know.

@@ -22,7 +22,13 @@ export type ChangeMessage =
   /** `polledAt`: the last successful poll (null before the first), so a new subscriber need not wait for a heartbeat. */
   | { kind: 'hello'; region: string; epoch: string; seq: number; heartbeatMs: number; polledAt: string | null }
   | { kind: 'heartbeat'; region: string; epoch: string; seq: number; at: string }
-  | { kind: 'change'; region: string; epoch: string; seq: number; event: ChangeEvent };
+  | { kind: 'change'; region: string; epoch: string; seq: number; event: ChangeEvent }
+  /**
+   * The regional system's change log started a new life (its database was replaced or
+   * restored): changes may have been missed, so whatever a subscriber cached of the region
+   * must go. A subscriber that does not know this kind still sees the gap in `seq`.
+   */
+  | { kind: 'resync'; region: string; epoch: string; seq: number; reason: string };
 
 export function changeChannel(region: string): string {
   return `liandong:changes:${region}`;
@@ -41,7 +47,8 @@ export function parseChangeMessage(text: string): { message: ChangeMessage } | {
     return { problem: `expected {kind, region, epoch, seq}, got ${text.slice(0, 80)}` };
   }
   if (m.kind === 'change' && !isChangeEvent((m as { event?: unknown }).event)) return { problem: `change message without a valid event: ${text.slice(0, 80)}` };
-  if (m.kind !== 'change' && m.kind !== 'heartbeat' && m.kind !== 'hello') return { problem: `unknown kind ${JSON.stringify(m.kind)}` };
+  if (m.kind === 'resync' && typeof (m as { reason?: unknown }).reason !== 'string') return { problem: `resync message without a reason: ${text.slice(0, 80)}` };
+  if (m.kind !== 'change' && m.kind !== 'heartbeat' && m.kind !== 'hello' && m.kind !== 'resync') return { problem: `unknown kind ${JSON.stringify(m.kind)}` };
   return { message: m as ChangeMessage };
 }
 

@@ -47,6 +47,9 @@ export async function startChangePublisher(adapter: RegionAdapter, options: Chan
   };
   const next = () => ({ region, epoch, seq: ++seq });
   const poller = pollChanges(adapter.changes, options.pollMs ?? DEFAULT_POLL_MS, {
+    resynced() {
+      send({ kind: 'resync', ...next(), reason: `${region}'s change log restarted (its database was replaced or restored)` });
+    },
     polled(changes: ChangeEvent[]) {
       polledAt = new Date().toISOString();
       for (const event of changes) send({ kind: 'change', ...next(), event });

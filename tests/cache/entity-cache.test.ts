@@ -5,8 +5,12 @@
  * visible through the gateway within a second.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
 import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { generate } from '../../standins/generator/generate.ts';
 import { republishHbExport } from '../../standins/hb/republish.ts';
+import { JS_DB_PATH } from '../../standins/js/schema.ts';
 import { seedData, startSystem, type System } from '../support/system.ts';
 import { PERSON_NAMES, PERSON_NAMES_AND_BIRTH, RECORD_NAME, postJson, regionRequests, settled, statuses, totalRequests, within } from './support.ts';
 
@@ -171,5 +175,25 @@ describe('freshness', () => {
     const took = await within(1000, async () => (await system.query(RECORD_NAME, { id })).data.personRecord.name === renamed);
     expect(took, 'the new HB name was not served within 1 s').not.toBeNull();
     console.info(`HB export visible through the gateway after ${Math.round(took!)} ms`);
+  });
+
+  // Last: it replaces the JS data the other tests read.
+  it('follows a JS re-seed: what was cached from the old database goes, and the new one\'s first change is seen', async () => {
+    const id = system.scenarios.personInAllRegions.recordIds.JS;
+    const before = await system.query(RECORD_NAME, { id });
+    await system.query(RECORD_NAME, { id });
+    // `npm run seed` renames a new database file over the old one; its change log numbers from 1 again.
+    await generate({ dataDir, personsPerRegion: 200, seed: 4242, regions: ['JS'] });
+    const reseeded = await within(1000, async () => (await system.query(RECORD_NAME, { id })).data?.personRecord?.name !== before.data.personRecord.name);
+    expect(reseeded, 'the gateway went on serving the JS record cached from the replaced database').not.toBeNull();
+    await system.query(RECORD_NAME, { id });
+    const db = new Database(join(dataDir, JS_DB_PATH));
+    try {
+      db.prepare("UPDATE t_person SET full_name = '重新播種' WHERE person_id = ?").run(id.slice('JS:'.length));
+    } finally {
+      db.close();
+    }
+    const took = await within(1000, async () => (await system.query(RECORD_NAME, { id })).data.personRecord.name === '重新播種');
+    expect(took, 'the first change in the re-seeded JS database was missed').not.toBeNull();
   });
 });
