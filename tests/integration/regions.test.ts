@@ -119,6 +119,38 @@ describe('routed fetches', () => {
   });
 });
 
+describe('a regions: filter', () => {
+  it('holds for every hop under its root field: a search in JS gathers its persons from JS only', async () => {
+    system.resetCounts();
+    const response = await system.query(`query SearchInJs($regions: [String!] = ["JS"]) {
+      searchPersons(filter: { bornFrom: "1900-01-01" }, regions: $regions, first: 5) {
+        edges { node { idNumber regions records { region name } } }
+      }
+    }`);
+    expect(response.errors).toBeUndefined();
+    const nodes = response.data.searchPersons.edges.map((e: any) => e.node);
+    expect(nodes.length).toBeGreaterThan(0);
+    expect(nodes.flatMap((n: any) => n.records.map((r: any) => r.region))).toEqual(nodes.flatMap((n: any) => n.records.map(() => 'JS')));
+    expect(system.regions.GZ.proxy.graphqlRequests()).toBe(0);
+    expect(system.regions.HB.proxy.graphqlRequests()).toBe(0);
+    const index = (response.extensions?.regions ?? []).filter((r: any) => r.subgraph === 'index');
+    expect(index.filter((r: any) => r.status !== 'skipped').map((r: any) => r.region)).toEqual(expect.arrayContaining(['JS']));
+    expect(index.filter((r: any) => r.status === 'skipped').map((r: any) => r.region).sort()).toEqual(['GZ', 'HB']);
+  });
+
+  it('narrows only its own root field: a second root field without a filter still asks every region', async () => {
+    const { idNumber } = system.scenarios.personInAllRegions;
+    const response = await system.query(`query Two($id: String!) {
+      onlyGz: person(idNumber: $id, regions: ["GZ"]) { records { region } cases { case { id region } } }
+      everywhere: person(idNumber: $id) { records { region } }
+    }`, { id: idNumber });
+    expect(response.errors).toBeUndefined();
+    expect(response.data.onlyGz.records.map((r: any) => r.region)).toEqual(['GZ']);
+    expect(response.data.onlyGz.cases.every((c: any) => c.case === null || c.case.region === 'GZ')).toBe(true);
+    expect(response.data.everywhere.records.map((r: any) => r.region).sort()).toEqual(['GZ', 'HB', 'JS']);
+  });
+});
+
 describe('a regional system going down and coming back', () => {
   it('answers from JS and HB with REGION_UNAVAILABLE for GZ, then fully again after a restart', async () => {
     const { idNumber, recordIds } = system.scenarios.personInAllRegions;

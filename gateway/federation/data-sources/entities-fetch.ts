@@ -33,6 +33,8 @@ export interface EntitiesInput {
   pathInRequest?: ResponsePath;
   /** Entity keys and field rules for the deep merge. */
   merge?: Pick<MergeOptions, 'keys' | 'rules'>;
+  /** Regions deliberately not asked, and why (the root field's `regions:` filter): reported as `skipped`. */
+  skipped?: ReadonlyMap<string, string>;
 }
 
 export async function fetchRoutedEntities(fetcher: RegionFetcher, input: EntitiesInput): Promise<GatewayGraphQLResponse> {
@@ -82,7 +84,10 @@ export async function fetchFannedEntities(fetcher: RegionFetcher, input: Entitie
     ...answers.filter((a) => a.status !== 'answered').map((a) => unavailableError(a, fetcher.part)),
     ...regionErrors(answered),
   ];
-  fetcher.record(context, answers.map((answer) => fetcher.outcomeOf(answer, foundAny)));
+  fetcher.record(context, [
+    ...answers.map((answer) => fetcher.outcomeOf(answer, foundAny)),
+    ...[...input.skipped ?? []].map(([code, why]) => fetcher.outcome(code, 'skipped', 0, why)),
+  ]);
   fetcher.recordConflicts(context, merger.conflicts());
   return respond({ [ENTITIES]: entities }, errors);
 }

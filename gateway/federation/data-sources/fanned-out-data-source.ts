@@ -1,7 +1,8 @@
 /**
  * Data source of the **index** part (fanned out): global entities keyed by a national
- * key. Every fetch goes to every region (or those a root field's `regions:` names) and
- * the answers are deep-merged (see merge/deep-merge.ts).
+ * key. Every fetch goes to every region (or those a root field's `regions:` names — for
+ * the root fetch and for every later hop under that field, operation-regions.ts) and the
+ * answers are deep-merged (see merge/deep-merge.ts).
  */
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
@@ -13,6 +14,7 @@ import { PreparedOperations } from './prepared-operations.ts';
 import { INDEX_MERGE_RULES, rulesForOperation } from './merge-rules.ts';
 import type { MergeRules } from '../merge/deep-merge.ts';
 import type { RegionFetcher } from './region-fetch.ts';
+import { regionsForHop } from './operation-regions.ts';
 import { selectRegions } from './region-filter.ts';
 import { fetchRootFields, type RootDecision } from './root-fetch.ts';
 import type { RegionEntry } from './types.ts';
@@ -35,7 +37,9 @@ export class FannedOutDataSource implements GraphQLDataSource {
     const merge = { keys: this.part.keys, rules };
     if (isEntitiesFetch(fetch)) {
       const pathInRequest = 'pathInIncomingRequest' in options ? options.pathInIncomingRequest : undefined;
-      return fetchFannedEntities(this.fetcher, { fetch, regions, context, merge, pathInRequest });
+      const incoming = 'incomingRequestContext' in options ? options.incomingRequestContext : undefined;
+      const hop = regionsForHop(incoming, pathInRequest, regions);
+      return fetchFannedEntities(this.fetcher, { fetch, regions: hop.regions, skipped: hop.skipped, context, merge, pathInRequest });
     }
     return fetchRootFields(this.fetcher, { fetch, regions, context, merge, decisions: fanOutDecisions(fetch, regions) });
   }

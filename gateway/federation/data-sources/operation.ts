@@ -59,8 +59,21 @@ export function readFetch(body: GraphQLBody, document?: DocumentNode): FetchOper
     operation,
     fragments,
     rootFields: flattenFields(operation.selectionSet, fragments),
-    variables: body.variables ?? {},
+    variables: withDeclaredDefaults(operation, body.variables ?? {}),
   };
+}
+
+/**
+ * The fetch's variables with each declared default filled in where no value was sent: a
+ * region applies `$regions: [String!] = ["JS"]` itself, but the gateway reads the same
+ * arguments to decide which regions to ask, and must read what the region will read.
+ */
+function withDeclaredDefaults(operation: OperationDefinitionNode, variables: Record<string, unknown>): Record<string, unknown> {
+  const missing = (operation.variableDefinitions ?? []).filter((d) => d.defaultValue && !(d.variable.name.value in variables));
+  if (missing.length === 0) return variables;
+  const filled = { ...variables };
+  for (const definition of missing) filled[definition.variable.name.value] = valueFromASTUntyped(definition.defaultValue!);
+  return filled;
 }
 
 export function responseKey(field: FieldNode): string {

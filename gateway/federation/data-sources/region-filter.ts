@@ -6,6 +6,9 @@ import { argumentValue, responseKey } from './operation.ts';
 import { badUserInput } from './region-errors.ts';
 import type { FormattedError, RegionEntry } from './types.ts';
 
+/** Why a region was not asked: recorded as its `skipped` outcome in extensions.regions and the audit. */
+export const NOT_IN_FILTER = 'not in the regions: filter';
+
 export type RegionSelection = { codes: string[]; skipped: Map<string, string> } | { refused: FormattedError };
 
 /** Every region when the argument is absent or null; an unknown code is refused, naming it. */
@@ -23,6 +26,6 @@ export function selectRegions(field: FieldNode, variables: Record<string, unknow
     return { refused: badUserInput(`${at}: unknown region code(s) ${unknown.map((c) => JSON.stringify(c)).join(', ')}; expected codes from the registry: ${all.join(', ')}`, [responseKey(field)]) };
   }
   const codes = all.filter((code) => list.includes(code));
-  const skipped = new Map(all.filter((code) => !codes.includes(code)).map((code) => [code, 'not in the regions: filter']));
+  const skipped = new Map(all.filter((code) => !codes.includes(code)).map((code) => [code, NOT_IN_FILTER]));
   return { codes, skipped };
 }
