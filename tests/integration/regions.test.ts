@@ -66,10 +66,22 @@ describe('a person across regions', () => {
     expect(person.vehicles.map((v: any) => v.plate)).toContain(plate);
   });
 
-  it('refuses a malformed identity number with BAD_USER_INPUT naming the problem', async () => {
+  it('refuses a malformed identity number once, with BAD_USER_INPUT naming the argument and the problem, asking no region', async () => {
+    system.resetCounts();
     const response = await system.query(PERSON, { id: '32120219980212127X' });
-    expect(response.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
-    expect(response.errors?.[0].message).toMatch(/check/i);
+    expect(response.errors).toHaveLength(1);
+    expect(response.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'idNumber', reason: 'check' });
+    expect(response.errors?.[0].message).toMatch(/^person\(idNumber:\).*check/i);
+    expect(response.data.person).toBeNull();
+    for (const code of ['JS', 'GZ', 'HB'] as const) expect(system.regions[code].proxy.graphqlRequests()).toBe(0);
+  });
+
+  it('refuses a malformed plate the same way', async () => {
+    system.resetCounts();
+    const response = await system.query('query V($plate: String!) { vehicle(plate: $plate) { plate } }', { plate: '蘇A·1' });
+    expect(response.errors).toHaveLength(1);
+    expect(response.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'plate' });
+    for (const code of ['JS', 'GZ', 'HB'] as const) expect(system.regions[code].proxy.graphqlRequests()).toBe(0);
   });
 });
 

@@ -14,6 +14,7 @@ import { PreparedOperations } from './prepared-operations.ts';
 import { INDEX_MERGE_RULES, rulesForOperation } from './merge-rules.ts';
 import type { MergeRules } from '../merge/deep-merge.ts';
 import type { RegionFetcher } from './region-fetch.ts';
+import { refuseMalformedKey } from './key-arguments.ts';
 import { regionsForHop } from './operation-regions.ts';
 import { selectRegions } from './region-filter.ts';
 import { fetchRootFields, type RootDecision } from './root-fetch.ts';
@@ -45,9 +46,11 @@ export class FannedOutDataSource implements GraphQLDataSource {
   }
 }
 
-/** Each root field to the regions its `regions:` argument names (default: all). */
+/** Each root field to the regions its `regions:` argument names (default: all); a malformed key asks none. */
 export function fanOutDecisions(fetch: FetchOperation, regions: readonly RegionEntry[]): RootDecision[] {
   return fetch.rootFields.map((field) => {
+    const malformed = refuseMalformedKey(field, fetch.variables);
+    if (malformed) return { refused: malformed };
     const selection = selectRegions(field, fetch.variables, regions);
     return 'refused' in selection ? selection : { field, regions: selection.codes, skipped: selection.skipped };
   });
