@@ -73,7 +73,7 @@ export class CursorSealer {
     const shown = JSON.stringify(cursor.length > 12 ? `${cursor.slice(0, 12)}…` : cursor);
     const expected = 'pass the endCursor (or an edge cursor) of a previous page of the same search, or start again without after';
     const shape = SHAPE.exec(cursor);
-    if (!shape) throw new CursorError('malformed', `${shown} is not a cursor this gateway issues; ${expected}`);
+    if (!shape) throw new CursorError('malformed', `${shown} is not a cursor this gateway issued; ${expected}`);
     const key = this.byKid.get(shape[1]);
     if (!key) throw new CursorError('tampered', `cursor ${shown} was sealed with a key this gateway no longer holds (rotated out) or never held; ${expected}`);
     const body = decrypt(key, `${VERSION}.${shape[1]}`, Buffer.from(shape[2], 'base64url'));
