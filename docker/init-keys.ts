@@ -4,8 +4,8 @@
  *
  * Creates, when absent, the gateway's internal-token key pair
  * (internal-gateway.private.jwk.json / internal-gateway.jwks.json) and the audit
- * checkpoint key (audit-ed25519.pem / audit-ed25519.pub.pem) with the same code the
- * gateway uses, so two replicas starting at once never race to create them. Existing
+ * checkpoint key (audit-ed25519.pem / audit-ed25519.pub.pem) and the search-cursor key
+ * (search-cursor.keys.json) with the same code the gateway uses, so two replicas starting at once never race to create them. Existing
  * keys are never touched (rotation is a deliberate act: docs/operations.md).
  *
  * `--demo-users` also publishes the dev signing key's public half as users.jwks.json,
@@ -16,6 +16,7 @@ import { copyFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadOrCreateAuditKeys } from '../gateway/audit/keys.ts';
+import { cursorKeysPath, loadOrCreateCursorKeys } from '../gateway/cursors/keys.ts';
 import { devKeyFiles } from '../gateway/auth/dev-key.ts';
 import { loadOrCreateSigningKey } from '../subgraphs/security/key-files.ts';
 import { loadInternalSigningKey } from '../subgraphs/security/internal-keys.ts';
@@ -28,6 +29,7 @@ if (!values.dir) {
 const dir = resolve(values.dir);
 await loadInternalSigningKey(dir);
 loadOrCreateAuditKeys(dir);
+loadOrCreateCursorKeys(cursorKeysPath(dir));
 const users = join(dir, 'users.jwks.json');
 if (values['demo-users'] && !existsSync(users)) {
   const dev = devKeyFiles(dir);

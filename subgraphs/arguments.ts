@@ -58,7 +58,19 @@ function dateArg(field: string, typed: string, allowTime: boolean): string {
   return text;
 }
 
+/**
+ * Control characters (Unicode Cc) are refused, not trimmed or passed on: no name, place,
+ * make or colour holds one, and a legacy system that cut its filter at a NUL matched
+ * every record. The adapters' shared filter validation refuses them again.
+ */
+const CONTROL = /\p{Cc}/u;
+
 function textArg(field: string, typed: string): string {
+  const control = CONTROL.exec(typed);
+  if (control) {
+    const code = `U+${control[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+    throw new NormalisationError('control-character', field, typed, `${field}: the text holds the control character ${code}; filter text may not contain control characters`);
+  }
   const text = toHalfWidth(typed).trim();
   if (text.length === 0) throw new NormalisationError('format', field, typed, `${field}: expected some text, got an empty string`);
   return text;

@@ -224,6 +224,10 @@ export function describeAdapterConformance(name: string, setup: ConformanceSetup
       await expectBadInput(adapter.searchPersons({ bornFrom: "1990-01-01' OR 1=1" }, { first: 5 }));
       await expectBadInput(adapter.searchCases({ reportedFrom: 'yesterday' }, { first: 5 }));
       await expectBadInput(adapter.searchCases({ type: 'ARSON' as never }, { first: 5 }));
+      // Control characters in filter text: a NUL once cut a legacy system's place filter short and matched every case.
+      await expectBadInput(adapter.searchCases({ place: `${'x'}\u0000` }, { first: 5 }));
+      await expectBadInput(adapter.searchPersons({ name: '張\u0000*' }, { first: 5 }));
+      await expectBadInput(adapter.searchVehicles({ make: 'x\n', colour: 'x' }, { first: 5 }));
       const personCursor = (await adapter.searchPersons({ bornFrom: '1900-01-01' }, { first: 1 })).cursors[0];
       await expectBadInput(adapter.searchCases({}, { first: 5, after: personCursor }));
       await expectBadInput(adapter.changes.changesSince("1; DROP TABLE t_change_log"));

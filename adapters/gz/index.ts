@@ -14,7 +14,7 @@ import type {
 import { normalisePlatePrefix } from '../normalise/index.ts';
 import { chunk, manyPerKey, onePerKey } from '../support/batch.ts';
 import { CASE_STATUSES, CASE_TYPES, ENERGY_TYPES, SEXES } from '../support/enums.ts';
-import { filterEnum, nameMatch, type SearchKind } from '../support/paging.ts';
+import { checkFilterText, filterEnum, nameMatch, type SearchKind } from '../support/paging.ts';
 import { GzChangeFeed } from './changes.ts';
 import { GzClient, type Query } from './client.ts';
 import { badData } from './errors.ts';
@@ -107,6 +107,7 @@ class GzAdapter implements RegionAdapter {
   }
 
   async searchPersons(filter: PersonFilter, page: PageRequest): Promise<Page<PersonRecord>> {
+    checkFilterText('GZ', filter);
     const name = nameMatch('GZ', filter?.name);
     const sex = filterEnum('GZ', 'sex', filter?.sex, SEXES);
     const query: Query = {
@@ -119,6 +120,7 @@ class GzAdapter implements RegionAdapter {
   }
 
   async searchCases(filter: CaseFilter, page: PageRequest): Promise<Page<CaseRecord>> {
+    checkFilterText('GZ', filter);
     const type = filterEnum('GZ', 'type', filter?.type, CASE_TYPES);
     const status = filterEnum('GZ', 'status', filter?.status, CASE_STATUSES);
     const query: Query = {
@@ -132,6 +134,7 @@ class GzAdapter implements RegionAdapter {
   }
 
   async searchVehicles(filter: VehicleFilter, page: PageRequest): Promise<Page<VehicleRecord>> {
+    checkFilterText('GZ', filter);
     const energy = filterEnum('GZ', 'energy', filter?.energy, ENERGY_TYPES);
     const query: Query = {
       hphmqz: filter?.platePrefix ? normalisePlatePrefix(filter.platePrefix) : undefined,

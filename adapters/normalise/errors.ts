@@ -5,7 +5,7 @@
  * or throws this.
  */
 export type NormalisationErrorKind =
-  | 'length' | 'format' | 'check' | 'birth-date' | 'area' | 'province' | 'date' | 'code';
+  | 'length' | 'format' | 'check' | 'birth-date' | 'area' | 'province' | 'date' | 'code' | 'control-character';
 
 export class NormalisationError extends Error {
   constructor(

@@ -5,7 +5,7 @@
  */
 import type { CaseFilter, CaseStatus, CaseType, EnergyType, PersonFilter, Sex, VehicleFilter } from '../adapter.ts';
 import { CASE_STATUSES, CASE_TYPES, ENERGY_TYPES, SEXES } from './enums.ts';
-import { filterDate, filterEnum, filterInstant, nameMatch, prefixUpperBound } from './paging.ts';
+import { checkFilterText, filterDate, filterEnum, filterInstant, nameMatch, prefixUpperBound } from './paging.ts';
 
 export interface Where {
   where: string[];
@@ -25,6 +25,7 @@ function merge(target: Where, extra: Where): void {
 }
 
 export function personWhere(region: string, filter: PersonFilter, cols: { name: string; birthDate: string }, sexClause: CodeClause<Sex>): Where {
+  checkFilterText(region, filter);
   const out = empty();
   const name = nameMatch(region, filter?.name);
   if (name && 'exact' in name) add(out, `${cols.name} = ?`, name.exact);
@@ -42,6 +43,7 @@ export function caseWhere(
   region: string, filter: CaseFilter, cols: { reportedAt: string; place: string },
   typeClause: CodeClause<CaseType>, statusClause: CodeClause<CaseStatus>,
 ): Where {
+  checkFilterText(region, filter);
   const out = empty();
   const type = filterEnum(region, 'type', filter?.type, CASE_TYPES);
   const status = filterEnum(region, 'status', filter?.status, CASE_STATUSES);
@@ -58,6 +60,7 @@ export function caseWhere(
 export function vehicleWhere(
   region: string, filter: VehicleFilter, cols: { plate: string; make: string; colour: string }, energyClause: CodeClause<EnergyType>,
 ): Where {
+  checkFilterText(region, filter);
   const out = empty();
   if (filter?.platePrefix) {
     const prefix = String(filter.platePrefix);

@@ -97,6 +97,25 @@ export function filterEnum<T extends string>(region: string, field: string, valu
   return value;
 }
 
+/** Unicode category Cc: C0 controls (NUL, tab, newline…), DEL, C1 controls. */
+const CONTROL = /\p{Cc}/u;
+
+/**
+ * Refuses a search filter whose text holds a control character, naming the field. No
+ * name, place, plate, make or colour holds one, and systems treat them unpredictably
+ * (GZ's legacy service cut its `place` filter at a NUL and returned every case). Every
+ * adapter's filter passes through here, so none depends on the gateway having checked.
+ */
+export function checkFilterText(region: string, filter: object | null | undefined): void {
+  for (const [field, value] of Object.entries(filter ?? {})) {
+    const control = typeof value === 'string' ? CONTROL.exec(value) : null;
+    if (control) {
+      const code = `U+${control[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+      throw new AdapterError('BAD_INPUT', region, `${field}: the filter text holds the control character ${code}; filter text may not contain control characters`);
+    }
+  }
+}
+
 /** Name filter: exact, or a prefix when it ends with `*`; an empty name or prefix would match everyone and is refused. */
 export function nameMatch(region: string, value: string | undefined): { exact: string } | { prefix: string } | undefined {
   if (value === undefined || value === null) return undefined;

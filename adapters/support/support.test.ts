@@ -3,8 +3,8 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { AdapterError } from '../adapter.ts';
 import { chunk, fetchChunked, manyPerKey, onePerKey } from './batch.ts';
-import { codeClause } from './filters.ts';
-import { checkPage, decodeCursor, encodeCursor, filterDate, filterInstant, nameMatch } from './paging.ts';
+import { caseWhere, codeClause, personWhere, vehicleWhere } from './filters.ts';
+import { checkFilterText, checkPage, decodeCursor, encodeCursor, filterDate, filterInstant, nameMatch } from './paging.ts';
 import { inListSize, selectIn } from './sql.ts';
 
 const badInput = (work: () => unknown) => {
@@ -107,5 +107,22 @@ describe('filterDate', () => {
     expect(filterDate('JS', 'bornFrom', '1990-02-28')).toBe('1990-02-28');
     expect(() => filterDate('JS', 'bornFrom', '1990-02-30')).toThrow(/bornFrom "1990-02-30" is not an ISO date/);
     expect(() => filterDate('JS', 'bornFrom', '1990/02/01')).toThrow(AdapterError);
+  });
+});
+
+describe('filter text', () => {
+  const code = () => ({ where: [], params: [] });
+
+  it('refuses a control character in any filter string, naming the field and the character', () => {
+    expect(badInput(() => checkFilterText('GZ', { place: '遵義\u0000' }))).toMatch(/^GZ: place: the filter text holds the control character U\+0000/);
+    expect(badInput(() => checkFilterText('JS', { name: '張\u001f*' }))).toMatch(/^JS: name: .*U\+001F/);
+    expect(badInput(() => checkFilterText('JS', { colour: 'red\u0085' }))).toMatch(/^JS: colour: .*U\+0085/);
+    expect(() => checkFilterText('JS', { place: '南京 玄武區', type: 'THEFT', sex: null })).not.toThrow();
+  });
+
+  it('is checked by every shared where-builder, so no SQL-backed adapter passes one on', () => {
+    expect(badInput(() => caseWhere('HB', { place: 'x\u0000' }, { reportedAt: 'r', place: 'p' }, code, code))).toMatch(/^HB: place:/);
+    expect(badInput(() => personWhere('HB', { name: 'x\u0000' }, { name: 'n', birthDate: 'b' }, code))).toMatch(/^HB: name:/);
+    expect(badInput(() => vehicleWhere('HB', { make: 'x\t' }, { plate: 'p', make: 'm', colour: 'c' }, code))).toMatch(/^HB: make:/);
   });
 });

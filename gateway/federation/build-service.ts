@@ -16,6 +16,7 @@ import { OWN_SUBGRAPH_URL } from '../own-subgraph/module.ts';
 import type { GatewayRuntime } from '../services.ts';
 import { createDataSource, type BatchHeadersHook, type HeadersHook } from './data-sources/index.ts';
 import type { RegionRequestCache } from '../cache/entity-cache.ts';
+import { searchCursors } from '../cursors/index.ts';
 
 export interface ServiceDefinition {
   name: string;
@@ -32,12 +33,14 @@ export interface RegionHeaders {
 }
 
 export function serviceBuilder(runtime: GatewayRuntime, ownSchema: GraphQLSchema | null, signing: RegionHeaders = {}, cache?: RegionRequestCache | null): ServiceFactory {
+  // One sealer for the gateway's life (the key file is read once, at start-up).
+  const cursors = searchCursors(runtime.config);
   return (service) => {
     if (service.url === OWN_SUBGRAPH_URL) {
       if (!ownSchema) throw new Error(`subgraph "${service.name}" is the gateway's own (${service.url}) but no own subgraph was built`);
       return notCacheable(new LocalGraphQLDataSource(ownSchema), `subgraph ${service.name} is the gateway's own`);
     }
-    const source = createDataSource(service, { registry: runtime.registry, ...signing, cache });
+    const source = createDataSource(service, { registry: runtime.registry, ...signing, cache, cursors });
     const part = regionalPart(service.url);
     return part === 'records' || part === 'index' ? source : notCacheable(source, `subgraph ${service.name} is not answered through the entity cache`);
   };

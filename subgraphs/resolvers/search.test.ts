@@ -76,6 +76,9 @@ describe('search part', () => {
     ['searchPersons', 'PersonFilter', '{ bornFrom: "1985-02-30" }', 'bornFrom', 'date'],
     ['searchCases', 'CaseFilter', '{ reportedTo: "yesterday" }', 'reportedTo', 'date'],
     ['searchPersons', 'PersonFilter', '{ name: "  " }', 'name', 'format'],
+    ['searchCases', 'CaseFilter', '{ place: "遵義\\u0000" }', 'place', 'control-character'],
+    ['searchPersons', 'PersonFilter', '{ name: "張\\u0009*" }', 'name', 'control-character'],
+    ['searchVehicles', 'VehicleFilter', '{ make: "x\\u007F" }', 'make', 'control-character'],
   ])('%s refuses the filter %s %s', async (field, _type, filter, badField, reason) => {
     const { errors } = await subgraph.query('search', `{ ${field}(filter: ${filter}) { totalCount } }`);
     expect(errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: badField, reason });

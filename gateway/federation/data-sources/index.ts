@@ -13,6 +13,7 @@
  */
 import type { GraphQLDataSource } from '@apollo/gateway';
 import type { RegionRequestCache } from '../../cache/entity-cache.ts';
+import { ephemeralSearchCursors, type CursorSealer } from '../../cursors/index.ts';
 import { regionalPart } from '../compose.ts';
 import { FannedOutDataSource } from './fanned-out-data-source.ts';
 import { contractPartSchema, type PartSchema } from './part-schema.ts';
@@ -42,6 +43,12 @@ export interface DataSourceDeps {
   cache?: RegionRequestCache | null;
   /** Partition of in-flight sharing for plain subgraphs; default `context.authorisationPartition`. */
   partition?: (context: unknown) => string;
+  /**
+   * Seals the search part's cursors. The gateway passes the one built from its key
+   * directory and config (gateway/cursors), shared by its replicas; default: a random key
+   * held by this process only (its cursors die with it).
+   */
+  cursors?: CursorSealer;
 }
 
 const sharedClients = new WeakMap<RegionDirectory, RegionClients>();
@@ -75,7 +82,7 @@ export function createDataSource(service: { name: string; url?: string }, deps: 
   switch (part) {
     case 'records': return new RoutedDataSource(fetcher);
     case 'index': return new FannedOutDataSource(fetcher, schema());
-    case 'search': return new SearchDataSource(fetcher, schema());
+    case 'search': return new SearchDataSource(fetcher, schema(), deps.cursors ?? ephemeralSearchCursors());
   }
 }
 

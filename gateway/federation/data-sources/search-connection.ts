@@ -7,7 +7,7 @@
  * the client's own selections are then filled from the merged page.
  */
 import type { FieldNode, FragmentDefinitionNode, SelectionSetNode } from 'graphql';
-import { encodeCursor, type CompositePosition } from '../merge/composite-cursor.ts';
+import type { CompositePosition } from '../merge/composite-cursor.ts';
 import { mergePages, type EdgeRef, type MergedEdge, type MergedPage, type RegionPage } from '../merge/connection-merge.ts';
 import type { RegionMerger, RegionValue } from '../merge/deep-merge.ts';
 import { field, selectionSet } from './inject-keys.ts';
@@ -36,6 +36,12 @@ export interface ConnectionInput {
   nodeKeyFields: readonly string[];
   incoming: CompositePosition;
   first: number;
+  /** The regions asked for this page (none when every region was exhausted by the `after` cursor). */
+  asked: readonly string[];
+  /** The connection type's name (for `__typename` when no region was asked). */
+  typename: string;
+  /** Seals a position into the cursor a client gets (gateway/cursors/sealed-cursor.ts). */
+  seal: (position: CompositePosition) => string;
 }
 
 /** Whether a region's answer holds at least one edge (a hit). */
@@ -46,7 +52,10 @@ export function hasEdges(value: unknown): boolean {
 
 export function combineConnection(input: ConnectionInput, values: RegionValue[], merger: RegionMerger): { value: unknown; page: MergedPage | null } {
   const answered = values.filter((v): v is { region: string; value: Record<string, unknown> } => isObject(v.value));
-  if (answered.length === 0) return { value: null, page: null };
+  // Nothing asked (an `after` past the last item of every region): the page after the
+  // end is an empty page, not a missing one. Asked but nobody answered: null, beside the
+  // regions' own errors.
+  if (answered.length === 0 && input.asked.length > 0) return { value: null, page: null };
   const byRegion = new Map(answered.map((v) => [v.region, v.value]));
   const pages = answered.map((v) => regionPage(v.region, v.value, input.nodeKeyFields));
   const merged = mergePages(pages, input.incoming, input.first);
@@ -98,6 +107,7 @@ class ConnectionProjector {
         case 'edges': out[key] = this.page.edges.map((edge, i) => this.edge(edge, i, sub)); break;
         case 'pageInfo': out[key] = this.pageInfo(sub); break;
         case 'totalCount': out[key] = this.sum(TOTAL); break;
+        case '__typename': out[key] = this.firstValue((v) => v[key]) ?? this.input.typename; break;
         default: out[key] = this.firstValue((v) => v[key]);
       }
     }
@@ -110,7 +120,7 @@ class ConnectionProjector {
     const out: Record<string, unknown> = { ...base };
     for (const sub of this.subFields(edgesField.selectionSet)) {
       const key = responseKey(sub);
-      if (sub.name.value === 'cursor') out[key] = encodeCursor(edge.position);
+      if (sub.name.value === 'cursor') out[key] = this.input.seal(edge.position);
       if (sub.name.value === 'node') {
         const refs = [edge.from, ...edge.duplicates];
         const path = [responseKey(this.input.original), listKey, position, key];
@@ -134,8 +144,8 @@ class ConnectionProjector {
   /** The last edge's position; with no edge, the incoming one (with newly exhausted regions) if more may follow. */
   private endCursor(): string | null {
     const last = this.page.edges.at(-1);
-    if (last) return encodeCursor(last.position);
-    return this.page.hasNextPage ? encodeCursor(this.page.end) : null;
+    if (last) return this.input.seal(last.position);
+    return this.page.hasNextPage ? this.input.seal(this.page.end) : null;
   }
 
   private regionEdge(ref: EdgeRef, listKey: string): Record<string, unknown> | undefined {

@@ -3,14 +3,23 @@
  * connection is merged page-wise (k-way by node key, see merge/connection-merge.ts)
  * under a composite cursor holding every region's position.
  *
- * On the way in, the composite `after` is decoded and each region gets its own
- * position (through a per-field variable, whatever the planner wrote); exhausted
- * regions are not asked again (`skipped`).
+ * On the way in, the `after` cursor is opened (it is sealed: encrypted, authenticated,
+ * bound to the caller and to the search, expiring — gateway/cursors/sealed-cursor.ts)
+ * and each region gets its own position (through a per-field variable, whatever the
+ * planner wrote); exhausted regions are not asked again (`skipped`). On the way out,
+ * every cursor is sealed for the same caller and search.
+ *
+ * Filter strings holding control characters are refused here, before any region is
+ * asked: a NUL cut one legacy system's filter short and matched everything
+ * (filter-text.ts; the adapters refuse them too).
  */
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { getNamedType, isObjectType, valueFromAST, type FieldNode, type GraphQLObjectType } from 'graphql';
-import { CursorError, decodeCursor, startPosition, type CompositePosition } from '../merge/composite-cursor.ts';
+import { CursorError, startPosition, type CompositePosition } from '../merge/composite-cursor.ts';
+import type { CursorBinding, CursorSealer } from '../../cursors/index.ts';
+import type { GatewayContext } from '../../context.ts';
+import { controlCharacterIn } from './filter-text.ts';
 import { fanOutDecisions } from './fanned-out-data-source.ts';
 import { fetchFannedEntities, isEntitiesFetch } from './entities-fetch.ts';
 import { argumentValue, bodyOf, readFetch, responseKey, variableDefinition, withArgumentVariable, type FetchOperation } from './operation.ts';
@@ -26,7 +35,7 @@ import type { RegionEntry } from './types.ts';
 const DEFAULT_FIRST = 20;
 
 export class SearchDataSource implements GraphQLDataSource {
-  constructor(private readonly fetcher: RegionFetcher, private readonly part: PartSchema) {}
+  constructor(private readonly fetcher: RegionFetcher, private readonly part: PartSchema, private readonly cursors: CursorSealer) {}
 
   async process(options: GraphQLDataSourceProcessOptions): Promise<GatewayGraphQLResponse> {
     const fetch = readFetch(bodyOf(options.request), 'document' in options ? options.document : undefined);
@@ -35,17 +44,24 @@ export class SearchDataSource implements GraphQLDataSource {
     const merge = { keys: this.part.keys };
     if (isEntitiesFetch(fetch)) return fetchFannedEntities(this.fetcher, { fetch, regions, context, merge });
     const plain = fanOutDecisions(fetch, regions);
-    const decisions = fetch.rootFields.map((field, i) => this.searchDecision(fetch, field, i, regions) ?? plain[i]);
+    const caller = callerOf(context);
+    const decisions = fetch.rootFields.map((field, i) => this.searchDecision(fetch, field, i, regions, caller) ?? plain[i]);
     return fetchRootFields(this.fetcher, { fetch, regions, context, merge, decisions });
   }
 
   /** The route of a connection field, or null for any other root field. */
-  private searchDecision(fetch: FetchOperation, field: FieldNode, index: number, regions: readonly RegionEntry[]): RootDecision | null {
+  private searchDecision(fetch: FetchOperation, field: FieldNode, index: number, regions: readonly RegionEntry[], caller: string): RootDecision | null {
     const connection = this.connectionType(field);
     if (!connection) return null;
+    const filter = argumentValue(field, 'filter', fetch.variables);
+    const control = controlCharacterIn(filter);
+    if (control) {
+      return { refused: badUserInput(`${field.name.value}(filter.${control.path}:): the value holds the control character ${control.character}; filter text may not contain control characters`, [responseKey(field)]) };
+    }
     const selection = selectRegions(field, fetch.variables, regions);
     if ('refused' in selection) return selection;
-    const incoming = incomingPosition(field, fetch.variables, selection.codes);
+    const binding: CursorBinding = { caller, field: field.name.value, filter };
+    const incoming = incomingPosition(field, fetch.variables, selection.codes, this.cursors, binding);
     if ('refused' in incoming) return incoming;
 
     const skipped = new Map(selection.skipped);
@@ -53,7 +69,10 @@ export class SearchDataSource implements GraphQLDataSource {
     const asked = selection.codes.filter((code) => !skipped.has(code));
     const variable = `_ld_after_${index}`;
     const nodeKeyFields = this.nodeKeyFields(connection);
-    const input = { original: field, fragments: fetch.fragments, nodeKeyFields, incoming: incoming.position, first: this.first(field, fetch.variables) };
+    const input = {
+      original: field, fragments: fetch.fragments, nodeKeyFields, incoming: incoming.position, first: this.first(field, fetch.variables),
+      asked, typename: connection.name, seal: (position: CompositePosition) => this.cursors.seal(position, binding),
+    };
     let page: MergedPage | null = null;
     return {
       field: withMergeSelections(withArgumentVariable(field, 'after', variable), nodeKeyFields),
@@ -98,18 +117,26 @@ export class SearchDataSource implements GraphQLDataSource {
   }
 }
 
-/** Every asked region's position before this page, from the composite `after`. */
-function incomingPosition(field: FieldNode, variables: Record<string, unknown>, codes: readonly string[]): { position: CompositePosition } | { refused: ReturnType<typeof badUserInput> } {
+/** Cursors are bound to the officer; '' for an anonymous caller (where allowed) or no caller (tests of the data source alone). */
+function callerOf(context: unknown): string {
+  return (context as Partial<GatewayContext> | undefined)?.caller?.sub ?? '';
+}
+
+/** Every asked region's position before this page, from the sealed `after`. */
+function incomingPosition(
+  field: FieldNode, variables: Record<string, unknown>, codes: readonly string[], cursors: CursorSealer, binding: CursorBinding,
+): { position: CompositePosition } | { refused: ReturnType<typeof badUserInput> } {
   const after = argumentValue(field, 'after', variables);
   if (after === undefined || after === null) return { position: startPosition(codes) };
   const path = [responseKey(field)];
   if (typeof after !== 'string') return { refused: badUserInput(`${field.name.value}(after:): expected a cursor string, got ${JSON.stringify(after)}`, path) };
   let decoded: CompositePosition;
   try {
-    decoded = decodeCursor(after);
+    decoded = cursors.open(after, binding);
   } catch (error) {
-    if (error instanceof CursorError) return { refused: badUserInput(`${field.name.value}(after:): ${error.message}`, path) };
-    throw error;
+    if (!(error instanceof CursorError)) throw error;
+    const refused = badUserInput(`${field.name.value}(after:): ${error.message}`, path);
+    return { refused: { ...refused, extensions: { ...refused.extensions, reason: `cursor-${error.reason}` } } };
   }
   const missing = codes.filter((code) => !(code in decoded));
   if (missing.length > 0) {

@@ -4,7 +4,9 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { GZ_DATA, HB_DATA, JS_DATA, P1 } from './fixtures/fixture-data.ts';
-import { startGateway } from './fixtures/gateway-harness.ts';
+import { startGateway, type GatewayAnswer } from './fixtures/gateway-harness.ts';
+import { CursorSealer } from '../../cursors/index.ts';
+import { ephemeralCursorKeys } from '../../cursors/keys.ts';
 import { fixtureDirectory, startFixtureRegion, type FixtureData, type FixtureRegion } from './fixtures/fixture-regions.ts';
 
 let regions: FixtureRegion[];
@@ -116,9 +118,109 @@ describe('search across regions', () => {
     const positions = regions.map((r) => r.bodies.find((b) => b.part === 'search')?.variables ?? null);
     const decoded = positions.map((v) => {
       const value = v && Object.entries(v).find(([name]) => name.startsWith('_ld_after'))?.[1];
-      return typeof value === 'string' ? Buffer.from(value, 'base64').toString('utf8') : value;
+      return typeof value === 'string' ? Buffer.from(value, 'base64url').toString('utf8') : value;
     });
     // The first page took 01..04 (one merged edge is 04 from JS and GZ); each region resumes after its own last key.
     expect(decoded).toEqual(['110000000000000004', '110000000000000004', '110000000000000003']);
+  });
+});
+
+describe('search cursors (sealed, bound, expiring)', () => {
+  const officer = { sub: 'JS-0310552' };
+  let clock = Date.now();
+  let own: Awaited<ReturnType<typeof startGateway>>;
+
+  beforeAll(async () => {
+    own = await startGateway({
+      registry: fixtureDirectory(regions.map((r) => r.entry())),
+      cursors: new CursorSealer({ keys: ephemeralCursorKeys(), ttlSeconds: 60, now: () => clock }),
+    });
+  });
+  afterAll(async () => { await own?.stop(); });
+
+  async function firstPage(as = officer) {
+    const answer = await own.query(SEARCH, { after: null, first: 3 }, as);
+    expect(answer.errors).toBeUndefined();
+    return answer.data!.searchPersons as Connection;
+  }
+
+  function refusedWith(answer: GatewayAnswer, reason: string, text: RegExp) {
+    expect(answer.errors).toHaveLength(1);
+    expect(answer.errors![0]).toMatchObject({ path: ['searchPersons'], extensions: { code: 'BAD_USER_INPUT', reason } });
+    expect(answer.errors![0].message).toMatch(text);
+    expect(regions.reduce((n, r) => n + r.counts.search, 0)).toBe(0);
+  }
+
+  it('hold no identity number, local id or region cursor a client could read', async () => {
+    const connection = await firstPage();
+    const cursors = [...connection.edges.map((e) => e.cursor), connection.pageInfo.endCursor!];
+    for (const cursor of cursors) {
+      expect(cursor).toMatch(/^c1\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
+      const readable = [cursor, ...cursor.split('.').map((part) => Buffer.from(part, 'base64url').toString('utf8'))].join(' ');
+      expect(readable).not.toMatch(/\d{17}[\dX]|"JS"|"GZ"|"HB"|persons/);
+    }
+  });
+
+  it('page on for the officer they were issued to', async () => {
+    const connection = await firstPage();
+    const next = await own.query(SEARCH, { after: connection.pageInfo.endCursor, first: 3 }, officer);
+    expect(next.errors).toBeUndefined();
+    expect((next.data!.searchPersons as Connection).edges.map((e) => e.node.idNumber)).toEqual(EVERY_ZHANG.slice(3, 6));
+  });
+
+  it('are refused to another officer, without asking any region', async () => {
+    const connection = await firstPage();
+    regions.forEach((r) => r.resetCounts());
+    const answer = await own.query(SEARCH, { after: connection.pageInfo.endCursor, first: 3 }, { sub: 'GZ-0000001' });
+    refusedWith(answer, 'cursor-other-caller', /^searchPersons\(after:\): cursor "c1\.[^"]{9}…" was issued to another officer/);
+    expect(answer.errors![0].message).not.toContain(connection.pageInfo.endCursor!.slice(0, 20));
+  });
+
+  it('are refused for another filter or another search field', async () => {
+    const connection = await firstPage();
+    regions.forEach((r) => r.resetCounts());
+    const otherFilter = await own.query(SEARCH.replace('"張*"', '"李*"'), { after: connection.pageInfo.endCursor, first: 3 }, officer);
+    refusedWith(otherFilter, 'cursor-other-search', /belongs to another search/);
+    const vehicles = await own.query(`query($after: String) { searchVehicles(filter: { platePrefix: "蘇A" }, after: $after) { totalCount } }`, { after: connection.pageInfo.endCursor }, officer);
+    expect(vehicles.errors![0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', reason: 'cursor-other-search' } });
+  });
+
+  it('are refused when altered', async () => {
+    const cursor = (await firstPage()).pageInfo.endCursor!;
+    regions.forEach((r) => r.resetCounts());
+    const last = cursor.at(-2) === 'A' ? 'B' : 'A';
+    const altered = `${cursor.slice(0, -2)}${last}${cursor.at(-1)}`;
+    refusedWith(await own.query(SEARCH, { after: altered, first: 3 }, officer), 'cursor-tampered', /was altered or was not issued by this gateway/);
+  });
+
+  it('expire after the configured lifetime', async () => {
+    const cursor = (await firstPage()).pageInfo.endCursor!;
+    regions.forEach((r) => r.resetCounts());
+    clock += 61_000;
+    try {
+      refusedWith(await own.query(SEARCH, { after: cursor, first: 3 }, officer), 'cursor-expired', /expired at .* \(cursors are valid for 60 s/);
+    } finally {
+      clock -= 61_000;
+    }
+  });
+
+  it('past the end of every region give an empty last page, not data: null', async () => {
+    const all = await own.query(SEARCH, { after: null, first: 50 }, officer);
+    const last = (all.data!.searchPersons as Connection).edges.at(-1)!.cursor;
+    regions.forEach((r) => r.resetCounts());
+    const after = await own.query(`query($after: String) { searchPersons(filter: { name: "張*" }, after: $after) { __typename totalCount edges { cursor } pageInfo { hasNextPage endCursor } } }`, { after: last }, officer);
+    expect(after.errors).toBeUndefined();
+    expect(after.data).toEqual({ searchPersons: { __typename: 'PersonConnection', totalCount: 0, edges: [], pageInfo: { hasNextPage: false, endCursor: null } } });
+    expect(regions.reduce((n, r) => n + r.counts.search, 0)).toBe(0);
+  });
+});
+
+describe('search filter text', () => {
+  it('with a control character is refused, naming the argument, before any region is asked', async () => {
+    const answer = await gateway.query(`query($place: String) { searchCases(filter: { place: $place }) { totalCount edges { node { id } } } }`, { place: '遵義\u0000' });
+    expect(answer.errors).toHaveLength(1);
+    expect(answer.errors![0]).toMatchObject({ path: ['searchCases'], extensions: { code: 'BAD_USER_INPUT' } });
+    expect(answer.errors![0].message).toMatch(/searchCases\(filter\.place:\).*control character U\+0000/);
+    expect(regions.reduce((n, r) => n + r.counts.search, 0)).toBe(0);
   });
 });
