@@ -23,6 +23,7 @@
 import { GraphQLError, Kind, TypeInfo, getNamedType, isAbstractType, visit, visitWithTypeInfo, type DocumentNode, type GraphQLNamedType, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import type { Policy, PurposeSettings } from '../../schema/policy.ts';
 import type { Caller, Purpose } from '../context.ts';
+import { quoteInput } from '../../adapters/normalise/index.ts';
 import { OperationMemo } from '../operations/memo.ts';
 
 export type PurposeErrorCode = 'PURPOSE_REQUIRED' | 'PURPOSE_INVALID' | 'PURPOSE_CASE_UNVERIFIABLE';
@@ -67,16 +68,16 @@ export function parsePurpose(header: string | undefined, settings: PurposeSettin
   const head = /^\s*([^\s;:]+)\s*/.exec(header)!;
   const code = head[1];
   const definition = settings.codes[code];
-  if (!definition) throw invalid(`names the unknown purpose code ${JSON.stringify(code)}`);
+  if (!definition) throw invalid(`names the unknown purpose code ${quoteInput(code)}`);
   let rest = header.slice(head[0].length);
   let caseRef: string | null = null;
   for (let param = PARAM.exec(rest); param; param = PARAM.exec(rest)) {
-    if (param[1] !== 'case') throw invalid(`has the unknown parameter ${JSON.stringify(param[1])} (only "case" is defined)`);
-    if (!CASE_REF.test(param[2])) throw invalid(`names the case ${JSON.stringify(param[2])}; a case reference is REGION:local-id, e.g. JS:C-2026-000123`);
+    if (param[1] !== 'case') throw invalid(`has the unknown parameter ${quoteInput(param[1])} (only "case" is defined)`);
+    if (!CASE_REF.test(param[2])) throw invalid(`names the case ${quoteInput(param[2])}; a case reference is REGION:local-id, e.g. JS:C-2026-000123`);
     caseRef = param[2];
     rest = rest.slice(param[0].length);
   }
-  if (rest !== '' && !rest.startsWith(':')) throw invalid(`has unexpected text ${JSON.stringify(rest.slice(0, 40))} after the code`);
+  if (rest !== '' && !rest.startsWith(':')) throw invalid(`has unexpected text ${quoteInput(rest)} after the code`);
   if (definition.requiresCaseRef && !caseRef) throw invalid(`uses purpose "${code}", which needs a case reference ("${code}; case=JS:C-2026-000123")`);
   return { code, caseRef, text: decodeText(rest.slice(1).trim()) };
 }

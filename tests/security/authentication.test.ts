@@ -51,8 +51,20 @@ describe('bearer tokens refused with 401 naming the failed check', () => {
   it('no token', () => refused({}, 'missing-token', /no bearer token.*Authorization: Bearer/));
 
   it('not a bearer credential, or not a JWT', async () => {
-    await refused({ authorization: 'Basic dXNlcjpwYXNz' }, 'malformed', /must be "Bearer <JWT>", got a Basic credential/);
+    await refused({ authorization: 'Basic dXNlcjpwYXNz' }, 'malformed', /must be "Bearer <JWT>", got "Basic "… \(18 characters\)/);
     await refused(bearer('not-a-jwt'), 'malformed', /not a JWT/);
+  });
+
+  it('a token sent without "Bearer " is not echoed back (only a few characters and its length)', async () => {
+    const jwt = await token();
+    const reply = await server.post(ME, { authorization: jwt });
+    expect(reply.status).toBe(401);
+    const [error] = reply.body.errors;
+    expect(error.extensions).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'malformed' });
+    expect(error.message).toBe(`the Authorization header must be "Bearer <JWT>", got "${jwt.slice(0, 6)}"… (${jwt.length} characters)`);
+    const signature = jwt.split('.')[2];
+    expect(JSON.stringify(reply.body)).not.toContain(signature);
+    expect(reply.headers.get('www-authenticate')).not.toContain(signature);
   });
 
   it('expired', async () => {
