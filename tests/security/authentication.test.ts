@@ -189,6 +189,14 @@ describe('purpose of access (X-Purpose)', () => {
     expect(reply.body.errors[0].message).toMatch(/unknown purpose code "curiosity".*one of: investigation, assistance-request, patrol-check/);
   });
 
+  it('refuses a control character in the purpose text (here percent-encoded), naming the header and where it is', async () => {
+    const reply = await server.post(PERSON, { ...bearer(await token()), 'x-purpose': 'patrol-check: stop%0AForged: line' });
+    expect(reply.status).toBe(400);
+    expect(reply.body.data ?? null).toBeNull();
+    expect(reply.body.errors[0].extensions).toMatchObject({ code: 'PURPOSE_INVALID', reason: 'control-character', header: 'X-Purpose', position: 19, character: 'U+000A' });
+    expect(reply.body.errors[0].message).toMatch(/^X-Purpose holds the control character U\+000A at character 19; /);
+  });
+
   it('accepts a known purpose with free text and records it', async () => {
     const headers = { ...bearer(await token({ roles: ['patrol-officer'] })), 'x-purpose': 'patrol-check: roadside check G2 km 1043' };
     expect((await server.post(PERSON, headers)).body.data.person.name).toBe('張偉');
