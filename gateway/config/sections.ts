@@ -14,6 +14,7 @@ import { auditSection } from '../audit/config.ts';
 import { cacheSection } from '../cache/config.ts';
 import { authorisationSection } from '../authorisation/config.ts';
 import { limitsSection } from '../limits/config.ts';
+import { metricsSection } from '../metrics/config.ts';
 
 export const SECTIONS = [
   modeSection,
@@ -25,6 +26,7 @@ export const SECTIONS = [
   limitsSection,
   auditSection,
   cacheSection,
+  metricsSection,
 ] as const;
 
 type Sections = (typeof SECTIONS)[number];
