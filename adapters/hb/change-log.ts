@@ -7,6 +7,7 @@
  * silently skipping the ones numbered below it.
  */
 import { AdapterError, type ChangeEvent, type ChangeFeed } from '../adapter.ts';
+import { quoteInput } from '../normalise/index.ts';
 
 export class ChangeLog implements ChangeFeed {
   private readonly events: { seq: number; event: ChangeEvent }[] = [];
@@ -32,7 +33,7 @@ export class ChangeLog implements ChangeFeed {
     if (since === null || since === undefined) return { changes: [], position: this.position(this.lastSeq) };
     const match = /^([0-9a-z]{1,12})\.(\d{1,15})$/.exec(String(since));
     if (!match) {
-      throw new AdapterError('BAD_INPUT', 'HB', `change position "${String(since).slice(0, 40)}" is not an HB change position (from changesSince)`);
+      throw new AdapterError('BAD_INPUT', 'HB', `change position ${quoteInput(since)} is not an HB change position (from changesSince)`);
     }
     const after = match[1] === this.epoch ? Number(match[2]) : 0;
     return { changes: this.events.filter((e) => e.seq > after).map((e) => e.event), position: this.position(this.lastSeq) };

@@ -4,7 +4,7 @@
  */
 import type Database from 'better-sqlite3';
 import { AdapterError, type ChangeEvent, type ChangeFeed, type EntityType } from '../adapter.ts';
-import { normaliseIdNumber, normalisePlate } from '../normalise/index.ts';
+import { normaliseIdNumber, normalisePlate, quoteInput } from '../normalise/index.ts';
 
 const ENTITY: Record<string, EntityType> = {
   PERSON: 'PersonRecord', CASE: 'Case', VEHICLE: 'VehicleRecord', NOTICE: 'WantedNotice', ALERT: 'VehicleAlert',
@@ -40,7 +40,7 @@ export class JsChangeFeed implements ChangeFeed {
   async changesSince(since: string | null): Promise<{ changes: ChangeEvent[]; position: string }> {
     if (since === null || since === undefined) return { changes: [], position: String(this.head()) };
     if (!/^\d{1,15}$/.test(String(since))) {
-      throw new AdapterError('BAD_INPUT', 'JS', `change position "${String(since).slice(0, 40)}" is not a JS change-log position (a sequence number)`);
+      throw new AdapterError('BAD_INPUT', 'JS', `change position ${quoteInput(since)} is not a JS change-log position (a sequence number)`);
     }
     const rows = this.db.prepare('SELECT seq, entity, entity_id, id_nos, plates, changed_at FROM t_change_log WHERE seq > ? ORDER BY seq LIMIT ?')
       .all(Number(since), BATCH) as LogRow[];
