@@ -15,6 +15,8 @@ export const LOOPBACK_HOSTS = '127.0.0.1, [::1] or localhost';
 
 export function isLoopbackHost(host: string | undefined): boolean {
   if (!host) return false;
+  // Bare `::1` is not valid Host syntax (IPv6 needs brackets) but names loopback all the same.
+  if (host.trim() === '::1') return true;
   const match = /^(\[[^\]]*\]|[^:[\]]+)(?::(\d{1,5}))?$/.exec(host.trim());
   if (!match) return false;
   if (match[2] !== undefined && Number(match[2]) > 65535) return false;

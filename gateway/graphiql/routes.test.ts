@@ -119,7 +119,7 @@ describe('GraphiQL routes (development)', () => {
 
   it('hands the demo tokens only to loopback Host names, with or without a port', async () => {
     const port = new URL(base).port;
-    for (const host of [`127.0.0.1:${port}`, '127.0.0.1', `localhost:${port}`, 'LOCALHOST', `[::1]:${port}`, '[::1]']) {
+    for (const host of [`127.0.0.1:${port}`, '127.0.0.1', `localhost:${port}`, 'LOCALHOST', `[::1]:${port}`, '[::1]', '::1']) {
       const reply = await rawGet(base, DEV_TOKENS_PATH, host);
       expect([host, reply.status]).toEqual([host, 200]);
       expect(JSON.parse(reply.body)).toEqual(TOKENS);
@@ -127,7 +127,7 @@ describe('GraphiQL routes (development)', () => {
   });
 
   it('refuses the demo tokens to any other Host (DNS rebinding) with 403 and a stable code', async () => {
-    for (const host of ['attacker.example:80', 'attacker.example', '127.0.0.1.attacker.example', 'localhost.attacker.example', '10.0.0.5:4000', '[::2]', '127.0.0.1:80x', '127.0.0.1:']) {
+    for (const host of ['attacker.example:80', 'attacker.example', '127.0.0.1.attacker.example', 'localhost.attacker.example', '10.0.0.5:4000', '[::2]', '::2', '127.0.0.1:80x', '127.0.0.1:', '127.0.0.1:99999']) {
       const reply = await rawGet(base, DEV_TOKENS_PATH, host);
       expect([host, reply.status]).toEqual([host, 403]);
       expect(reply.body).not.toContain(TOKENS[0].token);
