@@ -5,7 +5,7 @@
  * NormalisationError (mapped to BAD_USER_INPUT with `field` and `reason`) or a
  * BAD_USER_INPUT GraphQLError; nothing is silently "fixed".
  */
-import { NormalisationError, normaliseIdNumber, normalisePlate, normalisePlatePrefix, toHalfWidth } from '../adapters/normalise/index.ts';
+import { NormalisationError, normaliseIdNumber, normalisePlate, normalisePlatePrefix, quoteInput, toHalfWidth } from '../adapters/normalise/index.ts';
 import type { CaseFilter, PersonFilter, VehicleFilter } from '../adapters/adapter.ts';
 import { badUserInput } from './errors.ts';
 import { isRegionCode } from './ids.ts';
@@ -24,7 +24,7 @@ export function regionAsked(regions: readonly string[] | null | undefined, own: 
   const codes = regions.map((code) => toHalfWidth(code).trim().toUpperCase());
   const bad = codes.find((code) => !isRegionCode(code));
   if (bad !== undefined) {
-    throw badUserInput('regions', 'format', `regions: "${bad}" is not a region code; expected 2–3 letters such as "JS"`);
+    throw badUserInput('regions', 'format', `regions: ${quoteInput(bad)} is not a region code; expected 2–3 letters such as "JS"`);
   }
   return codes.includes(own);
 }
@@ -53,7 +53,7 @@ function dateArg(field: string, typed: string, allowTime: boolean): string {
     && !Number.isNaN(Date.parse(text)));
   if (!ok) {
     throw new NormalisationError('date', field, typed,
-      `${field} "${typed}": expected an ISO date (2024-01-31)${allowTime ? ' or date-time (2024-01-31T08:00:00Z)' : ''}`);
+      `${field} ${quoteInput(typed)}: expected an ISO date (2024-01-31)${allowTime ? ' or date-time (2024-01-31T08:00:00Z)' : ''}`);
   }
   return text;
 }

@@ -2,31 +2,43 @@
  * `GET /healthz`: the adapter's own health check, bounded in time.
  *
  * Not behind the request guard: orchestrators and the gateway's registry poll it
- * without credentials, and it discloses no data — only whether the region answers.
+ * without credentials, and it discloses no data — only whether the region answers and,
+ * when it does not, a stable reason. The adapter's own `detail` names database paths,
+ * upstream addresses and file names ("JS database /srv/js/js.db cannot be queried"),
+ * which an unauthenticated caller has no business learning; it goes to the log only.
  */
 import type { RegionAdapter } from '../adapters/adapter.ts';
+import type { Logger } from './logger.ts';
 
 export const HEALTH_TIMEOUT_MS = 5000;
 
+/** Why a region is unavailable: its adapter said so, did not answer in time, or threw. */
+export type HealthReason = 'unhealthy' | 'timeout' | 'error';
+
 export interface HealthReply {
   status: 200 | 503;
-  body: { status: 'ok' | 'unavailable'; region: string; detail: string; latencyMs: number };
+  body: { status: 'ok' | 'unavailable'; region: string; latencyMs: number; reason?: HealthReason };
 }
 
-export async function checkHealth(adapter: RegionAdapter, timeoutMs = HEALTH_TIMEOUT_MS): Promise<HealthReply> {
+class HealthTimeout extends Error {}
+
+export async function checkHealth(adapter: RegionAdapter, logger: Logger, timeoutMs = HEALTH_TIMEOUT_MS): Promise<HealthReply> {
   const region = adapter.region.code;
   const started = performance.now();
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`health check did not answer within ${timeoutMs} ms`)), timeoutMs);
+    timer = setTimeout(() => reject(new HealthTimeout(`health check did not answer within ${timeoutMs} ms`)), timeoutMs);
   });
   try {
     const health = await Promise.race([adapter.health(), timeout]);
-    const body = { status: health.ok ? 'ok' as const : 'unavailable' as const, region, detail: health.detail, latencyMs: health.latencyMs };
-    return { status: health.ok ? 200 : 503, body };
+    if (health.ok) return { status: 200, body: { status: 'ok', region, latencyMs: health.latencyMs } };
+    logger.warn({ region, reason: 'unhealthy', detail: health.detail }, 'health check: region unavailable');
+    return { status: 503, body: { status: 'unavailable', region, latencyMs: health.latencyMs, reason: 'unhealthy' } };
   } catch (error) {
     const latencyMs = Math.round(performance.now() - started);
-    return { status: 503, body: { status: 'unavailable', region, detail: (error as Error).message, latencyMs } };
+    const reason: HealthReason = error instanceof HealthTimeout ? 'timeout' : 'error';
+    logger.warn({ region, reason, detail: (error as Error).message }, 'health check: region unavailable');
+    return { status: 503, body: { status: 'unavailable', region, latencyMs, reason } };
   } finally {
     clearTimeout(timer);
   }

@@ -4,6 +4,7 @@
  * The prefix is what lets the gateway route a records fetch to the one region that owns
  * it; the subgraph strips it before asking its adapter, which knows local ids only.
  */
+import { quoteInput } from '../adapters/normalise/index.ts';
 import { badUserInput } from './errors.ts';
 
 export interface LiandongId {
@@ -27,7 +28,7 @@ export function parseLiandongId(id: unknown, field = 'id'): LiandongId {
   const localId = text.slice(colon + 1);
   if (colon < 0 || !REGION_CODE.test(region) || localId.length === 0 || localId.length > MAX_LOCAL_ID) {
     throw badUserInput(field, 'format',
-      `${field} "${String(id)}": expected REGION:local-id with a 2–3 letter region code, e.g. "JS:C-2026-000123"`);
+      `${field} ${quoteInput(id)}: expected REGION:local-id with a 2–3 letter region code, e.g. "JS:C-2026-000123"`);
   }
   return { region, localId };
 }

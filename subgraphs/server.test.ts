@@ -6,7 +6,7 @@ import { JS_REGION, smallRegion } from './testing/fixtures.ts';
 import { startTestSubgraph, type TestSubgraph } from './testing/harness.ts';
 import type { ContractPart, SubgraphContext } from './context.ts';
 import { createSubgraphServer } from './server.ts';
-import { silentLogger } from './logger.ts';
+import { silentLogger, type Logger } from './logger.ts';
 
 let adapter: MemoryAdapter;
 let subgraph: TestSubgraph;
@@ -28,10 +28,15 @@ function denyCaseSummary(schema: GraphQLSchema, part: ContractPart): GraphQLSche
   return schema;
 }
 
+/** Warnings the subgraph logged (the operator's view); everything else is dropped. */
+const warnings: Array<{ obj: unknown; msg?: string }> = [];
+const capturingLogger: Logger = { ...silentLogger, warn: (obj, msg) => { warnings.push({ obj, msg }); } };
+
 beforeAll(async () => {
   adapter = createMemoryAdapter(JS_REGION, smallRegion());
   subgraph = await startTestSubgraph({
     adapter,
+    logger: capturingLogger,
     plugins: [recordContext],
     schemaTransform: denyCaseSummary,
     maxBodyBytes: 4096,
@@ -84,18 +89,23 @@ describe('subgraph server', () => {
     expect(seen[0].requestId).toMatch(/^[0-9a-f-]{36}$/);
   });
 
-  it('answers GET /healthz from the adapter: 200 when healthy, 503 when not or when the check throws', async () => {
+  it('answers GET /healthz from the adapter: 200 when healthy, 503 with a stable reason when not or when the check throws', async () => {
     const ok = await fetch(`${subgraph.url}/healthz`);
     expect(ok.status).toBe(200);
-    expect(await ok.json()).toEqual({ status: 'ok', region: 'JS', detail: 'in memory', latencyMs: 0 });
-    adapter.setHealth({ ok: false, detail: 'database locked', latencyMs: 12 });
+    expect(await ok.json()).toEqual({ status: 'ok', region: 'JS', latencyMs: 0 });
+    adapter.setHealth({ ok: false, detail: 'JS database /srv/liandong/js.db cannot be queried: database locked', latencyMs: 12 });
     const down = await fetch(`${subgraph.url}/healthz`);
     expect(down.status).toBe(503);
-    expect(await down.json()).toEqual({ status: 'unavailable', region: 'JS', detail: 'database locked', latencyMs: 12 });
-    adapter.failWith('health', new Error('socket hang up'));
+    // No token is needed here, so the adapter's detail (a database path) stays in the log.
+    expect(await down.json()).toEqual({ status: 'unavailable', region: 'JS', latencyMs: 12, reason: 'unhealthy' });
+    expect(warnings.at(-1)).toEqual({ obj: { region: 'JS', reason: 'unhealthy', detail: 'JS database /srv/liandong/js.db cannot be queried: database locked' }, msg: 'health check: region unavailable' });
+    adapter.failWith('health', new Error('connect ECONNREFUSED 10.3.0.7:4202'));
     const thrown = await fetch(`${subgraph.url}/healthz`);
     expect(thrown.status).toBe(503);
-    expect(await thrown.json()).toMatchObject({ status: 'unavailable', detail: 'socket hang up' });
+    const body = await thrown.text();
+    expect(JSON.parse(body)).toMatchObject({ status: 'unavailable', region: 'JS', reason: 'error' });
+    expect(body).not.toContain('10.3.0.7');
+    expect(warnings.at(-1)!.obj).toMatchObject({ reason: 'error', detail: 'connect ECONNREFUSED 10.3.0.7:4202' });
     adapter.failWith('health', null);
     adapter.setHealth({ ok: true, detail: 'in memory', latencyMs: 0 });
   });

@@ -206,7 +206,7 @@ export async function createSubgraphServer(options: SubgraphServerOptions): Prom
       }
       await extra.handle(req, res);
     } else if (url.pathname === '/healthz' && (req.method === 'GET' || req.method === 'HEAD')) {
-      const health = await checkHealth(adapter);
+      const health = await checkHealth(adapter, logger);
       sendJson(res, health.status, health.body);
     } else if (apollos.has(part)) {
       await serveGraphQL(req, res, url, part);

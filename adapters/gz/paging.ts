@@ -11,6 +11,7 @@ import { AdapterError, type Page, type PageRequest } from '../adapter.ts';
 import { checkPage, decodeCursor, encodeCursor, type SearchKind } from '../support/paging.ts';
 import { isRow, type Row } from './records.ts';
 import { badData } from './errors.ts';
+import { quoteInput } from '../normalise/index.ts';
 
 /** GZ's largest page; a larger request is served from several pages. */
 export const GZ_MAX_PAGE_SIZE = 200;
@@ -68,5 +69,5 @@ export async function offsetPage<T>(
 }
 
 function badCursor(after: unknown): AdapterError {
-  return new AdapterError('BAD_INPUT', 'GZ', `cursor "${String(after).slice(0, 40)}" holds no valid offset; pass a cursor from the previous page`);
+  return new AdapterError('BAD_INPUT', 'GZ', `cursor ${quoteInput(after)} holds no valid offset; pass a cursor from the previous page`);
 }

@@ -8,6 +8,7 @@
  * silently skipping what cannot be listed.
  */
 import { AdapterError, type ChangeEvent, type ChangeFeed, type ChangesAnswer } from '../adapter.ts';
+import { quoteInput } from '../normalise/index.ts';
 
 export class ChangeLog implements ChangeFeed {
   private readonly events: { seq: number; event: ChangeEvent }[] = [];
@@ -34,7 +35,7 @@ export class ChangeLog implements ChangeFeed {
     if (since === null || since === undefined) return { changes: [], position: head };
     const match = /^([0-9a-z]{1,12})\.(\d{1,15})$/.exec(String(since));
     if (!match) {
-      throw new AdapterError('BAD_INPUT', 'HB', `change position "${String(since).slice(0, 40)}" is not an HB change position (from changesSince)`);
+      throw new AdapterError('BAD_INPUT', 'HB', `change position ${quoteInput(since)} is not an HB change position (from changesSince)`);
     }
     const after = Number(match[2]);
     const oldestHeld = this.events.length ? this.events[0].seq : this.lastSeq + 1;

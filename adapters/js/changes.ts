@@ -7,7 +7,7 @@
  * Pushed events are the same log, polled while someone listens.
  */
 import { AdapterError, type ChangeEvent, type ChangeFeed, type ChangesAnswer, type EntityType } from '../adapter.ts';
-import { normaliseIdNumber, normalisePlate } from '../normalise/index.ts';
+import { normaliseIdNumber, normalisePlate, quoteInput } from '../normalise/index.ts';
 import type { JsDatabaseFile } from './database.ts';
 
 const ENTITY: Record<string, EntityType> = {
@@ -34,7 +34,7 @@ function keys(list: string | null, normalise: (v: string) => string): string[] {
 function parsePosition(since: string): { epoch: string; seq: number } {
   const match = POSITION.exec(String(since));
   if (!match) {
-    throw new AdapterError('BAD_INPUT', 'JS', `change position "${String(since).slice(0, 40)}" is not a JS change-log position (expected "<epoch>:<sequence number>" from changesSince)`);
+    throw new AdapterError('BAD_INPUT', 'JS', `change position ${quoteInput(since)} is not a JS change-log position (expected "<epoch>:<sequence number>" from changesSince)`);
   }
   return { epoch: match[1], seq: Number(match[2]) };
 }

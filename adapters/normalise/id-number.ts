@@ -7,6 +7,7 @@
  * "19" and computing the check character, so both forms of one person's number match.
  */
 import { NormalisationError, toHalfWidth } from './errors.ts';
+import { quoteInput } from './quote.ts';
 
 const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 const CHECK_CHARS = '10X98765432';
@@ -26,7 +27,7 @@ export function idNumberCheckChar(first17: string): string {
 }
 
 function refuse(kind: ConstructorParameters<typeof NormalisationError>[0], input: string, why: string): never {
-  throw new NormalisationError(kind, 'idNumber', input, `identity number "${input}": ${why}`);
+  throw new NormalisationError(kind, 'idNumber', input, `identity number ${quoteInput(input)}: ${why}`);
 }
 
 function checkBirthDate(input: string, yyyymmdd: string, today: Date): void {

@@ -3,3 +3,4 @@ export { NormalisationError, toHalfWidth } from './errors.ts';
 export type { NormalisationErrorKind } from './errors.ts';
 export { normaliseIdNumber, toLegacyIdNumber, idNumberFacts, idNumberCheckChar, PROVINCE_CODES } from './id-number.ts';
 export { normalisePlate, normalisePlatePrefix, PLATE_PROVINCES } from './plate.ts';
+export { quoteInput, QUOTED_PREFIX } from './quote.ts';

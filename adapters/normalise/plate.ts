@@ -11,6 +11,7 @@
  * character typed by an officer (苏, 贵, 学) maps to the same plate.
  */
 import { NormalisationError, toHalfWidth } from './errors.ts';
+import { quoteInput } from './quote.ts';
 
 const PROVINCES = '京津冀晉蒙遼吉黑滬蘇浙皖閩贛魯豫鄂湘粵桂瓊渝川貴雲藏陝甘青寧新';
 const SIMPLIFIED_TO_TRADITIONAL: Record<string, string> = {
@@ -32,7 +33,7 @@ const SERIAL = /^[A-HJ-NP-Z0-9]+$/;
 export const PLATE_PROVINCES: readonly string[] = [...PROVINCES];
 
 function refuse(kind: 'length' | 'format' | 'province', input: string, why: string): never {
-  throw new NormalisationError(kind, 'plate', input, `plate "${input}": ${why}`);
+  throw new NormalisationError(kind, 'plate', input, `plate ${quoteInput(input)}: ${why}`);
 }
 
 function canonicalChar(ch: string): string {
@@ -46,7 +47,7 @@ export function normalisePlate(typed: string): string {
   const chars = [...compact.replace(READING, '').toUpperCase()].map(canonicalChar);
   if (chars.length === 0) refuse('length', typed, 'empty');
   if (!PROVINCES.includes(chars[0])) {
-    refuse('province', typed, `must start with a province character (such as 蘇, 貴, 鄂), got "${chars[0]}"`);
+    refuse('province', typed, `must start with a province character (such as 蘇, 貴, 鄂), got ${quoteInput(chars[0])}`);
   }
   const last = chars[chars.length - 1];
   const hasSuffix = SUFFIXES.includes(last);

@@ -4,6 +4,7 @@
  * and assembles a Page from `first + 1` fetched rows.
  */
 import { AdapterError, type Page, type PageRequest } from '../adapter.ts';
+import { quoteInput } from '../normalise/index.ts';
 
 export const MAX_PAGE_SIZE = 1000;
 
@@ -30,7 +31,7 @@ export function decodeCursor(region: string, kind: SearchKind, cursor: string | 
   const ok = typeof body === 'object' && body !== null && (body as CursorBody).k === kind
     && Array.isArray((body as CursorBody).v) && (body as CursorBody).v.length === parts
     && (body as CursorBody).v.every((x) => typeof x === 'string');
-  if (!ok) throw new AdapterError('BAD_INPUT', region, `cursor "${String(cursor).slice(0, 40)}" is not a ${kind} cursor of this region; pass a cursor from the previous page`);
+  if (!ok) throw new AdapterError('BAD_INPUT', region, `cursor ${quoteInput(cursor)} is not a ${kind} cursor of this region; pass a cursor from the previous page`);
   return (body as CursorBody).v;
 }
 
@@ -71,7 +72,7 @@ export function filterInstant(region: string, field: string, value: string | und
     const iso = new Date(Date.parse(text)).toISOString();
     return iso.replace(/\.\d{3}Z$/, 'Z');
   }
-  throw new AdapterError('BAD_INPUT', region, `${field} "${text.slice(0, 40)}" is not an ISO date (YYYY-MM-DD) or date-time`);
+  throw new AdapterError('BAD_INPUT', region, `${field} ${quoteInput(text)} is not an ISO date (YYYY-MM-DD) or date-time`);
 }
 
 /** A filter date (YYYY-MM-DD) for date-only columns such as birth dates. */
@@ -79,7 +80,7 @@ export function filterDate(region: string, field: string, value: string | undefi
   if (value === undefined || value === null) return undefined;
   const text = String(value);
   if (ISO_DATE.test(text) && isRealDay(text.slice(0, 10))) return text;
-  throw new AdapterError('BAD_INPUT', region, `${field} "${text.slice(0, 40)}" is not an ISO date (YYYY-MM-DD) that exists`);
+  throw new AdapterError('BAD_INPUT', region, `${field} ${quoteInput(text)} is not an ISO date (YYYY-MM-DD) that exists`);
 }
 
 /** Date.parse rolls 1990-02-30 over into March; a real day survives the round trip. */
@@ -92,7 +93,7 @@ function isRealDay(yyyyMmDd: string): boolean {
 export function filterEnum<T extends string>(region: string, field: string, value: T | undefined, allowed: readonly T[]): T | undefined {
   if (value === undefined || value === null) return undefined;
   if (!allowed.includes(value)) {
-    throw new AdapterError('BAD_INPUT', region, `${field} "${String(value).slice(0, 40)}" is not one of ${allowed.join(', ')}`);
+    throw new AdapterError('BAD_INPUT', region, `${field} ${quoteInput(value)} is not one of ${allowed.join(', ')}`);
   }
   return value;
 }

@@ -6,7 +6,7 @@
  * queries are audited like any other.
  */
 import { GraphQLError, parse, type DocumentNode } from 'graphql';
-import { NormalisationError, normaliseIdNumber, normalisePlate } from '../../adapters/normalise/index.ts';
+import { NormalisationError, normaliseIdNumber, normalisePlate, quoteInput } from '../../adapters/normalise/index.ts';
 import type { AuditQuery, IndexedRecord } from './index-store.ts';
 import type { AuditIndexReader } from './index-thread.ts';
 import type { OperationStore } from './operations-store.ts';
@@ -211,7 +211,7 @@ function normalised(run: () => string): string {
 function instant(name: string, value: string, endOfDay = false): number {
   const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(value);
   const ms = Date.parse(dateOnly ? `${value}T00:00:00Z` : value);
-  if (Number.isNaN(ms)) throw badInput(`filter.${name} is "${value}"; expected an ISO 8601 date (2026-11-29) or date-time (2026-11-29T21:30:00Z)`);
+  if (Number.isNaN(ms)) throw badInput(`filter.${name} is ${quoteInput(value)}; expected an ISO 8601 date (2026-11-29) or date-time (2026-11-29T21:30:00Z)`);
   return dateOnly && endOfDay ? ms + 86_400_000 - 1 : ms;
 }
 

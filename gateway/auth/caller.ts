@@ -8,6 +8,7 @@
 import type { JWTPayload } from 'jose';
 import { scopesFor, type Policy } from '../../schema/policy.ts';
 import type { Caller } from '../context.ts';
+import { quoteInput } from '../../adapters/normalise/index.ts';
 import { AuthenticationError } from './errors.ts';
 
 const REGION_CODE = /^[A-Z][A-Z0-9]{1,7}$/;
@@ -15,7 +16,7 @@ const REGION_CODE = /^[A-Z][A-Z0-9]{1,7}$/;
 export function callerFromClaims(payload: JWTPayload, policy: Policy): Caller {
   const sub = text(payload.sub, 'sub');
   const region = text(payload.region, 'region');
-  if (!REGION_CODE.test(region)) throw new AuthenticationError('bad-claims', `token claim "region" must be a region code such as "JS", got ${JSON.stringify(region)}`);
+  if (!REGION_CODE.test(region)) throw new AuthenticationError('bad-claims', `token claim "region" must be a region code such as "JS", got ${quoteInput(region)}`);
   const roles = words(payload.roles, 'roles');
   const tokenScopes = words(payload.scope, 'scope');
   return {
@@ -35,7 +36,7 @@ export function anonymousCaller(): Caller {
 
 function text(value: unknown, claim: string): string {
   if (typeof value !== 'string' || value.trim() === '') {
-    throw new AuthenticationError('bad-claims', `token claim "${claim}" must be a non-empty string, got ${JSON.stringify(value ?? null)}`);
+    throw new AuthenticationError('bad-claims', `token claim "${claim}" must be a non-empty string, got ${quoteInput(value ?? null)}`);
   }
   return value;
 }
@@ -45,5 +46,5 @@ function words(value: unknown, claim: string): string[] {
   if (value === undefined) return [];
   if (typeof value === 'string') return value.split(/\s+/).filter(Boolean);
   if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value as string[];
-  throw new AuthenticationError('bad-claims', `token claim "${claim}" must be a string array or a space-separated string, got ${JSON.stringify(value)}`);
+  throw new AuthenticationError('bad-claims', `token claim "${claim}" must be a string array or a space-separated string, got ${quoteInput(value)}`);
 }

@@ -62,3 +62,36 @@ describe('resolvePurpose', () => {
       .rejects.toMatchObject({ extensions: { code: 'PURPOSE_INVALID' } });
   });
 });
+
+describe('parsePurpose refuses control characters in X-Purpose', () => {
+  function refusal(header: string) {
+    try {
+      parse(header);
+    } catch (error) {
+      return error as { message: string; extensions: Record<string, unknown> };
+    }
+    throw new Error(`expected ${JSON.stringify(header)} to be refused`);
+  }
+
+  it.each([
+    ['a raw C0 control in the text', 'patrol-check: road\x01side', 19, 'U+0001'],
+    ['a raw newline', 'patrol-check: roadside\nX-Forged: 1', 23, 'U+000A'],
+    ['a tab (refused too: one line, spaces only)', 'patrol-check:\troadside', 14, 'U+0009'],
+    ['DEL', 'analysis\x7f', 9, 'U+007F'],
+    ['a percent-encoded newline, at its %', 'patrol-check: a%0Ab', 16, 'U+000A'],
+    ['a percent-encoded C1 control after encoded Chinese', `patrol-check: ${encodeURIComponent('路檢')}%C2%85`, 33, 'U+0085'],
+    ['a percent-encoded line separator', 'patrol-check: x%E2%80%A8', 16, 'U+2028'],
+    ['a C1 control inside raw UTF-8', `patrol-check: ${Buffer.from('路\u0085', 'utf8').toString('latin1')}`, 18, 'U+0085'],
+  ])('%s', (_what, header, position, character) => {
+    const error = refusal(header);
+    expect(error.extensions).toMatchObject({ code: 'PURPOSE_INVALID', reason: 'control-character', header: 'X-Purpose', position, character });
+    expect(error.message).toContain(`X-Purpose holds the control character ${character} at character ${position}`);
+  });
+
+  it('still accepts Chinese text sent raw as UTF-8 or percent-encoded, and GBK bytes as sent', () => {
+    expect(parse(`patrol-check: ${Buffer.from('路檢 鄂A', 'utf8').toString('latin1')}`)?.text).toBe('路檢 鄂A');
+    expect(parse(`patrol-check: ${encodeURIComponent('路檢')} G2`)?.text).toBe('路檢 G2');
+    const gbk = '\xc2\xb7\x81\x80';
+    expect(parse(`patrol-check: ${gbk}`)?.text).toBe(gbk);
+  });
+});

@@ -23,13 +23,15 @@
 import { GraphQLError, Kind, TypeInfo, getNamedType, isAbstractType, visit, visitWithTypeInfo, type DocumentNode, type GraphQLNamedType, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import type { Policy, PurposeSettings } from '../../schema/policy.ts';
 import type { Caller, Purpose } from '../context.ts';
+import { quoteInput } from '../../adapters/normalise/index.ts';
 import { OperationMemo } from '../operations/memo.ts';
+import { decodePurposeText, rawControlCharacter, type ControlCharacter } from './purpose-text.ts';
 
 export type PurposeErrorCode = 'PURPOSE_REQUIRED' | 'PURPOSE_INVALID' | 'PURPOSE_CASE_UNVERIFIABLE';
 
 export class PurposeError extends GraphQLError {
-  constructor(code: PurposeErrorCode, message: string, status = 400) {
-    super(message, { extensions: { code, http: { status } } });
+  constructor(code: PurposeErrorCode, message: string, status = 400, details: Record<string, unknown> = {}) {
+    super(message, { extensions: { code, ...details, http: { status } } });
     this.name = 'PurposeError';
   }
 }
@@ -64,21 +66,34 @@ export function parsePurpose(header: string | undefined, settings: PurposeSettin
   if (header === undefined || header.trim() === '') return null;
   const invalid = (problem: string) => new PurposeError('PURPOSE_INVALID', `${settings.header} ${problem}. ${formatHint(settings)}`);
   if (header.length > settings.maxLength) throw invalid(`is ${header.length} characters long; at most ${settings.maxLength} are accepted`);
+  const raw = rawControlCharacter(header);
+  if (raw) throw controlCharacter(settings, raw);
   const head = /^\s*([^\s;:]+)\s*/.exec(header)!;
   const code = head[1];
   const definition = settings.codes[code];
-  if (!definition) throw invalid(`names the unknown purpose code ${JSON.stringify(code)}`);
+  if (!definition) throw invalid(`names the unknown purpose code ${quoteInput(code)}`);
   let rest = header.slice(head[0].length);
   let caseRef: string | null = null;
   for (let param = PARAM.exec(rest); param; param = PARAM.exec(rest)) {
-    if (param[1] !== 'case') throw invalid(`has the unknown parameter ${JSON.stringify(param[1])} (only "case" is defined)`);
-    if (!CASE_REF.test(param[2])) throw invalid(`names the case ${JSON.stringify(param[2])}; a case reference is REGION:local-id, e.g. JS:C-2026-000123`);
+    if (param[1] !== 'case') throw invalid(`has the unknown parameter ${quoteInput(param[1])} (only "case" is defined)`);
+    if (!CASE_REF.test(param[2])) throw invalid(`names the case ${quoteInput(param[2])}; a case reference is REGION:local-id, e.g. JS:C-2026-000123`);
     caseRef = param[2];
     rest = rest.slice(param[0].length);
   }
-  if (rest !== '' && !rest.startsWith(':')) throw invalid(`has unexpected text ${JSON.stringify(rest.slice(0, 40))} after the code`);
+  if (rest !== '' && !rest.startsWith(':')) throw invalid(`has unexpected text ${quoteInput(rest)} after the code`);
   if (definition.requiresCaseRef && !caseRef) throw invalid(`uses purpose "${code}", which needs a case reference ("${code}; case=JS:C-2026-000123")`);
-  return { code, caseRef, text: decodeText(rest.slice(1).trim()) };
+  const after = rest.slice(1).trimStart();
+  // Where the text starts in the header, so a refusal can point into what was sent.
+  const decoded = decodePurposeText(after.trimEnd(), header.length - after.length);
+  if ('control' in decoded) throw controlCharacter(settings, decoded.control);
+  return { code, caseRef, text: decoded.text };
+}
+
+/** Control characters are refused, not stored (why: purpose-text.ts); `position` is 1-based in the header. */
+function controlCharacter(settings: PurposeSettings, found: ControlCharacter): PurposeError {
+  return new PurposeError('PURPOSE_INVALID',
+    `${settings.header} holds the control character ${found.codePoint} at character ${found.position}; control characters (tab included, raw or percent-encoded) are refused: state the purpose on one line, with spaces. ${formatHint(settings)}`,
+    400, { reason: 'control-character', header: settings.header, position: found.position, character: found.codePoint });
 }
 
 /** `; key=value`, the value ending at the next `;`, at `: ` (free text follows) or at the end. */
@@ -86,18 +101,6 @@ const PARAM = /^;\s*([A-Za-z]+)\s*=\s*([^\s;]+?)\s*(?=;|:\s|:$|$)/;
 
 function formatHint(settings: PurposeSettings): string {
   return `Expected "<code>[; case=REGION:local-id][: free text]" with code one of: ${Object.keys(settings.codes).join(', ')}`;
-}
-
-/** Percent-encoded UTF-8 is the documented way to send Chinese text; raw UTF-8 bytes arrive as latin1. */
-function decodeText(text: string): string {
-  if (/%[0-9A-Fa-f]{2}/.test(text)) {
-    try { return decodeURIComponent(text); } catch { return text; }
-  }
-  if (/[\x80-\xff]/.test(text) && !/[^\x00-\xff]/.test(text)) {
-    const utf8 = Buffer.from(text, 'latin1').toString('utf8');
-    if (!utf8.includes('\ufffd')) return utf8;
-  }
-  return text;
 }
 
 /** The refusal for a personal-data operation sent without a purpose. */

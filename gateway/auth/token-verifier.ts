@@ -10,6 +10,7 @@ import { createLocalJWKSet, createRemoteJWKSet, decodeProtectedHeader, errors, j
 import type { Policy } from '../../schema/policy.ts';
 import type { Caller } from '../context.ts';
 import { readJwksFile } from '../../subgraphs/security/key-files.ts';
+import { quoteInput } from '../../adapters/normalise/index.ts';
 import type { AuthConfig, TrustedKeys } from './config.ts';
 import { callerFromClaims } from './caller.ts';
 import { AuthenticationError, KeySetUnavailableError } from './errors.ts';
@@ -18,6 +19,11 @@ import { VerifiedTokens } from './verified-tokens.ts';
 /** How many verified tokens are remembered, and for how long at most (see verified-tokens.ts). */
 const REMEMBERED_TOKENS = 10_000;
 const REMEMBERED_FOR_MS = 60_000;
+/**
+ * How much of a refused Authorization header the 401 repeats: enough to show a wrong
+ * scheme ("Basic ", "Token "), too little to copy a credential into logs and audit.
+ */
+const AUTHORIZATION_ECHO = 6;
 
 export interface TokenVerifier {
   /** Verifies `Authorization: Bearer <jwt>`; throws AuthenticationError naming the failed check. */
@@ -49,7 +55,7 @@ function bearerToken(authorization: string | undefined): string {
     throw new AuthenticationError('missing-token', 'no bearer token: send "Authorization: Bearer <JWT>"');
   }
   const match = /^Bearer\s+([A-Za-z0-9_\-.]+)\s*$/i.exec(authorization);
-  if (!match) throw new AuthenticationError('malformed', `the Authorization header must be "Bearer <JWT>", got a ${authorization.split(/\s/)[0]} credential`);
+  if (!match) throw new AuthenticationError('malformed', `the Authorization header must be "Bearer <JWT>", got ${quoteInput(authorization, AUTHORIZATION_ECHO)}`);
   return match[1];
 }
 
@@ -62,7 +68,7 @@ function checkAlgorithm(token: string, config: AuthConfig): void {
     throw new AuthenticationError('malformed', 'the bearer token is not a JWT (expected three base64url parts with a JSON header)');
   }
   if (typeof alg !== 'string' || !(config.algorithms as string[]).includes(alg)) {
-    throw new AuthenticationError('alg-not-allowed', `token algorithm ${JSON.stringify(alg ?? null)} is not accepted (accepted: ${config.algorithms.join(', ')})`);
+    throw new AuthenticationError('alg-not-allowed', `token algorithm ${quoteInput(alg ?? null)} is not accepted (accepted: ${config.algorithms.join(', ')})`);
   }
 }
 
@@ -96,8 +102,8 @@ function translate(error: unknown, config: AuthConfig): Error {
 function claimFailure(error: InstanceType<typeof errors.JWTClaimValidationFailed>, config: AuthConfig): AuthenticationError {
   switch (error.claim) {
     case 'nbf': return new AuthenticationError('not-yet-valid', `token is not valid before ${isoTime(error.payload.nbf)} (clock tolerance ${config.clockToleranceSeconds}s)`);
-    case 'iss': return new AuthenticationError('bad-issuer', `token issuer ${JSON.stringify(error.payload.iss ?? null)} is not the trusted issuer ${JSON.stringify(config.issuer)}`);
-    case 'aud': return new AuthenticationError('bad-audience', `token audience ${JSON.stringify(error.payload.aud ?? null)} does not include ${JSON.stringify(config.audience)}`);
+    case 'iss': return new AuthenticationError('bad-issuer', `token issuer ${quoteInput(error.payload.iss ?? null)} is not the trusted issuer ${JSON.stringify(config.issuer)}`);
+    case 'aud': return new AuthenticationError('bad-audience', `token audience ${quoteInput(error.payload.aud ?? null)} does not include ${JSON.stringify(config.audience)}`);
     default: return new AuthenticationError('bad-claims', `token claim "${error.claim}" is invalid: ${error.message}`);
   }
 }

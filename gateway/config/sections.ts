@@ -15,6 +15,7 @@ import { cacheSection } from '../cache/config.ts';
 import { authorisationSection } from '../authorisation/config.ts';
 import { limitsSection } from '../limits/config.ts';
 import { cursorsSection } from '../cursors/config.ts';
+import { metricsSection } from '../metrics/config.ts';
 
 export const SECTIONS = [
   modeSection,
@@ -27,6 +28,7 @@ export const SECTIONS = [
   auditSection,
   cacheSection,
   cursorsSection,
+  metricsSection,
 ] as const;
 
 type Sections = (typeof SECTIONS)[number];

@@ -40,7 +40,11 @@ export function serviceBuilder(runtime: GatewayRuntime, ownSchema: GraphQLSchema
       if (!ownSchema) throw new Error(`subgraph "${service.name}" is the gateway's own (${service.url}) but no own subgraph was built`);
       return notCacheable(new LocalGraphQLDataSource(ownSchema), `subgraph ${service.name} is the gateway's own`);
     }
-    const source = createDataSource(service, { registry: runtime.registry, ...signing, cache, cursors });
+    const source = createDataSource(service, {
+      registry: runtime.registry, ...signing, cache, cursors,
+      // Callers see a region's code and a stable reason; the address stays in this log.
+      client: { logFailure: (failure) => runtime.logger.warn(failure, 'region request failed') },
+    });
     const part = regionalPart(service.url);
     return part === 'records' || part === 'index' ? source : notCacheable(source, `subgraph ${service.name} is not answered through the entity cache`);
   };

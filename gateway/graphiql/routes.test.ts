@@ -4,7 +4,7 @@
  * 503 of a gateway started without a build.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import type { Server } from 'node:http';
+import { request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,6 +28,18 @@ afterAll(async () => {
   for (const server of servers) await new Promise((resolve) => server.close(resolve));
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
+
+/** A GET with exactly this Host header (fetch does not let a test set Host). */
+function rawGet(base: string, path: string, host: string): Promise<{ status: number; body: string }> {
+  const { port } = new URL(base);
+  return new Promise((resolve, reject) => {
+    const request = httpRequest({ host: '127.0.0.1', port: Number(port), path, method: 'GET', setHost: false, headers: host ? { host } : {} }, (response) => {
+      let body = '';
+      response.setEncoding('utf8').on('data', (chunk: string) => { body += chunk; }).on('end', () => resolve({ status: response.statusCode!, body }));
+    });
+    request.on('error', reject).end();
+  });
+}
 
 function assetsDir(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), 'liandong-graphiql-assets-'));
@@ -103,6 +115,26 @@ describe('GraphiQL routes (development)', () => {
     const response = await fetch(`${base}${DEV_TOKENS_PATH}`);
     expect(response.headers.get('cache-control')).toBe('no-store');
     expect(await response.json()).toEqual(TOKENS);
+  });
+
+  it('hands the demo tokens only to loopback Host names, with or without a port', async () => {
+    const port = new URL(base).port;
+    for (const host of [`127.0.0.1:${port}`, '127.0.0.1', `localhost:${port}`, 'LOCALHOST', `[::1]:${port}`, '[::1]', '::1']) {
+      const reply = await rawGet(base, DEV_TOKENS_PATH, host);
+      expect([host, reply.status]).toEqual([host, 200]);
+      expect(JSON.parse(reply.body)).toEqual(TOKENS);
+    }
+  });
+
+  it('refuses the demo tokens to any other Host (DNS rebinding) with 403 and a stable code', async () => {
+    for (const host of ['attacker.example:80', 'attacker.example', '127.0.0.1.attacker.example', 'localhost.attacker.example', '10.0.0.5:4000', '[::2]', '::2', '127.0.0.1:80x', '127.0.0.1:', '127.0.0.1:99999']) {
+      const reply = await rawGet(base, DEV_TOKENS_PATH, host);
+      expect([host, reply.status]).toEqual([host, 403]);
+      expect(reply.body).not.toContain(TOKENS[0].token);
+      const error = JSON.parse(reply.body).errors[0];
+      expect(error.extensions).toEqual({ code: 'DEV_TOKENS_HOST_REFUSED' });
+      expect(error.message).toContain('127.0.0.1, [::1] or localhost');
+    }
   });
 });
 

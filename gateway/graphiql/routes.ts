@@ -1,7 +1,8 @@
 /**
  * The GraphiQL routes: the page (GET /graphql from a browser), its built assets
  * (GET /graphiql/app.js, /graphiql/app.css) and, in development mode only, the demo
- * tokens the page's role picker offers (GET /graphiql/dev-tokens).
+ * tokens the page's role picker offers (GET /graphiql/dev-tokens), to loopback Host names
+ * only (see loopback-host.ts).
  *
  * The assets are read once at start-up; a gateway started without a build still
  * serves GraphQL and answers the page with a 503 that says to run `npm run build`.
@@ -10,9 +11,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { quoteInput } from '../../adapters/normalise/index.ts';
 import type { RouteHandler } from '../http/hooks.ts';
 import { HttpError, sendJson } from '../http/respond.ts';
 import { ASSETS, ASSETS_PREFIX, type Asset } from './assets.ts';
+import { isLoopbackHost, LOOPBACK_HOSTS } from './loopback-host.ts';
 import { renderPage, SECURITY_HEADERS } from './page.ts';
 import type { DemoToken, PageConfig } from './page-config.ts';
 
@@ -47,7 +50,7 @@ export function graphiqlRoutes(options: GraphiqlRouteOptions): GraphiqlRoutes {
     },
     assets: async (req, res) => {
       const path = pathOf(req);
-      if (path === DEV_TOKENS_PATH && options.demoTokens) return sendDevTokens(res, options.demoTokens);
+      if (path === DEV_TOKENS_PATH && options.demoTokens) return sendDevTokens(req, res, options.demoTokens);
       const asset = assets?.get(path.slice(ASSETS_PREFIX.length));
       if (!asset) throw new HttpError(404, 'NOT_FOUND', `No GraphiQL asset at ${path}; the page uses ${ASSETS.map((a) => ASSETS_PREFIX + a.file).join(', ')}.`);
       const gzip = /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
@@ -70,7 +73,15 @@ function notBuilt(dir: string): HttpError {
   return new HttpError(503, 'GRAPHIQL_NOT_BUILT', `GraphiQL is not built (no ${ASSETS.map((a) => a.file).join(' / ')} in ${dir}); run \`npm run build\` and restart the gateway.`);
 }
 
-async function sendDevTokens(res: ServerResponse, demoTokens: () => Promise<DemoToken[]>): Promise<void> {
+/** Stable code of a dev-token request whose Host is not a loopback name. */
+export const DEV_TOKENS_HOST_REFUSED = 'DEV_TOKENS_HOST_REFUSED';
+
+async function sendDevTokens(req: IncomingMessage, res: ServerResponse, demoTokens: () => Promise<DemoToken[]>): Promise<void> {
+  const host = req.headers.host;
+  if (!isLoopbackHost(host)) {
+    throw new HttpError(403, DEV_TOKENS_HOST_REFUSED,
+      `${DEV_TOKENS_PATH} answers only requests whose Host is ${LOOPBACK_HOSTS} (with or without a port), got ${host === undefined ? 'none' : quoteInput(host)}; open GraphiQL at http://127.0.0.1:<port>/graphql.`);
+  }
   sendJson(res, 200, await demoTokens(), { ...SECURITY_HEADERS, 'cache-control': 'no-store' });
 }
 

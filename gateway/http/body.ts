@@ -5,6 +5,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { HttpError } from './respond.ts';
+import { quoteInput } from '../../adapters/normalise/index.ts';
 
 function tooLarge(limit: number, size: string): HttpError {
   return new HttpError(413, 'PAYLOAD_TOO_LARGE', `Request body of ${size} exceeds the limit of ${limit} bytes.`);
@@ -44,7 +45,7 @@ export async function readGraphQLBody(req: IncomingMessage, limit: number): Prom
   const type = mediaType(req.headers['content-type']);
   if (type !== 'application/json') {
     throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE',
-      `POST ${req.url}: Content-Type ${JSON.stringify(req.headers['content-type'] ?? '')} is not supported; send application/json.`);
+      `POST ${req.url}: Content-Type ${quoteInput(req.headers['content-type'] ?? '')} is not supported; send application/json.`);
   }
   const body = await readBody(req, limit);
   try {

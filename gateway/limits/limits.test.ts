@@ -1,10 +1,11 @@
 /** The limits' own arithmetic, with explicit clocks: token refill, the bulk-lookup window, the cost model. */
-import { buildSchema, parse, validate } from 'graphql';
+import { buildSchema, parse, validate, type OperationDefinitionNode } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { BulkLookupMonitor, idNumberSelection, personsShown } from './bulk-lookup.ts';
 import { costLimitRule } from './cost.ts';
 import { depthLimitRule } from './depth.ts';
 import { RateLimiter } from './rate-limit.ts';
+import { operationLabel } from './refusal.ts';
 
 describe('RateLimiter', () => {
   it('allows a burst, then refuses with the seconds until the next token, then refills', () => {
@@ -81,5 +82,16 @@ describe('cost and depth', () => {
     const rule = depthLimitRule(2);
     expect(validate(schema, parse('{ items { ...F } } fragment F on Item { children { id } }'), [rule])).toHaveLength(1);
     expect(validate(schema, parse('{ __schema { types { fields { type { ofType { name } } } } } }'), [rule])).toHaveLength(0);
+  });
+});
+
+describe('refusal messages', () => {
+  it('quote a huge operation name short instead of echoing it whole', () => {
+    const name = `Q${'x'.repeat(100_000)}`;
+    const operation = parse(`query ${name} { a }`).definitions[0] as OperationDefinitionNode;
+    const label = operationLabel(operation);
+    expect(label.length).toBeLessThan(100);
+    expect(label).toBe(`"Q${'x'.repeat(39)}"… (100001 characters) `);
+    expect(operationLabel(parse('query Short { a }').definitions[0] as OperationDefinitionNode)).toBe('"Short" ');
   });
 });

@@ -5,6 +5,7 @@
  */
 import { HeaderMap } from '@apollo/server';
 import { GraphQLError, type OperationDefinitionNode } from 'graphql';
+import { quoteInput } from '../../adapters/normalise/index.ts';
 
 export const LIMIT_CODES = {
   depth: 'DEPTH_LIMIT_EXCEEDED',
@@ -26,7 +27,10 @@ export function limitError(code: LimitCode, message: string, status = 400, heade
   });
 }
 
-/** `"Name" ` for a named operation, nothing for an anonymous one: the start of a refusal message. */
+/**
+ * `"Name" ` for a named operation, nothing for an anonymous one: the start of a refusal
+ * message. The name is the client's (a GraphQL name has no length limit), so it is quoted short.
+ */
 export function operationLabel(operation: OperationDefinitionNode): string {
-  return operation.name ? `"${operation.name.value}" ` : '';
+  return operation.name ? `${quoteInput(operation.name.value)} ` : '';
 }

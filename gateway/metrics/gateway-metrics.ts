@@ -9,7 +9,7 @@
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 import type { AuditOutcome } from '../audit/outcome.ts';
 import type { RegionOutcome } from '../context.ts';
-import { OperationLabels } from './operation-labels.ts';
+import { OperationLabels, type OperationLabelOptions } from './operation-labels.ts';
 
 /** Seconds; a cross-region query should sit well under the 0.5 s bucket. */
 const REQUEST_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -21,6 +21,8 @@ export interface RequestObservation {
   durationMs: number;
   errorCodes: readonly string[];
   regions: readonly RegionOutcome[];
+  /** Who sent it: operation names earn their own label from several distinct officers. */
+  caller?: { sub: string } | null;
 }
 
 export class GatewayMetrics {
@@ -53,13 +55,13 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
-  constructor(options: { maxOperationNames?: number; processMetrics?: boolean } = {}) {
-    this.operations = new OperationLabels(options.maxOperationNames);
+  constructor(options: { operationLabels?: OperationLabelOptions; processMetrics?: boolean } = {}) {
+    this.operations = new OperationLabels(options.operationLabels);
     if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.registry });
   }
 
   observe(request: RequestObservation): void {
-    const operation = this.operations.label(request.operationName);
+    const operation = this.operations.label(request.operationName, request.caller?.sub);
     this.requests.inc({ operation, outcome: request.outcome });
     this.duration.observe({ operation }, request.durationMs / 1000);
     for (const code of request.errorCodes) this.errors.inc({ code });

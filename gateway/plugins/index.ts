@@ -68,7 +68,7 @@ export async function gatewayExtensions(runtime: GatewayRuntime): Promise<Gatewa
   cache.follow(registry.regions());
   const audit = await openGatewayAudit(runtime);
   const metricRegistries = [cache.metrics.registry];
-  const metrics = createMetrics({ registries: metricRegistries, audit: audit.metrics });
+  const metrics = createMetrics({ registries: metricRegistries, audit: audit.metrics, config: config.metrics });
   const requestLog = createRequestLog(logger);
   const graphiql = createGraphiql(runtime);
   return {

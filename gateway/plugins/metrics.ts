@@ -10,6 +10,7 @@ import { registerAuditMetrics, type AuditMetrics } from '../audit/metrics.ts';
 import type { GatewayContext } from '../context.ts';
 import type { RouteHandler } from '../http/hooks.ts';
 import { metricsRoute } from '../metrics/exposition.ts';
+import type { MetricsConfig } from '../metrics/config.ts';
 import { GatewayMetrics } from '../metrics/gateway-metrics.ts';
 import { refusalFacts, responseFacts } from '../metrics/request-facts.ts';
 
@@ -27,10 +28,15 @@ export interface MetricsOptions {
   registries?: readonly Registry[];
   /** This gateway's audit counters (plain numbers), exposed through a registry made here. */
   audit?: AuditMetrics;
+  /** The `metrics` section (operation labels); defaults when absent. */
+  config?: MetricsConfig;
 }
 
 export function createMetrics(options: MetricsOptions = {}): Metrics {
-  const metrics = new GatewayMetrics();
+  const labels = options.config;
+  const metrics = new GatewayMetrics({
+    operationLabels: labels && { registered: labels.operationNames, minOfficers: labels.operationNameOfficers, maxNames: labels.maxOperationNames },
+  });
   const registries = [metrics.registry, ...(options.audit ? [auditRegistry(options.audit)] : []), ...(options.registries ?? [])];
   return {
     metrics,

@@ -5,6 +5,7 @@
  * and callers arriving while a probe round is in flight (or within `maxAgeMs` of the
  * last one) share its result, so a burst of readiness checks cannot hammer the regions.
  */
+import { FAILURE_TEXT, failureReason } from '../federation/data-sources/failure-reason.ts';
 import type { Region } from './regions-file.ts';
 import type { RegionHealth, RegionStatusBoard } from './status.ts';
 
@@ -19,14 +20,10 @@ export async function probeRegion(region: Region): Promise<RegionHealth> {
     return { state, latencyMs: elapsed(), checkedAt, detail: `healthz answered HTTP ${response.status}` };
   } catch (error) {
     const timedOut = (error as Error).name === 'TimeoutError';
-    const detail = timedOut ? `no answer within ${region.timeoutMs} ms` : `unreachable (${causeOf(error)})`;
+    // /readyz shows this detail without a token: a stable reason, never the address.
+    const detail = timedOut ? `no answer within ${region.timeoutMs} ms` : `unreachable (${FAILURE_TEXT[failureReason(error)]})`;
     return { state: 'down', latencyMs: elapsed(), checkedAt, detail };
   }
-}
-
-function causeOf(error: unknown): string {
-  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-  return cause?.code ?? cause?.message ?? (error as Error).message;
 }
 
 export class RegionProber {

@@ -33,6 +33,8 @@ beforeAll(async () => {
     server: { host: '127.0.0.1', port: 0, shutdownGraceMs: 500 },
     regions: join(dir, 'regions.json'),
     audit: { dir: join(dir, 'audit') },
+    // Registered: labelled from the first request. Other names need three distinct officers.
+    metrics: { operationNames: ['CrossRegionPerson'] },
   });
   const config = loadConfig(join(dir, 'gateway.json'), { LIANDONG_KEYS_DIR: keysDir() });
   gateway = await createGateway(config, { logger: capturingLogger() });
@@ -93,6 +95,7 @@ describe('GET /metrics', () => {
     personResponse = await post({ query: PERSON, variables: { id: system.scenarios.personInAllRegions.idNumber } });
     await post({ query: '{ noSuchField }' });
     await post({ query: 'query Broken { person(idNumber: "123") { idNumber } }' });
+    for (let i = 0; i < 5; i++) await post({ query: `query Junk${i} { regions { code } }` });
     refused = await post({ query: '{ regions { code } }' }, 'Bearer not-a-jwt');
     text = await scrape();
   });
@@ -105,7 +108,11 @@ describe('GET /metrics', () => {
   it('counts requests by operation name and outcome', () => {
     expect(sample(text, 'liandong_graphql_requests_total{operation="CrossRegionPerson",outcome="answered"}')).toBe(1);
     expect(sample(text, 'liandong_graphql_requests_total{operation="anonymous",outcome="invalid"}')).toBe(1);
-    expect(sample(text, 'liandong_graphql_requests_total{operation="Broken",outcome="invalid"}')).toBe(1);
+    // One officer's unregistered names share the `other` label: they cannot fill the label slots.
+    expect(sample(text, 'liandong_graphql_requests_total{operation="Broken",outcome="invalid"}')).toBeUndefined();
+    expect(sample(text, 'liandong_graphql_requests_total{operation="other",outcome="invalid"}')).toBe(1);
+    expect(sample(text, 'liandong_graphql_requests_total{operation="other",outcome="answered"}')).toBe(5);
+    expect(text).not.toMatch(/operation="Junk\d"/);
   });
 
   it('counts requests refused before GraphQL ran, by their code', () => {

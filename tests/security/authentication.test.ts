@@ -51,8 +51,20 @@ describe('bearer tokens refused with 401 naming the failed check', () => {
   it('no token', () => refused({}, 'missing-token', /no bearer token.*Authorization: Bearer/));
 
   it('not a bearer credential, or not a JWT', async () => {
-    await refused({ authorization: 'Basic dXNlcjpwYXNz' }, 'malformed', /must be "Bearer <JWT>", got a Basic credential/);
+    await refused({ authorization: 'Basic dXNlcjpwYXNz' }, 'malformed', /must be "Bearer <JWT>", got "Basic "… \(18 characters\)/);
     await refused(bearer('not-a-jwt'), 'malformed', /not a JWT/);
+  });
+
+  it('a token sent without "Bearer " is not echoed back (only a few characters and its length)', async () => {
+    const jwt = await token();
+    const reply = await server.post(ME, { authorization: jwt });
+    expect(reply.status).toBe(401);
+    const [error] = reply.body.errors;
+    expect(error.extensions).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'malformed' });
+    expect(error.message).toBe(`the Authorization header must be "Bearer <JWT>", got "${jwt.slice(0, 6)}"… (${jwt.length} characters)`);
+    const signature = jwt.split('.')[2];
+    expect(JSON.stringify(reply.body)).not.toContain(signature);
+    expect(reply.headers.get('www-authenticate')).not.toContain(signature);
   });
 
   it('expired', async () => {
@@ -175,6 +187,14 @@ describe('purpose of access (X-Purpose)', () => {
     expect(reply.status).toBe(400);
     expect(reply.body.errors[0].extensions.code).toBe('PURPOSE_INVALID');
     expect(reply.body.errors[0].message).toMatch(/unknown purpose code "curiosity".*one of: investigation, assistance-request, patrol-check/);
+  });
+
+  it('refuses a control character in the purpose text (here percent-encoded), naming the header and where it is', async () => {
+    const reply = await server.post(PERSON, { ...bearer(await token()), 'x-purpose': 'patrol-check: stop%0AForged: line' });
+    expect(reply.status).toBe(400);
+    expect(reply.body.data ?? null).toBeNull();
+    expect(reply.body.errors[0].extensions).toMatchObject({ code: 'PURPOSE_INVALID', reason: 'control-character', header: 'X-Purpose', position: 19, character: 'U+000A' });
+    expect(reply.body.errors[0].message).toMatch(/^X-Purpose holds the control character U\+000A at character 19; /);
   });
 
   it('accepts a known purpose with free text and records it', async () => {

@@ -7,6 +7,7 @@
  *   the deep merge of what the regions answered for it.
  */
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
+import { quoteInput } from '../../../adapters/normalise/index.ts';
 import { RegionMerger, type MergeOptions, type ResponsePath } from '../merge/deep-merge.ts';
 import type { FetchOperation } from './operation.ts';
 import { regionErrors, unavailableError, UNKNOWN_REGION } from './region-errors.ts';
@@ -105,7 +106,7 @@ function groupByOwner(representations: readonly Record<string, unknown>[], regio
       return;
     }
     errors.push({
-      message: `Cannot fetch ${String(representation?.__typename)} ${JSON.stringify(representation?.id)}: expected an id starting with the owning region's code (one of ${[...known].join(', ')}), e.g. "JS:…"`,
+      message: `Cannot fetch ${String(representation?.__typename)} ${quoteInput(representation?.id)}: expected an id starting with the owning region's code (one of ${[...known].join(', ')}), e.g. "JS:…"`,
       path: [ENTITIES, i],
       extensions: { code: UNKNOWN_REGION },
     });

@@ -4,10 +4,13 @@
  *
  * It never throws: every request ends as a `RegionAnswer` saying whether the region
  * answered, failed, timed out or was not asked because its circuit is open, so a dead
- * or slow region can only ever cost its own timeout.
+ * or slow region can only ever cost its own timeout. A failure's message and reason are
+ * fit for callers (failure-reason.ts); the transport's own text, which names the
+ * region's address, goes only to `logFailure` (the operator log).
  */
 import { Pool } from 'undici';
 import { CircuitBreaker, type Permit } from './breaker.ts';
+import { FAILURE_TEXT, failureReason, type FailureReason } from './failure-reason.ts';
 import { ConcurrencyLimiter, QueueFullError } from './limiter.ts';
 import type { ContractPart, GraphQLAnswer, RegionAnswer, RegionEntry } from './types.ts';
 
@@ -18,9 +21,28 @@ export interface RegionClientOptions {
   breaker?: { failureThreshold: number; cooldownMs: number };
   /** How long an idle keep-alive connection stays open. */
   keepAliveMs?: number;
+  /** The operator log: each failed request with the transport's detail (addresses included). */
+  logFailure?: (failure: RegionFailureLog) => void;
+}
+
+export interface RegionFailureLog {
+  region: string;
+  reason: FailureReason;
+  /** What callers were told. */
+  message: string;
+  /** The transport's own text: for operators only. */
+  detail: string;
 }
 
 const DEFAULT_BREAKER = { failureThreshold: 5, cooldownMs: 5000 };
+
+/** The region answered, but not with a GraphQL response; `detail` (its URL, the body) is for the log. */
+class BadResponse extends Error {
+  constructor(readonly status: number, readonly detail: string) {
+    super(`it answered HTTP ${status} with something other than a GraphQL response`);
+    this.name = 'BadResponse';
+  }
+}
 
 class TimeoutSignal extends Error {
   constructor(readonly ms: number) {
@@ -45,7 +67,7 @@ export class RegionClient {
     const permit = this.breaker.permit();
     if (permit === 'refused') {
       const retry = Math.ceil(this.breaker.retryInMs() / 1000);
-      return this.ended('circuit-open', started, { message: `circuit open after repeated failures; next trial in ${retry} s` });
+      return this.ended('circuit-open', started, { reason: 'circuit-open', message: `${FAILURE_TEXT['circuit-open']}; next trial in ${retry} s` });
     }
     const timeout = new AbortController();
     const timer = setTimeout(() => timeout.abort(new TimeoutSignal(this.region.timeoutMs)), this.region.timeoutMs);
@@ -86,12 +108,19 @@ export class RegionClient {
     if (error instanceof QueueFullError) {
       // Our own backlog, not the region's fault: it says nothing about the region's health.
       this.breaker.abandoned(permit);
-      return this.ended('error', started, { message: `overloaded at the gateway: ${error.message}` });
+      return this.logged(this.ended('error', started, { reason: 'overloaded', message: `overloaded at the gateway: ${error.message}` }), error.message);
     }
     this.breaker.failed();
     // Undici may reject with its own abort error; the caller passes our reason instead.
-    if (error instanceof TimeoutSignal) return this.ended('timeout', started, { message: error.message });
-    return this.ended('error', started, { message: describe(error) });
+    if (error instanceof TimeoutSignal) return this.logged(this.ended('timeout', started, { reason: 'timeout', message: error.message }), error.message);
+    if (error instanceof BadResponse) return this.logged(this.ended('error', started, { reason: 'bad-response', message: error.message }), error.detail);
+    const reason = failureReason(error);
+    return this.logged(this.ended('error', started, { reason, message: FAILURE_TEXT[reason] }), describe(error));
+  }
+
+  private logged(answer: RegionAnswer, detail: string): RegionAnswer {
+    this.options.logFailure?.({ region: this.region.code, reason: answer.reason!, message: answer.message!, detail });
+    return answer;
   }
 
   private ended(status: RegionAnswer['status'], started: number, rest: Partial<RegionAnswer>): RegionAnswer {
@@ -122,11 +151,11 @@ function parseAnswer(text: string, status: number, url: string): GraphQLAnswer {
   try {
     parsed = JSON.parse(text);
   } catch {
-    throw new Error(`HTTP ${status} from ${url} with a body that is not JSON: ${JSON.stringify(text.slice(0, 120))}`);
+    throw new BadResponse(status, `HTTP ${status} from ${url} with a body that is not JSON: ${JSON.stringify(text.slice(0, 120))}`);
   }
   const body = parsed as GraphQLAnswer;
   if (typeof body !== 'object' || body === null || (!('data' in body) && !Array.isArray(body.errors))) {
-    throw new Error(`HTTP ${status} from ${url}: expected a GraphQL response with "data" or "errors", got ${text.slice(0, 120)}`);
+    throw new BadResponse(status, `HTTP ${status} from ${url}: expected a GraphQL response with "data" or "errors", got ${text.slice(0, 120)}`);
   }
   return body;
 }

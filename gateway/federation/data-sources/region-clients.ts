@@ -42,7 +42,7 @@ export class RegionClients {
   async post(region: RegionEntry, part: ContractPart, body: string, headers: Record<string, string>, context: unknown): Promise<RegionAnswer> {
     const request = typeof context === 'object' && context !== null ? context : null;
     if (request && this.timedOut.get(request)?.has(region.code)) {
-      return { region, status: 'timeout', latencyMs: 0, message: `not asked again: it timed out earlier in this request (limit ${region.timeoutMs} ms)` };
+      return { region, status: 'timeout', reason: 'timeout', latencyMs: 0, message: `not asked again: it timed out earlier in this request (limit ${region.timeoutMs} ms)` };
     }
     const answer = await this.client(region).post(part, body, headers);
     if (request && answer.status === 'timeout') {

@@ -9,12 +9,16 @@ export const BAD_USER_INPUT = 'BAD_USER_INPUT';
 /** An entity reference whose id names no region in the registry (data, not user input). */
 export const UNKNOWN_REGION = 'UNKNOWN_REGION';
 
-/** The region did not answer; the rest of the answer holds what the other regions said. */
+/**
+ * The region did not answer; the rest of the answer holds what the other regions said.
+ * Names the region and a stable `reason`, never its address (the client's message is
+ * already free of it; the operator log has the detail — region-client.ts).
+ */
 export function unavailableError(answer: RegionAnswer, part: string): FormattedError {
   const { code, name } = answer.region;
   return {
     message: `Region ${code} (${name}) did not answer the ${part} fetch: ${answer.message ?? answer.status}. The answer holds what the other regions returned.`,
-    extensions: { code: REGION_UNAVAILABLE, region: code, status: answer.status },
+    extensions: { code: REGION_UNAVAILABLE, region: code, status: answer.status, ...(answer.reason ? { reason: answer.reason } : {}) },
   };
 }
 

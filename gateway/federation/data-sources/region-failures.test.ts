@@ -7,6 +7,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RegionOutcome, RequestReport } from '../../context.ts';
 import { GZ_DATA, HB_DATA, JS_DATA, P1 } from './fixtures/fixture-data.ts';
 import { startGateway } from './fixtures/gateway-harness.ts';
+import type { RegionFailureLog } from './region-client.ts';
 import { fixtureDirectory, startFixtureRegion, type FixtureRegion } from './fixtures/fixture-regions.ts';
 
 const TIMEOUT_MS = 400;
@@ -69,8 +70,9 @@ describe('partial failure', () => {
     hb.mode = 'fail';
     const { data, errors, report } = await gateway.query(QUERY);
     expect((data!.person as { regions: string[] }).regions).toEqual(['JS', 'GZ']);
-    expect(errors![0].extensions).toMatchObject({ code: 'REGION_UNAVAILABLE', region: 'HB', status: 'error' });
-    expect(indexOutcome(report, 'HB').message).toMatch(/HTTP 500/);
+    expect(errors![0].extensions).toMatchObject({ code: 'REGION_UNAVAILABLE', region: 'HB', status: 'error', reason: 'bad-response' });
+    expect(indexOutcome(report, 'HB').message).toBe('it answered HTTP 500 with something other than a GraphQL response');
+    expect(errors![0].message).not.toContain(new URL(hb.entry().endpoints.index).host);
   });
 
   it('opens the breaker after repeated failures, answers at once while open, and recovers after the cool-down', async () => {
@@ -102,18 +104,25 @@ describe('partial failure', () => {
     }
   });
 
-  it('a dead region (connection refused) yields the others\' data and REGION_UNAVAILABLE', async () => {
+  it('a dead region (connection refused) yields the others\' data and REGION_UNAVAILABLE naming the region, not its address', async () => {
     const dead = await startFixtureRegion('XX', {});
     await dead.stop();
+    const logged: RegionFailureLog[] = [];
     const deadGateway = await startGateway({
       registry: fixtureDirectory([js.entry(), { ...dead.entry(), code: 'GZ', name: 'Dead GZ' }, hb.entry()]),
+      client: { logFailure: (failure) => logged.push(failure) },
     });
     try {
-      const { data, errors, report } = await deadGateway.query(QUERY);
+      const { data, errors, report, json } = await deadGateway.query(QUERY);
       expect((data!.person as { regions: string[] }).regions).toEqual(['JS', 'HB']);
-      expect(errors![0].extensions).toMatchObject({ code: 'REGION_UNAVAILABLE', region: 'GZ', status: 'error' });
-      expect(errors![0].message).toMatch(/Region GZ \(Dead GZ\) did not answer the index fetch: unreachable \(ECONNREFUSED/);
-      expect(indexOutcome(report, 'GZ').status).toBe('error');
+      expect(errors![0].extensions).toMatchObject({ code: 'REGION_UNAVAILABLE', region: 'GZ', status: 'error', reason: 'refused' });
+      expect(errors![0].message).toBe('Region GZ (Dead GZ) did not answer the index fetch: connection refused. The answer holds what the other regions returned.');
+      expect(indexOutcome(report, 'GZ')).toMatchObject({ status: 'error', message: 'connection refused' });
+      // Neither the error nor the region report carries the address; the operator log does.
+      const { host, port } = new URL(dead.entry().endpoints.index);
+      expect(json).not.toContain(port);
+      expect(JSON.stringify(report.regions)).not.toContain(port);
+      expect(logged).toContainEqual({ region: 'GZ', reason: 'refused', message: 'connection refused', detail: expect.stringContaining(`ECONNREFUSED ${host}`) });
     } finally {
       await deadGateway.stop();
     }

@@ -6,6 +6,7 @@ import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import type { FieldNode } from 'graphql';
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { fetchRoutedEntities, isEntitiesFetch, regionOfId } from './entities-fetch.ts';
+import { quoteInput } from '../../../adapters/normalise/index.ts';
 import { argumentValue, bodyOf, readFetch, responseKey } from './operation.ts';
 import { badUserInput } from './region-errors.ts';
 import type { RegionFetcher } from './region-fetch.ts';
@@ -40,7 +41,7 @@ function routeByOwner(fields: readonly FieldNode[], variables: Record<string, un
     if (code && known.includes(code)) return { field, regions: [code] };
     return {
       refused: badUserInput(
-        `${field.name.value}(id:): ${JSON.stringify(id)} names no known region; expected a Liandong id "REGION:local-id" with REGION one of ${known.join(', ')} (e.g. "${known[0] ?? 'JS'}:C-2026-000123")`,
+        `${field.name.value}(id:): ${quoteInput(id)} names no known region; expected a Liandong id "REGION:local-id" with REGION one of ${known.join(', ')} (e.g. "${known[0] ?? 'JS'}:C-2026-000123")`,
         [responseKey(field)],
       ),
     };

@@ -4,6 +4,7 @@
  */
 import type { GatewayContext, RegionOutcome, RequestReport } from '../../context.ts';
 import type { ContractPart } from '../../registry/regions-file.ts';
+import type { FailureReason } from './failure-reason.ts';
 
 export type { ContractPart };
 
@@ -81,8 +82,10 @@ export interface RegionAnswer {
   latencyMs: number;
   /** Present when status is `answered`. */
   answer?: GraphQLAnswer;
-  /** Why the region did not answer (status other than `answered`). */
+  /** Why the region did not answer (status other than `answered`), fit for callers: never an address or path. */
   message?: string;
+  /** The stable reason behind `message` (failure-reason.ts). */
+  reason?: FailureReason;
   /** Cache hook (gateway/cache): the whole answer came from the entity cache; reported as `cached`. */
   fromCache?: boolean;
 }
