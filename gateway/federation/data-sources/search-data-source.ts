@@ -19,6 +19,7 @@ import { getNamedType, isObjectType, valueFromAST, type FieldNode, type GraphQLO
 import { CursorError, startPosition, type CompositePosition } from '../merge/composite-cursor.ts';
 import type { CursorBinding, CursorSealer } from '../../cursors/index.ts';
 import type { GatewayContext } from '../../context.ts';
+import { quoteInput } from '../../../adapters/normalise/index.ts';
 import { controlCharacterIn } from './filter-text.ts';
 import { fanOutDecisions } from './fanned-out-data-source.ts';
 import { fetchFannedEntities, isEntitiesFetch } from './entities-fetch.ts';
@@ -129,7 +130,7 @@ function incomingPosition(
   const after = argumentValue(field, 'after', variables);
   if (after === undefined || after === null) return { position: startPosition(codes) };
   const path = [responseKey(field)];
-  if (typeof after !== 'string') return { refused: badUserInput(`${field.name.value}(after:): expected a cursor string, got ${JSON.stringify(after)}`, path) };
+  if (typeof after !== 'string') return { refused: badUserInput(`${field.name.value}(after:): expected a cursor string, got ${quoteInput(JSON.stringify(after) ?? String(after))}`, path) };
   let decoded: CompositePosition;
   try {
     decoded = cursors.open(after, binding);
