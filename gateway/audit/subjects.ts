@@ -67,6 +67,9 @@ export function newFoundSubjects(): FoundSubjects {
 /** Adds a key as a subject of `kind`; anything but a non-empty string (null, a missing key) names nobody. */
 export function addSubject(found: FoundSubjects, kind: SubjectKind, value: unknown): void {
   if (typeof value !== 'string' || value.length === 0) return;
+  // Keys in answers come normalised and repeat (a person and each of their records):
+  // one already found needs no second normalisation.
+  if (found[kind].has(value)) return;
   found[kind].add(normalised(kind, value));
 }
 
