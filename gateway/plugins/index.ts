@@ -86,6 +86,9 @@ export async function gatewayExtensions(runtime: GatewayRuntime): Promise<Gatewa
       limits.plugin,
       reportPlugin(registry),
       graphiql.plugin,
+      // Metrics and the request log report the response the client gets: Apollo Server runs
+      // every willSendResponse at once, so they await the audit (context.audited), which may
+      // still replace the answer with 503 AUDIT_UNAVAILABLE.
       metrics.plugin,
       requestLog.plugin,
       // Last: it records what the client is about to get, after every other plugin has shaped it.
