@@ -143,4 +143,16 @@ describe('@include/@skip with declared defaults', () => {
     expect(record.subjects.persons).toEqual([scenario.idNumber]);
     expect(record.subjects.records).toEqual(Object.values(scenario.recordIds).sort());
   });
+
+  it('leaves out of the subjects what a defaulted @skip left out of the answer', async () => {
+    const { personInAllRegions: scenario } = system.scenarios;
+    const response = await system.query(`query Q($id: String!, $s: Boolean = true) {
+      person(idNumber: $id) { birthDate ...Records @skip(if: $s) }
+    } fragment Records on Person { records { name } }`, { id: scenario.idNumber });
+    expect(response.status).toBe(200);
+    expect(response.errors).toBeUndefined();
+    expect(response.data.person).toEqual({ birthDate: expect.any(String) });
+    const record = await recordOf(response.extensions!.auditId);
+    expect(record.subjects).toEqual({ persons: [scenario.idNumber], cases: [], plates: [], records: [] });
+  });
 });
