@@ -69,7 +69,8 @@ export function createLimits({ config, logger = consoleLogger }: LimitsOptions):
     async requestDidStart() {
       return {
         async didResolveOperation({ schema, document, request, operation }) {
-          const variables = sizesAsExecuted(schema, operation, request.variables);
+          // Coerced only when a page size comes from a variable (most operations need none).
+          const variables = sizeVariables(document).length > 0 ? sizesAsExecuted(schema, operation, request.variables) : {};
           const refused = staticVerdicts.get(schema, document, '', () => firstError(schema, document, staticRules))
             ?? costVerdicts.get(schema, document, JSON.stringify(sizeVariables(document).map((name) => variables[name] ?? null)),
               () => firstError(schema, document, [costLimitRule(config, variables)]));
