@@ -8,6 +8,13 @@
  * taken from a lookup's arguments when it returned something (`person(idNumber: …)`,
  * federation `_entities(representations: …)`), because a response may hold a person's
  * data without selecting the key itself.
+ *
+ * This walk sees only the keys a response carries. The gateway does better: its
+ * disclosure layer (gateway/disclosure/) makes every answer carry the keys of every
+ * subject in it, so a person whose records' names were shown is found though no key was
+ * selected; the walk here serves the regions' disclosure log (whose answers to the
+ * gateway carry the keys it asks for) and servers without that layer. The kinds, the
+ * fields that name them and their normalisation are shared by both.
  */
 import {
   getDirectiveValues, getNamedType, getNullableType, GraphQLIncludeDirective, GraphQLSkipDirective, isAbstractType,
