@@ -7,6 +7,7 @@
  * Keeping it in one typed object is what lets the audit record say exactly what
  * happened, and lets the cache key on the caller's authorisation partition.
  */
+import type { Subjects } from './audit/subjects.ts';
 
 export interface Caller {
   sub: string;
@@ -71,6 +72,19 @@ export interface GatewayContext {
   authorisationPartition: string;
   denied: DeniedField[];
   report: RequestReport;
+  /**
+   * Whose data the executed answer holds (persons, cases, plates, records), found by the
+   * disclosure layer (gateway/disclosure/) whatever fields the client selected; unset
+   * until the operation executes. Read through disclosure/sent-subjects.ts.
+   */
+  disclosed?: Subjects;
+  /**
+   * Settles once the response is final: after the audit plugin has recorded it, or
+   * replaced it with AUDIT_UNAVAILABLE. Apollo Server runs every plugin's
+   * willSendResponse at once, so a plugin that reports the response (metrics, request
+   * log) awaits this to report what the client actually gets. Unset when audit is off.
+   */
+  audited?: Promise<void>;
 }
 
 export function newReport(): RequestReport {

@@ -11,6 +11,12 @@ export class AuditMetrics {
   recordsWritten = 0;
   fsyncBatches = 0;
   failures = 0;
+  /**
+   * Records that could not even be built (a bug or unexpected input in the audit code,
+   * not the sink): the operation was refused all the same. Apart from `failures`, which
+   * counts the sink refusing appends, so an operator can tell a full disk from a bug.
+   */
+  internalErrors = 0;
   checkpoints = 0;
   witnessFailures = 0;
   /** 1 while the sink is refusing appends (fail closed), 0 when healthy. */
@@ -37,6 +43,7 @@ export function registerAuditMetrics(registry: Registry, metrics: AuditMetrics =
   counter('liandong_audit_records_written_total', 'Audit records made durable', () => metrics.recordsWritten);
   counter('liandong_audit_fsync_batches_total', 'Group-commit batches (one write + one fsync each)', () => metrics.fsyncBatches);
   counter('liandong_audit_failures_total', 'Audit appends that failed (operation refused with AUDIT_UNAVAILABLE)', () => metrics.failures);
+  counter('liandong_audit_internal_errors_total', 'Audit records that could not be built because of an internal error (operation refused with AUDIT_UNAVAILABLE; the log names the cause)', () => metrics.internalErrors);
   counter('liandong_audit_checkpoints_total', 'Signed checkpoints written', () => metrics.checkpoints);
   counter('liandong_audit_witness_failures_total', 'Checkpoints a witness did not accept', () => metrics.witnessFailures);
   new Gauge({ name: 'liandong_audit_unavailable', help: '1 while the audit sink refuses appends', registers: [registry], collect() { this.set(metrics.unavailable); } });

@@ -37,4 +37,17 @@ describe('extractSubjects', () => {
     const found = subjects('query($s: Boolean!) { a: person(idNumber: "x") @skip(if: $s) { idNumber } }', { }, { s: true });
     expect(found.persons).toEqual([]);
   });
+
+  it('reads @include/@skip conditions from the coerced variables: a declared default applies when none is sent', () => {
+    const query = `query($v: Boolean = true, $s: Boolean = false) { person(idNumber: "${X}") @include(if: $v) { idNumber } b: person(idNumber: "11010519491231002X") @skip(if: $s) { idNumber } }`;
+    const data = { person: { idNumber: X }, b: { idNumber: '11010519491231002X' } };
+    expect(subjects(query, data).persons).toEqual(['11010519491231002X', X]);
+    expect(subjects(query, { b: data.b }, { v: false }).persons).toEqual(['11010519491231002X']);
+  });
+
+  it('refuses variables that do not fit the operation, naming them and their types but not their values (personal data)', () => {
+    const run = () => subjects('query($v: Boolean!) { person(idNumber: "x") @include(if: $v) { idNumber } }', { person: null }, { v: X });
+    expect(run).toThrow('$v: expected Boolean!, got a string');
+    expect(run).not.toThrow(X);
+  });
 });

@@ -8,6 +8,13 @@
  * taken from a lookup's arguments when it returned something (`person(idNumber: …)`,
  * federation `_entities(representations: …)`), because a response may hold a person's
  * data without selecting the key itself.
+ *
+ * This walk sees only the keys a response carries. The gateway does better: its
+ * disclosure layer (gateway/disclosure/) makes every answer carry the keys of every
+ * subject in it, so a person whose records' names were shown is found though no key was
+ * selected; the walk here serves the regions' disclosure log (whose answers to the
+ * gateway carry the keys it asks for) and servers without that layer. The kinds, the
+ * fields that name them and their normalisation are shared by both.
  */
 import {
   getDirectiveValues, getNamedType, getNullableType, GraphQLIncludeDirective, GraphQLSkipDirective, isAbstractType,
@@ -16,6 +23,7 @@ import {
   type GraphQLInterfaceType, type GraphQLOutputType, type GraphQLSchema, type SelectionSetNode, type ValueNode,
 } from 'graphql';
 import { normaliseIdNumber, normalisePlate } from '../../adapters/normalise/index.ts';
+import { coerceVariables } from '../operations/variables.ts';
 import { selectOperation } from './operation.ts';
 
 export interface Subjects {
@@ -25,7 +33,7 @@ export interface Subjects {
   records: string[];
 }
 
-type SubjectKind = keyof Subjects;
+export type SubjectKind = keyof Subjects;
 
 /** Which field of which type names a data subject. Types a schema lacks are simply never met. */
 export const SUBJECT_FIELDS: Readonly<Record<string, Readonly<Record<string, SubjectKind>>>> = {
@@ -49,30 +57,56 @@ interface Walk {
   schema: GraphQLSchema;
   fragments: Map<string, FragmentDefinitionNode>;
   variables: Record<string, unknown>;
-  found: Record<SubjectKind, Set<string>>;
+  found: FoundSubjects;
 }
 
 export function emptySubjects(): Subjects {
   return { persons: [], cases: [], plates: [], records: [] };
 }
 
+/** Subjects as they are gathered: a set per kind, values normalised on the way in. */
+export type FoundSubjects = Record<SubjectKind, Set<string>>;
+
+export function newFoundSubjects(): FoundSubjects {
+  return { persons: new Set(), cases: new Set(), plates: new Set(), records: new Set() };
+}
+
+/** Adds a key as a subject of `kind`; anything but a non-empty string (null, a missing key) names nobody. */
+export function addSubject(found: FoundSubjects, kind: SubjectKind, value: unknown): void {
+  if (typeof value !== 'string' || value.length === 0) return;
+  // Keys in answers come normalised and repeat (a person and each of their records):
+  // one already found needs no second normalisation.
+  if (found[kind].has(value)) return;
+  found[kind].add(normalised(kind, value));
+}
+
+/** The record's form: each kind sorted. */
+export function sortedSubjects(found: FoundSubjects): Subjects {
+  return {
+    persons: [...found.persons].sort(), cases: [...found.cases].sort(),
+    plates: [...found.plates].sort(), records: [...found.records].sort(),
+  };
+}
+
+/**
+ * `variables` are the request's own (raw): they are coerced here against the operation's
+ * declarations, so declared defaults hold for `@include`/`@skip` and lookup arguments.
+ * Throws VariablesError when they do not fit (execution would have refused them too).
+ */
 export function extractSubjects(
   schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined,
-  data: unknown, variables: Record<string, unknown> = {},
+  data: unknown, variables: Readonly<Record<string, unknown>> = {},
 ): Subjects {
   const operation = selectOperation(document, operationName);
   const root = operation && schema.getRootType(operation.operation);
   if (!operation || !root || !isRecord(data)) return emptySubjects();
   const walk: Walk = {
-    schema, variables, fragments: fragmentsOf(document),
-    found: { persons: new Set(), cases: new Set(), plates: new Set(), records: new Set() },
+    schema, variables: coerceVariables(schema, operation, variables), fragments: fragmentsOf(document),
+    found: newFoundSubjects(),
   };
   for (const field of collectFields(walk, root, operation.selectionSet)) fromLookupArguments(walk, root, field, data);
   walkObject(walk, root, operation.selectionSet, data);
-  return {
-    persons: [...walk.found.persons].sort(), cases: [...walk.found.cases].sort(),
-    plates: [...walk.found.plates].sort(), records: [...walk.found.records].sort(),
-  };
+  return sortedSubjects(walk.found);
 }
 
 function walkValue(walk: Walk, type: GraphQLOutputType, selectionSet: SelectionSetNode, value: unknown): void {
@@ -121,8 +155,7 @@ function fromRepresentations(walk: Walk, representations: unknown, results: unkn
 }
 
 function record(walk: Walk, kind: SubjectKind, value: unknown): void {
-  if (typeof value !== 'string' || value.length === 0) return;
-  walk.found[kind].add(normalised(kind, value));
+  addSubject(walk.found, kind, value);
 }
 
 /** Keys from arguments are as typed; store the normalised form so queries by key match. */

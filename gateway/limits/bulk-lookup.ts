@@ -1,7 +1,9 @@
 /**
  * Bulk-lookup detection: one officer viewing more than `threshold` distinct persons
  * within a sliding window is what scraping, or a stolen token, looks like. The
- * responses feed it with the person identity numbers they carry.
+ * responses feed it with the persons whose data they carry — the audit record's
+ * `subjects.persons` (gateway/disclosure/), whether or not the identity number itself was
+ * selected.
  *
  * Alert mode records and raises one alert each time an officer crosses the threshold.
  * Block mode also withholds any response that would take the officer past it; persons
@@ -9,8 +11,6 @@
  * hand while the alert is looked into.
  */
 import { EventEmitter } from 'node:events';
-import { Kind, visit, type DocumentNode } from 'graphql';
-import { normaliseIdNumber } from '../../adapters/normalise/index.ts';
 import { LRUCache } from 'lru-cache';
 import type { BulkLookupConfig } from './config.ts';
 
@@ -63,69 +63,4 @@ export class BulkLookupMonitor extends EventEmitter<{ alert: [BulkLookupAlert] }
     const { threshold, windowSeconds, block } = this.config;
     this.emit('alert', { caller, distinctPersons, threshold, windowSeconds, blocked: block, at: new Date(now).toISOString() });
   }
-}
-
-/** Where an operation shows identity numbers: response keys of `idNumber` fields, and `idNumber` arguments. */
-export interface IdNumberSelection {
-  /** Response keys of selected `idNumber` fields (the name and every alias); empty when none is selected. */
-  responseKeys: ReadonlySet<string>;
-  /** Literal `idNumber` arguments, and the names of variables passed as one. */
-  literals: readonly string[];
-  variables: readonly string[];
-}
-
-const selections = new WeakMap<DocumentNode, IdNumberSelection>();
-
-/**
- * Read once per parsed document (Apollo Server caches documents, so this is per distinct
- * operation, not per request). An operation selecting no `idNumber` needs no response
- * walk; one that looks a person up by number without selecting it still counts that
- * person, so dropping the field from the query does not hide a lookup from the monitor.
- */
-export function idNumberSelection(document: DocumentNode): IdNumberSelection {
-  let selection = selections.get(document);
-  if (!selection) {
-    const responseKeys = new Set<string>();
-    const literals: string[] = [];
-    const variables: string[] = [];
-    visit(document, {
-      Field: (f) => { if (f.name.value === 'idNumber') responseKeys.add(f.alias?.value ?? 'idNumber'); },
-      Argument: (a) => {
-        if (a.name.value !== 'idNumber') return;
-        if (a.value.kind === Kind.STRING) literals.push(a.value.value);
-        else if (a.value.kind === Kind.VARIABLE) variables.push(a.value.name.value);
-      },
-    });
-    selection = { responseKeys, literals, variables };
-    selections.set(document, selection);
-  }
-  return selection;
-}
-
-/** The persons an answered operation showed: identity numbers in the data, and those it looked up. */
-export function personsShown(data: unknown, selection: IdNumberSelection, variables: Record<string, unknown> = {}): Set<string> {
-  const out = selection.responseKeys.size > 0 ? personIdNumbers(data, selection.responseKeys) : new Set<string>();
-  const asked = [...selection.literals, ...selection.variables.map((name) => variables[name])];
-  for (const typed of asked) {
-    if (typeof typed !== 'string') continue;
-    try {
-      out.add(normaliseIdNumber(typed));
-    } catch {
-      // A malformed number was refused with BAD_USER_INPUT and showed nobody.
-    }
-  }
-  return out;
-}
-
-/** Every person identity number in a response: strings under `keys`, at any depth. */
-export function personIdNumbers(data: unknown, keys: ReadonlySet<string>, out: Set<string> = new Set()): Set<string> {
-  if (Array.isArray(data)) {
-    for (const item of data) personIdNumbers(item, keys, out);
-  } else if (data !== null && typeof data === 'object') {
-    for (const [key, value] of Object.entries(data)) {
-      if (keys.has(key) && typeof value === 'string') out.add(value);
-      else personIdNumbers(value, keys, out);
-    }
-  }
-  return out;
 }

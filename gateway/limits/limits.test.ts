@@ -1,7 +1,7 @@
 /** The limits' own arithmetic, with explicit clocks: token refill, the bulk-lookup window, the cost model. */
 import { buildSchema, parse, validate, type OperationDefinitionNode } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { BulkLookupMonitor, idNumberSelection, personsShown } from './bulk-lookup.ts';
+import { BulkLookupMonitor } from './bulk-lookup.ts';
 import { costLimitRule } from './cost.ts';
 import { depthLimitRule } from './depth.ts';
 import { RateLimiter } from './rate-limit.ts';
@@ -38,24 +38,6 @@ describe('BulkLookupMonitor', () => {
     monitor.record('o', ['4'], 120_000); // window moved on: 1 person, below again
     monitor.record('o', ['5'], 120_001);
     expect(alerts).toHaveLength(2);
-  });
-
-  it('finds identity numbers under the field name and its aliases', () => {
-    const selection = idNumberSelection(parse('{ a { idNumber } b { x: idNumber } }'));
-    expect([...personsShown({ a: [{ idNumber: '1' }], b: { x: '2', y: '3' } }, selection)]).toEqual(['1', '2']);
-  });
-
-  it('counts a person looked up by number even when the number is not selected', () => {
-    const selection = idNumberSelection(parse('query($n: String!) { p: person(idNumber: $n) { records { name } } q: person(idNumber: "320102850312123") { regions } }'));
-    expect(selection.responseKeys.size).toBe(0);
-    const shown = personsShown({ p: { records: [] }, q: { regions: [] } }, selection, { n: ' 520102197901014568 ' });
-    expect([...shown].sort()).toEqual(['320102198503121234', '520102197901014568']);
-  });
-
-  it('reads each document once and walks no response when nothing shows an identity number', () => {
-    const document = parse('{ regions { code } }');
-    expect(idNumberSelection(document)).toBe(idNumberSelection(document));
-    expect(personsShown({ regions: [{ code: 'JS', idNumber: 'not selected' }] }, idNumberSelection(document)).size).toBe(0);
   });
 });
 

@@ -25,6 +25,8 @@ export function createRequestLog(logger: Logger): RequestLog {
       async requestDidStart() {
         return {
           async willSendResponse(rc) {
+            // What the client gets: the audit may still replace the answer (503 AUDIT_UNAVAILABLE).
+            await rc.contextValue.audited;
             write(responseFacts(rc), 'graphql request');
           },
         };

@@ -4,13 +4,18 @@
  * included. Apollo Server awaits `willSendResponse`, so the response is held until the
  * record's fsync. If the record cannot be made durable the response is replaced by an
  * AUDIT_UNAVAILABLE error with no data (the log itself raises the operator alert and
- * counts the failure). Every response carries `extensions.auditId`.
+ * counts the failure). A record that cannot even be built — an error in the audit code
+ * itself — is refused the same way, logged here with its cause and counted apart
+ * (`liandong_audit_internal_errors_total`). Every response carries `extensions.auditId`.
+ * `context.audited` settles once the response is final, for the plugins that report it.
  *
  * Requests refused by the HTTP layer before GraphQL (401, 413, 429…) are recorded
  * through recordHttpRefusal(), which the gateway core calls.
  */
 import type { ApolloServerPlugin, GraphQLRequestContextWillSendResponse } from '@apollo/server';
 import type { FormattedExecutionResult } from 'graphql';
+import type { Logger } from 'pino';
+import { AuditUnavailableError } from '../audit/errors.ts';
 import { openAuditServices, type AuditServices } from '../audit/audit-log.ts';
 import { createAuditGraph } from '../audit/graph.ts';
 import { AuditMetrics } from '../audit/metrics.ts';
@@ -22,23 +27,37 @@ import { hasAnyData } from '../audit/outcome.ts';
 import { requestedCoordinates } from '../audit/operation.ts';
 import { AuditRecorder } from '../audit/recorder.ts';
 import { refuseUnaudited } from '../audit/refusal.ts';
-import { emptySubjects, extractSubjects } from '../audit/subjects.ts';
+import { emptySubjects } from '../audit/subjects.ts';
+import { subjectsSent } from '../disclosure/sent-subjects.ts';
 
 type ResponseContext = GraphQLRequestContextWillSendResponse<GatewayContext>;
 
-export function createAuditPlugin(recorder: AuditRecorder): ApolloServerPlugin<GatewayContext> {
+export interface AuditPluginOptions {
+  /** Where an internal audit error is reported with its cause (the sink's own failures are logged by the log). */
+  logger?: Pick<Logger, 'error'>;
+  /** Counts internal audit errors (`internalErrors`). */
+  metrics?: AuditMetrics;
+}
+
+export function createAuditPlugin(recorder: AuditRecorder, options: AuditPluginOptions = {}): ApolloServerPlugin<GatewayContext> {
   return {
-    async requestDidStart() {
+    async requestDidStart({ contextValue }) {
+      let settle!: () => void;
+      contextValue.audited = new Promise<void>((resolve) => { settle = resolve; });
       return {
         async willSendResponse(requestContext) {
-          await auditResponse(recorder, requestContext);
+          try {
+            await auditResponse(recorder, requestContext, options);
+          } finally {
+            settle();
+          }
         },
       };
     },
   };
 }
 
-async function auditResponse(recorder: AuditRecorder, rc: ResponseContext): Promise<void> {
+async function auditResponse(recorder: AuditRecorder, rc: ResponseContext, options: AuditPluginOptions): Promise<void> {
   const body = rc.response.body;
   // Incremental delivery is not offered by the gateway; audit its initial result all the same.
   const result = body.kind === 'single' ? body.singleResult : body.initialResult;
@@ -46,10 +65,23 @@ async function auditResponse(recorder: AuditRecorder, rc: ResponseContext): Prom
   try {
     await recorder.record({ ...requestFacts(context), ...operationFacts(rc, result), httpStatus: rc.response.http.status ?? 200 });
     result.extensions = { ...result.extensions, auditId: context.requestId };
-  } catch {
+  } catch (error) {
+    // The log has already raised the alert and counted a sink failure; anything else is ours.
+    if (!(error instanceof AuditUnavailableError)) reportInternalError(error, context.requestId, options);
     refuseUnaudited(rc.response, context.requestId); // nothing of the answer leaves without its record
   }
 }
+
+function reportInternalError(error: unknown, auditId: string, { logger, metrics }: AuditPluginOptions): void {
+  if (metrics) metrics.internalErrors++;
+  const err = error instanceof Error ? error : new Error(String(error));
+  (logger ?? consoleLogger).error({ alert: 'AUDIT_UNAVAILABLE', reason: 'internal-error', auditId, err },
+    `ALERT audit record could not be built (${err.name}: ${err.message}); the operation is refused (fail closed)`);
+}
+
+const consoleLogger: Pick<Logger, 'error'> = {
+  error: ((object: object, message: string) => console.error(JSON.stringify({ level: 'error', msg: message, ...object }))) as Logger['error'],
+};
 
 /** Who, from where, why, and what the regions said — all from the per-request context. */
 export function requestFacts(context: GatewayContext) {
@@ -76,7 +108,7 @@ function operationFacts(rc: ResponseContext, result: FormattedExecutionResult) {
     operationType: rc.operation?.operation ?? null,
     variables,
     requested: document ? requestedCoordinates(rc.schema, document, rc.operationName) : [],
-    subjects: document && result.data ? extractSubjects(rc.schema, document, rc.operationName, result.data, variables) : emptySubjects(),
+    subjects: subjectsSent({ schema: rc.schema, document, operationName: rc.operationName, variables, data: result.data, context: rc.contextValue }),
     errorCodes: (result.errors ?? []).map((e) => String(e.extensions?.code ?? 'INTERNAL_SERVER_ERROR')),
     hasData: hasAnyData(result.data),
   };
@@ -152,7 +184,7 @@ export async function openGatewayAudit(runtime: GatewayRuntime): Promise<Gateway
   openedAudits.set(runtime.config, audit);
   const recorder = new AuditRecorder(audit.log, audit.operations);
   return {
-    plugin: createAuditPlugin(recorder),
+    plugin: createAuditPlugin(recorder, { logger: runtime.logger.child({ component: 'audit' }), metrics }),
     recorder,
     services: audit,
     ready: () => audit.log.healthy,

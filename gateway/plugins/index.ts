@@ -26,6 +26,7 @@ import { gatewaySecurity } from '../auth/security.ts';
 import type { InternalHeadersHook } from '../auth/internal-headers.ts';
 import { createAuthorisation } from './authorisation.ts';
 import { createLimits } from './limits.ts';
+import { withDisclosure } from '../disclosure/gateway-wrapper.ts';
 
 /** The gateway itself reads the regions' change streams: a service caller with no scopes. */
 const CHANGE_STREAM_CALLER = {
@@ -85,14 +86,19 @@ export async function gatewayExtensions(runtime: GatewayRuntime): Promise<Gatewa
       limits.plugin,
       reportPlugin(registry),
       graphiql.plugin,
+      // Metrics and the request log report the response the client gets: Apollo Server runs
+      // every willSendResponse at once, so they await the audit (context.audited), which may
+      // still replace the answer with 503 AUDIT_UNAVAILABLE.
       metrics.plugin,
       requestLog.plugin,
       // Last: it records what the client is about to get, after every other plugin has shaped it.
       ...(audit.plugin ? [audit.plugin] : []),
     ],
     // Authorisation outermost: the executor plans the filtered operation under its own
-    // query hash; the response cache inside it keeps what that filtered operation returns.
-    gatewayWrappers: [authorisation.wrapGateway, ...(cache.wrapGateway ? [cache.wrapGateway] : [])],
+    // query hash. Disclosure next: it adds hidden keys to what the caller may select and
+    // reads back whose data the answer holds (for the audit and the bulk-lookup monitor).
+    // The response cache innermost keeps what that operation returns, hidden keys included.
+    gatewayWrappers: [authorisation.wrapGateway, withDisclosure, ...(cache.wrapGateway ? [cache.wrapGateway] : [])],
     subgraphHeaders: security.subgraphHeaders,
     subgraphBatchHeaders: security.subgraphBatchHeaders,
     http: { metrics: metrics.route, graphiql: graphiql.routes.page, graphiqlAssets: graphiql.routes.assets, auditReady: () => audit.ready() },

@@ -17,17 +17,21 @@
  * parse (429 + Retry-After). In `didResolveOperation` (before planning or any subgraph
  * call) the plugin applies the token, depth, alias and cost limits — once per distinct
  * operation (and, for the cost, per value of the page-size variables it uses), since a
- * verdict depends on nothing else; in
- * `willSendResponse` it feeds the bulk-lookup monitor with the persons the response
- * shows and, in block mode, withholds a response that crosses the threshold.
+ * verdict depends on nothing else; the page sizes are read from the coerced variables,
+ * so a declared default (`$n: Int = 100`) counts as sent. In `willSendResponse` it feeds
+ * the bulk-lookup monitor with the persons the response shows — the same set the audit
+ * record names (disclosure/sent-subjects.ts), whatever fields were selected — and, in
+ * block mode, withholds a response that crosses the threshold.
  */
 import type { ApolloServerPlugin, GraphQLRequestContext } from '@apollo/server';
-import { GraphQLError, validate, type DocumentNode, type GraphQLSchema, type ValidationRule } from 'graphql';
+import { GraphQLError, validate, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode, type ValidationRule } from 'graphql';
 import type { GatewayContext } from '../context.ts';
 import type { ContextHook } from '../http/context.ts';
 import { aliasLimitRule } from '../limits/aliases.ts';
 import { checkBatchSize } from '../limits/batch.ts';
-import { BulkLookupMonitor, idNumberSelection, personsShown, type BulkLookupAlert } from '../limits/bulk-lookup.ts';
+import { BulkLookupMonitor, type BulkLookupAlert } from '../limits/bulk-lookup.ts';
+import { subjectsSent } from '../disclosure/sent-subjects.ts';
+import { coerceVariables } from '../operations/variables.ts';
 import type { LimitsConfig } from '../limits/config.ts';
 import { costLimitRule, sizeVariables } from '../limits/cost.ts';
 import { OperationMemo } from '../operations/memo.ts';
@@ -64,8 +68,9 @@ export function createLimits({ config, logger = consoleLogger }: LimitsOptions):
   const plugin: ApolloServerPlugin<GatewayContext> = {
     async requestDidStart() {
       return {
-        async didResolveOperation({ schema, document, request }) {
-          const variables = request.variables ?? {};
+        async didResolveOperation({ schema, document, request, operation }) {
+          // Coerced only when a page size comes from a variable (most operations need none).
+          const variables = sizeVariables(document).length > 0 ? sizesAsExecuted(schema, operation, request.variables) : {};
           const refused = staticVerdicts.get(schema, document, '', () => firstError(schema, document, staticRules))
             ?? costVerdicts.get(schema, document, JSON.stringify(sizeVariables(document).map((name) => variables[name] ?? null)),
               () => firstError(schema, document, [costLimitRule(config, variables)]));
@@ -104,11 +109,28 @@ function copyOf(error: GraphQLError): GraphQLError {
   return new GraphQLError(error.message, { nodes: error.nodes, extensions: { ...error.extensions } });
 }
 
+/**
+ * The variables as execution will see them (declared defaults applied). Variables that do
+ * not fit their declarations are judged as sent: execution refuses them with
+ * BAD_USER_INPUT anyway, and the cost rule ignores what is not a number.
+ */
+function sizesAsExecuted(schema: GraphQLSchema, operation: OperationDefinitionNode | undefined, raw: Record<string, unknown> | undefined): Record<string, unknown> {
+  if (!operation) return raw ?? {};
+  try {
+    return coerceVariables(schema, operation, raw);
+  } catch {
+    return raw ?? {};
+  }
+}
+
 function withholdBulkLookup(requestContext: GraphQLRequestContext<GatewayContext>, monitor: BulkLookupMonitor): void {
   const body = requestContext.response.body;
-  if (body?.kind !== 'single' || !body.singleResult.data || !requestContext.document) return;
-  const ids = personsShown(body.singleResult.data, idNumberSelection(requestContext.document), requestContext.request.variables);
-  if (ids.size === 0) return;
+  if (body?.kind !== 'single' || !body.singleResult.data) return;
+  const ids = subjectsSent({
+    schema: requestContext.schema, document: requestContext.document, operationName: requestContext.operationName,
+    variables: requestContext.request.variables, data: body.singleResult.data, context: requestContext.contextValue,
+  }).persons;
+  if (ids.length === 0) return;
   const decision = monitor.record(callerKey(requestContext.contextValue), ids);
   if (decision.allowed) return;
   const message = `Response withheld: it would show this officer ${decision.wouldBe} distinct persons within ${decision.windowSeconds} s; the limit is ${decision.threshold}. Persons already viewed remain available.`;

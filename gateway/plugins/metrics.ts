@@ -46,6 +46,8 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       async requestDidStart() {
         return {
           async willSendResponse(rc) {
+            // What the client gets: the audit may still replace the answer (503 AUDIT_UNAVAILABLE).
+            await rc.contextValue.audited;
             metrics.observe(responseFacts(rc));
           },
         };

@@ -4,9 +4,12 @@
  * plates, record ids — extracted from the response and the entity keys asked for),
  * the officer and purpose from the gateway's internal token, and the gateway's audit
  * id is made durable. If it cannot be, the response is replaced by AUDIT_UNAVAILABLE
- * with no data — a region never hands out what it cannot account for.
+ * with no data — a region never hands out what it cannot account for. That holds when
+ * the entry cannot even be built (an error in the extraction): then the cause is logged
+ * here, since the disclosure log never saw it.
  */
 import type { ApolloServerPlugin } from '@apollo/server';
+import { AuditUnavailableError } from '../../gateway/audit/errors.ts';
 import { hasAnyData } from '../../gateway/audit/outcome.ts';
 import { refuseUnaudited } from '../../gateway/audit/refusal.ts';
 import { extractSubjects, type Subjects } from '../../gateway/audit/subjects.ts';
@@ -28,13 +31,20 @@ export function createDisclosurePlugin(log: DisclosureLog): ApolloServerPlugin<S
           const body = rc.response.body;
           const result = body.kind === 'single' ? body.singleResult : body.initialResult;
           if (!rc.document || !hasAnyData(result.data)) return;
-          const subjects = extractSubjects(rc.schema, rc.document, rc.operationName, result.data, rc.request.variables ?? {});
-          if (isEmpty(subjects)) return;
-          const entry = disclosure(rc.contextValue, rc.operationName ?? null, subjects);
+          const auditId = (rc.contextValue as SubgraphContext & ClaimedContext).gatewayRequestId ?? rc.contextValue.requestId;
           try {
-            await log.append(entry);
-          } catch {
-            refuseUnaudited(rc.response, entry.auditId);
+            // The request's variables: extractSubjects coerces them (declared defaults included).
+            const subjects = extractSubjects(rc.schema, rc.document, rc.operationName, result.data, rc.request.variables ?? {});
+            if (isEmpty(subjects)) return;
+            await log.append(disclosure(rc.contextValue, rc.operationName ?? null, subjects));
+          } catch (error) {
+            // The log raised its own alert for a failed append; anything else is an error here.
+            if (!(error instanceof AuditUnavailableError)) {
+              const err = error instanceof Error ? error : new Error(String(error));
+              rc.contextValue.logger.error({ alert: 'AUDIT_UNAVAILABLE', reason: 'internal-error', region: rc.contextValue.region, auditId, err },
+                `ALERT disclosure entry could not be built (${err.name}: ${err.message}); the response is refused (fail closed)`);
+            }
+            refuseUnaudited(rc.response, auditId);
           }
         },
       };

@@ -75,6 +75,13 @@ describe('regional disclosure log', () => {
     expect(report).toMatchObject({ ok: true, entries: 2 });
   });
 
+  it('records what an operation disclosed when its @include condition takes the variable\'s declared default', async () => {
+    const reply = await subgraph.query('records', 'query($v: Boolean = true) { case(id: "JS:C-2026-000001") @include(if: $v) { id } }', {}, headers('gz-officer-7', 'gw-audit-default'));
+    expect(reply.status).toBe(200);
+    expect(reply.data?.case.id).toBe('JS:C-2026-000001');
+    expect(disclosures().find((e) => e.auditId === 'gw-audit-default')).toMatchObject({ subjects: { cases: ['JS:C-2026-000001'] } });
+  });
+
   it('refuses to disclose (AUDIT_UNAVAILABLE, no data) when it cannot record the disclosure', async () => {
     const own = await regionDisclosure({ region: 'HB', logsDir: dataDir, gatewayAuditKeyFile: publicKeyPath(testConfig(temp.dir).keyDir) });
     const server = await startTestSubgraph({ adapter: createMemoryAdapter({ ...JS_REGION }, smallRegion()), requestGuard: claimsGuard, plugins: own.plugins });

@@ -8,7 +8,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AuditServices } from '../../gateway/audit/audit-log.ts';
-import { AuditMetrics } from '../../gateway/audit/metrics.ts';
+import { AuditMetrics, registerAuditMetrics } from '../../gateway/audit/metrics.ts';
+import { createRequestLog } from '../../gateway/logging/request-log.ts';
+import { createMetrics } from '../../gateway/plugins/metrics.ts';
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
+import { Registry } from 'prom-client';
 import { AuditRecorder } from '../../gateway/audit/recorder.ts';
 import type { GatewayContext } from '../../gateway/context.ts';
 import { createAuditPlugin, recordHttpRefusal, refusalFromError } from '../../gateway/plugins/audit.ts';
@@ -136,6 +141,57 @@ describe('audit plugin', () => {
     const rest = await h.audit.index!.find({ person: X }, 2, page.endCursor);
     expect([...page.edges, ...rest.edges].map((e) => e.node.officer?.sub).sort()).toEqual(['alice', 'bob', 'dave']);
     expect(rest.hasNextPage).toBe(false);
+  });
+});
+
+describe('audit internal errors', () => {
+  /** A recorder whose record cannot be built: stands for any bug in the audit code itself. */
+  class BrokenRecorder extends AuditRecorder {
+    override async record(): Promise<never> {
+      throw new TypeError('Cannot read properties of undefined (reading \'if\')', { cause: new RangeError('walking @include(if: $v)') });
+    }
+  }
+
+  it('are logged with their cause, counted apart from sink failures, and reported as the 503 the client gets', async () => {
+    const { dir, remove } = tempDir('audit-internal');
+    cleanups.push(remove);
+    const audit = await openTestAudit(dir);
+    cleanups.push(() => audit.close());
+    const lines: Record<string, any>[] = [];
+    const logger = pino({ level: 'info' }, new Writable({
+      write(chunk, _encoding, done) {
+        for (const line of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(line));
+        done();
+      },
+    }));
+    const auditMetrics = new AuditMetrics();
+    const gatewayMetrics = createMetrics({ audit: auditMetrics });
+    // In the gateway's order (plugins/index.ts): metrics and the request log before the audit.
+    const server = new ApolloServer<GatewayContext>({
+      typeDefs, resolvers,
+      plugins: [gatewayMetrics.plugin, createRequestLog(logger).plugin, createAuditPlugin(new BrokenRecorder(audit.log, audit.operations), { logger, metrics: auditMetrics })],
+    });
+    await server.start();
+    cleanups.push(() => server.stop());
+
+    const response = await server.executeOperation({ query: `{ person(idNumber: "${X}") { name } }` }, { contextValue: contextFor('alice', 'req-internal') });
+    if (response.body.kind !== 'single') throw new Error('expected a single result');
+    expect(response.http.status).toBe(503);
+    expect(response.body.singleResult.data).toBeUndefined();
+    expect(response.body.singleResult.errors).toEqual([expect.objectContaining({ extensions: { code: 'AUDIT_UNAVAILABLE', auditId: 'req-internal' } })]);
+
+    expect(auditMetrics.internalErrors).toBe(1);
+    expect(auditMetrics.failures).toBe(0); // the sink did not fail
+    const registry = new Registry();
+    registerAuditMetrics(registry, auditMetrics);
+    expect(await registry.metrics()).toContain('liandong_audit_internal_errors_total 1');
+    expect(await gatewayMetrics.metrics.registry.metrics()).toMatch(/liandong_graphql_errors_total\{code="AUDIT_UNAVAILABLE"\} 1/);
+
+    const alert = lines.find((l) => l.alert === 'AUDIT_UNAVAILABLE');
+    expect(alert).toMatchObject({ reason: 'internal-error', auditId: 'req-internal', err: { type: 'TypeError', message: expect.stringContaining('reading \'if\'') } });
+    expect(alert!.err.stack).toContain('walking @include(if: $v)'); // the cause, as pino prints it
+    const request = lines.find((l) => l.msg === 'graphql request');
+    expect(request).toMatchObject({ auditId: 'req-internal', status: 503, errorCodes: ['AUDIT_UNAVAILABLE'], outcome: 'failed' });
   });
 });
 

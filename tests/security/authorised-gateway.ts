@@ -4,7 +4,7 @@
  * subgraphs (records, index, search; @apollo/subgraph on free loopback ports, serving
  * the contract SDL over a few in-memory persons and one case), the gateway's real HTTP
  * layer, real dev JWTs checked by the real token verifier, the real purpose rules
- * (X-Purpose; case-bound scopes), and the authorisation and limits plugins under test. Each subgraph records the operations it receives, so a
+ * (X-Purpose; case-bound scopes), the disclosure layer, and the authorisation and limits plugins under test. Each subgraph records the operations it receives, so a
  * test can check what a denied field's request never carried.
  */
 import { ApolloGateway } from '@apollo/gateway';
@@ -33,6 +33,7 @@ import { createHttpServer } from '../../gateway/http/router.ts';
 import type { BulkLookupAlert } from '../../gateway/limits/bulk-lookup.ts';
 import { validateLimitsConfig } from '../../gateway/limits/config.ts';
 import { createAuthorisation } from '../../gateway/plugins/authorisation.ts';
+import { withDisclosure } from '../../gateway/disclosure/gateway-wrapper.ts';
 import { createLimits } from '../../gateway/plugins/limits.ts';
 import { RegionRegistry } from '../../gateway/registry/registry.ts';
 import type { ContractPart } from '../../gateway/registry/regions-file.ts';
@@ -157,7 +158,9 @@ export async function startGatewayUnderTest(options: GatewayUnderTestOptions = {
 
     const gateway = new ApolloGateway({ supergraphSdl: supergraph.gatewaySdl, logger: silent });
     const apollo = new ApolloServer<GatewayContext>({
-      gateway: authorisation.wrapGateway(gateway),
+      // As the gateway wraps it (plugins/index.ts): authorisation, then disclosure (whose data
+      // each answer holds, for the bulk-lookup monitor).
+      gateway: authorisation.wrapGateway(withDisclosure(gateway)),
       plugins: [authorisation.plugin, limits.plugin],
       includeStacktraceInErrorResponses: false,
       csrfPrevention: false,

@@ -154,6 +154,18 @@ describe('bulk lookups', () => {
       const other = await blocking.token({ sub: 'another-officer', roles: ['analyst'] });
       expect((await blocking.post(search(10), other)).status).toBe(200);
     });
+
+    it('counts persons whose records were shown even when no identity number was selected', async () => {
+      const token = await blocking.token({ sub: 'bulk-records-officer', roles: ['analyst'] });
+      const records = (first: number) => ({ query: `{ searchPersons(filter: { name: "張" }, first: ${first}) { edges { node { records { name birthDate idNumberAsRecorded } } } } }` });
+      const shown = await blocking.post(records(8), token);
+      expect(shown.status).toBe(200);
+      expect(shown.json.data.searchPersons.edges).toHaveLength(8);
+      expect(JSON.stringify(shown.json)).not.toContain('_liandongKey');
+      const blocked = await blocking.post(records(12), token);
+      expect(blocked.status).toBe(403);
+      expect(blocked.json.errors[0].message).toMatch(/12 distinct persons within 3600 s; the limit is 10/);
+    });
   });
 });
 
