@@ -39,17 +39,3 @@ export function mediaType(header: string | undefined): string {
   return (header ?? '').split(';')[0].trim().toLowerCase();
 }
 
-/** The POST body Apollo Server expects: a parsed JSON object. */
-export async function readGraphQLBody(req: IncomingMessage, limit: number): Promise<unknown> {
-  const type = mediaType(req.headers['content-type']);
-  if (type !== 'application/json') {
-    throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE',
-      `POST ${req.url}: Content-Type ${JSON.stringify(req.headers['content-type'] ?? '')} is not supported; send application/json.`);
-  }
-  const body = await readBody(req, limit);
-  try {
-    return JSON.parse(body.toString('utf8'));
-  } catch (error) {
-    throw new HttpError(400, 'BAD_REQUEST', `Request body is not valid JSON: ${(error as Error).message}`);
-  }
-}
