@@ -66,6 +66,8 @@ export const LIMITS_DEFAULTS: LimitsConfig = {
   // vehicles: a handful each. Searches carry an explicit `first` (up to 100).
   defaultListSize: 10,
   maxBatchOperations: 10,
+  // Far deeper than any input of the contract (a search filter nests 3 levels), far from
+  // any stack limit: a value this deep can still be audited and coerced.
   maxVariablesDepth: 32,
   rateLimit: { burst: 60, perSecond: 10 },
   // 20 refusals a minute from one address covers a client with a stale token retrying;
