@@ -44,7 +44,6 @@ export function createRefusals({ config, recorder, observe, log, logger }: Refus
   });
   return {
     async onRefusal(context, error) {
-      observe(context, error);
       const refusal = refusalFromError(error);
       const authenticated = context.caller !== null && !context.caller.anonymous;
       const decision = authenticated ? { counted: false as const } : addresses.admit(context.clientAddress, refusal.code);
@@ -53,10 +52,13 @@ export function createRefusals({ config, recorder, observe, log, logger }: Refus
           logger.warn({ event: 'refusal-flood', address: context.clientAddress, max: config.max, windowSeconds: config.windowSeconds },
             `${context.clientAddress}: more than ${config.max} refused requests within ${config.windowSeconds} s; further refusals are answered 429 and counted in one audit record`);
         }
-        return new HttpError(429, LIMIT_CODES.rate,
+        const answer = new HttpError(429, LIMIT_CODES.rate,
           `Too many refused requests from this address (this one: ${refusal.code}); retry in ${decision.retryAfterSeconds} s (limit: ${config.max} refusals per ${config.windowSeconds} s before authentication).`,
           { 'retry-after': String(decision.retryAfterSeconds) });
+        observe(context, answer); // /metrics counts what the client got: a 429
+        return answer;
       }
+      observe(context, error);
       log(context, error);
       if (recorder) await recordHttpRefusal(recorder, context, { ...refusal, variables: auditVariablesOf(error) });
       return error;

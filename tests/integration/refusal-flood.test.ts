@@ -124,6 +124,10 @@ describe('an unauthenticated flood is limited and audited in bounded space', () 
     const again = await floodRequest(gateway, 0);
     expect(again.status).toBe(401);
     expect(entries(gateway).filter((e) => e.type === 'audit')).toHaveLength(6);
+    // /metrics counts what the clients got: each counted refusal as a 429.
+    const metrics = await (await fetch(new URL('/metrics', gateway.url))).text();
+    expect(metrics).toContain('liandong_graphql_errors_total{code="RATE_LIMITED"} 45');
+    expect(metrics).toContain('liandong_graphql_errors_total{code="UNAUTHENTICATED"} 6');
   });
 
   it('counts per client address as server.trustProxy says, IPv6 by its /64', async () => {
