@@ -30,7 +30,13 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
     };
     req.on('data', onData);
     req.once('end', () => resolve(Buffer.concat(chunks)));
-    req.once('error', reject);
+    // A client gone before its body ended ('aborted' errors, or a bare close): the request
+    // is refused — and so audited — rather than left unsettled (no-ops once 'end' resolved it).
+    const incomplete = (detail: string) => reject(new HttpError(400, 'BODY_INCOMPLETE', `The request body was cut off after ${size} bytes: ${detail}.`));
+    req.once('error', (error) => incomplete(error.message));
+    req.once('close', () => {
+      if (!req.complete) incomplete('the connection closed');
+    });
   });
 }
 

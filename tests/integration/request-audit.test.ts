@@ -5,6 +5,7 @@
  * request adds to the log (their auditId is the response's x-request-id).
  */
 import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -111,6 +112,18 @@ describe('one audit record per request, whatever its shape', () => {
     expect(sent.records).toEqual([expect.objectContaining({ auditId: sent.requestId, errorCodes: ['METHOD_NOT_ALLOWED'], httpStatus: 405 })]);
   });
 
+  it('a client gone before the end of its body: one record, BODY_INCOMPLETE', async () => {
+    const before = entries().length;
+    const url = new URL(gateway.url);
+    const socket = connect(Number(url.port), url.hostname);
+    await new Promise((resolve) => socket.once('connect', resolve));
+    socket.write(`POST ${url.pathname} HTTP/1.1\r\nHost: ${url.host}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"query":`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    socket.destroy();
+    await expect.poll(() => entries().length - before, { timeout: 5000 }).toBe(1);
+    expect(entries().at(-1)).toMatchObject({ outcome: 'invalid', errorCodes: ['BODY_INCOMPLETE'], httpStatus: 400 });
+  });
+
   it('keeps a bounded digest in place of variables too deep to store, so the record can be written', async () => {
     const body = `{"query":"query Q($a: String) { regions { code } }","variables":{"a":${deepJson(100_000)}}}`;
     const sent = await send({ body });
@@ -133,7 +146,7 @@ describe('one audit record per request, whatever its shape', () => {
 
   it('leaves a log that verifies, one record per request sent', async () => {
     const report = verifyFileLog({ dir: auditDir(), prefix: 'audit', rotate: true, publicKey: loadPublicKey(publicKeyPath(loadAuditConfig({}).keyDir)) });
-    expect(report).toMatchObject({ ok: true, entries: KINDS.length + 1 + 1 + 4 });
-    expect(new Set(entries().map((e) => e.auditId)).size).toBe(KINDS.length + 6);
+    expect(report).toMatchObject({ ok: true, entries: KINDS.length + 1 + 1 + 1 + 4 });
+    expect(new Set(entries().map((e) => e.auditId)).size).toBe(KINDS.length + 7);
   });
 });
