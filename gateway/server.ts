@@ -22,7 +22,7 @@ import { serviceBuilder } from './federation/build-service.ts';
 import { closeRegionClients } from './federation/data-sources/index.ts';
 import { regionalPart } from './federation/compose.ts';
 import { regionalSupergraph, supergraphFromFile, type PreparedSupergraph } from './federation/supergraph.ts';
-import { graphqlHandler } from './http/graphql.ts';
+import { graphqlHandler, pipelineMarker } from './http/graphql.ts';
 import { createHttpServer, GRAPHQL_PATH } from './http/router.ts';
 import { createLogger } from './logger.ts';
 import { buildOwnSubgraph, type OwnSubgraph } from './own-subgraph/module.ts';
@@ -73,7 +73,12 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   const apollo = apolloServer(wrap(gateway, extensions), extensions, logger);
   await apollo.start();
   const http = createHttpServer({
-    graphql: graphqlHandler(apollo, { ...config.server, contextHooks: extensions.contextHooks, onRefusal: extensions.onRefusal }),
+    graphql: graphqlHandler(apollo, {
+      ...config.server,
+      maxVariablesDepth: config.limits.maxVariablesDepth,
+      contextHooks: extensions.contextHooks,
+      onRefusal: extensions.onRefusal,
+    }),
     hooks: extensions.http,
     registry: services.registry,
     logger,
@@ -137,6 +142,8 @@ function apolloServer(gateway: GatewayInterface, extensions: GatewayExtensions, 
       ApolloServerPluginSchemaReportingDisabled(),
       ApolloServerPluginInlineTraceDisabled(),
       ApolloServerPluginLandingPageDisabled(),
+      // Lets the HTTP layer tell a request the audit plugin saw from one Apollo Server refused before its plugins ran.
+      pipelineMarker(),
       ...extensions.plugins,
     ],
     includeStacktraceInErrorResponses: false,

@@ -21,6 +21,8 @@ import { acquireWriterLock } from './writer-lock.ts';
 export interface SinkFs {
   open(path: string, flags: string, mode?: number): Promise<SinkFile>;
   mkdir(path: string): Promise<void>;
+  /** Removes a file this sink made but could not finish (a set-aside copy on a full disk). */
+  unlink(path: string): Promise<void>;
 }
 
 export interface SinkFile {
@@ -37,6 +39,7 @@ export const nodeFs: SinkFs = {
   mkdir: async (path) => {
     await fsp.mkdir(path, { recursive: true });
   },
+  unlink: (path) => fsp.unlink(path),
 };
 
 export interface FileSinkOptions extends LogLayout {
@@ -95,8 +98,11 @@ export class FileSink implements AuditSink {
       await file.datasync();
       this.#size += bytes.length;
     } catch (error) {
-      // Whatever reached the disk is dealt with by the next open(); until then, refuse.
+      // A refused batch leaves no trace: cut off whatever part of it reached the file
+      // (shrinking needs no free space, so this works on a full disk too). Should that
+      // fail as well, the next open() sets the torn tail aside as a gap. Until then, refuse.
       this.#file = null;
+      await file.truncate(this.#size).then(() => file.datasync()).catch(() => undefined);
       await file.close().catch(() => undefined);
       throw error;
     }
@@ -156,9 +162,14 @@ export class FileSink implements AuditSink {
     try {
       await writeAll(aside, torn);
       await aside.sync();
-    } finally {
-      await aside.close();
+    } catch (error) {
+      // An unfinished copy (a full disk) is not kept: each retry would leave another.
+      // The torn line stays where it is until a later open() can set it aside whole.
+      await aside.close().catch(() => undefined);
+      await this.#fs.unlink(movedTo).catch(() => undefined);
+      throw error;
     }
+    await aside.close();
     const file = await this.#fs.open(segment.path, 'r+');
     try {
       await file.truncate(keepBytes);

@@ -5,6 +5,7 @@
 import type { Caller, Purpose, RegionOutcome } from '../context.ts';
 import type { Json } from './canonical.ts';
 import { classifyOutcome, type AuditOutcome } from './outcome.ts';
+import type { RefusalSummaryBody } from './refusal-summary.ts';
 import type { TailProblem } from './sink.ts';
 import type { Subjects } from './subjects.ts';
 
@@ -47,7 +48,8 @@ export interface GapRecordBody extends TailProblem {
   instance: string;
 }
 
-export type AuditEntryBody = AuditRecordBody | GapRecordBody;
+/** Every kind of entry in the audit chain; `refusals` summarises a flood of refused requests (refusal-summary.ts). */
+export type AuditEntryBody = AuditRecordBody | GapRecordBody | RefusalSummaryBody;
 
 /** Everything the gateway knows about one operation when its response is about to leave. */
 export interface AuditFacts {

@@ -8,6 +8,7 @@ import type { Chained } from './chain.ts';
 import type { ChainedLog } from './log.ts';
 import type { OperationStore } from './operations-store.ts';
 import { operationHash } from './operation.ts';
+import { refusalSummaryRecord, type RefusalSummaryFacts } from './refusal-summary.ts';
 import { buildAuditRecord, type AuditEntryBody, type AuditFacts, type AuditRecordBody } from './record.ts';
 
 export interface RecorderFacts extends Omit<AuditFacts, 'instance' | 'operationHash'> {
@@ -28,6 +29,11 @@ export class AuditRecorder {
 
   get instance(): string {
     return this.#log.instance;
+  }
+
+  /** One entry counting many refused requests from one address (refusal-summary.ts); resolves once durable. */
+  async recordRefusals(facts: Omit<RefusalSummaryFacts, 'instance'>): Promise<void> {
+    await this.#log.append(refusalSummaryRecord({ ...facts, instance: this.#log.instance }));
   }
 
   /** Resolves once the record is durable; rejects (AuditUnavailableError) otherwise. */

@@ -5,7 +5,6 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { HttpError } from './respond.ts';
-import { quoteInput } from '../../adapters/normalise/index.ts';
 
 function tooLarge(limit: number, size: string): HttpError {
   return new HttpError(413, 'PAYLOAD_TOO_LARGE', `Request body of ${size} exceeds the limit of ${limit} bytes.`);
@@ -31,7 +30,13 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
     };
     req.on('data', onData);
     req.once('end', () => resolve(Buffer.concat(chunks)));
-    req.once('error', reject);
+    // A client gone before its body ended ('aborted' errors, or a bare close): the request
+    // is refused — and so audited — rather than left unsettled (no-ops once 'end' resolved it).
+    const incomplete = (detail: string) => reject(new HttpError(400, 'BODY_INCOMPLETE', `The request body was cut off after ${size} bytes: ${detail}.`));
+    req.once('error', (error) => incomplete(error.message));
+    req.once('close', () => {
+      if (!req.complete) incomplete('the connection closed');
+    });
   });
 }
 
@@ -40,17 +45,3 @@ export function mediaType(header: string | undefined): string {
   return (header ?? '').split(';')[0].trim().toLowerCase();
 }
 
-/** The POST body Apollo Server expects: a parsed JSON object. */
-export async function readGraphQLBody(req: IncomingMessage, limit: number): Promise<unknown> {
-  const type = mediaType(req.headers['content-type']);
-  if (type !== 'application/json') {
-    throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE',
-      `POST ${req.url}: Content-Type ${quoteInput(req.headers['content-type'] ?? '')} is not supported; send application/json.`);
-  }
-  const body = await readBody(req, limit);
-  try {
-    return JSON.parse(body.toString('utf8'));
-  } catch (error) {
-    throw new HttpError(400, 'BAD_REQUEST', `Request body is not valid JSON: ${(error as Error).message}`);
-  }
-}

@@ -4,8 +4,9 @@
  * ```json
  * "limits": {
  *   "maxDepth": 12, "maxAliases": 30, "maxTokens": 3000,
- *   "maxCost": 20000, "defaultListSize": 20, "maxBatchOperations": 10,
+ *   "maxCost": 20000, "defaultListSize": 20, "maxBatchOperations": 10, "maxVariablesDepth": 32,
  *   "rateLimit": { "burst": 60, "perSecond": 10 },
+ *   "refusalsPerAddress": { "max": 20, "windowSeconds": 60 },
  *   "bulkLookup": { "threshold": 200, "windowSeconds": 3600, "block": false }
  * }
  * ```
@@ -20,6 +21,16 @@ export interface RateLimitConfig {
   burst: number;
   /** Sustained requests per second per officer (refill rate). */
   perSecond: number;
+}
+
+/**
+ * Refusals of callers not authenticated (401s, malformed requests), per client address:
+ * the first `max` in a window are answered and audited one by one; the rest of the
+ * window is answered 429 and counted, in one summary record per address per window.
+ */
+export interface RefusalsPerAddressConfig {
+  max: number;
+  windowSeconds: number;
 }
 
 export interface BulkLookupConfig {
@@ -39,7 +50,10 @@ export interface LimitsConfig {
   /** Assumed size of a list field without a `first`/`last`/`limit` argument. */
   defaultListSize: number;
   maxBatchOperations: number;
+  /** Deepest nesting accepted in a request's `variables` (the HTTP layer refuses deeper: 400 VARIABLES_TOO_DEEP). */
+  maxVariablesDepth: number;
   rateLimit: RateLimitConfig;
+  refusalsPerAddress: RefusalsPerAddressConfig;
   bulkLookup: BulkLookupConfig;
 }
 
@@ -52,11 +66,17 @@ export const LIMITS_DEFAULTS: LimitsConfig = {
   // vehicles: a handful each. Searches carry an explicit `first` (up to 100).
   defaultListSize: 10,
   maxBatchOperations: 10,
+  // Far deeper than any input of the contract (a search filter nests 3 levels), far from
+  // any stack limit: a value this deep can still be audited and coerced.
+  maxVariablesDepth: 32,
   rateLimit: { burst: 60, perSecond: 10 },
+  // 20 refusals a minute from one address covers a client with a stale token retrying;
+  // a flood past it costs the audit one record per address per minute.
+  refusalsPerAddress: { max: 20, windowSeconds: 60 },
   bulkLookup: { threshold: 200, windowSeconds: 3600, block: false },
 };
 
-const KEYS = ['maxDepth', 'maxAliases', 'maxTokens', 'maxCost', 'defaultListSize', 'maxBatchOperations', 'rateLimit', 'bulkLookup'] as const;
+const KEYS = ['maxDepth', 'maxAliases', 'maxTokens', 'maxCost', 'defaultListSize', 'maxBatchOperations', 'maxVariablesDepth', 'rateLimit', 'refusalsPerAddress', 'bulkLookup'] as const;
 
 /** Validates a raw `limits` value; throws ConfigError naming the setting (`…: limits.maxDepth: expected …`). */
 export function validateLimitsConfig(raw: unknown, at: ConfigPath = new ConfigPath('config/gateway.json').key('limits')): LimitsConfig {
@@ -71,7 +91,9 @@ export function validateLimitsConfig(raw: unknown, at: ConfigPath = new ConfigPa
     maxCost: count('maxCost', 1_000_000_000),
     defaultListSize: count('defaultListSize', 100_000),
     maxBatchOperations: count('maxBatchOperations', 1000),
+    maxVariablesDepth: count('maxVariablesDepth', 1000),
     rateLimit: validateRateLimit(obj.rateLimit, at.key('rateLimit')),
+    refusalsPerAddress: validateRefusalsPerAddress(obj.refusalsPerAddress, at.key('refusalsPerAddress')),
     bulkLookup: validateBulkLookup(obj.bulkLookup, at.key('bulkLookup')),
   };
 }
@@ -83,6 +105,16 @@ function validateRateLimit(raw: unknown, at: ConfigPath): RateLimitConfig {
   return {
     burst: optional(obj.burst, d.burst, (v) => integer(v, at.key('burst'), { min: 1, max: 1_000_000 })),
     perSecond: optional(obj.perSecond, d.perSecond, (v) => integer(v, at.key('perSecond'), { min: 1, max: 1_000_000 })),
+  };
+}
+
+function validateRefusalsPerAddress(raw: unknown, at: ConfigPath): RefusalsPerAddressConfig {
+  const obj = raw === undefined ? {} : object(raw, at);
+  onlyKeys(obj, ['max', 'windowSeconds'], at);
+  const d = LIMITS_DEFAULTS.refusalsPerAddress;
+  return {
+    max: optional(obj.max, d.max, (v) => integer(v, at.key('max'), { min: 1, max: 1_000_000 })),
+    windowSeconds: optional(obj.windowSeconds, d.windowSeconds, (v) => integer(v, at.key('windowSeconds'), { min: 1, max: 86_400 })),
   };
 }
 

@@ -18,7 +18,9 @@ import type { ContextHook } from '../http/context.ts';
 import type { HttpHooks } from '../http/hooks.ts';
 import type { GatewayRuntime } from '../services.ts';
 import { reportPlugin } from './report.ts';
-import { openGatewayAudit, recordHttpRefusal, refusalFromError } from './audit.ts';
+import { openGatewayAudit } from './audit.ts';
+import { createRefusals } from './refusals.ts';
+import { operationResolutionPlugin } from './operation-resolution.ts';
 import { createMetrics } from './metrics.ts';
 import { createRequestLog } from '../logging/request-log.ts';
 import { createGraphiql } from '../graphiql/graphiql.ts';
@@ -52,8 +54,8 @@ export interface GatewayExtensions {
   /** Metric registries to expose on /metrics besides the main one (the cache's counters). */
   metricRegistries: Registry[];
   http: HttpHooks;
-  /** Audits a request refused before GraphQL ran (401, 400, 413); rejects when it cannot. */
-  onRefusal?: (context: GatewayContext, error: unknown) => Promise<void>;
+  /** Audits a request refused before GraphQL ran (401, 400, 413) and says what to answer; rejects when it cannot audit. */
+  onRefusal?: (context: GatewayContext, error: unknown) => Promise<unknown>;
   /** Run when the gateway stops, after the last request (flush the audit log, quit Redis…). */
   closers: Array<() => Promise<void>>;
 }
@@ -71,6 +73,13 @@ export async function gatewayExtensions(runtime: GatewayRuntime): Promise<Gatewa
   const metricRegistries = [cache.metrics.registry];
   const metrics = createMetrics({ registries: metricRegistries, audit: audit.metrics, config: config.metrics });
   const requestLog = createRequestLog(logger);
+  const refusals = createRefusals({
+    config: config.limits.refusalsPerAddress,
+    recorder: audit.recorder,
+    observe: metrics.observeRefusal,
+    log: requestLog.logRefusal,
+    logger,
+  });
   const graphiql = createGraphiql(runtime);
   return {
     regionCache: cache.requests,
@@ -80,6 +89,8 @@ export async function gatewayExtensions(runtime: GatewayRuntime): Promise<Gatewa
     // per-officer rate limit (so refused and unparsable requests count too).
     contextHooks: [(context) => registry.pin(context), ...security.contextHooks, limits.rateLimitHook],
     plugins: [
+      // First: no other layer needs to look at an operation that cannot run (400, audited).
+      operationResolutionPlugin(),
       ...security.plugins,
       authorisation.plugin,
       // Before audit: a blocked bulk lookup rewrites the response the audit then records.
@@ -102,11 +113,8 @@ export async function gatewayExtensions(runtime: GatewayRuntime): Promise<Gatewa
     subgraphHeaders: security.subgraphHeaders,
     subgraphBatchHeaders: security.subgraphBatchHeaders,
     http: { metrics: metrics.route, graphiql: graphiql.routes.page, graphiqlAssets: graphiql.routes.assets, auditReady: () => audit.ready() },
-    onRefusal: async (context, error) => {
-      metrics.observeRefusal(context, error);
-      requestLog.logRefusal(context, error);
-      if (audit.recorder) await recordHttpRefusal(audit.recorder, context, refusalFromError(error));
-    },
-    closers: [() => cache.close(), () => audit.close()],
+    onRefusal: refusals.onRefusal,
+    // The refusal summaries still open go into the audit log before it closes.
+    closers: [() => cache.close(), () => refusals.close(), () => audit.close()],
   };
 }

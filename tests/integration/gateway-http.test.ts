@@ -86,7 +86,7 @@ describe('gateway HTTP layer', () => {
   it('refuses a body that is not JSON, and unsupported content types', async () => {
     const bad = await post(gateway.url, '{"query": ');
     expect(bad.status).toBe(400);
-    expect(bad.json.errors[0].extensions.code).toBe('BAD_REQUEST');
+    expect(bad.json.errors[0].extensions.code).toBe('BODY_NOT_JSON');
     const text = await post(gateway.url, '{ __typename }', { 'content-type': 'text/plain' });
     expect(text.status).toBe(415);
     expect(text.json.errors[0].message).toContain('Content-Type "text/plain" is not supported');

@@ -25,11 +25,16 @@ const authenticatedFetch: typeof fetch = (input, init = {}) => {
 };
 
 beforeAll(async () => {
-  // The audit suite sends ~100 requests as one anonymous caller in a burst: the per-officer
-  // rate limit (tested in tests/security/limits.test.ts) is raised so it does not answer 429.
+  // The audit suite sends ~100 requests as one anonymous caller in a burst, many of them
+  // malformed on purpose: the per-officer rate limit (tests/security/limits.test.ts) and the
+  // per-address limit on refusals (tests/integration/refusal-flood.test.ts) are raised so
+  // they do not answer 429.
   const keysDir = mkdtempSync(join(tmpdir(), 'liandong-http-audit-keys-'));
   gateway = await startTestGateway({
-    config: { auth: { keysDir }, limits: { rateLimit: { burst: 10_000, perSecond: 10_000 } } },
+    config: {
+      auth: { keysDir },
+      limits: { rateLimit: { burst: 10_000, perSecond: 10_000 }, refusalsPerAddress: { max: 10_000, windowSeconds: 60 } },
+    },
   });
   token = await mintDevToken(keysDir, { sub: 'AUDIT-SUITE', region: 'JS', roles: ['analyst'], ttlSeconds: 600 });
 });

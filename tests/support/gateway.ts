@@ -28,6 +28,8 @@ export interface TestGatewayOptions extends Omit<GatewayOptions, 'logger'> {
 export interface TestGateway extends RunningGateway {
   dir: string;
   regionsFile: string;
+  /** Stops the gateway (flushing what it writes at shutdown) and keeps its directory to inspect; close() still removes it. */
+  stop(): Promise<void>;
 }
 
 /**
@@ -56,6 +58,7 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
       ...gateway,
       dir,
       regionsFile,
+      stop: () => gateway.close(),
       close: async () => {
         await gateway.close();
         rmSync(dir, { recursive: true, force: true });

@@ -12,6 +12,10 @@ export class FaultyFs implements SinkFs {
     await nodeFs.mkdir(path);
   }
 
+  unlink(path: string): Promise<void> {
+    return nodeFs.unlink(path);
+  }
+
   async open(path: string, flags: string, mode?: number): Promise<SinkFile> {
     const file = await nodeFs.open(path, flags, mode);
     const fs = this;
