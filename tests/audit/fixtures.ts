@@ -36,7 +36,7 @@ export function sampleRecord(n: number, officer = 'officer-1', subjects: Partial
     auditId: `req-${n}`, instance: 'test-gw', startedAt: Date.now() - 2, clientAddress: '127.0.0.1', userAgent: 'vitest',
     caller: { sub: officer, name: `Officer ${officer}`, region: 'JS', roles: ['investigator'], scopes: new Set(), anonymous: false },
     purpose: { code: 'CASE', text: 'case work', caseRef: 'JS:C-2026-000001' },
-    operationName: 'Lookup', operationType: 'query', operationHash: 'ab'.repeat(32), variables: { n },
+    operationName: 'Lookup', operationType: 'query', operationHash: null, variables: { n },
     requested: ['Query.person', 'Person.idNumber'], denied: [], subjects: { ...emptySubjects(), ...subjects },
     regions: [{ region: 'JS', subgraph: 'index', status: 'hit', latencyMs: 1.5 }], errorCodes: [], hasData: true, httpStatus: 200,
   });
