@@ -21,7 +21,7 @@ import { createMemoryAdapter } from '../../subgraphs/testing/memory-adapter.ts';
 import { JS_REGION, smallRegion } from '../../subgraphs/testing/fixtures.ts';
 import { startTestSubgraph, type TestSubgraph } from '../../subgraphs/testing/harness.ts';
 import { deadUrl, writeJson } from '../support/gateway.ts';
-import { openTestAudit, sampleRecord, tempDir, testConfig } from './fixtures.ts';
+import { openTestAudit, sampleFacts, tempDir, testConfig } from './fixtures.ts';
 
 const temp = tempDir('audit-cli');
 const dataDir = join(temp.dir, 'data');
@@ -70,21 +70,11 @@ async function writeLog(count: number, checkpointEvery = 10): Promise<{ dir: str
   const recorder = new AuditRecorder(audit.log, audit.operations);
   for (let i = 0; i < count; i++) {
     // Two distinct query texts, stored once each under their hash.
-    await recorder.record({ ...recorderFacts(i), operationText: `query Q${i % 2} { regions { code } }` });
+    await recorder.record(sampleFacts(i, `query Q${i % 2} { regions { code } }`));
   }
   await audit.close();
   const dir = join(root, 'audit');
   return { dir, segment: join(dir, 'audit-000001.jsonl'), checkpoints: join(dir, 'audit-checkpoints.jsonl'), operations: join(dir, 'audit-operations.jsonl'), instance };
-}
-
-function recorderFacts(i: number) {
-  const record = sampleRecord(i);
-  return {
-    auditId: record.auditId, startedAt: Date.now() - 1, clientAddress: '127.0.0.1', userAgent: 'vitest',
-    caller: { sub: 'officer-1', name: 'Officer', region: 'JS', roles: ['investigator'], scopes: new Set<string>(), anonymous: false },
-    purpose: null, operationName: 'Q', operationType: 'query', variables: {}, requested: ['Query.regions'], denied: [],
-    subjects: record.subjects, regions: [], errorCodes: [], hasData: true, httpStatus: 200,
-  };
 }
 
 const lines = (path: string) => readFileSync(path, 'utf8').split('\n').filter(Boolean);
