@@ -176,6 +176,7 @@ function describe(subject: string, r: VerifyReport, consulted: WitnessConsulted[
   for (const source of r.sources) {
     lines.push(`  ${source.role === 'local' ? 'checkpoints' : 'witness'} ${source.location}: ${source.checkpoints} checkpoint(s)${source.highest !== null ? `, up to count ${source.highest}` : ''}`);
   }
+  if (consulted?.length === 0) lines.push('  no witnesses: the region registry lists no regions');
   for (const w of consulted ?? []) {
     if (!w.source) lines.push(`  witness ${w.name} NOT CONSULTED: ${w.problem}`);
     else if (w.problem) lines.push(`  witness ${w.name}: did not answer (${w.problem}); read ${w.from} instead`);

@@ -18,8 +18,11 @@ export interface FileVerifyOptions extends LogLayout {
 }
 
 export function verifyFileLog(options: FileVerifyOptions): VerifyReport {
-  const segments = listSegments(options).map((file) => ({ location: file.name, ...readSegment(file.path) }));
+  // Checkpoints before segments, segments before texts: a live writer stores each before
+  // the next (text → record → checkpoint), so reading in the reverse order never sees a
+  // checkpoint beyond the entries read, or a record whose text is not read yet.
   const local: CheckpointSource = { location: basename(checkpointFilePath(options)), lines: readSideFile(checkpointFilePath(options)).lines, role: 'local' };
+  const segments = listSegments(options).map((file) => ({ location: file.name, ...readSegment(file.path) }));
   const witnesses = [...(options.witnessFiles ?? []).map((path) => witnessFileSource(path)), ...(options.witnesses ?? [])];
   const operationsFile = operationsFilePath(options);
   return verifyChain(segments, [local, ...witnesses], options.publicKey, {
