@@ -239,7 +239,8 @@ export class ChainedLog<T extends object> {
     await this.#o.sink.put(checkpoint);
     this.#checkpointed = Math.max(this.#checkpointed, head.seq);
     this.#metrics.checkpoints++;
-    this.#offering = this.#offering.then(() => this.#offerToWitnesses(checkpoint));
+    // A failure here (e.g. the region list cannot be read) must not stop later offers or close().
+    this.#offering = this.#offering.then(() => this.#offerToWitnesses(checkpoint)).catch((error) => this.#log('warn', error, `audit checkpoint ${checkpoint.count} could not be offered to the witnesses`));
     return checkpoint;
   }
 
