@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openTestAudit, sampleFacts, sampleRecord, tempDir, verifyTestLog } from './fixtures.ts';
 import { AuditRecorder } from '../../gateway/audit/recorder.ts';
+import { AuditUnavailableError } from '../../gateway/audit/errors.ts';
+import { nodeFs, type SinkFs } from '../../gateway/audit/file-sink.ts';
 import { Chain } from '../../gateway/audit/chain.ts';
 import { sha256Hex } from '../../gateway/audit/canonical.ts';
 import { FileSink } from '../../gateway/audit/file-sink.ts';
@@ -189,5 +191,28 @@ describe('audit log', () => {
     // Unsigned since the `open` checkpoint at count 0: the tail starts at seq 1.
     expect(report.damage).toMatchObject({ kind: 'appended', location: 'audit-000001.jsonl', line: 1, seq: 1 });
     expect(report.damage!.detail).toMatch(/span 30\d s, but the writer signs a checkpoint every 60 s while entries arrive \(at most 130 s unsigned\)/);
+  });
+
+  it('refuses a batch rather than let the unsigned tail outgrow checkpointEvery when checkpoints cannot be stored', async () => {
+    const { dir, remove } = tempDir('audit-unsigned-bound');
+    cleanups.push(remove);
+    let checkpointsFail = false;
+    // Only the checkpoint file fails (its disk is full, say); the segments still take writes.
+    const fs: SinkFs = {
+      mkdir: (path) => nodeFs.mkdir(path),
+      open: async (path, flags, mode) => {
+        const file = await nodeFs.open(path, flags, mode);
+        if (!path.endsWith('audit-checkpoints.jsonl')) return file;
+        return { ...file, write: (bytes) => (checkpointsFail ? Promise.reject(new Error(`EIO writing ${path}`)) : file.write(bytes)),
+          datasync: () => file.datasync(), sync: () => file.sync(), truncate: (n) => file.truncate(n), stat: () => file.stat(), close: () => file.close() };
+      },
+    };
+    const audit = await openTestAudit(dir, { checkpointEvery: 5, indexPath: null }, { fs });
+    checkpointsFail = true;
+    for (let i = 0; i < 5; i++) await audit.log.append(sampleRecord(i));
+    await expect(audit.log.append(sampleRecord(5))).rejects.toBeInstanceOf(AuditUnavailableError);
+    checkpointsFail = false;
+    await audit.close();
+    expect(lines(segment(dir)).map((l) => JSON.parse(l).auditId)).toEqual(['req-0', 'req-1', 'req-2', 'req-3', 'req-4']);
   });
 });
