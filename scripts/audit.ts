@@ -17,8 +17,9 @@
  * or disclosure.jsonl where it began as a single file), or a single-file log such as
  * DATA/JS/witness.jsonl. Exit codes: 0 intact,
  * 1 damage found (the first broken record or checkpoint is named), 2 usage error,
- * 3 no damage found but no witness could be consulted (a log cut together with its
- * checkpoint file cannot be told from an intact one without them).
+ * 3 no damage found but no witness could be consulted, or none holds a checkpoint of
+ * this instance (a log cut together with its checkpoint file cannot be told from an
+ * intact one without them).
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
@@ -86,7 +87,9 @@ async function verifyCommand(values: Values): Promise<number> {
   const { report, subject } = values.redis
     ? await verifyRedis(values, publicKey, witnesses, fallbackPolicy)
     : { report: verifyFileLog({ ...layout!, publicKey, witnesses, instance, fallbackPolicy }), subject: `${layout!.dir}/${layout!.prefix}${layout!.rotate ? '-*' : ''}.jsonl` };
-  const unwitnessed = consulted !== null && witnesses.length === 0;
+  // A witness that answered but holds nothing of this instance (wrong instance, region added later) protects nothing either.
+  const held = report.sources.filter((s) => s.role === 'witness').reduce((n, s) => n + s.checkpoints, 0);
+  const unwitnessed = consulted !== null && (witnesses.length === 0 || (held === 0 && report.entries > 0));
   const code = !report.ok ? 1 : unwitnessed ? UNWITNESSED : 0;
   const witnessed = consulted?.map(({ name, from, problem }) => ({ name, from, problem })) ?? null;
   console.log(values.json
@@ -182,7 +185,10 @@ function describe(subject: string, r: VerifyReport, consulted: WitnessConsulted[
     else if (w.problem) lines.push(`  witness ${w.name}: did not answer (${w.problem}); read ${w.from} instead`);
   }
   if (localOnly && r.checkpoints > 0) lines.push('  witnesses not consulted: checked against the log\'s own checkpoints only (a log cut together with its checkpoint file is not detectable this way)');
-  if (code === UNWITNESSED) lines.push('  no witness could be consulted: no damage found against the log\'s own checkpoints, but a log cut together with its checkpoints cannot be ruled out (pass --witness FILE|URL, or --no-witnesses to accept a local check)');
+  if (code === UNWITNESSED) {
+    const why = (consulted ?? []).some((w) => w.source) ? `the witnesses consulted hold no checkpoint of instance ${r.instance}` : 'no witness could be consulted';
+    lines.push(`  ${why}: no damage found against the log's own checkpoints, but a log cut together with its checkpoints cannot be ruled out (pass --witness FILE|URL, or --no-witnesses to accept a local check)`);
+  }
   if (r.operationTexts !== null) lines.push(`  ${r.operationTexts} stored operation text(s) checked against their hashes`);
   if (r.unsignedTail) {
     const t = r.unsignedTail;

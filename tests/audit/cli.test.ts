@@ -21,7 +21,7 @@ import { createMemoryAdapter } from '../../subgraphs/testing/memory-adapter.ts';
 import { JS_REGION, smallRegion } from '../../subgraphs/testing/fixtures.ts';
 import { startTestSubgraph, type TestSubgraph } from '../../subgraphs/testing/harness.ts';
 import { deadUrl, writeJson } from '../support/gateway.ts';
-import { openTestAudit, sampleFacts, tempDir, testConfig } from './fixtures.ts';
+import { openTestAudit, sampleFacts, sampleRecord, tempDir, testConfig } from './fixtures.ts';
 
 const temp = tempDir('audit-cli');
 const dataDir = join(temp.dir, 'data');
@@ -212,6 +212,14 @@ describe('npm run audit -- verify', () => {
     const fromFile = await verify(log.dir, { LIANDONG_REGIONS: deadRegions });
     expect(fromFile.code).toBe(0);
     expect(fromFile.out).toMatch(/did not answer .*; read .*JS\/witness\.jsonl instead/);
+
+    // A region that answers but never witnessed this instance protects nothing either.
+    const unoffered = await openTestAudit(join(temp.dir, 'unoffered'), { instance: 'cli-gw-unoffered', keyDir, indexPath: null });
+    await unoffered.log.append(sampleRecord(1));
+    await unoffered.close();
+    const empty = await verify(join(temp.dir, 'unoffered', 'audit'));
+    expect(empty.code).toBe(3);
+    expect(empty.out).toContain('the witnesses consulted hold no checkpoint of instance cli-gw-unoffered');
 
     const local = await audit(['verify', '--log', log.dir, '--key', key, '--no-witnesses'], { LIANDONG_REGIONS: deadRegions });
     expect(local.code).toBe(0);
