@@ -3,7 +3,7 @@
  *   node --import tsx gateway/main.ts [--config FILE] [--supergraph FILE] [--port N]
  * `--config` defaults to $LIANDONG_CONFIG or config/gateway.json; `--port` (or $PORT)
  * overrides server.port. Prints `gateway listening on http://…/graphql` when ready; SIGINT/SIGTERM
- * stop it cleanly (in-flight requests finish). A bad setting or a supergraph that does not
+ * stop it cleanly (in-flight requests finish, then the audit log writes its final signed checkpoint).
  * compose stops it at once with exit code 2 and a message naming the problem.
  */
 import { parseArgs } from 'node:util';
@@ -28,14 +28,23 @@ async function main(): Promise<void> {
   const gateway = await createGateway(config, { supergraphFile: args.supergraph });
   // The line supervisors (npm start, tests) wait for; printed whatever the log level.
   process.stdout.write(`gateway listening on ${gateway.url}\n`);
-  const stop = () => {
+  // Every later signal is absorbed too: Ctrl-C under `npm start` reaches the whole process
+  // group and is followed by npm start's own SIGTERM, and a default-handled second signal
+  // would kill the process before the final audit checkpoint is written.
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      process.stderr.write(`gateway: ${signal} while stopping; still closing the audit log\n`);
+      return;
+    }
+    stopping = true;
     gateway.close().then(() => process.exit(0), (error) => {
       process.stderr.write(`gateway: error while stopping: ${(error as Error).message}\n`);
       process.exit(1);
     });
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
 }
 
 main().catch((error: Error) => {

@@ -147,6 +147,10 @@ function apolloServer(gateway: GatewayInterface, extensions: GatewayExtensions, 
       ...extensions.plugins,
     ],
     includeStacktraceInErrorResponses: false,
+    // Apollo would stop itself on SIGINT/SIGTERM and then re-raise the signal, killing the
+    // process before gateway/main.ts has closed the audit log (final signed checkpoint).
+    // Whoever runs the gateway owns its signals and calls close(), which stops Apollo.
+    stopOnTerminationSignals: false,
     // Only bearer tokens authenticate (never cookies), so a cross-site form post carries no identity.
     csrfPrevention: false,
   });

@@ -8,7 +8,8 @@
  * 5. starts the gateway (config/gateway.json; PORT overrides its port);
  * LIANDONG_CONFIG, LIANDONG_REGIONS and LIANDONG_DATA name other config files and data.
  * then prints the GraphiQL URL, example queries and (in development) a token per demo
- * role. A crashed child is reported and restarted with backoff; Ctrl-C stops them all.
+ * role. A crashed child is reported and restarted with backoff; Ctrl-C stops them all
+ * (the gateway first, which ends its audit log with a signed `close` checkpoint).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -126,7 +127,9 @@ async function main(): Promise<void> {
   try {
     await startAll(standinSpecs(regions), children);
     await startAll(regions.map(subgraphSpec), children);
-    const gateway = { name: 'gateway', file: 'gateway/main.ts', args: ['--config', config.file] };
+    // Stopped with time for its in-flight requests and then its final signed audit checkpoint:
+    // a SIGKILL before that would leave the log's tail unsigned.
+    const gateway = { name: 'gateway', file: 'gateway/main.ts', args: ['--config', config.file], stopGraceMs: config.server.shutdownGraceMs + 10_000 };
     await startAll([gateway], children);
     await printWelcome(config, children.at(-1)!.url ?? `http://${config.server.host}:${config.server.port}/graphql`);
   } catch (error) {

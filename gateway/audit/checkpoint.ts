@@ -10,6 +10,24 @@ import { sign, verify, type KeyObject } from 'node:crypto';
 import { canonicalJson } from './canonical.ts';
 import type { AuditKeys } from './keys.ts';
 
+/**
+ * Why a checkpoint was written. `open`: the writer (re)opened the log and continues the
+ * chain from this head — a signed statement that entries after `count` may follow;
+ * `close`: the writer stopped cleanly — nothing may follow until the next `open`.
+ * Periodic checkpoints (every N entries, every T seconds) carry no event.
+ */
+export type CheckpointEvent = 'open' | 'close';
+
+/** The writer's checkpoint cadence, signed into each `open` checkpoint so verify bounds the unsigned tail by what the writer promised, not by a config file an intruder could edit. */
+export interface CheckpointPolicy {
+  /** A checkpoint at least every this many entries … */
+  every: number;
+  /** … give or take one group-commit batch of at most this many entries … */
+  maxBatch: number;
+  /** … and every this many seconds while entries arrive (0: no timer). */
+  seconds: number;
+}
+
 export interface CheckpointBody {
   type: 'checkpoint';
   instance: string;
@@ -17,6 +35,8 @@ export interface CheckpointBody {
   head: string;
   at: string;
   keyId: string;
+  event?: CheckpointEvent;
+  policy?: CheckpointPolicy;
 }
 
 export interface SignedCheckpoint extends CheckpointBody {
@@ -43,9 +63,16 @@ export function parseCheckpoint(line: string): SignedCheckpoint {
   const value = JSON.parse(line) as Partial<SignedCheckpoint>;
   const wellFormed = value?.type === 'checkpoint' && typeof value.instance === 'string'
     && Number.isInteger(value.count) && typeof value.head === 'string' && typeof value.at === 'string'
-    && typeof value.keyId === 'string' && typeof value.signature === 'string';
-  if (!wellFormed) throw new Error('expected {type:"checkpoint", instance, count, head, at, keyId, signature}');
+    && typeof value.keyId === 'string' && typeof value.signature === 'string'
+    && (value.event === undefined || value.event === 'open' || value.event === 'close')
+    && (value.policy === undefined || policyWellFormed(value.policy));
+  if (!wellFormed) throw new Error('expected {type:"checkpoint", instance, count, head, at, keyId, signature[, event: "open"|"close"][, policy: {every, maxBatch, seconds}]}');
   return value as SignedCheckpoint;
+}
+
+function policyWellFormed(policy: unknown): boolean {
+  const p = policy as Partial<CheckpointPolicy> | null;
+  return typeof p === 'object' && p !== null && Number.isInteger(p.every) && Number.isInteger(p.maxBatch) && Number.isInteger(p.seconds);
 }
 
 /** Where checkpoints go. The file, Redis and every witness implement it. */

@@ -7,6 +7,10 @@
  * entry (or the sink refuses to start), and a torn last line — a write cut short by a
  * crash or a full disk — is copied aside and cut off so the log can be continued,
  * reported to the caller to be recorded as a gap, never silently dropped.
+ *
+ * Records name officers and the people they looked up: the directory is kept 0700 and
+ * every file 0600 — created so, and tightened on open when they already exist (never
+ * loosened: an operator's read-only directory stays read-only).
  */
 import { createHash } from 'node:crypto';
 import * as fsp from 'node:fs/promises';
@@ -37,7 +41,7 @@ export interface SinkFile {
 export const nodeFs: SinkFs = {
   open: (path, flags, mode) => fsp.open(path, flags, mode) as Promise<SinkFile>,
   mkdir: async (path) => {
-    await fsp.mkdir(path, { recursive: true });
+    await fsp.mkdir(path, { recursive: true, mode: 0o700 });
   },
   unlink: (path) => fsp.unlink(path),
 };
@@ -70,8 +74,10 @@ export class FileSink implements AuditSink {
   async open(): Promise<RecoveredTail> {
     await this.#closeHandles();
     await this.#fs.mkdir(this.#options.dir);
+    await makePrivate(this.#options.dir);
     this.#releaseLock ??= acquireWriterLock(join(this.#options.dir, `${this.#options.prefix}.lock`));
     const segments = listSegments(this.#options);
+    for (const segment of segments) await makePrivate(segment.path);
     const problems: TailProblem[] = [];
     let head: ChainHead = EMPTY_HEAD;
     for (let i = segments.length - 1; i >= 0 && head === EMPTY_HEAD; i--) {
@@ -82,7 +88,8 @@ export class FileSink implements AuditSink {
     const current = segments.at(-1) ?? this.#segmentAt(1);
     await this.#openSegment(current);
     // 'a': the checkpoint file is only ever appended to, by this writer too.
-    this.#checkpoints = await this.#fs.open(checkpointFilePath(this.#options), 'a', 0o640);
+    this.#checkpoints = await this.#fs.open(checkpointFilePath(this.#options), 'a', 0o600);
+    await makePrivate(checkpointFilePath(this.#options));
     return { head, problems };
   }
 
@@ -133,7 +140,8 @@ export class FileSink implements AuditSink {
   async #openSegment(segment: SegmentFile): Promise<void> {
     await this.#file?.close();
     this.#file = null;
-    const file = await this.#fs.open(segment.path, 'a', 0o640);
+    const file = await this.#fs.open(segment.path, 'a', 0o600);
+    await makePrivate(segment.path);
     this.#size = (await file.stat()).size;
     await this.#syncDir(); // make the new file's directory entry durable too
     this.#file = file;
@@ -158,7 +166,7 @@ export class FileSink implements AuditSink {
 
   async #setAside(segment: SegmentFile, line: number, torn: Buffer, keepBytes: number): Promise<TailProblem> {
     const movedTo = `${segment.path}.torn-${Date.now()}`;
-    const aside = await this.#fs.open(movedTo, 'wx', 0o640);
+    const aside = await this.#fs.open(movedTo, 'wx', 0o600);
     try {
       await writeAll(aside, torn);
       await aside.sync();
@@ -196,6 +204,12 @@ export class FileSink implements AuditSink {
     this.#checkpoints = null;
     await Promise.all(handles.map((h) => h?.close().catch(() => undefined)));
   }
+}
+
+/** Takes group and other permissions away (a file or directory made before, or under another umask); owner bits are left as they are. */
+export async function makePrivate(path: string): Promise<void> {
+  const { mode } = await fsp.stat(path);
+  if ((mode & 0o077) !== 0) await fsp.chmod(path, mode & 0o7700);
 }
 
 async function writeAll(file: SinkFile, bytes: Buffer): Promise<void> {

@@ -4,7 +4,7 @@
  * "who looked at person X" a keyed lookup instead of a scan of years of files).
  */
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Chained } from './chain.ts';
 import type { AuditOutcome } from './outcome.ts';
@@ -69,9 +69,10 @@ export class AuditIndex {
   readonly #sql: Record<'lastSeq' | 'chain' | 'record' | 'subject' | 'region', Database.Statement>;
 
   constructor(path: string) {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    if (path !== ':memory:') prepareIndexFile(path);
     this.#db = new Database(path);
     this.#db.exec(SCHEMA);
+    if (path !== ':memory:') for (const file of [`${path}-wal`, `${path}-shm`]) makePrivateSync(file);
     this.#sql = {
       lastSeq: this.#db.prepare('SELECT last_seq FROM chains WHERE instance = ?'),
       chain: this.#db.prepare('INSERT INTO chains (instance, last_seq) VALUES (?, ?) ON CONFLICT (instance) DO UPDATE SET last_seq = excluded.last_seq'),
@@ -145,6 +146,25 @@ export class AuditIndex {
     for (const kind of SUBJECT_KINDS) for (const value of entry.subjects[kind]) this.#sql.subject.run(kind, value, ...key);
     for (const r of entry.regions) this.#sql.region.run(r.region, ...key);
   }
+}
+
+/**
+ * The index holds every record's body (officers, the people they looked up): its
+ * files 0600 (its usual directory, the audit directory, is made 0700 by the file sink). The database file is made before SQLite opens it,
+ * because SQLite gives its -wal and -shm files the database file's permissions.
+ */
+function prepareIndexFile(path: string): void {
+  // A directory made here is private; one that exists is left alone (it may be shared, e.g. /var/lib).
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  if (!existsSync(path)) writeFileSync(path, '', { mode: 0o600, flag: 'a' });
+  makePrivateSync(path);
+}
+
+/** Takes group and other permissions away; owner bits stay as they are. */
+function makePrivateSync(path: string): void {
+  if (!existsSync(path)) return;
+  const { mode } = statSync(path);
+  if ((mode & 0o077) !== 0) chmodSync(path, mode & 0o7700);
 }
 
 function whereClause(query: AuditQuery): { where: string; params: unknown[] } {

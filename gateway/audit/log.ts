@@ -8,11 +8,20 @@
  * sink, which re-reads the durable tail so the chain continues from what is really on
  * disk. Signed checkpoints of the durable head go to the sink's checkpoint store every
  * N entries, every T seconds and on close, then to each witness.
+ *
+ * What the checkpoints let a verifier prove about entries past the last one (the
+ * "unsigned tail", which anyone can extend: the chain itself needs no key):
+ * - each (re)open writes an `open` checkpoint of the head it continues from, carrying
+ *   the cadence below; a clean close writes a `close` checkpoint. Entries after a
+ *   `close` with no `open` after it were not written by this writer.
+ * - a batch is never written while N or more entries are unsigned: the checkpoint is
+ *   stored first (or the batch refused). So the unsigned tail never exceeds
+ *   N - 1 + maxBatch entries, crash or not.
  */
 import { performance } from 'node:perf_hooks';
 import { sha256Hex } from './canonical.ts';
 import { Chain, type ChainHead, type Chained } from './chain.ts';
-import { signCheckpoint, type CheckpointStore, type SignedCheckpoint } from './checkpoint.ts';
+import { signCheckpoint, type CheckpointEvent, type CheckpointStore, type SignedCheckpoint } from './checkpoint.ts';
 import { AuditUnavailableError } from './errors.ts';
 import { GroupCommit, type GroupCommitOptions } from './group-commit.ts';
 import type { AuditKeys } from './keys.ts';
@@ -67,6 +76,8 @@ export class ChainedLog<T extends object> {
   #durable: ChainHead = this.#chain.head;
   #checkpointed = 0;
   #checkpointing: Promise<SignedCheckpoint | null> = Promise.resolve(null);
+  /** Witness offers, one after another (a witness refuses a count lower than one it holds), apart from the local store so a slow region never holds up a batch. */
+  #offering: Promise<void> = Promise.resolve();
   #timer: NodeJS.Timeout | null = null;
 
   constructor(options: ChainedLogOptions<T>) {
@@ -114,19 +125,29 @@ export class ChainedLog<T extends object> {
     }
   }
 
-  /** Sign and store a checkpoint of the durable head (no-op when nothing new). */
+  /** Sign and store a checkpoint of the durable head (no-op when nothing new); a failure is logged and gives null. */
   checkpoint(): Promise<SignedCheckpoint | null> {
-    this.#checkpointing = this.#checkpointing.then(() => this.#writeCheckpoint());
-    return this.#checkpointing;
+    return this.#checkpointNow().catch((error) => {
+      this.#log('error', error, 'audit checkpoint could not be stored');
+      return null;
+    });
   }
 
-  /** Flush what is queued, write a final checkpoint, release the sink. */
+  /** Checkpoints are written one at a time, so the checkpoint store never sees counts out of order. Rejects when storing fails. */
+  #checkpointNow(event?: CheckpointEvent): Promise<SignedCheckpoint | null> {
+    const next = this.#checkpointing.catch(() => null).then(() => this.#writeCheckpoint(event));
+    this.#checkpointing = next;
+    return next;
+  }
+
+  /** Flush what is queued, write the final (`close`) checkpoint, wait for the witnesses, release the sink. */
   async close(): Promise<void> {
     if (this.#state === 'closed') return;
     if (this.#timer) clearInterval(this.#timer);
     this.#timer = null;
     await this.#commit.drain();
-    if (this.#state === 'open') await this.checkpoint().catch((error) => this.#log('warn', error, 'final audit checkpoint failed'));
+    if (this.#state === 'open') await this.#checkpointNow('close').catch((error) => this.#log('error', error, 'final audit checkpoint failed'));
+    await this.#offering;
     this.#state = 'closed';
     await this.#o.sink.close();
   }
@@ -152,6 +173,13 @@ export class ChainedLog<T extends object> {
     this.#chain.reset(head);
     this.#durable = head;
     this.#state = 'open';
+    if (this.#o.keys) {
+      // Signed before any new entry: what follows this head was written by the key holder.
+      await this.#checkpointNow('open').catch((error) => {
+        this.#state = 'failed';
+        throw error;
+      });
+    }
     this.#metrics.unavailable = 0;
     for (const problem of problems) {
       this.#log('error', problem, `audit log tail was damaged; set aside to ${problem.movedTo} and recorded as a gap`);
@@ -174,6 +202,8 @@ export class ChainedLog<T extends object> {
 
   async #flush(batch: Linked<T>[]): Promise<void> {
     try {
+      // The unsigned tail may not grow past `checkpointEvery` + one batch: sign first, or refuse the batch.
+      if (this.#o.keys && this.#durable.seq - this.#checkpointed >= this.#o.checkpointEvery) await this.#checkpointNow();
       await this.#o.sink.writeBatch(batch.map((l) => l.line));
     } catch (error) {
       this.#state = 'failed'; // queued entries were chained onto lines that never landed
@@ -196,20 +226,21 @@ export class ChainedLog<T extends object> {
     }
   }
 
-  async #writeCheckpoint(): Promise<SignedCheckpoint | null> {
+  /** An `open` or `close` checkpoint is written even when the head was already signed: the event itself is what it records. */
+  async #writeCheckpoint(event?: CheckpointEvent): Promise<SignedCheckpoint | null> {
     const keys = this.#o.keys;
     const head = this.#durable;
-    if (!keys || this.#state !== 'open' || head.seq === 0 || head.seq <= this.#checkpointed) return null;
-    const checkpoint = signCheckpoint(keys, { instance: this.#o.instance, count: head.seq, head: head.lineHash, at: new Date().toISOString() });
-    try {
-      await this.#o.sink.put(checkpoint);
-    } catch (error) {
-      this.#log('error', error, 'audit checkpoint could not be stored');
-      return null;
-    }
-    this.#checkpointed = head.seq;
+    if (!keys || this.#state !== 'open') return null;
+    if (!event && (head.seq === 0 || head.seq <= this.#checkpointed)) return null;
+    const policy = event === 'open'
+      ? { every: this.#o.checkpointEvery, maxBatch: this.#o.commit.maxBatch, seconds: Math.ceil(this.#o.checkpointIntervalMs / 1000) }
+      : undefined;
+    const checkpoint = signCheckpoint(keys, { instance: this.#o.instance, count: head.seq, head: head.lineHash, at: new Date().toISOString(), event, policy });
+    await this.#o.sink.put(checkpoint);
+    this.#checkpointed = Math.max(this.#checkpointed, head.seq);
     this.#metrics.checkpoints++;
-    await this.#offerToWitnesses(checkpoint);
+    // A failure here (e.g. the region list cannot be read) must not stop later offers or close().
+    this.#offering = this.#offering.then(() => this.#offerToWitnesses(checkpoint)).catch((error) => this.#log('warn', error, `audit checkpoint ${checkpoint.count} could not be offered to the witnesses`));
     return checkpoint;
   }
 

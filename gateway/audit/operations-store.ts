@@ -1,9 +1,11 @@
 /**
  * The side store of operation texts: each distinct query text is kept once, under its
  * SHA-256, and audit records carry only the hash. Self-verifying (the key is the hash of
- * the value) and append-only, so it needs no chain of its own.
+ * the value) and append-only, so it needs no chain of its own: the hash in each chained
+ * record binds its text, and verify checks every line against its key and every hash a
+ * record names against a line. Mode 0600 (query texts name people and cases).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, truncateSync } from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { operationHash } from './operation.ts';
@@ -24,7 +26,14 @@ export class FileOperationStore implements OperationStore {
 
   constructor(path: string) {
     this.#path = path;
-    for (const line of existsSync(path) ? readFileSync(path, 'utf8').split('\n') : []) this.#load(line);
+    if (!existsSync(path)) return;
+    const bytes = readFileSync(path);
+    const complete = bytes.lastIndexOf(0x0a) + 1;
+    // A torn last line (a crash mid-write) would fuse with the next text into one bad
+    // line; its record was never written (texts are stored first), so it is cut off.
+    if (complete < bytes.length) truncateSync(path, complete);
+    chmodSync(path, 0o600);
+    for (const line of bytes.subarray(0, complete).toString('utf8').split('\n')) this.#load(line);
   }
 
   remember(hash: string, text: string): Promise<void> {
@@ -52,8 +61,9 @@ export class FileOperationStore implements OperationStore {
   #append(hash: string, text: string): Promise<void> {
     const write = this.#tail.catch(() => undefined).then(async () => {
       if (!this.#file) {
-        await fsp.mkdir(dirname(this.#path), { recursive: true });
-        this.#file = await fsp.open(this.#path, 'a', 0o640);
+        await fsp.mkdir(dirname(this.#path), { recursive: true, mode: 0o700 });
+        this.#file = await fsp.open(this.#path, 'a', 0o600);
+        await this.#file.chmod(0o600);
       }
       await this.#file.write(`${JSON.stringify({ hash, text })}\n`);
       await this.#file.datasync();

@@ -41,10 +41,9 @@ export class AuditRecorder {
     const { operationText, operationTextHash, ...rest } = facts;
     const hash = operationText ? operationTextHash ?? operationHash(operationText) : null;
     const record = buildAuditRecord({ ...rest, instance: this.#log.instance, operationHash: hash });
-    const [entry] = await Promise.all([
-      this.#log.append(record),
-      hash && operationText ? this.#operations.remember(hash, operationText) : undefined,
-    ]);
-    return entry as Chained<AuditRecordBody>;
+    // The text first: verify refuses a record whose operation hash has no stored text,
+    // so a crash between the two must leave an unused text, never an orphaned hash.
+    if (hash && operationText) await this.#operations.remember(hash, operationText);
+    return await this.#log.append(record) as Chained<AuditRecordBody>;
   }
 }

@@ -3,6 +3,11 @@ import { operationHash } from './operation.ts';
 import type { OperationStore } from './operations-store.ts';
 import type { RedisClient } from './redis-sink.ts';
 
+/** The Redis hash holding every instance's operation texts (field: SHA-256, value: text). */
+export function operationsKey(prefix = 'liandong'): string {
+  return `${prefix}:audit:operations`;
+}
+
 export class RedisOperationStore implements OperationStore {
   readonly #client: RedisClient;
   readonly #key: string;
@@ -10,7 +15,7 @@ export class RedisOperationStore implements OperationStore {
 
   constructor(client: RedisClient, prefix = 'liandong') {
     this.#client = client;
-    this.#key = `${prefix}:audit:operations`;
+    this.#key = operationsKey(prefix);
   }
 
   async remember(hash: string, text: string): Promise<void> {

@@ -95,8 +95,9 @@ export class RedisStreamSink implements AuditSink {
 /** Read a whole instance stream (and its checkpoints) for verification or export. */
 export async function readStream(client: RedisClient, instance: string, prefix?: string): Promise<{ segment: Segment; checkpoints: string[] }> {
   const keys = streamKeys(instance, prefix);
-  const lines = (await readAll(client, keys.entries)).map((m) => String(m.line));
+  // Checkpoints first: one added while the entries are read then never counts beyond them (a live writer is not a cut).
   const checkpoints = (await readAll(client, keys.checkpoints)).map((m) => String(m.checkpoint));
+  const lines = (await readAll(client, keys.entries)).map((m) => String(m.line));
   return { segment: { location: keys.entries, lines, torn: null }, checkpoints };
 }
 

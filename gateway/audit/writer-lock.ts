@@ -12,14 +12,14 @@ const heldHere = new Set<string>();
 export function acquireWriterLock(path: string): () => void {
   if (heldHere.has(path)) throw new Error(`log lock ${path} is already held by this process: one writer per log directory`);
   try {
-    writeFileSync(path, `${process.pid}\n`, { flag: 'wx', mode: 0o640 });
+    writeFileSync(path, `${process.pid}\n`, { flag: 'wx', mode: 0o600 });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     const holder = Number.parseInt(readFileSync(path, 'utf8'), 10);
     if (alive(holder)) {
       throw new Error(`log directory is being written by process ${holder} (lock ${path}); give each gateway instance its own audit directory`);
     }
-    writeFileSync(path, `${process.pid}\n`, { mode: 0o640 }); // stale: its writer is gone
+    writeFileSync(path, `${process.pid}\n`, { mode: 0o600 }); // stale: its writer is gone
   }
   heldHere.add(path);
   return () => {

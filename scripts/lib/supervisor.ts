@@ -11,6 +11,8 @@ export interface SupervisedSpec extends SpawnOptions {
   /** Ready when this appears in the output (default: the `listening on URL` line). */
   ready?: RegExp;
   readyTimeoutMs?: number;
+  /** How long a stop waits after SIGTERM before SIGKILL (default 5 s); the gateway needs its request grace plus its final audit checkpoint. */
+  stopGraceMs?: number;
 }
 
 export type Log = (line: string) => void;
@@ -72,7 +74,7 @@ export class Supervised {
 
   async stop(): Promise<void> {
     this.beginStop();
-    if (this.child) await stopChild(this.child);
+    if (this.child) await stopChild(this.child, this.spec.stopGraceMs);
     this.child = null;
   }
 }

@@ -16,7 +16,7 @@ import type { SubgraphContext } from '../context.ts';
 import type { SubgraphRoute } from '../server.ts';
 import { disclosureLayout, openDisclosureLog, openWitnessLog, type DisclosureLog } from './log.ts';
 import { createDisclosurePlugin } from './plugin.ts';
-import { witnessRoute } from './witness-route.ts';
+import { witnessListRoute, witnessRoute } from './witness-route.ts';
 
 export interface RegionDisclosureOptions {
   region: string;
@@ -37,11 +37,12 @@ export async function regionDisclosure(options: RegionDisclosureOptions): Promis
   const log = await openDisclosureLog(options);
   const witnessLog = await openWitnessLog(options);
   const layout = disclosureLayout(options.logsDir, options.region, 'witness');
-  const route = witnessRoute({ ...options, log: witnessLog, logFile: join(layout.dir, segmentName(layout, 1)) });
+  const logFile = join(layout.dir, segmentName(layout, 1));
+  const routes = [witnessRoute({ ...options, log: witnessLog, logFile }), witnessListRoute({ logFile, region: options.region })];
   return {
     log,
     plugins: [createDisclosurePlugin(log)],
-    routes: [route],
+    routes,
     close: async () => {
       await Promise.all([log.close(), witnessLog.close()]);
     },
@@ -49,5 +50,5 @@ export async function regionDisclosure(options: RegionDisclosureOptions): Promis
 }
 
 export { createDisclosurePlugin } from './plugin.ts';
-export { witnessRoute } from './witness-route.ts';
+export { witnessListRoute, witnessRoute } from './witness-route.ts';
 export type { DisclosureBody, WitnessedBody } from './log.ts';

@@ -5,6 +5,11 @@
  * does not go back on what this region already witnessed for that gateway instance —
  * a lower count, or another head for the same count, is refused with 409 and an alert,
  * because it means the gateway's log was cut or re-made.
+ *
+ * `GET /audit/checkpoints?instance=ID` serves what was witnessed (all instances without
+ * the parameter), for `npm run audit -- verify`. No token: checkpoints are signed counts
+ * and hashes with no personal data, and an auditor must be able to read them without
+ * the gateway's internal key — the party being checked.
  */
 import type { KeyObject } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
@@ -80,11 +85,44 @@ export function judgeCheckpoint(body: string, key: KeyObject, witnessed: Readonl
     return { status: 409, code: 'CHECKPOINT_CONFLICT', message: `instance ${checkpoint.instance} sent count ${checkpoint.count} after ${previous.count} was witnessed: its log went backwards` };
   }
   if (previous && checkpoint.count === previous.count) {
-    return previous.head === checkpoint.head
-      ? { status: 200, checkpoint }
-      : { status: 409, code: 'CHECKPOINT_CONFLICT', message: `instance ${checkpoint.instance} sent another head for count ${checkpoint.count}: its log was re-made` };
+    if (previous.head !== checkpoint.head) {
+      return { status: 409, code: 'CHECKPOINT_CONFLICT', message: `instance ${checkpoint.instance} sent another head for count ${checkpoint.count}: its log was re-made` };
+    }
+    // A stop or restart at an already witnessed head is still kept: "the writer stopped here" is what lets verify refuse entries appended after it.
+    return previous.event === checkpoint.event ? { status: 200, checkpoint } : { status: 201, checkpoint };
   }
   return { status: 201, checkpoint };
+}
+
+export interface WitnessListOptions {
+  logFile: string;
+  region: string;
+}
+
+/** `GET /audit/checkpoints[?instance=ID]`: every checkpoint witnessed (for that instance), in the order received. */
+export function witnessListRoute(options: WitnessListOptions): SubgraphRoute {
+  return {
+    method: 'GET',
+    path: WITNESS_PATH,
+    handle(req: IncomingMessage, res) {
+      const instance = new URL(req.url ?? '/', 'http://witness.invalid').searchParams.get('instance');
+      try {
+        sendJson(res, 200, { region: options.region, instance, checkpoints: witnessedCheckpoints(options.logFile, instance) });
+      } catch (error) {
+        sendError(res, 503, 'WITNESS_UNAVAILABLE', `cannot read witnessed checkpoints from ${options.logFile}: ${(error as Error).message}`);
+      }
+    },
+  };
+}
+
+/** The checkpoints in a witness log (entries of type witnessed-checkpoint), optionally of one instance only. */
+export function witnessedCheckpoints(logFile: string, instance: string | null): SignedCheckpoint[] {
+  const out: SignedCheckpoint[] = [];
+  for (const line of readSideFile(logFile).lines) {
+    const entry = JSON.parse(line) as { type?: string; checkpoint?: SignedCheckpoint };
+    if (entry.type === 'witnessed-checkpoint' && entry.checkpoint && (instance === null || entry.checkpoint.instance === instance)) out.push(entry.checkpoint);
+  }
+  return out;
 }
 
 function lastWitnessed(logFile: string): Map<string, SignedCheckpoint> {

@@ -122,4 +122,21 @@ describe('regional disclosure log', () => {
     expect(report.damage).toMatchObject({ kind: 'rewritten', seq: 5 }); // …but not with what the region witnessed
     await expect(new HttpWitness('region JS', subgraph.url).put(forged)).rejects.toThrow(/409.*re-made/);
   });
+
+  it('serves what it witnessed (GET /audit/checkpoints, per instance) and keeps a stop at an already witnessed head', async () => {
+    const config = testConfig(join(temp.dir, 'served'), { instance: 'served-gw', checkpointEvery: 5, indexPath: null, keyDir: testConfig(temp.dir).keyDir });
+    const gateway = await openAuditServices(config, { witnesses: [new HttpWitness('region JS', subgraph.url)] });
+    for (let i = 0; i < 5; i++) await gateway.log.append(sampleRecord(i));
+    await gateway.log.checkpoint(); // count 5, then the close checkpoint repeats the head
+    await gateway.close();
+    const response = await fetch(`${subgraph.url}/audit/checkpoints?instance=served-gw`);
+    expect(response.status).toBe(200);
+    const body = await response.json() as { region: string; checkpoints: { instance: string; count: number; event?: string }[] };
+    expect(body.region).toBe('JS');
+    expect(body.checkpoints.map((c) => [c.instance, c.count, c.event ?? null])).toEqual([
+      ['served-gw', 0, 'open'], ['served-gw', 5, null], ['served-gw', 5, 'close'],
+    ]);
+    const all = await (await fetch(`${subgraph.url}/audit/checkpoints`)).json() as { checkpoints: { instance: string }[] };
+    expect(new Set(all.checkpoints.map((c) => c.instance))).toEqual(new Set(['test-gw', 'served-gw'])); // the earlier test's gateway too
+  });
 });

@@ -2,11 +2,15 @@
  * The file-backed audit log: exactly one durable record per append under concurrency,
  * rotation with the chain continuing, and verify naming each kind of tampering.
  */
-import { readFileSync, writeFileSync, readdirSync, appendFileSync } from 'node:fs';
+import { readFileSync, writeFileSync, readdirSync, appendFileSync, chmodSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openTestAudit, sampleRecord, tempDir, verifyTestLog } from './fixtures.ts';
+import { openTestAudit, sampleFacts, sampleRecord, tempDir, verifyTestLog } from './fixtures.ts';
+import { AuditRecorder } from '../../gateway/audit/recorder.ts';
+import { AuditUnavailableError } from '../../gateway/audit/errors.ts';
+import { nodeFs, type SinkFs } from '../../gateway/audit/file-sink.ts';
 import { Chain } from '../../gateway/audit/chain.ts';
+import { sha256Hex } from '../../gateway/audit/canonical.ts';
 import { FileSink } from '../../gateway/audit/file-sink.ts';
 import { ChainedLog } from '../../gateway/audit/log.ts';
 import { gapRecord } from '../../gateway/audit/record.ts';
@@ -145,5 +149,71 @@ describe('audit log', () => {
     const forged = { ...JSON.parse(checkpoints[0]), count: 9 };
     writeFileSync(path, `${[JSON.stringify(forged), ...checkpoints.slice(1)].join('\n')}\n`);
     expect(verifyTestLog(dir).damage).toMatchObject({ kind: 'checkpoint-mismatch', location: 'audit-checkpoints.jsonl', line: 1 });
+  });
+
+  it('keeps the audit directory 0700 and every file in it 0600 (index included), also when they existed looser', async () => {
+    const { dir, remove } = tempDir('audit-modes');
+    cleanups.push(remove);
+    const auditDir = join(dir, 'audit');
+    const modes = () => Object.fromEntries([['.', auditDir], ...readdirSync(auditDir).map((f) => [f, join(auditDir, f)])]
+      .map(([name, path]) => [name, (statSync(path).mode & 0o777).toString(8)]));
+    const run = async (n: number) => {
+      const audit = await openTestAudit(dir, { maxFileBytes: 4096 });
+      const recorder = new AuditRecorder(audit.log, audit.operations);
+      for (let i = 0; i < n; i++) await recorder.record(sampleFacts(i, `query Q${i} { regions { code } }`));
+      await audit.index!.lastSeq('test-gw'); // the index has taken the batches: its files exist
+      const open = modes();
+      await audit.close();
+      return open;
+    };
+    const first = await run(30);
+    expect(Object.keys(first)).toEqual(expect.arrayContaining(['audit-000001.jsonl', 'audit-000002.jsonl', 'audit-checkpoints.jsonl', 'audit-operations.jsonl', 'audit.lock', 'index.sqlite']));
+    expect(Object.entries(first).filter(([name, mode]) => mode !== (name === '.' ? '700' : '600'))).toEqual([]);
+
+    chmodSync(auditDir, 0o755);
+    for (const file of readdirSync(auditDir)) chmodSync(join(auditDir, file), 0o644);
+    const again = await run(2);
+    expect(Object.entries(again).filter(([name, mode]) => mode !== (name === '.' ? '700' : '600'))).toEqual([]);
+    expect(Object.entries(modes()).filter(([name, mode]) => mode !== (name === '.' ? '700' : '600'))).toEqual([]);
+  });
+
+  it('names unsigned entries spread over longer than the writer\'s checkpoint timer allows', async () => {
+    const dir = await writeLog(3, { checkpointIntervalMs: 60_000 });
+    const checkpoints = join(dir, 'audit', 'audit-checkpoints.jsonl');
+    // The intruder drops the shutdown checkpoint and appends two entries five minutes apart.
+    writeFileSync(checkpoints, `${lines(checkpoints).filter((l) => JSON.parse(l).event !== 'close').join('\n')}\n`);
+    const last = lines(segment(dir)).at(-1)!;
+    const chain = new Chain({ seq: JSON.parse(last).seq, lineHash: sha256Hex(last) });
+    const { seq: _s, prev: _p, hash: _h, ...body } = JSON.parse(last);
+    const forged = [0, 5].map((minutes) => chain.link({ ...body, at: new Date(Date.now() + minutes * 60_000).toISOString() }).line);
+    appendFileSync(segment(dir), `${forged.join('\n')}\n`);
+    const report = verifyTestLog(dir);
+    // Unsigned since the `open` checkpoint at count 0: the tail starts at seq 1.
+    expect(report.damage).toMatchObject({ kind: 'appended', location: 'audit-000001.jsonl', line: 1, seq: 1 });
+    expect(report.damage!.detail).toMatch(/span 30\d s, but the writer signs a checkpoint every 60 s while entries arrive \(at most 130 s unsigned\)/);
+  });
+
+  it('refuses a batch rather than let the unsigned tail outgrow checkpointEvery when checkpoints cannot be stored', async () => {
+    const { dir, remove } = tempDir('audit-unsigned-bound');
+    cleanups.push(remove);
+    let checkpointsFail = false;
+    // Only the checkpoint file fails (its disk is full, say); the segments still take writes.
+    const fs: SinkFs = {
+      mkdir: (path) => nodeFs.mkdir(path),
+      unlink: (path) => nodeFs.unlink(path),
+      open: async (path, flags, mode) => {
+        const file = await nodeFs.open(path, flags, mode);
+        if (!path.endsWith('audit-checkpoints.jsonl')) return file;
+        return { ...file, write: (bytes) => (checkpointsFail ? Promise.reject(new Error(`EIO writing ${path}`)) : file.write(bytes)),
+          datasync: () => file.datasync(), sync: () => file.sync(), truncate: (n) => file.truncate(n), stat: () => file.stat(), close: () => file.close() };
+      },
+    };
+    const audit = await openTestAudit(dir, { checkpointEvery: 5, indexPath: null }, { fs });
+    checkpointsFail = true;
+    for (let i = 0; i < 5; i++) await audit.log.append(sampleRecord(i));
+    await expect(audit.log.append(sampleRecord(5))).rejects.toBeInstanceOf(AuditUnavailableError);
+    checkpointsFail = false;
+    await audit.close();
+    expect(lines(segment(dir)).map((l) => JSON.parse(l).auditId)).toEqual(['req-0', 'req-1', 'req-2', 'req-3', 'req-4']);
   });
 });

@@ -11,7 +11,18 @@ import { loadPublicKey, publicKeyPath } from '../../gateway/audit/keys.ts';
 import { streamKeys, type RedisClient } from '../../gateway/audit/redis-sink.ts';
 import { verifyRedisLog } from '../../gateway/audit/verify-redis.ts';
 import { redisMissingMessage, startRedis, type RedisHandle } from '../support/redis.ts';
-import { sampleRecord, tempDir, testConfig } from './fixtures.ts';
+import { sha256Hex } from '../../gateway/audit/canonical.ts';
+import { Chain } from '../../gateway/audit/chain.ts';
+import { loadOrCreateAuditKeys } from '../../gateway/audit/keys.ts';
+import { operationsKey } from '../../gateway/audit/redis-operations.ts';
+import { AuditRecorder } from '../../gateway/audit/recorder.ts';
+import { HttpWitness } from '../../gateway/audit/witness.ts';
+import { consultNamedWitness } from '../../gateway/audit/witness-sources.ts';
+import { regionDisclosure } from '../../subgraphs/disclosure/index.ts';
+import { JS_REGION, smallRegion } from '../../subgraphs/testing/fixtures.ts';
+import { startTestSubgraph } from '../../subgraphs/testing/harness.ts';
+import { createMemoryAdapter } from '../../subgraphs/testing/memory-adapter.ts';
+import { sampleFacts, sampleRecord, tempDir, testConfig } from './fixtures.ts';
 
 let redis: RedisHandle | null = null;
 let client: RedisClient;
@@ -89,5 +100,46 @@ describe('Redis Streams audit sink', () => {
     await audit.log.append(sampleRecord(3));
     await audit.close();
     expect(await verify('gw-d')).toMatchObject({ ok: true, entries: 2 });
+  });
+
+  it('checks a stream as it checks files: witnesses, a forged appended entry, query texts', async (ctx) => {
+    if (!redis) ctx.skip(redisMissingMessage);
+    const keyFile = publicKeyPath(config('gw-e').keyDir);
+    loadOrCreateAuditKeys(config('gw-e').keyDir);
+    const disclosure = await regionDisclosure({ region: 'JS', logsDir: temp.dir, gatewayAuditKeyFile: keyFile });
+    const region = await startTestSubgraph({ adapter: createMemoryAdapter(JS_REGION, smallRegion()), routes: disclosure.routes });
+    try {
+      const audit = await openAuditServices(config('gw-e'), { witnesses: [new HttpWitness('region JS', region.url)] });
+      const recorder = new AuditRecorder(audit.log, audit.operations);
+      for (let i = 0; i < 25; i++) {
+        await recorder.record(sampleFacts(i, `query Q${i % 3} { regions { code } }`));
+      }
+      await audit.close();
+      const witnessed = () => consultNamedWitness(region.url, 'gw-e');
+      const check = async () => verifyRedisLog({ client, instance: 'gw-e', publicKey: loadPublicKey(keyFile), witnesses: [await witnessed()] });
+      expect(await check()).toMatchObject({ ok: true, entries: 25, operationTexts: 3 });
+
+      // A forged entry after the shutdown checkpoint.
+      const { entries, checkpoints } = streamKeys('gw-e');
+      const last = String((await client.xRevRange(entries, '+', '-', { COUNT: 1 }))![0].message.line);
+      const { seq: _s, prev: _p, hash: _h, ...body } = JSON.parse(last);
+      const forged = new Chain({ seq: JSON.parse(last).seq, lineHash: sha256Hex(last) }).link({ ...body, auditId: 'forged' });
+      const forgedId = await client.xAdd(entries, '*', { line: forged.line });
+      expect(await check()).toMatchObject({ ok: false, damage: { kind: 'appended', seq: 26 } });
+      await client.xDel(entries, forgedId);
+
+      // An edited query text.
+      const [hash, text] = Object.entries(await client.hGetAll(operationsKey()))[0];
+      await client.hSet(operationsKey(), hash, text.replace('code', 'name'));
+      expect(await check()).toMatchObject({ ok: false, damage: { kind: 'operation-text' } });
+      await client.hSet(operationsKey(), hash, text);
+
+      // The checkpoint stream deleted: the region still holds what it witnessed.
+      await client.del(checkpoints);
+      expect(await check()).toMatchObject({ ok: false, damage: { kind: 'checkpoint-missing' } });
+    } finally {
+      await region.close();
+      await disclosure.close();
+    }
   });
 });
