@@ -116,9 +116,18 @@ export class FileSink implements AuditSink {
   }
 
   async put(checkpoint: SignedCheckpoint): Promise<void> {
-    if (!this.#checkpoints) throw new Error(`audit sink ${this.description} is not open; cannot store checkpoint`);
-    await writeAll(this.#checkpoints, Buffer.from(`${JSON.stringify(checkpoint)}\n`, 'utf8'));
-    await this.#checkpoints.datasync();
+    const file = this.#checkpoints;
+    if (!file) throw new Error(`audit sink ${this.description} is not open; cannot store checkpoint`);
+    const size = (await file.stat()).size;
+    try {
+      await writeAll(file, Buffer.from(`${JSON.stringify(checkpoint)}\n`, 'utf8'));
+      await file.datasync();
+    } catch (error) {
+      // As for a refused batch: a checkpoint cut short (a full disk) would make the file
+      // unreadable to verify, so what reached it is cut off again.
+      await file.truncate(size).then(() => file.datasync()).catch(() => undefined);
+      throw error;
+    }
   }
 
   async lastCheckpoint(): Promise<SignedCheckpoint | null> {
