@@ -10,6 +10,8 @@ import iconv from 'iconv-lite';
 import { afterAll, describe, expect, it } from 'vitest';
 import { OFFICER_ID, normaliseIdNumber, normalisePlate } from '../../adapters/normalise/index.ts';
 import { DEMO_OFFICERS } from '../../gateway/auth/dev-key.ts';
+import { DEMO_CASE } from '../../gateway/auth/demo-case.ts';
+import { liandongId } from './ids.ts';
 import { DEMO_CASE_LEAD, planScenarios } from './scenarios.ts';
 import { generate } from './generate.ts';
 import { REGIONS, identityAt, localIndexOf } from './population.ts';
@@ -135,6 +137,8 @@ describe('seeded generator', () => {
     const scenarios = planScenarios(world);
     const investigator = DEMO_OFFICERS.find((o) => o.role === 'investigator')!;
     expect(DEMO_CASE_LEAD).toBe(investigator.sub);
+    expect(DEMO_CASE).toEqual({ caseId: scenarios.crossRegionCase.caseId, lead: DEMO_CASE_LEAD });
+    expect(liandongId('JS', world.caseRecord('JS', 0).id)).toBe(DEMO_CASE.caseId);
     expect(scenarios.crossRegionCase.officers[0]).toBe(DEMO_CASE_LEAD);
     expect(world.caseOfficers('JS', 0)[0]).toEqual({ officerId: DEMO_CASE_LEAD, duty: 'LEAD', team: null });
     // Every other demo officer is on no case's list for it: the demo shows need-to-know by contrast.
