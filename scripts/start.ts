@@ -45,9 +45,21 @@ function runScript(name: string, args: string[] = []): void {
 function prepare(): void {
   const scripts = npmScripts();
   if (scripts.build) runScript('build');
-  if (existsSync(join(DATA_DIR, 'scenarios.json'))) return log(`» demo data found in ${DATA_DIR}`);
+  const scenarios = join(DATA_DIR, 'scenarios.json');
+  // Data seeded before case assignments existed has no officers on any case: every
+  // region's adapter would fail the need-to-know lookup, so seed it again.
+  if (existsSync(scenarios) && hasCaseOfficers(scenarios)) return log(`» demo data found in ${DATA_DIR}`);
+  if (existsSync(scenarios)) log(`» demo data in ${DATA_DIR} predates case assignments (need-to-know): seeding it again`);
   if (!scripts.seed) return log('» no demo data and no `npm run seed` script yet: regions will start without data');
   runScript('seed', ['--data', DATA_DIR]);
+}
+
+function hasCaseOfficers(scenariosFile: string): boolean {
+  try {
+    return Array.isArray(JSON.parse(readFileSync(scenariosFile, 'utf8'))?.crossRegionCase?.officers);
+  } catch {
+    return false;
+  }
 }
 
 function portOf(url: string, what: string): string {
