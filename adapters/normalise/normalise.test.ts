@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sharedPathIfPresent } from '../../scripts/lib/shared.ts';
-import { MAX_AGE_YEARS, NormalisationError, idNumberCheckChar, normaliseIdNumber, normalisePlate, toLegacyIdNumber } from './index.ts';
+import { MAX_AGE_YEARS, NormalisationError, idNumberCheckChar, normaliseIdNumber, normaliseOfficerId, normalisePlate, toLegacyIdNumber } from './index.ts';
 
 // The project's own vectors always run; the organisation's shared ones (read where they
 // live, never copied) run in addition when the shared folder is there.
@@ -92,3 +92,17 @@ describe('driving-school suffix spelling', () => {
 function fullNumber(first17: string): string {
   return first17 + idNumberCheckChar(first17);
 }
+
+describe('police numbers', () => {
+  it('accepts the forms regions write and gives REGION-NNNNNNN', () => {
+    expect(normaliseOfficerId('JS-0310552')).toBe('JS-0310552');
+    expect(normaliseOfficerId(' js0310552 ')).toBe('JS-0310552');
+    expect(normaliseOfficerId('ＧＺ－０１８８２０３'.replace('－', '-'))).toBe('GZ-0188203');
+    expect(normaliseOfficerId('0310552', 'HB')).toBe('HB-0310552');
+  });
+  it('refuses a bare number without a home region, and anything else, naming what was passed and what is expected', () => {
+    expect(() => normaliseOfficerId('0310552')).toThrow('police number "0310552": expected REGION-NNNNNNN, e.g. JS-0310552');
+    expect(() => normaliseOfficerId('TEST-investigator', 'JS')).toThrow(/police number "TEST-investigator": expected REGION-NNNNNNN, e\.g\. JS-0310552 \(or seven digits for an officer of JS\)/);
+    expect(outcome((s) => normaliseOfficerId(s), 'JS-031055').error).toBe('format');
+  });
+});
