@@ -5,7 +5,7 @@
  * NormalisationError (mapped to BAD_USER_INPUT with `field` and `reason`) or a
  * BAD_USER_INPUT GraphQLError; nothing is silently "fixed".
  */
-import { NormalisationError, normaliseIdNumber, normaliseOfficerId, normalisePlate, normalisePlatePrefix, toHalfWidth } from '../adapters/normalise/index.ts';
+import { NormalisationError, normaliseIdNumber, normaliseOfficerId, normalisePlate, officerIdOf, normalisePlatePrefix, toHalfWidth } from '../adapters/normalise/index.ts';
 import type { CaseFilter, PersonFilter, VehicleFilter } from '../adapters/adapter.ts';
 import { GraphQLError } from 'graphql';
 import { badUserInput } from './errors.ts';
@@ -23,13 +23,8 @@ export const officerIdArg = (typed: unknown): string => normaliseOfficerId(typed
  * when it is the caller's; refuses with FORBIDDEN (reason `not-own-officer-id`) otherwise.
  */
 export function ownOfficerId(officer: string, callerSub: string | undefined): string {
-  let own: string | null = null;
-  try {
-    own = callerSub === undefined ? null : normaliseOfficerId(callerSub);
-  } catch {
-    // A caller whose sub is no police number (a service account) is no case's officer.
-  }
-  if (own !== officer) {
+  // A caller whose sub is no police number (a service account) is no case's officer.
+  if (officerIdOf(callerSub) !== officer) {
     throw new GraphQLError(`Case.assigned answers only about the caller: asked about officer ${officer}, the caller is ${callerSub ?? 'anonymous'}`, {
       extensions: { code: 'FORBIDDEN', reason: 'not-own-officer-id' },
     });

@@ -3,4 +3,4 @@ export { NormalisationError, toHalfWidth } from './errors.ts';
 export type { NormalisationErrorKind } from './errors.ts';
 export { normaliseIdNumber, toLegacyIdNumber, idNumberFacts, idNumberCheckChar, PROVINCE_CODES, MAX_AGE_YEARS } from './id-number.ts';
 export { normalisePlate, normalisePlatePrefix, PLATE_PROVINCES } from './plate.ts';
-export { normaliseOfficerId, OFFICER_ID } from './officer.ts';
+export { normaliseOfficerId, officerIdOf, OFFICER_ID } from './officer.ts';

@@ -25,3 +25,16 @@ export function normaliseOfficerId(typed: string, homeRegion?: string): string {
 function refuse(input: string, why: string): NormalisationError {
   return new NormalisationError('format', 'officerId', input, `police number "${input}": ${why}`);
 }
+
+/**
+ * A token's `sub` as a police number, or null when it is none (a service account, a test
+ * identity): such a caller is no case's officer. For comparing callers with assignments.
+ */
+export function officerIdOf(sub: string | null | undefined): string | null {
+  if (typeof sub !== 'string') return null;
+  try {
+    return normaliseOfficerId(sub);
+  } catch {
+    return null;
+  }
+}

@@ -9,7 +9,7 @@
  * parties go on to the other regions in the officer's internal tokens (see purpose.ts,
  * AttestedPurpose).
  */
-import { normaliseOfficerId } from '../../adapters/normalise/index.ts';
+import { officerIdOf } from '../../adapters/normalise/index.ts';
 import type { GatewayContext } from '../context.ts';
 import type { CaseFinder, PurposeCase } from './purpose.ts';
 import type { InternalHeadersHook } from './internal-headers.ts';
@@ -31,7 +31,7 @@ export function createCaseLookup(options: CaseLookupOptions): (context: GatewayC
     const region = caseRef.slice(0, caseRef.indexOf(':'));
     const url = options.recordsEndpoint(region);
     if (!url) return null;
-    const officer = policeNumber(context.caller?.sub);
+    const officer = officerIdOf(context.caller?.sub);
     const body = officer
       ? JSON.stringify({ query: CASE_QUERY, variables: { id: caseRef, officer }, operationName: 'LiandongPurposeCase' })
       : JSON.stringify({ query: EXISTS_QUERY, variables: { id: caseRef }, operationName: 'LiandongPurposeCaseExists' });
@@ -43,15 +43,6 @@ export function createCaseLookup(options: CaseLookupOptions): (context: GatewayC
     });
     return caseFrom(region, response.status, await response.text());
   };
-}
-
-function policeNumber(sub: string | undefined): string | null {
-  if (sub === undefined) return null;
-  try {
-    return normaliseOfficerId(sub);
-  } catch {
-    return null;
-  }
 }
 
 function caseFrom(region: string, status: number, text: string): PurposeCase | null {

@@ -8,7 +8,7 @@
  * gateway attested in the signed token after asking the owning region.
  */
 import type { CaseOfficer, CaseRecord } from '../../adapters/adapter.ts';
-import { normaliseOfficerId } from '../../adapters/normalise/index.ts';
+import { officerIdOf } from '../../adapters/normalise/index.ts';
 import type { Fact, FactSource } from '../../schema/policy.ts';
 import type { SubgraphContext } from '../context.ts';
 import type { InternalCaller, InternalPurpose } from './internal-token.ts';
@@ -66,11 +66,7 @@ async function purposeCaseOfficers(caller: InternalCaller | null, purpose: Inter
   return officers.map((officer) => officer.officerId);
 }
 
-/** Policies compare `caller.sub` as the token has it; a police number in another spelling is compared in Liandong's form. */
-export function policeNumber(sub: string): string {
-  try {
-    return normaliseOfficerId(sub);
-  } catch {
-    return sub;
-  }
+/** Policies compare `caller.sub` with assignments: a police number in another spelling is compared in Liandong's form. */
+function policeNumber(sub: string): string {
+  return officerIdOf(sub) ?? sub;
 }
