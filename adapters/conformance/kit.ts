@@ -26,7 +26,9 @@ export interface ConformanceSample {
 export type ConformanceSetup = () => Promise<{ adapter: RegionAdapter; sample: ConformanceSample; teardown?: () => Promise<void> }>;
 
 const INJECTIONS = ["' OR '1'='1", "x'); DROP TABLE t_person; --", '../../../etc/passwd', '\u0000', '%', '*', '"; SELECT 1; --'];
-const MISSING_ID_NUMBER = '110101190001010010'; // valid, born 1900 in Beijing: held by no stand-in region
+// Valid, born 1960 in Beijing: held by no stand-in region. (Born 1900 it would stop being a valid
+// number in 2030, when 1900 falls more than MAX_AGE_YEARS behind today.)
+const MISSING_ID_NUMBER = '110101196001010011';
 const MISSING_PLATE = '京A00000';
 
 async function allPages<T>(fetch: (after: string | null) => Promise<Page<T>>): Promise<{ items: T[]; pages: Page<T>[] }> {
