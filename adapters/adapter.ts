@@ -92,6 +92,21 @@ export interface VehicleAlert {
   updatedAt: string;
 }
 
+export type OfficerDuty = 'LEAD' | 'MEMBER' | 'ASSISTING';
+
+/**
+ * An officer assigned to a case, as the case's region records it: its own officers
+ * (`LEAD`, `MEMBER`) and the officers of the team assisting it (`ASSISTING`, with the
+ * team's code), who may serve in another region. Need-to-know rests on this: the gateway
+ * grants case-bound scopes (contact details) only to officers assigned to the case named
+ * in X-Purpose (docs/security.md).
+ */
+export interface CaseOfficer {
+  officerId: string;           // normalised police number REGION-NNNNNNN, as in the token's `sub` (JS-0310552)
+  duty: OfficerDuty;
+  team: string | null;         // the assisting team's code for ASSISTING officers, else null
+}
+
 /** A case a person is involved in, seen from the person. */
 export interface Involvement {
   caseId: string;
@@ -198,6 +213,12 @@ export interface RegionAdapter {
   casesById(ids: readonly string[]): Promise<(CaseRecord | null)[]>;
   involvementsByIdNumber(idNumbers: readonly string[]): Promise<Involvement[][]>;
   casesByPlate(plates: readonly string[]): Promise<string[][]>; // case ids
+  /**
+   * The officers assigned to each case (local ids), in the region's order; an empty list
+   * for a case the region does not hold or that has no one assigned. "Is officer X
+   * assigned to case C" is `caseOfficersById([C])[0].some((o) => o.officerId === X)`.
+   */
+  caseOfficersById(caseIds: readonly string[]): Promise<CaseOfficer[][]>;
   vehicleRecordsById(ids: readonly string[]): Promise<(VehicleRecord | null)[]>;
   vehicleRecordsByPlate(plates: readonly string[]): Promise<VehicleRecord[][]>;
   vehicleRecordsByOwner(idNumbers: readonly string[]): Promise<VehicleRecord[][]>;

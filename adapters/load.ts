@@ -12,7 +12,7 @@ const ADAPTERS_DIR = new URL('./', import.meta.url);
 
 /** Methods the subgraph server calls; checked at load so a gap fails at start, not mid-query. */
 const REQUIRED_METHODS = [
-  'personRecordsById', 'personRecordsByIdNumber', 'casesById', 'involvementsByIdNumber', 'casesByPlate',
+  'personRecordsById', 'personRecordsByIdNumber', 'casesById', 'involvementsByIdNumber', 'casesByPlate', 'caseOfficersById',
   'vehicleRecordsById', 'vehicleRecordsByPlate', 'vehicleRecordsByOwner', 'wantedNoticesById',
   'wantedNoticesByIdNumber', 'vehicleAlertsById', 'vehicleAlertsByPlate',
   'searchPersons', 'searchCases', 'searchVehicles', 'health', 'close',

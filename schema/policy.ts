@@ -39,6 +39,12 @@ export const FACTS = {
   'record.region': { list: false, at: 'subgraph' },
   'record.idNumber': { list: false, at: 'subgraph' },
   'purposeCase.partyIdNumbers': { list: true, at: 'subgraph' },
+  /**
+   * Police numbers of the officers the purpose's case lists (its own and its assisting
+   * team's). Where the case lives, read from the region's own records; elsewhere only the
+   * caller's own number, and only when the gateway attested that the owning region lists them.
+   */
+  'purposeCase.officerIds': { list: true, at: 'subgraph' },
 } as const satisfies Record<string, { list: boolean; at: 'anywhere' | 'subgraph' }>;
 
 export type Fact = keyof typeof FACTS;

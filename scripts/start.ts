@@ -15,6 +15,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { demoTokens } from '../gateway/auth/dev-key.ts';
+import { DEMO_CASE } from '../gateway/auth/demo-case.ts';
 import { loadConfig } from '../gateway/config/load.ts';
 import type { GatewayConfig } from '../gateway/config/sections.ts';
 import { loadRegions } from '../gateway/registry/registry.ts';
@@ -45,9 +46,21 @@ function runScript(name: string, args: string[] = []): void {
 function prepare(): void {
   const scripts = npmScripts();
   if (scripts.build) runScript('build');
-  if (existsSync(join(DATA_DIR, 'scenarios.json'))) return log(`» demo data found in ${DATA_DIR}`);
+  const scenarios = join(DATA_DIR, 'scenarios.json');
+  // Data seeded before case assignments existed has no officers on any case: every
+  // region's adapter would fail the need-to-know lookup, so seed it again.
+  if (existsSync(scenarios) && hasCaseOfficers(scenarios)) return log(`» demo data found in ${DATA_DIR}`);
+  if (existsSync(scenarios)) log(`» demo data in ${DATA_DIR} predates case assignments (need-to-know): seeding it again`);
   if (!scripts.seed) return log('» no demo data and no `npm run seed` script yet: regions will start without data');
   runScript('seed', ['--data', DATA_DIR]);
+}
+
+function hasCaseOfficers(scenariosFile: string): boolean {
+  try {
+    return Array.isArray(JSON.parse(readFileSync(scenariosFile, 'utf8'))?.crossRegionCase?.officers);
+  } catch {
+    return false;
+  }
 }
 
 function portOf(url: string, what: string): string {
@@ -87,13 +100,16 @@ async function printWelcome(config: GatewayConfig, graphqlUrl: string): Promise<
     ? JSON.parse(readFileSync(join(DATA_DIR, 'scenarios.json'), 'utf8'))
     : null;
   const idNumber = scenarios?.personInAllRegions?.legacyIdNumber ?? '321202980212127';
-  const caseId = scenarios?.crossRegionCase?.caseId ?? 'JS:C-2024-000001';
+  const caseId = scenarios?.crossRegionCase?.caseId ?? DEMO_CASE.caseId;
+  const lead = scenarios?.crossRegionCase?.officers?.[0] ?? DEMO_CASE.lead;
   log('');
   log(`Liandong is running. GraphiQL: ${graphqlUrl} (open it in a browser)`);
   log('');
   log('Example queries:');
   log(`  { person(idNumber: "${idNumber}") { idNumber regions records { region name birthDate } cases { role case { id type } } } }`);
   log(`  { case(id: "${caseId}") { id type parties { role person { idNumber regions vehicles { plate vehicle { alerted alerts { kind active } } } wantedNotices { region status } } } } }`);
+  log(`  { case(id: "${caseId}") { id parties { role person { idNumber records { region address phone } } } } }`);
+  log(`    contact details need X-Purpose "investigation; case=${caseId}" and an officer assigned to the case: ${lead} (the investigator token below) leads it`);
   log('  { regions { code name status latencyMs } }');
   if (config.mode === 'development') await printTokens(config);
   log('');

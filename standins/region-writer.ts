@@ -7,12 +7,13 @@
  * GBK CSV. Writers stream: they never hold the whole data set in memory, so 1,000,000
  * persons per region fit in bounded RAM. Await every call (writers apply backpressure).
  */
-import type { CaseRecord, PersonRecord, VehicleAlert, VehicleRecord, WantedNotice } from '../adapters/adapter.ts';
+import type { CaseOfficer, CaseRecord, PersonRecord, VehicleAlert, VehicleRecord, WantedNotice } from '../adapters/adapter.ts';
 
 export interface RegionWriter {
   /** `person.idNumberAsRecorded` is what the region stores (the generator picks 15 or 18 digits). */
   person(person: PersonRecord): void | Promise<void>;
-  case(record: CaseRecord): void | Promise<void>;
+  /** `officers`: who is assigned to the case (its own officers and any assisting team's), in the region's order. */
+  case(record: CaseRecord, officers: readonly CaseOfficer[]): void | Promise<void>;
   vehicle(vehicle: VehicleRecord): void | Promise<void>;
   notice(notice: WantedNotice): void | Promise<void>;
   alert(alert: VehicleAlert): void | Promise<void>;

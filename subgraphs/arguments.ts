@@ -5,8 +5,9 @@
  * NormalisationError (mapped to BAD_USER_INPUT with `field` and `reason`) or a
  * BAD_USER_INPUT GraphQLError; nothing is silently "fixed".
  */
-import { NormalisationError, normaliseIdNumber, normalisePlate, normalisePlatePrefix, quoteInput, toHalfWidth } from '../adapters/normalise/index.ts';
+import { NormalisationError, normaliseIdNumber, normaliseOfficerId, normalisePlate, officerIdOf, normalisePlatePrefix, quoteInput, toHalfWidth } from '../adapters/normalise/index.ts';
 import type { CaseFilter, PersonFilter, VehicleFilter } from '../adapters/adapter.ts';
+import { GraphQLError } from 'graphql';
 import { badUserInput } from './errors.ts';
 import { isRegionCode } from './ids.ts';
 
@@ -14,6 +15,22 @@ export const MAX_PAGE_SIZE = 100;
 
 export const idNumberArg = (typed: unknown): string => normaliseIdNumber(typed as string);
 export const plateArg = (typed: unknown): string => normalisePlate(typed as string);
+export const officerIdArg = (typed: unknown): string => normaliseOfficerId(typed as string);
+
+/**
+ * Case assignments are the officers' own business: an officer may ask whether they
+ * themselves are assigned, not map out who works which case. Returns the officer id
+ * when it is the caller's; refuses with FORBIDDEN (reason `not-own-officer-id`) otherwise.
+ */
+export function ownOfficerId(officer: string, callerSub: string | undefined): string {
+  // A caller whose sub is no police number (a service account) is no case's officer.
+  if (officerIdOf(callerSub) !== officer) {
+    throw new GraphQLError(`Case.assigned answers only about the caller: asked about officer ${officer}, the caller is ${callerSub ?? 'anonymous'}`, {
+      extensions: { code: 'FORBIDDEN', reason: 'not-own-officer-id' },
+    });
+  }
+  return officer;
+}
 
 /**
  * Whether a `regions:` argument includes this region (absent: every region does).

@@ -14,7 +14,7 @@ import { AdapterError, type RegionAdapter } from '../adapters/adapter.ts';
 
 export const BATCH_METHODS = [
   'personRecordsById', 'personRecordsByIdNumber',
-  'casesById', 'involvementsByIdNumber', 'casesByPlate',
+  'casesById', 'involvementsByIdNumber', 'casesByPlate', 'caseOfficersById',
   'vehicleRecordsById', 'vehicleRecordsByPlate', 'vehicleRecordsByOwner',
   'wantedNoticesById', 'wantedNoticesByIdNumber',
   'vehicleAlertsById', 'vehicleAlertsByPlate',

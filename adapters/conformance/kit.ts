@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   AdapterError, type CaseRecord, type EntityType, type Page, type PersonRecord, type RegionAdapter, type VehicleRecord,
 } from '../adapter.ts';
-import { normaliseIdNumber, normalisePlate } from '../normalise/index.ts';
+import { OFFICER_ID, normaliseIdNumber, normalisePlate } from '../normalise/index.ts';
 
 export interface ConformanceSample {
   /** Change one record in the real regional system; the change feed must then report it. */
@@ -26,7 +26,9 @@ export interface ConformanceSample {
 export type ConformanceSetup = () => Promise<{ adapter: RegionAdapter; sample: ConformanceSample; teardown?: () => Promise<void> }>;
 
 const INJECTIONS = ["' OR '1'='1", "x'); DROP TABLE t_person; --", '../../../etc/passwd', '\u0000', '%', '*', '"; SELECT 1; --'];
-const MISSING_ID_NUMBER = '110101190001010010'; // valid, born 1900 in Beijing: held by no stand-in region
+// Valid, born 1960 in Beijing: held by no stand-in region. (Born 1900 it would stop being a valid
+// number in 2030, when 1900 falls more than MAX_AGE_YEARS behind today.)
+const MISSING_ID_NUMBER = '110101196001010011';
 const MISSING_PLATE = '京A00000';
 
 async function allPages<T>(fetch: (after: string | null) => Promise<Page<T>>): Promise<{ items: T[]; pages: Page<T>[] }> {
@@ -121,6 +123,30 @@ export function describeAdapterConformance(name: string, setup: ConformanceSetup
       }
     });
 
+    it('tells who is assigned to each case: one list per case id in input order, [] for a missing case, normalised police numbers', async () => {
+      // Need-to-know rests on this lookup: an officer gets contact details only for a case
+      // its region lists them on, so a region that lists no one would lock every officer out.
+      expect(cases.length).toBeGreaterThan(0);
+      const ids = cases.map((c) => c.id);
+      const answers = await adapter.caseOfficersById(['NO-SUCH-CASE', ...ids, ids[0]]);
+      expect(answers).toHaveLength(ids.length + 2);
+      expect(answers[0]).toEqual([]);
+      expect(answers.at(-1)).toEqual(answers[1]);
+      const officers = answers.slice(1, -1);
+      expect(officers.some((list) => list.length > 0), 'no sample case has an assigned officer').toBe(true);
+      for (const list of officers) {
+        for (const o of list) {
+          expect(o.officerId, 'police numbers are REGION-NNNNNNN').toMatch(OFFICER_ID);
+          expect(['LEAD', 'MEMBER', 'ASSISTING']).toContain(o.duty);
+          expect(o.team === null || typeof o.team === 'string').toBe(true);
+        }
+        expect(new Set(list.map((o) => o.officerId)).size, 'an officer is listed once per case').toBe(list.length);
+      }
+      // Batching must not mix cases up: each case asked alone gets the same answer.
+      const withOfficers = ids.findIndex((_, i) => officers[i].length > 0);
+      expect(await adapter.caseOfficersById([ids[withOfficers]])).toEqual([officers[withOfficers]]);
+    });
+
     it('answers notice and alert lookups', async () => {
       const noticeIds = sample.noticeIds ?? [];
       const alertIds = sample.alertIds ?? [];
@@ -207,6 +233,7 @@ export function describeAdapterConformance(name: string, setup: ConformanceSetup
       expect(await adapter.personRecordsByIdNumber(INJECTIONS)).toEqual(INJECTIONS.map(() => []));
       expect(await adapter.vehicleRecordsByPlate(INJECTIONS)).toEqual(INJECTIONS.map(() => []));
       expect(await adapter.casesById(INJECTIONS)).toEqual(INJECTIONS.map(() => null));
+      expect(await adapter.caseOfficersById(INJECTIONS)).toEqual(INJECTIONS.map(() => []));
       for (const text of INJECTIONS) {
         const page = await adapter.searchPersons({ name: text }, { first: 5 }).catch((e: unknown) => e);
         if (page instanceof Error) expect(page).toBeInstanceOf(AdapterError);

@@ -5,7 +5,7 @@
  * wanted status, alert kind, energy) make the record BAD_SOURCE_DATA rather than a
  * guessed answer.
  */
-import type { AlertKind, CaseStatus, CaseType, EnergyType, PartyRole, Sex, WantedStatus } from '../adapter.ts';
+import type { AlertKind, OfficerDuty, CaseStatus, CaseType, EnergyType, PartyRole, Sex, WantedStatus } from '../adapter.ts';
 import { badData } from './errors.ts';
 
 const SEX: Record<string, Sex> = { 1: 'MALE', 2: 'FEMALE' };
@@ -22,6 +22,7 @@ const ALERT_KIND: Record<string, AlertKind> = { '01': 'STOLEN', '02': 'CASE_INVO
 /** GA 24.9 energy codes: A petrol, B diesel; C electric, D hybrid, E fuel cell. */
 const ENERGY: Record<string, EnergyType> = { A: 'FUEL', B: 'FUEL', C: 'NEW_ENERGY', D: 'NEW_ENERGY', E: 'NEW_ENERGY' };
 const ACTIVE: Record<string, boolean> = { 1: true, 0: false };
+const DUTY: Record<string, OfficerDuty> = { '01': 'LEAD', '02': 'MEMBER', '03': 'ASSISTING' };
 
 function strict<T>(table: Record<string, T>, field: string, code: string): T {
   const value = table[code];
@@ -41,6 +42,7 @@ export const partyRoleFromGz = (code: string) => strict(PARTY_ROLE, 'party role 
 export const wantedStatusFromGz = (code: string) => strict(WANTED_STATUS, 'wanted status (tjzt)', code);
 export const alertKindFromGz = (code: string) => strict(ALERT_KIND, 'alert kind (bklx)', code);
 export const energyFromGz = (code: string) => strict(ENERGY, 'energy type (nylx)', code);
+export const dutyFromGz = (code: string) => strict(DUTY, 'officer duty (zz)', code);
 export const activeFromGz = (code: string) => strict(ACTIVE, 'alert validity (yxbz)', code);
 
 /** GZ codes for a contract value (to filter searches); the unknown/other value matches every unmapped code. */

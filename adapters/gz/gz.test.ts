@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AdapterError, type RegionAdapter } from '../adapter.ts';
 import { CASE_STATUS_CODES, CASE_TYPE_CODES } from '../../standins/gz/codes.ts';
 import {
-  sampleAlert, sampleCase, sampleIdNumber, sampleNotice, samplePerson, sampleVehicle,
+  sampleAlert, sampleCase, sampleCaseOfficers, sampleIdNumber, sampleNotice, samplePerson, sampleVehicle,
 } from '../../standins/gz/sample.ts';
 import { createAdapter } from './index.ts';
 import { startGzSample, type GzSampleService } from './testing.ts';
@@ -47,6 +47,12 @@ describe('keyed lookups', () => {
       .toEqual([sampleVehicle(1, PERSONS), sampleVehicle(0, PERSONS)]);
     expect(await adapter.wantedNoticesById(['TJ00000001', 'TJ00000000'])).toEqual([sampleNotice(1, gz.sizes), sampleNotice(0, gz.sizes)]);
     expect(await adapter.vehicleAlertsById(['BK00000003'])).toEqual([sampleAlert(3, gz.sizes)]);
+  });
+
+  it('reads back the officers assigned to each case, from 警號 as GZ writes them', async () => {
+    const ids = Array.from({ length: 7 }, (_, j) => sampleCase(j, gz.sizes).id);
+    expect(await adapter.caseOfficersById(['C-NONE', ...ids])).toEqual([[], ...ids.map((_, j) => sampleCaseOfficers(j))]);
+    expect(sampleCaseOfficers(0).map((o) => o.officerId)).toEqual(['GZ-0100000', 'JS-0200000']);
   });
 
   it('finds persons GZ holds under the 15-digit number by their 18-digit number', async () => {

@@ -8,7 +8,7 @@
  * times, code tables — is converted in records.ts / codes.ts / dates.ts.
  */
 import type {
-  AdapterFactory, CaseFilter, CaseRecord, HealthStatus, Involvement, Page, PageRequest, PersonFilter,
+  AdapterFactory, CaseFilter, CaseOfficer, CaseRecord, HealthStatus, Involvement, Page, PageRequest, PersonFilter,
   PersonRecord, RegionAdapter, RegionInfo, VehicleAlert, VehicleFilter, VehicleRecord, WantedNotice,
 } from '../adapter.ts';
 import { normalisePlatePrefix } from '../normalise/index.ts';
@@ -23,7 +23,7 @@ import { gzDateBound, gzTimeBound } from './dates.ts';
 import { gzIdNumberForms, normalisedPlates, stringIds } from './keys.ts';
 import { legacyPage, offsetPage } from './paging.ts';
 import {
-  alertFromGz, caseFromGz, casePlateFromGz, involvementFromGz, isRow, noticeFromGz, personFromGz, vehicleFromGz, type Row,
+  alertFromGz, caseFromGz, casePlateFromGz, involvementFromGz, isRow, noticeFromGz, officerFromGz, personFromGz, vehicleFromGz, type Row,
 } from './records.ts';
 import { parseGzSettings } from './settings.ts';
 
@@ -94,6 +94,11 @@ class GzAdapter implements RegionAdapter {
     this.byPlate('cheliang', plates, vehicleFromGz, (v) => v.plate);
   vehicleAlertsByPlate = (plates: readonly string[]): Promise<VehicleAlert[][]> =>
     this.byPlate('bukong', plates, alertFromGz, (a) => a.plate);
+
+  async caseOfficersById(ids: readonly string[]): Promise<CaseOfficer[][]> {
+    const rows = (await this.lookup('ajmj', 'ajbh', stringIds(ids))).map(officerFromGz);
+    return manyPerKey(ids, rows, (o) => o.caseId).map((group) => group.map((o) => o.officer));
+  }
 
   async casesByPlate(plates: readonly string[]): Promise<string[][]> {
     const groups = await this.byPlate('ajcl', plates, casePlateFromGz, (c) => c.plate);

@@ -3,11 +3,11 @@
  * checked as it is read: a row that is not what GZ's interface promises becomes a
  * BAD_SOURCE_DATA error naming the row and field, never a half-filled record.
  */
-import type { CaseParty, CaseRecord, PersonRecord, VehicleAlert, VehicleRecord, WantedNotice } from '../adapter.ts';
-import { sourceIdNumber, sourcePlate } from '../support/source.ts';
+import type { CaseOfficer, CaseParty, CaseRecord, PersonRecord, VehicleAlert, VehicleRecord, WantedNotice } from '../adapter.ts';
+import { sourceIdNumber, sourceOfficerId, sourcePlate } from '../support/source.ts';
 import { badData } from './errors.ts';
 import {
-  activeFromGz, alertKindFromGz, caseStatusFromGz, caseTypeFromGz, energyFromGz, partyRoleFromGz, sexFromGz,
+  activeFromGz, alertKindFromGz, caseStatusFromGz, caseTypeFromGz, dutyFromGz, energyFromGz, partyRoleFromGz, sexFromGz,
   wantedStatusFromGz,
 } from './codes.ts';
 import { isoDateFromGz, isoDateOrTimeFromGz, isoTimeFromGz } from './dates.ts';
@@ -152,4 +152,13 @@ export function involvementFromGz(row: Row): { idNumber: string; caseId: string;
 export function casePlateFromGz(row: Row): { plate: string; caseId: string } {
   const r = reader(row, 'anjian_cl', 'ajbh');
   return { plate: r.plate('hphm'), caseId: r.text('ajbh') };
+}
+
+/** Officer rows (anjian_mj) carry the case, the police number as GZ writes it, the duty code and the assisting team. */
+export function officerFromGz(row: Row): { caseId: string; officer: CaseOfficer } {
+  const r = reader(row, 'anjian_mj', 'ajbh');
+  return {
+    caseId: r.text('ajbh'),
+    officer: { officerId: sourceOfficerId('GZ', r.text('jh')), duty: dutyFromGz(r.text('zz')), team: r.optionalText('xzdw') },
+  };
 }

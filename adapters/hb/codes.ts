@@ -3,7 +3,7 @@
  * Chinese labels instead of codes; a label missing here is surfaced as OTHER / UNKNOWN
  * with the label kept in the `…AsRecorded` field.
  */
-import type { AlertKind, CaseStatus, CaseType, EnergyType, PartyRole, Sex, WantedStatus } from '../adapter.ts';
+import type { AlertKind, OfficerDuty, CaseStatus, CaseType, EnergyType, PartyRole, Sex, WantedStatus } from '../adapter.ts';
 
 export const SEX: Record<string, Sex> = { 男: 'MALE', 女: 'FEMALE' };
 export const CASE_TYPE: Record<string, CaseType> = {
@@ -18,3 +18,4 @@ export const ENERGY: Record<string, EnergyType> = { 燃油: 'FUEL', 新能源: '
 export const WANTED_STATUS: Record<string, WantedStatus> = { 在逃: 'AT_LARGE', 已抓獲: 'CAUGHT', 已撤銷: 'WITHDRAWN' };
 export const ALERT_KIND: Record<string, AlertKind> = { 被盜搶: 'STOLEN', 涉案: 'CASE_INVOLVED' };
 export const ACTIVE: Record<string, boolean> = { 是: true, 否: false };
+export const DUTY: Record<string, OfficerDuty> = { 主辦: 'LEAD', 承辦: 'MEMBER', 協辦: 'ASSISTING' };

@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AdapterError, type ChangeEvent, type RegionAdapter } from '../adapter.ts';
 import { generate } from '../../standins/generator/generate.ts';
+import { planScenarios } from '../../standins/generator/scenarios.ts';
+import { World } from '../../standins/generator/world.ts';
 import { republishHbExport, type RowEdit } from '../../standins/hb/republish.ts';
 import { createAdapter } from './index.ts';
 
@@ -88,6 +90,15 @@ describe('HB adapter over GBK exports', () => {
     // HB withdraws the bad export, so the next test's export starts from the good one.
     for (const file of readdirSync(join(dataDir, EXPORTS)).filter((f) => f.startsWith(name))) rmSync(join(dataDir, EXPORTS, file));
   }
+
+  it('reads back the officers assigned to each case from the GBK case-officers file (own officers as seven digits)', async () => {
+    const world = new World(11, 200);
+    planScenarios(world);
+    const cases = Array.from({ length: world.sizes.cases }, (_, c) => world.caseRecord('HB', c).id);
+    const expected = cases.map((_, c) => world.caseOfficers('HB', c));
+    expect(await adapter.caseOfficersById(cases)).toEqual(expected);
+    expect(expected.flat().some((o) => !o.officerId.startsWith('HB-')), 'some assisting officer from another region').toBe(true);
+  });
 
   it('reads GBK text, HB labels, Beijing times and lower-case x into contract values', async () => {
     const page = await adapter.searchPersons({ bornFrom: '1900-01-01' }, { first: 1000 });

@@ -10,8 +10,8 @@ import { createHash } from 'node:crypto';
 import { rename, rm } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { AdapterError } from '../adapter.ts';
-import { sourceIdNumber, sourcePlate } from '../support/source.ts';
-import { ACTIVE, ALERT_KIND, CASE_STATUS, CASE_TYPE, ENERGY, ROLE, SEX, WANTED_STATUS } from './codes.ts';
+import { sourceIdNumber, sourceOfficerId, sourcePlate } from '../support/source.ts';
+import { ACTIVE, ALERT_KIND, CASE_STATUS, CASE_TYPE, DUTY, ENERGY, ROLE, SEX, WANTED_STATUS } from './codes.ts';
 import { CsvRefusal, readRows, type Row } from './csv-reader.ts';
 import { INDEX_INDEXES, INDEX_TABLES } from './index-schema.ts';
 import type { Entity, ExportFile, VettedExport } from './manifest.ts';
@@ -102,6 +102,14 @@ const SPECS: Record<Entity, EntitySpec> = {
     table: 'case_vehicle',
     hashed: false,
     values: (r) => [field(r, '案件編號'), plate(field(r, '號牌號碼'))],
+  },
+  'case-officers': {
+    headers: ['案件編號', '序號', '警號', '辦案職責', '協作單位'],
+    table: 'case_officer',
+    hashed: false,
+    // Listed on the case means assigned: an unknown duty label reads as MEMBER.
+    values: (r) => [field(r, '案件編號'), Number(field(r, '序號')), sourceOfficerId('HB', field(r, '警號')),
+      mapped(DUTY, field(r, '辦案職責'), 'MEMBER' as const)[0], optional(field(r, '協作單位'))],
   },
   wanted: {
     headers: ['通緝編號', '身份證號', '通緝狀態', '通緝事由', '關聯案件編號', '發布時間', '更新時間'],

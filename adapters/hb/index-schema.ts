@@ -25,6 +25,10 @@ CREATE TABLE case_party (
   case_id TEXT NOT NULL, seq INTEGER NOT NULL, role TEXT NOT NULL, id_number TEXT NOT NULL, name TEXT NOT NULL,
   PRIMARY KEY (case_id, seq)
 ) WITHOUT ROWID;
+CREATE TABLE case_officer (
+  case_id TEXT NOT NULL, seq INTEGER NOT NULL, officer_id TEXT NOT NULL, duty TEXT NOT NULL, team TEXT,
+  PRIMARY KEY (case_id, seq)
+) WITHOUT ROWID;
 CREATE TABLE case_vehicle (case_id TEXT NOT NULL, plate TEXT NOT NULL, PRIMARY KEY (case_id, plate)) WITHOUT ROWID;
 CREATE TABLE notice (
   id TEXT PRIMARY KEY, id_number TEXT NOT NULL, status TEXT NOT NULL, reason TEXT NOT NULL, case_id TEXT,

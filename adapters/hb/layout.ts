@@ -2,7 +2,7 @@
  * SQL over the HB export index (index-schema.ts) for the shared SQLite adapter core.
  * The index already holds contract values, so rows map one to one.
  */
-import type { AlertKind, CaseParty, CaseStatus, CaseType, EnergyType, PartyRole, Sex, WantedStatus } from '../adapter.ts';
+import type { AlertKind, CaseParty, CaseStatus, CaseType, EnergyType, OfficerDuty, PartyRole, Sex, WantedStatus } from '../adapter.ts';
 import { caseWhere, personWhere, vehicleWhere, type Where } from '../support/filters.ts';
 import type { SqlLayout } from '../support/sql-adapter.ts';
 
@@ -11,6 +11,7 @@ const CASE = 'SELECT id, case_number, type, type_code, status, status_code, repo
 const VEHICLE = 'SELECT id, plate, plate_as_recorded, vin, make, model, colour, energy, owner_id_number, registered_at, updated_at FROM vehicle';
 const PARTY = 'SELECT case_id, role, id_number, name FROM case_party';
 const CASE_VEHICLE = 'SELECT case_id, plate FROM case_vehicle';
+const OFFICER = 'SELECT case_id, officer_id, duty, team FROM case_officer';
 const NOTICE = 'SELECT id, id_number, status, reason, case_id, issued_at, updated_at FROM notice';
 const ALERT = 'SELECT id, plate, kind, active, case_id, issued_at, updated_at FROM alert';
 
@@ -28,6 +29,7 @@ export const HB_LAYOUT: SqlLayout = {
     platesByCase: `${CASE_VEHICLE} WHERE case_id IN (%) ORDER BY case_id, plate`,
     partiesByIdNumber: `${PARTY} WHERE id_number IN (%) ORDER BY id_number, case_id, seq`,
     platesByPlate: `${CASE_VEHICLE} WHERE plate IN (%) ORDER BY plate, case_id`,
+    officersByCase: `${OFFICER} WHERE case_id IN (%) ORDER BY case_id, seq`,
     vehiclesById: `${VEHICLE} WHERE id IN (%)`,
     vehiclesByPlate: `${VEHICLE} WHERE plate IN (%) ORDER BY plate, id`,
     vehiclesByOwner: `${VEHICLE} WHERE owner_id_number IN (%) ORDER BY owner_id_number, plate, id`,
@@ -50,6 +52,7 @@ export const HB_LAYOUT: SqlLayout = {
     }),
     party: (r) => ({ caseId: s(r.case_id), party: { role: r.role as PartyRole, idNumber: s(r.id_number), nameAsRecorded: s(r.name) } }),
     plate: (r) => ({ caseId: s(r.case_id), plate: s(r.plate) }),
+    officer: (r) => ({ caseId: s(r.case_id), officer: { officerId: s(r.officer_id), duty: r.duty as OfficerDuty, team: sOrNull(r.team) } }),
     vehicle: (r) => ({
       id: s(r.id), plate: s(r.plate), plateAsRecorded: s(r.plate_as_recorded), vin: s(r.vin), make: s(r.make), model: s(r.model),
       colour: s(r.colour), energy: r.energy as EnergyType, ownerIdNumber: sOrNull(r.owner_id_number),

@@ -8,7 +8,7 @@ import { readFile, readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { AdapterError } from '../adapter.ts';
 
-export const ENTITIES = ['persons', 'vehicles', 'cases', 'case-parties', 'case-vehicles', 'wanted', 'alerts'] as const;
+export const ENTITIES = ['persons', 'vehicles', 'cases', 'case-parties', 'case-vehicles', 'case-officers', 'wanted', 'alerts'] as const;
 export type Entity = (typeof ENTITIES)[number];
 
 const MANIFEST = /^(hb-export-\d{8}T\d{6})\.manifest\.json$/;

@@ -3,7 +3,7 @@
  * A code missing here is surfaced as OTHER / UNKNOWN with the code kept in the
  * `…AsRecorded` field (JS's `0999 其他刑事案件` and `50 中止偵查` arrive that way).
  */
-import type { AlertKind, CaseStatus, CaseType, EnergyType, PartyRole, Sex, WantedStatus } from '../adapter.ts';
+import type { AlertKind, OfficerDuty, CaseStatus, CaseType, EnergyType, PartyRole, Sex, WantedStatus } from '../adapter.ts';
 
 export const CASE_TYPE: Record<string, CaseType> = {
   '0201': 'TELECOM_FRAUD', '0301': 'THEFT', '0302': 'ROBBERY', '0401': 'DRUG_TRAFFICKING', '0501': 'ONLINE_GAMBLING',
@@ -17,3 +17,5 @@ export const ROLE: Record<string, PartyRole> = { S: 'SUSPECT', V: 'VICTIM', W: '
 export const ENERGY: Record<string, EnergyType> = { A: 'FUEL', E: 'NEW_ENERGY' };
 export const WANTED_STATUS: Record<string, WantedStatus> = { 1: 'AT_LARGE', 2: 'CAUGHT', 3: 'WITHDRAWN' };
 export const ALERT_KIND: Record<string, AlertKind> = { DQ: 'STOLEN', SA: 'CASE_INVOLVED' };
+/** 辦案民警 duty codes. */
+export const DUTY: Record<string, OfficerDuty> = { 1: 'LEAD', 2: 'MEMBER', 3: 'ASSISTING' };

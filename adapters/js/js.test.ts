@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AdapterError, type RegionAdapter } from '../adapter.ts';
 import { generate } from '../../standins/generator/generate.ts';
+import { planScenarios } from '../../standins/generator/scenarios.ts';
+import { World } from '../../standins/generator/world.ts';
 import { createAdapter } from './index.ts';
 
 describe('JS adapter over the JS database', () => {
@@ -27,6 +29,17 @@ describe('JS adapter over the JS database', () => {
     system?.close();
     await adapter?.close();
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('reads back the officers assigned to each case, police numbers JS writes without the hyphen normalised', async () => {
+    const world = new World(5, 400);
+    planScenarios(world);
+    const cases = Array.from({ length: world.sizes.cases }, (_, c) => world.caseRecord('JS', c).id);
+    const expected = cases.map((_, c) => world.caseOfficers('JS', c));
+    expect(await adapter.caseOfficersById(cases)).toEqual(expected);
+    const stored = system.prepare('SELECT police_no FROM t_case_officer WHERE case_id = ? ORDER BY seq').pluck().all(cases[0]);
+    expect(stored[0]).toBe('JS0310552');
+    expect(expected[0][0].officerId).toBe('JS-0310552');
   });
 
   it('maps code tables, and surfaces codes the contract does not know', async () => {

@@ -1,14 +1,15 @@
 /** JS rows → contract records: column names and code tables are translated here only. */
-import type { CaseParty, CaseRecord, PersonRecord, VehicleAlert, VehicleRecord, WantedNotice } from '../adapter.ts';
-import { sourceIdNumber, sourcePlate } from '../support/source.ts';
+import type { CaseOfficer, CaseParty, CaseRecord, PersonRecord, VehicleAlert, VehicleRecord, WantedNotice } from '../adapter.ts';
+import { sourceIdNumber, sourceOfficerId, sourcePlate } from '../support/source.ts';
 
 const REGION = 'JS';
 const normaliseIdNumber = (value: string) => sourceIdNumber(REGION, value);
-import { ALERT_KIND, CASE_STATUS, CASE_TYPE, ENERGY, ROLE, SEX, WANTED_STATUS } from './codes.ts';
+import { ALERT_KIND, CASE_STATUS, CASE_TYPE, DUTY, ENERGY, ROLE, SEX, WANTED_STATUS } from './codes.ts';
 
 export interface PersonRow { person_id: string; id_no: string; full_name: string; gender_code: string; birth_date: string; reg_address: string | null; mobile: string | null; updated_at: string }
 export interface CaseRow { case_id: string; case_no: string; case_type_code: string; status_code: string; reported_at: string; place: string; loss_amount: number | null; brief: string | null; updated_at: string }
 export interface PartyRow { case_id: string; role_code: string; id_no: string; name_written: string }
+export interface OfficerRow { case_id: string; police_no: string; duty_code: string; assist_unit: string | null }
 export interface CaseVehicleRow { case_id: string; plate_no: string }
 export interface VehicleRow { vehicle_id: string; plate_no: string; vin: string; brand: string; model: string; body_color: string; fuel_code: string; owner_id_no: string | null; registered_on: string; updated_at: string }
 export interface WantedRow { notice_id: string; id_no: string; status_code: string; reason: string; case_id: string | null; issued_at: string; updated_at: string }
@@ -32,6 +33,11 @@ export function toPerson(row: PersonRow): PersonRecord {
 
 export function toParty(row: PartyRow): CaseParty {
   return { role: ROLE[row.role_code] ?? 'WITNESS', idNumber: normaliseIdNumber(row.id_no), nameAsRecorded: row.name_written };
+}
+
+/** An officer JS lists on a case is assigned to it, whatever the duty code says: an unknown code reads as MEMBER. */
+export function toOfficer(row: OfficerRow): CaseOfficer {
+  return { officerId: sourceOfficerId(REGION, row.police_no), duty: DUTY[row.duty_code] ?? 'MEMBER', team: row.assist_unit };
 }
 
 export function toCase(row: CaseRow, parties: CaseParty[], plates: string[]): CaseRecord {

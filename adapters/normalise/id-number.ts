@@ -30,14 +30,32 @@ function refuse(kind: ConstructorParameters<typeof NormalisationError>[0], input
   throw new NormalisationError(kind, 'idNumber', input, `identity number ${quoteInput(input)}: ${why}`);
 }
 
+/**
+ * The oldest birth date accepted, in years before today. The oldest people ever
+ * recorded lived to about 122; 130 leaves room for a record-breaker without letting a
+ * mistyped century (18xx for 19xx, a legacy number misread) pass as a real person.
+ */
+export const MAX_AGE_YEARS = 130;
+
 function checkBirthDate(input: string, yyyymmdd: string, today: Date): void {
   const y = Number(yyyymmdd.slice(0, 4));
   const m = Number(yyyymmdd.slice(4, 6));
   const d = Number(yyyymmdd.slice(6, 8));
   const date = new Date(Date.UTC(y, m - 1, d));
   const real = date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
-  if (!real || y < 1850) refuse('birth-date', input, `birth date ${yyyymmdd} does not exist`);
-  if (date.getTime() > today.getTime()) refuse('birth-date', input, `birth date ${yyyymmdd} is in the future`);
+  if (!real) refuse('birth-date', input, `birth date ${yyyymmdd} does not exist`);
+  const day = isoDay(today);
+  if (date.getTime() > Date.parse(day)) refuse('birth-date', input, `birth date ${yyyymmdd} is in the future (today is ${day})`);
+  const oldest = new Date(Date.parse(day));
+  oldest.setUTCFullYear(oldest.getUTCFullYear() - MAX_AGE_YEARS);
+  if (date.getTime() < oldest.getTime()) {
+    refuse('birth-date', input, `birth date ${yyyymmdd} is more than ${MAX_AGE_YEARS} years before today (${day}); expected a date from ${isoDay(oldest)} to ${day}`);
+  }
+}
+
+/** `today` as a UTC calendar day: a birth date is a day, not an instant. */
+function isoDay(today: Date): string {
+  return today.toISOString().slice(0, 10);
 }
 
 /**

@@ -3,7 +3,7 @@
  * normalise is the region's fault, not the caller's: BAD_SOURCE_DATA, naming the value.
  */
 import { AdapterError } from '../adapter.ts';
-import { normaliseIdNumber, normalisePlate } from '../normalise/index.ts';
+import { normaliseIdNumber, normaliseOfficerId, normalisePlate } from '../normalise/index.ts';
 
 function normalised(region: string, what: string, value: string, normalise: (v: string) => string): string {
   try {
@@ -15,3 +15,5 @@ function normalised(region: string, what: string, value: string, normalise: (v: 
 
 export const sourceIdNumber = (region: string, value: string) => normalised(region, 'identity number', value, normaliseIdNumber);
 export const sourcePlate = (region: string, value: string) => normalised(region, 'plate', value, normalisePlate);
+/** A police number the region stored; a bare seven-digit number is one of the region's own officers. */
+export const sourceOfficerId = (region: string, value: string) => normalised(region, 'police number', value, (v) => normaliseOfficerId(v, region));

@@ -6,7 +6,7 @@
  */
 import type Database from 'better-sqlite3';
 import {
-  AdapterError, type RegionAdapter, type CaseFilter, type CaseParty, type CaseRecord, type Involvement, type Page, type PageRequest,
+  AdapterError, type RegionAdapter, type CaseFilter, type CaseOfficer, type CaseParty, type CaseRecord, type Involvement, type Page, type PageRequest,
   type PersonFilter, type PersonRecord, type VehicleAlert, type VehicleFilter, type VehicleRecord, type WantedNotice,
 } from '../adapter.ts';
 import { manyPerKey, onePerKey } from './batch.ts';
@@ -17,6 +17,7 @@ type Row = Record<string, unknown>;
 
 export interface PartyOf { caseId: string; party: CaseParty }
 export interface PlateOf { caseId: string; plate: string }
+export interface OfficerOf { caseId: string; officer: CaseOfficer }
 
 /** A search: the base query, the key columns it pages by, and the adapter's filter → conditions. */
 export interface SearchLayout<F> {
@@ -31,6 +32,8 @@ export interface SqlLayout {
   sql: {
     personsById: string; personsByIdNumber: string;
     casesById: string; partiesByCase: string; platesByCase: string; partiesByIdNumber: string; platesByPlate: string;
+    /** The officers assigned to cases, `IN (%)` over case ids, ordered by case then the region's own order. */
+    officersByCase: string;
     vehiclesById: string; vehiclesByPlate: string; vehiclesByOwner: string;
     noticesById: string; noticesByIdNumber: string; alertsById: string; alertsByPlate: string;
   };
@@ -39,6 +42,7 @@ export interface SqlLayout {
     case(row: Row, parties: CaseParty[], plates: string[]): CaseRecord;
     party(row: Row): PartyOf;
     plate(row: Row): PlateOf;
+    officer(row: Row): OfficerOf;
     vehicle(row: Row): VehicleRecord;
     notice(row: Row): WantedNotice;
     alert(row: Row): VehicleAlert;
@@ -101,6 +105,11 @@ export class SqlRecords {
   casesByPlate(plates: readonly string[]) {
     return this.guard(() => manyPerKey(plates, this.rows(this.layout.sql.platesByPlate, plates).map(this.layout.map.plate), (p) => p.plate)
       .map((list) => list.map((p) => p.caseId)));
+  }
+
+  caseOfficersById(ids: readonly string[]) {
+    return this.guard(() => manyPerKey(ids, this.rows(this.layout.sql.officersByCase, ids).map(this.layout.map.officer), (o) => o.caseId)
+      .map((list) => list.map((o) => o.officer)));
   }
 
   vehicleRecordsById(ids: readonly string[]) {
@@ -173,6 +182,7 @@ export function sqlLookups(current: () => SqlRecords): SqlLookups {
     casesById: (ids) => current().casesById(ids),
     involvementsByIdNumber: (keys) => current().involvementsByIdNumber(keys),
     casesByPlate: (plates) => current().casesByPlate(plates),
+    caseOfficersById: (ids) => current().caseOfficersById(ids),
     vehicleRecordsById: (ids) => current().vehicleRecordsById(ids),
     vehicleRecordsByPlate: (plates) => current().vehicleRecordsByPlate(plates),
     vehicleRecordsByOwner: (keys) => current().vehicleRecordsByOwner(keys),

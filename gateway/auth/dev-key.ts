@@ -9,6 +9,7 @@
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
+import { DEMO_CASE } from './demo-case.ts';
 import { loadOrCreateSigningKey, SIGNING_ALGORITHM } from '../../subgraphs/security/key-files.ts';
 
 export const DEV_ISSUER = 'liandong-dev';
@@ -51,7 +52,8 @@ export async function mintDevToken(keysDir: string, request: DevTokenRequest): P
 /** The demo officers `npm start` prints a token for, one per demo role. */
 export const DEMO_OFFICERS: readonly (DevTokenRequest & { role: string })[] = [
   { role: 'patrol-officer', sub: 'JS-0420017', name: '王偉 (patrol, JS)', region: 'JS', roles: ['patrol-officer'] },
-  { role: 'investigator', sub: 'JS-0310552', name: '李娜 (investigator, JS)', region: 'JS', roles: ['investigator'] },
+  // Leads the demo data's example case, so X-Purpose naming it unlocks contact details (need-to-know).
+  { role: 'investigator', sub: DEMO_CASE.lead, name: '李娜 (investigator, JS)', region: 'JS', roles: ['investigator'] },
   { role: 'analyst', sub: 'GZ-0188203', name: '陳靜 (analyst, GZ)', region: 'GZ', roles: ['analyst'] },
   { role: 'auditor', sub: 'HB-0900014', name: '劉洋 (auditor, HB)', region: 'HB', roles: ['auditor'] },
   { role: 'admin', sub: 'JS-0000001', name: '系統管理員 (admin)', region: 'JS', roles: ['admin'] },

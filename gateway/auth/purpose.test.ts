@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadPolicy } from '../../schema/policy.ts';
-import { parsePurpose, resolvePurpose } from './purpose.ts';
+import { NOT_ASSIGNED_TO_CASE, caseBoundScopeNote, parsePurpose, resolvePurpose } from './purpose.ts';
 import type { Caller } from '../context.ts';
 
 const policy = loadPolicy();
@@ -47,7 +47,7 @@ describe('resolvePurpose', () => {
 
   it('looks the case up only for callers holding a case-bound scope', async () => {
     const asked: string[] = [];
-    const findCase = async (ref: string) => { asked.push(ref); return { ref, partyIdNumbers: ['A'] }; };
+    const findCase = async (ref: string) => { asked.push(ref); return { ref, partyIdNumbers: ['A'], callerAssigned: true }; };
     const kept = await resolvePurpose({ header: 'investigation; case=JS:C-1', caller: investigator, policy, findCase });
     expect(kept.caller?.scopes.has('person:contact')).toBe(true);
     expect(kept.purpose?.caseParties).toEqual(['A']);
@@ -60,6 +60,20 @@ describe('resolvePurpose', () => {
     expect([...none.caller!.scopes]).toEqual(['person:read']);
     await expect(resolvePurpose({ header: 'investigation; case=JS:C-9', caller: investigator, policy, findCase: async () => null }))
       .rejects.toMatchObject({ extensions: { code: 'PURPOSE_INVALID' } });
+  });
+
+  it('withholds the case-bound scopes from an officer the case\'s region does not list on the case, and attests no parties', async () => {
+    const findCase = async (ref: string) => ({ ref, partyIdNumbers: ['A'], callerAssigned: false });
+    const resolved = await resolvePurpose({ header: 'investigation; case=JS:C-1', caller: investigator, policy, findCase });
+    expect([...resolved.caller!.scopes]).toEqual(['person:read']);
+    expect(resolved.purpose).toMatchObject({ caseRef: 'JS:C-1', callerAssigned: false });
+    expect(resolved.purpose?.caseParties).toBeUndefined();
+    const note = caseBoundScopeNote(policy, 'person:contact', investigator, resolved.purpose);
+    expect(note).toEqual({
+      text: 'officer s is not assigned to case JS:C-1 (neither as one of its officers nor of its assisting team), and scope person:contact counts only for officers assigned to the case X-Purpose names',
+      reason: NOT_ASSIGNED_TO_CASE,
+    });
+    expect(NOT_ASSIGNED_TO_CASE).toBe('not-assigned-to-case');
   });
 });
 

@@ -15,10 +15,12 @@
  * `{ regions }` and introspection work without one.
  *
  * Scopes marked `requiresCaseRef` in the policy (contact details) count only when the
- * purpose names a case that exists: without a case reference they are withheld for the
- * request — so those fields come back FORBIDDEN while the rest still runs — and a
- * named case that does not exist refuses the request outright, because the officer
- * typed something wrong and should be told.
+ * purpose names a case that exists and the caller is assigned to (need-to-know): without
+ * a case reference, or naming a case the case's region does not list them on (as one of
+ * its officers or of its assisting team), they are withheld for the request — so those
+ * fields come back FORBIDDEN, saying why, while the rest still runs. A named case that
+ * does not exist refuses the request outright, because the officer typed something
+ * wrong and should be told.
  */
 import { GraphQLError, Kind, TypeInfo, getNamedType, isAbstractType, visit, visitWithTypeInfo, type DocumentNode, type GraphQLNamedType, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import type { Policy, PurposeSettings } from '../../schema/policy.ts';
@@ -41,6 +43,8 @@ export interface PurposeCase {
   ref: string;
   /** Normalised identity numbers of the case's parties. */
   partyIdNumbers: string[];
+  /** Whether the case's region lists the caller among the case's officers or its assisting team's. */
+  callerAssigned: boolean;
 }
 
 /**
@@ -57,7 +61,12 @@ export type CaseFinder = (caseRef: string) => Promise<PurposeCase | null>;
  */
 export interface AttestedPurpose extends Purpose {
   caseParties?: readonly string[];
+  /** False when the case's region does not list the caller on the case: case-bound scopes were withheld. */
+  callerAssigned?: boolean;
 }
+
+/** `extensions.reason` of a field denied because the caller is not assigned to the case their purpose names. */
+export const NOT_ASSIGNED_TO_CASE = 'not-assigned-to-case';
 
 export const CASE_REF = /^([A-Z][A-Z0-9]{1,7}):([A-Za-z0-9][A-Za-z0-9._-]{0,63})$/;
 
@@ -125,7 +134,10 @@ export async function resolvePurpose(input: {
   if (!caller || guarded.length === 0) return { purpose, caller };
   if (!purpose?.caseRef) return { purpose, caller: withoutCaseBound(caller, guarded) };
   const found = await lookUp(input.findCase, purpose.caseRef, policy.purposes.header);
-  return { purpose: { ...purpose, caseParties: found.partyIdNumbers }, caller };
+  // Need-to-know: naming a real case is not enough, the officer must be working it. The
+  // parties are not attested then: nothing downstream may act on a case the caller is not on.
+  if (!found.callerAssigned) return { purpose: { ...purpose, callerAssigned: false }, caller: withoutCaseBound(caller, guarded) };
+  return { purpose: { ...purpose, caseParties: found.partyIdNumbers, callerAssigned: true }, caller };
 }
 
 async function lookUp(findCase: CaseFinder, caseRef: string, header: string): Promise<PurposeCase> {
@@ -145,9 +157,16 @@ export function caseBoundScopes(policy: Policy): string[] {
 }
 
 /** For authorisation messages: why a case-bound scope the caller's roles grant was not counted. */
-export function caseBoundScopeNote(policy: Policy, scope: string): string | null {
+export function caseBoundScopeNote(policy: Policy, scope: string, caller?: Caller | null, purpose?: AttestedPurpose | null): { text: string; reason?: string } | null {
   if (!policy.scopes[scope]?.requiresCaseRef) return null;
-  return `scope ${scope} counts only when ${policy.purposes.header} names an existing case ("investigation; case=JS:C-2026-000123")`;
+  if (purpose?.caseRef && purpose.callerAssigned === false) {
+    return {
+      text: `officer ${caller?.sub ?? '(unknown)'} is not assigned to case ${purpose.caseRef} (neither as one of its officers nor of its assisting team), `
+        + `and scope ${scope} counts only for officers assigned to the case ${policy.purposes.header} names`,
+      reason: NOT_ASSIGNED_TO_CASE,
+    };
+  }
+  return { text: `scope ${scope} counts only when ${policy.purposes.header} names an existing case you are assigned to ("investigation; case=JS:C-2026-000123")` };
 }
 
 /**

@@ -31,8 +31,11 @@ export interface AuthorisationRequest {
   request: object;
 }
 
-/** Extra words for a denial, for this caller (e.g. a scope their role grants but their purpose does not unlock). */
-export type DenialExplainer = (caller: Caller | null, missing: readonly string[]) => string | null;
+/**
+ * Extra words for a denial, for this caller (e.g. a scope their role grants but their
+ * purpose does not unlock), and a stable `reason` for clients when there is one.
+ */
+export type DenialExplainer = (caller: Caller | null, missing: readonly string[], purpose: Purpose | null) => { text: string; reason?: string } | null;
 
 export type Decision =
   | {
@@ -80,7 +83,7 @@ export class Authoriser {
       this.plans.set(cacheKey, cached);
     }
     const { plan } = cached;
-    const denied = (plan ? activeDenials(plan, request.variables) : []).map((d) => this.withNote(d, request.caller));
+    const denied = (plan ? activeDenials(plan, request.variables) : []).map((d) => this.withNote(d, request.caller, request.purpose));
     if (denied.length > 0 && this.config.rejectWholeOperation) return { kind: 'refuse', denied, error: rejection(denied) };
     return {
       kind: 'run',
@@ -91,9 +94,10 @@ export class Authoriser {
     };
   }
 
-  private withNote(denial: PlannedDenial, caller: Caller | null): PlannedDenial {
-    const note = this.explain(caller, denial.missing);
-    return note ? { ...denial, note } : denial;
+  private withNote(denial: PlannedDenial, caller: Caller | null, purpose: Purpose | null): PlannedDenial {
+    const note = this.explain(caller, denial.missing, purpose);
+    if (!note) return denial;
+    return note.reason ? { ...denial, note: note.text, reason: note.reason } : { ...denial, note: note.text };
   }
 
   private factsFor(request: AuthorisationRequest): Promise<CallerFacts> {

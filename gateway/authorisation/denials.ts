@@ -33,7 +33,7 @@ export function forbiddenError(d: PlannedDenial, path: readonly (string | number
   const note = d.note ? ` Note: ${d.note}.` : '';
   return new GraphQLError(`Not authorised to see ${d.coordinate}: missing ${missingText}.${note}`, {
     path,
-    extensions: { code: FORBIDDEN, coordinate: d.coordinate, missing: missingText },
+    extensions: { code: FORBIDDEN, coordinate: d.coordinate, missing: missingText, ...(d.reason ? { reason: d.reason } : {}) },
   });
 }
 

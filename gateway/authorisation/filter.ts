@@ -51,6 +51,8 @@ export interface PlannedDenial {
   onTypes?: readonly string[];
   /** Why, for this caller, when more can be said than what is missing (added per request, never cached). */
   note?: string;
+  /** A stable machine-readable reason going with the note (`extensions.reason`), e.g. `not-assigned-to-case`. */
+  reason?: string;
 }
 
 export interface FilterPlan {

@@ -88,12 +88,14 @@ export function createAuthorisation(options: AuthorisationOptions): Authorisatio
  */
 function explainer(policy: Policy | undefined): DenialExplainer {
   if (!policy) return () => null;
-  return (caller, missing) => {
+  return (caller, missing, purpose) => {
     if (!caller) return null;
     const granted = scopesFor(policy, caller.roles, []);
     const scopes = missing.flatMap((item) => [...item.matchAll(/scope (\S+)/g)].map((m) => m[1]));
-    const notes = scopes.filter((s) => granted.has(s) && !caller.scopes.has(s)).map((s) => caseBoundScopeNote(policy, s)).filter((n): n is string => n !== null);
-    return notes.length > 0 ? notes.join('; ') : null;
+    const notes = scopes.filter((s) => granted.has(s) && !caller.scopes.has(s))
+      .map((s) => caseBoundScopeNote(policy, s, caller, purpose)).filter((n) => n !== null);
+    if (notes.length === 0) return null;
+    return { text: notes.map((n) => n.text).join('; '), reason: notes.find((n) => n.reason)?.reason };
   };
 }
 

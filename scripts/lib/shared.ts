@@ -20,3 +20,13 @@ export function sharedPath(...parts: string[]): string {
   }
   return path;
 }
+
+/**
+ * A path inside the shared folder, or null when it is not there: for material that
+ * only adds to what the project carries itself (the organisation's normalisation
+ * vectors run beside the project's own), so a clone without `../shared` still tests.
+ */
+export function sharedPathIfPresent(...parts: string[]): string | null {
+  const path = join(sharedDir(), ...parts);
+  return existsSync(path) ? path : null;
+}

@@ -46,7 +46,7 @@ async function writeRegion(world: World, region: Region, writer: RegionWriter, l
   const steps: [string, number, (k: number) => Promise<void> | void][] = [
     ['persons', sizes.persons, (i) => writer.person(world.personRecord(region, i))],
     ['vehicles', sizes.vehicles, (v) => writer.vehicle(world.vehicleRecord(region, v))],
-    ['cases', sizes.cases, (c) => writer.case(world.caseRecord(region, c))],
+    ['cases', sizes.cases, (c) => writer.case(world.caseRecord(region, c), world.caseOfficers(region, c))],
     ['notices', sizes.notices, (k) => writer.notice(world.notice(region, k))],
     ['alerts', sizes.alerts, (k) => writer.alert(world.alert(region, k))],
   ];

@@ -8,7 +8,11 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import iconv from 'iconv-lite';
 import { afterAll, describe, expect, it } from 'vitest';
-import { normaliseIdNumber, normalisePlate } from '../../adapters/normalise/index.ts';
+import { OFFICER_ID, normaliseIdNumber, normalisePlate } from '../../adapters/normalise/index.ts';
+import { DEMO_OFFICERS } from '../../gateway/auth/dev-key.ts';
+import { DEMO_CASE } from '../../gateway/auth/demo-case.ts';
+import { liandongId } from './ids.ts';
+import { DEMO_CASE_LEAD, planScenarios } from './scenarios.ts';
 import { generate } from './generate.ts';
 import { REGIONS, identityAt, localIndexOf } from './population.ts';
 import * as vocab from './vocab.ts';
@@ -102,5 +106,42 @@ describe('seeded generator', () => {
   it('uses only characters GBK can encode, so HB exports hold no replacement characters', () => {
     const text = JSON.stringify(vocab);
     expect(iconv.decode(iconv.encode(text, 'gbk'), 'gbk')).toBe(text);
+  });
+
+  it('assigns officers to every case: a lead of the region first, members, and assisting teams often from another region', () => {
+    const world = new World(9, 1000);
+    let assisted = 0;
+    let foreign = 0;
+    for (const region of REGIONS) {
+      for (let c = 0; c < world.sizes.cases; c++) {
+        const officers = world.caseOfficers(region, c);
+        expect(officers[0]).toMatchObject({ duty: 'LEAD', team: null });
+        expect(officers[0].officerId.startsWith(`${region}-`)).toBe(true);
+        expect(new Set(officers.map((o) => o.officerId)).size).toBe(officers.length);
+        for (const o of officers) {
+          expect(o.officerId).toMatch(OFFICER_ID);
+          expect(o.team !== null).toBe(o.duty === 'ASSISTING');
+        }
+        if (officers.some((o) => o.duty === 'ASSISTING')) assisted++;
+        if (officers.some((o) => !o.officerId.startsWith(`${region}-`))) foreign++;
+        expect(world.caseOfficers(region, c)).toEqual(officers);
+      }
+    }
+    const cases = 3 * world.sizes.cases;
+    expect(assisted / cases).toBeGreaterThan(0.25);
+    expect(foreign / cases).toBeGreaterThan(0.1);
+  });
+
+  it('has the demo investigator of npm start lead the scenario case, so the demo token unlocks its contact details', () => {
+    const world = new World(9, 1000);
+    const scenarios = planScenarios(world);
+    const investigator = DEMO_OFFICERS.find((o) => o.role === 'investigator')!;
+    expect(DEMO_CASE_LEAD).toBe(investigator.sub);
+    expect(DEMO_CASE).toEqual({ caseId: scenarios.crossRegionCase.caseId, lead: DEMO_CASE_LEAD });
+    expect(liandongId('JS', world.caseRecord('JS', 0).id)).toBe(DEMO_CASE.caseId);
+    expect(scenarios.crossRegionCase.officers[0]).toBe(DEMO_CASE_LEAD);
+    expect(world.caseOfficers('JS', 0)[0]).toEqual({ officerId: DEMO_CASE_LEAD, duty: 'LEAD', team: null });
+    // Every other demo officer is on no case's list for it: the demo shows need-to-know by contrast.
+    for (const other of DEMO_OFFICERS.filter((o) => o !== investigator)) expect(scenarios.crossRegionCase.officers).not.toContain(other.sub);
   });
 });

@@ -9,6 +9,13 @@ import { liandongId, recordIds } from './ids.ts';
 import type { Forced, World } from './world.ts';
 
 const ALL_REGIONS_CLASS = 0;
+
+/**
+ * The officer who leads the cross-region case: the demo investigator `npm start` prints
+ * a token for (gateway/auth/dev-key.ts, DEMO_OFFICERS), so the demo's example case
+ * unlocks contact details for that token. generator.test.ts checks the two agree.
+ */
+export const DEMO_CASE_LEAD = 'JS-0310552';
 const JS_HB_CLASS = 2;
 
 export interface Scenarios {
@@ -17,7 +24,11 @@ export interface Scenarios {
   /** A person held by JS, GZ and HB; GZ records them under the 15-digit legacy number. */
   personInAllRegions: { idNumber: string; legacyIdNumber: string; name: string; recordIds: Record<Region, string> };
   /** A JS case whose suspect (also held by GZ) owns a vehicle registered in HB that HB has an active alert on. */
-  crossRegionCase: { caseId: string; suspectIdNumber: string; plate: string; vehicleRecordId: string; hbAlertId: string };
+  crossRegionCase: {
+    caseId: string; suspectIdNumber: string; plate: string; vehicleRecordId: string; hbAlertId: string;
+    /** Police numbers of the officers assigned to it (lead first, then members and assisting officers). */
+    officers: string[];
+  };
   /** A person wanted (AT_LARGE) in HB who also has a JS record. */
   wantedInHb: { idNumber: string; noticeId: string; jsRecordId: string };
 }
@@ -51,7 +62,7 @@ export function planScenarios(world: World): Scenarios {
     heldByAll(world, identity) && world.platesOwnedBy(identity).some((o) => o.region === 'HB'));
   const hbVehicle = world.platesOwnedBy(suspect).find((o) => o.region === 'HB')!;
   const wanted = { cls: JS_HB_CLASS, j: 0 };
-  const forced: Forced = { crossRegionSuspect: suspect, crossRegionPlate: hbVehicle.plate, wantedInHb: wanted };
+  const forced: Forced = { crossRegionSuspect: suspect, crossRegionPlate: hbVehicle.plate, wantedInHb: wanted, crossRegionCaseLead: DEMO_CASE_LEAD };
   world.forced = forced;
 
   const legacyPerson = world.person(legacy);
@@ -72,6 +83,7 @@ export function planScenarios(world: World): Scenarios {
       plate: hbVehicle.plate,
       vehicleRecordId: liandongId('HB', recordIds.HB.vehicle(hbVehicle.index)),
       hbAlertId: liandongId('HB', world.alert('HB', 0).id),
+      officers: world.caseOfficers('JS', 0).map((o) => o.officerId),
     },
     wantedInHb: {
       idNumber: world.person(wanted).idNumber,

@@ -6,7 +6,7 @@
  * (adapters/adapter.ts); each region's writer decides how its system stores them.
  */
 import type {
-  CaseParty, CaseRecord, CaseStatus, CaseType, PersonRecord, VehicleAlert, VehicleRecord, WantedNotice, WantedStatus,
+  CaseOfficer, CaseParty, CaseRecord, CaseStatus, CaseType, PersonRecord, VehicleAlert, VehicleRecord, WantedNotice, WantedStatus,
 } from '../../adapters/adapter.ts';
 import { idNumberFacts, toLegacyIdNumber } from '../../adapters/normalise/index.ts';
 import { KeyFactory, makeVin } from './keys.ts';
@@ -29,7 +29,7 @@ const FIRST_CASE_MS = Date.parse('2024-01-01T00:00:00Z');
 const DAY_MS = 86_400_000;
 
 /** Salts that keep each kind of draw independent of the others. */
-const enum Salt { Person = 1, Record, Vehicle, Case, Notice, Alert, Sex }
+const enum Salt { Person = 1, Record, Vehicle, Case, Notice, Alert, Sex, Officer }
 
 const CASE_TYPES: readonly (readonly [CaseType, number])[] = [
   ['TELECOM_FRAUD', 25], ['THEFT', 28], ['ROBBERY', 5], ['DRUG_TRAFFICKING', 8], ['ONLINE_GAMBLING', 10],
@@ -62,7 +62,18 @@ export interface Forced {
   crossRegionSuspect: Identity;
   crossRegionPlate: string;
   wantedInHb: Identity;
+  /** Leads JS case 0 (the demo investigator of `npm start`, gateway/auth/dev-key.ts). */
+  crossRegionCaseLead: string;
 }
+
+/**
+ * Police numbers: each region's officers are `REGION-03NNNNN`, a roster of about one
+ * officer per five cases (at least 12), so officers work several cases each. Teams that
+ * assist other cases are `REGION-XZnn` (協作組), a dozen per region.
+ */
+const OFFICER_BASE = 300_000;
+const TEAMS_PER_REGION = 12;
+export const officerId = (region: Region, k: number) => `${region}-${pad(OFFICER_BASE + k, 7)}`;
 
 interface PersonCore {
   idNumber: string;
@@ -281,6 +292,29 @@ export class World {
       plates.push(this.vehicleCore(region, rng.int(this.sizes.vehicles)).plate);
     }
     return [...new Set(plates)];
+  }
+
+  /**
+   * Who works the case: a lead and sometimes a second officer of the case's region, and
+   * for about a third of cases an assisting team — often another region's — with one or
+   * two of its officers. Drawn from their own salt, so adding them changed no other record.
+   */
+  caseOfficers(region: Region, c: number): CaseOfficer[] {
+    const rng = new Rng(this.seed, Salt.Officer, REGIONS.indexOf(region), c);
+    const roster = Math.max(12, Math.ceil(this.sizes.cases / 5));
+    const forced = this.forced;
+    const lead = forced && region === 'JS' && c === 0 ? forced.crossRegionCaseLead : officerId(region, rng.int(roster));
+    const officers: CaseOfficer[] = [{ officerId: lead, duty: 'LEAD', team: null }];
+    const add = (officer: CaseOfficer) => {
+      if (!officers.some((o) => o.officerId === officer.officerId)) officers.push(officer);
+    };
+    if (rng.chance(0.5)) add({ officerId: officerId(region, rng.int(roster)), duty: 'MEMBER', team: null });
+    if (rng.chance(0.35)) {
+      const teamRegion = rng.chance(0.6) ? rng.pick(REGIONS.filter((r) => r !== region)) : region;
+      const team = `${teamRegion}-XZ${pad(rng.between(1, TEAMS_PER_REGION), 2)}`;
+      for (let k = rng.between(1, 2); k > 0; k--) add({ officerId: officerId(teamRegion, rng.int(roster)), duty: 'ASSISTING', team });
+    }
+    return officers;
   }
 
   private lossAmount(type: CaseType, rng: Rng): number | null {

@@ -5,7 +5,7 @@
  * because in the real world the two sides are separate parties — the tests check that
  * the adapter reads back what GZ stored.
  */
-import type { AlertKind, CaseStatus, CaseType, EnergyType, PartyRole, Sex, WantedStatus } from '../../adapters/adapter.ts';
+import type { OfficerDuty, AlertKind, CaseStatus, CaseType, EnergyType, PartyRole, Sex, WantedStatus } from '../../adapters/adapter.ts';
 
 /** 性別: GB/T 2261.1 style, 0 未知 and 9 未說明 also occur in old records. */
 export const SEX_CODES: Record<Exclude<Sex, 'UNKNOWN'>, string> = { MALE: '1', FEMALE: '2' };
@@ -54,3 +54,6 @@ export function sexCodeFor(sex: Sex, asRecorded: string | null): string {
   if (sex !== 'UNKNOWN') return SEX_CODES[sex];
   return asRecorded && /^\d$/.test(asRecorded) && asRecorded !== '1' && asRecorded !== '2' ? asRecorded : SEX_UNSTATED;
 }
+
+/** 案件民警 職責 (duty) codes. */
+export const DUTY_CODES: Record<OfficerDuty, string> = { LEAD: '01', MEMBER: '02', ASSISTING: '03' };

@@ -4,7 +4,7 @@
  * pure function of `i`, so a test can recompute what it expects, and a million
  * persons stream without being held in memory.
  */
-import type { CaseRecord, CaseType, CaseStatus, PersonRecord, VehicleAlert, VehicleRecord, WantedNotice } from '../../adapters/adapter.ts';
+import type { CaseOfficer, CaseRecord, CaseType, CaseStatus, PersonRecord, VehicleAlert, VehicleRecord, WantedNotice } from '../../adapters/adapter.ts';
 import { idNumberCheckChar, toLegacyIdNumber } from '../../adapters/normalise/index.ts';
 import type { RegionWriter } from '../region-writer.ts';
 import { createGzWriter } from './writer.ts';
@@ -135,10 +135,17 @@ export function sampleAlert(a: number, sizes: SampleSizes): VehicleAlert {
   };
 }
 
+/** Case `j`'s officers: a GZ lead, and for every third case a JS team assisting (an officer of another region). */
+export function sampleCaseOfficers(j: number): CaseOfficer[] {
+  const officers: CaseOfficer[] = [{ officerId: `GZ-${pad(100_000 + (j % 50), 7)}`, duty: 'LEAD', team: null }];
+  if (j % 3 === 0) officers.push({ officerId: `JS-${pad(200_000 + (j % 20), 7)}`, duty: 'ASSISTING', team: 'JS-XZ01' });
+  return officers;
+}
+
 async function feed(writer: RegionWriter, sizes: SampleSizes): Promise<void> {
   for (let i = 0; i < sizes.persons; i++) await writer.person(samplePerson(i));
   for (let i = 0; i < sizes.vehicles; i++) await writer.vehicle(sampleVehicle(i, sizes.persons));
-  for (let j = 0; j < sizes.cases; j++) await writer.case(sampleCase(j, sizes));
+  for (let j = 0; j < sizes.cases; j++) await writer.case(sampleCase(j, sizes), sampleCaseOfficers(j));
   for (let k = 0; k < sizes.notices; k++) await writer.notice(sampleNotice(k, sizes));
   for (let a = 0; a < sizes.alerts; a++) await writer.alert(sampleAlert(a, sizes));
 }

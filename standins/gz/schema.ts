@@ -59,6 +59,14 @@ CREATE TABLE anjian_cl (       -- 案件車輛: vehicles in a case
   hphm  TEXT NOT NULL,         -- 號牌號碼 (standard form)
   PRIMARY KEY (ajbh, xh)
 ) WITHOUT ROWID;
+CREATE TABLE anjian_mj (       -- 案件民警: officers working a case
+  ajbh  TEXT NOT NULL,
+  xh    INTEGER NOT NULL,
+  jh    TEXT NOT NULL,         -- 警號: seven digits for GZ's own officers, region letters first for others (JS0310552)
+  zz    TEXT NOT NULL,         -- 職責 code (01 主辦, 02 承辦, 03 協辦)
+  xzdw  TEXT,                  -- 協作單位: the assisting team, for 03
+  PRIMARY KEY (ajbh, xh)
+) WITHOUT ROWID;
 CREATE TABLE cheliang (        -- 車輛: vehicle registrations
   clbh     TEXT PRIMARY KEY,   -- 車輛編號: record id
   hphm     TEXT NOT NULL,      -- 號牌號碼 (standard form)

@@ -26,6 +26,7 @@ const BATCH_KEYS: Record<string, { table: string; order: string; columns: string
   anjian: { table: 'anjian', order: 'ajbh', columns: ['ajbh'] },
   ajry: { table: 'anjian_ry', order: 'ajbh, xh', columns: ['sfzh'] },
   ajcl: { table: 'anjian_cl', order: 'ajbh, xh', columns: ['hphm'] },
+  ajmj: { table: 'anjian_mj', order: 'ajbh, xh', columns: ['ajbh', 'jh'] },
   cheliang: { table: 'cheliang', order: 'hphm, clbh', columns: ['clbh', 'hphm', 'syr_sfzh'] },
   tongji: { table: 'tongji', order: 'tjbh', columns: ['tjbh', 'sfzh'] },
   bukong: { table: 'bukong', order: 'bkbh', columns: ['bkbh', 'hphm'] },

@@ -14,7 +14,7 @@ import Database from 'better-sqlite3';
 import type { CaseRecord, PersonRecord, VehicleAlert, VehicleRecord, WantedNotice } from '../../adapters/adapter.ts';
 import type { RegionWriter, RegionWriterOptions } from '../region-writer.ts';
 import {
-  ALERT_KIND_CODES, CASE_STATUS_CODES, CASE_TYPE_CODES, ENERGY_CODES, PARTY_ROLE_CODES,
+  ALERT_KIND_CODES, DUTY_CODES, CASE_STATUS_CODES, CASE_TYPE_CODES, ENERGY_CODES, PARTY_ROLE_CODES,
   WANTED_STATUS_CODES, codeFor, sexCodeFor,
 } from './codes.ts';
 import { GZ_DB_FILE, GZ_DIR, INDEXES_DDL, LEGACY_LINKS_SQL, TABLES_DDL } from './schema.ts';
@@ -29,6 +29,7 @@ const INSERTS: Record<string, string> = {
   anjian: 'INSERT INTO anjian VALUES (@ajbh, @ajwh, @ajlb, @ajzt, @basj, @fadd, @ssje, @jyaq, @gxsj)',
   anjian_ry: 'INSERT INTO anjian_ry VALUES (@ajbh, @xh, @sfzh, @xm, @jslx)',
   anjian_cl: 'INSERT INTO anjian_cl VALUES (@ajbh, @xh, @hphm)',
+  anjian_mj: 'INSERT INTO anjian_mj VALUES (@ajbh, @xh, @jh, @zz, @xzdw)',
   cheliang: 'INSERT INTO cheliang VALUES (@clbh, @hphm, @hphm_yl, @clsbdh, @clpp, @clxh, @csys, @nylx, @syr_sfzh, @zcrq, @gxsj)',
   tongji: 'INSERT INTO tongji VALUES (@tjbh, @sfzh, @tjzt, @tjyy, @ajbh, @fbsj, @gxsj)',
   bukong: 'INSERT INTO bukong VALUES (@bkbh, @hphm, @bklx, @yxbz, @ajbh, @fbsj, @gxsj)',
@@ -126,12 +127,15 @@ export async function createGzWriter(options: RegionWriterOptions): Promise<Regi
 
   return {
     person: (p) => rows.add('renkou', personRow(p)),
-    case: (c) => {
+    case: (c, officers) => {
       rows.add('anjian', caseRow(c));
       c.parties.forEach((party, xh) => rows.add('anjian_ry', {
         ajbh: c.id, xh, sfzh: party.idNumber, xm: party.nameAsRecorded, jslx: PARTY_ROLE_CODES[party.role],
       }));
       c.vehiclePlates.forEach((hphm, xh) => rows.add('anjian_cl', { ajbh: c.id, xh, hphm }));
+      officers.forEach((o, xh) => rows.add('anjian_mj', {
+        ajbh: c.id, xh, jh: o.officerId.startsWith('GZ-') ? o.officerId.slice(3) : o.officerId.replace('-', ''), zz: DUTY_CODES[o.duty], xzdw: o.team,
+      }));
     },
     vehicle: (v) => rows.add('cheliang', vehicleRow(v)),
     notice: (n) => rows.add('tongji', noticeRow(n)),

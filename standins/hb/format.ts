@@ -14,7 +14,7 @@ export const EXPORT_PREFIX = 'hb-export-';
 /** The export the generator writes (02:00 Beijing time on the generator's "today"). */
 export const SEED_EXPORT_AT = new Date('2026-11-28T18:00:00Z');
 
-export type HbEntity = 'persons' | 'vehicles' | 'cases' | 'case-parties' | 'case-vehicles' | 'wanted' | 'alerts';
+export type HbEntity = 'persons' | 'vehicles' | 'cases' | 'case-parties' | 'case-vehicles' | 'case-officers' | 'wanted' | 'alerts';
 
 export const HB_HEADERS: Record<HbEntity, readonly string[]> = {
   persons: ['人員編號', '身份證號', '姓名', '性別', '出生日期', '戶籍地址', '聯繫電話', '更新時間'],
@@ -22,6 +22,8 @@ export const HB_HEADERS: Record<HbEntity, readonly string[]> = {
   cases: ['案件編號', '案件文號', '案件類別', '案件狀態', '報案時間', '發案地點', '損失金額', '簡要案情', '更新時間'],
   'case-parties': ['案件編號', '序號', '人員角色', '身份證號', '姓名'],
   'case-vehicles': ['案件編號', '號牌號碼'],
+  // 警號: HB writes its own officers' seven digits alone, other regions' with their code (JS-0310552).
+  'case-officers': ['案件編號', '序號', '警號', '辦案職責', '協作單位'],
   wanted: ['通緝編號', '身份證號', '通緝狀態', '通緝事由', '關聯案件編號', '發布時間', '更新時間'],
   alerts: ['布控編號', '號牌號碼', '布控類型', '是否有效', '關聯案件編號', '布控時間', '更新時間'],
 };

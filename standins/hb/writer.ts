@@ -4,9 +4,9 @@
  */
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { CaseRecord, PersonRecord, VehicleAlert, VehicleRecord, WantedNotice } from '../../adapters/adapter.ts';
+import type { CaseOfficer, CaseRecord, PersonRecord, VehicleAlert, VehicleRecord, WantedNotice } from '../../adapters/adapter.ts';
 import type { RegionWriter, RegionWriterOptions } from '../region-writer.ts';
-import { HB_ALERT_KIND, HB_CASE_STATUS, HB_CASE_TYPE, HB_ENERGY, HB_ROLE, HB_SEX, HB_WANTED } from './codes.ts';
+import { HB_ALERT_KIND, HB_CASE_STATUS, HB_CASE_TYPE, HB_DUTY, HB_ENERGY, HB_ROLE, HB_SEX, HB_WANTED } from './codes.ts';
 import { HbExportFiles } from './export-files.ts';
 import { EXPORT_PREFIX, HB_EXPORTS_DIR, SEED_EXPORT_AT, toHbDate, toHbDateTime } from './format.ts';
 
@@ -31,7 +31,7 @@ export async function createHbWriter(options: RegionWriterOptions): Promise<Regi
       v.id, v.plateAsRecorded, v.vin, v.make, v.model, v.colour, HB_ENERGY[v.energy], v.ownerIdNumber,
       toHbDate(v.registeredAt), toHbDateTime(v.updatedAt),
     ]),
-    async case(c: CaseRecord) {
+    async case(c: CaseRecord, officers: readonly CaseOfficer[]) {
       await files.row('cases', [
         c.id, c.caseNumber, HB_CASE_TYPE[c.type], HB_CASE_STATUS[c.status], toHbDateTime(c.reportedAt), c.place,
         c.lossAmount === null ? null : c.lossAmount.toFixed(2), c.summary, toHbDateTime(c.updatedAt),
@@ -40,6 +40,10 @@ export async function createHbWriter(options: RegionWriterOptions): Promise<Regi
         await files.row('case-parties', [c.id, seq + 1, HB_ROLE[party.role], party.idNumber, party.nameAsRecorded]);
       }
       for (const plate of c.vehiclePlates) await files.row('case-vehicles', [c.id, `${plate.slice(0, 2)}·${plate.slice(2)}`]);
+      for (const [seq, o] of officers.entries()) {
+        const own = o.officerId.startsWith('HB-');
+        await files.row('case-officers', [c.id, seq + 1, own ? o.officerId.slice(3) : o.officerId, HB_DUTY[o.duty], o.team]);
+      }
     },
     notice: (n: WantedNotice) => files.row('wanted', [
       n.id, n.idNumber, HB_WANTED[n.status], n.reason, n.caseId, toHbDateTime(n.issuedAt), toHbDateTime(n.updatedAt),

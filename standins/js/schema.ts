@@ -63,6 +63,14 @@ CREATE TABLE t_case_party (
   name_written TEXT NOT NULL,
   PRIMARY KEY (case_id, seq)
 ) WITHOUT ROWID;
+CREATE TABLE t_case_officer (
+  case_id TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  police_no TEXT NOT NULL,
+  duty_code TEXT NOT NULL,
+  assist_unit TEXT,
+  PRIMARY KEY (case_id, seq)
+) WITHOUT ROWID;
 CREATE TABLE t_case_vehicle (
   case_id TEXT NOT NULL,
   plate_no TEXT NOT NULL,

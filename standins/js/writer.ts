@@ -8,7 +8,7 @@
 import Database from 'better-sqlite3';
 import { mkdir, rm, rename } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { CaseRecord, PersonRecord, VehicleAlert, VehicleRecord, WantedNotice } from '../../adapters/adapter.ts';
+import type { CaseOfficer, CaseRecord, PersonRecord, VehicleAlert, VehicleRecord, WantedNotice } from '../../adapters/adapter.ts';
 import type { RegionWriter, RegionWriterOptions } from '../region-writer.ts';
 import { CASE_STATUS_CODES, CASE_TYPE_CODES, INDEXES, JS_DB_PATH, TABLES, TRIGGERS } from './schema.ts';
 
@@ -24,6 +24,8 @@ const GENDER_CODE: Record<PersonRecord['sex'], string> = { MALE: 'M', FEMALE: 'F
 const ROLE_CODE = { SUSPECT: 'S', VICTIM: 'V', WITNESS: 'W' } as const;
 const ALERT_KIND = { STOLEN: 'DQ', CASE_INVOLVED: 'SA' } as const;
 const WANTED_STATUS = { AT_LARGE: '1', CAUGHT: '2', WITHDRAWN: '3' } as const;
+/** 辦案民警 duty: 1 主辦 (lead), 2 承辦 (member), 3 協辦 (assisting, with the assisting unit). */
+const DUTY_CODE: Record<CaseOfficer['duty'], string> = { LEAD: '1', MEMBER: '2', ASSISTING: '3' };
 const ROWS_PER_TRANSACTION = 20_000;
 
 export function jsDbPath(dataDir: string): string {
@@ -52,6 +54,7 @@ export async function createJsWriter(options: RegionWriterOptions): Promise<Regi
     case: db.prepare('INSERT INTO t_case VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)'),
     party: db.prepare('INSERT INTO t_case_party VALUES (?, ?, ?, ?, ?)'),
     caseVehicle: db.prepare('INSERT INTO t_case_vehicle VALUES (?, ?)'),
+    officer: db.prepare('INSERT INTO t_case_officer VALUES (?, ?, ?, ?, ?)'),
     notice: db.prepare('INSERT INTO t_wanted VALUES (?, ?, ?, ?, ?, ?, ?)'),
     alert: db.prepare('INSERT INTO t_vehicle_alert VALUES (?, ?, ?, ?, ?, ?, ?)'),
   };
@@ -73,11 +76,13 @@ export async function createJsWriter(options: RegionWriterOptions): Promise<Regi
         v.ownerIdNumber, v.registeredAt, v.updatedAt);
       counted();
     },
-    case(c: CaseRecord) {
+    case(c: CaseRecord, officers: readonly CaseOfficer[]) {
       insert.case.run(c.id, c.caseNumber, TYPE_CODE[c.type], STATUS_CODE[c.status], c.reportedAt, c.place, c.lossAmount,
         c.summary, c.updatedAt);
       c.parties.forEach((party, seq) => insert.party.run(c.id, seq + 1, ROLE_CODE[party.role], party.idNumber, party.nameAsRecorded));
       for (const plate of c.vehiclePlates) insert.caseVehicle.run(c.id, plate);
+      // JS writes police numbers without the hyphen (JS0310552), its own officers' too.
+      officers.forEach((o, seq) => insert.officer.run(c.id, seq + 1, o.officerId.replace('-', ''), DUTY_CODE[o.duty], o.team));
       counted();
     },
     notice(n: WantedNotice) {

@@ -92,3 +92,45 @@ describe('records part', () => {
     ]);
   });
 });
+
+describe('Case.assigned (need-to-know)', () => {
+  let assignments: MemoryAdapter;
+  let region: TestSubgraph;
+
+  beforeAll(async () => {
+    const data = smallRegion();
+    data.cases.push({ ...data.cases[0], id: 'C-2026-000002' });
+    data.officers = { ...data.officers, 'C-2026-000002': [{ officerId: 'JS-0200001', duty: 'LEAD', team: null }] };
+    assignments = createMemoryAdapter(JS_REGION, data);
+    // The caller the request guard would have verified from the internal token.
+    region = await startTestSubgraph({
+      adapter: assignments,
+      contextExtension: (req) => ({ caller: { sub: String(req.headers['x-test-sub']), region: 'JS', roles: ['investigator'], scopes: [] } }),
+    });
+  });
+  afterAll(() => region.close());
+
+  const ASSIGNED = `query($o: ID!) {
+    a: case(id: "JS:C-2026-000001") { assigned(officer: $o) }
+    b: case(id: "JS:C-2026-000002") { assigned(officer: $o) }
+  }`;
+
+  it('answers from the region\'s assignments, assisting officers of other regions included, one adapter call for all cases', async () => {
+    const before = assignments.callsTo('caseOfficersById').length;
+    const lead = await region.query('records', ASSIGNED, { o: 'js0310552' }, { 'x-test-sub': 'JS-0310552' });
+    expect(lead).toMatchObject({ data: { a: { assigned: true }, b: { assigned: false } } });
+    expect(assignments.callsTo('caseOfficersById').length - before).toBe(1);
+    const assisting = await region.query('records', ASSIGNED, { o: 'GZ-0188300' }, { 'x-test-sub': 'GZ-0188300' });
+    expect(assisting).toMatchObject({ data: { a: { assigned: true }, b: { assigned: false } } });
+  });
+
+  it('refuses to say whether another officer is assigned, and a malformed police number, each with a stable reason', async () => {
+    const other = await region.query('records', ASSIGNED, { o: 'JS-0200001' }, { 'x-test-sub': 'JS-0310552' });
+    expect(other.errors?.[0]).toMatchObject({
+      message: 'Case.assigned answers only about the caller: asked about officer JS-0200001, the caller is JS-0310552',
+      extensions: { code: 'FORBIDDEN', reason: 'not-own-officer-id' },
+    });
+    const malformed = await region.query('records', ASSIGNED, { o: '0310552' }, { 'x-test-sub': 'JS-0310552' });
+    expect(malformed.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'officerId', reason: 'format' });
+  });
+});

@@ -45,6 +45,8 @@ export interface InternalPurpose {
   caseRef: string | null;
   /** Parties of the named case, as the owning region reported them to the gateway. */
   caseParties?: string[];
+  /** False when the owning region does not list the caller on the named case (case-bound scopes were withheld). */
+  callerAssigned?: boolean;
 }
 
 export interface InternalClaims {
@@ -63,7 +65,7 @@ export interface SignRequest {
   /** The exact body that will be sent (a string is hashed as UTF-8). */
   body: string | Uint8Array;
   caller: { sub: string; name: string; region: string; roles: readonly string[]; scopes: Iterable<string>; anonymous: boolean };
-  purpose: { code: string; text: string; caseRef: string | null; caseParties?: readonly string[] } | null;
+  purpose: { code: string; text: string; caseRef: string | null; caseParties?: readonly string[]; callerAssigned?: boolean } | null;
   requestId: string;
   ttlSeconds: number;
 }

@@ -7,7 +7,8 @@
  * person records cost one case lookup), and otherwise taken from the parties the
  * gateway attested in the signed token after asking the owning region.
  */
-import type { CaseRecord } from '../../adapters/adapter.ts';
+import type { CaseOfficer, CaseRecord } from '../../adapters/adapter.ts';
+import { officerIdOf } from '../../adapters/normalise/index.ts';
 import type { Fact, FactSource } from '../../schema/policy.ts';
 import type { SubgraphContext } from '../context.ts';
 import type { InternalCaller, InternalPurpose } from './internal-token.ts';
@@ -27,7 +28,7 @@ export function recordFacts(record: Record<string, unknown>, context: SubgraphCo
   const purpose = purposeOf(context);
   return (fact: Fact) => {
     switch (fact) {
-      case 'caller.sub': return caller?.sub;
+      case 'caller.sub': return caller ? policeNumber(caller.sub) : undefined;
       case 'caller.region': return caller?.region;
       case 'caller.roles': return caller?.roles ?? [];
       case 'caller.scopes': return caller?.scopes ?? [];
@@ -36,6 +37,7 @@ export function recordFacts(record: Record<string, unknown>, context: SubgraphCo
       case 'record.region': return typeof record.region === 'string' ? record.region : context.region;
       case 'record.idNumber': return record.idNumber;
       case 'purposeCase.partyIdNumbers': return purposeCaseParties(purpose, context);
+      case 'purposeCase.officerIds': return purposeCaseOfficers(caller, purpose, context);
     }
   };
 }
@@ -47,4 +49,24 @@ async function purposeCaseParties(purpose: InternalPurpose | null, context: Subg
   if (region !== context.region) return purpose.caseParties ?? [];
   const found = (await context.loaders.casesById.load(purpose.caseRef.slice(separator + 1))) as CaseRecord | null;
   return found ? found.parties.map((party) => party.idNumber) : [];
+}
+
+/**
+ * The officers of the purpose's case. Where the case lives the region reads its own
+ * assignments (need-to-know does not rest on the gateway's word there); for another
+ * region's case it knows only what the gateway attested after asking that region:
+ * whether the caller is on it. The caller's number is normalised as the assignments are.
+ */
+async function purposeCaseOfficers(caller: InternalCaller | null, purpose: InternalPurpose | null, context: SubgraphContext): Promise<string[]> {
+  if (!purpose?.caseRef || !caller) return [];
+  const separator = purpose.caseRef.indexOf(':');
+  const region = purpose.caseRef.slice(0, separator);
+  if (region !== context.region) return purpose.callerAssigned === true ? [policeNumber(caller.sub)] : [];
+  const officers = (await context.loaders.caseOfficersById.load(purpose.caseRef.slice(separator + 1))) as CaseOfficer[];
+  return officers.map((officer) => officer.officerId);
+}
+
+/** Policies compare `caller.sub` with assignments: a police number in another spelling is compared in Liandong's form. */
+function policeNumber(sub: string): string {
+  return officerIdOf(sub) ?? sub;
 }

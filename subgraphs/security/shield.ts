@@ -32,13 +32,15 @@ import { evaluateExpression, type Policy, type PolicyExpression } from '../../sc
 import type { SubgraphContext } from '../context.ts';
 import type { SchemaTransform } from '../server.ts';
 import { isSensitive, readMarks, type Marks, type SchemaMarks } from './directives.ts';
-import { callerOf, recordFacts } from './record-facts.ts';
+import { callerOf, purposeOf, recordFacts } from './record-facts.ts';
 
 /** Federation's own plumbing: the gateway needs them; each entity's fields carry their own rules. */
 const FEDERATION_ROOT_FIELDS = new Set(['_service', '_entities']);
 
-export function forbidden(missing: string): GraphQLError {
-  return new GraphQLError(`not authorised: needs ${missing}`, { extensions: { code: 'FORBIDDEN', missing } });
+export function forbidden(missing: string, why?: { text: string; reason: string }): GraphQLError {
+  return why
+    ? new GraphQLError(`not authorised: needs ${missing}: ${why.text}`, { extensions: { code: 'FORBIDDEN', missing, reason: why.reason } })
+    : new GraphQLError(`not authorised: needs ${missing}`, { extensions: { code: 'FORBIDDEN', missing } });
 }
 
 /** `createSubgraphServer({ schemaTransform: dataRulesTransform(policy) })`. */
@@ -143,7 +145,7 @@ class RuleFactory {
     return this.once(name, () => rule(name, { cache: 'contextual' })(
       (_parent: unknown, _args: unknown, context: SubgraphContext) => {
         const held = new Set(callerOf(context)?.scopes ?? []);
-        return groups.some((group) => group.every((s) => held.has(s))) ? true : forbidden(`scope ${describe(groups)}`);
+        return groups.some((group) => group.every((s) => held.has(s))) ? true : forbidden(`scope ${describe(groups)}`, this.notAssigned(groups, context));
       }));
   }
 
@@ -162,6 +164,18 @@ class RuleFactory {
           return forbidden(`policy ${describe(expression)} (could not be checked)`);
         }
       }));
+  }
+
+  /**
+   * Says so when a case-bound scope is missing because the case's region does not list
+   * the caller on the case their purpose names (the gateway withheld it; see
+   * gateway/auth/purpose.ts), rather than leave the officer guessing.
+   */
+  private notAssigned(groups: string[][], context: SubgraphContext): { text: string; reason: string } | undefined {
+    const purpose = purposeOf(context);
+    if (!purpose?.caseRef || purpose.callerAssigned !== false) return undefined;
+    if (!groups.flat().some((scope) => this.file.scopes[scope]?.requiresCaseRef)) return undefined;
+    return { text: `officer ${callerOf(context)?.sub ?? '(unknown)'} is not assigned to case ${purpose.caseRef}`, reason: 'not-assigned-to-case' };
   }
 
   private once(name: string, make: () => ShieldRule): ShieldRule {

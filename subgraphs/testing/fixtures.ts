@@ -2,7 +2,7 @@
  * Hand-written records of a small region "JS", and a bulk builder for batching tests.
  * Identity numbers are real GB 11643 numbers (check characters computed, not typed).
  */
-import type { CaseRecord, PersonRecord, RegionInfo, VehicleAlert, VehicleRecord, WantedNotice } from '../../adapters/adapter.ts';
+import type { CaseOfficer, CaseRecord, PersonRecord, RegionInfo, VehicleAlert, VehicleRecord, WantedNotice } from '../../adapters/adapter.ts';
 import { idNumberCheckChar } from '../../adapters/normalise/index.ts';
 import type { MemoryData } from './memory-adapter.ts';
 
@@ -61,8 +61,16 @@ export const ALERTS: VehicleAlert[] = [
 ];
 
 /** Fresh copies, so a test may change its data without touching another's. */
+/** Who works the fixture case: a JS lead (the demo investigator's number) and a GZ officer assisting. */
+export const CASE_OFFICERS: Record<string, CaseOfficer[]> = {
+  'C-2026-000001': [
+    { officerId: 'JS-0310552', duty: 'LEAD', team: null },
+    { officerId: 'GZ-0188300', duty: 'ASSISTING', team: 'GZ-XZ02' },
+  ],
+};
+
 export function smallRegion(): MemoryData {
-  return structuredClone({ persons: PERSONS, cases: CASES, vehicles: VEHICLES, notices: NOTICES, alerts: ALERTS });
+  return structuredClone({ persons: PERSONS, cases: CASES, vehicles: VEHICLES, notices: NOTICES, alerts: ALERTS, officers: CASE_OFFICERS });
 }
 
 /** `n` cases, each with its own suspect (who has a person record and a wanted notice). */

@@ -6,7 +6,7 @@
  * batches, and can be told to fail a method the way a real regional system fails.
  */
 import type {
-  CaseFilter, CaseRecord, HealthStatus, Page, PageRequest, PersonFilter, PersonRecord, RegionAdapter, RegionInfo,
+  CaseFilter, CaseOfficer, CaseRecord, HealthStatus, Page, PageRequest, PersonFilter, PersonRecord, RegionAdapter, RegionInfo,
   VehicleAlert, VehicleFilter, VehicleRecord, WantedNotice,
 } from '../../adapters/adapter.ts';
 import { AdapterError } from '../../adapters/adapter.ts';
@@ -17,6 +17,8 @@ export interface MemoryData {
   vehicles: VehicleRecord[];
   notices: WantedNotice[];
   alerts: VehicleAlert[];
+  /** Officers assigned to each case, by local case id (absent: no one). */
+  officers?: Record<string, CaseOfficer[]>;
 }
 
 export interface AdapterCall {
@@ -98,6 +100,7 @@ export function createMemoryAdapter(region: RegionInfo, data: MemoryData): Memor
     personRecordsByIdNumber: method('personRecordsByIdNumber', allBy(data.persons, (p) => p.idNumber)),
     casesById: method('casesById', byId(data.cases)),
     involvementsByIdNumber: method('involvementsByIdNumber', involvements),
+    caseOfficersById: method('caseOfficersById', (ids: readonly string[]) => ids.map((id) => [...(data.officers?.[id] ?? [])])),
     casesByPlate: method('casesByPlate', (plates: readonly string[]) =>
       plates.map((plate) => data.cases.filter((c) => c.vehiclePlates.includes(plate)).map((c) => c.id))),
     vehicleRecordsById: method('vehicleRecordsById', byId(data.vehicles)),

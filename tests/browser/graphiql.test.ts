@@ -13,6 +13,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mintDevToken } from '../../gateway/auth/dev-key.ts';
 import { buildGraphiql } from '../../gateway/graphiql/build.ts';
+import { EXAMPLES } from '../../gateway/graphiql/app/examples.ts';
 import { seedData, startSystem, type System } from '../support/system.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -126,6 +127,20 @@ describe.skipIf(!available)('GraphiQL in Chromium', () => {
     }
     const forbidden = result.errors.filter((e: any) => e.extensions?.code === 'FORBIDDEN');
     expect(forbidden.map((e: any) => e.path.at(-1))).toEqual(expect.arrayContaining(['address', 'phone']));
+  });
+
+  it("the case example, with its X-Purpose and the investigator's demo token, shows the case parties' contact details", async () => {
+    const example = EXAMPLES.find((e) => e.title === 'Case → suspects → vehicles')!;
+    expect(example.variables.caseId).toBe(system.scenarios.crossRegionCase.caseId);
+    await page.locator('button[aria-label="Show Examples"]').click();
+    await expect.poll(() => page.locator('.liandong-panel').textContent()).toContain(`Token: ${system.scenarios.crossRegionCase.officers[0]}`);
+    await setHeaders(page, { 'X-Purpose': example.purpose });
+    await page.locator('button[aria-label="Show Demo tokens"]').click();
+    await page.locator('button.liandong-role[data-role="investigator"]').click();
+    const result = await run(page, example.query, example.variables);
+    expect(result.errors).toBeUndefined();
+    const records = result.data.case.parties.flatMap((p: any) => p.person.records);
+    expect(records.some((r: any) => r.address !== null || r.phone !== null)).toBe(true);
   });
 
   it('asked nothing of any host but 127.0.0.1 and broke no CSP rule', () => {

@@ -86,7 +86,8 @@ describe('whole answers', () => {
 
 describe('permissions', () => {
   const CONTACT = `query Contact($id: ID!) { personRecord(id: $id) { id name address } }`;
-  const investigator = (caseId: string) => ({ roles: ['investigator'], region: 'JS', purpose: `investigation; case=${caseId}` });
+  // The case's lead: need-to-know grants contact details only to officers assigned to the case.
+  const investigator = (caseId: string) => ({ roles: ['investigator'], region: 'JS', sub: system.scenarios.crossRegionCase.officers[0], purpose: `investigation; case=${caseId}` });
   const patrol = { roles: ['patrol-officer'], region: 'JS' };
 
   it('never gives a patrol officer the address cached for an investigator', async () => {

@@ -57,6 +57,20 @@ it('starts the whole system, answers across regions, and stops every child on Ct
   });
   expect(await response.json()).toMatchObject({ data: { regions: [{ code: 'JS', status: 'UP' }, { code: 'GZ', status: 'UP' }, { code: 'HB', status: 'UP' }] } });
 
+  // The demo as printed: the investigator's token, naming the printed case, sees its parties' contact details.
+  const investigatorToken = /investigator \(JS-0310552, JS\):\s+(\S+)/.exec(start.output())?.[1];
+  const caseId = /X-Purpose "investigation; case=(\S+)" and an officer assigned to the case: JS-0310552/.exec(start.output())?.[1];
+  expect(investigatorToken, start.output()).toBeDefined();
+  expect(caseId).toBe('JS:C-2024-000001');
+  const demo = await fetch(graphqlUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${investigatorToken}`, 'x-purpose': `investigation; case=${caseId}` },
+    body: JSON.stringify({ query: `{ case(id: "${caseId}") { parties { person { records { region address phone } } } } }` }),
+  });
+  const demoReply = await demo.json() as { data: { case: { parties: { person: { records: { address: string | null; phone: string | null }[] } }[] } }; errors?: unknown[] };
+  expect(demoReply.errors).toBeUndefined();
+  expect(demoReply.data.case.parties.flatMap((p) => p.person.records).some((r) => r.address !== null || r.phone !== null)).toBe(true);
+
   start.child.kill('SIGINT');
   await new Promise((resolve) => start.child.once('exit', resolve));
   expect(start.child.exitCode).toBe(0);

@@ -40,8 +40,8 @@ export function writeAhData(dataDir: string, sharedIdNumber: string): AhData {
     dz: '安徽省合肥市蜀山區長江西路1號', dh: null, gxsj: updated,
   }));
   const cases = [
-    { ajbh: 'AH-C-2026-000001', ajlb: '0301', ajzt: '20', basj: '2026-10-02T09:30:00Z', fadd: '合肥市蜀山區', dsr: `XYR:${natives[0].idNumber}:${natives[0].name}`, clhp: '皖A12345' },
-    { ajbh: 'AH-C-2025-000002', ajlb: '0201', ajzt: '10', basj: '2025-03-14T02:00:00Z', fadd: '蕪湖市鏡湖區', dsr: `SHR:${natives[2].idNumber}:${natives[2].name};XYR:${natives[4].idNumber}:${natives[4].name}`, clhp: '' },
+    { ajbh: 'AH-C-2026-000001', ajlb: '0301', ajzt: '20', basj: '2026-10-02T09:30:00Z', fadd: '合肥市蜀山區', dsr: `XYR:${natives[0].idNumber}:${natives[0].name}`, clhp: '皖A12345', mj: '0100001;0100002;JS-0310552@JS-XZ03' },
+    { ajbh: 'AH-C-2025-000002', ajlb: '0201', ajzt: '10', basj: '2025-03-14T02:00:00Z', fadd: '蕪湖市鏡湖區', dsr: `SHR:${natives[2].idNumber}:${natives[2].name};XYR:${natives[4].idNumber}:${natives[4].name}`, clhp: '', mj: 'AH0100003' },
     { ajbh: 'AH-C-2024-000003', ajlb: '0999', ajzt: '20', basj: '2024-12-31T23:59:00Z', fadd: '安慶市大觀區', dsr: '', clhp: '' },
   ].map((c) => ({ ...c, gxsj: updated }));
   const vehicles = [

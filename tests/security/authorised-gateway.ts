@@ -62,8 +62,8 @@ const CASE = {
   parties: [{ role: 'SUSPECT', person: { idNumber: idNumberOf(0) }, nameAsRecorded: '張0' }], vehicles: [],
 };
 
-/** The purpose layer's case lookup, over the same case the records subgraph serves. */
-const findCase: CaseFinder = async (ref) => (ref === CASE_ID ? { ref, partyIdNumbers: CASE.parties.map((p) => p.person.idNumber) } : null);
+/** The purpose layer's case lookup, over the same case the records subgraph serves; every officer here works it. */
+const findCase: CaseFinder = async (ref) => (ref === CASE_ID ? { ref, partyIdNumbers: CASE.parties.map((p) => p.person.idNumber), callerAssigned: true } : null);
 
 /** An X-Purpose header naming the case, which unlocks case-bound scopes. */
 export const CASE_PURPOSE = { 'x-purpose': `investigation; case=${CASE_ID}` };

@@ -86,8 +86,8 @@ afterAll(async () => {
   rmSync(keysDir, { recursive: true, force: true });
 });
 
-async function ask(roles: string[], purpose: string, query = PHONES) {
-  const token = await mintDevToken(keysDir, { sub: 'JS-0310552', region: 'JS', roles });
+async function ask(roles: string[], purpose: string, query = PHONES, sub = 'JS-0310552') {
+  const token = await mintDevToken(keysDir, { sub, region: sub.slice(0, 2), roles });
   const response = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-purpose': purpose },
@@ -115,6 +115,25 @@ describe('gateway → internal token → regional data rules', () => {
   it('an admin of JS (person:contact, but not an investigator) naming the case sees only the JS phone', async () => {
     const reply = await ask(['admin'], 'investigation; case=JS:C-2026-000001');
     expect(phoneByRegion(reply)).toEqual({ JS: '13900000001', GZ: null });
+  });
+
+  it('need-to-know: an investigator JS does not list on the case gets no phone, and is told which case and why', async () => {
+    const reply = await ask(['investigator'], 'investigation; case=JS:C-2026-000001', PHONES, 'JS-0999999');
+    expect(reply.status).toBe(200);
+    expect(reply.data.person.records.map((r: any) => r.name)).toEqual(['張偉', '張偉']);
+    expect(phoneByRegion(reply)).toEqual({ JS: null, GZ: null });
+    const denied = reply.errors!.filter((e) => e.extensions?.code === 'FORBIDDEN');
+    expect(denied.length).toBeGreaterThan(0);
+    for (const error of denied) {
+      expect(error.extensions.reason).toBe('not-assigned-to-case');
+      expect(error.message).toContain('officer JS-0999999 is not assigned to case JS:C-2026-000001');
+    }
+  });
+
+  it('need-to-know: an officer of the assisting team from another region is assigned, and sees both phones', async () => {
+    const reply = await ask(['investigator'], 'assistance-request; case=JS:C-2026-000001', PHONES, 'GZ-0188300');
+    expect(reply.errors).toBeUndefined();
+    expect(phoneByRegion(reply)).toEqual({ JS: '13900000001', GZ: '18600000077' });
   });
 
   it('regions are never asked without a purpose for personal data', async () => {

@@ -106,9 +106,11 @@ describe('the request guard over real HTTP', () => {
   });
 
   it('hands the verified caller and purpose to the resolvers (the shield sees them)', async () => {
-    // The phone needs person:contact: granted by the token, it is served; the caller comes from the token alone.
+    // The phone needs person:contact and a case the caller works (need-to-know): granted by the token, it is
+    // served; the caller and purpose come from the token alone. JS-0310552 leads the fixture case.
     const query = '{ personRecord(id: "JS:P-1") { phone } }';
-    const withScope = await region.ask('records', query, {}, { caller: officer('JS', ['investigator'], ['person:read', 'person:contact']) });
+    const onCase = { code: 'investigation', text: '', caseRef: 'JS:C-2026-000001' };
+    const withScope = await region.ask('records', query, {}, { caller: officer('JS', ['investigator'], ['person:read', 'person:contact'], 'JS-0310552'), purpose: onCase });
     expect(withScope.data?.personRecord.phone).toBe('13900000001');
     const without = await region.ask('records', query, {}, { caller: JS_OFFICER });
     expect(without.data?.personRecord.phone).toBeNull();

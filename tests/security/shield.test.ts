@@ -18,7 +18,9 @@ const LONER_ID = '32010219700101011' + idNumberCheckChar('32010219700101011');
 
 const CONTACT = '{ personRecord(id: $id) { id name phone address } }';
 const CONTACT_QUERY = `query Contact($id: ID!) ${CONTACT}`;
-const GZ_INVESTIGATOR = officer('GZ', ['investigator'], ['person:read', 'person:contact', 'case:read', 'case:details']);
+// Of the team assisting the fixture case JS:C-2026-000001 (subgraphs/testing/fixtures.ts, CASE_OFFICERS).
+const GZ_INVESTIGATOR = officer('GZ', ['investigator'], ['person:read', 'person:contact', 'case:read', 'case:details'], 'GZ-0188300');
+const JS_LEAD = officer('JS', ['investigator'], ['person:read', 'person:contact'], 'JS-0310552');
 const ON_JS_CASE = { code: 'investigation', text: '', caseRef: 'JS:C-2026-000001' };
 
 let region: GuardedRegion;
@@ -34,10 +36,20 @@ const forbiddenAt = (reply: { errors?: { path?: (string | number)[]; extensions?
   reply.errors?.find((e) => e.path?.at(-1) === field && e.extensions?.code === 'FORBIDDEN');
 
 describe('contact details of a person record (PersonRecord.phone / address)', () => {
-  it('are served to an officer of the record\'s own region holding person:contact (sameRegion)', async () => {
-    const reply = await region.ask('records', CONTACT_QUERY, { id: 'JS:P-1' }, { caller: officer('JS', ['investigator'], ['person:read', 'person:contact']) });
+  it('are served to an officer of the record\'s own region holding person:contact and assigned to the named case (sameRegion, assignedToCase)', async () => {
+    const reply = await region.ask('records', CONTACT_QUERY, { id: 'JS:P-9' }, { caller: JS_LEAD, purpose: ON_JS_CASE });
     expect(reply.errors).toBeUndefined();
-    expect(reply.data?.personRecord).toMatchObject({ name: '張偉', phone: '13900000001', address: '南京市玄武區中山路1號' });
+    expect(reply.data?.personRecord).toMatchObject({ name: '孤雲', phone: '13900000009' });
+  });
+
+  it('are refused, by the region that holds the case, to an officer it does not list on the case even when the token carries person:contact', async () => {
+    // Defence in depth: the gateway withholds the scope from such an officer; this region checks its own assignments anyway.
+    const unassigned = officer('JS', ['investigator'], ['person:read', 'person:contact'], 'JS-0999999');
+    const reply = await region.ask('records', CONTACT_QUERY, { id: 'JS:P-1' }, { caller: unassigned, purpose: ON_JS_CASE });
+    expect(reply.data?.personRecord).toMatchObject({ name: '張偉', phone: null, address: null });
+    expect(forbiddenAt(reply, 'phone')?.extensions?.missing).toBe('policy sameRegion and assignedToCase | assistanceLink and assignedToCase');
+    const noCase = await region.ask('records', CONTACT_QUERY, { id: 'JS:P-1' }, { caller: JS_LEAD });
+    expect(noCase.data?.personRecord.phone).toBeNull();
   });
 
   it('are served to another region\'s investigator whose purpose names a case involving the person (assistanceLink)', async () => {
@@ -49,7 +61,7 @@ describe('contact details of a person record (PersonRecord.phone / address)', ()
   it('are refused to that investigator for a person the named case does not involve', async () => {
     const reply = await region.ask('records', CONTACT_QUERY, { id: 'JS:P-9' }, { caller: GZ_INVESTIGATOR, purpose: ON_JS_CASE });
     expect(reply.data?.personRecord).toMatchObject({ name: '孤雲', phone: null, address: null });
-    expect(forbiddenAt(reply, 'phone')?.extensions?.missing).toBe('policy sameRegion | assistanceLink');
+    expect(forbiddenAt(reply, 'phone')?.extensions?.missing).toBe('policy sameRegion and assignedToCase | assistanceLink and assignedToCase');
     expect(forbiddenAt(reply, 'address')).toBeDefined();
   });
 
@@ -59,12 +71,14 @@ describe('contact details of a person record (PersonRecord.phone / address)', ()
     expect(forbiddenAt(reply, 'phone')).toBeDefined();
   });
 
-  it('use the parties the gateway attested when the named case belongs to another region', async () => {
+  it('use the parties and the assignment the gateway attested when the named case belongs to another region', async () => {
     const onGzCase = { code: 'investigation', text: '', caseRef: 'GZ:C-2026-000777' };
-    const attested = await region.ask('records', CONTACT_QUERY, { id: 'JS:P-1' }, { caller: GZ_INVESTIGATOR, purpose: { ...onGzCase, caseParties: [ZHANG] } });
+    const attested = await region.ask('records', CONTACT_QUERY, { id: 'JS:P-1' }, { caller: GZ_INVESTIGATOR, purpose: { ...onGzCase, caseParties: [ZHANG], callerAssigned: true } });
     expect(attested.data?.personRecord.phone).toBe('13900000001');
     const unattested = await region.ask('records', CONTACT_QUERY, { id: 'JS:P-1' }, { caller: GZ_INVESTIGATOR, purpose: onGzCase });
     expect(unattested.data?.personRecord.phone).toBeNull();
+    const notAssigned = await region.ask('records', CONTACT_QUERY, { id: 'JS:P-1' }, { caller: GZ_INVESTIGATOR, purpose: { ...onGzCase, caseParties: [ZHANG], callerAssigned: false } });
+    expect(notAssigned.data?.personRecord.phone).toBeNull();
   });
 
   it('are refused to a non-investigator of another region even with a case and the scope', async () => {

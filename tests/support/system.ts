@@ -66,6 +66,8 @@ export interface System {
 export interface Officer {
   roles: string[];
   region?: string;
+  /** Police number (the token's `sub`); default `TEST-<roles>`, which is no police number and so assigned to no case. */
+  sub?: string;
   /** The X-Purpose header (default: a patrol check). */
   purpose?: string;
 }
@@ -81,7 +83,7 @@ const INVESTIGATOR: Officer = { roles: ['investigator'], region: 'JS' };
 
 export interface Scenarios {
   personInAllRegions: { idNumber: string; legacyIdNumber: string; name: string; recordIds: Record<RegionCode, string> };
-  crossRegionCase: { caseId: string; suspectIdNumber: string; plate: string; vehicleRecordId: string; hbAlertId: string };
+  crossRegionCase: { caseId: string; suspectIdNumber: string; plate: string; vehicleRecordId: string; hbAlertId: string; officers: string[] };
   wantedInHb: { idNumber: string; noticeId: string; jsRecordId: string };
 }
 
@@ -175,7 +177,7 @@ export async function startSystem(options: SystemOptions): Promise<System> {
 }
 
 async function postQuery(url: string, keysDir: string, body: unknown, as: Officer): Promise<GraphQLResponse> {
-  const token = await mintDevToken(keysDir, { sub: `TEST-${as.roles.join('-')}`, region: as.region ?? 'JS', roles: as.roles, ttlSeconds: 300 });
+  const token = await mintDevToken(keysDir, { sub: as.sub ?? `TEST-${as.roles.join('-')}`, region: as.region ?? 'JS', roles: as.roles, ttlSeconds: 300 });
   const response = await fetch(url, {
     method: 'POST',
     headers: {

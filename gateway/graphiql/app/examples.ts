@@ -3,10 +3,14 @@
  * hold sample values: replace them with an identity number, case id or plate from your
  * data (`npm start` prints ones that exist in the demo data).
  */
+import { DEMO_CASE } from '../../auth/demo-case.ts';
+
 export interface Example {
   title: string;
   /** Which X-Purpose suits it (the header editor is not changed; this is a hint). */
   purpose: string;
+  /** Whose token it needs, when not any officer's: a case-bound example needs an officer assigned to the case. */
+  officer?: string;
   query: string;
   variables: Record<string, unknown>;
 }
@@ -33,7 +37,10 @@ query CrossRegionPerson($idNumber: String!) {
   },
   {
     title: 'Case → suspects → vehicles',
-    purpose: 'investigation; case=<the case id>',
+    // The demo data's cross-region case (DEMO_CASE in gateway/auth/dev-key.ts): its lead is
+    // npm start's demo investigator, so that token unlocks the parties' contact details.
+    purpose: `investigation; case=${DEMO_CASE.caseId}`,
+    officer: `${DEMO_CASE.lead} (npm start's investigator token), or another officer assigned to the case`,
     query: `# A case in one region, its parties (linked across regions), and their vehicles everywhere.
 query CaseSuspectsVehicles($caseId: ID!) {
   case(id: $caseId) {
@@ -49,12 +56,13 @@ query CaseSuspectsVehicles($caseId: ID!) {
       person {
         idNumber
         regions
+        records { region name address phone }
         vehicles { id region plate make model colour }
       }
     }
   }
 }`,
-    variables: { caseId: 'JS:C-2026-000123' },
+    variables: { caseId: DEMO_CASE.caseId },
   },
   {
     title: 'Vehicle by plate',

@@ -23,6 +23,7 @@ function ExamplesPanel() {
               {example.title}
             </button>
             <div className="liandong-hint">X-Purpose: {example.purpose}</div>
+            {example.officer ? <div className="liandong-hint">Token: {example.officer}</div> : null}
           </li>
         ))}
       </ul>
