@@ -1,8 +1,10 @@
 /**
  * `npm start`: the whole system on 127.0.0.1, in one command.
  *
- * 1. runs `npm run build` when the project defines one;
- * 2. generates the small demo data set into .data/ when it is missing (`npm run seed`);
+ * 1. builds GraphiQL (`npm run build`) unless dist/graphiql/ is up to date with its
+ *    sources (gateway/graphiql/build-stamp.ts);
+ * 2. generates the small demo data set into .data/ (`npm run seed`) unless it is there
+ *    and was seeded from today's generator (scripts/lib/seed-stamp.ts);
  * 3. starts the GZ legacy stand-in (JS and HB are files: SQLite, GBK CSV exports);
  * 4. starts one subgraph process per region in config/regions.json, on its port there;
  * 5. starts the gateway (config/gateway.json; PORT overrides its port);
@@ -15,12 +17,15 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { demoTokens } from '../gateway/auth/dev-key.ts';
+import { DEFAULT_ASSETS_DIR } from '../gateway/graphiql/assets.ts';
+import { staleBuildReason } from '../gateway/graphiql/build-stamp.ts';
 import { DEMO_CASE } from '../gateway/auth/demo-case.ts';
 import { loadConfig } from '../gateway/config/load.ts';
 import type { GatewayConfig } from '../gateway/config/sections.ts';
 import { loadRegions } from '../gateway/registry/registry.ts';
 import type { Region } from '../gateway/registry/regions-file.ts';
 import { ROOT } from './lib/children.ts';
+import { seedStampState, writeSeedStamp } from './lib/seed-stamp.ts';
 import { Supervised, type SupervisedSpec } from './lib/supervisor.ts';
 
 /** Where the demo data lives; `LIANDONG_DATA` moves it (tests start the system on their own copy). */
@@ -43,16 +48,35 @@ function runScript(name: string, args: string[] = []): void {
   if (result.status !== 0) throw new Error(`npm run ${name} failed (exit ${result.status ?? result.signal})`);
 }
 
+/**
+ * What a first start does once: the GraphiQL bundle and the demo data. A later start
+ * skips each when it is already there and up to date, so it only starts the processes.
+ */
 function prepare(): void {
   const scripts = npmScripts();
-  if (scripts.build) runScript('build');
+  if (scripts.build) {
+    const stale = staleBuildReason(DEFAULT_ASSETS_DIR, ROOT);
+    if (stale === null) log(`» GraphiQL build is up to date (${DEFAULT_ASSETS_DIR})`);
+    else {
+      log(`» building GraphiQL: ${stale}`);
+      runScript('build');
+    }
+  }
   const scenarios = join(DATA_DIR, 'scenarios.json');
-  // Data seeded before case assignments existed has no officers on any case: every
-  // region's adapter would fail the need-to-know lookup, so seed it again.
-  if (existsSync(scenarios) && hasCaseOfficers(scenarios)) return log(`» demo data found in ${DATA_DIR}`);
-  if (existsSync(scenarios)) log(`» demo data in ${DATA_DIR} predates case assignments (need-to-know): seeding it again`);
+  if (existsSync(scenarios)) {
+    // Data seeded before case assignments existed has no officers on any case: every
+    // region's adapter would fail the need-to-know lookup, so seed it again.
+    if (!hasCaseOfficers(scenarios)) log(`» demo data in ${DATA_DIR} predates case assignments (need-to-know): seeding it again`);
+    else {
+      const state = seedStampState(DATA_DIR, ROOT);
+      if (state === 'fresh') return log(`» demo data is up to date (${DATA_DIR})`);
+      if (state === 'unstamped') return log(`» demo data found in ${DATA_DIR} (seeded outside npm start: kept; delete it to have npm start seed it again)`);
+      log(`» demo data in ${DATA_DIR} was seeded by an older generator: seeding it again`);
+    }
+  }
   if (!scripts.seed) return log('» no demo data and no `npm run seed` script yet: regions will start without data');
   runScript('seed', ['--data', DATA_DIR]);
+  writeSeedStamp(DATA_DIR, ROOT);
 }
 
 function hasCaseOfficers(scenariosFile: string): boolean {
@@ -105,12 +129,17 @@ async function printWelcome(config: GatewayConfig, graphqlUrl: string): Promise<
   log('');
   log(`Liandong is running. GraphiQL: ${graphqlUrl} (open it in a browser)`);
   log('');
-  log('Example queries:');
-  log(`  { person(idNumber: "${idNumber}") { idNumber regions records { region name birthDate } cases { role case { id type } } } }`);
-  log(`  { case(id: "${caseId}") { id type parties { role person { idNumber regions vehicles { plate vehicle { alerted alerts { kind active } } } wantedNotices { region status } } } } }`);
-  log(`  { case(id: "${caseId}") { id parties { role person { idNumber records { region address phone } } } } }`);
-  log(`    contact details need X-Purpose "investigation; case=${caseId}" and an officer assigned to the case: ${lead} (the investigator token below) leads it`);
-  log('  { regions { code name status latencyMs } }');
+  // Each example names the demo role it is for and a purpose that suits it: a role without
+  // a field's scope gets that field null with a FORBIDDEN error, which is no way to start.
+  log('Example queries (README.md has them as curl commands), with the demo role and X-Purpose each is for:');
+  log(`  patrol-officer, X-Purpose "patrol-check: roadside check":`);
+  log(`    { person(idNumber: "${idNumber}") { idNumber regions records { region name birthDate } wantedNotices { region status } } }`);
+  log(`  investigator, X-Purpose "investigation; case=${caseId}" (contact details: ${lead}, the investigator token below, leads the case):`);
+  log(`    { case(id: "${caseId}") { id type parties { role person { idNumber records { region name address phone } vehicles { plate vehicle { alerted } } } } } }`);
+  log(`  analyst, X-Purpose "analysis: fraud cases by region" (a search needs at least one filter field):`);
+  log('    { searchCases(filter: { type: TELECOM_FRAUD }, first: 5) { totalCount edges { node { id region status place } } } }');
+  log('  any role, no X-Purpose:');
+  log('    { regions { code name status latencyMs } }');
   if (config.mode === 'development') await printTokens(config);
   log('');
   log('Send `Authorization: Bearer <token>` and `X-Purpose: <code>: <text or case id>`. Ctrl-C stops everything.');
@@ -145,7 +174,8 @@ async function main(): Promise<void> {
     await startAll(regions.map(subgraphSpec), children);
     // Stopped with time for its in-flight requests and then its final signed audit checkpoint:
     // a SIGKILL before that would leave the log's tail unsigned.
-    const gateway = { name: 'gateway', file: 'gateway/main.ts', args: ['--config', config.file], stopGraceMs: config.server.shutdownGraceMs + 10_000 };
+    // LIANDONG_DATA: GraphiQL's saved examples open with this data's people, case and vehicle (development).
+    const gateway = { name: 'gateway', file: 'gateway/main.ts', args: ['--config', config.file], env: { LIANDONG_DATA: DATA_DIR }, stopGraceMs: config.server.shutdownGraceMs + 10_000 };
     await startAll([gateway], children);
     await printWelcome(config, children.at(-1)!.url ?? `http://${config.server.host}:${config.server.port}/graphql`);
   } catch (error) {

@@ -12,12 +12,17 @@ import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ASSETS, DEFAULT_ASSETS_DIR } from './assets.ts';
+import { writeBuildStamp } from './build-stamp.ts';
 import { fetchedExternalUrls } from './offline-check.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
+const ROOT = resolve(HERE, '..', '..');
 
 export async function buildGraphiql(outDir = DEFAULT_ASSETS_DIR): Promise<{ outDir: string; bytes: Record<string, number> }> {
-  await build({
+  const result = await build({
+    absWorkingDir: ROOT,
+    // Its inputs go into the build stamp, so `npm start` can tell a fresh build from a stale one.
+    metafile: true,
     entryPoints: { app: join(HERE, 'app', 'main.tsx') },
     outdir: outDir,
     bundle: true,
@@ -37,6 +42,8 @@ export async function buildGraphiql(outDir = DEFAULT_ASSETS_DIR): Promise<{ outD
     if (external.length > 0) throw new Error(`${asset.file} would fetch from outside the gateway: ${external.join(', ')}`);
     bytes[asset.file] = Buffer.byteLength(text);
   }
+  // This file too: a change to how the bundle is made makes the last one stale.
+  writeBuildStamp(outDir, ROOT, [...Object.keys(result.metafile.inputs), fileURLToPath(import.meta.url)]);
   return { outDir, bytes };
 }
 

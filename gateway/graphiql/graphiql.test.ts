@@ -1,8 +1,9 @@
 /**
  * createGraphiql's mode switch: the dev-token route mints real demo tokens with the dev
- * key in development mode, and does not exist in production mode.
+ * key in development mode, and does not exist in production mode; the page's examples
+ * get the demo data's values in development mode only.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -13,6 +14,7 @@ import { DEMO_OFFICERS, devKeyFiles } from '../auth/dev-key.ts';
 import { HttpError } from '../http/respond.ts';
 import type { GatewayRuntime } from '../services.ts';
 import { createGraphiql } from './graphiql.ts';
+import { PAGE_CONFIG_ELEMENT_ID } from './page-config.ts';
 import { DEV_TOKENS_PATH } from './routes.ts';
 
 const keysDir = mkdtempSync(join(tmpdir(), 'liandong-graphiql-keys-'));
@@ -23,10 +25,23 @@ function runtime(mode: 'development' | 'production'): GatewayRuntime {
   return { config: { mode, auth: { keysDir } }, supergraph: { requirements: {} } } as unknown as GatewayRuntime;
 }
 
+/** Fake built assets, so the page route answers. */
+const builtDir = join(keysDir, 'built');
+mkdirSync(builtDir);
+writeFileSync(join(builtDir, 'app.js'), '');
+writeFileSync(join(builtDir, 'app.css'), '');
+
+const scenariosFile = join(keysDir, 'scenarios.json');
+writeFileSync(scenariosFile, JSON.stringify({
+  personInAllRegions: { idNumber: '321202199802121273', legacyIdNumber: '321202980212127', name: '張偉' },
+  crossRegionCase: { caseId: 'JS:C-2024-000001', plate: '鄂A12345', officers: ['JS-0310552', 'JS-0310553'] },
+}));
+
 async function get(mode: 'development' | 'production', path: string): Promise<{ status: number; body: string }> {
-  const { assets } = createGraphiql(runtime(mode), join(keysDir, 'no-build')).routes;
+  const { assets, page } = createGraphiql(runtime(mode), builtDir, scenariosFile).routes;
   const server = createServer((req, res) => {
-    Promise.resolve(assets(req, res)).catch((error: HttpError) => { res.statusCode = error.status; res.end(error.message); });
+    const route = req.url === '/graphql' ? page : assets;
+    Promise.resolve(route(req, res)).catch((error: HttpError) => { res.statusCode = error.status; res.end(error.message); });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   try {
@@ -48,6 +63,17 @@ describe('createGraphiql', () => {
     expect(payload.roles).toEqual(['patrol-officer']);
     // Short-lived: an hour at most.
     expect(decodeJwt(tokens[0].token).exp! - decodeJwt(tokens[0].token).iat!).toBeLessThanOrEqual(3600);
+  });
+
+  it("fills the page's examples with the demo data's values in development mode only", async () => {
+    const configOf = async (mode: 'development' | 'production') => {
+      const { body } = await get(mode, '/graphql');
+      return JSON.parse(new RegExp(`id="${PAGE_CONFIG_ELEMENT_ID}">(.*?)</script>`).exec(body)![1]);
+    };
+    expect((await configOf('development')).demo).toEqual({
+      personIdNumber: '321202980212127', personNamePrefix: '張*', caseId: 'JS:C-2024-000001', caseLead: 'JS-0310552', plate: '鄂A12345',
+    });
+    expect((await configOf('production')).demo).toBeNull();
   });
 
   it('has no dev-token route in production mode', async () => {

@@ -17,8 +17,8 @@ import { CONTENT_SECURITY_POLICY } from './page.ts';
 import { PAGE_CONFIG_ELEMENT_ID, type DemoToken, type PageConfig } from './page-config.ts';
 import { DEV_TOKENS_PATH, graphiqlRoutes, type GraphiqlRouteOptions } from './routes.ts';
 
-const DEV: PageConfig = { graphqlPath: '/graphql', mode: 'development', devTokensPath: DEV_TOKENS_PATH };
-const PRODUCTION: PageConfig = { graphqlPath: '/graphql', mode: 'production', devTokensPath: null };
+const DEV: PageConfig = { graphqlPath: '/graphql', mode: 'development', devTokensPath: DEV_TOKENS_PATH, demo: null };
+const PRODUCTION: PageConfig = { graphqlPath: '/graphql', mode: 'production', devTokensPath: null, demo: null };
 const TOKENS: DemoToken[] = [{ role: 'analyst', sub: 'GZ-1', region: 'GZ', token: 'eyJ.test.token' }];
 
 const dirs: string[] = [];

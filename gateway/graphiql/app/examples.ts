@@ -1,26 +1,51 @@
 /**
- * The saved example operations the page offers (and opens as its first tabs). Variables
- * hold sample values: replace them with an identity number, case id or plate from your
- * data (`npm start` prints ones that exist in the demo data).
+ * The saved example operations the page offers (and opens as its first tabs).
+ *
+ * Each one must run as it opens, for the demo roles it names: its variables come from
+ * the seeded demo data (the page config's `demo`, development mode only) and its
+ * X-Purpose is one that suits it and that the gateway accepts — the case example names
+ * the demo case, whose lead is the demo investigator, since contact details are shown
+ * only to officers assigned to the named case. Without demo data (production) the
+ * variables and the case reference are placeholders to replace, and the panel says so.
+ * A field the example's roles may not see would come back FORBIDDEN, so each query
+ * selects only what its roles hold scopes for (schema/policy.json).
  */
-import { DEMO_CASE } from '../../auth/demo-case.ts';
+import type { DemoValues } from '../page-config.ts';
 
 export interface Example {
   title: string;
-  /** Which X-Purpose suits it (the header editor is not changed; this is a hint). */
+  /** The demo roles (schema/policy.json roles, the dev-token panel's buttons) it runs for without errors. */
+  roles: readonly string[];
+  /** The X-Purpose the example's tab opens with. */
   purpose: string;
-  /** Whose token it needs, when not any officer's: a case-bound example needs an officer assigned to the case. */
+  /** Whose token, when a role is not enough (a case-bound example needs an officer assigned to the case). */
   officer?: string;
   query: string;
   variables: Record<string, unknown>;
 }
 
-export const EXAMPLES: readonly Example[] = [
-  {
-    title: 'Person across regions',
-    purpose: 'patrol-check: …',
-    query: `# One person, every region's record of them, linked by the normalised identity number.
+/** What production shows instead of demo values: what to put there, in the variable's own words. */
+export const PLACEHOLDERS: Readonly<DemoValues> = {
+  personIdNumber: '<identity number, 15 or 18 digits>',
+  personNamePrefix: '<name or name prefix, e.g. 張*>',
+  caseId: '<case id, REGION:local id, e.g. JS:C-2024-000123>',
+  caseLead: '<an officer assigned to the case>',
+  plate: '<plate as printed, e.g. 蘇A12345>',
+};
+
+/** Shown beside the examples when they hold placeholders. */
+export const PLACEHOLDER_HINT = 'The examples hold placeholders (<…>): replace them in Variables (and the case id in the X-Purpose header) with an identity number, case or plate from your data.';
+
+export function examples(demo: DemoValues | null): Example[] {
+  const v = demo ?? PLACEHOLDERS;
+  return [
+    {
+      title: 'Person across regions',
+      roles: ['patrol-officer', 'investigator', 'admin'],
+      purpose: 'patrol-check: who is this person',
+      query: `# One person, every region's record of them, linked by the normalised identity number.
 # 15- and 18-digit numbers both work. extensions.regions in the response lists each region asked.
+# Contact details (address, phone) need an investigator assigned to a case: see "Case → suspects → vehicles".
 query CrossRegionPerson($idNumber: String!) {
   person(idNumber: $idNumber) {
     idNumber
@@ -28,20 +53,20 @@ query CrossRegionPerson($idNumber: String!) {
     sex
     regions
     wanted
-    records { id region name idNumberAsRecorded birthDate address phone }
-    cases { role case { id region type status } }
+    records { id region name idNumberAsRecorded birthDate }
+    vehicles { id region plate make model colour }
     wantedNotices { id region status reason }
   }
 }`,
-    variables: { idNumber: '110101199003074477' },
-  },
-  {
-    title: 'Case → suspects → vehicles',
-    // The demo data's cross-region case (DEMO_CASE in gateway/auth/dev-key.ts): its lead is
-    // npm start's demo investigator, so that token unlocks the parties' contact details.
-    purpose: `investigation; case=${DEMO_CASE.caseId}`,
-    officer: `${DEMO_CASE.lead} (npm start's investigator token), or another officer assigned to the case`,
-    query: `# A case in one region, its parties (linked across regions), and their vehicles everywhere.
+      variables: { idNumber: v.personIdNumber },
+    },
+    {
+      title: 'Case → suspects → vehicles',
+      roles: ['investigator'],
+      purpose: `investigation; case=${v.caseId}`,
+      officer: demo ? `${v.caseLead} (the investigator demo token) leads this case` : 'an officer assigned to the case',
+      query: `# A case in one region, its parties (linked across regions), and their vehicles everywhere.
+# Contact details need X-Purpose naming this case and an officer assigned to it (need-to-know).
 query CaseSuspectsVehicles($caseId: ID!) {
   case(id: $caseId) {
     id
@@ -62,12 +87,13 @@ query CaseSuspectsVehicles($caseId: ID!) {
     }
   }
 }`,
-    variables: { caseId: DEMO_CASE.caseId },
-  },
-  {
-    title: 'Vehicle by plate',
-    purpose: 'patrol-check: …',
-    query: `# A vehicle by plate as printed (full-width, separators, lower case all accepted).
+      variables: { caseId: v.caseId },
+    },
+    {
+      title: 'Vehicle by plate',
+      roles: ['patrol-officer', 'analyst'],
+      purpose: 'patrol-check: roadside vehicle check',
+      query: `# A vehicle by plate as printed (full-width, separators, lower case all accepted).
 query VehicleByPlate($plate: String!) {
   vehicle(plate: $plate) {
     plate
@@ -77,12 +103,28 @@ query VehicleByPlate($plate: String!) {
     alerts { id region kind active issuedAt }
   }
 }`,
-    variables: { plate: '蘇A·12345' },
-  },
-  {
-    title: 'Audit: who looked at this person',
-    purpose: 'audit: …',
-    query: `# Auditors (scope audit:read): every officer whose responses contained the person, and the records.
+      variables: { plate: v.plate },
+    },
+    {
+      title: 'Search persons by name',
+      roles: ['analyst', 'patrol-officer', 'investigator'],
+      purpose: 'analysis: persons by name prefix',
+      query: `# The smallest person search: one filter field, here a name prefix. An empty filter is refused.
+# Page on with after: pageInfo.endCursor (cursors are sealed to you and this filter).
+query SearchPersonsByName($name: String!) {
+  searchPersons(filter: { name: $name }, first: 10) {
+    totalCount
+    pageInfo { hasNextPage endCursor }
+    edges { node { idNumber regions records { region name birthDate } } }
+  }
+}`,
+      variables: { name: v.personNamePrefix },
+    },
+    {
+      title: 'Audit: who looked at this person',
+      roles: ['auditor'],
+      purpose: 'audit: review of access to a person',
+      query: `# Auditors (scope audit:read): every officer whose responses contained the person, and the records.
 query WhoLookedAtPerson($idNumber: String!) {
   auditAccessors(filter: { personIdNumber: $idNumber }) {
     officer { sub name region roles }
@@ -96,16 +138,40 @@ query WhoLookedAtPerson($idNumber: String!) {
     }
   }
 }`,
-    variables: { idNumber: '110101199003074477' },
-  },
-];
+      variables: { idNumber: v.personIdNumber },
+    },
+  ];
+}
 
-/** The header editor's starting text: placeholders for the two headers every query needs. */
-export const DEFAULT_HEADERS = JSON.stringify({
-  Authorization: 'Bearer <paste a token: npm run token -- --sub ID --region JS --roles investigator>',
-  'X-Purpose': 'patrol-check: <why you are looking>',
-}, null, 2);
+/** Where the header editor's token goes until one is pasted or picked. */
+export function tokenPlaceholder(development: boolean): string {
+  return development
+    ? 'Bearer <pick a demo role in "Demo tokens" on the left>'
+    : 'Bearer <paste a token from your identity provider>';
+}
+
+/** An example tab's starting headers: a token placeholder and the example's purpose. */
+export function headersText(example: Example, development: boolean): string {
+  return JSON.stringify({ Authorization: tokenPlaceholder(development), 'X-Purpose': example.purpose }, null, 2);
+}
 
 export function variablesText(example: Example): string {
   return JSON.stringify(example.variables, null, 2);
+}
+
+/**
+ * The headers with the example's X-Purpose in place of any other, keeping the rest (the
+ * token already picked or pasted). Unparsable headers are replaced by the example's own.
+ */
+export function withPurpose(headers: string, example: Example, development: boolean): string {
+  let parsed: Record<string, unknown>;
+  try {
+    parsed = JSON.parse(headers || '{}') as Record<string, unknown>;
+  } catch {
+    return headersText(example, development);
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return headersText(example, development);
+  for (const name of Object.keys(parsed)) if (name.toLowerCase() === 'x-purpose') delete parsed[name];
+  if (!Object.keys(parsed).some((name) => name.toLowerCase() === 'authorization')) parsed.Authorization = tokenPlaceholder(development);
+  return JSON.stringify({ ...parsed, 'X-Purpose': example.purpose }, null, 2);
 }

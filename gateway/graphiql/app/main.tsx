@@ -8,7 +8,7 @@ import { GraphiQL } from 'graphiql';
 import 'graphiql/style.css';
 import './liandong.css';
 import { PAGE_CONFIG_ELEMENT_ID, type PageConfig } from '../page-config.ts';
-import { DEFAULT_HEADERS, EXAMPLES, variablesText } from './examples.ts';
+import { examples, headersText, variablesText } from './examples.ts';
 import { gatewayFetcher } from './fetcher.ts';
 import { demoTokensPlugin, examplesPlugin, TokenBanner } from './panels.tsx';
 
@@ -19,12 +19,17 @@ function readConfig(): PageConfig {
 }
 
 function App({ config }: { config: PageConfig }) {
-  const plugins = config.devTokensPath ? [examplesPlugin, demoTokensPlugin(config.devTokensPath)] : [examplesPlugin];
+  const development = config.mode === 'development';
+  // Filled from the seeded demo data in development, placeholders otherwise.
+  const saved = examples(config.demo);
+  const examplesPanel = examplesPlugin(saved, { development, placeholders: config.demo === null });
+  const plugins = config.devTokensPath ? [examplesPanel, demoTokensPlugin(config.devTokensPath)] : [examplesPanel];
   return (
     <GraphiQL
       fetcher={gatewayFetcher(config.graphqlPath)}
-      defaultHeaders={DEFAULT_HEADERS}
-      defaultTabs={EXAMPLES.map((e) => ({ query: e.query, variables: variablesText(e), headers: DEFAULT_HEADERS }))}
+      defaultHeaders={headersText(saved[0], development)}
+      // Each tab opens with its example's variables and X-Purpose: Run works once a token is in.
+      defaultTabs={saved.map((e) => ({ query: e.query, variables: variablesText(e), headers: headersText(e, development) }))}
       defaultEditorToolsVisibility="headers"
       shouldPersistHeaders={false}
       plugins={plugins}

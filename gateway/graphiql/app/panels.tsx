@@ -7,21 +7,36 @@ import {
   useHeadersEditorState, useOperationsEditorState, useSchemaStore, useVariablesEditorState, type GraphiQLPlugin,
 } from '@graphiql/react';
 import type { DemoToken } from '../page-config.ts';
-import { EXAMPLES, variablesText } from './examples.ts';
+import { PLACEHOLDER_HINT, variablesText, withPurpose, type Example } from './examples.ts';
 import { TOKEN_HINT } from './fetcher.ts';
 
-function ExamplesPanel() {
+interface ExamplesPanelOptions {
+  development: boolean;
+  /** The examples hold placeholders (no demo data, or production). */
+  placeholders: boolean;
+}
+
+function ExamplesPanel({ examples, options }: { examples: readonly Example[]; options: ExamplesPanelOptions }) {
   const [, setOperations] = useOperationsEditorState();
   const [, setVariables] = useVariablesEditorState();
+  const [headers, setHeaders] = useHeadersEditorState();
+  const open = (example: Example) => {
+    setOperations(example.query);
+    setVariables(variablesText(example));
+    // The example's purpose replaces the tab's; the token already there stays.
+    setHeaders(withPurpose(headers, example, options.development));
+  };
   return (
     <section className="liandong-panel">
       <div className="graphiql-doc-explorer-title">Examples</div>
+      {options.placeholders ? <p className="liandong-hint liandong-placeholder-hint">{PLACEHOLDER_HINT}</p> : null}
       <ul>
-        {EXAMPLES.map((example) => (
+        {examples.map((example) => (
           <li key={example.title}>
-            <button type="button" className="liandong-example" onClick={() => { setOperations(example.query); setVariables(variablesText(example)); }}>
+            <button type="button" className="liandong-example" onClick={() => open(example)}>
               {example.title}
             </button>
+            <div className="liandong-hint liandong-example-roles">For: {example.roles.join(', ')}</div>
             <div className="liandong-hint">X-Purpose: {example.purpose}</div>
             {example.officer ? <div className="liandong-hint">Token: {example.officer}</div> : null}
           </li>
@@ -84,7 +99,9 @@ function KeyIcon() {
   return <svg viewBox="0 0 24 24" width="24" height="24" aria-hidden="true"><path fill="currentColor" d="M7 14a2 2 0 1 1 0-4 2 2 0 0 1 0 4zm5.6-4A6 6 0 1 0 12.6 14H16v3h3v-3h2v-4z" /></svg>;
 }
 
-export const examplesPlugin: GraphiQLPlugin = { title: 'Examples', icon: ListIcon, content: ExamplesPanel };
+export function examplesPlugin(examples: readonly Example[], options: ExamplesPanelOptions): GraphiQLPlugin {
+  return { title: 'Examples', icon: ListIcon, content: () => <ExamplesPanel examples={examples} options={options} /> };
+}
 
 export function demoTokensPlugin(path: string): GraphiQLPlugin {
   return { title: 'Demo tokens', icon: KeyIcon, content: () => <DemoTokensPanel path={path} /> };
