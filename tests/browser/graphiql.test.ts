@@ -1,23 +1,30 @@
 /**
  * GraphiQL in a real browser: Debian's Chromium (headless, no downloads) driven by
  * playwright-core against the whole system (stand-ins, three regional subgraphs, the
- * gateway). Opens the page without a token (hint shown), enters an investigator's
+ * gateway). Opens the page without a token (hint shown); runs every saved example tab
+ * as it opens, with each demo role it is for picked from the dev-token panel (the first
+ * example's result is kept as a screenshot: test-results/browser/); enters an investigator's
  * token and runs a cross-region query, picks the patrol officer's demo token and sees
  * contact details nulled with FORBIDDEN errors, and checks that the page loaded nothing
  * from anywhere but 127.0.0.1 and broke no Content-Security-Policy rule.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mintDevToken } from '../../gateway/auth/dev-key.ts';
 import { buildGraphiql } from '../../gateway/graphiql/build.ts';
-import { EXAMPLES } from '../../gateway/graphiql/app/examples.ts';
+import { examples, type Example } from '../../gateway/graphiql/app/examples.ts';
+import { readDemoValues } from '../../gateway/graphiql/demo-values.ts';
 import { seedData, startSystem, type System } from '../support/system.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
-const SCREENSHOT = '/tmp/liandong-graphiql.png';
+/** Test artefacts (git-ignored): what the analyst sees, for a look after the run. */
+const ARTEFACTS = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'test-results', 'browser');
+const FIRST_EXAMPLE_SCREENSHOT = join(ARTEFACTS, 'graphiql-first-example.png');
+const SCREENSHOT = join(ARTEFACTS, 'graphiql-patrol-contact-forbidden.png');
 const available = existsSync(CHROMIUM);
 if (!available) console.warn(`SKIPPED tests/browser/graphiql.test.ts: ${CHROMIUM} is absent (apt-get install -y chromium)`);
 
@@ -42,6 +49,7 @@ describe.skipIf(!available)('GraphiQL in Chromium', () => {
   beforeAll(async () => {
     // The page is served from the build output, as `npm start` does after `npm run build`.
     await buildGraphiql();
+    mkdirSync(ARTEFACTS, { recursive: true });
     dataDir = await seedData();
     // Anonymous callers refused, as in production: the page must cope with the 401.
     system = await startSystem({ dataDir, gatewayConfig: { allowAnonymous: false } });
@@ -84,6 +92,47 @@ describe.skipIf(!available)('GraphiQL in Chromium', () => {
     await expect.poll(() => page.locator('.liandong-banner').textContent(), { timeout: 15_000 }).toContain('Bearer <token>');
   });
 
+  it('the first tab runs as it opens once the demo role it is for is picked, and shows data without errors', async () => {
+    const first = demoExamples(dataDir)[0];
+    await pickRole(page, first.roles[0]);
+    const result = await runAsIs(page);
+    await page.screenshot({ path: FIRST_EXAMPLE_SCREENSHOT });
+    expect(result.errors, JSON.stringify(result.errors)).toBeUndefined();
+    expect(result.data.person.idNumber).toMatch(/^\d{17}[\dX]$/);
+    expect(result.data.person.regions).toEqual(expect.arrayContaining(['JS', 'GZ', 'HB']));
+    expect(existsSync(FIRST_EXAMPLE_SCREENSHOT)).toBe(true);
+  });
+
+  it('every saved example tab opens with its variables and X-Purpose, and runs without errors for each demo role it names', async () => {
+    const saved = demoExamples(dataDir);
+    expect(await page.locator('.graphiql-tab-button').count()).toBe(saved.length);
+    for (const [i, example] of saved.entries()) {
+      await page.locator('.graphiql-tab-button').nth(i).click();
+      expect(JSON.parse(await editorText(page, 'variables'))).toEqual(example.variables);
+      for (const role of example.roles) {
+        await pickRole(page, role);
+        expect(JSON.parse(await editorText(page, 'headers'))['X-Purpose']).toBe(example.purpose);
+        const result = await runAsIs(page);
+        expect(result.errors, `${example.title} as ${role}: ${JSON.stringify(result.errors)}`).toBeUndefined();
+        for (const [field, value] of Object.entries(result.data)) expect(value, `${example.title} as ${role}: ${field}`).not.toBeNull();
+      }
+    }
+  });
+
+  it('an example opened from the Examples panel brings its X-Purpose and keeps the token picked', async () => {
+    const kase = demoExamples(dataDir).find((e) => e.title === 'Case → suspects → vehicles')!;
+    await pickRole(page, 'investigator');
+    await page.locator('button[aria-label="Show Examples"]').click();
+    await expect.poll(() => page.locator('.liandong-panel').textContent()).toContain('For: investigator');
+    await page.locator('button.liandong-example', { hasText: kase.title }).click();
+    const headers = JSON.parse(await editorText(page, 'headers'));
+    expect(headers['X-Purpose']).toBe(`investigation; case=${system.scenarios.crossRegionCase.caseId}`);
+    expect(headers.Authorization).toMatch(/^Bearer ey/);
+    const result = await runAsIs(page);
+    expect(result.errors).toBeUndefined();
+    expect(result.data.case.parties.flatMap((p: any) => p.person.records).some((r: any) => r.address !== null || r.phone !== null)).toBe(true);
+  });
+
   it('with an investigator token, runs a cross-region query and shows data from three regions', async () => {
     const token = await mintDevToken(join(system.configDir, 'keys'), { sub: 'JS-TEST-INV', region: 'JS', roles: ['investigator'], ttlSeconds: 600 });
     await setHeaders(page, { Authorization: `Bearer ${token}`, 'X-Purpose': 'patrol-check: browser test' });
@@ -115,8 +164,7 @@ describe.skipIf(!available)('GraphiQL in Chromium', () => {
   });
 
   it("with the patrol officer's demo token, contact details are nulled with FORBIDDEN errors", async () => {
-    await page.locator('button[aria-label="Show Demo tokens"]').click();
-    await page.locator('button.liandong-role[data-role="patrol-officer"]').click();
+    await pickRole(page, 'patrol-officer');
     const result = await run(page, CONTACT_QUERY, { idNumber: system.scenarios.personInAllRegions.idNumber });
     await page.screenshot({ path: SCREENSHOT });
     expect(result.data.person.records.length).toBeGreaterThanOrEqual(3);
@@ -130,13 +178,12 @@ describe.skipIf(!available)('GraphiQL in Chromium', () => {
   });
 
   it("the case example, with its X-Purpose and the investigator's demo token, shows the case parties' contact details", async () => {
-    const example = EXAMPLES.find((e) => e.title === 'Case → suspects → vehicles')!;
+    const example = demoExamples(dataDir).find((e) => e.title === 'Case → suspects → vehicles')!;
     expect(example.variables.caseId).toBe(system.scenarios.crossRegionCase.caseId);
     await page.locator('button[aria-label="Show Examples"]').click();
     await expect.poll(() => page.locator('.liandong-panel').textContent()).toContain(`Token: ${system.scenarios.crossRegionCase.officers[0]}`);
     await setHeaders(page, { 'X-Purpose': example.purpose });
-    await page.locator('button[aria-label="Show Demo tokens"]').click();
-    await page.locator('button.liandong-role[data-role="investigator"]').click();
+    await pickRole(page, 'investigator');
     const result = await run(page, example.query, example.variables);
     expect(result.errors).toBeUndefined();
     const records = result.data.case.parties.flatMap((p: any) => p.person.records);
@@ -150,6 +197,36 @@ describe.skipIf(!available)('GraphiQL in Chromium', () => {
     expect(cspViolations).toEqual([]);
   });
 });
+
+/** The saved examples as the page builds them from this data directory's demo values. */
+function demoExamples(dataDir: string): Example[] {
+  const values = readDemoValues(join(dataDir, 'scenarios.json'));
+  expect(values).not.toBeNull();
+  return examples(values);
+}
+
+/** Puts a demo role's token into the current tab's headers through the dev-token panel. */
+async function pickRole(page: Page, role: string): Promise<void> {
+  const button = page.locator(`button.liandong-role[data-role="${role}"]`);
+  // The sidebar button toggles: pressed while its panel shows, it would hide it.
+  if (!(await button.isVisible())) await page.locator('button[aria-label="Show Demo tokens"]').click();
+  await button.click();
+}
+
+/** The headers or variables editor's text in the current tab. */
+async function editorText(page: Page, tool: 'headers' | 'variables'): Promise<string> {
+  await page.locator(`.graphiql-editor-tools button[data-name="${tool}"]`).click();
+  return page.locator('.graphiql-editor-tool .graphiql-editor:not(.hidden) .CodeMirror')
+    .evaluate((el) => (el as unknown as { CodeMirror: { getValue(): string } }).CodeMirror.getValue());
+}
+
+/** Presses Run on the current tab as it stands, and returns the response pane's JSON once it changes. */
+async function runAsIs(page: Page): Promise<any> {
+  const before = await responseText(page);
+  await page.locator('.graphiql-execute-button').click();
+  await expect.poll(async () => { const text = await responseText(page); return text !== before && text.trim().startsWith('{'); }, { timeout: 15_000 }).toBe(true);
+  return JSON.parse(await responseText(page));
+}
 
 /** Replaces the headers editor's text the way a paste does. */
 async function setHeaders(page: Page, headers: Record<string, string>): Promise<void> {
@@ -168,10 +245,7 @@ async function run(page: Page, query: string, variables: Record<string, unknown>
   await replaceEditorText(page, '.graphiql-query-editor .CodeMirror', query);
   await page.locator('.graphiql-editor-tools button[data-name="variables"]').click();
   await replaceEditorText(page, '.graphiql-editor-tool .graphiql-editor:not(.hidden) .CodeMirror', JSON.stringify(variables));
-  const before = await responseText(page);
-  await page.locator('.graphiql-execute-button').click();
-  await expect.poll(async () => { const text = await responseText(page); return text !== before && text.trim().startsWith('{'); }, { timeout: 15_000 }).toBe(true);
-  return JSON.parse(await responseText(page));
+  return runAsIs(page);
 }
 
 /** The response pane's text, from its CodeMirror (the DOM holds only the visible lines). */

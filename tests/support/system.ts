@@ -156,7 +156,8 @@ export async function startSystem(options: SystemOptions): Promise<System> {
     });
     const gateway = await startProcess({
       name: 'gateway', file: 'gateway/main.ts', args: ['--config', join(configDir, 'gateway.json')],
-      env: { LOG_LEVEL: 'info', ...keysEnv, ...options.gatewayEnv },
+      // LIANDONG_DATA: GraphiQL's saved examples open with this data's values, as under npm start.
+      env: { LOG_LEVEL: 'info', ...keysEnv, LIANDONG_DATA: options.dataDir, ...options.gatewayEnv },
     });
     started.push(gateway);
     return {
