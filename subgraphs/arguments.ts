@@ -93,11 +93,16 @@ function textArg(field: string, typed: string): string {
   return text;
 }
 
-/** Drops unset fields and refuses a filter with none set (it would page through a whole region). */
-function requireSome<T extends object>(name: string, filter: T, fields: readonly string[]): T {
+/**
+ * Drops unset fields and refuses a filter with none set (it would page through a whole
+ * region). The refusal names the fields and shows the smallest search that runs, so the
+ * caller can fix the query from the message alone.
+ */
+function requireSome<T extends object>(name: string, filter: T, fields: readonly string[], smallest: string): T {
   const set = Object.fromEntries(Object.entries(filter).filter(([, v]) => v != null)) as T;
   if (Object.keys(set).length === 0) {
-    throw badUserInput('filter', 'empty', `${name}: set at least one of ${fields.join(', ')}`);
+    throw badUserInput('filter', 'empty',
+      `${name} is empty: set at least one of ${fields.join(', ')}; the smallest search is one field, e.g. ${smallest}. An empty filter would page through every record of every region.`);
   }
   return set;
 }
@@ -111,7 +116,7 @@ export function personFilter(input: PersonFilter): PersonFilter {
     sex: input.sex ?? undefined,
     bornFrom: optional(input.bornFrom, (v) => dateArg('bornFrom', v, false)),
     bornTo: optional(input.bornTo, (v) => dateArg('bornTo', v, false)),
-  }, ['name', 'sex', 'bornFrom', 'bornTo']);
+  }, ['name', 'sex', 'bornFrom', 'bornTo'], 'searchPersons(filter: { name: "張*" }) (a name prefix) or searchPersons(filter: { bornFrom: "1990-01-01" })');
   if (filter.name === '*') {
     throw new NormalisationError('format', 'name', input.name!, 'name "*": a prefix search needs at least one character before *');
   }
@@ -125,7 +130,7 @@ export function caseFilter(input: CaseFilter): CaseFilter {
     reportedFrom: optional(input.reportedFrom, (v) => dateArg('reportedFrom', v, true)),
     reportedTo: optional(input.reportedTo, (v) => dateArg('reportedTo', v, true)),
     place: optional(input.place, (v) => textArg('place', v)),
-  }, ['type', 'status', 'reportedFrom', 'reportedTo', 'place']);
+  }, ['type', 'status', 'reportedFrom', 'reportedTo', 'place'], 'searchCases(filter: { type: TELECOM_FRAUD })');
 }
 
 export function vehicleFilter(input: VehicleFilter): VehicleFilter {
@@ -134,5 +139,5 @@ export function vehicleFilter(input: VehicleFilter): VehicleFilter {
     make: optional(input.make, (v) => textArg('make', v)),
     colour: optional(input.colour, (v) => textArg('colour', v)),
     energy: input.energy ?? undefined,
-  }, ['platePrefix', 'make', 'colour', 'energy']);
+  }, ['platePrefix', 'make', 'colour', 'energy'], 'searchVehicles(filter: { platePrefix: "蘇A1" })');
 }

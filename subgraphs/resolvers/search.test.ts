@@ -84,6 +84,19 @@ describe('search part', () => {
     expect(errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: badField, reason });
   });
 
+  it.each([
+    ['searchPersons', 'name, sex, bornFrom, bornTo', 'searchPersons(filter: { name: "張*" })'],
+    ['searchCases', 'type, status, reportedFrom, reportedTo, place', 'searchCases(filter: { type: TELECOM_FRAUD })'],
+    ['searchVehicles', 'platePrefix, make, colour, energy', 'searchVehicles(filter: { platePrefix: "蘇A1" })'],
+  ])('%s with an empty filter says which fields to set and shows the smallest search that runs', async (field, fields, smallest) => {
+    const { errors } = await subgraph.query('search', `{ ${field}(filter: {}) { totalCount } }`);
+    expect(errors?.[0].message).toContain(`set at least one of ${fields}`);
+    expect(errors?.[0].message).toContain(smallest);
+    // The smallest search shown is itself accepted.
+    const smallestQuery = `{ ${smallest} { totalCount } }`;
+    expect((await subgraph.query('search', smallestQuery)).errors).toBeUndefined();
+  });
+
   it('passes a cursor this region never issued back as the adapter’s BAD_USER_INPUT', async () => {
     const { errors } = await subgraph.query('search', PERSONS, { f: { sex: 'MALE' }, after: 'garbage' });
     expect(errors?.[0].extensions).toEqual({ code: 'BAD_USER_INPUT', region: 'JS' });

@@ -156,6 +156,15 @@ describe.skipIf(!available)('GraphiQL in Chromium', () => {
     await expect.poll(() => docs.textContent()).toContain('scope person:contact');
   });
 
+  it("the docs of searchPersons say what the smallest valid search is, and what it requires", async () => {
+    await page.locator('.graphiql-doc-explorer-search input').fill('searchPersons');
+    await page.locator('.graphiql-doc-explorer-search [role="option"]', { hasText: 'searchPersons' }).first().click();
+    const docs = page.locator('.graphiql-doc-explorer-content');
+    await expect.poll(() => docs.textContent(), { timeout: 10_000 }).toContain('The smallest valid search sets one field');
+    expect(await docs.textContent()).toContain('searchPersons(filter: { name: "張*" })');
+    expect(await docs.textContent()).toContain('scope person:read');
+  });
+
   it('opens a saved example from the Examples panel', async () => {
     await page.locator('button[aria-label="Show Examples"]').click();
     await page.locator('button.liandong-example', { hasText: 'Vehicle by plate' }).click();
