@@ -2,7 +2,8 @@
  * `npm start` (scripts/start.ts) end to end, on free ports and a fresh data directory:
  * it seeds the missing demo data, starts the stand-in, the subgraphs and the gateway,
  * prints the GraphiQL URL and example queries, serves a cross-region query, and stops
- * every child on SIGINT.
+ * every child on SIGINT. Started again, it neither builds GraphiQL nor seeds: both are
+ * up to date.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,6 +15,8 @@ import { freePort } from '../support/ports.ts';
 import { startProcess, stopAll } from '../support/processes.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'liandong-start-'));
+const env = (regionsFile: string) => ({ PORT: '0', LIANDONG_REGIONS: regionsFile, LIANDONG_DATA: join(dir, 'data'), LIANDONG_KEYS_DIR: join(dir, 'keys'),
+  AUDIT_DIR: join(dir, 'audit'), AUDIT_KEY_DIR: join(dir, 'keys'), LOG_LEVEL: 'warn' });
 
 afterAll(async () => {
   await stopAll();
@@ -41,9 +44,7 @@ it('starts the whole system, answers across regions, and stops every child on Ct
   });
   const start = await startProcess({
     // The last line of the welcome: by then the demo tokens (and the dev key) are written.
-    name: 'npm start', file: 'scripts/start.ts', readyLine: /Ctrl-C stops everything/, timeoutMs: 90_000,
-    env: { PORT: '0', LIANDONG_REGIONS: regionsFile, LIANDONG_DATA: join(dir, 'data'), LIANDONG_KEYS_DIR: join(dir, 'keys'),
-      AUDIT_DIR: join(dir, 'audit'), AUDIT_KEY_DIR: join(dir, 'keys'), LOG_LEVEL: 'warn' },
+    name: 'npm start', file: 'scripts/start.ts', readyLine: /Ctrl-C stops everything/, timeoutMs: 90_000, env: env(regionsFile),
   });
   const graphqlUrl = /GraphiQL: (http:\/\/\S+)/.exec(start.output())![1];
   expect(start.output()).toMatch(/seeded JS, GZ, HB/);
@@ -59,7 +60,7 @@ it('starts the whole system, answers across regions, and stops every child on Ct
 
   // The demo as printed: the investigator's token, naming the printed case, sees its parties' contact details.
   const investigatorToken = /investigator \(JS-0310552, JS\):\s+(\S+)/.exec(start.output())?.[1];
-  const caseId = /X-Purpose "investigation; case=(\S+)" and an officer assigned to the case: JS-0310552/.exec(start.output())?.[1];
+  const caseId = /investigator, X-Purpose "investigation; case=(\S+)" \(contact details: JS-0310552, the investigator token below, leads the case\)/.exec(start.output())?.[1];
   expect(investigatorToken, start.output()).toBeDefined();
   expect(caseId).toBe('JS:C-2024-000001');
   const demo = await fetch(graphqlUrl, {
@@ -77,4 +78,15 @@ it('starts the whole system, answers across regions, and stops every child on Ct
   for (const url of [graphqlUrl, `http://127.0.0.1:${js}/healthz`, `http://127.0.0.1:${gzService}/`]) {
     expect(await isListening(url)).toBe(false);
   }
-}, 150_000);
+
+  // A later start: the GraphiQL build and the demo data are up to date, so neither is made again.
+  const again = await startProcess({
+    name: 'npm start again', file: 'scripts/start.ts', readyLine: /Ctrl-C stops everything/, timeoutMs: 90_000, env: env(regionsFile),
+  });
+  expect(again.output()).toContain('» GraphiQL build is up to date');
+  expect(again.output()).toContain('» demo data is up to date');
+  expect(again.output()).not.toContain('» npm run build');
+  expect(again.output()).not.toContain('» npm run seed');
+  again.child.kill('SIGINT');
+  await new Promise((resolve) => again.child.once('exit', resolve));
+}, 200_000);
