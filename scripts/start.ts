@@ -79,6 +79,8 @@ function prepare(): void {
   writeSeedStamp(DATA_DIR, ROOT);
 }
 
+const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
+
 function hasCaseOfficers(scenariosFile: string): boolean {
   try {
     return Array.isArray(JSON.parse(readFileSync(scenariosFile, 'utf8'))?.crossRegionCase?.officers);
@@ -155,7 +157,11 @@ async function printTokens(config: GatewayConfig): Promise<void> {
 async function main(): Promise<void> {
   const config = loadConfig(undefined, process.env);
   const regions = loadRegions(config.regions);
+  // Timed, so a slow start says whether it was the one-off preparation or the processes.
+  const started = performance.now();
   prepare();
+  const prepared = performance.now();
+  log(`» prepared in ${seconds(prepared - started)}; starting the processes`);
   const children: Supervised[] = [];
   let stopping = false;
   const stop = async (code: number) => {
@@ -177,6 +183,7 @@ async function main(): Promise<void> {
     // LIANDONG_DATA: GraphiQL's saved examples open with this data's people, case and vehicle (development).
     const gateway = { name: 'gateway', file: 'gateway/main.ts', args: ['--config', config.file], env: { LIANDONG_DATA: DATA_DIR }, stopGraceMs: config.server.shutdownGraceMs + 10_000 };
     await startAll([gateway], children);
+    log(`» everything is ready after ${seconds(performance.now() - started)} (processes: ${seconds(performance.now() - prepared)})`);
     await printWelcome(config, children.at(-1)!.url ?? `http://${config.server.host}:${config.server.port}/graphql`);
   } catch (error) {
     log(`npm start: ${(error as Error).message}`);
