@@ -41,6 +41,7 @@ describe('saved examples', () => {
 
   it.each(examples(DEMO).map((e) => [e.title, e] as const))('%s opens with an X-Purpose the gateway accepts, and names demo roles of the policy', (_title, example) => {
     expect(parsePurpose(example.purpose, policy.purposes)).not.toBeNull();
+    expect(example.query.split('\n')[0]).toBe(`# For: ${example.roles.join(', ')} (the token's role; development: pick it under "Demo tokens").`);
     expect(example.roles.length).toBeGreaterThan(0);
     for (const role of example.roles) expect(Object.keys(policy.roles)).toContain(role);
   });

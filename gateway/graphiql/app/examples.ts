@@ -37,6 +37,11 @@ export const PLACEHOLDERS: Readonly<DemoValues> = {
 export const PLACEHOLDER_HINT = 'The examples hold placeholders (<…>): replace them in Variables (and the case id in the X-Purpose header) with an identity number, case or plate from your data.';
 
 export function examples(demo: DemoValues | null): Example[] {
+  // The tab shows the query, not the panel: its first line says whose token runs it.
+  return examplesOf(demo).map((e) => ({ ...e, query: `# For: ${e.roles.join(', ')} (the token's role; development: pick it under "Demo tokens").\n${e.query}` }));
+}
+
+function examplesOf(demo: DemoValues | null): Example[] {
   const v = demo ?? PLACEHOLDERS;
   return [
     {
