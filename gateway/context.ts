@@ -18,6 +18,8 @@ export interface Caller {
   scopes: ReadonlySet<string>;
   /** True only when the config explicitly allows anonymous access (development, benchmarks). */
   anonymous: boolean;
+  /** The client app the token was issued to (`client` or `azp` claim), if it says. */
+  client?: string | null;
 }
 
 export interface Purpose {
@@ -85,6 +87,8 @@ export interface GatewayContext {
    * log) awaits this to report what the client actually gets. Unset when audit is off.
    */
   audited?: Promise<void>;
+  /** `sha256:<hex>` when the operation is a registered trusted document (gateway/trusted-documents). */
+  trustedDocumentId?: string;
 }
 
 export function newReport(): RequestReport {

@@ -78,6 +78,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       maxVariablesDepth: config.limits.maxVariablesDepth,
       contextHooks: extensions.contextHooks,
       onRefusal: extensions.onRefusal,
+      resolveParameters: extensions.resolveParameters,
     }),
     hooks: extensions.http,
     registry: services.registry,

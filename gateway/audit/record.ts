@@ -29,7 +29,8 @@ export interface AuditRecordBody {
   officer: AuditOfficer | null;
   client: { address: string; userAgent: string };
   purpose: { code: string; text: string; caseRef: string | null } | null;
-  operation: { name: string | null; type: string | null; hash: string | null };
+  /** `document`: the trusted document id (`sha256:<hex>`) when the text is a registered one. */
+  operation: { name: string | null; type: string | null; hash: string | null; document?: string };
   variables: Json;
   fields: { requested: string[]; denied: string[] };
   subjects: Subjects;
@@ -64,6 +65,8 @@ export interface AuditFacts {
   operationName: string | null;
   operationType: string | null;
   operationHash: string | null;
+  /** The trusted document id when the operation is a registered document. */
+  documentId?: string | null;
   variables: Record<string, unknown> | null;
   requested: string[];
   denied: string[];
@@ -86,7 +89,7 @@ export function buildAuditRecord(facts: AuditFacts): AuditRecordBody {
     officer: facts.caller && !facts.caller.anonymous ? officerOf(facts.caller) : null,
     client: { address: facts.clientAddress, userAgent: facts.userAgent },
     purpose: facts.purpose ? { code: facts.purpose.code, text: facts.purpose.text, caseRef: facts.purpose.caseRef } : null,
-    operation: { name: facts.operationName, type: facts.operationType, hash: facts.operationHash },
+    operation: { name: facts.operationName, type: facts.operationType, hash: facts.operationHash, ...(facts.documentId ? { document: facts.documentId } : {}) },
     variables: toJson(facts.variables ?? {}),
     fields: { requested: facts.requested, denied: [...new Set(facts.denied)].sort() },
     subjects: facts.subjects,

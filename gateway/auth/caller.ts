@@ -26,7 +26,14 @@ export function callerFromClaims(payload: JWTPayload, policy: Policy): Caller {
     roles,
     scopes: scopesFor(policy, roles, tokenScopes),
     anonymous: false,
+    client: clientOf(payload),
   };
+}
+
+/** The client app a token was issued to: its `client` claim, else OAuth's `azp`; trusted documents may allow free text per client. */
+function clientOf(payload: JWTPayload): string | null {
+  const claim = payload.client ?? payload.azp;
+  return typeof claim === 'string' && claim.length > 0 && claim.length <= 64 ? claim : null;
 }
 
 /** The caller when no token was sent and the config allows it: no roles, no scopes. */

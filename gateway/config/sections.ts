@@ -16,6 +16,7 @@ import { authorisationSection } from '../authorisation/config.ts';
 import { limitsSection } from '../limits/config.ts';
 import { cursorsSection } from '../cursors/config.ts';
 import { metricsSection } from '../metrics/config.ts';
+import { trustedDocumentsSection } from '../trusted-documents/config.ts';
 
 export const SECTIONS = [
   modeSection,
@@ -29,6 +30,7 @@ export const SECTIONS = [
   cacheSection,
   cursorsSection,
   metricsSection,
+  trustedDocumentsSection,
 ] as const;
 
 type Sections = (typeof SECTIONS)[number];

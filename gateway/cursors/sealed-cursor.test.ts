@@ -31,7 +31,9 @@ describe('sealed search cursors', () => {
     const cursor = sealer().seal(POSITION, BINDING);
     expect(cursor).toMatch(/^c1\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
     const bytes = Buffer.from(cursor.split('.')[2], 'base64url').toString('latin1');
-    for (const secret of [ID, 'JS-P-42', POSITION.JS, 'persons', 'JS']) {
+    // Only secrets long enough that random ciphertext cannot contain them by chance: a
+    // two-letter region code turns up in ~7% of random 300-character base64 strings.
+    for (const secret of [ID, 'JS-P-42', POSITION.JS, 'persons', '"JS"']) {
       expect(cursor).not.toContain(secret);
       expect(bytes).not.toContain(secret);
     }

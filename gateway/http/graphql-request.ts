@@ -92,6 +92,7 @@ function checkPostBody(body: unknown, raw: Buffer, limits: GraphQLRequestLimits)
     operationName: params.operationName,
     variables: params.variables,
     extensions: params.extensions,
+    documentId: params.documentId,
   }, 'body', raw, limits);
 }
 
@@ -121,19 +122,22 @@ function checkGetRequest(req: IncomingMessage, limits: GraphQLRequestLimits): vo
     operationName: once('operationName'),
     variables: json('variables', REQUEST_CODES.variables),
     extensions: json('extensions', REQUEST_CODES.extensions),
+    documentId: once('documentId'),
   }, 'URL parameter', raw, limits);
 }
 
-interface Parameters { query: unknown; operationName: unknown; variables: unknown; extensions: unknown }
+/** `documentId`: a trusted document named instead of sent (GraphQL-over-HTTP trusted documents). */
+interface Parameters { query: unknown; operationName: unknown; variables: unknown; extensions: unknown; documentId: unknown }
 
 function checkParameters(p: Parameters, where: 'body' | 'URL parameter', raw: Buffer, limits: GraphQLRequestLimits): void {
   const name = (key: string) => (where === 'body' ? `"${key}" in the request body` : `The URL parameter "${key}"`);
   if (p.extensions !== undefined && p.extensions !== null && !isObject(p.extensions)) {
     throw refuse(REQUEST_CODES.extensions, `${name('extensions')} is ${describe(p.extensions)}; expected a JSON object.`);
   }
-  const persisted = isObject(p.extensions) && isObject(p.extensions.persistedQuery);
+  const persisted = (isObject(p.extensions) && isObject(p.extensions.persistedQuery)) || typeof p.documentId === 'string';
   if (p.query === undefined || p.query === null || p.query === '') {
-    // An automatic persisted query sends its hash instead of the text; Apollo Server resolves it.
+    // A persisted query or trusted document sends its id instead of the text: the trusted
+    // documents manifest (or Apollo Server's persisted-query cache) resolves it.
     if (!persisted) throw refuse(REQUEST_CODES.queryMissing, `No GraphQL operation: ${name('query')} is ${p.query === '' ? 'empty' : 'missing'}; send the operation text, e.g. {"query": "{ regions { code } }"}.`);
   } else if (typeof p.query !== 'string') {
     throw refuse(REQUEST_CODES.queryNotString, `${name('query')} is ${describe(p.query)}; expected the operation as a string of GraphQL text.`);

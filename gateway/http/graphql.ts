@@ -33,6 +33,8 @@ export interface GraphQLHandlerOptions {
    * the answer becomes AUDIT_UNAVAILABLE: never answer without a record.
    */
   onRefusal?: (context: GatewayContext, error: unknown) => Promise<unknown>;
+  /** Fills in a named trusted document's text (gateway/trusted-documents); throws HttpError for an unknown id. */
+  resolveParameters?: (params: Record<string, unknown>) => Record<string, unknown>;
 }
 
 export type GraphQLHandler = (req: IncomingMessage, res: ServerResponse, requestId: string) => Promise<void>;
@@ -68,12 +70,18 @@ export function graphqlHandler(apollo: ApolloServer<GatewayContext>, options: Gr
       throw await refusal(context, options, error, auditUnavailable);
     };
     // The router answers an HttpError thrown from here (with its status and code).
-    const body = await readGraphQLRequest(req, limits).catch((error) => refuse(error, auditUnavailableHttp));
+    const read = await readGraphQLRequest(req, limits).catch((error) => refuse(error, auditUnavailableHttp));
+    let resolved: { body: unknown; search: string };
+    try {
+      resolved = namedDocuments(options.resolveParameters, read, new URL(info.url, 'http://gateway').search);
+    } catch (error) {
+      return refuse(error, auditUnavailableHttp);
+    }
     const httpGraphQLRequest = {
       method: info.method.toUpperCase(),
       headers: headerMap(req),
-      search: new URL(info.url, 'http://gateway').search,
-      body,
+      search: resolved.search,
+      body: resolved.body,
     };
     let response = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest,
@@ -83,6 +91,25 @@ export function graphqlHandler(apollo: ApolloServer<GatewayContext>, options: Gr
     if (!refused && !reachedPipeline.has(httpGraphQLRequest) && options.onRefusal) response = await auditApolloRefusal(context, options, response);
     await writeResponse(res, response);
   };
+}
+
+/**
+ * A request that names a trusted document instead of sending its text gets the text
+ * (gateway/trusted-documents), in the POST body or the GET URL alike.
+ */
+function namedDocuments(resolve: GraphQLHandlerOptions['resolveParameters'], body: unknown, search: string): { body: unknown; search: string } {
+  if (!resolve) return { body, search };
+  if (body !== undefined) return { body: resolve(body as Record<string, unknown>), search };
+  const params = new URLSearchParams(search);
+  const extensions = params.get('extensions');
+  const given = { query: params.get('query') ?? undefined, documentId: params.get('documentId') ?? undefined, extensions: extensions ? JSON.parse(extensions) : undefined };
+  const resolvedParams = resolve(given);
+  if (resolvedParams === given) return { body, search };
+  params.delete('documentId');
+  params.set('query', String(resolvedParams.query));
+  if (resolvedParams.extensions) params.set('extensions', JSON.stringify(resolvedParams.extensions));
+  else params.delete('extensions');
+  return { body, search: `?${params}` };
 }
 
 async function runHooks(context: GatewayContext, info: HttpRequestInfo, hooks: readonly ContextHook[]): Promise<GatewayContext> {

@@ -105,6 +105,7 @@ function operationFacts(rc: ResponseContext, result: FormattedExecutionResult) {
     // Apollo Server's queryHash is the SHA-256 of that text: no need to hash it again.
     ...(rc.source && rc.queryHash ? { operationTextHash: rc.queryHash } : {}),
     operationName: rc.operationName ?? rc.request.operationName ?? null,
+    documentId: rc.contextValue.trustedDocumentId ?? null,
     operationType: rc.operation?.operation ?? null,
     variables,
     requested: document ? requestedCoordinates(rc.schema, document, rc.operationName) : [],

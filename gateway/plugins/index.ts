@@ -29,6 +29,7 @@ import type { InternalHeadersHook } from '../auth/internal-headers.ts';
 import { createAuthorisation } from './authorisation.ts';
 import { createLimits } from './limits.ts';
 import { withDisclosure } from '../disclosure/gateway-wrapper.ts';
+import { createTrustedDocuments } from '../trusted-documents/index.ts';
 
 /** The gateway itself reads the regions' change streams: a service caller with no scopes. */
 const CHANGE_STREAM_CALLER = {
@@ -56,6 +57,8 @@ export interface GatewayExtensions {
   http: HttpHooks;
   /** Audits a request refused before GraphQL ran (401, 400, 413) and says what to answer; rejects when it cannot audit. */
   onRefusal?: (context: GatewayContext, error: unknown) => Promise<unknown>;
+  /** Fills in a named trusted document's text before Apollo Server reads the request (throws HttpError for an unknown id). */
+  resolveParameters?: (params: Record<string, unknown>) => Record<string, unknown>;
   /** Run when the gateway stops, after the last request (flush the audit log, quit Redis…). */
   closers: Array<() => Promise<void>>;
 }
@@ -81,6 +84,7 @@ export async function gatewayExtensions(runtime: GatewayRuntime): Promise<Gatewa
     logger,
   });
   const graphiql = createGraphiql(runtime);
+  const trustedDocuments = createTrustedDocuments(config.trustedDocuments, logger);
   return {
     regionCache: cache.requests,
     metricRegistries,
@@ -92,6 +96,8 @@ export async function gatewayExtensions(runtime: GatewayRuntime): Promise<Gatewa
       // First: no other layer needs to look at an operation that cannot run (400, audited).
       operationResolutionPlugin(),
       ...security.plugins,
+      // Which texts may run at all (registered documents, or free text for some roles).
+      ...(trustedDocuments ? [trustedDocuments.plugin] : []),
       authorisation.plugin,
       // Before audit: a blocked bulk lookup rewrites the response the audit then records.
       limits.plugin,
@@ -114,7 +120,8 @@ export async function gatewayExtensions(runtime: GatewayRuntime): Promise<Gatewa
     subgraphBatchHeaders: security.subgraphBatchHeaders,
     http: { metrics: metrics.route, graphiql: graphiql.routes.page, graphiqlAssets: graphiql.routes.assets, auditReady: () => audit.ready() },
     onRefusal: refusals.onRefusal,
+    ...(trustedDocuments ? { resolveParameters: trustedDocuments.resolveParameters } : {}),
     // The refusal summaries still open go into the audit log before it closes.
-    closers: [() => cache.close(), () => refusals.close(), () => audit.close()],
+    closers: [() => cache.close(), () => refusals.close(), () => audit.close(), async () => trustedDocuments?.close()],
   };
 }

@@ -14,6 +14,13 @@ import { liandongId, recordIds } from './ids.ts';
 import { planScenarios, type Scenarios } from './scenarios.ts';
 import { World } from './world.ts';
 
+/**
+ * What the stand-ins store, as a number: raised whenever a region's files or tables change
+ * shape (2: case assignments). Written into scenarios.json, so whoever reuses generated
+ * data (`npm start`, the benchmark) can tell data made by an older generator and make it again.
+ */
+export const DATA_LAYOUT_VERSION = 2;
+
 export interface GenerateOptions {
   dataDir: string;
   personsPerRegion: number;
@@ -88,7 +95,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateSummar
     await writeRegion(world, region, await createWriter({ dataDir: options.dataDir }), log);
   }
   const groundTruthPersons = await writeGroundTruth(world, regions, join(options.dataDir, 'ground-truth.jsonl'));
-  await writeFile(join(options.dataDir, 'scenarios.json'), `${JSON.stringify(scenarios, null, 2)}\n`);
+  await writeFile(join(options.dataDir, 'scenarios.json'), `${JSON.stringify({ layoutVersion: DATA_LAYOUT_VERSION, ...scenarios }, null, 2)}\n`);
   log(`ground truth: ${groundTruthPersons} persons`);
   return {
     regions,

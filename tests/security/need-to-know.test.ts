@@ -8,22 +8,10 @@
  * entity cache is on: the unassigned officer asks second and must not be served the
  * lead's cached contact details.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rmSync } from 'node:fs';
-import { seedData, startSystem, type GraphQLResponse, type System } from '../support/system.ts';
+import { describe, expect, it } from 'vitest';
+import { seededSystem, type GraphQLResponse } from '../support/system.ts';
 
-let system: System;
-let dataDir: string;
-
-beforeAll(async () => {
-  dataDir = await seedData();
-  system = await startSystem({ dataDir });
-});
-
-afterAll(async () => {
-  await system?.stop();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-});
+const seeded = seededSystem();
 
 const SUSPECT = `query Suspect($id: String!) {
   person(idNumber: $id) { idNumber records { id region name address phone } }
@@ -33,18 +21,18 @@ const contactErrors = (reply: GraphQLResponse) =>
   (reply.errors ?? []).filter((e) => ['address', 'phone'].includes(String(e.path?.at(-1))));
 
 describe('need-to-know for case-bound scopes', () => {
-  const purpose = () => `investigation; case=${system.scenarios.crossRegionCase.caseId}`;
+  const purpose = () => `investigation; case=${seeded.system.scenarios.crossRegionCase.caseId}`;
   const unassigned = 'JS-0999999';
 
   it('the seeded case lists its officers, and the officer used as "unassigned" is not among them', () => {
-    const { officers } = system.scenarios.crossRegionCase;
+    const { officers } = seeded.system.scenarios.crossRegionCase;
     expect(officers[0]).toBe('JS-0310552');
     expect(officers).not.toContain(unassigned);
   });
 
   it('grants the case\'s contact details to an officer assigned to the case', async () => {
-    const { suspectIdNumber, officers } = system.scenarios.crossRegionCase;
-    const reply = await system.query(SUSPECT, { id: suspectIdNumber }, { roles: ['investigator'], region: 'JS', sub: officers[0], purpose: purpose() });
+    const { suspectIdNumber, officers } = seeded.system.scenarios.crossRegionCase;
+    const reply = await seeded.system.query(SUSPECT, { id: suspectIdNumber }, { roles: ['investigator'], region: 'JS', sub: officers[0], purpose: purpose() });
     expect(reply.status).toBe(200);
     expect(contactErrors(reply)).toEqual([]);
     const records = reply.data.person.records as { region: string; address: string | null; phone: string | null }[];
@@ -53,8 +41,8 @@ describe('need-to-know for case-bound scopes', () => {
   });
 
   it('refuses them to an unassigned investigator naming the same case: FORBIDDEN naming the case, the rest answered', async () => {
-    const { suspectIdNumber, caseId } = system.scenarios.crossRegionCase;
-    const reply = await system.query(SUSPECT, { id: suspectIdNumber }, { roles: ['investigator'], region: 'JS', sub: unassigned, purpose: purpose() });
+    const { suspectIdNumber, caseId } = seeded.system.scenarios.crossRegionCase;
+    const reply = await seeded.system.query(SUSPECT, { id: suspectIdNumber }, { roles: ['investigator'], region: 'JS', sub: unassigned, purpose: purpose() });
     expect(reply.status).toBe(200);
     const records = reply.data.person.records as { region: string; name: string; address: string | null; phone: string | null }[];
     expect(records.map((r) => r.region).sort()).toEqual(['GZ', 'HB', 'JS']);
@@ -68,16 +56,16 @@ describe('need-to-know for case-bound scopes', () => {
   });
 
   it('still lets the unassigned investigator read the case itself (case:read needs no assignment)', async () => {
-    const { caseId } = system.scenarios.crossRegionCase;
-    const reply = await system.query(`query C($id: ID!) { case(id: $id) { id type } }`, { id: caseId },
+    const { caseId } = seeded.system.scenarios.crossRegionCase;
+    const reply = await seeded.system.query(`query C($id: ID!) { case(id: $id) { id type } }`, { id: caseId },
       { roles: ['investigator'], region: 'JS', sub: unassigned, purpose: purpose() });
     expect(reply.errors).toBeUndefined();
     expect(reply.data.case.id).toBe(caseId);
   });
 
   it('does not let an officer ask the region about another officer\'s assignment', async () => {
-    const { caseId, officers } = system.scenarios.crossRegionCase;
-    const reply = await system.query(`query A($id: ID!, $o: ID!) { case(id: $id) { id assigned(officer: $o) } }`, { id: caseId, o: officers[0] },
+    const { caseId, officers } = seeded.system.scenarios.crossRegionCase;
+    const reply = await seeded.system.query(`query A($id: ID!, $o: ID!) { case(id: $id) { id assigned(officer: $o) } }`, { id: caseId, o: officers[0] },
       { roles: ['investigator'], region: 'JS', sub: unassigned, purpose: 'analysis' });
     expect(reply.data?.case ?? null).toBeNull();
     expect(reply.errors?.[0].extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'not-own-officer-id' });

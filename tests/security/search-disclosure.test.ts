@@ -8,23 +8,12 @@
  * Before the fix an auditor without person:read and without X-Purpose got totalCount and
  * cursors (plain base64 JSON holding identity numbers and local ids) from searchPersons.
  */
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedData, startSystem, type Officer, type System } from '../support/system.ts';
+import { describe, expect, it } from 'vitest';
+import { seededSystem, type Officer } from '../support/system.ts';
 
-let system: System;
-let dataDir: string;
-
-beforeAll(async () => {
-  dataDir = await seedData();
-  system = await startSystem({ dataDir });
-});
-
-afterAll(async () => {
-  await system?.stop();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-});
+const seeded = seededSystem();
 
 const SEARCHES = {
   searchPersons: '{ searchPersons(filter: { bornFrom: "1900-01-01" }, first: 5) { totalCount edges { cursor node { idNumber } } pageInfo { hasNextPage endCursor } } }',
@@ -52,7 +41,7 @@ describe('searches by role (each with a purpose)', () => {
     for (const field of Object.keys(SEARCHES) as SearchField[]) {
       const allowed = sees.includes(field);
       it(`${role}: ${field} ${allowed ? 'answers, with sealed cursors' : 'is FORBIDDEN: no totalCount, no cursors'}`, async () => {
-        const response = await system.query(SEARCHES[field], {}, officer);
+        const response = await seeded.system.query(SEARCHES[field], {}, officer);
         if (allowed) {
           expect(response.errors).toBeUndefined();
           const connection = response.data[field];
@@ -79,15 +68,15 @@ describe('searches by role (each with a purpose)', () => {
 
 describe('searches without a purpose', () => {
   it.each(Object.keys(SEARCHES) as SearchField[])('%s, even asking only totalCount, is refused with PURPOSE_REQUIRED', async (field) => {
-    system.resetCounts();
+    seeded.system.resetCounts();
     const query = SEARCHES[field].replace(/\{ totalCount .*\} \}$/, '{ totalCount } }');
     for (const roles of [['auditor'], ['admin']]) {
-      const response = await system.query(query, {}, { roles, purpose: '' });
+      const response = await seeded.system.query(query, {}, { roles, purpose: '' });
       expect(response.status).toBe(400);
       expect(response.errors?.[0].extensions?.code).toBe('PURPOSE_REQUIRED');
       expect(response.data ?? null).toBeNull();
     }
-    expect(Object.values(system.regions).reduce((n, r) => n + (r.proxy.counts()['/search'] ?? 0), 0)).toBe(0);
+    expect(Object.values(seeded.system.regions).reduce((n, r) => n + (r.proxy.counts()['/search'] ?? 0), 0)).toBe(0);
   });
 });
 
@@ -95,19 +84,19 @@ describe('paging with sealed cursors', () => {
   it('pages on for the same officer and search; another officer\'s cursor is refused with BAD_USER_INPUT', async () => {
     const analyst = ROLES.analyst.officer;
     const query = 'query($after: String) { searchPersons(filter: { bornFrom: "1900-01-01" }, first: 3, after: $after) { edges { cursor node { idNumber } } pageInfo { endCursor } } }';
-    const first = await system.query(query, { after: null }, analyst);
-    const next = await system.query(query, { after: first.data.searchPersons.pageInfo.endCursor }, analyst);
+    const first = await seeded.system.query(query, { after: null }, analyst);
+    const next = await seeded.system.query(query, { after: first.data.searchPersons.pageInfo.endCursor }, analyst);
     expect(next.errors).toBeUndefined();
     const ids = [...first.data.searchPersons.edges, ...next.data.searchPersons.edges].map((e: { node: { idNumber: string } }) => e.node.idNumber);
     expect(ids).toEqual([...ids].sort());
     expect(new Set(ids).size).toBe(6);
-    const stolen = await system.query(query, { after: first.data.searchPersons.pageInfo.endCursor }, ROLES.admin.officer);
+    const stolen = await seeded.system.query(query, { after: first.data.searchPersons.pageInfo.endCursor }, ROLES.admin.officer);
     expect(stolen.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'cursor-other-caller' });
   });
 
   it('a cursor from before (readable base64 JSON) is refused, not followed', async () => {
     const forged = Buffer.from(JSON.stringify({ v: 1, r: { JS: null, GZ: null, HB: null } })).toString('base64url');
-    const response = await system.query(`{ searchPersons(filter: { bornFrom: "1900-01-01" }, after: "${forged}") { totalCount } }`, {}, ROLES.analyst.officer);
+    const response = await seeded.system.query(`{ searchPersons(filter: { bornFrom: "1900-01-01" }, after: "${forged}") { totalCount } }`, {}, ROLES.analyst.officer);
     expect(response.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'cursor-malformed' });
     expect(response.errors?.[0].message).not.toContain(forged.slice(0, 20));
   });
@@ -115,10 +104,10 @@ describe('paging with sealed cursors', () => {
 
 describe('the audit record of a search', () => {
   it('names the purpose and the persons the page showed', async () => {
-    const response = await system.query(SEARCHES.searchPersons, {}, ROLES.analyst.officer);
+    const response = await seeded.system.query(SEARCHES.searchPersons, {}, ROLES.analyst.officer);
     const shown = response.data.searchPersons.edges.map((e: { node: { idNumber: string } }) => e.node.idNumber);
     const auditId = response.extensions?.auditId;
-    const dir = join(system.configDir, 'audit');
+    const dir = join(seeded.system.configDir, 'audit');
     const record = readdirSync(dir).filter((f) => /^audit-\d{6}\.jsonl$/.test(f))
       .flatMap((f) => readFileSync(join(dir, f), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)))
       .find((r) => r.auditId === auditId);
@@ -129,10 +118,10 @@ describe('the audit record of a search', () => {
 
 describe('control characters in search filter text', () => {
   it('a NUL in the case place filter is refused with BAD_USER_INPUT naming the argument; no region is asked', async () => {
-    system.resetCounts();
-    const response = await system.query('query($place: String) { searchCases(filter: { place: $place }) { totalCount } }', { place: '\u0000' }, ROLES.analyst.officer);
+    seeded.system.resetCounts();
+    const response = await seeded.system.query('query($place: String) { searchCases(filter: { place: $place }) { totalCount } }', { place: '\u0000' }, ROLES.analyst.officer);
     expect(response.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
     expect(response.errors?.[0].message).toMatch(/searchCases\(filter\.place:\)/);
-    expect(Object.values(system.regions).reduce((n, r) => n + (r.proxy.counts()['/search'] ?? 0), 0)).toBe(0);
+    expect(Object.values(seeded.system.regions).reduce((n, r) => n + (r.proxy.counts()['/search'] ?? 0), 0)).toBe(0);
   });
 });

@@ -9,6 +9,7 @@
  *   … fetch(system.gatewayUrl, …); await system.standins.GZ.stop(); …
  *   await system.stop();
  */
+import { afterAll, beforeAll } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -189,4 +190,31 @@ async function postQuery(url: string, keysDir: string, body: unknown, as: Office
     body: JSON.stringify(body),
   });
   return { status: response.status, ...(await response.json() as object) };
+}
+
+/**
+ * One seeded system for a whole test file: seeded and started in beforeAll, stopped and
+ * its data removed in afterAll, whatever happened. Read it inside tests: `seeded.system`.
+ */
+export function seededSystem(options: Omit<SystemOptions, 'dataDir'> = {}): { readonly system: System; readonly dataDir: string } {
+  let system: System | undefined;
+  let dataDir: string | undefined;
+  beforeAll(async () => {
+    dataDir = await seedData();
+    system = await startSystem({ ...options, dataDir });
+  });
+  afterAll(async () => {
+    await system?.stop();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+  return {
+    get system() {
+      if (!system) throw new Error('the seeded system is not started: read it inside a test, not at module load');
+      return system;
+    },
+    get dataDir() {
+      if (!dataDir) throw new Error('the seeded system has no data yet: read it inside a test');
+      return dataDir;
+    },
+  };
 }
