@@ -26,6 +26,7 @@ import { loadRegions } from '../gateway/registry/registry.ts';
 import type { Region } from '../gateway/registry/regions-file.ts';
 import { ROOT } from './lib/children.ts';
 import { seedStampState, writeSeedStamp } from './lib/seed-stamp.ts';
+import { DATA_LAYOUT_VERSION } from '../standins/generator/generate.ts';
 import { Supervised, type SupervisedSpec } from './lib/supervisor.ts';
 
 /** Where the demo data lives; `LIANDONG_DATA` moves it (tests start the system on their own copy). */
@@ -64,9 +65,11 @@ function prepare(): void {
   }
   const scenarios = join(DATA_DIR, 'scenarios.json');
   if (existsSync(scenarios)) {
-    // Data seeded before case assignments existed has no officers on any case: every
-    // region's adapter would fail the need-to-know lookup, so seed it again.
-    if (!hasCaseOfficers(scenarios)) log(`» demo data in ${DATA_DIR} predates case assignments (need-to-know): seeding it again`);
+    // Data in an older layout (e.g. from before case assignments: every region's adapter
+    // would fail the need-to-know lookup) cannot be read by today's stand-ins, however it
+    // was seeded: seed it again.
+    const layout = layoutOf(scenarios);
+    if (layout < DATA_LAYOUT_VERSION) log(`» demo data in ${DATA_DIR} has layout ${layout}, today's stand-ins read layout ${DATA_LAYOUT_VERSION}: seeding it again`);
     else {
       const state = seedStampState(DATA_DIR, ROOT);
       if (state === 'fresh') return log(`» demo data is up to date (${DATA_DIR})`);
@@ -81,11 +84,14 @@ function prepare(): void {
 
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
 
-function hasCaseOfficers(scenariosFile: string): boolean {
+/** The data's layout version (scenarios.json `layoutVersion`); data from before it was written: 2 if its cases have officers, else 1. */
+function layoutOf(scenariosFile: string): number {
   try {
-    return Array.isArray(JSON.parse(readFileSync(scenariosFile, 'utf8'))?.crossRegionCase?.officers);
+    const scenarios = JSON.parse(readFileSync(scenariosFile, 'utf8'));
+    if (typeof scenarios?.layoutVersion === 'number') return scenarios.layoutVersion;
+    return Array.isArray(scenarios?.crossRegionCase?.officers) ? 2 : 1;
   } catch {
-    return false;
+    return 0;
   }
 }
 
