@@ -16,6 +16,7 @@ import { runRegionalWorkload } from './regional/workload.ts';
 import { runFanoutWorkload } from './fanout/workload.ts';
 import { runScaleWorkload } from './scale/workload.ts';
 import { runMemoryWorkload } from './memory/workload.ts';
+import { runIntakeWorkload } from './intake/workload.ts';
 import { printRounds, printRows } from './lib/table.ts';
 
 const quick = process.argv.includes('--quick');
@@ -125,6 +126,19 @@ if (wanted('5')) {
   const w5 = await timed('5', () => runMemoryWorkload({ ...timing, loadSeconds: quick ? 6 : 60, slices: quick ? 3 : 6, warmupSeconds: quick ? 1 : 5, log }));
   report.memory = w5;
   printRows({ gateway: { 'RSS before MiB': w5.rssBeforeMiB, 'RSS after MiB': w5.rssAfterMiB, 'heap before MiB': w5.heapBeforeMiB, 'heap after MiB': w5.heapAfterMiB, 'heap slope MiB/min': w5.heapSlopeMiBPerMinute } });
+}
+
+if (wanted('6')) {
+  log('== workload 6: HB export intake under lookup load ==');
+  const sizeArg = process.argv.includes('--intake-persons') ? Number(process.argv[process.argv.indexOf('--intake-persons') + 1]) : null;
+  if (sizeArg !== null && (!Number.isInteger(sizeArg) || sizeArg < 1000)) throw new Error(`--intake-persons must be an integer of at least 1000, got ${process.argv[process.argv.indexOf('--intake-persons') + 1]}`);
+  const persons = sizeArg ?? (quick ? 100_000 : 1_000_000);
+  const w6 = await timed('6', () => runIntakeWorkload({ persons, log }));
+  report.intake = w6;
+  printRows({ [`${persons} persons`]: {
+    'intake s': w6.intakeSeconds, events: w6.changeEvents, 'loop delay p50': w6.eventLoopDelayMs.p50, 'loop delay p99': w6.eventLoopDelayMs.p99,
+    'loop delay max': w6.eventLoopDelayMs.max, lookups: w6.lookups.answered, 'lookup p99 ms': w6.lookups.p99Ms, 'lookup max ms': w6.lookups.maxMs, failed: w6.lookups.failed,
+  } });
 }
 
 report.finishedAt = new Date().toISOString();
