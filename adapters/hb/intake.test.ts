@@ -8,7 +8,7 @@
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PersonRecord } from '../adapter.ts';
 import { generate } from '../../standins/generator/generate.ts';
@@ -20,14 +20,27 @@ const EXPORTS = 'hb/exports';
 const RENAMED = '乙';
 /**
  * The longest event-loop stall allowed while an export is taken in. The longest stall,
- * not p99: the monitor samples every 10 ms, so one stall of 400 ms is a single sample
- * among hundreds of short ones and barely moves p99 (the benchmark reports p99 at 1M).
- * Measured at 50k persons on a shared 2-core machine (load average 8): the synchronous
- * intake stalled up to 400 ms at once (the diff alone is one synchronous call of
- * 300–400 ms); in a worker thread the longest stall was 87–95 ms (collections and the
- * machine's other load, not the intake).
+ * not p99: the monitor samples every 10 ms, so one long stall is a single sample among
+ * hundreds of short ones and barely moves p99 (the benchmark reports p99 at 1M). The
+ * machine is shared, and under its other load the loop stalls with no intake at all,
+ * so the bound is relative to the same lookup load measured just before (the baseline),
+ * with a floor. At 50k the synchronous intake's work comes in pieces (the CSV stream
+ * yields), so its longest stall (116–400 ms measured) does not always exceed this bound
+ * on a loaded machine: the utilisation bound below is what tells the two apart; at 1M
+ * the synchronous intake stalled the loop for 15 s at once (bench workload 6).
  */
-const STALL_BOUND_MS = 150;
+const STALL_FLOOR_MS = 150;
+const STALL_FACTOR = 2.5;
+const BASELINE_MS = 3000;
+/**
+ * The share of the intake's time the serving thread may be busy. Unlike a delay, this
+ * does not grow when the machine is loaded: time waiting to be scheduled while idle
+ * counts as idle. The synchronous intake keeps the thread busy nearly throughout (CSV
+ * decoding, inserts, index builds, the diff): 100% measured at 50k persons; with the
+ * intake in a worker only the lookups below keep it busy: 26–27% measured.
+ */
+const UTILISATION_BOUND = 0.6;
+const LOAD_PAUSE_MS = 20;
 
 let dataDir: string;
 let adapter: Awaited<ReturnType<typeof createHbAdapter>>;
@@ -103,14 +116,20 @@ describe('HB export intake under lookup load', () => {
         } catch {
           seen.failed++;
         }
-        await new Promise((resolve) => setTimeout(resolve, 1));
+        await new Promise((resolve) => setTimeout(resolve, LOAD_PAUSE_MS));
       }
     })();
 
+    const baseline = monitorEventLoopDelay({ resolution: 10 });
+    baseline.enable();
+    await new Promise((resolve) => setTimeout(resolve, BASELINE_MS));
+    baseline.disable();
     const delay = monitorEventLoopDelay({ resolution: 10 });
     delay.enable();
+    const utilisationBefore = performance.eventLoopUtilization();
     staged.moveIn();
     await exports.check();
+    const utilisation = performance.eventLoopUtilization(utilisationBefore).utilization;
     delay.disable();
     // A few more rounds on the new export, then stop the load.
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -123,7 +142,10 @@ describe('HB export intake under lookup load', () => {
     expect(seen.old).toBeGreaterThan(10);
     expect(seen.new).toBeGreaterThan(0);
     const longest = delay.max / 1e6;
-    expect(longest, `longest event-loop stall ${longest.toFixed(1)} ms (p99 ${(delay.percentile(99) / 1e6).toFixed(1)} ms) during the intake`).toBeLessThan(STALL_BOUND_MS);
+    const bound = Math.max(STALL_FLOOR_MS, STALL_FACTOR * (baseline.max / 1e6));
+    expect(longest, `longest event-loop stall ${longest.toFixed(1)} ms (p99 ${(delay.percentile(99) / 1e6).toFixed(1)} ms) during the intake; `
+      + `${(baseline.max / 1e6).toFixed(1)} ms under the same load before it`).toBeLessThan(bound);
+    expect(utilisation, `the serving thread was busy ${(utilisation * 100).toFixed(0)}% of the intake`).toBeLessThan(UTILISATION_BOUND);
 
     const { changes } = await adapter.changes.changesSince(position);
     expect(new Set(changes.map((c) => c.type))).toEqual(new Set(['PersonRecord']));
