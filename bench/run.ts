@@ -16,9 +16,12 @@ import { runRegionalWorkload } from './regional/workload.ts';
 import { runFanoutWorkload } from './fanout/workload.ts';
 import { runScaleWorkload } from './scale/workload.ts';
 import { runMemoryWorkload } from './memory/workload.ts';
+import { runIntakeWorkload } from './intake/workload.ts';
+import { runSoak } from './soak/workload.ts';
 import { printRounds, printRows } from './lib/table.ts';
 
 const quick = process.argv.includes('--quick');
+const soak = process.argv.includes('--soak');
 const onlyArg = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : null;
 const only = onlyArg ? new Set(onlyArg.split(',')) : null;
 const wanted = (n: string) => !only || only.has(n);
@@ -76,7 +79,22 @@ function summariseProfiles(n: string, dir: string): void {
   }
 }
 
-if (wanted('1')) {
+if (soak) {
+  const minutesArg = process.argv.includes('--soak-minutes') ? process.argv[process.argv.indexOf('--soak-minutes') + 1] : '30';
+  const minutes = Number(minutesArg);
+  if (!Number.isFinite(minutes) || minutes < 1 || minutes > 24 * 60) throw new Error(`--soak-minutes must be a number of minutes from 1 to 1440, got ${minutesArg}`);
+  log(`== soak: ${minutes} minutes of mixed load, HB export refreshes and JS restarts ==`);
+  const s = await timed('soak', () => runSoak({ minutes, log }));
+  report.soak = s;
+  log(`requests ${s.requests} (lookups ${s.lookups}, searches ${s.searches}); errors ${s.errors} outside planned restarts, ${s.errorsInRestarts} inside; audit records ${s.auditRecords} (${s.auditMatchesRequests ? '= requests' : 'NOT = requests'})`);
+  for (const line of [...s.events, ...s.errorSamples]) log(`  ${line}`);
+  printRows(Object.fromEntries(Object.entries(s.summary).map(([name, f]) => [name, {
+    'RSS first MiB': f.rssFirstMiB, 'RSS last MiB': f.rssLastMiB, 'RSS slope MiB/min': f.rssSlopeMiBPerMin, 'heap first MiB': f.heapFirstMiB,
+    'heap last MiB': f.heapLastMiB, 'heap slope MiB/min': f.heapSlopeMiBPerMin, 'loop p99 ms (worst window)': f.loopP99MaxMs, 'loop max ms': f.loopMaxMs,
+  }])));
+}
+
+if (!soak && wanted('1')) {
   log('== workload 1: public gateway benchmark (bench-peer) ==');
   const w1 = await profiled('1', () => runPeerWorkload({ ...timing, log }));
   report.peer = w1;
@@ -84,7 +102,7 @@ if (wanted('1')) {
   printRounds(w1.contenders, 'apollo');
 }
 
-if (wanted('2')) {
+if (!soak && wanted('2')) {
   log('== workload 2: cross-region person lookup ==');
   const w2 = await profiled('2', () => runRegionalWorkload({ ...timing, seconds: quick ? 2 : timing.seconds, log }));
   report.regional = w2;
@@ -92,7 +110,7 @@ if (wanted('2')) {
   printRows(Object.fromEntries(Object.entries(w2.singleClient).map(([k, r]) => [`${k}, one client`, { 'p50 ms': r.p50, 'p99 ms': r.p99, 'req/s': r.rps }])));
 }
 
-if (wanted('3')) {
+if (!soak && wanted('3')) {
   log('== workload 3: fan-out scaling ==');
   const sizes = quick ? [3, 8] : [3, 8, 16, 32];
   const w3 = await profiled('3', () => runFanoutWorkload({ ...timing, seconds: quick ? 1 : 8, sizes, log }));
@@ -108,7 +126,7 @@ if (wanted('3')) {
   }])));
 }
 
-if (wanted('4')) {
+if (!soak && wanted('4')) {
   log('== workload 4: data scale (persons per region) ==');
   const sizes = quick ? [10_000, 100_000] : [10_000, 100_000, 1_000_000];
   const w4 = await profiled('4', () => runScaleWorkload({ ...timing, seconds: quick ? 2 : 10, warmupSeconds: 1, sizes, log }));
@@ -120,11 +138,24 @@ if (wanted('4')) {
   }])));
 }
 
-if (wanted('5')) {
+if (!soak && wanted('5')) {
   log('== workload 5: gateway memory under load ==');
   const w5 = await timed('5', () => runMemoryWorkload({ ...timing, loadSeconds: quick ? 6 : 60, slices: quick ? 3 : 6, warmupSeconds: quick ? 1 : 5, log }));
   report.memory = w5;
   printRows({ gateway: { 'RSS before MiB': w5.rssBeforeMiB, 'RSS after MiB': w5.rssAfterMiB, 'heap before MiB': w5.heapBeforeMiB, 'heap after MiB': w5.heapAfterMiB, 'heap slope MiB/min': w5.heapSlopeMiBPerMinute } });
+}
+
+if (!soak && wanted('6')) {
+  log('== workload 6: HB export intake under lookup load ==');
+  const sizeArg = process.argv.includes('--intake-persons') ? Number(process.argv[process.argv.indexOf('--intake-persons') + 1]) : null;
+  if (sizeArg !== null && (!Number.isInteger(sizeArg) || sizeArg < 1000)) throw new Error(`--intake-persons must be an integer of at least 1000, got ${process.argv[process.argv.indexOf('--intake-persons') + 1]}`);
+  const persons = sizeArg ?? (quick ? 100_000 : 1_000_000);
+  const w6 = await timed('6', () => runIntakeWorkload({ persons, log }));
+  report.intake = w6;
+  printRows({ [`${persons} persons`]: {
+    'intake s': w6.intakeSeconds, events: w6.changeEvents, 'loop delay p50': w6.eventLoopDelayMs.p50, 'loop delay p99': w6.eventLoopDelayMs.p99,
+    'loop delay max': w6.eventLoopDelayMs.max, lookups: w6.lookups.answered, 'lookup p99 ms': w6.lookups.p99Ms, 'lookup max ms': w6.lookups.maxMs, failed: w6.lookups.failed,
+  } });
 }
 
 report.finishedAt = new Date().toISOString();

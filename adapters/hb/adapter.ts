@@ -4,14 +4,19 @@
  * fallback where watches are unreliable). A bad export — path tricks in its manifest,
  * malformed GBK, a truncated file — is refused with BAD_SOURCE_DATA and the previous
  * good export stays in service; health() names the refusal.
+ *
+ * A new export is taken in off the serving thread (intake.ts: vet, index and diff in a
+ * worker thread) while the previous one keeps answering; the switch is one synchronous
+ * step, and every lookup reads the export in service once, synchronously, so each
+ * answer comes wholly from the old export or wholly from the new one.
  */
 import { watch, type FSWatcher } from 'node:fs';
 import { readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { AdapterError, type HealthStatus, type RegionAdapter, type RegionInfo } from '../adapter.ts';
+import { AdapterError, type ChangeEvent, type HealthStatus, type RegionAdapter, type RegionInfo } from '../adapter.ts';
 import { sqlLookups } from '../support/sql-adapter.ts';
 import { ChangeLog } from './change-log.ts';
-import { diffExports } from './diff.ts';
+import { takeIn } from './intake.ts';
 import { completeExports } from './manifest.ts';
 import { ServedExport } from './served-export.ts';
 
@@ -56,8 +61,9 @@ export class HbExports {
       const key = await this.refusalKey(name);
       if (this.refused.has(key)) continue;
       try {
-        const next = await ServedExport.open(this.settings.exportsDir, this.settings.indexDir, name);
-        this.swap(next);
+        const { exportsDir, indexDir } = this.settings;
+        const { indexPath, events } = await takeIn({ exportsDir, indexDir, name, previousIndexPath: this.current?.indexPath ?? null });
+        this.swap(ServedExport.open(name, indexPath), events);
         return;
       } catch (error) {
         if (!(error instanceof AdapterError)) throw error;
@@ -67,10 +73,14 @@ export class HbExports {
     }
   }
 
-  private swap(next: ServedExport): void {
+  /**
+   * Serve `next` from now on. The new export is in service before its change events go
+   * out, so a follower that re-reads on an event reads the new data.
+   */
+  private swap(next: ServedExport, events: ChangeEvent[]): void {
     const previous = this.current;
-    if (previous) this.changes.append(diffExports(next.db, previous.indexPath, new Date().toISOString().replace(/\.\d{3}Z$/, 'Z')));
     this.current = next;
+    this.changes.append(events);
     this.lastRefusal = this.newerRefusal(next.name);
     if (previous) {
       previous.close();

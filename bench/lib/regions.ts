@@ -15,12 +15,22 @@ export interface StartedRegions {
   regions: BenchRegion[];
   processes: Running[];
   stop(): Promise<void>;
+  /** Stops region `code`'s subgraph and starts it again on the same port (the soak's planned restarts). */
+  restart(code: string): Promise<Running>;
+}
+
+/** Extra flags and preloaded modules for every region process (the soak's probes). */
+export interface RegionProcessOptions {
+  nodeArgs?: string[];
+  preload?: string[];
+  env?: Record<string, string>;
 }
 
 const printed = (line: string) => async (output: string) => output.includes(line);
 
-export async function startRegions(dataDir: string, work: string, codes: readonly string[] = ['JS', 'GZ', 'HB']): Promise<StartedRegions> {
-  const env = { LIANDONG_KEYS_DIR: join(work, 'keys'), LOG_LEVEL: 'warn' };
+export async function startRegions(dataDir: string, work: string, codes: readonly string[] = ['JS', 'GZ', 'HB'], options: RegionProcessOptions = {}): Promise<StartedRegions> {
+  const env = { LIANDONG_KEYS_DIR: join(work, 'keys'), LOG_LEVEL: 'warn', ...options.env };
+  const node = [...(options.nodeArgs ?? []), ...TSX, ...(options.preload ?? []).flatMap((m) => ['--import', m])];
   // The gateway's internal key exists before any subgraph reads its public half.
   await loadInternalSigningKey(env.LIANDONG_KEYS_DIR);
   const processes: Running[] = [];
@@ -29,23 +39,34 @@ export async function startRegions(dataDir: string, work: string, codes: readonl
     const settings: Record<string, string[]> = {};
     if (codes.includes('GZ')) {
       const port = await freePort();
-      processes.push(await startProcess('GZ stand-in', process.execPath, [...TSX, 'standins/gz/server.ts', '--port', String(port), '--data', dataDir], {
+      processes.push(await startProcess('GZ stand-in', process.execPath, [...node, 'standins/gz/server.ts', '--port', String(port), '--data', dataDir], {
         url: `http://127.0.0.1:${port}`, ready: printed('listening on'), env,
       }));
       settings.GZ = ['--setting', `serviceUrl=http://127.0.0.1:${port}`];
     }
     // Started together: on a loaded machine start-up is most of a quick run's time.
     const regions: BenchRegion[] = [];
+    const starters = new Map<string, () => Promise<Running>>();
     await Promise.all(codes.map(async (code) => {
       const port = await freePort();
       const url = `http://127.0.0.1:${port}`;
-      processes.push(await startProcess(`subgraph ${code}`, process.execPath, [...TSX, 'subgraphs/main.ts', '--region', code, '--port', String(port), '--data', dataDir, '--logs', join(work, 'region-logs'), ...(settings[code] ?? [])], {
+      const start = () => startProcess(`subgraph ${code}`, process.execPath, [...node, 'subgraphs/main.ts', '--region', code, '--port', String(port), '--data', dataDir, '--logs', join(work, 'region-logs'), ...(settings[code] ?? [])], {
         url, ready: printed('listening on'), env,
-      }));
+      });
+      starters.set(code, start);
+      processes.push(await start());
       regions.push({ code, url });
     }));
     regions.sort((a, b) => codes.indexOf(a.code) - codes.indexOf(b.code));
-    return { regions, processes, stop };
+    const restart = async (code: string) => {
+      const at = processes.findIndex((p) => p.name === `subgraph ${code}`);
+      const start = starters.get(code);
+      if (at < 0 || !start) throw new Error(`no region ${code} was started here (started: ${codes.join(', ')})`);
+      await processes[at].stop();
+      processes[at] = await start();
+      return processes[at];
+    };
+    return { regions, processes, stop, restart };
   } catch (error) {
     await stop();
     throw error;

@@ -27,6 +27,14 @@ describe('sealed search cursors', () => {
     expect(cursors.open(cursors.seal(POSITION, BINDING), BINDING)).toEqual(POSITION);
   });
 
+  it('carry the last node key emitted (sealed like the rest), null when none was given', () => {
+    const cursors = sealer();
+    const cursor = cursors.seal(POSITION, BINDING, ID);
+    expect(cursors.openPage(cursor, BINDING)).toEqual({ position: POSITION, lastKey: ID });
+    expect(Buffer.from(cursor.split('.')[2], 'base64url').toString('latin1')).not.toContain(ID);
+    expect(cursors.openPage(cursors.seal(POSITION, BINDING), BINDING).lastKey).toBeNull();
+  });
+
   it('reveal nothing of the regions\' cursors (identity numbers, local ids) to whoever holds them', () => {
     const cursor = sealer().seal(POSITION, BINDING);
     expect(cursor).toMatch(/^c1\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);

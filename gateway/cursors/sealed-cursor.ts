@@ -6,7 +6,8 @@
  * cursor key `kid` (keys.ts), with `c1.<kid>` as additional authenticated data. The
  * plaintext is JSON:
  *
- *     { "o": <caller digest>, "q": <search digest>, "e": <expiry, unix seconds>, "r": <composite position> }
+ *     { "o": <caller digest>, "q": <search digest>, "e": <expiry, unix seconds>, "r": <composite position>,
+ *       "k": <last node key emitted, or null> }
  *
  * - Opaque: the region cursors inside hold identity numbers and local record ids
  *   (the search's sort keys); encryption keeps them from whoever holds the cursor.
@@ -17,6 +18,9 @@
  *   binding is checked after decryption (it is authenticated like the rest) so the
  *   refusal can say which of the two did not match.
  * - Expiring: `e` = issue time + the configured lifetime; each page issues fresh ones.
+ * - `k` lets the merge skip, in every region, keys already emitted on earlier pages
+ *   (merge/connection-merge.ts): region positions alone repeat a node when a region
+ *   missed a page.
  */
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import { CursorError, positionFrom, type CompositePosition } from '../federation/merge/composite-cursor.ts';
@@ -57,10 +61,10 @@ export class CursorSealer {
     return this.options.ttlSeconds;
   }
 
-  seal(position: CompositePosition, binding: CursorBinding): string {
+  seal(position: CompositePosition, binding: CursorBinding, lastKey: string | null = null): string {
     const key = this.options.keys[0];
     const header = `${VERSION}.${key.kid}`;
-    const body = { o: callerDigest(binding), q: searchDigest(binding), e: Math.floor(this.now() / 1000) + this.options.ttlSeconds, r: position };
+    const body = { o: callerDigest(binding), q: searchDigest(binding), e: Math.floor(this.now() / 1000) + this.options.ttlSeconds, r: position, k: lastKey };
     const iv = randomBytes(IV_BYTES);
     const cipher = createCipheriv('aes-256-gcm', key.key, iv);
     cipher.setAAD(Buffer.from(header, 'utf8'));
@@ -70,6 +74,11 @@ export class CursorSealer {
 
   /** The position a cursor holds; throws CursorError naming what is wrong with it. */
   open(cursor: string, binding: CursorBinding): CompositePosition {
+    return this.openPage(cursor, binding).position;
+  }
+
+  /** The position a cursor holds and the last node key emitted before it (null: none recorded). */
+  openPage(cursor: string, binding: CursorBinding): { position: CompositePosition; lastKey: string | null } {
     const shown = JSON.stringify(cursor.length > 12 ? `${cursor.slice(0, 12)}…` : cursor);
     const expected = 'pass the endCursor (or an edge cursor) of a previous page of the same search, or start again without after';
     const shape = SHAPE.exec(cursor);
@@ -84,7 +93,10 @@ export class CursorSealer {
     }
     if (body.o !== callerDigest(binding)) throw new CursorError('other-caller', `cursor ${shown} was issued to another officer; cursors cannot be passed on — start the search again without after`);
     if (body.q !== searchDigest(binding)) throw new CursorError('other-search', `cursor ${shown} belongs to another search (a different search field or filter than ${binding.field} with this filter); page with the same field and filter, or start again without after`);
-    return positionFrom(body.r);
+    if (body.k !== undefined && body.k !== null && typeof body.k !== 'string') {
+      throw new CursorError('malformed', `cursor ${shown} holds a last key of type ${typeof body.k}; expected a node key or null`);
+    }
+    return { position: positionFrom(body.r), lastKey: body.k ?? null };
   }
 }
 

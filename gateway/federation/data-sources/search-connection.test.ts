@@ -26,11 +26,11 @@ function answer(region: string, keys: string[], hasNextPage: boolean) {
 
 const cursors = ephemeralSearchCursors();
 const binding = { caller: 'JS-0001', field: 'searchPersons', filter: {} };
-const sealing = { asked: ['JS', 'GZ'], typename: 'PersonConnection', seal: (p: Record<string, string | null | false>) => cursors.seal(p, binding) };
+const sealing = { asked: ['JS', 'GZ'], typename: 'PersonConnection', seal: (p: Record<string, string | null | false>, lastKey: string | null) => cursors.seal(p, binding, lastKey) };
 const open = (cursor: string) => cursors.open(cursor, binding);
 
 describe('combineConnection', () => {
-  const input = { original: ORIGINAL, fragments: [], nodeKeyFields: ['idNumber'], incoming: startPosition(['JS', 'GZ']), first: 3, ...sealing };
+  const input = { original: ORIGINAL, fragments: [], nodeKeyFields: ['idNumber'], incoming: startPosition(['JS', 'GZ']), incomingKey: null, first: 3, ...sealing };
 
   it('fills the client\'s aliased selections from the merged page', () => {
     const { value } = combineConnection(input, [answer('JS', ['a', 'c'], true), answer('GZ', ['a', 'b'], false)], new RegionMerger());
@@ -59,7 +59,7 @@ describe('combineConnection', () => {
 
 describe('mergedErrorPath', () => {
   const { page } = combineConnection(
-    { original: ORIGINAL, fragments: [], nodeKeyFields: ['idNumber'], incoming: startPosition(['JS', 'GZ']), first: 2, ...sealing },
+    { original: ORIGINAL, fragments: [], nodeKeyFields: ['idNumber'], incoming: startPosition(['JS', 'GZ']), incomingKey: null, first: 2, ...sealing },
     [answer('JS', ['a', 'c'], false), answer('GZ', ['b'], false)], new RegionMerger(),
   );
 

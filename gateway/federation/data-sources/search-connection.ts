@@ -35,13 +35,15 @@ export interface ConnectionInput {
   fragments: readonly FragmentDefinitionNode[];
   nodeKeyFields: readonly string[];
   incoming: CompositePosition;
+  /** The last node key emitted on earlier pages (from the `after` cursor; null on the first page). */
+  incomingKey: string | null;
   first: number;
   /** The regions asked for this page (none when every region was exhausted by the `after` cursor). */
   asked: readonly string[];
   /** The connection type's name (for `__typename` when no region was asked). */
   typename: string;
   /** Seals a position into the cursor a client gets (gateway/cursors/sealed-cursor.ts). */
-  seal: (position: CompositePosition) => string;
+  seal: (position: CompositePosition, lastKey: string | null) => string;
 }
 
 /** Whether a region's answer holds at least one edge (a hit). */
@@ -58,7 +60,7 @@ export function combineConnection(input: ConnectionInput, values: RegionValue[],
   if (answered.length === 0 && input.asked.length > 0) return { value: null, page: null };
   const byRegion = new Map(answered.map((v) => [v.region, v.value]));
   const pages = answered.map((v) => regionPage(v.region, v.value, input.nodeKeyFields));
-  const merged = mergePages(pages, input.incoming, input.first);
+  const merged = mergePages(pages, input.incoming, input.first, input.incomingKey);
   const projector = new ConnectionProjector(input, byRegion, merged, merger);
   return { value: projector.connection(), page: merged };
 }
@@ -120,7 +122,7 @@ class ConnectionProjector {
     const out: Record<string, unknown> = { ...base };
     for (const sub of this.subFields(edgesField.selectionSet)) {
       const key = responseKey(sub);
-      if (sub.name.value === 'cursor') out[key] = this.input.seal(edge.position);
+      if (sub.name.value === 'cursor') out[key] = this.input.seal(edge.position, edge.key);
       if (sub.name.value === 'node') {
         const refs = [edge.from, ...edge.duplicates];
         const path = [responseKey(this.input.original), listKey, position, key];
@@ -144,8 +146,8 @@ class ConnectionProjector {
   /** The last edge's position; with no edge, the incoming one (with newly exhausted regions) if more may follow. */
   private endCursor(): string | null {
     const last = this.page.edges.at(-1);
-    if (last) return this.input.seal(last.position);
-    return this.page.hasNextPage ? this.input.seal(this.page.end) : null;
+    if (last) return this.input.seal(last.position, last.key);
+    return this.page.hasNextPage ? this.input.seal(this.page.end, this.page.lastKey) : null;
   }
 
   private regionEdge(ref: EdgeRef, listKey: string): Record<string, unknown> | undefined {

@@ -71,8 +71,9 @@ export class SearchDataSource implements GraphQLDataSource {
     const variable = `_ld_after_${index}`;
     const nodeKeyFields = this.nodeKeyFields(connection);
     const input = {
-      original: field, fragments: fetch.fragments, nodeKeyFields, incoming: incoming.position, first: this.first(field, fetch.variables),
-      asked, typename: connection.name, seal: (position: CompositePosition) => this.cursors.seal(position, binding),
+      original: field, fragments: fetch.fragments, nodeKeyFields, incoming: incoming.position, incomingKey: incoming.lastKey,
+      first: this.first(field, fetch.variables), asked, typename: connection.name,
+      seal: (position: CompositePosition, lastKey: string | null) => this.cursors.seal(position, binding, lastKey),
     };
     let page: MergedPage | null = null;
     return {
@@ -123,17 +124,18 @@ function callerOf(context: unknown): string {
   return (context as Partial<GatewayContext> | undefined)?.caller?.sub ?? '';
 }
 
-/** Every asked region's position before this page, from the sealed `after`. */
+/** Every asked region's position before this page and the last key emitted, from the sealed `after`. */
 function incomingPosition(
   field: FieldNode, variables: Record<string, unknown>, codes: readonly string[], cursors: CursorSealer, binding: CursorBinding,
-): { position: CompositePosition } | { refused: ReturnType<typeof badUserInput> } {
+): { position: CompositePosition; lastKey: string | null } | { refused: ReturnType<typeof badUserInput> } {
   const after = argumentValue(field, 'after', variables);
-  if (after === undefined || after === null) return { position: startPosition(codes) };
+  if (after === undefined || after === null) return { position: startPosition(codes), lastKey: null };
   const path = [responseKey(field)];
   if (typeof after !== 'string') return { refused: badUserInput(`${field.name.value}(after:): expected a cursor string, got ${quoteInput(JSON.stringify(after) ?? String(after))}`, path) };
   let decoded: CompositePosition;
+  let lastKey: string | null;
   try {
-    decoded = cursors.open(after, binding);
+    ({ position: decoded, lastKey } = cursors.openPage(after, binding));
   } catch (error) {
     if (!(error instanceof CursorError)) throw error;
     const refused = badUserInput(`${field.name.value}(after:): ${error.message}`, path);
@@ -143,5 +145,5 @@ function incomingPosition(
   if (missing.length > 0) {
     return { refused: badUserInput(`${field.name.value}(after:): the cursor holds no position for region(s) ${missing.join(', ')}; it was issued for regions ${Object.keys(decoded).join(', ')} — page with the same regions: filter, or start again without after`, path) };
   }
-  return { position: Object.fromEntries(codes.map((code) => [code, decoded[code]])) };
+  return { position: Object.fromEntries(codes.map((code) => [code, decoded[code]])), lastKey };
 }

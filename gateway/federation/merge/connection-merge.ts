@@ -8,6 +8,14 @@
  * region's page is consumed, and a region's new position is the cursor of the last edge
  * taken from it, so the next page resumes exactly after it: no item is skipped or
  * repeated, whatever the other regions hold.
+ *
+ * The merge also knows the last key it emitted (carried in the sealed cursor from page to
+ * page) and skips every head at or before it, in every region, moving that region's
+ * position past it. Region positions alone are not enough: a region that did not answer
+ * one page (down, timed out) keeps its old position and, asked again on a later page,
+ * sends keys the other regions' edges already emitted; a region holding the same key
+ * twice would also repeat it. Skipping keys <= the last one emitted makes every key come
+ * once across all pages.
  */
 import type { CompositePosition, RegionPosition } from './composite-cursor.ts';
 
@@ -27,6 +35,8 @@ export interface MergedEdge {
   duplicates: EdgeRef[];
   /** The composite position just after this edge. */
   position: CompositePosition;
+  /** The edge's node key: the last key emitted once this edge is taken. */
+  key: string;
 }
 
 export interface EdgeRef {
@@ -38,32 +48,53 @@ export interface MergedPage {
   edges: MergedEdge[];
   /** Position after the page (= the last edge's, or the incoming one with exhausted regions marked). */
   end: CompositePosition;
+  /** The last key emitted so far (this page's last edge's, else the incoming one). */
+  lastKey: string | null;
   hasNextPage: boolean;
 }
 
 /**
  * `pages` in registry order, only for the regions that answered; `incoming` holds every
- * asked region's position before this page (regions that did not answer keep theirs).
+ * asked region's position before this page (regions that did not answer keep theirs);
+ * `lastKey` is the last key emitted on earlier pages (null on the first page).
  */
-export function mergePages(pages: readonly RegionPage[], incoming: CompositePosition, first: number): MergedPage {
+export function mergePages(pages: readonly RegionPage[], incoming: CompositePosition, first: number, lastKey: string | null = null): MergedPage {
   const position: CompositePosition = { ...incoming };
   const heads = new Map<string, number>(pages.map((page) => [page.region, 0]));
-  for (const page of pages) markIfExhausted(page, 0, position);
+  let last = lastKey;
+  for (const page of pages) skipEmitted(page, heads, position, last);
 
   const edges: MergedEdge[] = [];
   while (edges.length < first) {
     const group = smallestHeads(pages, heads);
     if (group.length === 0) break;
+    const key = pages.find((p) => p.region === group[0].region)!.keys[group[0].index];
     for (const ref of group) {
       const page = pages.find((p) => p.region === ref.region)!;
       heads.set(ref.region, ref.index + 1);
       position[ref.region] = page.cursors[ref.index];
-      markIfExhausted(page, ref.index + 1, position);
     }
-    edges.push({ from: group[0], duplicates: group.slice(1), position: { ...position } });
+    last = key;
+    for (const page of pages) skipEmitted(page, heads, position, last);
+    edges.push({ from: group[0], duplicates: group.slice(1), position: { ...position }, key });
   }
   const hasNextPage = pages.some((page) => heads.get(page.region)! < page.keys.length || page.hasNextPage);
-  return { edges, end: position, hasNextPage };
+  return { edges, end: position, lastKey: last, hasNextPage };
+}
+
+/**
+ * Moves a region's head (and its position) past every key at or before `last`: those
+ * nodes were already emitted, from this region or another. Then marks the region
+ * exhausted if nothing is left of it.
+ */
+function skipEmitted(page: RegionPage, heads: Map<string, number>, position: CompositePosition, last: string | null): void {
+  let index = heads.get(page.region)!;
+  while (last !== null && index < page.keys.length && page.keys[index] <= last) {
+    position[page.region] = page.cursors[index];
+    index++;
+  }
+  heads.set(page.region, index);
+  markIfExhausted(page, index, position);
 }
 
 /**

@@ -1,0 +1,25 @@
+/**
+ * Preloaded into the gateway and the region processes for the soak only (never in
+ * production): measures the event-loop delay all along (monitorEventLoopDelay, 10 ms
+ * resolution) and, on SIGUSR2, runs a full GC (the process has `--expose-gc`) and writes
+ * `process.memoryUsage()` with the delay's p99 and max since the last signal to
+ * `$BENCH_PROBE_DIR/<pid>.json`, then starts a new delay window. A signal and a file: no
+ * inspector and no debug endpoint in the measured process.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+
+const dir = process.env.BENCH_PROBE_DIR;
+const gc = (globalThis as { gc?: () => void }).gc;
+if (dir && gc) {
+  const delay = monitorEventLoopDelay({ resolution: 10 });
+  delay.enable();
+  process.on('SIGUSR2', () => {
+    gc();
+    gc(); // a second pass collects what the first one's finalisers released
+    const loop = { p99Ms: delay.percentile(99) / 1e6, maxMs: delay.max / 1e6 };
+    delay.reset();
+    writeFileSync(join(dir, `${process.pid}.json`), JSON.stringify({ at: Date.now(), ...process.memoryUsage(), loop }));
+  });
+}
