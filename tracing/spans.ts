@@ -80,6 +80,11 @@ export function setFacts(span: Span, facts: SpanFacts): void {
   span.setAttributes(facts as Record<string, string | number>);
 }
 
+/** A span around synchronous work (merging regions' answers): ended by the caller, never made active. */
+export function startMergeSpan(subgraph: string, regions: number): Span {
+  return tracer().startSpan(SPAN.merge, { attributes: { 'liandong.subgraph': subgraph, 'liandong.regions.count': regions } });
+}
+
 /** The active span's trace id, or null when there is none (tracing off, or not sampled). */
 export function activeTraceId(): string | null {
   const span = trace.getActiveSpan();
