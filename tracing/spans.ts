@@ -80,6 +80,11 @@ export function setFacts(span: Span, facts: SpanFacts): void {
   span.setAttributes(facts as Record<string, string | number>);
 }
 
+/** Whether the current work belongs to a span (a request), as opposed to background polling. */
+export function inTracedWork(): boolean {
+  return trace.getActiveSpan() !== undefined;
+}
+
 /** A span around synchronous work (merging regions' answers): ended by the caller, never made active. */
 export function startMergeSpan(subgraph: string, regions: number): Span {
   return tracer().startSpan(SPAN.merge, { attributes: { 'liandong.subgraph': subgraph, 'liandong.regions.count': regions } });
