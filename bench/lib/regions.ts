@@ -19,8 +19,16 @@ export interface StartedRegions {
 
 const printed = (line: string) => async (output: string) => output.includes(line);
 
-export async function startRegions(dataDir: string, work: string, codes: readonly string[] = ['JS', 'GZ', 'HB']): Promise<StartedRegions> {
-  const env = { LIANDONG_KEYS_DIR: join(work, 'keys'), LOG_LEVEL: 'warn' };
+export interface RegionsOptions {
+  /** Reaches every subgraph process (e.g. SUBGRAPH_TRACING_* for the tracing comparison). */
+  env?: Record<string, string>;
+  /** Under `work`; a second set of regions in one run needs its own (each region locks its disclosure log). */
+  logs?: string;
+}
+
+export async function startRegions(dataDir: string, work: string, codes: readonly string[] = ['JS', 'GZ', 'HB'], options: RegionsOptions = {}): Promise<StartedRegions> {
+  const env = { LIANDONG_KEYS_DIR: join(work, 'keys'), LOG_LEVEL: 'warn', ...options.env };
+  const logs = join(work, options.logs ?? 'region-logs');
   // The gateway's internal key exists before any subgraph reads its public half.
   await loadInternalSigningKey(env.LIANDONG_KEYS_DIR);
   const processes: Running[] = [];
@@ -39,7 +47,7 @@ export async function startRegions(dataDir: string, work: string, codes: readonl
     await Promise.all(codes.map(async (code) => {
       const port = await freePort();
       const url = `http://127.0.0.1:${port}`;
-      processes.push(await startProcess(`subgraph ${code}`, process.execPath, [...TSX, 'subgraphs/main.ts', '--region', code, '--port', String(port), '--data', dataDir, '--logs', join(work, 'region-logs'), ...(settings[code] ?? [])], {
+      processes.push(await startProcess(`subgraph ${code}`, process.execPath, [...TSX, 'subgraphs/main.ts', '--region', code, '--port', String(port), '--data', dataDir, '--logs', logs, ...(settings[code] ?? [])], {
         url, ready: printed('listening on'), env,
       }));
       regions.push({ code, url });
