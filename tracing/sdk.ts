@@ -9,6 +9,7 @@
  * under it, @apollo/gateway's own spans included) and the W3C `traceparent` propagator —
  * and spans are batched to the OTLP/HTTP endpoint as JSON.
  */
+import { context, propagation, trace } from '@opentelemetry/api';
 import type { TracingSettings } from './settings.ts';
 import { tracingState } from './state.ts';
 
@@ -44,6 +45,10 @@ export async function startTracing(settings: TracingSettings): Promise<RunningTr
     async shutdown() {
       tracingState.on = false;
       await provider.shutdown();
+      // Back to the no-op API, so a later start in the same process (tests) can register again.
+      trace.disable();
+      context.disable();
+      propagation.disable();
     },
   };
 }
