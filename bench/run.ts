@@ -1,7 +1,8 @@
 /**
  * `npm run bench` — the benchmark report. `--quick` keeps it under two minutes;
  * `--only 1,2` runs some workloads; `--profile` runs every Liandong gateway under
- * `--cpu-prof` and reports each one's top self-time functions and packages per workload.
+ * `--cpu-prof` and reports each one's top self-time functions and packages per workload;
+ * `--tracing` runs workload 2 as tracing on vs off (regional/tracing.ts).
  * Everything runs on 127.0.0.1 and stops by itself.
  * Prints a table and writes bench/results/latest.json.
  */
@@ -13,6 +14,7 @@ import { profiledStartUpMs, profileLiandongInto } from './lib/liandong.ts';
 import { hotFunctions, hotPackages, profilesIn } from './lib/profile.ts';
 import { runPeerWorkload } from './peer/workload.ts';
 import { runRegionalWorkload } from './regional/workload.ts';
+import { runTracingWorkload } from './regional/tracing.ts';
 import { runFanoutWorkload } from './fanout/workload.ts';
 import { runScaleWorkload } from './scale/workload.ts';
 import { runMemoryWorkload } from './memory/workload.ts';
@@ -22,6 +24,8 @@ import { printRounds, printRows } from './lib/table.ts';
 
 const quick = process.argv.includes('--quick');
 const soak = process.argv.includes('--soak');
+// --tracing: workload 2 runs as tracing on vs off (regional/tracing.ts) instead of its usual contenders.
+const tracing = process.argv.includes('--tracing');
 const onlyArg = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : null;
 const only = onlyArg ? new Set(onlyArg.split(',')) : null;
 const wanted = (n: string) => !only || only.has(n);
@@ -102,7 +106,13 @@ if (!soak && wanted('1')) {
   printRounds(w1.contenders, 'apollo');
 }
 
-if (!soak && wanted('2')) {
+if (!soak && wanted('2') && tracing) {
+  log('== workload 2, tracing on vs off: cross-region person lookup ==');
+  const w2t = await profiled('2', () => runTracingWorkload({ ...timing, seconds: quick ? 2 : timing.seconds, log }));
+  report.regionalTracing = w2t;
+  printRounds(w2t.contenders, '(c) tracing off');
+  printRows(Object.fromEntries(Object.entries(w2t.singleClient).map(([k, r]) => [`${k}, one client`, { 'p50 ms': r.p50, 'p99 ms': r.p99, 'req/s': r.rps }])));
+} else if (!soak && wanted('2')) {
   log('== workload 2: cross-region person lookup ==');
   const w2 = await profiled('2', () => runRegionalWorkload({ ...timing, seconds: quick ? 2 : timing.seconds, log }));
   report.regional = w2;

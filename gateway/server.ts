@@ -23,6 +23,8 @@ import { closeRegionClients } from './federation/data-sources/index.ts';
 import { regionalPart } from './federation/compose.ts';
 import { regionalSupergraph, supergraphFromFile, type PreparedSupergraph } from './federation/supergraph.ts';
 import { graphqlHandler, pipelineMarker } from './http/graphql.ts';
+import { startTracing } from '../tracing/sdk.ts';
+import { tracedGraphQL } from './tracing/phases.ts';
 import { createHttpServer, GRAPHQL_PATH } from './http/router.ts';
 import { createLogger } from './logger.ts';
 import { buildOwnSubgraph, type OwnSubgraph } from './own-subgraph/module.ts';
@@ -62,6 +64,8 @@ export function disableApolloTelemetry(): void {
 export async function createGateway(config: GatewayConfig, options: GatewayOptions = {}): Promise<RunningGateway> {
   disableApolloTelemetry();
   const logger = options.logger ?? createLogger();
+  // Before the plugins are built: each layer decides once whether it adds spans.
+  const tracing = await startTracing(config.tracing);
   const { supergraph, services, own } = prepare(config, options, logger);
   const runtime: GatewayRuntime = { ...services, supergraph };
   const extensions = await gatewayExtensions(runtime);
@@ -73,13 +77,13 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   const apollo = apolloServer(wrap(gateway, extensions), extensions, logger);
   await apollo.start();
   const http = createHttpServer({
-    graphql: graphqlHandler(apollo, {
+    graphql: tracedGraphQL(graphqlHandler(apollo, {
       ...config.server,
       maxVariablesDepth: config.limits.maxVariablesDepth,
       contextHooks: extensions.contextHooks,
       onRefusal: extensions.onRefusal,
       resolveParameters: extensions.resolveParameters,
-    }),
+    })),
     hooks: extensions.http,
     registry: services.registry,
     logger,
@@ -88,6 +92,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     await apollo.stop();
     await closeRegionClients(services.registry);
     for (const close of extensions.closers) await close();
+    await tracing.shutdown();
     throw new Error(`cannot listen on ${config.server.host}:${config.server.port} (${error.message})`);
   });
   const stopWatching = startHotReload(services.registry, logger, extensions.subgraphHeaders);
@@ -104,6 +109,8 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       await apollo.stop();
       await closeRegionClients(services.registry);
       for (const close of extensions.closers) await close();
+      // Last: the spans of the final requests are exported before the process exits.
+      await tracing.shutdown();
     }),
   };
 }

@@ -7,7 +7,26 @@ describe('subgraph command line', () => {
     const config = parseSubgraphConfig(['--region', 'gz', '--port', '4102', '--data', '/tmp/d',
       '--setting', 'serviceUrl=http://127.0.0.1:4202', '--setting', 'timeoutMs=800', '--setting', 'strict=true']);
     expect(config).toEqual({ region: 'GZ', port: 4102, host: '127.0.0.1', dataDir: '/tmp/d', logsDir: '/tmp/d',
-      settings: { serviceUrl: 'http://127.0.0.1:4202', timeoutMs: 800, strict: true } });
+      settings: { serviceUrl: 'http://127.0.0.1:4202', timeoutMs: 800, strict: true },
+      tracing: { enabled: false, otlpUrl: null, serviceName: 'liandong-subgraph-gz', sampleRatio: 1 } });
+  });
+
+  it('takes the tracing settings from flags or the environment', () => {
+    const base = ['--region', 'JS', '--port', '0'];
+    expect(parseSubgraphConfig([...base, '--tracing', '--tracing-otlp-url', 'http://127.0.0.1:4318/v1/traces', '--tracing-sample-ratio', '0.5']).tracing)
+      .toEqual({ enabled: true, otlpUrl: 'http://127.0.0.1:4318/v1/traces', serviceName: 'liandong-subgraph-js', sampleRatio: 0.5 });
+    expect(parseSubgraphConfig(base, { SUBGRAPH_TRACING: 'true', SUBGRAPH_TRACING_OTLP_URL: 'http://c:4318/v1/traces', SUBGRAPH_TRACING_SERVICE_NAME: 'js-1' }).tracing)
+      .toEqual({ enabled: true, otlpUrl: 'http://c:4318/v1/traces', serviceName: 'js-1', sampleRatio: 1 });
+  });
+
+  it.each([
+    [['--tracing'], {}, /--tracing-otlp-url \(or SUBGRAPH_TRACING_OTLP_URL\): required when tracing is enabled/],
+    [['--tracing-otlp-url', 'nowhere'], {}, /--tracing-otlp-url: expected an http\(s\) URL/],
+    [['--tracing-sample-ratio', '2'], {}, /--tracing-sample-ratio: expected a number from 0 to 1/],
+    [[], { SUBGRAPH_TRACING: 'yes' }, /SUBGRAPH_TRACING: expected true or false/],
+    [[], { SUBGRAPH_TRACING_SAMPLE_RATIO: 'half' }, /SUBGRAPH_TRACING_SAMPLE_RATIO: expected a number from 0 to 1/],
+  ])('refuses tracing settings %j %j naming the bad one', (argv, env, message) => {
+    expect(() => parseSubgraphConfig(['--region', 'JS', '--port', '0', ...argv], env)).toThrow(message);
   });
 
   it('falls back to the environment, flags winning', () => {

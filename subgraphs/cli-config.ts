@@ -7,12 +7,19 @@
  *   --data .data       (SUBGRAPH_DATA)    data root handed to the adapter
  *   --logs DIR         (SUBGRAPH_LOGS)    where the region's disclosure and witness logs go (default: --data)
  *   --setting key=value …                 adapter settings (numbers and true/false are typed)
- * Command-line flags win over the environment.
+ *   --tracing                (SUBGRAPH_TRACING=true)           OpenTelemetry tracing on (default off)
+ *   --tracing-otlp-url URL   (SUBGRAPH_TRACING_OTLP_URL)       OTLP/HTTP traces endpoint, required with --tracing
+ *   --tracing-service-name N (SUBGRAPH_TRACING_SERVICE_NAME)   default liandong-subgraph-<region>
+ *   --tracing-sample-ratio R (SUBGRAPH_TRACING_SAMPLE_RATIO)   0–1 for traces the subgraph starts (default 1);
+ *                                                              a request with a traceparent follows the gateway
+ * Command-line flags win over the environment. The tracing settings are the gateway's
+ * `tracing` section (tracing/settings.ts) under other names.
  */
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import type { AdapterOptions } from '../adapters/adapter.ts';
 import { isRegionCode } from './ids.ts';
+import { checkTracingSettings, type TracingSettings } from '../tracing/settings.ts';
 
 export interface SubgraphConfig {
   region: string;
@@ -22,6 +29,7 @@ export interface SubgraphConfig {
   /** Root of the region's own logs (`<logsDir>/<region>/disclosure-…`); default the data root. */
   logsDir: string;
   settings: AdapterOptions['settings'];
+  tracing: TracingSettings;
 }
 
 export const USAGE = 'usage: npm run subgraph -- --region JS --port 4101 [--host 127.0.0.1] [--data .data] [--logs DIR] [--setting key=value …]';
@@ -59,6 +67,10 @@ export function parseSubgraphConfig(argv: readonly string[], env: NodeJS.Process
       data: { type: 'string' },
       logs: { type: 'string' },
       setting: { type: 'string', multiple: true },
+      tracing: { type: 'boolean' },
+      'tracing-otlp-url': { type: 'string' },
+      'tracing-service-name': { type: 'string' },
+      'tracing-sample-ratio': { type: 'string' },
     },
     strict: true,
   });
@@ -73,5 +85,33 @@ export function parseSubgraphConfig(argv: readonly string[], env: NodeJS.Process
     dataDir,
     logsDir: resolve(values.logs ?? env.SUBGRAPH_LOGS ?? dataDir),
     settings: parseSettings(values.setting ?? []),
+    tracing: parseTracing(values, env, region),
   };
+}
+
+const TRACING_NAMES = {
+  enabled: ['--tracing', 'SUBGRAPH_TRACING'],
+  otlpUrl: ['--tracing-otlp-url', 'SUBGRAPH_TRACING_OTLP_URL'],
+  serviceName: ['--tracing-service-name', 'SUBGRAPH_TRACING_SERVICE_NAME'],
+  sampleRatio: ['--tracing-sample-ratio', 'SUBGRAPH_TRACING_SAMPLE_RATIO'],
+} as const;
+
+function parseTracing(values: Record<string, string | boolean | string[] | undefined>, env: NodeJS.ProcessEnv, region: string): TracingSettings {
+  const pick = (setting: keyof typeof TRACING_NAMES) => {
+    const [flag, variable] = TRACING_NAMES[setting];
+    const fromFlag = values[flag.slice(2)];
+    if (fromFlag !== undefined) return { value: fromFlag, source: flag };
+    return { value: env[variable], source: env[variable] !== undefined ? variable : `${flag} (or ${variable})` };
+  };
+  const enabled = pick('enabled');
+  const ratio = pick('sampleRatio');
+  const sources: Record<string, string> = {};
+  for (const setting of Object.keys(TRACING_NAMES) as (keyof typeof TRACING_NAMES)[]) sources[setting] = pick(setting).source;
+  const asBoolean = (value: unknown) => (value === 'true' ? true : value === 'false' ? false : value);
+  const asNumber = (value: unknown) => (typeof value === 'string' && /^\d*\.?\d+$/.test(value) ? Number(value) : value);
+  return checkTracingSettings(
+    { enabled: asBoolean(enabled.value), otlpUrl: pick('otlpUrl').value, serviceName: pick('serviceName').value, sampleRatio: asNumber(ratio.value) },
+    { serviceName: `liandong-subgraph-${region.toLowerCase()}` },
+    (setting, problem) => { throw new Error(`${sources[setting]}: ${problem}`); },
+  );
 }

@@ -16,6 +16,7 @@ import { internalKeyFiles } from './security/internal-keys.ts';
 import { regionDisclosure } from './disclosure/index.ts';
 import { join, resolve } from 'node:path';
 import type { RegionAdapter } from '../adapters/adapter.ts';
+import { startTracing, type RunningTracing } from '../tracing/sdk.ts';
 
 /** In-flight requests get this long to finish after a stop signal. */
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -32,7 +33,7 @@ function readConfig(): SubgraphConfig {
 /** Shared with the gateway: its internal-token public keys and its audit checkpoint key. */
 const keysDir = resolve(process.env.LIANDONG_KEYS_DIR ?? '.data/keys');
 
-function stopOnSignals(region: string, server: SubgraphServer, adapter: RegionAdapter, closeDisclosure: () => Promise<void>): void {
+function stopOnSignals(region: string, server: SubgraphServer, adapter: RegionAdapter, closeDisclosure: () => Promise<void>, tracing: RunningTracing): void {
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -44,6 +45,8 @@ function stopOnSignals(region: string, server: SubgraphServer, adapter: RegionAd
     await server.close();
     await closeDisclosure();
     await adapter.close();
+    // Last: the spans of the final requests are exported before the process exits.
+    await tracing.shutdown().catch(() => {});
     process.exit(0);
   };
   for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => void stop(signal));
@@ -51,6 +54,8 @@ function stopOnSignals(region: string, server: SubgraphServer, adapter: RegionAd
 
 const config = readConfig();
 try {
+  // Before the adapter and server: each decides once whether it makes spans (off by default).
+  const tracing = await startTracing(config.tracing);
   const adapter = await loadAdapter(config.region, { dataDir: config.dataDir, settings: config.settings });
   const logger = defaultLogger(config.region);
   // Change events for the gateways' caches: GET /changes, and Redis pub/sub when REDIS_URL is set.
@@ -67,7 +72,7 @@ try {
     plugins: disclosure.plugins,
     routes: [changes, ...disclosure.routes],
   });
-  stopOnSignals(config.region, server, adapter, disclosure.close);
+  stopOnSignals(config.region, server, adapter, disclosure.close, tracing);
   console.log(`subgraph ${config.region} listening on ${server.url}`);
 } catch (error) {
   console.error(`subgraph ${config.region}: ${(error as Error).message}`);

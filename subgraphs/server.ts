@@ -26,6 +26,7 @@ import { checkHealth } from './health.ts';
 import { HttpError, readBody, sendError, sendGraphQLResponse, sendJson, toGraphQLRequest } from './http.ts';
 import { createLoaders } from './loaders.ts';
 import { defaultLogger, type Logger } from './logger.ts';
+import { extractTraceContext, inSpan, setFacts, SPAN, SpanKind, tracingState } from '../tracing/spans.ts';
 
 /** What a request guard decides. A rejection is answered before any GraphQL runs. */
 export type GuardResult =
@@ -195,6 +196,20 @@ export async function createSubgraphServer(options: SubgraphServerOptions): Prom
     await sendGraphQLResponse(res, response);
   }
 
+  /**
+   * The request as a span, child of the gateway's region fetch (its `traceparent`), so
+   * the adapter's calls beneath join the gateway's trace. Region, part and status only.
+   */
+  function tracedServe(req: IncomingMessage, res: ServerResponse, url: URL, part: ContractPart): Promise<void> {
+    return inSpan(SPAN.subgraphRequest, { 'liandong.region': region, 'liandong.part': part }, async (span) => {
+      try {
+        await serveGraphQL(req, res, url, part);
+      } finally {
+        setFacts(span, { 'http.response.status_code': res.statusCode });
+      }
+    }, SpanKind.SERVER, extractTraceContext(req.headers));
+  }
+
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://subgraph.invalid');
     const part = url.pathname.slice(1) as ContractPart;
@@ -209,7 +224,8 @@ export async function createSubgraphServer(options: SubgraphServerOptions): Prom
       const health = await checkHealth(adapter, logger);
       sendJson(res, health.status, health.body);
     } else if (apollos.has(part)) {
-      await serveGraphQL(req, res, url, part);
+      if (tracingState.on) await tracedServe(req, res, url, part);
+      else await serveGraphQL(req, res, url, part);
     } else {
       sendError(res, 404, 'NOT_FOUND', `no route for ${req.method} ${url.pathname}; the parts are at /records, /index, /search and health at GET /healthz`);
     }

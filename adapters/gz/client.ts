@@ -8,6 +8,7 @@ import { Pool } from 'undici';
 import { AdapterError } from '../adapter.ts';
 import { badData, unavailable } from './errors.ts';
 import type { GzSettings } from './settings.ts';
+import { injectTraceContext, inSpan, inTracedWork, SPAN, SpanKind, tracingState } from '../../tracing/spans.ts';
 
 /** A keep-alive socket the service closed (e.g. it restarted) fails once; retry it on a fresh one. */
 const STALE_SOCKET_CODES = new Set(['UND_ERR_SOCKET', 'ECONNRESET', 'EPIPE']);
@@ -29,6 +30,14 @@ function unwrap(status: number, text: string, what: string): unknown {
   if (envelope.code >= 5000) throw unavailable(`${what}: service error ${envelope.code}: ${envelope.msg}`);
   if (envelope.code !== 0) throw badData(`${what}: the service refused the request (code ${envelope.code}: ${envelope.msg})`);
   return envelope.data;
+}
+
+const NO_HEADERS: Record<string, string> = {};
+
+/** `GET /api/v1/persons` from a path: no query, and any segment holding a long number (an id) masked. */
+export function routeName(method: string, path: string): string {
+  const route = path.split('?')[0].split('/').map((segment) => (/\d{4,}/.test(segment) ? '{id}' : segment)).join('/');
+  return `${method} ${route}`;
 }
 
 export class GzClient {
@@ -59,14 +68,26 @@ export class GzClient {
     return this.pool.close();
   }
 
-  private async call(method: 'GET' | 'POST', path: string, body?: string): Promise<unknown> {
+  /**
+   * Traced, a call is a span of its own and carries `traceparent`, so the legacy
+   * service's side can be joined to the trace. The span is named by the fixed route
+   * (`GET /api/v1/persons`), never the query or body, which hold identity numbers.
+   */
+  private call(method: 'GET' | 'POST', path: string, body?: string): Promise<unknown> {
+    // Only calls made for a traced request: the change feed's polling would be a trace per poll.
+    if (!tracingState.on || !inTracedWork()) return this.untraced(method, path, body, NO_HEADERS);
+    return inSpan(SPAN.adapterCall, { 'liandong.region': 'GZ', 'liandong.adapter.operation': routeName(method, path) },
+      () => this.untraced(method, path, body, injectTraceContext({})), SpanKind.CLIENT);
+  }
+
+  private async untraced(method: 'GET' | 'POST', path: string, body: string | undefined, extraHeaders: Record<string, string>): Promise<unknown> {
     const what = `${method} ${path.split('?')[0]}`;
     const abort = new AbortController();
     const timer = setTimeout(() => abort.abort(), this.settings.timeoutMs);
     try {
       for (let attempt = 1; ; attempt++) {
         try {
-          return await this.once(method, path, body, abort.signal, what);
+          return await this.once(method, path, body, abort.signal, what, extraHeaders);
         } catch (error) {
           const code = (error as { code?: string }).code;
           if (attempt > 1 || abort.signal.aborted || !code || !STALE_SOCKET_CODES.has(code)) throw error;
@@ -84,13 +105,13 @@ export class GzClient {
     }
   }
 
-  private async once(method: 'GET' | 'POST', path: string, body: string | undefined, signal: AbortSignal, what: string) {
+  private async once(method: 'GET' | 'POST', path: string, body: string | undefined, signal: AbortSignal, what: string, extraHeaders: Record<string, string>) {
     const response = await this.pool.request({
       method,
       path: `${this.basePath}${path}`,
       body,
       signal,
-      headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
+      headers: body === undefined ? { ...extraHeaders, accept: 'application/json' } : { ...extraHeaders, accept: 'application/json', 'content-type': 'application/json' },
     });
     return unwrap(response.statusCode, await response.body.text(), what);
   }

@@ -23,7 +23,10 @@ export interface StartedRegions {
 export interface RegionProcessOptions {
   nodeArgs?: string[];
   preload?: string[];
+  /** Reaches every subgraph process (e.g. SUBGRAPH_TRACING_* for the tracing comparison). */
   env?: Record<string, string>;
+  /** Under `work`; a second set of regions in one run needs its own (each region locks its disclosure log). */
+  logs?: string;
 }
 
 const printed = (line: string) => async (output: string) => output.includes(line);
@@ -31,6 +34,7 @@ const printed = (line: string) => async (output: string) => output.includes(line
 export async function startRegions(dataDir: string, work: string, codes: readonly string[] = ['JS', 'GZ', 'HB'], options: RegionProcessOptions = {}): Promise<StartedRegions> {
   const env = { LIANDONG_KEYS_DIR: join(work, 'keys'), LOG_LEVEL: 'warn', ...options.env };
   const node = [...(options.nodeArgs ?? []), ...TSX, ...(options.preload ?? []).flatMap((m) => ['--import', m])];
+  const logs = join(work, options.logs ?? 'region-logs');
   // The gateway's internal key exists before any subgraph reads its public half.
   await loadInternalSigningKey(env.LIANDONG_KEYS_DIR);
   const processes: Running[] = [];
@@ -50,7 +54,7 @@ export async function startRegions(dataDir: string, work: string, codes: readonl
     await Promise.all(codes.map(async (code) => {
       const port = await freePort();
       const url = `http://127.0.0.1:${port}`;
-      const start = () => startProcess(`subgraph ${code}`, process.execPath, [...node, 'subgraphs/main.ts', '--region', code, '--port', String(port), '--data', dataDir, '--logs', join(work, 'region-logs'), ...(settings[code] ?? [])], {
+      const start = () => startProcess(`subgraph ${code}`, process.execPath, [...node, 'subgraphs/main.ts', '--region', code, '--port', String(port), '--data', dataDir, '--logs', logs, ...(settings[code] ?? [])], {
         url, ready: printed('listening on'), env,
       });
       starters.set(code, start);

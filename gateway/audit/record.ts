@@ -39,6 +39,8 @@ export interface AuditRecordBody {
   errorCodes: string[];
   httpStatus: number | null;
   latencyMs: number;
+  /** The OpenTelemetry trace of the request, when tracing is on and the trace was sampled (its request span carries this auditId). */
+  traceId?: string;
 }
 
 /** Written when the log found a damaged tail on start: the loss is itself on the record. */
@@ -75,6 +77,8 @@ export interface AuditFacts {
   errorCodes: string[];
   hasData: boolean;
   httpStatus: number | null;
+  /** The request's trace id when tracing is on (docs/operations.md, "Tracing"). */
+  traceId?: string | null;
 }
 
 export function buildAuditRecord(facts: AuditFacts): AuditRecordBody {
@@ -98,6 +102,8 @@ export function buildAuditRecord(facts: AuditFacts): AuditRecordBody {
     errorCodes,
     httpStatus: facts.httpStatus,
     latencyMs: round(finishedAt - facts.startedAt),
+    // Additive: absent when tracing is off, so records without tracing are unchanged.
+    ...(facts.traceId ? { traceId: facts.traceId } : {}),
   };
 }
 

@@ -17,6 +17,7 @@ import { limitsSection } from '../limits/config.ts';
 import { cursorsSection } from '../cursors/config.ts';
 import { metricsSection } from '../metrics/config.ts';
 import { trustedDocumentsSection } from '../trusted-documents/config.ts';
+import { tracingSection } from '../tracing/config.ts';
 
 export const SECTIONS = [
   modeSection,
@@ -31,6 +32,7 @@ export const SECTIONS = [
   cursorsSection,
   metricsSection,
   trustedDocumentsSection,
+  tracingSection,
 ] as const;
 
 type Sections = (typeof SECTIONS)[number];

@@ -29,6 +29,7 @@ import { AuditRecorder } from '../audit/recorder.ts';
 import { refuseUnaudited } from '../audit/refusal.ts';
 import { emptySubjects } from '../audit/subjects.ts';
 import { subjectsSent } from '../disclosure/sent-subjects.ts';
+import { activeTraceId, tracingState } from '../../tracing/spans.ts';
 
 type ResponseContext = GraphQLRequestContextWillSendResponse<GatewayContext>;
 
@@ -94,6 +95,8 @@ export function requestFacts(context: GatewayContext) {
     purpose: context.purpose,
     denied: (context.denied ?? []).map((d) => d.coordinate),
     regions: context.report?.regions ?? [],
+    // Runs inside the request's span: the trace and the audit record name each other.
+    ...(tracingState.on ? { traceId: activeTraceId() } : {}),
   };
 }
 

@@ -30,6 +30,8 @@ import { createAuthorisation } from './authorisation.ts';
 import { createLimits } from './limits.ts';
 import { withDisclosure } from '../disclosure/gateway-wrapper.ts';
 import { createTrustedDocuments } from '../trusted-documents/index.ts';
+import { operationFactsPlugin, tracedExecution, tracedHook, tracedPlugin } from '../tracing/phases.ts';
+import { SPAN } from '../../tracing/spans.ts';
 
 /** The gateway itself reads the regions' change streams: a service caller with no scopes. */
 const CHANGE_STREAM_CALLER = {
@@ -85,20 +87,23 @@ export async function gatewayExtensions(runtime: GatewayRuntime): Promise<Gatewa
   });
   const graphiql = createGraphiql(runtime);
   const trustedDocuments = createTrustedDocuments(config.trustedDocuments, logger);
+  const operationFacts = operationFactsPlugin();
   return {
     regionCache: cache.requests,
     metricRegistries,
     // The region list first (in-flight queries finish with the regions they started with,
     // whatever hot registration does meanwhile); then authentication, purpose, and the
     // per-officer rate limit (so refused and unparsable requests count too).
-    contextHooks: [(context) => registry.pin(context), ...security.contextHooks, limits.rateLimitHook],
+    // Tracing (off by default) only adds phase spans around these layers (gateway/tracing/).
+    contextHooks: [(context) => registry.pin(context), ...security.contextHooks.map((hook) => tracedHook(SPAN.authentication, hook)), limits.rateLimitHook],
     plugins: [
       // First: no other layer needs to look at an operation that cannot run (400, audited).
       operationResolutionPlugin(),
-      ...security.plugins,
+      ...(operationFacts ? [operationFacts] : []),
+      ...security.plugins.map((plugin) => tracedPlugin(SPAN.authentication, plugin)),
       // Which texts may run at all (registered documents, or free text for some roles).
       ...(trustedDocuments ? [trustedDocuments.plugin] : []),
-      authorisation.plugin,
+      tracedPlugin(SPAN.authorisation, authorisation.plugin),
       // Before audit: a blocked bulk lookup rewrites the response the audit then records.
       limits.plugin,
       reportPlugin(registry),
@@ -109,13 +114,13 @@ export async function gatewayExtensions(runtime: GatewayRuntime): Promise<Gatewa
       metrics.plugin,
       requestLog.plugin,
       // Last: it records what the client is about to get, after every other plugin has shaped it.
-      ...(audit.plugin ? [audit.plugin] : []),
+      ...(audit.plugin ? [tracedPlugin(SPAN.auditAppend, audit.plugin)] : []),
     ],
     // Authorisation outermost: the executor plans the filtered operation under its own
     // query hash. Disclosure next: it adds hidden keys to what the caller may select and
     // reads back whose data the answer holds (for the audit and the bulk-lookup monitor).
     // The response cache innermost keeps what that operation returns, hidden keys included.
-    gatewayWrappers: [authorisation.wrapGateway, withDisclosure, ...(cache.wrapGateway ? [cache.wrapGateway] : [])],
+    gatewayWrappers: [tracedExecution, authorisation.wrapGateway, withDisclosure, ...(cache.wrapGateway ? [cache.wrapGateway] : [])],
     subgraphHeaders: security.subgraphHeaders,
     subgraphBatchHeaders: security.subgraphBatchHeaders,
     http: { metrics: metrics.route, graphiql: graphiql.routes.page, graphiqlAssets: graphiql.routes.assets, auditReady: () => audit.ready() },

@@ -45,6 +45,8 @@ export interface SystemOptions {
   gatewayConfig?: Record<string, unknown>;
   /** Extra environment for the gateway process. */
   gatewayEnv?: Record<string, string>;
+  /** Extra environment for every regional subgraph process (e.g. SUBGRAPH_TRACING_*). */
+  subgraphEnv?: Record<string, string>;
 }
 
 export interface System {
@@ -133,7 +135,7 @@ export async function startSystem(options: SystemOptions): Promise<System> {
       const subgraph = await restartable(`http://127.0.0.1:${port}`, () => startProcess({
         name: `subgraph ${code}`, file: 'subgraphs/main.ts',
         args: ['--region', code, '--port', String(port), '--data', options.dataDir, ...settings],
-        env: keysEnv,
+        env: { ...keysEnv, ...options.subgraphEnv },
       }));
       started.push(subgraph);
       const proxy = await startCountingProxy(subgraph.url);

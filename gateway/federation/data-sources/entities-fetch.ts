@@ -6,6 +6,7 @@
  * - fanned out (index): every representation goes to every region; each position is
  *   the deep merge of what the regions answered for it.
  */
+import { startMergeSpan, tracingState } from '../../../tracing/spans.ts';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { quoteInput } from '../../../adapters/normalise/index.ts';
 import { RegionMerger, type MergeOptions, type ResponsePath } from '../merge/deep-merge.ts';
@@ -75,12 +76,15 @@ export async function fetchFannedEntities(fetcher: RegionFetcher, input: Entitie
   const requests = new Map(regions.map((region) => [region.code, fetch.body]));
   const answers = await fetcher.ask(regions, requests, context);
 
+  // Synchronous work: a span started and ended around it, no closure (and nothing when tracing is off).
+  const mergeSpan = tracingState.on ? startMergeSpan(fetcher.subgraph, answers.length) : null;
   const merger = new RegionMerger(input.merge);
   const answered = answers.filter((a) => a.status === 'answered');
   const entities = representations.map((_, i) => merger.mergeAll(
     answered.map((a) => ({ region: a.region.code, value: entityAt(a, i) })),
     entityPath(input.pathInRequest, i),
   ) ?? null);
+  mergeSpan?.end();
   const errors = [
     ...answers.filter((a) => a.status !== 'answered').map((a) => unavailableError(a, fetcher.part)),
     ...regionErrors(answered),

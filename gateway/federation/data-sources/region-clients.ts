@@ -8,6 +8,7 @@
  */
 import { RegionClient, type RegionClientOptions } from './region-client.ts';
 import type { ContractPart, RegionAnswer, RegionDirectory, RegionEntry } from './types.ts';
+import { injectTraceContext, inSpan, setFacts, SPAN, SpanKind, tracingState } from '../../../tracing/spans.ts';
 
 export class RegionClients {
   private readonly clients = new Map<string, { signature: string; client: RegionClient }>();
@@ -44,13 +45,26 @@ export class RegionClients {
     if (request && this.timedOut.get(request)?.has(region.code)) {
       return { region, status: 'timeout', reason: 'timeout', latencyMs: 0, message: `not asked again: it timed out earlier in this request (limit ${region.timeoutMs} ms)` };
     }
-    const answer = await this.client(region).post(part, body, headers);
+    const answer = tracingState.on ? await this.tracedPost(region, part, body, headers) : await this.client(region).post(part, body, headers);
     if (request && answer.status === 'timeout') {
       const set = this.timedOut.get(request) ?? new Set<string>();
       set.add(region.code);
       this.timedOut.set(request, set);
     }
     return answer;
+  }
+
+  /**
+   * One span per region asked, its `traceparent` sent along so the region's spans join
+   * the trace. Only the region code, part, status and latency go on it: the body and
+   * the answer hold the keys asked for.
+   */
+  private tracedPost(region: RegionEntry, part: ContractPart, body: string, headers: Record<string, string>): Promise<RegionAnswer> {
+    return inSpan(SPAN.regionFetch, { 'liandong.region': region.code, 'liandong.part': part }, async (span) => {
+      const answer = await this.client(region).post(part, body, injectTraceContext({ ...headers }));
+      setFacts(span, { 'liandong.status': answer.status, 'liandong.latency_ms': answer.latencyMs });
+      return answer;
+    }, SpanKind.CLIENT);
   }
 
   /** A region taken out of the registry must not keep its sockets open. */

@@ -3,6 +3,7 @@
  * sent to the regions its route names, and each field's answers are combined —
  * deep-merged by default, or by the route's own combiner (search connections).
  */
+import { startMergeSpan, tracingState } from '../../../tracing/spans.ts';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { RegionMerger, type MergeOptions, type RegionValue } from '../merge/deep-merge.ts';
 import { requestsByRegion, responseKey, type FetchOperation, type FieldRoute } from './operation.ts';
@@ -39,6 +40,8 @@ export async function fetchRootFields(fetcher: RegionFetcher, input: RootFetchIn
   const errors: FormattedError[] = decisions.flatMap((d) => ('refused' in d ? [d.refused] : []));
   const answers = routes.length > 0 ? await fetcher.ask(regions, requestsByRegion(fetch, routes), context) : [];
 
+  // Synchronous work: a span started and ended around it, no closure (and nothing when tracing is off).
+  const mergeSpan = tracingState.on ? startMergeSpan(fetcher.subgraph, answers.length) : null;
   const merger = new RegionMerger(input.merge);
   const data: Record<string, unknown> = {};
   for (const decision of decisions) {
@@ -51,6 +54,7 @@ export async function fetchRootFields(fetcher: RegionFetcher, input: RootFetchIn
     data[key] = combined.value ?? null;
     errors.push(...(combined.errors ?? []));
   }
+  mergeSpan?.end();
   errors.push(...answers.filter((a) => a.status !== 'answered').map((a) => unavailableError(a, fetcher.part)));
   const byKey = new Map(routes.map((route) => [responseKey(route.field), route]));
   errors.push(...regionErrors(answers.filter((a) => a.status === 'answered'), (path, answer) => {
