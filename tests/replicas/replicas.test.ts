@@ -18,7 +18,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readStream, type RedisClient } from '../../gateway/audit/redis-sink.ts';
+import { readStream, streamKeys, type RedisClient } from '../../gateway/audit/redis-sink.ts';
 import { ROOT } from '../../scripts/lib/children.ts';
 import { redisAvailable, redisMissingMessage } from '../support/redis.ts';
 import { PERSON_NAMES, RECORD_NAME, within } from '../cache/support.ts';
@@ -55,12 +55,13 @@ describe.skipIf(missing !== null)('two gateway replicas behind nginx', () => {
 
   /** Waits until `url` answers a repeated lookup wholly from the cache. */
   async function cachedOn(url: string, idNumber: string): Promise<void> {
-    const took = await within(20_000, async () => {
+    let last: GraphQLResponse | null = null;
+    const took = await within(30_000, async () => {
       await topology.query(PERSON_NAMES, { id: idNumber }, undefined, url);
-      const again = await topology.query(PERSON_NAMES, { id: idNumber }, undefined, url);
-      return again.status === 200 && statuses(again).length > 0 && statuses(again).every((s: string) => s === 'cached');
+      last = await topology.query(PERSON_NAMES, { id: idNumber }, undefined, url);
+      return last.status === 200 && statuses(last).length > 0 && statuses(last).every((s: string) => s === 'cached');
     });
-    if (took === null) throw new Error(`${url} never answered a repeated lookup from its cache`);
+    if (took === null) throw new Error(`${url} never answered a repeated lookup from its cache within 30 s; last answer: ${JSON.stringify(last).slice(0, 600)}`);
   }
 
   /** The load the kill and the restarts run under: person lookups through nginx. */
@@ -93,8 +94,26 @@ describe.skipIf(missing !== null)('two gateway replicas behind nginx', () => {
     }
   }
 
+  async function streamLength(instance: string): Promise<number> {
+    const client: RedisClient = createClient({ url: topology.redis.url });
+    await client.connect();
+    try {
+      return await client.xLen(streamKeys(instance).entries);
+    } finally {
+      client.destroy();
+    }
+  }
+
   function expectNoFailures(tally: LoadTally, what: string) {
-    expect(tally.failures, `${what}: ${tally.failures.length} of ${tally.requests} requests failed, e.g. ${JSON.stringify(tally.failures.slice(0, 3))}`).toEqual([]);
+    // What nginx saw, by kind (timestamps, connection numbers and clients left out).
+    const kinds = new Map<string, number>();
+    for (const line of topology.nginx.errors().trim().split('\n')) {
+      const kind = line.replace(/^\S+ \S+ /, '').replace(/\d+#\d+: \*\d+ /, '').replace(/, client: .*?(, upstream: "[^"]*")?, host.*$/, '$1');
+      kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
+    }
+    const nginxErrors = [...kinds].map(([kind, n]) => `${n} × ${kind}`).join('\n');
+    if (process.env.LIANDONG_REPLICAS_DEBUG) console.info(`${what}: nginx error log, by kind:\n${nginxErrors}`);
+    expect(tally.failures, `${what}: ${tally.failures.length} of ${tally.requests} requests failed, e.g. ${JSON.stringify(tally.failures.slice(0, 2))}\nnginx error log, by kind:\n${nginxErrors}`).toEqual([]);
     expect(tally.requests).toBeGreaterThan(50);
   }
 
@@ -182,7 +201,12 @@ describe.skipIf(missing !== null)('two gateway replicas behind nginx', () => {
       await replica.start();
       const ready = await within(20_000, async () => (await fetch(replica.url.replace('/graphql', '/readyz')).catch(() => null))?.status === 200);
       expect(ready, `${replica.instance} not ready after its restart`).not.toBeNull();
-      await new Promise((resolve) => setTimeout(resolve, 1000));
+      // nginx keeps a replica it saw failing out of rotation for fail_timeout (5 s): the next
+      // one may stop only once nginx sends this one traffic again (its audit stream grows;
+      // the load reaches the replicas only through nginx).
+      const from = await streamLength(replica.instance);
+      const back = await within(20_000, async () => (await streamLength(replica.instance)) >= from + 10);
+      expect(back, `nginx did not send ${replica.instance} traffic again after its restart`).not.toBeNull();
     }
     const tally = await running.stop();
     figures.rollingRestart = { requests: tally.requests, failures: tally.failures.length };

@@ -11,10 +11,10 @@
  *
  * Every process is started by the test and stopped by stop(), whatever happened.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { mintDevToken } from '../../gateway/auth/dev-key.ts';
+import { devKeyFiles, mintDevToken } from '../../gateway/auth/dev-key.ts';
 import { ROOT } from '../../scripts/lib/children.ts';
 import { freePort } from '../support/ports.ts';
 import { startProcess, type TestProcess } from '../support/processes.ts';
@@ -42,6 +42,8 @@ export interface Topology {
   redis: RedisHandle;
   nginx: NginxHandle;
   keysDir: string;
+  /** Where the test's identity provider keeps the key officers' tokens are signed with. */
+  idpDir: string;
   configDir: string;
   gzUrl: string;
   scenarios: Scenarios;
@@ -67,8 +69,14 @@ export async function startTopology(options: { replicas?: number; gatewayConfig?
     stoppers.push(() => redis.stop());
     const dataDir = await seedData();
     stoppers.push(async () => rmSync(dataDir, { recursive: true, force: true }));
-    // The compose `keys` service: the gateway's keys, and the dev key published as the users' JWKS.
-    await startProcess({ name: 'keys', file: 'docker/init-keys.ts', args: ['--dir', keysDir, '--demo-users'], readyLine: /^keys ready/ });
+    // An identity provider of the test's own (a production gateway refuses to trust the dev
+    // key, so compose's `--demo-users` cannot be used): its public keys are mounted as the
+    // users' JWKS, as a real deployment does, before the compose `keys` service runs.
+    const idpDir = join(root, 'identity-provider');
+    await mintDevToken(idpDir, { sub: 'key-setup', region: 'JS', roles: [] });
+    mkdirSync(keysDir, { recursive: true });
+    copyFileSync(devKeyFiles(idpDir).jwksFile, join(keysDir, 'users.jwks.json'));
+    await startProcess({ name: 'keys', file: 'docker/init-keys.ts', args: ['--dir', keysDir], readyLine: /^keys ready/ });
     const common = { LIANDONG_KEYS_DIR: keysDir, LOG_LEVEL: 'info' };
 
     const gzPort = await freePort();
@@ -102,8 +110,8 @@ export async function startTopology(options: { replicas?: number; gatewayConfig?
     const scenarios = JSON.parse(readFileSync(join(dataDir, 'scenarios.json'), 'utf8')) as Scenarios;
     const url = `${nginx.url}/graphql`;
     return {
-      url, replicas, redis, nginx, keysDir, configDir, gzUrl, scenarios,
-      query: (query, variables, as = { roles: ['investigator'] }, target = url) => postQuery(target, keysDir, { query, variables }, as),
+      url, replicas, redis, nginx, keysDir, idpDir, configDir, gzUrl, scenarios,
+      query: (query, variables, as = { roles: ['investigator'] }, target = url) => postQuery(target, idpDir, { query, variables }, as),
       stop: stopAll,
     };
   } catch (error) {
@@ -154,8 +162,9 @@ async function startReplica(instance: string, port: number, env: Record<string, 
   };
 }
 
-export async function postQuery(url: string, keysDir: string, body: unknown, as: Officer): Promise<GraphQLResponse> {
-  const token = await mintDevToken(keysDir, { sub: as.sub ?? `TEST-${as.roles.join('-')}`, region: as.region ?? 'JS', roles: as.roles, ttlSeconds: 600 });
+/** Signs officers' tokens with the identity provider's key in `idpDir`. */
+export async function postQuery(url: string, idpDir: string, body: unknown, as: Officer): Promise<GraphQLResponse> {
+  const token = await mintDevToken(idpDir, { sub: as.sub ?? `TEST-${as.roles.join('-')}`, region: as.region ?? 'JS', roles: as.roles, ttlSeconds: 600 });
   const response = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-purpose': as.purpose ?? 'patrol-check: replica test' },
