@@ -178,6 +178,7 @@ describe.skipIf(missing !== null)('two gateway replicas behind nginx', () => {
   });
 
   it('(c) loses no audit record and no request when a replica is killed under load', async () => {
+    const before = await Promise.all(topology.replicas.map((r) => streamLength(r.instance)));
     const running = load();
     await new Promise((resolve) => setTimeout(resolve, 2500));
     await topology.replicas[0].kill();
@@ -185,7 +186,11 @@ describe.skipIf(missing !== null)('two gateway replicas behind nginx', () => {
     const tally = await running.stop();
     const audited = await auditedIds();
     const lost = tally.auditIds.filter((id) => !audited.has(id));
-    figures.kill = { requests: tally.requests, failures: tally.failures.length, answered: tally.auditIds.length, answeredAndAudited: tally.auditIds.length - lost.length };
+    const after = await Promise.all(topology.replicas.map((r) => streamLength(r.instance)));
+    figures.kill = {
+      requests: tally.requests, failures: tally.failures.length, answered: tally.auditIds.length, answeredAndAudited: tally.auditIds.length - lost.length,
+      auditRecordsWritten: Object.fromEntries(topology.replicas.map((r, i) => [r.instance, after[i] - before[i]])),
+    };
     expectNoFailures(tally, 'during the kill');
     expect(lost, 'answers whose audit record is in no replica\'s log').toEqual([]);
     await topology.replicas[0].start();
