@@ -73,6 +73,18 @@ describe.skipIf(missing !== null)('two gateway replicas behind nginx', () => {
     });
   }
 
+  async function auditLines(): Promise<string[]> {
+    const client: RedisClient = createClient({ url: topology.redis.url });
+    await client.connect();
+    try {
+      const lines: string[] = [];
+      for (const replica of topology.replicas) lines.push(...(await readStream(client, replica.instance)).segment.lines);
+      return lines;
+    } finally {
+      client.destroy();
+    }
+  }
+
   async function auditedIds(): Promise<Map<string, number>> {
     const client: RedisClient = createClient({ url: topology.redis.url });
     await client.connect();
@@ -172,6 +184,10 @@ describe.skipIf(missing !== null)('two gateway replicas behind nginx', () => {
     const third = await topology.query(PERSON_NAMES, { id: c }, reader, r1);
     expect(third.status).toBe(403);
     expect(third.errors?.[0]?.extensions?.code).toBe('BULK_LOOKUP_BLOCKED');
+    // The audit waited for the shared count: it recorded the withheld answer, not the data.
+    const record = (await auditLines()).find((line) => line.includes(`"auditId":"${third.extensions?.auditId}"`));
+    expect(record, 'the withheld answer has no audit record').toBeDefined();
+    expect(JSON.parse(record!)).toMatchObject({ httpStatus: 403, errorCodes: ['BULK_LOOKUP_BLOCKED'] });
     // A person already viewed (on the other replica) stays viewable.
     expect((await topology.query(PERSON_NAMES, { id: a }, reader, r2)).status).toBe(200);
     expect(topology.replicas[0].output() + topology.replicas[1].output()).toMatch(/"event":"bulk-lookup".*"caller":"sub:BULK-1"/);
