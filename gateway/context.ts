@@ -87,6 +87,12 @@ export interface GatewayContext {
    * log) awaits this to report what the client actually gets. Unset when audit is off.
    */
   audited?: Promise<void>;
+  /**
+   * Settles once the bulk-lookup monitor has counted the response (and, in block mode,
+   * perhaps withheld it); the count may wait on Redis. The audit awaits it, so it records
+   * the response as the monitor left it. Unset for a response with no data.
+   */
+  bulkLookupChecked?: Promise<void>;
   /** `sha256:<hex>` when the operation is a registered trusted document (gateway/trusted-documents). */
   trustedDocumentId?: string;
 }

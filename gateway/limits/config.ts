@@ -7,13 +7,19 @@
  *   "maxCost": 20000, "defaultListSize": 20, "maxBatchOperations": 10, "maxVariablesDepth": 32,
  *   "rateLimit": { "burst": 60, "perSecond": 10 },
  *   "refusalsPerAddress": { "max": 20, "windowSeconds": 60 },
- *   "bulkLookup": { "threshold": 200, "windowSeconds": 3600, "block": false }
+ *   "bulkLookup": { "threshold": 200, "windowSeconds": 3600, "block": false },
+ *   "store": "redis", "redisUrl": "redis://…", "redisTimeoutMs": 100
  * }
  * ```
+ * `store` says where the per-officer rate limit and the bulk-lookup counts live:
+ * "memory" (per process) or "redis" (shared by every replica; default when a Redis URL is
+ * known: `limits.redisUrl`, else $REDIS_URL, the one the cache uses). A Redis command
+ * slower than `redisTimeoutMs`, or Redis down, falls back to the per-process counts for
+ * that request (shared-counters.ts says why).
  * The request body size limit is `server.bodyLimitBytes` (the HTTP layer enforces it, 413).
  * `maxBatchOperations` applies where the HTTP layer accepts batches (JSON array bodies).
  */
-import { ConfigPath, boolean, integer, object, onlyKeys, optional } from '../config/check.ts';
+import { ConfigPath, boolean, integer, object, oneOf, onlyKeys, optional, string } from '../config/check.ts';
 import { section } from '../config/section.ts';
 
 export interface RateLimitConfig {
@@ -55,6 +61,11 @@ export interface LimitsConfig {
   rateLimit: RateLimitConfig;
   refusalsPerAddress: RefusalsPerAddressConfig;
   bulkLookup: BulkLookupConfig;
+  /** Where rate-limit buckets and bulk-lookup counts live: per process, or shared through Redis. */
+  store: 'memory' | 'redis';
+  redisUrl: string | null;
+  /** A slower Redis answer counts as Redis being unavailable (the per-process counts decide). */
+  redisTimeoutMs: number;
 }
 
 export const LIMITS_DEFAULTS: LimitsConfig = {
@@ -74,14 +85,27 @@ export const LIMITS_DEFAULTS: LimitsConfig = {
   // a flood past it costs the audit one record per address per minute.
   refusalsPerAddress: { max: 20, windowSeconds: 60 },
   bulkLookup: { threshold: 200, windowSeconds: 3600, block: false },
+  store: 'memory',
+  redisUrl: null,
+  // Every request waits on the rate limit: a Redis this slow is treated as down.
+  redisTimeoutMs: 100,
 };
 
-const KEYS = ['maxDepth', 'maxAliases', 'maxTokens', 'maxCost', 'defaultListSize', 'maxBatchOperations', 'maxVariablesDepth', 'rateLimit', 'refusalsPerAddress', 'bulkLookup'] as const;
+const KEYS = ['maxDepth', 'maxAliases', 'maxTokens', 'maxCost', 'defaultListSize', 'maxBatchOperations', 'maxVariablesDepth', 'rateLimit', 'refusalsPerAddress', 'bulkLookup', 'store', 'redisUrl', 'redisTimeoutMs'] as const;
 
 /** Validates a raw `limits` value; throws ConfigError naming the setting (`…: limits.maxDepth: expected …`). */
-export function validateLimitsConfig(raw: unknown, at: ConfigPath = new ConfigPath('config/gateway.json').key('limits')): LimitsConfig {
+export function validateLimitsConfig(
+  raw: unknown,
+  at: ConfigPath = new ConfigPath('config/gateway.json').key('limits'),
+  env: Readonly<Record<string, string | undefined>> = {},
+): LimitsConfig {
   const obj = raw === undefined ? {} : object(raw, at);
   onlyKeys(obj, KEYS, at);
+  const redisUrl = obj.redisUrl !== undefined
+    ? redisUrlOf(obj.redisUrl, at.key('redisUrl'))
+    : env.REDIS_URL ? redisUrlOf(env.REDIS_URL, at.key('redisUrl').envOverride('REDIS_URL')) : null;
+  const store = optional(obj.store, redisUrl ? 'redis' : 'memory', (v) => oneOf(v, ['memory', 'redis'] as const, at.key('store')));
+  if (store === 'redis' && !redisUrl) at.key('store').fail('"redis" needs a Redis URL: set limits.redisUrl or the REDIS_URL environment variable');
   const count = (key: keyof LimitsConfig, max: number) =>
     optional(obj[key], LIMITS_DEFAULTS[key] as number, (v) => integer(v, at.key(key), { min: 1, max }));
   return {
@@ -95,7 +119,16 @@ export function validateLimitsConfig(raw: unknown, at: ConfigPath = new ConfigPa
     rateLimit: validateRateLimit(obj.rateLimit, at.key('rateLimit')),
     refusalsPerAddress: validateRefusalsPerAddress(obj.refusalsPerAddress, at.key('refusalsPerAddress')),
     bulkLookup: validateBulkLookup(obj.bulkLookup, at.key('bulkLookup')),
+    store,
+    redisUrl,
+    redisTimeoutMs: optional(obj.redisTimeoutMs, LIMITS_DEFAULTS.redisTimeoutMs, (v) => integer(v, at.key('redisTimeoutMs'), { min: 5, max: 10_000 })),
   };
+}
+
+function redisUrlOf(value: unknown, at: ConfigPath): string {
+  const text = string(value, at);
+  if (!/^rediss?:\/\/\S+$/.test(text)) at.fail(`expected a redis:// or rediss:// URL, got ${JSON.stringify(text)}`);
+  return text;
 }
 
 function validateRateLimit(raw: unknown, at: ConfigPath): RateLimitConfig {
@@ -131,5 +164,5 @@ function validateBulkLookup(raw: unknown, at: ConfigPath): BulkLookupConfig {
 
 export const limitsSection = section({
   key: 'limits',
-  validate: (raw, at) => validateLimitsConfig(raw, at),
+  validate: (raw, at, { env }) => validateLimitsConfig(raw, at, env),
 });

@@ -1,7 +1,8 @@
-/** The limits' own arithmetic, with explicit clocks: token refill, the bulk-lookup window, the cost model. */
+/** The limits' own arithmetic, with explicit clocks: token refill, the bulk-lookup window, the cost model; where the shared counts live. */
 import { buildSchema, parse, validate, type OperationDefinitionNode } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { BulkLookupMonitor } from './bulk-lookup.ts';
+import { validateLimitsConfig } from './config.ts';
 import { costLimitRule } from './cost.ts';
 import { depthLimitRule } from './depth.ts';
 import { RateLimiter } from './rate-limit.ts';
@@ -75,5 +76,18 @@ describe('refusal messages', () => {
     expect(label.length).toBeLessThan(100);
     expect(label).toBe(`"Q${'x'.repeat(39)}"… (100001 characters) `);
     expect(operationLabel(parse('query Short { a }').definitions[0] as OperationDefinitionNode)).toBe('"Short" ');
+  });
+});
+
+describe('where the shared counts live (limits.store)', () => {
+  it('shares them through the Redis of REDIS_URL unless told otherwise, and names a bad setting', () => {
+    expect(validateLimitsConfig(undefined)).toMatchObject({ store: 'memory', redisUrl: null });
+    expect(validateLimitsConfig(undefined, undefined, { REDIS_URL: 'redis://r:6379' })).toMatchObject({ store: 'redis', redisUrl: 'redis://r:6379' });
+    expect(validateLimitsConfig({ store: 'memory' }, undefined, { REDIS_URL: 'redis://r:6379' }).store).toBe('memory');
+    expect(validateLimitsConfig({ redisUrl: 'redis://own:6379' }, undefined, { REDIS_URL: 'redis://r:6379' }).redisUrl).toBe('redis://own:6379');
+    expect(() => validateLimitsConfig({ store: 'redis' })).toThrow('limits.store: "redis" needs a Redis URL: set limits.redisUrl or the REDIS_URL environment variable');
+    expect(() => validateLimitsConfig({ redisUrl: 'http://r' })).toThrow('limits.redisUrl: expected a redis:// or rediss:// URL, got "http://r"');
+    expect(() => validateLimitsConfig(undefined, undefined, { REDIS_URL: 'r:6379' })).toThrow(/REDIS_URL.*expected a redis:\/\/ or rediss:\/\/ URL/);
+    expect(() => validateLimitsConfig({ redisTimeoutMs: 1 })).toThrow('limits.redisTimeoutMs: expected an integer from 5 to 10000, got 1');
   });
 });

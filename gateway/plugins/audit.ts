@@ -48,6 +48,8 @@ export function createAuditPlugin(recorder: AuditRecorder, options: AuditPluginO
       return {
         async willSendResponse(requestContext) {
           try {
+            // A withheld bulk lookup is what the client gets, so it is what is recorded.
+            await requestContext.contextValue.bulkLookupChecked?.catch(() => {});
             await auditResponse(recorder, requestContext, options);
           } finally {
             settle();

@@ -75,7 +75,7 @@ export async function gatewayExtensions(runtime: GatewayRuntime): Promise<Gatewa
   const cache = createGatewayCache(config.cache, logger, changeStreamSigner(security.subgraphHeaders), (request) => registry.regions(request));
   cache.follow(registry.regions());
   const audit = await openGatewayAudit(runtime);
-  const metricRegistries = [cache.metrics.registry];
+  const metricRegistries = [cache.metrics.registry, limits.metrics.registry];
   const metrics = createMetrics({ registries: metricRegistries, audit: audit.metrics, config: config.metrics });
   const requestLog = createRequestLog(logger);
   const refusals = createRefusals({
@@ -127,6 +127,6 @@ export async function gatewayExtensions(runtime: GatewayRuntime): Promise<Gatewa
     onRefusal: refusals.onRefusal,
     ...(trustedDocuments ? { resolveParameters: trustedDocuments.resolveParameters } : {}),
     // The refusal summaries still open go into the audit log before it closes.
-    closers: [() => cache.close(), () => refusals.close(), () => audit.close(), async () => trustedDocuments?.close()],
+    closers: [() => cache.close(), () => limits.close(), () => refusals.close(), () => audit.close(), async () => trustedDocuments?.close()],
   };
 }

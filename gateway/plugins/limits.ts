@@ -12,7 +12,11 @@
  * // response the audit then records).
  * plugins: [purpose, authorisation.plugin, limits.plugin, audit]
  * limits.bulkLookup.on('alert', (alert) => …); // also logged as `event: "bulk-lookup"`
+ * await limits.close();                          // at shutdown (the Redis connection)
  * ```
+ * With `limits.store` "redis" the rate-limit buckets and bulk-lookup counts are shared by
+ * every replica (limits/shared-rate-limit.ts, limits/shared-bulk-lookup.ts); when Redis
+ * cannot answer in time each replica decides alone (limits/shared-counters.ts).
  * The rate limit is a context hook so that every request counts, even one that fails to
  * parse (429 + Retry-After). In `didResolveOperation` (before planning or any subgraph
  * call) the plugin applies the token, depth, alias and cost limits — once per distinct
@@ -21,7 +25,9 @@
  * so a declared default (`$n: Int = 100`) counts as sent. In `willSendResponse` it feeds
  * the bulk-lookup monitor with the persons the response shows — the same set the audit
  * record names (disclosure/sent-subjects.ts), whatever fields were selected — and, in
- * block mode, withholds a response that crosses the threshold.
+ * block mode, withholds a response that crosses the threshold. Counting may wait on Redis,
+ * so the plugin leaves `context.bulkLookupChecked` for the audit to await before it reads
+ * the response (Apollo Server starts every willSendResponse at once).
  */
 import type { ApolloServerPlugin, GraphQLRequestContext } from '@apollo/server';
 import { GraphQLError, validate, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode, type ValidationRule } from 'graphql';
@@ -29,35 +35,46 @@ import type { GatewayContext } from '../context.ts';
 import type { ContextHook } from '../http/context.ts';
 import { aliasLimitRule } from '../limits/aliases.ts';
 import { checkBatchSize } from '../limits/batch.ts';
-import { BulkLookupMonitor, type BulkLookupAlert } from '../limits/bulk-lookup.ts';
+import type { BulkLookupAlert } from '../limits/bulk-lookup.ts';
 import { subjectsSent } from '../disclosure/sent-subjects.ts';
 import { coerceVariables } from '../operations/variables.ts';
 import type { LimitsConfig } from '../limits/config.ts';
 import { costLimitRule, sizeVariables } from '../limits/cost.ts';
 import { OperationMemo } from '../operations/memo.ts';
 import { depthLimitRule } from '../limits/depth.ts';
-import { RateLimiter } from '../limits/rate-limit.ts';
+import { LimitsMetrics } from '../limits/metrics.ts';
+import { SharedBulkLookup } from '../limits/shared-bulk-lookup.ts';
+import { SharedCounters, type LimitsLogger } from '../limits/shared-counters.ts';
+import { SharedRateLimiter } from '../limits/shared-rate-limit.ts';
 import { limitError, LIMIT_CODES } from '../limits/refusal.ts';
 import { tokenLimitRule } from '../limits/tokens.ts';
 
 export interface LimitsOptions {
   config: LimitsConfig;
-  logger?: { warn(object: object, message: string): void };
+  logger?: LimitsLogger;
 }
 
 export interface Limits {
   plugin: ApolloServerPlugin<GatewayContext>;
   /** Per-officer rate limit; list it after the authentication hook. */
   rateLimitHook: ContextHook;
-  rateLimiter: RateLimiter;
-  bulkLookup: BulkLookupMonitor;
+  rateLimiter: SharedRateLimiter;
+  bulkLookup: SharedBulkLookup;
+  /** `liandong_limits_*` (fallbacks to per-process counts); add it to /metrics. */
+  metrics: LimitsMetrics;
   /** Throws HttpError 400 BATCH_LIMIT_EXCEEDED for a JSON array body longer than the limit. */
   checkBatchSize(body: unknown): void;
+  /** Closes the Redis connection of the shared counts (after the last request). */
+  close(): Promise<void>;
 }
 
 export function createLimits({ config, logger = consoleLogger }: LimitsOptions): Limits {
-  const rateLimiter = new RateLimiter(config.rateLimit);
-  const bulkLookup = new BulkLookupMonitor(config.bulkLookup);
+  const metrics = new LimitsMetrics();
+  const counters = config.store === 'redis'
+    ? new SharedCounters({ url: config.redisUrl!, timeoutMs: config.redisTimeoutMs, metrics, logger })
+    : null;
+  const rateLimiter = new SharedRateLimiter(config.rateLimit, counters);
+  const bulkLookup = new SharedBulkLookup(config.bulkLookup, counters);
   bulkLookup.on('alert', (alert: BulkLookupAlert) => {
     logger.warn({ event: 'bulk-lookup', ...alert }, `bulk lookup: ${alert.caller} viewed ${alert.distinctPersons} distinct persons within ${alert.windowSeconds}s (threshold ${alert.threshold})`);
   });
@@ -76,16 +93,19 @@ export function createLimits({ config, logger = consoleLogger }: LimitsOptions):
               () => firstError(schema, document, [costLimitRule(config, variables)]));
           if (refused) throw copyOf(refused);
         },
-        // Synchronous on purpose: a later plugin's willSendResponse (the audit) must see the rewrite.
+        // The audit's willSendResponse starts alongside this one: it awaits the promise left
+        // here (set before this hook's first await) so that it records any rewrite.
         async willSendResponse(requestContext) {
-          withholdBulkLookup(requestContext, bulkLookup);
+          const checked = withholdBulkLookup(requestContext, bulkLookup);
+          requestContext.contextValue.bulkLookupChecked = checked;
+          await checked;
         },
       };
     },
   };
 
-  const rateLimitHook: ContextHook = (context) => {
-    const rate = rateLimiter.take(callerKey(context));
+  const rateLimitHook: ContextHook = async (context) => {
+    const rate = await rateLimiter.take(callerKey(context));
     if (!rate.allowed) {
       throw limitError(LIMIT_CODES.rate, `Too many requests from this officer; retry in ${rate.retryAfterSeconds} s (limit: ${config.rateLimit.perSecond}/s, bursts of ${config.rateLimit.burst}).`, 429, { 'retry-after': String(rate.retryAfterSeconds) });
     }
@@ -96,7 +116,9 @@ export function createLimits({ config, logger = consoleLogger }: LimitsOptions):
     rateLimitHook,
     rateLimiter,
     bulkLookup,
+    metrics,
     checkBatchSize: (body) => checkBatchSize(body, config.maxBatchOperations),
+    close: async () => counters?.close(),
   };
 }
 
@@ -123,7 +145,7 @@ function sizesAsExecuted(schema: GraphQLSchema, operation: OperationDefinitionNo
   }
 }
 
-function withholdBulkLookup(requestContext: GraphQLRequestContext<GatewayContext>, monitor: BulkLookupMonitor): void {
+async function withholdBulkLookup(requestContext: GraphQLRequestContext<GatewayContext>, monitor: SharedBulkLookup): Promise<void> {
   const body = requestContext.response.body;
   if (body?.kind !== 'single' || !body.singleResult.data) return;
   const ids = subjectsSent({
@@ -131,7 +153,7 @@ function withholdBulkLookup(requestContext: GraphQLRequestContext<GatewayContext
     variables: requestContext.request.variables, data: body.singleResult.data, context: requestContext.contextValue,
   }).persons;
   if (ids.length === 0) return;
-  const decision = monitor.record(callerKey(requestContext.contextValue), ids);
+  const decision = await monitor.record(callerKey(requestContext.contextValue), ids);
   if (decision.allowed) return;
   const message = `Response withheld: it would show this officer ${decision.wouldBe} distinct persons within ${decision.windowSeconds} s; the limit is ${decision.threshold}. Persons already viewed remain available.`;
   body.singleResult = { errors: [{ message, extensions: { code: LIMIT_CODES.bulk } }] };
