@@ -4,7 +4,7 @@
  */
 import { useEffect, useState } from 'react';
 import {
-  useHeadersEditorState, useOperationsEditorState, useSchemaStore, useVariablesEditorState, type GraphiQLPlugin,
+  useEditorContext, useHeadersEditorState, useOperationsEditorState, useSchemaStore, useVariablesEditorState, type GraphiQLPlugin,
 } from '@graphiql/react';
 import type { DemoToken } from '../page-config.ts';
 import { PLACEHOLDER_HINT, variablesText, withPurpose, type Example } from './examples.ts';
@@ -20,8 +20,14 @@ function ExamplesPanel({ examples, options }: { examples: readonly Example[]; op
   const [, setOperations] = useOperationsEditorState();
   const [, setVariables] = useVariablesEditorState();
   const [headers, setHeaders] = useHeadersEditorState();
+  const editor = useEditorContext();
   const open = (example: Example) => {
     setOperations(example.query);
+    // GraphiQL learns the new text's operation name only after its debounced edit
+    // handler; a Run before that would send the previous tab's name with the new text
+    // (refused: "names no operation in the document"). Name the example's operation now.
+    const name = /^\s*(?:query|mutation|subscription)\s+([_A-Za-z][_0-9A-Za-z]*)/m.exec(example.query)?.[1];
+    if (name) editor?.setOperationName(name);
     setVariables(variablesText(example));
     // The example's purpose replaces the tab's; the token already there stays.
     setHeaders(withPurpose(headers, example, options.development));
