@@ -5,7 +5,7 @@
  */
 import { createClient } from 'redis';
 import type { Logger } from 'pino';
-import { changeChannel, parseChangeMessage } from '../../subgraphs/changes/protocol.ts';
+import { changeChannel, parseChangeMessage } from '../../common/changes/protocol.ts';
 import type { RegionStream } from './region-stream.ts';
 
 export class RedisTransport {

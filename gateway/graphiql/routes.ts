@@ -11,7 +11,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { quoteInput } from '../../adapters/normalise/index.ts';
+import { quoteInput } from '../../common/normalise/index.ts';
 import type { RouteHandler } from '../http/hooks.ts';
 import { HttpError, sendJson } from '../http/respond.ts';
 import { ASSETS, ASSETS_PREFIX, type Asset } from './assets.ts';

@@ -14,7 +14,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { quoteInput } from '../../adapters/normalise/index.ts';
+import { quoteInput } from '../../common/normalise/index.ts';
 import { mediaType, readBody } from './body.ts';
 import { HttpError } from './respond.ts';
 

@@ -23,7 +23,7 @@ import { devKeyFiles } from '../auth/dev-key.ts';
 import { AuthenticationError } from '../auth/errors.ts';
 import { createTokenVerifier } from '../auth/token-verifier.ts';
 import { authorisationPartition } from '../auth/partition.ts';
-import { loadOrCreateSigningKey, readJwksFile, readSigningKey } from '../../subgraphs/security/key-files.ts';
+import { loadOrCreateSigningKey, readJwksFile, readSigningKey } from '../../common/security/key-files.ts';
 
 export interface AuthenticationSettings {
   mode: Mode;

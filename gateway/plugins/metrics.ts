@@ -6,7 +6,7 @@
  */
 import type { ApolloServerPlugin } from '@apollo/server';
 import { Registry } from 'prom-client';
-import { registerAuditMetrics, type AuditMetrics } from '../audit/metrics.ts';
+import { registerAuditMetrics, type AuditMetrics } from '../../common/log/metrics.ts';
 import type { GatewayContext } from '../context.ts';
 import type { RouteHandler } from '../http/hooks.ts';
 import { metricsRoute } from '../metrics/exposition.ts';

@@ -8,7 +8,7 @@
 import type {
   CaseOfficer, CaseParty, CaseRecord, CaseStatus, CaseType, PersonRecord, VehicleAlert, VehicleRecord, WantedNotice, WantedStatus,
 } from '../../adapters/adapter.ts';
-import { idNumberFacts, toLegacyIdNumber } from '../../adapters/normalise/index.ts';
+import { idNumberFacts, toLegacyIdNumber } from '../../common/normalise/index.ts';
 import { KeyFactory, makeVin } from './keys.ts';
 import {
   CLASSES, REGIONS, homeRegionOf, identityAt, localIndexOf, ordinal, pickLocalIndex,

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AuditServices } from '../../gateway/audit/audit-log.ts';
-import { AuditMetrics, registerAuditMetrics } from '../../gateway/audit/metrics.ts';
+import { AuditMetrics, registerAuditMetrics } from '../../common/log/metrics.ts';
 import { createRequestLog } from '../../gateway/logging/request-log.ts';
 import { createMetrics } from '../../gateway/plugins/metrics.ts';
 import { Writable } from 'node:stream';

@@ -29,7 +29,7 @@ import { graphqlHandler } from '../../gateway/http/graphql.ts';
 import { createSubgraphServer, type SubgraphServer } from '../../subgraphs/server.ts';
 import { silentLogger } from '../../subgraphs/logger.ts';
 import { subgraphSecurity } from '../../subgraphs/security/index.ts';
-import { internalKeyFiles } from '../../subgraphs/security/internal-keys.ts';
+import { internalKeyFiles } from '../../common/security/internal-keys.ts';
 import { createMemoryAdapter } from '../../subgraphs/testing/memory-adapter.ts';
 import { JS_REGION, smallRegion, ZHANG } from '../../subgraphs/testing/fixtures.ts';
 

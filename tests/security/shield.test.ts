@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse } from 'graphql';
-import { idNumberCheckChar } from '../../adapters/normalise/index.ts';
+import { idNumberCheckChar } from '../../common/normalise/index.ts';
 import { loadPolicy, validatePolicy } from '../../schema/policy.ts';
 import { buildContractSchemas } from '../../subgraphs/contract.ts';
 import { allow } from 'graphql-shield';

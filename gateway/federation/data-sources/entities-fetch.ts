@@ -7,7 +7,7 @@
  *   the deep merge of what the regions answered for it.
  */
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
-import { quoteInput } from '../../../adapters/normalise/index.ts';
+import { quoteInput } from '../../../common/normalise/index.ts';
 import { RegionMerger, type MergeOptions, type ResponsePath } from '../merge/deep-merge.ts';
 import type { FetchOperation } from './operation.ts';
 import { regionErrors, unavailableError, UNKNOWN_REGION } from './region-errors.ts';
