@@ -15,7 +15,7 @@ import { concatAST, parse, Source, type DocumentNode } from 'graphql';
 export const CONTRACT_PARTS = ['records', 'index', 'search'] as const;
 export type ContractPart = (typeof CONTRACT_PARTS)[number];
 
-export const CONTRACT_DIR = fileURLToPath(new URL('./contract', import.meta.url));
+export const CONTRACT_DIR = fileURLToPath(new URL('./contract/', import.meta.url));
 
 function readContractFile(dir: string, file: string): Source {
   const path = join(dir, file);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadAdapter } from '../adapters/load.ts';
 
-const TEST_ADAPTERS = new URL('./testing/adapters', import.meta.url);
+const TEST_ADAPTERS = new URL('./testing/adapters/', import.meta.url);
 const options = { dataDir: '.data', settings: { name: 'loaded' } };
 
 describe('loadAdapter', () => {

@@ -14,8 +14,8 @@ import { fileURLToPath } from 'node:url';
 import { PROVINCE_CODES } from '../../common/normalise/id-number.ts';
 import { PLATE_PROVINCES } from '../../common/normalise/plate.ts';
 
-export const DEFAULT_ADAPTERS_DIR = fileURLToPath(new URL('../../adapters', import.meta.url));
-const TEMPLATES_DIR = fileURLToPath(new URL('../templates/region', import.meta.url));
+export const DEFAULT_ADAPTERS_DIR = fileURLToPath(new URL('../../adapters/', import.meta.url));
+const TEMPLATES_DIR = fileURLToPath(new URL('../templates/region/', import.meta.url));
 /** Same rule as adapters/load.ts and config/regions.json. */
 const REGION_CODE = /^[A-Z]{2,3}$/;
 

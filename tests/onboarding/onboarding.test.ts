@@ -20,7 +20,7 @@ import { startDifferingSubgraph, type DifferingSubgraph } from './differing-subg
 import { copyTree, type TreeCopy } from './tree.ts';
 
 /** The filled-in AH adapter, as an adapter author would write it (`.txt`: it only compiles inside adapters/ah/). */
-const FIXTURES = fileURLToPath(new URL('./fixtures/ah', import.meta.url));
+const FIXTURES = fileURLToPath(new URL('./fixtures/ah/', import.meta.url));
 
 let dataDir: string;
 let system: System;
