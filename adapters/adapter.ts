@@ -11,7 +11,7 @@
  * Region-specific formats (15-digit numbers, YYYYMMDD dates, sex codes 1/2, GBK text,
  * code tables) never cross this interface except in the `…AsRecorded` fields.
  */
-import type { ChangeEvent, EntityType } from '../common/changes/event.ts';
+import type { ChangeEvent } from '../common/changes/event.ts';
 
 export type Sex = 'MALE' | 'FEMALE' | 'UNKNOWN';
 export type PartyRole = 'SUSPECT' | 'VICTIM' | 'WITNESS';

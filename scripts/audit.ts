@@ -26,7 +26,7 @@ import { basename, dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createClient } from 'redis';
 import { auditLayout, catchUpIndex } from '../gateway/audit/audit-log.ts';
-import { loadAuditConfig, type AuditConfig } from '../gateway/audit/config.ts';
+import { loadAuditConfig } from '../gateway/audit/config.ts';
 import { parseCheckpoint } from '../common/log/checkpoint.ts';
 import { AuditIndex } from '../gateway/audit/index-store.ts';
 import { loadPublicKey, publicKeyPath } from '../common/log/keys.ts';

@@ -11,7 +11,7 @@
  * an operator step taken only after `npm run audit -- export` has archived the stream
  * to files (which `verify --log` then checks): `XTRIM <key> MINID <first kept id>`.
  */
-import { createClient } from 'redis';
+import type { createClient } from 'redis';
 import { EMPTY_HEAD, parseChainLine } from '../../common/log/chain.ts';
 import { parseCheckpoint, type SignedCheckpoint } from '../../common/log/checkpoint.ts';
 import type { Logger } from '../../common/log/log.ts';

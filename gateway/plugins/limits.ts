@@ -1,18 +1,16 @@
 /**
- * Limits, wired into Apollo Server and offered to the HTTP layer.
- *
- * Usage (the gateway core):
+ * Limits, wired into Apollo Server (gateway/plugins/index.ts orders them):
  * ```ts
  * const limits = createLimits({ config: config.limits, logger });
- * // HTTP layer, right after reading the body (gateway/http/graphql.ts); throws HttpError 400.
- * limits.checkBatchSize(body);
- * // Context hooks: after authentication (it reads context.caller).
- * contextHooks: [authenticate, limits.rateLimitHook, …]
+ * // Context hooks: after the security hooks (the rate limit reads context.caller).
+ * contextHooks: [pin, ...security.contextHooks, limits.rateLimitHook]
  * // Apollo Server plugins: before the audit plugin (a blocked bulk lookup rewrites the
  * // response the audit then records).
- * plugins: [purpose, authorisation.plugin, limits.plugin, audit]
+ * plugins: [..., authorisation, limits.plugin, ..., audit]
  * limits.bulkLookup.on('alert', (alert) => …); // also logged as `event: "bulk-lookup"`
  * ```
+ * Batches (JSON array bodies) never reach here: the HTTP layer refuses them
+ * (gateway/http/graphql-request.ts, BATCH_NOT_SUPPORTED).
  * The rate limit is a context hook so that every request counts, even one that fails to
  * parse (429 + Retry-After). In `didResolveOperation` (before planning or any subgraph
  * call) the plugin applies the token, depth, alias and cost limits — once per distinct
@@ -28,7 +26,6 @@ import { GraphQLError, validate, type DocumentNode, type GraphQLSchema, type Ope
 import type { GatewayContext } from '../context.ts';
 import type { ContextHook } from '../http/context.ts';
 import { aliasLimitRule } from '../limits/aliases.ts';
-import { checkBatchSize } from '../limits/batch.ts';
 import { BulkLookupMonitor, type BulkLookupAlert } from '../limits/bulk-lookup.ts';
 import { subjectsSent } from '../disclosure/sent-subjects.ts';
 import { coerceVariables } from '../../common/operations/variables.ts';
@@ -49,10 +46,7 @@ export interface Limits {
   plugin: ApolloServerPlugin<GatewayContext>;
   /** Per-officer rate limit; list it after the authentication hook. */
   rateLimitHook: ContextHook;
-  rateLimiter: RateLimiter;
   bulkLookup: BulkLookupMonitor;
-  /** Throws HttpError 400 BATCH_LIMIT_EXCEEDED for a JSON array body longer than the limit. */
-  checkBatchSize(body: unknown): void;
 }
 
 export function createLimits({ config, logger = consoleLogger }: LimitsOptions): Limits {
@@ -94,9 +88,7 @@ export function createLimits({ config, logger = consoleLogger }: LimitsOptions):
   return {
     plugin,
     rateLimitHook,
-    rateLimiter,
     bulkLookup,
-    checkBatchSize: (body) => checkBatchSize(body, config.maxBatchOperations),
   };
 }
 

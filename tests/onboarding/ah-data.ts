@@ -20,7 +20,7 @@ export interface AhData {
   shared: { id: string; idNumber: string };
 }
 
-const jsonl = (rows: object[]) => rows.map((r) => JSON.stringify(r)).join('\n') + '\n';
+const jsonl = (rows: object[]) => `${rows.map((r) => JSON.stringify(r)).join('\n')}\n`;
 
 /** Writes `<dataDir>/ah/*.jsonl`; `sharedIdNumber` is a person the other regions hold too. */
 /** Writes `<dataDir>/ah/*.jsonl`; `sharedIdNumber` is a person the other regions hold too. */

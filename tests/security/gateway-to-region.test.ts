@@ -37,8 +37,8 @@ const GZ_REGION = { code: 'GZ', name: '貴州', areaPrefixes: ['52'], plateProvi
 const PHONES = `{ person(idNumber: "${ZHANG}") { records { region name phone } } }`;
 
 let keysDir: string;
-let subgraphs: SubgraphServer[] = [];
-let regions: RegionEntry[] = [];
+const subgraphs: SubgraphServer[] = [];
+const regions: RegionEntry[] = [];
 let http: Server;
 let apollo: ApolloServer<GatewayContext>;
 let url: string;

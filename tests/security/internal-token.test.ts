@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createPublicKey, sign } from 'node:crypto';
 import {
-  INTERNAL_BINDING_HEADER, INTERNAL_TOKEN_HEADER, InternalTokenError, signInternalBatch, signInternalToken, verifyInternalToken,
+  INTERNAL_BINDING_HEADER, INTERNAL_TOKEN_HEADER, type InternalTokenError, signInternalBatch, signInternalToken, verifyInternalToken,
   type SignRequest, type VerifyRequest,
 } from '../../common/security/internal-token.ts';
 import { loadInternalSigningKey } from '../../common/security/internal-keys.ts';

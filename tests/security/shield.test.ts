@@ -14,7 +14,7 @@ import { smallRegion, ZHANG } from '../../subgraphs/testing/fixtures.ts';
 import { officer, startGuardedRegion, type GuardedRegion } from './regional-subgraph.ts';
 
 /** A JS person record that no case involves. */
-const LONER_ID = '32010219700101011' + idNumberCheckChar('32010219700101011');
+const LONER_ID = `32010219700101011${idNumberCheckChar('32010219700101011')}`;
 
 const CONTACT = '{ personRecord(id: $id) { id name phone address } }';
 const CONTACT_QUERY = `query Contact($id: ID!) ${CONTACT}`;
