@@ -77,6 +77,22 @@ module.exports = {
       to: { path: '^(gateway|subgraphs|scripts|bench|docker|adapters/(?!adapter\\.ts$))' },
     },
     {
+      name: 'gateway-plugins-only-ordered-by-the-server',
+      comment: 'gateway/plugins/index.ts only orders the concerns; only gateway/server.ts imports it.',
+      severity: 'error',
+      from: { path: '^gateway/', pathNot: ['^gateway/server\\.ts$', '^gateway/plugins/', TEST_FILE] },
+      to: { path: '^gateway/plugins/' },
+    },
+    {
+      name: 'gateway-concern-not-another-concerns-wiring',
+      comment:
+        "A gateway concern's wiring (its folder's index.ts factory) is called by plugins/index.ts, never by another concern. " +
+        'Known exception: own-subgraph/modules.ts takes the auditor queries from audit/index.ts (they share the opened audit index).',
+      severity: 'error',
+      from: { path: '^gateway/([^/]+)/', pathNot: ['^gateway/plugins/', '^gateway/own-subgraph/modules\\.ts$', TEST_FILE] },
+      to: { path: '^gateway/(auth|authorisation|limits|audit|cache|metrics)/index\\.ts$', pathNot: '^gateway/$1/' },
+    },
+    {
       name: 'no-circular',
       comment: 'No import cycles in product code (within a gateway concern folder or between them).',
       severity: 'error',

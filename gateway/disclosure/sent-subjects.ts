@@ -1,6 +1,6 @@
 /**
  * Whose data a response about to be sent holds: the one answer both the bulk-lookup
- * monitor (plugins/limits.ts) and the audit record (plugins/audit.ts) use, so what is
+ * monitor (limits/index.ts) and the audit record (audit/index.ts) use, so what is
  * counted is what is recorded.
  *
  * - A response with no data (refused, withheld, failed) discloses nobody.

@@ -48,7 +48,7 @@ describe('import rules between the top-level folders', () => {
     expect(violations, `import rule violations:\n${violations.join('\n')}`).toEqual([]);
   });
 
-  it('catch a deliberate break: the gateway importing the subgraph server, common/ the gateway, an adapter a stand-in, a cycle', () => {
+  it('catch a deliberate break: the gateway importing the subgraph server, common/ the gateway, an adapter a stand-in, a cycle, a concern calling another\'s wiring or reaching into plugins/', () => {
     const dir = mkdtempSync(join(tmpdir(), 'liandong-imports-'));
     fixtures.push(dir);
     const file = (path: string, text: string) => {
@@ -63,13 +63,17 @@ describe('import rules between the top-level folders', () => {
     file('adapters/gz/measure.ts', "import { standin } from '../../standins/gz/process.ts';\nexport const measure = standin;\n");
     file('gateway/auth/security.ts', "import { authentication } from '../plugins/authentication.ts';\nexport const security = () => authentication;\n");
     file('gateway/plugins/authentication.ts', "import { security } from '../auth/security.ts';\nexport const authentication = () => security;\n");
+    file('gateway/limits/index.ts', 'export const createLimits = () => 1;\n');
+    file('gateway/cache/keys.ts', "import { createLimits } from '../limits/index.ts';\nexport const keys = createLimits;\n");
     file('adapters/gz/gz.test.ts', "import { standin } from '../../standins/gz/process.ts';\nexport const allowed = standin;\n");
 
     const found = cruise(dir, ['common', 'gateway', 'subgraphs', 'adapters', 'standins']).map(describeViolation).sort();
     // The adapter's test file may start the stand-in: it is test code.
     expect(found.filter((line) => !line.startsWith('no-circular:'))).toEqual([
       'common-stands-alone: common/floor.ts → gateway/server.ts',
+      'gateway-concern-not-another-concerns-wiring: gateway/cache/keys.ts → gateway/limits/index.ts',
       'gateway-not-subgraphs: gateway/server.ts → subgraphs/server.ts',
+      'gateway-plugins-only-ordered-by-the-server: gateway/auth/security.ts → gateway/plugins/authentication.ts',
       'product-not-test-code: adapters/gz/measure.ts → standins/gz/process.ts',
     ]);
     // A cycle is reported once, from whichever of its modules is met first.

@@ -21,7 +21,7 @@ import type { GatewayContext } from '../../gateway/context.ts';
 import { ConfigPath } from '../../gateway/config/check.ts';
 import { authSection } from '../../gateway/auth/config.ts';
 import { mintDevToken } from '../../gateway/auth/dev-key.ts';
-import { gatewaySecurity } from '../../gateway/auth/security.ts';
+import { gatewaySecurity } from '../../gateway/auth/index.ts';
 import { stripRequirements } from '../../gateway/authorisation/supergraph-directives.ts';
 import { composeSupergraph, contractSubgraphs } from '../../gateway/federation/compose.ts';
 import { closeRegionClients, createDataSource, type RegionEntry } from '../../gateway/federation/data-sources/index.ts';

@@ -25,17 +25,17 @@ import type { ApolloServerPlugin, GraphQLRequestContext } from '@apollo/server';
 import { GraphQLError, validate, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode, type ValidationRule } from 'graphql';
 import type { GatewayContext } from '../context.ts';
 import type { ContextHook } from '../http/context.ts';
-import { aliasLimitRule } from '../limits/aliases.ts';
-import { BulkLookupMonitor, type BulkLookupAlert } from '../limits/bulk-lookup.ts';
+import { aliasLimitRule } from './aliases.ts';
+import { BulkLookupMonitor, type BulkLookupAlert } from './bulk-lookup.ts';
 import { subjectsSent } from '../disclosure/sent-subjects.ts';
 import { coerceVariables } from '../../common/operations/variables.ts';
-import type { LimitsConfig } from '../limits/config.ts';
-import { costLimitRule, sizeVariables } from '../limits/cost.ts';
+import type { LimitsConfig } from './config.ts';
+import { costLimitRule, sizeVariables } from './cost.ts';
 import { OperationMemo } from '../../common/operations/memo.ts';
-import { depthLimitRule } from '../limits/depth.ts';
-import { RateLimiter } from '../limits/rate-limit.ts';
-import { limitError, LIMIT_CODES } from '../limits/refusal.ts';
-import { tokenLimitRule } from '../limits/tokens.ts';
+import { depthLimitRule } from './depth.ts';
+import { RateLimiter } from './rate-limit.ts';
+import { limitError, LIMIT_CODES } from './refusal.ts';
+import { tokenLimitRule } from './tokens.ts';
 
 export interface LimitsOptions {
   config: LimitsConfig;

@@ -17,12 +17,12 @@ import type { ContextHook } from '../http/context.ts';
 import { headerValue } from '../http/request.ts';
 import type { Mode } from '../config/section.ts';
 import type { Policy } from '../../schema/policy.ts';
-import type { AuthConfig } from '../auth/config.ts';
-import { anonymousCaller } from '../auth/caller.ts';
-import { devKeyFiles } from '../auth/dev-key.ts';
-import { AuthenticationError } from '../auth/errors.ts';
-import { createTokenVerifier } from '../auth/token-verifier.ts';
-import { authorisationPartition } from '../auth/partition.ts';
+import type { AuthConfig } from './config.ts';
+import { anonymousCaller } from './caller.ts';
+import { devKeyFiles } from './dev-key.ts';
+import { AuthenticationError } from './errors.ts';
+import { createTokenVerifier } from './token-verifier.ts';
+import { authorisationPartition } from './partition.ts';
 import { loadOrCreateSigningKey, readJwksFile, readSigningKey } from '../../common/security/key-files.ts';
 
 export interface AuthenticationSettings {
