@@ -23,7 +23,8 @@ import { buildPartSchema } from './contract.ts';
 import { CONTRACT_PARTS, CORE_CONTEXT_KEYS, type ContractPart, type SubgraphContext } from './context.ts';
 import { createErrorFormatter } from './errors.ts';
 import { checkHealth } from './health.ts';
-import { HttpError, readBody, sendError, sendGraphQLResponse, sendJson, toGraphQLRequest } from './http.ts';
+import { HttpError, sendError, sendJson } from '../common/http/respond.ts';
+import { readBody, sendGraphQLResponse, toGraphQLRequest } from './http.ts';
 import { createLoaders } from './loaders.ts';
 import { defaultLogger, type Logger } from './logger.ts';
 

@@ -13,7 +13,7 @@ import { gzipSync } from 'node:zlib';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { quoteInput } from '../../common/normalise/index.ts';
 import type { RouteHandler } from '../http/hooks.ts';
-import { HttpError, sendJson } from '../http/respond.ts';
+import { HttpError, sendJson } from '../../common/http/respond.ts';
 import { ASSETS, ASSETS_PREFIX, type Asset } from './assets.ts';
 import { isLoopbackHost, LOOPBACK_HOSTS } from './loopback-host.ts';
 import { renderPage, SECURITY_HEADERS } from './page.ts';

@@ -18,7 +18,8 @@ import { loadPublicKey } from '../../common/log/keys.ts';
 import type { Logger } from '../../common/log/log.ts';
 import { readSideFile } from '../../common/log/log-files.ts';
 import { WITNESS_PATH } from '../../common/log/witness.ts';
-import { readBody, sendError, sendJson } from '../http.ts';
+import { sendError, sendJson } from '../../common/http/respond.ts';
+import { readBody } from '../http.ts';
 import type { SubgraphRoute } from '../server.ts';
 import type { WitnessLog } from './log.ts';
 
