@@ -11,6 +11,7 @@
  * Region-specific formats (15-digit numbers, YYYYMMDD dates, sex codes 1/2, GBK text,
  * code tables) never cross this interface except in the `…AsRecorded` fields.
  */
+import type { ChangeEvent } from '../common/changes/event.ts';
 
 export type Sex = 'MALE' | 'FEMALE' | 'UNKNOWN';
 export type PartyRole = 'SUSPECT' | 'VICTIM' | 'WITNESS';
@@ -158,18 +159,9 @@ export interface Page<T> {
   totalCount: number;
 }
 
-export type EntityType = 'PersonRecord' | 'Case' | 'VehicleRecord' | 'WantedNotice' | 'VehicleAlert';
-
-/** A change to one record, for cache freshness. */
-export interface ChangeEvent {
-  region: string;
-  type: EntityType;
-  id: string;                  // region-local id
-  /** Global keys the change touches: normalised idNumbers and plates. */
-  idNumbers: string[];
-  plates: string[];
-  at: string;                  // ISO date-time
-}
+// A change to one record and the entity types it names live on the common floor (the gateway's
+// cache reads them too); re-exported here because adapter authors produce them.
+export type { ChangeEvent, EntityType } from '../common/changes/event.ts';
 
 /**
  * One answer of a change feed. `resync` says the position asked about belongs to another

@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { openAuditServices } from '../gateway/audit/audit-log.ts';
 import { loadAuditConfig } from '../gateway/audit/config.ts';
-import { AuditMetrics } from '../gateway/audit/metrics.ts';
+import { AuditMetrics } from '../common/log/metrics.ts';
 import { buildAuditRecord } from '../gateway/audit/record.ts';
 
 const { values } = parseArgs({ options: { records: { type: 'string', default: '20000' }, concurrency: { type: 'string', default: '64' }, dir: { type: 'string' }, index: { type: 'boolean', default: false } } });

@@ -172,6 +172,6 @@ report.finishedAt = new Date().toISOString();
 report.loadAverageAtEnd = loadavg();
 report.wallSeconds = { ...wallSeconds, total: (Date.now() - began) / 1000 };
 mkdirSync('bench/results', { recursive: true });
-writeFileSync('bench/results/latest.json', JSON.stringify(report, null, 2) + '\n');
+writeFileSync('bench/results/latest.json', `${JSON.stringify(report, null, 2)}\n`);
 log('wrote bench/results/latest.json');
 process.exit(0);

@@ -15,11 +15,11 @@
 import { copyFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadOrCreateAuditKeys } from '../gateway/audit/keys.ts';
+import { loadOrCreateAuditKeys } from '../common/log/keys.ts';
 import { cursorKeysPath, loadOrCreateCursorKeys } from '../gateway/cursors/keys.ts';
 import { devKeyFiles } from '../gateway/auth/dev-key.ts';
-import { loadOrCreateSigningKey } from '../subgraphs/security/key-files.ts';
-import { loadInternalSigningKey } from '../subgraphs/security/internal-keys.ts';
+import { loadOrCreateSigningKey } from '../common/security/key-files.ts';
+import { loadInternalSigningKey } from '../common/security/internal-keys.ts';
 
 const { values } = parseArgs({ options: { dir: { type: 'string' }, 'demo-users': { type: 'boolean', default: false } } });
 if (!values.dir) {

@@ -7,26 +7,18 @@
  * Keeping it in one typed object is what lets the audit record say exactly what
  * happened, and lets the cache key on the caller's authorisation partition.
  */
-import type { Subjects } from './audit/subjects.ts';
+import type { Subjects } from '../common/audit/subjects.ts';
+import type { Officer, Purpose } from '../common/officer.ts';
 
-export interface Caller {
-  sub: string;
-  name: string;
-  region: string;
-  roles: string[];
+export type { Purpose };
+
+export interface Caller extends Officer {
   /** Scopes from the token's `scope` claim plus those the roles grant (policy file). */
   scopes: ReadonlySet<string>;
   /** True only when the config explicitly allows anonymous access (development, benchmarks). */
   anonymous: boolean;
   /** The client app the token was issued to (`client` or `azp` claim), if it says. */
   client?: string | null;
-}
-
-export interface Purpose {
-  code: string;
-  text: string;
-  /** A case reference (`JS:C-2026-000123`) when the purpose names one. */
-  caseRef: string | null;
 }
 
 export type RegionStatus = 'hit' | 'miss' | 'error' | 'timeout' | 'skipped' | 'circuit-open' | 'cached';

@@ -23,7 +23,7 @@ import { closeRegionClients } from './federation/data-sources/index.ts';
 import { regionalPart } from './federation/compose.ts';
 import { regionalSupergraph, supergraphFromFile, type PreparedSupergraph } from './federation/supergraph.ts';
 import { graphqlHandler, pipelineMarker } from './http/graphql.ts';
-import { startTracing } from '../tracing/sdk.ts';
+import { startTracing } from '../common/tracing/sdk.ts';
 import { tracedGraphQL } from './tracing/phases.ts';
 import { createHttpServer, GRAPHQL_PATH } from './http/router.ts';
 import { createLogger } from './logger.ts';

@@ -5,7 +5,7 @@
  * NormalisationError (mapped to BAD_USER_INPUT with `field` and `reason`) or a
  * BAD_USER_INPUT GraphQLError; nothing is silently "fixed".
  */
-import { NormalisationError, normaliseIdNumber, normaliseOfficerId, normalisePlate, officerIdOf, normalisePlatePrefix, quoteInput, toHalfWidth } from '../adapters/normalise/index.ts';
+import { NormalisationError, normaliseIdNumber, normaliseOfficerId, normalisePlate, officerIdOf, normalisePlatePrefix, quoteInput, toHalfWidth } from '../common/normalise/index.ts';
 import type { CaseFilter, PersonFilter, VehicleFilter } from '../adapters/adapter.ts';
 import { GraphQLError } from 'graphql';
 import { badUserInput } from './errors.ts';

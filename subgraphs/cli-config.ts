@@ -19,7 +19,7 @@ import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import type { AdapterOptions } from '../adapters/adapter.ts';
 import { isRegionCode } from './ids.ts';
-import { checkTracingSettings, type TracingSettings } from '../tracing/settings.ts';
+import { checkTracingSettings, type TracingSettings } from '../common/tracing/settings.ts';
 
 export interface SubgraphConfig {
   region: string;

@@ -10,7 +10,7 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { AdapterError } from '../adapters/adapter.ts';
-import { NormalisationError } from '../adapters/normalise/index.ts';
+import { NormalisationError } from '../common/normalise/index.ts';
 import type { Logger } from './logger.ts';
 
 /** Stable `extensions.code` values this subgraph sends. */

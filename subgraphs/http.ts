@@ -1,5 +1,6 @@
 /**
- * The small node:http side of the subgraph: bodies in, JSON and GraphQL responses out.
+ * The small node:http side of the subgraph: bodies in, GraphQL responses out (JSON
+ * answers and refusals: common/http/respond.ts, shared with the gateway).
  *
  * Apollo Server's `executeHTTPGraphQLRequest` does the GraphQL-over-HTTP work; this
  * module only adapts node's request/response to it (no express: one less layer on the
@@ -7,14 +8,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type HTTPGraphQLRequest, type HTTPGraphQLResponse } from '@apollo/server';
-
-/** A request refused before GraphQL runs; `code` goes into `extensions.code`. */
-export class HttpError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string) {
-    super(message);
-    this.name = 'HttpError';
-  }
-}
+import { HttpError } from '../common/http/respond.ts';
 
 /**
  * The whole body as UTF-8 text, refusing bodies over `limit` bytes without buffering
@@ -75,15 +69,4 @@ export async function sendGraphQLResponse(res: ServerResponse, response: HTTPGra
   }
   for await (const chunk of response.body.asyncIterator) res.write(chunk);
   res.end();
-}
-
-export function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
-  res.end(text);
-}
-
-/** An error in the GraphQL response shape, so the gateway's data source reads refusals like any other error. */
-export function sendError(res: ServerResponse, status: number, code: string, message: string): void {
-  sendJson(res, status, { errors: [{ message, extensions: { code } }] });
 }

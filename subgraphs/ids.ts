@@ -4,7 +4,7 @@
  * The prefix is what lets the gateway route a records fetch to the one region that owns
  * it; the subgraph strips it before asking its adapter, which knows local ids only.
  */
-import { quoteInput } from '../adapters/normalise/index.ts';
+import { quoteInput } from '../common/normalise/index.ts';
 import { badUserInput } from './errors.ts';
 
 export interface LiandongId {

@@ -12,11 +12,11 @@ import { createSubgraphServer, type SubgraphServer } from './server.ts';
 import { defaultLogger } from './logger.ts';
 import { changeRoute } from './changes/index.ts';
 import { subgraphSecurity } from './security/index.ts';
-import { internalKeyFiles } from './security/internal-keys.ts';
+import { internalKeyFiles } from '../common/security/internal-keys.ts';
 import { regionDisclosure } from './disclosure/index.ts';
 import { join, resolve } from 'node:path';
 import type { RegionAdapter } from '../adapters/adapter.ts';
-import { startTracing, type RunningTracing } from '../tracing/sdk.ts';
+import { startTracing, type RunningTracing } from '../common/tracing/sdk.ts';
 
 /** In-flight requests get this long to finish after a stop signal. */
 const SHUTDOWN_GRACE_MS = 10_000;

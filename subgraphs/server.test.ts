@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GraphQLSchema, defaultFieldResolver, type GraphQLFieldConfig } from 'graphql';
+import { type GraphQLSchema, defaultFieldResolver, type GraphQLFieldConfig } from 'graphql';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { createMemoryAdapter, type MemoryAdapter } from './testing/memory-adapter.ts';
 import { JS_REGION, smallRegion } from './testing/fixtures.ts';

@@ -23,10 +23,11 @@ import { buildPartSchema } from './contract.ts';
 import { CONTRACT_PARTS, CORE_CONTEXT_KEYS, type ContractPart, type SubgraphContext } from './context.ts';
 import { createErrorFormatter } from './errors.ts';
 import { checkHealth } from './health.ts';
-import { HttpError, readBody, sendError, sendGraphQLResponse, sendJson, toGraphQLRequest } from './http.ts';
+import { HttpError, sendError, sendJson } from '../common/http/respond.ts';
+import { readBody, sendGraphQLResponse, toGraphQLRequest } from './http.ts';
 import { createLoaders } from './loaders.ts';
 import { defaultLogger, type Logger } from './logger.ts';
-import { extractTraceContext, inSpan, setFacts, SPAN, SpanKind, tracingState } from '../tracing/spans.ts';
+import { extractTraceContext, inSpan, setFacts, SPAN, SpanKind, tracingState } from '../common/tracing/spans.ts';
 
 /** What a request guard decides. A rejection is answered before any GraphQL runs. */
 export type GuardResult =

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   AdapterError, type CaseRecord, type EntityType, type Page, type PersonRecord, type RegionAdapter, type VehicleRecord,
 } from '../adapter.ts';
-import { OFFICER_ID, normaliseIdNumber, normalisePlate } from '../normalise/index.ts';
+import { OFFICER_ID, normaliseIdNumber, normalisePlate } from '../../common/normalise/index.ts';
 
 export interface ConformanceSample {
   /** Change one record in the real regional system; the change feed must then report it. */

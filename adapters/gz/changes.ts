@@ -5,7 +5,7 @@
  * cached entities by their global keys.
  */
 import { AdapterError, type ChangeEvent, type ChangeFeed, type ChangesAnswer, type EntityType } from '../adapter.ts';
-import { normaliseIdNumber, normalisePlate } from '../normalise/index.ts';
+import { normaliseIdNumber, normalisePlate } from '../../common/normalise/index.ts';
 import type { GzClient } from './client.ts';
 import { badData } from './errors.ts';
 import { isoTimeFromGz } from './dates.ts';

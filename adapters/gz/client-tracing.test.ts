@@ -10,7 +10,7 @@ import { context, trace } from '@opentelemetry/api';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { GzClient, routeName } from './client.ts';
-import { tracingState } from '../../tracing/state.ts';
+import { tracingState } from '../../common/tracing/state.ts';
 
 const received: IncomingHttpHeaders[] = [];
 let server: Server;

@@ -8,7 +8,7 @@ import { Pool } from 'undici';
 import { AdapterError } from '../adapter.ts';
 import { badData, unavailable } from './errors.ts';
 import type { GzSettings } from './settings.ts';
-import { injectTraceContext, inSpan, inTracedWork, SPAN, SpanKind, tracingState } from '../../tracing/spans.ts';
+import { injectTraceContext, inSpan, inTracedWork, SPAN, SpanKind, tracingState } from '../../common/tracing/spans.ts';
 
 /** A keep-alive socket the service closed (e.g. it restarted) fails once; retry it on a fresh one. */
 const STALE_SOCKET_CODES = new Set(['UND_ERR_SOCKET', 'ECONNRESET', 'EPIPE']);

@@ -8,7 +8,7 @@ import { AdapterError, type RegionAdapter } from '../adapter.ts';
 import { startGzStandin } from '../../standins/gz/process.ts';
 import { samplePerson } from '../../standins/gz/sample.ts';
 import { createAdapter } from './index.ts';
-import { startGzSample, type GzSampleService } from './testing.ts';
+import { startGzSample, type GzSampleService } from '../../tests/support/gz-sample.ts';
 
 const TIMEOUT_MS = 400;
 let gz: GzSampleService;

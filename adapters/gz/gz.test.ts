@@ -10,7 +10,7 @@ import {
   sampleAlert, sampleCase, sampleCaseOfficers, sampleIdNumber, sampleNotice, samplePerson, sampleVehicle,
 } from '../../standins/gz/sample.ts';
 import { createAdapter } from './index.ts';
-import { startGzSample, type GzSampleService } from './testing.ts';
+import { startGzSample, type GzSampleService } from '../../tests/support/gz-sample.ts';
 
 const PERSONS = 300;
 let gz: GzSampleService;

@@ -11,7 +11,7 @@ import type {
   AdapterFactory, CaseFilter, CaseOfficer, CaseRecord, HealthStatus, Involvement, Page, PageRequest, PersonFilter,
   PersonRecord, RegionAdapter, RegionInfo, VehicleAlert, VehicleFilter, VehicleRecord, WantedNotice,
 } from '../adapter.ts';
-import { normalisePlatePrefix } from '../normalise/index.ts';
+import { normalisePlatePrefix } from '../../common/normalise/index.ts';
 import { chunk, manyPerKey, onePerKey } from '../support/batch.ts';
 import { CASE_STATUSES, CASE_TYPES, ENERGY_TYPES, SEXES } from '../support/enums.ts';
 import { checkFilterText, filterEnum, nameMatch, type SearchKind } from '../support/paging.ts';

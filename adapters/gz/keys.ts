@@ -4,7 +4,7 @@
  * and finds nothing. A normalised number born in the 1900s is looked up in both forms
  * GZ may have registered it under: 18 digits and the 15-digit legacy number.
  */
-import { normaliseIdNumber, normalisePlate, toLegacyIdNumber } from '../normalise/index.ts';
+import { normaliseIdNumber, normalisePlate, toLegacyIdNumber } from '../../common/normalise/index.ts';
 
 function isNormalised(key: unknown, normalise: (k: string) => string): key is string {
   if (typeof key !== 'string') return false;

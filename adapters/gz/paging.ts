@@ -11,7 +11,7 @@ import { AdapterError, type Page, type PageRequest } from '../adapter.ts';
 import { checkPage, decodeCursor, encodeCursor, type SearchKind } from '../support/paging.ts';
 import { isRow, type Row } from './records.ts';
 import { badData } from './errors.ts';
-import { quoteInput } from '../normalise/index.ts';
+import { quoteInput } from '../../common/normalise/index.ts';
 
 /** GZ's largest page; a larger request is served from several pages. */
 export const GZ_MAX_PAGE_SIZE = 200;

@@ -8,7 +8,7 @@
  * silently skipping what cannot be listed.
  */
 import { AdapterError, type ChangeEvent, type ChangeFeed, type ChangesAnswer } from '../adapter.ts';
-import { quoteInput } from '../normalise/index.ts';
+import { quoteInput } from '../../common/normalise/index.ts';
 
 export class ChangeLog implements ChangeFeed {
   private readonly events: { seq: number; event: ChangeEvent }[] = [];

@@ -3,7 +3,7 @@
  * shared SQLite core: parameterised SQL only, B-tree lookups, chunked `IN (…)` batches,
  * keyset-paged searches. Changes come from the database's trigger-filled change log.
  */
-import { type HealthStatus, type RegionAdapter, type RegionInfo } from '../adapter.ts';
+import type { HealthStatus, RegionAdapter, RegionInfo } from '../adapter.ts';
 import { SqlRecords, sqlLookups } from '../support/sql-adapter.ts';
 import { JsChangeFeed } from './changes.ts';
 import { JsDatabaseFile } from './database.ts';

@@ -7,7 +7,7 @@
  * Pushed events are the same log, polled while someone listens.
  */
 import { AdapterError, type ChangeEvent, type ChangeFeed, type ChangesAnswer, type EntityType } from '../adapter.ts';
-import { normaliseIdNumber, normalisePlate, quoteInput } from '../normalise/index.ts';
+import { normaliseIdNumber, normalisePlate, quoteInput } from '../../common/normalise/index.ts';
 import type { JsDatabaseFile } from './database.ts';
 
 const ENTITY: Record<string, EntityType> = {

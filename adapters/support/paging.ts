@@ -4,7 +4,7 @@
  * and assembles a Page from `first + 1` fetched rows.
  */
 import { AdapterError, type Page, type PageRequest } from '../adapter.ts';
-import { quoteInput } from '../normalise/index.ts';
+import { quoteInput } from '../../common/normalise/index.ts';
 
 export const MAX_PAGE_SIZE = 1000;
 

@@ -3,7 +3,7 @@
  * normalise is the region's fault, not the caller's: BAD_SOURCE_DATA, naming the value.
  */
 import { AdapterError } from '../adapter.ts';
-import { normaliseIdNumber, normaliseOfficerId, normalisePlate } from '../normalise/index.ts';
+import { normaliseIdNumber, normaliseOfficerId, normalisePlate } from '../../common/normalise/index.ts';
 
 function normalised(region: string, what: string, value: string, normalise: (v: string) => string): string {
   try {

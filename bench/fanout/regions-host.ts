@@ -15,7 +15,7 @@ import { createAdapter } from '../../adapters/js/index.ts';
 import { createSubgraphServer, type RequestGuard, type SubgraphServer } from '../../subgraphs/server.ts';
 import type { Logger } from '../../subgraphs/logger.ts';
 import { subgraphSecurity } from '../../subgraphs/security/index.ts';
-import { internalKeyFiles } from '../../subgraphs/security/internal-keys.ts';
+import { internalKeyFiles } from '../../common/security/internal-keys.ts';
 import { relabelled } from './relabelled.ts';
 
 const { values } = parseArgs({ options: { data: { type: 'string' }, keys: { type: 'string' }, codes: { type: 'string' }, slow: { type: 'string', multiple: true } } });

@@ -6,8 +6,8 @@
  * dir, as the same JS investigator and purpose the gateway contenders use.
  */
 import { loadPolicy, scopesFor } from '../../schema/policy.ts';
-import { loadInternalSigningKey } from '../../subgraphs/security/internal-keys.ts';
-import { INTERNAL_TOKEN_HEADER, signInternalToken } from '../../subgraphs/security/internal-token.ts';
+import { loadInternalSigningKey } from '../../common/security/internal-keys.ts';
+import { INTERNAL_TOKEN_HEADER, signInternalToken } from '../../common/security/internal-token.ts';
 
 /** Headers for one request with this exact body to `region`'s `part`. */
 export type InternalSigner = (region: string, part: string, body: string) => Record<string, string>;

@@ -9,7 +9,7 @@
 import { join } from 'node:path';
 import { freePort, startProcess, TSX, type Running } from './processes.ts';
 import type { BenchRegion } from './liandong.ts';
-import { loadInternalSigningKey } from '../../subgraphs/security/internal-keys.ts';
+import { loadInternalSigningKey } from '../../common/security/internal-keys.ts';
 
 export interface StartedRegions {
   regions: BenchRegion[];

@@ -23,7 +23,7 @@ interface PeerData {
   reviews: { id: string; upc: string; body: string }[];
 }
 
-const data: PeerData = JSON.parse(readFileSync(PEER_DIR + 'data.json', 'utf8'));
+const data: PeerData = JSON.parse(readFileSync(`${PEER_DIR}data.json`, 'utf8'));
 const sdl = (name: string) => parse(readFileSync(`${PEER_DIR}${name}.graphql`, 'utf8'));
 const userById = (id: string) => data.users.find((u) => u.id === id);
 const productByUpc = (upc: string) => data.products.find((p) => p.upc === upc);

@@ -22,7 +22,7 @@ export interface WorkloadOptions {
 }
 
 /** Plain @apollo/gateway (the reference), Hive Gateway and Liandong, started together. */
-async function startContenders(supergraph: string, work: string, opts: WorkloadOptions, running: Running[]): Promise<Running[]> {
+async function startContenders(supergraph: string, work: string, _opts: WorkloadOptions, running: Running[]): Promise<Running[]> {
   const [apolloPort, hivePort] = [await freePort(), await freePort()];
   return startAll(running, [
     () => startProcess('apollo-gateway', process.execPath, [...TSX, 'bench/peer/apollo-gateway.ts', '--port', String(apolloPort), '--supergraph', supergraph], {
@@ -52,8 +52,8 @@ export async function runPeerWorkload(opts: WorkloadOptions) {
   const running: Running[] = [];
   try {
     const contenders = await startContenders(supergraph, work, opts, running);
-    const body = JSON.stringify({ query: readFileSync(PEER_DIR + 'query.graphql', 'utf8'), operationName: 'TestQuery' });
-    const expected = readFileSync(PEER_DIR + 'expected-response.json', 'utf8');
+    const body = JSON.stringify({ query: readFileSync(`${PEER_DIR}query.graphql`, 'utf8'), operationName: 'TestQuery' });
+    const expected = readFileSync(`${PEER_DIR}expected-response.json`, 'utf8');
     for (const c of contenders) await checkResponse(c.name, c.url, body, expected);
     opts.log(`workload 1 (bench-peer): response check passed for ${contenders.map((c) => c.name).join(', ')}`);
     const summary = await runRounds({

@@ -4,19 +4,20 @@
  * one place the gateway core calls; everything else takes its parts as arguments.
  */
 import { createClient } from 'redis';
-import type { Chained } from './chain.ts';
+import type { Chained } from '../../common/log/chain.ts';
 import type { AuditConfig } from './config.ts';
-import { FileSink, type SinkFs } from './file-sink.ts';
+import { FileSink, type SinkFs } from '../../common/log/file-sink.ts';
 import { AuditIndexThread } from './index-thread.ts';
-import { loadOrCreateAuditKeys } from './keys.ts';
-import { ChainedLog, type Logger, type Witness } from './log.ts';
-import { listSegments, operationsFilePath, readSegment, type LogLayout } from './log-files.ts';
-import type { AuditMetrics } from './metrics.ts';
+import { loadOrCreateAuditKeys } from '../../common/log/keys.ts';
+import { ChainedLog, type Logger, type Witness } from '../../common/log/log.ts';
+import { listSegments, operationsFilePath, readSegment, type LogLayout } from '../../common/log/log-files.ts';
+import type { AuditMetrics } from '../../common/log/metrics.ts';
 import { FileOperationStore, type OperationStore } from './operations-store.ts';
-import { gapRecord, type AuditEntryBody } from './record.ts';
+import { gapRecord } from '../../common/log/gap.ts';
+import type { AuditEntryBody } from './record.ts';
 import { RedisOperationStore } from './redis-operations.ts';
 import { readStream, RedisStreamSink, type RedisClient } from './redis-sink.ts';
-import type { AuditSink } from './sink.ts';
+import type { AuditSink } from '../../common/log/sink.ts';
 
 export type AuditLog = ChainedLog<AuditEntryBody>;
 

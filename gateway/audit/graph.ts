@@ -6,11 +6,11 @@
  * queries are audited like any other.
  */
 import { GraphQLError, parse, type DocumentNode } from 'graphql';
-import { NormalisationError, normaliseIdNumber, normalisePlate, quoteInput } from '../../adapters/normalise/index.ts';
+import { NormalisationError, normaliseIdNumber, normalisePlate, quoteInput } from '../../common/normalise/index.ts';
 import type { AuditQuery, IndexedRecord } from './index-store.ts';
 import type { AuditIndexReader } from './index-thread.ts';
 import type { OperationStore } from './operations-store.ts';
-import type { AuditOutcome } from './outcome.ts';
+import type { AuditOutcome } from '../../common/audit/outcome.ts';
 
 export const typeDefs: DocumentNode = parse(/* GraphQL */ `
   extend type Query {

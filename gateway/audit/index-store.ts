@@ -6,10 +6,10 @@
 import Database from 'better-sqlite3';
 import { chmodSync, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { Chained } from './chain.ts';
-import type { AuditOutcome } from './outcome.ts';
+import type { Chained } from '../../common/log/chain.ts';
+import type { AuditOutcome } from '../../common/audit/outcome.ts';
 import type { AuditEntryBody, AuditRecordBody } from './record.ts';
-import type { Subjects } from './subjects.ts';
+import type { Subjects } from '../../common/audit/subjects.ts';
 
 export type IndexedRecord = Chained<AuditRecordBody>;
 

@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Chain } from './chain.ts';
+import { Chain } from '../../common/log/chain.ts';
 import { AuditIndexThread } from './index-thread.ts';
 import { buildAuditRecord } from './record.ts';
-import { emptySubjects } from './subjects.ts';
+import { emptySubjects } from '../../common/audit/subjects.ts';
 
 const dirs: string[] = [];
 afterEach(() => { for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true }); });

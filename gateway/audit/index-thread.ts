@@ -12,7 +12,7 @@
  * index is rebuilt from the log on the next start (or `npm run audit -- reindex`).
  */
 import { Worker } from 'node:worker_threads';
-import type { Chained } from './chain.ts';
+import type { Chained } from '../../common/log/chain.ts';
 import type { AuditPage, AuditQuery, IndexedRecord, OfficerSummary } from './index-store.ts';
 import type { AuditEntryBody } from './record.ts';
 

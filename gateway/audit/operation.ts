@@ -3,20 +3,14 @@
  * (`Query.person`, `PersonRecord.address`), so an auditor can ask who requested
  * contact details without re-parsing stored query texts.
  */
-import { Kind, TypeInfo, visit, visitWithTypeInfo, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
-import { OperationMemo } from '../operations/memo.ts';
-import { sha256Hex } from './canonical.ts';
+import { Kind, TypeInfo, visit, visitWithTypeInfo, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { OperationMemo } from '../../common/operations/memo.ts';
+import { selectOperation } from '../../common/operations/select.ts';
+import { sha256Hex } from '../../common/log/canonical.ts';
 
 /** The same hash Apollo Server computes for a query text (SHA-256, hex). */
 export function operationHash(text: string): string {
   return sha256Hex(text);
-}
-
-/** The operation a request runs: the named one, or the only one. */
-export function selectOperation(document: DocumentNode, operationName?: string | null): OperationDefinitionNode | null {
-  const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
-  if (operationName) return operations.find((o) => o.name?.value === operationName) ?? null;
-  return operations.length === 1 ? operations[0] : null;
 }
 
 /** Per (schema, document, operation name): the walk runs once per distinct operation. */

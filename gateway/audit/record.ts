@@ -3,20 +3,14 @@
  * whose data, which regions and how it ended (CJIS 5.4, LED Art. 25).
  */
 import type { Caller, Purpose, RegionOutcome } from '../context.ts';
-import type { Json } from './canonical.ts';
-import { classifyOutcome, type AuditOutcome } from './outcome.ts';
+import type { Json } from '../../common/log/canonical.ts';
+import { classifyOutcome, type AuditOutcome } from '../../common/audit/outcome.ts';
 import type { RefusalSummaryBody } from './refusal-summary.ts';
-import type { TailProblem } from './sink.ts';
-import type { Subjects } from './subjects.ts';
+import { RECORD_VERSION, type GapRecordBody } from '../../common/log/gap.ts';
+import type { Officer } from '../../common/officer.ts';
+import type { Subjects } from '../../common/audit/subjects.ts';
 
-export const RECORD_VERSION = 1;
-
-export interface AuditOfficer {
-  sub: string;
-  name: string;
-  region: string;
-  roles: string[];
-}
+export type AuditOfficer = Officer;
 
 export interface AuditRecordBody {
   type: 'audit';
@@ -41,14 +35,6 @@ export interface AuditRecordBody {
   latencyMs: number;
   /** The OpenTelemetry trace of the request, when tracing is on and the trace was sampled (its request span carries this auditId). */
   traceId?: string;
-}
-
-/** Written when the log found a damaged tail on start: the loss is itself on the record. */
-export interface GapRecordBody extends TailProblem {
-  type: 'gap';
-  v: number;
-  at: string;
-  instance: string;
 }
 
 /** Every kind of entry in the audit chain; `refusals` summarises a flood of refused requests (refusal-summary.ts). */
@@ -105,10 +91,6 @@ export function buildAuditRecord(facts: AuditFacts): AuditRecordBody {
     // Additive: absent when tracing is off, so records without tracing are unchanged.
     ...(facts.traceId ? { traceId: facts.traceId } : {}),
   };
-}
-
-export function gapRecord(instance: string, problem: TailProblem): GapRecordBody {
-  return { type: 'gap', v: RECORD_VERSION, at: new Date().toISOString(), instance, ...problem };
 }
 
 function officerOf(caller: Caller): AuditOfficer {

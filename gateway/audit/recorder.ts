@@ -4,8 +4,8 @@
  * Apollo plugin (every GraphQL operation) and by the HTTP layer (refusals that never
  * reach GraphQL: 401, 413, 429…), so both produce records of the same shape.
  */
-import type { Chained } from './chain.ts';
-import type { ChainedLog } from './log.ts';
+import type { Chained } from '../../common/log/chain.ts';
+import type { ChainedLog } from '../../common/log/log.ts';
 import type { OperationStore } from './operations-store.ts';
 import { operationHash } from './operation.ts';
 import { refusalSummaryRecord, type RefusalSummaryFacts } from './refusal-summary.ts';

@@ -11,11 +11,11 @@
  * an operator step taken only after `npm run audit -- export` has archived the stream
  * to files (which `verify --log` then checks): `XTRIM <key> MINID <first kept id>`.
  */
-import { createClient } from 'redis';
-import { EMPTY_HEAD, parseChainLine } from './chain.ts';
-import { parseCheckpoint, type SignedCheckpoint } from './checkpoint.ts';
-import type { Logger } from './log.ts';
-import type { AuditSink, RecoveredTail } from './sink.ts';
+import type { createClient } from 'redis';
+import { EMPTY_HEAD, parseChainLine } from '../../common/log/chain.ts';
+import { parseCheckpoint, type SignedCheckpoint } from '../../common/log/checkpoint.ts';
+import type { Logger } from '../../common/log/log.ts';
+import type { AuditSink, RecoveredTail } from '../../common/log/sink.ts';
 import type { Segment } from './verify.ts';
 
 export type RedisClient = ReturnType<typeof createClient>;

@@ -5,7 +5,7 @@
  * and each address's count for a window becomes one `refusals` entry in the chain —
  * when the window ends, and at shutdown. Officers' requests are never summarised.
  */
-import { RECORD_VERSION } from './record.ts';
+import { RECORD_VERSION } from '../../common/log/gap.ts';
 
 export interface RefusalSummaryBody {
   type: 'refusals';

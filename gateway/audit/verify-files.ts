@@ -1,8 +1,8 @@
 /** Verify a log kept in files (the default sink, or a region's disclosure log). */
 import type { KeyObject } from 'node:crypto';
 import { basename } from 'node:path';
-import type { CheckpointPolicy } from './checkpoint.ts';
-import { checkpointFilePath, listSegments, operationsFilePath, readSegment, readSideFile, type LogLayout } from './log-files.ts';
+import type { CheckpointPolicy } from '../../common/log/checkpoint.ts';
+import { checkpointFilePath, listSegments, operationsFilePath, readSegment, readSideFile, type LogLayout } from '../../common/log/log-files.ts';
 import { verifyChain, type CheckpointSource, type VerifyReport } from './verify.ts';
 
 export interface FileVerifyOptions extends LogLayout {

@@ -1,6 +1,6 @@
 /** Verify one gateway instance's audit stream in Redis against its checkpoint stream (and witnesses), with its operation texts. */
 import type { KeyObject } from 'node:crypto';
-import type { CheckpointPolicy } from './checkpoint.ts';
+import type { CheckpointPolicy } from '../../common/log/checkpoint.ts';
 import { readStream, streamKeys, type RedisClient } from './redis-sink.ts';
 import { operationsKey } from './redis-operations.ts';
 import { verifyChain, type CheckpointSource, type VerifyReport } from './verify.ts';

@@ -25,10 +25,10 @@
  * they are accepted only within the bounds the writer signed in its last `open`.
  */
 import type { KeyObject } from 'node:crypto';
-import { GENESIS, parseChainLine } from './chain.ts';
-import { sha256Hex } from './canonical.ts';
-import { checkpointSignatureValid, parseCheckpoint, type CheckpointPolicy, type SignedCheckpoint } from './checkpoint.ts';
-import { keyIdOf } from './keys.ts';
+import { GENESIS, parseChainLine } from '../../common/log/chain.ts';
+import { sha256Hex } from '../../common/log/canonical.ts';
+import { checkpointSignatureValid, parseCheckpoint, type CheckpointPolicy, type SignedCheckpoint } from '../../common/log/checkpoint.ts';
+import { keyIdOf } from '../../common/log/keys.ts';
 
 export type DamageKind = 'edited' | 'removed' | 'reordered' | 'truncated' | 'rewritten' | 'checkpoint-mismatch'
   | 'checkpoint-missing' | 'appended' | 'operation-text';

@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CheckpointSource } from './verify.ts';
 import { witnessFileSource } from './verify-files.ts';
-import { WITNESS_PATH } from './witness.ts';
+import { WITNESS_PATH } from '../../common/log/witness.ts';
 
 export interface WitnessConsulted {
   /** e.g. `region JS`. */

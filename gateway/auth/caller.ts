@@ -8,7 +8,7 @@
 import type { JWTPayload } from 'jose';
 import { scopesFor, type Policy } from '../../schema/policy.ts';
 import type { Caller } from '../context.ts';
-import { quoteInput } from '../../adapters/normalise/index.ts';
+import { quoteInput } from '../../common/normalise/index.ts';
 import { AuthenticationError } from './errors.ts';
 
 const REGION_CODE = /^[A-Z][A-Z0-9]{1,7}$/;

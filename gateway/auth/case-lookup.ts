@@ -9,7 +9,7 @@
  * parties go on to the other regions in the officer's internal tokens (see purpose.ts,
  * AttestedPurpose).
  */
-import { officerIdOf } from '../../adapters/normalise/index.ts';
+import { officerIdOf } from '../../common/normalise/index.ts';
 import type { GatewayContext } from '../context.ts';
 import type { CaseFinder, PurposeCase } from './purpose.ts';
 import type { InternalHeadersHook } from './internal-headers.ts';

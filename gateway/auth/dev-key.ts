@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { DEMO_CASE } from './demo-case.ts';
-import { loadOrCreateSigningKey, SIGNING_ALGORITHM } from '../../subgraphs/security/key-files.ts';
+import { loadOrCreateSigningKey, SIGNING_ALGORITHM } from '../../common/security/key-files.ts';
 
 export const DEV_ISSUER = 'liandong-dev';
 export const DEV_AUDIENCE = 'liandong';

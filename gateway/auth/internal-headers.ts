@@ -4,11 +4,11 @@
  *
  * It signs the request's own caller and purpose — never a gateway-wide identity — so
  * the region's rules and disclosure log see the officer who asked, and the token is
- * useless for any other body, endpoint or moment (see subgraphs/security/internal-token.ts).
+ * useless for any other body, endpoint or moment (see common/security/internal-token.ts).
  */
 import type { GatewayContext } from '../context.ts';
-import type { SigningKey } from '../../subgraphs/security/key-files.ts';
-import { INTERNAL_BINDING_HEADER, INTERNAL_TOKEN_HEADER, MAX_BATCH, signInternalBatch, signInternalToken } from '../../subgraphs/security/internal-token.ts';
+import type { SigningKey } from '../../common/security/key-files.ts';
+import { INTERNAL_BINDING_HEADER, INTERNAL_TOKEN_HEADER, MAX_BATCH, signInternalBatch, signInternalToken } from '../../common/security/internal-token.ts';
 import type { AttestedPurpose } from './purpose.ts';
 
 export type InternalHeadersHook = (

@@ -25,8 +25,8 @@
 import { GraphQLError, Kind, TypeInfo, getNamedType, isAbstractType, visit, visitWithTypeInfo, type DocumentNode, type GraphQLNamedType, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import type { Policy, PurposeSettings } from '../../schema/policy.ts';
 import type { Caller, Purpose } from '../context.ts';
-import { quoteInput } from '../../adapters/normalise/index.ts';
-import { OperationMemo } from '../operations/memo.ts';
+import { quoteInput } from '../../common/normalise/index.ts';
+import { OperationMemo } from '../../common/operations/memo.ts';
 import { decodePurposeText, rawControlCharacter, type ControlCharacter } from './purpose-text.ts';
 
 export type PurposeErrorCode = 'PURPOSE_REQUIRED' | 'PURPOSE_INVALID' | 'PURPOSE_CASE_UNVERIFIABLE';

@@ -9,8 +9,8 @@
 import { createLocalJWKSet, createRemoteJWKSet, decodeProtectedHeader, errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import type { Policy } from '../../schema/policy.ts';
 import type { Caller } from '../context.ts';
-import { readJwksFile } from '../../subgraphs/security/key-files.ts';
-import { quoteInput } from '../../adapters/normalise/index.ts';
+import { readJwksFile } from '../../common/security/key-files.ts';
+import { quoteInput } from '../../common/normalise/index.ts';
 import type { AuthConfig, TrustedKeys } from './config.ts';
 import { callerFromClaims } from './caller.ts';
 import { AuthenticationError, KeySetUnavailableError } from './errors.ts';

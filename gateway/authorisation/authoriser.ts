@@ -7,7 +7,7 @@
  * ask `decide`, and the filter cache makes the second call cheap.
  */
 import { createHash } from 'node:crypto';
-import { GraphQLError, Kind, print, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
+import { GraphQLError, Kind, print, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { LRUCache } from 'lru-cache';
 import type { Caller, Purpose } from '../context.ts';
 import { callerFacts, isAuthenticated, type PolicyDecider } from './caller-facts.ts';
@@ -16,6 +16,7 @@ import { activeDenials, FORBIDDEN, toDeniedFields } from './denials.ts';
 import { filterOperation, type FilterPlan, type PlannedDenial } from './filter.ts';
 import { RequirementIndex } from './requirement-index.ts';
 import { factsKey, policyNames, type CallerFacts, type RequirementMap } from './requirement.ts';
+import { selectsIntrospection } from '../operations/introspection.ts';
 
 export const UNAUTHENTICATED = 'UNAUTHENTICATED';
 
@@ -141,16 +142,5 @@ function rejection(denied: PlannedDenial[]): GraphQLError {
 function asksIntrospection(document: DocumentNode, operationName: string | null | undefined): boolean {
   const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
   const operation = operationName ? operations.find((o) => o.name?.value === operationName) : operations[0];
-  if (!operation) return false;
-  const fragments = new Map(document.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d.selectionSet] as const] : [])));
-  const seen = new Set<string>();
-  const scan = (set: SelectionSetNode): boolean => set.selections.some((s) => {
-    if (s.kind === Kind.FIELD) return s.name.value === '__schema' || s.name.value === '__type';
-    if (s.kind === Kind.INLINE_FRAGMENT) return scan(s.selectionSet);
-    if (seen.has(s.name.value)) return false;
-    seen.add(s.name.value);
-    const target = fragments.get(s.name.value);
-    return target ? scan(target) : false;
-  });
-  return scan(operation.selectionSet);
+  return operation ? selectsIntrospection(operation.selectionSet, document) : false;
 }

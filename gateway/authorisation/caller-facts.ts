@@ -10,6 +10,7 @@
  * with the graphql-shield rule generated from the same policy file.
  */
 import { decidableAt, evaluatePolicy, type Fact, type Policy } from '../../schema/policy.ts';
+import { callerFact } from '../../common/policy/caller-facts.ts';
 import type { Caller, Purpose } from '../context.ts';
 import type { CallerFacts } from './requirement.ts';
 
@@ -41,7 +42,7 @@ export function policyFileDecider(policy: Policy, required: readonly string[]): 
     throw new Error(`@policy names ${unknown.map((n) => `"${n}"`).join(', ')}, which the policy file does not define (it defines: ${Object.keys(policy.policies).join(', ') || 'none'})`);
   }
   return async (names, caller, purpose) => {
-    const source = (fact: Fact): unknown => gatewayFact(fact, caller, purpose);
+    const source = (fact: Fact): unknown => callerFact(fact, caller, purpose);
     const outcomes = new Map<string, boolean>();
     for (const name of names) {
       if (!(name in policy.policies)) outcomes.set(name, false);
@@ -50,16 +51,4 @@ export function policyFileDecider(policy: Policy, required: readonly string[]): 
     }
     return outcomes;
   };
-}
-
-function gatewayFact(fact: Fact, caller: Caller | null, purpose: Purpose | null): unknown {
-  switch (fact) {
-    case 'caller.sub': return caller?.sub;
-    case 'caller.region': return caller?.region;
-    case 'caller.roles': return caller?.roles ?? [];
-    case 'caller.scopes': return caller ? [...caller.scopes] : [];
-    case 'purpose.code': return purpose?.code;
-    case 'purpose.caseRef': return purpose?.caseRef ?? undefined;
-    default: return undefined;
-  }
 }

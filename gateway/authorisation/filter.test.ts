@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { activeDenials, applyDenials } from './denials.ts';
 import { filterOperation, HIDDEN_KEY, type FilterPlan } from './filter.ts';
 import { RequirementIndex } from './requirement-index.ts';
-import { type CallerFacts } from './requirement.ts';
+import type { CallerFacts } from './requirement.ts';
 import { extractRequirements, stripRequirements } from './supergraph-directives.ts';
 
 const SDL = `

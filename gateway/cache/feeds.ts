@@ -4,7 +4,7 @@
  * "is invalidation for this region live right now?".
  */
 import type { Logger } from 'pino';
-import { CHANGES_PATH } from '../../subgraphs/changes/protocol.ts';
+import { CHANGES_PATH } from '../../common/changes/protocol.ts';
 import type { RegionEntry } from '../federation/data-sources/types.ts';
 import { RegionStream, type StreamListener } from './region-stream.ts';
 import { RedisTransport } from './redis-transport.ts';

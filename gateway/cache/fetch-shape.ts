@@ -46,7 +46,7 @@ function readShape(query: string, operationName: string | undefined, id: string)
   }
   const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
   const operation = operationName ? operations.find((o) => o.name?.value === operationName) : operations[0];
-  if (!operation || operation.operation !== 'query') return { kind: 'other' };
+  if (operation?.operation !== 'query') return { kind: 'other' };
   const fragments = document.definitions.filter((d) => d.kind === Kind.FRAGMENT_DEFINITION);
   const fields = flattenFields(operation.selectionSet, fragments).filter((f) => f.name.value !== '__typename');
   const queryHash = createHash('sha256').update(id).digest('base64url').slice(0, 22);

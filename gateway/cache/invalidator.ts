@@ -3,7 +3,7 @@
  * invalidation log first, so a fetch in flight cannot store what was just evicted.
  */
 import type { Logger } from 'pino';
-import type { ChangeEvent } from '../../adapters/adapter.ts';
+import type { ChangeEvent } from '../../common/changes/event.ts';
 import type { InvalidationLog } from './invalidation-log.ts';
 import type { CacheMetrics } from './metrics.ts';
 import type { StreamListener } from './region-stream.ts';

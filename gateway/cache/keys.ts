@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { valueFromASTUntyped, type FieldNode } from 'graphql';
-import { normaliseIdNumber, normalisePlate } from '../../adapters/normalise/index.ts';
+import { normaliseIdNumber, normalisePlate } from '../../common/normalise/index.ts';
 import type { CachedType } from './config.ts';
 import { LOOKUPS } from './fetch-shape.ts';
 import { idNumberTag, plateTag, recordTag, regionTag, splitLiandongId } from './tags.ts';

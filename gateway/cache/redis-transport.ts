@@ -5,7 +5,7 @@
  */
 import { createClient } from 'redis';
 import type { Logger } from 'pino';
-import { changeChannel, parseChangeMessage } from '../../subgraphs/changes/protocol.ts';
+import { changeChannel, parseChangeMessage } from '../../common/changes/protocol.ts';
 import type { RegionStream } from './region-stream.ts';
 
 export class RedisTransport {
@@ -13,7 +13,7 @@ export class RedisTransport {
   private readonly streams = new Map<string, RegionStream>();
   private down = false;
 
-  constructor(private readonly url: string, private readonly logger: Logger) {
+  constructor(url: string, private readonly logger: Logger) {
     this.client = createClient({
       url,
       socket: { connectTimeout: 1000, reconnectStrategy: (retries) => Math.min(50 * 2 ** retries, 1000) },

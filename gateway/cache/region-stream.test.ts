@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { ChangeEvent } from '../../adapters/adapter.ts';
-import type { ChangeMessage } from '../../subgraphs/changes/protocol.ts';
+import type { ChangeEvent } from '../../common/changes/event.ts';
+import type { ChangeMessage } from '../../common/changes/protocol.ts';
 import { RegionStream } from './region-stream.ts';
 
 function recorder() {

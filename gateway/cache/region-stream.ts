@@ -5,8 +5,8 @@
  * missed, so the region's entries are flushed; only an unbroken, recently heard stream
  * makes the region's invalidation "live".
  */
-import type { ChangeEvent } from '../../adapters/adapter.ts';
-import type { ChangeMessage } from '../../subgraphs/changes/protocol.ts';
+import type { ChangeEvent } from '../../common/changes/event.ts';
+import type { ChangeMessage } from '../../common/changes/protocol.ts';
 
 export interface StreamListener {
   changed(event: ChangeEvent): void;

@@ -147,7 +147,7 @@ export class ResponseCache {
 function ineligible(requestContext: GatewayGraphQLRequestContext, context: Partial<GatewayContext>): string | null {
   if (!context.authorisationPartition || !context.report) return 'no-partition';
   const operation = requestContext.operation;
-  if (!operation || operation.operation !== 'query') return 'not-a-query';
+  if (operation?.operation !== 'query') return 'not-a-query';
   if (operation.selectionSet.selections.some((s) => s.kind === 'Field' && s.name.value.startsWith('__'))) return 'introspection';
   return null;
 }

@@ -3,7 +3,7 @@
  * (backing off to 2 s) for as long as the gateway runs.
  */
 import type { Logger } from 'pino';
-import { parseChangeMessage } from '../../subgraphs/changes/protocol.ts';
+import { parseChangeMessage } from '../../common/changes/protocol.ts';
 import type { RegionStream } from './region-stream.ts';
 
 const MAX_BACKOFF_MS = 2000;

@@ -7,7 +7,7 @@
  *   every region, since a change to any record naming that person or plate can change
  *   what the index says about them.
  */
-import type { ChangeEvent } from '../../adapters/adapter.ts';
+import type { ChangeEvent } from '../../common/changes/event.ts';
 
 export const regionTag = (region: string) => `r:${region}`;
 export const recordTag = (region: string, type: string, localId: string) => `e:${region}:${type}:${localId}`;

@@ -24,8 +24,8 @@ import {
   isAbstractType, isObjectType, Kind, TypeInfo, visit, visitWithTypeInfo,
   type DocumentNode, type FieldNode, type GraphQLSchema, type InlineFragmentNode, type SelectionNode, type SelectionSetNode,
 } from 'graphql';
-import { SUBJECT_FIELDS, type SubjectKind } from '../audit/subjects.ts';
-import { OperationMemo } from '../operations/memo.ts';
+import { SUBJECT_FIELDS, type SubjectKind } from '../../common/audit/subjects.ts';
+import { OperationMemo } from '../../common/operations/memo.ts';
 
 /** The operation with its hidden keys, and how to read them back. */
 export interface HiddenKeys {

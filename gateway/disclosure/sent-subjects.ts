@@ -1,6 +1,6 @@
 /**
  * Whose data a response about to be sent holds: the one answer both the bulk-lookup
- * monitor (plugins/limits.ts) and the audit record (plugins/audit.ts) use, so what is
+ * monitor (limits/index.ts) and the audit record (audit/index.ts) use, so what is
  * counted is what is recorded.
  *
  * - A response with no data (refused, withheld, failed) discloses nobody.
@@ -11,8 +11,8 @@
  *   which sees only the keys the client selected or looked up.
  */
 import type { DocumentNode, GraphQLSchema } from 'graphql';
-import { hasAnyData } from '../audit/outcome.ts';
-import { emptySubjects, extractSubjects, type Subjects } from '../audit/subjects.ts';
+import { hasAnyData } from '../../common/audit/outcome.ts';
+import { emptySubjects, extractSubjects, type Subjects } from '../../common/audit/subjects.ts';
 import type { GatewayContext } from '../context.ts';
 
 export interface SentResponse {

@@ -7,7 +7,7 @@
  * cache stores and hands back serialised copies), so no one else holds it.
  */
 import { GraphQLError } from 'graphql';
-import { addSubject, newFoundSubjects, sortedSubjects, type FoundSubjects, type Subjects } from '../audit/subjects.ts';
+import { addSubject, newFoundSubjects, sortedSubjects, type FoundSubjects, type Subjects } from '../../common/audit/subjects.ts';
 import type { HiddenKeys } from './hidden-keys.ts';
 
 export function takeDisclosed(data: Record<string, unknown> | null | undefined, hidden: HiddenKeys): Subjects {

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { createLocalJWKSet, decodeJwt, jwtVerify } from 'jose';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEMO_OFFICERS, devKeyFiles } from '../auth/dev-key.ts';
-import { HttpError } from '../http/respond.ts';
+import type { HttpError } from '../../common/http/respond.ts';
 import type { GatewayRuntime } from '../services.ts';
 import { createGraphiql } from './graphiql.ts';
 import { PAGE_CONFIG_ELEMENT_ID } from './page-config.ts';

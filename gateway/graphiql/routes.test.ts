@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sendText } from '../http/respond.ts';
+import { sendText } from '../../common/http/respond.ts';
 import { createHttpServer } from '../http/router.ts';
 import { RegionRegistry } from '../registry/registry.ts';
 import { CONTENT_SECURITY_POLICY } from './page.ts';

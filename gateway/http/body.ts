@@ -4,7 +4,7 @@
  * being held in memory or parsed.
  */
 import type { IncomingMessage } from 'node:http';
-import { HttpError } from './respond.ts';
+import { HttpError } from '../../common/http/respond.ts';
 
 function tooLarge(limit: number, size: string): HttpError {
   return new HttpError(413, 'PAYLOAD_TOO_LARGE', `Request body of ${size} exceeds the limit of ${limit} bytes.`);

@@ -14,9 +14,9 @@
  */
 import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { quoteInput } from '../../adapters/normalise/index.ts';
+import { quoteInput } from '../../common/normalise/index.ts';
 import { mediaType, readBody } from './body.ts';
-import { HttpError } from './respond.ts';
+import { HttpError } from '../../common/http/respond.ts';
 
 /** Stable `extensions.code` of each way a request can fail to be a GraphQL request. */
 export const REQUEST_CODES = {

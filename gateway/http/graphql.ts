@@ -16,7 +16,7 @@ import { bareContext, type ContextHook } from './context.ts';
 import { LIMITS_DEFAULTS } from '../limits/config.ts';
 import { readGraphQLRequest } from './graphql-request.ts';
 import type { HttpRequestInfo } from './request.ts';
-import { HttpError } from './respond.ts';
+import { HttpError } from '../../common/http/respond.ts';
 import { requestInfo } from './request.ts';
 
 export interface GraphQLHandlerOptions {

@@ -5,7 +5,7 @@
  */
 import type { ServerResponse } from 'node:http';
 import type { RegionRegistry } from '../registry/registry.ts';
-import { sendJson } from './respond.ts';
+import { sendJson } from '../../common/http/respond.ts';
 
 export function healthz(res: ServerResponse): void {
   sendJson(res, 200, { status: 'ok' });

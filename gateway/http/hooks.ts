@@ -4,7 +4,7 @@
  * provide the handlers (registered in gateway/plugins/index.ts).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { sendText } from './respond.ts';
+import { sendText } from '../../common/http/respond.ts';
 
 export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
 

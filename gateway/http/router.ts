@@ -10,7 +10,7 @@ import type { RegionRegistry } from '../registry/registry.ts';
 import type { GraphQLHandler } from './graphql.ts';
 import { healthz, readyz } from './health.ts';
 import type { HttpHooks } from './hooks.ts';
-import { HttpError, sendError } from './respond.ts';
+import { HttpError, sendError } from '../../common/http/respond.ts';
 
 export const GRAPHQL_PATH = '/graphql';
 

@@ -5,7 +5,7 @@
  */
 import { HeaderMap } from '@apollo/server';
 import { GraphQLError, type OperationDefinitionNode } from 'graphql';
-import { quoteInput } from '../../adapters/normalise/index.ts';
+import { quoteInput } from '../../common/normalise/index.ts';
 
 export const LIMIT_CODES = {
   depth: 'DEPTH_LIMIT_EXCEEDED',

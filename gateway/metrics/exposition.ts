@@ -4,7 +4,7 @@
  * holds the metric objects, so new series of any part show up without re-wiring.
  */
 import { Registry } from 'prom-client';
-import { sendText } from '../http/respond.ts';
+import { sendText } from '../../common/http/respond.ts';
 import type { RouteHandler } from '../http/hooks.ts';
 
 export function metricsRoute(registries: readonly Registry[]): RouteHandler {

@@ -7,7 +7,7 @@
  * /metrics merges it with the audit and cache registries at scrape time (exposition.ts).
  */
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
-import type { AuditOutcome } from '../audit/outcome.ts';
+import type { AuditOutcome } from '../../common/audit/outcome.ts';
 import type { RegionOutcome } from '../context.ts';
 import { OperationLabels, type OperationLabelOptions } from './operation-labels.ts';
 

@@ -5,7 +5,7 @@
  */
 import type { GraphQLRequestContextWillSendResponse } from '@apollo/server';
 import type { FormattedExecutionResult } from 'graphql';
-import { classifyOutcome, hasAnyData, type AuditOutcome } from '../audit/outcome.ts';
+import { classifyOutcome, hasAnyData, type AuditOutcome } from '../../common/audit/outcome.ts';
 import type { GatewayContext, RegionOutcome } from '../context.ts';
 
 export interface RequestFacts {

@@ -5,7 +5,7 @@
 import type { GatewayServices } from '../services.ts';
 import type { OwnSubgraphModule } from './module.ts';
 import { regionsModule } from './regions.ts';
-import { auditGraphModule } from '../plugins/audit.ts';
+import { auditGraphModule } from '../audit/index.ts';
 
 export function ownSubgraphModules(services: GatewayServices): OwnSubgraphModule[] {
   return [

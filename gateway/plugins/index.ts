@@ -1,6 +1,9 @@
 /**
- * Everything that plugs into a request, in one list per kind. A concern (authentication,
- * authorisation, limits, audit, cache, metrics, GraphiQL) adds its entries here:
+ * Everything that plugs into a request, in one list per kind. This file only orders: each
+ * concern's wiring is the factory its own folder exports (auth/index.ts, authorisation/,
+ * limits/, audit/, cache/, metrics/ index.ts; graphiql/graphiql.ts, logging/request-log.ts,
+ * operations/plugin.ts, registry/report-plugin.ts, disclosure/gateway-wrapper.ts), and no
+ * concern calls another's (the build checks it: .dependency-cruiser.cjs). The lists:
  * - `contextHooks` run in order while the request context is built (before GraphQL);
  * - `plugins` are Apollo Server plugins, run in the order listed;
  * - `gatewayWrappers` wrap @apollo/gateway as Apollo Server sees it (the executor sees the
@@ -17,21 +20,21 @@ import type { Registry } from 'prom-client';
 import type { ContextHook } from '../http/context.ts';
 import type { HttpHooks } from '../http/hooks.ts';
 import type { GatewayRuntime } from '../services.ts';
-import { reportPlugin } from './report.ts';
-import { openGatewayAudit } from './audit.ts';
-import { createRefusals } from './refusals.ts';
-import { operationResolutionPlugin } from './operation-resolution.ts';
-import { createMetrics } from './metrics.ts';
+import { reportPlugin } from '../registry/report-plugin.ts';
+import { openGatewayAudit } from '../audit/index.ts';
+import { createRefusals } from '../audit/refusals.ts';
+import { operationResolutionPlugin } from '../operations/plugin.ts';
+import { createMetrics } from '../metrics/index.ts';
 import { createRequestLog } from '../logging/request-log.ts';
 import { createGraphiql } from '../graphiql/graphiql.ts';
-import { gatewaySecurity } from '../auth/security.ts';
+import { gatewaySecurity } from '../auth/index.ts';
 import type { InternalHeadersHook } from '../auth/internal-headers.ts';
-import { createAuthorisation } from './authorisation.ts';
-import { createLimits } from './limits.ts';
+import { createAuthorisation } from '../authorisation/index.ts';
+import { createLimits } from '../limits/index.ts';
 import { withDisclosure } from '../disclosure/gateway-wrapper.ts';
 import { createTrustedDocuments } from '../trusted-documents/index.ts';
 import { operationFactsPlugin, tracedExecution, tracedHook, tracedPlugin } from '../tracing/phases.ts';
-import { SPAN } from '../../tracing/spans.ts';
+import { SPAN } from '../../common/tracing/spans.ts';
 
 /** The gateway itself reads the regions' change streams: a service caller with no scopes. */
 const CHANGE_STREAM_CALLER = {

@@ -98,8 +98,8 @@ describe('contract diff', () => {
     const found = diffSdl(contractTypeDefs('records'), served).map(describeDifference);
     expect(found).toEqual([
       'Case.nickname (not in the contract: served ": String")',
-      'Case.summary (missing: the contract has ": String @requiresScopes(scopes: [[\"case:details\"]])")',
-      'PersonRecord.phone (changed: contract ": String @requiresScopes(scopes: [[\"person:contact\"]])", served ": Int @requiresScopes(scopes: [[\"person:contact\"]])")',
+      'Case.summary (missing: the contract has ": String @requiresScopes(scopes: [["case:details"]])")',
+      'PersonRecord.phone (changed: contract ": String @requiresScopes(scopes: [["person:contact"]])", served ": Int @requiresScopes(scopes: [["person:contact"]])")',
     ]);
   });
 });

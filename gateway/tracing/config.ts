@@ -8,7 +8,7 @@
  */
 import { ConfigPath, object, onlyKeys } from '../config/check.ts';
 import { section } from '../config/section.ts';
-import { checkTracingSettings, type TracingSettings } from '../../tracing/settings.ts';
+import { checkTracingSettings, type TracingSettings } from '../../common/tracing/settings.ts';
 
 export type TracingConfig = TracingSettings;
 

@@ -4,7 +4,7 @@ import { context, trace } from '@opentelemetry/api';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { operationFactsPlugin, tracedExecution, tracedGraphQL, tracedHook, tracedPlugin } from './phases.ts';
-import { tracingState } from '../../tracing/state.ts';
+import { tracingState } from '../../common/tracing/state.ts';
 import type { GatewayContext } from '../context.ts';
 import type { GraphQLHandler } from '../http/graphql.ts';
 import type { GatewayInterface } from '@apollo/server-gateway-interface';

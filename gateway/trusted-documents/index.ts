@@ -16,7 +16,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 import type { GatewayContext } from '../context.ts';
-import { HttpError } from '../http/respond.ts';
+import { HttpError } from '../../common/http/respond.ts';
 import type { Logger } from 'pino';
 import type { TrustedDocumentsConfig } from './config.ts';
 import { DocumentStore } from './store.ts';

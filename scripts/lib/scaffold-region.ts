@@ -11,8 +11,8 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PROVINCE_CODES } from '../../adapters/normalise/id-number.ts';
-import { PLATE_PROVINCES } from '../../adapters/normalise/plate.ts';
+import { PROVINCE_CODES } from '../../common/normalise/id-number.ts';
+import { PLATE_PROVINCES } from '../../common/normalise/plate.ts';
 
 export const DEFAULT_ADAPTERS_DIR = fileURLToPath(new URL('../../adapters/', import.meta.url));
 const TEMPLATES_DIR = fileURLToPath(new URL('../templates/region/', import.meta.url));

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import iconv from 'iconv-lite';
 import { afterAll, describe, expect, it } from 'vitest';
-import { OFFICER_ID, normaliseIdNumber, normalisePlate } from '../../adapters/normalise/index.ts';
+import { OFFICER_ID, normaliseIdNumber, normalisePlate } from '../../common/normalise/index.ts';
 import { DEMO_OFFICERS } from '../../gateway/auth/dev-key.ts';
 import { DEMO_CASE } from '../../gateway/auth/demo-case.ts';
 import { liandongId } from './ids.ts';

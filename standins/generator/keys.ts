@@ -3,7 +3,7 @@
  * from a person's or vehicle's ordinal through a permutation, so no two collide and no
  * set of issued keys has to be kept in memory.
  */
-import { idNumberCheckChar } from '../../adapters/normalise/index.ts';
+import { idNumberCheckChar } from '../../common/normalise/index.ts';
 import { AffinePermutation } from './random.ts';
 import { GEOGRAPHY, type District } from './vocab.ts';
 import type { Region } from './population.ts';

@@ -59,11 +59,6 @@ export function localIndexOf(region: Region, identity: Identity, personsPerRegio
   return i < personsPerRegion ? i : null;
 }
 
-/** Whether local index `i` holds a person shared with another region. */
-export function isSharedSlot(i: number): boolean {
-  return i % BLOCK < 3;
-}
-
 /** A random local index, favouring shared persons with probability `sharedBias`. */
 export function pickLocalIndex(rand: { float(): number; int(n: number): number }, personsPerRegion: number, sharedBias: number): number {
   if (rand.float() < sharedBias) {

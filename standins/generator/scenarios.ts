@@ -3,7 +3,7 @@
  * by walking the deterministic world from the start until the first person that fits,
  * then written into the data as forced records (JS case 0, HB notice 0, HB alert 0).
  */
-import { toLegacyIdNumber } from '../../adapters/normalise/index.ts';
+import { toLegacyIdNumber } from '../../common/normalise/index.ts';
 import { REGIONS, localIndexOf, type Identity, type Region } from './population.ts';
 import { liandongId, recordIds } from './ids.ts';
 import type { Forced, World } from './world.ts';

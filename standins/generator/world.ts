@@ -8,7 +8,7 @@
 import type {
   CaseOfficer, CaseParty, CaseRecord, CaseStatus, CaseType, PersonRecord, VehicleAlert, VehicleRecord, WantedNotice, WantedStatus,
 } from '../../adapters/adapter.ts';
-import { idNumberFacts, toLegacyIdNumber } from '../../adapters/normalise/index.ts';
+import { idNumberFacts, toLegacyIdNumber } from '../../common/normalise/index.ts';
 import { KeyFactory, makeVin } from './keys.ts';
 import {
   CLASSES, REGIONS, homeRegionOf, identityAt, localIndexOf, ordinal, pickLocalIndex,
@@ -29,7 +29,7 @@ const FIRST_CASE_MS = Date.parse('2024-01-01T00:00:00Z');
 const DAY_MS = 86_400_000;
 
 /** Salts that keep each kind of draw independent of the others. */
-const enum Salt { Person = 1, Record, Vehicle, Case, Notice, Alert, Sex, Officer }
+enum Salt { Person = 1, Record, Vehicle, Case, Notice, Alert, Sex, Officer }
 
 const CASE_TYPES: readonly (readonly [CaseType, number])[] = [
   ['TELECOM_FRAUD', 25], ['THEFT', 28], ['ROBBERY', 5], ['DRUG_TRAFFICKING', 8], ['ONLINE_GAMBLING', 10],
@@ -131,7 +131,7 @@ export class World {
   idNumberAsRecorded(region: Region, identity: Identity, idNumber: string): string {
     const h = hash32(this.seed, Salt.Record, ordinal(identity), REGIONS.indexOf(region)) % 100;
     if (region === 'GZ' && idNumber.slice(6, 8) === '19' && h < 60) return toLegacyIdNumber(idNumber);
-    if (region === 'HB' && idNumber.endsWith('X') && h < 50) return idNumber.slice(0, 17) + 'x';
+    if (region === 'HB' && idNumber.endsWith('X') && h < 50) return `${idNumber.slice(0, 17)}x`;
     return idNumber;
   }
 

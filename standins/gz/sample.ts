@@ -5,7 +5,7 @@
  * persons stream without being held in memory.
  */
 import type { CaseOfficer, CaseRecord, CaseType, CaseStatus, PersonRecord, VehicleAlert, VehicleRecord, WantedNotice } from '../../adapters/adapter.ts';
-import { idNumberCheckChar, toLegacyIdNumber } from '../../adapters/normalise/index.ts';
+import { idNumberCheckChar, toLegacyIdNumber } from '../../common/normalise/index.ts';
 import type { RegionWriter } from '../region-writer.ts';
 import { createGzWriter } from './writer.ts';
 

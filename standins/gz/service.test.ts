@@ -1,6 +1,6 @@
 /** The GZ stand-in's own HTTP contract (legacy envelope, paging, limits, admin), over a real process. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startGzSample, type GzSampleService } from '../../adapters/gz/testing.ts';
+import { startGzSample, type GzSampleService } from '../../tests/support/gz-sample.ts';
 import { startGzStandin } from './process.ts';
 import { MAX_BATCH_KEYS } from './store.ts';
 

@@ -6,7 +6,7 @@
  * Every `/api/v1` answer waits `latencyMs` first, so a slow region can be simulated.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { GzRequestError, GzStore, MAX_CHANGES } from './store.ts';
+import { GzRequestError, type GzStore, MAX_CHANGES } from './store.ts';
 
 const MAX_BODY_BYTES = 1 << 20;
 

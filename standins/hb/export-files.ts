@@ -12,7 +12,6 @@ import {
 export class HbExportFiles {
   readonly name: string;
   private readonly files = new Map<HbEntity, LineFile>();
-  private readonly headerBytes = new Map<HbEntity, number>();
 
   constructor(private readonly dir: string, private readonly exportedAt: Date) {
     this.name = exportName(exportedAt);

@@ -11,7 +11,7 @@
 import type { RegionAdapter } from '../../adapters/adapter.ts';
 import type { SubgraphRoute } from '../server.ts';
 import { startChangePublisher, type ChangePublisherOptions } from './publisher.ts';
-import { CHANGES_PATH } from './protocol.ts';
+import { CHANGES_PATH } from '../../common/changes/protocol.ts';
 
 export async function changeRoute(adapter: RegionAdapter, options: ChangePublisherOptions): Promise<SubgraphRoute> {
   const publisher = await startChangePublisher(adapter, options);
@@ -26,4 +26,4 @@ export async function changeRoute(adapter: RegionAdapter, options: ChangePublish
 
 export { startChangePublisher, DEFAULT_HEARTBEAT_MS, DEFAULT_POLL_MS } from './publisher.ts';
 export type { ChangePublisher, ChangePublisherOptions } from './publisher.ts';
-export { CHANGES_PATH, changeChannel, parseChangeMessage, type ChangeMessage } from './protocol.ts';
+export { CHANGES_PATH, changeChannel, parseChangeMessage, type ChangeMessage } from '../../common/changes/protocol.ts';

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { ChangeEvent, RegionAdapter } from '../../adapters/adapter.ts';
 import type { Logger } from '../logger.ts';
 import { pollChanges } from './poller.ts';
-import type { ChangeMessage } from './protocol.ts';
+import type { ChangeMessage } from '../../common/changes/protocol.ts';
 import { redisPublisher, type RedisPublisher } from './redis-publisher.ts';
 import { SseClients } from './sse.ts';
 

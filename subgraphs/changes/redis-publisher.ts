@@ -6,7 +6,7 @@
  */
 import { createClient } from 'redis';
 import type { Logger } from '../logger.ts';
-import { changeChannel, type ChangeMessage } from './protocol.ts';
+import { changeChannel, type ChangeMessage } from '../../common/changes/protocol.ts';
 
 export interface RedisPublisher {
   publish(message: ChangeMessage): void;

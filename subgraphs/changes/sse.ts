@@ -3,7 +3,7 @@
  * open and receives every message as `event: <kind>` / `data: <json>`.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ChangeMessage } from './protocol.ts';
+import type { ChangeMessage } from '../../common/changes/protocol.ts';
 
 export class SseClients {
   private readonly clients = new Set<ServerResponse>();

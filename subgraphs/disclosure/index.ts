@@ -10,8 +10,8 @@
  */
 import { join } from 'node:path';
 import type { ApolloServerPlugin } from '@apollo/server';
-import type { Logger } from '../../gateway/audit/log.ts';
-import { segmentName } from '../../gateway/audit/log-files.ts';
+import type { Logger } from '../../common/log/log.ts';
+import { segmentName } from '../../common/log/log-files.ts';
 import type { SubgraphContext } from '../context.ts';
 import type { SubgraphRoute } from '../server.ts';
 import { disclosureLayout, openDisclosureLog, openWitnessLog, type DisclosureLog } from './log.ts';

@@ -9,12 +9,13 @@
  * subgraph's `--logs` directory (default its data directory).
  */
 import { join } from 'node:path';
-import type { SignedCheckpoint } from '../../gateway/audit/checkpoint.ts';
-import { FileSink } from '../../gateway/audit/file-sink.ts';
-import { ChainedLog, type Logger } from '../../gateway/audit/log.ts';
-import type { LogLayout } from '../../gateway/audit/log-files.ts';
-import { gapRecord, type AuditOfficer, type GapRecordBody } from '../../gateway/audit/record.ts';
-import type { Subjects } from '../../gateway/audit/subjects.ts';
+import type { SignedCheckpoint } from '../../common/log/checkpoint.ts';
+import { FileSink } from '../../common/log/file-sink.ts';
+import { ChainedLog, type Logger } from '../../common/log/log.ts';
+import type { LogLayout } from '../../common/log/log-files.ts';
+import { gapRecord, type GapRecordBody } from '../../common/log/gap.ts';
+import type { Officer } from '../../common/officer.ts';
+import type { Subjects } from '../../common/audit/subjects.ts';
 
 export interface DisclosureBody {
   type: 'disclosure';
@@ -26,7 +27,7 @@ export interface DisclosureBody {
   part: string;
   /** The gateway's audit id for the operation (from the internal token), else this request's id. */
   auditId: string;
-  officer: AuditOfficer | null;
+  officer: Officer | null;
   purpose: { code: string; text: string; caseRef: string | null } | null;
   operationName: string | null;
   subjects: Subjects;

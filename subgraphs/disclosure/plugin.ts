@@ -9,10 +9,10 @@
  * here, since the disclosure log never saw it.
  */
 import type { ApolloServerPlugin } from '@apollo/server';
-import { AuditUnavailableError } from '../../gateway/audit/errors.ts';
-import { hasAnyData } from '../../gateway/audit/outcome.ts';
-import { refuseUnaudited } from '../../gateway/audit/refusal.ts';
-import { extractSubjects, type Subjects } from '../../gateway/audit/subjects.ts';
+import { AuditUnavailableError } from '../../common/log/errors.ts';
+import { hasAnyData } from '../../common/audit/outcome.ts';
+import { refuseUnaudited } from '../../common/audit/refusal.ts';
+import { extractSubjects, type Subjects } from '../../common/audit/subjects.ts';
 import type { SubgraphContext } from '../context.ts';
 import type { DisclosureBody, DisclosureLog } from './log.ts';
 

@@ -13,12 +13,13 @@
  */
 import type { KeyObject } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { checkpointSignatureValid, parseCheckpoint, type SignedCheckpoint } from '../../gateway/audit/checkpoint.ts';
-import { loadPublicKey } from '../../gateway/audit/keys.ts';
-import type { Logger } from '../../gateway/audit/log.ts';
-import { readSideFile } from '../../gateway/audit/log-files.ts';
-import { WITNESS_PATH } from '../../gateway/audit/witness.ts';
-import { readBody, sendError, sendJson } from '../http.ts';
+import { checkpointSignatureValid, parseCheckpoint, type SignedCheckpoint } from '../../common/log/checkpoint.ts';
+import { loadPublicKey } from '../../common/log/keys.ts';
+import type { Logger } from '../../common/log/log.ts';
+import { readSideFile } from '../../common/log/log-files.ts';
+import { WITNESS_PATH } from '../../common/log/witness.ts';
+import { sendError, sendJson } from '../../common/http/respond.ts';
+import { readBody } from '../http.ts';
 import type { SubgraphRoute } from '../server.ts';
 import type { WitnessLog } from './log.ts';
 

@@ -20,7 +20,7 @@
  */
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import type { GraphQLResolveInfo } from 'graphql';
-import { idNumberFacts } from '../../adapters/normalise/index.ts';
+import { idNumberFacts } from '../../common/normalise/index.ts';
 import type { SubgraphContext as Ctx } from '../context.ts';
 import { idNumberArg, plateArg, regionAsked } from '../arguments.ts';
 import { ownedFields, personRecordFields, selectsKeyOnly } from './owned.ts';

@@ -31,5 +31,5 @@ export function subgraphSecurity(settings: SubgraphSecuritySettings): { requestG
   };
 }
 
-export { INTERNAL_TOKEN_HEADER } from './internal-token.ts';
+export { INTERNAL_TOKEN_HEADER } from '../../common/security/internal-token.ts';
 export type { GuardedContext } from './request-guard.ts';

@@ -8,10 +8,11 @@
  * gateway attested in the signed token after asking the owning region.
  */
 import type { CaseOfficer, CaseRecord } from '../../adapters/adapter.ts';
-import { officerIdOf } from '../../adapters/normalise/index.ts';
+import { officerIdOf } from '../../common/normalise/index.ts';
+import { callerFact } from '../../common/policy/caller-facts.ts';
 import type { Fact, FactSource } from '../../schema/policy.ts';
 import type { SubgraphContext } from '../context.ts';
-import type { InternalCaller, InternalPurpose } from './internal-token.ts';
+import type { InternalCaller, InternalPurpose } from '../../common/security/internal-token.ts';
 
 /** The context fields the request guard adds. */
 export function callerOf(context: SubgraphContext): InternalCaller | null {
@@ -28,16 +29,13 @@ export function recordFacts(record: Record<string, unknown>, context: SubgraphCo
   const purpose = purposeOf(context);
   return (fact: Fact) => {
     switch (fact) {
+      // Assignments hold police numbers in Liandong's form: so does the caller here.
       case 'caller.sub': return caller ? policeNumber(caller.sub) : undefined;
-      case 'caller.region': return caller?.region;
-      case 'caller.roles': return caller?.roles ?? [];
-      case 'caller.scopes': return caller?.scopes ?? [];
-      case 'purpose.code': return purpose?.code;
-      case 'purpose.caseRef': return purpose?.caseRef ?? undefined;
       case 'record.region': return typeof record.region === 'string' ? record.region : context.region;
       case 'record.idNumber': return record.idNumber;
       case 'purposeCase.partyIdNumbers': return purposeCaseParties(purpose, context);
       case 'purposeCase.officerIds': return purposeCaseOfficers(caller, purpose, context);
+      default: return callerFact(fact, caller, purpose);
     }
   };
 }

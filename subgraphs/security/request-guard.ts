@@ -13,8 +13,8 @@ import { createPublicKey, type KeyObject } from 'node:crypto';
 import { statSync } from 'node:fs';
 import type { JWK } from 'jose';
 import type { GuardResult, RequestGuard } from '../server.ts';
-import { readJwksFile } from './key-files.ts';
-import { INTERNAL_BINDING_HEADER, INTERNAL_TOKEN_HEADER, InternalTokenError, internalAudience, verifyInternalToken, type InternalClaims, type InternalKeyLookup } from './internal-token.ts';
+import { readJwksFile } from '../../common/security/key-files.ts';
+import { INTERNAL_BINDING_HEADER, INTERNAL_TOKEN_HEADER, InternalTokenError, internalAudience, verifyInternalToken, type InternalClaims, type InternalKeyLookup } from '../../common/security/internal-token.ts';
 import { ReplayCache } from './replay-cache.ts';
 
 export interface RequestGuardOptions {

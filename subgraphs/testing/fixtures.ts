@@ -3,7 +3,7 @@
  * Identity numbers are real GB 11643 numbers (check characters computed, not typed).
  */
 import type { CaseOfficer, CaseRecord, PersonRecord, RegionInfo, VehicleAlert, VehicleRecord, WantedNotice } from '../../adapters/adapter.ts';
-import { idNumberCheckChar } from '../../adapters/normalise/index.ts';
+import { idNumberCheckChar } from '../../common/normalise/index.ts';
 import type { MemoryData } from './memory-adapter.ts';
 
 const withCheck = (first17: string) => first17 + idNumberCheckChar(first17);

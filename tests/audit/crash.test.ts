@@ -6,8 +6,8 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadOrCreateAuditKeys } from '../../gateway/audit/keys.ts';
-import { AuditUnavailableError } from '../../gateway/audit/errors.ts';
+import { loadOrCreateAuditKeys } from '../../common/log/keys.ts';
+import { AuditUnavailableError } from '../../common/log/errors.ts';
 import { openTestAudit, sampleRecord, tempDir, testConfig, verifyTestLog } from './fixtures.ts';
 import { postQuery, startAuditedServer, type Child } from './support/child.ts';
 

@@ -9,7 +9,7 @@
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { normaliseIdNumber } from '../../adapters/normalise/index.ts';
+import { normaliseIdNumber } from '../../common/normalise/index.ts';
 import { seedData, startSystem, type System } from '../support/system.ts';
 
 /** Persons per region in the seeded data; a name-less birth-date search pages through all of them. */

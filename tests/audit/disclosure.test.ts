@@ -6,13 +6,13 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Chain } from '../../gateway/audit/chain.ts';
-import { signCheckpoint } from '../../gateway/audit/checkpoint.ts';
-import { loadOrCreateAuditKeys, publicKeyPath } from '../../gateway/audit/keys.ts';
-import { HttpWitness } from '../../gateway/audit/witness.ts';
+import { Chain } from '../../common/log/chain.ts';
+import { signCheckpoint } from '../../common/log/checkpoint.ts';
+import { loadOrCreateAuditKeys, publicKeyPath } from '../../common/log/keys.ts';
+import { HttpWitness } from '../../common/log/witness.ts';
 import { openAuditServices } from '../../gateway/audit/audit-log.ts';
 import { verifyFileLog } from '../../gateway/audit/verify-files.ts';
-import { listSegments } from '../../gateway/audit/log-files.ts';
+import { listSegments } from '../../common/log/log-files.ts';
 import { disclosureLayout } from '../../subgraphs/disclosure/log.ts';
 import { regionDisclosure, type RegionDisclosure } from '../../subgraphs/disclosure/index.ts';
 import type { RequestGuard } from '../../subgraphs/server.ts';

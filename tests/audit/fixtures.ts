@@ -6,8 +6,8 @@ import { loadAuditConfig, type AuditConfig } from '../../gateway/audit/config.ts
 import { openAuditServices, type AuditDeps, type AuditServices } from '../../gateway/audit/audit-log.ts';
 import { buildAuditRecord, type AuditRecordBody } from '../../gateway/audit/record.ts';
 import type { RecorderFacts } from '../../gateway/audit/recorder.ts';
-import { emptySubjects, type Subjects } from '../../gateway/audit/subjects.ts';
-import { loadPublicKey, publicKeyPath } from '../../gateway/audit/keys.ts';
+import { emptySubjects, type Subjects } from '../../common/audit/subjects.ts';
+import { loadPublicKey, publicKeyPath } from '../../common/log/keys.ts';
 import { verifyFileLog } from '../../gateway/audit/verify-files.ts';
 import type { VerifyReport } from '../../gateway/audit/verify.ts';
 

@@ -7,7 +7,7 @@
 import { appendFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AuditUnavailableError } from '../../gateway/audit/errors.ts';
+import { AuditUnavailableError } from '../../common/log/errors.ts';
 import { openTestAudit, sampleRecord, tempDir, verifyTestLog } from './fixtures.ts';
 import { FaultyFs } from './support/faulty-fs.ts';
 

@@ -10,7 +10,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadOrCreateAuditKeys, publicKeyPath } from '../../gateway/audit/keys.ts';
+import { loadOrCreateAuditKeys, publicKeyPath } from '../../common/log/keys.ts';
 import { exited } from '../../scripts/lib/children.ts';
 import { regionDisclosure, type RegionDisclosure } from '../../subgraphs/disclosure/index.ts';
 import { JS_REGION, smallRegion } from '../../subgraphs/testing/fixtures.ts';

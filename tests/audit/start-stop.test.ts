@@ -9,7 +9,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { publicKeyPath } from '../../gateway/audit/keys.ts';
+import { publicKeyPath } from '../../common/log/keys.ts';
 import { ROOT, exited, waitForLine } from '../../scripts/lib/children.ts';
 import { writeJson } from '../support/gateway.ts';
 import { freePort } from '../support/ports.ts';

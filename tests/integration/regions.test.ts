@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rmSync } from 'node:fs';
-import { toLegacyIdNumber } from '../../adapters/normalise/index.ts';
+import { toLegacyIdNumber } from '../../common/normalise/index.ts';
 import { seedData, startSystem, type GraphQLResponse, type System } from '../support/system.ts';
 
 const REGION_TIMEOUT_MS = 1500;

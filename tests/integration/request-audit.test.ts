@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadAuditConfig } from '../../gateway/audit/config.ts';
-import { loadPublicKey, publicKeyPath } from '../../gateway/audit/keys.ts';
+import { loadPublicKey, publicKeyPath } from '../../common/log/keys.ts';
 import { verifyFileLog } from '../../gateway/audit/verify-files.ts';
 import { mintDevToken } from '../../gateway/auth/dev-key.ts';
 import { startTestGateway, type TestGateway } from '../support/gateway.ts';

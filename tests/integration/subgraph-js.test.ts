@@ -9,9 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from '../../scripts/lib/children.ts';
 import { startProcess, stopAll, type TestProcess } from '../support/processes.ts';
-import { loadInternalSigningKey } from '../../subgraphs/security/internal-keys.ts';
-import { INTERNAL_TOKEN_HEADER, signInternalToken } from '../../subgraphs/security/internal-token.ts';
-import type { SigningKey } from '../../subgraphs/security/key-files.ts';
+import { loadInternalSigningKey } from '../../common/security/internal-keys.ts';
+import { INTERNAL_TOKEN_HEADER, signInternalToken } from '../../common/security/internal-token.ts';
+import type { SigningKey } from '../../common/security/key-files.ts';
 
 let dataDir: string;
 let subgraph: TestProcess;

@@ -14,7 +14,7 @@ import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from '../supp
 import { World } from '../../standins/generator/world.ts';
 import { planScenarios } from '../../standins/generator/scenarios.ts';
 import { seedFromText } from '../../standins/generator/random.ts';
-import { SPAN } from '../../tracing/spans.ts';
+import { SPAN } from '../../common/tracing/spans.ts';
 
 const PERSONS = 200;
 /** The generator's default seed (standins/generator/cli.ts), which seedData() uses. */

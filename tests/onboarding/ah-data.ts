@@ -5,7 +5,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { idNumberCheckChar } from '../../adapters/normalise/index.ts';
+import { idNumberCheckChar } from '../../common/normalise/index.ts';
 
 /** A valid 18-digit number for area `area6` (e.g. 340104), birth date `yyyymmdd` and sequence `seq3`. */
 export function idNumber(area6: string, yyyymmdd: string, seq3: string): string {
@@ -20,7 +20,7 @@ export interface AhData {
   shared: { id: string; idNumber: string };
 }
 
-const jsonl = (rows: object[]) => rows.map((r) => JSON.stringify(r)).join('\n') + '\n';
+const jsonl = (rows: object[]) => `${rows.map((r) => JSON.stringify(r)).join('\n')}\n`;
 
 /** Writes `<dataDir>/ah/*.jsonl`; `sharedIdNumber` is a person the other regions hold too. */
 /** Writes `<dataDir>/ah/*.jsonl`; `sharedIdNumber` is a person the other regions hold too. */

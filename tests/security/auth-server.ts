@@ -1,7 +1,7 @@
 /**
  * A real HTTP GraphQL server built from the gateway's own pieces — its HTTP handler
  * and context builder, Apollo Server, and the authentication and purpose hooks and
- * plugins exactly as gateway/auth/security.ts assembles them — over a small schema
+ * plugins exactly as gateway/auth/index.ts assembles them — over a small schema
  * with one personal-data type (Person) and one that is not (regions). `me` echoes the
  * caller and purpose the hooks produced.
  */
@@ -15,7 +15,7 @@ import type { GatewayContext } from '../../gateway/context.ts';
 import { ConfigPath } from '../../gateway/config/check.ts';
 import { authSection, type AuthConfig } from '../../gateway/auth/config.ts';
 import { graphqlHandler } from '../../gateway/http/graphql.ts';
-import { gatewaySecurity } from '../../gateway/auth/security.ts';
+import { gatewaySecurity } from '../../gateway/auth/index.ts';
 import type { Mode } from '../../gateway/config/section.ts';
 
 const TYPE_DEFS = `#graphql

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SignJWT, type JWTPayload } from 'jose';
 import { devKeyFiles, DEV_AUDIENCE, DEV_ISSUER, mintDevToken, demoTokens } from '../../gateway/auth/dev-key.ts';
-import { loadOrCreateSigningKey, readSigningKey, type SigningKey } from '../../subgraphs/security/key-files.ts';
+import { loadOrCreateSigningKey, readSigningKey, type SigningKey } from '../../common/security/key-files.ts';
 import { startAuthServer, type AuthServer } from './auth-server.ts';
 import { startGuardedRegion, type GuardedRegion } from './regional-subgraph.ts';
 import { LI, WITNESS, ZHANG } from '../../subgraphs/testing/fixtures.ts';

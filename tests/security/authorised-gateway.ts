@@ -32,9 +32,9 @@ import { basicMetrics } from '../../gateway/http/hooks.ts';
 import { createHttpServer } from '../../gateway/http/router.ts';
 import type { BulkLookupAlert } from '../../gateway/limits/bulk-lookup.ts';
 import { validateLimitsConfig } from '../../gateway/limits/config.ts';
-import { createAuthorisation } from '../../gateway/plugins/authorisation.ts';
+import { createAuthorisation } from '../../gateway/authorisation/index.ts';
 import { withDisclosure } from '../../gateway/disclosure/gateway-wrapper.ts';
-import { createLimits } from '../../gateway/plugins/limits.ts';
+import { createLimits } from '../../gateway/limits/index.ts';
 import { RegionRegistry } from '../../gateway/registry/registry.ts';
 import type { ContractPart } from '../../gateway/registry/regions-file.ts';
 

@@ -21,7 +21,7 @@ import type { GatewayContext } from '../../gateway/context.ts';
 import { ConfigPath } from '../../gateway/config/check.ts';
 import { authSection } from '../../gateway/auth/config.ts';
 import { mintDevToken } from '../../gateway/auth/dev-key.ts';
-import { gatewaySecurity } from '../../gateway/auth/security.ts';
+import { gatewaySecurity } from '../../gateway/auth/index.ts';
 import { stripRequirements } from '../../gateway/authorisation/supergraph-directives.ts';
 import { composeSupergraph, contractSubgraphs } from '../../gateway/federation/compose.ts';
 import { closeRegionClients, createDataSource, type RegionEntry } from '../../gateway/federation/data-sources/index.ts';
@@ -29,7 +29,7 @@ import { graphqlHandler } from '../../gateway/http/graphql.ts';
 import { createSubgraphServer, type SubgraphServer } from '../../subgraphs/server.ts';
 import { silentLogger } from '../../subgraphs/logger.ts';
 import { subgraphSecurity } from '../../subgraphs/security/index.ts';
-import { internalKeyFiles } from '../../subgraphs/security/internal-keys.ts';
+import { internalKeyFiles } from '../../common/security/internal-keys.ts';
 import { createMemoryAdapter } from '../../subgraphs/testing/memory-adapter.ts';
 import { JS_REGION, smallRegion, ZHANG } from '../../subgraphs/testing/fixtures.ts';
 
@@ -37,8 +37,8 @@ const GZ_REGION = { code: 'GZ', name: '貴州', areaPrefixes: ['52'], plateProvi
 const PHONES = `{ person(idNumber: "${ZHANG}") { records { region name phone } } }`;
 
 let keysDir: string;
-let subgraphs: SubgraphServer[] = [];
-let regions: RegionEntry[] = [];
+const subgraphs: SubgraphServer[] = [];
+const regions: RegionEntry[] = [];
 let http: Server;
 let apollo: ApolloServer<GatewayContext>;
 let url: string;

@@ -8,10 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createPublicKey, sign } from 'node:crypto';
 import {
-  INTERNAL_BINDING_HEADER, INTERNAL_TOKEN_HEADER, InternalTokenError, signInternalBatch, signInternalToken, verifyInternalToken,
+  INTERNAL_BINDING_HEADER, INTERNAL_TOKEN_HEADER, type InternalTokenError, signInternalBatch, signInternalToken, verifyInternalToken,
   type SignRequest, type VerifyRequest,
-} from '../../subgraphs/security/internal-token.ts';
-import { loadInternalSigningKey } from '../../subgraphs/security/internal-keys.ts';
+} from '../../common/security/internal-token.ts';
+import { loadInternalSigningKey } from '../../common/security/internal-keys.ts';
 import { ReplayCache } from '../../subgraphs/security/replay-cache.ts';
 import { officer, startGuardedRegion, type GuardedRegion } from './regional-subgraph.ts';
 

@@ -4,8 +4,6 @@
  * and names the limit. Rate limits are per officer, so each test uses its own officer.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HttpError } from '../../gateway/http/respond.ts';
-import { checkBatchSize } from '../../gateway/limits/batch.ts';
 import { LIMITS_DEFAULTS, validateLimitsConfig } from '../../gateway/limits/config.ts';
 import { idNumberOf, startGatewayUnderTest, type GatewayUnderTest } from './authorised-gateway.ts';
 
@@ -108,18 +106,6 @@ describe('request limits', () => {
     const limited = await gw.post({ query: `{ personRecord(id: "JS:P1") { name } }` }, token);
     expect(limited.status).toBe(429);
     expect(limited.json.errors[0].extensions.code).toBe('RATE_LIMITED');
-  });
-
-  it('refuses a batch larger than the limit (HTTP layer check)', () => {
-    expect(() => checkBatchSize([{}, {}], 2)).not.toThrow();
-    expect(() => checkBatchSize({ query: '{ __typename }' }, 1)).not.toThrow();
-    try {
-      checkBatchSize([{}, {}, {}], 2);
-      expect.unreachable();
-    } catch (error) {
-      expect(error).toBeInstanceOf(HttpError);
-      expect(error).toMatchObject({ status: 400, code: 'BATCH_LIMIT_EXCEEDED', message: expect.stringContaining('batches 3 operations; the limit is 2') });
-    }
   });
 });
 

@@ -13,9 +13,9 @@ import { createSubgraphServer, type SubgraphServer } from '../../subgraphs/serve
 import { silentLogger } from '../../subgraphs/logger.ts';
 import { createRequestGuard } from '../../subgraphs/security/request-guard.ts';
 import { dataRulesTransform } from '../../subgraphs/security/shield.ts';
-import { internalKeyFiles, loadInternalSigningKey } from '../../subgraphs/security/internal-keys.ts';
-import { INTERNAL_TOKEN_HEADER, signInternalToken, type SignRequest } from '../../subgraphs/security/internal-token.ts';
-import type { SigningKey } from '../../subgraphs/security/key-files.ts';
+import { internalKeyFiles, loadInternalSigningKey } from '../../common/security/internal-keys.ts';
+import { INTERNAL_TOKEN_HEADER, signInternalToken, type SignRequest } from '../../common/security/internal-token.ts';
+import type { SigningKey } from '../../common/security/key-files.ts';
 import type { MemoryData } from '../../subgraphs/testing/memory-adapter.ts';
 
 export interface Reply {

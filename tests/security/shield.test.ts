@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse } from 'graphql';
-import { idNumberCheckChar } from '../../adapters/normalise/index.ts';
+import { idNumberCheckChar } from '../../common/normalise/index.ts';
 import { loadPolicy, validatePolicy } from '../../schema/policy.ts';
 import { buildContractSchemas } from '../../subgraphs/contract.ts';
 import { allow } from 'graphql-shield';
@@ -14,7 +14,7 @@ import { smallRegion, ZHANG } from '../../subgraphs/testing/fixtures.ts';
 import { officer, startGuardedRegion, type GuardedRegion } from './regional-subgraph.ts';
 
 /** A JS person record that no case involves. */
-const LONER_ID = '32010219700101011' + idNumberCheckChar('32010219700101011');
+const LONER_ID = `32010219700101011${idNumberCheckChar('32010219700101011')}`;
 
 const CONTACT = '{ personRecord(id: $id) { id name phone address } }';
 const CONTACT_QUERY = `query Contact($id: ID!) ${CONTACT}`;

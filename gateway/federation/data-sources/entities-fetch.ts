@@ -6,9 +6,9 @@
  * - fanned out (index): every representation goes to every region; each position is
  *   the deep merge of what the regions answered for it.
  */
-import { startMergeSpan, tracingState } from '../../../tracing/spans.ts';
+import { startMergeSpan, tracingState } from '../../../common/tracing/spans.ts';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
-import { quoteInput } from '../../../adapters/normalise/index.ts';
+import { quoteInput } from '../../../common/normalise/index.ts';
 import { RegionMerger, type MergeOptions, type ResponsePath } from '../merge/deep-merge.ts';
 import type { FetchOperation } from './operation.ts';
 import { regionErrors, unavailableError, UNKNOWN_REGION } from './region-errors.ts';

@@ -5,8 +5,8 @@
  * once each, and the caller would read "every region failed" where one argument was wrong.
  */
 import type { FieldNode } from 'graphql';
-import { NormalisationError } from '../../../adapters/normalise/errors.ts';
-import { normaliseIdNumber, normalisePlate } from '../../../adapters/normalise/index.ts';
+import { NormalisationError } from '../../../common/normalise/errors.ts';
+import { normaliseIdNumber, normalisePlate } from '../../../common/normalise/index.ts';
 import { argumentValue, responseKey } from './operation.ts';
 import { BAD_USER_INPUT } from './region-errors.ts';
 import type { FormattedError } from './types.ts';

@@ -8,7 +8,7 @@
  */
 import { RegionClient, type RegionClientOptions } from './region-client.ts';
 import type { ContractPart, RegionAnswer, RegionDirectory, RegionEntry } from './types.ts';
-import { injectTraceContext, inSpan, setFacts, SPAN, SpanKind, tracingState } from '../../../tracing/spans.ts';
+import { injectTraceContext, inSpan, setFacts, SPAN, SpanKind, tracingState } from '../../../common/tracing/spans.ts';
 
 export class RegionClients {
   private readonly clients = new Map<string, { signature: string; client: RegionClient }>();

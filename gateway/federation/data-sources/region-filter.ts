@@ -2,7 +2,7 @@
  * The `regions:` argument of the fanned-out root fields: which regions to ask.
  */
 import type { FieldNode } from 'graphql';
-import { quoteInput } from '../../../adapters/normalise/index.ts';
+import { quoteInput } from '../../../common/normalise/index.ts';
 import { argumentValue, responseKey } from './operation.ts';
 import { badUserInput } from './region-errors.ts';
 import type { FormattedError, RegionEntry } from './types.ts';

@@ -220,7 +220,7 @@ describe('routed records part', () => {
     expect(registrations[1].owner.records.map((r: { region: string }) => r.region)).toEqual(['JS', 'GZ', 'HB']);
   });
 
-  it('looks up person ' + P2 + ' held by one region only', async () => {
+  it(`looks up person ${P2} held by one region only`, async () => {
     const { data } = await gateway.query(`{ person(idNumber: "${P2}") { regions records { name } } }`);
     expect(data).toEqual({ person: { regions: ['JS'], records: [{ name: '李四' }] } });
   });

@@ -3,7 +3,7 @@
  * sent to the regions its route names, and each field's answers are combined —
  * deep-merged by default, or by the route's own combiner (search connections).
  */
-import { startMergeSpan, tracingState } from '../../../tracing/spans.ts';
+import { startMergeSpan, tracingState } from '../../../common/tracing/spans.ts';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { RegionMerger, type MergeOptions, type RegionValue } from '../merge/deep-merge.ts';
 import { requestsByRegion, responseKey, type FetchOperation, type FieldRoute } from './operation.ts';

@@ -6,7 +6,7 @@ import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import type { FieldNode } from 'graphql';
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { fetchRoutedEntities, isEntitiesFetch, regionOfId } from './entities-fetch.ts';
-import { quoteInput } from '../../../adapters/normalise/index.ts';
+import { quoteInput } from '../../../common/normalise/index.ts';
 import { argumentValue, bodyOf, readFetch, responseKey } from './operation.ts';
 import { badUserInput } from './region-errors.ts';
 import type { RegionFetcher } from './region-fetch.ts';

@@ -19,7 +19,7 @@ import { getNamedType, isObjectType, valueFromAST, type FieldNode, type GraphQLO
 import { CursorError, startPosition, type CompositePosition } from '../merge/composite-cursor.ts';
 import type { CursorBinding, CursorSealer } from '../../cursors/index.ts';
 import type { GatewayContext } from '../../context.ts';
-import { quoteInput } from '../../../adapters/normalise/index.ts';
+import { quoteInput } from '../../../common/normalise/index.ts';
 import { controlCharacterIn } from './filter-text.ts';
 import { fanOutDecisions } from './fanned-out-data-source.ts';
 import { fetchFannedEntities, isEntitiesFetch } from './entities-fetch.ts';

@@ -71,7 +71,7 @@ export class RegionMerger {
 
   /** Folds the values left to right; the first region with a value is the base. */
   mergeAll(values: readonly RegionValue[], path: ResponsePath): unknown {
-    let merged: unknown = undefined;
+    let merged: unknown;
     let mergedRegion = '';
     for (const { region, value } of values) {
       if (merged === undefined || merged === null) {

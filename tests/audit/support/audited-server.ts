@@ -9,7 +9,7 @@ import pino from 'pino';
 import { openAuditServices } from '../../../gateway/audit/audit-log.ts';
 import { loadAuditConfig } from '../../../gateway/audit/config.ts';
 import { AuditRecorder } from '../../../gateway/audit/recorder.ts';
-import { createAuditPlugin } from '../../../gateway/plugins/audit.ts';
+import { createAuditPlugin } from '../../../gateway/audit/index.ts';
 import type { GatewayContext } from '../../../gateway/context.ts';
 import { contextFor, resolvers, typeDefs } from './schema.ts';
 

@@ -3,7 +3,7 @@
  * the next write lands only partly and the following one fails with ENOSPC — what a
  * real filesystem does when it runs out of blocks mid-batch.
  */
-import { nodeFs, type SinkFile, type SinkFs } from '../../../gateway/audit/file-sink.ts';
+import { nodeFs, type SinkFile, type SinkFs } from '../../../common/log/file-sink.ts';
 
 export class FaultyFs implements SinkFs {
   full = false;

@@ -4,7 +4,7 @@
  * plugin is tested without the federation gateway.
  */
 import { buildSchema, GraphQLError } from 'graphql';
-import { normaliseIdNumber } from '../../../adapters/normalise/index.ts';
+import { normaliseIdNumber } from '../../../common/normalise/index.ts';
 import { newReport, type GatewayContext } from '../../../gateway/context.ts';
 
 export const typeDefs = /* GraphQL */ `

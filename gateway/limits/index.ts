@@ -1,22 +1,20 @@
 /**
- * Limits, wired into Apollo Server and offered to the HTTP layer.
- *
- * Usage (the gateway core):
+ * Limits, wired into Apollo Server (gateway/plugins/index.ts orders them):
  * ```ts
  * const limits = createLimits({ config: config.limits, logger });
- * // HTTP layer, right after reading the body (gateway/http/graphql.ts); throws HttpError 400.
- * limits.checkBatchSize(body);
- * // Context hooks: after authentication (it reads context.caller).
- * contextHooks: [authenticate, limits.rateLimitHook, …]
+ * // Context hooks: after the security hooks (the rate limit reads context.caller).
+ * contextHooks: [pin, ...security.contextHooks, limits.rateLimitHook]
  * // Apollo Server plugins: before the audit plugin (a blocked bulk lookup rewrites the
  * // response the audit then records).
- * plugins: [purpose, authorisation.plugin, limits.plugin, audit]
+ * plugins: [..., authorisation, limits.plugin, ..., audit]
  * limits.bulkLookup.on('alert', (alert) => …); // also logged as `event: "bulk-lookup"`
  * await limits.close();                          // at shutdown (the Redis connection)
  * ```
  * With `limits.store` "redis" the rate-limit buckets and bulk-lookup counts are shared by
  * every replica (limits/shared-rate-limit.ts, limits/shared-bulk-lookup.ts); when Redis
  * cannot answer in time each replica decides alone (limits/shared-counters.ts).
+ * Batches (JSON array bodies) never reach here: the HTTP layer refuses them
+ * (gateway/http/graphql-request.ts, BATCH_NOT_SUPPORTED).
  * The rate limit is a context hook so that every request counts, even one that fails to
  * parse (429 + Retry-After). In `didResolveOperation` (before planning or any subgraph
  * call) the plugin applies the token, depth, alias and cost limits — once per distinct
@@ -33,21 +31,20 @@ import type { ApolloServerPlugin, GraphQLRequestContext } from '@apollo/server';
 import { GraphQLError, validate, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode, type ValidationRule } from 'graphql';
 import type { GatewayContext } from '../context.ts';
 import type { ContextHook } from '../http/context.ts';
-import { aliasLimitRule } from '../limits/aliases.ts';
-import { checkBatchSize } from '../limits/batch.ts';
-import type { BulkLookupAlert } from '../limits/bulk-lookup.ts';
+import { aliasLimitRule } from './aliases.ts';
+import type { BulkLookupAlert } from './bulk-lookup.ts';
 import { subjectsSent } from '../disclosure/sent-subjects.ts';
-import { coerceVariables } from '../operations/variables.ts';
-import type { LimitsConfig } from '../limits/config.ts';
-import { costLimitRule, sizeVariables } from '../limits/cost.ts';
-import { OperationMemo } from '../operations/memo.ts';
-import { depthLimitRule } from '../limits/depth.ts';
-import { LimitsMetrics } from '../limits/metrics.ts';
-import { SharedBulkLookup } from '../limits/shared-bulk-lookup.ts';
-import { SharedCounters, type LimitsLogger } from '../limits/shared-counters.ts';
-import { SharedRateLimiter } from '../limits/shared-rate-limit.ts';
-import { limitError, LIMIT_CODES } from '../limits/refusal.ts';
-import { tokenLimitRule } from '../limits/tokens.ts';
+import { coerceVariables } from '../../common/operations/variables.ts';
+import type { LimitsConfig } from './config.ts';
+import { costLimitRule, sizeVariables } from './cost.ts';
+import { OperationMemo } from '../../common/operations/memo.ts';
+import { depthLimitRule } from './depth.ts';
+import { LimitsMetrics } from './metrics.ts';
+import { SharedBulkLookup } from './shared-bulk-lookup.ts';
+import { SharedCounters, type LimitsLogger } from './shared-counters.ts';
+import { SharedRateLimiter } from './shared-rate-limit.ts';
+import { limitError, LIMIT_CODES } from './refusal.ts';
+import { tokenLimitRule } from './tokens.ts';
 
 export interface LimitsOptions {
   config: LimitsConfig;
@@ -58,12 +55,9 @@ export interface Limits {
   plugin: ApolloServerPlugin<GatewayContext>;
   /** Per-officer rate limit; list it after the authentication hook. */
   rateLimitHook: ContextHook;
-  rateLimiter: SharedRateLimiter;
   bulkLookup: SharedBulkLookup;
   /** `liandong_limits_*` (fallbacks to per-process counts); add it to /metrics. */
   metrics: LimitsMetrics;
-  /** Throws HttpError 400 BATCH_LIMIT_EXCEEDED for a JSON array body longer than the limit. */
-  checkBatchSize(body: unknown): void;
   /** Closes the Redis connection of the shared counts (after the last request). */
   close(): Promise<void>;
 }
@@ -114,10 +108,8 @@ export function createLimits({ config, logger = consoleLogger }: LimitsOptions):
   return {
     plugin,
     rateLimitHook,
-    rateLimiter,
     bulkLookup,
     metrics,
-    checkBatchSize: (body) => checkBatchSize(body, config.maxBatchOperations),
     close: async () => counters?.close(),
   };
 }

@@ -11,19 +11,19 @@
  */
 import { existsSync } from 'node:fs';
 import type { ApolloServerPlugin } from '@apollo/server';
-import { Kind, type DocumentNode, type FragmentDefinitionNode, type SelectionSetNode } from 'graphql';
+import { selectsIntrospection } from '../operations/introspection.ts';
 import type { GatewayContext } from '../context.ts';
 import type { ContextHook } from '../http/context.ts';
 import { headerValue } from '../http/request.ts';
 import type { Mode } from '../config/section.ts';
 import type { Policy } from '../../schema/policy.ts';
-import type { AuthConfig } from '../auth/config.ts';
-import { anonymousCaller } from '../auth/caller.ts';
-import { devKeyFiles } from '../auth/dev-key.ts';
-import { AuthenticationError } from '../auth/errors.ts';
-import { createTokenVerifier } from '../auth/token-verifier.ts';
-import { authorisationPartition } from '../auth/partition.ts';
-import { loadOrCreateSigningKey, readJwksFile, readSigningKey } from '../../subgraphs/security/key-files.ts';
+import type { AuthConfig } from './config.ts';
+import { anonymousCaller } from './caller.ts';
+import { devKeyFiles } from './dev-key.ts';
+import { AuthenticationError } from './errors.ts';
+import { createTokenVerifier } from './token-verifier.ts';
+import { authorisationPartition } from './partition.ts';
+import { loadOrCreateSigningKey, readJwksFile, readSigningKey } from '../../common/security/key-files.ts';
 
 export interface AuthenticationSettings {
   mode: Mode;
@@ -70,30 +70,11 @@ export function introspectionNeedsCaller(): ApolloServerPlugin<GatewayContext> {
       return {
         async didResolveOperation({ operation, document, contextValue }) {
           if (!operation || (contextValue.caller && !contextValue.caller.anonymous)) return;
-          if (selectsIntrospection(operation.selectionSet, fragmentsOf(document))) {
+          if (selectsIntrospection(operation.selectionSet, document)) {
             throw new AuthenticationError('anonymous-introspection', 'introspection (the schema, as GraphiQL loads it) needs an authenticated caller: send "Authorization: Bearer <JWT>"');
           }
         },
       };
     },
   };
-}
-
-/**
- * `__schema` and `__type` exist only on the root query type, but may sit inside inline
- * fragments or fragment spreads there (`{ ...F } fragment F on Query { __schema { … } }`).
- */
-function selectsIntrospection(selectionSet: SelectionSetNode, fragments: Map<string, FragmentDefinitionNode>, seen = new Set<string>()): boolean {
-  return selectionSet.selections.some((s) => {
-    if (s.kind === Kind.FIELD) return s.name.value === '__schema' || s.name.value === '__type';
-    if (s.kind === Kind.INLINE_FRAGMENT) return selectsIntrospection(s.selectionSet, fragments, seen);
-    const fragment = fragments.get(s.name.value);
-    if (!fragment || seen.has(s.name.value)) return false;
-    seen.add(s.name.value);
-    return selectsIntrospection(fragment.selectionSet, fragments, seen);
-  });
-}
-
-function fragmentsOf(document: DocumentNode): Map<string, FragmentDefinitionNode> {
-  return new Map(document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]));
 }

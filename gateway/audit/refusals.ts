@@ -9,12 +9,12 @@
  */
 import type { Logger } from 'pino';
 import type { GatewayContext } from '../context.ts';
-import type { AuditRecorder } from '../audit/recorder.ts';
-import { HttpError } from '../http/respond.ts';
+import type { AuditRecorder } from './recorder.ts';
+import { HttpError } from '../../common/http/respond.ts';
 import { AddressRefusals } from '../limits/address-refusals.ts';
 import type { RefusalsPerAddressConfig } from '../limits/config.ts';
 import { LIMIT_CODES } from '../limits/refusal.ts';
-import { recordHttpRefusal, refusalFromError } from './audit.ts';
+import { recordHttpRefusal, refusalFromError } from './index.ts';
 
 export interface RefusalsOptions {
   config: RefusalsPerAddressConfig;

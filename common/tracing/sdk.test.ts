@@ -4,7 +4,7 @@ import { startTracing } from './sdk.ts';
 import { tracingState } from './state.ts';
 import { TRACING_OFF } from './settings.ts';
 import { inSpan, SPAN } from './spans.ts';
-import { startOtlpReceiver, type OtlpReceiver } from '../tests/support/otlp-receiver.ts';
+import { startOtlpReceiver, type OtlpReceiver } from '../../tests/support/otlp-receiver.ts';
 
 let receiver: OtlpReceiver | null = null;
 afterEach(async () => {

@@ -20,12 +20,12 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import type { GatewayInterface } from '@apollo/server-gateway-interface';
 import { scopesFor, type Policy } from '../../schema/policy.ts';
 import { caseBoundScopeNote } from '../auth/purpose.ts';
-import { Authoriser, type DenialExplainer } from '../authorisation/authoriser.ts';
-import { policyFileDecider, type PolicyDecider } from '../authorisation/caller-facts.ts';
-import type { AuthorisationConfig } from '../authorisation/config.ts';
-import { toDeniedFields } from '../authorisation/denials.ts';
-import { withAuthorisation } from '../authorisation/gateway-wrapper.ts';
-import { policyNames, type RequirementMap } from '../authorisation/requirement.ts';
+import { Authoriser, type DenialExplainer } from './authoriser.ts';
+import { policyFileDecider, type PolicyDecider } from './caller-facts.ts';
+import type { AuthorisationConfig } from './config.ts';
+import { toDeniedFields } from './denials.ts';
+import { withAuthorisation } from './gateway-wrapper.ts';
+import { policyNames, type RequirementMap } from './requirement.ts';
 import type { GatewayContext } from '../context.ts';
 
 export interface AuthorisationOptions {

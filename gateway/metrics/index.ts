@@ -6,13 +6,13 @@
  */
 import type { ApolloServerPlugin } from '@apollo/server';
 import { Registry } from 'prom-client';
-import { registerAuditMetrics, type AuditMetrics } from '../audit/metrics.ts';
+import { registerAuditMetrics, type AuditMetrics } from '../../common/log/metrics.ts';
 import type { GatewayContext } from '../context.ts';
 import type { RouteHandler } from '../http/hooks.ts';
-import { metricsRoute } from '../metrics/exposition.ts';
-import type { MetricsConfig } from '../metrics/config.ts';
-import { GatewayMetrics } from '../metrics/gateway-metrics.ts';
-import { refusalFacts, responseFacts } from '../metrics/request-facts.ts';
+import { metricsRoute } from './exposition.ts';
+import type { MetricsConfig } from './config.ts';
+import { GatewayMetrics } from './gateway-metrics.ts';
+import { refusalFacts, responseFacts } from './request-facts.ts';
 
 export interface Metrics {
   plugin: ApolloServerPlugin<GatewayContext>;

@@ -12,8 +12,8 @@ import type { GatewayContext } from '../context.ts';
 import type { ContextHook } from '../http/context.ts';
 import { headerValue } from '../http/request.ts';
 import type { Policy } from '../../schema/policy.ts';
-import { authorisationPartition } from '../auth/partition.ts';
-import { needsPurpose, purposeRequired, resolvePurpose, type CaseFinder } from '../auth/purpose.ts';
+import { authorisationPartition } from './partition.ts';
+import { needsPurpose, purposeRequired, resolvePurpose, type CaseFinder } from './purpose.ts';
 
 export interface PurposeSettings {
   policy: Policy;

@@ -23,6 +23,7 @@
  */
 import { createHash, randomBytes, randomUUID, sign, verify, type KeyObject } from 'node:crypto';
 import { SIGNING_ALGORITHM, type SigningKey } from './key-files.ts';
+import type { Officer, Purpose } from '../officer.ts';
 
 export const INTERNAL_TOKEN_HEADER = 'x-liandong-internal-token';
 /** `<index>.<nonce>`: which of a fan-out token's commitments is this request's, and its nonce. */
@@ -30,19 +31,12 @@ export const INTERNAL_BINDING_HEADER = 'x-liandong-internal-binding';
 export const INTERNAL_ISSUER = 'liandong-gateway';
 
 /** The caller as the gateway authenticated it; what graphql-shield rules see. */
-export interface InternalCaller {
-  sub: string;
-  name: string;
-  region: string;
-  roles: string[];
+export interface InternalCaller extends Officer {
   scopes: string[];
   anonymous: boolean;
 }
 
-export interface InternalPurpose {
-  code: string;
-  text: string;
-  caseRef: string | null;
+export interface InternalPurpose extends Purpose {
   /** Parties of the named case, as the owning region reported them to the gateway. */
   caseParties?: string[];
   /** False when the owning region does not list the caller on the named case (case-bound scopes were withheld). */

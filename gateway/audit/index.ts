@@ -15,21 +15,21 @@
 import type { ApolloServerPlugin, GraphQLRequestContextWillSendResponse } from '@apollo/server';
 import type { FormattedExecutionResult } from 'graphql';
 import type { Logger } from 'pino';
-import { AuditUnavailableError } from '../audit/errors.ts';
-import { openAuditServices, type AuditServices } from '../audit/audit-log.ts';
-import { createAuditGraph } from '../audit/graph.ts';
-import { AuditMetrics } from '../audit/metrics.ts';
-import { regionWitnesses } from '../audit/witness.ts';
+import { AuditUnavailableError } from '../../common/log/errors.ts';
+import { openAuditServices, type AuditServices } from './audit-log.ts';
+import { createAuditGraph } from './graph.ts';
+import { AuditMetrics } from '../../common/log/metrics.ts';
+import { regionWitnesses } from '../../common/log/witness.ts';
 import type { GatewayContext } from '../context.ts';
 import type { OwnSubgraphModule } from '../own-subgraph/module.ts';
 import type { GatewayRuntime, GatewayServices } from '../services.ts';
-import { hasAnyData } from '../audit/outcome.ts';
-import { requestedCoordinates } from '../audit/operation.ts';
-import { AuditRecorder } from '../audit/recorder.ts';
-import { refuseUnaudited } from '../audit/refusal.ts';
-import { emptySubjects } from '../audit/subjects.ts';
+import { hasAnyData } from '../../common/audit/outcome.ts';
+import { requestedCoordinates } from './operation.ts';
+import { AuditRecorder } from './recorder.ts';
+import { refuseUnaudited } from '../../common/audit/refusal.ts';
+import { emptySubjects } from '../../common/audit/subjects.ts';
 import { subjectsSent } from '../disclosure/sent-subjects.ts';
-import { activeTraceId, tracingState } from '../../tracing/spans.ts';
+import { activeTraceId, tracingState } from '../../common/tracing/spans.ts';
 
 type ResponseContext = GraphQLRequestContextWillSendResponse<GatewayContext>;
 

@@ -4,7 +4,7 @@
  * plugin and the regions' disclosure plugin.
  */
 import type { GraphQLResponse } from '@apollo/server';
-import { AUDIT_UNAVAILABLE } from './errors.ts';
+import { AUDIT_UNAVAILABLE } from '../log/errors.ts';
 
 export const AUDIT_UNAVAILABLE_MESSAGE = 'The audit record for this operation could not be written, so the operation was refused. Try again later.';
 

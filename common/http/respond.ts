@@ -1,6 +1,7 @@
 /**
- * Writing HTTP answers that are not GraphQL results (health, refusals before GraphQL).
- * Refusals use the GraphQL error shape anyway, so clients parse one format.
+ * Writing HTTP answers that are not GraphQL results (health, refusals before GraphQL),
+ * for the gateway and the regional subgraphs alike. Refusals use the GraphQL error shape
+ * anyway, so clients (and the gateway's data sources reading a region) parse one format.
  */
 import type { ServerResponse } from 'node:http';
 

@@ -9,7 +9,7 @@
  */
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { GatewayContext, RegionOutcome } from '../context.ts';
-import type { RegionRegistry } from '../registry/registry.ts';
+import type { RegionRegistry } from './registry.ts';
 
 export interface RegionReportEntry {
   region: string;

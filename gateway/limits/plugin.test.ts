@@ -2,8 +2,8 @@
 import { ApolloServer } from '@apollo/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newReport, type GatewayContext } from '../context.ts';
-import { validateLimitsConfig } from '../limits/config.ts';
-import { createLimits } from './limits.ts';
+import { validateLimitsConfig } from './config.ts';
+import { createLimits } from './index.ts';
 
 let server: ApolloServer<GatewayContext>;
 

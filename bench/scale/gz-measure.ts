@@ -1,6 +1,6 @@
 /**
  * Measures GZ at scale for the issue note (not a test):
- *   node --import tsx adapters/gz/measure.ts [--persons 1000000] [--lookups 2000] [--writer-only]
+ *   node --import tsx bench/scale/gz-measure.ts [--persons 1000000] [--lookups 2000] [--writer-only]
  * Seeds GZ only with the shared generator into a temp dir, reports the time, peak
  * memory and disk size, then serves it with the real stand-in and times keyed lookups
  * through the adapter (sequential, so each figure is one round trip). Deletes the data.
@@ -15,7 +15,7 @@ import { World } from '../../standins/generator/world.ts';
 import { startGzStandin } from '../../standins/gz/process.ts';
 import { writeGzSample } from '../../standins/gz/sample.ts';
 import { gzDbPath } from '../../standins/gz/writer.ts';
-import { createAdapter } from './index.ts';
+import { createAdapter } from '../../adapters/gz/index.ts';
 
 const { values } = parseArgs({
   options: { persons: { type: 'string', default: '1000000' }, lookups: { type: 'string', default: '2000' }, 'writer-only': { type: 'boolean', default: false } },

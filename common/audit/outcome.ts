@@ -4,8 +4,6 @@
  */
 export type AuditOutcome = 'answered' | 'partial' | 'denied' | 'invalid' | 'rate-limited' | 'failed' | 'unauthenticated';
 
-export const AUDIT_OUTCOMES: readonly AuditOutcome[] = ['answered', 'partial', 'denied', 'invalid', 'rate-limited', 'failed', 'unauthenticated'];
-
 /** Codes meaning "the request itself was malformed" (nothing was looked up). */
 export const INVALID_CODES: ReadonlySet<string> = new Set([
   'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT', 'BAD_REQUEST',

@@ -1,7 +1,7 @@
 /**
  * Keyed lookup latency per adapter over a generated data set (for the issue note; not a test).
  *
- *   node --import tsx standins/generator/measure-lookups.ts --data /tmp/liandong-1m [--samples 2000]
+ *   node --import tsx bench/scale/measure-lookups.ts --data /tmp/liandong-1m [--samples 2000]
  *
  * Opens JS, GZ (starting its stand-in process) and HB over the data directory, samples
  * identity numbers from ground-truth.jsonl, and times single-key and 100-key batch
@@ -13,7 +13,7 @@ import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import type { RegionAdapter } from '../../adapters/adapter.ts';
 import { chunk } from '../../adapters/support/batch.ts';
-import { startGzStandin, type GzStandin } from '../gz/process.ts';
+import { startGzStandin, type GzStandin } from '../../standins/gz/process.ts';
 
 const { values } = parseArgs({ options: { data: { type: 'string', default: '.data' }, samples: { type: 'string', default: '2000' } } });
 const dataDir = resolve(values.data!);

@@ -22,9 +22,9 @@ import {
   type DocumentNode, type FieldNode, type FragmentDefinitionNode, type GraphQLNamedType, type GraphQLObjectType,
   type GraphQLInterfaceType, type GraphQLOutputType, type GraphQLSchema, type SelectionSetNode, type ValueNode,
 } from 'graphql';
-import { normaliseIdNumber, normalisePlate } from '../../adapters/normalise/index.ts';
+import { normaliseIdNumber, normalisePlate } from '../normalise/index.ts';
 import { coerceVariables } from '../operations/variables.ts';
-import { selectOperation } from './operation.ts';
+import { selectOperation } from '../operations/select.ts';
 
 export interface Subjects {
   persons: string[];

@@ -14,7 +14,7 @@
  * Heartbeats are sent only while the publisher's polls of the regional system succeed,
  * so "a recent heartbeat" means "changes are being seen", not merely "the socket is open".
  */
-import type { ChangeEvent } from '../../adapters/adapter.ts';
+import type { ChangeEvent } from './event.ts';
 
 export const CHANGES_PATH = '/changes';
 

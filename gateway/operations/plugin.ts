@@ -5,7 +5,7 @@
  */
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { GatewayContext } from '../context.ts';
-import { operationRefusal } from '../operations/resolution.ts';
+import { operationRefusal } from './resolution.ts';
 
 export function operationResolutionPlugin(): ApolloServerPlugin<GatewayContext> {
   return {

@@ -1,0 +1,110 @@
+/**
+ * The import rules of Liandong's top-level folders (docs/architecture.md, "Import rules").
+ * `npm run deps` prints violations; tests/architecture/imports.test.ts fails `npm test` on any.
+ *
+ * Test code may import anything: `tests/`, `bench/`, and the `*.test.ts` files beside the
+ * code (they start stand-ins and cross-check servers). Everything else is product code.
+ */
+const TEST_FILE = '\\.test\\.tsx?$';
+const PRODUCT = '^(common|schema|gateway|subgraphs|adapters|scripts|docker)/';
+
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    {
+      name: 'common-stands-alone',
+      comment: 'common/ is the floor both servers stand on: it imports only node, npm packages and schema/.',
+      severity: 'error',
+      from: { path: '^common/', pathNot: TEST_FILE },
+      to: { path: '^(gateway|subgraphs|adapters|standins|bench|tests|scripts|docker)/' },
+    },
+    {
+      name: 'schema-stands-alone',
+      comment: 'schema/ (the contract and the policy) imports nothing of the project.',
+      severity: 'error',
+      from: { path: '^schema/', pathNot: TEST_FILE },
+      to: { path: '^(common|gateway|subgraphs|adapters|standins|bench|tests|scripts|docker)/' },
+    },
+    {
+      name: 'gateway-not-subgraphs',
+      comment: 'The gateway and the regional subgraph server share only common/ and schema/.',
+      severity: 'error',
+      from: { path: '^gateway/', pathNot: TEST_FILE },
+      to: { path: '^subgraphs/' },
+    },
+    {
+      name: 'subgraphs-not-gateway',
+      comment: 'The gateway and the regional subgraph server share only common/ and schema/.',
+      severity: 'error',
+      from: { path: '^subgraphs/', pathNot: TEST_FILE },
+      to: { path: '^gateway/' },
+    },
+    {
+      name: 'gateway-not-adapters',
+      comment: 'The gateway never sees an adapter: normalisation and ChangeEvent are on common/.',
+      severity: 'error',
+      from: { path: '^gateway/', pathNot: TEST_FILE },
+      to: { path: '^adapters/' },
+    },
+    {
+      name: 'subgraphs-adapters-through-interface',
+      comment: 'The subgraph server knows adapters only through the adapter interface and the loader.',
+      severity: 'error',
+      from: { path: '^subgraphs/', pathNot: TEST_FILE },
+      to: { path: '^adapters/', pathNot: '^adapters/(adapter|load)\\.ts$' },
+    },
+    {
+      name: 'adapters-stand-on-common',
+      comment: 'An adapter imports common/ (and adapters/adapter.ts, support/, conformance/), never a server.',
+      severity: 'error',
+      from: { path: '^adapters/', pathNot: TEST_FILE },
+      to: { path: '^(gateway|subgraphs|scripts|docker)/' },
+    },
+    {
+      name: 'product-not-test-code',
+      comment: 'Product code never imports the stand-ins (the outside world), the bench or the tests.',
+      severity: 'error',
+      from: { path: PRODUCT, pathNot: TEST_FILE },
+      to: { path: '^(standins|bench|tests)/' },
+    },
+    {
+      name: 'standins-outside-the-product',
+      comment:
+        'The stand-ins are the outside world: they may use common/ (normalisation) and the record types of the adapter ' +
+        'interface (adapters/adapter.ts), never a server, an adapter, the scripts or the bench.',
+      severity: 'error',
+      from: { path: '^standins/', pathNot: TEST_FILE },
+      to: { path: '^(gateway|subgraphs|scripts|bench|docker|adapters/(?!adapter\\.ts$))' },
+    },
+    {
+      name: 'gateway-plugins-only-ordered-by-the-server',
+      comment: 'gateway/plugins/index.ts only orders the concerns; only gateway/server.ts imports it.',
+      severity: 'error',
+      from: { path: '^gateway/', pathNot: ['^gateway/server\\.ts$', '^gateway/plugins/', TEST_FILE] },
+      to: { path: '^gateway/plugins/' },
+    },
+    {
+      name: 'gateway-concern-not-another-concerns-wiring',
+      comment:
+        "A gateway concern's wiring (its folder's index.ts factory) is called by plugins/index.ts, never by another concern. " +
+        'Known exception: own-subgraph/modules.ts takes the auditor queries from audit/index.ts (they share the opened audit index).',
+      severity: 'error',
+      from: { path: '^gateway/([^/]+)/', pathNot: ['^gateway/plugins/', '^gateway/own-subgraph/modules\\.ts$', TEST_FILE] },
+      to: { path: '^gateway/(auth|authorisation|limits|audit|cache|metrics)/index\\.ts$', pathNot: '^gateway/$1/' },
+    },
+    {
+      name: 'no-circular',
+      comment: 'No import cycles in product code (within a gateway concern folder or between them).',
+      severity: 'error',
+      from: { path: PRODUCT, pathNot: TEST_FILE },
+      to: { circular: true },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '(^|/)(node_modules|\\.data|dist|bench/results)/' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'] },
+  },
+};
