@@ -13,7 +13,7 @@
  * default), every caller may send free text. The path is relative to the config file.
  */
 import { resolve } from 'node:path';
-import { ConfigPath, array, object, onlyKeys, optional, string } from '../config/check.ts';
+import { type ConfigPath, array, object, onlyKeys, optional, string } from '../config/check.ts';
 import { section } from '../config/section.ts';
 
 export interface TrustedDocumentsConfig {

@@ -14,7 +14,7 @@ export class DocumentStore {
   private schema: GraphQLSchema | null = null;
 
   /** Reads the manifest once (throws ManifestError naming what is wrong: the start stops). */
-  constructor(private readonly file: string, private readonly logger: Logger, private readonly pollMs = 1000) {
+  constructor(private readonly file: string, private readonly logger: Logger, pollMs = 1000) {
     this.documents = readManifest(file, readFileSync(file, 'utf8'), null);
     watchFile(file, { interval: pollMs, persistent: false }, () => this.reload('the manifest file changed'));
   }
