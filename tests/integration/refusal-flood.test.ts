@@ -87,7 +87,13 @@ describe('an unauthenticated flood is limited and audited in bounded space', () 
     });
     const seconds = (Date.now() - started) / 1000;
 
-    expect(Object.fromEntries(statuses)).toEqual({ 401: 14, 400: 6, 429: 2980 });
+    // The first 20 refusals are answered as what they are; which 20 arrive first is up to
+    // the 30 concurrent clients (a third are malformed JSON, two thirds lack a valid token).
+    expect(statuses.get(429)).toBe(2980);
+    expect((statuses.get(401) ?? 0) + (statuses.get(400) ?? 0)).toBe(20);
+    expect(statuses.get(401)).toBeGreaterThan(0);
+    expect(statuses.get(400)).toBeGreaterThan(0);
+    expect([...statuses.keys()].sort()).toEqual([400, 401, 429]);
     expect(officerAnswer).toMatchObject({ status: 200, body: { data: { regions: [{ code: 'XX' }] } } });
     expect(officerRefusal).toEqual({ status: 400, code: 'PURPOSE_INVALID' });
     const retry = await floodRequest(gateway, 0);
