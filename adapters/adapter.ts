@@ -16,8 +16,14 @@ import type { ChangeEvent } from '../common/changes/event.ts';
 export type Sex = 'MALE' | 'FEMALE' | 'UNKNOWN';
 export type PartyRole = 'SUSPECT' | 'VICTIM' | 'WITNESS';
 export type CaseType =
-  | 'TELECOM_FRAUD' | 'THEFT' | 'ROBBERY' | 'DRUG_TRAFFICKING'
-  | 'ONLINE_GAMBLING' | 'ASSAULT' | 'TRAFFIC_OFFENCE' | 'OTHER';
+  | 'TELECOM_FRAUD'
+  | 'THEFT'
+  | 'ROBBERY'
+  | 'DRUG_TRAFFICKING'
+  | 'ONLINE_GAMBLING'
+  | 'ASSAULT'
+  | 'TRAFFIC_OFFENCE'
+  | 'OTHER';
 export type CaseStatus = 'REGISTERED' | 'INVESTIGATING' | 'SOLVED' | 'PROSECUTED' | 'CLOSED' | 'UNKNOWN';
 export type EnergyType = 'FUEL' | 'NEW_ENERGY';
 export type WantedStatus = 'AT_LARGE' | 'CAUGHT' | 'WITHDRAWN';
@@ -26,42 +32,42 @@ export type AlertKind = 'STOLEN' | 'CASE_INVOLVED';
 /** A person as one region records them. `id` is the region-local id (no region prefix). */
 export interface PersonRecord {
   id: string;
-  idNumber: string;            // normalised 18-digit
-  idNumberAsRecorded: string;  // as the region stores it (may be 15 digits)
+  idNumber: string; // normalised 18-digit
+  idNumberAsRecorded: string; // as the region stores it (may be 15 digits)
   name: string;
   sex: Sex;
   sexCodeAsRecorded: string | null; // set when the region's code could not be mapped
-  birthDate: string;           // ISO yyyy-mm-dd
+  birthDate: string; // ISO yyyy-mm-dd
   address: string | null;
   phone: string | null;
-  updatedAt: string;           // ISO date-time, UTC
+  updatedAt: string; // ISO date-time, UTC
 }
 
 export interface CaseParty {
   role: PartyRole;
-  idNumber: string;            // normalised
+  idNumber: string; // normalised
   nameAsRecorded: string;
 }
 
 export interface CaseRecord {
-  id: string;                  // region-local id, e.g. C-2026-000123
+  id: string; // region-local id, e.g. C-2026-000123
   caseNumber: string;
   type: CaseType;
   typeCodeAsRecorded: string;
   status: CaseStatus;
   statusCodeAsRecorded: string;
-  reportedAt: string;          // ISO date-time, UTC
+  reportedAt: string; // ISO date-time, UTC
   place: string;
   lossAmount: number | null;
   summary: string | null;
   parties: CaseParty[];
-  vehiclePlates: string[];     // normalised plates
+  vehiclePlates: string[]; // normalised plates
   updatedAt: string;
 }
 
 export interface VehicleRecord {
   id: string;
-  plate: string;               // normalised
+  plate: string; // normalised
   plateAsRecorded: string;
   vin: string;
   make: string;
@@ -69,23 +75,23 @@ export interface VehicleRecord {
   colour: string;
   energy: EnergyType;
   ownerIdNumber: string | null; // normalised
-  registeredAt: string;        // ISO date
+  registeredAt: string; // ISO date
   updatedAt: string;
 }
 
 export interface WantedNotice {
   id: string;
-  idNumber: string;            // normalised
+  idNumber: string; // normalised
   status: WantedStatus;
   reason: string;
-  caseId: string | null;       // region-local case id
+  caseId: string | null; // region-local case id
   issuedAt: string;
   updatedAt: string;
 }
 
 export interface VehicleAlert {
   id: string;
-  plate: string;               // normalised
+  plate: string; // normalised
   kind: AlertKind;
   active: boolean;
   caseId: string | null;
@@ -103,9 +109,9 @@ export type OfficerDuty = 'LEAD' | 'MEMBER' | 'ASSISTING';
  * in X-Purpose (docs/security.md).
  */
 export interface CaseOfficer {
-  officerId: string;           // normalised police number REGION-NNNNNNN, as in the token's `sub` (JS-0310552)
+  officerId: string; // normalised police number REGION-NNNNNNN, as in the token's `sub` (JS-0310552)
   duty: OfficerDuty;
-  team: string | null;         // the assisting team's code for ASSISTING officers, else null
+  team: string | null; // the assisting team's code for ASSISTING officers, else null
 }
 
 /** A case a person is involved in, seen from the person. */
@@ -115,22 +121,22 @@ export interface Involvement {
 }
 
 export interface PersonFilter {
-  name?: string;               // exact, or prefix when it ends with `*`
+  name?: string; // exact, or prefix when it ends with `*`
   sex?: Sex;
-  bornFrom?: string;           // ISO date, inclusive
+  bornFrom?: string; // ISO date, inclusive
   bornTo?: string;
 }
 
 export interface CaseFilter {
   type?: CaseType;
   status?: CaseStatus;
-  reportedFrom?: string;       // ISO date or date-time, inclusive
+  reportedFrom?: string; // ISO date or date-time, inclusive
   reportedTo?: string;
-  place?: string;              // substring
+  place?: string; // substring
 }
 
 export interface VehicleFilter {
-  platePrefix?: string;        // already normalised
+  platePrefix?: string; // already normalised
   make?: string;
   colour?: string;
   energy?: EnergyType;
@@ -189,8 +195,8 @@ export interface HealthStatus {
 }
 
 export interface RegionInfo {
-  code: string;                // JS, GZ, HB…
-  name: string;                // 江蘇, …
+  code: string; // JS, GZ, HB…
+  name: string; // 江蘇, …
   /** Identity-number area-code prefixes (first two digits) of the region. */
   areaPrefixes: string[];
   /** Plate province characters of the region. */
@@ -241,9 +247,9 @@ export type AdapterFactory = (options: AdapterOptions) => Promise<RegionAdapter>
 
 /** Typed adapter failures; the subgraph maps `kind` to an `extensions.code`. */
 export type AdapterErrorKind =
-  | 'BAD_INPUT'          // the caller's key or filter is invalid
-  | 'UNAVAILABLE'        // the regional system is down or timed out
-  | 'BAD_SOURCE_DATA';   // the regional system answered with something malformed
+  | 'BAD_INPUT' // the caller's key or filter is invalid
+  | 'UNAVAILABLE' // the regional system is down or timed out
+  | 'BAD_SOURCE_DATA'; // the regional system answered with something malformed
 
 export class AdapterError extends Error {
   constructor(

@@ -12,10 +12,24 @@ const ADAPTERS_DIR = new URL('./', import.meta.url);
 
 /** Methods the subgraph server calls; checked at load so a gap fails at start, not mid-query. */
 const REQUIRED_METHODS = [
-  'personRecordsById', 'personRecordsByIdNumber', 'casesById', 'involvementsByIdNumber', 'casesByPlate', 'caseOfficersById',
-  'vehicleRecordsById', 'vehicleRecordsByPlate', 'vehicleRecordsByOwner', 'wantedNoticesById',
-  'wantedNoticesByIdNumber', 'vehicleAlertsById', 'vehicleAlertsByPlate',
-  'searchPersons', 'searchCases', 'searchVehicles', 'health', 'close',
+  'personRecordsById',
+  'personRecordsByIdNumber',
+  'casesById',
+  'involvementsByIdNumber',
+  'casesByPlate',
+  'caseOfficersById',
+  'vehicleRecordsById',
+  'vehicleRecordsByPlate',
+  'vehicleRecordsByOwner',
+  'wantedNoticesById',
+  'wantedNoticesByIdNumber',
+  'vehicleAlertsById',
+  'vehicleAlertsByPlate',
+  'searchPersons',
+  'searchCases',
+  'searchVehicles',
+  'health',
+  'close',
 ] as const;
 
 export function adapterModuleUrl(code: string, adaptersDir: URL = ADAPTERS_DIR): URL {

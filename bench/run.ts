@@ -35,7 +35,11 @@ const wallSeconds: Record<string, number> = {};
 /** Wall time per workload, so a slow quick run shows where its two minutes went. */
 const timed = async <T>(n: string, run: () => Promise<T>): Promise<T> => {
   const t = Date.now();
-  try { return await run(); } finally { wallSeconds[n] = (Date.now() - t) / 1000; }
+  try {
+    return await run();
+  } finally {
+    wallSeconds[n] = (Date.now() - t) / 1000;
+  }
 };
 
 const timing = quick
@@ -76,9 +80,18 @@ function summariseProfiles(n: string, dir: string): void {
     const file = profilesIn(join(dir, gateway))[0];
     if (!file) continue;
     const skipMs = profiledStartUpMs.get(gateway) ?? 0;
-    profiles[n][gateway] = { file, startUpMsLeftOut: skipMs, functions: hotFunctions(file, 25, skipMs), packages: hotPackages(file, 12, skipMs) };
+    profiles[n][gateway] = {
+      file,
+      startUpMsLeftOut: skipMs,
+      functions: hotFunctions(file, 25, skipMs),
+      packages: hotPackages(file, 12, skipMs),
+    };
     log(`workload ${n}, ${gateway}: CPU profile ${file} (first ${skipMs} ms, start-up, left out), top self time:`);
-    printRows(Object.fromEntries(hotFunctions(file, 12, skipMs).map((f, i) => [i + 1, { function: f.fn, where: f.where, 'self %': f.share * 100 }])));
+    printRows(
+      Object.fromEntries(
+        hotFunctions(file, 12, skipMs).map((f, i) => [i + 1, { function: f.fn, where: f.where, 'self %': f.share * 100 }]),
+      ),
+    );
     printRows(Object.fromEntries(hotPackages(file, 8, skipMs).map((p) => [p.where, { 'self %': p.share * 100 }])));
   }
 }
@@ -86,16 +99,32 @@ function summariseProfiles(n: string, dir: string): void {
 if (soak) {
   const minutesArg = process.argv.includes('--soak-minutes') ? process.argv[process.argv.indexOf('--soak-minutes') + 1] : '30';
   const minutes = Number(minutesArg);
-  if (!Number.isFinite(minutes) || minutes < 1 || minutes > 24 * 60) throw new Error(`--soak-minutes must be a number of minutes from 1 to 1440, got ${minutesArg}`);
+  if (!Number.isFinite(minutes) || minutes < 1 || minutes > 24 * 60)
+    throw new Error(`--soak-minutes must be a number of minutes from 1 to 1440, got ${minutesArg}`);
   log(`== soak: ${minutes} minutes of mixed load, HB export refreshes and JS restarts ==`);
   const s = await timed('soak', () => runSoak({ minutes, log }));
   report.soak = s;
-  log(`requests ${s.requests} (lookups ${s.lookups}, searches ${s.searches}); errors ${s.errors} outside planned restarts, ${s.errorsInRestarts} inside; audit records ${s.auditRecords} (${s.auditMatchesRequests ? '= requests' : 'NOT = requests'})`);
+  log(
+    `requests ${s.requests} (lookups ${s.lookups}, searches ${s.searches}); errors ${s.errors} outside planned restarts, ${s.errorsInRestarts} inside; audit records ${s.auditRecords} (${s.auditMatchesRequests ? '= requests' : 'NOT = requests'})`,
+  );
   for (const line of [...s.events, ...s.errorSamples]) log(`  ${line}`);
-  printRows(Object.fromEntries(Object.entries(s.summary).map(([name, f]) => [name, {
-    'RSS first MiB': f.rssFirstMiB, 'RSS last MiB': f.rssLastMiB, 'RSS slope MiB/min': f.rssSlopeMiBPerMin, 'heap first MiB': f.heapFirstMiB,
-    'heap last MiB': f.heapLastMiB, 'heap slope MiB/min': f.heapSlopeMiBPerMin, 'loop p99 ms (worst window)': f.loopP99MaxMs, 'loop max ms': f.loopMaxMs,
-  }])));
+  printRows(
+    Object.fromEntries(
+      Object.entries(s.summary).map(([name, f]) => [
+        name,
+        {
+          'RSS first MiB': f.rssFirstMiB,
+          'RSS last MiB': f.rssLastMiB,
+          'RSS slope MiB/min': f.rssSlopeMiBPerMin,
+          'heap first MiB': f.heapFirstMiB,
+          'heap last MiB': f.heapLastMiB,
+          'heap slope MiB/min': f.heapSlopeMiBPerMin,
+          'loop p99 ms (worst window)': f.loopP99MaxMs,
+          'loop max ms': f.loopMaxMs,
+        },
+      ]),
+    ),
+  );
 }
 
 if (!soak && wanted('1')) {
@@ -111,13 +140,21 @@ if (!soak && wanted('2') && tracing) {
   const w2t = await profiled('2', () => runTracingWorkload({ ...timing, seconds: quick ? 2 : timing.seconds, log }));
   report.regionalTracing = w2t;
   printRounds(w2t.contenders, '(c) tracing off');
-  printRows(Object.fromEntries(Object.entries(w2t.singleClient).map(([k, r]) => [`${k}, one client`, { 'p50 ms': r.p50, 'p99 ms': r.p99, 'req/s': r.rps }])));
+  printRows(
+    Object.fromEntries(
+      Object.entries(w2t.singleClient).map(([k, r]) => [`${k}, one client`, { 'p50 ms': r.p50, 'p99 ms': r.p99, 'req/s': r.rps }]),
+    ),
+  );
 } else if (!soak && wanted('2')) {
   log('== workload 2: cross-region person lookup ==');
   const w2 = await profiled('2', () => runRegionalWorkload({ ...timing, seconds: quick ? 2 : timing.seconds, log }));
   report.regional = w2;
   printRounds(w2.contenders, '(b)');
-  printRows(Object.fromEntries(Object.entries(w2.singleClient).map(([k, r]) => [`${k}, one client`, { 'p50 ms': r.p50, 'p99 ms': r.p99, 'req/s': r.rps }])));
+  printRows(
+    Object.fromEntries(
+      Object.entries(w2.singleClient).map(([k, r]) => [`${k}, one client`, { 'p50 ms': r.p50, 'p99 ms': r.p99, 'req/s': r.rps }]),
+    ),
+  );
 }
 
 if (!soak && wanted('3')) {
@@ -125,15 +162,40 @@ if (!soak && wanted('3')) {
   const sizes = quick ? [3, 8] : [3, 8, 16, 32];
   const w3 = await profiled('3', () => runFanoutWorkload({ ...timing, seconds: quick ? 1 : 8, sizes, log }));
   report.fanout = w3;
-  printRows(Object.fromEntries(Object.entries(w3.results).map(([k, r]) => [k, {
-    'req/s': r.rps as number, 'p50 ms': r.p50 as number, 'p99 ms': r.p99 as number, 'floor p50': r.floorP50 as number, '+p50 over floor': r.addedP50 as number,
-    'gw CPU ms': r.cpuPerRequestMs as number, 'regions CPU ms': r.regionsCpuPerRequestMs as number, 'CPU ceiling req/s': r.cpuCeilingRps as number, errors: r.errors as number,
-  }])));
+  printRows(
+    Object.fromEntries(
+      Object.entries(w3.results).map(([k, r]) => [
+        k,
+        {
+          'req/s': r.rps as number,
+          'p50 ms': r.p50 as number,
+          'p99 ms': r.p99 as number,
+          'floor p50': r.floorP50 as number,
+          '+p50 over floor': r.addedP50 as number,
+          'gw CPU ms': r.cpuPerRequestMs as number,
+          'regions CPU ms': r.regionsCpuPerRequestMs as number,
+          'CPU ceiling req/s': r.cpuCeilingRps as number,
+          errors: r.errors as number,
+        },
+      ]),
+    ),
+  );
   log('workload 3, one client at a time (no queueing):');
-  printRows(Object.fromEntries(Object.entries(w3.singleClient).map(([k, r]) => [k, {
-    'p50 ms': r.p50 as number, 'p99 ms': r.p99 as number, 'floor p50': r.floorP50 as number, '+p50 over floor': r.addedP50 as number,
-    'gw CPU ms': r.cpuPerRequestMs as number, 'regions CPU ms': r.regionsCpuPerRequestMs as number,
-  }])));
+  printRows(
+    Object.fromEntries(
+      Object.entries(w3.singleClient).map(([k, r]) => [
+        k,
+        {
+          'p50 ms': r.p50 as number,
+          'p99 ms': r.p99 as number,
+          'floor p50': r.floorP50 as number,
+          '+p50 over floor': r.addedP50 as number,
+          'gw CPU ms': r.cpuPerRequestMs as number,
+          'regions CPU ms': r.regionsCpuPerRequestMs as number,
+        },
+      ]),
+    ),
+  );
 }
 
 if (!soak && wanted('4')) {
@@ -141,31 +203,64 @@ if (!soak && wanted('4')) {
   const sizes = quick ? [10_000, 100_000] : [10_000, 100_000, 1_000_000];
   const w4 = await profiled('4', () => runScaleWorkload({ ...timing, seconds: quick ? 2 : 10, warmupSeconds: 1, sizes, log }));
   report.scale = w4;
-  printRows(Object.fromEntries(sizes.map((n) => [n, {
-    'lookup req/s': w4.results[n].lookup.rps, 'lookup p50': w4.results[n].lookup.p50, 'lookup p99': w4.results[n].lookup.p99,
-    'search req/s': w4.results[n].search.rps, 'search p50': w4.results[n].search.p50, 'search p99': w4.results[n].search.p99,
-    'lookup p50 ×': w4.ratios[n].lookupP50VsSmallest,
-  }])));
+  printRows(
+    Object.fromEntries(
+      sizes.map((n) => [
+        n,
+        {
+          'lookup req/s': w4.results[n].lookup.rps,
+          'lookup p50': w4.results[n].lookup.p50,
+          'lookup p99': w4.results[n].lookup.p99,
+          'search req/s': w4.results[n].search.rps,
+          'search p50': w4.results[n].search.p50,
+          'search p99': w4.results[n].search.p99,
+          'lookup p50 ×': w4.ratios[n].lookupP50VsSmallest,
+        },
+      ]),
+    ),
+  );
 }
 
 if (!soak && wanted('5')) {
   log('== workload 5: gateway memory under load ==');
-  const w5 = await timed('5', () => runMemoryWorkload({ ...timing, loadSeconds: quick ? 6 : 60, slices: quick ? 3 : 6, warmupSeconds: quick ? 1 : 5, log }));
+  const w5 = await timed('5', () =>
+    runMemoryWorkload({ ...timing, loadSeconds: quick ? 6 : 60, slices: quick ? 3 : 6, warmupSeconds: quick ? 1 : 5, log }),
+  );
   report.memory = w5;
-  printRows({ gateway: { 'RSS before MiB': w5.rssBeforeMiB, 'RSS after MiB': w5.rssAfterMiB, 'heap before MiB': w5.heapBeforeMiB, 'heap after MiB': w5.heapAfterMiB, 'heap slope MiB/min': w5.heapSlopeMiBPerMinute } });
+  printRows({
+    gateway: {
+      'RSS before MiB': w5.rssBeforeMiB,
+      'RSS after MiB': w5.rssAfterMiB,
+      'heap before MiB': w5.heapBeforeMiB,
+      'heap after MiB': w5.heapAfterMiB,
+      'heap slope MiB/min': w5.heapSlopeMiBPerMinute,
+    },
+  });
 }
 
 if (!soak && wanted('6')) {
   log('== workload 6: HB export intake under lookup load ==');
   const sizeArg = process.argv.includes('--intake-persons') ? Number(process.argv[process.argv.indexOf('--intake-persons') + 1]) : null;
-  if (sizeArg !== null && (!Number.isInteger(sizeArg) || sizeArg < 1000)) throw new Error(`--intake-persons must be an integer of at least 1000, got ${process.argv[process.argv.indexOf('--intake-persons') + 1]}`);
+  if (sizeArg !== null && (!Number.isInteger(sizeArg) || sizeArg < 1000))
+    throw new Error(
+      `--intake-persons must be an integer of at least 1000, got ${process.argv[process.argv.indexOf('--intake-persons') + 1]}`,
+    );
   const persons = sizeArg ?? (quick ? 100_000 : 1_000_000);
   const w6 = await timed('6', () => runIntakeWorkload({ persons, log }));
   report.intake = w6;
-  printRows({ [`${persons} persons`]: {
-    'intake s': w6.intakeSeconds, events: w6.changeEvents, 'loop delay p50': w6.eventLoopDelayMs.p50, 'loop delay p99': w6.eventLoopDelayMs.p99,
-    'loop delay max': w6.eventLoopDelayMs.max, lookups: w6.lookups.answered, 'lookup p99 ms': w6.lookups.p99Ms, 'lookup max ms': w6.lookups.maxMs, failed: w6.lookups.failed,
-  } });
+  printRows({
+    [`${persons} persons`]: {
+      'intake s': w6.intakeSeconds,
+      events: w6.changeEvents,
+      'loop delay p50': w6.eventLoopDelayMs.p50,
+      'loop delay p99': w6.eventLoopDelayMs.p99,
+      'loop delay max': w6.eventLoopDelayMs.max,
+      lookups: w6.lookups.answered,
+      'lookup p99 ms': w6.lookups.p99Ms,
+      'lookup max ms': w6.lookups.maxMs,
+      failed: w6.lookups.failed,
+    },
+  });
 }
 
 report.finishedAt = new Date().toISOString();

@@ -37,7 +37,9 @@ if (values['demo-users'] && !existsSync(users)) {
   copyFileSync(dev.jwksFile, users);
 }
 if (!existsSync(users)) {
-  process.stderr.write(`init-keys: ${users} is missing: mount the identity provider's JWKS there (or pass --demo-users for the stand-in stack)\n`);
+  process.stderr.write(
+    `init-keys: ${users} is missing: mount the identity provider's JWKS there (or pass --demo-users for the stand-in stack)\n`,
+  );
   process.exit(1);
 }
 process.stdout.write(`keys ready in ${dir}\n`);

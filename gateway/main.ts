@@ -38,10 +38,13 @@ async function main(): Promise<void> {
       return;
     }
     stopping = true;
-    gateway.close().then(() => process.exit(0), (error) => {
-      process.stderr.write(`gateway: error while stopping: ${(error as Error).message}\n`);
-      process.exit(1);
-    });
+    gateway.close().then(
+      () => process.exit(0),
+      (error) => {
+        process.stderr.write(`gateway: error while stopping: ${(error as Error).message}\n`);
+        process.exit(1);
+      },
+    );
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

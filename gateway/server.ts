@@ -10,7 +10,11 @@
  */
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginSchemaReportingDisabled, ApolloServerPluginUsageReportingDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginSchemaReportingDisabled,
+  ApolloServerPluginUsageReportingDisabled,
+} from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { GatewayInterface } from '@apollo/server-gateway-interface';
 import type { Server } from 'node:http';
@@ -71,19 +75,26 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   const extensions = await gatewayExtensions(runtime);
   const gateway = new ApolloGateway({
     supergraphSdl: supergraph.gatewaySdl,
-    buildService: serviceBuilder(runtime, own?.schema ?? null, { headers: extensions.subgraphHeaders, batchHeaders: extensions.subgraphBatchHeaders }, extensions.regionCache),
+    buildService: serviceBuilder(
+      runtime,
+      own?.schema ?? null,
+      { headers: extensions.subgraphHeaders, batchHeaders: extensions.subgraphBatchHeaders },
+      extensions.regionCache,
+    ),
     logger: logger.child({ component: 'apollo-gateway' }),
   });
   const apollo = apolloServer(wrap(gateway, extensions), extensions, logger);
   await apollo.start();
   const http = createHttpServer({
-    graphql: tracedGraphQL(graphqlHandler(apollo, {
-      ...config.server,
-      maxVariablesDepth: config.limits.maxVariablesDepth,
-      contextHooks: extensions.contextHooks,
-      onRefusal: extensions.onRefusal,
-      resolveParameters: extensions.resolveParameters,
-    })),
+    graphql: tracedGraphQL(
+      graphqlHandler(apollo, {
+        ...config.server,
+        maxVariablesDepth: config.limits.maxVariablesDepth,
+        contextHooks: extensions.contextHooks,
+        onRefusal: extensions.onRefusal,
+        resolveParameters: extensions.resolveParameters,
+      }),
+    ),
     hooks: extensions.http,
     registry: services.registry,
     logger,

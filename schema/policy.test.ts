@@ -30,29 +30,46 @@ describe('validation names the bad entry', () => {
     expect(() => validatePolicy(raw, 'schema/policy.json')).toThrow(message);
   };
 
-  it('a role granting an unknown scope', () => refused((r) => { r.roles.investigator.scopes.push('case:detail'); },
-    /schema\/policy.json: roles.investigator.scopes\[6\]: unknown scope "case:detail"/));
-  it('a data rule naming an unknown policy', () => refused((r) => { r.dataRules['PersonRecord.phone'] = [['sameRegoin']]; },
-    /dataRules.PersonRecord.phone\[0\]\[0\]: unknown policy "sameRegoin"/));
-  it('a condition on an unknown fact', () => refused((r) => { r.policies.sameRegion.when[0].fact = 'record.owner'; },
-    /policies.sameRegion.when\[0\].fact: unknown fact "record.owner"/));
-  it('includes on a single-valued fact', () => refused((r) => { r.policies.sameRegion.when = [{ fact: 'caller.region', includes: 'JS' }]; },
-    /"includes" needs a list fact, but "caller.region" is single-valued/));
-  it('an empty policy (would allow everything)', () => refused((r) => { r.policies.sameRegion.when = []; }, /at least one condition/));
-  it('a misspelt key', () => refused((r) => { r.purposes.code = r.purposes.codes; }, /purposes.code: unknown entry/));
-  it('a purpose code that is not a simple token', () => refused((r) => { r.purposes.codes['Patrol Check'] = { description: 'x' }; }, /purposes.codes.Patrol Check: a purpose code is lower-case/));
+  it('a role granting an unknown scope', () =>
+    refused((r) => {
+      r.roles.investigator.scopes.push('case:detail');
+    }, /schema\/policy.json: roles.investigator.scopes\[6\]: unknown scope "case:detail"/));
+  it('a data rule naming an unknown policy', () =>
+    refused((r) => {
+      r.dataRules['PersonRecord.phone'] = [['sameRegoin']];
+    }, /dataRules.PersonRecord.phone\[0\]\[0\]: unknown policy "sameRegoin"/));
+  it('a condition on an unknown fact', () =>
+    refused((r) => {
+      r.policies.sameRegion.when[0].fact = 'record.owner';
+    }, /policies.sameRegion.when\[0\].fact: unknown fact "record.owner"/));
+  it('includes on a single-valued fact', () =>
+    refused((r) => {
+      r.policies.sameRegion.when = [{ fact: 'caller.region', includes: 'JS' }];
+    }, /"includes" needs a list fact, but "caller.region" is single-valued/));
+  it('an empty policy (would allow everything)', () =>
+    refused((r) => {
+      r.policies.sameRegion.when = [];
+    }, /at least one condition/));
+  it('a misspelt key', () =>
+    refused((r) => {
+      r.purposes.code = r.purposes.codes;
+    }, /purposes.code: unknown entry/));
+  it('a purpose code that is not a simple token', () =>
+    refused((r) => {
+      r.purposes.codes['Patrol Check'] = { description: 'x' };
+    }, /purposes.codes.Patrol Check: a purpose code is lower-case/));
 });
 
 describe('evaluation', () => {
   const facts = (values: Partial<Record<Fact, unknown>>) => (fact: Fact) => values[fact];
 
-  it('sameRegion compares the record\'s region with the caller\'s, and an absent region never matches', async () => {
+  it("sameRegion compares the record's region with the caller's, and an absent region never matches", async () => {
     expect(await evaluateExpression(policy, [['sameRegion']], facts({ 'record.region': 'JS', 'caller.region': 'JS' }))).toBe(true);
     expect(await evaluateExpression(policy, [['sameRegion']], facts({ 'record.region': 'JS', 'caller.region': 'GZ' }))).toBe(false);
     expect(await evaluateExpression(policy, [['sameRegion']], facts({}))).toBe(false);
   });
 
-  it('assistanceLink needs the investigator role and the record\'s person among the case parties', async () => {
+  it("assistanceLink needs the investigator role and the record's person among the case parties", async () => {
     const base = { 'caller.roles': ['investigator'], 'record.idNumber': 'A', 'purposeCase.partyIdNumbers': ['B', 'A'] };
     expect(await evaluateExpression(policy, [['assistanceLink']], facts(base))).toBe(true);
     expect(await evaluateExpression(policy, [['assistanceLink']], facts({ ...base, 'caller.roles': ['analyst'] }))).toBe(false);
@@ -61,7 +78,8 @@ describe('evaluation', () => {
 
   it('reads an expensive fact only when a condition needs it', async () => {
     let lookups = 0;
-    const source = (fact: Fact) => (fact === 'purposeCase.partyIdNumbers' ? (lookups++, ['A']) : fact === 'caller.roles' ? ['analyst'] : 'A');
+    const source = (fact: Fact) =>
+      fact === 'purposeCase.partyIdNumbers' ? (lookups++, ['A']) : fact === 'caller.roles' ? ['analyst'] : 'A';
     expect(await evaluateExpression(policy, [['assistanceLink']], source)).toBe(false);
     expect(lookups).toBe(0);
   });

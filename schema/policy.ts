@@ -89,7 +89,10 @@ export interface Policy {
 }
 
 export class PolicyError extends Error {
-  constructor(readonly at: string, problem: string) {
+  constructor(
+    readonly at: string,
+    problem: string,
+  ) {
     super(`${at}: ${problem}`);
     this.name = 'PolicyError';
   }
@@ -160,7 +163,10 @@ export async function evaluateExpression(policy: Policy, expression: PolicyExpre
   for (const group of expression) {
     let all = true;
     for (const name of group) {
-      if (!(await evaluatePolicy(policy, name, source))) { all = false; break; }
+      if (!(await evaluatePolicy(policy, name, source))) {
+        all = false;
+        break;
+      }
     }
     if (all) return true;
   }
@@ -205,7 +211,9 @@ function validateCondition(value: unknown, at: Entry): Condition {
   const operand = op.endsWith('Fact') ? at.key(op).fact(c[op]) : at.key(op).text(c[op]);
   const wantsList = op.startsWith('includes');
   if (FACTS[fact].list !== wantsList) {
-    at.key(op).fail(`"${op}" ${wantsList ? 'needs a list fact' : 'needs a single-valued fact'}, but "${fact}" is ${FACTS[fact].list ? 'a list' : 'single-valued'}`);
+    at.key(op).fail(
+      `"${op}" ${wantsList ? 'needs a list fact' : 'needs a single-valued fact'}, but "${fact}" is ${FACTS[fact].list ? 'a list' : 'single-valued'}`,
+    );
   }
   return { fact, [op]: operand } as Condition;
 }
@@ -218,13 +226,20 @@ function validatePurposes(value: unknown, at: Entry): PurposeSettings {
   if (typeof maxLength !== 'number' || !Number.isInteger(maxLength) || maxLength < 16 || maxLength > 4096) {
     at.key('maxLength').fail(`expected an integer from 16 to 4096, got ${JSON.stringify(maxLength)}`);
   }
-  const dataTypes = at.key('dataTypes').list(p.dataTypes).map((t, i) => at.key('dataTypes').index(i).text(t));
+  const dataTypes = at
+    .key('dataTypes')
+    .list(p.dataTypes)
+    .map((t, i) => at.key('dataTypes').index(i).text(t));
   const codes = at.key('codes').record(p.codes, (code, where) => {
     const c = where.object(code, ['description', 'requiresCaseRef']);
-    return { description: where.key('description').text(c.description), requiresCaseRef: where.key('requiresCaseRef').flag(c.requiresCaseRef) };
+    return {
+      description: where.key('description').text(c.description),
+      requiresCaseRef: where.key('requiresCaseRef').flag(c.requiresCaseRef),
+    };
   });
   for (const code of Object.keys(codes)) {
-    if (!PURPOSE_CODE.test(code)) at.key('codes').key(code).fail('a purpose code is lower-case letters, digits and hyphens, starting with a letter');
+    if (!PURPOSE_CODE.test(code))
+      at.key('codes').key(code).fail('a purpose code is lower-case letters, digits and hyphens, starting with a letter');
   }
   return { header, maxLength: maxLength as number, dataTypes, codes };
 }
@@ -244,7 +259,10 @@ function validateExpression(value: unknown, at: Entry, policies: Record<string, 
 
 /** A position in the policy file, with the checks that report it. */
 class Entry {
-  constructor(private readonly file: string, private readonly path: string) {}
+  constructor(
+    private readonly file: string,
+    private readonly path: string,
+  ) {}
 
   key(name: string): Entry {
     return new Entry(this.file, this.path ? `${this.path}.${name}` : name);
@@ -290,7 +308,8 @@ class Entry {
   }
 
   fact(value: unknown): Fact {
-    if (typeof value !== 'string' || !(value in FACTS)) this.fail(`unknown fact ${show(value)} (expected one of: ${Object.keys(FACTS).join(', ')})`);
+    if (typeof value !== 'string' || !(value in FACTS))
+      this.fail(`unknown fact ${show(value)} (expected one of: ${Object.keys(FACTS).join(', ')})`);
     return value as Fact;
   }
 

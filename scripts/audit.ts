@@ -49,9 +49,16 @@ WITNESSES (default: every region of the registry, over HTTP or DATA/<REGION>/wit
 class UsageError extends Error {}
 
 const OPTIONS = {
-  log: { type: 'string' }, key: { type: 'string' }, witness: { type: 'string', multiple: true },
-  redis: { type: 'string' }, instance: { type: 'string' }, index: { type: 'string' }, json: { type: 'boolean' },
-  regions: { type: 'string' }, data: { type: 'string' }, 'no-witnesses': { type: 'boolean' },
+  log: { type: 'string' },
+  key: { type: 'string' },
+  witness: { type: 'string', multiple: true },
+  redis: { type: 'string' },
+  instance: { type: 'string' },
+  index: { type: 'string' },
+  json: { type: 'boolean' },
+  regions: { type: 'string' },
+  data: { type: 'string' },
+  'no-witnesses': { type: 'boolean' },
 } as const;
 
 /** Exit code when nothing is wrong as far as could be checked, but no witness was consulted. */
@@ -86,27 +93,34 @@ async function verifyCommand(values: Values): Promise<number> {
   const fallbackPolicy = { every: config.checkpointEvery, maxBatch: config.maxBatch, seconds: config.checkpointIntervalMs / 1000 };
   const { report, subject } = values.redis
     ? await verifyRedis(values, publicKey, witnesses, fallbackPolicy)
-    : { report: verifyFileLog({ ...layout!, publicKey, witnesses, instance, fallbackPolicy }), subject: `${layout!.dir}/${layout!.prefix}${layout!.rotate ? '-*' : ''}.jsonl` };
+    : {
+        report: verifyFileLog({ ...layout!, publicKey, witnesses, instance, fallbackPolicy }),
+        subject: `${layout!.dir}/${layout!.prefix}${layout!.rotate ? '-*' : ''}.jsonl`,
+      };
   // A witness that answered but holds nothing of this instance (wrong instance, region added later) protects nothing either.
   const held = report.sources.filter((s) => s.role === 'witness').reduce((n, s) => n + s.checkpoints, 0);
   const unwitnessed = consulted !== null && (witnesses.length === 0 || (held === 0 && report.entries > 0));
   const code = !report.ok ? 1 : unwitnessed ? UNWITNESSED : 0;
   const witnessed = consulted?.map(({ name, from, problem }) => ({ name, from, problem })) ?? null;
-  console.log(values.json
-    ? JSON.stringify({ subject, ...report, witnesses: witnessed, unwitnessed }, null, 2)
-    : describe(subject, report, consulted, Boolean(values['no-witnesses']) || !publicKey, code));
+  console.log(
+    values.json
+      ? JSON.stringify({ subject, ...report, witnesses: witnessed, unwitnessed }, null, 2)
+      : describe(subject, report, consulted, Boolean(values['no-witnesses']) || !publicKey, code),
+  );
   return code;
 }
 
 async function consultWitnesses(values: Values, instance: string | null): Promise<WitnessConsulted[]> {
   if (values.witness?.length) {
-    return Promise.all(values.witness.map(async (target) => {
-      try {
-        return { name: target, from: target, problem: null, source: await consultNamedWitness(target, instance) };
-      } catch (error) {
-        return { name: target, from: null, problem: (error as Error).message, source: null };
-      }
-    }));
+    return Promise.all(
+      values.witness.map(async (target) => {
+        try {
+          return { name: target, from: target, problem: null, source: await consultNamedWitness(target, instance) };
+        } catch (error) {
+          return { name: target, from: null, problem: (error as Error).message, source: null };
+        }
+      }),
+    );
   }
   let regions: { code: string; url: string }[];
   let regionsFile = '(unknown)';
@@ -114,13 +128,25 @@ async function consultWitnesses(values: Values, instance: string | null): Promis
     regionsFile = values.regions ? resolve(values.regions) : loadConfig(undefined, process.env).regions;
     regions = loadRegions(regionsFile);
   } catch (error) {
-    return [{ name: 'region registry', from: null, problem: `cannot read the region registry ${regionsFile}: ${(error as Error).message}; pass --regions FILE or --witness FILE|URL`, source: null }];
+    return [
+      {
+        name: 'region registry',
+        from: null,
+        problem: `cannot read the region registry ${regionsFile}: ${(error as Error).message}; pass --regions FILE or --witness FILE|URL`,
+        source: null,
+      },
+    ];
   }
   const dataDir = resolve(values.data ?? process.env.LIANDONG_DATA ?? '.data');
   return consultRegionWitnesses({ regions, dataDir, instance });
 }
 
-async function verifyRedis(values: Values, publicKey: ReturnType<typeof loadPublicKey> | null, witnesses: CheckpointSource[], fallbackPolicy: { every: number; maxBatch: number; seconds: number }) {
+async function verifyRedis(
+  values: Values,
+  publicKey: ReturnType<typeof loadPublicKey> | null,
+  witnesses: CheckpointSource[],
+  fallbackPolicy: { every: number; maxBatch: number; seconds: number },
+) {
   const client: RedisClient = createClient({ url: values.redis });
   await client.connect();
   try {
@@ -169,7 +195,10 @@ function layoutFor(path: string): LogLayout {
 }
 
 function describe(subject: string, r: VerifyReport, consulted: WitnessConsulted[] | null, localOnly: boolean, code: number): string {
-  const types = Object.entries(r.byType).map(([type, n]) => `${n} ${type}`).join(', ') || 'no entries';
+  const types =
+    Object.entries(r.byType)
+      .map(([type, n]) => `${n} ${type}`)
+      .join(', ') || 'no entries';
   const verdict = code === 0 ? 'INTACT' : code === 1 ? 'BROKEN' : 'UNWITNESSED';
   const lines = [
     `${verdict}  ${subject}`,
@@ -177,24 +206,36 @@ function describe(subject: string, r: VerifyReport, consulted: WitnessConsulted[
     `  head ${r.head}`,
   ];
   for (const source of r.sources) {
-    lines.push(`  ${source.role === 'local' ? 'checkpoints' : 'witness'} ${source.location}: ${source.checkpoints} checkpoint(s)${source.highest !== null ? `, up to count ${source.highest}` : ''}`);
+    lines.push(
+      `  ${source.role === 'local' ? 'checkpoints' : 'witness'} ${source.location}: ${source.checkpoints} checkpoint(s)${source.highest !== null ? `, up to count ${source.highest}` : ''}`,
+    );
   }
   if (consulted?.length === 0) lines.push('  no witnesses: the region registry lists no regions');
   for (const w of consulted ?? []) {
     if (!w.source) lines.push(`  witness ${w.name} NOT CONSULTED: ${w.problem}`);
     else if (w.problem) lines.push(`  witness ${w.name}: did not answer (${w.problem}); read ${w.from} instead`);
   }
-  if (localOnly && r.checkpoints > 0) lines.push('  witnesses not consulted: checked against the log\'s own checkpoints only (a log cut together with its checkpoint file is not detectable this way)');
+  if (localOnly && r.checkpoints > 0)
+    lines.push(
+      "  witnesses not consulted: checked against the log's own checkpoints only (a log cut together with its checkpoint file is not detectable this way)",
+    );
   if (code === UNWITNESSED) {
-    const why = (consulted ?? []).some((w) => w.source) ? `the witnesses consulted hold no checkpoint of instance ${r.instance}` : 'no witness could be consulted';
-    lines.push(`  ${why}: no damage found against the log's own checkpoints, but a log cut together with its checkpoints cannot be ruled out (pass --witness FILE|URL, or --no-witnesses to accept a local check)`);
+    const why = (consulted ?? []).some((w) => w.source)
+      ? `the witnesses consulted hold no checkpoint of instance ${r.instance}`
+      : 'no witness could be consulted';
+    lines.push(
+      `  ${why}: no damage found against the log's own checkpoints, but a log cut together with its checkpoints cannot be ruled out (pass --witness FILE|URL, or --no-witnesses to accept a local check)`,
+    );
   }
   if (r.operationTexts !== null) lines.push(`  ${r.operationTexts} stored operation text(s) checked against their hashes`);
   if (r.unsignedTail) {
     const t = r.unsignedTail;
-    lines.push(`  unsigned tail: seq ${t.fromSeq}–${t.toSeq} (${t.entries} entr${t.entries === 1 ? 'y' : 'ies'}) after ${t.after ? `the checkpoint of count ${t.after.count} (${t.after.at}${t.after.event ? `, ${t.after.event}` : ''})` : 'no checkpoint'}: chained but not yet signed (normal while the gateway runs or after a crash)`);
+    lines.push(
+      `  unsigned tail: seq ${t.fromSeq}–${t.toSeq} (${t.entries} entr${t.entries === 1 ? 'y' : 'ies'}) after ${t.after ? `the checkpoint of count ${t.after.count} (${t.after.at}${t.after.event ? `, ${t.after.event}` : ''})` : 'no checkpoint'}: chained but not yet signed (normal while the gateway runs or after a crash)`,
+    );
   }
-  for (const gap of r.gaps) lines.push(`  gap recorded: ${gap.reason} at ${gap.location} line ${gap.line}, ${gap.bytes} bytes set aside in ${gap.movedTo}`);
+  for (const gap of r.gaps)
+    lines.push(`  gap recorded: ${gap.reason} at ${gap.location} line ${gap.line}, ${gap.bytes} bytes set aside in ${gap.movedTo}`);
   if (r.damage) {
     const d = r.damage;
     lines.push(`  FIRST DAMAGE: ${d.kind} at ${d.location} line ${d.line}${d.seq !== null ? ` (seq ${d.seq})` : ''}`, `    ${d.detail}`);

@@ -26,4 +26,9 @@ if (parsed.positionals.length !== 1 || parsed.positionals[0] !== 'rotate') {
 }
 const file = cursorKeysPath(resolve(parsed.values['keys-dir'] ?? process.env.LIANDONG_KEYS_DIR ?? '.data/keys'));
 const ring = rotateCursorKeys(file);
-process.stdout.write(`${file}: sealing with ${ring[0].kid}; still opening ${ring.slice(1).map((k) => k.kid).join(', ')}\n`);
+process.stdout.write(
+  `${file}: sealing with ${ring[0].kid}; still opening ${ring
+    .slice(1)
+    .map((k) => k.kid)
+    .join(', ')}\n`,
+);

@@ -43,16 +43,18 @@ function main(): void {
       adaptersDir: values['adapters-dir'],
     });
     const folder = relative(process.cwd(), dirname(files[0]));
-    process.stdout.write([
-      `scaffolded region ${values.code}:`,
-      ...files.map((f) => `  ${relative(process.cwd(), f)}`),
-      'next (adapters/README.md has the details):',
-      `  1. fill in ${folder}/codes.ts and ${folder}/index.ts`,
-      `  2. npx vitest run ${folder}/   (fails until the adapter conforms)`,
-      `  3. start it: npm run subgraph -- --region ${values.code} --port N --data .data`,
-      `  4. add { "code": "${values.code}", "name": "${values.name}", "url": "http://HOST:N" } to config/regions.json`,
-      '',
-    ].join('\n'));
+    process.stdout.write(
+      [
+        `scaffolded region ${values.code}:`,
+        ...files.map((f) => `  ${relative(process.cwd(), f)}`),
+        'next (adapters/README.md has the details):',
+        `  1. fill in ${folder}/codes.ts and ${folder}/index.ts`,
+        `  2. npx vitest run ${folder}/   (fails until the adapter conforms)`,
+        `  3. start it: npm run subgraph -- --region ${values.code} --port N --data .data`,
+        `  4. add { "code": "${values.code}", "name": "${values.name}", "url": "http://HOST:N" } to config/regions.json`,
+        '',
+      ].join('\n'),
+    );
   } catch (error) {
     if (error instanceof ScaffoldError) fail(error.message);
     throw error;

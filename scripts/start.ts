@@ -69,11 +69,13 @@ function prepare(): void {
     // would fail the need-to-know lookup) cannot be read by today's stand-ins, however it
     // was seeded: seed it again.
     const layout = layoutOf(scenarios);
-    if (layout < DATA_LAYOUT_VERSION) log(`» demo data in ${DATA_DIR} has layout ${layout}, today's stand-ins read layout ${DATA_LAYOUT_VERSION}: seeding it again`);
+    if (layout < DATA_LAYOUT_VERSION)
+      log(`» demo data in ${DATA_DIR} has layout ${layout}, today's stand-ins read layout ${DATA_LAYOUT_VERSION}: seeding it again`);
     else {
       const state = seedStampState(DATA_DIR, ROOT);
       if (state === 'fresh') return log(`» demo data is up to date (${DATA_DIR})`);
-      if (state === 'unstamped') return log(`» demo data found in ${DATA_DIR} (seeded outside npm start: kept; delete it to have npm start seed it again)`);
+      if (state === 'unstamped')
+        return log(`» demo data found in ${DATA_DIR} (seeded outside npm start: kept; delete it to have npm start seed it again)`);
       log(`» demo data in ${DATA_DIR} was seeded by an older generator: seeding it again`);
     }
   }
@@ -120,11 +122,13 @@ function subgraphSpec(region: Region): SupervisedSpec {
 }
 
 async function startAll(specs: SupervisedSpec[], children: Supervised[]): Promise<void> {
-  await Promise.all(specs.map(async (spec) => {
-    const child = new Supervised(spec, log);
-    children.push(child);
-    await child.start();
-  }));
+  await Promise.all(
+    specs.map(async (spec) => {
+      const child = new Supervised(spec, log);
+      children.push(child);
+      await child.start();
+    }),
+  );
 }
 
 async function printWelcome(config: GatewayConfig, graphqlUrl: string): Promise<void> {
@@ -142,8 +146,12 @@ async function printWelcome(config: GatewayConfig, graphqlUrl: string): Promise<
   log('Example queries (README.md has them as curl commands), with the demo role and X-Purpose each is for:');
   log(`  patrol-officer, X-Purpose "patrol-check: roadside check":`);
   log(`    { person(idNumber: "${idNumber}") { idNumber regions records { region name birthDate } wantedNotices { region status } } }`);
-  log(`  investigator, X-Purpose "investigation; case=${caseId}" (contact details: ${lead}, the investigator token below, leads the case):`);
-  log(`    { case(id: "${caseId}") { id type parties { role person { idNumber records { region name address phone } vehicles { plate vehicle { alerted } } } } } }`);
+  log(
+    `  investigator, X-Purpose "investigation; case=${caseId}" (contact details: ${lead}, the investigator token below, leads the case):`,
+  );
+  log(
+    `    { case(id: "${caseId}") { id type parties { role person { idNumber records { region name address phone } vehicles { plate vehicle { alerted } } } } } }`,
+  );
   log(`  analyst, X-Purpose "analysis: fraud cases by region" (a search needs at least one filter field):`);
   log('    { searchCases(filter: { type: TELECOM_FRAUD }, first: 5) { totalCount edges { node { id region status place } } } }');
   log('  any role, no X-Purpose:');
@@ -187,7 +195,13 @@ async function main(): Promise<void> {
     // Stopped with time for its in-flight requests and then its final signed audit checkpoint:
     // a SIGKILL before that would leave the log's tail unsigned.
     // LIANDONG_DATA: GraphiQL's saved examples open with this data's people, case and vehicle (development).
-    const gateway = { name: 'gateway', file: 'gateway/main.ts', args: ['--config', config.file], env: { LIANDONG_DATA: DATA_DIR }, stopGraceMs: config.server.shutdownGraceMs + 10_000 };
+    const gateway = {
+      name: 'gateway',
+      file: 'gateway/main.ts',
+      args: ['--config', config.file],
+      env: { LIANDONG_DATA: DATA_DIR },
+      stopGraceMs: config.server.shutdownGraceMs + 10_000,
+    };
     await startAll([gateway], children);
     log(`» everything is ready after ${seconds(performance.now() - started)} (processes: ${seconds(performance.now() - prepared)})`);
     await printWelcome(config, children.at(-1)!.url ?? `http://${config.server.host}:${config.server.port}/graphql`);

@@ -13,7 +13,10 @@ import { mintDevToken, parseTtl } from '../gateway/auth/dev-key.ts';
 const USAGE = 'usage: npm run token -- --sub ID --region CODE --roles r1,r2 [--scopes s1,s2] [--ttl 1h] [--name NAME] [--keys-dir DIR]';
 
 function list(text: string | undefined): string[] {
-  return (text ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  return (text ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 function fail(message: string): never {
@@ -31,8 +34,13 @@ async function main(): Promise<void> {
   try {
     ({ values } = parseArgs({
       options: {
-        sub: { type: 'string' }, region: { type: 'string' }, roles: { type: 'string' }, scopes: { type: 'string' },
-        ttl: { type: 'string' }, name: { type: 'string' }, 'keys-dir': { type: 'string' },
+        sub: { type: 'string' },
+        region: { type: 'string' },
+        roles: { type: 'string' },
+        scopes: { type: 'string' },
+        ttl: { type: 'string' },
+        name: { type: 'string' },
+        'keys-dir': { type: 'string' },
       },
       strict: true,
     }) as { values: Record<string, string | undefined> });
@@ -40,7 +48,8 @@ async function main(): Promise<void> {
     fail((error as Error).message);
   }
   if (!values.sub) fail('--sub is required (the officer id)');
-  if (!values.region || !/^[A-Z][A-Z0-9]{1,7}$/.test(values.region)) fail(`--region must be a region code such as JS, got ${JSON.stringify(values.region ?? null)}`);
+  if (!values.region || !/^[A-Z][A-Z0-9]{1,7}$/.test(values.region))
+    fail(`--region must be a region code such as JS, got ${JSON.stringify(values.region ?? null)}`);
   const policy = loadPolicy();
   const roles = list(values.roles);
   const scopes = list(values.scopes);
@@ -48,7 +57,11 @@ async function main(): Promise<void> {
   checkNames(roles, policy.roles, 'role');
   checkNames(scopes, policy.scopes, 'scope');
   let ttlSeconds: number;
-  try { ttlSeconds = parseTtl(values.ttl ?? '1h'); } catch (error) { fail((error as Error).message); }
+  try {
+    ttlSeconds = parseTtl(values.ttl ?? '1h');
+  } catch (error) {
+    fail((error as Error).message);
+  }
   const keysDir = resolve(values['keys-dir'] ?? process.env.LIANDONG_KEYS_DIR ?? '.data/keys');
   const token = await mintDevToken(keysDir, { sub: values.sub, region: values.region, roles, scopes, name: values.name, ttlSeconds });
   process.stdout.write(`${token}\n`);

@@ -5,7 +5,16 @@
  * NormalisationError (mapped to BAD_USER_INPUT with `field` and `reason`) or a
  * BAD_USER_INPUT GraphQLError; nothing is silently "fixed".
  */
-import { NormalisationError, normaliseIdNumber, normaliseOfficerId, normalisePlate, officerIdOf, normalisePlatePrefix, quoteInput, toHalfWidth } from '../common/normalise/index.ts';
+import {
+  NormalisationError,
+  normaliseIdNumber,
+  normaliseOfficerId,
+  normalisePlate,
+  officerIdOf,
+  normalisePlatePrefix,
+  quoteInput,
+  toHalfWidth,
+} from '../common/normalise/index.ts';
 import type { CaseFilter, PersonFilter, VehicleFilter } from '../adapters/adapter.ts';
 import { GraphQLError } from 'graphql';
 import { badUserInput } from './errors.ts';
@@ -25,9 +34,12 @@ export const officerIdArg = (typed: unknown): string => normaliseOfficerId(typed
 export function ownOfficerId(officer: string, callerSub: string | undefined): string {
   // A caller whose sub is no police number (a service account) is no case's officer.
   if (officerIdOf(callerSub) !== officer) {
-    throw new GraphQLError(`Case.assigned answers only about the caller: asked about officer ${officer}, the caller is ${callerSub ?? 'anonymous'}`, {
-      extensions: { code: 'FORBIDDEN', reason: 'not-own-officer-id' },
-    });
+    throw new GraphQLError(
+      `Case.assigned answers only about the caller: asked about officer ${officer}, the caller is ${callerSub ?? 'anonymous'}`,
+      {
+        extensions: { code: 'FORBIDDEN', reason: 'not-own-officer-id' },
+      },
+    );
   }
   return officer;
 }
@@ -66,11 +78,15 @@ function isRealDate(text: string): boolean {
 
 function dateArg(field: string, typed: string, allowTime: boolean): string {
   const text = typed.trim();
-  const ok = isRealDate(text) || (allowTime && ISO_DATE_TIME.test(text) && isRealDate(text.slice(0, 10))
-    && !Number.isNaN(Date.parse(text)));
+  const ok =
+    isRealDate(text) || (allowTime && ISO_DATE_TIME.test(text) && isRealDate(text.slice(0, 10)) && !Number.isNaN(Date.parse(text)));
   if (!ok) {
-    throw new NormalisationError('date', field, typed,
-      `${field} ${quoteInput(typed)}: expected an ISO date (2024-01-31)${allowTime ? ' or date-time (2024-01-31T08:00:00Z)' : ''}`);
+    throw new NormalisationError(
+      'date',
+      field,
+      typed,
+      `${field} ${quoteInput(typed)}: expected an ISO date (2024-01-31)${allowTime ? ' or date-time (2024-01-31T08:00:00Z)' : ''}`,
+    );
   }
   return text;
 }
@@ -86,7 +102,12 @@ function textArg(field: string, typed: string): string {
   const control = CONTROL.exec(typed);
   if (control) {
     const code = `U+${control[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
-    throw new NormalisationError('control-character', field, typed, `${field}: the text holds the control character ${code}; filter text may not contain control characters`);
+    throw new NormalisationError(
+      'control-character',
+      field,
+      typed,
+      `${field}: the text holds the control character ${code}; filter text may not contain control characters`,
+    );
   }
   const text = toHalfWidth(typed).trim();
   if (text.length === 0) throw new NormalisationError('format', field, typed, `${field}: expected some text, got an empty string`);
@@ -101,22 +122,29 @@ function textArg(field: string, typed: string): string {
 function requireSome<T extends object>(name: string, filter: T, fields: readonly string[], smallest: string): T {
   const set = Object.fromEntries(Object.entries(filter).filter(([, v]) => v != null)) as T;
   if (Object.keys(set).length === 0) {
-    throw badUserInput('filter', 'empty',
-      `${name} is empty: set at least one of ${fields.join(', ')}; the smallest search is one field, e.g. ${smallest}. An empty filter would page through every record of every region.`);
+    throw badUserInput(
+      'filter',
+      'empty',
+      `${name} is empty: set at least one of ${fields.join(', ')}; the smallest search is one field, e.g. ${smallest}. An empty filter would page through every record of every region.`,
+    );
   }
   return set;
 }
 
-const optional = <T, R>(value: T | null | undefined, map: (v: T) => R): R | undefined =>
-  value == null ? undefined : map(value);
+const optional = <T, R>(value: T | null | undefined, map: (v: T) => R): R | undefined => (value == null ? undefined : map(value));
 
 export function personFilter(input: PersonFilter): PersonFilter {
-  const filter = requireSome('PersonFilter', {
-    name: optional(input.name, (v) => textArg('name', v)),
-    sex: input.sex ?? undefined,
-    bornFrom: optional(input.bornFrom, (v) => dateArg('bornFrom', v, false)),
-    bornTo: optional(input.bornTo, (v) => dateArg('bornTo', v, false)),
-  }, ['name', 'sex', 'bornFrom', 'bornTo'], 'searchPersons(filter: { name: "張*" }) (a name prefix) or searchPersons(filter: { bornFrom: "1990-01-01" })');
+  const filter = requireSome(
+    'PersonFilter',
+    {
+      name: optional(input.name, (v) => textArg('name', v)),
+      sex: input.sex ?? undefined,
+      bornFrom: optional(input.bornFrom, (v) => dateArg('bornFrom', v, false)),
+      bornTo: optional(input.bornTo, (v) => dateArg('bornTo', v, false)),
+    },
+    ['name', 'sex', 'bornFrom', 'bornTo'],
+    'searchPersons(filter: { name: "張*" }) (a name prefix) or searchPersons(filter: { bornFrom: "1990-01-01" })',
+  );
   if (filter.name === '*') {
     throw new NormalisationError('format', 'name', input.name!, 'name "*": a prefix search needs at least one character before *');
   }
@@ -124,20 +152,30 @@ export function personFilter(input: PersonFilter): PersonFilter {
 }
 
 export function caseFilter(input: CaseFilter): CaseFilter {
-  return requireSome('CaseFilter', {
-    type: input.type ?? undefined,
-    status: input.status ?? undefined,
-    reportedFrom: optional(input.reportedFrom, (v) => dateArg('reportedFrom', v, true)),
-    reportedTo: optional(input.reportedTo, (v) => dateArg('reportedTo', v, true)),
-    place: optional(input.place, (v) => textArg('place', v)),
-  }, ['type', 'status', 'reportedFrom', 'reportedTo', 'place'], 'searchCases(filter: { type: TELECOM_FRAUD })');
+  return requireSome(
+    'CaseFilter',
+    {
+      type: input.type ?? undefined,
+      status: input.status ?? undefined,
+      reportedFrom: optional(input.reportedFrom, (v) => dateArg('reportedFrom', v, true)),
+      reportedTo: optional(input.reportedTo, (v) => dateArg('reportedTo', v, true)),
+      place: optional(input.place, (v) => textArg('place', v)),
+    },
+    ['type', 'status', 'reportedFrom', 'reportedTo', 'place'],
+    'searchCases(filter: { type: TELECOM_FRAUD })',
+  );
 }
 
 export function vehicleFilter(input: VehicleFilter): VehicleFilter {
-  return requireSome('VehicleFilter', {
-    platePrefix: optional(input.platePrefix, (v) => textArg('platePrefix', normalisePlatePrefix(v))),
-    make: optional(input.make, (v) => textArg('make', v)),
-    colour: optional(input.colour, (v) => textArg('colour', v)),
-    energy: input.energy ?? undefined,
-  }, ['platePrefix', 'make', 'colour', 'energy'], 'searchVehicles(filter: { platePrefix: "蘇A1" })');
+  return requireSome(
+    'VehicleFilter',
+    {
+      platePrefix: optional(input.platePrefix, (v) => textArg('platePrefix', normalisePlatePrefix(v))),
+      make: optional(input.make, (v) => textArg('make', v)),
+      colour: optional(input.colour, (v) => textArg('colour', v)),
+      energy: input.energy ?? undefined,
+    },
+    ['platePrefix', 'make', 'colour', 'energy'],
+    'searchVehicles(filter: { platePrefix: "蘇A1" })',
+  );
 }

@@ -16,17 +16,22 @@ beforeAll(async () => {
   subgraph = await startTestSubgraph({ adapter });
 });
 afterAll(() => subgraph.close());
-beforeEach(() => { adapter.calls.length = 0; });
+beforeEach(() => {
+  adapter.calls.length = 0;
+});
 
 const caseIds = Array.from({ length: N }, (_, i) => `JS:C-2026-${String(i + 1).padStart(6, '0')}`);
-const callCounts = () => Object.fromEntries(
-  [...new Set(adapter.calls.map((c) => c.method))].map((m) => [m, adapter.callsTo(m).length]));
+const callCounts = () => Object.fromEntries([...new Set(adapter.calls.map((c) => c.method))].map((m) => [m, adapter.callsTo(m).length]));
 
 describe('batching', () => {
   it('50 cases’ suspects, level by level: one adapter call per lookup per level', async () => {
     // Level 1 (records part): the cases, as the gateway fetches them after a search.
-    const cases = await subgraph.query('records', `query($reps: [_Any!]!) { _entities(representations: $reps) {
-      ... on Case { id parties { role person { idNumber } } } } }`, { reps: caseIds.map((id) => ({ __typename: 'Case', id })) });
+    const cases = await subgraph.query(
+      'records',
+      `query($reps: [_Any!]!) { _entities(representations: $reps) {
+      ... on Case { id parties { role person { idNumber } } } } }`,
+      { reps: caseIds.map((id) => ({ __typename: 'Case', id })) },
+    );
     expect(cases.errors).toBeUndefined();
     expect(callCounts()).toEqual({ casesById: 1 });
     expect(adapter.callsTo('casesById')[0].keys).toHaveLength(N);
@@ -34,22 +39,32 @@ describe('batching', () => {
     // Level 2 (index part): the suspects, with everything this region holds about them.
     const suspects = cases.data!._entities.map((c: any) => ({ __typename: 'Person', idNumber: c.parties[0].person.idNumber }));
     adapter.calls.length = 0;
-    const persons = await subgraph.query('index', `query($reps: [_Any!]!) { _entities(representations: $reps) {
+    const persons = await subgraph.query(
+      'index',
+      `query($reps: [_Any!]!) { _entities(representations: $reps) {
       ... on Person { idNumber regions records { id } cases { case { id } } vehicles { id } wantedNotices { id } wanted } } }`,
-    { reps: suspects });
+      { reps: suspects },
+    );
     expect(persons.errors).toBeUndefined();
     expect(persons.data!._entities).toHaveLength(N);
     expect(persons.data!._entities.every((p: any) => p.wanted && p.records.length === 1)).toBe(true);
     expect(callCounts()).toEqual({
-      personRecordsByIdNumber: 1, involvementsByIdNumber: 1, vehicleRecordsByOwner: 1, wantedNoticesByIdNumber: 1,
+      personRecordsByIdNumber: 1,
+      involvementsByIdNumber: 1,
+      vehicleRecordsByOwner: 1,
+      wantedNoticesByIdNumber: 1,
     });
     expect(adapter.callsTo('personRecordsByIdNumber')[0].keys).toHaveLength(N);
   });
 
   it('nested levels inside one part: notices → their cases → one call each', async () => {
     const reps = Array.from({ length: N }, (_, i) => ({ __typename: 'WantedNotice', id: `JS:W-${i + 1}` }));
-    const { data, errors } = await subgraph.query('records', `query($reps: [_Any!]!) { _entities(representations: $reps) {
-      ... on WantedNotice { id case { id parties { person { idNumber } } } } } }`, { reps });
+    const { data, errors } = await subgraph.query(
+      'records',
+      `query($reps: [_Any!]!) { _entities(representations: $reps) {
+      ... on WantedNotice { id case { id parties { person { idNumber } } } } } }`,
+      { reps },
+    );
     expect(errors).toBeUndefined();
     expect(data!._entities.every((n: any) => n.case.parties.length === 1)).toBe(true);
     expect(callCounts()).toEqual({ wantedNoticesById: 1, casesById: 1 });
@@ -66,8 +81,9 @@ describe('batching', () => {
   it('splits batches at maxBatchSize', async () => {
     const small = await startTestSubgraph({ adapter, maxBatchSize: 20 });
     try {
-      await small.query('records', `query($reps: [_Any!]!) { _entities(representations: $reps) { ... on Case { id } } }`,
-        { reps: caseIds.map((id) => ({ __typename: 'Case', id })) });
+      await small.query('records', `query($reps: [_Any!]!) { _entities(representations: $reps) { ... on Case { id } } }`, {
+        reps: caseIds.map((id) => ({ __typename: 'Case', id })),
+      });
       expect(adapter.callsTo('casesById').map((c) => c.keys.length)).toEqual([20, 20, 10]);
     } finally {
       await small.close();

@@ -4,19 +4,44 @@ import { parseSubgraphConfig } from './cli-config.ts';
 
 describe('subgraph command line', () => {
   it('reads region, port, host, data root and typed adapter settings', () => {
-    const config = parseSubgraphConfig(['--region', 'gz', '--port', '4102', '--data', '/tmp/d',
-      '--setting', 'serviceUrl=http://127.0.0.1:4202', '--setting', 'timeoutMs=800', '--setting', 'strict=true']);
-    expect(config).toEqual({ region: 'GZ', port: 4102, host: '127.0.0.1', dataDir: '/tmp/d', logsDir: '/tmp/d',
+    const config = parseSubgraphConfig([
+      '--region',
+      'gz',
+      '--port',
+      '4102',
+      '--data',
+      '/tmp/d',
+      '--setting',
+      'serviceUrl=http://127.0.0.1:4202',
+      '--setting',
+      'timeoutMs=800',
+      '--setting',
+      'strict=true',
+    ]);
+    expect(config).toEqual({
+      region: 'GZ',
+      port: 4102,
+      host: '127.0.0.1',
+      dataDir: '/tmp/d',
+      logsDir: '/tmp/d',
       settings: { serviceUrl: 'http://127.0.0.1:4202', timeoutMs: 800, strict: true },
-      tracing: { enabled: false, otlpUrl: null, serviceName: 'liandong-subgraph-gz', sampleRatio: 1 } });
+      tracing: { enabled: false, otlpUrl: null, serviceName: 'liandong-subgraph-gz', sampleRatio: 1 },
+    });
   });
 
   it('takes the tracing settings from flags or the environment', () => {
     const base = ['--region', 'JS', '--port', '0'];
-    expect(parseSubgraphConfig([...base, '--tracing', '--tracing-otlp-url', 'http://127.0.0.1:4318/v1/traces', '--tracing-sample-ratio', '0.5']).tracing)
-      .toEqual({ enabled: true, otlpUrl: 'http://127.0.0.1:4318/v1/traces', serviceName: 'liandong-subgraph-js', sampleRatio: 0.5 });
-    expect(parseSubgraphConfig(base, { SUBGRAPH_TRACING: 'true', SUBGRAPH_TRACING_OTLP_URL: 'http://c:4318/v1/traces', SUBGRAPH_TRACING_SERVICE_NAME: 'js-1' }).tracing)
-      .toEqual({ enabled: true, otlpUrl: 'http://c:4318/v1/traces', serviceName: 'js-1', sampleRatio: 1 });
+    expect(
+      parseSubgraphConfig([...base, '--tracing', '--tracing-otlp-url', 'http://127.0.0.1:4318/v1/traces', '--tracing-sample-ratio', '0.5'])
+        .tracing,
+    ).toEqual({ enabled: true, otlpUrl: 'http://127.0.0.1:4318/v1/traces', serviceName: 'liandong-subgraph-js', sampleRatio: 0.5 });
+    expect(
+      parseSubgraphConfig(base, {
+        SUBGRAPH_TRACING: 'true',
+        SUBGRAPH_TRACING_OTLP_URL: 'http://c:4318/v1/traces',
+        SUBGRAPH_TRACING_SERVICE_NAME: 'js-1',
+      }).tracing,
+    ).toEqual({ enabled: true, otlpUrl: 'http://c:4318/v1/traces', serviceName: 'js-1', sampleRatio: 1 });
   });
 
   it.each([
@@ -35,7 +60,7 @@ describe('subgraph command line', () => {
     expect(parseSubgraphConfig(['--port', '0'], env).port).toBe(0);
   });
 
-  it('keeps the region\'s logs under the data root unless --logs (or SUBGRAPH_LOGS) names another', () => {
+  it("keeps the region's logs under the data root unless --logs (or SUBGRAPH_LOGS) names another", () => {
     const base = ['--region', 'JS', '--port', '0', '--data', '/srv/data'];
     expect(parseSubgraphConfig(base).logsDir).toBe('/srv/data');
     expect(parseSubgraphConfig([...base, '--logs', '/srv/logs']).logsDir).toBe('/srv/logs');

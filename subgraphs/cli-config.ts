@@ -32,7 +32,8 @@ export interface SubgraphConfig {
   tracing: TracingSettings;
 }
 
-export const USAGE = 'usage: npm run subgraph -- --region JS --port 4101 [--host 127.0.0.1] [--data .data] [--logs DIR] [--setting key=value …]';
+export const USAGE =
+  'usage: npm run subgraph -- --region JS --port 4101 [--host 127.0.0.1] [--data .data] [--logs DIR] [--setting key=value …]';
 
 function settingValue(text: string): string | number | boolean {
   if (text === 'true' || text === 'false') return text === 'true';
@@ -96,7 +97,11 @@ const TRACING_NAMES = {
   sampleRatio: ['--tracing-sample-ratio', 'SUBGRAPH_TRACING_SAMPLE_RATIO'],
 } as const;
 
-function parseTracing(values: Record<string, string | boolean | string[] | undefined>, env: NodeJS.ProcessEnv, region: string): TracingSettings {
+function parseTracing(
+  values: Record<string, string | boolean | string[] | undefined>,
+  env: NodeJS.ProcessEnv,
+  region: string,
+): TracingSettings {
   const pick = (setting: keyof typeof TRACING_NAMES) => {
     const [flag, variable] = TRACING_NAMES[setting];
     const fromFlag = values[flag.slice(2)];
@@ -110,8 +115,15 @@ function parseTracing(values: Record<string, string | boolean | string[] | undef
   const asBoolean = (value: unknown) => (value === 'true' ? true : value === 'false' ? false : value);
   const asNumber = (value: unknown) => (typeof value === 'string' && /^\d*\.?\d+$/.test(value) ? Number(value) : value);
   return checkTracingSettings(
-    { enabled: asBoolean(enabled.value), otlpUrl: pick('otlpUrl').value, serviceName: pick('serviceName').value, sampleRatio: asNumber(ratio.value) },
+    {
+      enabled: asBoolean(enabled.value),
+      otlpUrl: pick('otlpUrl').value,
+      serviceName: pick('serviceName').value,
+      sampleRatio: asNumber(ratio.value),
+    },
     { serviceName: `liandong-subgraph-${region.toLowerCase()}` },
-    (setting, problem) => { throw new Error(`${sources[setting]}: ${problem}`); },
+    (setting, problem) => {
+      throw new Error(`${sources[setting]}: ${problem}`);
+    },
   );
 }

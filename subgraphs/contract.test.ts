@@ -44,9 +44,13 @@ describe('contract schemas', () => {
   });
 
   it('the three parts compose into one supergraph', () => {
-    const result = composeServices(CONTRACT_PARTS.map((part) => ({
-      name: part, url: `http://127.0.0.1/${part}`, typeDefs: parse(printSubgraphSchema(schemas[part])),
-    })));
+    const result = composeServices(
+      CONTRACT_PARTS.map((part) => ({
+        name: part,
+        url: `http://127.0.0.1/${part}`,
+        typeDefs: parse(printSubgraphSchema(schemas[part])),
+      })),
+    );
     expect(result.errors?.map((e) => e.message)).toBeUndefined();
     expect(result.supergraphSdl).toContain('searchPersons');
   });

@@ -8,7 +8,9 @@ import type { Logger } from './logger.ts';
 let adapter: MemoryAdapter;
 let subgraph: TestSubgraph;
 const logged: { level: string; obj: any; msg?: string }[] = [];
-const capture = (level: string) => (obj: unknown, msg?: string) => { logged.push({ level, obj, msg }); };
+const capture = (level: string) => (obj: unknown, msg?: string) => {
+  logged.push({ level, obj, msg });
+};
 const logger: Logger = { debug: capture('debug'), info: capture('info'), warn: capture('warn'), error: capture('error') };
 
 beforeAll(async () => {
@@ -28,15 +30,24 @@ describe('error mapping', () => {
     adapter.failWith('casesById', new AdapterError('UNAVAILABLE', 'JS', 'connect ECONNREFUSED 10.1.2.3:5432'));
     const { data, errors } = await subgraph.query('records', CASE);
     expect(data).toEqual({ case: null });
-    expect(errors).toEqual([{ message: 'Region JS is unavailable', path: ['case'], locations: [{ line: 1, column: 3 }],
-      extensions: { code: 'REGION_UNAVAILABLE', region: 'JS' } }]);
+    expect(errors).toEqual([
+      {
+        message: 'Region JS is unavailable',
+        path: ['case'],
+        locations: [{ line: 1, column: 3 }],
+        extensions: { code: 'REGION_UNAVAILABLE', region: 'JS' },
+      },
+    ]);
     expect(logged.some((l) => l.level === 'warn' && String(l.obj.err.message).includes('ECONNREFUSED'))).toBe(true);
   });
 
   it('malformed source data becomes REGION_BAD_DATA', async () => {
     adapter.failWith('searchCases', new AdapterError('BAD_SOURCE_DATA', 'JS', 'row 17: date "2026-13-01"'));
     const { errors } = await subgraph.query('search', `{ searchCases(filter: { type: THEFT }) { totalCount } }`);
-    expect(errors?.[0]).toMatchObject({ message: 'Region JS answered with malformed data', extensions: { code: 'REGION_BAD_DATA', region: 'JS' } });
+    expect(errors?.[0]).toMatchObject({
+      message: 'Region JS answered with malformed data',
+      extensions: { code: 'REGION_BAD_DATA', region: 'JS' },
+    });
   });
 
   it('an adapter breaking its "one result per key" promise is REGION_BAD_DATA, naming the method', async () => {

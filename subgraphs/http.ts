@@ -28,7 +28,11 @@ export function readBody(req: IncomingMessage, limit: number): Promise<string> {
     const onData = (chunk: Buffer) => {
       size += chunk.length;
       if (size <= limit) chunks.push(chunk);
-      else finish(() => { req.pause(); reject(tooLarge()); });
+      else
+        finish(() => {
+          req.pause();
+          reject(tooLarge());
+        });
     };
     const onEnd = () => finish(() => resolve(Buffer.concat(chunks).toString('utf8')));
     const onError = (error: Error) => finish(() => reject(error));

@@ -27,8 +27,11 @@ export function parseLiandongId(id: unknown, field = 'id'): LiandongId {
   const region = text.slice(0, Math.max(colon, 0)).toUpperCase();
   const localId = text.slice(colon + 1);
   if (colon < 0 || !REGION_CODE.test(region) || localId.length === 0 || localId.length > MAX_LOCAL_ID) {
-    throw badUserInput(field, 'format',
-      `${field} ${quoteInput(id)}: expected REGION:local-id with a 2–3 letter region code, e.g. "JS:C-2026-000123"`);
+    throw badUserInput(
+      field,
+      'format',
+      `${field} ${quoteInput(id)}: expected REGION:local-id with a 2–3 letter region code, e.g. "JS:C-2026-000123"`,
+    );
   }
   return { region, localId };
 }

@@ -16,11 +16,15 @@ describe('loadAdapter', () => {
   });
 
   it('names the file it expected when the region has no adapter', async () => {
-    await expect(loadAdapter('QQ', options, TEST_ADAPTERS)).rejects.toThrow(/no adapter for region QQ: expected .*testing\/adapters\/qq\/index\.ts/);
+    await expect(loadAdapter('QQ', options, TEST_ADAPTERS)).rejects.toThrow(
+      /no adapter for region QQ: expected .*testing\/adapters\/qq\/index\.ts/,
+    );
   });
 
   it('refuses a module without createAdapter, naming region and file', async () => {
-    await expect(loadAdapter('YY', options, TEST_ADAPTERS)).rejects.toThrow(/region YY \(.*yy\/index\.ts\) does not export a createAdapter/);
+    await expect(loadAdapter('YY', options, TEST_ADAPTERS)).rejects.toThrow(
+      /region YY \(.*yy\/index\.ts\) does not export a createAdapter/,
+    );
   });
 
   it('refuses an adapter that claims another region', async () => {

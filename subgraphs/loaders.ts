@@ -13,11 +13,19 @@ import DataLoader from 'dataloader';
 import { AdapterError, type RegionAdapter } from '../adapters/adapter.ts';
 
 export const BATCH_METHODS = [
-  'personRecordsById', 'personRecordsByIdNumber',
-  'casesById', 'involvementsByIdNumber', 'casesByPlate', 'caseOfficersById',
-  'vehicleRecordsById', 'vehicleRecordsByPlate', 'vehicleRecordsByOwner',
-  'wantedNoticesById', 'wantedNoticesByIdNumber',
-  'vehicleAlertsById', 'vehicleAlertsByPlate',
+  'personRecordsById',
+  'personRecordsByIdNumber',
+  'casesById',
+  'involvementsByIdNumber',
+  'casesByPlate',
+  'caseOfficersById',
+  'vehicleRecordsById',
+  'vehicleRecordsByPlate',
+  'vehicleRecordsByOwner',
+  'wantedNoticesById',
+  'wantedNoticesByIdNumber',
+  'vehicleAlertsById',
+  'vehicleAlertsByPlate',
 ] as const satisfies readonly (keyof RegionAdapter)[];
 
 export type BatchMethod = (typeof BATCH_METHODS)[number];
@@ -37,8 +45,11 @@ function batchFunction<M extends BatchMethod>(adapter: RegionAdapter, method: M)
     const results: unknown = await (adapter[method] as (k: readonly string[]) => Promise<unknown>).call(adapter, keys);
     if (!Array.isArray(results) || results.length !== keys.length) {
       const got = Array.isArray(results) ? `${results.length} results` : typeof results;
-      throw new AdapterError('BAD_SOURCE_DATA', adapter.region.code,
-        `${method} returned ${got} for ${keys.length} keys; expected one result per key, in order`);
+      throw new AdapterError(
+        'BAD_SOURCE_DATA',
+        adapter.region.code,
+        `${method} returned ${got} for ${keys.length} keys; expected one result per key, in order`,
+      );
     }
     return results as Item<M>[];
   };

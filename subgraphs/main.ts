@@ -33,7 +33,13 @@ function readConfig(): SubgraphConfig {
 /** Shared with the gateway: its internal-token public keys and its audit checkpoint key. */
 const keysDir = resolve(process.env.LIANDONG_KEYS_DIR ?? '.data/keys');
 
-function stopOnSignals(region: string, server: SubgraphServer, adapter: RegionAdapter, closeDisclosure: () => Promise<void>, tracing: RunningTracing): void {
+function stopOnSignals(
+  region: string,
+  server: SubgraphServer,
+  adapter: RegionAdapter,
+  closeDisclosure: () => Promise<void>,
+  tracing: RunningTracing,
+): void {
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -64,10 +70,16 @@ try {
   const security = subgraphSecurity({ region: config.region, gatewayJwksFile: internalKeyFiles(keysDir).jwksFile, logger });
   // What this region handed out, to whom and why; and the gateway's audit checkpoints it witnesses.
   const disclosure = await regionDisclosure({
-    region: config.region, logsDir: config.logsDir, gatewayAuditKeyFile: join(keysDir, 'audit-ed25519.pub.pem'), logger,
+    region: config.region,
+    logsDir: config.logsDir,
+    gatewayAuditKeyFile: join(keysDir, 'audit-ed25519.pub.pem'),
+    logger,
   });
   const server = await createSubgraphServer({
-    adapter, host: config.host, port: config.port, logger,
+    adapter,
+    host: config.host,
+    port: config.port,
+    logger,
     ...security,
     plugins: disclosure.plugins,
     routes: [changes, ...disclosure.routes],

@@ -14,7 +14,9 @@ const seen: SubgraphContext[] = [];
 const transformed: ContractPart[] = [];
 
 const recordContext: ApolloServerPlugin<SubgraphContext> = {
-  async requestDidStart({ contextValue }) { seen.push(contextValue); },
+  async requestDidStart({ contextValue }) {
+    seen.push(contextValue);
+  },
 };
 
 /** A schema transform of the kind graphql-shield applies: wraps a resolver, can refuse. */
@@ -30,7 +32,12 @@ function denyCaseSummary(schema: GraphQLSchema, part: ContractPart): GraphQLSche
 
 /** Warnings the subgraph logged (the operator's view); everything else is dropped. */
 const warnings: Array<{ obj: unknown; msg?: string }> = [];
-const capturingLogger: Logger = { ...silentLogger, warn: (obj, msg) => { warnings.push({ obj, msg }); } };
+const capturingLogger: Logger = {
+  ...silentLogger,
+  warn: (obj, msg) => {
+    warnings.push({ obj, msg });
+  },
+};
 
 beforeAll(async () => {
   adapter = createMemoryAdapter(JS_REGION, smallRegion());
@@ -75,11 +82,20 @@ describe('subgraph server', () => {
 
   it('gives resolvers and plugins one context with the core fields, the guard’s fields and the extension', async () => {
     seen.length = 0;
-    const { data } = await subgraph.query('records', '{ case(id: "JS:C-2026-000001") { summary } }', undefined,
-      { ...AUTH, 'x-request-id': 'audit-42' });
+    const { data } = await subgraph.query('records', '{ case(id: "JS:C-2026-000001") { summary } }', undefined, {
+      ...AUTH,
+      'x-request-id': 'audit-42',
+    });
     expect(data).toEqual({ case: { summary: '停車場車輛被盜' } }); // the transform let officer-7 through
     expect(seen).toHaveLength(1);
-    expect(seen[0]).toMatchObject({ region: 'JS', part: 'records', adapter, requestId: 'audit-42', caller: 'officer-7', clientAddress: '127.0.0.1' });
+    expect(seen[0]).toMatchObject({
+      region: 'JS',
+      part: 'records',
+      adapter,
+      requestId: 'audit-42',
+      caller: 'officer-7',
+      clientAddress: '127.0.0.1',
+    });
     expect(Object.keys(seen[0].loaders)).toContain('casesById');
   });
 
@@ -98,7 +114,10 @@ describe('subgraph server', () => {
     expect(down.status).toBe(503);
     // No token is needed here, so the adapter's detail (a database path) stays in the log.
     expect(await down.json()).toEqual({ status: 'unavailable', region: 'JS', latencyMs: 12, reason: 'unhealthy' });
-    expect(warnings.at(-1)).toEqual({ obj: { region: 'JS', reason: 'unhealthy', detail: 'JS database /srv/liandong/js.db cannot be queried: database locked' }, msg: 'health check: region unavailable' });
+    expect(warnings.at(-1)).toEqual({
+      obj: { region: 'JS', reason: 'unhealthy', detail: 'JS database /srv/liandong/js.db cannot be queried: database locked' },
+      msg: 'health check: region unavailable',
+    });
     adapter.failWith('health', new Error('connect ECONNREFUSED 10.3.0.7:4202'));
     const thrown = await fetch(`${subgraph.url}/healthz`);
     expect(thrown.status).toBe(503);
@@ -113,8 +132,10 @@ describe('subgraph server', () => {
   it('refuses a body over the limit with 413, before the guard', async () => {
     const response = await post('/records', JSON.stringify({ query: `{ __typename } # ${'x'.repeat(5000)}` }));
     expect(response.status).toBe(413);
-    expect((await response.json()).errors[0]).toEqual({ message: 'request body exceeds the limit of 4096 bytes',
-      extensions: { code: 'PAYLOAD_TOO_LARGE' } });
+    expect((await response.json()).errors[0]).toEqual({
+      message: 'request body exceeds the limit of 4096 bytes',
+      extensions: { code: 'PAYLOAD_TOO_LARGE' },
+    });
   });
 
   it('refuses a streamed body over the limit with 413 too', async () => {
@@ -125,7 +146,10 @@ describe('subgraph server', () => {
       },
     });
     const response = await fetch(`${subgraph.url}/records`, {
-      method: 'POST', headers: { 'content-type': 'application/json', ...AUTH }, body: chunks, duplex: 'half',
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...AUTH },
+      body: chunks,
+      duplex: 'half',
     } as RequestInit);
     expect(response.status).toBe(413);
   });
@@ -140,8 +164,9 @@ describe('subgraph server', () => {
   });
 
   it('serves GET queries (with the CSRF preflight header) and keeps connections alive', async () => {
-    const response = await fetch(`${subgraph.url}/records?query=${encodeURIComponent('{ __typename }')}`,
-      { headers: { ...AUTH, 'apollo-require-preflight': 'true' } });
+    const response = await fetch(`${subgraph.url}/records?query=${encodeURIComponent('{ __typename }')}`, {
+      headers: { ...AUTH, 'apollo-require-preflight': 'true' },
+    });
     expect(await response.json()).toEqual({ data: { __typename: 'Query' } });
     expect(response.headers.get('connection')).toBe('keep-alive');
   });
@@ -158,14 +183,20 @@ describe('subgraph server', () => {
 });
 
 describe('subgraph server start-up', () => {
-  it.each([['maxBodyBytes', 0], ['maxBatchSize', 1.5], ['port', 70000]] as const)('refuses %s = %s, naming it', async (name, value) => {
-    await expect(createSubgraphServer({ adapter, [name]: value, logger: silentLogger }))
-      .rejects.toThrow(`createSubgraphServer: ${name} must be an integer`);
+  it.each([
+    ['maxBodyBytes', 0],
+    ['maxBatchSize', 1.5],
+    ['port', 70000],
+  ] as const)('refuses %s = %s, naming it', async (name, value) => {
+    await expect(createSubgraphServer({ adapter, [name]: value, logger: silentLogger })).rejects.toThrow(
+      `createSubgraphServer: ${name} must be an integer`,
+    );
   });
 
   it('reports a port already taken with the address it asked for', async () => {
     const port = Number(new URL(subgraph.url).port);
-    await expect(createSubgraphServer({ adapter, port, logger: silentLogger })).rejects.toThrow(`cannot listen on 127.0.0.1:${port}: listen EADDRINUSE`);
+    await expect(createSubgraphServer({ adapter, port, logger: silentLogger })).rejects.toThrow(
+      `cannot listen on 127.0.0.1:${port}: listen EADDRINUSE`,
+    );
   });
 });
-

@@ -15,7 +15,9 @@ import type { AddressInfo } from 'node:net';
 import type { GraphQLSchema } from 'graphql';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import {
-  ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled,
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
   ApolloServerPluginUsageReportingDisabled,
 } from '@apollo/server/plugin/disabled';
 import type { RegionAdapter } from '../adapters/adapter.ts';
@@ -30,9 +32,7 @@ import { defaultLogger, type Logger } from './logger.ts';
 import { extractTraceContext, inSpan, setFacts, SPAN, SpanKind, tracingState } from '../common/tracing/spans.ts';
 
 /** What a request guard decides. A rejection is answered before any GraphQL runs. */
-export type GuardResult =
-  | { ok: true; context?: Record<string, unknown> }
-  | { ok: false; status?: number; code?: string; message: string };
+export type GuardResult = { ok: true; context?: Record<string, unknown> } | { ok: false; status?: number; code?: string; message: string };
 
 export type RequestGuard = (req: IncomingMessage, body: string) => Promise<GuardResult>;
 export type SchemaTransform = (schema: GraphQLSchema, part: ContractPart) => GraphQLSchema;
@@ -118,7 +118,10 @@ function requestIdOf(req: IncomingMessage): string {
 async function extensionFields(req: IncomingMessage, guarded: Record<string, unknown> | undefined, options: SubgraphServerOptions) {
   const fields = { ...guarded, ...(await options.contextExtension?.(req)) };
   const clash = Object.keys(fields).find((key) => CORE_CONTEXT_KEYS.has(key));
-  if (clash) throw new Error(`request guard / contextExtension set the reserved context field "${clash}"; reserved: ${[...CORE_CONTEXT_KEYS].join(', ')}`);
+  if (clash)
+    throw new Error(
+      `request guard / contextExtension set the reserved context field "${clash}"; reserved: ${[...CORE_CONTEXT_KEYS].join(', ')}`,
+    );
   return fields;
 }
 
@@ -162,7 +165,9 @@ function checkOptions(options: SubgraphServerOptions): void {
     const value = options[name];
     const min = name === 'port' ? 0 : 1;
     if (value !== undefined && (!Number.isInteger(value) || value < min || (name === 'port' && value > 65535))) {
-      throw new Error(`createSubgraphServer: ${name} must be an integer ${name === 'port' ? 'from 0 to 65535' : 'of at least 1'}, got ${String(value)}`);
+      throw new Error(
+        `createSubgraphServer: ${name} must be an integer ${name === 'port' ? 'from 0 to 65535' : 'of at least 1'}, got ${String(value)}`,
+      );
     }
   }
   if (typeof options.adapter?.region?.code !== 'string') throw new Error('createSubgraphServer: adapter.region.code is missing');
@@ -186,7 +191,10 @@ export async function createSubgraphServer(options: SubgraphServerOptions): Prom
     }
     const context: SubgraphContext = {
       ...(await extensionFields(req, verdict.context, options)),
-      region, part, adapter, logger,
+      region,
+      part,
+      adapter,
+      logger,
       loaders: createLoaders(adapter, { maxBatchSize: options.maxBatchSize }),
       requestId: requestIdOf(req),
     };
@@ -202,13 +210,19 @@ export async function createSubgraphServer(options: SubgraphServerOptions): Prom
    * the adapter's calls beneath join the gateway's trace. Region, part and status only.
    */
   function tracedServe(req: IncomingMessage, res: ServerResponse, url: URL, part: ContractPart): Promise<void> {
-    return inSpan(SPAN.subgraphRequest, { 'liandong.region': region, 'liandong.part': part }, async (span) => {
-      try {
-        await serveGraphQL(req, res, url, part);
-      } finally {
-        setFacts(span, { 'http.response.status_code': res.statusCode });
-      }
-    }, SpanKind.SERVER, extractTraceContext(req.headers));
+    return inSpan(
+      SPAN.subgraphRequest,
+      { 'liandong.region': region, 'liandong.part': part },
+      async (span) => {
+        try {
+          await serveGraphQL(req, res, url, part);
+        } finally {
+          setFacts(span, { 'http.response.status_code': res.statusCode });
+        }
+      },
+      SpanKind.SERVER,
+      extractTraceContext(req.headers),
+    );
   }
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -228,7 +242,12 @@ export async function createSubgraphServer(options: SubgraphServerOptions): Prom
       if (tracingState.on) await tracedServe(req, res, url, part);
       else await serveGraphQL(req, res, url, part);
     } else {
-      sendError(res, 404, 'NOT_FOUND', `no route for ${req.method} ${url.pathname}; the parts are at /records, /index, /search and health at GET /healthz`);
+      sendError(
+        res,
+        404,
+        'NOT_FOUND',
+        `no route for ${req.method} ${url.pathname}; the parts are at /records, /index, /search and health at GET /healthz`,
+      );
     }
   }
 

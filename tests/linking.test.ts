@@ -20,8 +20,15 @@ import { chunk } from '../adapters/support/batch.ts';
 import { generate } from '../standins/generator/generate.ts';
 import { startGzStandin, type GzStandin } from '../standins/gz/process.ts';
 
-interface TruthRecord { region: string; localId: string; idNumberAsRecorded: string }
-interface Truth { idNumber: string; records: TruthRecord[] }
+interface TruthRecord {
+  region: string;
+  localId: string;
+  idNumberAsRecorded: string;
+}
+interface Truth {
+  idNumber: string;
+  records: TruthRecord[];
+}
 
 const PERSONS_PER_REGION = 600;
 const recordKey = (region: string, localId: string) => `${region}:${localId}`;
@@ -52,7 +59,10 @@ describe('cross-region linking against the ground truth', () => {
       await createGzAdapter({ dataDir, settings: { serviceUrl: gz.url } }),
       await createHbAdapter({ dataDir, settings: {} }),
     ];
-    truth = readFileSync(join(dataDir, 'ground-truth.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+    truth = readFileSync(join(dataDir, 'ground-truth.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
   });
 
   afterAll(async () => {
@@ -70,7 +80,10 @@ describe('cross-region linking against the ground truth', () => {
     // The gateway's path: ask every region for the normalised key, in batches.
     const linked = new Map<string, Set<string>>(shared.map((p) => [p.idNumber, new Set<string>()]));
     for (const adapter of adapters) {
-      for (const part of chunk(shared.map((p) => p.idNumber), 200)) {
+      for (const part of chunk(
+        shared.map((p) => p.idNumber),
+        200,
+      )) {
         const answers = await adapter.personRecordsByIdNumber(part);
         answers.forEach((records, i) => {
           for (const record of records) linked.get(part[i])!.add(recordKey(adapter.region.code, record.id));
@@ -98,13 +111,15 @@ describe('cross-region linking against the ground truth', () => {
     const falseLinks = [...groups.values()].filter((members) => new Set(members.map((m) => owner.get(m))).size > 1);
     const unknownRecords = [...groups.values()].flat().filter((m) => !owner.has(m));
 
-    console.log([
-      `linking: ${truth.length} real persons, ${records} records in ${adapters.length} regions`,
-      `  held by 2+ regions: ${shared.length} persons (${(100 * shared.length / truth.length).toFixed(1)}% of real persons, `
-        + `${(100 * sharedRecords / records).toFixed(1)}% of each region's records); linked: ${fullyLinked.length} (${(100 * fullyLinked.length / shared.length).toFixed(1)}%)`,
-      `  format-only differences (15-digit, lower-case x): ${formatOnly.length}; resolved: ${resolved.length}`,
-      `  false links: ${falseLinks.length}; records unknown to the ground truth: ${unknownRecords.length}`,
-    ].join('\n'));
+    console.log(
+      [
+        `linking: ${truth.length} real persons, ${records} records in ${adapters.length} regions`,
+        `  held by 2+ regions: ${shared.length} persons (${((100 * shared.length) / truth.length).toFixed(1)}% of real persons, ` +
+          `${((100 * sharedRecords) / records).toFixed(1)}% of each region's records); linked: ${fullyLinked.length} (${((100 * fullyLinked.length) / shared.length).toFixed(1)}%)`,
+        `  format-only differences (15-digit, lower-case x): ${formatOnly.length}; resolved: ${resolved.length}`,
+        `  false links: ${falseLinks.length}; records unknown to the ground truth: ${unknownRecords.length}`,
+      ].join('\n'),
+    );
 
     expect(records).toBe(PERSONS_PER_REGION * 3);
     expect(sharedRecords / records).toBeGreaterThan(0.25);

@@ -9,7 +9,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  AdapterError, type CaseRecord, type EntityType, type Page, type PersonRecord, type RegionAdapter, type VehicleRecord,
+  AdapterError,
+  type CaseRecord,
+  type EntityType,
+  type Page,
+  type PersonRecord,
+  type RegionAdapter,
+  type VehicleRecord,
 } from '../adapter.ts';
 import { OFFICER_ID, normaliseIdNumber, normalisePlate } from '../../common/normalise/index.ts';
 
@@ -46,7 +52,10 @@ async function allPages<T>(fetch: (after: string | null) => Promise<Page<T>>): P
 }
 
 async function expectBadInput(promise: Promise<unknown>): Promise<void> {
-  const error = await promise.then(() => null, (e: unknown) => e);
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(error, 'expected a typed BAD_INPUT AdapterError').toBeInstanceOf(AdapterError);
   expect((error as AdapterError).kind).toBe('BAD_INPUT');
 }
@@ -133,7 +142,10 @@ export function describeAdapterConformance(name: string, setup: ConformanceSetup
       expect(answers[0]).toEqual([]);
       expect(answers.at(-1)).toEqual(answers[1]);
       const officers = answers.slice(1, -1);
-      expect(officers.some((list) => list.length > 0), 'no sample case has an assigned officer').toBe(true);
+      expect(
+        officers.some((list) => list.length > 0),
+        'no sample case has an assigned officer',
+      ).toBe(true);
       for (const list of officers) {
         for (const o of list) {
           expect(o.officerId, 'police numbers are REGION-NNNNNNN').toMatch(OFFICER_ID);
@@ -257,7 +269,7 @@ export function describeAdapterConformance(name: string, setup: ConformanceSetup
       await expectBadInput(adapter.searchVehicles({ make: 'x\n', colour: 'x' }, { first: 5 }));
       const personCursor = (await adapter.searchPersons({ bornFrom: '1900-01-01' }, { first: 1 })).cursors[0];
       await expectBadInput(adapter.searchCases({}, { first: 5, after: personCursor }));
-      await expectBadInput(adapter.changes.changesSince("1; DROP TABLE t_change_log"));
+      await expectBadInput(adapter.changes.changesSince('1; DROP TABLE t_change_log'));
     });
 
     it('reports a change made in the real system through its change feed', async () => {

@@ -12,19 +12,26 @@ import { isoTimeFromGz } from './dates.ts';
 import { isRow, type Row } from './records.ts';
 
 const ENTITY_TYPES: Record<string, EntityType> = {
-  renkou: 'PersonRecord', anjian: 'Case', cheliang: 'VehicleRecord', tongji: 'WantedNotice', bukong: 'VehicleAlert',
+  renkou: 'PersonRecord',
+  anjian: 'Case',
+  cheliang: 'VehicleRecord',
+  tongji: 'WantedNotice',
+  bukong: 'VehicleAlert',
 };
 
 /** Keys that do not normalise cannot be cache keys either, so they need no eviction. */
 function normalisedList(list: unknown, normalise: (k: string) => string): string[] {
   if (typeof list !== 'string') throw badData(`change row: key list ${JSON.stringify(list)} is not a string`);
-  return list.split(',').filter(Boolean).flatMap((key) => {
-    try {
-      return [normalise(key)];
-    } catch {
-      return [];
-    }
-  });
+  return list
+    .split(',')
+    .filter(Boolean)
+    .flatMap((key) => {
+      try {
+        return [normalise(key)];
+      } catch {
+        return [];
+      }
+    });
 }
 
 function eventFromGz(row: Row): ChangeEvent {
@@ -33,7 +40,9 @@ function eventFromGz(row: Row): ChangeEvent {
     throw badData(`change row ${JSON.stringify(row).slice(0, 120)}: expected bm (a GZ table), jlbh and bgsj`);
   }
   return {
-    region: 'GZ', type, id: row.jlbh,
+    region: 'GZ',
+    type,
+    id: row.jlbh,
     idNumbers: normalisedList(row.sfzh, (k) => normaliseIdNumber(k)),
     plates: normalisedList(row.hphm, normalisePlate),
     at: isoTimeFromGz(row.bgsj, 'change time (bgsj)'),
@@ -51,11 +60,14 @@ function parsePosition(since: string): number {
 export class GzChangeFeed implements ChangeFeed {
   private readonly subscriptions = new Set<() => void>();
 
-  constructor(private readonly client: GzClient, private readonly pollMs: number) {}
+  constructor(
+    private readonly client: GzClient,
+    private readonly pollMs: number,
+  ) {}
 
   async changesSince(since: string | null): Promise<ChangesAnswer> {
     const query = since === null ? {} : { since: parsePosition(since) };
-    const data = await this.client.get('/api/v1/changes', query) as { zdxh?: unknown; rows?: unknown };
+    const data = (await this.client.get('/api/v1/changes', query)) as { zdxh?: unknown; rows?: unknown };
     if (!isRow(data) || typeof data.zdxh !== 'number' || !Array.isArray(data.rows) || !data.rows.every(isRow)) {
       throw badData('GET /api/v1/changes: expected {"zdxh": n, "rows": [...]}');
     }

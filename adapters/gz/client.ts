@@ -36,7 +36,11 @@ const NO_HEADERS: Record<string, string> = {};
 
 /** `GET /api/v1/persons` from a path: no query, and any segment holding a long number (an id) masked. */
 export function routeName(method: string, path: string): string {
-  const route = path.split('?')[0].split('/').map((segment) => (/\d{4,}/.test(segment) ? '{id}' : segment)).join('/');
+  const route = path
+    .split('?')[0]
+    .split('/')
+    .map((segment) => (/\d{4,}/.test(segment) ? '{id}' : segment))
+    .join('/');
   return `${method} ${route}`;
 }
 
@@ -76,11 +80,20 @@ export class GzClient {
   private call(method: 'GET' | 'POST', path: string, body?: string): Promise<unknown> {
     // Only calls made for a traced request: the change feed's polling would be a trace per poll.
     if (!tracingState.on || !inTracedWork()) return this.untraced(method, path, body, NO_HEADERS);
-    return inSpan(SPAN.adapterCall, { 'liandong.region': 'GZ', 'liandong.adapter.operation': routeName(method, path) },
-      () => this.untraced(method, path, body, injectTraceContext({})), SpanKind.CLIENT);
+    return inSpan(
+      SPAN.adapterCall,
+      { 'liandong.region': 'GZ', 'liandong.adapter.operation': routeName(method, path) },
+      () => this.untraced(method, path, body, injectTraceContext({})),
+      SpanKind.CLIENT,
+    );
   }
 
-  private async untraced(method: 'GET' | 'POST', path: string, body: string | undefined, extraHeaders: Record<string, string>): Promise<unknown> {
+  private async untraced(
+    method: 'GET' | 'POST',
+    path: string,
+    body: string | undefined,
+    extraHeaders: Record<string, string>,
+  ): Promise<unknown> {
     const what = `${method} ${path.split('?')[0]}`;
     const abort = new AbortController();
     const timer = setTimeout(() => abort.abort(), this.settings.timeoutMs);
@@ -105,13 +118,23 @@ export class GzClient {
     }
   }
 
-  private async once(method: 'GET' | 'POST', path: string, body: string | undefined, signal: AbortSignal, what: string, extraHeaders: Record<string, string>) {
+  private async once(
+    method: 'GET' | 'POST',
+    path: string,
+    body: string | undefined,
+    signal: AbortSignal,
+    what: string,
+    extraHeaders: Record<string, string>,
+  ) {
     const response = await this.pool.request({
       method,
       path: `${this.basePath}${path}`,
       body,
       signal,
-      headers: body === undefined ? { ...extraHeaders, accept: 'application/json' } : { ...extraHeaders, accept: 'application/json', 'content-type': 'application/json' },
+      headers:
+        body === undefined
+          ? { ...extraHeaders, accept: 'application/json' }
+          : { ...extraHeaders, accept: 'application/json', 'content-type': 'application/json' },
     });
     return unwrap(response.statusCode, await response.body.text(), what);
   }

@@ -10,11 +10,22 @@ import { badData } from './errors.ts';
 
 const SEX: Record<string, Sex> = { 1: 'MALE', 2: 'FEMALE' };
 const CASE_TYPE: Record<string, CaseType> = {
-  101: 'ASSAULT', 201: 'THEFT', 202: 'ROBBERY', 301: 'TELECOM_FRAUD', 302: 'ONLINE_GAMBLING',
-  401: 'DRUG_TRAFFICKING', 501: 'TRAFFIC_OFFENCE', 999: 'OTHER',
+  101: 'ASSAULT',
+  201: 'THEFT',
+  202: 'ROBBERY',
+  301: 'TELECOM_FRAUD',
+  302: 'ONLINE_GAMBLING',
+  401: 'DRUG_TRAFFICKING',
+  501: 'TRAFFIC_OFFENCE',
+  999: 'OTHER',
 };
 const CASE_STATUS: Record<string, CaseStatus> = {
-  10: 'REGISTERED', 20: 'INVESTIGATING', 30: 'SOLVED', 40: 'PROSECUTED', 50: 'CLOSED', 99: 'UNKNOWN',
+  10: 'REGISTERED',
+  20: 'INVESTIGATING',
+  30: 'SOLVED',
+  40: 'PROSECUTED',
+  50: 'CLOSED',
+  99: 'UNKNOWN',
 };
 const PARTY_ROLE: Record<string, PartyRole> = { 1: 'SUSPECT', 2: 'VICTIM', 3: 'WITNESS' };
 const WANTED_STATUS: Record<string, WantedStatus> = { 1: 'AT_LARGE', 2: 'CAUGHT', 3: 'WITHDRAWN' };
@@ -46,7 +57,10 @@ export const dutyFromGz = (code: string) => strict(DUTY, 'officer duty (zz)', co
 export const activeFromGz = (code: string) => strict(ACTIVE, 'alert validity (yxbz)', code);
 
 /** GZ codes for a contract value (to filter searches); the unknown/other value matches every unmapped code. */
-export interface CodeFilter { include?: string; exclude?: string }
+export interface CodeFilter {
+  include?: string;
+  exclude?: string;
+}
 
 function codesFor<T extends string>(table: Record<string, T>, value: T, catchAll: T): CodeFilter {
   const codes = Object.keys(table);
@@ -57,4 +71,7 @@ function codesFor<T extends string>(table: Record<string, T>, value: T, catchAll
 export const sexFilter = (sex: Sex) => codesFor(SEX as Record<string, Sex>, sex, 'UNKNOWN');
 export const caseTypeFilter = (type: CaseType) => codesFor(CASE_TYPE, type, 'OTHER');
 export const caseStatusFilter = (status: CaseStatus) => codesFor(CASE_STATUS, status, 'UNKNOWN');
-export const energyFilter = (energy: EnergyType) => Object.keys(ENERGY).filter((c) => ENERGY[c] === energy).join(',');
+export const energyFilter = (energy: EnergyType) =>
+  Object.keys(ENERGY)
+    .filter((c) => ENERGY[c] === energy)
+    .join(',');

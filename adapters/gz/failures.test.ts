@@ -25,7 +25,10 @@ afterAll(async () => {
 });
 
 async function failure(promise: Promise<unknown>): Promise<AdapterError> {
-  const error = await promise.then(() => null, (e: unknown) => e);
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(AdapterError);
   return error as AdapterError;
 }

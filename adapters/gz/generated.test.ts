@@ -40,16 +40,22 @@ const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 describe('GZ adapter over generated data', () => {
   it('reads back every person, vehicle, case, notice and alert', async () => {
     const persons = range(world.sizes.persons).map((i) => world.personRecord('GZ', i));
-    const expectedPersons = persons.map((p): PersonRecord => (p.sex === 'UNKNOWN' ? { ...p, sexCodeAsRecorded: p.sexCodeAsRecorded ?? '9' } : p));
+    const expectedPersons = persons.map(
+      (p): PersonRecord => (p.sex === 'UNKNOWN' ? { ...p, sexCodeAsRecorded: p.sexCodeAsRecorded ?? '9' } : p),
+    );
     expect(await adapter.personRecordsById(persons.map((p) => p.id))).toEqual(expectedPersons);
 
     const vehicles = range(world.sizes.vehicles).map((v) => world.vehicleRecord('GZ', v));
     expect(await adapter.vehicleRecordsById(vehicles.map((v) => v.id))).toEqual(vehicles);
 
     const cases = range(world.sizes.cases).map((c) => world.caseRecord('GZ', c));
-    expect(await adapter.casesById(cases.map((c) => c.id))).toEqual(cases.map((c) => ({
-      ...c, typeCodeAsRecorded: CASE_TYPE_CODES[c.type], statusCodeAsRecorded: CASE_STATUS_CODES[c.status],
-    })));
+    expect(await adapter.casesById(cases.map((c) => c.id))).toEqual(
+      cases.map((c) => ({
+        ...c,
+        typeCodeAsRecorded: CASE_TYPE_CODES[c.type],
+        statusCodeAsRecorded: CASE_STATUS_CODES[c.status],
+      })),
+    );
 
     const notices = range(world.sizes.notices).map((k) => world.notice('GZ', k));
     expect(await adapter.wantedNoticesById(notices.map((n) => n.id))).toEqual(notices);
@@ -58,7 +64,9 @@ describe('GZ adapter over generated data', () => {
   });
 
   it('finds every ground-truth GZ person by normalised number, 15-digit records included', async () => {
-    const truth = readFileSync(path.join(dataDir, 'ground-truth.jsonl'), 'utf8').trim().split('\n')
+    const truth = readFileSync(path.join(dataDir, 'ground-truth.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
       .map((line) => JSON.parse(line) as { idNumber: string; records: { region: string; localId: string; idNumberAsRecorded: string }[] })
       .map((entry) => ({ idNumber: entry.idNumber, record: entry.records.find((r) => r.region === 'GZ')! }))
       .filter((entry) => entry.record);
@@ -72,7 +80,7 @@ describe('GZ adapter over generated data', () => {
     });
   });
 
-  it('finds each case party\'s involvement by normalised number', async () => {
+  it("finds each case party's involvement by normalised number", async () => {
     const cases = range(world.sizes.cases).map((c) => world.caseRecord('GZ', c));
     const parties = cases.flatMap((c) => c.parties.map((p) => ({ caseId: c.id, ...p })));
     const involvements = await adapter.involvementsByIdNumber(parties.map((p) => p.idNumber));

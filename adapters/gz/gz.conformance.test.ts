@@ -23,7 +23,7 @@ describeAdapterConformance('GZ', async () => {
           method: 'POST',
           body: JSON.stringify({ bm: 'renkou', jlbh: 'RK000000005', sz: { zz: '貴州省貴陽市南明區中華南路1號' } }),
         });
-        const envelope = await response.json() as { code: number; msg: string };
+        const envelope = (await response.json()) as { code: number; msg: string };
         if (envelope.code !== 0) throw new Error(`GZ admin update failed: ${envelope.msg}`);
         return { type: 'PersonRecord', id: 'RK000000005' };
       },

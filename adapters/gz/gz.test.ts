@@ -7,7 +7,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AdapterError, type RegionAdapter } from '../adapter.ts';
 import { CASE_STATUS_CODES, CASE_TYPE_CODES } from '../../standins/gz/codes.ts';
 import {
-  sampleAlert, sampleCase, sampleCaseOfficers, sampleIdNumber, sampleNotice, samplePerson, sampleVehicle,
+  sampleAlert,
+  sampleCase,
+  sampleCaseOfficers,
+  sampleIdNumber,
+  sampleNotice,
+  samplePerson,
+  sampleVehicle,
 } from '../../standins/gz/sample.ts';
 import { createAdapter } from './index.ts';
 import { startGzSample, type GzSampleService } from '../../tests/support/gz-sample.ts';
@@ -33,18 +39,24 @@ function expectedCase(j: number) {
 }
 
 async function rejection(promise: Promise<unknown>): Promise<AdapterError> {
-  const error = await promise.then(() => null, (e: unknown) => e);
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(AdapterError);
   return error as AdapterError;
 }
 
 describe('keyed lookups', () => {
   it('reads back every kind of record as written, in input order, null for missing', async () => {
-    expect(await adapter.personRecordsById(['RK00000005', 'nope', 'RK00000005', 'RK00000001']))
-      .toEqual([samplePerson(5), null, samplePerson(5), samplePerson(1)]);
+    expect(await adapter.personRecordsById(['RK00000005', 'nope', 'RK00000005', 'RK00000001'])).toEqual([
+      samplePerson(5),
+      null,
+      samplePerson(5),
+      samplePerson(1),
+    ]);
     expect(await adapter.casesById(['C-2026-000003', 'C-2026-000000'])).toEqual([expectedCase(3), expectedCase(0)]);
-    expect(await adapter.vehicleRecordsById(['CL00000001', 'CL00000000']))
-      .toEqual([sampleVehicle(1, PERSONS), sampleVehicle(0, PERSONS)]);
+    expect(await adapter.vehicleRecordsById(['CL00000001', 'CL00000000'])).toEqual([sampleVehicle(1, PERSONS), sampleVehicle(0, PERSONS)]);
     expect(await adapter.wantedNoticesById(['TJ00000001', 'TJ00000000'])).toEqual([sampleNotice(1, gz.sizes), sampleNotice(0, gz.sizes)]);
     expect(await adapter.vehicleAlertsById(['BK00000003'])).toEqual([sampleAlert(3, gz.sizes)]);
   });
@@ -94,10 +106,12 @@ describe('keyed lookups', () => {
 
   it('finds nothing for keys that are not normalised, and treats odd ids as missing', async () => {
     const fifteen = samplePerson(3).idNumberAsRecorded;
-    expect(await adapter.personRecordsByIdNumber([fifteen, '52010219400101000X', samplePerson(3).idNumber]))
-      .toEqual([[], [], [samplePerson(3)]]);
-    expect(await adapter.vehicleRecordsByPlate(['贵A 00001', sampleVehicle(1, PERSONS).plate]))
-      .toEqual([[], [sampleVehicle(1, PERSONS)]]);
+    expect(await adapter.personRecordsByIdNumber([fifteen, '52010219400101000X', samplePerson(3).idNumber])).toEqual([
+      [],
+      [],
+      [samplePerson(3)],
+    ]);
+    expect(await adapter.vehicleRecordsByPlate(['贵A 00001', sampleVehicle(1, PERSONS).plate])).toEqual([[], [sampleVehicle(1, PERSONS)]]);
     expect(await adapter.personRecordsById(["RK1' OR '1'='1", 'RK00000001; DROP TABLE renkou'])).toEqual([null, null]);
     expect(await adapter.personRecordsById(['RK00000001'])).toEqual([samplePerson(1)]);
   });
@@ -110,7 +124,16 @@ describe('code tables', () => {
     const [person] = await adapter.personRecordsById([unknown.id]);
     expect(person).toMatchObject({ sex: 'UNKNOWN', sexCodeAsRecorded: '0' });
     const cases = await adapter.casesById(Array.from({ length: 8 }, (_, j) => expectedCase(j).id));
-    expect(cases.map((c) => c?.type)).toEqual(['TELECOM_FRAUD', 'THEFT', 'ROBBERY', 'DRUG_TRAFFICKING', 'ONLINE_GAMBLING', 'ASSAULT', 'TRAFFIC_OFFENCE', 'OTHER']);
+    expect(cases.map((c) => c?.type)).toEqual([
+      'TELECOM_FRAUD',
+      'THEFT',
+      'ROBBERY',
+      'DRUG_TRAFFICKING',
+      'ONLINE_GAMBLING',
+      'ASSAULT',
+      'TRAFFIC_OFFENCE',
+      'OTHER',
+    ]);
     expect(cases.map((c) => c?.typeCodeAsRecorded)).toEqual(['301', '201', '202', '401', '302', '101', '501', '999']);
   });
 

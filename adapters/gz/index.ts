@@ -8,8 +8,22 @@
  * times, code tables — is converted in records.ts / codes.ts / dates.ts.
  */
 import type {
-  AdapterFactory, CaseFilter, CaseOfficer, CaseRecord, HealthStatus, Involvement, Page, PageRequest, PersonFilter,
-  PersonRecord, RegionAdapter, RegionInfo, VehicleAlert, VehicleFilter, VehicleRecord, WantedNotice,
+  AdapterFactory,
+  CaseFilter,
+  CaseOfficer,
+  CaseRecord,
+  HealthStatus,
+  Involvement,
+  Page,
+  PageRequest,
+  PersonFilter,
+  PersonRecord,
+  RegionAdapter,
+  RegionInfo,
+  VehicleAlert,
+  VehicleFilter,
+  VehicleRecord,
+  WantedNotice,
 } from '../adapter.ts';
 import { normalisePlatePrefix } from '../../common/normalise/index.ts';
 import { chunk, manyPerKey, onePerKey } from '../support/batch.ts';
@@ -23,7 +37,16 @@ import { gzDateBound, gzTimeBound } from './dates.ts';
 import { gzIdNumberForms, normalisedPlates, stringIds } from './keys.ts';
 import { legacyPage, offsetPage } from './paging.ts';
 import {
-  alertFromGz, caseFromGz, casePlateFromGz, involvementFromGz, isRow, noticeFromGz, officerFromGz, personFromGz, vehicleFromGz, type Row,
+  alertFromGz,
+  caseFromGz,
+  casePlateFromGz,
+  involvementFromGz,
+  isRow,
+  noticeFromGz,
+  officerFromGz,
+  personFromGz,
+  vehicleFromGz,
+  type Row,
 } from './records.ts';
 import { parseGzSettings } from './settings.ts';
 
@@ -47,15 +70,21 @@ class GzAdapter implements RegionAdapter {
   readonly region = GZ_REGION;
   readonly changes: GzChangeFeed;
 
-  constructor(private readonly client: GzClient, pollMs: number) {
+  constructor(
+    private readonly client: GzClient,
+    pollMs: number,
+  ) {
     this.changes = new GzChangeFeed(client, pollMs);
   }
 
   /** Rows of `resource` whose `column` is one of `keys`, across as many batch requests as needed. */
   private async lookup(resource: string, column: string, keys: string[]): Promise<Row[]> {
     const path = `/api/v1/${resource}/batch`;
-    const answers = await Promise.all(chunk([...new Set(keys)], MAX_KEYS_PER_REQUEST)
-      .map(async (part) => rowsOf(await this.client.post(path, { [column]: part }), `POST ${path}`)));
+    const answers = await Promise.all(
+      chunk([...new Set(keys)], MAX_KEYS_PER_REQUEST).map(async (part) =>
+        rowsOf(await this.client.post(path, { [column]: part }), `POST ${path}`),
+      ),
+    );
     return answers.flat();
   }
 
@@ -64,7 +93,13 @@ class GzAdapter implements RegionAdapter {
   }
 
   /** Lookups by identity number send every form GZ may hold and regroup by the normalised number. */
-  private async byIdNumber<T>(resource: string, column: string, idNumbers: readonly string[], map: (row: Row) => T, keyOf: (item: T) => string) {
+  private async byIdNumber<T>(
+    resource: string,
+    column: string,
+    idNumbers: readonly string[],
+    map: (row: Row) => T,
+    keyOf: (item: T) => string,
+  ) {
     return manyPerKey(idNumbers, (await this.lookup(resource, column, gzIdNumberForms(idNumbers))).map(map), keyOf);
   }
 
@@ -105,10 +140,22 @@ class GzAdapter implements RegionAdapter {
     return groups.map((group) => [...new Set(group.map((c) => c.caseId))]);
   }
 
-  private search<T>(kind: SearchKind, resource: string, query: Query, page: PageRequest, map: (row: Row) => T, sortKey: (item: T) => string) {
+  private search<T>(
+    kind: SearchKind,
+    resource: string,
+    query: Query,
+    page: PageRequest,
+    map: (row: Row) => T,
+    sortKey: (item: T) => string,
+  ) {
     const path = `/api/v1/${resource}`;
-    return offsetPage(kind, page, async (n, pageSize) => legacyPage(await this.client.get(path, { ...query, page: n, pageSize }), `GET ${path}`),
-      map, sortKey);
+    return offsetPage(
+      kind,
+      page,
+      async (n, pageSize) => legacyPage(await this.client.get(path, { ...query, page: n, pageSize }), `GET ${path}`),
+      map,
+      sortKey,
+    );
   }
 
   async searchPersons(filter: PersonFilter, page: PageRequest): Promise<Page<PersonRecord>> {
@@ -154,7 +201,7 @@ class GzAdapter implements RegionAdapter {
     const started = performance.now();
     const latency = () => Math.round(performance.now() - started);
     try {
-      const data = await this.client.get('/api/v1/health') as { zt?: unknown };
+      const data = (await this.client.get('/api/v1/health')) as { zt?: unknown };
       const up = isRow(data) && data.zt === 'UP';
       return { ok: up, detail: up ? 'GZ legacy service up' : `GZ reports status ${JSON.stringify(data?.zt)}`, latencyMs: latency() };
     } catch (error) {
@@ -172,4 +219,3 @@ export const createAdapter: AdapterFactory = async ({ settings }) => {
   const parsed = parseGzSettings(settings);
   return new GzAdapter(new GzClient(parsed), parsed.pollMs);
 };
-

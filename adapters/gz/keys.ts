@@ -17,7 +17,8 @@ function isNormalised(key: unknown, normalise: (k: string) => string): key is st
 
 /** Every form under which GZ may hold the normalised numbers among `idNumbers`. */
 export function gzIdNumberForms(idNumbers: readonly unknown[]): string[] {
-  return idNumbers.filter((k) => isNormalised(k, (v) => normaliseIdNumber(v)))
+  return idNumbers
+    .filter((k) => isNormalised(k, (v) => normaliseIdNumber(v)))
     .flatMap((k) => (k.slice(6, 8) === '19' ? [k, toLegacyIdNumber(k)] : [k]));
 }
 

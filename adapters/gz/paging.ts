@@ -55,7 +55,10 @@ export async function offsetPage<T>(
   const { pageSize, pages } = pagesCovering(offset, first);
   const answers = await Promise.all(pages.map((page) => fetchPage(page, pageSize)));
   const skip = offset - (pages[0] - 1) * pageSize;
-  const range = answers.flatMap((a) => a.rows).slice(skip, skip + first).map(map);
+  const range = answers
+    .flatMap((a) => a.rows)
+    .slice(skip, skip + first)
+    .map(map);
   const total = answers[answers.length - 1].total;
   const items: T[] = [];
   const cursors: string[] = [];

@@ -7,7 +7,14 @@ import type { CaseOfficer, CaseParty, CaseRecord, PersonRecord, VehicleAlert, Ve
 import { sourceIdNumber, sourceOfficerId, sourcePlate } from '../support/source.ts';
 import { badData } from './errors.ts';
 import {
-  activeFromGz, alertKindFromGz, caseStatusFromGz, caseTypeFromGz, dutyFromGz, energyFromGz, partyRoleFromGz, sexFromGz,
+  activeFromGz,
+  alertKindFromGz,
+  caseStatusFromGz,
+  caseTypeFromGz,
+  dutyFromGz,
+  energyFromGz,
+  partyRoleFromGz,
+  sexFromGz,
   wantedStatusFromGz,
 } from './codes.ts';
 import { isoDateFromGz, isoDateOrTimeFromGz, isoTimeFromGz } from './dates.ts';
@@ -16,7 +23,10 @@ export type Row = Record<string, unknown>;
 
 /** Typed access to one row of one GZ resource. */
 class RowReader {
-  constructor(private readonly row: Row, private readonly what: string) {}
+  constructor(
+    private readonly row: Row,
+    private readonly what: string,
+  ) {}
 
   text(column: string): string {
     const value = this.row[column];
@@ -31,7 +41,8 @@ class RowReader {
   optionalNumber(column: string): number | null {
     const value = this.row[column];
     if (value === null || value === undefined) return null;
-    if (typeof value !== 'number' || !Number.isFinite(value)) throw badData(`${this.what}: "${column}" is ${JSON.stringify(value)}; expected a number`);
+    if (typeof value !== 'number' || !Number.isFinite(value))
+      throw badData(`${this.what}: "${column}" is ${JSON.stringify(value)}; expected a number`);
     return value;
   }
 

@@ -30,13 +30,15 @@ function wholeNumber(settings: AdapterOptions['settings'], name: keyof typeof DE
 export function parseGzSettings(settings: AdapterOptions['settings']): GzSettings {
   const raw = settings.serviceUrl;
   if (raw === undefined || raw === '') {
-    throw new Error('GZ adapter setting serviceUrl is missing: expected the legacy service\'s base URL, e.g. http://127.0.0.1:4202');
+    throw new Error("GZ adapter setting serviceUrl is missing: expected the legacy service's base URL, e.g. http://127.0.0.1:4202");
   }
   let serviceUrl: URL;
   try {
     serviceUrl = new URL(String(raw));
   } catch {
-    throw new Error(`GZ adapter setting serviceUrl=${JSON.stringify(raw)}: expected the legacy service's base URL, e.g. http://127.0.0.1:4202`);
+    throw new Error(
+      `GZ adapter setting serviceUrl=${JSON.stringify(raw)}: expected the legacy service's base URL, e.g. http://127.0.0.1:4202`,
+    );
   }
   if (serviceUrl.protocol !== 'http:' && serviceUrl.protocol !== 'https:') {
     throw new Error(`GZ adapter setting serviceUrl=${JSON.stringify(raw)}: expected an http:// or https:// URL`);

@@ -55,8 +55,11 @@ describe('GZ code tables', () => {
 
 describe('GZ keys', () => {
   it('looks up a 1900s number in both forms and drops keys that are not normalised', () => {
-    expect(gzIdNumberForms(['520102194001020010', '520102200001010013', '520102400104003', "' OR 1=1"]))
-      .toEqual(['520102194001020010', '520102400102001', '520102200001010013']);
+    expect(gzIdNumberForms(['520102194001020010', '520102200001010013', '520102400104003', "' OR 1=1"])).toEqual([
+      '520102194001020010',
+      '520102400102001',
+      '520102200001010013',
+    ]);
     expect(normalisedPlates(['貴A00001', '贵A00001', '貴A·00001'])).toEqual(['貴A00001']);
   });
 });

@@ -103,8 +103,11 @@ export class HbExports {
   async start(): Promise<void> {
     await this.advance();
     if (!this.current) {
-      throw new AdapterError(this.lastRefusal ? 'BAD_SOURCE_DATA' : 'UNAVAILABLE', 'HB',
-        this.lastRefusal ?? `no complete export in "${this.settings.exportsDir}" (run \`npm run seed\` first?)`);
+      throw new AdapterError(
+        this.lastRefusal ? 'BAD_SOURCE_DATA' : 'UNAVAILABLE',
+        'HB',
+        this.lastRefusal ?? `no complete export in "${this.settings.exportsDir}" (run \`npm run seed\` first?)`,
+      );
     }
     await this.removeStaleIndexes();
     try {

@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import type { ChangeEvent } from '../adapter.ts';
 import { ChangeLog } from './change-log.ts';
 
-const event = (id: string): ChangeEvent => ({ region: 'HB', type: 'PersonRecord', id, idNumbers: [], plates: [], at: '2026-12-01T00:00:00Z' });
+const event = (id: string): ChangeEvent => ({
+  region: 'HB',
+  type: 'PersonRecord',
+  id,
+  idNumbers: [],
+  plates: [],
+  at: '2026-12-01T00:00:00Z',
+});
 
 describe('the HB change log', () => {
   it('lists what came after a position it still holds', async () => {

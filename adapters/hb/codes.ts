@@ -7,11 +7,20 @@ import type { AlertKind, OfficerDuty, CaseStatus, CaseType, EnergyType, PartyRol
 
 export const SEX: Record<string, Sex> = { 男: 'MALE', 女: 'FEMALE' };
 export const CASE_TYPE: Record<string, CaseType> = {
-  詐騙: 'TELECOM_FRAUD', 盜竊: 'THEFT', 搶劫: 'ROBBERY', 販毒: 'DRUG_TRAFFICKING', 賭博: 'ONLINE_GAMBLING',
-  傷害: 'ASSAULT', 交通肇事: 'TRAFFIC_OFFENCE',
+  詐騙: 'TELECOM_FRAUD',
+  盜竊: 'THEFT',
+  搶劫: 'ROBBERY',
+  販毒: 'DRUG_TRAFFICKING',
+  賭博: 'ONLINE_GAMBLING',
+  傷害: 'ASSAULT',
+  交通肇事: 'TRAFFIC_OFFENCE',
 };
 export const CASE_STATUS: Record<string, CaseStatus> = {
-  已受理: 'REGISTERED', 偵查中: 'INVESTIGATING', 已破案: 'SOLVED', 已起訴: 'PROSECUTED', 已撤案: 'CLOSED',
+  已受理: 'REGISTERED',
+  偵查中: 'INVESTIGATING',
+  已破案: 'SOLVED',
+  已起訴: 'PROSECUTED',
+  已撤案: 'CLOSED',
 };
 export const ROLE: Record<string, PartyRole> = { 嫌疑人: 'SUSPECT', 被害人: 'VICTIM', 證人: 'WITNESS' };
 export const ENERGY: Record<string, EnergyType> = { 燃油: 'FUEL', 新能源: 'NEW_ENERGY' };

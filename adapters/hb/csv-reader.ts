@@ -39,7 +39,9 @@ export async function* readRows(file: ExportFile, headers: readonly string[]): A
   const decoder = iconv.decodeStream('gbk') as unknown as Transform;
   const parser = parse({ bom: false, relax_column_count: false, skip_empty_lines: false });
   const source = createReadStream(file.path);
-  source.on('error', (e) => decoder.destroy(e)).pipe(decoder)
+  source
+    .on('error', (e) => decoder.destroy(e))
+    .pipe(decoder)
     .on('data', (text: string) => {
       if (text.includes(REPLACEMENT)) decoder.destroy(new CsvRefusal(file, null, 'holds bytes that are not valid GBK'));
     })

@@ -21,18 +21,25 @@ const TABLES: Table[] = [
   { type: 'VehicleAlert', table: 'alert', idNumbers: null, plates: 'plate' },
 ];
 
-interface Changed { id: string; idNumbers: string | null; plates: string | null }
+interface Changed {
+  id: string;
+  idNumbers: string | null;
+  plates: string | null;
+}
 
 function changedRows(db: Database.Database, t: Table): Changed[] {
-  const keys = (alias: string) => `${t.idNumbers ? `${alias}.${t.idNumbers}` : 'NULL'} AS idNumbers, ${t.plates ? `${alias}.${t.plates}` : 'NULL'} AS plates`;
+  const keys = (alias: string) =>
+    `${t.idNumbers ? `${alias}.${t.idNumbers}` : 'NULL'} AS idNumbers, ${t.plates ? `${alias}.${t.plates}` : 'NULL'} AS plates`;
   const both = (column: string | null) => (column ? `trim(ifnull(o.${column}, '') || ',' || ifnull(n.${column}, ''), ',')` : 'NULL');
-  return db.prepare(`
+  return db
+    .prepare(`
     SELECT n.id AS id, ${both(t.idNumbers)} AS idNumbers, ${both(t.plates)} AS plates
       FROM main.${t.table} n LEFT JOIN prev.${t.table} o ON o.id = n.id
      WHERE o.id IS NULL OR o.row_hash <> n.row_hash
     UNION ALL
     SELECT o.id AS id, ${keys('o')}
-      FROM prev.${t.table} o WHERE NOT EXISTS (SELECT 1 FROM main.${t.table} n WHERE n.id = o.id)`).all() as Changed[];
+      FROM prev.${t.table} o WHERE NOT EXISTS (SELECT 1 FROM main.${t.table} n WHERE n.id = o.id)`)
+    .all() as Changed[];
 }
 
 const CASE_KEYS = `
@@ -43,7 +50,8 @@ const CASE_KEYS = `
 
 /** Cases whose own row or whose parties or vehicles differ, with the keys of both versions. */
 function changedCases(db: Database.Database): Changed[] {
-  return db.prepare(`
+  return db
+    .prepare(`
     WITH touched AS (
       SELECT id AS case_id FROM (SELECT id, row_hash FROM main.hb_case EXCEPT SELECT id, row_hash FROM prev.hb_case)
       UNION SELECT id FROM (SELECT id FROM prev.hb_case EXCEPT SELECT id FROM main.hb_case)
@@ -53,7 +61,8 @@ function changedCases(db: Database.Database): Changed[] {
                            EXCEPT SELECT case_id, seq, role, id_number, name FROM main.case_party)
       UNION SELECT case_id FROM (SELECT case_id, plate FROM main.case_vehicle EXCEPT SELECT case_id, plate FROM prev.case_vehicle)
       UNION SELECT case_id FROM (SELECT case_id, plate FROM prev.case_vehicle EXCEPT SELECT case_id, plate FROM main.case_vehicle))
-    SELECT t.case_id AS id, ${CASE_KEYS} FROM touched t`).all() as Changed[];
+    SELECT t.case_id AS id, ${CASE_KEYS} FROM touched t`)
+    .all() as Changed[];
 }
 
 const split = (list: string | null) => [...new Set((list ?? '').split(',').filter(Boolean))];

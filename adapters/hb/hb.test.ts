@@ -32,8 +32,8 @@ async function publish(dataDir: string, edit: RowEdit, damage?: (dir: string, na
     const name = await republishHbExport(staging, nextNight(), edit);
     damage?.(join(staging, EXPORTS), name);
     const files = readdirSync(join(staging, EXPORTS)).filter((f) => f.startsWith(name));
-    const move = (suffix: string) => files.filter((f) => f.endsWith(suffix))
-      .forEach((f) => copyFileSync(join(staging, EXPORTS, f), join(dataDir, EXPORTS, f)));
+    const move = (suffix: string) =>
+      files.filter((f) => f.endsWith(suffix)).forEach((f) => copyFileSync(join(staging, EXPORTS, f), join(dataDir, EXPORTS, f)));
     move('.csv');
     move('.manifest.json');
     return name;
@@ -97,7 +97,10 @@ describe('HB adapter over GBK exports', () => {
     const cases = Array.from({ length: world.sizes.cases }, (_, c) => world.caseRecord('HB', c).id);
     const expected = cases.map((_, c) => world.caseOfficers('HB', c));
     expect(await adapter.caseOfficersById(cases)).toEqual(expected);
-    expect(expected.flat().some((o) => !o.officerId.startsWith('HB-')), 'some assisting officer from another region').toBe(true);
+    expect(
+      expected.flat().some((o) => !o.officerId.startsWith('HB-')),
+      'some assisting officer from another region',
+    ).toBe(true);
   });
 
   it('reads GBK text, HB labels, Beijing times and lower-case x into contract values', async () => {
@@ -127,7 +130,9 @@ describe('HB adapter over GBK exports', () => {
     }, 'change events');
     const byKey = new Map(changes.map((c: ChangeEvent) => [`${c.type}:${c.id}`, c]));
     const caseId = (await adapter.searchCases({}, { first: 2 })).items[1].id;
-    expect([...byKey.keys()].sort()).toEqual([`Case:${caseId}`, 'PersonRecord:HBR00000007', 'VehicleAlert:HBBK000001', 'WantedNotice:HBTJ000002'].sort());
+    expect([...byKey.keys()].sort()).toEqual(
+      [`Case:${caseId}`, 'PersonRecord:HBR00000007', 'VehicleAlert:HBBK000001', 'WantedNotice:HBTJ000002'].sort(),
+    );
     expect(byKey.get('VehicleAlert:HBBK000001')!.plates).toEqual([alert.plate]);
     expect(byKey.get('PersonRecord:HBR00000007')!.idNumbers).toHaveLength(1);
     expect((await adapter.personRecordsById(['HBR00000007']))[0]?.name).toBe('王改名');
@@ -140,9 +145,13 @@ describe('HB adapter over GBK exports', () => {
   });
 
   it('refuses a manifest that names a file outside the export (path trick)', async () => {
-    await expectRefused((dir, name) => editManifest(dir, name, (m) => {
-      m.files[0].file = '../../../etc/passwd';
-    }), /etc\/passwd.*only ".*-persons\.csv" in the exports directory is accepted/);
+    await expectRefused(
+      (dir, name) =>
+        editManifest(dir, name, (m) => {
+          m.files[0].file = '../../../etc/passwd';
+        }),
+      /etc\/passwd.*only ".*-persons\.csv" in the exports directory is accepted/,
+    );
   });
 
   it('refuses malformed GBK bytes', async () => {
@@ -157,8 +166,10 @@ describe('HB adapter over GBK exports', () => {
   });
 
   it('refuses a truncated CSV, whether or not the manifest agrees with its size', async () => {
-    await expectRefused((dir, name) => truncateSync(join(dir, `${name}-cases.csv`), statSync(join(dir, `${name}-cases.csv`)).size - 30),
-      /cases\.csv has \d+ bytes, the manifest says \d+: truncated/);
+    await expectRefused(
+      (dir, name) => truncateSync(join(dir, `${name}-cases.csv`), statSync(join(dir, `${name}-cases.csv`)).size - 30),
+      /cases\.csv has \d+ bytes, the manifest says \d+: truncated/,
+    );
     await expectRefused((dir, name) => {
       const path = join(dir, `${name}-vehicles.csv`);
       const size = statSync(path).size - 17;
@@ -177,10 +188,16 @@ describe('HB adapter over GBK exports', () => {
       editManifest(join(dir, EXPORTS), manifest.replace('.manifest.json', ''), (m) => {
         m.files[1].file = '/etc/passwd';
       });
-      const error = await createAdapter({ dataDir: dir, settings: {} }).then(() => null, (e: unknown) => e);
+      const error = await createAdapter({ dataDir: dir, settings: {} }).then(
+        () => null,
+        (e: unknown) => e,
+      );
       expect(error).toBeInstanceOf(AdapterError);
       expect((error as AdapterError).kind).toBe('BAD_SOURCE_DATA');
-      const none = await createAdapter({ dataDir: join(dir, 'nowhere'), settings: {} }).then(() => null, (e: unknown) => e);
+      const none = await createAdapter({ dataDir: join(dir, 'nowhere'), settings: {} }).then(
+        () => null,
+        (e: unknown) => e,
+      );
       expect((none as AdapterError).kind).toBe('UNAVAILABLE');
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -66,8 +66,18 @@ const SPECS: Record<Entity, EntitySpec> = {
     hashed: true,
     values: (r) => {
       const [sex, sexCode] = mapped(SEX, field(r, '性別'), 'UNKNOWN' as const);
-      return [field(r, '人員編號'), idNumber(field(r, '身份證號')), field(r, '身份證號'), field(r, '姓名'), sex, sexCode,
-        date(field(r, '出生日期')), optional(field(r, '戶籍地址')), optional(field(r, '聯繫電話')), instant(field(r, '更新時間'))];
+      return [
+        field(r, '人員編號'),
+        idNumber(field(r, '身份證號')),
+        field(r, '身份證號'),
+        field(r, '姓名'),
+        sex,
+        sexCode,
+        date(field(r, '出生日期')),
+        optional(field(r, '戶籍地址')),
+        optional(field(r, '聯繫電話')),
+        instant(field(r, '更新時間')),
+      ];
     },
   },
   vehicles: {
@@ -76,26 +86,50 @@ const SPECS: Record<Entity, EntitySpec> = {
     hashed: true,
     values: (r) => {
       const owner = field(r, '所有人身份證號');
-      return [field(r, '車輛編號'), plate(field(r, '號牌號碼')), field(r, '號牌號碼'), field(r, '車輛識別代號'), field(r, '品牌'),
-        field(r, '型號'), field(r, '車身顏色'), mapped(ENERGY, field(r, '能源類型'), 'FUEL' as const)[0],
-        owner === '' ? null : idNumber(owner), date(field(r, '註冊日期')), instant(field(r, '更新時間'))];
+      return [
+        field(r, '車輛編號'),
+        plate(field(r, '號牌號碼')),
+        field(r, '號牌號碼'),
+        field(r, '車輛識別代號'),
+        field(r, '品牌'),
+        field(r, '型號'),
+        field(r, '車身顏色'),
+        mapped(ENERGY, field(r, '能源類型'), 'FUEL' as const)[0],
+        owner === '' ? null : idNumber(owner),
+        date(field(r, '註冊日期')),
+        instant(field(r, '更新時間')),
+      ];
     },
   },
   cases: {
     headers: ['案件編號', '案件文號', '案件類別', '案件狀態', '報案時間', '發案地點', '損失金額', '簡要案情', '更新時間'],
     table: 'hb_case',
     hashed: true,
-    values: (r) => [field(r, '案件編號'), field(r, '案件文號'), mapped(CASE_TYPE, field(r, '案件類別'), 'OTHER' as const)[0],
-      field(r, '案件類別'), mapped(CASE_STATUS, field(r, '案件狀態'), 'UNKNOWN' as const)[0], field(r, '案件狀態'),
-      instant(field(r, '報案時間')), field(r, '發案地點'), amount(field(r, '損失金額')), optional(field(r, '簡要案情')),
-      instant(field(r, '更新時間'))],
+    values: (r) => [
+      field(r, '案件編號'),
+      field(r, '案件文號'),
+      mapped(CASE_TYPE, field(r, '案件類別'), 'OTHER' as const)[0],
+      field(r, '案件類別'),
+      mapped(CASE_STATUS, field(r, '案件狀態'), 'UNKNOWN' as const)[0],
+      field(r, '案件狀態'),
+      instant(field(r, '報案時間')),
+      field(r, '發案地點'),
+      amount(field(r, '損失金額')),
+      optional(field(r, '簡要案情')),
+      instant(field(r, '更新時間')),
+    ],
   },
   'case-parties': {
     headers: ['案件編號', '序號', '人員角色', '身份證號', '姓名'],
     table: 'case_party',
     hashed: false,
-    values: (r) => [field(r, '案件編號'), Number(field(r, '序號')), mapped(ROLE, field(r, '人員角色'), 'WITNESS' as const)[0],
-      idNumber(field(r, '身份證號')), field(r, '姓名')],
+    values: (r) => [
+      field(r, '案件編號'),
+      Number(field(r, '序號')),
+      mapped(ROLE, field(r, '人員角色'), 'WITNESS' as const)[0],
+      idNumber(field(r, '身份證號')),
+      field(r, '姓名'),
+    ],
   },
   'case-vehicles': {
     headers: ['案件編號', '號牌號碼'],
@@ -108,25 +142,43 @@ const SPECS: Record<Entity, EntitySpec> = {
     table: 'case_officer',
     hashed: false,
     // Listed on the case means assigned: an unknown duty label reads as MEMBER.
-    values: (r) => [field(r, '案件編號'), Number(field(r, '序號')), sourceOfficerId('HB', field(r, '警號')),
-      mapped(DUTY, field(r, '辦案職責'), 'MEMBER' as const)[0], optional(field(r, '協作單位'))],
+    values: (r) => [
+      field(r, '案件編號'),
+      Number(field(r, '序號')),
+      sourceOfficerId('HB', field(r, '警號')),
+      mapped(DUTY, field(r, '辦案職責'), 'MEMBER' as const)[0],
+      optional(field(r, '協作單位')),
+    ],
   },
   wanted: {
     headers: ['通緝編號', '身份證號', '通緝狀態', '通緝事由', '關聯案件編號', '發布時間', '更新時間'],
     table: 'notice',
     hashed: true,
     // An unknown status must not read as "not wanted": it is treated as in force.
-    values: (r) => [field(r, '通緝編號'), idNumber(field(r, '身份證號')), mapped(WANTED_STATUS, field(r, '通緝狀態'), 'AT_LARGE' as const)[0],
-      field(r, '通緝事由'), optional(field(r, '關聯案件編號')), instant(field(r, '發布時間')), instant(field(r, '更新時間'))],
+    values: (r) => [
+      field(r, '通緝編號'),
+      idNumber(field(r, '身份證號')),
+      mapped(WANTED_STATUS, field(r, '通緝狀態'), 'AT_LARGE' as const)[0],
+      field(r, '通緝事由'),
+      optional(field(r, '關聯案件編號')),
+      instant(field(r, '發布時間')),
+      instant(field(r, '更新時間')),
+    ],
   },
   alerts: {
     headers: ['布控編號', '號牌號碼', '布控類型', '是否有效', '關聯案件編號', '布控時間', '更新時間'],
     table: 'alert',
     hashed: true,
     // Likewise an unknown "in force" flag keeps the alert in force.
-    values: (r) => [field(r, '布控編號'), plate(field(r, '號牌號碼')), mapped(ALERT_KIND, field(r, '布控類型'), 'CASE_INVOLVED' as const)[0],
-      mapped(ACTIVE, field(r, '是否有效'), true)[0] ? 1 : 0, optional(field(r, '關聯案件編號')), instant(field(r, '布控時間')),
-      instant(field(r, '更新時間'))],
+    values: (r) => [
+      field(r, '布控編號'),
+      plate(field(r, '號牌號碼')),
+      mapped(ALERT_KIND, field(r, '布控類型'), 'CASE_INVOLVED' as const)[0],
+      mapped(ACTIVE, field(r, '是否有效'), true)[0] ? 1 : 0,
+      optional(field(r, '關聯案件編號')),
+      instant(field(r, '布控時間')),
+      instant(field(r, '更新時間')),
+    ],
   },
 };
 
@@ -181,6 +233,8 @@ export async function buildIndex(vetted: VettedExport, path: string): Promise<vo
     if (db.open) db.close();
     await rm(temp, { force: true });
     if (error instanceof AdapterError) throw error;
-    throw new AdapterError('BAD_SOURCE_DATA', 'HB', `export ${vetted.name}: cannot index ${basename(path)}: ${(error as Error).message}`, { cause: error });
+    throw new AdapterError('BAD_SOURCE_DATA', 'HB', `export ${vetted.name}: cannot index ${basename(path)}: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
 }

@@ -50,7 +50,10 @@ beforeAll(async () => {
   await generate({ dataDir, personsPerRegion: PERSONS, seed: 23, regions: ['HB'] });
   // Polling is off in effect: the test moves the export in and asks for the intake itself.
   adapter = await createHbAdapter({
-    exportsDir: join(dataDir, EXPORTS), indexDir: join(dataDir, 'hb/index'), pollMs: 3_600_000, maxChangeEvents: 1_000_000,
+    exportsDir: join(dataDir, EXPORTS),
+    indexDir: join(dataDir, 'hb/index'),
+    pollMs: 3_600_000,
+    maxChangeEvents: 1_000_000,
   });
 }, 120_000);
 
@@ -96,7 +99,7 @@ describe('HB export intake under lookup load', () => {
     // A narrow search (one birth date): the load is lookups, not one scan of everyone.
     const born = page.items[0].birthDate;
     const everyId = new Set<string>();
-    for (let after: string | null = null; ;) {
+    for (let after: string | null = null; ; ) {
       const p = await adapter.searchPersons({ bornFrom: '1900-01-01' }, { first: 1000, after });
       for (const person of p.items) everyId.add(person.id);
       if (!p.hasNextPage) break;
@@ -143,8 +146,11 @@ describe('HB export intake under lookup load', () => {
     expect(seen.new).toBeGreaterThan(0);
     const longest = delay.max / 1e6;
     const bound = Math.max(STALL_FLOOR_MS, STALL_FACTOR * (baseline.max / 1e6));
-    expect(longest, `longest event-loop stall ${longest.toFixed(1)} ms (p99 ${(delay.percentile(99) / 1e6).toFixed(1)} ms) during the intake; `
-      + `${(baseline.max / 1e6).toFixed(1)} ms under the same load before it`).toBeLessThan(bound);
+    expect(
+      longest,
+      `longest event-loop stall ${longest.toFixed(1)} ms (p99 ${(delay.percentile(99) / 1e6).toFixed(1)} ms) during the intake; ` +
+        `${(baseline.max / 1e6).toFixed(1)} ms under the same load before it`,
+    ).toBeLessThan(bound);
     expect(utilisation, `the serving thread was busy ${(utilisation * 100).toFixed(0)}% of the intake`).toBeLessThan(UTILISATION_BOUND);
 
     const { changes } = await adapter.changes.changesSince(position);

@@ -57,7 +57,11 @@ export function takeIn(job: IntakeJob): Promise<{ indexPath: string; events: Cha
         else reject(new Error(`HB export ${job.name}: intake failed: ${reply.message}`));
       });
     });
-    worker.once('error', (error) => settle(() => reject(new Error(`HB export ${job.name}: the intake thread failed: ${error.message}`, { cause: error }))));
-    worker.once('exit', (code) => settle(() => reject(new Error(`HB export ${job.name}: the intake thread exited (code ${code}) without an answer`))));
+    worker.once('error', (error) =>
+      settle(() => reject(new Error(`HB export ${job.name}: the intake thread failed: ${error.message}`, { cause: error }))),
+    );
+    worker.once('exit', (code) =>
+      settle(() => reject(new Error(`HB export ${job.name}: the intake thread exited (code ${code}) without an answer`))),
+    );
   });
 }

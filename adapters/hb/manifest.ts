@@ -35,7 +35,10 @@ export async function completeExports(dir: string): Promise<string[]> {
     if (error.code === 'ENOENT') return [] as string[];
     throw new AdapterError('UNAVAILABLE', 'HB', `cannot list the HB exports directory "${dir}": ${error.message}`, { cause: error });
   });
-  return names.flatMap((n) => MANIFEST.exec(n)?.[1] ?? []).sort().reverse();
+  return names
+    .flatMap((n) => MANIFEST.exec(n)?.[1] ?? [])
+    .sort()
+    .reverse();
 }
 
 function isCount(value: unknown): value is number {
@@ -55,7 +58,8 @@ export async function vetExport(dir: string, name: string): Promise<VettedExport
   const files = new Map<Entity, ExportFile>();
   for (const entry of manifest.files as { entity?: unknown; file?: unknown; rows?: unknown; bytes?: unknown }[]) {
     const entity = entry?.entity as Entity;
-    if (!ENTITIES.includes(entity)) refuse(name, `manifest lists unknown entity "${String(entity)}"; expected one of ${ENTITIES.join(', ')}`);
+    if (!ENTITIES.includes(entity))
+      refuse(name, `manifest lists unknown entity "${String(entity)}"; expected one of ${ENTITIES.join(', ')}`);
     const expected = `${name}-${entity}.csv`;
     if (entry.file !== expected || basename(String(entry.file)) !== entry.file) {
       refuse(name, `manifest names file "${String(entry.file)}" for ${entity}; only "${expected}" in the exports directory is accepted`);
@@ -67,9 +71,13 @@ export async function vetExport(dir: string, name: string): Promise<VettedExport
   const missing = ENTITIES.filter((e) => !files.has(e));
   if (missing.length) refuse(name, `manifest lacks ${missing.join(', ')}`);
   for (const file of files.values()) {
-    const size = await stat(file.path).then((s) => s.size, () => -1);
+    const size = await stat(file.path).then(
+      (s) => s.size,
+      () => -1,
+    );
     if (size < 0) refuse(name, `file ${basename(file.path)} named by the manifest does not exist`);
-    if (size !== file.bytes) refuse(name, `file ${basename(file.path)} has ${size} bytes, the manifest says ${file.bytes}: truncated or overwritten`);
+    if (size !== file.bytes)
+      refuse(name, `file ${basename(file.path)} has ${size} bytes, the manifest says ${file.bytes}: truncated or overwritten`);
   }
   return { name, files };
 }

@@ -24,7 +24,11 @@ export async function prepareIndex(exportsDir: string, indexDir: string, name: s
 export class ServedExport {
   readonly records: SqlRecords;
 
-  private constructor(readonly name: string, readonly indexPath: string, readonly db: Database.Database) {
+  private constructor(
+    readonly name: string,
+    readonly indexPath: string,
+    readonly db: Database.Database,
+  ) {
     this.records = new SqlRecords(db, HB_LAYOUT);
   }
 

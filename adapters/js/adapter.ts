@@ -28,7 +28,11 @@ export function createJsAdapter(path: string, changePollMs: number): RegionAdapt
         file.current.db.prepare('SELECT 1 FROM t_person LIMIT 1').get();
         return { ok: true, detail: 'JS database readable', latencyMs: performance.now() - started };
       } catch (error) {
-        return { ok: false, detail: `JS database cannot be queried: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, latencyMs: performance.now() - started };
+        return {
+          ok: false,
+          detail: `JS database cannot be queried: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+          latencyMs: performance.now() - started,
+        };
       }
     },
     async close() {

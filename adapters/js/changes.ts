@@ -11,12 +11,23 @@ import { normaliseIdNumber, normalisePlate, quoteInput } from '../../common/norm
 import type { JsDatabaseFile } from './database.ts';
 
 const ENTITY: Record<string, EntityType> = {
-  PERSON: 'PersonRecord', CASE: 'Case', VEHICLE: 'VehicleRecord', NOTICE: 'WantedNotice', ALERT: 'VehicleAlert',
+  PERSON: 'PersonRecord',
+  CASE: 'Case',
+  VEHICLE: 'VehicleRecord',
+  NOTICE: 'WantedNotice',
+  ALERT: 'VehicleAlert',
 };
 const BATCH = 1000;
 const POSITION = /^([0-9a-z-]{1,80}):(\d{1,15})$/;
 
-interface LogRow { seq: number; entity: string; entity_id: string; id_nos: string | null; plates: string | null; changed_at: string }
+interface LogRow {
+  seq: number;
+  entity: string;
+  entity_id: string;
+  id_nos: string | null;
+  plates: string | null;
+  changed_at: string;
+}
 type CaseKeys = (caseIds: readonly string[]) => Promise<{ idNumbers: string[]; plates: string[] }[]>;
 
 /** Keys logged by a trigger, normalised; a value that does not normalise cannot match a cache key, so it is skipped. */
@@ -34,7 +45,11 @@ function keys(list: string | null, normalise: (v: string) => string): string[] {
 function parsePosition(since: string): { epoch: string; seq: number } {
   const match = POSITION.exec(String(since));
   if (!match) {
-    throw new AdapterError('BAD_INPUT', 'JS', `change position ${quoteInput(since)} is not a JS change-log position (expected "<epoch>:<sequence number>" from changesSince)`);
+    throw new AdapterError(
+      'BAD_INPUT',
+      'JS',
+      `change position ${quoteInput(since)} is not a JS change-log position (expected "<epoch>:<sequence number>" from changesSince)`,
+    );
   }
   return { epoch: match[1], seq: Number(match[2]) };
 }
@@ -44,7 +59,11 @@ export class JsChangeFeed implements ChangeFeed {
   private timer: NodeJS.Timeout | null = null;
   private polledTo: string | null = null;
 
-  constructor(private readonly file: JsDatabaseFile, private readonly caseKeys: CaseKeys, private readonly pollMs: number) {}
+  constructor(
+    private readonly file: JsDatabaseFile,
+    private readonly caseKeys: CaseKeys,
+    private readonly pollMs: number,
+  ) {}
 
   private head(): string {
     const { db, epoch } = this.file.current;
@@ -59,7 +78,8 @@ export class JsChangeFeed implements ChangeFeed {
     const { db, epoch } = this.file.current;
     const head = Number(this.head().split(':')[1]);
     if (position.epoch !== epoch || position.seq > head) return { changes: [], position: this.head(), resync: true };
-    const rows = db.prepare('SELECT seq, entity, entity_id, id_nos, plates, changed_at FROM t_change_log WHERE seq > ? ORDER BY seq LIMIT ?')
+    const rows = db
+      .prepare('SELECT seq, entity, entity_id, id_nos, plates, changed_at FROM t_change_log WHERE seq > ? ORDER BY seq LIMIT ?')
       .all(position.seq, BATCH) as LogRow[];
     const caseIds = rows.filter((r) => r.entity === 'CASE').map((r) => r.entity_id);
     const caseKeys = new Map((await this.caseKeys(caseIds)).map((k, i) => [caseIds[i], k]));

@@ -6,11 +6,20 @@
 import type { AlertKind, OfficerDuty, CaseStatus, CaseType, EnergyType, PartyRole, Sex, WantedStatus } from '../adapter.ts';
 
 export const CASE_TYPE: Record<string, CaseType> = {
-  '0201': 'TELECOM_FRAUD', '0301': 'THEFT', '0302': 'ROBBERY', '0401': 'DRUG_TRAFFICKING', '0501': 'ONLINE_GAMBLING',
-  '0601': 'ASSAULT', '0701': 'TRAFFIC_OFFENCE',
+  '0201': 'TELECOM_FRAUD',
+  '0301': 'THEFT',
+  '0302': 'ROBBERY',
+  '0401': 'DRUG_TRAFFICKING',
+  '0501': 'ONLINE_GAMBLING',
+  '0601': 'ASSAULT',
+  '0701': 'TRAFFIC_OFFENCE',
 };
 export const CASE_STATUS: Record<string, CaseStatus> = {
-  '10': 'REGISTERED', '20': 'INVESTIGATING', '30': 'SOLVED', '40': 'PROSECUTED', '90': 'CLOSED',
+  '10': 'REGISTERED',
+  '20': 'INVESTIGATING',
+  '30': 'SOLVED',
+  '40': 'PROSECUTED',
+  '90': 'CLOSED',
 };
 export const SEX: Record<string, Sex> = { M: 'MALE', F: 'FEMALE' };
 export const ROLE: Record<string, PartyRole> = { S: 'SUSPECT', V: 'VICTIM', W: 'WITNESS' };

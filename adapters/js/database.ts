@@ -73,6 +73,11 @@ function open(path: string): OpenedDatabase {
     return { db, epoch };
   } catch (error) {
     // For the operator starting the subgraph (callers never see it: health() names no path).
-    throw new AdapterError('UNAVAILABLE', 'JS', `cannot open the JS database "${path}" (run \`npm run seed\` first?): ${(error as Error).message}`, { cause: error });
+    throw new AdapterError(
+      'UNAVAILABLE',
+      'JS',
+      `cannot open the JS database "${path}" (run \`npm run seed\` first?): ${(error as Error).message}`,
+      { cause: error },
+    );
   }
 }

@@ -8,7 +8,8 @@ const JS_DB_FILE = 'js/jiangsu-police.sqlite';
 function positiveInt(value: unknown, name: string, fallback: number): number {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new AdapterError('BAD_INPUT', 'JS', `setting ${name} must be a positive integer (ms), got ${String(value)}`);
+  if (!Number.isInteger(n) || n < 1)
+    throw new AdapterError('BAD_INPUT', 'JS', `setting ${name} must be a positive integer (ms), got ${String(value)}`);
   return n;
 }
 

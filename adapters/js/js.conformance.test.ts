@@ -19,7 +19,9 @@ describeAdapterConformance('JS', async () => {
       // A clerk in JS corrects an address: a separate connection, as the real system would be.
       async makeChange() {
         const db = new Database(join(dataDir, 'js/jiangsu-police.sqlite'));
-        db.prepare("UPDATE t_person SET reg_address = '江蘇省南京市玄武區中山路1號', updated_at = ? WHERE person_id = 'P00000005'").run(new Date().toISOString());
+        db.prepare("UPDATE t_person SET reg_address = '江蘇省南京市玄武區中山路1號', updated_at = ? WHERE person_id = 'P00000005'").run(
+          new Date().toISOString(),
+        );
         db.close();
         return { type: 'PersonRecord', id: 'P00000005' };
       },

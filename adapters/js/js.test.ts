@@ -88,7 +88,10 @@ describe('JS adapter over the JS database', () => {
   });
 
   it('fails to open a missing database with a typed UNAVAILABLE error', async () => {
-    const error = await createAdapter({ dataDir: join(dataDir, 'nowhere'), settings: {} }).then(() => null, (e: unknown) => e);
+    const error = await createAdapter({ dataDir: join(dataDir, 'nowhere'), settings: {} }).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(AdapterError);
     expect((error as AdapterError).kind).toBe('UNAVAILABLE');
     expect((error as AdapterError).message).toContain('nowhere');

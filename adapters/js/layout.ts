@@ -5,13 +5,26 @@ import type { SqlLayout } from '../support/sql-adapter.ts';
 import { sourcePlate } from '../support/source.ts';
 import { CASE_STATUS, CASE_TYPE, ENERGY, SEX } from './codes.ts';
 import {
-  toAlert, toCase, toNotice, toOfficer, toParty, toPerson, toVehicle,
-  type AlertRow, type CaseRow, type OfficerRow, type PartyRow, type PersonRow, type VehicleRow, type WantedRow,
+  toAlert,
+  toCase,
+  toNotice,
+  toOfficer,
+  toParty,
+  toPerson,
+  toVehicle,
+  type AlertRow,
+  type CaseRow,
+  type OfficerRow,
+  type PartyRow,
+  type PersonRow,
+  type VehicleRow,
+  type WantedRow,
 } from './rows.ts';
 
 const PERSON = 'SELECT person_id, id_no, full_name, gender_code, birth_date, reg_address, mobile, updated_at FROM t_person';
 const CASE = 'SELECT case_id, case_no, case_type_code, status_code, reported_at, place, loss_amount, brief, updated_at FROM t_case';
-const VEHICLE = 'SELECT vehicle_id, plate_no, vin, brand, model, body_color, fuel_code, owner_id_no, registered_on, updated_at FROM t_vehicle';
+const VEHICLE =
+  'SELECT vehicle_id, plate_no, vin, brand, model, body_color, fuel_code, owner_id_no, registered_on, updated_at FROM t_vehicle';
 const PARTY = 'SELECT case_id, role_code, id_no, name_written FROM t_case_party';
 const OFFICER = 'SELECT case_id, police_no, duty_code, assist_unit FROM t_case_officer';
 const CASE_VEHICLE = 'SELECT case_id, plate_no FROM t_case_vehicle';
@@ -51,18 +64,31 @@ export const JS_LAYOUT: SqlLayout = {
   },
   search: {
     persons: {
-      select: PERSON, from: 'FROM t_person', keyColumns: ['id_no', 'person_id'],
-      where: (filter) => personWhere('JS', filter, { name: 'full_name', birthDate: 'birth_date' }, codeClause('gender_code', SEX, 'UNKNOWN')),
+      select: PERSON,
+      from: 'FROM t_person',
+      keyColumns: ['id_no', 'person_id'],
+      where: (filter) =>
+        personWhere('JS', filter, { name: 'full_name', birthDate: 'birth_date' }, codeClause('gender_code', SEX, 'UNKNOWN')),
     },
     cases: {
-      select: 'SELECT case_id FROM t_case', from: 'FROM t_case', keyColumns: ['case_id'],
-      where: (filter) => caseWhere('JS', filter, { reportedAt: 'reported_at', place: 'place' },
-        codeClause('case_type_code', CASE_TYPE, 'OTHER'), codeClause('status_code', CASE_STATUS, 'UNKNOWN')),
+      select: 'SELECT case_id FROM t_case',
+      from: 'FROM t_case',
+      keyColumns: ['case_id'],
+      where: (filter) =>
+        caseWhere(
+          'JS',
+          filter,
+          { reportedAt: 'reported_at', place: 'place' },
+          codeClause('case_type_code', CASE_TYPE, 'OTHER'),
+          codeClause('status_code', CASE_STATUS, 'UNKNOWN'),
+        ),
     },
     vehicles: {
-      select: VEHICLE, from: 'FROM t_vehicle', keyColumns: ['plate_no', 'vehicle_id'],
-      where: (filter) => vehicleWhere('JS', filter, { plate: 'plate_no', make: 'brand', colour: 'body_color' }, codeClause('fuel_code', ENERGY, 'FUEL')),
+      select: VEHICLE,
+      from: 'FROM t_vehicle',
+      keyColumns: ['plate_no', 'vehicle_id'],
+      where: (filter) =>
+        vehicleWhere('JS', filter, { plate: 'plate_no', make: 'brand', colour: 'body_color' }, codeClause('fuel_code', ENERGY, 'FUEL')),
     },
   },
 };
-

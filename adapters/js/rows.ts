@@ -6,13 +6,69 @@ const REGION = 'JS';
 const normaliseIdNumber = (value: string) => sourceIdNumber(REGION, value);
 import { ALERT_KIND, CASE_STATUS, CASE_TYPE, DUTY, ENERGY, ROLE, SEX, WANTED_STATUS } from './codes.ts';
 
-export interface PersonRow { person_id: string; id_no: string; full_name: string; gender_code: string; birth_date: string; reg_address: string | null; mobile: string | null; updated_at: string }
-export interface CaseRow { case_id: string; case_no: string; case_type_code: string; status_code: string; reported_at: string; place: string; loss_amount: number | null; brief: string | null; updated_at: string }
-export interface PartyRow { case_id: string; role_code: string; id_no: string; name_written: string }
-export interface OfficerRow { case_id: string; police_no: string; duty_code: string; assist_unit: string | null }
-export interface VehicleRow { vehicle_id: string; plate_no: string; vin: string; brand: string; model: string; body_color: string; fuel_code: string; owner_id_no: string | null; registered_on: string; updated_at: string }
-export interface WantedRow { notice_id: string; id_no: string; status_code: string; reason: string; case_id: string | null; issued_at: string; updated_at: string }
-export interface AlertRow { alert_id: string; plate_no: string; alert_kind: string; is_active: number; case_id: string | null; issued_at: string; updated_at: string }
+export interface PersonRow {
+  person_id: string;
+  id_no: string;
+  full_name: string;
+  gender_code: string;
+  birth_date: string;
+  reg_address: string | null;
+  mobile: string | null;
+  updated_at: string;
+}
+export interface CaseRow {
+  case_id: string;
+  case_no: string;
+  case_type_code: string;
+  status_code: string;
+  reported_at: string;
+  place: string;
+  loss_amount: number | null;
+  brief: string | null;
+  updated_at: string;
+}
+export interface PartyRow {
+  case_id: string;
+  role_code: string;
+  id_no: string;
+  name_written: string;
+}
+export interface OfficerRow {
+  case_id: string;
+  police_no: string;
+  duty_code: string;
+  assist_unit: string | null;
+}
+export interface VehicleRow {
+  vehicle_id: string;
+  plate_no: string;
+  vin: string;
+  brand: string;
+  model: string;
+  body_color: string;
+  fuel_code: string;
+  owner_id_no: string | null;
+  registered_on: string;
+  updated_at: string;
+}
+export interface WantedRow {
+  notice_id: string;
+  id_no: string;
+  status_code: string;
+  reason: string;
+  case_id: string | null;
+  issued_at: string;
+  updated_at: string;
+}
+export interface AlertRow {
+  alert_id: string;
+  plate_no: string;
+  alert_kind: string;
+  is_active: number;
+  case_id: string | null;
+  issued_at: string;
+  updated_at: string;
+}
 
 export function toPerson(row: PersonRow): PersonRecord {
   const sex = SEX[row.gender_code];

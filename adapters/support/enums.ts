@@ -3,7 +3,14 @@ import type { CaseStatus, CaseType, EnergyType, Sex } from '../adapter.ts';
 
 export const SEXES: readonly Sex[] = ['MALE', 'FEMALE', 'UNKNOWN'];
 export const CASE_TYPES: readonly CaseType[] = [
-  'TELECOM_FRAUD', 'THEFT', 'ROBBERY', 'DRUG_TRAFFICKING', 'ONLINE_GAMBLING', 'ASSAULT', 'TRAFFIC_OFFENCE', 'OTHER',
+  'TELECOM_FRAUD',
+  'THEFT',
+  'ROBBERY',
+  'DRUG_TRAFFICKING',
+  'ONLINE_GAMBLING',
+  'ASSAULT',
+  'TRAFFIC_OFFENCE',
+  'OTHER',
 ];
 export const CASE_STATUSES: readonly CaseStatus[] = ['REGISTERED', 'INVESTIGATING', 'SOLVED', 'PROSECUTED', 'CLOSED', 'UNKNOWN'];
 export const ENERGY_TYPES: readonly EnergyType[] = ['FUEL', 'NEW_ENERGY'];

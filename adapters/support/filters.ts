@@ -24,7 +24,12 @@ function merge(target: Where, extra: Where): void {
   target.params.push(...extra.params);
 }
 
-export function personWhere(region: string, filter: PersonFilter, cols: { name: string; birthDate: string }, sexClause: CodeClause<Sex>): Where {
+export function personWhere(
+  region: string,
+  filter: PersonFilter,
+  cols: { name: string; birthDate: string },
+  sexClause: CodeClause<Sex>,
+): Where {
   checkFilterText(region, filter);
   const out = empty();
   const name = nameMatch(region, filter?.name);
@@ -40,8 +45,11 @@ export function personWhere(region: string, filter: PersonFilter, cols: { name: 
 }
 
 export function caseWhere(
-  region: string, filter: CaseFilter, cols: { reportedAt: string; place: string },
-  typeClause: CodeClause<CaseType>, statusClause: CodeClause<CaseStatus>,
+  region: string,
+  filter: CaseFilter,
+  cols: { reportedAt: string; place: string },
+  typeClause: CodeClause<CaseType>,
+  statusClause: CodeClause<CaseStatus>,
 ): Where {
   checkFilterText(region, filter);
   const out = empty();
@@ -58,7 +66,10 @@ export function caseWhere(
 }
 
 export function vehicleWhere(
-  region: string, filter: VehicleFilter, cols: { plate: string; make: string; colour: string }, energyClause: CodeClause<EnergyType>,
+  region: string,
+  filter: VehicleFilter,
+  cols: { plate: string; make: string; colour: string },
+  energyClause: CodeClause<EnergyType>,
 ): Where {
   checkFilterText(region, filter);
   const out = empty();

@@ -28,10 +28,19 @@ export function decodeCursor(region: string, kind: SearchKind, cursor: string | 
   } catch {
     body = null;
   }
-  const ok = typeof body === 'object' && body !== null && (body as CursorBody).k === kind
-    && Array.isArray((body as CursorBody).v) && (body as CursorBody).v.length === parts
-    && (body as CursorBody).v.every((x) => typeof x === 'string');
-  if (!ok) throw new AdapterError('BAD_INPUT', region, `cursor ${quoteInput(cursor)} is not a ${kind} cursor of this region; pass a cursor from the previous page`);
+  const ok =
+    typeof body === 'object' &&
+    body !== null &&
+    (body as CursorBody).k === kind &&
+    Array.isArray((body as CursorBody).v) &&
+    (body as CursorBody).v.length === parts &&
+    (body as CursorBody).v.every((x) => typeof x === 'string');
+  if (!ok)
+    throw new AdapterError(
+      'BAD_INPUT',
+      region,
+      `cursor ${quoteInput(cursor)} is not a ${kind} cursor of this region; pass a cursor from the previous page`,
+    );
   return (body as CursorBody).v;
 }
 
@@ -112,7 +121,11 @@ export function checkFilterText(region: string, filter: object | null | undefine
     const control = typeof value === 'string' ? CONTROL.exec(value) : null;
     if (control) {
       const code = `U+${control[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
-      throw new AdapterError('BAD_INPUT', region, `${field}: the filter text holds the control character ${code}; filter text may not contain control characters`);
+      throw new AdapterError(
+        'BAD_INPUT',
+        region,
+        `${field}: the filter text holds the control character ${code}; filter text may not contain control characters`,
+      );
     }
   }
 }

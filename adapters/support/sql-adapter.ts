@@ -6,8 +6,21 @@
  */
 import type Database from 'better-sqlite3';
 import {
-  AdapterError, type RegionAdapter, type CaseFilter, type CaseOfficer, type CaseParty, type CaseRecord, type Involvement, type Page, type PageRequest,
-  type PersonFilter, type PersonRecord, type VehicleAlert, type VehicleFilter, type VehicleRecord, type WantedNotice,
+  AdapterError,
+  type RegionAdapter,
+  type CaseFilter,
+  type CaseOfficer,
+  type CaseParty,
+  type CaseRecord,
+  type Involvement,
+  type Page,
+  type PageRequest,
+  type PersonFilter,
+  type PersonRecord,
+  type VehicleAlert,
+  type VehicleFilter,
+  type VehicleRecord,
+  type WantedNotice,
 } from '../adapter.ts';
 import { manyPerKey, onePerKey } from './batch.ts';
 import type { Where } from './filters.ts';
@@ -15,9 +28,18 @@ import { keysetSearch, selectIn, type KeysetSearch } from './sql.ts';
 
 type Row = Record<string, unknown>;
 
-export interface PartyOf { caseId: string; party: CaseParty }
-export interface PlateOf { caseId: string; plate: string }
-export interface OfficerOf { caseId: string; officer: CaseOfficer }
+export interface PartyOf {
+  caseId: string;
+  party: CaseParty;
+}
+export interface PlateOf {
+  caseId: string;
+  plate: string;
+}
+export interface OfficerOf {
+  caseId: string;
+  officer: CaseOfficer;
+}
 
 /** A search: the base query, the key columns it pages by, and the adapter's filter → conditions. */
 export interface SearchLayout<F> {
@@ -30,12 +52,22 @@ export interface SearchLayout<F> {
 export interface SqlLayout {
   region: string;
   sql: {
-    personsById: string; personsByIdNumber: string;
-    casesById: string; partiesByCase: string; platesByCase: string; partiesByIdNumber: string; platesByPlate: string;
+    personsById: string;
+    personsByIdNumber: string;
+    casesById: string;
+    partiesByCase: string;
+    platesByCase: string;
+    partiesByIdNumber: string;
+    platesByPlate: string;
     /** The officers assigned to cases, `IN (%)` over case ids, ordered by case then the region's own order. */
     officersByCase: string;
-    vehiclesById: string; vehiclesByPlate: string; vehiclesByOwner: string;
-    noticesById: string; noticesByIdNumber: string; alertsById: string; alertsByPlate: string;
+    vehiclesById: string;
+    vehiclesByPlate: string;
+    vehiclesByOwner: string;
+    noticesById: string;
+    noticesByIdNumber: string;
+    alertsById: string;
+    alertsByPlate: string;
   };
   map: {
     person(row: Row): PersonRecord;
@@ -56,7 +88,10 @@ export interface SqlLayout {
 }
 
 export class SqlRecords {
-  constructor(private readonly db: Database.Database, private readonly layout: SqlLayout) {}
+  constructor(
+    private readonly db: Database.Database,
+    private readonly layout: SqlLayout,
+  ) {}
 
   /** SQLite failures become typed adapter errors; our own typed errors pass through. */
   guard<T>(work: () => T): Promise<T> {
@@ -65,8 +100,14 @@ export class SqlRecords {
     } catch (error) {
       if (error instanceof AdapterError) return Promise.reject(error);
       const corrupt = /CORRUPT|NOTADB|FORMAT/.test((error as { code?: string }).code ?? '');
-      return Promise.reject(new AdapterError(corrupt ? 'BAD_SOURCE_DATA' : 'UNAVAILABLE', this.layout.region,
-        `database query failed: ${(error as Error).message}`, { cause: error }));
+      return Promise.reject(
+        new AdapterError(
+          corrupt ? 'BAD_SOURCE_DATA' : 'UNAVAILABLE',
+          this.layout.region,
+          `database query failed: ${(error as Error).message}`,
+          { cause: error },
+        ),
+      );
     }
   }
 
@@ -79,7 +120,9 @@ export class SqlRecords {
   }
 
   personRecordsByIdNumber(idNumbers: readonly string[]) {
-    return this.guard(() => manyPerKey(idNumbers, this.rows(this.layout.sql.personsByIdNumber, idNumbers).map(this.layout.map.person), (p) => p.idNumber));
+    return this.guard(() =>
+      manyPerKey(idNumbers, this.rows(this.layout.sql.personsByIdNumber, idNumbers).map(this.layout.map.person), (p) => p.idNumber),
+    );
   }
 
   /** Cases with their parties and plates, in the order found. */
@@ -90,7 +133,13 @@ export class SqlRecords {
     const found = rows.map((r) => String(r[idColumn]));
     const parties = manyPerKey(found, this.rows(sql.partiesByCase, found).map(map.party), (p) => p.caseId);
     const plates = manyPerKey(found, this.rows(sql.platesByCase, found).map(map.plate), (p) => p.caseId);
-    return rows.map((row, i) => map.case(row, parties[i].map((p) => p.party), plates[i].map((p) => p.plate)));
+    return rows.map((row, i) =>
+      map.case(
+        row,
+        parties[i].map((p) => p.party),
+        plates[i].map((p) => p.plate),
+      ),
+    );
   }
 
   casesById(ids: readonly string[]) {
@@ -98,18 +147,29 @@ export class SqlRecords {
   }
 
   involvementsByIdNumber(idNumbers: readonly string[]) {
-    return this.guard(() => manyPerKey(idNumbers, this.rows(this.layout.sql.partiesByIdNumber, idNumbers).map(this.layout.map.party), (p) => p.party.idNumber)
-      .map((list) => list.map((p): Involvement => ({ caseId: p.caseId, role: p.party.role }))));
+    return this.guard(() =>
+      manyPerKey(
+        idNumbers,
+        this.rows(this.layout.sql.partiesByIdNumber, idNumbers).map(this.layout.map.party),
+        (p) => p.party.idNumber,
+      ).map((list) => list.map((p): Involvement => ({ caseId: p.caseId, role: p.party.role }))),
+    );
   }
 
   casesByPlate(plates: readonly string[]) {
-    return this.guard(() => manyPerKey(plates, this.rows(this.layout.sql.platesByPlate, plates).map(this.layout.map.plate), (p) => p.plate)
-      .map((list) => list.map((p) => p.caseId)));
+    return this.guard(() =>
+      manyPerKey(plates, this.rows(this.layout.sql.platesByPlate, plates).map(this.layout.map.plate), (p) => p.plate).map((list) =>
+        list.map((p) => p.caseId),
+      ),
+    );
   }
 
   caseOfficersById(ids: readonly string[]) {
-    return this.guard(() => manyPerKey(ids, this.rows(this.layout.sql.officersByCase, ids).map(this.layout.map.officer), (o) => o.caseId)
-      .map((list) => list.map((o) => o.officer)));
+    return this.guard(() =>
+      manyPerKey(ids, this.rows(this.layout.sql.officersByCase, ids).map(this.layout.map.officer), (o) => o.caseId).map((list) =>
+        list.map((o) => o.officer),
+      ),
+    );
   }
 
   vehicleRecordsById(ids: readonly string[]) {
@@ -117,11 +177,19 @@ export class SqlRecords {
   }
 
   vehicleRecordsByPlate(plates: readonly string[]) {
-    return this.guard(() => manyPerKey(plates, this.rows(this.layout.sql.vehiclesByPlate, plates).map(this.layout.map.vehicle), (v) => v.plate));
+    return this.guard(() =>
+      manyPerKey(plates, this.rows(this.layout.sql.vehiclesByPlate, plates).map(this.layout.map.vehicle), (v) => v.plate),
+    );
   }
 
   vehicleRecordsByOwner(idNumbers: readonly string[]) {
-    return this.guard(() => manyPerKey(idNumbers, this.rows(this.layout.sql.vehiclesByOwner, idNumbers).map(this.layout.map.vehicle), (v) => v.ownerIdNumber ?? ''));
+    return this.guard(() =>
+      manyPerKey(
+        idNumbers,
+        this.rows(this.layout.sql.vehiclesByOwner, idNumbers).map(this.layout.map.vehicle),
+        (v) => v.ownerIdNumber ?? '',
+      ),
+    );
   }
 
   wantedNoticesById(ids: readonly string[]) {
@@ -129,7 +197,9 @@ export class SqlRecords {
   }
 
   wantedNoticesByIdNumber(idNumbers: readonly string[]) {
-    return this.guard(() => manyPerKey(idNumbers, this.rows(this.layout.sql.noticesByIdNumber, idNumbers).map(this.layout.map.notice), (n) => n.idNumber));
+    return this.guard(() =>
+      manyPerKey(idNumbers, this.rows(this.layout.sql.noticesByIdNumber, idNumbers).map(this.layout.map.notice), (n) => n.idNumber),
+    );
   }
 
   vehicleAlertsById(ids: readonly string[]) {
@@ -137,14 +207,27 @@ export class SqlRecords {
   }
 
   vehicleAlertsByPlate(plates: readonly string[]) {
-    return this.guard(() => manyPerKey(plates, this.rows(this.layout.sql.alertsByPlate, plates).map(this.layout.map.alert), (a) => a.plate));
+    return this.guard(() =>
+      manyPerKey(plates, this.rows(this.layout.sql.alertsByPlate, plates).map(this.layout.map.alert), (a) => a.plate),
+    );
   }
 
   private search<F, T>(kind: KeysetSearch['kind'], layout: SearchLayout<F>, filter: F, page: PageRequest, map: (row: Row) => T): Page<T> {
     const { where, params } = layout.where(filter);
-    return keysetSearch<Row, T>(this.db, {
-      region: this.layout.region, kind, select: layout.select, from: layout.from, where, params, keyColumns: layout.keyColumns,
-    }, page, map);
+    return keysetSearch<Row, T>(
+      this.db,
+      {
+        region: this.layout.region,
+        kind,
+        select: layout.select,
+        from: layout.from,
+        where,
+        params,
+        keyColumns: layout.keyColumns,
+      },
+      page,
+      map,
+    );
   }
 
   searchPersons(filter: PersonFilter, page: PageRequest): Promise<Page<PersonRecord>> {

@@ -69,15 +69,21 @@ export interface KeysetSearch {
 }
 
 export function keysetSearch<R extends Record<string, unknown>, T>(
-  db: Database.Database, search: KeysetSearch, page: PageRequest, map: (row: R) => T,
+  db: Database.Database,
+  search: KeysetSearch,
+  page: PageRequest,
+  map: (row: R) => T,
 ): Page<T> {
   const first = checkPage(search.region, page);
   const after = decodeCursor(search.region, search.kind, page.after, search.keyColumns.length);
   const filter = search.where.length ? search.where.join(' AND ') : '1';
   const keyList = search.keyColumns.join(', ');
   const keyset = after ? ` AND (${keyList}) > (${placeholders(after.length)})` : '';
-  const rows = statement(db, `${search.select} WHERE ${filter}${keyset} ORDER BY ${keyList} LIMIT ?`)
-    .all(...search.params, ...(after ?? []), first + 1) as R[];
+  const rows = statement(db, `${search.select} WHERE ${filter}${keyset} ORDER BY ${keyList} LIMIT ?`).all(
+    ...search.params,
+    ...(after ?? []),
+    first + 1,
+  ) as R[];
   const { n } = statement(db, `SELECT count(*) AS n ${search.from} WHERE ${filter}`).get(...search.params) as { n: number };
   const keyNames = search.keyColumns.map((c) => c.split('.').pop()!);
   const withKeys = rows.map((row) => ({ row, key: keyNames.map((k) => String(row[k])) }));

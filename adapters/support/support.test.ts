@@ -20,7 +20,11 @@ const badInput = (work: () => unknown) => {
 
 describe('batch helpers', () => {
   it('regroup rows in input order, with duplicates and gaps', () => {
-    const rows = [{ k: 'b', v: 2 }, { k: 'a', v: 1 }, { k: 'b', v: 3 }];
+    const rows = [
+      { k: 'b', v: 2 },
+      { k: 'a', v: 1 },
+      { k: 'b', v: 3 },
+    ];
     expect(onePerKey(['a', 'x', 'a'], rows, (r) => r.k).map((r) => r?.v ?? null)).toEqual([1, null, 1]);
     expect(manyPerKey(['b', 'x', 'b'], rows, (r) => r.k).map((l) => l.map((r) => r.v))).toEqual([[2, 3], [], [2, 3]]);
     expect(chunk([1, 2, 3, 4, 5], 2)).toEqual([[1, 2], [3, 4], [5]]);
@@ -32,7 +36,7 @@ describe('batch helpers', () => {
     expect(seen).toEqual([['a', 'b'], ['c']]);
   });
 
-  it('select with thousands of keys stays within SQLite\'s parameter limit', () => {
+  it("select with thousands of keys stays within SQLite's parameter limit", () => {
     const db = new Database(':memory:');
     db.exec('CREATE TABLE t (k TEXT PRIMARY KEY)');
     const insert = db.prepare('INSERT INTO t VALUES (?)');
@@ -50,7 +54,10 @@ describe('batch helpers', () => {
     for (const k of ['a', 'b', 'c', 'd', 'e']) insert.run(k);
     const prepare = db.prepare.bind(db);
     const texts: string[] = [];
-    db.prepare = ((sql: string) => { texts.push(sql); return prepare(sql); }) as typeof db.prepare;
+    db.prepare = ((sql: string) => {
+      texts.push(sql);
+      return prepare(sql);
+    }) as typeof db.prepare;
     const ask = (keys: string[]) => selectIn<{ k: string }>(db, 'SELECT k FROM t WHERE k IN (%) ORDER BY k', keys).map((r) => r.k);
     expect(ask(['c', 'a', 'e'])).toEqual(['a', 'c', 'e']);
     expect(ask(['b', 'd', 'x'])).toEqual(['b', 'd']);
@@ -92,7 +99,9 @@ describe('code clauses', () => {
   const clause = codeClause('code', { '01': 'THEFT', '02': 'ROBBERY', '03': 'OTHER' }, 'OTHER');
   const codes = (value: 'THEFT' | 'ROBBERY' | 'OTHER' | 'ASSAULT') => {
     const { where, params } = clause(value as 'THEFT');
-    return (db.prepare(`SELECT code FROM c WHERE ${where.join(' AND ')} ORDER BY code`).all(...params) as { code: string }[]).map((r) => r.code);
+    return (db.prepare(`SELECT code FROM c WHERE ${where.join(' AND ')} ORDER BY code`).all(...params) as { code: string }[]).map(
+      (r) => r.code,
+    );
   };
 
   it('match the codes mapped to a value, and unknown codes under the catch-all', () => {
@@ -114,7 +123,9 @@ describe('filter text', () => {
   const code = () => ({ where: [], params: [] });
 
   it('refuses a control character in any filter string, naming the field and the character', () => {
-    expect(badInput(() => checkFilterText('GZ', { place: '遵義\u0000' }))).toMatch(/^GZ: place: the filter text holds the control character U\+0000/);
+    expect(badInput(() => checkFilterText('GZ', { place: '遵義\u0000' }))).toMatch(
+      /^GZ: place: the filter text holds the control character U\+0000/,
+    );
     expect(badInput(() => checkFilterText('JS', { name: '張\u001f*' }))).toMatch(/^JS: name: .*U\+001F/);
     expect(badInput(() => checkFilterText('JS', { colour: 'red\u0085' }))).toMatch(/^JS: colour: .*U\+0085/);
     expect(() => checkFilterText('JS', { place: '南京 玄武區', type: 'THEFT', sex: null })).not.toThrow();

@@ -18,19 +18,29 @@ import { subgraphSecurity } from '../../subgraphs/security/index.ts';
 import { internalKeyFiles } from '../../common/security/internal-keys.ts';
 import { relabelled } from './relabelled.ts';
 
-const { values } = parseArgs({ options: { data: { type: 'string' }, keys: { type: 'string' }, codes: { type: 'string' }, slow: { type: 'string', multiple: true } } });
+const { values } = parseArgs({
+  options: { data: { type: 'string' }, keys: { type: 'string' }, codes: { type: 'string' }, slow: { type: 'string', multiple: true } },
+});
 if (!values.data || !values.codes || !values.keys) {
   console.error('usage: regions-host.ts --data DIR --keys DIR --codes XA,XB [--slow XA=200]');
   process.exit(2);
 }
-const delays = new Map((values.slow ?? []).map((s) => { const [code, ms] = s.split('='); return [code, Number(ms)] as const; }));
+const delays = new Map(
+  (values.slow ?? []).map((s) => {
+    const [code, ms] = s.split('=');
+    return [code, Number(ms)] as const;
+  }),
+);
 // Errors only: per-request logging would be load on the benchmark's own CPU.
 const quiet: Logger = { info() {}, warn() {}, debug() {}, error: (obj, msg) => console.error(msg ?? '', obj) };
 
 /** A slow region answers every GraphQL request `ms` later (before any work: slow network or system). */
 function delayed(guard: RequestGuard, ms: number): RequestGuard {
   if (ms === 0) return guard;
-  return async (req, body) => { await new Promise((resolve) => setTimeout(resolve, ms)); return guard(req, body); };
+  return async (req, body) => {
+    await new Promise((resolve) => setTimeout(resolve, ms));
+    return guard(req, body);
+  };
 }
 
 const servers: SubgraphServer[] = [];
@@ -38,12 +48,20 @@ const urls: Record<string, string> = {};
 for (const code of values.codes.split(',')) {
   const adapter = relabelled(await createAdapter({ dataDir: values.data, settings: {} }), code);
   const security = subgraphSecurity({ region: code, gatewayJwksFile: internalKeyFiles(values.keys).jwksFile, logger: quiet });
-  const server = await createSubgraphServer({ adapter, logger: quiet, ...security, requestGuard: delayed(security.requestGuard, delays.get(code) ?? 0) });
+  const server = await createSubgraphServer({
+    adapter,
+    logger: quiet,
+    ...security,
+    requestGuard: delayed(security.requestGuard, delays.get(code) ?? 0),
+  });
   servers.push(server);
   urls[code] = server.url;
 }
 console.log(`regions ${JSON.stringify(urls)}`);
 
-const stop = async () => { for (const s of servers) await s.close(); process.exit(0); };
+const stop = async () => {
+  for (const s of servers) await s.close();
+  process.exit(0);
+};
 process.once('SIGTERM', () => void stop());
 process.once('SIGINT', () => void stop());

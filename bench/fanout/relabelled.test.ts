@@ -6,7 +6,10 @@ describe('a re-labelled region adapter', () => {
   const inner = {
     region: { code: 'JS', name: '江蘇', areaPrefixes: ['32'], plateProvinces: ['蘇'] },
     calls: 0,
-    async personRecordsById(this: { calls: number }, ids: readonly string[]) { this.calls += 1; return ids.map(() => null); },
+    async personRecordsById(this: { calls: number }, ids: readonly string[]) {
+      this.calls += 1;
+      return ids.map(() => null);
+    },
   } as unknown as RegionAdapter & { calls: number };
 
   it('answers as the new region code and keeps the rest of the region description', () => {

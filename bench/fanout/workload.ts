@@ -42,18 +42,49 @@ const HOPS = 1;
 /** AA, AB, … AZ, BA, …: codes no real region uses. */
 const code = (i: number) => String.fromCharCode(65 + Math.floor(i / 26)) + String.fromCharCode(65 + (i % 26));
 
-async function startHosts(dataDir: string, keysDir: string, codes: string[], slow: string): Promise<{ urls: Record<string, string>; hosts: Running[] }> {
+async function startHosts(
+  dataDir: string,
+  keysDir: string,
+  codes: string[],
+  slow: string,
+): Promise<{ urls: Record<string, string>; hosts: Running[] }> {
   const hosts: Running[] = [];
   const urls: Record<string, string> = {};
-  const chunks = Array.from({ length: Math.ceil(codes.length / REGIONS_PER_PROCESS) }, (_, i) => codes.slice(i * REGIONS_PER_PROCESS, (i + 1) * REGIONS_PER_PROCESS));
-  await startAll(hosts, chunks.map((chunk) => () => startProcess(`regions ${chunk[0]}–${chunk.at(-1)}`, process.execPath,
-    [...TSX, 'bench/fanout/regions-host.ts', '--data', dataDir, '--keys', keysDir, '--codes', chunk.join(','), '--slow', `${slow}=${SLOW_MS}`],
-    { url: '', ready: async (output) => output.includes('regions {'), timeoutMs: 120_000 })));
+  const chunks = Array.from({ length: Math.ceil(codes.length / REGIONS_PER_PROCESS) }, (_, i) =>
+    codes.slice(i * REGIONS_PER_PROCESS, (i + 1) * REGIONS_PER_PROCESS),
+  );
+  await startAll(
+    hosts,
+    chunks.map(
+      (chunk) => () =>
+        startProcess(
+          `regions ${chunk[0]}–${chunk.at(-1)}`,
+          process.execPath,
+          [
+            ...TSX,
+            'bench/fanout/regions-host.ts',
+            '--data',
+            dataDir,
+            '--keys',
+            keysDir,
+            '--codes',
+            chunk.join(','),
+            '--slow',
+            `${slow}=${SLOW_MS}`,
+          ],
+          { url: '', ready: async (output) => output.includes('regions {'), timeoutMs: 120_000 },
+        ),
+    ),
+  );
   for (const host of hosts) Object.assign(urls, JSON.parse(/regions (\{.*\})/.exec(host.output())![1]));
   return { urls, hosts };
 }
 
-interface Condition { name: string; regions: string[]; direct: string }
+interface Condition {
+  name: string;
+  regions: string[];
+  direct: string;
+}
 
 export async function runFanoutWorkload(opts: WorkloadOptions & { sizes: number[] }) {
   const work = mkdtempSync(join(tmpdir(), 'liandong-bench-fanout-'));
@@ -75,8 +106,14 @@ export async function runFanoutWorkload(opts: WorkloadOptions & { sizes: number[
   const gateway = await startLiandong({ name: 'liandong-fanout', template: 'regional', work, regions, regionTimeoutMs: REGION_TIMEOUT_MS });
   try {
     const headers = await officerHeaders(join(work, 'keys'));
-    const load = (url: string, body: string, h: Record<string, string> = {}, pid?: number, perRequestHeaders?: (body: string) => Record<string, string>, connections = CONNECTIONS): Promise<LoadResult> =>
-      runLoad({ url, body, headers: h, connections, seconds: opts.seconds, pid, perRequestHeaders });
+    const load = (
+      url: string,
+      body: string,
+      h: Record<string, string> = {},
+      pid?: number,
+      perRequestHeaders?: (body: string) => Record<string, string>,
+      connections = CONNECTIONS,
+    ): Promise<LoadResult> => runLoad({ url, body, headers: h, connections, seconds: opts.seconds, pid, perRequestHeaders });
     const regionsCpu = () => hosts.reduce((sum, h) => sum + cpuSeconds(h.pid), 0);
     /** The lookup through the gateway, with the region processes' CPU charged per request too. */
     const lookup = async (cond: Condition, connections = CONNECTIONS) => {
@@ -91,7 +128,14 @@ export async function runFanoutWorkload(opts: WorkloadOptions & { sizes: number[
       direct[c] = await load(`${urls[c]}/index`, personLookupIndexOnly(person), {}, undefined, (body) => sign(c, 'index', body));
       opts.log(`  direct to ${c === slow ? 'the slow region' : 'a healthy region'}: p50 ${direct[c].p50} ms p99 ${direct[c].p99} ms`);
     }
-    const directOneClient = await load(`${urls[healthy[0]]}/index`, personLookupIndexOnly(person), {}, undefined, (body) => sign(healthy[0], 'index', body), 1);
+    const directOneClient = await load(
+      `${urls[healthy[0]]}/index`,
+      personLookupIndexOnly(person),
+      {},
+      undefined,
+      (body) => sign(healthy[0], 'index', body),
+      1,
+    );
     opts.log(`  direct to a healthy region, one client: p50 ${directOneClient.p50} ms p99 ${directOneClient.p99} ms`);
     const results: Record<string, Record<string, unknown>> = {};
     const singleClient: Record<string, Record<string, unknown>> = {};
@@ -107,15 +151,30 @@ export async function runFanoutWorkload(opts: WorkloadOptions & { sizes: number[
       for (const cond of conditions) {
         const { r, regionsCpuPerRequestMs } = await lookup(cond);
         const ref = direct[cond.direct];
-        const cpuCeilingRps = r.cpuPerRequestMs !== null && regionsCpuPerRequestMs !== null ? (cores * 1000) / (r.cpuPerRequestMs + regionsCpuPerRequestMs) : null;
+        const cpuCeilingRps =
+          r.cpuPerRequestMs !== null && regionsCpuPerRequestMs !== null
+            ? (cores * 1000) / (r.cpuPerRequestMs + regionsCpuPerRequestMs)
+            : null;
         const row = {
-          regions: n, condition: cond.name, rps: r.rps, p50: r.p50, p99: r.p99, errors: r.errors + r.non2xx,
-          cpuPerRequestMs: r.cpuPerRequestMs, regionsCpuPerRequestMs, cpuCeilingRps,
-          slowestHealthyP50: ref.p50, floorP50: HOPS * ref.p50, addedP50: r.p50 - HOPS * ref.p50, addedP99: r.p99 - HOPS * ref.p99,
+          regions: n,
+          condition: cond.name,
+          rps: r.rps,
+          p50: r.p50,
+          p99: r.p99,
+          errors: r.errors + r.non2xx,
+          cpuPerRequestMs: r.cpuPerRequestMs,
+          regionsCpuPerRequestMs,
+          cpuCeilingRps,
+          slowestHealthyP50: ref.p50,
+          floorP50: HOPS * ref.p50,
+          addedP50: r.p50 - HOPS * ref.p50,
+          addedP99: r.p99 - HOPS * ref.p99,
         };
         results[`${n} regions, ${cond.name}`] = row;
-        opts.log(`  ${String(n).padStart(2)} regions ${cond.name.padEnd(26)} ${r.rps.toFixed(1).padStart(7)} req/s  p50 ${r.p50} ms (+${row.addedP50} over the floor ${row.floorP50})  p99 ${r.p99} ms  errors ${row.errors}`
-          + `  CPU ms/lookup: gateway ${r.cpuPerRequestMs?.toFixed(1) ?? '-'}, regions ${regionsCpuPerRequestMs?.toFixed(1) ?? '-'}`);
+        opts.log(
+          `  ${String(n).padStart(2)} regions ${cond.name.padEnd(26)} ${r.rps.toFixed(1).padStart(7)} req/s  p50 ${r.p50} ms (+${row.addedP50} over the floor ${row.floorP50})  p99 ${r.p99} ms  errors ${row.errors}` +
+            `  CPU ms/lookup: gateway ${r.cpuPerRequestMs?.toFixed(1) ?? '-'}, regions ${regionsCpuPerRequestMs?.toFixed(1) ?? '-'}`,
+        );
       }
       // One dead region, one client: at the largest size (where it matters) and where time allows.
       const deadToo = n === Math.max(...opts.sizes) || opts.seconds >= 5;
@@ -123,13 +182,34 @@ export async function runFanoutWorkload(opts: WorkloadOptions & { sizes: number[
         const { r, regionsCpuPerRequestMs } = await lookup(cond, 1);
         const ref = directOneClient;
         singleClient[`${n} regions, ${cond.name}`] = {
-          regions: n, condition: cond.name, rps: r.rps, p50: r.p50, p99: r.p99, errors: r.errors + r.non2xx,
-          cpuPerRequestMs: r.cpuPerRequestMs, regionsCpuPerRequestMs, floorP50: HOPS * ref.p50, addedP50: r.p50 - HOPS * ref.p50,
+          regions: n,
+          condition: cond.name,
+          rps: r.rps,
+          p50: r.p50,
+          p99: r.p99,
+          errors: r.errors + r.non2xx,
+          cpuPerRequestMs: r.cpuPerRequestMs,
+          regionsCpuPerRequestMs,
+          floorP50: HOPS * ref.p50,
+          addedP50: r.p50 - HOPS * ref.p50,
         };
-        opts.log(`  ${String(n).padStart(2)} regions ${cond.name.padEnd(26)} one client: p50 ${r.p50} ms (+${r.p50 - HOPS * ref.p50} over the floor)  p99 ${r.p99} ms`);
+        opts.log(
+          `  ${String(n).padStart(2)} regions ${cond.name.padEnd(26)} one client: p50 ${r.p50} ms (+${r.p50 - HOPS * ref.p50} over the floor)  p99 ${r.p99} ms`,
+        );
       }
     }
-    return { connections: CONNECTIONS, hops: HOPS, slowMs: SLOW_MS, regionTimeoutMs: REGION_TIMEOUT_MS, regionProcesses: hosts.length, cores, direct, directOneClient, results, singleClient };
+    return {
+      connections: CONNECTIONS,
+      hops: HOPS,
+      slowMs: SLOW_MS,
+      regionTimeoutMs: REGION_TIMEOUT_MS,
+      regionProcesses: hosts.length,
+      cores,
+      direct,
+      directOneClient,
+      results,
+      singleClient,
+    };
   } finally {
     await gateway.stop();
     await hungRegion.close();

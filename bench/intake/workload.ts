@@ -30,7 +30,8 @@ export interface IntakeResult {
 }
 
 const ms = (ns: number) => Math.round(ns / 1e4) / 100;
-const at = (sorted: number[], p: number) => (sorted.length ? Math.round(sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] * 100) / 100 : 0);
+const at = (sorted: number[], p: number) =>
+  sorted.length ? Math.round(sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] * 100) / 100 : 0;
 
 export async function runIntakeWorkload(opts: { persons: number; log: (line: string) => void }): Promise<IntakeResult> {
   const data = await benchData(opts.persons, ['HB'], opts.log);
@@ -39,7 +40,10 @@ export async function runIntakeWorkload(opts: { persons: number; log: (line: str
     cpSync(join(data.dir, 'hb'), join(work, 'hb'), { recursive: true, filter: (path) => !path.includes(join('hb', 'index')) });
     opts.log(`  indexing the first export (${opts.persons} persons)…`);
     const adapter = await createHbAdapter({
-      exportsDir: join(work, 'hb/exports'), indexDir: join(work, 'hb/index'), pollMs: 3_600_000, maxChangeEvents: 1_000_000,
+      exportsDir: join(work, 'hb/exports'),
+      indexDir: join(work, 'hb/index'),
+      pollMs: 3_600_000,
+      maxChangeEvents: 1_000_000,
     });
     try {
       const ids = (await adapter.searchPersons({ bornFrom: '1900-01-01' }, { first: 1000, after: null })).items.map((p) => p.id);
@@ -75,7 +79,9 @@ export async function runIntakeWorkload(opts: { persons: number; log: (line: str
       try {
         await Promise.race([
           adapter.exports.check(),
-          new Promise((_, reject) => { limit = setTimeout(() => reject(new Error(`the intake took over ${INTAKE_LIMIT_MS / 60_000} minutes`)), INTAKE_LIMIT_MS); }),
+          new Promise((_, reject) => {
+            limit = setTimeout(() => reject(new Error(`the intake took over ${INTAKE_LIMIT_MS / 60_000} minutes`)), INTAKE_LIMIT_MS);
+          }),
         ]);
       } finally {
         clearTimeout(limit);

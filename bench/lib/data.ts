@@ -45,11 +45,23 @@ function layoutOf(scenariosFile: string): number {
 }
 
 function generate(dir: string, persons: number, regions: readonly string[]): Promise<void> {
-  const args = [...TSX, 'standins/generator/cli.ts', '--data', dir, '--persons', String(persons), '--regions', regions.join(','), '--quiet'];
+  const args = [
+    ...TSX,
+    'standins/generator/cli.ts',
+    '--data',
+    dir,
+    '--persons',
+    String(persons),
+    '--regions',
+    regions.join(','),
+    '--quiet',
+  ];
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     let err = '';
-    child.stderr!.on('data', (b: Buffer) => { err = (err + b.toString()).slice(-2000); });
+    child.stderr!.on('data', (b: Buffer) => {
+      err = (err + b.toString()).slice(-2000);
+    });
     const timer = setTimeout(() => child.kill('SIGKILL'), 15 * 60_000);
     child.on('exit', (code) => {
       clearTimeout(timer);

@@ -15,7 +15,14 @@ export type InternalSigner = (region: string, part: string, body: string) => Rec
 export async function internalSigner(keysDir: string): Promise<InternalSigner> {
   const key = await loadInternalSigningKey(keysDir);
   const roles = ['investigator'];
-  const caller = { sub: 'JS-0310552', name: 'bench investigator', region: 'JS', roles, scopes: [...scopesFor(loadPolicy(), roles, [])], anonymous: false };
+  const caller = {
+    sub: 'JS-0310552',
+    name: 'bench investigator',
+    region: 'JS',
+    roles,
+    scopes: [...scopesFor(loadPolicy(), roles, [])],
+    anonymous: false,
+  };
   const purpose = { code: 'patrol-check', text: 'benchmark load', caseRef: null };
   let n = 0;
   return (region, part, body) => ({

@@ -42,18 +42,35 @@ export function profileLiandongInto(dir: string | null): void {
 /** How long each profiled gateway took to start (ms): its profile's start-up part, left out of the summary. */
 export const profiledStartUpMs = new Map<string, number>();
 
-export const answers = (url: string, headers: Record<string, string> = {}) => async () =>
-  (await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: '{"query":"{__typename}"}' })).ok;
+export const answers =
+  (url: string, headers: Record<string, string> = {}) =>
+  async () =>
+    (await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: '{"query":"{__typename}"}' }))
+      .ok;
 
 export async function startLiandong(spec: LiandongSpec): Promise<Running> {
   const port = await freePort();
   const config = join(spec.work, `${spec.name}.json`);
-  const template = JSON.parse(readFileSync(`bench/config/${spec.template}.json`, 'utf8').replaceAll('${WORK}', spec.work).replaceAll('${NAME}', spec.name));
+  const template = JSON.parse(
+    readFileSync(`bench/config/${spec.template}.json`, 'utf8').replaceAll('${WORK}', spec.work).replaceAll('${NAME}', spec.name),
+  );
   const regionsFile = join(spec.work, `${spec.name}-regions.json`);
-  writeFileSync(regionsFile, JSON.stringify({
-    defaults: { timeoutMs: spec.regionTimeoutMs ?? 2000 },
-    regions: (spec.regions ?? []).map((r) => ({ code: r.code, name: r.code, url: r.url, ...(r.settings ? { settings: r.settings } : {}) })),
-  }, null, 2));
+  writeFileSync(
+    regionsFile,
+    JSON.stringify(
+      {
+        defaults: { timeoutMs: spec.regionTimeoutMs ?? 2000 },
+        regions: (spec.regions ?? []).map((r) => ({
+          code: r.code,
+          name: r.code,
+          url: r.url,
+          ...(r.settings ? { settings: r.settings } : {}),
+        })),
+      },
+      null,
+      2,
+    ),
+  );
   writeFileSync(config, JSON.stringify({ ...template, regions: regionsFile, ...spec.sections }, null, 2));
   const preload = (spec.preload ?? []).flatMap((m) => ['--import', m]);
   const profiling = profileDir ? ['--cpu-prof', '--cpu-prof-dir', join(profileDir, spec.name)] : [];

@@ -32,7 +32,8 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
     throw new Error(`benchmark load may only target loopback, got ${spec.url}`);
   }
   // autocannon runs whole seconds (0.5 runs for 1 s): a fraction would make req/s wrong.
-  if (!Number.isInteger(spec.seconds) || spec.seconds < 1) throw new RangeError(`load duration ${spec.seconds} s: expected a whole number of seconds, at least 1`);
+  if (!Number.isInteger(spec.seconds) || spec.seconds < 1)
+    throw new RangeError(`load duration ${spec.seconds} s: expected a whole number of seconds, at least 1`);
   const cpuBefore = spec.pid ? cpuSeconds(spec.pid) : 0;
   const result = await autocannon({
     url: spec.url,

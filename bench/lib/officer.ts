@@ -8,6 +8,12 @@ import { mintDevToken } from '../../gateway/auth/dev-key.ts';
 export const BENCH_PURPOSE = 'patrol-check: benchmark load';
 
 export async function officerHeaders(keysDir: string): Promise<Record<string, string>> {
-  const token = await mintDevToken(keysDir, { sub: 'JS-0310552', name: 'bench investigator', region: 'JS', roles: ['investigator'], ttlSeconds: 3600 });
+  const token = await mintDevToken(keysDir, {
+    sub: 'JS-0310552',
+    name: 'bench investigator',
+    region: 'JS',
+    roles: ['investigator'],
+    ttlSeconds: 3600,
+  });
   return { authorization: `Bearer ${token}`, 'x-purpose': BENCH_PURPOSE };
 }

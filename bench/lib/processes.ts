@@ -7,7 +7,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
 const started = new Set<ChildProcess>();
-process.on('exit', () => { for (const child of started) child.kill('SIGKILL'); });
+process.on('exit', () => {
+  for (const child of started) child.kill('SIGKILL');
+});
 
 export interface Running {
   name: string;
@@ -30,7 +32,9 @@ export async function startProcess(
   const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...opts.env } });
   started.add(child);
   let log = '';
-  const keep = (b: Buffer) => { log = (log + b.toString()).slice(-4000); };
+  const keep = (b: Buffer) => {
+    log = (log + b.toString()).slice(-4000);
+  };
   child.stdout!.on('data', keep);
   child.stderr!.on('data', keep);
   const deadline = Date.now() + (opts.timeoutMs ?? 60_000);
@@ -48,12 +52,16 @@ export async function startProcess(
     pid: child.pid!,
     url: opts.url,
     output: () => log,
-    stop: () => new Promise<void>((resolve) => {
-      if (child.exitCode !== null) return resolve();
-      child.once('exit', () => { started.delete(child); resolve(); });
-      child.kill('SIGTERM');
-      setTimeout(() => child.kill('SIGKILL'), 3000).unref();
-    }),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => {
+          started.delete(child);
+          resolve();
+        });
+        child.kill('SIGTERM');
+        setTimeout(() => child.kill('SIGKILL'), 3000).unref();
+      }),
   };
 }
 
@@ -62,7 +70,13 @@ export async function startProcess(
  * comes up (so the caller's `finally` stops whatever did start, even if another failed).
  */
 export async function startAll(into: Running[], starters: Array<() => Promise<Running>>): Promise<Running[]> {
-  const results = await Promise.allSettled(starters.map(async (start) => { const r = await start(); into.push(r); return r; }));
+  const results = await Promise.allSettled(
+    starters.map(async (start) => {
+      const r = await start();
+      into.push(r);
+      return r;
+    }),
+  );
   const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) throw failed.reason;
   return results.map((r) => (r as PromiseFulfilledResult<Running>).value);

@@ -9,18 +9,35 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-interface ProfileNode { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; }
-interface CpuProfile { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[]; }
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+}
+interface CpuProfile {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+}
 
 /** Frames with no script: GC, the VM itself, native bindings such as writev. */
 const NATIVE = '(native)';
 
-export interface HotFunction { fn: string; where: string; selfMs: number; share: number; }
+export interface HotFunction {
+  fn: string;
+  where: string;
+  selfMs: number;
+  share: number;
+}
 
 export function where(url: string, line: number): string {
   if (!url) return NATIVE;
   const nm = url.lastIndexOf('node_modules/');
-  if (nm >= 0) return url.slice(nm + 'node_modules/'.length).split('/').slice(0, 3).join('/');
+  if (nm >= 0)
+    return url
+      .slice(nm + 'node_modules/'.length)
+      .split('/')
+      .slice(0, 3)
+      .join('/');
   const work = url.indexOf('/main/');
   return `${work >= 0 ? url.slice(work + 6) : url}:${line + 1}`;
 }
@@ -41,10 +58,13 @@ export function hotFunctions(file: string, top = 15, skipMs = 0): HotFunction[] 
     self.set(key, (self.get(key) ?? 0) + us);
     total += us;
   });
-  return [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, top).map(([key, us]) => {
-    const [fn, at] = key.split('\t');
-    return { fn, where: at, selfMs: us / 1000, share: us / total };
-  });
+  return [...self.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, top)
+    .map(([key, us]) => {
+      const [fn, at] = key.split('\t');
+      return { fn, where: at, selfMs: us / 1000, share: us / total };
+    });
 }
 
 /** Self time per package / source folder: which layer the gateway's CPU goes to. */
@@ -56,9 +76,14 @@ export function hotPackages(file: string, top = 12, skipMs = 0): { where: string
     const key = f.where === NATIVE ? f.fn : f.where.replace(/:\d+$/, '').split('/').slice(0, 2).join('/');
     by.set(key, (by.get(key) ?? 0) + f.share);
   }
-  return [...by.entries()].sort((a, b) => b[1] - a[1]).slice(0, top).map(([w, share]) => ({ where: w, share }));
+  return [...by.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, top)
+    .map(([w, share]) => ({ where: w, share }));
 }
 
 export function profilesIn(dir: string): string[] {
-  return readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).map((f) => join(dir, f));
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.cpuprofile'))
+    .map((f) => join(dir, f));
 }

@@ -31,36 +31,69 @@ export interface RegionProcessOptions {
 
 const printed = (line: string) => async (output: string) => output.includes(line);
 
-export async function startRegions(dataDir: string, work: string, codes: readonly string[] = ['JS', 'GZ', 'HB'], options: RegionProcessOptions = {}): Promise<StartedRegions> {
+export async function startRegions(
+  dataDir: string,
+  work: string,
+  codes: readonly string[] = ['JS', 'GZ', 'HB'],
+  options: RegionProcessOptions = {},
+): Promise<StartedRegions> {
   const env = { LIANDONG_KEYS_DIR: join(work, 'keys'), LOG_LEVEL: 'warn', ...options.env };
   const node = [...(options.nodeArgs ?? []), ...TSX, ...(options.preload ?? []).flatMap((m) => ['--import', m])];
   const logs = join(work, options.logs ?? 'region-logs');
   // The gateway's internal key exists before any subgraph reads its public half.
   await loadInternalSigningKey(env.LIANDONG_KEYS_DIR);
   const processes: Running[] = [];
-  const stop = async () => { for (const p of processes.reverse()) await p.stop(); };
+  const stop = async () => {
+    for (const p of processes.reverse()) await p.stop();
+  };
   try {
     const settings: Record<string, string[]> = {};
     if (codes.includes('GZ')) {
       const port = await freePort();
-      processes.push(await startProcess('GZ stand-in', process.execPath, [...node, 'standins/gz/server.ts', '--port', String(port), '--data', dataDir], {
-        url: `http://127.0.0.1:${port}`, ready: printed('listening on'), env,
-      }));
+      processes.push(
+        await startProcess('GZ stand-in', process.execPath, [...node, 'standins/gz/server.ts', '--port', String(port), '--data', dataDir], {
+          url: `http://127.0.0.1:${port}`,
+          ready: printed('listening on'),
+          env,
+        }),
+      );
       settings.GZ = ['--setting', `serviceUrl=http://127.0.0.1:${port}`];
     }
     // Started together: on a loaded machine start-up is most of a quick run's time.
     const regions: BenchRegion[] = [];
     const starters = new Map<string, () => Promise<Running>>();
-    await Promise.all(codes.map(async (code) => {
-      const port = await freePort();
-      const url = `http://127.0.0.1:${port}`;
-      const start = () => startProcess(`subgraph ${code}`, process.execPath, [...node, 'subgraphs/main.ts', '--region', code, '--port', String(port), '--data', dataDir, '--logs', logs, ...(settings[code] ?? [])], {
-        url, ready: printed('listening on'), env,
-      });
-      starters.set(code, start);
-      processes.push(await start());
-      regions.push({ code, url });
-    }));
+    await Promise.all(
+      codes.map(async (code) => {
+        const port = await freePort();
+        const url = `http://127.0.0.1:${port}`;
+        const start = () =>
+          startProcess(
+            `subgraph ${code}`,
+            process.execPath,
+            [
+              ...node,
+              'subgraphs/main.ts',
+              '--region',
+              code,
+              '--port',
+              String(port),
+              '--data',
+              dataDir,
+              '--logs',
+              logs,
+              ...(settings[code] ?? []),
+            ],
+            {
+              url,
+              ready: printed('listening on'),
+              env,
+            },
+          );
+        starters.set(code, start);
+        processes.push(await start());
+        regions.push({ code, url });
+      }),
+    );
     regions.sort((a, b) => codes.indexOf(a.code) - codes.indexOf(b.code));
     const restart = async (code: string) => {
       const at = processes.findIndex((p) => p.name === `subgraph ${code}`);

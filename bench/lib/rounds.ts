@@ -39,7 +39,15 @@ export interface ContenderSummary {
 
 export async function runRounds(spec: RoundsSpec, log: (line: string) => void): Promise<Record<string, ContenderSummary>> {
   const load = (c: Contender, seconds: number): Promise<LoadResult> =>
-    runLoad({ url: c.url, body: c.body ?? spec.body, headers: c.headers, perRequestHeaders: c.perRequestHeaders, connections: spec.connections, seconds, pid: c.pid } satisfies LoadSpec);
+    runLoad({
+      url: c.url,
+      body: c.body ?? spec.body,
+      headers: c.headers,
+      perRequestHeaders: c.perRequestHeaders,
+      connections: spec.connections,
+      seconds,
+      pid: c.pid,
+    } satisfies LoadSpec);
   for (const c of spec.contenders) await load(c, spec.warmupSeconds);
   const perRound = new Map<string, LoadResult[]>(spec.contenders.map((c) => [c.name, []]));
   const ratios = new Map<string, number[]>(spec.contenders.map((c) => [c.name, []]));
@@ -50,7 +58,9 @@ export async function runRounds(spec: RoundsSpec, log: (line: string) => void): 
       const r = await load(c, spec.seconds);
       results.set(c.name, r);
       perRound.get(c.name)!.push(r);
-      log(`  round ${round + 1} ${c.name.padEnd(28)} ${r.rps.toFixed(1).padStart(8)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms  errors ${r.errors + r.non2xx}`);
+      log(
+        `  round ${round + 1} ${c.name.padEnd(28)} ${r.rps.toFixed(1).padStart(8)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms  errors ${r.errors + r.non2xx}`,
+      );
     }
     const ref = results.get(spec.reference)!;
     // A reference that completed nothing this round (machine stalled) gives no ratio, not Infinity.

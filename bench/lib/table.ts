@@ -4,14 +4,32 @@ import type { ContenderSummary } from './rounds.ts';
 const fixed = (v: number | null | undefined, digits = 1) => (v === null || v === undefined || Number.isNaN(v) ? '-' : v.toFixed(digits));
 
 export function printRounds(summary: Record<string, ContenderSummary>, reference: string): void {
-  console.table(Object.fromEntries(Object.entries(summary).map(([name, s]) => [name, {
-    'req/s': fixed(s.rps), 'p50 ms': s.p50, 'p99 ms': s.p99,
-    'CPU ms/req': fixed(s.cpuPerRequestMs, 2), [`vs ${reference}`]: fixed(s.ratioVsReference, 2), errors: s.errors,
-  }])));
+  console.table(
+    Object.fromEntries(
+      Object.entries(summary).map(([name, s]) => [
+        name,
+        {
+          'req/s': fixed(s.rps),
+          'p50 ms': s.p50,
+          'p99 ms': s.p99,
+          'CPU ms/req': fixed(s.cpuPerRequestMs, 2),
+          [`vs ${reference}`]: fixed(s.ratioVsReference, 2),
+          errors: s.errors,
+        },
+      ]),
+    ),
+  );
 }
 
 export function printRows(rows: Record<string, Record<string, number | string | null>>): void {
-  console.table(Object.fromEntries(Object.entries(rows).map(([name, row]) => [name, Object.fromEntries(
-    Object.entries(row).map(([k, v]) => [k, typeof v === 'number' ? (Number.isInteger(v) ? v : fixed(v, 2)) : v ?? '-']),
-  )])));
+  console.table(
+    Object.fromEntries(
+      Object.entries(rows).map(([name, row]) => [
+        name,
+        Object.fromEntries(
+          Object.entries(row).map(([k, v]) => [k, typeof v === 'number' ? (Number.isInteger(v) ? v : fixed(v, 2)) : (v ?? '-')]),
+        ),
+      ]),
+    ),
+  );
 }

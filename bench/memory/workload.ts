@@ -20,14 +20,23 @@ import { REGIONAL_PERSONS } from '../regional/workload.ts';
 
 const MiB = 1024 * 1024;
 
-interface Sample { afterSeconds: number; rssMiB: number; heapUsedMiB: number; heapTotalMiB: number; externalMiB: number }
+interface Sample {
+  afterSeconds: number;
+  rssMiB: number;
+  heapUsedMiB: number;
+  heapTotalMiB: number;
+  externalMiB: number;
+}
 
 async function heapAfterGc(pid: number, file: string): Promise<{ heapUsed: number; heapTotal: number; external: number }> {
   rmSync(file, { force: true });
   process.kill(pid, 'SIGUSR2');
   const deadline = Date.now() + 10_000;
   while (!existsSync(file)) {
-    if (Date.now() > deadline) throw new Error(`the gateway (pid ${pid}) wrote no heap figures to ${file} within 10 s of SIGUSR2; is bench/memory/gc-probe.ts preloaded?`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `the gateway (pid ${pid}) wrote no heap figures to ${file} within 10 s of SIGUSR2; is bench/memory/gc-probe.ts preloaded?`,
+      );
     await new Promise((r) => setTimeout(r, 50));
   }
   await new Promise((r) => setTimeout(r, 20)); // the write is synchronous but may be mid-flight
@@ -50,16 +59,27 @@ export async function runMemoryWorkload(opts: WorkloadOptions & { loadSeconds: n
   const regions = await startRegions(data.dir, work);
   const heapFile = join(work, 'heap.json');
   const gateway = await startLiandong({
-    name: 'liandong-memory', template: 'regional', work, regions: regions.regions,
+    name: 'liandong-memory',
+    template: 'regional',
+    work,
+    regions: regions.regions,
     sections: { cache: { enabled: true, store: 'memory' } },
-    nodeArgs: ['--expose-gc'], preload: ['./bench/memory/gc-probe.ts'], env: { BENCH_HEAP_FILE: heapFile },
+    nodeArgs: ['--expose-gc'],
+    preload: ['./bench/memory/gc-probe.ts'],
+    env: { BENCH_HEAP_FILE: heapFile },
   });
   try {
     const headers = await officerHeaders(join(work, 'keys'));
     const body = personLookup(data.scenarios.personInAllRegions.idNumber);
     const sample = async (afterSeconds: number): Promise<Sample> => {
       const heap = await heapAfterGc(gateway.pid, heapFile);
-      return { afterSeconds, rssMiB: rssMiB(gateway.pid), heapUsedMiB: heap.heapUsed / MiB, heapTotalMiB: heap.heapTotal / MiB, externalMiB: heap.external / MiB };
+      return {
+        afterSeconds,
+        rssMiB: rssMiB(gateway.pid),
+        heapUsedMiB: heap.heapUsed / MiB,
+        heapTotalMiB: heap.heapTotal / MiB,
+        externalMiB: heap.external / MiB,
+      };
     };
     await runLoad({ url: gateway.url, body, headers, connections: opts.connections, seconds: opts.warmupSeconds });
     const samples = [await sample(0)];
@@ -70,13 +90,20 @@ export async function runMemoryWorkload(opts: WorkloadOptions & { loadSeconds: n
       requests += r.requests;
       samples.push(await sample(i * slice));
       const s = samples.at(-1)!;
-      opts.log(`  after ${s.afterSeconds.toFixed(0).padStart(3)} s: RSS ${s.rssMiB.toFixed(1)} MiB, heap after GC ${s.heapUsedMiB.toFixed(1)} MiB (${r.rps.toFixed(0)} req/s)`);
+      opts.log(
+        `  after ${s.afterSeconds.toFixed(0).padStart(3)} s: RSS ${s.rssMiB.toFixed(1)} MiB, heap after GC ${s.heapUsedMiB.toFixed(1)} MiB (${r.rps.toFixed(0)} req/s)`,
+      );
     }
     return {
-      method: 'RSS from /proc/<pid>/status; heap via --expose-gc and a preloaded probe (SIGUSR2 → gc() twice → process.memoryUsage() to a file)',
-      loadSeconds: opts.loadSeconds, requests, samples,
-      rssBeforeMiB: samples[0].rssMiB, rssAfterMiB: samples.at(-1)!.rssMiB,
-      heapBeforeMiB: samples[0].heapUsedMiB, heapAfterMiB: samples.at(-1)!.heapUsedMiB,
+      method:
+        'RSS from /proc/<pid>/status; heap via --expose-gc and a preloaded probe (SIGUSR2 → gc() twice → process.memoryUsage() to a file)',
+      loadSeconds: opts.loadSeconds,
+      requests,
+      samples,
+      rssBeforeMiB: samples[0].rssMiB,
+      rssAfterMiB: samples.at(-1)!.rssMiB,
+      heapBeforeMiB: samples[0].heapUsedMiB,
+      heapAfterMiB: samples.at(-1)!.heapUsedMiB,
       heapSlopeMiBPerMinute: slopePerMinute(samples.slice(1)),
     };
   } finally {

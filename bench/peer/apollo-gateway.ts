@@ -19,8 +19,11 @@ import { ApolloServerPluginUsageReportingDisabled } from '@apollo/server/plugin/
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { internalSigner, type InternalSigner } from '../lib/internal-signer.ts';
 
-const { values } = parseArgs({ options: { port: { type: 'string' }, supergraph: { type: 'string' }, 'internal-keys': { type: 'string' }, region: { type: 'string' } } });
-if (!values.port || !values.supergraph) throw new Error('usage: apollo-gateway.ts --port N --supergraph FILE [--internal-keys DIR --region CODE]');
+const { values } = parseArgs({
+  options: { port: { type: 'string' }, supergraph: { type: 'string' }, 'internal-keys': { type: 'string' }, region: { type: 'string' } },
+});
+if (!values.port || !values.supergraph)
+  throw new Error('usage: apollo-gateway.ts --port N --supergraph FILE [--internal-keys DIR --region CODE]');
 if (values['internal-keys'] && !values.region) throw new Error('--internal-keys needs --region: the region code the tokens are for');
 
 function signed(url: string, sign: InternalSigner, region: string): RemoteGraphQLDataSource {

@@ -118,7 +118,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     console.error(`--ports: expected ${PEER_SUBGRAPHS.length} ports (${PEER_SUBGRAPHS.join(', ')}), got ${process.argv[i + 1]}`);
     process.exit(2);
   }
-  const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] as PeerSubgraph : null;
+  const only = process.argv.includes('--only') ? (process.argv[process.argv.indexOf('--only') + 1] as PeerSubgraph) : null;
   const names = only ? [only] : PEER_SUBGRAPHS;
   await Promise.all(names.map((n) => startPeerSubgraph(n, ports[PEER_SUBGRAPHS.indexOf(n)])));
   console.log(`peer subgraphs listening on 127.0.0.1:${names.map((n) => ports[PEER_SUBGRAPHS.indexOf(n)]).join(',')}`);

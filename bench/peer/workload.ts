@@ -25,13 +25,27 @@ export interface WorkloadOptions {
 async function startContenders(supergraph: string, work: string, _opts: WorkloadOptions, running: Running[]): Promise<Running[]> {
   const [apolloPort, hivePort] = [await freePort(), await freePort()];
   return startAll(running, [
-    () => startProcess('apollo-gateway', process.execPath, [...TSX, 'bench/peer/apollo-gateway.ts', '--port', String(apolloPort), '--supergraph', supergraph], {
-      url: `http://127.0.0.1:${apolloPort}/`, ready: answers(`http://127.0.0.1:${apolloPort}/`),
-    }),
-    () => startProcess('hive-gateway', 'node_modules/.bin/hive-gateway', ['supergraph', supergraph, '--port', String(hivePort), '--host', '127.0.0.1'], {
-      url: `http://127.0.0.1:${hivePort}/graphql`, ready: answers(`http://127.0.0.1:${hivePort}/graphql`),
-      env: { NODE_ENV: 'production' },
-    }),
+    () =>
+      startProcess(
+        'apollo-gateway',
+        process.execPath,
+        [...TSX, 'bench/peer/apollo-gateway.ts', '--port', String(apolloPort), '--supergraph', supergraph],
+        {
+          url: `http://127.0.0.1:${apolloPort}/`,
+          ready: answers(`http://127.0.0.1:${apolloPort}/`),
+        },
+      ),
+    () =>
+      startProcess(
+        'hive-gateway',
+        'node_modules/.bin/hive-gateway',
+        ['supergraph', supergraph, '--port', String(hivePort), '--host', '127.0.0.1'],
+        {
+          url: `http://127.0.0.1:${hivePort}/graphql`,
+          ready: answers(`http://127.0.0.1:${hivePort}/graphql`),
+          env: { NODE_ENV: 'production' },
+        },
+      ),
     ...(existsSync('gateway/main.ts') ? [() => startLiandong({ name: 'liandong', template: 'permissive', work, supergraph })] : []),
   ]);
 }
@@ -44,9 +58,15 @@ export async function runPeerWorkload(opts: WorkloadOptions) {
     const port = await freePort();
     if (!ports.includes(port)) ports.push(port);
   }
-  const subgraphs = await startProcess('peer-subgraphs', process.execPath, [...TSX, 'bench/peer/subgraphs.ts', '--ports', ports.join(',')], {
-    url: `http://127.0.0.1:${ports[0]}/`, ready: async (output) => output.includes('peer subgraphs listening'),
-  });
+  const subgraphs = await startProcess(
+    'peer-subgraphs',
+    process.execPath,
+    [...TSX, 'bench/peer/subgraphs.ts', '--ports', ports.join(',')],
+    {
+      url: `http://127.0.0.1:${ports[0]}/`,
+      ready: async (output) => output.includes('peer subgraphs listening'),
+    },
+  );
   const supergraph = join(work, 'supergraph.graphql');
   writeFileSync(supergraph, composePeerSupergraph(ports));
   const running: Running[] = [];
@@ -56,11 +76,18 @@ export async function runPeerWorkload(opts: WorkloadOptions) {
     const expected = readFileSync(`${PEER_DIR}expected-response.json`, 'utf8');
     for (const c of contenders) await checkResponse(c.name, c.url, body, expected);
     opts.log(`workload 1 (bench-peer): response check passed for ${contenders.map((c) => c.name).join(', ')}`);
-    const summary = await runRounds({
-      contenders: contenders.map((c): Contender => ({ name: c.name, url: c.url, pid: c.pid })),
-      reference: 'apollo-gateway', body, connections: opts.connections, seconds: opts.seconds,
-      rounds: opts.rounds, warmupSeconds: opts.warmupSeconds,
-    }, opts.log);
+    const summary = await runRounds(
+      {
+        contenders: contenders.map((c): Contender => ({ name: c.name, url: c.url, pid: c.pid })),
+        reference: 'apollo-gateway',
+        body,
+        connections: opts.connections,
+        seconds: opts.seconds,
+        rounds: opts.rounds,
+        warmupSeconds: opts.warmupSeconds,
+      },
+      opts.log,
+    );
     return {
       contenders: summary,
       ratioVsApolloGateway: summary.liandong?.ratioVsReference ?? null,

@@ -25,5 +25,9 @@ export function personLookupIndexOnly(idNumber: string): string {
 }
 
 export function personSearch(namePrefix: string, regions?: string[]): string {
-  return JSON.stringify({ query: SEARCH, operationName: 'PersonSearch', variables: { filter: { name: `${namePrefix}*` }, ...(regions ? { regions } : {}) } });
+  return JSON.stringify({
+    query: SEARCH,
+    operationName: 'PersonSearch',
+    variables: { filter: { name: `${namePrefix}*` }, ...(regions ? { regions } : {}) },
+  });
 }

@@ -35,20 +35,40 @@ async function startPlainGateway(work: string, region: BenchRegion): Promise<Run
   writeFileSync(supergraph, oneRegionSupergraph(region.url));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}/`;
-  return startProcess('apollo-gateway', process.execPath, [...TSX, 'bench/peer/apollo-gateway.ts', '--port', String(port), '--supergraph', supergraph,
-    '--internal-keys', join(work, 'keys'), '--region', region.code], { url, ready: answers(url) });
+  return startProcess(
+    'apollo-gateway',
+    process.execPath,
+    [
+      ...TSX,
+      'bench/peer/apollo-gateway.ts',
+      '--port',
+      String(port),
+      '--supergraph',
+      supergraph,
+      '--internal-keys',
+      join(work, 'keys'),
+      '--region',
+      region.code,
+    ],
+    { url, ready: answers(url) },
+  );
 }
 
 /** Does the gateway refuse a request without a token? (Whether authentication is wired in yet.) */
 async function refusesAnonymous(url: string, body: string): Promise<boolean> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-purpose': 'patrol-check: bench' }, body });
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-purpose': 'patrol-check: bench' },
+    body,
+  });
   return res.status === 401 || /UNAUTHENTICATED/.test(await res.text());
 }
 
 async function bodyOf(url: string, body: string, headers: Record<string, string> = {}): Promise<string> {
   const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
   const text = await res.text();
-  if (res.status !== 200 || text.includes('"errors"')) throw new Error(`reference answer from ${url} was not clean (status ${res.status}): ${text.slice(0, 400)}`);
+  if (res.status !== 200 || text.includes('"errors"'))
+    throw new Error(`reference answer from ${url} was not clean (status ${res.status}): ${text.slice(0, 400)}`);
   return text;
 }
 
@@ -59,16 +79,29 @@ const dataOnly = (text: string) => text.trim().replace(/,"extensions":.*}$/s, '}
  * The lookup's own latency: one connection, each contender in turn, medians of the rounds
  * (half as many rounds, at most 10 s each: with no queueing a latency settles quickly).
  */
-async function oneAtATime(contenders: Contender[], opts: WorkloadOptions): Promise<Record<string, { p50: number; p99: number; rps: number; perRound: LoadResult[] }>> {
+async function oneAtATime(
+  contenders: Contender[],
+  opts: WorkloadOptions,
+): Promise<Record<string, { p50: number; p99: number; rps: number; perRound: LoadResult[] }>> {
   const rounds: Record<string, LoadResult[]> = Object.fromEntries(contenders.map((c) => [c.name, []]));
   for (let round = 0; round < Math.ceil(opts.rounds / 2); round++) {
     for (const c of contenders) {
-      rounds[c.name].push(await runLoad({ url: c.url, body: c.body!, headers: c.headers, connections: 1, seconds: Math.min(opts.seconds, 10), pid: c.pid }));
+      rounds[c.name].push(
+        await runLoad({ url: c.url, body: c.body!, headers: c.headers, connections: 1, seconds: Math.min(opts.seconds, 10), pid: c.pid }),
+      );
     }
   }
-  return Object.fromEntries(Object.entries(rounds).map(([name, rs]) => [name, {
-    p50: median(rs.map((r) => r.p50)), p99: median(rs.map((r) => r.p99)), rps: median(rs.map((r) => r.rps)), perRound: rs,
-  }]));
+  return Object.fromEntries(
+    Object.entries(rounds).map(([name, rs]) => [
+      name,
+      {
+        p50: median(rs.map((r) => r.p50)),
+        p99: median(rs.map((r) => r.p99)),
+        rps: median(rs.map((r) => r.rps)),
+        perRound: rs,
+      },
+    ]),
+  );
 }
 
 export async function runRegionalWorkload(opts: WorkloadOptions) {
@@ -81,17 +114,37 @@ export async function runRegionalWorkload(opts: WorkloadOptions) {
     const js = regions.regions.find((r) => r.code === 'JS')!;
     const [plain, liandong, cached, unaudited] = await startAll(running, [
       () => startPlainGateway(work, js),
-      () => startLiandong({ name: 'liandong', template: 'regional', work, regions: regions.regions, sections: { cache: { enabled: false } } }),
-      () => startLiandong({ name: 'liandong-cached', template: 'regional', work, regions: regions.regions, sections: { cache: { enabled: true, store: 'memory' } } }),
+      () =>
+        startLiandong({ name: 'liandong', template: 'regional', work, regions: regions.regions, sections: { cache: { enabled: false } } }),
+      () =>
+        startLiandong({
+          name: 'liandong-cached',
+          template: 'regional',
+          work,
+          regions: regions.regions,
+          sections: { cache: { enabled: true, store: 'memory' } },
+        }),
       // The audit's cost: the same gateway with the sink off (development mode only).
-      () => startLiandong({ name: 'liandong-audit-off', template: 'regional', work, regions: regions.regions, sections: { cache: { enabled: false }, audit: { sink: 'off' } } }),
+      () =>
+        startLiandong({
+          name: 'liandong-audit-off',
+          template: 'regional',
+          work,
+          regions: regions.regions,
+          sections: { cache: { enabled: false }, audit: { sink: 'off' } },
+        }),
     ]);
     const headers = await officerHeaders(join(work, 'keys'));
     const sign = await internalSigner(join(work, 'keys'));
     const all = personLookup(person);
     const oneRegion = personLookup(person, ['JS']);
     const contenders: Contender[] = [
-      { name: '(a) subgraph JS direct', url: `${js.url}/index`, body: personLookupIndexOnly(person), perRequestHeaders: (body) => sign('JS', 'index', body) },
+      {
+        name: '(a) subgraph JS direct',
+        url: `${js.url}/index`,
+        body: personLookupIndexOnly(person),
+        perRequestHeaders: (body) => sign('JS', 'index', body),
+      },
       { name: '(b) apollo-gateway (JS)', url: plain.url, pid: plain.pid, body: oneRegion },
       { name: '(c1) liandong (JS only)', url: liandong.url, pid: liandong.pid, headers, body: oneRegion },
       { name: '(c) liandong 3 regions', url: liandong.url, pid: liandong.pid, headers, body: all },
@@ -104,23 +157,41 @@ export async function runRegionalWorkload(opts: WorkloadOptions) {
     const fullAnswer = dataOnly(await bodyOf(liandong.url, all, headers));
     await checkResponse('liandong cached', cached.url, all, fullAnswer, headers);
     const authEnforced = await refusesAnonymous(liandong.url, all);
-    opts.log(`workload 2 (regional): response check passed; person ${person} in ${fullAnswer.match(/"regions":\[[^\]]*\]/)?.[0]}; anonymous refused: ${authEnforced}`);
-    const summary = await runRounds({
-      contenders, reference: '(b) apollo-gateway (JS)', body: all, connections: opts.connections,
-      seconds: opts.seconds, rounds: opts.rounds, warmupSeconds: opts.warmupSeconds,
-    }, opts.log);
+    opts.log(
+      `workload 2 (regional): response check passed; person ${person} in ${fullAnswer.match(/"regions":\[[^\]]*\]/)?.[0]}; anonymous refused: ${authEnforced}`,
+    );
+    const summary = await runRounds(
+      {
+        contenders,
+        reference: '(b) apollo-gateway (JS)',
+        body: all,
+        connections: opts.connections,
+        seconds: opts.seconds,
+        rounds: opts.rounds,
+        warmupSeconds: opts.warmupSeconds,
+      },
+      opts.log,
+    );
     const audited = summary['(c) liandong 3 regions'];
     const unauditedSummary = summary['(c-off) liandong 3 regions, audit off'];
     const audit = {
       // Within-round ratios are in perRound; these are the medians' comparison.
       throughputOnVsOff: audited.rps / unauditedSummary.rps,
       p50AddedMs: audited.p50 - unauditedSummary.p50,
-      cpuAddedMsPerRequest: audited.cpuPerRequestMs !== null && unauditedSummary.cpuPerRequestMs !== null
-        ? audited.cpuPerRequestMs - unauditedSummary.cpuPerRequestMs : null,
+      cpuAddedMsPerRequest:
+        audited.cpuPerRequestMs !== null && unauditedSummary.cpuPerRequestMs !== null
+          ? audited.cpuPerRequestMs - unauditedSummary.cpuPerRequestMs
+          : null,
     };
-    opts.log(`  audit on vs off: throughput ${(audit.throughputOnVsOff * 100).toFixed(0)}%, p50 added ${audit.p50AddedMs.toFixed(1)} ms, CPU added ${audit.cpuAddedMsPerRequest?.toFixed(3) ?? '-'} ms/request`);
-    const singleClient = await oneAtATime(contenders.filter((c) => c.name.startsWith('(c) ') || c.name.startsWith('(d) ')), opts);
-    for (const [name, r] of Object.entries(singleClient)) opts.log(`  one client at a time, ${name}: p50 ${r.p50} ms, p99 ${r.p99} ms (${r.rps.toFixed(0)} req/s)`);
+    opts.log(
+      `  audit on vs off: throughput ${(audit.throughputOnVsOff * 100).toFixed(0)}%, p50 added ${audit.p50AddedMs.toFixed(1)} ms, CPU added ${audit.cpuAddedMsPerRequest?.toFixed(3) ?? '-'} ms/request`,
+    );
+    const singleClient = await oneAtATime(
+      contenders.filter((c) => c.name.startsWith('(c) ') || c.name.startsWith('(d) ')),
+      opts,
+    );
+    for (const [name, r] of Object.entries(singleClient))
+      opts.log(`  one client at a time, ${name}: p50 ${r.p50} ms, p99 ${r.p99} ms (${r.rps.toFixed(0)} req/s)`);
     return { personsPerRegion: REGIONAL_PERSONS, idNumber: person, authEnforced, contenders: summary, audit, singleClient };
   } finally {
     for (const r of running) await r.stop();

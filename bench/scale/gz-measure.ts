@@ -18,7 +18,11 @@ import { gzDbPath } from '../../standins/gz/writer.ts';
 import { createAdapter } from '../../adapters/gz/index.ts';
 
 const { values } = parseArgs({
-  options: { persons: { type: 'string', default: '1000000' }, lookups: { type: 'string', default: '2000' }, 'writer-only': { type: 'boolean', default: false } },
+  options: {
+    persons: { type: 'string', default: '1000000' },
+    lookups: { type: 'string', default: '2000' },
+    'writer-only': { type: 'boolean', default: false },
+  },
 });
 const persons = Number(values.persons);
 const lookups = Number(values.lookups);
@@ -45,13 +49,17 @@ async function measureWriter(dataDir: string): Promise<void> {
   const sizes = await writeGzSample(dataDir, persons);
   const seconds = (performance.now() - started) / 1000;
   const size = statSync(gzDbPath(dataDir)).size;
-  console.log(`GZ writer alone: ${JSON.stringify(sizes)} in ${seconds.toFixed(1)} s; gz.db ${(size / 2 ** 20).toFixed(1)} MiB; peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
+  console.log(
+    `GZ writer alone: ${JSON.stringify(sizes)} in ${seconds.toFixed(1)} s; gz.db ${(size / 2 ** 20).toFixed(1)} MiB; peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`,
+  );
 }
 
 async function measureLookups(dataDir: string): Promise<void> {
   const summary = await generate({ dataDir, personsPerRegion: persons, seed: SEED, regions: ['GZ'] });
   const size = statSync(gzDbPath(dataDir)).size;
-  console.log(`seeded GZ: ${JSON.stringify(summary.counts)} in ${summary.seconds.toFixed(1)} s; gz.db ${(size / 2 ** 20).toFixed(1)} MiB; peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
+  console.log(
+    `seeded GZ: ${JSON.stringify(summary.counts)} in ${summary.seconds.toFixed(1)} s; gz.db ${(size / 2 ** 20).toFixed(1)} MiB; peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`,
+  );
 
   const world = new World(SEED, persons);
   const standin = await startGzStandin({ dataDir });
@@ -59,10 +67,13 @@ async function measureLookups(dataDir: string): Promise<void> {
   try {
     const person = (k: number) => world.personRecord('GZ', (k * 7919) % persons);
     await adapter.personRecordsById([person(0).id]); // warm the connection
-    await timed('personRecordsByIdNumber, 1 key (18- and 15-digit forms)', lookups, (k) => adapter.personRecordsByIdNumber([person(k).idNumber]));
+    await timed('personRecordsByIdNumber, 1 key (18- and 15-digit forms)', lookups, (k) =>
+      adapter.personRecordsByIdNumber([person(k).idNumber]),
+    );
     await timed('personRecordsById, 1 key', lookups, (k) => adapter.personRecordsById([person(k).id]));
     await timed('personRecordsByIdNumber, 100 keys', Math.ceil(lookups / 20), (k) =>
-      adapter.personRecordsByIdNumber(Array.from({ length: 100 }, (_, j) => person(k * 100 + j).idNumber)));
+      adapter.personRecordsByIdNumber(Array.from({ length: 100 }, (_, j) => person(k * 100 + j).idNumber)),
+    );
     await timed('involvementsByIdNumber, 1 key', lookups, (k) => adapter.involvementsByIdNumber([person(k).idNumber]));
     await timed('searchPersons name prefix, first 20', 200, (k) => adapter.searchPersons({ name: `${person(k).name[0]}*` }, { first: 20 }));
   } finally {

@@ -19,7 +19,10 @@ const { values } = parseArgs({ options: { data: { type: 'string', default: '.dat
 const dataDir = resolve(values.data!);
 const samples = Number(values.samples);
 
-interface Sample { idNumber: string; ids: Record<string, string> }
+interface Sample {
+  idNumber: string;
+  ids: Record<string, string>;
+}
 
 /** Every k-th ground-truth line, so the sample spreads over the whole data set without loading it. */
 async function sampleTruth(total: number): Promise<Sample[]> {
@@ -54,7 +57,11 @@ async function measure(name: string, adapter: RegionAdapter, sample: Sample[]): 
   for (const s of sample) single.push(await time(() => adapter.personRecordsByIdNumber([s.idNumber])));
   for (const s of mine) byId.push(await time(() => adapter.personRecordsById([s.ids[name]])));
   const batches: number[] = [];
-  for (const part of chunk(sample.map((s) => s.idNumber), 100)) batches.push(await time(() => adapter.personRecordsByIdNumber(part)));
+  for (const part of chunk(
+    sample.map((s) => s.idNumber),
+    100,
+  ))
+    batches.push(await time(() => adapter.personRecordsByIdNumber(part)));
   console.log(`${name}: personRecordsByIdNumber, 1 key:    ${percentiles(single)}`);
   console.log(`${name}: personRecordsById, 1 key:          ${percentiles(byId)}`);
   console.log(`${name}: personRecordsByIdNumber, 100 keys: ${percentiles(batches)}`);
@@ -69,10 +76,13 @@ try {
     ['HB', async () => (await import('../../adapters/hb/index.ts')).createAdapter({ dataDir, settings: {} })],
   ];
   if (existsSync(join(dataDir, 'gz'))) {
-    regions.push(['GZ', async () => {
-      gz = await startGzStandin({ dataDir });
-      return (await import('../../adapters/gz/index.ts')).createAdapter({ dataDir, settings: { serviceUrl: gz.url, timeoutMs: 30_000 } });
-    }]);
+    regions.push([
+      'GZ',
+      async () => {
+        gz = await startGzStandin({ dataDir });
+        return (await import('../../adapters/gz/index.ts')).createAdapter({ dataDir, settings: { serviceUrl: gz.url, timeoutMs: 30_000 } });
+      },
+    ]);
   }
   for (const [name, open] of regions) {
     const opening = performance.now();

@@ -24,7 +24,8 @@ async function measureSize(persons: number, opts: WorkloadOptions): Promise<{ lo
   try {
     const headers = await officerHeaders(join(work, 'keys'));
     const { idNumber, name } = data.scenarios.personInAllRegions;
-    const load = (body: string, seconds: number) => runLoad({ url: gateway.url, body, headers, connections: opts.connections, seconds, pid: gateway.pid });
+    const load = (body: string, seconds: number) =>
+      runLoad({ url: gateway.url, body, headers, connections: opts.connections, seconds, pid: gateway.pid });
     const lookup = personLookup(idNumber);
     const search = personSearch(name.slice(0, 1));
     await load(lookup, opts.warmupSeconds);
@@ -41,14 +42,21 @@ export async function runScaleWorkload(opts: WorkloadOptions & { sizes: number[]
   for (const persons of opts.sizes) {
     results[persons] = await measureSize(persons, opts);
     const r = results[persons];
-    opts.log(`  ${String(persons).padStart(8)} persons: lookup ${r.lookup.rps.toFixed(1)} req/s p50 ${r.lookup.p50} ms | search ${r.search.rps.toFixed(1)} req/s p50 ${r.search.p50} ms`);
+    opts.log(
+      `  ${String(persons).padStart(8)} persons: lookup ${r.lookup.rps.toFixed(1)} req/s p50 ${r.lookup.p50} ms | search ${r.search.rps.toFixed(1)} req/s p50 ${r.search.p50} ms`,
+    );
   }
   const base = results[opts.sizes[0]];
-  const ratios = Object.fromEntries(opts.sizes.map((n) => [n, {
-    lookupP50VsSmallest: results[n].lookup.p50 / base.lookup.p50,
-    lookupRpsVsSmallest: results[n].lookup.rps / base.lookup.rps,
-    searchP50VsSmallest: results[n].search.p50 / base.search.p50,
-    searchRpsVsSmallest: results[n].search.rps / base.search.rps,
-  }]));
+  const ratios = Object.fromEntries(
+    opts.sizes.map((n) => [
+      n,
+      {
+        lookupP50VsSmallest: results[n].lookup.p50 / base.lookup.p50,
+        lookupRpsVsSmallest: results[n].lookup.rps / base.lookup.rps,
+        searchP50VsSmallest: results[n].search.p50 / base.search.p50,
+        searchRpsVsSmallest: results[n].search.rps / base.search.rps,
+      },
+    ]),
+  );
   return { region: 'JS', results, ratios };
 }

@@ -32,9 +32,19 @@ const PAUSE_MS = 5;
 const RESTART_GRACE_MS = 10_000;
 const PROBE = './bench/soak/probe.ts';
 
-interface ProcessSample { pid: number; afterMinutes: number; rssMiB: number; heapUsedMiB: number; loopP99Ms: number; loopMaxMs: number }
+interface ProcessSample {
+  pid: number;
+  afterMinutes: number;
+  rssMiB: number;
+  heapUsedMiB: number;
+  loopP99Ms: number;
+  loopMaxMs: number;
+}
 
-export interface SoakOptions { minutes: number; log: (line: string) => void }
+export interface SoakOptions {
+  minutes: number;
+  log: (line: string) => void;
+}
 
 function slopePerMinute(points: { x: number; y: number }[]): number {
   const n = points.length;
@@ -54,7 +64,7 @@ async function probe(running: Running, dir: string): Promise<{ heapUsed: number;
   } catch {
     return null; // it is being restarted
   }
-  for (const deadline = Date.now() + 10_000; Date.now() < deadline;) {
+  for (const deadline = Date.now() + 10_000; Date.now() < deadline; ) {
     if (existsSync(file)) {
       await new Promise((r) => setTimeout(r, 20));
       return JSON.parse(readFileSync(file, 'utf8'));
@@ -91,12 +101,21 @@ export async function runSoak(opts: SoakOptions) {
   // A private copy: HB refreshes publish new exports into it; the cached data set stays as it is.
   const dataDir = join(work, 'data');
   cpSync(source.dir, dataDir, { recursive: true, filter: (path) => !path.includes(join('hb', 'index')) });
-  const idNumbers = readFileSync(join(dataDir, 'ground-truth.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { idNumber: string }).idNumber);
+  const idNumbers = readFileSync(join(dataDir, 'ground-truth.jsonl'), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => (JSON.parse(l) as { idNumber: string }).idNumber);
   const names = ['王', '李', '張', '劉', '陳', '楊'];
   const probeEnv = { BENCH_PROBE_DIR: probeDir };
   const regions = await startRegions(dataDir, work, ['JS', 'GZ', 'HB'], { nodeArgs: ['--expose-gc'], preload: [PROBE], env: probeEnv });
   const gateway = await startLiandong({
-    name: 'liandong-soak', template: 'regional', work, regions: regions.regions, nodeArgs: ['--expose-gc'], preload: [PROBE], env: probeEnv,
+    name: 'liandong-soak',
+    template: 'regional',
+    work,
+    regions: regions.regions,
+    nodeArgs: ['--expose-gc'],
+    preload: [PROBE],
+    env: probeEnv,
   });
   const began = Date.now();
   const minutesSince = () => (Date.now() - began) / 60_000;
@@ -119,14 +138,18 @@ export async function runSoak(opts: SoakOptions) {
         const search = i % 5 === 0;
         const body = search ? personSearch(names[i % names.length]) : personLookup(idNumbers[(i * 7919) % idNumbers.length]);
         counts.requests++;
-        if (search) counts.searches++; else counts.lookups++;
+        if (search) counts.searches++;
+        else counts.lookups++;
         const sent = Date.now();
         let problem: string | null = null;
         try {
           const response = await fetch(gateway.url, { method: 'POST', headers, body });
-          const json = await response.json() as { errors?: { message: string; extensions?: { code?: string; region?: string } }[] };
+          const json = (await response.json()) as { errors?: { message: string; extensions?: { code?: string; region?: string } }[] };
           if (response.status !== 200) problem = `HTTP ${response.status}`;
-          else if (json.errors?.length) problem = json.errors.map((e) => `${e.extensions?.code ?? e.message}${e.extensions?.region ? ` (${e.extensions.region})` : ''}`).join(',');
+          else if (json.errors?.length)
+            problem = json.errors
+              .map((e) => `${e.extensions?.code ?? e.message}${e.extensions?.region ? ` (${e.extensions.region})` : ''}`)
+              .join(',');
         } catch (error) {
           problem = (error as Error).message;
         }
@@ -134,7 +157,10 @@ export async function runSoak(opts: SoakOptions) {
           if (inRestart(sent)) counts.errorsInRestarts++;
           else {
             counts.errors++;
-            if (errorSamples.length < 20) errorSamples.push(`${new Date(sent).toISOString()} ${search ? 'search' : 'lookup'} (answered after ${Date.now() - sent} ms): ${problem}`);
+            if (errorSamples.length < 20)
+              errorSamples.push(
+                `${new Date(sent).toISOString()} ${search ? 'search' : 'lookup'} (answered after ${Date.now() - sent} ms): ${problem}`,
+              );
           }
         }
         await new Promise((r) => setTimeout(r, PAUSE_MS));
@@ -148,12 +174,18 @@ export async function runSoak(opts: SoakOptions) {
         const figures = await probe(proc, probeDir);
         if (!figures) continue;
         (samples[name] ??= []).push({
-          pid: proc.pid, afterMinutes: Math.round(minutesSince() * 100) / 100, rssMiB: Math.round(rssMiB(proc.pid) * 10) / 10,
-          heapUsedMiB: Math.round((figures.heapUsed / MiB) * 10) / 10, loopP99Ms: Math.round(figures.loop.p99Ms * 10) / 10, loopMaxMs: Math.round(figures.loop.maxMs * 10) / 10,
+          pid: proc.pid,
+          afterMinutes: Math.round(minutesSince() * 100) / 100,
+          rssMiB: Math.round(rssMiB(proc.pid) * 10) / 10,
+          heapUsedMiB: Math.round((figures.heapUsed / MiB) * 10) / 10,
+          loopP99Ms: Math.round(figures.loop.p99Ms * 10) / 10,
+          loopMaxMs: Math.round(figures.loop.maxMs * 10) / 10,
         });
       }
       const g = samples.gateway?.at(-1);
-      opts.log(`  ${minutesSince().toFixed(1)} min: ${counts.requests} requests, ${counts.errors} errors (+${counts.errorsInRestarts} in restarts)${g ? `; gateway RSS ${g.rssMiB} MiB, heap ${g.heapUsedMiB} MiB, loop p99 ${g.loopP99Ms} ms` : ''}`);
+      opts.log(
+        `  ${minutesSince().toFixed(1)} min: ${counts.requests} requests, ${counts.errors} errors (+${counts.errorsInRestarts} in restarts)${g ? `; gateway RSS ${g.rssMiB} MiB, heap ${g.heapUsedMiB} MiB, loop p99 ${g.loopP99Ms} ms` : ''}`,
+      );
     };
 
     let nextRestart = began + restartEveryMs;
@@ -180,7 +212,9 @@ export async function runSoak(opts: SoakOptions) {
         restartWindows.push(window);
         await regions.restart('JS');
         window.to = Date.now() + RESTART_GRACE_MS;
-        events.push(`${minutesSince().toFixed(1)} min: JS subgraph restarted (down ${new Date(window.from).toISOString()} – ${new Date(window.to - RESTART_GRACE_MS).toISOString()})`);
+        events.push(
+          `${minutesSince().toFixed(1)} min: JS subgraph restarted (down ${new Date(window.from).toISOString()} – ${new Date(window.to - RESTART_GRACE_MS).toISOString()})`,
+        );
       }
       if (now >= nextSample) {
         nextSample += sampleEveryMs;
@@ -197,17 +231,36 @@ export async function runSoak(opts: SoakOptions) {
   }
   // The gateway has flushed and closed its audit log on SIGTERM.
   const audit = auditRecords(join(work, 'audit-liandong-soak'));
-  const summary = Object.fromEntries(Object.entries(samples).map(([name, list]) => {
-    // A restarted process starts over: its slopes are over its last life (the last pid's samples).
-    const life = list.filter((s) => s.pid === list.at(-1)!.pid);
-    return [name, {
-      rssFirstMiB: list[0].rssMiB, rssLastMiB: list.at(-1)!.rssMiB, heapFirstMiB: list[0].heapUsedMiB, heapLastMiB: list.at(-1)!.heapUsedMiB,
-      restarts: new Set(list.map((s) => s.pid)).size - 1,
-      rssSlopeMiBPerMin: slopePerMinute(life.slice(1).map((s) => ({ x: s.afterMinutes, y: s.rssMiB }))),
-      heapSlopeMiBPerMin: slopePerMinute(life.slice(1).map((s) => ({ x: s.afterMinutes, y: s.heapUsedMiB }))),
-      loopP99MaxMs: Math.max(...list.slice(1).map((s) => s.loopP99Ms)), loopMaxMs: Math.max(...list.slice(1).map((s) => s.loopMaxMs)),
-    }];
-  }));
+  const summary = Object.fromEntries(
+    Object.entries(samples).map(([name, list]) => {
+      // A restarted process starts over: its slopes are over its last life (the last pid's samples).
+      const life = list.filter((s) => s.pid === list.at(-1)!.pid);
+      return [
+        name,
+        {
+          rssFirstMiB: list[0].rssMiB,
+          rssLastMiB: list.at(-1)!.rssMiB,
+          heapFirstMiB: list[0].heapUsedMiB,
+          heapLastMiB: list.at(-1)!.heapUsedMiB,
+          restarts: new Set(list.map((s) => s.pid)).size - 1,
+          rssSlopeMiBPerMin: slopePerMinute(life.slice(1).map((s) => ({ x: s.afterMinutes, y: s.rssMiB }))),
+          heapSlopeMiBPerMin: slopePerMinute(life.slice(1).map((s) => ({ x: s.afterMinutes, y: s.heapUsedMiB }))),
+          loopP99MaxMs: Math.max(...list.slice(1).map((s) => s.loopP99Ms)),
+          loopMaxMs: Math.max(...list.slice(1).map((s) => s.loopMaxMs)),
+        },
+      ];
+    }),
+  );
   rmSync(work, { recursive: true, force: true });
-  return { minutes: opts.minutes, clients: CLIENTS, ...counts, auditRecords: audit, auditMatchesRequests: audit === counts.requests, errorSamples, events, summary, samples };
+  return {
+    minutes: opts.minutes,
+    clients: CLIENTS,
+    ...counts,
+    auditRecords: audit,
+    auditMatchesRequests: audit === counts.requests,
+    errorSamples,
+    events,
+    summary,
+    samples,
+  };
 }

@@ -6,7 +6,8 @@
 import type { GraphQLResponse } from '@apollo/server';
 import { AUDIT_UNAVAILABLE } from '../log/errors.ts';
 
-export const AUDIT_UNAVAILABLE_MESSAGE = 'The audit record for this operation could not be written, so the operation was refused. Try again later.';
+export const AUDIT_UNAVAILABLE_MESSAGE =
+  'The audit record for this operation could not be written, so the operation was refused. Try again later.';
 
 export function refuseUnaudited(response: GraphQLResponse, auditId: string): void {
   response.body = {

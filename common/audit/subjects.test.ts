@@ -19,22 +19,26 @@ describe('extractSubjects', () => {
   it('follows aliases, unions (by __typename) and nested lists', () => {
     const found = subjects(
       '{ anything { __typename ... on Case { k: id parties { who: idNumber } } ... on Vehicle { p: plate owner { idNumber } } } }',
-      { anything: [
-        { __typename: 'Case', k: 'JS:C-1', parties: [{ who: X }] },
-        { __typename: 'Vehicle', p: '蘇A12345', owner: null },
-      ] },
+      {
+        anything: [
+          { __typename: 'Case', k: 'JS:C-1', parties: [{ who: X }] },
+          { __typename: 'Vehicle', p: '蘇A12345', owner: null },
+        ],
+      },
     );
     expect(found).toEqual({ persons: [X], cases: ['JS:C-1'], plates: ['蘇A12345'], records: [] });
   });
 
   it('takes the key of a lookup that returned something, normalised, even when not selected', () => {
-    expect(subjects('query($id: String!) { person(idNumber: $id) { name } }', { person: { name: 'Zhang' } }, { id: '320102800101123' }).persons).toEqual([X]);
+    expect(
+      subjects('query($id: String!) { person(idNumber: $id) { name } }', { person: { name: 'Zhang' } }, { id: '320102800101123' }).persons,
+    ).toEqual([X]);
     expect(subjects('{ vehicle(plate: "苏a·12345") { owner { name } } }', { vehicle: { owner: null } }).plates).toEqual(['蘇A12345']);
     expect(subjects(`{ person(idNumber: "${X}") { name } }`, { person: null }).persons).toEqual([]);
   });
 
   it('ignores what @skip removed and what came back null', () => {
-    const found = subjects('query($s: Boolean!) { a: person(idNumber: "x") @skip(if: $s) { idNumber } }', { }, { s: true });
+    const found = subjects('query($s: Boolean!) { a: person(idNumber: "x") @skip(if: $s) { idNumber } }', {}, { s: true });
     expect(found.persons).toEqual([]);
   });
 

@@ -17,10 +17,26 @@
  * fields that name them and their normalisation are shared by both.
  */
 import {
-  getDirectiveValues, getNamedType, getNullableType, GraphQLIncludeDirective, GraphQLSkipDirective, isAbstractType,
-  isInterfaceType, isListType, isObjectType, Kind,
-  type DocumentNode, type FieldNode, type FragmentDefinitionNode, type GraphQLNamedType, type GraphQLObjectType,
-  type GraphQLInterfaceType, type GraphQLOutputType, type GraphQLSchema, type SelectionSetNode, type ValueNode,
+  getDirectiveValues,
+  getNamedType,
+  getNullableType,
+  GraphQLIncludeDirective,
+  GraphQLSkipDirective,
+  isAbstractType,
+  isInterfaceType,
+  isListType,
+  isObjectType,
+  Kind,
+  type DocumentNode,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type GraphQLNamedType,
+  type GraphQLObjectType,
+  type GraphQLInterfaceType,
+  type GraphQLOutputType,
+  type GraphQLSchema,
+  type SelectionSetNode,
+  type ValueNode,
 } from 'graphql';
 import { normaliseIdNumber, normalisePlate } from '../normalise/index.ts';
 import { coerceVariables } from '../operations/variables.ts';
@@ -83,8 +99,10 @@ export function addSubject(found: FoundSubjects, kind: SubjectKind, value: unkno
 /** The record's form: each kind sorted. */
 export function sortedSubjects(found: FoundSubjects): Subjects {
   return {
-    persons: [...found.persons].sort(), cases: [...found.cases].sort(),
-    plates: [...found.plates].sort(), records: [...found.records].sort(),
+    persons: [...found.persons].sort(),
+    cases: [...found.cases].sort(),
+    plates: [...found.plates].sort(),
+    records: [...found.records].sort(),
   };
 }
 
@@ -94,14 +112,19 @@ export function sortedSubjects(found: FoundSubjects): Subjects {
  * Throws VariablesError when they do not fit (execution would have refused them too).
  */
 export function extractSubjects(
-  schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined,
-  data: unknown, variables: Readonly<Record<string, unknown>> = {},
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operationName: string | null | undefined,
+  data: unknown,
+  variables: Readonly<Record<string, unknown>> = {},
 ): Subjects {
   const operation = selectOperation(document, operationName);
   const root = operation && schema.getRootType(operation.operation);
   if (!operation || !root || !isRecord(data)) return emptySubjects();
   const walk: Walk = {
-    schema, variables: coerceVariables(schema, operation, variables), fragments: fragmentsOf(document),
+    schema,
+    variables: coerceVariables(schema, operation, variables),
+    fragments: fragmentsOf(document),
     found: newFoundSubjects(),
   };
   for (const field of collectFields(walk, root, operation.selectionSet)) fromLookupArguments(walk, root, field, data);
@@ -118,7 +141,9 @@ function walkValue(walk: Walk, type: GraphQLOutputType, selectionSet: SelectionS
   }
   if (!isRecord(value)) return;
   const named = getNamedType(nullable);
-  const concrete = isAbstractType(named) ? typeByName(walk.schema, value.__typename) ?? (isInterfaceType(named) ? named : undefined) : named;
+  const concrete = isAbstractType(named)
+    ? (typeByName(walk.schema, value.__typename) ?? (isInterfaceType(named) ? named : undefined))
+    : named;
   if (concrete && (isObjectType(concrete) || isInterfaceType(concrete))) walkObject(walk, concrete, selectionSet, value);
 }
 
@@ -203,11 +228,17 @@ function argumentValues(walk: Walk, field: FieldNode): Record<string, unknown> {
 /** An argument's value with variables substituted (typeless: we only read strings and lists of objects). */
 function literal(walk: Walk, node: ValueNode): unknown {
   switch (node.kind) {
-    case Kind.VARIABLE: return walk.variables[node.name.value];
-    case Kind.STRING: case Kind.ENUM: return node.value;
-    case Kind.LIST: return node.values.map((v) => literal(walk, v));
-    case Kind.OBJECT: return Object.fromEntries(node.fields.map((f) => [f.name.value, literal(walk, f.value)]));
-    default: return undefined;
+    case Kind.VARIABLE:
+      return walk.variables[node.name.value];
+    case Kind.STRING:
+    case Kind.ENUM:
+      return node.value;
+    case Kind.LIST:
+      return node.values.map((v) => literal(walk, v));
+    case Kind.OBJECT:
+      return Object.fromEntries(node.fields.map((f) => [f.name.value, literal(walk, f.value)]));
+    default:
+      return undefined;
   }
 }
 
@@ -218,10 +249,9 @@ function fragmentsOf(document: DocumentNode): Map<string, FragmentDefinitionNode
 }
 
 function typeByName(schema: GraphQLSchema, name: unknown): GraphQLNamedType | undefined {
-  return typeof name === 'string' ? schema.getType(name) ?? undefined : undefined;
+  return typeof name === 'string' ? (schema.getType(name) ?? undefined) : undefined;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
-

@@ -9,9 +9,9 @@ export type EntityType = 'PersonRecord' | 'Case' | 'VehicleRecord' | 'WantedNoti
 export interface ChangeEvent {
   region: string;
   type: EntityType;
-  id: string;                  // region-local id
+  id: string; // region-local id
   /** Global keys the change touches: normalised idNumbers and plates. */
   idNumbers: string[];
   plates: string[];
-  at: string;                  // ISO date-time
+  at: string; // ISO date-time
 }

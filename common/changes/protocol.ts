@@ -46,14 +46,23 @@ export function parseChangeMessage(text: string): { message: ChangeMessage } | {
   if (typeof m !== 'object' || m === null || typeof m.region !== 'string' || typeof m.epoch !== 'string' || !Number.isSafeInteger(m.seq)) {
     return { problem: `expected {kind, region, epoch, seq}, got ${text.slice(0, 80)}` };
   }
-  if (m.kind === 'change' && !isChangeEvent((m as { event?: unknown }).event)) return { problem: `change message without a valid event: ${text.slice(0, 80)}` };
-  if (m.kind === 'resync' && typeof (m as { reason?: unknown }).reason !== 'string') return { problem: `resync message without a reason: ${text.slice(0, 80)}` };
-  if (m.kind !== 'change' && m.kind !== 'heartbeat' && m.kind !== 'hello' && m.kind !== 'resync') return { problem: `unknown kind ${JSON.stringify(m.kind)}` };
+  if (m.kind === 'change' && !isChangeEvent((m as { event?: unknown }).event))
+    return { problem: `change message without a valid event: ${text.slice(0, 80)}` };
+  if (m.kind === 'resync' && typeof (m as { reason?: unknown }).reason !== 'string')
+    return { problem: `resync message without a reason: ${text.slice(0, 80)}` };
+  if (m.kind !== 'change' && m.kind !== 'heartbeat' && m.kind !== 'hello' && m.kind !== 'resync')
+    return { problem: `unknown kind ${JSON.stringify(m.kind)}` };
   return { message: m as ChangeMessage };
 }
 
 function isChangeEvent(event: unknown): event is ChangeEvent {
   const e = event as Partial<ChangeEvent> | null;
-  return typeof e === 'object' && e !== null && typeof e.type === 'string' && typeof e.id === 'string'
-    && Array.isArray(e.idNumbers) && Array.isArray(e.plates);
+  return (
+    typeof e === 'object' &&
+    e !== null &&
+    typeof e.type === 'string' &&
+    typeof e.id === 'string' &&
+    Array.isArray(e.idNumbers) &&
+    Array.isArray(e.plates)
+  );
 }

@@ -27,7 +27,12 @@ export function sendText(res: ServerResponse, status: number, text: string, cont
 
 /** An HTTP-level refusal raised while reading a request; the router turns it into `sendError`. */
 export class HttpError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string, readonly headers: Record<string, string> = {}) {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly headers: Record<string, string> = {},
+  ) {
     super(message);
     this.name = 'HttpError';
   }

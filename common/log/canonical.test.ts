@@ -3,7 +3,9 @@ import { canonicalJson, canonicalWithDerived, sha256Hex } from './canonical.ts';
 
 describe('canonical JSON', () => {
   it('sorts keys by code unit, drops undefined members, refuses what JSON cannot hold', () => {
-    expect(canonicalJson({ b: 1, a: [true, null, undefined], c: undefined, 'é': 'x', Z: { y: 2, x: 1 } })).toBe('{"Z":{"x":1,"y":2},"a":[true,null,null],"b":1,"é":"x"}');
+    expect(canonicalJson({ b: 1, a: [true, null, undefined], c: undefined, é: 'x', Z: { y: 2, x: 1 } })).toBe(
+      '{"Z":{"x":1,"y":2},"a":[true,null,null],"b":1,"é":"x"}',
+    );
     expect(() => canonicalJson({ n: Number.NaN })).toThrow(/\$\.n is NaN/);
     expect(() => canonicalJson({ f: () => 1 })).toThrow(/\$\.f is a function/);
   });

@@ -28,7 +28,11 @@ export function canonicalJson(value: unknown): string {
  * is computed from the first text — what a hash chain writes (`hash` over the entry
  * without it) — serialising the object once rather than twice.
  */
-export function canonicalWithDerived(object: Record<string, unknown>, key: string, derive: (text: string) => string): { text: string; value: string; withMember: string } {
+export function canonicalWithDerived(
+  object: Record<string, unknown>,
+  key: string,
+  derive: (text: string) => string,
+): { text: string; value: string; withMember: string } {
   if (object[key] !== undefined) throw new TypeError(`canonicalWithDerived: $.${key} is already set`);
   let list: { key: string; text: string }[];
   try {

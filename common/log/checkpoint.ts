@@ -61,12 +61,20 @@ export function checkpointSignatureValid(checkpoint: SignedCheckpoint, publicKey
 /** Parse one checkpoint line; throws naming what is wrong with it. */
 export function parseCheckpoint(line: string): SignedCheckpoint {
   const value = JSON.parse(line) as Partial<SignedCheckpoint>;
-  const wellFormed = value?.type === 'checkpoint' && typeof value.instance === 'string'
-    && Number.isInteger(value.count) && typeof value.head === 'string' && typeof value.at === 'string'
-    && typeof value.keyId === 'string' && typeof value.signature === 'string'
-    && (value.event === undefined || value.event === 'open' || value.event === 'close')
-    && (value.policy === undefined || policyWellFormed(value.policy));
-  if (!wellFormed) throw new Error('expected {type:"checkpoint", instance, count, head, at, keyId, signature[, event: "open"|"close"][, policy: {every, maxBatch, seconds}]}');
+  const wellFormed =
+    value?.type === 'checkpoint' &&
+    typeof value.instance === 'string' &&
+    Number.isInteger(value.count) &&
+    typeof value.head === 'string' &&
+    typeof value.at === 'string' &&
+    typeof value.keyId === 'string' &&
+    typeof value.signature === 'string' &&
+    (value.event === undefined || value.event === 'open' || value.event === 'close') &&
+    (value.policy === undefined || policyWellFormed(value.policy));
+  if (!wellFormed)
+    throw new Error(
+      'expected {type:"checkpoint", instance, count, head, at, keyId, signature[, event: "open"|"close"][, policy: {every, maxBatch, seconds}]}',
+    );
   return value as SignedCheckpoint;
 }
 

@@ -17,7 +17,15 @@ import * as fsp from 'node:fs/promises';
 import { join } from 'node:path';
 import { EMPTY_HEAD, parseChainLine, type ChainHead } from './chain.ts';
 import { parseCheckpoint, type SignedCheckpoint } from './checkpoint.ts';
-import { checkpointFilePath, listSegments, readSegmentTail, readSideFile, segmentName, type LogLayout, type SegmentFile } from './log-files.ts';
+import {
+  checkpointFilePath,
+  listSegments,
+  readSegmentTail,
+  readSideFile,
+  segmentName,
+  type LogLayout,
+  type SegmentFile,
+} from './log-files.ts';
 import type { AuditSink, RecoveredTail, TailProblem } from './sink.ts';
 import { acquireWriterLock } from './writer-lock.ts';
 
@@ -62,7 +70,8 @@ export class FileSink implements AuditSink {
   #releaseLock: (() => void) | null = null;
 
   constructor(options: FileSinkOptions) {
-    if (!(options.maxFileBytes > 0)) throw new RangeError(`FileSink: maxFileBytes is ${options.maxFileBytes}; expected a positive number of bytes`);
+    if (!(options.maxFileBytes > 0))
+      throw new RangeError(`FileSink: maxFileBytes is ${options.maxFileBytes}; expected a positive number of bytes`);
     this.#options = options;
     this.#fs = options.fs ?? nodeFs;
   }
@@ -94,7 +103,8 @@ export class FileSink implements AuditSink {
   }
 
   async writeBatch(lines: string[]): Promise<void> {
-    if (!this.#file || !this.#segment) throw new Error(`audit sink ${this.description} is not open (a previous write failed or close() was called)`);
+    if (!this.#file || !this.#segment)
+      throw new Error(`audit sink ${this.description} is not open (a previous write failed or close() was called)`);
     const bytes = Buffer.from(`${lines.join('\n')}\n`, 'utf8');
     if (this.#options.rotate && this.#size > 0 && this.#size + bytes.length > this.#options.maxFileBytes) {
       await this.#openSegment(this.#segmentAt(this.#segment.index + 1));
@@ -109,7 +119,10 @@ export class FileSink implements AuditSink {
       // (shrinking needs no free space, so this works on a full disk too). Should that
       // fail as well, the next open() sets the torn tail aside as a gap. Until then, refuse.
       this.#file = null;
-      await file.truncate(this.#size).then(() => file.datasync()).catch(() => undefined);
+      await file
+        .truncate(this.#size)
+        .then(() => file.datasync())
+        .catch(() => undefined);
       await file.close().catch(() => undefined);
       throw error;
     }
@@ -125,7 +138,10 @@ export class FileSink implements AuditSink {
     } catch (error) {
       // As for a refused batch: a checkpoint cut short (a full disk) would make the file
       // unreadable to verify, so what reached it is cut off again.
-      await file.truncate(size).then(() => file.datasync()).catch(() => undefined);
+      await file
+        .truncate(size)
+        .then(() => file.datasync())
+        .catch(() => undefined);
       throw error;
     }
   }
@@ -161,14 +177,17 @@ export class FileSink implements AuditSink {
   async #readTail(segment: SegmentFile, isLast: boolean, problems: TailProblem[]): Promise<ChainHead | null> {
     const tail = readSegmentTail(segment.path);
     if (tail.torn) {
-      if (!isLast) throw new Error(`audit log ${segment.path} ends in a torn line but is not the last segment; run \`npm run audit -- verify\``);
+      if (!isLast)
+        throw new Error(`audit log ${segment.path} ends in a torn line but is not the last segment; run \`npm run audit -- verify\``);
       problems.push(await this.#setAside(segment, tail.tornLine!, tail.torn, tail.completeBytes));
     }
     const last = tail.lastLine;
     if (last === null) return null;
     const parsed = parseChainLine(last);
     if (!parsed.ok) {
-      throw new Error(`audit log ${segment.path}: its last line is damaged (${parsed.detail}); refusing to continue the chain — run \`npm run audit -- verify\``);
+      throw new Error(
+        `audit log ${segment.path}: its last line is damaged (${parsed.detail}); refusing to continue the chain — run \`npm run audit -- verify\``,
+      );
     }
     return { seq: parsed.entry.seq, lineHash: parsed.lineHash };
   }

@@ -58,9 +58,7 @@ export class GroupCommit<T> {
     if (this.#queue.length >= this.#options.maxBatch) {
       this.#start();
     } else if (!this.#timer) {
-      this.#timer = this.#options.delayMs > 0
-        ? setTimeout(() => this.#start(), this.#options.delayMs)
-        : setImmediate(() => this.#start());
+      this.#timer = this.#options.delayMs > 0 ? setTimeout(() => this.#start(), this.#options.delayMs) : setImmediate(() => this.#start());
     }
   }
 

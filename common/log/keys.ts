@@ -26,7 +26,10 @@ export function publicKeyPath(dir: string = DEFAULT_KEY_DIR): string {
 
 /** A short, stable name for a public key: the first 16 hex digits of SHA-256 over its SPKI DER. */
 export function keyIdOf(publicKey: KeyObject): string {
-  return createHash('sha256').update(publicKey.export({ type: 'spki', format: 'der' })).digest('hex').slice(0, 16);
+  return createHash('sha256')
+    .update(publicKey.export({ type: 'spki', format: 'der' }))
+    .digest('hex')
+    .slice(0, 16);
 }
 
 export function loadOrCreateAuditKeys(dir: string = DEFAULT_KEY_DIR): AuditKeys {

@@ -53,7 +53,9 @@ export function listSegments(layout: LogLayout): SegmentFile[] {
     .map(({ name, match }) => ({ index: Number(match[1]), name, path: join(layout.dir, name) }))
     .sort((a, b) => a.index - b.index);
   const legacy = `${layout.prefix}.jsonl`;
-  return layout.legacyFile && existsSync(join(layout.dir, legacy)) ? [{ index: 0, name: legacy, path: join(layout.dir, legacy) }, ...rotated] : rotated;
+  return layout.legacyFile && existsSync(join(layout.dir, legacy))
+    ? [{ index: 0, name: legacy, path: join(layout.dir, legacy) }, ...rotated]
+    : rotated;
 }
 
 export interface SegmentContent {

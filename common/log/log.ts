@@ -146,7 +146,8 @@ export class ChainedLog<T extends object> {
     if (this.#timer) clearInterval(this.#timer);
     this.#timer = null;
     await this.#commit.drain();
-    if (this.#state === 'open') await this.#checkpointNow('close').catch((error) => this.#log('error', error, 'final audit checkpoint failed'));
+    if (this.#state === 'open')
+      await this.#checkpointNow('close').catch((error) => this.#log('error', error, 'final audit checkpoint failed'));
     await this.#offering;
     this.#state = 'closed';
     await this.#o.sink.close();
@@ -195,8 +196,10 @@ export class ChainedLog<T extends object> {
     const cut = last.count > head.seq;
     const rewritten = last.count === head.seq && last.head !== head.lineHash;
     if (cut || rewritten) {
-      throw new Error(`audit log ${this.#o.sink.description} has ${head.seq} entries but its last signed checkpoint (${last.at}) covers ${last.count} with head ${last.head.slice(0, 12)}…; `
-        + 'the log was cut or rewritten — refusing to continue the chain (run `npm run audit -- verify`)');
+      throw new Error(
+        `audit log ${this.#o.sink.description} has ${head.seq} entries but its last signed checkpoint (${last.at}) covers ${last.count} with head ${last.head.slice(0, 12)}…; ` +
+          'the log was cut or rewritten — refusing to continue the chain (run `npm run audit -- verify`)',
+      );
     }
   }
 
@@ -220,7 +223,10 @@ export class ChainedLog<T extends object> {
   #feedIndex(batch: Linked<T>[]): void {
     if (!this.#o.onDurable) return;
     try {
-      this.#o.onDurable(batch.map((l) => l.entry), batch.map((l) => l.line));
+      this.#o.onDurable(
+        batch.map((l) => l.entry),
+        batch.map((l) => l.line),
+      );
     } catch (error) {
       this.#log('warn', error, 'audit query index could not take a batch; rebuild it with `npm run audit -- reindex`');
     }
@@ -232,15 +238,25 @@ export class ChainedLog<T extends object> {
     const head = this.#durable;
     if (!keys || this.#state !== 'open') return null;
     if (!event && (head.seq === 0 || head.seq <= this.#checkpointed)) return null;
-    const policy = event === 'open'
-      ? { every: this.#o.checkpointEvery, maxBatch: this.#o.commit.maxBatch, seconds: Math.ceil(this.#o.checkpointIntervalMs / 1000) }
-      : undefined;
-    const checkpoint = signCheckpoint(keys, { instance: this.#o.instance, count: head.seq, head: head.lineHash, at: new Date().toISOString(), event, policy });
+    const policy =
+      event === 'open'
+        ? { every: this.#o.checkpointEvery, maxBatch: this.#o.commit.maxBatch, seconds: Math.ceil(this.#o.checkpointIntervalMs / 1000) }
+        : undefined;
+    const checkpoint = signCheckpoint(keys, {
+      instance: this.#o.instance,
+      count: head.seq,
+      head: head.lineHash,
+      at: new Date().toISOString(),
+      event,
+      policy,
+    });
     await this.#o.sink.put(checkpoint);
     this.#checkpointed = Math.max(this.#checkpointed, head.seq);
     this.#metrics.checkpoints++;
     // A failure here (e.g. the region list cannot be read) must not stop later offers or close().
-    this.#offering = this.#offering.then(() => this.#offerToWitnesses(checkpoint)).catch((error) => this.#log('warn', error, `audit checkpoint ${checkpoint.count} could not be offered to the witnesses`));
+    this.#offering = this.#offering
+      .then(() => this.#offerToWitnesses(checkpoint))
+      .catch((error) => this.#log('warn', error, `audit checkpoint ${checkpoint.count} could not be offered to the witnesses`));
     return checkpoint;
   }
 
@@ -259,8 +275,10 @@ export class ChainedLog<T extends object> {
     this.#metrics.failures++;
     this.#metrics.unavailable = this.#state === 'open' ? 0 : 1;
     const message = (error as Error)?.message ?? String(error);
-    this.#o.logger?.error({ alert: 'AUDIT_UNAVAILABLE', sink: this.#o.sink.description, err: message },
-      'ALERT audit record could not be made durable; the operation is refused (fail closed)');
+    this.#o.logger?.error(
+      { alert: 'AUDIT_UNAVAILABLE', sink: this.#o.sink.description, err: message },
+      'ALERT audit record could not be made durable; the operation is refused (fail closed)',
+    );
     return error instanceof AuditUnavailableError
       ? error
       : new AuditUnavailableError(`audit record could not be made durable in ${this.#o.sink.description}: ${message}`, { cause: error });

@@ -39,14 +39,33 @@ export const auditMetrics = new AuditMetrics();
 /** Expose the counters on a prom-client registry (values are read at scrape time). */
 export function registerAuditMetrics(registry: Registry, metrics: AuditMetrics = auditMetrics): void {
   const counter = (name: string, help: string, read: () => number) =>
-    new Counter({ name, help, registers: [registry], collect() { this.reset(); this.inc(read()); } });
+    new Counter({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        this.reset();
+        this.inc(read());
+      },
+    });
   counter('liandong_audit_records_written_total', 'Audit records made durable', () => metrics.recordsWritten);
   counter('liandong_audit_fsync_batches_total', 'Group-commit batches (one write + one fsync each)', () => metrics.fsyncBatches);
   counter('liandong_audit_failures_total', 'Audit appends that failed (operation refused with AUDIT_UNAVAILABLE)', () => metrics.failures);
-  counter('liandong_audit_internal_errors_total', 'Audit records that could not be built because of an internal error (operation refused with AUDIT_UNAVAILABLE; the log names the cause)', () => metrics.internalErrors);
+  counter(
+    'liandong_audit_internal_errors_total',
+    'Audit records that could not be built because of an internal error (operation refused with AUDIT_UNAVAILABLE; the log names the cause)',
+    () => metrics.internalErrors,
+  );
   counter('liandong_audit_checkpoints_total', 'Signed checkpoints written', () => metrics.checkpoints);
   counter('liandong_audit_witness_failures_total', 'Checkpoints a witness did not accept', () => metrics.witnessFailures);
-  new Gauge({ name: 'liandong_audit_unavailable', help: '1 while the audit sink refuses appends', registers: [registry], collect() { this.set(metrics.unavailable); } });
+  new Gauge({
+    name: 'liandong_audit_unavailable',
+    help: '1 while the audit sink refuses appends',
+    registers: [registry],
+    collect() {
+      this.set(metrics.unavailable);
+    },
+  });
   registerLatency(registry, metrics);
 }
 

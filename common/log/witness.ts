@@ -28,7 +28,10 @@ export class HttpWitness implements Witness {
       body: JSON.stringify(checkpoint),
       signal: AbortSignal.timeout(this.#timeoutMs),
     });
-    if (!response.ok) throw new Error(`witness ${this.name} (${this.#url}) refused checkpoint ${checkpoint.count}: HTTP ${response.status} ${await response.text()}`);
+    if (!response.ok)
+      throw new Error(
+        `witness ${this.name} (${this.#url}) refused checkpoint ${checkpoint.count}: HTTP ${response.status} ${await response.text()}`,
+      );
   }
 }
 

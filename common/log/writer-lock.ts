@@ -17,7 +17,9 @@ export function acquireWriterLock(path: string): () => void {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     const holder = Number.parseInt(readFileSync(path, 'utf8'), 10);
     if (alive(holder)) {
-      throw new Error(`log directory is being written by process ${holder} (lock ${path}); give each gateway instance its own audit directory`);
+      throw new Error(
+        `log directory is being written by process ${holder} (lock ${path}); give each gateway instance its own audit directory`,
+      );
     }
     writeFileSync(path, `${process.pid}\n`, { mode: 0o600 }); // stale: its writer is gone
   }

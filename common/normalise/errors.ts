@@ -5,7 +5,15 @@
  * or throws this.
  */
 export type NormalisationErrorKind =
-  | 'length' | 'format' | 'check' | 'birth-date' | 'area' | 'province' | 'date' | 'code' | 'control-character';
+  | 'length'
+  | 'format'
+  | 'check'
+  | 'birth-date'
+  | 'area'
+  | 'province'
+  | 'date'
+  | 'code'
+  | 'control-character';
 
 export class NormalisationError extends Error {
   constructor(
@@ -21,6 +29,5 @@ export class NormalisationError extends Error {
 
 /** Full-width ASCII (U+FF01–U+FF5E) to half-width, ideographic space to space. */
 export function toHalfWidth(text: string): string {
-  return text.replace(/[\uFF01-\uFF5E]/g, (ch) => String.fromCharCode(ch.charCodeAt(0) - 0xfee0))
-    .replace(/\u3000/g, ' ');
+  return text.replace(/[\uFF01-\uFF5E]/g, (ch) => String.fromCharCode(ch.charCodeAt(0) - 0xfee0)).replace(/\u3000/g, ' ');
 }

@@ -14,9 +14,41 @@ const CHECK_CHARS = '10X98765432';
 
 /** Province-level area codes (first two digits) in use. */
 export const PROVINCE_CODES: ReadonlySet<string> = new Set([
-  '11', '12', '13', '14', '15', '21', '22', '23', '31', '32', '33', '34', '35', '36', '37',
-  '41', '42', '43', '44', '45', '46', '50', '51', '52', '53', '54', '61', '62', '63', '64',
-  '65', '71', '81', '82', '83',
+  '11',
+  '12',
+  '13',
+  '14',
+  '15',
+  '21',
+  '22',
+  '23',
+  '31',
+  '32',
+  '33',
+  '34',
+  '35',
+  '36',
+  '37',
+  '41',
+  '42',
+  '43',
+  '44',
+  '45',
+  '46',
+  '50',
+  '51',
+  '52',
+  '53',
+  '54',
+  '61',
+  '62',
+  '63',
+  '64',
+  '65',
+  '71',
+  '81',
+  '82',
+  '83',
 ]);
 
 /** The check character for the first 17 digits. */
@@ -49,7 +81,11 @@ function checkBirthDate(input: string, yyyymmdd: string, today: Date): void {
   const oldest = new Date(Date.parse(day));
   oldest.setUTCFullYear(oldest.getUTCFullYear() - MAX_AGE_YEARS);
   if (date.getTime() < oldest.getTime()) {
-    refuse('birth-date', input, `birth date ${yyyymmdd} is more than ${MAX_AGE_YEARS} years before today (${day}); expected a date from ${isoDay(oldest)} to ${day}`);
+    refuse(
+      'birth-date',
+      input,
+      `birth date ${yyyymmdd} is more than ${MAX_AGE_YEARS} years before today (${day}); expected a date from ${isoDay(oldest)} to ${day}`,
+    );
   }
 }
 
@@ -70,9 +106,11 @@ export function normaliseIdNumber(typed: string, today: Date = new Date()): stri
   }
   const pattern = input.length === 18 ? /^\d{17}[\dX]$/ : /^\d{15}$/;
   if (!pattern.test(input)) {
-    refuse('format', typed, input.length === 18
-      ? 'expected 17 digits followed by a digit or X'
-      : 'a 15-digit legacy number has digits only');
+    refuse(
+      'format',
+      typed,
+      input.length === 18 ? 'expected 17 digits followed by a digit or X' : 'a 15-digit legacy number has digits only',
+    );
   }
   if (!PROVINCE_CODES.has(input.slice(0, 2))) refuse('area', typed, `unknown province code ${input.slice(0, 2)}`);
   const first17 = input.length === 18 ? input.slice(0, 17) : `${input.slice(0, 6)}19${input.slice(6, 15)}`;

@@ -2,13 +2,26 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sharedPathIfPresent } from '../../scripts/lib/shared.ts';
-import { MAX_AGE_YEARS, NormalisationError, idNumberCheckChar, normaliseIdNumber, normaliseOfficerId, normalisePlate, toLegacyIdNumber } from './index.ts';
+import {
+  MAX_AGE_YEARS,
+  NormalisationError,
+  idNumberCheckChar,
+  normaliseIdNumber,
+  normaliseOfficerId,
+  normalisePlate,
+  toLegacyIdNumber,
+} from './index.ts';
 
 // The project's own vectors always run; the organisation's shared ones (read where they
 // live, never copied) run in addition when the shared folder is there.
 const ownVectors = join(import.meta.dirname, 'vectors');
 const sharedVectors = sharedPathIfPresent('vectors');
-interface Vector { input: string; expect?: string; error?: string; note: string }
+interface Vector {
+  input: string;
+  expect?: string;
+  error?: string;
+  note: string;
+}
 const load = (dir: string, name: string): Vector[] => JSON.parse(readFileSync(join(dir, name), 'utf8')).cases;
 
 function outcome(fn: (s: string) => string, input: string): { value?: string; error?: string } {
@@ -51,13 +64,17 @@ describe('identity numbers beyond the vectors', () => {
     const tooOld = fullNumber('11010518961205001');
     const oldest = fullNumber('11010518961206001');
     expect(MAX_AGE_YEARS).toBe(130);
-    expect(() => normaliseIdNumber(tooOld, today)).toThrow(`identity number "${tooOld}": birth date 18961205 is more than 130 years before today (2026-12-06); expected a date from 1896-12-06 to 2026-12-06`);
+    expect(() => normaliseIdNumber(tooOld, today)).toThrow(
+      `identity number "${tooOld}": birth date 18961205 is more than 130 years before today (2026-12-06); expected a date from 1896-12-06 to 2026-12-06`,
+    );
     expect(normaliseIdNumber(oldest, today)).toBe(oldest);
   });
   it('accepts a birth date of today and refuses tomorrow, naming it', () => {
     const today = new Date('2026-12-06T23:59:00Z');
     expect(normaliseIdNumber(fullNumber('11010520261206001'), today)).toBe(fullNumber('11010520261206001'));
-    expect(() => normaliseIdNumber(fullNumber('11010520261207001'), today)).toThrow(/birth date 20261207 is in the future \(today is 2026-12-06\)/);
+    expect(() => normaliseIdNumber(fullNumber('11010520261207001'), today)).toThrow(
+      /birth date 20261207 is in the future \(today is 2026-12-06\)/,
+    );
   });
   it('accepts full-width digits', () => {
     expect(normaliseIdNumber('３２０１０２１９８５０３１２１２３４')).toBe('320102198503121234');
@@ -102,7 +119,9 @@ describe('police numbers', () => {
   });
   it('refuses a bare number without a home region, and anything else, naming what was passed and what is expected', () => {
     expect(() => normaliseOfficerId('0310552')).toThrow('police number "0310552": expected REGION-NNNNNNN, e.g. JS-0310552');
-    expect(() => normaliseOfficerId('TEST-investigator', 'JS')).toThrow(/police number "TEST-investigator": expected REGION-NNNNNNN, e\.g\. JS-0310552 \(or seven digits for an officer of JS\)/);
+    expect(() => normaliseOfficerId('TEST-investigator', 'JS')).toThrow(
+      /police number "TEST-investigator": expected REGION-NNNNNNN, e\.g\. JS-0310552 \(or seven digits for an officer of JS\)/,
+    );
     expect(outcome((s) => normaliseOfficerId(s), 'JS-031055').error).toBe('format');
   });
 });

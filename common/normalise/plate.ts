@@ -15,8 +15,23 @@ import { quoteInput } from './quote.ts';
 
 const PROVINCES = '京津冀晉蒙遼吉黑滬蘇浙皖閩贛魯豫鄂湘粵桂瓊渝川貴雲藏陝甘青寧新';
 const SIMPLIFIED_TO_TRADITIONAL: Record<string, string> = {
-  晋: '晉', 辽: '遼', 沪: '滬', 苏: '蘇', 闽: '閩', 赣: '贛', 鲁: '魯', 粤: '粵', 琼: '瓊',
-  贵: '貴', 云: '雲', 陕: '陝', 宁: '寧', 学: '學', 挂: '掛', 领: '領', 试: '試',
+  晋: '晉',
+  辽: '遼',
+  沪: '滬',
+  苏: '蘇',
+  闽: '閩',
+  赣: '贛',
+  鲁: '魯',
+  粤: '粵',
+  琼: '瓊',
+  贵: '貴',
+  云: '雲',
+  陕: '陝',
+  宁: '寧',
+  学: '學',
+  挂: '掛',
+  领: '領',
+  试: '試',
 };
 const SUFFIXES = '學警掛領試超使';
 const SEPARATORS = /[\s·•・.\-_]/g;
@@ -53,7 +68,11 @@ export function normalisePlate(typed: string): string {
   const hasSuffix = SUFFIXES.includes(last);
   const expected = hasSuffix ? [7] : [7, 8];
   if (!expected.includes(chars.length)) {
-    refuse('length', typed, `expected ${hasSuffix ? '7 characters with its suffix' : '7 characters (8 for new-energy plates)'}, got ${chars.length}`);
+    refuse(
+      'length',
+      typed,
+      `expected ${hasSuffix ? '7 characters with its suffix' : '7 characters (8 for new-energy plates)'}, got ${chars.length}`,
+    );
   }
   if (!/^[A-Z]$/.test(chars[1])) refuse('format', typed, `second character must be a letter, got "${chars[1]}"`);
   const serial = chars.slice(2, hasSuffix ? -1 : undefined).join('');
@@ -63,7 +82,7 @@ export function normalisePlate(typed: string): string {
   if (chars.length === 8 && !/^[DF]|[DF]$/.test(serial)) {
     refuse('format', typed, 'an 8-character new-energy plate has D or F first or last in its serial');
   }
-  return chars.join('') + (hasSuffix ? SUFFIX_READINGS[last] ?? '' : '');
+  return chars.join('') + (hasSuffix ? (SUFFIX_READINGS[last] ?? '') : '');
 }
 
 /** Normalise a plate prefix for searches (province + any leading characters). */

@@ -42,7 +42,8 @@ describe('normalisation errors quote the input through quoteInput', () => {
 
   it('a short wrong identity number is still shown whole', () => {
     expect(message(() => normaliseIdNumber('32010219850312123'))).toBe(
-      'identity number "32010219850312123": expected 18 characters (or a 15-digit legacy number), got 17');
+      'identity number "32010219850312123": expected 18 characters (or a 15-digit legacy number), got 17',
+    );
   });
 
   it('a huge plate is echoed as a short prefix', () => {

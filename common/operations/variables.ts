@@ -19,7 +19,9 @@ export class VariablesError extends Error {
 }
 
 export function coerceVariables(
-  schema: GraphQLSchema, operation: OperationDefinitionNode, raw: Readonly<Record<string, unknown>> | null | undefined,
+  schema: GraphQLSchema,
+  operation: OperationDefinitionNode,
+  raw: Readonly<Record<string, unknown>> | null | undefined,
 ): Record<string, unknown> {
   const definitions = operation.variableDefinitions ?? [];
   // Nothing declared: nothing to coerce (graphql ignores undeclared variables).
@@ -32,7 +34,9 @@ export function coerceVariables(
     // value sent — never the value itself (graphql's own messages quote it).
     const misfits = result.errors.map((e) => {
       const definition = e.nodes?.find((n): n is VariableDefinitionNode => n.kind === Kind.VARIABLE_DEFINITION);
-      return definition ? `$${definition.variable.name.value}: expected ${print(definition.type)}, got ${kindOf(raw?.[definition.variable.name.value])}` : 'a value that does not fit';
+      return definition
+        ? `$${definition.variable.name.value}: expected ${print(definition.type)}, got ${kindOf(raw?.[definition.variable.name.value])}`
+        : 'a value that does not fit';
     });
     throw new VariablesError(`the request's variables do not fit the declarations of ${name}: ${misfits.join('; ')}`);
   }

@@ -15,12 +15,19 @@ export interface FactCaller extends Officer {
 /** A caller or purpose fact; `undefined` for a fact about the record, which only the data's home knows. */
 export function callerFact(fact: Fact, caller: FactCaller | null, purpose: Purpose | null): unknown {
   switch (fact) {
-    case 'caller.sub': return caller?.sub;
-    case 'caller.region': return caller?.region;
-    case 'caller.roles': return caller?.roles ?? [];
-    case 'caller.scopes': return caller ? [...caller.scopes] : [];
-    case 'purpose.code': return purpose?.code;
-    case 'purpose.caseRef': return purpose?.caseRef ?? undefined;
-    default: return undefined;
+    case 'caller.sub':
+      return caller?.sub;
+    case 'caller.region':
+      return caller?.region;
+    case 'caller.roles':
+      return caller?.roles ?? [];
+    case 'caller.scopes':
+      return caller ? [...caller.scopes] : [];
+    case 'purpose.code':
+      return purpose?.code;
+    case 'purpose.caseRef':
+      return purpose?.caseRef ?? undefined;
+    default:
+      return undefined;
   }
 }

@@ -105,7 +105,11 @@ function commitment(audience: string, nonce: string, hashOfBody: string): string
   return createHash('sha256').update(`${audience}\n${nonce}\n${hashOfBody}`).digest('base64url');
 }
 
-function signClaims(key: SigningKey, request: Omit<SignRequest, 'region' | 'body'>, binding: { aud: string | string[]; bh?: string; bind?: string[] }): string {
+function signClaims(
+  key: SigningKey,
+  request: Omit<SignRequest, 'region' | 'body'>,
+  binding: { aud: string | string[]; bh?: string; bind?: string[] },
+): string {
   const now = Math.floor(Date.now() / 1000);
   const header = { alg: SIGNING_ALGORITHM, typ: 'JWT', kid: key.kid };
   const payload = {
@@ -129,10 +133,19 @@ function encode(value: unknown): string {
 }
 
 export type InternalTokenFailure =
-  | 'missing-token' | 'bad-signature' | 'expired' | 'wrong-audience' | 'body-mismatch' | 'replayed' | 'malformed';
+  | 'missing-token'
+  | 'bad-signature'
+  | 'expired'
+  | 'wrong-audience'
+  | 'body-mismatch'
+  | 'replayed'
+  | 'malformed';
 
 export class InternalTokenError extends Error {
-  constructor(readonly reason: InternalTokenFailure, message: string) {
+  constructor(
+    readonly reason: InternalTokenFailure,
+    message: string,
+  ) {
     super(message);
     this.name = 'InternalTokenError';
   }
@@ -182,12 +195,16 @@ export function verifyInternalToken(token: string, request: VerifyRequest): Inte
 /** A single-request token names its body's hash; a fan-out token holds this request's commitment. */
 function checkBody(payload: Record<string, unknown>, request: VerifyRequest): void {
   if (!Array.isArray(payload.bind)) {
-    if (payload.bh !== bodyHash(request.body)) throw new InternalTokenError('body-mismatch', 'internal token was issued for a different request body');
+    if (payload.bh !== bodyHash(request.body))
+      throw new InternalTokenError('body-mismatch', 'internal token was issued for a different request body');
     return;
   }
   const match = /^(\d{1,3})\.([A-Za-z0-9_-]{16,64})$/.exec(request.binding ?? '');
   if (!match) {
-    throw new InternalTokenError('malformed', `internal token covers several regions; the request must carry its binding (header ${INTERNAL_BINDING_HEADER}: <index>.<nonce>)`);
+    throw new InternalTokenError(
+      'malformed',
+      `internal token covers several regions; the request must carry its binding (header ${INTERNAL_BINDING_HEADER}: <index>.<nonce>)`,
+    );
   }
   const index = Number(match[1]);
   if (!Array.isArray(payload.aud) || payload.aud[index] !== request.audience) {
@@ -220,7 +237,8 @@ function checkClaims(payload: Record<string, unknown>, request: VerifyRequest): 
     if (typeof payload[claim] !== 'number') throw invalidClaim(claim, 'is missing or not a number');
   }
   if (typeof payload.jti !== 'string' || payload.jti === '') throw invalidClaim('jti', 'is missing');
-  if (payload.iss !== INTERNAL_ISSUER) throw invalidClaim('iss', `is ${JSON.stringify(payload.iss ?? null)}, expected ${JSON.stringify(INTERNAL_ISSUER)}`);
+  if (payload.iss !== INTERNAL_ISSUER)
+    throw invalidClaim('iss', `is ${JSON.stringify(payload.iss ?? null)}, expected ${JSON.stringify(INTERNAL_ISSUER)}`);
   const audiences = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
   if (!audiences.includes(request.audience)) {
     throw new InternalTokenError('wrong-audience', `internal token is not addressed to ${request.audience}`);

@@ -6,7 +6,10 @@ import { loadOrCreateSigningKey, readJwksFile, readSigningKey } from './key-file
 
 let dir: string;
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
-const files = () => { dir = mkdtempSync(join(tmpdir(), 'keys-')); return [join(dir, 'k', 'a.private.jwk.json'), join(dir, 'k', 'a.jwks.json')] as const; };
+const files = () => {
+  dir = mkdtempSync(join(tmpdir(), 'keys-'));
+  return [join(dir, 'k', 'a.private.jwk.json'), join(dir, 'k', 'a.jwks.json')] as const;
+};
 
 describe('signing key files', () => {
   it('create an Ed25519 key once (private 0600), publish only its public half, and keep it across loads', async () => {

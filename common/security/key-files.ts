@@ -39,7 +39,9 @@ export async function readSigningKey(privateFile: string): Promise<SigningKey> {
     throw new Error(`cannot read signing key ${privateFile}: ${(error as Error).message}`);
   }
   if (jwk.kty !== 'OKP' || jwk.crv !== 'Ed25519' || typeof jwk.d !== 'string') {
-    throw new Error(`signing key ${privateFile} is not an Ed25519 private JWK (kty ${jwk.kty}, crv ${jwk.crv}); delete it to generate a new one`);
+    throw new Error(
+      `signing key ${privateFile} is not an Ed25519 private JWK (kty ${jwk.kty}, crv ${jwk.crv}); delete it to generate a new one`,
+    );
   }
   const publicJwk: JWK = { kty: 'OKP', crv: 'Ed25519', x: jwk.x, alg: SIGNING_ALGORITHM, use: 'sig' };
   const kid = await calculateJwkThumbprint(publicJwk);

@@ -37,7 +37,9 @@ describe('starting tracing', () => {
   it('on at ratio 0: new traces are not sampled, so nothing is exported', async () => {
     receiver = await startOtlpReceiver();
     const running = await startTracing({ enabled: true, otlpUrl: receiver.url, serviceName: 'unit-test', sampleRatio: 0 });
-    await inSpan(SPAN.request, {}, async (span) => { expect(span.isRecording()).toBe(false); });
+    await inSpan(SPAN.request, {}, async (span) => {
+      expect(span.isRecording()).toBe(false);
+    });
     await running.shutdown();
     expect(receiver.spans).toEqual([]);
   });

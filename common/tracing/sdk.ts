@@ -33,11 +33,13 @@ export async function startTracing(settings: TracingSettings): Promise<RunningTr
     // A request that arrives with a traceparent follows its caller's decision, so a trace
     // is either whole (gateway, subgraphs, adapters) or absent; new traces are sampled at the ratio.
     sampler: new base.ParentBasedSampler({ root: new base.TraceIdRatioBasedSampler(settings.sampleRatio) }),
-    spanProcessors: [new base.BatchSpanProcessor(new OTLPTraceExporter({ url: settings.otlpUrl }), {
-      // Short enough that a stopped process loses little; the exporter's own queue bounds memory.
-      scheduledDelayMillis: 1000,
-      maxQueueSize: 8192,
-    })],
+    spanProcessors: [
+      new base.BatchSpanProcessor(new OTLPTraceExporter({ url: settings.otlpUrl }), {
+        // Short enough that a stopped process loses little; the exporter's own queue bounds memory.
+        scheduledDelayMillis: 1000,
+        maxQueueSize: 8192,
+      }),
+    ],
   });
   provider.register();
   tracingState.on = true;

@@ -32,13 +32,19 @@ export function checkTracingSettings(
   let otlpUrl: string | null = null;
   if (raw.otlpUrl !== undefined) {
     let url: URL | null = null;
-    try { url = typeof raw.otlpUrl === 'string' ? new URL(raw.otlpUrl) : null; } catch { url = null; }
-    if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) fail('otlpUrl', `expected an http(s) URL of an OTLP/HTTP traces endpoint, got ${shown(raw.otlpUrl)}`);
+    try {
+      url = typeof raw.otlpUrl === 'string' ? new URL(raw.otlpUrl) : null;
+    } catch {
+      url = null;
+    }
+    if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:'))
+      fail('otlpUrl', `expected an http(s) URL of an OTLP/HTTP traces endpoint, got ${shown(raw.otlpUrl)}`);
     otlpUrl = raw.otlpUrl as string;
   }
   if (enabled && otlpUrl === null) fail('otlpUrl', 'required when tracing is enabled (e.g. "http://127.0.0.1:4318/v1/traces")');
   const serviceName = raw.serviceName ?? defaults.serviceName;
-  if (typeof serviceName !== 'string' || !/^[\w.:-]{1,64}$/.test(serviceName)) fail('serviceName', `expected a name of 1–64 letters, digits, . : _ -, got ${shown(raw.serviceName)}`);
+  if (typeof serviceName !== 'string' || !/^[\w.:-]{1,64}$/.test(serviceName))
+    fail('serviceName', `expected a name of 1–64 letters, digits, . : _ -, got ${shown(raw.serviceName)}`);
   const sampleRatio = raw.sampleRatio ?? 1;
   if (typeof sampleRatio !== 'number' || !Number.isFinite(sampleRatio) || sampleRatio < 0 || sampleRatio > 1) {
     fail('sampleRatio', `expected a number from 0 to 1, got ${shown(raw.sampleRatio)}`);

@@ -63,17 +63,28 @@ export function tracer() {
  * Runs `work` inside a new active span and ends it when `work` settles; a throw marks
  * the span as an error (by class name only: messages can quote input).
  */
-export function inSpan<T>(name: string, facts: SpanFacts, work: (span: Span) => Promise<T>, kind: SpanKind = SpanKind.INTERNAL, parent?: Context): Promise<T> {
-  return tracer().startActiveSpan(name, { kind, attributes: facts as Record<string, string | number> }, parent ?? context.active(), async (span) => {
-    try {
-      return await work(span);
-    } catch (error) {
-      span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.name : 'error' });
-      throw error;
-    } finally {
-      span.end();
-    }
-  });
+export function inSpan<T>(
+  name: string,
+  facts: SpanFacts,
+  work: (span: Span) => Promise<T>,
+  kind: SpanKind = SpanKind.INTERNAL,
+  parent?: Context,
+): Promise<T> {
+  return tracer().startActiveSpan(
+    name,
+    { kind, attributes: facts as Record<string, string | number> },
+    parent ?? context.active(),
+    async (span) => {
+      try {
+        return await work(span);
+      } catch (error) {
+        span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.name : 'error' });
+        throw error;
+      } finally {
+        span.end();
+      }
+    },
+  );
 }
 
 export function setFacts(span: Span, facts: SpanFacts): void {

@@ -46,14 +46,18 @@ export function auditLayout(config: Pick<AuditConfig, 'dir'>): LogLayout {
 
 export async function openAuditServices(config: AuditConfig, deps: AuditDeps = {}): Promise<AuditServices> {
   if (config.sink === 'off') throw new Error('openAuditServices: audit.sink is "off"; nothing to open');
-  const redis = config.sink === 'redis' ? deps.redis ?? createClient({ url: config.redisUrl! }) : null;
+  const redis = config.sink === 'redis' ? (deps.redis ?? createClient({ url: config.redisUrl! })) : null;
   if (redis && !redis.isOpen) await redis.connect();
   const index = config.indexPath ? new AuditIndexThread(config.indexPath, deps.logger) : null;
   // The index only serves auditors' queries; the log is the truth. An index that cannot
   // catch up leaves those queries refused (naming why), never the gateway unstarted.
   if (index) {
-    await catchUpIndex(index, config, redis).catch((error: Error) => deps.logger?.error({ alert: 'AUDIT_INDEX_UNAVAILABLE', index: config.indexPath, err: error.message },
-      'ALERT audit query index could not catch up with the log; auditor queries are refused until it can (`npm run audit -- reindex`)'));
+    await catchUpIndex(index, config, redis).catch((error: Error) =>
+      deps.logger?.error(
+        { alert: 'AUDIT_INDEX_UNAVAILABLE', index: config.indexPath, err: error.message },
+        'ALERT audit query index could not catch up with the log; auditor queries are refused until it can (`npm run audit -- reindex`)',
+      ),
+    );
   }
   const sink: AuditSink = redis
     ? new RedisStreamSink({ client: redis, instance: config.instance, logger: deps.logger })
@@ -74,8 +78,14 @@ export async function openAuditServices(config: AuditConfig, deps: AuditDeps = {
   });
   // A sink that cannot be opened does not stop the gateway: every operation is then
   // refused with AUDIT_UNAVAILABLE (fail closed) until the sink recovers.
-  await log.open().catch((error: Error) => deps.logger?.error({ alert: 'AUDIT_UNAVAILABLE', sink: sink.description, err: error.message },
-    'ALERT audit sink could not be opened; operations will be refused until it can'));
+  await log
+    .open()
+    .catch((error: Error) =>
+      deps.logger?.error(
+        { alert: 'AUDIT_UNAVAILABLE', sink: sink.description, err: error.message },
+        'ALERT audit sink could not be opened; operations will be refused until it can',
+      ),
+    );
   const close = async () => {
     await log.close();
     await operations.close();
@@ -112,4 +122,3 @@ function parseOrNull(line: string): Chained<AuditEntryBody> | null {
     return null; // damaged lines are verify's business; the index takes what it can read
   }
 }
-

@@ -30,7 +30,19 @@ export interface AuditConfig {
   indexPath: string | null;
 }
 
-const KEYS = ['sink', 'dir', 'maxFileBytes', 'redisUrl', 'instance', 'keysDir', 'checkpointEvery', 'checkpointSeconds', 'commitDelayMs', 'maxBatch', 'index'] as const;
+const KEYS = [
+  'sink',
+  'dir',
+  'maxFileBytes',
+  'redisUrl',
+  'instance',
+  'keysDir',
+  'checkpointEvery',
+  'checkpointSeconds',
+  'commitDelayMs',
+  'maxBatch',
+  'index',
+] as const;
 const INSTANCE = { re: /^[A-Za-z0-9._:-]{1,100}$/, what: "1–100 letters, digits, '.', '_', ':' or '-'" };
 const REDIS_URL = { re: /^rediss?:\/\/\S+$/, what: 'a redis:// or rediss:// URL' };
 
@@ -49,13 +61,20 @@ export const auditSection = section({
       instance: get('instance', 'AUDIT_INSTANCE', hostname(), (v, p) => string(v, p, INSTANCE)),
       keyDir: get('keysDir', 'AUDIT_KEY_DIR', resolve('.data/keys'), (v, p) => resolve(context.dir, string(v, p))),
       checkpointEvery: get('checkpointEvery', 'AUDIT_CHECKPOINT_EVERY', 1000, (v, p) => integer(v, p, { min: 1 })),
-      checkpointIntervalMs: get('checkpointSeconds', 'AUDIT_CHECKPOINT_SECONDS', 60, (v, p) => integer(v, p, { min: 0, max: 86_400 })) * 1000,
+      checkpointIntervalMs:
+        get('checkpointSeconds', 'AUDIT_CHECKPOINT_SECONDS', 60, (v, p) => integer(v, p, { min: 0, max: 86_400 })) * 1000,
       commitDelayMs: get('commitDelayMs', 'AUDIT_COMMIT_DELAY_MS', 0, (v, p) => integer(v, p, { min: 0, max: 100 })),
       maxBatch: get('maxBatch', 'AUDIT_MAX_BATCH', 1024, (v, p) => integer(v, p, { min: 1, max: 100_000 })),
-      indexPath: get('index', 'AUDIT_INDEX', resolve(dir, 'index.sqlite') as string | null, (v, p) => (v === 'off' ? null : resolve(context.dir, string(v, p)))),
+      indexPath: get('index', 'AUDIT_INDEX', resolve(dir, 'index.sqlite') as string | null, (v, p) =>
+        v === 'off' ? null : resolve(context.dir, string(v, p)),
+      ),
     };
-    if (config.sink === 'off' && context.mode === 'production') at.key('sink').fail('"off" is for benchmarks in development mode; production must audit every operation (expected "file" or "redis")');
-    if (config.sink === 'redis' && !config.redisUrl) at.key('redisUrl').fail('sink is "redis" but no redisUrl (or AUDIT_REDIS_URL) is set; expected a redis:// URL');
+    if (config.sink === 'off' && context.mode === 'production')
+      at.key('sink').fail(
+        '"off" is for benchmarks in development mode; production must audit every operation (expected "file" or "redis")',
+      );
+    if (config.sink === 'redis' && !config.redisUrl)
+      at.key('redisUrl').fail('sink is "redis" but no redisUrl (or AUDIT_REDIS_URL) is set; expected a redis:// URL');
     return config;
   },
 });
@@ -66,13 +85,17 @@ type Check<T> = (value: unknown, at: ConfigPath) => T;
 function settingReader(obj: Record<string, unknown>, at: ConfigPath, context: SectionContext) {
   return <T>(key: (typeof KEYS)[number], variable: string, fallback: T, check: Check<T>): T => {
     const fromEnv = context.env[variable];
-    if (fromEnv !== undefined && fromEnv !== '') return check(/^-?\d+$/.test(fromEnv) ? Number(fromEnv) : fromEnv, at.key(key).envOverride(variable));
+    if (fromEnv !== undefined && fromEnv !== '')
+      return check(/^-?\d+$/.test(fromEnv) ? Number(fromEnv) : fromEnv, at.key(key).envOverride(variable));
     return optional(obj[key], fallback, (v) => check(v, at.key(key)));
   };
 }
 
 /** The audit settings from the environment alone (CLI, child processes, tests), plus overrides. */
-export function loadAuditConfig(env: Readonly<Record<string, string | undefined>> = process.env, overrides: Partial<AuditConfig> = {}): AuditConfig {
+export function loadAuditConfig(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+  overrides: Partial<AuditConfig> = {},
+): AuditConfig {
   const config = auditSection.validate(undefined, new ConfigPath('audit settings'), { mode: 'development', env, dir: process.cwd() });
   return { ...config, ...overrides };
 }

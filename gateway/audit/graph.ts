@@ -134,7 +134,10 @@ export function createAuditGraph(services: AuditGraphServices | (() => AuditGrap
   const current = typeof services === 'function' ? services : () => services;
   const opened = (): AuditGraphServices => {
     const found = current();
-    if (!found) throw new GraphQLError('the audit query index is not available (audit log not open, or AUDIT_INDEX=off)', { extensions: { code: 'AUDIT_UNAVAILABLE' } });
+    if (!found)
+      throw new GraphQLError('the audit query index is not available (audit log not open, or AUDIT_INDEX=off)', {
+        extensions: { code: 'AUDIT_UNAVAILABLE' },
+      });
     return found;
   };
   const index = {
@@ -155,7 +158,10 @@ export function createAuditGraph(services: AuditGraphServices | (() => AuditGrap
       },
       auditAccessors: async (_: unknown, args: { filter: FilterInput }) =>
         (await index.officers(toQuery(args.filter))).map((o) => ({
-          officer: { sub: o.sub, name: o.name, region: o.region, roles: [] }, accesses: o.accesses, firstAt: o.firstAt, lastAt: o.lastAt,
+          officer: { sub: o.sub, name: o.name, region: o.region, roles: [] },
+          accesses: o.accesses,
+          firstAt: o.firstAt,
+          lastAt: o.lastAt,
         })),
       auditRecord: (_: unknown, args: { auditId: string }) => index.byAuditId(args.auditId),
     },
@@ -211,7 +217,8 @@ function normalised(run: () => string): string {
 function instant(name: string, value: string, endOfDay = false): number {
   const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(value);
   const ms = Date.parse(dateOnly ? `${value}T00:00:00Z` : value);
-  if (Number.isNaN(ms)) throw badInput(`filter.${name} is ${quoteInput(value)}; expected an ISO 8601 date (2026-11-29) or date-time (2026-11-29T21:30:00Z)`);
+  if (Number.isNaN(ms))
+    throw badInput(`filter.${name} is ${quoteInput(value)}; expected an ISO 8601 date (2026-11-29) or date-time (2026-11-29T21:30:00Z)`);
   return dateOnly && endOfDay ? ms + 86_400_000 - 1 : ms;
 }
 

@@ -75,7 +75,9 @@ export class AuditIndex {
     if (path !== ':memory:') for (const file of [`${path}-wal`, `${path}-shm`]) makePrivateSync(file);
     this.#sql = {
       lastSeq: this.#db.prepare('SELECT last_seq FROM chains WHERE instance = ?'),
-      chain: this.#db.prepare('INSERT INTO chains (instance, last_seq) VALUES (?, ?) ON CONFLICT (instance) DO UPDATE SET last_seq = excluded.last_seq'),
+      chain: this.#db.prepare(
+        'INSERT INTO chains (instance, last_seq) VALUES (?, ?) ON CONFLICT (instance) DO UPDATE SET last_seq = excluded.last_seq',
+      ),
       record: this.#db.prepare('INSERT INTO records VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)'),
       subject: this.#db.prepare('INSERT OR IGNORE INTO subjects VALUES (?, ?, ?, ?)'),
       region: this.#db.prepare('INSERT OR IGNORE INTO regions_asked VALUES (?, ?, ?)'),
@@ -102,10 +104,12 @@ export class AuditIndex {
     const { where, params } = whereClause(query);
     const cursor = after ? decodeCursor(after) : null;
     const keyset = cursor ? 'AND (r.at_ms, r.instance, r.seq) < (?, ?, ?)' : '';
-    const rows = this.#db.prepare(
-      `SELECT body, instance, seq, at_ms FROM records r WHERE ${where} ${keyset}
+    const rows = this.#db
+      .prepare(
+        `SELECT body, instance, seq, at_ms FROM records r WHERE ${where} ${keyset}
        ORDER BY r.at_ms DESC, r.instance DESC, r.seq DESC LIMIT ?`,
-    ).all(...params, ...(cursor ?? []), first + 1) as { body: string; instance: string; seq: number; at_ms: number }[];
+      )
+      .all(...params, ...(cursor ?? []), first + 1) as { body: string; instance: string; seq: number; at_ms: number }[];
     const edges = rows.slice(0, first).map((row) => ({
       node: JSON.parse(row.body) as IndexedRecord,
       cursor: encodeCursor([row.at_ms, row.instance, row.seq]),
@@ -115,14 +119,17 @@ export class AuditIndex {
 
   officers(query: AuditQuery): OfficerSummary[] {
     const { where, params } = whereClause(query);
-    return this.#db.prepare(
-      `SELECT officer_sub AS sub, officer_name AS name, officer_region AS region, COUNT(*) AS accesses,
+    return this.#db
+      .prepare(
+        `SELECT officer_sub AS sub, officer_name AS name, officer_region AS region, COUNT(*) AS accesses,
               MIN(at_ms) AS first_ms, MAX(at_ms) AS last_ms
        FROM records r WHERE ${where} AND r.officer_sub IS NOT NULL GROUP BY officer_sub ORDER BY officer_sub`,
-    ).all(...params).map((row) => {
-      const r = row as OfficerSummary & { first_ms: number; last_ms: number };
-      return { sub: r.sub, name: r.name, region: r.region, accesses: r.accesses, firstAt: iso(r.first_ms), lastAt: iso(r.last_ms) };
-    });
+      )
+      .all(...params)
+      .map((row) => {
+        const r = row as OfficerSummary & { first_ms: number; last_ms: number };
+        return { sub: r.sub, name: r.name, region: r.region, accesses: r.accesses, firstAt: iso(r.first_ms), lastAt: iso(r.last_ms) };
+      });
   }
 
   byAuditId(auditId: string): IndexedRecord | null {
@@ -140,8 +147,14 @@ export class AuditIndex {
     if (entry.type !== 'audit') return;
     const key = [entry.instance, entry.seq] as const;
     this.#sql.record.run(
-      ...key, entry.auditId, Date.parse(entry.at), entry.officer?.sub ?? null, entry.officer?.name ?? null,
-      entry.officer?.region ?? null, entry.outcome, JSON.stringify(entry),
+      ...key,
+      entry.auditId,
+      Date.parse(entry.at),
+      entry.officer?.sub ?? null,
+      entry.officer?.name ?? null,
+      entry.officer?.region ?? null,
+      entry.outcome,
+      JSON.stringify(entry),
     );
     for (const kind of SUBJECT_KINDS) for (const value of entry.subjects[kind]) this.#sql.subject.run(kind, value, ...key);
     for (const r of entry.regions) this.#sql.region.run(r.region, ...key);
@@ -174,14 +187,16 @@ function whereClause(query: AuditQuery): { where: string; params: unknown[] } {
     clauses.push(clause);
     params.push(...values);
   };
-  const subject = (kind: keyof Subjects, value: string | undefined) => value !== undefined
-    && add('EXISTS (SELECT 1 FROM subjects s WHERE s.kind = ? AND s.value = ? AND s.instance = r.instance AND s.seq = r.seq)', kind, value);
+  const subject = (kind: keyof Subjects, value: string | undefined) =>
+    value !== undefined &&
+    add('EXISTS (SELECT 1 FROM subjects s WHERE s.kind = ? AND s.value = ? AND s.instance = r.instance AND s.seq = r.seq)', kind, value);
   subject('persons', query.person);
   subject('cases', query.case);
   subject('plates', query.plate);
   if (query.officer !== undefined) add('r.officer_sub = ?', query.officer);
   if (query.officerRegion !== undefined) add('r.officer_region = ?', query.officerRegion);
-  if (query.region !== undefined) add('EXISTS (SELECT 1 FROM regions_asked g WHERE g.region = ? AND g.instance = r.instance AND g.seq = r.seq)', query.region);
+  if (query.region !== undefined)
+    add('EXISTS (SELECT 1 FROM regions_asked g WHERE g.region = ? AND g.instance = r.instance AND g.seq = r.seq)', query.region);
   if (query.outcomes?.length) add(`r.outcome IN (${query.outcomes.map(() => '?').join(', ')})`, ...query.outcomes);
   if (query.fromMs !== undefined) add('r.at_ms >= ?', query.fromMs);
   if (query.toMs !== undefined) add('r.at_ms <= ?', query.toMs);
@@ -195,7 +210,13 @@ function encodeCursor(position: [number, string, number]): string {
 function decodeCursor(cursor: string): [number, string, number] {
   try {
     const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(value) && value.length === 3 && Number.isInteger(value[0]) && typeof value[1] === 'string' && Number.isInteger(value[2])) {
+    if (
+      Array.isArray(value) &&
+      value.length === 3 &&
+      Number.isInteger(value[0]) &&
+      typeof value[1] === 'string' &&
+      Number.isInteger(value[2])
+    ) {
       return value as [number, string, number];
     }
   } catch {

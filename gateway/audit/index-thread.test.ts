@@ -10,15 +10,30 @@ import { buildAuditRecord } from './record.ts';
 import { emptySubjects } from '../../common/audit/subjects.ts';
 
 const dirs: string[] = [];
-afterEach(() => { for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true }); });
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
 
 function record(n: number, officer: string) {
   return buildAuditRecord({
-    auditId: `req-${n}`, instance: 'thread-test', startedAt: Date.now(), clientAddress: '127.0.0.1', userAgent: 'vitest',
+    auditId: `req-${n}`,
+    instance: 'thread-test',
+    startedAt: Date.now(),
+    clientAddress: '127.0.0.1',
+    userAgent: 'vitest',
     caller: { sub: officer, name: officer, region: 'JS', roles: ['investigator'], scopes: new Set(), anonymous: false },
-    purpose: null, operationName: 'Lookup', operationType: 'query', operationHash: null, variables: {},
-    requested: [], denied: [], subjects: { ...emptySubjects(), persons: ['320102199001011232'] },
-    regions: [], errorCodes: [], hasData: true, httpStatus: 200,
+    purpose: null,
+    operationName: 'Lookup',
+    operationType: 'query',
+    operationHash: null,
+    variables: {},
+    requested: [],
+    denied: [],
+    subjects: { ...emptySubjects(), persons: ['320102199001011232'] },
+    regions: [],
+    errorCodes: [],
+    hasData: true,
+    httpStatus: 200,
   });
 }
 
@@ -31,7 +46,10 @@ describe('the audit index thread', () => {
     thread.addLines([chain.link(record(1, 'alice')).line, chain.link(record(2, 'bob')).line]);
     thread.addLines([chain.link(record(3, 'alice')).line]);
     const officers = await thread.officers({ person: '320102199001011232' });
-    expect(officers.map((o) => [o.sub, o.accesses])).toEqual([['alice', 2], ['bob', 1]]);
+    expect(officers.map((o) => [o.sub, o.accesses])).toEqual([
+      ['alice', 2],
+      ['bob', 1],
+    ]);
     expect(await thread.lastSeq('thread-test')).toBe(3);
     expect((await thread.byAuditId('req-2'))?.officer?.sub).toBe('bob');
     await expect(thread.find({}, 10, 'not-a-cursor')).rejects.toBeInstanceOf(RangeError);
@@ -46,13 +64,19 @@ describe('the audit index thread', () => {
     const probe = join(dir, 'probe.mts');
     writeFileSync(probe, 'const loaded: boolean = true;\nexport { loaded };\n');
     const script = join(dir, 'open.mts');
-    writeFileSync(script, [
-      `import { AuditIndexThread } from ${JSON.stringify(fileURLToPath(new URL('./index-thread.ts', import.meta.url)))};`,
-      `const thread = new AuditIndexThread(${JSON.stringify(join(dir, 'index.sqlite'))});`,
-      'console.log(`lastSeq ${await thread.lastSeq("any")}`);',
-      'await thread.close();',
-    ].join('\n'));
-    const run = spawnSync(process.execPath, ['--import', 'tsx', '--import', pathToFileURL(probe).href, script], { encoding: 'utf8', timeout: 30_000 });
+    writeFileSync(
+      script,
+      [
+        `import { AuditIndexThread } from ${JSON.stringify(fileURLToPath(new URL('./index-thread.ts', import.meta.url)))};`,
+        `const thread = new AuditIndexThread(${JSON.stringify(join(dir, 'index.sqlite'))});`,
+        'console.log(`lastSeq ${await thread.lastSeq("any")}`);',
+        'await thread.close();',
+      ].join('\n'),
+    );
+    const run = spawnSync(process.execPath, ['--import', 'tsx', '--import', pathToFileURL(probe).href, script], {
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
     expect(run.stderr).not.toMatch(/Unknown file extension/);
     expect(run.stdout).toContain('lastSeq 0');
   });

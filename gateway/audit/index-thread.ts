@@ -52,7 +52,10 @@ export class AuditIndexThread implements AuditIndexReader {
   /** Why the thread is gone, once it is. */
   #stopped: Error | null = null;
 
-  constructor(readonly path: string, private readonly logger?: Logger) {
+  constructor(
+    readonly path: string,
+    private readonly logger?: Logger,
+  ) {
     this.#worker = new Worker(new URL('./thread-boot.mjs', import.meta.url), {
       workerData: { module: new URL('./index-worker.ts', import.meta.url).href, path },
       // Not the gateway's own flags: a preload given to the gateway (`--import probe.ts`)
@@ -117,7 +120,10 @@ export class AuditIndexThread implements AuditIndexReader {
 
   #receive(reply: IndexReply): void {
     if (reply.kind === 'add-failed') {
-      this.logger?.warn({ err: reply.message, index: this.path }, 'audit query index could not take a batch; rebuild it with `npm run audit -- reindex`');
+      this.logger?.warn(
+        { err: reply.message, index: this.path },
+        'audit query index could not take a batch; rebuild it with `npm run audit -- reindex`',
+      );
       return;
     }
     const pending = this.#pending.get(reply.id);
@@ -132,7 +138,11 @@ export class AuditIndexThread implements AuditIndexReader {
     if (this.#stopped) return;
     const closing = cause.message.endsWith('(code 0)');
     this.#stopped = new Error(`the audit query index (${this.path}) is not available: ${cause.message}`);
-    if (!closing) this.logger?.error({ err: cause.message, index: this.path }, 'audit query index thread stopped; queries are refused until restart (the log is unaffected)');
+    if (!closing)
+      this.logger?.error(
+        { err: cause.message, index: this.path },
+        'audit query index thread stopped; queries are refused until restart (the log is unaffected)',
+      );
     for (const { reject } of this.#pending.values()) reject(this.#stopped);
     this.#pending.clear();
   }
@@ -140,7 +150,12 @@ export class AuditIndexThread implements AuditIndexReader {
 
 /** The worker's error as the same kind here: a RangeError (a bad cursor) stays a RangeError. */
 function remoteError(error: { name: string; message: string }): Error {
-  const made = error.name === 'RangeError' ? new RangeError(error.message) : error.name === 'TypeError' ? new TypeError(error.message) : new Error(error.message);
+  const made =
+    error.name === 'RangeError'
+      ? new RangeError(error.message)
+      : error.name === 'TypeError'
+        ? new TypeError(error.message)
+        : new Error(error.message);
   if (!(made instanceof RangeError || made instanceof TypeError)) made.name = error.name;
   return made;
 }

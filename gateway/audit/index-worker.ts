@@ -30,12 +30,19 @@ port.on('message', (request: IndexRequest) => {
 
 function run(request: Exclude<IndexRequest, { op: 'addLines' }>): unknown {
   switch (request.op) {
-    case 'add': return index.add(request.entries);
-    case 'lastSeq': return index.lastSeq(request.instance);
-    case 'find': return index.find(request.query, request.first, request.after);
-    case 'officers': return index.officers(request.query);
-    case 'byAuditId': return index.byAuditId(request.auditId);
-    case 'clear': return index.clear();
-    case 'close': return index.close();
+    case 'add':
+      return index.add(request.entries);
+    case 'lastSeq':
+      return index.lastSeq(request.instance);
+    case 'find':
+      return index.find(request.query, request.first, request.after);
+    case 'officers':
+      return index.officers(request.query);
+    case 'byAuditId':
+      return index.byAuditId(request.auditId);
+    case 'clear':
+      return index.clear();
+    case 'close':
+      return index.close();
   }
 }

@@ -44,7 +44,9 @@ export function createAuditPlugin(recorder: AuditRecorder, options: AuditPluginO
   return {
     async requestDidStart({ contextValue }) {
       let settle!: () => void;
-      contextValue.audited = new Promise<void>((resolve) => { settle = resolve; });
+      contextValue.audited = new Promise<void>((resolve) => {
+        settle = resolve;
+      });
       return {
         async willSendResponse(requestContext) {
           try {
@@ -78,12 +80,15 @@ async function auditResponse(recorder: AuditRecorder, rc: ResponseContext, optio
 function reportInternalError(error: unknown, auditId: string, { logger, metrics }: AuditPluginOptions): void {
   if (metrics) metrics.internalErrors++;
   const err = error instanceof Error ? error : new Error(String(error));
-  (logger ?? consoleLogger).error({ alert: 'AUDIT_UNAVAILABLE', reason: 'internal-error', auditId, err },
-    `ALERT audit record could not be built (${err.name}: ${err.message}); the operation is refused (fail closed)`);
+  (logger ?? consoleLogger).error(
+    { alert: 'AUDIT_UNAVAILABLE', reason: 'internal-error', auditId, err },
+    `ALERT audit record could not be built (${err.name}: ${err.message}); the operation is refused (fail closed)`,
+  );
 }
 
 const consoleLogger: Pick<Logger, 'error'> = {
-  error: ((object: object, message: string) => console.error(JSON.stringify({ level: 'error', msg: message, ...object }))) as Logger['error'],
+  error: ((object: object, message: string) =>
+    console.error(JSON.stringify({ level: 'error', msg: message, ...object }))) as Logger['error'],
 };
 
 /** Who, from where, why, and what the regions said — all from the per-request context. */
@@ -114,7 +119,14 @@ function operationFacts(rc: ResponseContext, result: FormattedExecutionResult) {
     operationType: rc.operation?.operation ?? null,
     variables,
     requested: document ? requestedCoordinates(rc.schema, document, rc.operationName) : [],
-    subjects: subjectsSent({ schema: rc.schema, document, operationName: rc.operationName, variables, data: result.data, context: rc.contextValue }),
+    subjects: subjectsSent({
+      schema: rc.schema,
+      document,
+      operationName: rc.operationName,
+      variables,
+      data: result.data,
+      context: rc.contextValue,
+    }),
     errorCodes: (result.errors ?? []).map((e) => String(e.extensions?.code ?? 'INTERNAL_SERVER_ERROR')),
     hasData: hasAnyData(result.data),
   };

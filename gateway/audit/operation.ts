@@ -19,7 +19,12 @@ const coordinatesMemo = new OperationMemo<string[]>();
 /** Sorted, distinct `Type.field` coordinates the operation (and the fragments it may use) selects. */
 export function requestedCoordinates(schema: GraphQLSchema, document: DocumentNode, operationName?: string | null): string[] {
   // Frozen: every record of this operation shares the one list.
-  return coordinatesMemo.get(schema, document, operationName ?? '', () => Object.freeze(walkCoordinates(schema, document, operationName)) as string[]);
+  return coordinatesMemo.get(
+    schema,
+    document,
+    operationName ?? '',
+    () => Object.freeze(walkCoordinates(schema, document, operationName)) as string[],
+  );
 }
 
 function walkCoordinates(schema: GraphQLSchema, document: DocumentNode, operationName?: string | null): string[] {
@@ -31,11 +36,14 @@ function walkCoordinates(schema: GraphQLSchema, document: DocumentNode, operatio
   };
   const coordinates = new Set<string>();
   const typeInfo = new TypeInfo(schema);
-  visit(scoped, visitWithTypeInfo(typeInfo, {
-    Field(node) {
-      const parent = typeInfo.getParentType();
-      if (parent && node.name.value !== '__typename') coordinates.add(`${parent.name}.${node.name.value}`);
-    },
-  }));
+  visit(
+    scoped,
+    visitWithTypeInfo(typeInfo, {
+      Field(node) {
+        const parent = typeInfo.getParentType();
+        if (parent && node.name.value !== '__typename') coordinates.add(`${parent.name}.${node.name.value}`);
+      },
+    }),
+  );
   return [...coordinates].sort();
 }

@@ -59,16 +59,18 @@ export class FileOperationStore implements OperationStore {
 
   /** Appends are serialised so two new texts never interleave their bytes. */
   #append(hash: string, text: string): Promise<void> {
-    const write = this.#tail.catch(() => undefined).then(async () => {
-      if (!this.#file) {
-        await fsp.mkdir(dirname(this.#path), { recursive: true, mode: 0o700 });
-        this.#file = await fsp.open(this.#path, 'a', 0o600);
-        await this.#file.chmod(0o600);
-      }
-      await this.#file.write(`${JSON.stringify({ hash, text })}\n`);
-      await this.#file.datasync();
-      this.#texts.set(hash, text);
-    });
+    const write = this.#tail
+      .catch(() => undefined)
+      .then(async () => {
+        if (!this.#file) {
+          await fsp.mkdir(dirname(this.#path), { recursive: true, mode: 0o700 });
+          this.#file = await fsp.open(this.#path, 'a', 0o600);
+          await this.#file.chmod(0o600);
+        }
+        await this.#file.write(`${JSON.stringify({ hash, text })}\n`);
+        await this.#file.datasync();
+        this.#texts.set(hash, text);
+      });
     this.#tail = write;
     return write;
   }

@@ -79,7 +79,12 @@ export function buildAuditRecord(facts: AuditFacts): AuditRecordBody {
     officer: facts.caller && !facts.caller.anonymous ? officerOf(facts.caller) : null,
     client: { address: facts.clientAddress, userAgent: facts.userAgent },
     purpose: facts.purpose ? { code: facts.purpose.code, text: facts.purpose.text, caseRef: facts.purpose.caseRef } : null,
-    operation: { name: facts.operationName, type: facts.operationType, hash: facts.operationHash, ...(facts.documentId ? { document: facts.documentId } : {}) },
+    operation: {
+      name: facts.operationName,
+      type: facts.operationType,
+      hash: facts.operationHash,
+      ...(facts.documentId ? { document: facts.documentId } : {}),
+    },
     variables: toJson(facts.variables ?? {}),
     fields: { requested: facts.requested, denied: [...new Set(facts.denied)].sort() },
     subjects: facts.subjects,

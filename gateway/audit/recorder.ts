@@ -39,11 +39,11 @@ export class AuditRecorder {
   /** Resolves once the record is durable; rejects (AuditUnavailableError) otherwise. */
   async record(facts: RecorderFacts): Promise<Chained<AuditRecordBody>> {
     const { operationText, operationTextHash, ...rest } = facts;
-    const hash = operationText ? operationTextHash ?? operationHash(operationText) : null;
+    const hash = operationText ? (operationTextHash ?? operationHash(operationText)) : null;
     const record = buildAuditRecord({ ...rest, instance: this.#log.instance, operationHash: hash });
     // The text first: verify refuses a record whose operation hash has no stored text,
     // so a crash between the two must leave an unused text, never an orphaned hash.
     if (hash && operationText) await this.#operations.remember(hash, operationText);
-    return await this.#log.append(record) as Chained<AuditRecordBody>;
+    return (await this.#log.append(record)) as Chained<AuditRecordBody>;
   }
 }

@@ -55,7 +55,9 @@ export class RedisStreamSink implements AuditSink {
     if (!last) return { head: EMPTY_HEAD, problems: [] };
     const parsed = parseChainLine(String(last.message.line));
     if (!parsed.ok) {
-      throw new Error(`${this.description} entry ${last.id} is damaged (${parsed.detail}); refusing to continue the chain — run \`npm run audit -- verify --redis\``);
+      throw new Error(
+        `${this.description} entry ${last.id} is damaged (${parsed.detail}); refusing to continue the chain — run \`npm run audit -- verify --redis\``,
+      );
     }
     return { head: { seq: parsed.entry.seq, lineHash: parsed.lineHash }, problems: [] };
   }
@@ -66,7 +68,8 @@ export class RedisStreamSink implements AuditSink {
     await multi.exec();
     if (this.#o.waitReplicas) {
       const acked = await this.#o.client.wait(this.#o.waitReplicas, this.#o.waitTimeoutMs ?? 1000);
-      if (acked < this.#o.waitReplicas) throw new Error(`only ${acked} of ${this.#o.waitReplicas} Redis replicas acknowledged the audit batch`);
+      if (acked < this.#o.waitReplicas)
+        throw new Error(`only ${acked} of ${this.#o.waitReplicas} Redis replicas acknowledged the audit batch`);
     }
   }
 
@@ -84,16 +87,22 @@ export class RedisStreamSink implements AuditSink {
   }
 
   async #warnIfNotDurable(): Promise<void> {
-    const config = await this.#o.client.configGet('append*').catch(() => ({} as Record<string, string>));
+    const config = await this.#o.client.configGet('append*').catch(() => ({}) as Record<string, string>);
     if (config.appendonly !== 'yes' || config.appendfsync !== 'always') {
-      this.#o.logger?.warn({ sink: this.description, appendonly: config.appendonly, appendfsync: config.appendfsync },
-        'Redis is not running with appendonly yes / appendfsync always: acknowledged audit records may be lost if Redis crashes');
+      this.#o.logger?.warn(
+        { sink: this.description, appendonly: config.appendonly, appendfsync: config.appendfsync },
+        'Redis is not running with appendonly yes / appendfsync always: acknowledged audit records may be lost if Redis crashes',
+      );
     }
   }
 }
 
 /** Read a whole instance stream (and its checkpoints) for verification or export. */
-export async function readStream(client: RedisClient, instance: string, prefix?: string): Promise<{ segment: Segment; checkpoints: string[] }> {
+export async function readStream(
+  client: RedisClient,
+  instance: string,
+  prefix?: string,
+): Promise<{ segment: Segment; checkpoints: string[] }> {
   const keys = streamKeys(instance, prefix);
   // Checkpoints first: one added while the entries are read then never counts beyond them (a live writer is not a cut).
   const checkpoints = (await readAll(client, keys.checkpoints)).map((m) => String(m.checkpoint));

@@ -38,7 +38,10 @@ export function createRefusals({ config, recorder, observe, log, logger }: Refus
     try {
       await recorder.recordRefusals(tally);
     } catch (error) {
-      logger.error({ alert: 'AUDIT_UNAVAILABLE', address: tally.address, count: tally.count, err: (error as Error).message }, 'ALERT summary of refused requests could not be recorded; kept to retry');
+      logger.error(
+        { alert: 'AUDIT_UNAVAILABLE', address: tally.address, count: tally.count, err: (error as Error).message },
+        'ALERT summary of refused requests could not be recorded; kept to retry',
+      );
       throw error;
     }
   });
@@ -49,12 +52,17 @@ export function createRefusals({ config, recorder, observe, log, logger }: Refus
       const decision = authenticated ? { counted: false as const } : addresses.admit(context.clientAddress, refusal.code);
       if (decision.counted) {
         if (decision.first) {
-          logger.warn({ event: 'refusal-flood', address: context.clientAddress, max: config.max, windowSeconds: config.windowSeconds },
-            `${context.clientAddress}: more than ${config.max} refused requests within ${config.windowSeconds} s; further refusals are answered 429 and counted in one audit record`);
+          logger.warn(
+            { event: 'refusal-flood', address: context.clientAddress, max: config.max, windowSeconds: config.windowSeconds },
+            `${context.clientAddress}: more than ${config.max} refused requests within ${config.windowSeconds} s; further refusals are answered 429 and counted in one audit record`,
+          );
         }
-        const answer = new HttpError(429, LIMIT_CODES.rate,
+        const answer = new HttpError(
+          429,
+          LIMIT_CODES.rate,
           `Too many refused requests from this address (this one: ${refusal.code}); retry in ${decision.retryAfterSeconds} s (limit: ${config.max} refusals per ${config.windowSeconds} s before authentication).`,
-          { 'retry-after': String(decision.retryAfterSeconds) });
+          { 'retry-after': String(decision.retryAfterSeconds) },
+        );
         observe(context, answer); // /metrics counts what the client got: a 429
         return answer;
       }
@@ -70,5 +78,5 @@ export function createRefusals({ config, recorder, observe, log, logger }: Refus
 /** A refusal may say what to keep of a request's variables it could not store whole (VARIABLES_TOO_DEEP). */
 function auditVariablesOf(error: unknown): Record<string, unknown> | null {
   const variables = (error as { auditVariables?: unknown })?.auditVariables;
-  return variables && typeof variables === 'object' ? variables as Record<string, unknown> : null;
+  return variables && typeof variables === 'object' ? (variables as Record<string, unknown>) : null;
 }

@@ -2,7 +2,14 @@
 import type { KeyObject } from 'node:crypto';
 import { basename } from 'node:path';
 import type { CheckpointPolicy } from '../../common/log/checkpoint.ts';
-import { checkpointFilePath, listSegments, operationsFilePath, readSegment, readSideFile, type LogLayout } from '../../common/log/log-files.ts';
+import {
+  checkpointFilePath,
+  listSegments,
+  operationsFilePath,
+  readSegment,
+  readSideFile,
+  type LogLayout,
+} from '../../common/log/log-files.ts';
 import { verifyChain, type CheckpointSource, type VerifyReport } from './verify.ts';
 
 export interface FileVerifyOptions extends LogLayout {
@@ -21,7 +28,11 @@ export function verifyFileLog(options: FileVerifyOptions): VerifyReport {
   // Checkpoints before segments, segments before texts: a live writer stores each before
   // the next (text → record → checkpoint), so reading in the reverse order never sees a
   // checkpoint beyond the entries read, or a record whose text is not read yet.
-  const local: CheckpointSource = { location: basename(checkpointFilePath(options)), lines: readSideFile(checkpointFilePath(options)).lines, role: 'local' };
+  const local: CheckpointSource = {
+    location: basename(checkpointFilePath(options)),
+    lines: readSideFile(checkpointFilePath(options)).lines,
+    role: 'local',
+  };
   const segments = listSegments(options).map((file) => ({ location: file.name, ...readSegment(file.path) }));
   const witnesses = [...(options.witnessFiles ?? []).map((path) => witnessFileSource(path)), ...(options.witnesses ?? [])];
   const operationsFile = operationsFilePath(options);

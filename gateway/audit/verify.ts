@@ -30,8 +30,16 @@ import { sha256Hex } from '../../common/log/canonical.ts';
 import { checkpointSignatureValid, parseCheckpoint, type CheckpointPolicy, type SignedCheckpoint } from '../../common/log/checkpoint.ts';
 import { keyIdOf } from '../../common/log/keys.ts';
 
-export type DamageKind = 'edited' | 'removed' | 'reordered' | 'truncated' | 'rewritten' | 'checkpoint-mismatch'
-  | 'checkpoint-missing' | 'appended' | 'operation-text';
+export type DamageKind =
+  | 'edited'
+  | 'removed'
+  | 'reordered'
+  | 'truncated'
+  | 'rewritten'
+  | 'checkpoint-mismatch'
+  | 'checkpoint-missing'
+  | 'appended'
+  | 'operation-text';
 
 export interface Damage {
   kind: DamageKind;
@@ -111,31 +119,55 @@ interface Position {
 }
 
 /** Without a public key (a log never checkpointed, e.g. a disclosure log) only the chain (and any operation texts) is checked. */
-export function verifyChain(segments: Segment[], checkpointSources: CheckpointSource[], publicKey: KeyObject | null, options: VerifyOptions = {}): VerifyReport {
+export function verifyChain(
+  segments: Segment[],
+  checkpointSources: CheckpointSource[],
+  publicKey: KeyObject | null,
+  options: VerifyOptions = {},
+): VerifyReport {
   const report: VerifyReport = {
-    ok: true, segments: segments.length, entries: 0, byType: {}, checkpoints: 0, lastSeq: 0, head: GENESIS, gaps: [],
-    instance: null, sources: [], unsignedTail: null, operationTexts: null, damage: null,
+    ok: true,
+    segments: segments.length,
+    entries: 0,
+    byType: {},
+    checkpoints: 0,
+    lastSeq: 0,
+    head: GENESIS,
+    gaps: [],
+    instance: null,
+    sources: [],
+    unsignedTail: null,
+    operationTexts: null,
+    damage: null,
   };
-  const instance = publicKey ? options.instance ?? instanceOf(checkpointSources, segments) : null;
+  const instance = publicKey ? (options.instance ?? instanceOf(checkpointSources, segments)) : null;
   report.instance = instance;
-  const { checkpoints, damage: checkpointDamage } = publicKey && instance !== null ? loadCheckpoints(checkpointSources, publicKey, instance) : { checkpoints: [], damage: null };
+  const { checkpoints, damage: checkpointDamage } =
+    publicKey && instance !== null ? loadCheckpoints(checkpointSources, publicKey, instance) : { checkpoints: [], damage: null };
   report.checkpoints = checkpoints.length;
   report.sources = publicKey ? checkpointSources.map((source) => summarise(source, checkpoints)) : [];
   const last = publicKey ? lastCheckpoint(checkpoints) : null;
   const tail = new TailWatch(last?.checkpoint.count ?? 0);
   const references = new Map<string, { where: Position; seq: number }>();
-  const damage = walkChain(segments, checkpoints, report, tail, references)
-    ?? checkpointDamage
-    ?? coverage(checkpoints, report, segments)
-    ?? (publicKey ? missingCheckpoints(checkpoints, checkpointSources, report) : null)
-    ?? (publicKey ? unsignedTail(last, checkpoints, tail, report, options.fallbackPolicy ?? null) : null)
-    ?? (options.operations ? operationTexts(options.operations, references, report) : null);
+  const damage =
+    walkChain(segments, checkpoints, report, tail, references) ??
+    checkpointDamage ??
+    coverage(checkpoints, report, segments) ??
+    (publicKey ? missingCheckpoints(checkpoints, checkpointSources, report) : null) ??
+    (publicKey ? unsignedTail(last, checkpoints, tail, report, options.fallbackPolicy ?? null) : null) ??
+    (options.operations ? operationTexts(options.operations, references, report) : null);
   report.damage = damage;
   report.ok = damage === null;
   return report;
 }
 
-function walkChain(segments: Segment[], checkpoints: Checkpointed[], report: VerifyReport, tail: TailWatch, references: Map<string, { where: Position; seq: number }>): Damage | null {
+function walkChain(
+  segments: Segment[],
+  checkpoints: Checkpointed[],
+  report: VerifyReport,
+  tail: TailWatch,
+  references: Map<string, { where: Position; seq: number }>,
+): Damage | null {
   const signedHeads = new Map<number, Checkpointed[]>();
   for (const c of checkpoints) signedHeads.set(c.checkpoint.count, [...(signedHeads.get(c.checkpoint.count) ?? []), c]);
   let previous: Position | null = null;
@@ -147,17 +179,26 @@ function walkChain(segments: Segment[], checkpoints: Checkpointed[], report: Ver
       previous = here;
     }
     if (segment.torn && segment.torn.length > 0) {
-      return at('truncated', { location: segment.location, line: segment.lines.length + 1 }, report.lastSeq + 1,
-        `torn last line (${segment.torn.length} bytes without a newline): a write was cut short${s < segments.length - 1 ? ', yet later files follow' : ''}`);
+      return at(
+        'truncated',
+        { location: segment.location, line: segment.lines.length + 1 },
+        report.lastSeq + 1,
+        `torn last line (${segment.torn.length} bytes without a newline): a write was cut short${s < segments.length - 1 ? ', yet later files follow' : ''}`,
+      );
     }
   }
   return null;
 }
 
 function checkEntry(
-  line: string, here: Position, report: VerifyReport, previous: Position | null,
-  signedHeads: Map<number, Checkpointed[]>, later: () => Iterable<number>,
-  tail: TailWatch, references: Map<string, { where: Position; seq: number }>,
+  line: string,
+  here: Position,
+  report: VerifyReport,
+  previous: Position | null,
+  signedHeads: Map<number, Checkpointed[]>,
+  later: () => Iterable<number>,
+  tail: TailWatch,
+  references: Map<string, { where: Position; seq: number }>,
 ): Damage | null {
   const parsed = parseChainLine(line);
   const expected = report.lastSeq + 1;
@@ -165,19 +206,32 @@ function checkEntry(
   const { entry, lineHash } = parsed;
   if (entry.seq > expected) {
     const reordered = [...later()].includes(expected);
-    return at(reordered ? 'reordered' : 'removed', here, entry.seq, reordered
-      ? `seq ${entry.seq} appears where seq ${expected} belongs; seq ${expected} comes later`
-      : `seq jumps from ${report.lastSeq} to ${entry.seq}: ${entry.seq - expected} entr${entry.seq - expected === 1 ? 'y' : 'ies'} missing`);
+    return at(
+      reordered ? 'reordered' : 'removed',
+      here,
+      entry.seq,
+      reordered
+        ? `seq ${entry.seq} appears where seq ${expected} belongs; seq ${expected} comes later`
+        : `seq jumps from ${report.lastSeq} to ${entry.seq}: ${entry.seq - expected} entr${entry.seq - expected === 1 ? 'y' : 'ies'} missing`,
+    );
   }
   if (entry.seq < expected) return at('reordered', here, entry.seq, `seq ${entry.seq} appears after seq ${report.lastSeq}`);
   if (entry.prev !== report.head) {
-    return at('edited', previous ?? here, report.lastSeq || null,
-      `entry seq ${report.lastSeq} was changed after it was written: its line no longer hashes to the prev (${entry.prev.slice(0, 12)}…) of seq ${entry.seq} at ${here.location}:${here.line}`);
+    return at(
+      'edited',
+      previous ?? here,
+      report.lastSeq || null,
+      `entry seq ${report.lastSeq} was changed after it was written: its line no longer hashes to the prev (${entry.prev.slice(0, 12)}…) of seq ${entry.seq} at ${here.location}:${here.line}`,
+    );
   }
   const signed = signedHeads.get(entry.seq)?.find((c) => c.checkpoint.head !== lineHash);
   if (signed) {
-    return at('rewritten', here, entry.seq,
-      `the chain is self-consistent but seq ${entry.seq} does not match the head signed in checkpoint ${signed.where.location}:${signed.where.line} (${signed.checkpoint.at}): the log was re-made`);
+    return at(
+      'rewritten',
+      here,
+      entry.seq,
+      `the chain is self-consistent but seq ${entry.seq} does not match the head signed in checkpoint ${signed.where.location}:${signed.where.line} (${signed.checkpoint.at}): the log was re-made`,
+    );
   }
   tally(report, entry, lineHash);
   tail.see(entry, here);
@@ -220,11 +274,18 @@ function tally(report: VerifyReport, entry: Record<string, unknown> & { seq: num
 
 /** A signed checkpoint counting more entries than the log holds means the tail was cut. */
 function coverage(checkpoints: Checkpointed[], report: VerifyReport, segments: Segment[]): Damage | null {
-  const highest = checkpoints.reduce<Checkpointed | null>((best, c) => (!best || c.checkpoint.count > best.checkpoint.count ? c : best), null);
+  const highest = checkpoints.reduce<Checkpointed | null>(
+    (best, c) => (!best || c.checkpoint.count > best.checkpoint.count ? c : best),
+    null,
+  );
   if (!highest || highest.checkpoint.count <= report.lastSeq) return null;
   const last = segments.at(-1);
-  return at('truncated', { location: last?.location ?? '(no log files)', line: (last?.lines.length ?? 0) + 1 }, report.lastSeq + 1,
-    `log ends at seq ${report.lastSeq} but checkpoint ${highest.where.location}:${highest.where.line} (${highest.checkpoint.at}) signed ${highest.checkpoint.count} entries: the tail was cut`);
+  return at(
+    'truncated',
+    { location: last?.location ?? '(no log files)', line: (last?.lines.length ?? 0) + 1 },
+    report.lastSeq + 1,
+    `log ends at seq ${report.lastSeq} but checkpoint ${highest.where.location}:${highest.where.line} (${highest.checkpoint.at}) signed ${highest.checkpoint.count} entries: the tail was cut`,
+  );
 }
 
 /**
@@ -236,17 +297,29 @@ function missingCheckpoints(checkpoints: Checkpointed[], sources: CheckpointSour
   const local = checkpoints.filter((c) => c.role === 'local');
   const localSignatures = new Set(local.map((c) => c.checkpoint.signature));
   const localHighest = local.reduce((n, c) => Math.max(n, c.checkpoint.count), 0);
-  const localNames = sources.filter((s) => (s.role ?? 'local') === 'local').map((s) => s.location).join(', ') || '(no local checkpoint store)';
+  const localNames =
+    sources
+      .filter((s) => (s.role ?? 'local') === 'local')
+      .map((s) => s.location)
+      .join(', ') || '(no local checkpoint store)';
   const missing = checkpoints.find((c) => c.role === 'witness' && !localSignatures.has(c.checkpoint.signature));
   if (missing) {
     const { count, at: signedAt, event } = missing.checkpoint;
     const held = local.length === 0 ? 'is missing or empty' : `holds ${local.length} checkpoint(s) up to count ${localHighest}`;
-    return at('checkpoint-missing', { location: localNames, line: local.length + 1 }, count,
-      `${localNames} ${held}, but witness ${missing.where.location}:${missing.where.line} holds checkpoint count ${count}${event ? ` (${event})` : ''} of ${signedAt} for instance ${report.instance}: checkpoints were deleted from the writer's store`);
+    return at(
+      'checkpoint-missing',
+      { location: localNames, line: local.length + 1 },
+      count,
+      `${localNames} ${held}, but witness ${missing.where.location}:${missing.where.line} holds checkpoint count ${count}${event ? ` (${event})` : ''} of ${signedAt} for instance ${report.instance}: checkpoints were deleted from the writer's store`,
+    );
   }
   if (local.length === 0 && report.entries > 0) {
-    return at('checkpoint-missing', { location: localNames, line: 1 }, null,
-      `${localNames} holds no signed checkpoint of instance ${report.instance}, yet the log holds ${report.entries} entries (the writer signs one before its first entry): the checkpoint store was deleted or emptied`);
+    return at(
+      'checkpoint-missing',
+      { location: localNames, line: 1 },
+      null,
+      `${localNames} holds no signed checkpoint of instance ${report.instance}, yet the log holds ${report.entries} entries (the writer signs one before its first entry): the checkpoint store was deleted or emptied`,
+    );
   }
   return null;
 }
@@ -264,32 +337,52 @@ function lastCheckpoint(checkpoints: Checkpointed[]): Checkpointed | null {
 /** Slack over the writer's timer for request latency, group commit and timer jitter. */
 const TIMER_SLACK_MS = 10_000;
 
-function unsignedTail(last: Checkpointed | null, checkpoints: Checkpointed[], tail: TailWatch, report: VerifyReport, fallback: CheckpointPolicy | null): Damage | null {
+function unsignedTail(
+  last: Checkpointed | null,
+  checkpoints: Checkpointed[],
+  tail: TailWatch,
+  report: VerifyReport,
+  fallback: CheckpointPolicy | null,
+): Damage | null {
   if (!tail.first) return null;
   const first = tail.first;
   report.unsignedTail = {
-    entries: tail.count, fromSeq: first.seq, toSeq: report.lastSeq,
+    entries: tail.count,
+    fromSeq: first.seq,
+    toSeq: report.lastSeq,
     after: last ? { count: last.checkpoint.count, at: last.checkpoint.at, event: last.checkpoint.event ?? null } : null,
   };
   if (!last) return null; // a log with entries and no checkpoint at all is checkpoint-missing
   const range = `seq ${first.seq}–${report.lastSeq} (${tail.count} entr${tail.count === 1 ? 'y' : 'ies'})`;
   const after = `checkpoint ${last.where.location}:${last.where.line} (count ${last.checkpoint.count}, ${last.checkpoint.at})`;
   if (last.checkpoint.event === 'close') {
-    return at('appended', first.where, first.seq,
-      `${range} follow the writer's shutdown ${after} with no signed restart (\`open\` checkpoint) after it: appended by someone without the audit key`);
+    return at(
+      'appended',
+      first.where,
+      first.seq,
+      `${range} follow the writer's shutdown ${after} with no signed restart (\`open\` checkpoint) after it: appended by someone without the audit key`,
+    );
   }
   const policy = policyOf(last, checkpoints) ?? fallback;
   if (!policy) return null;
   const allowed = policy.every - 1 + policy.maxBatch;
   if (tail.count > allowed) {
-    return at('appended', first.where, first.seq,
-      `${range} follow ${after}, but the writer signs a checkpoint at least every ${policy.every} entries (+ one batch of at most ${policy.maxBatch}), so at most ${allowed} can be unsigned: entries were appended without the audit key`);
+    return at(
+      'appended',
+      first.where,
+      first.seq,
+      `${range} follow ${after}, but the writer signs a checkpoint at least every ${policy.every} entries (+ one batch of at most ${policy.maxBatch}), so at most ${allowed} can be unsigned: entries were appended without the audit key`,
+    );
   }
   const spanMs = tail.lastAt - first.at;
   const limitMs = 2 * policy.seconds * 1000 + TIMER_SLACK_MS;
   if (policy.seconds > 0 && spanMs > limitMs) {
-    return at('appended', first.where, first.seq,
-      `${range} follow ${after} and span ${Math.round(spanMs / 1000)} s, but the writer signs a checkpoint every ${policy.seconds} s while entries arrive (at most ${limitMs / 1000} s unsigned): entries were appended without the audit key`);
+    return at(
+      'appended',
+      first.where,
+      first.seq,
+      `${range} follow ${after} and span ${Math.round(spanMs / 1000)} s, but the writer signs a checkpoint every ${policy.seconds} s while entries arrive (at most ${limitMs / 1000} s unsigned): entries were appended without the audit key`,
+    );
   }
   return null;
 }
@@ -305,7 +398,11 @@ function policyOf(last: Checkpointed, checkpoints: Checkpointed[]): CheckpointPo
 }
 
 /** Each stored text must hash to its key, and each hash a record names must have its text: a query text is then as fixed as the record. */
-function operationTexts(store: OperationTexts, references: Map<string, { where: Position; seq: number }>, report: VerifyReport): Damage | null {
+function operationTexts(
+  store: OperationTexts,
+  references: Map<string, { where: Position; seq: number }>,
+  report: VerifyReport,
+): Damage | null {
   const known = new Set<string>();
   for (const [i, line] of store.lines.entries()) {
     const where = { location: store.location, line: i + 1 };
@@ -315,17 +412,28 @@ function operationTexts(store: OperationTexts, references: Map<string, { where: 
     } catch (error) {
       return at('operation-text', where, null, `not JSON (${(error as Error).message}); expected {"hash": SHA-256, "text": query text}`);
     }
-    if (typeof value?.hash !== 'string' || typeof value.text !== 'string') return at('operation-text', where, null, 'expected {"hash": SHA-256, "text": query text}');
+    if (typeof value?.hash !== 'string' || typeof value.text !== 'string')
+      return at('operation-text', where, null, 'expected {"hash": SHA-256, "text": query text}');
     const actual = sha256Hex(value.text);
     if (actual !== value.hash) {
-      return at('operation-text', where, null, `stored query text no longer hashes to its key ${value.hash.slice(0, 12)}… (it hashes to ${actual.slice(0, 12)}…): the text was edited`);
+      return at(
+        'operation-text',
+        where,
+        null,
+        `stored query text no longer hashes to its key ${value.hash.slice(0, 12)}… (it hashes to ${actual.slice(0, 12)}…): the text was edited`,
+      );
     }
     known.add(value.hash);
   }
   report.operationTexts = known.size;
   for (const [hash, { where, seq }] of references) {
     if (!known.has(hash)) {
-      return at('operation-text', where, seq, `the record names operation ${hash.slice(0, 12)}… but ${store.location} holds no text for it: the stored query text was removed`);
+      return at(
+        'operation-text',
+        where,
+        seq,
+        `the record names operation ${hash.slice(0, 12)}… but ${store.location} holds no text for it: the stored query text was removed`,
+      );
     }
   }
   return null;
@@ -364,12 +472,18 @@ function instanceOf(sources: CheckpointSource[], segments: Segment[]): string | 
 function summarise(source: CheckpointSource, checkpoints: Checkpointed[]): VerifyReport['sources'][number] {
   const own = checkpoints.filter((c) => c.where.location === source.location);
   return {
-    location: source.location, role: source.role ?? 'local', checkpoints: own.length,
+    location: source.location,
+    role: source.role ?? 'local',
+    checkpoints: own.length,
     highest: own.length ? Math.max(...own.map((c) => c.checkpoint.count)) : null,
   };
 }
 
-function loadCheckpoints(sources: CheckpointSource[], publicKey: KeyObject, instance: string): { checkpoints: Checkpointed[]; damage: Damage | null } {
+function loadCheckpoints(
+  sources: CheckpointSource[],
+  publicKey: KeyObject,
+  instance: string,
+): { checkpoints: Checkpointed[]; damage: Damage | null } {
   const keyId = keyIdOf(publicKey);
   const checkpoints: Checkpointed[] = [];
   let damage: Damage | null = null;
@@ -402,7 +516,8 @@ function checkCheckpoint(line: string, keyId: string, publicKey: KeyObject, high
     return `unreadable checkpoint: ${(error as Error).message}`;
   }
   if (checkpoint.keyId !== keyId) return `checkpoint signed with key ${checkpoint.keyId}; expected the gateway key ${keyId}`;
-  if (!checkpointSignatureValid(checkpoint, publicKey)) return `checkpoint for count ${checkpoint.count} has an invalid signature (edited or forged)`;
+  if (!checkpointSignatureValid(checkpoint, publicKey))
+    return `checkpoint for count ${checkpoint.count} has an invalid signature (edited or forged)`;
   if (checkpoint.count < highest) return `checkpoint count goes backwards (${highest} then ${checkpoint.count})`;
   return checkpoint;
 }

@@ -32,20 +32,22 @@ export interface WitnessLookup {
 }
 
 export async function consultRegionWitnesses(lookup: WitnessLookup): Promise<WitnessConsulted[]> {
-  return Promise.all(lookup.regions.map(async (region): Promise<WitnessConsulted> => {
-    const name = `region ${region.code}`;
-    const url = new URL(WITNESS_PATH, region.url);
-    if (lookup.instance) url.searchParams.set('instance', lookup.instance);
-    let problem: string;
-    try {
-      return { name, from: url.toString(), problem: null, source: await fetchWitness(url, name, lookup.timeoutMs ?? 3000) };
-    } catch (error) {
-      problem = (error as Error).message;
-    }
-    const file = lookup.dataDir ? join(lookup.dataDir, region.code, 'witness.jsonl') : null;
-    if (file && existsSync(file)) return { name, from: file, problem, source: witnessFileSource(file, `${name} ${file}`) };
-    return { name, from: null, problem: `${problem}${file ? `; no witness log at ${file}` : ''}`, source: null };
-  }));
+  return Promise.all(
+    lookup.regions.map(async (region): Promise<WitnessConsulted> => {
+      const name = `region ${region.code}`;
+      const url = new URL(WITNESS_PATH, region.url);
+      if (lookup.instance) url.searchParams.set('instance', lookup.instance);
+      let problem: string;
+      try {
+        return { name, from: url.toString(), problem: null, source: await fetchWitness(url, name, lookup.timeoutMs ?? 3000) };
+      } catch (error) {
+        problem = (error as Error).message;
+      }
+      const file = lookup.dataDir ? join(lookup.dataDir, region.code, 'witness.jsonl') : null;
+      if (file && existsSync(file)) return { name, from: file, problem, source: witnessFileSource(file, `${name} ${file}`) };
+      return { name, from: null, problem: `${problem}${file ? `; no witness log at ${file}` : ''}`, source: null };
+    }),
+  );
 }
 
 /** Explicit `--witness` arguments: a region subgraph's base URL, or a witness log file. */
@@ -55,7 +57,8 @@ export async function consultNamedWitness(target: string, instance: string | nul
     if (instance) url.searchParams.set('instance', instance);
     return fetchWitness(url, target, timeoutMs);
   }
-  if (!existsSync(target)) throw new Error(`--witness ${target} does not exist; expected a region's witness.jsonl or its subgraph's http:// URL`);
+  if (!existsSync(target))
+    throw new Error(`--witness ${target} does not exist; expected a region's witness.jsonl or its subgraph's http:// URL`);
   return witnessFileSource(target);
 }
 
@@ -64,11 +67,14 @@ async function fetchWitness(url: URL, name: string, timeoutMs: number): Promise<
   try {
     response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
   } catch (error) {
-    throw new Error(`${url} did not answer (${(error as Error).cause instanceof Error ? ((error as Error).cause as Error).message : (error as Error).message})`);
+    throw new Error(
+      `${url} did not answer (${(error as Error).cause instanceof Error ? ((error as Error).cause as Error).message : (error as Error).message})`,
+    );
   }
   const text = await response.text();
   if (!response.ok) throw new Error(`${url} answered HTTP ${response.status}: ${text.slice(0, 200)}`);
   const body = JSON.parse(text) as { checkpoints?: unknown };
-  if (!Array.isArray(body.checkpoints)) throw new Error(`${url} answered without a "checkpoints" list; expected {region, instance, checkpoints: [...]}`);
+  if (!Array.isArray(body.checkpoints))
+    throw new Error(`${url} answered without a "checkpoints" list; expected {region, instance, checkpoints: [...]}`);
   return { location: `${name} ${url}`, lines: body.checkpoints.map((c) => JSON.stringify(c)), role: 'witness' };
 }

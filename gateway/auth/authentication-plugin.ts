@@ -71,7 +71,10 @@ export function introspectionNeedsCaller(): ApolloServerPlugin<GatewayContext> {
         async didResolveOperation({ operation, document, contextValue }) {
           if (!operation || (contextValue.caller && !contextValue.caller.anonymous)) return;
           if (selectsIntrospection(operation.selectionSet, document)) {
-            throw new AuthenticationError('anonymous-introspection', 'introspection (the schema, as GraphiQL loads it) needs an authenticated caller: send "Authorization: Bearer <JWT>"');
+            throw new AuthenticationError(
+              'anonymous-introspection',
+              'introspection (the schema, as GraphiQL loads it) needs an authenticated caller: send "Authorization: Bearer <JWT>"',
+            );
           }
         },
       };

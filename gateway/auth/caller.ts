@@ -16,7 +16,8 @@ const REGION_CODE = /^[A-Z][A-Z0-9]{1,7}$/;
 export function callerFromClaims(payload: JWTPayload, policy: Policy): Caller {
   const sub = text(payload.sub, 'sub');
   const region = text(payload.region, 'region');
-  if (!REGION_CODE.test(region)) throw new AuthenticationError('bad-claims', `token claim "region" must be a region code such as "JS", got ${quoteInput(region)}`);
+  if (!REGION_CODE.test(region))
+    throw new AuthenticationError('bad-claims', `token claim "region" must be a region code such as "JS", got ${quoteInput(region)}`);
   const roles = words(payload.roles, 'roles');
   const tokenScopes = words(payload.scope, 'scope');
   return {
@@ -53,5 +54,8 @@ function words(value: unknown, claim: string): string[] {
   if (value === undefined) return [];
   if (typeof value === 'string') return value.split(/\s+/).filter(Boolean);
   if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value as string[];
-  throw new AuthenticationError('bad-claims', `token claim "${claim}" must be a string array or a space-separated string, got ${quoteInput(value)}`);
+  throw new AuthenticationError(
+    'bad-claims',
+    `token claim "${claim}" must be a string array or a space-separated string, got ${quoteInput(value)}`,
+  );
 }

@@ -14,7 +14,8 @@ import type { GatewayContext } from '../context.ts';
 import type { CaseFinder, PurposeCase } from './purpose.ts';
 import type { InternalHeadersHook } from './internal-headers.ts';
 
-const CASE_QUERY = 'query LiandongPurposeCase($id: ID!, $officer: ID!) { case(id: $id) { id assigned(officer: $officer) parties { person { idNumber } } } }';
+const CASE_QUERY =
+  'query LiandongPurposeCase($id: ID!, $officer: ID!) { case(id: $id) { id assigned(officer: $officer) parties { person { idNumber } } } }';
 /** For a caller whose `sub` is no police number (a service account): the case exists, but no one by that id works it. */
 const EXISTS_QUERY = 'query LiandongPurposeCaseExists($id: ID!) { case(id: $id) { id parties { person { idNumber } } } }';
 
@@ -37,7 +38,11 @@ export function createCaseLookup(options: CaseLookupOptions): (context: GatewayC
       : JSON.stringify({ query: EXISTS_QUERY, variables: { id: caseRef }, operationName: 'LiandongPurposeCaseExists' });
     const response = await fetch(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json', ...options.headers({ code: region }, body, context, 'records') },
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/json',
+        ...options.headers({ code: region }, body, context, 'records'),
+      },
       body,
       signal: AbortSignal.timeout(options.timeoutMs ?? 3000),
     });
@@ -46,7 +51,10 @@ export function createCaseLookup(options: CaseLookupOptions): (context: GatewayC
 }
 
 function caseFrom(region: string, status: number, text: string): PurposeCase | null {
-  let reply: { data?: { case?: { id: string; assigned?: boolean; parties: { person: { idNumber: string } }[] } | null }; errors?: { message: string }[] };
+  let reply: {
+    data?: { case?: { id: string; assigned?: boolean; parties: { person: { idNumber: string } }[] } | null };
+    errors?: { message: string }[];
+  };
   try {
     reply = JSON.parse(text);
   } catch {
@@ -56,5 +64,7 @@ function caseFrom(region: string, status: number, text: string): PurposeCase | n
     throw new Error(`region ${region} answered HTTP ${status}: ${reply.errors?.map((e) => e.message).join('; ') ?? 'no data'}`);
   }
   const found = reply.data?.case;
-  return found ? { ref: found.id, partyIdNumbers: found.parties.map((p) => p.person.idNumber), callerAssigned: found.assigned === true } : null;
+  return found
+    ? { ref: found.id, partyIdNumbers: found.parties.map((p) => p.person.idNumber), callerAssigned: found.assigned === true }
+    : null;
 }

@@ -18,10 +18,15 @@ describe('auth settings', () => {
     expect(() => validate({}, 'production')).toThrow(/config\/gateway.json: auth.issuer: expected a non-empty string/);
     const base = { issuer: 'https://idp.police', audience: 'liandong' };
     expect(() => validate(base, 'production')).toThrow(/auth.jwksFile: expected a JWKS file/);
-    expect(() => validate({ ...base, devKey: true }, 'production')).toThrow(/auth.devKey: the dev key cannot be trusted when mode is "production"/);
+    expect(() => validate({ ...base, devKey: true }, 'production')).toThrow(
+      /auth.devKey: the dev key cannot be trusted when mode is "production"/,
+    );
     const keysDir = '/srv/keys';
     expect(() => validate({ ...base, keysDir, jwksFile: join(keysDir, 'dev-jwt.jwks.json') }, 'production')).toThrow(/is the dev key set/);
-    expect(validate({ ...base, jwksUrl: 'https://idp.police/jwks' }, 'production').keys).toEqual({ kind: 'url', url: 'https://idp.police/jwks' });
+    expect(validate({ ...base, jwksUrl: 'https://idp.police/jwks' }, 'production').keys).toEqual({
+      kind: 'url',
+      url: 'https://idp.police/jwks',
+    });
   });
 
   it('accept only asymmetric algorithms', () => {

@@ -60,17 +60,25 @@ export const DEMO_OFFICERS: readonly (DevTokenRequest & { role: string })[] = [
 ];
 
 /** One dev token per demo role, for `npm start` to print. */
-export async function demoTokens(keysDir: string, ttlSeconds = 12 * 3600): Promise<{ role: string; sub: string; region: string; token: string }[]> {
-  return Promise.all(DEMO_OFFICERS.map(async ({ role, ...officer }) => ({
-    role, sub: officer.sub, region: officer.region,
-    token: await mintDevToken(keysDir, { ...officer, ttlSeconds }),
-  })));
+export async function demoTokens(
+  keysDir: string,
+  ttlSeconds = 12 * 3600,
+): Promise<{ role: string; sub: string; region: string; token: string }[]> {
+  return Promise.all(
+    DEMO_OFFICERS.map(async ({ role, ...officer }) => ({
+      role,
+      sub: officer.sub,
+      region: officer.region,
+      token: await mintDevToken(keysDir, { ...officer, ttlSeconds }),
+    })),
+  );
 }
 
 /** `90s`, `15m`, `1h`, `7d` or plain seconds → seconds; anything else is refused with the accepted forms. */
 export function parseTtl(text: string): number {
   const match = /^(\d+)\s*([smhd]?)$/.exec(text.trim());
   const unit = { '': 1, s: 1, m: 60, h: 3600, d: 86400 } as const;
-  if (!match || Number(match[1]) === 0) throw new Error(`invalid ttl ${JSON.stringify(text)}: expected a positive number of seconds or a duration such as 90s, 15m, 1h, 7d`);
+  if (!match || Number(match[1]) === 0)
+    throw new Error(`invalid ttl ${JSON.stringify(text)}: expected a positive number of seconds or a duration such as 90s, 15m, 1h, 7d`);
   return Number(match[1]) * unit[match[2] as keyof typeof unit];
 }

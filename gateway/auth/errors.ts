@@ -23,7 +23,11 @@ export type AuthFailureReason =
   | 'anonymous-introspection';
 
 export class AuthenticationError extends GraphQLError {
-  constructor(readonly reason: AuthFailureReason, message: string, status = 401) {
+  constructor(
+    readonly reason: AuthFailureReason,
+    message: string,
+    status = 401,
+  ) {
     super(message, {
       extensions: {
         code: 'UNAUTHENTICATED',

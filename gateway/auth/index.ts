@@ -21,7 +21,12 @@ import { setUpAuthentication } from './authentication-plugin.ts';
 import { purposeContextHook, purposePlugin } from './purpose-plugin.ts';
 import { createCaseLookup } from './case-lookup.ts';
 import type { AuthConfig } from './config.ts';
-import { internalTokenBatchHeaders, internalTokenHeaders, type InternalBatchHeadersHook, type InternalHeadersHook } from './internal-headers.ts';
+import {
+  internalTokenBatchHeaders,
+  internalTokenHeaders,
+  type InternalBatchHeadersHook,
+  type InternalHeadersHook,
+} from './internal-headers.ts';
 
 export interface GatewaySecuritySettings {
   mode: Mode;

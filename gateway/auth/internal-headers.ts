@@ -8,7 +8,13 @@
  */
 import type { GatewayContext } from '../context.ts';
 import type { SigningKey } from '../../common/security/key-files.ts';
-import { INTERNAL_BINDING_HEADER, INTERNAL_TOKEN_HEADER, MAX_BATCH, signInternalBatch, signInternalToken } from '../../common/security/internal-token.ts';
+import {
+  INTERNAL_BINDING_HEADER,
+  INTERNAL_TOKEN_HEADER,
+  MAX_BATCH,
+  signInternalBatch,
+  signInternalToken,
+} from '../../common/security/internal-token.ts';
 import type { AttestedPurpose } from './purpose.ts';
 
 export type InternalHeadersHook = (
@@ -52,7 +58,10 @@ export function internalTokenBatchHeaders(key: SigningKey, ttlSeconds: number): 
 
 /** Who asks and why, from the request's own context — never a gateway-wide identity. `regions` names them in an error only. */
 function signedFor(context: Partial<GatewayContext> | undefined, part: string | undefined, regions: () => string) {
-  if (!part) throw new Error(`internal token for region ${regions()}: the data source did not say which contract part (records, index, search) it is calling`);
+  if (!part)
+    throw new Error(
+      `internal token for region ${regions()}: the data source did not say which contract part (records, index, search) it is calling`,
+    );
   const caller = context?.caller;
   if (!caller) throw new Error(`internal token for ${regions()}/${part}: the request has no caller (authentication did not run)`);
   return { part, caller, purpose: (context.purpose as AttestedPurpose | null | undefined) ?? null, requestId: context.requestId ?? '' };

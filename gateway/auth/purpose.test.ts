@@ -10,7 +10,11 @@ const parse = (header: string | undefined) => parsePurpose(header, settings);
 describe('parsePurpose: <code>[; case=REGION:local-id][: free text]', () => {
   it('reads code, case reference and text', () => {
     expect(parse('investigation; case=JS:C-2026-000123')).toEqual({ code: 'investigation', caseRef: 'JS:C-2026-000123', text: '' });
-    expect(parse('investigation; case=JS:C-2026-000123: SIM cards of the ring')).toEqual({ code: 'investigation', caseRef: 'JS:C-2026-000123', text: 'SIM cards of the ring' });
+    expect(parse('investigation; case=JS:C-2026-000123: SIM cards of the ring')).toEqual({
+      code: 'investigation',
+      caseRef: 'JS:C-2026-000123',
+      text: 'SIM cards of the ring',
+    });
     expect(parse('patrol-check: roadside: G2 km 1043')).toEqual({ code: 'patrol-check', caseRef: null, text: 'roadside: G2 km 1043' });
     expect(parse('  analysis  ')).toEqual({ code: 'analysis', caseRef: null, text: '' });
   });
@@ -34,7 +38,11 @@ describe('parsePurpose: <code>[; case=REGION:local-id][: free text]', () => {
     [`patrol-check: ${'x'.repeat(600)}`, /at most 512 are accepted/],
   ])('refuses %j', (header, message) => {
     let error: any;
-    try { parse(header); } catch (e) { error = e; }
+    try {
+      parse(header);
+    } catch (e) {
+      error = e;
+    }
     expect(error?.extensions?.code).toBe('PURPOSE_INVALID');
     expect(error.message).toMatch(message);
     expect(error.message).toMatch(/X-Purpose .*one of: investigation, assistance-request, patrol-check, analysis, audit/);
@@ -42,12 +50,22 @@ describe('parsePurpose: <code>[; case=REGION:local-id][: free text]', () => {
 });
 
 describe('resolvePurpose', () => {
-  const investigator: Caller = { sub: 's', name: 's', region: 'GZ', roles: ['investigator'], scopes: new Set(['person:read', 'person:contact']), anonymous: false };
+  const investigator: Caller = {
+    sub: 's',
+    name: 's',
+    region: 'GZ',
+    roles: ['investigator'],
+    scopes: new Set(['person:read', 'person:contact']),
+    anonymous: false,
+  };
   const patrol: Caller = { ...investigator, roles: ['patrol-officer'], scopes: new Set(['person:read']) };
 
   it('looks the case up only for callers holding a case-bound scope', async () => {
     const asked: string[] = [];
-    const findCase = async (ref: string) => { asked.push(ref); return { ref, partyIdNumbers: ['A'], callerAssigned: true }; };
+    const findCase = async (ref: string) => {
+      asked.push(ref);
+      return { ref, partyIdNumbers: ['A'], callerAssigned: true };
+    };
     const kept = await resolvePurpose({ header: 'investigation; case=JS:C-1', caller: investigator, policy, findCase });
     expect(kept.caller?.scopes.has('person:contact')).toBe(true);
     expect(kept.purpose?.caseParties).toEqual(['A']);
@@ -58,11 +76,12 @@ describe('resolvePurpose', () => {
   it('withholds the case-bound scopes without a case, and refuses a case that does not exist', async () => {
     const none = await resolvePurpose({ header: 'patrol-check', caller: investigator, policy, findCase: async () => null });
     expect([...none.caller!.scopes]).toEqual(['person:read']);
-    await expect(resolvePurpose({ header: 'investigation; case=JS:C-9', caller: investigator, policy, findCase: async () => null }))
-      .rejects.toMatchObject({ extensions: { code: 'PURPOSE_INVALID' } });
+    await expect(
+      resolvePurpose({ header: 'investigation; case=JS:C-9', caller: investigator, policy, findCase: async () => null }),
+    ).rejects.toMatchObject({ extensions: { code: 'PURPOSE_INVALID' } });
   });
 
-  it('withholds the case-bound scopes from an officer the case\'s region does not list on the case, and attests no parties', async () => {
+  it("withholds the case-bound scopes from an officer the case's region does not list on the case, and attests no parties", async () => {
     const findCase = async (ref: string) => ({ ref, partyIdNumbers: ['A'], callerAssigned: false });
     const resolved = await resolvePurpose({ header: 'investigation; case=JS:C-1', caller: investigator, policy, findCase });
     expect([...resolved.caller!.scopes]).toEqual(['person:read']);
@@ -98,7 +117,13 @@ describe('parsePurpose refuses control characters in X-Purpose', () => {
     ['a C1 control inside raw UTF-8', `patrol-check: ${Buffer.from('路\u0085', 'utf8').toString('latin1')}`, 18, 'U+0085'],
   ])('%s', (_what, header, position, character) => {
     const error = refusal(header);
-    expect(error.extensions).toMatchObject({ code: 'PURPOSE_INVALID', reason: 'control-character', header: 'X-Purpose', position, character });
+    expect(error.extensions).toMatchObject({
+      code: 'PURPOSE_INVALID',
+      reason: 'control-character',
+      header: 'X-Purpose',
+      position,
+      character,
+    });
     expect(error.message).toContain(`X-Purpose holds the control character ${character} at character ${position}`);
   });
 

@@ -22,7 +22,19 @@
  * does not exist refuses the request outright, because the officer typed something
  * wrong and should be told.
  */
-import { GraphQLError, Kind, TypeInfo, getNamedType, isAbstractType, visit, visitWithTypeInfo, type DocumentNode, type GraphQLNamedType, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import {
+  GraphQLError,
+  Kind,
+  TypeInfo,
+  getNamedType,
+  isAbstractType,
+  visit,
+  visitWithTypeInfo,
+  type DocumentNode,
+  type GraphQLNamedType,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+} from 'graphql';
 import type { Policy, PurposeSettings } from '../../schema/policy.ts';
 import type { Caller, Purpose } from '../context.ts';
 import { quoteInput } from '../../common/normalise/index.ts';
@@ -85,12 +97,14 @@ export function parsePurpose(header: string | undefined, settings: PurposeSettin
   let caseRef: string | null = null;
   for (let param = PARAM.exec(rest); param; param = PARAM.exec(rest)) {
     if (param[1] !== 'case') throw invalid(`has the unknown parameter ${quoteInput(param[1])} (only "case" is defined)`);
-    if (!CASE_REF.test(param[2])) throw invalid(`names the case ${quoteInput(param[2])}; a case reference is REGION:local-id, e.g. JS:C-2026-000123`);
+    if (!CASE_REF.test(param[2]))
+      throw invalid(`names the case ${quoteInput(param[2])}; a case reference is REGION:local-id, e.g. JS:C-2026-000123`);
     caseRef = param[2];
     rest = rest.slice(param[0].length);
   }
   if (rest !== '' && !rest.startsWith(':')) throw invalid(`has unexpected text ${quoteInput(rest)} after the code`);
-  if (definition.requiresCaseRef && !caseRef) throw invalid(`uses purpose "${code}", which needs a case reference ("${code}; case=JS:C-2026-000123")`);
+  if (definition.requiresCaseRef && !caseRef)
+    throw invalid(`uses purpose "${code}", which needs a case reference ("${code}; case=JS:C-2026-000123")`);
   const after = rest.slice(1).trimStart();
   // Where the text starts in the header, so a refusal can point into what was sent.
   const decoded = decodePurposeText(after.trimEnd(), header.length - after.length);
@@ -100,9 +114,12 @@ export function parsePurpose(header: string | undefined, settings: PurposeSettin
 
 /** Control characters are refused, not stored (why: purpose-text.ts); `position` is 1-based in the header. */
 function controlCharacter(settings: PurposeSettings, found: ControlCharacter): PurposeError {
-  return new PurposeError('PURPOSE_INVALID',
+  return new PurposeError(
+    'PURPOSE_INVALID',
     `${settings.header} holds the control character ${found.codePoint} at character ${found.position}; control characters (tab included, raw or percent-encoded) are refused: state the purpose on one line, with spaces. ${formatHint(settings)}`,
-    400, { reason: 'control-character', header: settings.header, position: found.position, character: found.codePoint });
+    400,
+    { reason: 'control-character', header: settings.header, position: found.position, character: found.codePoint },
+  );
 }
 
 /** `; key=value`, the value ending at the next `;`, at `: ` (free text follows) or at the end. */
@@ -114,7 +131,10 @@ function formatHint(settings: PurposeSettings): string {
 
 /** The refusal for a personal-data operation sent without a purpose. */
 export function purposeRequired(settings: PurposeSettings): PurposeError {
-  return new PurposeError('PURPOSE_REQUIRED', `this operation reads personal data and needs a ${settings.header} header stating why. ${formatHint(settings)}`);
+  return new PurposeError(
+    'PURPOSE_REQUIRED',
+    `this operation reads personal data and needs a ${settings.header} header stating why. ${formatHint(settings)}`,
+  );
 }
 
 /**
@@ -145,28 +165,43 @@ async function lookUp(findCase: CaseFinder, caseRef: string, header: string): Pr
   try {
     found = await findCase(caseRef);
   } catch (error) {
-    throw new PurposeError('PURPOSE_CASE_UNVERIFIABLE', `cannot check that case ${caseRef} named in ${header} exists: ${(error as Error).message}`, 503);
+    throw new PurposeError(
+      'PURPOSE_CASE_UNVERIFIABLE',
+      `cannot check that case ${caseRef} named in ${header} exists: ${(error as Error).message}`,
+      503,
+    );
   }
-  if (!found) throw new PurposeError('PURPOSE_INVALID', `${header} names case ${caseRef}, which region ${caseRef.split(':')[0]} does not hold`);
+  if (!found)
+    throw new PurposeError('PURPOSE_INVALID', `${header} names case ${caseRef}, which region ${caseRef.split(':')[0]} does not hold`);
   return found;
 }
 
 /** Scopes the policy marks as needing a case reference. */
 export function caseBoundScopes(policy: Policy): string[] {
-  return Object.entries(policy.scopes).filter(([, s]) => s.requiresCaseRef).map(([name]) => name);
+  return Object.entries(policy.scopes)
+    .filter(([, s]) => s.requiresCaseRef)
+    .map(([name]) => name);
 }
 
 /** For authorisation messages: why a case-bound scope the caller's roles grant was not counted. */
-export function caseBoundScopeNote(policy: Policy, scope: string, caller?: Caller | null, purpose?: AttestedPurpose | null): { text: string; reason?: string } | null {
+export function caseBoundScopeNote(
+  policy: Policy,
+  scope: string,
+  caller?: Caller | null,
+  purpose?: AttestedPurpose | null,
+): { text: string; reason?: string } | null {
   if (!policy.scopes[scope]?.requiresCaseRef) return null;
   if (purpose?.caseRef && purpose.callerAssigned === false) {
     return {
-      text: `officer ${caller?.sub ?? '(unknown)'} is not assigned to case ${purpose.caseRef} (neither as one of its officers nor of its assisting team), `
-        + `and scope ${scope} counts only for officers assigned to the case ${policy.purposes.header} names`,
+      text:
+        `officer ${caller?.sub ?? '(unknown)'} is not assigned to case ${purpose.caseRef} (neither as one of its officers nor of its assisting team), ` +
+        `and scope ${scope} counts only for officers assigned to the case ${policy.purposes.header} names`,
       reason: NOT_ASSIGNED_TO_CASE,
     };
   }
-  return { text: `scope ${scope} counts only when ${policy.purposes.header} names an existing case you are assigned to ("investigation; case=JS:C-2026-000123")` };
+  return {
+    text: `scope ${scope} counts only when ${policy.purposes.header} names an existing case you are assigned to ("investigation; case=JS:C-2026-000123")`,
+  };
 }
 
 /**
@@ -192,23 +227,39 @@ function without(scopes: ReadonlySet<string>, removed: readonly string[]): Set<s
 const purposeMemo = new OperationMemo<boolean>();
 
 /** True when the operation selects any field whose type holds personal data (per the policy's dataTypes). */
-export function needsPurpose(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, dataTypes: readonly string[]): boolean {
+export function needsPurpose(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  dataTypes: readonly string[],
+): boolean {
   return purposeMemo.get(schema, operation, '', () => touchesPersonalData(schema, document, operation, dataTypes));
 }
 
-function touchesPersonalData(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, dataTypes: readonly string[]): boolean {
+function touchesPersonalData(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  dataTypes: readonly string[],
+): boolean {
   const personal = new Set(dataTypes);
-  const isPersonal = (type: GraphQLNamedType): boolean => personal.has(type.name)
-    || (isAbstractType(type) && schema.getPossibleTypes(type).some((t) => personal.has(t.name)));
+  const isPersonal = (type: GraphQLNamedType): boolean =>
+    personal.has(type.name) || (isAbstractType(type) && schema.getPossibleTypes(type).some((t) => personal.has(t.name)));
   // The operation and the fragments (unused fragments are a validation error, so this is exact).
-  const scope: DocumentNode = { kind: Kind.DOCUMENT, definitions: [operation, ...document.definitions.filter((d) => d.kind === Kind.FRAGMENT_DEFINITION)] };
+  const scope: DocumentNode = {
+    kind: Kind.DOCUMENT,
+    definitions: [operation, ...document.definitions.filter((d) => d.kind === Kind.FRAGMENT_DEFINITION)],
+  };
   const typeInfo = new TypeInfo(schema);
   let found = false;
-  visit(scope, visitWithTypeInfo(typeInfo, {
-    Field() {
-      const type = typeInfo.getType();
-      if (type && isPersonal(getNamedType(type))) found = true;
-    },
-  }));
+  visit(
+    scope,
+    visitWithTypeInfo(typeInfo, {
+      Field() {
+        const type = typeInfo.getType();
+        if (type && isPersonal(getNamedType(type))) found = true;
+      },
+    }),
+  );
   return found;
 }

@@ -32,7 +32,11 @@ export interface TokenVerifier {
 
 export function createTokenVerifier(config: AuthConfig, policy: Policy): TokenVerifier {
   const keys = keySet(config.keys);
-  const verified = new VerifiedTokens({ max: REMEMBERED_TOKENS, maxAgeMs: REMEMBERED_FOR_MS, clockToleranceSeconds: config.clockToleranceSeconds });
+  const verified = new VerifiedTokens({
+    max: REMEMBERED_TOKENS,
+    maxAgeMs: REMEMBERED_FOR_MS,
+    clockToleranceSeconds: config.clockToleranceSeconds,
+  });
   return {
     async verify(authorization) {
       const token = bearerToken(authorization);
@@ -55,7 +59,11 @@ function bearerToken(authorization: string | undefined): string {
     throw new AuthenticationError('missing-token', 'no bearer token: send "Authorization: Bearer <JWT>"');
   }
   const match = /^Bearer\s+([A-Za-z0-9_\-.]+)\s*$/i.exec(authorization);
-  if (!match) throw new AuthenticationError('malformed', `the Authorization header must be "Bearer <JWT>", got ${quoteInput(authorization, AUTHORIZATION_ECHO)}`);
+  if (!match)
+    throw new AuthenticationError(
+      'malformed',
+      `the Authorization header must be "Bearer <JWT>", got ${quoteInput(authorization, AUTHORIZATION_ECHO)}`,
+    );
   return match[1];
 }
 
@@ -68,7 +76,10 @@ function checkAlgorithm(token: string, config: AuthConfig): void {
     throw new AuthenticationError('malformed', 'the bearer token is not a JWT (expected three base64url parts with a JSON header)');
   }
   if (typeof alg !== 'string' || !(config.algorithms as string[]).includes(alg)) {
-    throw new AuthenticationError('alg-not-allowed', `token algorithm ${quoteInput(alg ?? null)} is not accepted (accepted: ${config.algorithms.join(', ')})`);
+    throw new AuthenticationError(
+      'alg-not-allowed',
+      `token algorithm ${quoteInput(alg ?? null)} is not accepted (accepted: ${config.algorithms.join(', ')})`,
+    );
   }
 }
 
@@ -88,12 +99,23 @@ async function verifySignatureAndClaims(token: string, keys: JWTVerifyGetKey, co
 
 /** jose's errors → our stable reasons, with messages naming what was expected. */
 function translate(error: unknown, config: AuthConfig): Error {
-  if (error instanceof errors.JWTExpired) return new AuthenticationError('expired', `token expired at ${isoTime(error.payload.exp)} (clock tolerance ${config.clockToleranceSeconds}s)`);
+  if (error instanceof errors.JWTExpired)
+    return new AuthenticationError(
+      'expired',
+      `token expired at ${isoTime(error.payload.exp)} (clock tolerance ${config.clockToleranceSeconds}s)`,
+    );
   if (error instanceof errors.JWTClaimValidationFailed) return claimFailure(error, config);
-  if (error instanceof errors.JWSSignatureVerificationFailed) return new AuthenticationError('bad-signature', 'token signature does not verify against the trusted key it names (altered or signed by another key)');
-  if (error instanceof errors.JWKSNoMatchingKey) return new AuthenticationError('unknown-key', 'token is signed with a key (kid) the gateway does not trust');
-  if (error instanceof errors.JWKSMultipleMatchingKeys) return new AuthenticationError('unknown-key', 'token names no kid and several trusted keys could match; tokens must carry a kid');
-  if (error instanceof errors.JOSEAlgNotAllowed) return new AuthenticationError('alg-not-allowed', `token algorithm is not accepted (accepted: ${config.algorithms.join(', ')})`);
+  if (error instanceof errors.JWSSignatureVerificationFailed)
+    return new AuthenticationError(
+      'bad-signature',
+      'token signature does not verify against the trusted key it names (altered or signed by another key)',
+    );
+  if (error instanceof errors.JWKSNoMatchingKey)
+    return new AuthenticationError('unknown-key', 'token is signed with a key (kid) the gateway does not trust');
+  if (error instanceof errors.JWKSMultipleMatchingKeys)
+    return new AuthenticationError('unknown-key', 'token names no kid and several trusted keys could match; tokens must carry a kid');
+  if (error instanceof errors.JOSEAlgNotAllowed)
+    return new AuthenticationError('alg-not-allowed', `token algorithm is not accepted (accepted: ${config.algorithms.join(', ')})`);
   if (error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid) return new KeySetUnavailableError(error.message);
   if (error instanceof errors.JOSEError) return new AuthenticationError('malformed', `token is malformed: ${error.message}`);
   return error instanceof Error ? error : new Error(String(error));
@@ -101,10 +123,23 @@ function translate(error: unknown, config: AuthConfig): Error {
 
 function claimFailure(error: InstanceType<typeof errors.JWTClaimValidationFailed>, config: AuthConfig): AuthenticationError {
   switch (error.claim) {
-    case 'nbf': return new AuthenticationError('not-yet-valid', `token is not valid before ${isoTime(error.payload.nbf)} (clock tolerance ${config.clockToleranceSeconds}s)`);
-    case 'iss': return new AuthenticationError('bad-issuer', `token issuer ${quoteInput(error.payload.iss ?? null)} is not the trusted issuer ${JSON.stringify(config.issuer)}`);
-    case 'aud': return new AuthenticationError('bad-audience', `token audience ${quoteInput(error.payload.aud ?? null)} does not include ${JSON.stringify(config.audience)}`);
-    default: return new AuthenticationError('bad-claims', `token claim "${error.claim}" is invalid: ${error.message}`);
+    case 'nbf':
+      return new AuthenticationError(
+        'not-yet-valid',
+        `token is not valid before ${isoTime(error.payload.nbf)} (clock tolerance ${config.clockToleranceSeconds}s)`,
+      );
+    case 'iss':
+      return new AuthenticationError(
+        'bad-issuer',
+        `token issuer ${quoteInput(error.payload.iss ?? null)} is not the trusted issuer ${JSON.stringify(config.issuer)}`,
+      );
+    case 'aud':
+      return new AuthenticationError(
+        'bad-audience',
+        `token audience ${quoteInput(error.payload.aud ?? null)} does not include ${JSON.stringify(config.audience)}`,
+      );
+    default:
+      return new AuthenticationError('bad-claims', `token claim "${error.claim}" is invalid: ${error.message}`);
   }
 }
 

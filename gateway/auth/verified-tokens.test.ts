@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import type { Caller } from '../context.ts';
 import { VerifiedTokens } from './verified-tokens.ts';
 
-const caller: Caller = { sub: 'JS-1', name: 'officer', region: 'JS', roles: ['patrol-officer'], scopes: new Set(['person:read']), anonymous: false };
+const caller: Caller = {
+  sub: 'JS-1',
+  name: 'officer',
+  region: 'JS',
+  roles: ['patrol-officer'],
+  scopes: new Set(['person:read']),
+  anonymous: false,
+};
 
 describe('verified tokens', () => {
   it('hand back a verified caller until the token expires (plus the clock tolerance)', () => {

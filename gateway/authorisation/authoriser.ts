@@ -36,22 +36,29 @@ export interface AuthorisationRequest {
  * Extra words for a denial, for this caller (e.g. a scope their role grants but their
  * purpose does not unlock), and a stable `reason` for clients when there is one.
  */
-export type DenialExplainer = (caller: Caller | null, missing: readonly string[], purpose: Purpose | null) => { text: string; reason?: string } | null;
+export type DenialExplainer = (
+  caller: Caller | null,
+  missing: readonly string[],
+  purpose: Purpose | null,
+) => { text: string; reason?: string } | null;
 
 export type Decision =
   | {
-    kind: 'run';
-    /** The document to plan and execute, and the plan-cache key that goes with it. */
-    document: DocumentNode;
-    queryHash: string;
-    /** Denied fields this request would have asked (conditions evaluated). */
-    denied: PlannedDenial[];
-    /** Every root field was denied: nothing to execute. */
-    fullyDenied: boolean;
-  }
+      kind: 'run';
+      /** The document to plan and execute, and the plan-cache key that goes with it. */
+      document: DocumentNode;
+      queryHash: string;
+      /** Denied fields this request would have asked (conditions evaluated). */
+      denied: PlannedDenial[];
+      /** Every root field was denied: nothing to execute. */
+      fullyDenied: boolean;
+    }
   | { kind: 'refuse'; error: GraphQLError; denied: PlannedDenial[] };
 
-interface CachedPlan { plan: FilterPlan | null; queryHash: string }
+interface CachedPlan {
+  plan: FilterPlan | null;
+  queryHash: string;
+}
 
 export class Authoriser {
   private readonly index: RequirementIndex;

@@ -22,7 +22,10 @@ export function isAuthenticated(caller: Caller | null): boolean {
 }
 
 export async function callerFacts(
-  caller: Caller | null, purpose: Purpose | null, policyNames: readonly string[], decide: PolicyDecider,
+  caller: Caller | null,
+  purpose: Purpose | null,
+  policyNames: readonly string[],
+  decide: PolicyDecider,
 ): Promise<CallerFacts> {
   return {
     authenticated: isAuthenticated(caller),
@@ -39,7 +42,9 @@ export async function callerFacts(
 export function policyFileDecider(policy: Policy, required: readonly string[]): PolicyDecider {
   const unknown = required.filter((name) => !(name in policy.policies));
   if (unknown.length > 0) {
-    throw new Error(`@policy names ${unknown.map((n) => `"${n}"`).join(', ')}, which the policy file does not define (it defines: ${Object.keys(policy.policies).join(', ') || 'none'})`);
+    throw new Error(
+      `@policy names ${unknown.map((n) => `"${n}"`).join(', ')}, which the policy file does not define (it defines: ${Object.keys(policy.policies).join(', ') || 'none'})`,
+    );
   }
   return async (names, caller, purpose) => {
     const source = (fact: Fact): unknown => callerFact(fact, caller, purpose);

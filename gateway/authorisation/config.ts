@@ -24,8 +24,12 @@ export function validateAuthorisationConfig(raw: unknown, at: ConfigPath): Autho
   const obj = raw === undefined ? {} : object(raw, at);
   onlyKeys(obj, KEYS, at);
   return {
-    rejectWholeOperation: optional(obj.rejectWholeOperation, AUTHORISATION_DEFAULTS.rejectWholeOperation, (v) => boolean(v, at.key('rejectWholeOperation'))),
-    filterCacheSize: optional(obj.filterCacheSize, AUTHORISATION_DEFAULTS.filterCacheSize, (v) => integer(v, at.key('filterCacheSize'), { min: 1, max: 1_000_000 })),
+    rejectWholeOperation: optional(obj.rejectWholeOperation, AUTHORISATION_DEFAULTS.rejectWholeOperation, (v) =>
+      boolean(v, at.key('rejectWholeOperation')),
+    ),
+    filterCacheSize: optional(obj.filterCacheSize, AUTHORISATION_DEFAULTS.filterCacheSize, (v) =>
+      integer(v, at.key('filterCacheSize'), { min: 1, max: 1_000_000 }),
+    ),
   };
 }
 

@@ -17,9 +17,8 @@ type Variables = Readonly<Record<string, unknown>> | undefined;
 
 /** The denials whose field this request would actually have asked (its @include/@skip hold). */
 export function activeDenials(plan: FilterPlan, variables: Variables): PlannedDenial[] {
-  const value = (c: Condition) => (typeof c.value === 'boolean'
-    ? c.value
-    : (variables?.[c.value.variable] ?? plan.variableDefaults[c.value.variable]) === true);
+  const value = (c: Condition) =>
+    typeof c.value === 'boolean' ? c.value : (variables?.[c.value.variable] ?? plan.variableDefaults[c.value.variable]) === true;
   return plan.denials.filter((d) => d.conditions.every((c) => (c.directive === 'include' ? value(c) : !value(c))));
 }
 
@@ -41,9 +40,21 @@ export function forbiddenError(d: PlannedDenial, path: readonly (string | number
  * Writes the nulls into `data` (in place) and returns the errors, plus the data to send
  * (null when a non-null chain reached the root).
  */
-export function applyDenials(data: Record<string, unknown> | null | undefined, denials: PlannedDenial[]): { data: Record<string, unknown> | null | undefined; errors: GraphQLError[] } {
+export function applyDenials(
+  data: Record<string, unknown> | null | undefined,
+  denials: PlannedDenial[],
+): { data: Record<string, unknown> | null | undefined; errors: GraphQLError[] } {
   const errors: GraphQLError[] = [];
-  if (!data) return { data, errors: denials.map((d) => forbiddenError(d, d.frames.map((f) => f.key))) };
+  if (!data)
+    return {
+      data,
+      errors: denials.map((d) =>
+        forbiddenError(
+          d,
+          d.frames.map((f) => f.key),
+        ),
+      ),
+    };
   const root = { data } as Record<string, unknown>;
   for (const denial of denials) {
     const before = errors.length;
@@ -53,7 +64,13 @@ export function applyDenials(data: Record<string, unknown> | null | undefined, d
       writeNull(ancestors, bubble);
     });
     // Nowhere to put it (parent null or an empty list): still say it was withheld.
-    if (errors.length === before) errors.push(forbiddenError(denial, denial.frames.map((f) => f.key)));
+    if (errors.length === before)
+      errors.push(
+        forbiddenError(
+          denial,
+          denial.frames.map((f) => f.key),
+        ),
+      );
   }
   stripHidden(root.data);
   return { data: root.data as Record<string, unknown> | null, errors };
@@ -78,11 +95,17 @@ function hasNullableElement(type: GraphQLOutputType): boolean {
 }
 
 /** A slot in the response: the container and the key or index that holds a value. */
-interface Slot { container: Record<string, unknown> | unknown[]; key: string | number; frame: number }
+interface Slot {
+  container: Record<string, unknown> | unknown[];
+  key: string | number;
+  frame: number;
+}
 
 /** Calls `visit` for every object that should hold the denied field and does not. */
 function forEachParent(
-  root: Record<string, unknown>, rootPath: (string | number)[], denial: PlannedDenial,
+  root: Record<string, unknown>,
+  rootPath: (string | number)[],
+  denial: PlannedDenial,
   visit: (path: (string | number)[], ancestors: Slot[]) => void,
 ): void {
   const keys = denial.frames.map((f) => f.key);
@@ -108,9 +131,10 @@ function forEachParent(
 
 function writeNull(ancestors: Slot[], bubble: { frame: number; element: boolean }): void {
   // The slot for the field at frame f is the object slot; for its element, the array slot.
-  const slot = bubble.frame === -1
-    ? ancestors[0]
-    : [...ancestors].reverse().find((s) => s.frame === bubble.frame && Array.isArray(s.container) === bubble.element);
+  const slot =
+    bubble.frame === -1
+      ? ancestors[0]
+      : [...ancestors].reverse().find((s) => s.frame === bubble.frame && Array.isArray(s.container) === bubble.element);
   if (!slot) return;
   if (Array.isArray(slot.container)) slot.container[slot.key as number] = null;
   else (slot.container as Record<string, unknown>)[slot.key] = null;
@@ -118,7 +142,10 @@ function writeNull(ancestors: Slot[], bubble: { frame: number; element: boolean 
 
 /** Removes the filter's hidden `__typename` everywhere in the response. */
 function stripHidden(value: unknown): void {
-  if (Array.isArray(value)) { value.forEach(stripHidden); return; }
+  if (Array.isArray(value)) {
+    value.forEach(stripHidden);
+    return;
+  }
   if (value === null || typeof value !== 'object') return;
   const obj = value as Record<string, unknown>;
   delete obj[HIDDEN_KEY];

@@ -68,7 +68,10 @@ function plan(query: string, callerFacts: CallerFacts, operationName?: string): 
 
 function answer(p: FilterPlan, data: Record<string, unknown>, variables?: Record<string, unknown>) {
   const result = applyDenials(structuredClone(data), activeDenials(p, variables));
-  return { data: result.data, errors: result.errors.map((e) => ({ path: e.path, ...(e.extensions as { code: string; coordinate: string; missing: string }) })) };
+  return {
+    data: result.data,
+    errors: result.errors.map((e) => ({ path: e.path, ...(e.extensions as { code: string; coordinate: string; missing: string }) })),
+  };
 }
 
 describe('union and interface selections', () => {
@@ -81,8 +84,20 @@ describe('union and interface selections', () => {
         { id: 'i1', [HIDDEN_KEY]: 'Informant' },
       ],
     });
-    expect(data).toEqual({ search: [{ id: 'o1', badge: 'B-1' }, { id: 'i1', codename: null }] });
-    expect(errors).toEqual([{ path: ['search', 1, 'codename'], code: 'FORBIDDEN', coordinate: 'Informant.codename', missing: 'scope informant:read and scope case:details' }]);
+    expect(data).toEqual({
+      search: [
+        { id: 'o1', badge: 'B-1' },
+        { id: 'i1', codename: null },
+      ],
+    });
+    expect(errors).toEqual([
+      {
+        path: ['search', 1, 'codename'],
+        code: 'FORBIDDEN',
+        coordinate: 'Informant.codename',
+        missing: 'scope informant:read and scope case:details',
+      },
+    ]);
   });
 
   it('an interface field is denied when any implementation requires more than the caller has', () => {
@@ -95,7 +110,7 @@ describe('union and interface selections', () => {
     expect(p.changed).toBe(false);
   });
 
-  it('a field returning an abstract type needs every possible type\'s requirement', () => {
+  it("a field returning an abstract type needs every possible type's requirement", () => {
     const denied = activeDenials(plan('{ node(id: "1") { id } }', facts(['agent:alias'])), {});
     expect(denied.map((d) => [d.coordinate, d.missing])).toEqual([['Query.node', ['scope secret:read']]]);
     expect(plan('{ node(id: "1") { id } }', facts(['secret:read'])).changed).toBe(false);
@@ -104,14 +119,20 @@ describe('union and interface selections', () => {
 
 describe('named fragments', () => {
   it('are filtered once on their type condition, so every place they are spread is withheld alike', () => {
-    const p = plan(`
+    const p = plan(
+      `
       { agents { ...A } colleague { ...A } }
-      fragment A on Agent { id alias }`, facts([]));
+      fragment A on Agent { id alias }`,
+      facts([]),
+    );
     const fragment = p.document.definitions.find((d) => d.kind === 'FragmentDefinition');
     expect(print(fragment!)).not.toContain('alias');
     const { data, errors } = answer(p, { agents: [{ id: 'o1' }], colleague: { id: 'o2' } });
     expect(data).toEqual({ agents: [{ id: 'o1', alias: null }], colleague: { id: 'o2', alias: null } });
-    expect(errors.map((e) => e.path)).toEqual([['agents', 0, 'alias'], ['colleague', 'alias']]);
+    expect(errors.map((e) => e.path)).toEqual([
+      ['agents', 0, 'alias'],
+      ['colleague', 'alias'],
+    ]);
   });
 
   it('a fragment left empty is dropped with its now unused definition', () => {
@@ -121,11 +142,13 @@ describe('named fragments', () => {
 });
 
 describe('a fragment on a type whose own requirement the caller lacks', () => {
-  it('denies the fields under it, with the type\'s requirement named', () => {
+  it("denies the fields under it, with the type's requirement named", () => {
     const p = plan('{ colleague { alias ... on Badged { badge: alias } } }', facts(['agent:alias']));
     const { data, errors } = answer(p, { colleague: { alias: 'A' } });
     expect(data).toEqual({ colleague: { alias: 'A', badge: null } });
-    expect(errors).toEqual([expect.objectContaining({ path: ['colleague', 'badge'], coordinate: 'Badged.alias', missing: 'scope badge:list' })]);
+    expect(errors).toEqual([
+      expect.objectContaining({ path: ['colleague', 'badge'], coordinate: 'Badged.alias', missing: 'scope badge:list' }),
+    ]);
   });
 
   it('inlines a named fragment spread under it, so the fragment stays usable elsewhere', () => {
@@ -140,7 +163,11 @@ describe('null propagation for denied non-null fields', () => {
     const p = plan('{ colleague { id badge } officers { id badge } }', facts([]));
     const { data, errors } = answer(p, { colleague: { id: 'o1' }, officers: [{ id: 'o2' }, null, { id: 'o3' }] });
     expect(data).toEqual({ colleague: null, officers: [null, null, null] });
-    expect(errors.map((e) => e.path)).toEqual([['colleague', 'badge'], ['officers', 0, 'badge'], ['officers', 2, 'badge']]);
+    expect(errors.map((e) => e.path)).toEqual([
+      ['colleague', 'badge'],
+      ['officers', 0, 'badge'],
+      ['officers', 2, 'badge'],
+    ]);
     expect(errors[0].missing).toBe('scope officer:badge or scope admin');
   });
 
@@ -171,7 +198,11 @@ describe('policies, conditions and variables', () => {
   });
 
   it('removes variable definitions only the removed fields used', () => {
-    const p = plan('query Q($id: ID!, $flag: Boolean!) { colleague { id badge @include(if: $flag) } node(id: $id) { id } }', facts(['secret:read']), 'Q');
+    const p = plan(
+      'query Q($id: ID!, $flag: Boolean!) { colleague { id badge @include(if: $flag) } node(id: $id) { id } }',
+      facts(['secret:read']),
+      'Q',
+    );
     expect(print(p.document)).toContain('query Q($id: ID!)');
   });
 
@@ -185,7 +216,10 @@ describe('policies, conditions and variables', () => {
 describe('authentication', () => {
   it('an anonymous caller is told authentication is missing, beside any scope', () => {
     const denied = activeDenials(plan('{ node(id: "x") { id } colleague { id } }', facts([], {}, false)), {});
-    expect(denied.map((d) => [d.coordinate, d.missing])).toEqual([['Query.node', ['scope secret:read']], ['Query.colleague', ['authentication']]]);
+    expect(denied.map((d) => [d.coordinate, d.missing])).toEqual([
+      ['Query.node', ['scope secret:read']],
+      ['Query.colleague', ['authentication']],
+    ]);
     expect(activeDenials(plan('{ colleague { id } }', facts([])), {})).toEqual([]);
   });
 });

@@ -18,10 +18,21 @@
  * only to some possible types of an abstract field.
  */
 import {
-  getNamedType, isAbstractType, isCompositeType, Kind, visit,
-  type DocumentNode, type FieldNode, type FragmentDefinitionNode, type FragmentSpreadNode,
-  type GraphQLCompositeType, type GraphQLOutputType, type InlineFragmentNode,
-  type OperationDefinitionNode, type SelectionNode, type SelectionSetNode,
+  getNamedType,
+  isAbstractType,
+  isCompositeType,
+  Kind,
+  visit,
+  type DocumentNode,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type FragmentSpreadNode,
+  type GraphQLCompositeType,
+  type GraphQLOutputType,
+  type InlineFragmentNode,
+  type OperationDefinitionNode,
+  type SelectionNode,
+  type SelectionSetNode,
 } from 'graphql';
 import { both, missing, NO_REQUIREMENT, type CallerFacts, type Requirement } from './requirement.ts';
 import type { RequirementIndex } from './requirement-index.ts';
@@ -75,7 +86,10 @@ interface Filtered {
 }
 
 export function filterOperation(
-  index: RequirementIndex, document: DocumentNode, operationName: string | null | undefined, facts: CallerFacts,
+  index: RequirementIndex,
+  document: DocumentNode,
+  operationName: string | null | undefined,
+  facts: CallerFacts,
 ): FilterPlan | null {
   const operation = selectOperation(document, operationName);
   const rootType = operation && index.schema.getRootType(operation.operation);
@@ -93,7 +107,11 @@ class OperationFilter {
   private readonly fragments = new Map<string, FragmentDefinitionNode>();
   private readonly filteredFragments = new Map<string, Filtered & { definition: FragmentDefinitionNode }>();
 
-  constructor(private readonly index: RequirementIndex, private readonly document: DocumentNode, private readonly facts: CallerFacts) {
+  constructor(
+    private readonly index: RequirementIndex,
+    private readonly document: DocumentNode,
+    private readonly facts: CallerFacts,
+  ) {
     for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) this.fragments.set(d.name.value, d);
   }
 
@@ -117,21 +135,26 @@ class OperationFilter {
   private assemble(operation: OperationDefinitionNode): DocumentNode {
     const fragments: FragmentDefinitionNode[] = [];
     const reached = new Set<string>();
-    const reach = (node: OperationDefinitionNode | FragmentDefinitionNode) => visit(node, {
-      FragmentSpread: (spread) => {
-        const name = spread.name.value;
-        if (reached.has(name)) return;
-        reached.add(name);
-        const definition = this.filteredFragments.get(name)?.definition ?? this.fragments.get(name);
-        if (!definition) return;
-        fragments.push(definition);
-        reach(definition);
-      },
-    });
+    const reach = (node: OperationDefinitionNode | FragmentDefinitionNode) =>
+      visit(node, {
+        FragmentSpread: (spread) => {
+          const name = spread.name.value;
+          if (reached.has(name)) return;
+          reached.add(name);
+          const definition = this.filteredFragments.get(name)?.definition ?? this.fragments.get(name);
+          if (!definition) return;
+          fragments.push(definition);
+          reach(definition);
+        },
+      });
     reach(operation);
     const used = new Set<string>();
     for (const node of [operation.selectionSet, ...fragments]) {
-      visit(node, { Variable: (v) => { used.add(v.name.value); } });
+      visit(node, {
+        Variable: (v) => {
+          used.add(v.name.value);
+        },
+      });
     }
     const pruned: OperationDefinitionNode = {
       ...operation,
@@ -149,9 +172,8 @@ class OperationFilter {
     const denials: PlannedDenial[] = [];
     let needsTypename = false;
     for (const selection of set.selections) {
-      const result = selection.kind === Kind.FIELD
-        ? this.filterField(selection, parent, gate)
-        : this.filterFragment(selection, parent, gate);
+      const result =
+        selection.kind === Kind.FIELD ? this.filterField(selection, parent, gate) : this.filterFragment(selection, parent, gate);
       if (result.node) selections.push(result.node);
       denials.push(...result.denials);
       needsTypename ||= result.needsTypename;
@@ -175,7 +197,11 @@ class OperationFilter {
     const returnType = getNamedType(definition.type);
     if (!field.selectionSet || !isCompositeType(returnType)) return { node: field, denials: [], needsTypename: false };
     const child = this.filterSelectionSet(field.selectionSet, returnType, NO_REQUIREMENT);
-    const denials = child.denials.map((d) => ({ ...d, frames: [frame, ...d.frames], conditions: [...conditionsOf(field), ...d.conditions] }));
+    const denials = child.denials.map((d) => ({
+      ...d,
+      frames: [frame, ...d.frames],
+      conditions: [...conditionsOf(field), ...d.conditions],
+    }));
     const node = child.denials.length === 0 ? field : { ...field, selectionSet: selectionSet(child.selections) };
     return { node, denials, needsTypename: false };
   }
@@ -188,8 +214,12 @@ class OperationFilter {
     // Fields directly inside a fragment narrower than an abstract parent are denied only
     // for objects of the fragment's possible types: mark them and ask for the runtime type.
     const narrowed = isAbstractType(parent) && typeCondition.name !== parent.name;
-    const onTypes = narrowed ? this.index.schema.getPossibleTypes(parent).map((t) => t.name)
-      .filter((t) => possibleNames(this.index, typeCondition).includes(t)) : undefined;
+    const onTypes = narrowed
+      ? this.index.schema
+          .getPossibleTypes(parent)
+          .map((t) => t.name)
+          .filter((t) => possibleNames(this.index, typeCondition).includes(t))
+      : undefined;
     const denials = filtered.denials.map((d) => ({
       ...d,
       conditions: [...conditionsOf(fragment), ...d.conditions],
@@ -219,7 +249,12 @@ class OperationFilter {
     const named = definition && this.index.schema.getType(definition.typeCondition.name.value);
     if (!definition || !named || !isCompositeType(named)) return null;
     if (this.unmet(both(gate, this.index.fragmentRequirement(parent, named))) !== NO_REQUIREMENT) {
-      const inlined: InlineFragmentNode = { kind: Kind.INLINE_FRAGMENT, typeCondition: definition.typeCondition, directives: spread.directives, selectionSet: definition.selectionSet };
+      const inlined: InlineFragmentNode = {
+        kind: Kind.INLINE_FRAGMENT,
+        typeCondition: definition.typeCondition,
+        directives: spread.directives,
+        selectionSet: definition.selectionSet,
+      };
       return this.inline(inlined, parent, gate);
     }
     const filtered = this.fragment(spread.name.value);
@@ -234,7 +269,10 @@ class OperationFilter {
     let filtered = this.filteredFragments.get(name);
     if (!filtered) {
       const result = this.filterSelectionSet(definition.selectionSet, named, NO_REQUIREMENT);
-      filtered = { ...result, definition: result.denials.length === 0 ? definition : { ...definition, selectionSet: selectionSet(result.selections) } };
+      filtered = {
+        ...result,
+        definition: result.denials.length === 0 ? definition : { ...definition, selectionSet: selectionSet(result.selections) },
+      };
       this.filteredFragments.set(name, filtered);
     }
     return { ...filtered, typeCondition: named };

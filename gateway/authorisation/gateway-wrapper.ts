@@ -45,6 +45,9 @@ export function authorisedExecutor(inner: GatewayExecutor, authoriser: () => Aut
 }
 
 /** The same request, carrying the filtered document and its own plan-cache key. */
-function filteredContext(requestContext: GatewayGraphQLRequestContext, decision: Extract<Decision, { kind: 'run' }>): GatewayGraphQLRequestContext {
+function filteredContext(
+  requestContext: GatewayGraphQLRequestContext,
+  decision: Extract<Decision, { kind: 'run' }>,
+): GatewayGraphQLRequestContext {
   return { ...requestContext, document: decision.document, queryHash: decision.queryHash };
 }

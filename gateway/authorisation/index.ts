@@ -44,8 +44,9 @@ export interface Authorisation {
 }
 
 export function createAuthorisation(options: AuthorisationOptions): Authorisation {
-  const decidePolicies = options.decidePolicies
-    ?? (options.policy ? policyFileDecider(options.policy, policyNames(options.requirements)) : noPolicies(options.requirements));
+  const decidePolicies =
+    options.decidePolicies ??
+    (options.policy ? policyFileDecider(options.policy, policyNames(options.requirements)) : noPolicies(options.requirements));
   let authoriser: Authoriser | null = null;
   const current = (): Authoriser => {
     if (!authoriser) throw new Error('authorisation asked before the gateway loaded its schema (was wrapGateway used?)');
@@ -92,8 +93,10 @@ function explainer(policy: Policy | undefined): DenialExplainer {
     if (!caller) return null;
     const granted = scopesFor(policy, caller.roles, []);
     const scopes = missing.flatMap((item) => [...item.matchAll(/scope (\S+)/g)].map((m) => m[1]));
-    const notes = scopes.filter((s) => granted.has(s) && !caller.scopes.has(s))
-      .map((s) => caseBoundScopeNote(policy, s, caller, purpose)).filter((n) => n !== null);
+    const notes = scopes
+      .filter((s) => granted.has(s) && !caller.scopes.has(s))
+      .map((s) => caseBoundScopeNote(policy, s, caller, purpose))
+      .filter((n) => n !== null);
     if (notes.length === 0) return null;
     return { text: notes.map((n) => n.text).join('; '), reason: notes.find((n) => n.reason)?.reason };
   };

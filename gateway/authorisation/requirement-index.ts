@@ -8,8 +8,12 @@
  * a caller who may not see one possible type may not select the abstract field.
  */
 import {
-  getNamedType, isAbstractType, isInterfaceType,
-  type GraphQLCompositeType, type GraphQLNamedType, type GraphQLSchema,
+  getNamedType,
+  isAbstractType,
+  isInterfaceType,
+  type GraphQLCompositeType,
+  type GraphQLNamedType,
+  type GraphQLSchema,
 } from 'graphql';
 import { both, NO_REQUIREMENT, type Requirement, type RequirementMap } from './requirement.ts';
 
@@ -17,7 +21,10 @@ export class RequirementIndex {
   private readonly fieldMemo = new Map<string, Requirement>();
   private readonly typeMemo = new Map<string, Requirement>();
 
-  constructor(readonly schema: GraphQLSchema, private readonly map: RequirementMap) {}
+  constructor(
+    readonly schema: GraphQLSchema,
+    private readonly map: RequirementMap,
+  ) {}
 
   /** A type's own requirement, and each possible type's when it is abstract. */
   typeRequirement(type: GraphQLNamedType): Requirement {

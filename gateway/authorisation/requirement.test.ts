@@ -6,8 +6,11 @@ import { callerFacts, policyFileDecider } from './caller-facts.ts';
 import { both, factsKey, missing, type CallerFacts, type Requirement } from './requirement.ts';
 
 const req = (r: Partial<Requirement>): Requirement => ({ authenticated: false, scopes: [], policies: [], ...r });
-const facts = (scopes: string[], policies: Record<string, boolean> = {}): CallerFacts =>
-  ({ authenticated: true, scopes: new Set(scopes), policies: new Map(Object.entries(policies)) });
+const facts = (scopes: string[], policies: Record<string, boolean> = {}): CallerFacts => ({
+  authenticated: true,
+  scopes: new Set(scopes),
+  policies: new Map(Object.entries(policies)),
+});
 
 describe('missing()', () => {
   const r = req({ scopes: [['a', 'b'], ['c']] });
@@ -30,7 +33,10 @@ describe('missing()', () => {
 
 describe('both()', () => {
   it('multiplies out OR-of-AND lists: (a or b) and c = (a and c) or (b and c)', () => {
-    expect(both(req({ scopes: [['a'], ['b']] }), req({ scopes: [['c']] })).scopes).toEqual([['a', 'c'], ['b', 'c']]);
+    expect(both(req({ scopes: [['a'], ['b']] }), req({ scopes: [['c']] })).scopes).toEqual([
+      ['a', 'c'],
+      ['b', 'c'],
+    ]);
   });
 });
 
@@ -52,8 +58,12 @@ describe('policies from the policy file', () => {
 
   it('decides caller-only policies at the gateway, once per request', async () => {
     const decide = policyFileDecider(policy, ['investigatorOnly']);
-    expect((await callerFacts(caller(['investigator']), purpose, ['investigatorOnly'], decide)).policies.get('investigatorOnly')).toBe(true);
-    expect((await callerFacts(caller(['patrol-officer']), purpose, ['investigatorOnly'], decide)).policies.get('investigatorOnly')).toBe(false);
+    expect((await callerFacts(caller(['investigator']), purpose, ['investigatorOnly'], decide)).policies.get('investigatorOnly')).toBe(
+      true,
+    );
+    expect((await callerFacts(caller(['patrol-officer']), purpose, ['investigatorOnly'], decide)).policies.get('investigatorOnly')).toBe(
+      false,
+    );
   });
 
   it('leaves record-dependent policies to the subgraph that holds the record', async () => {

@@ -8,10 +8,7 @@
  * stripped supergraph. Directive names are resolved through the supergraph's `@link`s,
  * so a spec imported under another name (`as:`) is still found.
  */
-import {
-  Kind, parse, print, visit,
-  type ConstDirectiveNode, type ConstValueNode, type DefinitionNode, type DocumentNode,
-} from 'graphql';
+import { Kind, parse, print, visit, type ConstDirectiveNode, type ConstValueNode, type DefinitionNode, type DocumentNode } from 'graphql';
 import type { Requirement, RequirementMap } from './requirement.ts';
 
 const SPECS = {
@@ -45,8 +42,11 @@ function stringArg(directive: ConstDirectiveNode, name: string): string | undefi
 function nestedStrings(value: ConstValueNode | undefined): string[][] {
   if (!value) return [];
   const outer = value.kind === Kind.LIST ? value.values : [value];
-  return outer.map((inner) => (inner.kind === Kind.LIST ? inner.values : [inner])
-    .map((v) => (v.kind === Kind.STRING ? v.value : String((v as { value?: unknown }).value))));
+  return outer.map((inner) =>
+    (inner.kind === Kind.LIST ? inner.values : [inner]).map((v) =>
+      v.kind === Kind.STRING ? v.value : String((v as { value?: unknown }).value),
+    ),
+  );
 }
 
 function requirementOf(directives: readonly ConstDirectiveNode[] | undefined, names: Map<string, Spec>): Requirement | undefined {
@@ -64,9 +64,12 @@ function requirementOf(directives: readonly ConstDirectiveNode[] | undefined, na
 }
 
 const TYPE_KINDS = new Set<string>([
-  Kind.OBJECT_TYPE_DEFINITION, Kind.OBJECT_TYPE_EXTENSION,
-  Kind.INTERFACE_TYPE_DEFINITION, Kind.INTERFACE_TYPE_EXTENSION,
-  Kind.SCALAR_TYPE_DEFINITION, Kind.ENUM_TYPE_DEFINITION,
+  Kind.OBJECT_TYPE_DEFINITION,
+  Kind.OBJECT_TYPE_EXTENSION,
+  Kind.INTERFACE_TYPE_DEFINITION,
+  Kind.INTERFACE_TYPE_EXTENSION,
+  Kind.SCALAR_TYPE_DEFINITION,
+  Kind.ENUM_TYPE_DEFINITION,
 ]);
 
 /** Reads every authorisation directive of a supergraph into a map by type and field. */
@@ -76,7 +79,11 @@ export function extractRequirements(supergraphSdl: string): RequirementMap {
   const map: RequirementMap = {};
   for (const def of doc.definitions) {
     if (!TYPE_KINDS.has(def.kind)) continue;
-    const typeDef = def as DefinitionNode & { name: { value: string }; directives?: readonly ConstDirectiveNode[]; fields?: readonly { name: { value: string }; directives?: readonly ConstDirectiveNode[] }[] };
+    const typeDef = def as DefinitionNode & {
+      name: { value: string };
+      directives?: readonly ConstDirectiveNode[];
+      fields?: readonly { name: { value: string }; directives?: readonly ConstDirectiveNode[] }[];
+    };
     const entry = (map[typeDef.name.value] ??= { fields: {} });
     const own = requirementOf(typeDef.directives, names);
     if (own) entry.type = own;

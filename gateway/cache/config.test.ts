@@ -3,7 +3,8 @@ import { ConfigPath } from '../config/check.ts';
 import { cacheSection, DEFAULT_TTL_SECONDS } from './config.ts';
 
 const at = new ConfigPath('config/gateway.json').key('cache');
-const validate = (raw: unknown, env: Record<string, string> = {}) => cacheSection.validate(raw, at, { mode: 'development', env, dir: '/tmp' });
+const validate = (raw: unknown, env: Record<string, string> = {}) =>
+  cacheSection.validate(raw, at, { mode: 'development', env, dir: '/tmp' });
 
 describe('the cache section', () => {
   it('defaults to an enabled memory store with per-type TTLs', () => {
@@ -13,7 +14,10 @@ describe('the cache section', () => {
   });
 
   it('uses Redis when REDIS_URL is set, unless the file says otherwise', () => {
-    expect(validate(undefined, { REDIS_URL: 'redis://127.0.0.1:6379' })).toMatchObject({ store: 'redis', redisUrl: 'redis://127.0.0.1:6379' });
+    expect(validate(undefined, { REDIS_URL: 'redis://127.0.0.1:6379' })).toMatchObject({
+      store: 'redis',
+      redisUrl: 'redis://127.0.0.1:6379',
+    });
     expect(validate({ store: 'memory' }, { REDIS_URL: 'redis://127.0.0.1:6379' }).store).toBe('memory');
   });
 

@@ -37,7 +37,17 @@ export interface CacheConfig {
   ttlSeconds: Readonly<Record<CachedType | 'default', number>>;
 }
 
-const KEYS = ['enabled', 'responses', 'store', 'redisUrl', 'maxBytes', 'redisTimeoutMs', 'changes', 'heartbeatTimeoutMs', 'ttlSeconds'] as const;
+const KEYS = [
+  'enabled',
+  'responses',
+  'store',
+  'redisUrl',
+  'maxBytes',
+  'redisTimeoutMs',
+  'changes',
+  'heartbeatTimeoutMs',
+  'ttlSeconds',
+] as const;
 
 export const DEFAULT_TTL_SECONDS: CacheConfig['ttlSeconds'] = {
   default: 300,
@@ -58,13 +68,18 @@ export const cacheSection = section({
   validate(raw, at, { env }): CacheConfig {
     const obj = raw === undefined ? {} : object(raw, at);
     onlyKeys(obj, KEYS, at);
-    const redisUrl = obj.redisUrl !== undefined
-      ? redisUrlOf(obj.redisUrl, at.key('redisUrl'))
-      : env.REDIS_URL ? redisUrlOf(env.REDIS_URL, at.key('redisUrl').envOverride('REDIS_URL')) : null;
+    const redisUrl =
+      obj.redisUrl !== undefined
+        ? redisUrlOf(obj.redisUrl, at.key('redisUrl'))
+        : env.REDIS_URL
+          ? redisUrlOf(env.REDIS_URL, at.key('redisUrl').envOverride('REDIS_URL'))
+          : null;
     const store = optional(obj.store, redisUrl ? 'redis' : 'memory', (v) => oneOf(v, ['memory', 'redis'] as const, at.key('store')));
-    if (store === 'redis' && !redisUrl) at.key('store').fail('"redis" needs a Redis URL: set cache.redisUrl or the REDIS_URL environment variable');
+    if (store === 'redis' && !redisUrl)
+      at.key('store').fail('"redis" needs a Redis URL: set cache.redisUrl or the REDIS_URL environment variable');
     const changes = optional(obj.changes, 'sse', (v) => oneOf(v, ['sse', 'redis'] as const, at.key('changes')));
-    if (changes === 'redis' && !redisUrl) at.key('changes').fail('"redis" needs a Redis URL: set cache.redisUrl or the REDIS_URL environment variable');
+    if (changes === 'redis' && !redisUrl)
+      at.key('changes').fail('"redis" needs a Redis URL: set cache.redisUrl or the REDIS_URL environment variable');
     return {
       enabled: optional(obj.enabled, true, (v) => boolean(v, at.key('enabled'))),
       responses: optional(obj.responses, true, (v) => boolean(v, at.key('responses'))),
@@ -73,7 +88,9 @@ export const cacheSection = section({
       maxBytes: optional(obj.maxBytes, 64 * 1024 * 1024, (v) => integer(v, at.key('maxBytes'), { min: 64 * 1024, max: 64 * 1024 ** 3 })),
       redisTimeoutMs: optional(obj.redisTimeoutMs, 100, (v) => integer(v, at.key('redisTimeoutMs'), { min: 5, max: 10_000 })),
       changes,
-      heartbeatTimeoutMs: optional(obj.heartbeatTimeoutMs, 6000, (v) => integer(v, at.key('heartbeatTimeoutMs'), { min: 500, max: 300_000 })),
+      heartbeatTimeoutMs: optional(obj.heartbeatTimeoutMs, 6000, (v) =>
+        integer(v, at.key('heartbeatTimeoutMs'), { min: 500, max: 300_000 }),
+      ),
       ttlSeconds: ttls(obj.ttlSeconds, at.key('ttlSeconds')),
     };
   },

@@ -30,7 +30,13 @@ export type SendRequests = (regions: readonly RegionEntry[], requests: ReadonlyM
 
 /** What the region data sources call instead of sending directly (see data-sources/region-fetch.ts). */
 export interface RegionRequestCache {
-  ask(subgraph: string, regions: readonly RegionEntry[], requests: ReadonlyMap<string, GraphQLBody>, context: unknown, send: SendRequests): Promise<RegionAnswer[]>;
+  ask(
+    subgraph: string,
+    regions: readonly RegionEntry[],
+    requests: ReadonlyMap<string, GraphQLBody>,
+    context: unknown,
+    send: SendRequests,
+  ): Promise<RegionAnswer[]>;
 }
 
 /** One region request as the cache sees it. */
@@ -53,7 +59,13 @@ export class EntityCache implements RegionRequestCache {
 
   constructor(private readonly deps: EntityCacheDeps) {}
 
-  async ask(subgraph: string, regions: readonly RegionEntry[], requests: ReadonlyMap<string, GraphQLBody>, context: unknown, send: SendRequests): Promise<RegionAnswer[]> {
+  async ask(
+    subgraph: string,
+    regions: readonly RegionEntry[],
+    requests: ReadonlyMap<string, GraphQLBody>,
+    context: unknown,
+    send: SendRequests,
+  ): Promise<RegionAnswer[]> {
     const partition = (context as Partial<GatewayContext> | undefined)?.authorisationPartition;
     const trace = traceOf(context);
     if (!partition) {
@@ -80,7 +92,8 @@ export class EntityCache implements RegionRequestCache {
     const fetched = toSend.size > 0 ? await send(asked, toSend) : [];
     const writes: CacheEntry[] = [];
     for (const answer of fetched) {
-      if (answer.status !== 'answered' || answer.answer?.errors?.length) trace?.spoil(`region ${answer.region.code} did not answer cleanly`);
+      if (answer.status !== 'answered' || answer.answer?.errors?.length)
+        trace?.spoil(`region ${answer.region.code} did not answer cleanly`);
       const plan = plans.get(answer.region.code)!;
       const spliced = splice(plan, answer, hits);
       answers.set(answer.region.code, spliced.answer);
@@ -207,9 +220,10 @@ function subRequest(plan: Plan, missing: readonly number[]): GraphQLBody {
 }
 
 function cachedAnswer(region: RegionEntry, plan: Plan, hits: ReadonlyMap<string, string>): RegionAnswer {
-  const data = plan.kind === 'entities'
-    ? { [ENTITIES]: plan.items.map((item) => JSON.parse(hits.get(item!.key)!)) }
-    : JSON.parse(hits.get((plan as { item: ItemKey }).item.key)!) as Record<string, unknown>;
+  const data =
+    plan.kind === 'entities'
+      ? { [ENTITIES]: plan.items.map((item) => JSON.parse(hits.get(item!.key)!)) }
+      : (JSON.parse(hits.get((plan as { item: ItemKey }).item.key)!) as Record<string, unknown>);
   return { region, status: 'answered', latencyMs: 0, answer: { data }, fromCache: true };
 }
 
@@ -217,7 +231,11 @@ function cachedAnswer(region: RegionEntry, plan: Plan, hits: ReadonlyMap<string,
  * The region's answer to the missing part, put back into the whole request's shape, and
  * the values fit to store (by item position): only those no error touches.
  */
-function splice(plan: Plan, answer: RegionAnswer, hits: ReadonlyMap<string, string>): { answer: RegionAnswer; fresh: Map<number, unknown> } {
+function splice(
+  plan: Plan,
+  answer: RegionAnswer,
+  hits: ReadonlyMap<string, string>,
+): { answer: RegionAnswer; fresh: Map<number, unknown> } {
   const fresh = new Map<number, unknown>();
   if (plan.kind === 'pass' || answer.status !== 'answered' || !answer.answer?.data) return { answer, fresh };
   const errors = answer.answer.errors ?? [];
@@ -229,13 +247,24 @@ function splice(plan: Plan, answer: RegionAnswer, hits: ReadonlyMap<string, stri
   const missing = plan.items.flatMap((item, i) => (item !== null && hits.has(item.key) ? [] : [i]));
   if (!Array.isArray(list) || list.length !== missing.length) return { answer, fresh };
   const entities = plan.items.map((item) => (item !== null && hits.has(item.key) ? JSON.parse(hits.get(item.key)!) : null));
-  missing.forEach((at, j) => { entities[at] = list[j]; });
+  missing.forEach((at, j) => {
+    entities[at] = list[j];
+  });
   const pathless = errors.some((e) => e.path?.[0] !== ENTITIES || typeof e.path[1] !== 'number');
   const touched = new Set(errors.map((e) => e.path?.[1]));
-  if (!pathless) missing.forEach((at, j) => { if (!touched.has(j)) fresh.set(at, list[j]); });
-  const remapped = errors.map((e) => (e.path?.[0] === ENTITIES && typeof e.path[1] === 'number'
-    ? { ...e, path: [ENTITIES, missing[e.path[1]] ?? e.path[1], ...e.path.slice(2)] }
-    : e));
-  const spliced: GraphQLAnswer = { ...answer.answer, data: { ...answer.answer.data, [ENTITIES]: entities }, ...(errors.length ? { errors: remapped } : {}) };
+  if (!pathless)
+    missing.forEach((at, j) => {
+      if (!touched.has(j)) fresh.set(at, list[j]);
+    });
+  const remapped = errors.map((e) =>
+    e.path?.[0] === ENTITIES && typeof e.path[1] === 'number'
+      ? { ...e, path: [ENTITIES, missing[e.path[1]] ?? e.path[1], ...e.path.slice(2)] }
+      : e,
+  );
+  const spliced: GraphQLAnswer = {
+    ...answer.answer,
+    data: { ...answer.answer.data, [ENTITIES]: entities },
+    ...(errors.length ? { errors: remapped } : {}),
+  };
   return { answer: { ...answer, answer: spliced }, fresh };
 }

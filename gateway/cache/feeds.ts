@@ -33,7 +33,10 @@ export class RegionFeeds {
   private readonly redis: RedisTransport | null;
   private synced: readonly RegionEntry[] | null = null;
 
-  constructor(private readonly options: FeedOptions, private readonly listener: StreamListener) {
+  constructor(
+    private readonly options: FeedOptions,
+    private readonly listener: StreamListener,
+  ) {
     this.redis = options.transport === 'redis' ? new RedisTransport(options.redisUrl!, options.logger) : null;
   }
 

@@ -65,7 +65,12 @@ export interface GatewayCache {
 }
 
 /** `regions(request)`: the regions a request runs over (the registry); the response cache keys on them. */
-export function createGatewayCache(config: CacheConfig, logger: Logger, sign?: StreamSigner, regions?: (request: unknown) => readonly RegionEntry[]): GatewayCache {
+export function createGatewayCache(
+  config: CacheConfig,
+  logger: Logger,
+  sign?: StreamSigner,
+  regions?: (request: unknown) => readonly RegionEntry[],
+): GatewayCache {
   const metrics = new CacheMetrics();
   if (!config.enabled) {
     return { requests: null, wrapGateway: null, metrics, follow: () => {}, close: async () => {} };
@@ -78,9 +83,10 @@ export function createGatewayCache(config: CacheConfig, logger: Logger, sign?: S
     new Invalidator(store, invalidations, metrics, log),
   );
   const requests = new EntityCache({ config, store, feeds, log: invalidations, metrics, logger: log });
-  const responses = config.responses && regions
-    ? new ResponseCache({ store, feeds, log: invalidations, metrics, regions, onStoreError: (error) => requests.storeFailed(error) })
-    : null;
+  const responses =
+    config.responses && regions
+      ? new ResponseCache({ store, feeds, log: invalidations, metrics, regions, onStoreError: (error) => requests.storeFailed(error) })
+      : null;
   return {
     requests,
     wrapGateway: responses ? (gateway) => responses.wrapGateway(gateway) : null,

@@ -25,7 +25,7 @@ export class Invalidator implements StreamListener {
 
   flush(region: string, why: string): void {
     this.metrics.invalidations.inc({ region, type: 'region' });
-    this.logger.info({ region, why }, 'cache: dropping the region\'s entries');
+    this.logger.info({ region, why }, "cache: dropping the region's entries");
     this.apply([regionTag(region)], { region, why });
   }
 

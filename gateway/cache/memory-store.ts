@@ -16,7 +16,10 @@ export class MemoryStore implements CacheStore {
   private readonly byTag = new Map<string, Set<string>>();
   private readonly lru: LRUCache<string, Stored>;
 
-  constructor(maxBytes: number, private readonly metrics: CacheMetrics) {
+  constructor(
+    maxBytes: number,
+    private readonly metrics: CacheMetrics,
+  ) {
     this.lru = new LRUCache<string, Stored>({
       maxSize: maxBytes,
       // UTF-16 strings: two bytes a character, plus a rough per-entry overhead.

@@ -72,7 +72,10 @@ export class RedisStore implements CacheStore {
         multi.set(PREFIX + key, value, { EX: ttlSeconds });
         for (const tag of tags) {
           // The tag set must outlive every entry it indexes: NX sets a first TTL, GT only lengthens it.
-          multi.sAdd(PREFIX + tag, PREFIX + key).expire(PREFIX + tag, ttlSeconds, 'NX').expire(PREFIX + tag, ttlSeconds, 'GT');
+          multi
+            .sAdd(PREFIX + tag, PREFIX + key)
+            .expire(PREFIX + tag, ttlSeconds, 'NX')
+            .expire(PREFIX + tag, ttlSeconds, 'GT');
         }
       }
       return multi.exec();
@@ -123,7 +126,11 @@ export class RedisStore implements CacheStore {
   }
 
   private wentDown(error: Error): void {
-    if (!this.down) this.options.logger.warn({ err: error, redis: this.options.url }, 'cache: Redis unavailable; answering without the cache until it is back');
+    if (!this.down)
+      this.options.logger.warn(
+        { err: error, redis: this.options.url },
+        'cache: Redis unavailable; answering without the cache until it is back',
+      );
     this.down = true;
   }
 

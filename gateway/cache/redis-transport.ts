@@ -13,7 +13,10 @@ export class RedisTransport {
   private readonly streams = new Map<string, RegionStream>();
   private down = false;
 
-  constructor(url: string, private readonly logger: Logger) {
+  constructor(
+    url: string,
+    private readonly logger: Logger,
+  ) {
     this.client = createClient({
       url,
       socket: { connectTimeout: 1000, reconnectStrategy: (retries) => Math.min(50 * 2 ** retries, 1000) },
@@ -27,7 +30,9 @@ export class RedisTransport {
       this.down = false;
       for (const stream of this.streams.values()) stream.opened();
     });
-    this.client.connect().catch(() => { /* the 'error' handler reported it; reconnection continues */ });
+    this.client.connect().catch(() => {
+      /* the 'error' handler reported it; reconnection continues */
+    });
   }
 
   follow(stream: RegionStream): { stop(): void } {
@@ -38,7 +43,14 @@ export class RedisTransport {
       if ('message' in parsed) stream.receive(parsed.message);
       else this.logger.warn({ channel, problem: parsed.problem }, 'cache: ignored a malformed change message');
     };
-    this.client.subscribe(channel, listener).then(() => { if (this.client.isReady) stream.opened(); }).catch(() => { /* resubscribed on reconnect */ });
+    this.client
+      .subscribe(channel, listener)
+      .then(() => {
+        if (this.client.isReady) stream.opened();
+      })
+      .catch(() => {
+        /* resubscribed on reconnect */
+      });
     return {
       stop: () => {
         this.streams.delete(stream.region);

@@ -6,11 +6,22 @@ import { RegionStream } from './region-stream.ts';
 function recorder() {
   const flushes: string[] = [];
   const changes: ChangeEvent[] = [];
-  return { flushes, changes, listener: { changed: (e: ChangeEvent) => changes.push(e), flush: (_r: string, why: string) => flushes.push(why) } };
+  return {
+    flushes,
+    changes,
+    listener: { changed: (e: ChangeEvent) => changes.push(e), flush: (_r: string, why: string) => flushes.push(why) },
+  };
 }
 
 const event: ChangeEvent = { region: 'JS', type: 'PersonRecord', id: 'P1', idNumbers: [], plates: [], at: '2026-11-29T00:00:00Z' };
-const hello = (seq: number, epoch = 'a'): ChangeMessage => ({ kind: 'hello', region: 'JS', epoch, seq, heartbeatMs: 2000, polledAt: new Date().toISOString() });
+const hello = (seq: number, epoch = 'a'): ChangeMessage => ({
+  kind: 'hello',
+  region: 'JS',
+  epoch,
+  seq,
+  heartbeatMs: 2000,
+  polledAt: new Date().toISOString(),
+});
 const change = (seq: number, epoch = 'a'): ChangeMessage => ({ kind: 'change', region: 'JS', epoch, seq, event });
 const beat = (seq: number, epoch = 'a'): ChangeMessage => ({ kind: 'heartbeat', region: 'JS', epoch, seq, at: new Date().toISOString() });
 

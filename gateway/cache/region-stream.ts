@@ -22,7 +22,11 @@ export class RegionStream {
   /** The publisher's heartbeat interval, from its hello; the window never gets shorter than 1.5 of it. */
   private announcedHeartbeatMs = 0;
 
-  constructor(readonly region: string, private readonly heartbeatTimeoutMs: number, private readonly listener: StreamListener) {}
+  constructor(
+    readonly region: string,
+    private readonly heartbeatTimeoutMs: number,
+    private readonly listener: StreamListener,
+  ) {}
 
   isLive(now = Date.now()): boolean {
     return this.connected && now - this.lastBeat <= this.window();
@@ -56,7 +60,10 @@ export class RegionStream {
     // was published between the flush on open and the subscription: flush once more.
     if (this.epoch === null) this.listener.flush(this.region, 'first message after (re)connecting');
     else if (message.epoch !== this.epoch || message.seq !== this.seq + 1) {
-      this.listener.flush(this.region, message.epoch !== this.epoch ? 'publisher restarted' : `missed messages ${this.seq + 1}…${message.seq - 1}`);
+      this.listener.flush(
+        this.region,
+        message.epoch !== this.epoch ? 'publisher restarted' : `missed messages ${this.seq + 1}…${message.seq - 1}`,
+      );
     }
     this.epoch = message.epoch;
     this.seq = message.seq;

@@ -20,8 +20,14 @@ function setUp(answer: (context: GatewayContext) => Awaited<ReturnType<GatewayEx
   const live = new Set(['JS', 'GZ']);
   let regions = [region('JS'), region('GZ')];
   const cache = new ResponseCache({
-    store, log, metrics, feeds: { isLive: (code: string) => live.has(code) } as RegionFeeds,
-    regions: () => regions, onStoreError: (error) => { throw error; },
+    store,
+    log,
+    metrics,
+    feeds: { isLive: (code: string) => live.has(code) } as RegionFeeds,
+    regions: () => regions,
+    onStoreError: (error) => {
+      throw error;
+    },
   });
   let executions = 0;
   const executor = cache.executor(async (rc) => {
@@ -32,13 +38,26 @@ function setUp(answer: (context: GatewayContext) => Awaited<ReturnType<GatewayEx
     const context = { authorisationPartition: partition, report: newReport() } as GatewayContext;
     const document = parse(query);
     const rc = {
-      context, document, queryHash: query, request: { query, variables, operationName: undefined },
+      context,
+      document,
+      queryHash: query,
+      request: { query, variables, operationName: undefined },
       operation: document.definitions[0] as OperationDefinitionNode,
     } as unknown as GatewayGraphQLRequestContext;
     const result = await executor(rc);
     return { result, context };
   };
-  return { ask, store, log, live, metrics, executions: () => executions, setRegions: (codes: string[]) => { regions = codes.map(region); } };
+  return {
+    ask,
+    store,
+    log,
+    live,
+    metrics,
+    executions: () => executions,
+    setRegions: (codes: string[]) => {
+      regions = codes.map(region);
+    },
+  };
 }
 
 function outcome(code: string, status: RegionOutcome['status'] = 'hit'): RegionOutcome {
@@ -87,9 +106,16 @@ describe('the response cache', () => {
   });
 
   it('never stores an answer that was spoiled, had errors, or a region that did not answer', async () => {
-    const spoiled = setUp((context) => { traceOf(context)!.spoil('a search'); return defaultAnswer(context); });
+    const spoiled = setUp((context) => {
+      traceOf(context)!.spoil('a search');
+      return defaultAnswer(context);
+    });
     const errors = setUp((context) => ({ ...defaultAnswer(context), errors: [{ message: 'GZ unavailable' } as never] }));
-    const timeout = setUp((context) => { const r = defaultAnswer(context); context.report.regions.push(outcome('GZ', 'timeout')); return r; });
+    const timeout = setUp((context) => {
+      const r = defaultAnswer(context);
+      context.report.regions.push(outcome('GZ', 'timeout'));
+      return r;
+    });
     for (const c of [spoiled, errors, timeout]) {
       await c.ask();
       await c.ask();
@@ -98,14 +124,22 @@ describe('the response cache', () => {
   });
 
   it('does not store an answer whose items changed while it was being fetched', async () => {
-    const c = setUp((context) => { const r = defaultAnswer(context); c.log.record(['id:1']); return r; });
+    const c = setUp((context) => {
+      const r = defaultAnswer(context);
+      c.log.record(['id:1']);
+      return r;
+    });
     await c.ask();
     await c.ask();
     expect(c.executions()).toBe(2);
   });
 
   it('serves wanted status only while every region it came from has live invalidation', async () => {
-    const c = setUp((context) => { const r = defaultAnswer(context); traceOf(context)!.sensitiveRegions.add('GZ'); return r; });
+    const c = setUp((context) => {
+      const r = defaultAnswer(context);
+      traceOf(context)!.sensitiveRegions.add('GZ');
+      return r;
+    });
     await c.ask();
     await c.ask();
     expect(c.executions()).toBe(1);

@@ -73,7 +73,10 @@ export class ResponseCache {
         this.deps.metrics.responses.inc({ outcome: `bypass-${why}` });
         return inner(requestContext);
       }
-      const registry = this.deps.regions(context).map((r) => r.code).join(',');
+      const registry = this.deps
+        .regions(context)
+        .map((r) => r.code)
+        .join(',');
       const key = responseKey(context.authorisationPartition!, requestContext, registry);
       const hit = await this.read(key, registry);
       if (hit) {
@@ -160,8 +163,11 @@ function responseKey(partition: string, requestContext: GatewayGraphQLRequestCon
 
 /** The entry to store, or null when the answer must not be cached. */
 function storable(
-  result: Awaited<ReturnType<Executor>>, trace: ResponseTrace, context: Partial<GatewayContext>,
-  from: { regions: number; conflicts: number }, registry: string,
+  result: Awaited<ReturnType<Executor>>,
+  trace: ResponseTrace,
+  context: Partial<GatewayContext>,
+  from: { regions: number; conflicts: number },
+  registry: string,
 ): StoredResponse | null {
   if (trace.spoiled || trace.items === 0 || result.errors?.length || !result.data) return null;
   const outcomes = context.report!.regions.slice(from.regions);

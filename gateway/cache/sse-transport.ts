@@ -21,12 +21,19 @@ export function followSse(url: string, stream: RegionStream, logger: Logger, hea
     while (!stopped) {
       abort = new AbortController();
       try {
-        await readStream(url, stream, abort.signal, headers(), () => { backoff = 100; reported = false; });
+        await readStream(url, stream, abort.signal, headers(), () => {
+          backoff = 100;
+          reported = false;
+        });
         if (!stopped) throw new Error('stream ended');
       } catch (error) {
         if (stopped) return;
         stream.closed();
-        if (!reported) logger.warn({ err: error, url, region: stream.region }, 'cache: region change stream lost; reconnecting (wanted notices and alerts bypass the cache meanwhile)');
+        if (!reported)
+          logger.warn(
+            { err: error, url, region: stream.region },
+            'cache: region change stream lost; reconnecting (wanted notices and alerts bypass the cache meanwhile)',
+          );
         reported = true;
         await new Promise((resolve) => setTimeout(resolve, backoff));
         backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
@@ -43,7 +50,13 @@ export function followSse(url: string, stream: RegionStream, logger: Logger, hea
   };
 }
 
-async function readStream(url: string, stream: RegionStream, signal: AbortSignal, headers: Record<string, string>, onOpen: () => void): Promise<void> {
+async function readStream(
+  url: string,
+  stream: RegionStream,
+  signal: AbortSignal,
+  headers: Record<string, string>,
+  onOpen: () => void,
+): Promise<void> {
   const response = await fetch(url, { headers: { ...headers, accept: 'text/event-stream' }, signal });
   if (response.status !== 200 || !response.body) throw new Error(`GET ${url}: HTTP ${response.status}, expected 200 text/event-stream`);
   stream.opened();
@@ -56,7 +69,11 @@ async function readStream(url: string, stream: RegionStream, signal: AbortSignal
     while ((end = buffered.indexOf('\n\n')) >= 0) {
       const frame = buffered.slice(0, end);
       buffered = buffered.slice(end + 2);
-      const data = frame.split('\n').filter((line) => line.startsWith('data: ')).map((line) => line.slice(6)).join('\n');
+      const data = frame
+        .split('\n')
+        .filter((line) => line.startsWith('data: '))
+        .map((line) => line.slice(6))
+        .join('\n');
       if (!data) continue;
       const parsed = parseChangeMessage(data);
       if ('message' in parsed) stream.receive(parsed.message);

@@ -25,7 +25,11 @@ export interface CacheStore {
 
 /** A store command that failed; `operation` is for the metric and the log line. */
 export class StoreError extends Error {
-  constructor(readonly store: string, readonly operation: string, cause: unknown) {
+  constructor(
+    readonly store: string,
+    readonly operation: string,
+    cause: unknown,
+  ) {
     super(`${store} cache store: ${operation} failed: ${(cause as Error)?.message ?? String(cause)}`, { cause });
     this.name = 'StoreError';
   }

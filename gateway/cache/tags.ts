@@ -16,11 +16,7 @@ export const plateTag = (plate: string) => `plate:${plate}`;
 
 /** The tags of every entry `event` may have made stale. */
 export function tagsOfChange(event: ChangeEvent): string[] {
-  return [
-    recordTag(event.region, event.type, event.id),
-    ...event.idNumbers.map(idNumberTag),
-    ...event.plates.map(plateTag),
-  ];
+  return [recordTag(event.region, event.type, event.id), ...event.idNumbers.map(idNumberTag), ...event.plates.map(plateTag)];
 }
 
 const LIANDONG_ID = /^([A-Z]{2,8}):(.+)$/s;

@@ -8,7 +8,10 @@
  */
 
 export class ConfigError extends Error {
-  constructor(readonly at: string, readonly problem: string) {
+  constructor(
+    readonly at: string,
+    readonly problem: string,
+  ) {
     super(`${at}: ${problem}`);
     this.name = 'ConfigError';
   }
@@ -16,7 +19,10 @@ export class ConfigError extends Error {
 
 /** A location inside a configuration file, e.g. `config/gateway.json: server.port`. */
 export class ConfigPath {
-  constructor(readonly file: string, private readonly segments: string = '') {}
+  constructor(
+    readonly file: string,
+    private readonly segments: string = '',
+  ) {}
 
   key(name: string): ConfigPath {
     return new ConfigPath(this.file, this.segments ? `${this.segments}.${name}` : name);
@@ -116,7 +122,10 @@ export function optional<T>(value: unknown, fallback: T, check: (v: unknown) => 
 }
 
 class EnvPath extends ConfigPath {
-  constructor(private readonly variable: string, private readonly overrides: string) {
+  constructor(
+    private readonly variable: string,
+    private readonly overrides: string,
+  ) {
     super(overrides);
   }
 

@@ -46,13 +46,16 @@ export const serverSection = section({
   validate(raw, at, { env }): ServerConfig {
     const obj = raw === undefined ? {} : object(raw, at);
     onlyKeys(obj, SERVER_KEYS, at);
-    const port = env.PORT !== undefined
-      ? integer(numeric(env.PORT), at.key('port').envOverride('PORT'), { min: 0, max: 65535 })
-      : optional(obj.port, 4000, (v) => integer(v, at.key('port'), { min: 0, max: 65535 }));
+    const port =
+      env.PORT !== undefined
+        ? integer(numeric(env.PORT), at.key('port').envOverride('PORT'), { min: 0, max: 65535 })
+        : optional(obj.port, 4000, (v) => integer(v, at.key('port'), { min: 0, max: 65535 }));
     return {
       host: optional(obj.host, '127.0.0.1', (v) => string(v, at.key('host'))),
       port,
-      bodyLimitBytes: optional(obj.bodyLimitBytes, 1_048_576, (v) => integer(v, at.key('bodyLimitBytes'), { min: 1024, max: 64 * 1_048_576 })),
+      bodyLimitBytes: optional(obj.bodyLimitBytes, 1_048_576, (v) =>
+        integer(v, at.key('bodyLimitBytes'), { min: 1024, max: 64 * 1_048_576 }),
+      ),
       trustProxy: optional(obj.trustProxy, false, (v) => boolean(v, at.key('trustProxy'))),
       shutdownGraceMs: optional(obj.shutdownGraceMs, 5000, (v) => integer(v, at.key('shutdownGraceMs'), { min: 0, max: 600_000 })),
     };
@@ -69,6 +72,9 @@ export const regionsFileSection = section({
   key: 'regions',
   validate(raw, at, { env, dir }): string {
     if (env.LIANDONG_REGIONS) return resolve(env.LIANDONG_REGIONS);
-    return resolve(dir, optional(raw, 'regions.json', (v) => string(v, at)));
+    return resolve(
+      dir,
+      optional(raw, 'regions.json', (v) => string(v, at)),
+    );
   },
 });

@@ -42,10 +42,19 @@ describe('loadConfig', () => {
   it.each([
     [{ mode: 'staging' }, 'config/gateway.json: mode: expected one of "development", "production", got "staging"'],
     [{ server: { port: 70000 } }, 'config/gateway.json: server.port: expected an integer from 0 to 65535, got 70000'],
-    [{ server: { prot: 4000 } }, 'config/gateway.json: server.prot: unknown setting (expected one of: host, port, bodyLimitBytes, trustProxy, shutdownGraceMs)'],
-    [{ server: { bodyLimitBytes: '1mb' } }, 'config/gateway.json: server.bodyLimitBytes: expected an integer from 1024 to 67108864, got "1mb"'],
+    [
+      { server: { prot: 4000 } },
+      'config/gateway.json: server.prot: unknown setting (expected one of: host, port, bodyLimitBytes, trustProxy, shutdownGraceMs)',
+    ],
+    [
+      { server: { bodyLimitBytes: '1mb' } },
+      'config/gateway.json: server.bodyLimitBytes: expected an integer from 1024 to 67108864, got "1mb"',
+    ],
     [{ allowAnonymous: 'yes' }, 'config/gateway.json: allowAnonymous: expected true or false, got "yes"'],
-    [{ mode: 'production', allowAnonymous: true }, 'config/gateway.json: allowAnonymous: anonymous access cannot be enabled when mode is "production"'],
+    [
+      { mode: 'production', allowAnonymous: true },
+      'config/gateway.json: allowAnonymous: anonymous access cannot be enabled when mode is "production"',
+    ],
     [{ servr: {} }, 'config/gateway.json: servr: unknown section (expected one of:'],
     [[], 'config/gateway.json: expected an object, got an array'],
   ])('refuses %j naming the setting', (raw, message) => {
@@ -54,7 +63,8 @@ describe('loadConfig', () => {
 
   it('names the environment variable when PORT is bad', () => {
     expect(() => validate({}, { PORT: 'eighty' })).toThrow(
-      'environment variable PORT (overrides config/gateway.json: server.port): expected an integer from 0 to 65535, got "eighty"');
+      'environment variable PORT (overrides config/gateway.json: server.port): expected an integer from 0 to 65535, got "eighty"',
+    );
   });
 
   it('names the file when it is missing or not JSON', () => {

@@ -44,12 +44,7 @@ export function loadConfig(path: string | undefined, env: Env = process.env): Ga
 }
 
 /** Validates an already-parsed config object; exposed for tests and for embedding. */
-export function validateConfig(
-  raw: unknown,
-  at: ConfigPath,
-  base: Omit<SectionContext, 'mode'>,
-  file: string,
-): GatewayConfig {
+export function validateConfig(raw: unknown, at: ConfigPath, base: Omit<SectionContext, 'mode'>, file: string): GatewayConfig {
   const obj = object(raw, at);
   const known = SECTIONS.map((s) => s.key as string);
   for (const key of Object.keys(obj)) {

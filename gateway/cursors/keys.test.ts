@@ -35,7 +35,15 @@ describe('search-cursor keys', () => {
     writeFileSync(file, JSON.stringify({ keys: [{ kid: 'k1', k: Buffer.alloc(16).toString('base64url') }] }));
     expect(() => readCursorKeys(file)).toThrow(/keys\[0\]\.k holds 16 bytes; expected 32/);
     const k = Buffer.alloc(32, 1).toString('base64url');
-    writeFileSync(file, JSON.stringify({ keys: [{ kid: 'k1', k }, { kid: 'k1', k }] }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        keys: [
+          { kid: 'k1', k },
+          { kid: 'k1', k },
+        ],
+      }),
+    );
     expect(() => readCursorKeys(file)).toThrow(/kid k1 appears twice/);
     expect(readFileSync(file, 'utf8')).toContain('k1');
   });

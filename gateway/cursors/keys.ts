@@ -60,12 +60,15 @@ export function readCursorKeys(file: string): CursorKeyRing {
     throw new Error(`cannot read search-cursor keys ${file}: ${(error as Error).message}`);
   }
   const list = (parsed as { keys?: unknown })?.keys;
-  if (!Array.isArray(list) || list.length === 0) throw new Error(`search-cursor keys ${file}: expected {"keys": [{"kid", "k"}, …]} with at least one key`);
+  if (!Array.isArray(list) || list.length === 0)
+    throw new Error(`search-cursor keys ${file}: expected {"keys": [{"kid", "k"}, …]} with at least one key`);
   const keys = list.map((entry: { kid?: unknown; k?: unknown }, i) => {
     const at = `${file}: keys[${i}]`;
-    if (typeof entry?.kid !== 'string' || !KID.test(entry.kid)) throw new Error(`${at}.kid is ${JSON.stringify(entry?.kid)}; expected 1–32 characters of A-Z a-z 0-9 _ -`);
+    if (typeof entry?.kid !== 'string' || !KID.test(entry.kid))
+      throw new Error(`${at}.kid is ${JSON.stringify(entry?.kid)}; expected 1–32 characters of A-Z a-z 0-9 _ -`);
     const key = typeof entry.k === 'string' ? Buffer.from(entry.k, 'base64url') : Buffer.alloc(0);
-    if (key.length !== KEY_BYTES) throw new Error(`${at}.k holds ${key.length} bytes; expected ${KEY_BYTES} bytes of base64url (an AES-256 key)`);
+    if (key.length !== KEY_BYTES)
+      throw new Error(`${at}.k holds ${key.length} bytes; expected ${KEY_BYTES} bytes of base64url (an AES-256 key)`);
     return { kid: entry.kid, key };
   });
   const kids = keys.map((k) => k.kid);

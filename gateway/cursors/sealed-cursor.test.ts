@@ -4,7 +4,11 @@ import { ephemeralCursorKeys } from './keys.ts';
 import { CursorSealer, canonical, type CursorBinding } from './sealed-cursor.ts';
 
 const ID = '110101199003077777';
-const POSITION = { JS: Buffer.from(JSON.stringify({ k: 'persons', v: [ID, 'JS-P-42'] })).toString('base64url'), GZ: null, HB: false as const };
+const POSITION = {
+  JS: Buffer.from(JSON.stringify({ k: 'persons', v: [ID, 'JS-P-42'] })).toString('base64url'),
+  GZ: null,
+  HB: false as const,
+};
 const BINDING: CursorBinding = { caller: 'JS-0310552', field: 'searchPersons', filter: { name: '張*' } };
 
 function sealer(now = () => 1_800_000_000_000, keys = ephemeralCursorKeys()) {
@@ -35,7 +39,7 @@ describe('sealed search cursors', () => {
     expect(cursors.openPage(cursors.seal(POSITION, BINDING), BINDING).lastKey).toBeNull();
   });
 
-  it('reveal nothing of the regions\' cursors (identity numbers, local ids) to whoever holds them', () => {
+  it("reveal nothing of the regions' cursors (identity numbers, local ids) to whoever holds them", () => {
     const cursor = sealer().seal(POSITION, BINDING);
     expect(cursor).toMatch(/^c1\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
     const bytes = Buffer.from(cursor.split('.')[2], 'base64url').toString('latin1');
@@ -116,7 +120,9 @@ describe('sealed search cursors', () => {
     const cursors = sealer();
     const filter = { place: '遵義', status: 'OPEN' };
     const cursor = cursors.seal(POSITION, { ...BINDING, field: 'searchCases', filter });
-    expect(cursors.open(cursor, { ...BINDING, field: 'searchCases', filter: { status: 'OPEN', type: null, place: '遵義' } })).toEqual(POSITION);
+    expect(cursors.open(cursor, { ...BINDING, field: 'searchCases', filter: { status: 'OPEN', type: null, place: '遵義' } })).toEqual(
+      POSITION,
+    );
     expect(canonical({ b: [1, { d: null, c: 'x' }], a: 'y' })).toBe('{"a":"y","b":[1,{"c":"x"}]}');
   });
 });

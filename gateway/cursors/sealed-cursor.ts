@@ -64,7 +64,13 @@ export class CursorSealer {
   seal(position: CompositePosition, binding: CursorBinding, lastKey: string | null = null): string {
     const key = this.options.keys[0];
     const header = `${VERSION}.${key.kid}`;
-    const body = { o: callerDigest(binding), q: searchDigest(binding), e: Math.floor(this.now() / 1000) + this.options.ttlSeconds, r: position, k: lastKey };
+    const body = {
+      o: callerDigest(binding),
+      q: searchDigest(binding),
+      e: Math.floor(this.now() / 1000) + this.options.ttlSeconds,
+      r: position,
+      k: lastKey,
+    };
     const iv = randomBytes(IV_BYTES);
     const cipher = createCipheriv('aes-256-gcm', key.key, iv);
     cipher.setAAD(Buffer.from(header, 'utf8'));
@@ -84,15 +90,34 @@ export class CursorSealer {
     const shape = SHAPE.exec(cursor);
     if (!shape) throw new CursorError('malformed', `${shown} is not a cursor this gateway issued; ${expected}`);
     const key = this.byKid.get(shape[1]);
-    if (!key) throw new CursorError('tampered', `cursor ${shown} was sealed with a key this gateway no longer holds (rotated out) or never held; ${expected}`);
+    if (!key)
+      throw new CursorError(
+        'tampered',
+        `cursor ${shown} was sealed with a key this gateway no longer holds (rotated out) or never held; ${expected}`,
+      );
     const body = decrypt(key, `${VERSION}.${shape[1]}`, Buffer.from(shape[2], 'base64url'));
-    if (!body) throw new CursorError('tampered', `cursor ${shown} was altered or was not issued by this gateway (its seal does not verify); ${expected}`);
+    if (!body)
+      throw new CursorError(
+        'tampered',
+        `cursor ${shown} was altered or was not issued by this gateway (its seal does not verify); ${expected}`,
+      );
     if (typeof body.e !== 'number' || body.e * 1000 <= this.now()) {
       const when = typeof body.e === 'number' ? new Date(body.e * 1000).toISOString() : 'an unknown time';
-      throw new CursorError('expired', `cursor ${shown} expired at ${when} (cursors are valid for ${this.options.ttlSeconds} s after their page); start the search again without after`);
+      throw new CursorError(
+        'expired',
+        `cursor ${shown} expired at ${when} (cursors are valid for ${this.options.ttlSeconds} s after their page); start the search again without after`,
+      );
     }
-    if (body.o !== callerDigest(binding)) throw new CursorError('other-caller', `cursor ${shown} was issued to another officer; cursors cannot be passed on — start the search again without after`);
-    if (body.q !== searchDigest(binding)) throw new CursorError('other-search', `cursor ${shown} belongs to another search (a different search field or filter than ${binding.field} with this filter); page with the same field and filter, or start again without after`);
+    if (body.o !== callerDigest(binding))
+      throw new CursorError(
+        'other-caller',
+        `cursor ${shown} was issued to another officer; cursors cannot be passed on — start the search again without after`,
+      );
+    if (body.q !== searchDigest(binding))
+      throw new CursorError(
+        'other-search',
+        `cursor ${shown} belongs to another search (a different search field or filter than ${binding.field} with this filter); page with the same field and filter, or start again without after`,
+      );
     if (body.k !== undefined && body.k !== null && typeof body.k !== 'string') {
       throw new CursorError('malformed', `cursor ${shown} holds a last key of type ${typeof body.k}; expected a node key or null`);
     }
@@ -133,7 +158,9 @@ function digest(text: string): string {
 export function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
   if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value).filter(([, v]) => v !== null && v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const entries = Object.entries(value)
+      .filter(([, v]) => v !== null && v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
   }
   return JSON.stringify(value ?? null);

@@ -22,7 +22,7 @@ const C = `${HIDDEN_KEY_PREFIX}_Case_id`;
 const V = `${HIDDEN_KEY_PREFIX}_Vehicle_plate`;
 
 describe('hiddenKeys', () => {
-  it('adds each subject type\'s keys to its selections, in fragments and under abstract types, and the result stays valid', () => {
+  it("adds each subject type's keys to its selections, in fragments and under abstract types, and the result stays valid", () => {
     const document = parse(`
       query($v: Boolean = true) {
         who: person(idNumber: "${X}") @include(if: $v) { n: name ...R }
@@ -40,7 +40,15 @@ describe('hiddenKeys', () => {
     expect(text).toContain(`... on Case {\n      ${C}: id\n    }`);
     expect(text).toContain('regions\n}'); // no subject type, nothing added
     expect(validate(schema, hidden.document)).toEqual([]);
-    expect([...hidden.aliases]).toEqual(expect.arrayContaining([[P, 'persons'], [R_ID, 'records'], [R_NUMBER, 'persons'], [C, 'cases'], [V, 'plates']]));
+    expect([...hidden.aliases]).toEqual(
+      expect.arrayContaining([
+        [P, 'persons'],
+        [R_ID, 'records'],
+        [R_NUMBER, 'persons'],
+        [C, 'cases'],
+        [V, 'plates'],
+      ]),
+    );
   });
 
   it('is worked out once per document', () => {
@@ -50,7 +58,7 @@ describe('hiddenKeys', () => {
     expect(hiddenKeysQueryHash('a'.repeat(64))).not.toBe('a'.repeat(64));
   });
 
-  it('picks a prefix no name of the client\'s operation starts with, so a client alias cannot pose as a key', () => {
+  it("picks a prefix no name of the client's operation starts with, so a client alias cannot pose as a key", () => {
     const document = parse(`{ person(idNumber: "${X}") { ${P}: name ${HIDDEN_KEY_PREFIX}1: name } }`);
     const hidden = hiddenKeys(schema, document);
     expect([...hidden.aliases.keys()]).toEqual([`${HIDDEN_KEY_PREFIX}2_Person_idNumber`]);
@@ -61,19 +69,28 @@ describe('hiddenKeys', () => {
 });
 
 describe('takeDisclosed', () => {
-  const hidden = hiddenKeys(schema, parse('{ person(idNumber: "x") { records { name } cases { case { caseNumber vehicles { alerted } } } } }'));
+  const hidden = hiddenKeys(
+    schema,
+    parse('{ person(idNumber: "x") { records { name } cases { case { caseNumber vehicles { alerted } } } } }'),
+  );
 
-  it('reads every hidden key at any depth, normalised and sorted, and leaves exactly the client\'s answer', () => {
+  it("reads every hidden key at any depth, normalised and sorted, and leaves exactly the client's answer", () => {
     const data = {
       person: {
         [P]: X,
-        records: [{ name: 'Zhang', [R_ID]: 'JS:P-1', [R_NUMBER]: X }, { name: 'Li', [R_ID]: 'GZ:P-9', [R_NUMBER]: '320102800101123' }],
+        records: [
+          { name: 'Zhang', [R_ID]: 'JS:P-1', [R_NUMBER]: X },
+          { name: 'Li', [R_ID]: 'GZ:P-9', [R_NUMBER]: '320102800101123' },
+        ],
         cases: [{ case: { caseNumber: 'A1', [C]: 'JS:C-1', vehicles: [{ alerted: true, [V]: '苏a·12345' }] } }, { case: null }],
       },
     };
     expect(takeDisclosed(data, hidden)).toEqual({ persons: [X], cases: ['JS:C-1'], plates: ['蘇A12345'], records: ['GZ:P-9', 'JS:P-1'] });
     expect(data).toEqual({
-      person: { records: [{ name: 'Zhang' }, { name: 'Li' }], cases: [{ case: { caseNumber: 'A1', vehicles: [{ alerted: true }] } }, { case: null }] },
+      person: {
+        records: [{ name: 'Zhang' }, { name: 'Li' }],
+        cases: [{ case: { caseNumber: 'A1', vehicles: [{ alerted: true }] } }, { case: null }],
+      },
     });
   });
 
@@ -84,7 +101,10 @@ describe('takeDisclosed', () => {
   });
 
   it('reports an error at a hidden key at the object that holds it', () => {
-    const errors = [new GraphQLError('region failed', { path: ['person', 'records', 0, R_NUMBER] }), new GraphQLError('other', { path: ['person'] })];
+    const errors = [
+      new GraphQLError('region failed', { path: ['person', 'records', 0, R_NUMBER] }),
+      new GraphQLError('other', { path: ['person'] }),
+    ];
     const shown = withoutHiddenPaths(errors, hidden);
     expect(shown.map((e) => e.path)).toEqual([['person', 'records', 0], ['person']]);
     expect(shown[1]).toBe(errors[1]);

@@ -21,8 +21,18 @@
  */
 import { createHash } from 'node:crypto';
 import {
-  isAbstractType, isObjectType, Kind, TypeInfo, visit, visitWithTypeInfo,
-  type DocumentNode, type FieldNode, type GraphQLSchema, type InlineFragmentNode, type SelectionNode, type SelectionSetNode,
+  isAbstractType,
+  isObjectType,
+  Kind,
+  TypeInfo,
+  visit,
+  visitWithTypeInfo,
+  type DocumentNode,
+  type FieldNode,
+  type GraphQLSchema,
+  type InlineFragmentNode,
+  type SelectionNode,
+  type SelectionSetNode,
 } from 'graphql';
 import { SUBJECT_FIELDS, type SubjectKind } from '../../common/audit/subjects.ts';
 import { OperationMemo } from '../../common/operations/memo.ts';
@@ -64,29 +74,37 @@ function addHiddenKeys(schema: GraphQLSchema, document: DocumentNode): HiddenKey
       const type = schema.getType(typeName);
       const rules = SUBJECT_FIELDS[typeName] ?? {};
       fields = isObjectType(type)
-        ? Object.entries(rules).filter(([name]) => type.getFields()[name]).map(([name, kind]) => {
-          const alias = `${prefix}_${typeName}_${name}`;
-          aliases.set(alias, kind);
-          return aliased(alias, name);
-        })
+        ? Object.entries(rules)
+            .filter(([name]) => type.getFields()[name])
+            .map(([name, kind]) => {
+              const alias = `${prefix}_${typeName}_${name}`;
+              aliases.set(alias, kind);
+              return aliased(alias, name);
+            })
         : [];
       selectionsFor.set(typeName, fields);
     }
     return fields;
   };
   const typeInfo = new TypeInfo(schema);
-  const augmented = visit(document, visitWithTypeInfo(typeInfo, {
-    SelectionSet: {
-      leave(node) {
-        const parent = typeInfo.getParentType();
-        if (!parent) return undefined;
-        const added: SelectionNode[] = isAbstractType(parent)
-          ? schema.getPossibleTypes(parent).filter((t) => keysOf(t.name).length > 0).map((t) => onType(t.name, keysOf(t.name)))
-          : keysOf(parent.name);
-        return added.length > 0 ? withSelections(node, added) : undefined;
+  const augmented = visit(
+    document,
+    visitWithTypeInfo(typeInfo, {
+      SelectionSet: {
+        leave(node) {
+          const parent = typeInfo.getParentType();
+          if (!parent) return undefined;
+          const added: SelectionNode[] = isAbstractType(parent)
+            ? schema
+                .getPossibleTypes(parent)
+                .filter((t) => keysOf(t.name).length > 0)
+                .map((t) => onType(t.name, keysOf(t.name)))
+            : keysOf(parent.name);
+          return added.length > 0 ? withSelections(node, added) : undefined;
+        },
       },
-    },
-  }));
+    }),
+  );
   return { document: augmented, aliases };
 }
 
@@ -97,7 +115,11 @@ function addHiddenKeys(schema: GraphQLSchema, document: DocumentNode): HiddenKey
  */
 function freePrefix(document: DocumentNode): string {
   const names: string[] = [];
-  visit(document, { Field: (f) => { names.push(f.alias?.value ?? f.name.value); } });
+  visit(document, {
+    Field: (f) => {
+      names.push(f.alias?.value ?? f.name.value);
+    },
+  });
   for (let n = 0; ; n++) {
     const prefix = n === 0 ? HIDDEN_KEY_PREFIX : `${HIDDEN_KEY_PREFIX}${n}`;
     if (!names.some((name) => name.startsWith(prefix))) return prefix;

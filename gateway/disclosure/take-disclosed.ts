@@ -44,8 +44,12 @@ export function withoutHiddenPaths(errors: readonly GraphQLError[], hidden: Hidd
     const at = hiddenAt(error.path, hidden);
     if (at < 0) return error;
     return new GraphQLError(error.message, {
-      nodes: error.nodes, source: error.source, positions: error.positions,
-      path: error.path!.slice(0, at), originalError: error.originalError, extensions: error.extensions,
+      nodes: error.nodes,
+      source: error.source,
+      positions: error.positions,
+      path: error.path!.slice(0, at),
+      originalError: error.originalError,
+      extensions: error.extensions,
     });
   });
 }

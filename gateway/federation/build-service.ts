@@ -32,7 +32,12 @@ export interface RegionHeaders {
   batchHeaders?: BatchHeadersHook;
 }
 
-export function serviceBuilder(runtime: GatewayRuntime, ownSchema: GraphQLSchema | null, signing: RegionHeaders = {}, cache?: RegionRequestCache | null): ServiceFactory {
+export function serviceBuilder(
+  runtime: GatewayRuntime,
+  ownSchema: GraphQLSchema | null,
+  signing: RegionHeaders = {},
+  cache?: RegionRequestCache | null,
+): ServiceFactory {
   // One sealer for the gateway's life (the key file is read once, at start-up).
   const cursors = searchCursors(runtime.config);
   return (service) => {
@@ -41,12 +46,17 @@ export function serviceBuilder(runtime: GatewayRuntime, ownSchema: GraphQLSchema
       return notCacheable(new LocalGraphQLDataSource(ownSchema), `subgraph ${service.name} is the gateway's own`);
     }
     const source = createDataSource(service, {
-      registry: runtime.registry, ...signing, cache, cursors,
+      registry: runtime.registry,
+      ...signing,
+      cache,
+      cursors,
       // Callers see a region's code and a stable reason; the address stays in this log.
       client: { logFailure: (failure) => runtime.logger.warn(failure, 'region request failed') },
     });
     const part = regionalPart(service.url);
-    return part === 'records' || part === 'index' ? source : notCacheable(source, `subgraph ${service.name} is not answered through the entity cache`);
+    return part === 'records' || part === 'index'
+      ? source
+      : notCacheable(source, `subgraph ${service.name} is not answered through the entity cache`);
   };
 }
 

@@ -21,7 +21,7 @@ describe('the regional supergraph', () => {
     expect(supergraph.subgraphs.map((s) => regionalPart(s.url))).toEqual([null, 'index', 'records', 'search']);
   });
 
-  it('reads the contract\'s authorisation directives into the map', () => {
+  it("reads the contract's authorisation directives into the map", () => {
     const { requirements } = supergraph;
     expect(requirements.Case.type?.authenticated).toBe(true);
     expect(requirements.Case.fields.summary.scopes).toContainEqual(['case:details']);
@@ -32,11 +32,24 @@ describe('the regional supergraph', () => {
 
   it('is refused by @apollo/gateway with the directives and accepted without them', async () => {
     await expect(new ApolloGateway({ supergraphSdl: supergraph.sdl }).load()).rejects.toThrow(/for: SECURITY but is unsupported/);
-    expect(supergraph.gatewaySdl).not.toMatch(/@authenticated|@requiresScopes|@policy|requiresScopes__Scope|specs\.apollo\.dev\/(authenticated|requiresScopes|policy)/);
+    expect(supergraph.gatewaySdl).not.toMatch(
+      /@authenticated|@requiresScopes|@policy|requiresScopes__Scope|specs\.apollo\.dev\/(authenticated|requiresScopes|policy)/,
+    );
     const gateway = new ApolloGateway({ supergraphSdl: supergraph.gatewaySdl });
     const { schema } = await gateway.load();
-    expect(Object.keys(schema.getQueryType()!.getFields())).toEqual(expect.arrayContaining(
-      ['case', 'person', 'personRecord', 'regions', 'searchCases', 'searchPersons', 'searchVehicles', 'vehicle', 'vehicleRecord']));
+    expect(Object.keys(schema.getQueryType()!.getFields())).toEqual(
+      expect.arrayContaining([
+        'case',
+        'person',
+        'personRecord',
+        'regions',
+        'searchCases',
+        'searchPersons',
+        'searchVehicles',
+        'vehicle',
+        'vehicleRecord',
+      ]),
+    );
     expect(schema.getType('PersonRecord')!.description).toContain('A person as recorded by one region');
     await gateway.stop();
   });
@@ -47,17 +60,26 @@ describe('the regional supergraph', () => {
 });
 
 describe('a supergraph using every authorisation directive', () => {
-  const link = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.6", import: ["@key", "@authenticated", "@requiresScopes", "@policy"])';
+  const link =
+    'extend schema @link(url: "https://specs.apollo.dev/federation/v2.6", import: ["@key", "@authenticated", "@requiresScopes", "@policy"])';
   const sdl = composeSupergraph([
-    { name: 'a', url: 'http://a.invalid', typeDefs: parse(`${link}
+    {
+      name: 'a',
+      url: 'http://a.invalid',
+      typeDefs: parse(`${link}
       type Query { officer(id: ID!): Officer @authenticated  stats: Int }
       type Officer @key(fields: "id") @requiresScopes(scopes: [["staff:read"]]) {
         id: ID!
         name: String!
         phone: String @requiresScopes(scopes: [["staff:contact", "staff:read"], ["admin"]])
-      }`) },
-    { name: 'b', url: 'http://b.invalid', typeDefs: parse(`${link}
-      type Officer @key(fields: "id") { id: ID! salary: Int @policy(policies: [["sameRegion"]]) }`) },
+      }`),
+    },
+    {
+      name: 'b',
+      url: 'http://b.invalid',
+      typeDefs: parse(`${link}
+      type Officer @key(fields: "id") { id: ID! salary: Int @policy(policies: [["sameRegion"]]) }`),
+    },
   ]);
   const prepared = prepareSupergraph(sdl, 'fixture');
 
@@ -75,7 +97,9 @@ describe('a supergraph using every authorisation directive', () => {
   });
 
   it('hands @apollo/gateway a supergraph it accepts, without the directives, their definitions or links', async () => {
-    expect(prepared.gatewaySdl).not.toMatch(/@authenticated|@requiresScopes|@policy|requiresScopes__|policy__|specs\.apollo\.dev\/(authenticated|requiresScopes|policy)/);
+    expect(prepared.gatewaySdl).not.toMatch(
+      /@authenticated|@requiresScopes|@policy|requiresScopes__|policy__|specs\.apollo\.dev\/(authenticated|requiresScopes|policy)/,
+    );
     const gateway = new ApolloGateway({ supergraphSdl: prepared.gatewaySdl });
     const { schema } = await gateway.load();
     expect(Object.keys((schema.getType('Officer') as any).getFields())).toEqual(['id', 'name', 'phone', 'salary']);
@@ -85,7 +109,9 @@ describe('a supergraph using every authorisation directive', () => {
 
 describe('composition errors', () => {
   it('are collected and printed with code, message and location', () => {
-    const broken = parse('extend schema @link(url: "https://specs.apollo.dev/federation/v2.6", import: ["@key"]) type Query { person(idNumber: String!): Int }');
+    const broken = parse(
+      'extend schema @link(url: "https://specs.apollo.dev/federation/v2.6", import: ["@key"]) type Query { person(idNumber: String!): Int }',
+    );
     const subgraphs = [...contractSubgraphs(), { name: 'gateway', url: 'in-process://gateway', typeDefs: broken }];
     let error: unknown;
     try {

@@ -50,6 +50,8 @@ export async function buildGraphiql(outDir = DEFAULT_ASSETS_DIR): Promise<{ outD
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const at = process.argv.indexOf('--out');
   const { outDir, bytes } = await buildGraphiql(at > 0 ? resolve(process.argv[at + 1]) : undefined);
-  const sizes = Object.entries(bytes).map(([file, n]) => `${file} ${(n / 1024).toFixed(0)} KiB`).join(', ');
+  const sizes = Object.entries(bytes)
+    .map(([file, n]) => `${file} ${(n / 1024).toFixed(0)} KiB`)
+    .join(', ');
   process.stdout.write(`graphiql built into ${outDir}: ${sizes}\n`);
 }

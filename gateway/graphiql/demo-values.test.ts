@@ -33,7 +33,13 @@ describe('readDemoValues', () => {
     expect(readDemoValues(join(dir, 'nowhere.json'))).toBeNull();
     writeFileSync(join(dir, 'bad.json'), '{ not json');
     expect(readDemoValues(join(dir, 'bad.json'))).toBeNull();
-    writeFileSync(join(dir, 'old.json'), JSON.stringify({ personInAllRegions: { legacyIdNumber: '321202980212127', name: '張三' }, crossRegionCase: { caseId: 'JS:C-1', plate: 'x' } }));
+    writeFileSync(
+      join(dir, 'old.json'),
+      JSON.stringify({
+        personInAllRegions: { legacyIdNumber: '321202980212127', name: '張三' },
+        crossRegionCase: { caseId: 'JS:C-1', plate: 'x' },
+      }),
+    );
     expect(readDemoValues(join(dir, 'old.json'))).toBeNull();
   });
 

@@ -40,5 +40,5 @@ export function readDemoValues(file: string): DemoValues | null {
     caseLead: officers[0],
     plate: kase?.plate,
   };
-  return Object.values(values).every((v) => typeof v === 'string' && v.length > 0) ? values as DemoValues : null;
+  return Object.values(values).every((v) => typeof v === 'string' && v.length > 0) ? (values as DemoValues) : null;
 }

@@ -17,7 +17,13 @@ let gateway: TestGateway;
 let schema: GraphQLSchema;
 const policy = loadPolicy();
 
-const DEMO: DemoValues = { personIdNumber: '321202980212127', personNamePrefix: '張*', caseId: 'JS:C-2024-000001', caseLead: 'JS-0310552', plate: '鄂A12345' };
+const DEMO: DemoValues = {
+  personIdNumber: '321202980212127',
+  personNamePrefix: '張*',
+  caseId: 'JS:C-2024-000001',
+  caseLead: 'JS-0310552',
+  plate: '鄂A12345',
+};
 
 beforeAll(async () => {
   gateway = await startTestGateway();
@@ -31,7 +37,11 @@ afterAll(async () => {
 describe('saved examples', () => {
   it('cover the analyst questions', () => {
     expect(examples(DEMO).map((e) => e.title)).toEqual([
-      'Person across regions', 'Case → suspects → vehicles', 'Vehicle by plate', 'Search persons by name', 'Audit: who looked at this person',
+      'Person across regions',
+      'Case → suspects → vehicles',
+      'Vehicle by plate',
+      'Search persons by name',
+      'Audit: who looked at this person',
     ]);
   });
 
@@ -39,12 +49,17 @@ describe('saved examples', () => {
     expect(validate(schema, parse(example.query)).map((e) => e.message)).toEqual([]);
   });
 
-  it.each(examples(DEMO).map((e) => [e.title, e] as const))('%s opens with an X-Purpose the gateway accepts, and names demo roles of the policy', (_title, example) => {
-    expect(parsePurpose(example.purpose, policy.purposes)).not.toBeNull();
-    expect(example.query.split('\n')[0]).toBe(`# For: ${example.roles.join(', ')} (the token's role; development: pick it under "Demo tokens").`);
-    expect(example.roles.length).toBeGreaterThan(0);
-    for (const role of example.roles) expect(Object.keys(policy.roles)).toContain(role);
-  });
+  it.each(examples(DEMO).map((e) => [e.title, e] as const))(
+    '%s opens with an X-Purpose the gateway accepts, and names demo roles of the policy',
+    (_title, example) => {
+      expect(parsePurpose(example.purpose, policy.purposes)).not.toBeNull();
+      expect(example.query.split('\n')[0]).toBe(
+        `# For: ${example.roles.join(', ')} (the token's role; development: pick it under "Demo tokens").`,
+      );
+      expect(example.roles.length).toBeGreaterThan(0);
+      for (const role of example.roles) expect(Object.keys(policy.roles)).toContain(role);
+    },
+  );
 
   it('fills every variable from the demo data, and the case example names the demo case', () => {
     const [person, kase, vehicle, search, audit] = examples(DEMO);
@@ -59,7 +74,9 @@ describe('saved examples', () => {
 
   it('without demo data (production), holds placeholders that say what to put there', () => {
     const all = examples(null);
-    expect(all.flatMap((e) => Object.values(e.variables))).toEqual(expect.arrayContaining([PLACEHOLDERS.personIdNumber, PLACEHOLDERS.caseId, PLACEHOLDERS.plate]));
+    expect(all.flatMap((e) => Object.values(e.variables))).toEqual(
+      expect.arrayContaining([PLACEHOLDERS.personIdNumber, PLACEHOLDERS.caseId, PLACEHOLDERS.plate]),
+    );
     for (const example of all) for (const value of Object.values(example.variables)) expect(String(value)).toMatch(/^<.+>$/);
   });
 });
@@ -68,16 +85,19 @@ describe('example headers', () => {
   const [person, kase] = examples(DEMO);
 
   it("open with a token placeholder and the example's purpose", () => {
-    expect(JSON.parse(headersText(kase, true))).toEqual({ Authorization: expect.stringContaining('Demo tokens'), 'X-Purpose': `investigation; case=${DEMO.caseId}` });
+    expect(JSON.parse(headersText(kase, true))).toEqual({
+      Authorization: expect.stringContaining('Demo tokens'),
+      'X-Purpose': `investigation; case=${DEMO.caseId}`,
+    });
     expect(JSON.parse(headersText(person, false)).Authorization).not.toContain('Demo tokens');
   });
 
-  it("switching examples replaces the purpose and keeps the token already there", () => {
+  it('switching examples replaces the purpose and keeps the token already there', () => {
     const headers = JSON.stringify({ authorization: 'Bearer picked', 'x-purpose': person.purpose });
     expect(JSON.parse(withPurpose(headers, kase, true))).toEqual({ authorization: 'Bearer picked', 'X-Purpose': kase.purpose });
   });
 
-  it('unparsable headers become the example\'s own', () => {
+  it("unparsable headers become the example's own", () => {
     expect(withPurpose('{ not json', kase, true)).toBe(headersText(kase, true));
     expect(withPurpose('[]', kase, true)).toBe(headersText(kase, true));
   });

@@ -32,16 +32,22 @@ writeFileSync(join(builtDir, 'app.js'), '');
 writeFileSync(join(builtDir, 'app.css'), '');
 
 const scenariosFile = join(keysDir, 'scenarios.json');
-writeFileSync(scenariosFile, JSON.stringify({
-  personInAllRegions: { idNumber: '321202199802121273', legacyIdNumber: '321202980212127', name: '張偉' },
-  crossRegionCase: { caseId: 'JS:C-2024-000001', plate: '鄂A12345', officers: ['JS-0310552', 'JS-0310553'] },
-}));
+writeFileSync(
+  scenariosFile,
+  JSON.stringify({
+    personInAllRegions: { idNumber: '321202199802121273', legacyIdNumber: '321202980212127', name: '張偉' },
+    crossRegionCase: { caseId: 'JS:C-2024-000001', plate: '鄂A12345', officers: ['JS-0310552', 'JS-0310553'] },
+  }),
+);
 
 async function get(mode: 'development' | 'production', path: string): Promise<{ status: number; body: string }> {
   const { assets, page } = createGraphiql(runtime(mode), builtDir, scenariosFile).routes;
   const server = createServer((req, res) => {
     const route = req.url === '/graphql' ? page : assets;
-    Promise.resolve(route(req, res)).catch((error: HttpError) => { res.statusCode = error.status; res.end(error.message); });
+    Promise.resolve(route(req, res)).catch((error: HttpError) => {
+      res.statusCode = error.status;
+      res.end(error.message);
+    });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   try {
@@ -71,7 +77,11 @@ describe('createGraphiql', () => {
       return JSON.parse(new RegExp(`id="${PAGE_CONFIG_ELEMENT_ID}">(.*?)</script>`).exec(body)![1]);
     };
     expect((await configOf('development')).demo).toEqual({
-      personIdNumber: '321202980212127', personNamePrefix: '張*', caseId: 'JS:C-2024-000001', caseLead: 'JS-0310552', plate: '鄂A12345',
+      personIdNumber: '321202980212127',
+      personNamePrefix: '張*',
+      caseId: 'JS:C-2024-000001',
+      caseLead: 'JS-0310552',
+      plate: '鄂A12345',
     });
     expect((await configOf('production')).demo).toBeNull();
   });

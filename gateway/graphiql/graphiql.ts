@@ -32,7 +32,11 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
  * `scenariosFile`: the demo data's scenarios.json, whose people, case and vehicle the
  * saved examples open with (development only; default: LIANDONG_DATA's, else .data's).
  */
-export function createGraphiql(runtime: GatewayRuntime, assetsDir = DEFAULT_ASSETS_DIR, scenariosFile = demoScenariosFile(process.env, ROOT)): Graphiql {
+export function createGraphiql(
+  runtime: GatewayRuntime,
+  assetsDir = DEFAULT_ASSETS_DIR,
+  scenariosFile = demoScenariosFile(process.env, ROOT),
+): Graphiql {
   const development = runtime.config.mode === 'development';
   const keysDir = runtime.config.auth.keysDir;
   // Production never shows demo values: its data is real, the examples hold placeholders.

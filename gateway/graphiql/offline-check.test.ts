@@ -8,7 +8,11 @@ import { fetchedExternalUrls } from './offline-check.ts';
 describe('fetchedExternalUrls', () => {
   it('finds CSS that would load fonts, images or stylesheets from elsewhere', () => {
     const css = `@font-face{src:url(https://fonts.gstatic.com/x.woff2)} .a{background:url('//cdn.example/i.png')} @import "https://cdn.example/a.css";`;
-    expect(fetchedExternalUrls(css, 'css')).toEqual(['//cdn.example/i.png', 'https://cdn.example/a.css', 'https://fonts.gstatic.com/x.woff2']);
+    expect(fetchedExternalUrls(css, 'css')).toEqual([
+      '//cdn.example/i.png',
+      'https://cdn.example/a.css',
+      'https://fonts.gstatic.com/x.woff2',
+    ]);
   });
 
   it('allows data: URLs and relative URLs in CSS', () => {
@@ -17,7 +21,12 @@ describe('fetchedExternalUrls', () => {
 
   it('finds JS that would fetch, import or start a worker from elsewhere', () => {
     const js = `fetch("https://telemetry.example/p");new Worker('https://cdn.example/w.js');import("https://esm.sh/x");s.src="https://cdn.example/s.js"`;
-    expect(fetchedExternalUrls(js, 'js')).toEqual(['https://cdn.example/s.js', 'https://cdn.example/w.js', 'https://esm.sh/x', 'https://telemetry.example/p']);
+    expect(fetchedExternalUrls(js, 'js')).toEqual([
+      'https://cdn.example/s.js',
+      'https://cdn.example/w.js',
+      'https://esm.sh/x',
+      'https://telemetry.example/p',
+    ]);
   });
 
   it('ignores URLs that are never fetched: XML namespaces and links in messages', () => {

@@ -28,8 +28,9 @@ function typeOf(data: any, name: string): any {
 
 describe('describeRequirement', () => {
   it('names every scope and policy, alternatives joined by "or"', () => {
-    expect(describeRequirement({ authenticated: true, scopes: [['a', 'b'], ['c']], policies: [['p'], ['q']] }))
-      .toBe('Requires: authentication; (scope a and scope b) or scope c; policy p or policy q');
+    expect(describeRequirement({ authenticated: true, scopes: [['a', 'b'], ['c']], policies: [['p'], ['q']] })).toBe(
+      'Requires: authentication; (scope a and scope b) or scope c; policy p or policy q',
+    );
   });
 
   it('says nothing when there is no requirement', () => {
@@ -45,7 +46,9 @@ describe('RequirementDocs', () => {
     expect(person.description).toBe('A person record.\n\nRequires: authentication; scope person:read');
     const phone = person.fields.find((f: any) => f.name === 'phone');
     // The parent type's requirement is part of what reaching the field takes.
-    expect(phone.description).toBe('Requires: authentication; scope person:read and scope person:contact; policy sameRegion or policy assistanceLink');
+    expect(phone.description).toBe(
+      'Requires: authentication; scope person:read and scope person:contact; policy sameRegion or policy assistanceLink',
+    );
     const query = typeOf(data, 'Query');
     expect(query.fields.find((f: any) => f.name === 'person').description).toBe('A person.\n\nRequires: authentication; scope person:read');
     expect(query.fields.find((f: any) => f.name === 'regions').description).toBeNull();

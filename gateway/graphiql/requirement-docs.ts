@@ -25,13 +25,23 @@ export function describeRequirement(requirement: Requirement): string | null {
   return `Requires: ${missing(requirement, NOBODY).join('; ')}`;
 }
 
-interface IntrospectedField { name: string; description?: string | null }
-interface IntrospectedType { name: string; description?: string | null; fields?: IntrospectedField[] | null }
+interface IntrospectedField {
+  name: string;
+  description?: string | null;
+}
+interface IntrospectedType {
+  name: string;
+  description?: string | null;
+  fields?: IntrospectedField[] | null;
+}
 
 export class RequirementDocs {
   private readonly index: RequirementIndex;
 
-  constructor(private readonly schema: GraphQLSchema, requirements: RequirementMap) {
+  constructor(
+    private readonly schema: GraphQLSchema,
+    requirements: RequirementMap,
+  ) {
     this.index = new RequirementIndex(schema, requirements);
   }
 

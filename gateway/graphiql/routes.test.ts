@@ -33,10 +33,18 @@ afterAll(async () => {
 function rawGet(base: string, path: string, host: string): Promise<{ status: number; body: string }> {
   const { port } = new URL(base);
   return new Promise((resolve, reject) => {
-    const request = httpRequest({ host: '127.0.0.1', port: Number(port), path, method: 'GET', setHost: false, headers: host ? { host } : {} }, (response) => {
-      let body = '';
-      response.setEncoding('utf8').on('data', (chunk: string) => { body += chunk; }).on('end', () => resolve({ status: response.statusCode!, body }));
-    });
+    const request = httpRequest(
+      { host: '127.0.0.1', port: Number(port), path, method: 'GET', setHost: false, headers: host ? { host } : {} },
+      (response) => {
+        let body = '';
+        response
+          .setEncoding('utf8')
+          .on('data', (chunk: string) => {
+            body += chunk;
+          })
+          .on('end', () => resolve({ status: response.statusCode!, body }));
+      },
+    );
     request.on('error', reject).end();
   });
 }
@@ -65,7 +73,11 @@ async function serve(options: GraphiqlRouteOptions): Promise<string> {
 describe('GraphiQL routes (development)', () => {
   let base: string;
   beforeAll(async () => {
-    base = await serve({ assetsDir: assetsDir({ 'app.js': 'console.log(1)', 'app.css': 'body{}' }), config: DEV, demoTokens: async () => TOKENS });
+    base = await serve({
+      assetsDir: assetsDir({ 'app.js': 'console.log(1)', 'app.css': 'body{}' }),
+      config: DEV,
+      demoTokens: async () => TOKENS,
+    });
   });
 
   it('serves the page to browsers, with the CSP and its config block', async () => {
@@ -127,7 +139,18 @@ describe('GraphiQL routes (development)', () => {
   });
 
   it('refuses the demo tokens to any other Host (DNS rebinding) with 403 and a stable code', async () => {
-    for (const host of ['attacker.example:80', 'attacker.example', '127.0.0.1.attacker.example', 'localhost.attacker.example', '10.0.0.5:4000', '[::2]', '::2', '127.0.0.1:80x', '127.0.0.1:', '127.0.0.1:99999']) {
+    for (const host of [
+      'attacker.example:80',
+      'attacker.example',
+      '127.0.0.1.attacker.example',
+      'localhost.attacker.example',
+      '10.0.0.5:4000',
+      '[::2]',
+      '::2',
+      '127.0.0.1:80x',
+      '127.0.0.1:',
+      '127.0.0.1:99999',
+    ]) {
       const reply = await rawGet(base, DEV_TOKENS_PATH, host);
       expect([host, reply.status]).toEqual([host, 403]);
       expect(reply.body).not.toContain(TOKENS[0].token);

@@ -52,7 +52,12 @@ export function graphiqlRoutes(options: GraphiqlRouteOptions): GraphiqlRoutes {
       const path = pathOf(req);
       if (path === DEV_TOKENS_PATH && options.demoTokens) return sendDevTokens(req, res, options.demoTokens);
       const asset = assets?.get(path.slice(ASSETS_PREFIX.length));
-      if (!asset) throw new HttpError(404, 'NOT_FOUND', `No GraphiQL asset at ${path}; the page uses ${ASSETS.map((a) => ASSETS_PREFIX + a.file).join(', ')}.`);
+      if (!asset)
+        throw new HttpError(
+          404,
+          'NOT_FOUND',
+          `No GraphiQL asset at ${path}; the page uses ${ASSETS.map((a) => ASSETS_PREFIX + a.file).join(', ')}.`,
+        );
       const gzip = /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
       const encoding: Record<string, string> = gzip ? { 'content-encoding': 'gzip', vary: 'accept-encoding' } : { vary: 'accept-encoding' };
       send(res, 200, asset.contentType, gzip ? asset.gzipped : asset.body, { 'cache-control': 'no-cache', ...encoding });
@@ -63,14 +68,20 @@ export function graphiqlRoutes(options: GraphiqlRouteOptions): GraphiqlRoutes {
 /** Null when the build has not run: the page cannot work, GraphQL still does. */
 function loadAssets(dir: string): Map<string, LoadedAsset> | null {
   if (!ASSETS.every((a) => existsSync(join(dir, a.file)))) return null;
-  return new Map(ASSETS.map((a) => {
-    const body = readFileSync(join(dir, a.file));
-    return [a.file, { ...a, body, gzipped: gzipSync(body) }];
-  }));
+  return new Map(
+    ASSETS.map((a) => {
+      const body = readFileSync(join(dir, a.file));
+      return [a.file, { ...a, body, gzipped: gzipSync(body) }];
+    }),
+  );
 }
 
 function notBuilt(dir: string): HttpError {
-  return new HttpError(503, 'GRAPHIQL_NOT_BUILT', `GraphiQL is not built (no ${ASSETS.map((a) => a.file).join(' / ')} in ${dir}); run \`npm run build\` and restart the gateway.`);
+  return new HttpError(
+    503,
+    'GRAPHIQL_NOT_BUILT',
+    `GraphiQL is not built (no ${ASSETS.map((a) => a.file).join(' / ')} in ${dir}); run \`npm run build\` and restart the gateway.`,
+  );
 }
 
 /** Stable code of a dev-token request whose Host is not a loopback name. */
@@ -79,8 +90,11 @@ export const DEV_TOKENS_HOST_REFUSED = 'DEV_TOKENS_HOST_REFUSED';
 async function sendDevTokens(req: IncomingMessage, res: ServerResponse, demoTokens: () => Promise<DemoToken[]>): Promise<void> {
   const host = req.headers.host;
   if (!isLoopbackHost(host)) {
-    throw new HttpError(403, DEV_TOKENS_HOST_REFUSED,
-      `${DEV_TOKENS_PATH} answers only requests whose Host is ${LOOPBACK_HOSTS} (with or without a port), got ${host === undefined ? 'none' : quoteInput(host)}; open GraphiQL at http://127.0.0.1:<port>/graphql.`);
+    throw new HttpError(
+      403,
+      DEV_TOKENS_HOST_REFUSED,
+      `${DEV_TOKENS_PATH} answers only requests whose Host is ${LOOPBACK_HOSTS} (with or without a port), got ${host === undefined ? 'none' : quoteInput(host)}; open GraphiQL at http://127.0.0.1:<port>/graphql.`,
+    );
   }
   sendJson(res, 200, await demoTokens(), { ...SECURITY_HEADERS, 'cache-control': 'no-store' });
 }
@@ -93,4 +107,3 @@ function send(res: ServerResponse, status: number, contentType: string, body: st
 function pathOf(req: IncomingMessage): string {
   return new URL(req.url ?? '/', 'http://gateway').pathname;
 }
-

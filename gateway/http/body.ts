@@ -32,7 +32,8 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
     req.once('end', () => resolve(Buffer.concat(chunks)));
     // A client gone before its body ended ('aborted' errors, or a bare close): the request
     // is refused — and so audited — rather than left unsettled (no-ops once 'end' resolved it).
-    const incomplete = (detail: string) => reject(new HttpError(400, 'BODY_INCOMPLETE', `The request body was cut off after ${size} bytes: ${detail}.`));
+    const incomplete = (detail: string) =>
+      reject(new HttpError(400, 'BODY_INCOMPLETE', `The request body was cut off after ${size} bytes: ${detail}.`));
     req.once('error', (error) => incomplete(error.message));
     req.once('close', () => {
       if (!req.complete) incomplete('the connection closed');
@@ -44,4 +45,3 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
 export function mediaType(header: string | undefined): string {
   return (header ?? '').split(';')[0].trim().toLowerCase();
 }
-

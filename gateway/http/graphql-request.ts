@@ -43,7 +43,13 @@ export interface GraphQLRequestLimits {
 
 /** A request refused for its shape; `auditVariables` is what the audit may store in place of its variables. */
 export class RequestShapeError extends HttpError {
-  constructor(status: number, code: string, message: string, headers: Record<string, string> = {}, readonly auditVariables: Record<string, unknown> | null = null) {
+  constructor(
+    status: number,
+    code: string,
+    message: string,
+    headers: Record<string, string> = {},
+    readonly auditVariables: Record<string, unknown> | null = null,
+  ) {
     super(status, code, message, headers);
   }
 }
@@ -61,12 +67,17 @@ export async function readGraphQLRequest(req: IncomingMessage, limits: GraphQLRe
     return undefined;
   }
   if (method !== 'POST') {
-    throw new RequestShapeError(405, REQUEST_CODES.method, `${method} ${pathOf(req)}: GraphQL is served over GET (queries) and POST.`, { allow: 'GET, POST' });
+    throw new RequestShapeError(405, REQUEST_CODES.method, `${method} ${pathOf(req)}: GraphQL is served over GET (queries) and POST.`, {
+      allow: 'GET, POST',
+    });
   }
   const type = mediaType(req.headers['content-type']);
   if (type !== 'application/json') {
-    throw new RequestShapeError(415, REQUEST_CODES.mediaType,
-      `POST ${pathOf(req)}: Content-Type ${quoteInput(req.headers['content-type'] ?? '')} is not supported; send application/json.`);
+    throw new RequestShapeError(
+      415,
+      REQUEST_CODES.mediaType,
+      `POST ${pathOf(req)}: Content-Type ${quoteInput(req.headers['content-type'] ?? '')} is not supported; send application/json.`,
+    );
   }
   const raw = await readBody(req, limits.bodyLimitBytes);
   let body: unknown;
@@ -81,30 +92,46 @@ export async function readGraphQLRequest(req: IncomingMessage, limits: GraphQLRe
 
 function checkPostBody(body: unknown, raw: Buffer, limits: GraphQLRequestLimits): void {
   if (Array.isArray(body)) {
-    throw refuse(REQUEST_CODES.batch, `Request body is a JSON array of ${body.length} operations; batches are not accepted: send one {"query": …} object per request.`);
+    throw refuse(
+      REQUEST_CODES.batch,
+      `Request body is a JSON array of ${body.length} operations; batches are not accepted: send one {"query": …} object per request.`,
+    );
   }
   if (body === null || typeof body !== 'object') {
-    throw refuse(REQUEST_CODES.notObject, `Request body is JSON ${body === null ? 'null' : typeof body}; expected an object {"query": "…", "variables": {…}}.`);
+    throw refuse(
+      REQUEST_CODES.notObject,
+      `Request body is JSON ${body === null ? 'null' : typeof body}; expected an object {"query": "…", "variables": {…}}.`,
+    );
   }
   const params = body as Record<string, unknown>;
-  checkParameters({
-    query: params.query,
-    operationName: params.operationName,
-    variables: params.variables,
-    extensions: params.extensions,
-    documentId: params.documentId,
-  }, 'body', raw, limits);
+  checkParameters(
+    {
+      query: params.query,
+      operationName: params.operationName,
+      variables: params.variables,
+      extensions: params.extensions,
+      documentId: params.documentId,
+    },
+    'body',
+    raw,
+    limits,
+  );
 }
 
 function checkGetRequest(req: IncomingMessage, limits: GraphQLRequestLimits): void {
   const contentType = req.headers['content-type'];
   if (contentType !== undefined && mediaType(contentType) !== 'application/json') {
-    throw new RequestShapeError(415, REQUEST_CODES.mediaType, `GET ${pathOf(req)}: Content-Type ${quoteInput(contentType ?? '')} is not supported; a GET request has no body (send none, or application/json).`);
+    throw new RequestShapeError(
+      415,
+      REQUEST_CODES.mediaType,
+      `GET ${pathOf(req)}: Content-Type ${quoteInput(contentType ?? '')} is not supported; a GET request has no body (send none, or application/json).`,
+    );
   }
   const search = new URL(req.url ?? '/', 'http://gateway').searchParams;
   const once = (name: string): string | undefined => {
     const values = search.getAll(name);
-    if (values.length > 1) throw refuse(REQUEST_CODES.repeated, `The URL parameter "${name}" is given ${values.length} times; give it once.`);
+    if (values.length > 1)
+      throw refuse(REQUEST_CODES.repeated, `The URL parameter "${name}" is given ${values.length} times; give it once.`);
     return values[0];
   };
   const json = (name: 'variables' | 'extensions', code: string): unknown => {
@@ -117,17 +144,28 @@ function checkGetRequest(req: IncomingMessage, limits: GraphQLRequestLimits): vo
     }
   };
   const raw = Buffer.from(req.url ?? '', 'utf8');
-  checkParameters({
-    query: once('query'),
-    operationName: once('operationName'),
-    variables: json('variables', REQUEST_CODES.variables),
-    extensions: json('extensions', REQUEST_CODES.extensions),
-    documentId: once('documentId'),
-  }, 'URL parameter', raw, limits);
+  checkParameters(
+    {
+      query: once('query'),
+      operationName: once('operationName'),
+      variables: json('variables', REQUEST_CODES.variables),
+      extensions: json('extensions', REQUEST_CODES.extensions),
+      documentId: once('documentId'),
+    },
+    'URL parameter',
+    raw,
+    limits,
+  );
 }
 
 /** `documentId`: a trusted document named instead of sent (GraphQL-over-HTTP trusted documents). */
-interface Parameters { query: unknown; operationName: unknown; variables: unknown; extensions: unknown; documentId: unknown }
+interface Parameters {
+  query: unknown;
+  operationName: unknown;
+  variables: unknown;
+  extensions: unknown;
+  documentId: unknown;
+}
 
 function checkParameters(p: Parameters, where: 'body' | 'URL parameter', raw: Buffer, limits: GraphQLRequestLimits): void {
   const name = (key: string) => (where === 'body' ? `"${key}" in the request body` : `The URL parameter "${key}"`);
@@ -138,16 +176,29 @@ function checkParameters(p: Parameters, where: 'body' | 'URL parameter', raw: Bu
   if (p.query === undefined || p.query === null || p.query === '') {
     // A persisted query or trusted document sends its id instead of the text: the trusted
     // documents manifest (or Apollo Server's persisted-query cache) resolves it.
-    if (!persisted) throw refuse(REQUEST_CODES.queryMissing, `No GraphQL operation: ${name('query')} is ${p.query === '' ? 'empty' : 'missing'}; send the operation text, e.g. {"query": "{ regions { code } }"}.`);
+    if (!persisted)
+      throw refuse(
+        REQUEST_CODES.queryMissing,
+        `No GraphQL operation: ${name('query')} is ${p.query === '' ? 'empty' : 'missing'}; send the operation text, e.g. {"query": "{ regions { code } }"}.`,
+      );
   } else if (typeof p.query !== 'string') {
-    throw refuse(REQUEST_CODES.queryNotString, `${name('query')} is ${describe(p.query)}; expected the operation as a string of GraphQL text.`);
+    throw refuse(
+      REQUEST_CODES.queryNotString,
+      `${name('query')} is ${describe(p.query)}; expected the operation as a string of GraphQL text.`,
+    );
   }
   if (p.operationName !== undefined && p.operationName !== null && typeof p.operationName !== 'string') {
-    throw refuse(REQUEST_CODES.operationName, `${name('operationName')} is ${describe(p.operationName)}; expected the name of an operation in the query, as a string.`);
+    throw refuse(
+      REQUEST_CODES.operationName,
+      `${name('operationName')} is ${describe(p.operationName)}; expected the name of an operation in the query, as a string.`,
+    );
   }
   if (p.variables !== undefined && p.variables !== null && !isObject(p.variables)) {
     const hint = typeof p.variables === 'string' ? ' (a JSON-encoded string: send the object itself)' : '';
-    throw refuse(REQUEST_CODES.variables, `${name('variables')} is ${describe(p.variables)}${hint}; expected a JSON object of variable values.`);
+    throw refuse(
+      REQUEST_CODES.variables,
+      `${name('variables')} is ${describe(p.variables)}${hint}; expected a JSON object of variable values.`,
+    );
   }
   checkDepth(p.variables, 'variables', REQUEST_CODES.variablesDepth, raw, limits.maxVariablesDepth, name);
   checkDepth(p.extensions, 'extensions', REQUEST_CODES.extensionsDepth, raw, limits.maxVariablesDepth, name);
@@ -156,7 +207,12 @@ function checkParameters(p: Parameters, where: 'body' | 'URL parameter', raw: Bu
 function checkDepth(value: unknown, key: string, code: string, raw: Buffer, max: number, name: (key: string) => string): void {
   if (!exceedsDepth(value, max)) return;
   // The audit keeps a digest of the request in place of a value it could not store whole.
-  const auditVariables = { $refused: code, maxDepth: max, requestBytes: raw.length, requestSha256: createHash('sha256').update(raw).digest('hex') };
+  const auditVariables = {
+    $refused: code,
+    maxDepth: max,
+    requestBytes: raw.length,
+    requestSha256: createHash('sha256').update(raw).digest('hex'),
+  };
   throw new RequestShapeError(400, code, `${name(key)} is nested more than ${max} levels deep; the limit is ${max}.`, {}, auditVariables);
 }
 

@@ -17,24 +17,43 @@ afterEach(async () => {
 
 async function serve(apollo: ApolloServer<GatewayContext>, refused: { code: string; status: number }[]): Promise<string> {
   const handle = graphqlHandler(apollo, {
-    bodyLimitBytes: 4096, trustProxy: false, contextHooks: [],
+    bodyLimitBytes: 4096,
+    trustProxy: false,
+    contextHooks: [],
     onRefusal: async (_context, error) => {
       const e = error as { status: number; code: string };
       refused.push({ status: e.status, code: e.code });
       return error;
     },
   });
-  const server: Server = createServer((req, res) => void handle(req, res, `req-${Math.random()}`).catch((e) => { res.statusCode = (e as { status?: number }).status ?? 500; res.end(); }));
+  const server: Server = createServer(
+    (req, res) =>
+      void handle(req, res, `req-${Math.random()}`).catch((e) => {
+        res.statusCode = (e as { status?: number }).status ?? 500;
+        res.end();
+      }),
+  );
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  cleanups.push(() => new Promise((resolve) => { server.closeAllConnections(); server.close(resolve); }));
+  cleanups.push(
+    () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(resolve);
+      }),
+  );
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
 }
 
-const post = (url: string, body: unknown) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const post = (url: string, body: unknown) =>
+  fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
 describe('every request is audited once: by the pipeline, or by onRefusal', () => {
   it('leaves requests that reach the pipeline to the plugins, valid or not', async () => {
-    const apollo = new ApolloServer<GatewayContext>({ typeDefs: 'type Query { hello: String }', resolvers: { Query: { hello: () => 'hi' } }, plugins: [pipelineMarker()] });
+    const apollo = new ApolloServer<GatewayContext>({
+      typeDefs: 'type Query { hello: String }',
+      resolvers: { Query: { hello: () => 'hi' } },
+      plugins: [pipelineMarker()],
+    });
     await apollo.start();
     cleanups.push(() => apollo.stop());
     const refused: { code: string; status: number }[] = [];
@@ -48,7 +67,11 @@ describe('every request is audited once: by the pipeline, or by onRefusal', () =
   });
 
   it('hands a request Apollo Server answered before its plugins ran to onRefusal, once', async () => {
-    const apollo = new ApolloServer<GatewayContext>({ typeDefs: 'type Query { hello: String }', plugins: [pipelineMarker()], logger: { debug() {}, info() {}, warn() {}, error() {} } });
+    const apollo = new ApolloServer<GatewayContext>({
+      typeDefs: 'type Query { hello: String }',
+      plugins: [pipelineMarker()],
+      logger: { debug() {}, info() {}, warn() {}, error() {} },
+    });
     await apollo.start();
     await apollo.stop(); // from now on Apollo Server refuses every operation itself, without plugins
     const refused: { code: string; status: number }[] = [];

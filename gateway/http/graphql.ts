@@ -60,7 +60,10 @@ export function pipelineMarker(): ApolloServerPlugin<GatewayContext> {
 }
 
 export function graphqlHandler(apollo: ApolloServer<GatewayContext>, options: GraphQLHandlerOptions): GraphQLHandler {
-  const limits = { bodyLimitBytes: options.bodyLimitBytes, maxVariablesDepth: options.maxVariablesDepth ?? LIMITS_DEFAULTS.maxVariablesDepth };
+  const limits = {
+    bodyLimitBytes: options.bodyLimitBytes,
+    maxVariablesDepth: options.maxVariablesDepth ?? LIMITS_DEFAULTS.maxVariablesDepth,
+  };
   return async (req, res, requestId) => {
     const info = requestInfo(req, options.trustProxy);
     const context = bareContext(info, requestId);
@@ -85,10 +88,15 @@ export function graphqlHandler(apollo: ApolloServer<GatewayContext>, options: Gr
     };
     let response = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest,
-      context: () => runHooks(context, info, options.contextHooks)
-        .catch((error) => refuse(error, auditUnavailableGraphQL).catch((answer) => { throw asGraphQLError(answer); })),
+      context: () =>
+        runHooks(context, info, options.contextHooks).catch((error) =>
+          refuse(error, auditUnavailableGraphQL).catch((answer) => {
+            throw asGraphQLError(answer);
+          }),
+        ),
     });
-    if (!refused && !reachedPipeline.has(httpGraphQLRequest) && options.onRefusal) response = await auditApolloRefusal(context, options, response);
+    if (!refused && !reachedPipeline.has(httpGraphQLRequest) && options.onRefusal)
+      response = await auditApolloRefusal(context, options, response);
     await writeResponse(res, response);
   };
 }
@@ -97,12 +105,20 @@ export function graphqlHandler(apollo: ApolloServer<GatewayContext>, options: Gr
  * A request that names a trusted document instead of sending its text gets the text
  * (gateway/trusted-documents), in the POST body or the GET URL alike.
  */
-function namedDocuments(resolve: GraphQLHandlerOptions['resolveParameters'], body: unknown, search: string): { body: unknown; search: string } {
+function namedDocuments(
+  resolve: GraphQLHandlerOptions['resolveParameters'],
+  body: unknown,
+  search: string,
+): { body: unknown; search: string } {
   if (!resolve) return { body, search };
   if (body !== undefined) return { body: resolve(body as Record<string, unknown>), search };
   const params = new URLSearchParams(search);
   const extensions = params.get('extensions');
-  const given = { query: params.get('query') ?? undefined, documentId: params.get('documentId') ?? undefined, extensions: extensions ? JSON.parse(extensions) : undefined };
+  const given = {
+    query: params.get('query') ?? undefined,
+    documentId: params.get('documentId') ?? undefined,
+    extensions: extensions ? JSON.parse(extensions) : undefined,
+  };
   const resolvedParams = resolve(given);
   if (resolvedParams === given) return { body, search };
   params.delete('documentId');
@@ -119,12 +135,18 @@ async function runHooks(context: GatewayContext, info: HttpRequestInfo, hooks: r
 
 const AUDIT_UNAVAILABLE_MESSAGE = 'The audit log cannot record this request, so it is refused.';
 const auditUnavailableHttp = () => new HttpError(503, 'AUDIT_UNAVAILABLE', AUDIT_UNAVAILABLE_MESSAGE);
-const auditUnavailableGraphQL = (context: GatewayContext) => new GraphQLError(AUDIT_UNAVAILABLE_MESSAGE, {
-  extensions: { code: 'AUDIT_UNAVAILABLE', auditId: context.requestId, http: { status: 503 } },
-});
+const auditUnavailableGraphQL = (context: GatewayContext) =>
+  new GraphQLError(AUDIT_UNAVAILABLE_MESSAGE, {
+    extensions: { code: 'AUDIT_UNAVAILABLE', auditId: context.requestId, http: { status: 503 } },
+  });
 
 /** A refusal is audited before it is answered; the answer is what `onRefusal` says it is. */
-async function refusal(context: GatewayContext, options: GraphQLHandlerOptions, error: unknown, auditUnavailable: (context: GatewayContext) => Error): Promise<unknown> {
+async function refusal(
+  context: GatewayContext,
+  options: GraphQLHandlerOptions,
+  error: unknown,
+  auditUnavailable: (context: GatewayContext) => Error,
+): Promise<unknown> {
   if (!options.onRefusal) return error;
   try {
     return await options.onRefusal(context, error);
@@ -145,7 +167,11 @@ function asGraphQLError(error: unknown): unknown {
  * Apollo Server answered before its plugins ran (a check of its own that
  * graphql-request.ts did not foresee): audit that answer like any refusal.
  */
-async function auditApolloRefusal(context: GatewayContext, options: GraphQLHandlerOptions, response: HTTPGraphQLResponse): Promise<HTTPGraphQLResponse> {
+async function auditApolloRefusal(
+  context: GatewayContext,
+  options: GraphQLHandlerOptions,
+  response: HTTPGraphQLResponse,
+): Promise<HTTPGraphQLResponse> {
   const status = response.status ?? 200;
   const code = response.body.kind === 'complete' ? firstErrorCode(response.body.string) : null;
   const error = new HttpError(status, code ?? 'INTERNAL_SERVER_ERROR', 'answered by Apollo Server before the request pipeline');
@@ -155,7 +181,10 @@ async function auditApolloRefusal(context: GatewayContext, options: GraphQLHandl
   return {
     status: replacement.status,
     headers: new HeaderMap([['content-type', 'application/json; charset=utf-8'], ...Object.entries(replacement.headers)]),
-    body: { kind: 'complete', string: JSON.stringify({ errors: [{ message: replacement.message, extensions: { code: replacement.code } }] }) },
+    body: {
+      kind: 'complete',
+      string: JSON.stringify({ errors: [{ message: replacement.message, extensions: { code: replacement.code } }] }),
+    },
   };
 }
 

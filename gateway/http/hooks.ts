@@ -23,13 +23,18 @@ const started = Date.now();
 
 /** Until the metrics registry is plugged in: liveness and uptime, in the Prometheus format. */
 export const basicMetrics: RouteHandler = (_req, res) => {
-  sendText(res, 200, [
-    '# HELP liandong_up 1 while the gateway process serves requests.',
-    '# TYPE liandong_up gauge',
-    'liandong_up 1',
-    '# HELP liandong_uptime_seconds Seconds since the gateway started.',
-    '# TYPE liandong_uptime_seconds gauge',
-    `liandong_uptime_seconds ${Math.round((Date.now() - started) / 1000)}`,
-    '',
-  ].join('\n'), 'text/plain; version=0.0.4; charset=utf-8');
+  sendText(
+    res,
+    200,
+    [
+      '# HELP liandong_up 1 while the gateway process serves requests.',
+      '# TYPE liandong_up gauge',
+      'liandong_up 1',
+      '# HELP liandong_uptime_seconds Seconds since the gateway started.',
+      '# TYPE liandong_uptime_seconds gauge',
+      `liandong_uptime_seconds ${Math.round((Date.now() - started) / 1000)}`,
+      '',
+    ].join('\n'),
+    'text/plain; version=0.0.4; charset=utf-8',
+  );
 };

@@ -4,7 +4,15 @@ import { validateLimitsConfig } from './config.ts';
 
 function counter(max: number, windowSeconds: number, maxAddresses?: number, write?: (t: RefusalTally) => Promise<void>) {
   const written: RefusalTally[] = [];
-  const refusals = new AddressRefusals({ max, windowSeconds }, write ?? (async (t) => { written.push(t); }), maxAddresses, 60_000);
+  const refusals = new AddressRefusals(
+    { max, windowSeconds },
+    write ??
+      (async (t) => {
+        written.push(t);
+      }),
+    maxAddresses,
+    60_000,
+  );
   return { refusals, written };
 }
 
@@ -20,7 +28,9 @@ describe('refusals per client address', () => {
     await refusals.sweep(t0 + 9999);
     expect(written).toEqual([]);
     await refusals.sweep(t0 + 10_000);
-    expect(written).toEqual([{ address: '10.0.0.1', from: t0, to: t0 + 10_000, count: 2, codes: { BODY_NOT_JSON: 1, UNAUTHENTICATED: 1 } }]);
+    expect(written).toEqual([
+      { address: '10.0.0.1', from: t0, to: t0 + 10_000, count: 2, codes: { BODY_NOT_JSON: 1, UNAUTHENTICATED: 1 } },
+    ]);
     // A new window: answered again. An address that was never counted leaves no summary.
     expect(refusals.admit('10.0.0.1', 'UNAUTHENTICATED', t0 + 10_001)).toEqual({ counted: false });
     await refusals.close();
@@ -63,10 +73,21 @@ describe('refusals per client address', () => {
 
   it('is configured and checked at start-up as limits.refusalsPerAddress', () => {
     expect(validateLimitsConfig({}).refusalsPerAddress).toEqual({ max: 20, windowSeconds: 60 });
-    expect(validateLimitsConfig({ refusalsPerAddress: { max: 5, windowSeconds: 10 } }).refusalsPerAddress).toEqual({ max: 5, windowSeconds: 10 });
-    expect(() => validateLimitsConfig({ refusalsPerAddress: { max: 0 } })).toThrow('limits.refusalsPerAddress.max: expected an integer from 1 to 1000000, got 0');
-    expect(() => validateLimitsConfig({ refusalsPerAddress: { windowSeconds: 'a minute' } })).toThrow('limits.refusalsPerAddress.windowSeconds: expected an integer');
-    expect(() => validateLimitsConfig({ refusalsPerAddress: { perSecond: 1 } })).toThrow('limits.refusalsPerAddress.perSecond: unknown setting');
-    expect(() => validateLimitsConfig({ maxVariablesDepth: 0 })).toThrow('limits.maxVariablesDepth: expected an integer from 1 to 1000, got 0');
+    expect(validateLimitsConfig({ refusalsPerAddress: { max: 5, windowSeconds: 10 } }).refusalsPerAddress).toEqual({
+      max: 5,
+      windowSeconds: 10,
+    });
+    expect(() => validateLimitsConfig({ refusalsPerAddress: { max: 0 } })).toThrow(
+      'limits.refusalsPerAddress.max: expected an integer from 1 to 1000000, got 0',
+    );
+    expect(() => validateLimitsConfig({ refusalsPerAddress: { windowSeconds: 'a minute' } })).toThrow(
+      'limits.refusalsPerAddress.windowSeconds: expected an integer',
+    );
+    expect(() => validateLimitsConfig({ refusalsPerAddress: { perSecond: 1 } })).toThrow(
+      'limits.refusalsPerAddress.perSecond: unknown setting',
+    );
+    expect(() => validateLimitsConfig({ maxVariablesDepth: 0 })).toThrow(
+      'limits.maxVariablesDepth: expected an integer from 1 to 1000, got 0',
+    );
   });
 });

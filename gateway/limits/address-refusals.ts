@@ -31,9 +31,7 @@ export interface RefusalTally {
   codes: Record<string, number>;
 }
 
-export type AddressDecision =
-  | { counted: false }
-  | { counted: true; retryAfterSeconds: number; first: boolean };
+export type AddressDecision = { counted: false } | { counted: true; retryAfterSeconds: number; first: boolean };
 
 interface Window {
   from: number;
@@ -85,7 +83,11 @@ export class AddressRefusals {
     }
     window.counted++;
     window.codes[code] = (window.codes[code] ?? 0) + 1;
-    return { counted: true, retryAfterSeconds: Math.max(1, Math.ceil((window.from + this.#windowMs - now) / 1000)), first: window.counted === 1 };
+    return {
+      counted: true,
+      retryAfterSeconds: Math.max(1, Math.ceil((window.from + this.#windowMs - now) / 1000)),
+      first: window.counted === 1,
+    };
   }
 
   /** Writes the summaries of the windows that have ended. */
@@ -110,7 +112,13 @@ export class AddressRefusals {
   #close(key: string, window: Window): void {
     this.#windows.delete(key);
     if (window.counted === 0) return;
-    this.#pending.push({ address: key, from: window.from, to: Math.min(Date.now(), window.from + this.#windowMs), count: window.counted, codes: window.codes });
+    this.#pending.push({
+      address: key,
+      from: window.from,
+      to: Math.min(Date.now(), window.from + this.#windowMs),
+      count: window.counted,
+      codes: window.codes,
+    });
   }
 
   /** One flush at a time, in order; a summary the audit refuses stays pending. */

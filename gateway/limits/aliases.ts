@@ -11,11 +11,16 @@ export function aliasLimitRule(maxAliases: number): ValidationRule {
   return (context) => ({
     OperationDefinition(operation) {
       const selections = new Selections(context.getDocument());
-      const aliases: (set: SelectionSetNode, key: null) => number = memoised<null>((set) => selections.fieldsOf(set)
-        .reduce((sum, { field }) => sum + (field.alias ? 1 : 0) + (field.selectionSet ? aliases(field.selectionSet, null) : 0), 0));
+      const aliases: (set: SelectionSetNode, key: null) => number = memoised<null>((set) =>
+        selections
+          .fieldsOf(set)
+          .reduce((sum, { field }) => sum + (field.alias ? 1 : 0) + (field.selectionSet ? aliases(field.selectionSet, null) : 0), 0),
+      );
       const found = aliases(operation.selectionSet, null);
       if (found > maxAliases) {
-        context.reportError(limitError(LIMIT_CODES.aliases, `Operation ${operationLabel(operation)}uses ${found} aliases; the limit is ${maxAliases}.`));
+        context.reportError(
+          limitError(LIMIT_CODES.aliases, `Operation ${operationLabel(operation)}uses ${found} aliases; the limit is ${maxAliases}.`),
+        );
       }
     },
   });

@@ -23,13 +23,18 @@ export interface BulkLookupAlert {
   at: string;
 }
 
-export type BulkDecision = { allowed: true; distinct: number } | { allowed: false; distinct: number; wouldBe: number; threshold: number; windowSeconds: number };
+export type BulkDecision =
+  | { allowed: true; distinct: number }
+  | { allowed: false; distinct: number; wouldBe: number; threshold: number; windowSeconds: number };
 
 export class BulkLookupMonitor extends EventEmitter<{ alert: [BulkLookupAlert] }> {
   /** Per officer: identity number → when last viewed (ms), and whether the crossing was alerted. */
   private readonly officers: LRUCache<string, { viewed: Map<string, number>; alerted: boolean }>;
 
-  constructor(private readonly config: BulkLookupConfig, maxCallers = 100_000) {
+  constructor(
+    private readonly config: BulkLookupConfig,
+    maxCallers = 100_000,
+  ) {
     super();
     this.officers = new LRUCache({ max: maxCallers });
   }
@@ -44,7 +49,14 @@ export class BulkLookupMonitor extends EventEmitter<{ alert: [BulkLookupAlert] }
     } else {
       if (!officer.alerted) this.raise(caller, wouldBe, now);
       officer.alerted = true;
-      if (this.config.block) return { allowed: false, distinct: officer.viewed.size, wouldBe, threshold: this.config.threshold, windowSeconds: this.config.windowSeconds };
+      if (this.config.block)
+        return {
+          allowed: false,
+          distinct: officer.viewed.size,
+          wouldBe,
+          threshold: this.config.threshold,
+          windowSeconds: this.config.windowSeconds,
+        };
     }
     for (const id of ids) officer.viewed.set(id, now);
     return { allowed: true, distinct: officer.viewed.size };

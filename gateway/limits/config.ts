@@ -91,7 +91,21 @@ export const LIMITS_DEFAULTS: LimitsConfig = {
   redisTimeoutMs: 100,
 };
 
-const KEYS = ['maxDepth', 'maxAliases', 'maxTokens', 'maxCost', 'defaultListSize', 'maxBatchOperations', 'maxVariablesDepth', 'rateLimit', 'refusalsPerAddress', 'bulkLookup', 'store', 'redisUrl', 'redisTimeoutMs'] as const;
+const KEYS = [
+  'maxDepth',
+  'maxAliases',
+  'maxTokens',
+  'maxCost',
+  'defaultListSize',
+  'maxBatchOperations',
+  'maxVariablesDepth',
+  'rateLimit',
+  'refusalsPerAddress',
+  'bulkLookup',
+  'store',
+  'redisUrl',
+  'redisTimeoutMs',
+] as const;
 
 /** Validates a raw `limits` value; throws ConfigError naming the setting (`…: limits.maxDepth: expected …`). */
 export function validateLimitsConfig(
@@ -101,11 +115,15 @@ export function validateLimitsConfig(
 ): LimitsConfig {
   const obj = raw === undefined ? {} : object(raw, at);
   onlyKeys(obj, KEYS, at);
-  const redisUrl = obj.redisUrl !== undefined
-    ? redisUrlOf(obj.redisUrl, at.key('redisUrl'))
-    : env.REDIS_URL ? redisUrlOf(env.REDIS_URL, at.key('redisUrl').envOverride('REDIS_URL')) : null;
+  const redisUrl =
+    obj.redisUrl !== undefined
+      ? redisUrlOf(obj.redisUrl, at.key('redisUrl'))
+      : env.REDIS_URL
+        ? redisUrlOf(env.REDIS_URL, at.key('redisUrl').envOverride('REDIS_URL'))
+        : null;
   const store = optional(obj.store, redisUrl ? 'redis' : 'memory', (v) => oneOf(v, ['memory', 'redis'] as const, at.key('store')));
-  if (store === 'redis' && !redisUrl) at.key('store').fail('"redis" needs a Redis URL: set limits.redisUrl or the REDIS_URL environment variable');
+  if (store === 'redis' && !redisUrl)
+    at.key('store').fail('"redis" needs a Redis URL: set limits.redisUrl or the REDIS_URL environment variable');
   const count = (key: keyof LimitsConfig, max: number) =>
     optional(obj[key], LIMITS_DEFAULTS[key] as number, (v) => integer(v, at.key(key), { min: 1, max }));
   return {
@@ -121,7 +139,9 @@ export function validateLimitsConfig(
     bulkLookup: validateBulkLookup(obj.bulkLookup, at.key('bulkLookup')),
     store,
     redisUrl,
-    redisTimeoutMs: optional(obj.redisTimeoutMs, LIMITS_DEFAULTS.redisTimeoutMs, (v) => integer(v, at.key('redisTimeoutMs'), { min: 5, max: 10_000 })),
+    redisTimeoutMs: optional(obj.redisTimeoutMs, LIMITS_DEFAULTS.redisTimeoutMs, (v) =>
+      integer(v, at.key('redisTimeoutMs'), { min: 5, max: 10_000 }),
+    ),
   };
 }
 

@@ -6,8 +6,20 @@
  * Needs the variables, so one rule is made per request.
  */
 import {
-  getNamedType, getNullableType, isCompositeType, isListType, Kind, visit,
-  type DocumentNode, type FieldNode, type GraphQLCompositeType, type GraphQLField, type GraphQLSchema, type SelectionSetNode, type ValidationRule, type ValueNode,
+  getNamedType,
+  getNullableType,
+  isCompositeType,
+  isListType,
+  Kind,
+  visit,
+  type DocumentNode,
+  type FieldNode,
+  type GraphQLCompositeType,
+  type GraphQLField,
+  type GraphQLSchema,
+  type SelectionSetNode,
+  type ValidationRule,
+  type ValueNode,
 } from 'graphql';
 import { limitError, LIMIT_CODES, operationLabel } from './refusal.ts';
 import { memoised, Selections } from './selections.ts';
@@ -27,7 +39,12 @@ export function costLimitRule(options: CostOptions, variables: Readonly<Record<s
       if (!root) return;
       const found = operationCost(schema, new Selections(context.getDocument()), operation.selectionSet, root, options, variables);
       if (found > options.maxCost) {
-        context.reportError(limitError(LIMIT_CODES.cost, `Operation ${operationLabel(operation)}costs ${found}; the limit is ${options.maxCost} (each field counts 1, times the sizes of the lists above it).`));
+        context.reportError(
+          limitError(
+            LIMIT_CODES.cost,
+            `Operation ${operationLabel(operation)}costs ${found}; the limit is ${options.maxCost} (each field counts 1, times the sizes of the lists above it).`,
+          ),
+        );
       }
     },
   });
@@ -54,8 +71,12 @@ export function sizeVariables(document: DocumentNode): readonly string[] {
 const sizeVariableNames = new WeakMap<DocumentNode, readonly string[]>();
 
 function operationCost(
-  schema: GraphQLSchema, selections: Selections, rootSet: SelectionSetNode, root: GraphQLCompositeType,
-  options: CostOptions, variables: Readonly<Record<string, unknown>>,
+  schema: GraphQLSchema,
+  selections: Selections,
+  rootSet: SelectionSetNode,
+  root: GraphQLCompositeType,
+  options: CostOptions,
+  variables: Readonly<Record<string, unknown>>,
 ): number {
   // Key: the parent type, and the page size a connection field passed down to its lists.
   const cost: (set: SelectionSetNode, key: string) => number = memoised<string>((set, key) => {
@@ -78,7 +99,11 @@ function operationCost(
 }
 
 /** The size argument as sent, else its schema default; undefined when the field has none. */
-function sizeArgument(field: FieldNode, definition: GraphQLField<unknown, unknown>, variables: Readonly<Record<string, unknown>>): number | undefined {
+function sizeArgument(
+  field: FieldNode,
+  definition: GraphQLField<unknown, unknown>,
+  variables: Readonly<Record<string, unknown>>,
+): number | undefined {
   const arg = field.arguments?.find((a) => SIZE_ARGUMENTS.includes(a.name.value));
   const sent = arg && numberOf(arg.value, variables);
   const schemaDefault = definition.args.find((a) => SIZE_ARGUMENTS.includes(a.name))?.defaultValue;

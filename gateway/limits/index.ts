@@ -64,13 +64,15 @@ export interface Limits {
 
 export function createLimits({ config, logger = consoleLogger }: LimitsOptions): Limits {
   const metrics = new LimitsMetrics();
-  const counters = config.store === 'redis'
-    ? new SharedCounters({ url: config.redisUrl!, timeoutMs: config.redisTimeoutMs, metrics, logger })
-    : null;
+  const counters =
+    config.store === 'redis' ? new SharedCounters({ url: config.redisUrl!, timeoutMs: config.redisTimeoutMs, metrics, logger }) : null;
   const rateLimiter = new SharedRateLimiter(config.rateLimit, counters);
   const bulkLookup = new SharedBulkLookup(config.bulkLookup, counters);
   bulkLookup.on('alert', (alert: BulkLookupAlert) => {
-    logger.warn({ event: 'bulk-lookup', ...alert }, `bulk lookup: ${alert.caller} viewed ${alert.distinctPersons} distinct persons within ${alert.windowSeconds}s (threshold ${alert.threshold})`);
+    logger.warn(
+      { event: 'bulk-lookup', ...alert },
+      `bulk lookup: ${alert.caller} viewed ${alert.distinctPersons} distinct persons within ${alert.windowSeconds}s (threshold ${alert.threshold})`,
+    );
   });
   const staticRules = [tokenLimitRule(config.maxTokens), depthLimitRule(config.maxDepth), aliasLimitRule(config.maxAliases)];
   const staticVerdicts = new OperationMemo<GraphQLError | null>();
@@ -82,9 +84,11 @@ export function createLimits({ config, logger = consoleLogger }: LimitsOptions):
         async didResolveOperation({ schema, document, request, operation }) {
           // Coerced only when a page size comes from a variable (most operations need none).
           const variables = sizeVariables(document).length > 0 ? sizesAsExecuted(schema, operation, request.variables) : {};
-          const refused = staticVerdicts.get(schema, document, '', () => firstError(schema, document, staticRules))
-            ?? costVerdicts.get(schema, document, JSON.stringify(sizeVariables(document).map((name) => variables[name] ?? null)),
-              () => firstError(schema, document, [costLimitRule(config, variables)]));
+          const refused =
+            staticVerdicts.get(schema, document, '', () => firstError(schema, document, staticRules)) ??
+            costVerdicts.get(schema, document, JSON.stringify(sizeVariables(document).map((name) => variables[name] ?? null)), () =>
+              firstError(schema, document, [costLimitRule(config, variables)]),
+            );
           if (refused) throw copyOf(refused);
         },
         // The audit's willSendResponse starts alongside this one: it awaits the promise left
@@ -101,7 +105,12 @@ export function createLimits({ config, logger = consoleLogger }: LimitsOptions):
   const rateLimitHook: ContextHook = async (context) => {
     const rate = await rateLimiter.take(callerKey(context));
     if (!rate.allowed) {
-      throw limitError(LIMIT_CODES.rate, `Too many requests from this officer; retry in ${rate.retryAfterSeconds} s (limit: ${config.rateLimit.perSecond}/s, bursts of ${config.rateLimit.burst}).`, 429, { 'retry-after': String(rate.retryAfterSeconds) });
+      throw limitError(
+        LIMIT_CODES.rate,
+        `Too many requests from this officer; retry in ${rate.retryAfterSeconds} s (limit: ${config.rateLimit.perSecond}/s, bursts of ${config.rateLimit.burst}).`,
+        429,
+        { 'retry-after': String(rate.retryAfterSeconds) },
+      );
     }
   };
 
@@ -128,7 +137,11 @@ function copyOf(error: GraphQLError): GraphQLError {
  * not fit their declarations are judged as sent: execution refuses them with
  * BAD_USER_INPUT anyway, and the cost rule ignores what is not a number.
  */
-function sizesAsExecuted(schema: GraphQLSchema, operation: OperationDefinitionNode | undefined, raw: Record<string, unknown> | undefined): Record<string, unknown> {
+function sizesAsExecuted(
+  schema: GraphQLSchema,
+  operation: OperationDefinitionNode | undefined,
+  raw: Record<string, unknown> | undefined,
+): Record<string, unknown> {
   if (!operation) return raw ?? {};
   try {
     return coerceVariables(schema, operation, raw);
@@ -141,8 +154,12 @@ async function withholdBulkLookup(requestContext: GraphQLRequestContext<GatewayC
   const body = requestContext.response.body;
   if (body?.kind !== 'single' || !body.singleResult.data) return;
   const ids = subjectsSent({
-    schema: requestContext.schema, document: requestContext.document, operationName: requestContext.operationName,
-    variables: requestContext.request.variables, data: body.singleResult.data, context: requestContext.contextValue,
+    schema: requestContext.schema,
+    document: requestContext.document,
+    operationName: requestContext.operationName,
+    variables: requestContext.request.variables,
+    data: body.singleResult.data,
+    context: requestContext.contextValue,
   }).persons;
   if (ids.length === 0) return;
   const decision = await monitor.record(callerKey(requestContext.contextValue), ids);

@@ -54,7 +54,7 @@ describe('cost and depth', () => {
     return Number(/costs (\d+)/.exec(error?.message ?? '')?.[1] ?? 0);
   };
 
-  it('multiplies by a connection\'s page size (argument, variable or schema default), else the default list size', () => {
+  it("multiplies by a connection's page size (argument, variable or schema default), else the default list size", () => {
     expect(cost('{ search(first: 3) { edges { node { id } } } }')).toBe(1 + 3 * (1 + 1 * (1 + 1)));
     expect(cost('query($n: Int) { search(first: $n) { edges { node { id } } } }', { n: 2 })).toBe(1 + 2 * 3);
     expect(cost('{ search { edges { node { id } } } }')).toBe(1 + 10 * 3);
@@ -82,12 +82,23 @@ describe('refusal messages', () => {
 describe('where the shared counts live (limits.store)', () => {
   it('shares them through the Redis of REDIS_URL unless told otherwise, and names a bad setting', () => {
     expect(validateLimitsConfig(undefined)).toMatchObject({ store: 'memory', redisUrl: null });
-    expect(validateLimitsConfig(undefined, undefined, { REDIS_URL: 'redis://r:6379' })).toMatchObject({ store: 'redis', redisUrl: 'redis://r:6379' });
+    expect(validateLimitsConfig(undefined, undefined, { REDIS_URL: 'redis://r:6379' })).toMatchObject({
+      store: 'redis',
+      redisUrl: 'redis://r:6379',
+    });
     expect(validateLimitsConfig({ store: 'memory' }, undefined, { REDIS_URL: 'redis://r:6379' }).store).toBe('memory');
-    expect(validateLimitsConfig({ redisUrl: 'redis://own:6379' }, undefined, { REDIS_URL: 'redis://r:6379' }).redisUrl).toBe('redis://own:6379');
-    expect(() => validateLimitsConfig({ store: 'redis' })).toThrow('limits.store: "redis" needs a Redis URL: set limits.redisUrl or the REDIS_URL environment variable');
-    expect(() => validateLimitsConfig({ redisUrl: 'http://r' })).toThrow('limits.redisUrl: expected a redis:// or rediss:// URL, got "http://r"');
-    expect(() => validateLimitsConfig(undefined, undefined, { REDIS_URL: 'r:6379' })).toThrow(/REDIS_URL.*expected a redis:\/\/ or rediss:\/\/ URL/);
+    expect(validateLimitsConfig({ redisUrl: 'redis://own:6379' }, undefined, { REDIS_URL: 'redis://r:6379' }).redisUrl).toBe(
+      'redis://own:6379',
+    );
+    expect(() => validateLimitsConfig({ store: 'redis' })).toThrow(
+      'limits.store: "redis" needs a Redis URL: set limits.redisUrl or the REDIS_URL environment variable',
+    );
+    expect(() => validateLimitsConfig({ redisUrl: 'http://r' })).toThrow(
+      'limits.redisUrl: expected a redis:// or rediss:// URL, got "http://r"',
+    );
+    expect(() => validateLimitsConfig(undefined, undefined, { REDIS_URL: 'r:6379' })).toThrow(
+      /REDIS_URL.*expected a redis:\/\/ or rediss:\/\/ URL/,
+    );
     expect(() => validateLimitsConfig({ redisTimeoutMs: 1 })).toThrow('limits.redisTimeoutMs: expected an integer from 5 to 10000, got 1');
   });
 });

@@ -11,7 +11,9 @@ beforeAll(async () => {
   const limits = createLimits({ config: validateLimitsConfig({ maxCost: 50, defaultListSize: 5 }), logger: { warn: () => undefined } });
   server = new ApolloServer<GatewayContext>({
     typeDefs: 'type Query { search(first: Int = 10): [Item!]! } type Item { id: ID! }',
-    resolvers: { Query: { search: (_: unknown, { first }: { first: number }) => Array.from({ length: first }, (_, i) => ({ id: String(i) })) } },
+    resolvers: {
+      Query: { search: (_: unknown, { first }: { first: number }) => Array.from({ length: first }, (_, i) => ({ id: String(i) })) },
+    },
     plugins: [limits.plugin],
   });
   await server.start();
@@ -23,8 +25,15 @@ afterAll(async () => {
 
 async function run(query: string, variables?: Record<string, unknown>) {
   const contextValue = {
-    requestId: 'r', startedAt: Date.now(), clientAddress: '127.0.0.1', userAgent: 'test', caller: null, purpose: null,
-    authorisationPartition: '', denied: [], report: newReport(),
+    requestId: 'r',
+    startedAt: Date.now(),
+    clientAddress: '127.0.0.1',
+    userAgent: 'test',
+    caller: null,
+    purpose: null,
+    authorisationPartition: '',
+    denied: [],
+    report: newReport(),
   } satisfies GatewayContext;
   const response = await server.executeOperation({ query, variables }, { contextValue });
   if (response.body.kind !== 'single') throw new Error('expected a single result');
@@ -32,7 +41,7 @@ async function run(query: string, variables?: Record<string, unknown>) {
 }
 
 describe('cost limit', () => {
-  it('counts a page size that takes its variable\'s declared default as the size it runs with', async () => {
+  it("counts a page size that takes its variable's declared default as the size it runs with", async () => {
     // 100 items × (the item + its id) = 200 > 50: the default is what execution uses, so it is what costs.
     const refused = await run('query($n: Int = 100) { search(first: $n) { id } }');
     expect(refused.errors?.[0]?.extensions?.code).toBe('COST_LIMIT_EXCEEDED');

@@ -10,14 +10,20 @@
 import { LRUCache } from 'lru-cache';
 import type { RateLimitConfig } from './config.ts';
 
-interface Bucket { tokens: number; at: number }
+interface Bucket {
+  tokens: number;
+  at: number;
+}
 
 export type RateDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number };
 
 export class RateLimiter {
   private readonly buckets: LRUCache<string, Bucket>;
 
-  constructor(private readonly config: RateLimitConfig, maxCallers = 100_000) {
+  constructor(
+    private readonly config: RateLimitConfig,
+    maxCallers = 100_000,
+  ) {
     this.buckets = new LRUCache({ max: maxCallers });
   }
 

@@ -68,7 +68,10 @@ export function bulkKeys(caller: string): [viewed: string, alerted: string] {
 export class SharedBulkLookup extends EventEmitter<{ alert: [BulkLookupAlert] }> {
   readonly #local: BulkLookupMonitor;
 
-  constructor(private readonly config: BulkLookupConfig, private readonly counters: SharedCounters | null) {
+  constructor(
+    private readonly config: BulkLookupConfig,
+    private readonly counters: SharedCounters | null,
+  ) {
     super();
     this.#local = new BulkLookupMonitor(config);
     this.#local.on('alert', (alert) => this.emit('alert', alert));
@@ -90,12 +93,23 @@ export class SharedBulkLookup extends EventEmitter<{ alert: [BulkLookupAlert] }>
   async #shared(caller: string, ids: string[], now: number | undefined): Promise<BulkDecision> {
     const { threshold, windowSeconds, block } = this.config;
     const reply = await this.counters!.run(RECORD, bulkKeys(caller), [
-      now === undefined ? '' : String(now), String(windowSeconds * 1000), String(threshold), block ? '1' : '0',
-      String(threshold * MAX_VIEWS_FACTOR), ...ids,
+      now === undefined ? '' : String(now),
+      String(windowSeconds * 1000),
+      String(threshold),
+      block ? '1' : '0',
+      String(threshold * MAX_VIEWS_FACTOR),
+      ...ids,
     ]);
     const [allowed, distinct, wouldBe, raise] = (reply as number[]).map(Number);
     if (raise === 1) {
-      this.emit('alert', { caller, distinctPersons: wouldBe, threshold, windowSeconds, blocked: block, at: new Date(now ?? Date.now()).toISOString() });
+      this.emit('alert', {
+        caller,
+        distinctPersons: wouldBe,
+        threshold,
+        windowSeconds,
+        blocked: block,
+        at: new Date(now ?? Date.now()).toISOString(),
+      });
     }
     return allowed === 1 ? { allowed: true, distinct } : { allowed: false, distinct, wouldBe, threshold, windowSeconds };
   }

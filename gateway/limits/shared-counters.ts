@@ -78,7 +78,11 @@ export class SharedCounters {
 
   #cameBack(): void {
     this.#o.metrics.sharedUp.set(1);
-    if (this.#down) this.#o.logger.info?.({ event: 'limits-shared', redis: this.#o.url }, 'limits: Redis is back; rate limits and bulk-lookup counts are shared again');
+    if (this.#down)
+      this.#o.logger.info?.(
+        { event: 'limits-shared', redis: this.#o.url },
+        'limits: Redis is back; rate limits and bulk-lookup counts are shared again',
+      );
     this.#down = false;
   }
 
@@ -86,7 +90,9 @@ export class SharedCounters {
     this.#o.metrics.sharedUp.set(0);
     if (this.#down) return;
     this.#down = true;
-    this.#o.logger.warn({ event: 'limits-shared', redis: this.#o.url, err: error?.message },
-      'limits: Redis unavailable; this replica applies rate limits and bulk-lookup counts on its own until it is back');
+    this.#o.logger.warn(
+      { event: 'limits-shared', redis: this.#o.url, err: error?.message },
+      'limits: Redis unavailable; this replica applies rate limits and bulk-lookup counts on its own until it is back',
+    );
   }
 }

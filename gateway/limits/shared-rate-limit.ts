@@ -45,7 +45,10 @@ export function rateBucketKey(caller: string): string {
 export class SharedRateLimiter {
   readonly #local: RateLimiter;
 
-  constructor(private readonly config: RateLimitConfig, private readonly counters: SharedCounters | null) {
+  constructor(
+    private readonly config: RateLimitConfig,
+    private readonly counters: SharedCounters | null,
+  ) {
     this.#local = new RateLimiter(config);
   }
 
@@ -53,7 +56,11 @@ export class SharedRateLimiter {
   async take(caller: string, now?: number): Promise<RateDecision> {
     if (this.counters) {
       try {
-        const reply = await this.counters.run(TAKE, [rateBucketKey(caller)], [String(this.config.burst), String(this.config.perSecond), now === undefined ? '' : String(now)]);
+        const reply = await this.counters.run(
+          TAKE,
+          [rateBucketKey(caller)],
+          [String(this.config.burst), String(this.config.perSecond), now === undefined ? '' : String(now)],
+        );
         const [allowed, retryAfterSeconds] = reply as [number, number];
         return allowed === 1 ? { allowed: true } : { allowed: false, retryAfterSeconds: Number(retryAfterSeconds) };
       } catch (error) {

@@ -11,7 +11,9 @@ export function tokenLimitRule(maxTokens: number): ValidationRule {
     const document = context.getDocument();
     const found = countTokens(document.loc?.source.body ?? print(document), maxTokens);
     if (found > maxTokens) {
-      context.reportError(limitError(LIMIT_CODES.cost, `The query text has more than ${maxTokens} tokens (the limit); send a smaller document.`));
+      context.reportError(
+        limitError(LIMIT_CODES.cost, `The query text has more than ${maxTokens} tokens (the limit); send a smaller document.`),
+      );
     }
     return {};
   };

@@ -7,7 +7,9 @@ describe('the metrics section', () => {
   });
 
   it('refuses a registered name that is not a GraphQL name, and unknown keys, naming the setting', () => {
-    expect(() => validateMetricsConfig({ operationNames: ['Ok', 'not ok'] })).toThrow(/metrics\.operationNames\[1\]: expected a GraphQL operation name/);
+    expect(() => validateMetricsConfig({ operationNames: ['Ok', 'not ok'] })).toThrow(
+      /metrics\.operationNames\[1\]: expected a GraphQL operation name/,
+    );
     expect(() => validateMetricsConfig({ operationNameOfficers: 0 })).toThrow(/metrics\.operationNameOfficers/);
     expect(() => validateMetricsConfig({ minOfficers: 3 })).toThrow(/metrics\.minOfficers: unknown setting/);
   });

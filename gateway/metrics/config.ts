@@ -29,12 +29,15 @@ export function validateMetricsConfig(raw: unknown, at: ConfigPath = new ConfigP
   const obj = raw === undefined ? {} : object(raw, at);
   onlyKeys(obj, ['operationNames', 'operationNameOfficers', 'maxOperationNames'], at);
   return {
-    operationNames: optional(obj.operationNames, [], (v) => array(v, at.key('operationNames'))
-      .map((name, i) => string(name, at.key('operationNames').index(i), GRAPHQL_NAME))),
-    operationNameOfficers: optional(obj.operationNameOfficers, OPERATION_LABEL_DEFAULTS.minOfficers,
-      (v) => integer(v, at.key('operationNameOfficers'), { min: 1, max: 1000 })),
-    maxOperationNames: optional(obj.maxOperationNames, OPERATION_LABEL_DEFAULTS.maxNames,
-      (v) => integer(v, at.key('maxOperationNames'), { min: 1, max: 10_000 })),
+    operationNames: optional(obj.operationNames, [], (v) =>
+      array(v, at.key('operationNames')).map((name, i) => string(name, at.key('operationNames').index(i), GRAPHQL_NAME)),
+    ),
+    operationNameOfficers: optional(obj.operationNameOfficers, OPERATION_LABEL_DEFAULTS.minOfficers, (v) =>
+      integer(v, at.key('operationNameOfficers'), { min: 1, max: 1000 }),
+    ),
+    maxOperationNames: optional(obj.maxOperationNames, OPERATION_LABEL_DEFAULTS.maxNames, (v) =>
+      integer(v, at.key('maxOperationNames'), { min: 1, max: 10_000 }),
+    ),
   };
 }
 

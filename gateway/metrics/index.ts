@@ -35,7 +35,11 @@ export interface MetricsOptions {
 export function createMetrics(options: MetricsOptions = {}): Metrics {
   const labels = options.config;
   const metrics = new GatewayMetrics({
-    operationLabels: labels && { registered: labels.operationNames, minOfficers: labels.operationNameOfficers, maxNames: labels.maxOperationNames },
+    operationLabels: labels && {
+      registered: labels.operationNames,
+      minOfficers: labels.operationNameOfficers,
+      maxNames: labels.maxOperationNames,
+    },
   });
   const registries = [metrics.registry, ...(options.audit ? [auditRegistry(options.audit)] : []), ...(options.registries ?? [])];
   return {

@@ -46,10 +46,13 @@ export class OperationLabels {
   constructor(options: OperationLabelOptions = {}) {
     this.maxNames = options.maxNames ?? OPERATION_LABEL_DEFAULTS.maxNames;
     this.minOfficers = options.minOfficers ?? OPERATION_LABEL_DEFAULTS.minOfficers;
-    if (!Number.isInteger(this.maxNames) || this.maxNames < 1) throw new Error(`maxOperationNames must be a positive integer, got ${this.maxNames}`);
-    if (!Number.isInteger(this.minOfficers) || this.minOfficers < 1) throw new Error(`operation label minOfficers must be a positive integer, got ${this.minOfficers}`);
+    if (!Number.isInteger(this.maxNames) || this.maxNames < 1)
+      throw new Error(`maxOperationNames must be a positive integer, got ${this.maxNames}`);
+    if (!Number.isInteger(this.minOfficers) || this.minOfficers < 1)
+      throw new Error(`operation label minOfficers must be a positive integer, got ${this.minOfficers}`);
     const bad = (options.registered ?? []).find((name) => !NAME.test(name));
-    if (bad !== undefined) throw new Error(`registered operation name ${JSON.stringify(bad)} is not a GraphQL name of at most 64 characters`);
+    if (bad !== undefined)
+      throw new Error(`registered operation name ${JSON.stringify(bad)} is not a GraphQL name of at most 64 characters`);
     this.registered = new Set(options.registered ?? []);
   }
 

@@ -58,7 +58,8 @@ export function refusalFacts(context: GatewayContext, error: unknown, now = Date
 function refusalCode(error: unknown): { code: string; status: number } {
   const e = error as { code?: unknown; status?: unknown; extensions?: { code?: unknown; http?: { status?: unknown } } };
   const code = typeof e?.extensions?.code === 'string' ? e.extensions.code : typeof e?.code === 'string' ? e.code : 'INTERNAL_SERVER_ERROR';
-  const status = typeof e?.extensions?.http?.status === 'number' ? e.extensions.http.status : typeof e?.status === 'number' ? e.status : 500;
+  const status =
+    typeof e?.extensions?.http?.status === 'number' ? e.extensions.http.status : typeof e?.status === 'number' ? e.status : 500;
   return { code, status };
 }
 

@@ -16,11 +16,19 @@ export const RESOLUTION_CODES = {
 } as const;
 
 /** The refusal for the operation a request asks to run, or null when it can run. */
-export function operationRefusal(schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined, operation: OperationDefinitionNode | null | undefined): GraphQLError | null {
+export function operationRefusal(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operationName: string | null | undefined,
+  operation: OperationDefinitionNode | null | undefined,
+): GraphQLError | null {
   if (!operation) return unresolved(document, operationName);
   if (!schema.getRootType(operation.operation as OperationTypeNode)) {
     const label = operation.name ? `"${operation.name.value}" ` : '';
-    return refusal(RESOLUTION_CODES.unsupported, `The operation ${label}is a ${operation.operation}, and this graph has no ${operation.operation}s; it serves queries.`);
+    return refusal(
+      RESOLUTION_CODES.unsupported,
+      `The operation ${label}is a ${operation.operation}, and this graph has no ${operation.operation}s; it serves queries.`,
+    );
   }
   return null;
 }

@@ -8,8 +8,5 @@ import { regionsModule } from './regions.ts';
 import { auditGraphModule } from '../audit/index.ts';
 
 export function ownSubgraphModules(services: GatewayServices): OwnSubgraphModule[] {
-  return [
-    regionsModule(services.registry),
-    auditGraphModule(services),
-  ];
+  return [regionsModule(services.registry), auditGraphModule(services)];
 }

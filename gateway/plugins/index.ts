@@ -38,12 +38,17 @@ import { SPAN } from '../../common/tracing/spans.ts';
 
 /** The gateway itself reads the regions' change streams: a service caller with no scopes. */
 const CHANGE_STREAM_CALLER = {
-  sub: 'liandong-gateway:cache', name: 'Liandong gateway (cache invalidation)', region: 'GATEWAY',
-  roles: [], scopes: new Set<string>(), anonymous: false,
+  sub: 'liandong-gateway:cache',
+  name: 'Liandong gateway (cache invalidation)',
+  region: 'GATEWAY',
+  roles: [],
+  scopes: new Set<string>(),
+  anonymous: false,
 };
 
 function changeStreamSigner(headers: InternalHeadersHook) {
-  return (region: string, part: string) => headers({ code: region }, '', { caller: CHANGE_STREAM_CALLER, purpose: null, requestId: 'cache-invalidation' }, part);
+  return (region: string, part: string) =>
+    headers({ code: region }, '', { caller: CHANGE_STREAM_CALLER, purpose: null, requestId: 'cache-invalidation' }, part);
 }
 
 export type GatewayWrapper = (gateway: GatewayInterface) => GatewayInterface;
@@ -73,9 +78,15 @@ export async function gatewayExtensions(runtime: GatewayRuntime): Promise<Gatewa
   const { config, logger, registry, supergraph } = runtime;
   // Who (authentication) and why (purpose) first: every later layer reads context.caller.
   const security = await gatewaySecurity({ mode: config.mode, allowAnonymous: config.allowAnonymous, auth: config.auth, registry });
-  const authorisation = createAuthorisation({ requirements: supergraph.requirements, config: config.authorisation, policy: security.policy });
+  const authorisation = createAuthorisation({
+    requirements: supergraph.requirements,
+    config: config.authorisation,
+    policy: security.policy,
+  });
   const limits = createLimits({ config: config.limits, logger });
-  const cache = createGatewayCache(config.cache, logger, changeStreamSigner(security.subgraphHeaders), (request) => registry.regions(request));
+  const cache = createGatewayCache(config.cache, logger, changeStreamSigner(security.subgraphHeaders), (request) =>
+    registry.regions(request),
+  );
   cache.follow(registry.regions());
   const audit = await openGatewayAudit(runtime);
   const metricRegistries = [cache.metrics.registry, limits.metrics.registry];
@@ -98,7 +109,11 @@ export async function gatewayExtensions(runtime: GatewayRuntime): Promise<Gatewa
     // whatever hot registration does meanwhile); then authentication, purpose, and the
     // per-officer rate limit (so refused and unparsable requests count too).
     // Tracing (off by default) only adds phase spans around these layers (gateway/tracing/).
-    contextHooks: [(context) => registry.pin(context), ...security.contextHooks.map((hook) => tracedHook(SPAN.authentication, hook)), limits.rateLimitHook],
+    contextHooks: [
+      (context) => registry.pin(context),
+      ...security.contextHooks.map((hook) => tracedHook(SPAN.authentication, hook)),
+      limits.rateLimitHook,
+    ],
     plugins: [
       // First: no other layer needs to look at an operation that cannot run (400, audited).
       operationResolutionPlugin(),
@@ -126,10 +141,21 @@ export async function gatewayExtensions(runtime: GatewayRuntime): Promise<Gatewa
     gatewayWrappers: [tracedExecution, authorisation.wrapGateway, withDisclosure, ...(cache.wrapGateway ? [cache.wrapGateway] : [])],
     subgraphHeaders: security.subgraphHeaders,
     subgraphBatchHeaders: security.subgraphBatchHeaders,
-    http: { metrics: metrics.route, graphiql: graphiql.routes.page, graphiqlAssets: graphiql.routes.assets, auditReady: () => audit.ready() },
+    http: {
+      metrics: metrics.route,
+      graphiql: graphiql.routes.page,
+      graphiqlAssets: graphiql.routes.assets,
+      auditReady: () => audit.ready(),
+    },
     onRefusal: refusals.onRefusal,
     ...(trustedDocuments ? { resolveParameters: trustedDocuments.resolveParameters } : {}),
     // The refusal summaries still open go into the audit log before it closes.
-    closers: [() => cache.close(), () => limits.close(), () => refusals.close(), () => audit.close(), async () => trustedDocuments?.close()],
+    closers: [
+      () => cache.close(),
+      () => limits.close(),
+      () => refusals.close(),
+      () => audit.close(),
+      async () => trustedDocuments?.close(),
+    ],
   };
 }

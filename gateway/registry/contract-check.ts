@@ -18,9 +18,7 @@ export const SERVICE_SDL_QUERY = '{ _service { sdl } }';
 /** Headers for the check's requests (the signed internal token when subgraphs require one). */
 export type CheckHeaders = (region: Region, body: string, part: ContractPart) => Record<string, string> | Promise<Record<string, string>>;
 
-export type ContractVerdict =
-  | { ok: true }
-  | { ok: false; reason: string; differences: Array<ContractDifference & { part: ContractPart }> };
+export type ContractVerdict = { ok: true } | { ok: false; reason: string; differences: Array<ContractDifference & { part: ContractPart }> };
 
 export type ContractCheck = (region: Region) => Promise<ContractVerdict>;
 
@@ -58,14 +56,16 @@ export function contractCheck(options: { headers?: CheckHeaders; contract?: (par
   return async (region) => {
     const differences: Array<ContractDifference & { part: ContractPart }> = [];
     const unreachable: string[] = [];
-    await Promise.all(CONTRACT_PARTS.map(async (part) => {
-      try {
-        const sdl = await fetchServedSdl(region, part, options.headers);
-        differences.push(...diffSdl(contract(part), sdl).map((d) => ({ ...d, part })));
-      } catch (error) {
-        unreachable.push(`${part}: ${(error as Error).message}`);
-      }
-    }));
+    await Promise.all(
+      CONTRACT_PARTS.map(async (part) => {
+        try {
+          const sdl = await fetchServedSdl(region, part, options.headers);
+          differences.push(...diffSdl(contract(part), sdl).map((d) => ({ ...d, part })));
+        } catch (error) {
+          unreachable.push(`${part}: ${(error as Error).message}`);
+        }
+      }),
+    );
     if (unreachable.length === 0 && differences.length === 0) return { ok: true };
     return { ok: false, reason: refusalMessage(region, differences, unreachable), differences };
   };

@@ -11,8 +11,14 @@
  * and left out.
  */
 import {
-  Kind, parse, print,
-  type ConstDirectiveNode, type DefinitionNode, type DocumentNode, type FieldDefinitionNode, type InputValueDefinitionNode,
+  Kind,
+  parse,
+  print,
+  type ConstDirectiveNode,
+  type DefinitionNode,
+  type DocumentNode,
+  type FieldDefinitionNode,
+  type InputValueDefinitionNode,
 } from 'graphql';
 
 /** One difference, named by its schema coordinate (`Type` or `Type.field`). */
@@ -61,10 +67,21 @@ function addDefinition(out: Map<string, string>, definition: DefinitionNode): vo
     const before = out.get(coordinate);
     out.set(coordinate, before && before !== signature ? `${before} ${signature}`.trim() : signature);
   };
-  const kindWord = definition.kind.replace(/_TYPE_(DEFINITION|EXTENSION)$/, '').replace(/_DEFINITION$|_EXTENSION$/, '').toLowerCase();
-  const interfaces = 'interfaces' in definition && definition.interfaces?.length
-    ? ` implements ${definition.interfaces.map((i) => i.name.value).sort().join(' & ')}` : '';
-  merge(name, `${kindWord}${interfaces}${directivesOf('directives' in definition ? definition.directives as ConstDirectiveNode[] : undefined)}`);
+  const kindWord = definition.kind
+    .replace(/_TYPE_(DEFINITION|EXTENSION)$/, '')
+    .replace(/_DEFINITION$|_EXTENSION$/, '')
+    .toLowerCase();
+  const interfaces =
+    'interfaces' in definition && definition.interfaces?.length
+      ? ` implements ${definition.interfaces
+          .map((i) => i.name.value)
+          .sort()
+          .join(' & ')}`
+      : '';
+  merge(
+    name,
+    `${kindWord}${interfaces}${directivesOf('directives' in definition ? (definition.directives as ConstDirectiveNode[]) : undefined)}`,
+  );
   if ('fields' in definition && definition.fields) {
     for (const field of definition.fields) {
       if (FEDERATION_FIELDS.has(field.name.value)) continue;
@@ -75,7 +92,13 @@ function addDefinition(out: Map<string, string>, definition: DefinitionNode): vo
     for (const value of definition.values) out.set(`${name}.${value.name.value}`, `value${directivesOf(value.directives)}`);
   }
   if ('types' in definition && definition.types) {
-    out.set(`${name}|members`, definition.types.map((t) => t.name.value).sort().join(' | '));
+    out.set(
+      `${name}|members`,
+      definition.types
+        .map((t) => t.name.value)
+        .sort()
+        .join(' | '),
+    );
   }
 }
 
@@ -104,8 +127,11 @@ export function diffSdl(contract: DocumentNode, servedSdl: string): ContractDiff
 /** `Person.phone (changed: contract "…", served "…")`, one per line. */
 export function describeDifference(d: ContractDifference): string {
   switch (d.kind) {
-    case 'missing': return `${d.coordinate} (missing: the contract has "${d.contract}")`;
-    case 'extra': return `${d.coordinate} (not in the contract: served "${d.served}")`;
-    case 'changed': return `${d.coordinate} (changed: contract "${d.contract}", served "${d.served}")`;
+    case 'missing':
+      return `${d.coordinate} (missing: the contract has "${d.contract}")`;
+    case 'extra':
+      return `${d.coordinate} (not in the contract: served "${d.served}")`;
+    case 'changed':
+      return `${d.coordinate} (changed: contract "${d.contract}", served "${d.served}")`;
   }
 }

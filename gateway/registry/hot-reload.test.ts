@@ -21,7 +21,9 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 function fakeCheck(refuse: string[], asked: string[]): ContractCheck {
   return async (r) => {
     asked.push(r.code);
-    return refuse.includes(r.code) ? { ok: false, reason: `region ${r.code} refused: differing types: Person`, differences: [] } : { ok: true };
+    return refuse.includes(r.code)
+      ? { ok: false, reason: `region ${r.code} refused: differing types: Person`, differences: [] }
+      : { ok: true };
   };
 }
 
@@ -36,7 +38,9 @@ describe('hot registration', () => {
     expect(asked.sort()).toEqual(['AH', 'ZJ']);
     expect(result).toMatchObject({ ok: true, changed: true });
     expect(registry.regions().map((r) => r.code)).toEqual(['JS', 'AH']);
-    expect(registry.refusedRegions()).toMatchObject([{ code: 'ZJ', state: 'refused', detail: expect.stringContaining('differing types: Person') }]);
+    expect(registry.refusedRegions()).toMatchObject([
+      { code: 'ZJ', state: 'refused', detail: expect.stringContaining('differing types: Person') },
+    ]);
   });
 
   it('keeps a region in service at its old URL when its new URL is refused', async () => {
@@ -85,10 +89,15 @@ describe('contract diff', () => {
   });
 
   it('refuses a region whose SDL cannot be fetched, saying which part and why', async () => {
-    const [dead] = validateRegionsFile({ regions: [{ code: 'ZZ', name: 'ZZ', url: 'http://127.0.0.1:9', timeoutMs: 300 }] }, new ConfigPath('test'));
+    const [dead] = validateRegionsFile(
+      { regions: [{ code: 'ZZ', name: 'ZZ', url: 'http://127.0.0.1:9', timeoutMs: 300 }] },
+      new ConfigPath('test'),
+    );
     const verdict = await contractCheck()(dead);
     expect(verdict.ok).toBe(false);
-    expect(!verdict.ok && verdict.reason).toMatch(/region ZZ \(http:\/\/127\.0\.0\.1:9\) refused[\s\S]*could not fetch the served SDL of:[\s\S]*records: /);
+    expect(!verdict.ok && verdict.reason).toMatch(
+      /region ZZ \(http:\/\/127\.0\.0\.1:9\) refused[\s\S]*could not fetch the served SDL of:[\s\S]*records: /,
+    );
   });
 
   it('names changed, missing and extra fields', () => {

@@ -48,8 +48,10 @@ export class RegionProber {
   }
 
   private async round(): Promise<void> {
-    await Promise.all(this.regions().map(async (region) => {
-      this.board.set(region.code, await probeRegion(region));
-    }));
+    await Promise.all(
+      this.regions().map(async (region) => {
+        this.board.set(region.code, await probeRegion(region));
+      }),
+    );
   }
 }

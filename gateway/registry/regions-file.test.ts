@@ -14,7 +14,10 @@ describe('region registry file', () => {
   });
 
   it('derives the endpoints and applies defaults', () => {
-    const [region] = validateRegionsFile({ defaults: { timeoutMs: 900, breaker: { cooldownMs: 1000 } }, regions: [{ ...js, url: 'http://127.0.0.1:4101/' }] }, at);
+    const [region] = validateRegionsFile(
+      { defaults: { timeoutMs: 900, breaker: { cooldownMs: 1000 } }, regions: [{ ...js, url: 'http://127.0.0.1:4101/' }] },
+      at,
+    );
     expect(region).toMatchObject({
       url: 'http://127.0.0.1:4101',
       timeoutMs: 900,
@@ -28,11 +31,20 @@ describe('region registry file', () => {
   it.each([
     [{ regions: [js, { ...js, code: 'GZ', url: 'foo' }] }, 'config/regions.json: regions[1].url: expected an http(s) URL, got "foo"'],
     [{ regions: [js, js] }, 'config/regions.json: regions[1].code: duplicate region code "JS" (already used by regions[0])'],
-    [{ regions: [{ ...js, code: 'js' }] }, 'config/regions.json: regions[0].code: expected a region code of 2–3 capital letters (e.g. "JS"), got "js"'],
+    [
+      { regions: [{ ...js, code: 'js' }] },
+      'config/regions.json: regions[0].code: expected a region code of 2–3 capital letters (e.g. "JS"), got "js"',
+    ],
     [{ regions: [{ ...js, timeoutMs: 0 }] }, 'config/regions.json: regions[0].timeoutMs: expected an integer from 10 to 120000, got 0'],
-    [{ regions: [{ ...js, breaker: { failureThreshold: 'many' } }] }, 'config/regions.json: regions[0].breaker.failureThreshold: expected an integer from 1 to 1000, got "many"'],
+    [
+      { regions: [{ ...js, breaker: { failureThreshold: 'many' } }] },
+      'config/regions.json: regions[0].breaker.failureThreshold: expected an integer from 1 to 1000, got "many"',
+    ],
     [{ regions: [{ ...js, timeoutMS: 10 }] }, 'config/regions.json: regions[0].timeoutMS: unknown setting'],
-    [{ regions: [{ ...js, settings: { serviceUrl: { a: 1 } } }] }, 'config/regions.json: regions[0].settings.serviceUrl: expected a string, number or boolean, got {"a":1}'],
+    [
+      { regions: [{ ...js, settings: { serviceUrl: { a: 1 } } }] },
+      'config/regions.json: regions[0].settings.serviceUrl: expected a string, number or boolean, got {"a":1}',
+    ],
     [{ regions: [] }, 'config/regions.json: regions: expected at least one region, got an empty list'],
     [{ regions: [{ code: 'JS', url: 'http://x' }] }, 'config/regions.json: regions[0].name: expected a non-empty string, got nothing'],
     [{ defaults: { timeout: 1 }, regions: [js] }, 'config/regions.json: defaults.timeout: unknown setting'],

@@ -5,9 +5,7 @@
  * Adding a region is one entry here (no gateway code change). `defaults` saves repeating
  * the timeout, concurrency cap and breaker settings for every region.
  */
-import {
-  array, httpUrl, integer, object, onlyKeys, optional, string, type ConfigPath, type Obj,
-} from '../config/check.ts';
+import { array, httpUrl, integer, object, onlyKeys, optional, string, type ConfigPath, type Obj } from '../config/check.ts';
 
 /** The three parts of the regional contract; each region serves each at `<url>/<part>`. */
 import { CONTRACT_PARTS, type ContractPart } from '../../schema/contract.ts';
@@ -84,7 +82,9 @@ function validateRegion(raw: unknown, at: ConfigPath, defaults: Limits): Region 
 function validateLimits(obj: Obj, at: ConfigPath, fallback: Limits): Limits {
   return {
     timeoutMs: optional(obj.timeoutMs, fallback.timeoutMs, (v) => integer(v, at.key('timeoutMs'), { min: 10, max: 120_000 })),
-    maxConcurrency: optional(obj.maxConcurrency, fallback.maxConcurrency, (v) => integer(v, at.key('maxConcurrency'), { min: 1, max: 10_000 })),
+    maxConcurrency: optional(obj.maxConcurrency, fallback.maxConcurrency, (v) =>
+      integer(v, at.key('maxConcurrency'), { min: 1, max: 10_000 }),
+    ),
     breaker: optional(obj.breaker, fallback.breaker, (v) => validateBreaker(v, at.key('breaker'), fallback.breaker)),
   };
 }
@@ -93,7 +93,9 @@ function validateBreaker(raw: unknown, at: ConfigPath, fallback: BreakerSettings
   const obj = object(raw, at);
   onlyKeys(obj, ['failureThreshold', 'cooldownMs'], at);
   return {
-    failureThreshold: optional(obj.failureThreshold, fallback.failureThreshold, (v) => integer(v, at.key('failureThreshold'), { min: 1, max: 1000 })),
+    failureThreshold: optional(obj.failureThreshold, fallback.failureThreshold, (v) =>
+      integer(v, at.key('failureThreshold'), { min: 1, max: 1000 }),
+    ),
     cooldownMs: optional(obj.cooldownMs, fallback.cooldownMs, (v) => integer(v, at.key('cooldownMs'), { min: 100, max: 3_600_000 })),
   };
 }

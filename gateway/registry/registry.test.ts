@@ -64,7 +64,10 @@ describe('RegionRegistry', () => {
     expect((await registry.view({ fresh: false })).map((r) => r.state)).toEqual(['unknown', 'unknown']);
 
     const probed = await registry.view({ fresh: true });
-    expect(probed.map((r) => [r.code, r.state])).toEqual([['JS', 'up'], ['GZ', 'down']]);
+    expect(probed.map((r) => [r.code, r.state])).toEqual([
+      ['JS', 'up'],
+      ['GZ', 'down'],
+    ]);
     expect(probed[1].detail).toBe('unreachable (connection refused)');
 
     registry.observe({ region: 'JS', subgraph: 'index', status: 'timeout', latencyMs: 300.4, message: 'JS: no answer within 300 ms' });

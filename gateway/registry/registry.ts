@@ -64,7 +64,10 @@ export class RegionRegistry {
   private reloading: Promise<ReloadResult> = Promise.resolve({ ok: true, changed: false });
 
   /** `file` is null for registries built in memory (tests, embedding): nothing to reload. */
-  constructor(regions: readonly Region[], private readonly file: string | null = null) {
+  constructor(
+    regions: readonly Region[],
+    private readonly file: string | null = null,
+  ) {
     this.current = regions;
     this.prober = new RegionProber(() => this.current, this.board);
   }

@@ -7,8 +7,9 @@ describe('the tracing section', () => {
   });
 
   it('takes an endpoint, a service name and a ratio', () => {
-    expect(validateTracingConfig({ enabled: true, otlpUrl: 'http://127.0.0.1:4318/v1/traces', serviceName: 'gw-1', sampleRatio: 0.25 }))
-      .toEqual({ enabled: true, otlpUrl: 'http://127.0.0.1:4318/v1/traces', serviceName: 'gw-1', sampleRatio: 0.25 });
+    expect(
+      validateTracingConfig({ enabled: true, otlpUrl: 'http://127.0.0.1:4318/v1/traces', serviceName: 'gw-1', sampleRatio: 0.25 }),
+    ).toEqual({ enabled: true, otlpUrl: 'http://127.0.0.1:4318/v1/traces', serviceName: 'gw-1', sampleRatio: 0.25 });
   });
 
   it('refuses bad settings, naming each', () => {

@@ -21,19 +21,28 @@ import type { ContextHook } from '../http/context.ts';
  */
 export function tracedGraphQL(handler: GraphQLHandler): GraphQLHandler {
   if (!tracingState.on) return handler;
-  return (req, res, requestId) => inSpan(SPAN.request, { 'liandong.audit_id': requestId }, async (span) => {
-    try {
-      await handler(req, res, requestId);
-    } finally {
-      setFacts(span, { 'http.response.status_code': res.statusCode });
-    }
-  }, SpanKind.SERVER);
+  return (req, res, requestId) =>
+    inSpan(
+      SPAN.request,
+      { 'liandong.audit_id': requestId },
+      async (span) => {
+        try {
+          await handler(req, res, requestId);
+        } finally {
+          setFacts(span, { 'http.response.status_code': res.statusCode });
+        }
+      },
+      SpanKind.SERVER,
+    );
 }
 
 /** A context hook (authentication, purpose…) as a phase span. */
 export function tracedHook(name: string, hook: ContextHook): ContextHook {
   if (!tracingState.on) return hook;
-  return (context, request) => inSpan(name, {}, async () => { await hook(context, request); });
+  return (context, request) =>
+    inSpan(name, {}, async () => {
+      await hook(context, request);
+    });
 }
 
 /** Every hook of a plugin's request listener runs inside a span named for the phase. */
@@ -76,7 +85,10 @@ export function operationFactsPlugin(): ApolloServerPlugin<GatewayContext> | nul
         async willSendResponse(rc) {
           const body = rc.response.body;
           const result = body.kind === 'single' ? body.singleResult : body.initialResult;
-          setFacts(span, { 'liandong.errors.count': result.errors?.length ?? 0, 'liandong.regions.count': rc.contextValue.report?.regions.length ?? 0 });
+          setFacts(span, {
+            'liandong.errors.count': result.errors?.length ?? 0,
+            'liandong.regions.count': rc.contextValue.report?.regions.length ?? 0,
+          });
         },
       };
     },

@@ -31,8 +31,10 @@ export function validateTrustedDocumentsConfig(raw: unknown, at: ConfigPath, dir
   const freeTextAt = at.key('freeText');
   const freeText = obj.freeText === undefined ? {} : object(obj.freeText, freeTextAt);
   onlyKeys(freeText, ['roles', 'clients'], freeTextAt);
-  const names = (key: 'roles' | 'clients', fallback: string[]) => optional(freeText[key], fallback,
-    (v) => array(v, freeTextAt.key(key)).map((name, i) => string(name, freeTextAt.key(key).index(i), NAME)));
+  const names = (key: 'roles' | 'clients', fallback: string[]) =>
+    optional(freeText[key], fallback, (v) =>
+      array(v, freeTextAt.key(key)).map((name, i) => string(name, freeTextAt.key(key).index(i), NAME)),
+    );
   return { manifest, freeText: { roles: names('roles', ['analyst']), clients: names('clients', []) } };
 }
 

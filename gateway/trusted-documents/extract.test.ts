@@ -15,7 +15,8 @@ describe('extracting a manifest from .graphql files', () => {
   it('gives each named operation its own document with the fragments it uses, keyed by the hash of its text', () => {
     const dir = files({
       'a.graphql': 'query PersonCard($id: String!) { person(idNumber: $id) { ...Card } }',
-      'b.graphql': 'fragment Card on Person { idNumber records { ...Rec } }\nfragment Rec on PersonRecord { name }\nfragment Unused on Person { sex }',
+      'b.graphql':
+        'fragment Card on Person { idNumber records { ...Rec } }\nfragment Rec on PersonRecord { name }\nfragment Unused on Person { sex }',
       'notes.txt': 'ignored',
     });
     const manifest = extractManifest(graphqlFiles([dir]));
@@ -28,7 +29,11 @@ describe('extracting a manifest from .graphql files', () => {
   });
 
   it('refuses an anonymous operation and a missing fragment, naming the file', () => {
-    expect(() => extractManifest(graphqlFiles([files({ 'x.graphql': '{ regions { code } }' })]))).toThrow(/x\.graphql: an operation without a name/);
-    expect(() => extractManifest(graphqlFiles([files({ 'y.graphql': 'query Q { regions { ...Gone } }' })]))).toThrow(/y\.graphql: operation Q uses fragment Gone/);
+    expect(() => extractManifest(graphqlFiles([files({ 'x.graphql': '{ regions { code } }' })]))).toThrow(
+      /x\.graphql: an operation without a name/,
+    );
+    expect(() => extractManifest(graphqlFiles([files({ 'y.graphql': 'query Q { regions { ...Gone } }' })]))).toThrow(
+      /y\.graphql: operation Q uses fragment Gone/,
+    );
   });
 });

@@ -5,10 +5,7 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  Kind, parse, print, visit,
-  type DefinitionNode, type FragmentDefinitionNode, type OperationDefinitionNode,
-} from 'graphql';
+import { Kind, parse, print, visit, type DefinitionNode, type FragmentDefinitionNode, type OperationDefinitionNode } from 'graphql';
 import { MANIFEST_FORMAT, sha256Hex } from './manifest.ts';
 
 export interface Manifest {
@@ -44,7 +41,8 @@ export function extractManifest(files: readonly string[]): Manifest {
     }
     for (const definition of definitions) {
       if (definition.kind === Kind.OPERATION_DEFINITION) {
-        if (!definition.name) throw new Error(`${file}: an operation without a name; trusted documents are named (the name labels metrics and audit)`);
+        if (!definition.name)
+          throw new Error(`${file}: an operation without a name; trusted documents are named (the name labels metrics and audit)`);
         operations.push({ operation: definition, file });
       } else if (definition.kind === Kind.FRAGMENT_DEFINITION) {
         if (fragments.has(definition.name.value)) throw new Error(`${file}: fragment ${definition.name.value} is defined twice`);
@@ -66,7 +64,11 @@ export function extractManifest(files: readonly string[]): Manifest {
   };
 }
 
-function usedFragments(operation: OperationDefinitionNode, fragments: ReadonlyMap<string, FragmentDefinitionNode>, file: string): FragmentDefinitionNode[] {
+function usedFragments(
+  operation: OperationDefinitionNode,
+  fragments: ReadonlyMap<string, FragmentDefinitionNode>,
+  file: string,
+): FragmentDefinitionNode[] {
   const used = new Map<string, FragmentDefinitionNode>();
   const pending: DefinitionNode[] = [operation];
   while (pending.length > 0) {

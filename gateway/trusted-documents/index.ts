@@ -36,7 +36,10 @@ export interface TrustedDocuments {
 export function createTrustedDocuments(config: TrustedDocumentsConfig, logger: Logger): TrustedDocuments | null {
   if (!config.manifest) return null;
   const store = new DocumentStore(config.manifest, logger);
-  logger.info({ manifest: config.manifest, documents: store.size }, 'trusted documents in force: free text only for the configured roles and clients');
+  logger.info(
+    { manifest: config.manifest, documents: store.size },
+    'trusted documents in force: free text only for the configured roles and clients',
+  );
   return {
     resolveParameters: (params) => resolveParameters(store, params),
     plugin: enforcement(store, config),
@@ -49,7 +52,11 @@ function resolveParameters(store: DocumentStore, params: Record<string, unknown>
   if (id === null) return params;
   const document = store.get(id.toLowerCase());
   if (!document) {
-    throw new HttpError(400, TRUSTED_DOCUMENT_NOT_FOUND, `Document sha256:${id.toLowerCase()} is not registered with this gateway; register it in the trusted documents manifest (npm run documents -- extract) or send the operation text if your role allows it.`);
+    throw new HttpError(
+      400,
+      TRUSTED_DOCUMENT_NOT_FOUND,
+      `Document sha256:${id.toLowerCase()} is not registered with this gateway; register it in the trusted documents manifest (npm run documents -- extract) or send the operation text if your role allows it.`,
+    );
   }
   const { documentId: _documentId, extensions, ...rest } = params;
   // Apollo Server would treat a persistedQuery extension as an automatic persisted query
@@ -65,7 +72,12 @@ function requestedDocumentId(params: Record<string, unknown>): string | null {
   const named = params.documentId ?? persisted?.sha256Hash;
   if (named === undefined || named === null) return null;
   const match = typeof named === 'string' ? TRUSTED_DOCUMENT_ID.exec(named) : null;
-  if (!match) throw new HttpError(400, TRUSTED_DOCUMENT_NOT_FOUND, `documentId must be "sha256:<64 hex digits>", got ${JSON.stringify(String(named).slice(0, 80))}.`);
+  if (!match)
+    throw new HttpError(
+      400,
+      TRUSTED_DOCUMENT_NOT_FOUND,
+      `documentId must be "sha256:<64 hex digits>", got ${JSON.stringify(String(named).slice(0, 80))}.`,
+    );
   return match[1];
 }
 

@@ -30,7 +30,10 @@ export interface TrustedDocument {
 }
 
 export class ManifestError extends Error {
-  constructor(readonly file: string, message: string) {
+  constructor(
+    readonly file: string,
+    message: string,
+  ) {
     super(`trusted documents ${file}: ${message}`);
     this.name = 'ManifestError';
   }
@@ -69,19 +72,34 @@ function readEntry(file: string, entry: unknown, i: number, schema: GraphQLSchem
     throw new ManifestError(file, `${at}: expected {"id", "name", "type", "body"} with string id and body`);
   }
   const id = e.id.toLowerCase();
-  if (!/^[0-9a-f]{64}$/.test(id)) throw new ManifestError(file, `${at}: id ${JSON.stringify(e.id.slice(0, 80))} is not a SHA-256 hex digest`);
-  if (sha256Hex(e.body) !== id) throw new ManifestError(file, `${at} (${String(e.name ?? id)}): id is not the SHA-256 of its body; regenerate the manifest (npm run documents -- extract)`);
+  if (!/^[0-9a-f]{64}$/.test(id))
+    throw new ManifestError(file, `${at}: id ${JSON.stringify(e.id.slice(0, 80))} is not a SHA-256 hex digest`);
+  if (sha256Hex(e.body) !== id)
+    throw new ManifestError(
+      file,
+      `${at} (${String(e.name ?? id)}): id is not the SHA-256 of its body; regenerate the manifest (npm run documents -- extract)`,
+    );
   let operations;
   try {
     operations = parse(e.body).definitions.filter((d) => d.kind === 'OperationDefinition');
   } catch (error) {
     throw new ManifestError(file, `${at} (${String(e.name ?? id)}): does not parse: ${(error as Error).message}`);
   }
-  if (operations.length !== 1) throw new ManifestError(file, `${at} (${String(e.name ?? id)}): holds ${operations.length} operations; a trusted document holds exactly one`);
+  if (operations.length !== 1)
+    throw new ManifestError(
+      file,
+      `${at} (${String(e.name ?? id)}): holds ${operations.length} operations; a trusted document holds exactly one`,
+    );
   if (schema) {
     const errors = validate(schema, parse(e.body));
     if (errors.length > 0) {
-      throw new ManifestError(file, `${at} (${String(e.name ?? id)}): no longer valid against the supergraph: ${errors.map((x) => x.message).slice(0, 3).join('; ')}`);
+      throw new ManifestError(
+        file,
+        `${at} (${String(e.name ?? id)}): no longer valid against the supergraph: ${errors
+          .map((x) => x.message)
+          .slice(0, 3)
+          .join('; ')}`,
+      );
     }
   }
   const operation = operations[0] as { operation: OperationTypeNode; name?: { value: string } };

@@ -14,7 +14,11 @@ export class DocumentStore {
   private schema: GraphQLSchema | null = null;
 
   /** Reads the manifest once (throws ManifestError naming what is wrong: the start stops). */
-  constructor(private readonly file: string, private readonly logger: Logger, pollMs = 1000) {
+  constructor(
+    private readonly file: string,
+    private readonly logger: Logger,
+    pollMs = 1000,
+  ) {
     this.documents = readManifest(file, readFileSync(file, 'utf8'), null);
     watchFile(file, { interval: pollMs, persistent: false }, () => this.reload('the manifest file changed'));
   }
@@ -40,7 +44,10 @@ export class DocumentStore {
       this.logger.info({ documents: this.documents.size, why }, 'trusted documents loaded');
       return true;
     } catch (error) {
-      this.logger.error({ err: (error as Error).message, kept: this.documents.size, why }, 'trusted documents not reloaded; the documents in force stay');
+      this.logger.error(
+        { err: (error as Error).message, kept: this.documents.size, why },
+        'trusted documents not reloaded; the documents in force stay',
+      );
       return false;
     }
   }

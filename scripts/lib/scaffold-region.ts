@@ -52,7 +52,9 @@ function check(options: ScaffoldOptions): void {
   }
   const badArea = (options.areaPrefixes ?? []).find((p) => !PROVINCE_CODES.has(p));
   if (badArea !== undefined) {
-    throw new ScaffoldError(`--area-prefix "${badArea}": expected a two-digit province code of identity numbers (e.g. 34), one of ${[...PROVINCE_CODES].join(', ')}`);
+    throw new ScaffoldError(
+      `--area-prefix "${badArea}": expected a two-digit province code of identity numbers (e.g. 34), one of ${[...PROVINCE_CODES].join(', ')}`,
+    );
   }
   const badPlate = (options.plateProvinces ?? []).find((p) => !PLATE_PROVINCES.includes(p));
   if (badPlate !== undefined) {

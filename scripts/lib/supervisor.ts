@@ -30,7 +30,10 @@ export class Supervised {
   /** The URL from the child's `listening on …` line. */
   url: string | null = null;
 
-  constructor(private readonly spec: SupervisedSpec, private readonly log: Log) {}
+  constructor(
+    private readonly spec: SupervisedSpec,
+    private readonly log: Log,
+  ) {}
 
   /** Starts the child and waits until it is ready; rejects (with its last output) if it is not. */
   async start(): Promise<void> {

@@ -48,5 +48,7 @@ const summary = await generate({
   regions: parseRegions(values.regions!),
   log: values.quiet ? undefined : (line) => console.log(line),
 });
-console.log(`seeded ${summary.regions.join(', ')} into ${resolve(values.data!)} in ${summary.seconds.toFixed(1)} s `
-  + `(${summary.counts.persons} persons per region, ${summary.groundTruthPersons} real persons)`);
+console.log(
+  `seeded ${summary.regions.join(', ')} into ${resolve(values.data!)} in ${summary.seconds.toFixed(1)} s ` +
+    `(${summary.counts.persons} persons per region, ${summary.groundTruthPersons} real persons)`,
+);

@@ -69,12 +69,16 @@ async function writeGroundTruth(world: World, regions: readonly Region[], path: 
   let persons = 0;
   for (const identity of allIdentities(world.personsPerRegion)) {
     const idNumber = world.person(identity).idNumber;
-    const records = CLASSES[identity.cls].filter((r) => regions.includes(r)).flatMap((region) => {
-      const i = localIndexOf(region, identity, world.personsPerRegion);
-      if (i === null) return [];
-      const localId = recordIds[region].person(i);
-      return [{ region, localId, id: liandongId(region, localId), idNumberAsRecorded: world.idNumberAsRecorded(region, identity, idNumber) }];
-    });
+    const records = CLASSES[identity.cls]
+      .filter((r) => regions.includes(r))
+      .flatMap((region) => {
+        const i = localIndexOf(region, identity, world.personsPerRegion);
+        if (i === null) return [];
+        const localId = recordIds[region].person(i);
+        return [
+          { region, localId, id: liandongId(region, localId), idNumberAsRecorded: world.idNumberAsRecorded(region, identity, idNumber) },
+        ];
+      });
     if (records.length === 0) continue;
     persons++;
     await file.write(`${JSON.stringify({ idNumber, records })}\n`);
@@ -95,7 +99,10 @@ export async function generate(options: GenerateOptions): Promise<GenerateSummar
     await writeRegion(world, region, await createWriter({ dataDir: options.dataDir }), log);
   }
   const groundTruthPersons = await writeGroundTruth(world, regions, join(options.dataDir, 'ground-truth.jsonl'));
-  await writeFile(join(options.dataDir, 'scenarios.json'), `${JSON.stringify({ layoutVersion: DATA_LAYOUT_VERSION, ...scenarios }, null, 2)}\n`);
+  await writeFile(
+    join(options.dataDir, 'scenarios.json'),
+    `${JSON.stringify({ layoutVersion: DATA_LAYOUT_VERSION, ...scenarios }, null, 2)}\n`,
+  );
   log(`ground truth: ${groundTruthPersons} persons`);
   return {
     regions,

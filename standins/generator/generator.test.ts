@@ -51,7 +51,7 @@ describe('seeded generator', () => {
     expect(digest(c)['ground-truth.jsonl']).not.toBe(first['ground-truth.jsonl']);
   });
 
-  it('issues valid, unique identity numbers with the home region\'s area codes', () => {
+  it("issues valid, unique identity numbers with the home region's area codes", () => {
     const world = new World(9, 2000);
     const seen = new Set<string>();
     const persons = new Set<string>();
@@ -87,7 +87,7 @@ describe('seeded generator', () => {
     }
   });
 
-  it('places ~30% of every region\'s persons in two or three regions, and suspects\' vehicles across regions', () => {
+  it("places ~30% of every region's persons in two or three regions, and suspects' vehicles across regions", () => {
     const world = new World(9, 1000);
     for (const region of REGIONS) {
       const shared = [...Array(1000).keys()].filter((i) => {
@@ -142,6 +142,7 @@ describe('seeded generator', () => {
     expect(scenarios.crossRegionCase.officers[0]).toBe(DEMO_CASE_LEAD);
     expect(world.caseOfficers('JS', 0)[0]).toEqual({ officerId: DEMO_CASE_LEAD, duty: 'LEAD', team: null });
     // Every other demo officer is on no case's list for it: the demo shows need-to-know by contrast.
-    for (const other of DEMO_OFFICERS.filter((o) => o !== investigator)) expect(scenarios.crossRegionCase.officers).not.toContain(other.sub);
+    for (const other of DEMO_OFFICERS.filter((o) => o !== investigator))
+      expect(scenarios.crossRegionCase.officers).not.toContain(other.sub);
   });
 });

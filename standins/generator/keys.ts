@@ -63,20 +63,22 @@ export class KeyFactory {
     const q = this.platePermutations.get(region)!.apply(index);
     const letter = letters[q % letters.length];
     const r = Math.floor(q / letters.length);
-    const serial = r < 100_000
-      ? pad(r, 5)
-      : SERIAL_LETTERS[Math.floor((r - 100_000) / 10_000)] + pad((r - 100_000) % 10_000, 4);
+    const serial = r < 100_000 ? pad(r, 5) : SERIAL_LETTERS[Math.floor((r - 100_000) / 10_000)] + pad((r - 100_000) % 10_000, 4);
     const energyMark = newEnergy ? (electric ? 'D' : 'F') : '';
     return `${GEOGRAPHY[region].plateProvince}${letter}${energyMark}${serial}`;
   }
 }
 
 const VIN_VALUES: Record<string, number> = Object.fromEntries(
-  [...'0123456789'].map((c, i) => [c, i]).concat(
-    [...'ABCDEFGH'].map((c, i) => [c, i + 1]),
-    [...'JKLMN'].map((c, i) => [c, i + 1]), [['P', 7]], [['R', 9]],
-    [...'STUVWXYZ'].map((c, i) => [c, i + 2]),
-  ),
+  [...'0123456789']
+    .map((c, i) => [c, i])
+    .concat(
+      [...'ABCDEFGH'].map((c, i) => [c, i + 1]),
+      [...'JKLMN'].map((c, i) => [c, i + 1]),
+      [['P', 7]],
+      [['R', 9]],
+      [...'STUVWXYZ'].map((c, i) => [c, i + 2]),
+    ),
 );
 const VIN_WEIGHTS = [8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2];
 const VIN_YEARS = 'ABCDEFGHJKLMNPRSTVWXY123456789'; // model-year codes from 2010

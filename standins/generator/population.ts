@@ -13,7 +13,13 @@ export const REGIONS: readonly Region[] = ['JS', 'GZ', 'HB'];
 
 /** Classes by number: the regions holding a person of that class. */
 export const CLASSES: readonly (readonly Region[])[] = [
-  ['JS', 'GZ', 'HB'], ['JS', 'GZ'], ['JS', 'HB'], ['GZ', 'HB'], ['JS'], ['GZ'], ['HB'],
+  ['JS', 'GZ', 'HB'],
+  ['JS', 'GZ'],
+  ['JS', 'HB'],
+  ['GZ', 'HB'],
+  ['JS'],
+  ['GZ'],
+  ['HB'],
 ];
 const HOME_CLASS: Record<Region, number> = { JS: 4, GZ: 5, HB: 6 };
 const BLOCK = 10;

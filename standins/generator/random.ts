@@ -121,7 +121,10 @@ export class AffinePermutation {
   private readonly aInverse: bigint;
   private readonly n: bigint;
 
-  constructor(readonly size: number, salt: number) {
+  constructor(
+    readonly size: number,
+    salt: number,
+  ) {
     if (!Number.isSafeInteger(size) || size < 1) throw new Error(`AffinePermutation: size must be a positive integer, got ${size}`);
     let a = 2_654_435_761 + (salt % 1000) * 2;
     while (gcd(a % size || size, size) !== 1 && size > 1) a++;
@@ -136,7 +139,7 @@ export class AffinePermutation {
   }
 
   invert(y: number): number {
-    return Number((((BigInt(y) - this.c) % this.n + this.n) * this.aInverse) % this.n);
+    return Number(((((BigInt(y) - this.c) % this.n) + this.n) * this.aInverse) % this.n);
   }
 }
 

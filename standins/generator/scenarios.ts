@@ -25,7 +25,11 @@ export interface Scenarios {
   personInAllRegions: { idNumber: string; legacyIdNumber: string; name: string; recordIds: Record<Region, string> };
   /** A JS case whose suspect (also held by GZ) owns a vehicle registered in HB that HB has an active alert on. */
   crossRegionCase: {
-    caseId: string; suspectIdNumber: string; plate: string; vehicleRecordId: string; hbAlertId: string;
+    caseId: string;
+    suspectIdNumber: string;
+    plate: string;
+    vehicleRecordId: string;
+    hbAlertId: string;
     /** Police numbers of the officers assigned to it (lead first, then members and assisting officers). */
     officers: string[];
   };
@@ -42,15 +46,16 @@ function firstIdentity(world: World, cls: number, fits: (identity: Identity) => 
 }
 
 function recordIdsOf(world: World, identity: Identity): Record<Region, string> {
-  return Object.fromEntries(REGIONS.map((region) => {
-    const i = localIndexOf(region, identity, world.personsPerRegion);
-    if (i === null) throw new Error(`scenario person ${JSON.stringify(identity)} is not held by ${region}`);
-    return [region, liandongId(region, recordIds[region].person(i))];
-  })) as Record<Region, string>;
+  return Object.fromEntries(
+    REGIONS.map((region) => {
+      const i = localIndexOf(region, identity, world.personsPerRegion);
+      if (i === null) throw new Error(`scenario person ${JSON.stringify(identity)} is not held by ${region}`);
+      return [region, liandongId(region, recordIds[region].person(i))];
+    }),
+  ) as Record<Region, string>;
 }
 
-const heldByAll = (world: World, identity: Identity) =>
-  REGIONS.every((r) => localIndexOf(r, identity, world.personsPerRegion) !== null);
+const heldByAll = (world: World, identity: Identity) => REGIONS.every((r) => localIndexOf(r, identity, world.personsPerRegion) !== null);
 
 /** Choose the story persons and tell the world to write the forced records. */
 export function planScenarios(world: World): Scenarios {
@@ -58,11 +63,19 @@ export function planScenarios(world: World): Scenarios {
     const { idNumber } = world.person(identity);
     return heldByAll(world, identity) && world.idNumberAsRecorded('GZ', identity, idNumber).length === 15;
   });
-  const suspect = firstIdentity(world, ALL_REGIONS_CLASS, (identity) =>
-    heldByAll(world, identity) && world.platesOwnedBy(identity).some((o) => o.region === 'HB'));
+  const suspect = firstIdentity(
+    world,
+    ALL_REGIONS_CLASS,
+    (identity) => heldByAll(world, identity) && world.platesOwnedBy(identity).some((o) => o.region === 'HB'),
+  );
   const hbVehicle = world.platesOwnedBy(suspect).find((o) => o.region === 'HB')!;
   const wanted = { cls: JS_HB_CLASS, j: 0 };
-  const forced: Forced = { crossRegionSuspect: suspect, crossRegionPlate: hbVehicle.plate, wantedInHb: wanted, crossRegionCaseLead: DEMO_CASE_LEAD };
+  const forced: Forced = {
+    crossRegionSuspect: suspect,
+    crossRegionPlate: hbVehicle.plate,
+    wantedInHb: wanted,
+    crossRegionCaseLead: DEMO_CASE_LEAD,
+  };
   world.forced = forced;
 
   const legacyPerson = world.person(legacy);

@@ -6,18 +6,45 @@
  * (adapters/adapter.ts); each region's writer decides how its system stores them.
  */
 import type {
-  CaseOfficer, CaseParty, CaseRecord, CaseStatus, CaseType, PersonRecord, VehicleAlert, VehicleRecord, WantedNotice, WantedStatus,
+  CaseOfficer,
+  CaseParty,
+  CaseRecord,
+  CaseStatus,
+  CaseType,
+  PersonRecord,
+  VehicleAlert,
+  VehicleRecord,
+  WantedNotice,
+  WantedStatus,
 } from '../../adapters/adapter.ts';
 import { idNumberFacts, toLegacyIdNumber } from '../../common/normalise/index.ts';
 import { KeyFactory, makeVin } from './keys.ts';
 import {
-  CLASSES, REGIONS, homeRegionOf, identityAt, localIndexOf, ordinal, pickLocalIndex,
-  type Identity, type Region,
+  CLASSES,
+  REGIONS,
+  homeRegionOf,
+  identityAt,
+  localIndexOf,
+  ordinal,
+  pickLocalIndex,
+  type Identity,
+  type Region,
 } from './population.ts';
 import { AffinePermutation, Rng, hash32 } from './random.ts';
 import {
-  CASE_STATUS_NAMES, CASE_TYPE_NAMES, COLOURS, GEOGRAPHY, GIVEN_FEMALE, GIVEN_MALE, PLACE_KINDS, STREETS, SUMMARIES,
-  SURNAMES, VEHICLE_MODELS, WANTED_REASONS, type VehicleModel,
+  CASE_STATUS_NAMES,
+  CASE_TYPE_NAMES,
+  COLOURS,
+  GEOGRAPHY,
+  GIVEN_FEMALE,
+  GIVEN_MALE,
+  PLACE_KINDS,
+  STREETS,
+  SUMMARIES,
+  SURNAMES,
+  VEHICLE_MODELS,
+  WANTED_REASONS,
+  type VehicleModel,
 } from './vocab.ts';
 import { recordIds } from './ids.ts';
 import { isoDate, isoSeconds } from './time.ts';
@@ -29,11 +56,26 @@ const FIRST_CASE_MS = Date.parse('2024-01-01T00:00:00Z');
 const DAY_MS = 86_400_000;
 
 /** Salts that keep each kind of draw independent of the others. */
-enum Salt { Person = 1, Record, Vehicle, Case, Notice, Alert, Sex, Officer }
+enum Salt {
+  Person = 1,
+  Record,
+  Vehicle,
+  Case,
+  Notice,
+  Alert,
+  Sex,
+  Officer,
+}
 
 const CASE_TYPES: readonly (readonly [CaseType, number])[] = [
-  ['TELECOM_FRAUD', 25], ['THEFT', 28], ['ROBBERY', 5], ['DRUG_TRAFFICKING', 8], ['ONLINE_GAMBLING', 10],
-  ['ASSAULT', 10], ['TRAFFIC_OFFENCE', 12], ['OTHER', 2],
+  ['TELECOM_FRAUD', 25],
+  ['THEFT', 28],
+  ['ROBBERY', 5],
+  ['DRUG_TRAFFICKING', 8],
+  ['ONLINE_GAMBLING', 10],
+  ['ASSAULT', 10],
+  ['TRAFFIC_OFFENCE', 12],
+  ['OTHER', 2],
 ];
 const NEW_ENERGY_MODELS = VEHICLE_MODELS.filter((m) => m.newEnergy);
 const FUEL_MODELS = VEHICLE_MODELS.filter((m) => !m.newEnergy);
@@ -97,7 +139,10 @@ export class World {
   private readonly ownerPermutations = new Map<Region, AffinePermutation>();
   forced: Forced | null = null;
 
-  constructor(readonly seed: number, readonly personsPerRegion: number) {
+  constructor(
+    readonly seed: number,
+    readonly personsPerRegion: number,
+  ) {
     if (!Number.isInteger(personsPerRegion) || personsPerRegion < 20) {
       throw new Error(`persons per region must be an integer of at least 20, got ${personsPerRegion}`);
     }
@@ -105,7 +150,9 @@ export class World {
     this.keys = new KeyFactory(seed);
     const plates = Math.min(...REGIONS.map((r) => this.keys.plateCapacity(r)));
     if (this.sizes.vehicles > plates) {
-      throw new Error(`persons per region ${personsPerRegion} needs ${this.sizes.vehicles} plates per region; the smallest province issues ${plates}`);
+      throw new Error(
+        `persons per region ${personsPerRegion} needs ${this.sizes.vehicles} plates per region; the smallest province issues ${plates}`,
+      );
     }
   }
 
@@ -158,8 +205,10 @@ export class World {
     const geo = GEOGRAPHY[region];
     const district = rng.pick(geo.districts);
     const city = district.city === district.district ? '' : district.city;
-    return `${geo.province}${city}${district.district}${rng.pick(STREETS)}${rng.between(1, 999)}號`
-      + (rng.chance(0.7) ? `${rng.between(1, 30)}棟${rng.between(1, 6)}單元${rng.between(1, 33)}0${rng.between(1, 4)}室` : '');
+    return (
+      `${geo.province}${city}${district.district}${rng.pick(STREETS)}${rng.between(1, 999)}號` +
+      (rng.chance(0.7) ? `${rng.between(1, 30)}棟${rng.between(1, 6)}單元${rng.between(1, 33)}0${rng.between(1, 4)}室` : '')
+    );
   }
 
   // ---------- vehicles ----------
@@ -190,8 +239,13 @@ export class World {
       id: recordIds[region].vehicle(v),
       plate: core.plate,
       plateAsRecorded: region === 'HB' ? `${core.plate.slice(0, 2)}·${core.plate.slice(2)}` : core.plate,
-      vin: makeVin(core.model.wmi, rng.pick(['A', 'B', 'C', 'D']) + rng.digits(2) + rng.pick(['R', 'S', 'T']) + rng.digits(1),
-        Math.max(2010, modelYear), rng.pick(['1', '2', '3', 'A', 'B']), REGIONS.indexOf(region) * 300_000 + v),
+      vin: makeVin(
+        core.model.wmi,
+        rng.pick(['A', 'B', 'C', 'D']) + rng.digits(2) + rng.pick(['R', 'S', 'T']) + rng.digits(1),
+        Math.max(2010, modelYear),
+        rng.pick(['1', '2', '3', 'A', 'B']),
+        REGIONS.indexOf(region) * 300_000 + v,
+      ),
       make: core.model.make,
       model: core.model.model,
       colour: rng.pick(COLOURS),
@@ -232,9 +286,13 @@ export class World {
     const status = this.caseStatus(ageDays, rng);
     const names = (role: CaseParty['role']) => parties.find((p) => p.role === role)?.nameAsRecorded ?? '某人';
     const summary = rng.chance(0.95)
-      ? rng.pick(SUMMARIES[type]).replaceAll('{victim}', names('VICTIM')).replaceAll('{suspect}', names('SUSPECT'))
-        .replaceAll('{amount}', String(lossAmount ?? 0)).replaceAll('{place}', place)
-        .replaceAll('{vehicle}', plates[0] ? `號牌為${plates[0]}的車輛` : '一輛轎車')
+      ? rng
+          .pick(SUMMARIES[type])
+          .replaceAll('{victim}', names('VICTIM'))
+          .replaceAll('{suspect}', names('SUSPECT'))
+          .replaceAll('{amount}', String(lossAmount ?? 0))
+          .replaceAll('{place}', place)
+          .replaceAll('{vehicle}', plates[0] ? `號牌為${plates[0]}的車輛` : '一輛轎車')
       : null;
     return {
       id: recordIds[region].case(c, year),
@@ -249,7 +307,7 @@ export class World {
       summary,
       parties,
       vehiclePlates: plates,
-      updatedAt: isoSeconds(reportedMs + Math.floor(rng.float() * (NOW_MS - reportedMs) / 1000) * 1000),
+      updatedAt: isoSeconds(reportedMs + Math.floor((rng.float() * (NOW_MS - reportedMs)) / 1000) * 1000),
     };
   }
 
@@ -319,11 +377,16 @@ export class World {
 
   private lossAmount(type: CaseType, rng: Rng): number | null {
     switch (type) {
-      case 'TELECOM_FRAUD': return rng.between(1, 2000) * 500;
-      case 'THEFT': return rng.between(200, 50_000);
-      case 'ROBBERY': return rng.between(100, 20_000);
-      case 'ONLINE_GAMBLING': return rng.chance(0.5) ? rng.between(10, 5000) * 1000 : null;
-      default: return null;
+      case 'TELECOM_FRAUD':
+        return rng.between(1, 2000) * 500;
+      case 'THEFT':
+        return rng.between(200, 50_000);
+      case 'ROBBERY':
+        return rng.between(100, 20_000);
+      case 'ONLINE_GAMBLING':
+        return rng.chance(0.5) ? rng.between(10, 5000) * 1000 : null;
+      default:
+        return null;
     }
   }
 
@@ -334,9 +397,25 @@ export class World {
 
   private caseStatus(ageDays: number, rng: Rng): CaseStatus {
     if (rng.chance(0.005)) return 'UNKNOWN';
-    if (ageDays < 30) return rng.weighted([['REGISTERED', 5], ['INVESTIGATING', 4], ['SOLVED', 1]]);
-    if (ageDays < 365) return rng.weighted([['INVESTIGATING', 5], ['SOLVED', 3], ['PROSECUTED', 1], ['CLOSED', 1]]);
-    return rng.weighted([['INVESTIGATING', 2], ['SOLVED', 3], ['PROSECUTED', 4], ['CLOSED', 2]]);
+    if (ageDays < 30)
+      return rng.weighted([
+        ['REGISTERED', 5],
+        ['INVESTIGATING', 4],
+        ['SOLVED', 1],
+      ]);
+    if (ageDays < 365)
+      return rng.weighted([
+        ['INVESTIGATING', 5],
+        ['SOLVED', 3],
+        ['PROSECUTED', 1],
+        ['CLOSED', 1],
+      ]);
+    return rng.weighted([
+      ['INVESTIGATING', 2],
+      ['SOLVED', 3],
+      ['PROSECUTED', 4],
+      ['CLOSED', 2],
+    ]);
   }
 
   // ---------- notices and alerts ----------
@@ -360,9 +439,14 @@ export class World {
     } else {
       idNumber = this.personAt(region, pickLocalIndex(rng, this.personsPerRegion, 0.5)).idNumber;
     }
-    const status: WantedStatus = forced && region === 'HB' && k === 0
-      ? 'AT_LARGE'
-      : rng.weighted([['AT_LARGE', 50], ['CAUGHT', 35], ['WITHDRAWN', 15]]);
+    const status: WantedStatus =
+      forced && region === 'HB' && k === 0
+        ? 'AT_LARGE'
+        : rng.weighted([
+            ['AT_LARGE', 50],
+            ['CAUGHT', 35],
+            ['WITHDRAWN', 15],
+          ]);
     return {
       id: recordIds[region].notice(k),
       idNumber,
@@ -370,7 +454,7 @@ export class World {
       reason,
       caseId,
       issuedAt: isoSeconds(issuedMs),
-      updatedAt: isoSeconds(issuedMs + Math.floor(rng.float() * (NOW_MS - issuedMs) / 1000) * 1000),
+      updatedAt: isoSeconds(issuedMs + Math.floor((rng.float() * (NOW_MS - issuedMs)) / 1000) * 1000),
     };
   }
 
@@ -402,7 +486,7 @@ export class World {
       active,
       caseId,
       issuedAt: isoSeconds(issuedMs),
-      updatedAt: isoSeconds(issuedMs + Math.floor(rng.float() * (NOW_MS - issuedMs) / 1000) * 1000),
+      updatedAt: isoSeconds(issuedMs + Math.floor((rng.float() * (NOW_MS - issuedMs)) / 1000) * 1000),
     };
   }
 }

@@ -13,13 +13,24 @@ export const SEX_UNSTATED = '9';
 
 /** 案件類別. 999 其他 is GZ's catch-all. */
 export const CASE_TYPE_CODES: Record<CaseType, string> = {
-  ASSAULT: '101', THEFT: '201', ROBBERY: '202', TELECOM_FRAUD: '301', ONLINE_GAMBLING: '302',
-  DRUG_TRAFFICKING: '401', TRAFFIC_OFFENCE: '501', OTHER: '999',
+  ASSAULT: '101',
+  THEFT: '201',
+  ROBBERY: '202',
+  TELECOM_FRAUD: '301',
+  ONLINE_GAMBLING: '302',
+  DRUG_TRAFFICKING: '401',
+  TRAFFIC_OFFENCE: '501',
+  OTHER: '999',
 };
 
 /** 案件狀態. 99 待核 is used for records whose status was never entered. */
 export const CASE_STATUS_CODES: Record<CaseStatus, string> = {
-  REGISTERED: '10', INVESTIGATING: '20', SOLVED: '30', PROSECUTED: '40', CLOSED: '50', UNKNOWN: '99',
+  REGISTERED: '10',
+  INVESTIGATING: '20',
+  SOLVED: '30',
+  PROSECUTED: '40',
+  CLOSED: '50',
+  UNKNOWN: '99',
 };
 
 /** 角色類型. */
@@ -41,7 +52,10 @@ export const ENERGY_CODES: Record<EnergyType, string> = { FUEL: 'A', NEW_ENERGY:
  * GZ's catch-all.
  */
 export function codeFor<K extends string>(
-  table: Record<K, string>, value: K, asRecorded: string | null | undefined, catchAll: string,
+  table: Record<K, string>,
+  value: K,
+  asRecorded: string | null | undefined,
+  catchAll: string,
 ): string {
   const known = table[value];
   if (known !== undefined && known !== catchAll) return known;

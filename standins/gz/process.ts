@@ -29,8 +29,17 @@ function exited(child: ChildProcess): Promise<number | null> {
 }
 
 export function startGzStandin(options: GzStandinOptions): Promise<GzStandin> {
-  const args = ['--import', 'tsx', SERVER, '--port', String(options.port ?? 0), '--data', options.dataDir,
-    '--latency-ms', String(options.latencyMs ?? 0)];
+  const args = [
+    '--import',
+    'tsx',
+    SERVER,
+    '--port',
+    String(options.port ?? 0),
+    '--data',
+    options.dataDir,
+    '--latency-ms',
+    String(options.latencyMs ?? 0),
+  ];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const signal = (name: NodeJS.Signals) => () => {
     child.kill(name);
@@ -39,7 +48,9 @@ export function startGzStandin(options: GzStandinOptions): Promise<GzStandin> {
   return new Promise((resolve, reject) => {
     let stdout = '';
     let stderr = '';
-    child.stderr!.on('data', (chunk) => { stderr += chunk; });
+    child.stderr!.on('data', (chunk) => {
+      stderr += chunk;
+    });
     child.stdout!.on('data', (chunk) => {
       stdout += chunk;
       const match = READY.exec(stdout);

@@ -4,7 +4,16 @@
  * pure function of `i`, so a test can recompute what it expects, and a million
  * persons stream without being held in memory.
  */
-import type { CaseOfficer, CaseRecord, CaseType, CaseStatus, PersonRecord, VehicleAlert, VehicleRecord, WantedNotice } from '../../adapters/adapter.ts';
+import type {
+  CaseOfficer,
+  CaseRecord,
+  CaseType,
+  CaseStatus,
+  PersonRecord,
+  VehicleAlert,
+  VehicleRecord,
+  WantedNotice,
+} from '../../adapters/adapter.ts';
 import { idNumberCheckChar, toLegacyIdNumber } from '../../common/normalise/index.ts';
 import type { RegionWriter } from '../region-writer.ts';
 import { createGzWriter } from './writer.ts';
@@ -12,7 +21,16 @@ import { createGzWriter } from './writer.ts';
 const AREAS = ['520102', '520103', '520111', '522301'];
 const SURNAMES = '王李張劉陳楊趙黃周吳徐孫胡朱高林何郭馬羅';
 const GIVEN = ['偉', '芳', '娜', '秀英', '敏', '靜', '麗', '強', '磊', '軍', '洋', '勇', '艷', '傑', '娟', '濤', '明', '超', '秀蘭', '霞'];
-const CASE_TYPES: CaseType[] = ['TELECOM_FRAUD', 'THEFT', 'ROBBERY', 'DRUG_TRAFFICKING', 'ONLINE_GAMBLING', 'ASSAULT', 'TRAFFIC_OFFENCE', 'OTHER'];
+const CASE_TYPES: CaseType[] = [
+  'TELECOM_FRAUD',
+  'THEFT',
+  'ROBBERY',
+  'DRUG_TRAFFICKING',
+  'ONLINE_GAMBLING',
+  'ASSAULT',
+  'TRAFFIC_OFFENCE',
+  'OTHER',
+];
 const CASE_STATUSES: CaseStatus[] = ['REGISTERED', 'INVESTIGATING', 'SOLVED', 'PROSECUTED', 'CLOSED', 'UNKNOWN'];
 const BIRTH_BASE = Date.UTC(1940, 0, 1);
 const DAY = 86_400_000;
@@ -99,11 +117,15 @@ export function sampleCase(j: number, sizes: SampleSizes): CaseRecord {
     statusCodeAsRecorded: status === 'UNKNOWN' ? '99' : '',
     reportedAt: isoTime(Date.UTC(2026, 0, 1) + j * 3_600_000),
     place: ['貴陽市南明區', '貴陽市雲岩區', '遵義市紅花崗區'][j % 3],
-    lossAmount: j % 4 === 0 ? null : (j * 137) % 100_000 + 0.5,
+    lossAmount: j % 4 === 0 ? null : ((j * 137) % 100_000) + 0.5,
     summary: j % 6 === 0 ? null : `案情摘要第${j}號`,
     parties: [
       { role: 'SUSPECT', idNumber: sampleIdNumber((j * 3) % sizes.persons), nameAsRecorded: samplePerson((j * 3) % sizes.persons).name },
-      { role: 'VICTIM', idNumber: sampleIdNumber((j * 3 + 1) % sizes.persons), nameAsRecorded: samplePerson((j * 3 + 1) % sizes.persons).name },
+      {
+        role: 'VICTIM',
+        idNumber: sampleIdNumber((j * 3 + 1) % sizes.persons),
+        nameAsRecorded: samplePerson((j * 3 + 1) % sizes.persons).name,
+      },
       ...(j % 5 === 0 ? [{ role: 'WITNESS' as const, idNumber: sampleIdNumber((j * 3 + 2) % sizes.persons), nameAsRecorded: '證人' }] : []),
     ],
     vehiclePlates: j % 2 === 0 ? [samplePlate(j % sizes.vehicles)] : [],

@@ -129,7 +129,11 @@ CREATE INDEX ix_bukong_hphm ON bukong (hphm);
  * every person is loaded we rewrite them to the 15-digit form wherever GZ's own
  * person record carries the 15-digit form.
  */
-export const LEGACY_LINKS_SQL = [['anjian_ry', 'sfzh'], ['cheliang', 'syr_sfzh'], ['tongji', 'sfzh']].map(
+export const LEGACY_LINKS_SQL = [
+  ['anjian_ry', 'sfzh'],
+  ['cheliang', 'syr_sfzh'],
+  ['tongji', 'sfzh'],
+].map(
   // Inside the sub-query the bare `sfzh` is renkou's (innermost scope), so the sort-key
   // expression matches ix_renkou_px and each row costs one index probe.
   ([table, column]) => `UPDATE ${table} SET ${column} = substr(${column}, 1, 6) || substr(${column}, 9, 9)

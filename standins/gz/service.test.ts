@@ -13,8 +13,11 @@ afterAll(async () => {
 });
 
 async function call(pathAndQuery: string, body?: unknown) {
-  const response = await fetch(`${gz.standin.url}${pathAndQuery}`, body === undefined ? {} : { method: 'POST', body: JSON.stringify(body) });
-  return { status: response.status, envelope: await response.json() as { code: number; msg: string; data: any } };
+  const response = await fetch(
+    `${gz.standin.url}${pathAndQuery}`,
+    body === undefined ? {} : { method: 'POST', body: JSON.stringify(body) },
+  );
+  return { status: response.status, envelope: (await response.json()) as { code: number; msg: string; data: any } };
 }
 
 describe('GZ legacy service', () => {
@@ -35,12 +38,17 @@ describe('GZ legacy service', () => {
   });
 
   it('refuses bad requests with legacy codes and messages that say what was expected', async () => {
-    expect((await call('/api/v1/renkou?pageSize=5000')).envelope).toMatchObject({ code: 4001, msg: expect.stringMatching(/pageSize="5000"/) });
+    expect((await call('/api/v1/renkou?pageSize=5000')).envelope).toMatchObject({
+      code: 4001,
+      msg: expect.stringMatching(/pageSize="5000"/),
+    });
     expect((await call('/api/v1/renkou/batch', { xm: ['王偉'] })).envelope.msg).toMatch(/cannot be looked up by "xm"/);
     const tooMany = Array.from({ length: MAX_BATCH_KEYS + 1 }, (_, i) => String(i));
     expect((await call('/api/v1/renkou/batch', { rkbh: tooMany })).envelope.code).toBe(4001);
     expect(await call('/api/v1/nothing')).toMatchObject({ status: 404, envelope: { code: 4004 } });
-    expect((await call('/admin/update', { bm: 'renkou', jlbh: 'RK00000001', sz: { rkbh: 'x' } })).envelope.msg).toMatch(/no editable column "rkbh"/);
+    expect((await call('/admin/update', { bm: 'renkou', jlbh: 'RK00000001', sz: { rkbh: 'x' } })).envelope.msg).toMatch(
+      /no editable column "rkbh"/,
+    );
     expect((await call('/admin/update', { bm: 'renkou', jlbh: 'missing', sz: { xm: 'x' } })).envelope.code).toBe(4004);
     expect((await call('/admin/latency', { ms: -1 })).envelope.code).toBe(4001);
   });

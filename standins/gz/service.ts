@@ -45,9 +45,8 @@ async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> 
 
 /** A batch names exactly one key column: `{"sfzh":[…]}` in a POST body or `?sfzh=a,b` in a GET. */
 async function batchKeys(req: IncomingMessage, query: URLSearchParams): Promise<[string, unknown[]]> {
-  const entries: [string, unknown][] = req.method === 'POST'
-    ? Object.entries(await readJson(req))
-    : [...query].map(([k, v]) => [k, v === '' ? [] : v.split(',')]);
+  const entries: [string, unknown][] =
+    req.method === 'POST' ? Object.entries(await readJson(req)) : [...query].map(([k, v]) => [k, v === '' ? [] : v.split(',')]);
   if (entries.length !== 1 || !Array.isArray(entries[0][1])) {
     throw new GzRequestError(4001, '參數錯誤: a batch lookup names exactly one key column with a list of keys, e.g. {"sfzh":["…"]}');
   }
@@ -96,7 +95,8 @@ async function admin(store: GzStore, state: ServiceState, req: IncomingMessage, 
     return ok({ latencyMs: state.latencyMs });
   }
   if (name === 'fault') {
-    if (!FAULTS.includes(body.mode as Fault)) throw new GzRequestError(4001, `參數錯誤 mode=${JSON.stringify(body.mode)}: expected one of ${FAULTS.join(', ')}`);
+    if (!FAULTS.includes(body.mode as Fault))
+      throw new GzRequestError(4001, `參數錯誤 mode=${JSON.stringify(body.mode)}: expected one of ${FAULTS.join(', ')}`);
     state.fault = body.mode as Fault;
     return ok({ fault: state.fault });
   }

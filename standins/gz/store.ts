@@ -11,7 +11,10 @@ export type Row = Record<string, unknown>;
 
 /** Thrown for a request the legacy service refuses (mapped to its `code` 4xxx). */
 export class GzRequestError extends Error {
-  constructor(readonly code: number, message: string) {
+  constructor(
+    readonly code: number,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -33,22 +36,40 @@ const BATCH_KEYS: Record<string, { table: string; order: string; columns: string
 };
 
 type Condition = (value: string) => { sql: string; value: string };
-const equals = (column: string): Condition => (value) => ({ sql: `${column} = ?`, value });
-const atLeast = (column: string): Condition => (value) => ({ sql: `${column} >= ?`, value });
-const atMost = (column: string): Condition => (value) => ({ sql: `${column} <= ?`, value });
-const inList = (column: string): Condition => (value) => ({
-  sql: `${column} IN (SELECT value FROM json_each(?))`, value: JSON.stringify(value.split(',')),
-});
+const equals =
+  (column: string): Condition =>
+  (value) => ({ sql: `${column} = ?`, value });
+const atLeast =
+  (column: string): Condition =>
+  (value) => ({ sql: `${column} >= ?`, value });
+const atMost =
+  (column: string): Condition =>
+  (value) => ({ sql: `${column} <= ?`, value });
+const inList =
+  (column: string): Condition =>
+  (value) => ({
+    sql: `${column} IN (SELECT value FROM json_each(?))`,
+    value: JSON.stringify(value.split(',')),
+  });
 /** GLOB is case-sensitive and uses the index for a literal prefix; escape its wildcards. */
-const prefix = (column: string): Condition => (value) => ({
-  sql: `${column} GLOB ?`, value: `${value.replace(/[[*?]/g, (ch) => `[${ch}]`)}*`,
-});
-const contains = (column: string): Condition => (value) => ({
-  sql: `${column} LIKE ? ESCAPE '\\'`, value: `%${value.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`,
-});
-const notInList = (column: string): Condition => (value) => ({
-  sql: `${column} NOT IN (SELECT value FROM json_each(?))`, value: JSON.stringify(value.split(',')),
-});
+const prefix =
+  (column: string): Condition =>
+  (value) => ({
+    sql: `${column} GLOB ?`,
+    value: `${value.replace(/[[*?]/g, (ch) => `[${ch}]`)}*`,
+  });
+const contains =
+  (column: string): Condition =>
+  (value) => ({
+    sql: `${column} LIKE ? ESCAPE '\\'`,
+    value: `%${value.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`,
+  });
+const notInList =
+  (column: string): Condition =>
+  (value) => ({
+    sql: `${column} NOT IN (SELECT value FROM json_each(?))`,
+    value: JSON.stringify(value.split(',')),
+  });
 
 /**
  * Searchable resources: legacy query parameters → conditions, and the fixed order.
@@ -59,16 +80,25 @@ const SEARCHES: Record<string, { table: string; order: string; params: Record<st
     table: 'renkou',
     order: `${SFZH_SORT_KEY}, rkbh`,
     params: {
-      xm: equals('xm'), xmqz: prefix('xm'), xb: inList('xb'), xbpc: notInList('xb'),
-      csrqq: atLeast('csrq'), csrqz: atMost('csrq'),
+      xm: equals('xm'),
+      xmqz: prefix('xm'),
+      xb: inList('xb'),
+      xbpc: notInList('xb'),
+      csrqq: atLeast('csrq'),
+      csrqz: atMost('csrq'),
     },
   },
   anjian: {
     table: 'anjian',
     order: 'ajbh',
     params: {
-      ajlb: inList('ajlb'), ajlbpc: notInList('ajlb'), ajzt: inList('ajzt'), ajztpc: notInList('ajzt'),
-      basjq: atLeast('basj'), basjz: atMost('basj'), fadd: contains('fadd'),
+      ajlb: inList('ajlb'),
+      ajlbpc: notInList('ajlb'),
+      ajzt: inList('ajzt'),
+      ajztpc: notInList('ajzt'),
+      basjq: atLeast('basj'),
+      basjz: atMost('basj'),
+      fadd: contains('fadd'),
     },
   },
   cheliang: {
@@ -130,7 +160,10 @@ export class GzStore {
     const spec = BATCH_KEYS[resource];
     if (!spec) throw new GzRequestError(4004, `無此資源 ${resource}`);
     if (!spec.columns.includes(column)) {
-      throw new GzRequestError(4001, `參數錯誤: ${resource} cannot be looked up by "${column}"; expected one of ${spec.columns.join(', ')}`);
+      throw new GzRequestError(
+        4001,
+        `參數錯誤: ${resource} cannot be looked up by "${column}"; expected one of ${spec.columns.join(', ')}`,
+      );
     }
     if (keys.length > MAX_BATCH_KEYS) throw new GzRequestError(4001, `參數錯誤: ${keys.length} keys, at most ${MAX_BATCH_KEYS}`);
     if (!keys.every((k) => typeof k === 'string')) throw new GzRequestError(4001, `參數錯誤: ${column} must be a list of strings`);
@@ -177,7 +210,8 @@ export class GzStore {
     }
     const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const total = (this.db.prepare(`SELECT count(*) AS n FROM ${spec.table} ${filter}`).get(...values) as { n: number }).n;
-    const rows = this.db.prepare(`SELECT * FROM ${spec.table} ${filter} ORDER BY ${spec.order} LIMIT ? OFFSET ?`)
+    const rows = this.db
+      .prepare(`SELECT * FROM ${spec.table} ${filter} ORDER BY ${spec.order} LIMIT ? OFFSET ?`)
       .all(...values, pageSize, (page - 1) * pageSize) as Row[];
     return { total, page, pageSize, rows: resource === 'anjian' ? this.withCaseDetails(rows) : rows };
   }
@@ -201,7 +235,8 @@ export class GzStore {
     const columns = this.editableColumns(table, touched.pk);
     const entries = Object.entries(values);
     for (const [column, value] of entries) {
-      if (!columns.has(column)) throw new GzRequestError(4001, `參數錯誤: ${table} has no editable column "${column}"; expected one of ${[...columns].join(', ')}`);
+      if (!columns.has(column))
+        throw new GzRequestError(4001, `參數錯誤: ${table} has no editable column "${column}"; expected one of ${[...columns].join(', ')}`);
       if (value !== null && typeof value !== 'string' && typeof value !== 'number') {
         throw new GzRequestError(4001, `參數錯誤: ${column} must be a string, number or null`);
       }
@@ -210,13 +245,15 @@ export class GzStore {
       const before = this.touchedKeys(table, id);
       const set = [...entries.map(([c]) => `${c} = ?`), 'gxsj = ?'].join(', ');
       const now = gzTime(new Date());
-      const result = this.db.prepare(`UPDATE ${table} SET ${set} WHERE ${touched.pk} = ?`)
-        .run(...entries.map(([, v]) => v), now, id);
+      const result = this.db.prepare(`UPDATE ${table} SET ${set} WHERE ${touched.pk} = ?`).run(...entries.map(([, v]) => v), now, id);
       if (result.changes === 0) throw new GzRequestError(4004, `無此記錄 ${table} ${id}`);
       const after = this.touchedKeys(table, id);
       const join = (key: 'sfzh' | 'hphm') => [...new Set([...before, ...after].map((r) => r[key]).filter(Boolean))].join(',');
-      return Number(this.db.prepare('INSERT INTO biangeng (bm, jlbh, sfzh, hphm, bgsj) VALUES (?, ?, ?, ?, ?)')
-        .run(table, id, join('sfzh'), join('hphm'), now).lastInsertRowid);
+      return Number(
+        this.db
+          .prepare('INSERT INTO biangeng (bm, jlbh, sfzh, hphm, bgsj) VALUES (?, ?, ?, ?, ?)')
+          .run(table, id, join('sfzh'), join('hphm'), now).lastInsertRowid,
+      );
     })();
   }
 

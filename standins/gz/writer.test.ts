@@ -33,8 +33,10 @@ describe('GZ writer', () => {
   it('keeps identity numbers as registered, YYYYMMDD dates, Beijing times and sex codes', () => {
     const legacy = samplePerson(3);
     expect(db.prepare('SELECT sfzh, csrq, xb, gxsj FROM renkou WHERE rkbh = ?').get(legacy.id)).toEqual({
-      sfzh: legacy.idNumberAsRecorded, csrq: legacy.birthDate.replaceAll('-', ''),
-      xb: legacy.sex === 'MALE' ? '1' : '2', gxsj: '20260101080300',
+      sfzh: legacy.idNumberAsRecorded,
+      csrq: legacy.birthDate.replaceAll('-', ''),
+      xb: legacy.sex === 'MALE' ? '1' : '2',
+      gxsj: '20260101080300',
     });
     expect(legacy.idNumberAsRecorded).toHaveLength(15);
     const counts = db.prepare('SELECT length(sfzh) AS n, count(*) AS c FROM renkou GROUP BY 1 ORDER BY 1').all();
@@ -46,18 +48,28 @@ describe('GZ writer', () => {
   it('links parties, owners and notices under the 15-digit number GZ registered', () => {
     const legacy = samplePerson(0);
     expect(legacy.idNumberAsRecorded).toHaveLength(15);
-    expect(db.prepare("SELECT sfzh FROM anjian_ry WHERE ajbh = 'C-2026-000000' AND xh = 0").get())
-      .toEqual({ sfzh: legacy.idNumberAsRecorded });
+    expect(db.prepare("SELECT sfzh FROM anjian_ry WHERE ajbh = 'C-2026-000000' AND xh = 0").get()).toEqual({
+      sfzh: legacy.idNumberAsRecorded,
+    });
     expect(db.prepare("SELECT syr_sfzh FROM cheliang WHERE clbh = 'CL00000000'").get()).toEqual({ syr_sfzh: legacy.idNumberAsRecorded });
-    const orphanLinks = db.prepare(`SELECT count(*) AS c FROM anjian_ry a WHERE length(a.sfzh) = 18
-      AND EXISTS (SELECT 1 FROM renkou r WHERE length(r.sfzh) = 15 AND r.sfzh = substr(a.sfzh, 1, 6) || substr(a.sfzh, 9, 9))`).get();
+    const orphanLinks = db
+      .prepare(`SELECT count(*) AS c FROM anjian_ry a WHERE length(a.sfzh) = 18
+      AND EXISTS (SELECT 1 FROM renkou r WHERE length(r.sfzh) = 15 AND r.sfzh = substr(a.sfzh, 1, 6) || substr(a.sfzh, 9, 9))`)
+      .get();
     expect(orphanLinks).toEqual({ c: 0 });
   });
 
   it('stores case codes, amounts in fen and the plate as entered', () => {
-    expect(db.prepare("SELECT ajlb, ajzt, ssje FROM anjian WHERE ajbh = 'C-2026-000001'").get()).toEqual({ ajlb: '201', ajzt: '20', ssje: 13750 });
-    expect(db.prepare("SELECT hphm, hphm_yl, nylx FROM cheliang WHERE clbh = 'CL00000001'").get())
-      .toEqual({ hphm: '貴A00001', hphm_yl: '貴A·00001', nylx: 'A' });
+    expect(db.prepare("SELECT ajlb, ajzt, ssje FROM anjian WHERE ajbh = 'C-2026-000001'").get()).toEqual({
+      ajlb: '201',
+      ajzt: '20',
+      ssje: 13750,
+    });
+    expect(db.prepare("SELECT hphm, hphm_yl, nylx FROM cheliang WHERE clbh = 'CL00000001'").get()).toEqual({
+      hphm: '貴A00001',
+      hphm_yl: '貴A·00001',
+      nylx: 'A',
+    });
     db.close();
   });
 

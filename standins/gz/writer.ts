@@ -14,8 +14,15 @@ import Database from 'better-sqlite3';
 import type { CaseRecord, PersonRecord, VehicleAlert, VehicleRecord, WantedNotice } from '../../adapters/adapter.ts';
 import type { RegionWriter, RegionWriterOptions } from '../region-writer.ts';
 import {
-  ALERT_KIND_CODES, DUTY_CODES, CASE_STATUS_CODES, CASE_TYPE_CODES, ENERGY_CODES, PARTY_ROLE_CODES,
-  WANTED_STATUS_CODES, codeFor, sexCodeFor,
+  ALERT_KIND_CODES,
+  DUTY_CODES,
+  CASE_STATUS_CODES,
+  CASE_TYPE_CODES,
+  ENERGY_CODES,
+  PARTY_ROLE_CODES,
+  WANTED_STATUS_CODES,
+  codeFor,
+  sexCodeFor,
 } from './codes.ts';
 import { GZ_DB_FILE, GZ_DIR, INDEXES_DDL, LEGACY_LINKS_SQL, TABLES_DDL } from './schema.ts';
 import { gzDate, gzDateOrTime, gzTime } from './time.ts';
@@ -41,41 +48,68 @@ export function gzDbPath(dataDir: string): string {
 
 function personRow(p: PersonRecord): Row {
   return {
-    rkbh: p.id, sfzh: p.idNumberAsRecorded, xm: p.name, xb: sexCodeFor(p.sex, p.sexCodeAsRecorded), csrq: gzDate(p.birthDate),
-    zz: p.address, lxdh: p.phone, gxsj: gzTime(p.updatedAt),
+    rkbh: p.id,
+    sfzh: p.idNumberAsRecorded,
+    xm: p.name,
+    xb: sexCodeFor(p.sex, p.sexCodeAsRecorded),
+    csrq: gzDate(p.birthDate),
+    zz: p.address,
+    lxdh: p.phone,
+    gxsj: gzTime(p.updatedAt),
   };
 }
 
 function caseRow(c: CaseRecord): Row {
   return {
-    ajbh: c.id, ajwh: c.caseNumber,
+    ajbh: c.id,
+    ajwh: c.caseNumber,
     ajlb: codeFor(CASE_TYPE_CODES, c.type, c.typeCodeAsRecorded, CASE_TYPE_CODES.OTHER),
     ajzt: codeFor(CASE_STATUS_CODES, c.status, c.statusCodeAsRecorded, CASE_STATUS_CODES.UNKNOWN),
-    basj: gzTime(c.reportedAt), fadd: c.place,
+    basj: gzTime(c.reportedAt),
+    fadd: c.place,
     ssje: c.lossAmount === null ? null : Math.round(c.lossAmount * 100),
-    jyaq: c.summary, gxsj: gzTime(c.updatedAt),
+    jyaq: c.summary,
+    gxsj: gzTime(c.updatedAt),
   };
 }
 
 function vehicleRow(v: VehicleRecord): Row {
   return {
-    clbh: v.id, hphm: v.plate, hphm_yl: v.plateAsRecorded, clsbdh: v.vin, clpp: v.make, clxh: v.model,
-    csys: v.colour, nylx: ENERGY_CODES[v.energy], syr_sfzh: v.ownerIdNumber,
-    zcrq: gzDate(v.registeredAt), gxsj: gzTime(v.updatedAt),
+    clbh: v.id,
+    hphm: v.plate,
+    hphm_yl: v.plateAsRecorded,
+    clsbdh: v.vin,
+    clpp: v.make,
+    clxh: v.model,
+    csys: v.colour,
+    nylx: ENERGY_CODES[v.energy],
+    syr_sfzh: v.ownerIdNumber,
+    zcrq: gzDate(v.registeredAt),
+    gxsj: gzTime(v.updatedAt),
   };
 }
 
 function noticeRow(n: WantedNotice): Row {
   return {
-    tjbh: n.id, sfzh: n.idNumber, tjzt: WANTED_STATUS_CODES[n.status], tjyy: n.reason, ajbh: n.caseId,
-    fbsj: gzDateOrTime(n.issuedAt), gxsj: gzTime(n.updatedAt),
+    tjbh: n.id,
+    sfzh: n.idNumber,
+    tjzt: WANTED_STATUS_CODES[n.status],
+    tjyy: n.reason,
+    ajbh: n.caseId,
+    fbsj: gzDateOrTime(n.issuedAt),
+    gxsj: gzTime(n.updatedAt),
   };
 }
 
 function alertRow(a: VehicleAlert): Row {
   return {
-    bkbh: a.id, hphm: a.plate, bklx: ALERT_KIND_CODES[a.kind], yxbz: a.active ? '1' : '0', ajbh: a.caseId,
-    fbsj: gzDateOrTime(a.issuedAt), gxsj: gzTime(a.updatedAt),
+    bkbh: a.id,
+    hphm: a.plate,
+    bklx: ALERT_KIND_CODES[a.kind],
+    yxbz: a.active ? '1' : '0',
+    ajbh: a.caseId,
+    fbsj: gzDateOrTime(a.issuedAt),
+    gxsj: gzTime(a.updatedAt),
   };
 }
 
@@ -129,13 +163,25 @@ export async function createGzWriter(options: RegionWriterOptions): Promise<Regi
     person: (p) => rows.add('renkou', personRow(p)),
     case: (c, officers) => {
       rows.add('anjian', caseRow(c));
-      c.parties.forEach((party, xh) => rows.add('anjian_ry', {
-        ajbh: c.id, xh, sfzh: party.idNumber, xm: party.nameAsRecorded, jslx: PARTY_ROLE_CODES[party.role],
-      }));
+      c.parties.forEach((party, xh) =>
+        rows.add('anjian_ry', {
+          ajbh: c.id,
+          xh,
+          sfzh: party.idNumber,
+          xm: party.nameAsRecorded,
+          jslx: PARTY_ROLE_CODES[party.role],
+        }),
+      );
       c.vehiclePlates.forEach((hphm, xh) => rows.add('anjian_cl', { ajbh: c.id, xh, hphm }));
-      officers.forEach((o, xh) => rows.add('anjian_mj', {
-        ajbh: c.id, xh, jh: o.officerId.startsWith('GZ-') ? o.officerId.slice(3) : o.officerId.replace('-', ''), zz: DUTY_CODES[o.duty], xzdw: o.team,
-      }));
+      officers.forEach((o, xh) =>
+        rows.add('anjian_mj', {
+          ajbh: c.id,
+          xh,
+          jh: o.officerId.startsWith('GZ-') ? o.officerId.slice(3) : o.officerId.replace('-', ''),
+          zz: DUTY_CODES[o.duty],
+          xzdw: o.team,
+        }),
+      );
     },
     vehicle: (v) => rows.add('cheliang', vehicleRow(v)),
     notice: (n) => rows.add('tongji', noticeRow(n)),

@@ -7,11 +7,22 @@ import type { CaseRecord, OfficerDuty, PartyRole, PersonRecord, VehicleAlert, Wa
 
 export const HB_SEX: Record<PersonRecord['sex'], string> = { MALE: '男', FEMALE: '女', UNKNOWN: '未說明' };
 export const HB_CASE_TYPE: Record<CaseRecord['type'], string> = {
-  TELECOM_FRAUD: '詐騙', THEFT: '盜竊', ROBBERY: '搶劫', DRUG_TRAFFICKING: '販毒', ONLINE_GAMBLING: '賭博',
-  ASSAULT: '傷害', TRAFFIC_OFFENCE: '交通肇事', OTHER: '其他',
+  TELECOM_FRAUD: '詐騙',
+  THEFT: '盜竊',
+  ROBBERY: '搶劫',
+  DRUG_TRAFFICKING: '販毒',
+  ONLINE_GAMBLING: '賭博',
+  ASSAULT: '傷害',
+  TRAFFIC_OFFENCE: '交通肇事',
+  OTHER: '其他',
 };
 export const HB_CASE_STATUS: Record<CaseRecord['status'], string> = {
-  REGISTERED: '已受理', INVESTIGATING: '偵查中', SOLVED: '已破案', PROSECUTED: '已起訴', CLOSED: '已撤案', UNKNOWN: '掛起',
+  REGISTERED: '已受理',
+  INVESTIGATING: '偵查中',
+  SOLVED: '已破案',
+  PROSECUTED: '已起訴',
+  CLOSED: '已撤案',
+  UNKNOWN: '掛起',
 };
 export const HB_ROLE: Record<PartyRole, string> = { SUSPECT: '嫌疑人', VICTIM: '被害人', WITNESS: '證人' };
 export const HB_WANTED: Record<WantedNotice['status'], string> = { AT_LARGE: '在逃', CAUGHT: '已抓獲', WITHDRAWN: '已撤銷' };

@@ -5,15 +5,16 @@
 import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LineFile } from '../generator/line-file.ts';
-import {
-  HB_ENTITIES, HB_HEADERS, dataFileName, encodeRow, exportName, manifestFileName, type HbEntity, type Manifest,
-} from './format.ts';
+import { HB_ENTITIES, HB_HEADERS, dataFileName, encodeRow, exportName, manifestFileName, type HbEntity, type Manifest } from './format.ts';
 
 export class HbExportFiles {
   readonly name: string;
   private readonly files = new Map<HbEntity, LineFile>();
 
-  constructor(private readonly dir: string, private readonly exportedAt: Date) {
+  constructor(
+    private readonly dir: string,
+    private readonly exportedAt: Date,
+  ) {
     this.name = exportName(exportedAt);
     for (const entity of HB_ENTITIES) {
       const file = new LineFile(join(dir, dataFileName(this.name, entity)));

@@ -24,17 +24,41 @@ export async function createHbWriter(options: RegionWriterOptions): Promise<Regi
   const files = new HbExportFiles(dir, SEED_EXPORT_AT);
 
   return {
-    person: (p: PersonRecord) => files.row('persons', [
-      p.id, p.idNumberAsRecorded, p.name, HB_SEX[p.sex], toHbDate(p.birthDate), p.address, p.phone, toHbDateTime(p.updatedAt),
-    ]),
-    vehicle: (v: VehicleRecord) => files.row('vehicles', [
-      v.id, v.plateAsRecorded, v.vin, v.make, v.model, v.colour, HB_ENERGY[v.energy], v.ownerIdNumber,
-      toHbDate(v.registeredAt), toHbDateTime(v.updatedAt),
-    ]),
+    person: (p: PersonRecord) =>
+      files.row('persons', [
+        p.id,
+        p.idNumberAsRecorded,
+        p.name,
+        HB_SEX[p.sex],
+        toHbDate(p.birthDate),
+        p.address,
+        p.phone,
+        toHbDateTime(p.updatedAt),
+      ]),
+    vehicle: (v: VehicleRecord) =>
+      files.row('vehicles', [
+        v.id,
+        v.plateAsRecorded,
+        v.vin,
+        v.make,
+        v.model,
+        v.colour,
+        HB_ENERGY[v.energy],
+        v.ownerIdNumber,
+        toHbDate(v.registeredAt),
+        toHbDateTime(v.updatedAt),
+      ]),
     async case(c: CaseRecord, officers: readonly CaseOfficer[]) {
       await files.row('cases', [
-        c.id, c.caseNumber, HB_CASE_TYPE[c.type], HB_CASE_STATUS[c.status], toHbDateTime(c.reportedAt), c.place,
-        c.lossAmount === null ? null : c.lossAmount.toFixed(2), c.summary, toHbDateTime(c.updatedAt),
+        c.id,
+        c.caseNumber,
+        HB_CASE_TYPE[c.type],
+        HB_CASE_STATUS[c.status],
+        toHbDateTime(c.reportedAt),
+        c.place,
+        c.lossAmount === null ? null : c.lossAmount.toFixed(2),
+        c.summary,
+        toHbDateTime(c.updatedAt),
       ]);
       for (const [seq, party] of c.parties.entries()) {
         await files.row('case-parties', [c.id, seq + 1, HB_ROLE[party.role], party.idNumber, party.nameAsRecorded]);
@@ -45,13 +69,18 @@ export async function createHbWriter(options: RegionWriterOptions): Promise<Regi
         await files.row('case-officers', [c.id, seq + 1, own ? o.officerId.slice(3) : o.officerId, HB_DUTY[o.duty], o.team]);
       }
     },
-    notice: (n: WantedNotice) => files.row('wanted', [
-      n.id, n.idNumber, HB_WANTED[n.status], n.reason, n.caseId, toHbDateTime(n.issuedAt), toHbDateTime(n.updatedAt),
-    ]),
-    alert: (a: VehicleAlert) => files.row('alerts', [
-      a.id, `${a.plate.slice(0, 2)}·${a.plate.slice(2)}`, HB_ALERT_KIND[a.kind], a.active ? '是' : '否', a.caseId,
-      toHbDateTime(a.issuedAt), toHbDateTime(a.updatedAt),
-    ]),
+    notice: (n: WantedNotice) =>
+      files.row('wanted', [n.id, n.idNumber, HB_WANTED[n.status], n.reason, n.caseId, toHbDateTime(n.issuedAt), toHbDateTime(n.updatedAt)]),
+    alert: (a: VehicleAlert) =>
+      files.row('alerts', [
+        a.id,
+        `${a.plate.slice(0, 2)}·${a.plate.slice(2)}`,
+        HB_ALERT_KIND[a.kind],
+        a.active ? '是' : '否',
+        a.caseId,
+        toHbDateTime(a.issuedAt),
+        toHbDateTime(a.updatedAt),
+      ]),
     async close() {
       await files.complete();
     },

@@ -10,13 +10,24 @@ export const JS_DB_PATH = 'js/jiangsu-police.sqlite';
 
 /** 案件類別 code table: code → label. `0999` exists in JS but has no contract counterpart. */
 export const CASE_TYPE_CODES: readonly (readonly [string, string])[] = [
-  ['0201', '電信網絡詐騙'], ['0301', '盜竊'], ['0302', '搶劫'], ['0401', '販賣毒品'], ['0501', '網絡賭博'],
-  ['0601', '故意傷害'], ['0701', '交通肇事'], ['0999', '其他刑事案件'],
+  ['0201', '電信網絡詐騙'],
+  ['0301', '盜竊'],
+  ['0302', '搶劫'],
+  ['0401', '販賣毒品'],
+  ['0501', '網絡賭博'],
+  ['0601', '故意傷害'],
+  ['0701', '交通肇事'],
+  ['0999', '其他刑事案件'],
 ];
 
 /** 案件狀態 code table. `50` (中止偵查, suspended) has no contract counterpart. */
 export const CASE_STATUS_CODES: readonly (readonly [string, string])[] = [
-  ['10', '受理'], ['20', '立案偵查'], ['30', '已破案'], ['40', '移送起訴'], ['50', '中止偵查'], ['90', '撤銷案件'],
+  ['10', '受理'],
+  ['20', '立案偵查'],
+  ['30', '已破案'],
+  ['40', '移送起訴'],
+  ['50', '中止偵查'],
+  ['90', '撤銷案件'],
 ];
 
 export const TABLES = `
@@ -122,16 +133,17 @@ CREATE INDEX ix_alert_plate ON t_vehicle_alert (plate_no);
 `;
 
 interface LoggedKeys {
-  idNos?: string;  // column holding an identity number the change touches
+  idNos?: string; // column holding an identity number the change touches
   plates?: string; // column holding a plate the change touches
 }
 
 /** One insert/update/delete trigger set per table; an update that changes a key logs both values. */
 function logTriggers(table: string, entity: string, idColumn: string, keys: LoggedKeys): string {
   const one = (ref: 'NEW' | 'OLD', column?: string) => (column ? `${ref}.${column}` : 'NULL');
-  const both = (column?: string) => (column
-    ? `CASE WHEN OLD.${column} IS NEW.${column} THEN NEW.${column} ELSE trim(ifnull(OLD.${column}, '') || ',' || ifnull(NEW.${column}, ''), ',') END`
-    : 'NULL');
+  const both = (column?: string) =>
+    column
+      ? `CASE WHEN OLD.${column} IS NEW.${column} THEN NEW.${column} ELSE trim(ifnull(OLD.${column}, '') || ',' || ifnull(NEW.${column}, ''), ',') END`
+      : 'NULL';
   const log = (op: string, ref: 'NEW' | 'OLD', idNos: string, plates: string) =>
     `INSERT INTO t_change_log (entity, entity_id, op, id_nos, plates) VALUES ('${entity}', ${ref}.${idColumn}, '${op}', ${idNos}, ${plates});`;
   return `

@@ -14,11 +14,22 @@ import { CASE_STATUS_CODES, CASE_TYPE_CODES, INDEXES, JS_DB_PATH, TABLES, TRIGGE
 
 /** How JS encodes the contract's values (the stand-in's side; the adapter maps back in adapters/js/codes.ts). */
 const TYPE_CODE: Record<CaseRecord['type'], string> = {
-  TELECOM_FRAUD: '0201', THEFT: '0301', ROBBERY: '0302', DRUG_TRAFFICKING: '0401', ONLINE_GAMBLING: '0501',
-  ASSAULT: '0601', TRAFFIC_OFFENCE: '0701', OTHER: '0999',
+  TELECOM_FRAUD: '0201',
+  THEFT: '0301',
+  ROBBERY: '0302',
+  DRUG_TRAFFICKING: '0401',
+  ONLINE_GAMBLING: '0501',
+  ASSAULT: '0601',
+  TRAFFIC_OFFENCE: '0701',
+  OTHER: '0999',
 };
 const STATUS_CODE: Record<CaseRecord['status'], string> = {
-  REGISTERED: '10', INVESTIGATING: '20', SOLVED: '30', PROSECUTED: '40', CLOSED: '90', UNKNOWN: '50',
+  REGISTERED: '10',
+  INVESTIGATING: '20',
+  SOLVED: '30',
+  PROSECUTED: '40',
+  CLOSED: '90',
+  UNKNOWN: '50',
 };
 const GENDER_CODE: Record<PersonRecord['sex'], string> = { MALE: 'M', FEMALE: 'F', UNKNOWN: 'X' };
 const ROLE_CODE = { SUSPECT: 'S', VICTIM: 'V', WITNESS: 'W' } as const;
@@ -72,13 +83,32 @@ export async function createJsWriter(options: RegionWriterOptions): Promise<Regi
       counted();
     },
     vehicle(v: VehicleRecord) {
-      insert.vehicle.run(v.id, v.plate, v.vin, v.make, v.model, v.colour, v.energy === 'NEW_ENERGY' ? 'E' : 'A',
-        v.ownerIdNumber, v.registeredAt, v.updatedAt);
+      insert.vehicle.run(
+        v.id,
+        v.plate,
+        v.vin,
+        v.make,
+        v.model,
+        v.colour,
+        v.energy === 'NEW_ENERGY' ? 'E' : 'A',
+        v.ownerIdNumber,
+        v.registeredAt,
+        v.updatedAt,
+      );
       counted();
     },
     case(c: CaseRecord, officers: readonly CaseOfficer[]) {
-      insert.case.run(c.id, c.caseNumber, TYPE_CODE[c.type], STATUS_CODE[c.status], c.reportedAt, c.place, c.lossAmount,
-        c.summary, c.updatedAt);
+      insert.case.run(
+        c.id,
+        c.caseNumber,
+        TYPE_CODE[c.type],
+        STATUS_CODE[c.status],
+        c.reportedAt,
+        c.place,
+        c.lossAmount,
+        c.summary,
+        c.updatedAt,
+      );
       c.parties.forEach((party, seq) => insert.party.run(c.id, seq + 1, ROLE_CODE[party.role], party.idNumber, party.nameAsRecorded));
       for (const plate of c.vehiclePlates) insert.caseVehicle.run(c.id, plate);
       // JS writes police numbers without the hyphen (JS0310552), its own officers' too.

@@ -19,7 +19,14 @@ import { createMemoryAdapter } from '../testing/memory-adapter.ts';
 import { changeRoute } from './index.ts';
 
 const quiet = pino({ level: 'silent' });
-const event = (id: string): ChangeEvent => ({ region: 'JS', type: 'PersonRecord', id, idNumbers: [], plates: [], at: new Date().toISOString() });
+const event = (id: string): ChangeEvent => ({
+  region: 'JS',
+  type: 'PersonRecord',
+  id,
+  idNumbers: [],
+  plates: [],
+  at: new Date().toISOString(),
+});
 
 /** The memory adapter with a real, hand-fed change log, and a switch to make polls fail. */
 function adapterWithLog() {
@@ -29,12 +36,21 @@ function adapterWithLog() {
     changesSince: (since: string | null) => (failing ? Promise.reject(new Error('regional system down')) : log.changesSince(since)),
   };
   const adapter: RegionAdapter = { ...createMemoryAdapter(JS_REGION, smallRegion()), changes };
-  return { adapter, log, fail: (on: boolean) => { failing = on; } };
+  return {
+    adapter,
+    log,
+    fail: (on: boolean) => {
+      failing = on;
+    },
+  };
 }
 
 function listener() {
   const seen = { changes: [] as ChangeEvent[], flushes: [] as string[] };
-  return { seen, listener: { changed: (e: ChangeEvent) => seen.changes.push(e), flush: (_r: string, why: string) => seen.flushes.push(why) } };
+  return {
+    seen,
+    listener: { changed: (e: ChangeEvent) => seen.changes.push(e), flush: (_r: string, why: string) => seen.flushes.push(why) },
+  };
 }
 
 async function until(probe: () => boolean, ms = 5000): Promise<void> {
@@ -114,7 +130,7 @@ describe.skipIf(!redisAvailable())('the change stream over Redis pub/sub', () =>
     await redis?.stop();
   });
 
-  it('delivers changes on the region\'s channel, and flushes after Redis was away', async () => {
+  it("delivers changes on the region's channel, and flushes after Redis was away", async () => {
     const { seen, listener: l } = listener();
     const stream = new RegionStream('JS', 200, l);
     transport.follow(stream);

@@ -31,7 +31,8 @@ export function pollChanges(feed: ChangeFeed, intervalMs: number, listener: Poll
       position = answer.position;
       if (failing) logger.info({}, 'change feed readable again');
       failing = false;
-      if (answer.resync) logger.warn({}, 'the regional change log restarted (database replaced or restored); followers must drop what they derived');
+      if (answer.resync)
+        logger.warn({}, 'the regional change log restarted (database replaced or restored); followers must drop what they derived');
       if (!stopped && answer.resync) listener.resynced();
       if (!stopped) listener.polled(answer.changes);
     } catch (error) {

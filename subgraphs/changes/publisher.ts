@@ -46,19 +46,24 @@ export async function startChangePublisher(adapter: RegionAdapter, options: Chan
     redis?.publish(message);
   };
   const next = () => ({ region, epoch, seq: ++seq });
-  const poller = pollChanges(adapter.changes, options.pollMs ?? DEFAULT_POLL_MS, {
-    resynced() {
-      send({ kind: 'resync', ...next(), reason: `${region}'s change log restarted (its database was replaced or restored)` });
+  const poller = pollChanges(
+    adapter.changes,
+    options.pollMs ?? DEFAULT_POLL_MS,
+    {
+      resynced() {
+        send({ kind: 'resync', ...next(), reason: `${region}'s change log restarted (its database was replaced or restored)` });
+      },
+      polled(changes: ChangeEvent[]) {
+        polledAt = new Date().toISOString();
+        for (const event of changes) send({ kind: 'change', ...next(), event });
+        if (Date.now() - lastHeartbeat >= heartbeatMs) {
+          lastHeartbeat = Date.now();
+          send({ kind: 'heartbeat', ...next(), at: new Date(lastHeartbeat).toISOString() });
+        }
+      },
     },
-    polled(changes: ChangeEvent[]) {
-      polledAt = new Date().toISOString();
-      for (const event of changes) send({ kind: 'change', ...next(), event });
-      if (Date.now() - lastHeartbeat >= heartbeatMs) {
-        lastHeartbeat = Date.now();
-        send({ kind: 'heartbeat', ...next(), at: new Date(lastHeartbeat).toISOString() });
-      }
-    },
-  }, options.logger);
+    options.logger,
+  );
 
   return {
     serve(req, res) {

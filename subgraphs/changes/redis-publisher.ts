@@ -36,7 +36,9 @@ export async function redisPublisher(url: string, region: string, logger: Logger
   return {
     publish(message) {
       if (!client.isReady) return;
-      client.publish(channel, JSON.stringify(message)).catch(() => { /* the 'error' handler logged it */ });
+      client.publish(channel, JSON.stringify(message)).catch(() => {
+        /* the 'error' handler logged it */
+      });
     },
     async close() {
       // No graceful QUIT: while reconnecting it would wait for a Redis that may never return.

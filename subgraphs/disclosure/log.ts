@@ -68,9 +68,15 @@ export function openWitnessLog(options: DisclosureLogOptions): Promise<WitnessLo
   return openRegionLog<WitnessedBody>(options, 'witness');
 }
 
-async function openRegionLog<T extends object>(options: DisclosureLogOptions, prefix: 'disclosure' | 'witness'): Promise<ChainedLog<T | GapRecordBody>> {
+async function openRegionLog<T extends object>(
+  options: DisclosureLogOptions,
+  prefix: 'disclosure' | 'witness',
+): Promise<ChainedLog<T | GapRecordBody>> {
   const log = new ChainedLog<T | GapRecordBody>({
-    sink: new FileSink({ ...disclosureLayout(options.logsDir, options.region, prefix), maxFileBytes: prefix === 'disclosure' ? DISCLOSURE_SEGMENT_BYTES : Number.MAX_SAFE_INTEGER }),
+    sink: new FileSink({
+      ...disclosureLayout(options.logsDir, options.region, prefix),
+      maxFileBytes: prefix === 'disclosure' ? DISCLOSURE_SEGMENT_BYTES : Number.MAX_SAFE_INTEGER,
+    }),
     instance: options.region,
     keys: null, // the region's log is checked by its chain; its heads are not signed by the gateway key
     checkpointEvery: Number.MAX_SAFE_INTEGER,

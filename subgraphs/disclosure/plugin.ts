@@ -41,8 +41,10 @@ export function createDisclosurePlugin(log: DisclosureLog): ApolloServerPlugin<S
             // The log raised its own alert for a failed append; anything else is an error here.
             if (!(error instanceof AuditUnavailableError)) {
               const err = error instanceof Error ? error : new Error(String(error));
-              rc.contextValue.logger.error({ alert: 'AUDIT_UNAVAILABLE', reason: 'internal-error', region: rc.contextValue.region, auditId, err },
-                `ALERT disclosure entry could not be built (${err.name}: ${err.message}); the response is refused (fail closed)`);
+              rc.contextValue.logger.error(
+                { alert: 'AUDIT_UNAVAILABLE', reason: 'internal-error', region: rc.contextValue.region, auditId, err },
+                `ALERT disclosure entry could not be built (${err.name}: ${err.message}); the response is refused (fail closed)`,
+              );
             }
             refuseUnaudited(rc.response, auditId);
           }

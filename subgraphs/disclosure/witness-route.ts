@@ -50,12 +50,22 @@ export function witnessRoute(options: WitnessRouteOptions): SubgraphRoute {
     async handle(req: IncomingMessage, res) {
       const verdict = judgeSafely(judge, await readBody(req, MAX_BODY_BYTES));
       if (!('checkpoint' in verdict)) {
-        if (verdict.status === 409) options.logger?.error({ alert: 'AUDIT_CHECKPOINT_CONFLICT', region: options.region, detail: verdict.message }, 'ALERT gateway audit checkpoint contradicts one already witnessed');
+        if (verdict.status === 409)
+          options.logger?.error(
+            { alert: 'AUDIT_CHECKPOINT_CONFLICT', region: options.region, detail: verdict.message },
+            'ALERT gateway audit checkpoint contradicts one already witnessed',
+          );
         sendError(res, verdict.status, verdict.code, verdict.message);
         return;
       }
       if (verdict.status === 201) {
-        await options.log.append({ type: 'witnessed-checkpoint', v: 1, receivedAt: new Date().toISOString(), region: options.region, checkpoint: verdict.checkpoint });
+        await options.log.append({
+          type: 'witnessed-checkpoint',
+          v: 1,
+          receivedAt: new Date().toISOString(),
+          region: options.region,
+          checkpoint: verdict.checkpoint,
+        });
         witnessed.set(verdict.checkpoint.instance, verdict.checkpoint);
       }
       sendJson(res, verdict.status, { witnessed: { instance: verdict.checkpoint.instance, count: verdict.checkpoint.count } });
@@ -79,15 +89,27 @@ export function judgeCheckpoint(body: string, key: KeyObject, witnessed: Readonl
     return { status: 400, code: 'BAD_REQUEST', message: `body is not a signed checkpoint: ${(error as Error).message}` };
   }
   if (!checkpointSignatureValid(checkpoint, key)) {
-    return { status: 403, code: 'FORBIDDEN', message: `checkpoint ${checkpoint.instance}#${checkpoint.count} is not signed by the gateway's audit key` };
+    return {
+      status: 403,
+      code: 'FORBIDDEN',
+      message: `checkpoint ${checkpoint.instance}#${checkpoint.count} is not signed by the gateway's audit key`,
+    };
   }
   const previous = witnessed.get(checkpoint.instance);
   if (previous && checkpoint.count < previous.count) {
-    return { status: 409, code: 'CHECKPOINT_CONFLICT', message: `instance ${checkpoint.instance} sent count ${checkpoint.count} after ${previous.count} was witnessed: its log went backwards` };
+    return {
+      status: 409,
+      code: 'CHECKPOINT_CONFLICT',
+      message: `instance ${checkpoint.instance} sent count ${checkpoint.count} after ${previous.count} was witnessed: its log went backwards`,
+    };
   }
   if (previous && checkpoint.count === previous.count) {
     if (previous.head !== checkpoint.head) {
-      return { status: 409, code: 'CHECKPOINT_CONFLICT', message: `instance ${checkpoint.instance} sent another head for count ${checkpoint.count}: its log was re-made` };
+      return {
+        status: 409,
+        code: 'CHECKPOINT_CONFLICT',
+        message: `instance ${checkpoint.instance} sent another head for count ${checkpoint.count}: its log was re-made`,
+      };
     }
     // A stop or restart at an already witnessed head is still kept: "the writer stopped here" is what lets verify refuse entries appended after it.
     return previous.event === checkpoint.event ? { status: 200, checkpoint } : { status: 201, checkpoint };
@@ -110,7 +132,12 @@ export function witnessListRoute(options: WitnessListOptions): SubgraphRoute {
       try {
         sendJson(res, 200, { region: options.region, instance, checkpoints: witnessedCheckpoints(options.logFile, instance) });
       } catch (error) {
-        sendError(res, 503, 'WITNESS_UNAVAILABLE', `cannot read witnessed checkpoints from ${options.logFile}: ${(error as Error).message}`);
+        sendError(
+          res,
+          503,
+          'WITNESS_UNAVAILABLE',
+          `cannot read witnessed checkpoints from ${options.logFile}: ${(error as Error).message}`,
+        );
       }
     },
   };
@@ -121,7 +148,8 @@ export function witnessedCheckpoints(logFile: string, instance: string | null): 
   const out: SignedCheckpoint[] = [];
   for (const line of readSideFile(logFile).lines) {
     const entry = JSON.parse(line) as { type?: string; checkpoint?: SignedCheckpoint };
-    if (entry.type === 'witnessed-checkpoint' && entry.checkpoint && (instance === null || entry.checkpoint.instance === instance)) out.push(entry.checkpoint);
+    if (entry.type === 'witnessed-checkpoint' && entry.checkpoint && (instance === null || entry.checkpoint.instance === instance))
+      out.push(entry.checkpoint);
   }
   return out;
 }

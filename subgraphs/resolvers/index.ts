@@ -25,12 +25,16 @@ import type { SubgraphContext as Ctx } from '../context.ts';
 import { idNumberArg, plateArg, regionAsked } from '../arguments.ts';
 import { ownedFields, personRecordFields, selectsKeyOnly } from './owned.ts';
 
-interface PersonKey { idNumber: string }
-interface VehicleKey { plate: string }
+interface PersonKey {
+  idNumber: string;
+}
+interface VehicleKey {
+  plate: string;
+}
 
 /** A case this region owns, as a link: the key alone when nothing else is selected. */
 const caseLink = (ctx: Ctx, caseId: string, info: GraphQLResolveInfo) =>
-  (selectsKeyOnly(info) ? { id: caseId } : ctx.loaders.casesById.load(caseId));
+  selectsKeyOnly(info) ? { id: caseId } : ctx.loaders.casesById.load(caseId);
 const personRecords = (ctx: Ctx, p: PersonKey) => ctx.loaders.personRecordsByIdNumber.load(p.idNumber);
 const involvements = (ctx: Ctx, p: PersonKey) => ctx.loaders.involvementsByIdNumber.load(p.idNumber);
 const ownedVehicles = (ctx: Ctx, p: PersonKey) => ctx.loaders.vehicleRecordsByOwner.load(p.idNumber);
@@ -80,7 +84,8 @@ export const indexResolvers: GraphQLResolverMap<Ctx> = {
     __resolveReference: async (ref: { plate: unknown }): Promise<VehicleKey> => ({ plate: plateArg(ref.plate) }),
     regions: async (v: VehicleKey, _args, ctx) => ((await holdsVehicle(ctx, v)) ? [ctx.region] : []),
     records: (v: VehicleKey, _args, ctx) => registrations(ctx, v),
-    cases: async (v: VehicleKey, _args, ctx, info) => (await Promise.all((await caseIdsOf(ctx, v)).map((id) => caseLink(ctx, id, info)))).filter((c) => c !== null),
+    cases: async (v: VehicleKey, _args, ctx, info) =>
+      (await Promise.all((await caseIdsOf(ctx, v)).map((id) => caseLink(ctx, id, info)))).filter((c) => c !== null),
     alerts: (v: VehicleKey, _args, ctx) => alerts(ctx, v),
     alerted: async (v: VehicleKey, _args, ctx) => (await alerts(ctx, v)).some((a) => a.active),
   },

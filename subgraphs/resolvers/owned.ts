@@ -25,6 +25,7 @@ const KEY_ONLY = new Set(['id', '__typename']);
  * answered with the key alone, and the record is not read from the region's system.
  */
 export function selectsKeyOnly(info: Pick<GraphQLResolveInfo, 'fieldNodes'>): boolean {
-  return info.fieldNodes.every((node) => (node.selectionSet?.selections ?? []).every(
-    (selection) => selection.kind === 'Field' && KEY_ONLY.has(selection.name.value)));
+  return info.fieldNodes.every((node) =>
+    (node.selectionSet?.selections ?? []).every((selection) => selection.kind === 'Field' && KEY_ONLY.has(selection.name.value)),
+  );
 }

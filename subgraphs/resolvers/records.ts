@@ -47,11 +47,12 @@ export const recordsResolvers: GraphQLResolverMap<Ctx> = {
   },
   Case: {
     ...ownedEntity('casesById'),
-    parties: (record: CaseRecord) => record.parties.map((party) => ({
-      role: party.role,
-      nameAsRecorded: party.nameAsRecorded,
-      person: personStub(party.idNumber),
-    })),
+    parties: (record: CaseRecord) =>
+      record.parties.map((party) => ({
+        role: party.role,
+        nameAsRecorded: party.nameAsRecorded,
+        person: personStub(party.idNumber),
+      })),
     vehicles: (record: CaseRecord) => record.vehiclePlates.map(vehicleStub),
     // Asked through the request's DataLoader: fifty cases' assignments cost one adapter call.
     assigned: async (record: CaseRecord, args: { officer: string }, ctx) => {

@@ -25,7 +25,10 @@ describe('search part', () => {
     expect(errors).toBeUndefined();
     // Sorted by identity number: 張偉 (320102…) has two records, one edge ending after the second.
     expect(data!.searchPersons).toEqual({
-      edges: [{ cursor: 'o:2', node: { idNumber: ZHANG } }, { cursor: 'o:3', node: { idNumber: LI } }],
+      edges: [
+        { cursor: 'o:2', node: { idNumber: ZHANG } },
+        { cursor: 'o:3', node: { idNumber: LI } },
+      ],
       pageInfo: { hasNextPage: false, endCursor: 'o:3' },
       totalCount: 3,
     });
@@ -41,19 +44,34 @@ describe('search part', () => {
   });
 
   it('hands the adapter a normalised filter', async () => {
-    const { data } = await subgraph.query('search', `{ searchVehicles(filter: { platePrefix: "苏a·1" }, first: 5) {
-      edges { cursor node { plate } } totalCount } }`);
+    const { data } = await subgraph.query(
+      'search',
+      `{ searchVehicles(filter: { platePrefix: "苏a·1" }, first: 5) {
+      edges { cursor node { plate } } totalCount } }`,
+    );
     expect(data!.searchVehicles).toEqual({ edges: [{ cursor: 'o:1', node: { plate: '蘇A12345' } }], totalCount: 1 });
     expect(adapter.callsTo('searchVehicles').at(-1)!.args).toEqual([{ platePrefix: '蘇A1' }, { first: 5, after: null }]);
-    await subgraph.query('search', `{ searchPersons(filter: { name: " 張* ", bornTo: "2000-12-31", sex: null }, after: "o:1") { totalCount } }`);
-    expect(adapter.callsTo('searchPersons').at(-1)!.args).toEqual([{ name: '張*', bornTo: '2000-12-31' }, { first: 20, after: 'o:1' }]);
+    await subgraph.query(
+      'search',
+      `{ searchPersons(filter: { name: " 張* ", bornTo: "2000-12-31", sex: null }, after: "o:1") { totalCount } }`,
+    );
+    expect(adapter.callsTo('searchPersons').at(-1)!.args).toEqual([
+      { name: '張*', bornTo: '2000-12-31' },
+      { first: 20, after: 'o:1' },
+    ]);
   });
 
   it('pages cases with Liandong ids as nodes', async () => {
-    const { data } = await subgraph.query('search', `{ searchCases(filter: { reportedFrom: "2026-01-01", place: "南京" }) {
-      edges { cursor node { id } } pageInfo { hasNextPage endCursor } totalCount } }`);
-    expect(data!.searchCases).toEqual({ edges: [{ cursor: 'o:1', node: { id: 'JS:C-2026-000001' } }],
-      pageInfo: { hasNextPage: false, endCursor: 'o:1' }, totalCount: 1 });
+    const { data } = await subgraph.query(
+      'search',
+      `{ searchCases(filter: { reportedFrom: "2026-01-01", place: "南京" }) {
+      edges { cursor node { id } } pageInfo { hasNextPage endCursor } totalCount } }`,
+    );
+    expect(data!.searchCases).toEqual({
+      edges: [{ cursor: 'o:1', node: { id: 'JS:C-2026-000001' } }],
+      pageInfo: { hasNextPage: false, endCursor: 'o:1' },
+      totalCount: 1,
+    });
   });
 
   it('answers an empty page without asking the adapter when the regions argument leaves this region out', async () => {

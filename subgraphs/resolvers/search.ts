@@ -19,7 +19,10 @@ interface SearchArgs<F> {
   after?: string | null;
 }
 
-interface Edge { cursor: string; node: object }
+interface Edge {
+  cursor: string;
+  node: object;
+}
 interface Connection {
   edges: Edge[];
   pageInfo: { hasNextPage: boolean; endCursor: string | null };
@@ -30,8 +33,11 @@ const EMPTY: Connection = { edges: [], pageInfo: { hasNextPage: false, endCursor
 
 function checkPage(region: string, method: string, page: Page<unknown>, first: number): void {
   if (page.items.length !== page.cursors.length || page.items.length > first) {
-    throw new AdapterError('BAD_SOURCE_DATA', region,
-      `${method} returned ${page.items.length} items and ${page.cursors.length} cursors for first=${first}; expected equal counts, at most first`);
+    throw new AdapterError(
+      'BAD_SOURCE_DATA',
+      region,
+      `${method} returned ${page.items.length} items and ${page.cursors.length} cursors for first=${first}; expected equal counts, at most first`,
+    );
   }
 }
 
@@ -85,8 +91,23 @@ function searchField<M extends SearchMethod>(
 
 export const searchResolvers: GraphQLResolverMap<Ctx> = {
   Query: {
-    searchPersons: searchField('searchPersons', personFilter, (person) => person.idNumber, (idNumber) => ({ idNumber })),
-    searchCases: searchField('searchCases', caseFilter, (record, ctx) => liandongId(ctx.region, record.id), (id) => ({ id })),
-    searchVehicles: searchField('searchVehicles', vehicleFilter, (vehicle) => vehicle.plate, (plate) => ({ plate })),
+    searchPersons: searchField(
+      'searchPersons',
+      personFilter,
+      (person) => person.idNumber,
+      (idNumber) => ({ idNumber }),
+    ),
+    searchCases: searchField(
+      'searchCases',
+      caseFilter,
+      (record, ctx) => liandongId(ctx.region, record.id),
+      (id) => ({ id }),
+    ),
+    searchVehicles: searchField(
+      'searchVehicles',
+      vehicleFilter,
+      (vehicle) => vehicle.plate,
+      (plate) => ({ plate }),
+    ),
   },
 };

@@ -49,9 +49,18 @@ function marksOf(directives: readonly ConstDirectiveNode[]): Marks | null {
   let any = false;
   for (const directive of directives) {
     const name = directive.name.value;
-    if (NAMES.authenticated.includes(name)) { marks.authenticated = true; any = true; }
-    if (NAMES.requiresScopes.includes(name)) { marks.scopes = listArgument(directive, 'scopes'); any = true; }
-    if (NAMES.policy.includes(name)) { marks.policies = listArgument(directive, 'policies'); any = true; }
+    if (NAMES.authenticated.includes(name)) {
+      marks.authenticated = true;
+      any = true;
+    }
+    if (NAMES.requiresScopes.includes(name)) {
+      marks.scopes = listArgument(directive, 'scopes');
+      any = true;
+    }
+    if (NAMES.policy.includes(name)) {
+      marks.policies = listArgument(directive, 'policies');
+      any = true;
+    }
   }
   return any ? marks : null;
 }

@@ -30,12 +30,18 @@ export function recordFacts(record: Record<string, unknown>, context: SubgraphCo
   return (fact: Fact) => {
     switch (fact) {
       // Assignments hold police numbers in Liandong's form: so does the caller here.
-      case 'caller.sub': return caller ? policeNumber(caller.sub) : undefined;
-      case 'record.region': return typeof record.region === 'string' ? record.region : context.region;
-      case 'record.idNumber': return record.idNumber;
-      case 'purposeCase.partyIdNumbers': return purposeCaseParties(purpose, context);
-      case 'purposeCase.officerIds': return purposeCaseOfficers(caller, purpose, context);
-      default: return callerFact(fact, caller, purpose);
+      case 'caller.sub':
+        return caller ? policeNumber(caller.sub) : undefined;
+      case 'record.region':
+        return typeof record.region === 'string' ? record.region : context.region;
+      case 'record.idNumber':
+        return record.idNumber;
+      case 'purposeCase.partyIdNumbers':
+        return purposeCaseParties(purpose, context);
+      case 'purposeCase.officerIds':
+        return purposeCaseOfficers(caller, purpose, context);
+      default:
+        return callerFact(fact, caller, purpose);
     }
   };
 }
@@ -55,7 +61,11 @@ async function purposeCaseParties(purpose: InternalPurpose | null, context: Subg
  * region's case it knows only what the gateway attested after asking that region:
  * whether the caller is on it. The caller's number is normalised as the assignments are.
  */
-async function purposeCaseOfficers(caller: InternalCaller | null, purpose: InternalPurpose | null, context: SubgraphContext): Promise<string[]> {
+async function purposeCaseOfficers(
+  caller: InternalCaller | null,
+  purpose: InternalPurpose | null,
+  context: SubgraphContext,
+): Promise<string[]> {
   if (!purpose?.caseRef || !caller) return [];
   const separator = purpose.caseRef.indexOf(':');
   const region = purpose.caseRef.slice(0, separator);

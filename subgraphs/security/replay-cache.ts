@@ -11,7 +11,10 @@
 export class ReplayCache {
   private readonly seen = new Map<string, number>();
 
-  constructor(private readonly maxEntries = 100_000, private readonly now: () => number = () => Date.now() / 1000) {}
+  constructor(
+    private readonly maxEntries = 100_000,
+    private readonly now: () => number = () => Date.now() / 1000,
+  ) {}
 
   /**
    * Records `jti` (valid until `expiresAt`, seconds since the epoch).

@@ -14,7 +14,15 @@ import { statSync } from 'node:fs';
 import type { JWK } from 'jose';
 import type { GuardResult, RequestGuard } from '../server.ts';
 import { readJwksFile } from '../../common/security/key-files.ts';
-import { INTERNAL_BINDING_HEADER, INTERNAL_TOKEN_HEADER, InternalTokenError, internalAudience, verifyInternalToken, type InternalClaims, type InternalKeyLookup } from '../../common/security/internal-token.ts';
+import {
+  INTERNAL_BINDING_HEADER,
+  INTERNAL_TOKEN_HEADER,
+  InternalTokenError,
+  internalAudience,
+  verifyInternalToken,
+  type InternalClaims,
+  type InternalKeyLookup,
+} from '../../common/security/internal-token.ts';
 import { ReplayCache } from './replay-cache.ts';
 
 export interface RequestGuardOptions {
@@ -49,15 +57,32 @@ export function createRequestGuard(options: RequestGuardOptions): RequestGuard {
     try {
       trusted = keys();
     } catch (error) {
-      return { ok: false, status: 503, code: 'GATEWAY_KEYS_UNAVAILABLE', message: `cannot check the internal token: ${(error as Error).message}` };
+      return {
+        ok: false,
+        status: 503,
+        code: 'GATEWAY_KEYS_UNAVAILABLE',
+        message: `cannot check the internal token: ${(error as Error).message}`,
+      };
     }
     try {
       const binding = req.headers[INTERNAL_BINDING_HEADER];
-      const claims = verifyInternalToken(token, { keys: trusted, audience, body, clockToleranceSeconds: tolerance, binding: typeof binding === 'string' ? binding : undefined });
+      const claims = verifyInternalToken(token, {
+        keys: trusted,
+        audience,
+        body,
+        clockToleranceSeconds: tolerance,
+        binding: typeof binding === 'string' ? binding : undefined,
+      });
       // Per audience: one fan-out token reaches each region (and part) once.
       const seen = replays.remember(`${claims.jti}@${audience}`, claims.exp + tolerance);
       if (seen === 'replayed') return refuse(`internal token ${claims.jti} was already used: tokens are single-use`);
-      if (seen === 'full') return { ok: false, status: 503, code: 'REPLAY_CACHE_FULL', message: 'too many requests in flight to check for replays; retry shortly' };
+      if (seen === 'full')
+        return {
+          ok: false,
+          status: 503,
+          code: 'REPLAY_CACHE_FULL',
+          message: 'too many requests in flight to check for replays; retry shortly',
+        };
       const context: GuardedContext = { caller: claims.caller, purpose: claims.purpose, gatewayRequestId: claims.requestId };
       // Spread: an interface is not assignable to the server's open Record type.
       return { ok: true, context: { ...context } };

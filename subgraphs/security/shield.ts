@@ -71,7 +71,9 @@ export type RuleTree = Record<string, Record<string, ShieldRule>>;
 
 function ruleTree(schema: GraphQLSchema, marks: SchemaMarks, policy: Policy, rules: RuleFactory): RuleTree {
   const tree: RuleTree = {};
-  const rootTypes = new Set([schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()].filter(Boolean).map((t) => t!.name));
+  const rootTypes = new Set(
+    [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()].filter(Boolean).map((t) => t!.name),
+  );
   for (const type of Object.values(schema.getTypeMap())) {
     if (!isObjectType(type) || type.name.startsWith('__')) continue;
     const fields: Record<string, ShieldRule> = {};
@@ -79,8 +81,9 @@ function ruleTree(schema: GraphQLSchema, marks: SchemaMarks, policy: Policy, rul
       const coordinate = `${type.name}.${name}`;
       const parts = fieldRules(marks.types.get(type.name), marks.fields.get(coordinate), policy.dataRules[coordinate], rules);
       if (parts.length > 0) fields[name] = parts.length === 1 ? parts[0] : and(...parts);
-      else if (rootTypes.has(type.name)) { if (FEDERATION_ROOT_FIELDS.has(name)) fields[name] = allow; }
-      else fields[name] = allow;
+      else if (rootTypes.has(type.name)) {
+        if (FEDERATION_ROOT_FIELDS.has(name)) fields[name] = allow;
+      } else fields[name] = allow;
     }
     tree[type.name] = fields;
   }
@@ -88,7 +91,12 @@ function ruleTree(schema: GraphQLSchema, marks: SchemaMarks, policy: Policy, rul
 }
 
 /** A field's own marks AND its type's marks AND its data rule (Apollo: both apply). */
-function fieldRules(typeMarks: Marks | undefined, fieldMarks: Marks | undefined, dataRule: PolicyExpression | undefined, rules: RuleFactory): ShieldRule[] {
+function fieldRules(
+  typeMarks: Marks | undefined,
+  fieldMarks: Marks | undefined,
+  dataRule: PolicyExpression | undefined,
+  rules: RuleFactory,
+): ShieldRule[] {
   const parts: ShieldRule[] = [];
   if (typeMarks?.authenticated || fieldMarks?.authenticated) parts.push(rules.authenticated());
   for (const marks of [typeMarks, fieldMarks]) {
@@ -100,13 +108,19 @@ function fieldRules(typeMarks: Marks | undefined, fieldMarks: Marks | undefined,
 }
 
 /** The start-up check: every field the contract or policy marks sensitive has a rule that is not `allow`. */
-export function assertSensitiveFieldsRuled(schema: GraphQLSchema, policy: Policy, tree: RuleTree, marks: SchemaMarks = readMarks(schema)): void {
+export function assertSensitiveFieldsRuled(
+  schema: GraphQLSchema,
+  policy: Policy,
+  tree: RuleTree,
+  marks: SchemaMarks = readMarks(schema),
+): void {
   const unruled: string[] = [];
   for (const type of Object.values(schema.getTypeMap())) {
     if (!isObjectType(type) || type.name.startsWith('__')) continue;
     for (const name of Object.keys(type.getFields())) {
       const coordinate = `${type.name}.${name}`;
-      const sensitive = isSensitive(marks.types.get(type.name)) || isSensitive(marks.fields.get(coordinate)) || coordinate in policy.dataRules;
+      const sensitive =
+        isSensitive(marks.types.get(type.name)) || isSensitive(marks.fields.get(coordinate)) || coordinate in policy.dataRules;
       const assigned = tree[type.name]?.[name];
       if (sensitive && (!assigned || assigned === allow)) unruled.push(coordinate);
     }
@@ -127,14 +141,18 @@ export function assertSensitiveFieldsRuled(schema: GraphQLSchema, policy: Policy
 class RuleFactory {
   private readonly made = new Map<string, ShieldRule>();
 
-  constructor(private readonly file: Policy, private readonly log: RuleLogger) {}
+  constructor(
+    private readonly file: Policy,
+    private readonly log: RuleLogger,
+  ) {}
 
   authenticated(): ShieldRule {
-    return this.once('authenticated', () => rule('authenticated', { cache: 'contextual' })(
-      (_parent: unknown, _args: unknown, context: SubgraphContext) => {
+    return this.once('authenticated', () =>
+      rule('authenticated', { cache: 'contextual' })((_parent: unknown, _args: unknown, context: SubgraphContext) => {
         const caller = callerOf(context);
         return caller && !caller.anonymous ? true : forbidden('an authenticated caller');
-      }));
+      }),
+    );
   }
 
   scopes(groups: string[][]): ShieldRule {
@@ -142,11 +160,14 @@ class RuleFactory {
       if (!(scope in this.file.scopes)) throw new Error(`@requiresScopes names scope "${scope}", which the policy file does not define`);
     }
     const name = `scopes:${describe(groups)}`;
-    return this.once(name, () => rule(name, { cache: 'contextual' })(
-      (_parent: unknown, _args: unknown, context: SubgraphContext) => {
+    return this.once(name, () =>
+      rule(name, { cache: 'contextual' })((_parent: unknown, _args: unknown, context: SubgraphContext) => {
         const held = new Set(callerOf(context)?.scopes ?? []);
-        return groups.some((group) => group.every((s) => held.has(s))) ? true : forbidden(`scope ${describe(groups)}`, this.notAssigned(groups, context));
-      }));
+        return groups.some((group) => group.every((s) => held.has(s)))
+          ? true
+          : forbidden(`scope ${describe(groups)}`, this.notAssigned(groups, context));
+      }),
+    );
   }
 
   dataPolicy(expression: PolicyExpression): ShieldRule {
@@ -154,8 +175,8 @@ class RuleFactory {
       if (!(name in this.file.policies)) throw new Error(`@policy names policy "${name}", which the policy file does not define`);
     }
     const name = `policy:${describe(expression)}`;
-    return this.once(name, () => rule(name, { cache: 'no_cache' })(
-      async (parent: Record<string, unknown>, _args: unknown, context: SubgraphContext) => {
+    return this.once(name, () =>
+      rule(name, { cache: 'no_cache' })(async (parent: Record<string, unknown>, _args: unknown, context: SubgraphContext) => {
         try {
           const granted = await evaluateExpression(this.file, expression, recordFacts(parent, context));
           return granted ? true : forbidden(`policy ${describe(expression)}`);
@@ -163,7 +184,8 @@ class RuleFactory {
           this.log.error({ err: error, rule: name }, 'data rule could not be decided; denied');
           return forbidden(`policy ${describe(expression)} (could not be checked)`);
         }
-      }));
+      }),
+    );
   }
 
   /**
@@ -175,7 +197,10 @@ class RuleFactory {
     const purpose = purposeOf(context);
     if (!purpose?.caseRef || purpose.callerAssigned !== false) return undefined;
     if (!groups.flat().some((scope) => this.file.scopes[scope]?.requiresCaseRef)) return undefined;
-    return { text: `officer ${callerOf(context)?.sub ?? '(unknown)'} is not assigned to case ${purpose.caseRef}`, reason: 'not-assigned-to-case' };
+    return {
+      text: `officer ${callerOf(context)?.sub ?? '(unknown)'} is not assigned to case ${purpose.caseRef}`,
+      reason: 'not-assigned-to-case',
+    };
   }
 
   private once(name: string, make: () => ShieldRule): ShieldRule {

@@ -6,8 +6,20 @@
  * batches, and can be told to fail a method the way a real regional system fails.
  */
 import type {
-  CaseFilter, CaseOfficer, CaseRecord, HealthStatus, Page, PageRequest, PersonFilter, PersonRecord, RegionAdapter, RegionInfo,
-  VehicleAlert, VehicleFilter, VehicleRecord, WantedNotice,
+  CaseFilter,
+  CaseOfficer,
+  CaseRecord,
+  HealthStatus,
+  Page,
+  PageRequest,
+  PersonFilter,
+  PersonRecord,
+  RegionAdapter,
+  RegionInfo,
+  VehicleAlert,
+  VehicleFilter,
+  VehicleRecord,
+  WantedNotice,
 } from '../../adapters/adapter.ts';
 import { AdapterError } from '../../adapters/adapter.ts';
 
@@ -36,10 +48,14 @@ export interface MemoryAdapter extends RegionAdapter {
   callsTo(method: string): AdapterCall[];
 }
 
-const byId = <T extends { id: string }>(items: T[]) => (ids: readonly string[]) =>
-  ids.map((id) => items.find((item) => item.id === id) ?? null);
-const allBy = <T>(items: T[], keyOf: (item: T) => string | null) => (keys: readonly string[]) =>
-  keys.map((key) => items.filter((item) => keyOf(item) === key));
+const byId =
+  <T extends { id: string }>(items: T[]) =>
+  (ids: readonly string[]) =>
+    ids.map((id) => items.find((item) => item.id === id) ?? null);
+const allBy =
+  <T>(items: T[], keyOf: (item: T) => string | null) =>
+  (keys: readonly string[]) =>
+    keys.map((key) => items.filter((item) => keyOf(item) === key));
 
 /** Offset cursors: `o:N` means "after the first N matches". */
 function pageOf<T>(matches: T[], request: PageRequest, region: string): Page<T> {
@@ -62,14 +78,22 @@ function matchesPerson(p: PersonRecord, f: PersonFilter): boolean {
 }
 
 function matchesCase(c: CaseRecord, f: CaseFilter): boolean {
-  return (!f.type || c.type === f.type) && (!f.status || c.status === f.status)
-    && (!f.reportedFrom || c.reportedAt >= f.reportedFrom) && (!f.reportedTo || c.reportedAt <= f.reportedTo)
-    && (!f.place || c.place.includes(f.place));
+  return (
+    (!f.type || c.type === f.type) &&
+    (!f.status || c.status === f.status) &&
+    (!f.reportedFrom || c.reportedAt >= f.reportedFrom) &&
+    (!f.reportedTo || c.reportedAt <= f.reportedTo) &&
+    (!f.place || c.place.includes(f.place))
+  );
 }
 
 function matchesVehicle(v: VehicleRecord, f: VehicleFilter): boolean {
-  return (!f.platePrefix || v.plate.startsWith(f.platePrefix)) && (!f.make || v.make === f.make)
-    && (!f.colour || v.colour === f.colour) && (!f.energy || v.energy === f.energy);
+  return (
+    (!f.platePrefix || v.plate.startsWith(f.platePrefix)) &&
+    (!f.make || v.make === f.make) &&
+    (!f.colour || v.colour === f.colour) &&
+    (!f.energy || v.energy === f.energy)
+  );
 }
 
 export function createMemoryAdapter(region: RegionInfo, data: MemoryData): MemoryAdapter {
@@ -87,35 +111,70 @@ export function createMemoryAdapter(region: RegionInfo, data: MemoryData): Memor
     };
   }
 
-  const involvements = (idNumbers: readonly string[]) => idNumbers.map((idNumber) => data.cases.flatMap((c) =>
-    c.parties.filter((p) => p.idNumber === idNumber).map((p) => ({ caseId: c.id, role: p.role }))));
+  const involvements = (idNumbers: readonly string[]) =>
+    idNumbers.map((idNumber) =>
+      data.cases.flatMap((c) => c.parties.filter((p) => p.idNumber === idNumber).map((p) => ({ caseId: c.id, role: p.role }))),
+    );
 
   return {
     region,
     calls,
     failWith: (name, error) => (error ? failures.set(name, error) : failures.delete(name)),
-    setHealth: (next) => { health = next; },
+    setHealth: (next) => {
+      health = next;
+    },
     callsTo: (name) => calls.filter((call) => call.method === name),
     personRecordsById: method('personRecordsById', byId(data.persons)),
-    personRecordsByIdNumber: method('personRecordsByIdNumber', allBy(data.persons, (p) => p.idNumber)),
+    personRecordsByIdNumber: method(
+      'personRecordsByIdNumber',
+      allBy(data.persons, (p) => p.idNumber),
+    ),
     casesById: method('casesById', byId(data.cases)),
     involvementsByIdNumber: method('involvementsByIdNumber', involvements),
     caseOfficersById: method('caseOfficersById', (ids: readonly string[]) => ids.map((id) => [...(data.officers?.[id] ?? [])])),
     casesByPlate: method('casesByPlate', (plates: readonly string[]) =>
-      plates.map((plate) => data.cases.filter((c) => c.vehiclePlates.includes(plate)).map((c) => c.id))),
+      plates.map((plate) => data.cases.filter((c) => c.vehiclePlates.includes(plate)).map((c) => c.id)),
+    ),
     vehicleRecordsById: method('vehicleRecordsById', byId(data.vehicles)),
-    vehicleRecordsByPlate: method('vehicleRecordsByPlate', allBy(data.vehicles, (v) => v.plate)),
-    vehicleRecordsByOwner: method('vehicleRecordsByOwner', allBy(data.vehicles, (v) => v.ownerIdNumber)),
+    vehicleRecordsByPlate: method(
+      'vehicleRecordsByPlate',
+      allBy(data.vehicles, (v) => v.plate),
+    ),
+    vehicleRecordsByOwner: method(
+      'vehicleRecordsByOwner',
+      allBy(data.vehicles, (v) => v.ownerIdNumber),
+    ),
     wantedNoticesById: method('wantedNoticesById', byId(data.notices)),
-    wantedNoticesByIdNumber: method('wantedNoticesByIdNumber', allBy(data.notices, (n) => n.idNumber)),
+    wantedNoticesByIdNumber: method(
+      'wantedNoticesByIdNumber',
+      allBy(data.notices, (n) => n.idNumber),
+    ),
     vehicleAlertsById: method('vehicleAlertsById', byId(data.alerts)),
-    vehicleAlertsByPlate: method('vehicleAlertsByPlate', allBy(data.alerts, (a) => a.plate)),
-    searchPersons: method('searchPersons', (f: PersonFilter, page: PageRequest) => pageOf(data.persons
-      .filter((p) => matchesPerson(p, f)).sort((a, b) => compare(a.idNumber, b.idNumber) || compare(a.id, b.id)), page, region.code)),
+    vehicleAlertsByPlate: method(
+      'vehicleAlertsByPlate',
+      allBy(data.alerts, (a) => a.plate),
+    ),
+    searchPersons: method('searchPersons', (f: PersonFilter, page: PageRequest) =>
+      pageOf(
+        data.persons.filter((p) => matchesPerson(p, f)).sort((a, b) => compare(a.idNumber, b.idNumber) || compare(a.id, b.id)),
+        page,
+        region.code,
+      ),
+    ),
     searchCases: method('searchCases', (f: CaseFilter, page: PageRequest) =>
-      pageOf(data.cases.filter((c) => matchesCase(c, f)).sort((a, b) => compare(a.id, b.id)), page, region.code)),
-    searchVehicles: method('searchVehicles', (f: VehicleFilter, page: PageRequest) => pageOf(data.vehicles
-      .filter((v) => matchesVehicle(v, f)).sort((a, b) => compare(a.plate, b.plate) || compare(a.id, b.id)), page, region.code)),
+      pageOf(
+        data.cases.filter((c) => matchesCase(c, f)).sort((a, b) => compare(a.id, b.id)),
+        page,
+        region.code,
+      ),
+    ),
+    searchVehicles: method('searchVehicles', (f: VehicleFilter, page: PageRequest) =>
+      pageOf(
+        data.vehicles.filter((v) => matchesVehicle(v, f)).sort((a, b) => compare(a.plate, b.plate) || compare(a.id, b.id)),
+        page,
+        region.code,
+      ),
+    ),
     health: method('health', () => health),
     changes: { changesSince: async () => ({ changes: [], position: '0' }) },
     close: async () => {},

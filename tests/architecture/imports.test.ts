@@ -25,7 +25,9 @@ interface Violation {
 /** Cruises `folders` under `cwd` with the project's rules; the violations found. */
 function cruise(cwd: string, folders: string[]): Violation[] {
   const run = spawnSync(process.execPath, [CLI, ...folders, '--config', CONFIG, '--output-type', 'json'], {
-    cwd, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024,
+    cwd,
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
   });
   if (!run.stdout) throw new Error(`dependency-cruiser did not run (exit ${run.status}): ${run.stderr}`);
   const result = JSON.parse(run.stdout) as { summary: { violations: Violation[] } };
@@ -48,21 +50,32 @@ describe('import rules between the top-level folders', () => {
     expect(violations, `import rule violations:\n${violations.join('\n')}`).toEqual([]);
   });
 
-  it('catch a deliberate break: the gateway importing the subgraph server, common/ the gateway, an adapter a stand-in, a cycle, a concern calling another\'s wiring or reaching into plugins/', () => {
+  it("catch a deliberate break: the gateway importing the subgraph server, common/ the gateway, an adapter a stand-in, a cycle, a concern calling another's wiring or reaching into plugins/", () => {
     const dir = mkdtempSync(join(tmpdir(), 'liandong-imports-'));
     fixtures.push(dir);
     const file = (path: string, text: string) => {
       mkdirSync(dirname(join(dir, path)), { recursive: true });
       writeFileSync(join(dir, path), text);
     };
-    file('tsconfig.json', JSON.stringify({ compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', allowImportingTsExtensions: true, noEmit: true } }));
+    file(
+      'tsconfig.json',
+      JSON.stringify({
+        compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', allowImportingTsExtensions: true, noEmit: true },
+      }),
+    );
     file('subgraphs/server.ts', 'export const server = 1;\n');
     file('gateway/server.ts', "import { server } from '../subgraphs/server.ts';\nexport const gateway = server;\n");
     file('common/floor.ts', "import { gateway } from '../gateway/server.ts';\nexport const floor = gateway;\n");
     file('standins/gz/process.ts', 'export const standin = 1;\n');
     file('adapters/gz/measure.ts', "import { standin } from '../../standins/gz/process.ts';\nexport const measure = standin;\n");
-    file('gateway/auth/security.ts', "import { authentication } from '../plugins/authentication.ts';\nexport const security = () => authentication;\n");
-    file('gateway/plugins/authentication.ts', "import { security } from '../auth/security.ts';\nexport const authentication = () => security;\n");
+    file(
+      'gateway/auth/security.ts',
+      "import { authentication } from '../plugins/authentication.ts';\nexport const security = () => authentication;\n",
+    );
+    file(
+      'gateway/plugins/authentication.ts',
+      "import { security } from '../auth/security.ts';\nexport const authentication = () => security;\n",
+    );
     file('gateway/limits/index.ts', 'export const createLimits = () => 1;\n');
     file('gateway/cache/keys.ts', "import { createLimits } from '../limits/index.ts';\nexport const keys = createLimits;\n");
     file('adapters/gz/gz.test.ts', "import { standin } from '../../standins/gz/process.ts';\nexport const allowed = standin;\n");

@@ -50,7 +50,8 @@ afterAll(async () => {
  */
 function audit(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; out: string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/audit.ts', ...args], {
-    env: { ...process.env, LIANDONG_REGIONS: regionsFile, LIANDONG_DATA: dataDir, ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, LIANDONG_REGIONS: regionsFile, LIANDONG_DATA: dataDir, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
   child.stdout.on('data', (chunk) => (out += chunk));
@@ -63,10 +64,17 @@ const verify = (dir: string, env?: Record<string, string>) => audit(['verify', '
 let instances = 0;
 
 /** A gateway audit log of `count` records, its checkpoints witnessed by region JS; closed cleanly. */
-async function writeLog(count: number, checkpointEvery = 10): Promise<{ dir: string; segment: string; checkpoints: string; operations: string; instance: string }> {
+async function writeLog(
+  count: number,
+  checkpointEvery = 10,
+): Promise<{ dir: string; segment: string; checkpoints: string; operations: string; instance: string }> {
   const instance = `cli-gw-${++instances}`;
   const root = join(temp.dir, instance);
-  const audit = await openTestAudit(root, { instance, keyDir, checkpointEvery, indexPath: null }, { witnesses: [new HttpWitness('region JS', subgraph.url)] });
+  const audit = await openTestAudit(
+    root,
+    { instance, keyDir, checkpointEvery, indexPath: null },
+    { witnesses: [new HttpWitness('region JS', subgraph.url)] },
+  );
   const recorder = new AuditRecorder(audit.log, audit.operations);
   for (let i = 0; i < count; i++) {
     // Two distinct query texts, stored once each under their hash.
@@ -74,7 +82,13 @@ async function writeLog(count: number, checkpointEvery = 10): Promise<{ dir: str
   }
   await audit.close();
   const dir = join(root, 'audit');
-  return { dir, segment: join(dir, 'audit-000001.jsonl'), checkpoints: join(dir, 'audit-checkpoints.jsonl'), operations: join(dir, 'audit-operations.jsonl'), instance };
+  return {
+    dir,
+    segment: join(dir, 'audit-000001.jsonl'),
+    checkpoints: join(dir, 'audit-checkpoints.jsonl'),
+    operations: join(dir, 'audit-operations.jsonl'),
+    instance,
+  };
 }
 
 const lines = (path: string) => readFileSync(path, 'utf8').split('\n').filter(Boolean);
@@ -97,7 +111,9 @@ describe('npm run audit -- verify', () => {
     expect(intact.out).toContain('INTACT');
     expect(intact.code).toBe(0);
     expect(intact.out).toContain('10 entries (10 audit)');
-    expect(intact.out).toMatch(/witness region JS http:\/\/127\.0\.0\.1:\d+\/audit\/checkpoints\?instance=cli-gw-\d+: \d+ checkpoint\(s\), up to count 10/);
+    expect(intact.out).toMatch(
+      /witness region JS http:\/\/127\.0\.0\.1:\d+\/audit\/checkpoints\?instance=cli-gw-\d+: \d+ checkpoint\(s\), up to count 10/,
+    );
     expect(intact.out).toContain('2 stored operation text(s) checked');
 
     const kept = lines(log.segment);
@@ -114,7 +130,10 @@ describe('npm run audit -- verify', () => {
   it('catches the log and its later checkpoints cut back together', async () => {
     const log = await writeLog(30);
     rewrite(log.segment, lines(log.segment).slice(0, 15));
-    rewrite(log.checkpoints, lines(log.checkpoints).filter((l) => JSON.parse(l).count <= 15));
+    rewrite(
+      log.checkpoints,
+      lines(log.checkpoints).filter((l) => JSON.parse(l).count <= 15),
+    );
     const result = await verify(log.dir);
     expect(result.out).toContain('BROKEN');
     expect(result.code).toBe(1);
@@ -144,7 +163,10 @@ describe('npm run audit -- verify', () => {
   it('catches a checkpoint removed from the middle of the checkpoint file', async () => {
     const log = await writeLog(30);
     const kept = lines(log.checkpoints);
-    rewrite(log.checkpoints, kept.filter((l) => JSON.parse(l).count !== 20));
+    rewrite(
+      log.checkpoints,
+      kept.filter((l) => JSON.parse(l).count !== 20),
+    );
     const result = await verify(log.dir);
     expect(result.code).toBe(1);
     expect(result.out).toMatch(/FIRST DAMAGE: checkpoint-missing .*\n.*holds checkpoint count 20 of/);
@@ -173,7 +195,10 @@ describe('npm run audit -- verify', () => {
     const original = lines(log.segment);
     const forged = forge(original.at(-1)!, 10 + 1024);
     appendFileSync(log.segment, `${forged.join('\n')}\n`);
-    rewrite(log.checkpoints, lines(log.checkpoints).filter((l) => JSON.parse(l).event !== 'close'));
+    rewrite(
+      log.checkpoints,
+      lines(log.checkpoints).filter((l) => JSON.parse(l).event !== 'close'),
+    );
     const result = await verify(log.dir, { LIANDONG_REGIONS: join(temp.dir, 'none.json') });
     expect(result.code).toBe(1);
     expect(result.out).toContain('FIRST DAMAGE: appended at audit-000001.jsonl line 11 (seq 11)');
@@ -206,7 +231,9 @@ describe('npm run audit -- verify', () => {
     const unwitnessed = await verify(log.dir, { LIANDONG_REGIONS: deadRegions, LIANDONG_DATA: join(temp.dir, 'no-data') });
     expect(unwitnessed.code).toBe(3);
     expect(unwitnessed.out).toContain('UNWITNESSED');
-    expect(unwitnessed.out).toMatch(/witness region JS NOT CONSULTED: http:\/\/127\.0\.0\.1:\d+\/audit\/checkpoints\?instance=cli-gw-\d+ did not answer/);
+    expect(unwitnessed.out).toMatch(
+      /witness region JS NOT CONSULTED: http:\/\/127\.0\.0\.1:\d+\/audit\/checkpoints\?instance=cli-gw-\d+ did not answer/,
+    );
 
     // The region's own witness log on this machine stands in for a region that does not answer.
     const fromFile = await verify(log.dir, { LIANDONG_REGIONS: deadRegions });

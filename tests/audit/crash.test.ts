@@ -90,7 +90,8 @@ describe('audit durability', () => {
       // Root ignores file modes, and running the server as another user fails wherever the
       // checkout is private (e.g. under /root, mode 0700): make the directory read-only for
       // everyone with a read-only bind mount instead.
-      if (!tryMount(['--bind', auditDir, auditDir])) ctx.skip('a read-only bind mount needs CAP_SYS_ADMIN; plugin.test.ts covers refused appends');
+      if (!tryMount(['--bind', auditDir, auditDir]))
+        ctx.skip('a read-only bind mount needs CAP_SYS_ADMIN; plugin.test.ts covers refused appends');
       cleanups.push(() => execFileSync('umount', [auditDir]));
       if (!tryMount(['-o', 'remount,bind,ro', auditDir])) throw new Error(`could not remount ${auditDir} read-only`);
     } else {
@@ -110,13 +111,17 @@ describe('audit durability', () => {
     cleanups.push(remove);
     const mountPoint = join(dir, 'audit');
     mkdirSync(mountPoint);
-    if (!tryMountTmpfs(mountPoint)) ctx.skip('mounting a tmpfs needs root with CAP_SYS_ADMIN; the injected-ENOSPC test in plugin.test.ts covers this path');
+    if (!tryMountTmpfs(mountPoint))
+      ctx.skip('mounting a tmpfs needs root with CAP_SYS_ADMIN; the injected-ENOSPC test in plugin.test.ts covers this path');
     cleanups.push(() => execFileSync('umount', [mountPoint]));
     const audit = await openTestAudit(dir, { indexPath: null });
     const acknowledged: string[] = [];
     let failure: unknown = null;
     for (let i = 0; i < 100_000 && !failure; i++) {
-      await audit.log.append(sampleRecord(i)).then((e) => acknowledged.push((e as { auditId: string }).auditId), (error) => (failure = error));
+      await audit.log.append(sampleRecord(i)).then(
+        (e) => acknowledged.push((e as { auditId: string }).auditId),
+        (error) => (failure = error),
+      );
     }
     expect(failure).toBeInstanceOf(AuditUnavailableError);
     expect((failure as Error).message).toMatch(/ENOSPC/);

@@ -37,8 +37,15 @@ afterAll(async () => {
 
 function auditRecords(): any[] {
   const dir = join(system.configDir, 'audit');
-  return readdirSync(dir).filter((f) => /^audit-\d{6}\.jsonl$/.test(f)).sort()
-    .flatMap((f) => readFileSync(join(dir, f), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)))
+  return readdirSync(dir)
+    .filter((f) => /^audit-\d{6}\.jsonl$/.test(f))
+    .sort()
+    .flatMap((f) =>
+      readFileSync(join(dir, f), 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l)),
+    )
     .filter((r) => r.type === 'audit');
 }
 
@@ -50,7 +57,11 @@ async function recordOf(auditId: string): Promise<any> {
 }
 
 function bulkAlerts(): any[] {
-  return system.gatewayOutput().split('\n').filter((l) => l.includes('"bulk-lookup"')).map((l) => JSON.parse(l));
+  return system
+    .gatewayOutput()
+    .split('\n')
+    .filter((l) => l.includes('"bulk-lookup"'))
+    .map((l) => JSON.parse(l));
 }
 
 describe('subjects: what is disclosed, not what is selected', () => {
@@ -69,7 +80,9 @@ describe('subjects: what is disclosed, not what is selected', () => {
       expect(response.status).toBe(200);
       expect(response.errors).toBeUndefined();
       const connection = response.data.searchPersons;
-      const pageShown = new Set<string>(connection.edges.flatMap((e: any) => e.node.records.map((r: any) => normaliseIdNumber(r.idNumberAsRecorded))));
+      const pageShown = new Set<string>(
+        connection.edges.flatMap((e: any) => e.node.records.map((r: any) => normaliseIdNumber(r.idNumberAsRecorded))),
+      );
       // The hidden keys never reach the client.
       expect(JSON.stringify(response.data)).not.toContain('_liandongKey');
       const record = await recordOf(response.extensions!.auditId);
@@ -87,18 +100,25 @@ describe('subjects: what is disclosed, not what is selected', () => {
     expect(alerts).toHaveLength(1);
     expect(alerts[0]).toMatchObject({ threshold: THRESHOLD, blocked: false });
     expect(alerts[0].distinctPersons).toBeGreaterThan(THRESHOLD);
-    console.info(`issue #12 paging case: ${shown.size} persons shown over the pages; audit subjects.persons ${audited.size}; monitor alert at ${alerts[0].distinctPersons} distinct persons`);
+    console.info(
+      `issue #12 paging case: ${shown.size} persons shown over the pages; audit subjects.persons ${audited.size}; monitor alert at ${alerts[0].distinctPersons} distinct persons`,
+    );
   });
 
   it('a person lookup selecting no key names the person, their cases, vehicles, registrations and alerts reached through links', async () => {
     const { crossRegionCase: scenario } = system.scenarios;
-    const lookup = () => system.query(`query($id: String!) {
+    const lookup = () =>
+      system.query(
+        `query($id: String!) {
       person(idNumber: $id) {
         birthDate
         cases { role case { caseNumber } }
         vehicles { make vehicle { alerted alerts { kind } } }
       }
-    }`, { id: scenario.suspectIdNumber }, { roles: ['investigator'], region: 'JS' });
+    }`,
+        { id: scenario.suspectIdNumber },
+        { roles: ['investigator'], region: 'JS' },
+      );
     const response = await lookup();
     expect(response.status).toBe(200);
     expect(response.data.person.cases.length).toBeGreaterThan(0);
@@ -118,9 +138,13 @@ describe('subjects: what is disclosed, not what is selected', () => {
 
   it('a case lookup names its parties, seen only through their names and birth dates', async () => {
     const { crossRegionCase: scenario } = system.scenarios;
-    const response = await system.query(`query($id: ID!) {
+    const response = await system.query(
+      `query($id: ID!) {
       case(id: $id) { caseNumber parties { nameAsRecorded person { birthDate } } vehicles { alerted } }
-    }`, { id: scenario.caseId }, { roles: ['investigator'], region: 'JS' });
+    }`,
+      { id: scenario.caseId },
+      { roles: ['investigator'], region: 'JS' },
+    );
     expect(response.status).toBe(200);
     const record = await recordOf(response.extensions!.auditId);
     expect(record.subjects.cases).toEqual([scenario.caseId]);
@@ -132,9 +156,12 @@ describe('subjects: what is disclosed, not what is selected', () => {
 describe('@include/@skip with declared defaults', () => {
   it('answers 200 and audits the operation when the condition takes its default', async () => {
     const { personInAllRegions: scenario } = system.scenarios;
-    const response = await system.query(`query Q($id: String!, $v: Boolean = true, $s: Boolean = false) {
+    const response = await system.query(
+      `query Q($id: String!, $v: Boolean = true, $s: Boolean = false) {
       person(idNumber: $id) @include(if: $v) { birthDate records @skip(if: $s) { name } }
-    }`, { id: scenario.idNumber });
+    }`,
+      { id: scenario.idNumber },
+    );
     expect(response.status).toBe(200);
     expect(response.errors).toBeUndefined();
     expect(response.data.person.records.length).toBe(3);
@@ -146,9 +173,12 @@ describe('@include/@skip with declared defaults', () => {
 
   it('leaves out of the subjects what a defaulted @skip left out of the answer', async () => {
     const { personInAllRegions: scenario } = system.scenarios;
-    const response = await system.query(`query Q($id: String!, $s: Boolean = true) {
+    const response = await system.query(
+      `query Q($id: String!, $s: Boolean = true) {
       person(idNumber: $id) { birthDate ...Records @skip(if: $s) }
-    } fragment Records on Person { records { name } }`, { id: scenario.idNumber });
+    } fragment Records on Person { records { name } }`,
+      { id: scenario.idNumber },
+    );
     expect(response.status).toBe(200);
     expect(response.errors).toBeUndefined();
     expect(response.data.person).toEqual({ birthDate: expect.any(String) });

@@ -22,12 +22,23 @@ afterAll(async () => {
 });
 
 function records(dir: string): any[] {
-  return readdirSync(dir).filter((f) => /^audit-\d{6}\.jsonl$/.test(f)).sort()
-    .flatMap((f) => readFileSync(join(dir, f), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)));
+  return readdirSync(dir)
+    .filter((f) => /^audit-\d{6}\.jsonl$/.test(f))
+    .sort()
+    .flatMap((f) =>
+      readFileSync(join(dir, f), 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l)),
+    );
 }
 
 async function post(query: string): Promise<{ status: number; body: any }> {
-  const response = await fetch(gateway.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+  const response = await fetch(gateway.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query }),
+  });
   return { status: response.status, body: await response.json() };
 }
 
@@ -51,7 +62,12 @@ describe('audit through the gateway', () => {
     expect(outcomes).toEqual({ answered: 40, invalid: 10 });
     expect(written.find((r) => r.outcome === 'answered').fields.requested).toEqual(['Query.regions', 'Region.code']);
 
-    const report = verifyFileLog({ dir: auditDir, prefix: 'audit', rotate: true, publicKey: loadPublicKey(publicKeyPath(loadAuditConfig({}).keyDir)) });
+    const report = verifyFileLog({
+      dir: auditDir,
+      prefix: 'audit',
+      rotate: true,
+      publicKey: loadPublicKey(publicKeyPath(loadAuditConfig({}).keyDir)),
+    });
     expect(report).toMatchObject({ ok: true, entries: queries.length });
 
     const metrics = await (await fetch(new URL('/metrics', gateway.url))).text();

@@ -49,8 +49,17 @@ async function run(query: string, variables: Record<string, unknown> = {}) {
 describe('auditor queries', () => {
   it('composes with the regional contract', () => {
     const shared = readFileSync('schema/contract/shared.graphql', 'utf8');
-    const part = (name: string) => ({ name, url: `http://${name}`, typeDefs: parse(`${shared}\n${readFileSync(`schema/contract/${name}.graphql`, 'utf8')}`) });
-    const result = composeServices([part('records'), part('index'), part('search'), { name: 'gateway', url: 'http://gateway', typeDefs: ownTypeDefs }]);
+    const part = (name: string) => ({
+      name,
+      url: `http://${name}`,
+      typeDefs: parse(`${shared}\n${readFileSync(`schema/contract/${name}.graphql`, 'utf8')}`),
+    });
+    const result = composeServices([
+      part('records'),
+      part('index'),
+      part('search'),
+      { name: 'gateway', url: 'http://gateway', typeDefs: ownTypeDefs },
+    ]);
     expect(result.errors ?? []).toEqual([]);
   });
 
@@ -68,9 +77,14 @@ describe('auditor queries', () => {
 
   it('lists the officers who accessed a person, and filters by plate, case, officer and outcome', async () => {
     const accessors = await run(`{ auditAccessors(filter: { personIdNumber: "${X}" }) { officer { sub } accesses } }`);
-    expect(accessors.data.auditAccessors).toEqual([{ officer: { sub: 'alice' }, accesses: 2 }, { officer: { sub: 'bob' }, accesses: 1 }]);
-    const ids = async (filter: string) => (await run(`{ auditRecords(filter: ${filter}) { edges { node { auditId } } } }`))
-      .data.auditRecords.edges.map((e: any) => e.node.auditId);
+    expect(accessors.data.auditAccessors).toEqual([
+      { officer: { sub: 'alice' }, accesses: 2 },
+      { officer: { sub: 'bob' }, accesses: 1 },
+    ]);
+    const ids = async (filter: string) =>
+      (await run(`{ auditRecords(filter: ${filter}) { edges { node { auditId } } } }`)).data.auditRecords.edges.map(
+        (e: any) => e.node.auditId,
+      );
     expect(await ids('{ plate: "苏a·12345" }')).toEqual(['req-2']);
     expect(await ids('{ caseId: "JS:C-2026-000001" }')).toEqual(['req-3']);
     expect(await ids('{ officer: "alice", outcomes: [ANSWERED] }')).toEqual(['req-1']);

@@ -63,21 +63,28 @@ describe('audit log', () => {
     expect(verifyTestLog(dir)).toMatchObject({ ok: true, entries: 40, lastSeq: 40 });
   });
 
-  it('continues a log that began as one file (a region\'s disclosure.jsonl) into rotated segments', async () => {
+  it("continues a log that began as one file (a region's disclosure.jsonl) into rotated segments", async () => {
     const { dir, remove } = tempDir('audit-legacy');
     cleanups.push(remove);
-    const open = (layout: { rotate: boolean; legacyFile?: boolean }, maxFileBytes: number) => new ChainedLog<object>({
-      sink: new FileSink({ dir, prefix: 'disclosure', ...layout, maxFileBytes }), instance: 'JS', keys: null,
-      checkpointEvery: Number.MAX_SAFE_INTEGER, checkpointIntervalMs: 0, commit: { delayMs: 0, maxBatch: 16 },
-      gapEntry: (problem) => gapRecord('JS', problem),
-    });
+    const open = (layout: { rotate: boolean; legacyFile?: boolean }, maxFileBytes: number) =>
+      new ChainedLog<object>({
+        sink: new FileSink({ dir, prefix: 'disclosure', ...layout, maxFileBytes }),
+        instance: 'JS',
+        keys: null,
+        checkpointEvery: Number.MAX_SAFE_INTEGER,
+        checkpointIntervalMs: 0,
+        commit: { delayMs: 0, maxBatch: 16 },
+        gapEntry: (problem) => gapRecord('JS', problem),
+      });
     const single = open({ rotate: false }, Number.MAX_SAFE_INTEGER);
     for (let i = 0; i < 10; i++) await single.append({ type: 'disclosure', n: i });
     await single.close();
     const rotated = open({ rotate: true, legacyFile: true }, 1024);
     for (let i = 10; i < 40; i++) await rotated.append({ type: 'disclosure', n: i });
     await rotated.close();
-    const files = readdirSync(dir).filter((f) => f.startsWith('disclosure')).sort();
+    const files = readdirSync(dir)
+      .filter((f) => f.startsWith('disclosure'))
+      .sort();
     expect(files[0]).toBe('disclosure-000001.jsonl');
     expect(files).toContain('disclosure.jsonl');
     expect(files.filter((f) => /-\d{6}\.jsonl$/.test(f)).length).toBeGreaterThan(1);
@@ -155,8 +162,13 @@ describe('audit log', () => {
     const { dir, remove } = tempDir('audit-modes');
     cleanups.push(remove);
     const auditDir = join(dir, 'audit');
-    const modes = () => Object.fromEntries([['.', auditDir], ...readdirSync(auditDir).map((f) => [f, join(auditDir, f)])]
-      .map(([name, path]) => [name, (statSync(path).mode & 0o777).toString(8)]));
+    const modes = () =>
+      Object.fromEntries(
+        [['.', auditDir], ...readdirSync(auditDir).map((f) => [f, join(auditDir, f)])].map(([name, path]) => [
+          name,
+          (statSync(path).mode & 0o777).toString(8),
+        ]),
+      );
     const run = async (n: number) => {
       const audit = await openTestAudit(dir, { maxFileBytes: 4096 });
       const recorder = new AuditRecorder(audit.log, audit.operations);
@@ -167,7 +179,16 @@ describe('audit log', () => {
       return open;
     };
     const first = await run(30);
-    expect(Object.keys(first)).toEqual(expect.arrayContaining(['audit-000001.jsonl', 'audit-000002.jsonl', 'audit-checkpoints.jsonl', 'audit-operations.jsonl', 'audit.lock', 'index.sqlite']));
+    expect(Object.keys(first)).toEqual(
+      expect.arrayContaining([
+        'audit-000001.jsonl',
+        'audit-000002.jsonl',
+        'audit-checkpoints.jsonl',
+        'audit-operations.jsonl',
+        'audit.lock',
+        'index.sqlite',
+      ]),
+    );
     expect(Object.entries(first).filter(([name, mode]) => mode !== (name === '.' ? '700' : '600'))).toEqual([]);
 
     chmodSync(auditDir, 0o755);
@@ -177,11 +198,16 @@ describe('audit log', () => {
     expect(Object.entries(modes()).filter(([name, mode]) => mode !== (name === '.' ? '700' : '600'))).toEqual([]);
   });
 
-  it('names unsigned entries spread over longer than the writer\'s checkpoint timer allows', async () => {
+  it("names unsigned entries spread over longer than the writer's checkpoint timer allows", async () => {
     const dir = await writeLog(3, { checkpointIntervalMs: 60_000 });
     const checkpoints = join(dir, 'audit', 'audit-checkpoints.jsonl');
     // The intruder drops the shutdown checkpoint and appends two entries five minutes apart.
-    writeFileSync(checkpoints, `${lines(checkpoints).filter((l) => JSON.parse(l).event !== 'close').join('\n')}\n`);
+    writeFileSync(
+      checkpoints,
+      `${lines(checkpoints)
+        .filter((l) => JSON.parse(l).event !== 'close')
+        .join('\n')}\n`,
+    );
     const last = lines(segment(dir)).at(-1)!;
     const chain = new Chain({ seq: JSON.parse(last).seq, lineHash: sha256Hex(last) });
     const { seq: _s, prev: _p, hash: _h, ...body } = JSON.parse(last);
@@ -190,7 +216,9 @@ describe('audit log', () => {
     const report = verifyTestLog(dir);
     // Unsigned since the `open` checkpoint at count 0: the tail starts at seq 1.
     expect(report.damage).toMatchObject({ kind: 'appended', location: 'audit-000001.jsonl', line: 1, seq: 1 });
-    expect(report.damage!.detail).toMatch(/span 30\d s, but the writer signs a checkpoint every 60 s while entries arrive \(at most 130 s unsigned\)/);
+    expect(report.damage!.detail).toMatch(
+      /span 30\d s, but the writer signs a checkpoint every 60 s while entries arrive \(at most 130 s unsigned\)/,
+    );
   });
 
   it('refuses a batch rather than let the unsigned tail outgrow checkpointEvery when checkpoints cannot be stored', async () => {
@@ -204,8 +232,15 @@ describe('audit log', () => {
       open: async (path, flags, mode) => {
         const file = await nodeFs.open(path, flags, mode);
         if (!path.endsWith('audit-checkpoints.jsonl')) return file;
-        return { ...file, write: (bytes) => (checkpointsFail ? Promise.reject(new Error(`EIO writing ${path}`)) : file.write(bytes)),
-          datasync: () => file.datasync(), sync: () => file.sync(), truncate: (n) => file.truncate(n), stat: () => file.stat(), close: () => file.close() };
+        return {
+          ...file,
+          write: (bytes) => (checkpointsFail ? Promise.reject(new Error(`EIO writing ${path}`)) : file.write(bytes)),
+          datasync: () => file.datasync(),
+          sync: () => file.sync(),
+          truncate: (n) => file.truncate(n),
+          stat: () => file.stat(),
+          close: () => file.close(),
+        };
       },
     };
     const audit = await openTestAudit(dir, { checkpointEvery: 5, indexPath: null }, { fs });

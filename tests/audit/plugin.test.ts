@@ -42,7 +42,11 @@ async function harness(deps: Parameters<typeof openTestAudit>[2] = {}): Promise<
   cleanups.push(remove);
   const audit = await openTestAudit(dir, {}, deps);
   cleanups.push(() => audit.close());
-  const server = new ApolloServer<GatewayContext>({ typeDefs, resolvers, plugins: [createAuditPlugin(new AuditRecorder(audit.log, audit.operations))] });
+  const server = new ApolloServer<GatewayContext>({
+    typeDefs,
+    resolvers,
+    plugins: [createAuditPlugin(new AuditRecorder(audit.log, audit.operations))],
+  });
   await server.start();
   cleanups.push(() => server.stop());
   let n = 0;
@@ -51,27 +55,41 @@ async function harness(deps: Parameters<typeof openTestAudit>[2] = {}): Promise<
     if (response.body.kind !== 'single') throw new Error('expected a single result');
     return { status: response.http.status, result: response.body.singleResult };
   };
-  const records = () => readFileSync(join(dir, 'audit', 'audit-000001.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  const records = () =>
+    readFileSync(join(dir, 'audit', 'audit-000001.jsonl'), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l));
   return { dir, audit, run, records };
 }
 
 describe('audit plugin', () => {
   it('records whose data was returned, through aliases, fragments and nesting', async () => {
     const h = await harness();
-    const { result } = await h.run('alice', `query Q($id: String!) {
+    const { result } = await h.run(
+      'alice',
+      `query Q($id: String!) {
       who: person(idNumber: $id) { nm: name ...R }
       case(id: "JS:C-2026-000007") { parties { person { key: idNumber } } }
-    } fragment R on Person { records { rid: id n: idNumber } }`, { id: X_LEGACY });
+    } fragment R on Person { records { rid: id n: idNumber } }`,
+      { id: X_LEGACY },
+    );
     expect(result.data.who.nm).toBeTruthy();
     expect(result.extensions.auditId).toBe('req-1');
     const [record] = h.records();
     expect(record).toMatchObject({
-      auditId: 'req-1', outcome: 'answered', operation: { name: 'Q', type: 'query' },
-      officer: { sub: 'alice', region: 'JS' }, purpose: { code: 'CASE', caseRef: 'JS:C-2026-000001' },
+      auditId: 'req-1',
+      outcome: 'answered',
+      operation: { name: 'Q', type: 'query' },
+      officer: { sub: 'alice', region: 'JS' },
+      purpose: { code: 'CASE', caseRef: 'JS:C-2026-000001' },
       subjects: { persons: [X], cases: ['JS:C-2026-000007'], records: [`JS:P-${X.slice(-6)}`] },
-      variables: { id: X_LEGACY }, regions: [{ region: 'JS', status: 'hit' }],
+      variables: { id: X_LEGACY },
+      regions: [{ region: 'JS', status: 'hit' }],
     });
-    expect(record.fields.requested).toEqual(expect.arrayContaining(['Query.person', 'Person.records', 'PersonRecord.idNumber', 'CaseParty.person']));
+    expect(record.fields.requested).toEqual(
+      expect.arrayContaining(['Query.person', 'Person.records', 'PersonRecord.idNumber', 'CaseParty.person']),
+    );
     expect(record.operation.hash).toMatch(/^[0-9a-f]{64}$/);
     expect(await h.audit.operations.text(record.operation.hash)).toContain('query Q');
   });
@@ -117,7 +135,10 @@ describe('audit plugin', () => {
     expect(metrics.unavailable).toBe(0);
     // The refused batch's partial line was cut off again when it failed: no torn tail, no gap.
     const records = h.records();
-    expect(records.map((r) => [r.type, r.auditId])).toEqual([['audit', 'req-1'], ['audit', 'req-4']]);
+    expect(records.map((r) => [r.type, r.auditId])).toEqual([
+      ['audit', 'req-1'],
+      ['audit', 'req-4'],
+    ]);
     await h.audit.close();
     const report = verifyTestLog(h.dir);
     expect(report).toMatchObject({ ok: true, entries: 2, gaps: [] });
@@ -147,7 +168,7 @@ describe('audit internal errors', () => {
   /** A recorder whose record cannot be built: stands for any bug in the audit code itself. */
   class BrokenRecorder extends AuditRecorder {
     override async record(): Promise<never> {
-      throw new TypeError('Cannot read properties of undefined (reading \'if\')', { cause: new RangeError('walking @include(if: $v)') });
+      throw new TypeError("Cannot read properties of undefined (reading 'if')", { cause: new RangeError('walking @include(if: $v)') });
     }
   }
 
@@ -157,27 +178,40 @@ describe('audit internal errors', () => {
     const audit = await openTestAudit(dir);
     cleanups.push(() => audit.close());
     const lines: Record<string, any>[] = [];
-    const logger = pino({ level: 'info' }, new Writable({
-      write(chunk, _encoding, done) {
-        for (const line of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(line));
-        done();
-      },
-    }));
+    const logger = pino(
+      { level: 'info' },
+      new Writable({
+        write(chunk, _encoding, done) {
+          for (const line of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(line));
+          done();
+        },
+      }),
+    );
     const auditMetrics = new AuditMetrics();
     const gatewayMetrics = createMetrics({ audit: auditMetrics });
     // In the gateway's order (plugins/index.ts): metrics and the request log before the audit.
     const server = new ApolloServer<GatewayContext>({
-      typeDefs, resolvers,
-      plugins: [gatewayMetrics.plugin, createRequestLog(logger).plugin, createAuditPlugin(new BrokenRecorder(audit.log, audit.operations), { logger, metrics: auditMetrics })],
+      typeDefs,
+      resolvers,
+      plugins: [
+        gatewayMetrics.plugin,
+        createRequestLog(logger).plugin,
+        createAuditPlugin(new BrokenRecorder(audit.log, audit.operations), { logger, metrics: auditMetrics }),
+      ],
     });
     await server.start();
     cleanups.push(() => server.stop());
 
-    const response = await server.executeOperation({ query: `{ person(idNumber: "${X}") { name } }` }, { contextValue: contextFor('alice', 'req-internal') });
+    const response = await server.executeOperation(
+      { query: `{ person(idNumber: "${X}") { name } }` },
+      { contextValue: contextFor('alice', 'req-internal') },
+    );
     if (response.body.kind !== 'single') throw new Error('expected a single result');
     expect(response.http.status).toBe(503);
     expect(response.body.singleResult.data).toBeUndefined();
-    expect(response.body.singleResult.errors).toEqual([expect.objectContaining({ extensions: { code: 'AUDIT_UNAVAILABLE', auditId: 'req-internal' } })]);
+    expect(response.body.singleResult.errors).toEqual([
+      expect.objectContaining({ extensions: { code: 'AUDIT_UNAVAILABLE', auditId: 'req-internal' } }),
+    ]);
 
     expect(auditMetrics.internalErrors).toBe(1);
     expect(auditMetrics.failures).toBe(0); // the sink did not fail
@@ -187,7 +221,11 @@ describe('audit internal errors', () => {
     expect(await gatewayMetrics.metrics.registry.metrics()).toMatch(/liandong_graphql_errors_total\{code="AUDIT_UNAVAILABLE"\} 1/);
 
     const alert = lines.find((l) => l.alert === 'AUDIT_UNAVAILABLE');
-    expect(alert).toMatchObject({ reason: 'internal-error', auditId: 'req-internal', err: { type: 'TypeError', message: expect.stringContaining('reading \'if\'') } });
+    expect(alert).toMatchObject({
+      reason: 'internal-error',
+      auditId: 'req-internal',
+      err: { type: 'TypeError', message: expect.stringContaining("reading 'if'") },
+    });
     expect(alert!.err.stack).toContain('walking @include(if: $v)'); // the cause, as pino prints it
     const request = lines.find((l) => l.msg === 'graphql request');
     expect(request).toMatchObject({ auditId: 'req-internal', status: 503, errorCodes: ['AUDIT_UNAVAILABLE'], outcome: 'failed' });
@@ -203,9 +241,16 @@ describe('HTTP-level refusals', () => {
     const recorder = new AuditRecorder(audit.log, audit.operations);
     const error = new GraphQLError('token expired', { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
     const auditId = await recordHttpRefusal(recorder, contextFor(null, 'req-401'), refusalFromError(error));
-    const tooLarge = await recordHttpRefusal(recorder, contextFor('alice', 'req-413'), refusalFromError(Object.assign(new Error('big'), { status: 413, code: 'PAYLOAD_TOO_LARGE' })));
+    const tooLarge = await recordHttpRefusal(
+      recorder,
+      contextFor('alice', 'req-413'),
+      refusalFromError(Object.assign(new Error('big'), { status: 413, code: 'PAYLOAD_TOO_LARGE' })),
+    );
     expect([auditId, tooLarge]).toEqual(['req-401', 'req-413']);
-    const records = readFileSync(join(dir, 'audit', 'audit-000001.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+    const records = readFileSync(join(dir, 'audit', 'audit-000001.jsonl'), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l));
     expect(records.map((r) => [r.auditId, r.outcome, r.httpStatus, r.errorCodes, r.officer?.sub ?? null])).toEqual([
       ['req-401', 'unauthenticated', 401, ['UNAUTHENTICATED'], null],
       ['req-413', 'invalid', 413, ['PAYLOAD_TOO_LARGE'], 'alice'],

@@ -76,7 +76,10 @@ describe('Redis Streams audit sink', () => {
     await audit.close();
     const key = streamKeys('gw-c').entries;
     const entries = (await client.xRange(key, '-', '+'))!;
-    await client.xDel(key, entries.slice(-3).map((e) => e.id));
+    await client.xDel(
+      key,
+      entries.slice(-3).map((e) => e.id),
+    );
     expect(await verify('gw-c')).toMatchObject({ ok: false, damage: { kind: 'truncated', seq: 28 } });
     // Streams cannot be edited in place: re-create it with entry 5 changed.
     await client.del(key);
@@ -116,7 +119,8 @@ describe('Redis Streams audit sink', () => {
       }
       await audit.close();
       const witnessed = () => consultNamedWitness(region.url, 'gw-e');
-      const check = async () => verifyRedisLog({ client, instance: 'gw-e', publicKey: loadPublicKey(keyFile), witnesses: [await witnessed()] });
+      const check = async () =>
+        verifyRedisLog({ client, instance: 'gw-e', publicKey: loadPublicKey(keyFile), witnesses: [await witnessed()] });
       expect(await check()).toMatchObject({ ok: true, entries: 25, operationTexts: 3 });
 
       // A forged entry after the shutdown checkpoint.

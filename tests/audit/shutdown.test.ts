@@ -36,7 +36,9 @@ beforeAll(async () => {
   witness = await startTestSubgraph({ adapter: createMemoryAdapter(JS_REGION, smallRegion()), routes: disclosure.routes });
   writeJson(regionsFile, { regions: [{ code: 'JS', name: 'JS', url: witness.url, timeoutMs: 500 }] });
   writeJson(configFile, {
-    mode: 'development', allowAnonymous: true, regions: regionsFile,
+    mode: 'development',
+    allowAnonymous: true,
+    regions: regionsFile,
     server: { host: '127.0.0.1', port: 0, shutdownGraceMs: 1000 },
     // Checkpoints only on open and close (and every 1000 records): what a stop leaves is the signal's doing.
     audit: { dir: auditDir, keysDir, instance: 'shutdown-gw', checkpointSeconds: 0, index: 'off' },
@@ -53,14 +55,21 @@ afterAll(async () => {
 const lines = (path: string) => readFileSync(path, 'utf8').split('\n').filter(Boolean);
 
 function lastRecord(): { seq: number } {
-  const segments = readdirSync(auditDir).filter((f) => /^audit-\d{6}\.jsonl$/.test(f)).sort();
+  const segments = readdirSync(auditDir)
+    .filter((f) => /^audit-\d{6}\.jsonl$/.test(f))
+    .sort();
   return JSON.parse(lines(join(auditDir, segments.at(-1)!)).at(-1)!);
 }
 
 function plainVerify(): Promise<{ code: number | null; out: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/audit.ts', 'verify', '--log', auditDir, '--key', publicKeyPath(keysDir)], {
-    env: { ...process.env, LIANDONG_REGIONS: regionsFile, LIANDONG_DATA: dataDir }, stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'scripts/audit.ts', 'verify', '--log', auditDir, '--key', publicKeyPath(keysDir)],
+    {
+      env: { ...process.env, LIANDONG_REGIONS: regionsFile, LIANDONG_DATA: dataDir },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let out = '';
   child.stdout.on('data', (chunk) => (out += chunk));
   child.stderr.on('data', (chunk) => (out += chunk));
@@ -71,12 +80,18 @@ describe('gateway stop signals', () => {
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     it(`${signal} ends with a close checkpoint covering the last record, and plain verify is INTACT`, async () => {
       const gateway = await startProcess({
-        name: 'gateway', file: 'gateway/main.ts', args: ['--config', configFile],
+        name: 'gateway',
+        file: 'gateway/main.ts',
+        args: ['--config', configFile],
         // Not "test": Apollo Server leaves signals alone under NODE_ENV=test, which hid the bug.
         env: { NODE_ENV: 'development', LIANDONG_KEYS_DIR: keysDir, LOG_LEVEL: 'error' },
       });
       for (let i = 0; i < 5; i++) {
-        const response = await fetch(gateway.url!, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ regions { code } }' }) });
+        const response = await fetch(gateway.url!, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ query: '{ regions { code } }' }),
+        });
         expect(response.status).toBe(200);
       }
       gateway.child.kill(signal);

@@ -47,13 +47,28 @@ describe('npm start, Ctrl-C', () => {
       ],
     });
     writeJson(configFile, {
-      mode: 'development', allowAnonymous: true, regions: regionsFile,
+      mode: 'development',
+      allowAnonymous: true,
+      regions: regionsFile,
       server: { host: '127.0.0.1', port: gatewayPort, shutdownGraceMs: 2000 },
       audit: { dir: auditDir, keysDir, instance: 'start-stop-gw', index: 'off' },
     });
-    const env = { ...process.env, NODE_ENV: 'development', LOG_LEVEL: 'error', LIANDONG_CONFIG: configFile, LIANDONG_REGIONS: regionsFile, LIANDONG_DATA: dataDir, LIANDONG_KEYS_DIR: keysDir };
+    const env = {
+      ...process.env,
+      NODE_ENV: 'development',
+      LOG_LEVEL: 'error',
+      LIANDONG_CONFIG: configFile,
+      LIANDONG_REGIONS: regionsFile,
+      LIANDONG_DATA: dataDir,
+      LIANDONG_KEYS_DIR: keysDir,
+    };
     // Its own process group, as a terminal's foreground job: the group gets the SIGINT.
-    group = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    group = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
+      cwd: ROOT,
+      env,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     group.stdout!.on('data', (chunk) => (output += chunk));
     group.stderr!.on('data', (chunk) => (output += chunk));
@@ -61,20 +76,30 @@ describe('npm start, Ctrl-C', () => {
 
     const url = `http://127.0.0.1:${gatewayPort}/graphql`;
     for (let i = 0; i < 3; i++) {
-      const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ regions { code status } }' }) });
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ regions { code status } }' }),
+      });
       expect(response.status).toBe(200);
     }
     process.kill(-group.pid!, 'SIGINT');
     await exited(group);
     expect(group.exitCode, output).toBe(0);
 
-    const segments = readdirSync(auditDir).filter((f) => /^audit-\d{6}\.jsonl$/.test(f)).sort();
+    const segments = readdirSync(auditDir)
+      .filter((f) => /^audit-\d{6}\.jsonl$/.test(f))
+      .sort();
     const lastRecord = JSON.parse(lines(join(auditDir, segments.at(-1)!)).at(-1)!);
     const lastCheckpoint = JSON.parse(lines(join(auditDir, 'audit-checkpoints.jsonl')).at(-1)!);
     expect(lastCheckpoint, output).toMatchObject({ instance: 'start-stop-gw', event: 'close', count: lastRecord.seq });
     expect(lastRecord.seq).toBeGreaterThanOrEqual(3);
 
-    const verify = spawn(process.execPath, ['--import', 'tsx', 'scripts/audit.ts', 'verify', '--log', auditDir, '--key', publicKeyPath(keysDir)], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const verify = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'scripts/audit.ts', 'verify', '--log', auditDir, '--key', publicKeyPath(keysDir)],
+      { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let verified = '';
     verify.stdout!.on('data', (chunk) => (verified += chunk));
     verify.stderr!.on('data', (chunk) => (verified += chunk));

@@ -59,7 +59,14 @@ describe.skipIf(!available)('GraphiQL in Chromium', () => {
       executablePath: CHROMIUM,
       headless: true,
       viewport: { width: 1400, height: 900 },
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
     });
     page = await browser.newPage();
     // Playwright waits forever for a missing element by default; fail the test instead.
@@ -130,11 +137,18 @@ describe.skipIf(!available)('GraphiQL in Chromium', () => {
     expect(headers.Authorization).toMatch(/^Bearer ey/);
     const result = await runAsIs(page);
     expect(result.errors).toBeUndefined();
-    expect(result.data.case.parties.flatMap((p: any) => p.person.records).some((r: any) => r.address !== null || r.phone !== null)).toBe(true);
+    expect(result.data.case.parties.flatMap((p: any) => p.person.records).some((r: any) => r.address !== null || r.phone !== null)).toBe(
+      true,
+    );
   });
 
   it('with an investigator token, runs a cross-region query and shows data from three regions', async () => {
-    const token = await mintDevToken(join(system.configDir, 'keys'), { sub: 'JS-TEST-INV', region: 'JS', roles: ['investigator'], ttlSeconds: 600 });
+    const token = await mintDevToken(join(system.configDir, 'keys'), {
+      sub: 'JS-TEST-INV',
+      region: 'JS',
+      roles: ['investigator'],
+      ttlSeconds: 600,
+    });
     await setHeaders(page, { Authorization: `Bearer ${token}`, 'X-Purpose': 'patrol-check: browser test' });
     await page.locator('button[aria-label="Re-fetch GraphQL schema"]').click();
     await expect.poll(() => page.locator('.liandong-banner').count(), { timeout: 15_000 }).toBe(0);
@@ -156,7 +170,7 @@ describe.skipIf(!available)('GraphiQL in Chromium', () => {
     await expect.poll(() => docs.textContent()).toContain('scope person:contact');
   });
 
-  it("the docs of searchPersons say what the smallest valid search is, and what it requires", async () => {
+  it('the docs of searchPersons say what the smallest valid search is, and what it requires', async () => {
     // Back from the field page the previous test opened, to where the docs can be searched.
     const search = page.locator('.graphiql-doc-explorer-search input');
     for (let i = 0; i < 5 && !(await search.isVisible()); i++) await page.locator('.graphiql-doc-explorer-back').click();
@@ -171,7 +185,9 @@ describe.skipIf(!available)('GraphiQL in Chromium', () => {
   it('opens a saved example from the Examples panel', async () => {
     await page.locator('button[aria-label="Show Examples"]').click();
     await page.locator('button.liandong-example', { hasText: 'Vehicle by plate' }).click();
-    const query = await page.locator('.graphiql-query-editor .CodeMirror').evaluate((el) => (el as unknown as { CodeMirror: { getValue(): string } }).CodeMirror.getValue());
+    const query = await page
+      .locator('.graphiql-query-editor .CodeMirror')
+      .evaluate((el) => (el as unknown as { CodeMirror: { getValue(): string } }).CodeMirror.getValue());
     expect(query).toContain('query VehicleByPlate($plate: String!)');
   });
 
@@ -193,7 +209,9 @@ describe.skipIf(!available)('GraphiQL in Chromium', () => {
     const example = demoExamples(dataDir).find((e) => e.title === 'Case → suspects → vehicles')!;
     expect(example.variables.caseId).toBe(system.scenarios.crossRegionCase.caseId);
     await page.locator('button[aria-label="Show Examples"]').click();
-    await expect.poll(() => page.locator('.liandong-panel').textContent()).toContain(`Token: ${system.scenarios.crossRegionCase.officers[0]}`);
+    await expect
+      .poll(() => page.locator('.liandong-panel').textContent())
+      .toContain(`Token: ${system.scenarios.crossRegionCase.officers[0]}`);
     await setHeaders(page, { 'X-Purpose': example.purpose });
     await pickRole(page, 'investigator');
     const result = await run(page, example.query, example.variables);
@@ -228,7 +246,8 @@ async function pickRole(page: Page, role: string): Promise<void> {
 /** The headers or variables editor's text in the current tab. */
 async function editorText(page: Page, tool: 'headers' | 'variables'): Promise<string> {
   await page.locator(`.graphiql-editor-tools button[data-name="${tool}"]`).click();
-  return page.locator('.graphiql-editor-tool .graphiql-editor:not(.hidden) .CodeMirror')
+  return page
+    .locator('.graphiql-editor-tool .graphiql-editor:not(.hidden) .CodeMirror')
     .evaluate((el) => (el as unknown as { CodeMirror: { getValue(): string } }).CodeMirror.getValue());
 }
 
@@ -236,7 +255,15 @@ async function editorText(page: Page, tool: 'headers' | 'variables'): Promise<st
 async function runAsIs(page: Page): Promise<any> {
   const before = await responseText(page);
   await page.locator('.graphiql-execute-button').click();
-  await expect.poll(async () => { const text = await responseText(page); return text !== before && text.trim().startsWith('{'); }, { timeout: 15_000 }).toBe(true);
+  await expect
+    .poll(
+      async () => {
+        const text = await responseText(page);
+        return text !== before && text.trim().startsWith('{');
+      },
+      { timeout: 15_000 },
+    )
+    .toBe(true);
   return JSON.parse(await responseText(page));
 }
 
@@ -262,5 +289,7 @@ async function run(page: Page, query: string, variables: Record<string, unknown>
 
 /** The response pane's text, from its CodeMirror (the DOM holds only the visible lines). */
 function responseText(page: Page): Promise<string> {
-  return page.locator('.graphiql-response .CodeMirror').evaluate((el) => (el as unknown as { CodeMirror: { getValue(): string } }).CodeMirror.getValue());
+  return page
+    .locator('.graphiql-response .CodeMirror')
+    .evaluate((el) => (el as unknown as { CodeMirror: { getValue(): string } }).CodeMirror.getValue());
 }

@@ -12,7 +12,17 @@ import { generate } from '../../standins/generator/generate.ts';
 import { republishHbExport } from '../../standins/hb/republish.ts';
 import { JS_DB_PATH } from '../../standins/js/schema.ts';
 import { seedData, startSystem, type System } from '../support/system.ts';
-import { PERSON_NAMES, PERSON_NAMES_AND_BIRTH, RECORD_NAME, postJson, regionRequests, settled, statuses, totalRequests, within } from './support.ts';
+import {
+  PERSON_NAMES,
+  PERSON_NAMES_AND_BIRTH,
+  RECORD_NAME,
+  postJson,
+  regionRequests,
+  settled,
+  statuses,
+  totalRequests,
+  within,
+} from './support.ts';
 
 let system: System;
 let dataDir: string;
@@ -87,7 +97,12 @@ describe('whole answers', () => {
 describe('permissions', () => {
   const CONTACT = `query Contact($id: ID!) { personRecord(id: $id) { id name address } }`;
   // The case's lead: need-to-know grants contact details only to officers assigned to the case.
-  const investigator = (caseId: string) => ({ roles: ['investigator'], region: 'JS', sub: system.scenarios.crossRegionCase.officers[0], purpose: `investigation; case=${caseId}` });
+  const investigator = (caseId: string) => ({
+    roles: ['investigator'],
+    region: 'JS',
+    sub: system.scenarios.crossRegionCase.officers[0],
+    purpose: `investigation; case=${caseId}`,
+  });
   const patrol = { roles: ['patrol-officer'], region: 'JS' };
 
   it('never gives a patrol officer the address cached for an investigator', async () => {
@@ -125,7 +140,7 @@ describe('wanted status', () => {
   const WANTED = `query Wanted($id: String!) { person(idNumber: $id) { idNumber wanted wantedNotices { id status } } }`;
   const NAMES = `query Names($id: String!) { person(idNumber: $id) { idNumber records { id name } } }`;
 
-  it('is cached while the regions\' change streams are live, and bypasses the cache for a region whose stream went quiet', async () => {
+  it("is cached while the regions' change streams are live, and bypasses the cache for a region whose stream went quiet", async () => {
     const { idNumber } = system.scenarios.wantedInHb;
     const first = await system.query(WANTED, { id: idNumber });
     expect(first.data.person.wanted).toBe(true);
@@ -172,20 +187,25 @@ describe('freshness', () => {
     const before = await system.query(RECORD_NAME, { id });
     await system.query(RECORD_NAME, { id });
     const renamed = `${before.data.personRecord.name}新`;
-    await republishHbExport(dataDir, new Date(), (entity, row) => (entity === 'persons' && row[0] === local ? [row[0], row[1], renamed, ...row.slice(3)] : row));
+    await republishHbExport(dataDir, new Date(), (entity, row) =>
+      entity === 'persons' && row[0] === local ? [row[0], row[1], renamed, ...row.slice(3)] : row,
+    );
     const took = await within(1000, async () => (await system.query(RECORD_NAME, { id })).data.personRecord.name === renamed);
     expect(took, 'the new HB name was not served within 1 s').not.toBeNull();
     console.info(`HB export visible through the gateway after ${Math.round(took!)} ms`);
   });
 
   // Last: it replaces the JS data the other tests read.
-  it('follows a JS re-seed: what was cached from the old database goes, and the new one\'s first change is seen', async () => {
+  it("follows a JS re-seed: what was cached from the old database goes, and the new one's first change is seen", async () => {
     const id = system.scenarios.personInAllRegions.recordIds.JS;
     const before = await system.query(RECORD_NAME, { id });
     await system.query(RECORD_NAME, { id });
     // `npm run seed` renames a new database file over the old one; its change log numbers from 1 again.
     await generate({ dataDir, personsPerRegion: 200, seed: 4242, regions: ['JS'] });
-    const reseeded = await within(1000, async () => (await system.query(RECORD_NAME, { id })).data?.personRecord?.name !== before.data.personRecord.name);
+    const reseeded = await within(
+      1000,
+      async () => (await system.query(RECORD_NAME, { id })).data?.personRecord?.name !== before.data.personRecord.name,
+    );
     expect(reseeded, 'the gateway went on serving the JS record cached from the replaced database').not.toBeNull();
     await system.query(RECORD_NAME, { id });
     const db = new Database(join(dataDir, JS_DB_PATH));

@@ -19,7 +19,13 @@ import { startProcess } from '../support/processes.ts';
 import { seedData, startSystem } from '../support/system.ts';
 import { PERSON_NAMES } from './support.ts';
 
-const { values } = parseArgs({ options: { seconds: { type: 'string', default: '5' }, rounds: { type: 'string', default: '2' }, connections: { type: 'string', default: '16' } } });
+const { values } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '5' },
+    rounds: { type: 'string', default: '2' },
+    connections: { type: 'string', default: '16' },
+  },
+});
 const seconds = Number(values.seconds);
 const rounds = Number(values.rounds);
 const connections = Number(values.connections);
@@ -33,7 +39,9 @@ try {
   const config = JSON.parse(readFileSync(join(system.configDir, 'gateway.json'), 'utf8'));
   writeJson(uncachedConfig, { ...config, cache: { enabled: false } });
   const uncached = await startProcess({
-    name: 'gateway without cache', file: 'gateway/main.ts', args: ['--config', uncachedConfig],
+    name: 'gateway without cache',
+    file: 'gateway/main.ts',
+    args: ['--config', uncachedConfig],
     env: { LIANDONG_KEYS_DIR: keysDir, AUDIT_DIR: join(system.configDir, 'audit-no-cache'), AUDIT_INSTANCE: 'no-cache', LOG_LEVEL: 'warn' },
   });
   const token = await mintDevToken(keysDir, { sub: 'BENCH', region: 'JS', roles: ['investigator'], ttlSeconds: 3600 });
@@ -52,7 +60,9 @@ try {
     const p50 = median(list.map((r) => r.p50));
     const p99 = median(list.map((r) => r.p99));
     const failed = list.reduce((n, r) => n + r.errors + r.non2xx, 0);
-    console.log(`${name.padEnd(10)}  ${rps.toFixed(0).padStart(6)} req/s  p50 ${p50} ms  p99 ${p99} ms  failed ${failed}  (${rounds} × ${seconds} s, ${connections} connections)`);
+    console.log(
+      `${name.padEnd(10)}  ${rps.toFixed(0).padStart(6)} req/s  p50 ${p50} ms  p99 ${p99} ms  failed ${failed}  (${rounds} × ${seconds} s, ${connections} connections)`,
+    );
   }
   await uncached.stop();
 } finally {

@@ -32,11 +32,21 @@ describe.skipIf(!hasRedis)('cache on a shared Redis', () => {
     dataDir = await seedData();
     // The subgraph processes inherit it: they publish their change events on Redis too.
     process.env.REDIS_URL = redis.url;
-    system = await startSystem({ dataDir, gatewayConfig: { cache: { store: 'redis', redisUrl: redis.url, changes: 'redis', redisTimeoutMs: 200 } } });
+    system = await startSystem({
+      dataDir,
+      gatewayConfig: { cache: { store: 'redis', redisUrl: redis.url, changes: 'redis', redisTimeoutMs: 200 } },
+    });
     second = await startProcess({
-      name: 'gateway 2', file: 'gateway/main.ts', args: ['--config', join(system.configDir, 'gateway.json')],
+      name: 'gateway 2',
+      file: 'gateway/main.ts',
+      args: ['--config', join(system.configDir, 'gateway.json')],
       // Its own audit chain: two writers may not share one.
-      env: { LIANDONG_KEYS_DIR: join(system.configDir, 'keys'), AUDIT_DIR: join(system.configDir, 'audit-2'), AUDIT_INSTANCE: 'gateway-2', LOG_LEVEL: 'info' },
+      env: {
+        LIANDONG_KEYS_DIR: join(system.configDir, 'keys'),
+        AUDIT_DIR: join(system.configDir, 'audit-2'),
+        AUDIT_INSTANCE: 'gateway-2',
+        LOG_LEVEL: 'info',
+      },
     });
     gateways.push(system.gatewayUrl, second.url!);
     await settled(system, (query, variables) => ask(0, query, variables));

@@ -34,7 +34,10 @@ beforeAll(async () => {
   adapter = createMemoryAdapter(JS_REGION, smallRegion());
   subgraph = await startTestSubgraph({ adapter });
   region = {
-    code: 'JS', name: JS_REGION.name, timeoutMs: 2000, maxConcurrency: 4,
+    code: 'JS',
+    name: JS_REGION.name,
+    timeoutMs: 2000,
+    maxConcurrency: 4,
     endpoints: { records: `${subgraph.url}/records`, index: `${subgraph.url}/index`, search: `${subgraph.url}/search` },
   };
   const config = cacheSection.validate({}, new ConfigPath('test.json').key('cache'), { mode: 'development', env: {}, dir: '.' });
@@ -61,16 +64,12 @@ async function fetchRecords(ids: string[], partition: string, query = ENTITIES) 
 const lookedUp = () => adapter.callsTo('personRecordsById').flatMap((c) => c.keys);
 
 describe('splicing', () => {
-  it('sends only the representations that missed and answers in the planner\'s order', async () => {
+  it("sends only the representations that missed and answers in the planner's order", async () => {
     await fetchRecords(['P-1', 'P-9'], 'officers-a');
     adapter.calls.length = 0;
     const { answer, report } = await fetchRecords(['P-2', 'P-1', 'P-9'], 'officers-a');
     expect(lookedUp()).toEqual(['P-2']);
-    expect(answer.answer?.data?._entities).toEqual([
-      { id: 'JS:P-2', name: '李娜' },
-      { id: 'JS:P-1', name: '張偉' },
-      null,
-    ]);
+    expect(answer.answer?.data?._entities).toEqual([{ id: 'JS:P-2', name: '李娜' }, { id: 'JS:P-1', name: '張偉' }, null]);
     expect(answer.fromCache).toBeUndefined();
     expect(report.cache).toEqual({ hits: 2, misses: 1 });
   });

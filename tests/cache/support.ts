@@ -18,10 +18,12 @@ export const RECORD_NAME = `query RecordName($id: ID!) { personRecord(id: $id) {
 
 /** GraphQL requests (the contract parts only, not the change stream or health) the regions received. */
 export function regionRequests(system: System): Record<RegionCode, number> {
-  return Object.fromEntries(REGION_CODES.map((code) => {
-    const counts = system.regions[code].proxy.counts();
-    return [code, (counts['/records'] ?? 0) + (counts['/index'] ?? 0) + (counts['/search'] ?? 0)];
-  })) as Record<RegionCode, number>;
+  return Object.fromEntries(
+    REGION_CODES.map((code) => {
+      const counts = system.regions[code].proxy.counts();
+      return [code, (counts['/records'] ?? 0) + (counts['/index'] ?? 0) + (counts['/search'] ?? 0)];
+    }),
+  ) as Record<RegionCode, number>;
 }
 
 export function totalRequests(system: System): number {
@@ -47,7 +49,10 @@ export async function within(deadlineMs: number, probe: () => Promise<boolean>):
  * stream has connected (a connecting stream drops its region's entries, since it cannot
  * know what it missed before).
  */
-export async function settled(system: System, ask: (query: string, variables: Record<string, unknown>) => Promise<unknown> = (q, v) => system.query(q, v)): Promise<void> {
+export async function settled(
+  system: System,
+  ask: (query: string, variables: Record<string, unknown>) => Promise<unknown> = (q, v) => system.query(q, v),
+): Promise<void> {
   const id = system.scenarios.crossRegionCase.suspectIdNumber;
   const ready = await within(15_000, async () => {
     await ask(PERSON_NAMES, { id });
@@ -65,12 +70,17 @@ export async function postJson(url: string, body: unknown): Promise<unknown> {
 }
 
 /** POSTs a query to any gateway of the system as a demo investigator. */
-export async function queryGateway(url: string, keysDir: string, query: string, variables: Record<string, unknown>): Promise<GraphQLResponse> {
+export async function queryGateway(
+  url: string,
+  keysDir: string,
+  query: string,
+  variables: Record<string, unknown>,
+): Promise<GraphQLResponse> {
   const token = await mintDevToken(keysDir, { sub: 'TEST-cache', region: 'JS', roles: ['investigator'], ttlSeconds: 300 });
   const response = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-purpose': 'patrol-check: cache test' },
     body: JSON.stringify({ query, variables }),
   });
-  return { status: response.status, ...(await response.json() as object) };
+  return { status: response.status, ...((await response.json()) as object) };
 }

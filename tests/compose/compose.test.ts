@@ -12,7 +12,18 @@ import { loadRegions } from '../../gateway/registry/registry.ts';
 import { ROOT } from '../../scripts/lib/children.ts';
 
 const COMPOSE_FILE = join(ROOT, 'docker-compose.yml');
-const SERVICES = ['gateway-1', 'gateway-2', 'gz-legacy', 'keys', 'load-balancer', 'redis', 'seed', 'subgraph-gz', 'subgraph-hb', 'subgraph-js'];
+const SERVICES = [
+  'gateway-1',
+  'gateway-2',
+  'gz-legacy',
+  'keys',
+  'load-balancer',
+  'redis',
+  'seed',
+  'subgraph-gz',
+  'subgraph-hb',
+  'subgraph-js',
+];
 const VOLUMES = ['gz-data', 'hb-data', 'js-data', 'keys', 'redis-data', 'seed-data'];
 
 /** `docker compose` (the plugin), else the standalone `docker-compose`; null when neither runs. */
@@ -41,7 +52,8 @@ describe.skipIf(!compose)('docker-compose.yml', () => {
 
   it('configures the gateways by environment, behind the load balancer, with healthchecks', () => {
     const text = config();
-    for (const variable of ['REDIS_URL', 'PORT', 'LIANDONG_CONFIG', 'LIANDONG_REGIONS', 'LIANDONG_KEYS_DIR', 'AUDIT_INSTANCE']) expect(text).toContain(variable);
+    for (const variable of ['REDIS_URL', 'PORT', 'LIANDONG_CONFIG', 'LIANDONG_REGIONS', 'LIANDONG_KEYS_DIR', 'AUDIT_INSTANCE'])
+      expect(text).toContain(variable);
     expect(text).toContain('AUDIT_INSTANCE: gateway-1');
     expect(text).toContain('AUDIT_INSTANCE: gateway-2');
     expect(text).toMatch(/image: nginx/);
@@ -51,17 +63,23 @@ describe.skipIf(!compose)('docker-compose.yml', () => {
 });
 
 describe('the configuration the compose stack mounts', () => {
-  it('passes the gateway\'s validation with the compose environment', () => {
+  it("passes the gateway's validation with the compose environment", () => {
     const dir = join(ROOT, 'docker/config');
     const config = loadConfig(join(dir, 'gateway.json'), {
-      PORT: '4000', REDIS_URL: 'redis://redis:6379', AUDIT_REDIS_URL: 'redis://redis:6379', AUDIT_INSTANCE: 'gateway-1',
-      LIANDONG_REGIONS: join(dir, 'regions.json'), LIANDONG_KEYS_DIR: '/run/liandong/keys',
+      PORT: '4000',
+      REDIS_URL: 'redis://redis:6379',
+      AUDIT_REDIS_URL: 'redis://redis:6379',
+      AUDIT_INSTANCE: 'gateway-1',
+      LIANDONG_REGIONS: join(dir, 'regions.json'),
+      LIANDONG_KEYS_DIR: '/run/liandong/keys',
     });
     expect(config.mode).toBe('production');
     expect(config.server.host).toBe('0.0.0.0');
     expect(config.audit.sink).toBe('redis');
     expect(loadRegions(config.regions).map((r) => [r.code, r.url])).toEqual([
-      ['JS', 'http://subgraph-js:4101'], ['GZ', 'http://subgraph-gz:4102'], ['HB', 'http://subgraph-hb:4103'],
+      ['JS', 'http://subgraph-js:4101'],
+      ['GZ', 'http://subgraph-gz:4102'],
+      ['HB', 'http://subgraph-hb:4103'],
     ]);
   });
 });

@@ -11,14 +11,20 @@ const require = createRequire(import.meta.url);
 const telemetry = require('@apollo/gateway/dist/utilities/opentelemetry.js');
 
 let gateway: TestGateway | undefined;
-afterAll(async () => { await gateway?.close(); });
+afterAll(async () => {
+  await gateway?.close();
+});
 
 describe('air gap', () => {
-  it('never starts @apollo/gateway\'s data-collection exporter', async () => {
+  it("never starts @apollo/gateway's data-collection exporter", async () => {
     delete process.env.APOLLO_TELEMETRY_DISABLED;
     const exporter = vi.spyOn(telemetry, 'createDataCollectionExporter');
     gateway = await startTestGateway();
-    const res = await fetch(gateway.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' });
+    const res = await fetch(gateway.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"query":"{ __typename }"}',
+    });
     expect(res.status).toBe(200);
     expect(exporter).not.toHaveBeenCalled();
     expect(process.env.APOLLO_TELEMETRY_DISABLED).toBe('true');

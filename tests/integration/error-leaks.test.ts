@@ -25,10 +25,12 @@ const PERSON = 'query Person($id: String!) { person(idNumber: $id) { idNumber re
 
 /** Every port of the system: none may appear in what a caller sees. */
 function ports(): string[] {
-  return ['JS', 'GZ', 'HB'].flatMap((code) => {
-    const region = system.regions[code as 'JS'];
-    return [new URL(region.url).port, new URL(region.subgraphUrl).port];
-  }).concat(new URL(system.standins.GZ.url).port);
+  return ['JS', 'GZ', 'HB']
+    .flatMap((code) => {
+      const region = system.regions[code as 'JS'];
+      return [new URL(region.url).port, new URL(region.subgraphUrl).port];
+    })
+    .concat(new URL(system.standins.GZ.url).port);
 }
 
 describe('user input in errors', () => {
@@ -41,13 +43,17 @@ describe('user input in errors', () => {
 });
 
 describe('a region going down', () => {
-  it('its subgraph\'s /healthz names a reason, not the legacy service\'s address or the data path', async () => {
+  it("its subgraph's /healthz names a reason, not the legacy service's address or the data path", async () => {
     await system.standins.GZ.kill();
     try {
       const health = await fetch(`${system.regions.GZ.url}/healthz`);
       expect(health.status).toBe(503);
       const body = await health.text();
-      expect(JSON.parse(body)).toMatchObject({ status: 'unavailable', region: 'GZ', reason: expect.stringMatching(/^(unhealthy|error|timeout)$/) });
+      expect(JSON.parse(body)).toMatchObject({
+        status: 'unavailable',
+        region: 'GZ',
+        reason: expect.stringMatching(/^(unhealthy|error|timeout)$/),
+      });
       expect(body).not.toContain(new URL(system.standins.GZ.url).port);
       expect(body).not.toContain(dataDir);
     } finally {
@@ -55,7 +61,7 @@ describe('a region going down', () => {
     }
   });
 
-  it('a dead subgraph is named with a stable reason in the answer; its address only in the gateway\'s log', async () => {
+  it("a dead subgraph is named with a stable reason in the answer; its address only in the gateway's log", async () => {
     await system.regions.GZ.kill();
     try {
       const { idNumber } = system.scenarios.personInAllRegions;
@@ -72,7 +78,10 @@ describe('a region going down', () => {
       for (const port of ports()) expect(readyz).not.toContain(`:${port}`);
 
       await expect.poll(() => system.gatewayOutput()).toContain('region request failed');
-      const logged = system.gatewayOutput().split('\n').filter((line) => line.includes('region request failed'));
+      const logged = system
+        .gatewayOutput()
+        .split('\n')
+        .filter((line) => line.includes('region request failed'));
       expect(logged.some((line) => line.includes(`${new URL(system.regions.GZ.subgraphUrl).host}/index`))).toBe(true);
     } finally {
       await system.regions.GZ.start();

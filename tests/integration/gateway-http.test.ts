@@ -30,7 +30,7 @@ async function post(url: string, body: unknown, headers: Record<string, string> 
     headers: { 'content-type': 'application/json', ...headers },
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
-  return { status: response.status, headers: response.headers, json: await response.json() as any };
+  return { status: response.status, headers: response.headers, json: (await response.json()) as any };
 }
 
 /** Answers GET /healthz like a region's subgraph does; nothing else is asked of it here. */
@@ -59,7 +59,7 @@ describe('gateway HTTP layer', () => {
   it('reports not ready (503) when no region is up, naming each region', async () => {
     const response = await fetch(`${base()}/readyz`);
     expect(response.status).toBe(503);
-    const body = await response.json() as any;
+    const body = (await response.json()) as any;
     expect(body.status).toBe('unavailable');
     expect(body.regions).toMatchObject([{ code: 'XX', state: 'down' }]);
   });
@@ -74,8 +74,13 @@ describe('gateway HTTP layer', () => {
   it('refuses an oversize chunked body (no Content-Length) with 413 too', async () => {
     const url = new URL(gateway.url);
     const status = await new Promise<number>((resolve, reject) => {
-      const req = http.request({ host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: { 'content-type': 'application/json' } },
-        (res) => { res.resume(); resolve(res.statusCode ?? 0); });
+      const req = http.request(
+        { host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: { 'content-type': 'application/json' } },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
       req.on('error', reject);
       for (let i = 0; i < 8; i++) req.write(' '.repeat(512));
       req.end('{}');
@@ -95,7 +100,7 @@ describe('gateway HTTP layer', () => {
   it('answers unknown routes with 404 and a pointer to /graphql', async () => {
     const response = await fetch(`${base()}/nowhere`);
     expect(response.status).toBe(404);
-    expect((await response.json() as any).errors[0].extensions.code).toBe('NOT_FOUND');
+    expect(((await response.json()) as any).errors[0].extensions.code).toBe('NOT_FOUND');
     const post = await fetch(`${base()}/healthz`, { method: 'POST' });
     expect(post.status).toBe(405);
     expect(post.headers.get('allow')).toBe('GET, HEAD');
@@ -125,35 +130,56 @@ describe('readiness with a region up', () => {
   it('is ready (200) when at least one region answers its health check', async () => {
     const up = await healthEndpoint();
     const gateway = await startTestGateway({
-      regions: [{ code: 'AA', name: 'Up', url: up }, { code: 'BB', name: 'Down', url: await deadUrl(), timeoutMs: 200 }],
+      regions: [
+        { code: 'AA', name: 'Up', url: up },
+        { code: 'BB', name: 'Down', url: await deadUrl(), timeoutMs: 200 },
+      ],
     });
     cleanups.push(() => gateway.close());
     const response = await fetch(gateway.url.replace('/graphql', '/readyz'));
     expect(response.status).toBe(200);
-    expect((await response.json() as any).regions.map((r: any) => [r.code, r.state])).toEqual([['AA', 'up'], ['BB', 'down']]);
+    expect(((await response.json()) as any).regions.map((r: any) => [r.code, r.state])).toEqual([
+      ['AA', 'up'],
+      ['BB', 'down'],
+    ]);
   });
 });
 
 describe('--supergraph mode over plain subgraphs', () => {
   async function plainSubgraph(typeDefs: string, resolvers: any): Promise<string> {
-    const server = new ApolloServer({ schema: buildSubgraphSchema({ typeDefs: parse(typeDefs), resolvers }), plugins: [ApolloServerPluginInlineTraceDisabled()] });
+    const server = new ApolloServer({
+      schema: buildSubgraphSchema({ typeDefs: parse(typeDefs), resolvers }),
+      plugins: [ApolloServerPluginInlineTraceDisabled()],
+    });
     const { url } = await startStandaloneServer(server, { listen: { port: 0, host: '127.0.0.1' } });
     cleanups.push(() => server.stop());
     return url;
   }
 
-  it('plans across the file\'s subgraphs at their URLs, with the authorisation directives read and stripped', async () => {
+  it("plans across the file's subgraphs at their URLs, with the authorisation directives read and stripped", async () => {
     const link = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.6", import: ["@key", "@requiresScopes"])';
-    const books = await plainSubgraph(`${link}
+    const books = await plainSubgraph(
+      `${link}
       type Query { books: [Book!]! }
       type Book @key(fields: "isbn") { isbn: ID! title: String! }`,
-    { Query: { books: () => [{ isbn: '1', title: 'Dream of the Red Chamber' }] } });
-    const prices = await plainSubgraph(`${link}
+      { Query: { books: () => [{ isbn: '1', title: 'Dream of the Red Chamber' }] } },
+    );
+    const prices = await plainSubgraph(
+      `${link}
       type Book @key(fields: "isbn") { isbn: ID! price: Float @requiresScopes(scopes: [["price:read"]]) }`,
-    { Book: { __resolveReference: (ref: { isbn: string }) => ({ isbn: ref.isbn, price: 42.5 }) } });
+      { Book: { __resolveReference: (ref: { isbn: string }) => ({ isbn: ref.isbn, price: 42.5 }) } },
+    );
     const composed = composeServices([
-      { name: 'books', url: books, typeDefs: parse(`${link} type Query { books: [Book!]! } type Book @key(fields: "isbn") { isbn: ID! title: String! }`) },
-      { name: 'prices', url: prices, typeDefs: parse(`${link} type Book @key(fields: "isbn") { isbn: ID! price: Float @requiresScopes(scopes: [["price:read"]]) }`) },
+      {
+        name: 'books',
+        url: books,
+        typeDefs: parse(`${link} type Query { books: [Book!]! } type Book @key(fields: "isbn") { isbn: ID! title: String! }`),
+      },
+      {
+        name: 'prices',
+        url: prices,
+        typeDefs: parse(`${link} type Book @key(fields: "isbn") { isbn: ID! price: Float @requiresScopes(scopes: [["price:read"]]) }`),
+      },
     ]);
     expect(composed.errors).toBeUndefined();
     const dir = mkdtempSync(join(tmpdir(), 'liandong-supergraph-'));
@@ -169,9 +195,12 @@ describe('--supergraph mode over plain subgraphs', () => {
     // An anonymous caller may see the title but not the price: enforced from the directives the
     // gateway read, although @apollo/gateway itself only ever saw the stripped supergraph.
     expect(json.data).toEqual({ books: [{ title: 'Dream of the Red Chamber', price: null }] });
-    expect(json.errors).toEqual([expect.objectContaining({
-      path: ['books', 0, 'price'], extensions: expect.objectContaining({ code: 'FORBIDDEN', missing: 'scope price:read' }),
-    })]);
+    expect(json.errors).toEqual([
+      expect.objectContaining({
+        path: ['books', 0, 'price'],
+        extensions: expect.objectContaining({ code: 'FORBIDDEN', missing: 'scope price:read' }),
+      }),
+    ]);
     expect((await fetch(gateway.url.replace('/graphql', '/readyz'))).status).toBe(200);
   });
 });
@@ -192,7 +221,9 @@ describe('gateway/main.ts', () => {
     const file = join(dir, 'plain.graphql');
     writeFileSync(file, 'type Query { hello: String }');
     const started = startProcess({ name: 'gateway', file: 'gateway/main.ts', args: ['--supergraph', file, '--port', '0'] });
-    await expect(started).rejects.toThrow(/exited \(2\)[\s\S]*plain\.graphql: not a Federation 2 supergraph \(expected an enum join__Graph/);
+    await expect(started).rejects.toThrow(
+      /exited \(2\)[\s\S]*plain\.graphql: not a Federation 2 supergraph \(expected an enum join__Graph/,
+    );
   });
 
   it('starts on the port given and stops on SIGTERM', async () => {

@@ -63,9 +63,19 @@ beforeAll(async () => {
     ],
   });
   start = await startProcess({
-    name: 'npm start', file: 'scripts/start.ts', readyLine: /Ctrl-C stops everything/, timeoutMs: 90_000,
-    env: { PORT: '0', LIANDONG_REGIONS: regionsFile, LIANDONG_DATA: join(dir, 'data'), LIANDONG_KEYS_DIR: join(dir, 'keys'),
-      AUDIT_DIR: join(dir, 'audit'), AUDIT_KEY_DIR: join(dir, 'keys'), LOG_LEVEL: 'warn' },
+    name: 'npm start',
+    file: 'scripts/start.ts',
+    readyLine: /Ctrl-C stops everything/,
+    timeoutMs: 90_000,
+    env: {
+      PORT: '0',
+      LIANDONG_REGIONS: regionsFile,
+      LIANDONG_DATA: join(dir, 'data'),
+      LIANDONG_KEYS_DIR: join(dir, 'keys'),
+      AUDIT_DIR: join(dir, 'audit'),
+      AUDIT_KEY_DIR: join(dir, 'keys'),
+      LOG_LEVEL: 'warn',
+    },
   });
   gatewayOrigin = new URL(/GraphiQL: (http:\/\/\S+)/.exec(start.output())![1]).origin;
   tokens = printedTokens(start.output());
@@ -91,7 +101,10 @@ describe("README.md's example commands", () => {
   it.each(examples.map((e) => [e.title, e] as const))('%s answers with data and no errors', async (_title, example) => {
     const command = example.command.replaceAll('http://127.0.0.1:4000', gatewayOrigin);
     expect(command, 'the example names the gateway at http://127.0.0.1:4000').not.toBe(example.command);
-    const { stdout } = await run('bash', ['-eo', 'pipefail', '-c', command], { cwd: ROOT, env: { ...process.env, TOKEN: tokens.get(example.role)! } });
+    const { stdout } = await run('bash', ['-eo', 'pipefail', '-c', command], {
+      cwd: ROOT,
+      env: { ...process.env, TOKEN: tokens.get(example.role)! },
+    });
     const reply = JSON.parse(stdout) as { data?: Record<string, unknown> | null; errors?: unknown[] };
     expect(reply.errors, JSON.stringify(reply.errors)).toBeUndefined();
     expect(reply.data).toBeTruthy();

@@ -36,7 +36,10 @@ const PERSON = `query Person($id: String!) {
 }`;
 
 function regionsAsked(response: GraphQLResponse, subgraph: string): string[] {
-  return (response.extensions?.regions ?? []).filter((r: any) => r.subgraph === subgraph).map((r: any) => r.region).sort();
+  return (response.extensions?.regions ?? [])
+    .filter((r: any) => r.subgraph === subgraph)
+    .map((r: any) => r.region)
+    .sort();
 }
 
 describe('a person across regions', () => {
@@ -54,7 +57,7 @@ describe('a person across regions', () => {
     expect(regionsAsked(by18, 'index')).toEqual(['GZ', 'HB', 'JS']);
   });
 
-  it('gathers the person\'s cases and vehicles from every region', async () => {
+  it("gathers the person's cases and vehicles from every region", async () => {
     const { suspectIdNumber, caseId, plate } = system.scenarios.crossRegionCase;
     const by15 = await system.query(PERSON, { id: toLegacyIdNumber(suspectIdNumber) });
     const by18 = await system.query(PERSON, { id: suspectIdNumber });
@@ -88,7 +91,8 @@ describe('a person across regions', () => {
 describe('a case in JS followed through GZ and HB', () => {
   it('follows suspect → records in GZ → vehicle registered in HB → HB alert, in one query', async () => {
     const { caseId, suspectIdNumber, plate, vehicleRecordId, hbAlertId } = system.scenarios.crossRegionCase;
-    const response = await system.query(`query Chain($id: ID!) {
+    const response = await system.query(
+      `query Chain($id: ID!) {
       case(id: $id) {
         id region
         parties {
@@ -100,7 +104,9 @@ describe('a case in JS followed through GZ and HB', () => {
           }
         }
       }
-    }`, { id: caseId });
+    }`,
+      { id: caseId },
+    );
     expect(response.errors).toBeUndefined();
     expect(response.data.case).toMatchObject({ id: caseId, region: 'JS' });
     const suspect = response.data.case.parties.find((p: any) => p.role === 'SUSPECT' && p.person.idNumber === suspectIdNumber);
@@ -118,10 +124,13 @@ describe('routed fetches', () => {
     const { caseId } = system.scenarios.crossRegionCase;
     const gzRecord = system.scenarios.personInAllRegions.recordIds.GZ;
     system.resetCounts();
-    const response = await system.query(`query Owned($case: ID!, $record: ID!) {
+    const response = await system.query(
+      `query Owned($case: ID!, $record: ID!) {
       case(id: $case) { id caseNumber }
       personRecord(id: $record) { id name }
-    }`, { case: caseId, record: gzRecord });
+    }`,
+      { case: caseId, record: gzRecord },
+    );
     expect(response.errors).toBeUndefined();
     expect(response.data.case.id).toBe(caseId);
     expect(response.data.personRecord.id).toBe(gzRecord);
@@ -147,15 +156,23 @@ describe('a regions: filter', () => {
     expect(system.regions.HB.proxy.graphqlRequests()).toBe(0);
     const index = (response.extensions?.regions ?? []).filter((r: any) => r.subgraph === 'index');
     expect(index.filter((r: any) => r.status !== 'skipped').map((r: any) => r.region)).toEqual(expect.arrayContaining(['JS']));
-    expect(index.filter((r: any) => r.status === 'skipped').map((r: any) => r.region).sort()).toEqual(['GZ', 'HB']);
+    expect(
+      index
+        .filter((r: any) => r.status === 'skipped')
+        .map((r: any) => r.region)
+        .sort(),
+    ).toEqual(['GZ', 'HB']);
   });
 
   it('narrows only its own root field: a second root field without a filter still asks every region', async () => {
     const { idNumber } = system.scenarios.personInAllRegions;
-    const response = await system.query(`query Two($id: String!) {
+    const response = await system.query(
+      `query Two($id: String!) {
       onlyGz: person(idNumber: $id, regions: ["GZ"]) { records { region } cases { case { id region } } }
       everywhere: person(idNumber: $id) { records { region } }
-    }`, { id: idNumber });
+    }`,
+      { id: idNumber },
+    );
     expect(response.errors).toBeUndefined();
     expect(response.data.onlyGz.records.map((r: any) => r.region)).toEqual(['GZ']);
     expect(response.data.onlyGz.cases.every((c: any) => c.case === null || c.case.region === 'GZ')).toBe(true);
@@ -184,8 +201,9 @@ describe('a regional system going down and coming back', () => {
 
     await system.standins.GZ.start();
     // The GZ circuit may be open for its cool-down; the gateway itself is never restarted.
-    await expect.poll(async () => (await system.query(PERSON, { id: idNumber })).data?.person?.regions,
-      { timeout: 20_000, interval: 500 }).toEqual(['JS', 'GZ', 'HB']);
+    await expect
+      .poll(async () => (await system.query(PERSON, { id: idNumber })).data?.person?.regions, { timeout: 20_000, interval: 500 })
+      .toEqual(['JS', 'GZ', 'HB']);
     const again = await system.query(PERSON, { id: idNumber });
     expect(again.errors).toBeUndefined();
     expect(again.data).toEqual(full.data);

@@ -38,14 +38,32 @@ afterAll(async () => {
 const auditDir = () => join(gateway.dir, 'audit');
 
 function entries(): any[] {
-  return readdirSync(auditDir()).filter((f) => /^audit-\d{6}\.jsonl$/.test(f)).sort()
-    .flatMap((f) => readFileSync(join(auditDir(), f), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)));
+  return readdirSync(auditDir())
+    .filter((f) => /^audit-\d{6}\.jsonl$/.test(f))
+    .sort()
+    .flatMap((f) =>
+      readFileSync(join(auditDir(), f), 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l)),
+    );
 }
 
-interface Sent { status: number; code: string | undefined; requestId: string; records: any[] }
+interface Sent {
+  status: number;
+  code: string | undefined;
+  requestId: string;
+  records: any[];
+}
 
 /** Sends one request and returns its answer and the audit records it added. */
-async function send(init: { method?: string; search?: string; body?: string; headers?: Record<string, string>; bearer?: boolean }): Promise<Sent> {
+async function send(init: {
+  method?: string;
+  search?: string;
+  body?: string;
+  headers?: Record<string, string>;
+  bearer?: boolean;
+}): Promise<Sent> {
   const before = entries().length;
   const headers: Record<string, string> = { ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}), ...init.headers };
   if (init.bearer !== false) headers.authorization = `Bearer ${token}`;
@@ -77,19 +95,61 @@ const KINDS: [string, Parameters<typeof send>[0], number, string, string][] = [
   ['non-string operationName', { body: JSON.stringify({ query: Q, operationName: 1 }) }, 400, 'OPERATION_NAME_NOT_STRING', 'invalid'],
   ['string extensions', { body: JSON.stringify({ query: Q, extensions: 'x' }) }, 400, 'EXTENSIONS_NOT_OBJECT', 'invalid'],
   ['invalid JSON', { body: '{"query": ' }, 400, 'BODY_NOT_JSON', 'invalid'],
-  ['variables nested 5,000 deep', { body: `{"query":${JSON.stringify('query Q($a: String) { regions { code } }')},"variables":{"a":${deepJson(5000)}}}` }, 400, 'VARIABLES_TOO_DEEP', 'invalid'],
-  ['extensions nested 5,000 deep', { body: `{"query":${JSON.stringify(Q)},"extensions":${deepJson(5000)}}` }, 400, 'EXTENSIONS_TOO_DEEP', 'invalid'],
+  [
+    'variables nested 5,000 deep',
+    { body: `{"query":${JSON.stringify('query Q($a: String) { regions { code } }')},"variables":{"a":${deepJson(5000)}}}` },
+    400,
+    'VARIABLES_TOO_DEEP',
+    'invalid',
+  ],
+  [
+    'extensions nested 5,000 deep',
+    { body: `{"query":${JSON.stringify(Q)},"extensions":${deepJson(5000)}}` },
+    400,
+    'EXTENSIONS_TOO_DEEP',
+    'invalid',
+  ],
   ['PUT', { method: 'PUT', body: JSON.stringify({ query: Q }) }, 405, 'METHOD_NOT_ALLOWED', 'invalid'],
   ['DELETE', { method: 'DELETE' }, 405, 'METHOD_NOT_ALLOWED', 'invalid'],
   ['PATCH', { method: 'PATCH', body: '{}' }, 405, 'METHOD_NOT_ALLOWED', 'invalid'],
   ['OPTIONS', { method: 'OPTIONS' }, 405, 'METHOD_NOT_ALLOWED', 'invalid'],
   ['text/plain POST', { body: Q, headers: { 'content-type': 'text/plain' } }, 415, 'UNSUPPORTED_MEDIA_TYPE', 'invalid'],
   ['GET without query', { method: 'GET' }, 400, 'QUERY_MISSING', 'invalid'],
-  ['GET with query twice', { method: 'GET', search: `?query=${encodeURIComponent(Q)}&query=${encodeURIComponent(Q)}` }, 400, 'PARAMETER_REPEATED', 'invalid'],
-  ['GET with variables not JSON', { method: 'GET', search: `?query=${encodeURIComponent(Q)}&variables=%7B` }, 400, 'VARIABLES_NOT_OBJECT', 'invalid'],
-  ['GET with a text/plain body type', { method: 'GET', search: `?query=${encodeURIComponent(Q)}`, headers: { 'content-type': 'text/plain' } }, 415, 'UNSUPPORTED_MEDIA_TYPE', 'invalid'],
-  ['unknown operationName', { body: JSON.stringify({ query: 'query A { regions { code } }', operationName: 'Nope' }) }, 400, 'OPERATION_RESOLUTION_FAILURE', 'invalid'],
-  ['two operations, no operationName', { body: JSON.stringify({ query: 'query A { regions { code } } query B { regions { name } }' }) }, 400, 'OPERATION_RESOLUTION_FAILURE', 'invalid'],
+  [
+    'GET with query twice',
+    { method: 'GET', search: `?query=${encodeURIComponent(Q)}&query=${encodeURIComponent(Q)}` },
+    400,
+    'PARAMETER_REPEATED',
+    'invalid',
+  ],
+  [
+    'GET with variables not JSON',
+    { method: 'GET', search: `?query=${encodeURIComponent(Q)}&variables=%7B` },
+    400,
+    'VARIABLES_NOT_OBJECT',
+    'invalid',
+  ],
+  [
+    'GET with a text/plain body type',
+    { method: 'GET', search: `?query=${encodeURIComponent(Q)}`, headers: { 'content-type': 'text/plain' } },
+    415,
+    'UNSUPPORTED_MEDIA_TYPE',
+    'invalid',
+  ],
+  [
+    'unknown operationName',
+    { body: JSON.stringify({ query: 'query A { regions { code } }', operationName: 'Nope' }) },
+    400,
+    'OPERATION_RESOLUTION_FAILURE',
+    'invalid',
+  ],
+  [
+    'two operations, no operationName',
+    { body: JSON.stringify({ query: 'query A { regions { code } } query B { regions { name } }' }) },
+    400,
+    'OPERATION_RESOLUTION_FAILURE',
+    'invalid',
+  ],
   ['mutation the graph lacks', { body: JSON.stringify({ query: 'mutation M { x }' }) }, 400, 'OPERATION_TYPE_UNSUPPORTED', 'invalid'],
   ['subscription the graph lacks', { body: JSON.stringify({ query: 'subscription { x }' }) }, 400, 'OPERATION_TYPE_UNSUPPORTED', 'invalid'],
   ['no token', { body: JSON.stringify({ query: Q }), bearer: false }, 401, 'UNAUTHENTICATED', 'unauthenticated'],
@@ -109,7 +169,9 @@ describe('one audit record per request, whatever its shape', () => {
   it('HEAD: 405, one record', async () => {
     const sent = await send({ method: 'HEAD' });
     expect(sent.status).toBe(405);
-    expect(sent.records).toEqual([expect.objectContaining({ auditId: sent.requestId, errorCodes: ['METHOD_NOT_ALLOWED'], httpStatus: 405 })]);
+    expect(sent.records).toEqual([
+      expect.objectContaining({ auditId: sent.requestId, errorCodes: ['METHOD_NOT_ALLOWED'], httpStatus: 405 }),
+    ]);
   });
 
   it('a client gone before the end of its body: one record, BODY_INCOMPLETE', async () => {
@@ -117,7 +179,9 @@ describe('one audit record per request, whatever its shape', () => {
     const url = new URL(gateway.url);
     const socket = connect(Number(url.port), url.hostname);
     await new Promise((resolve) => socket.once('connect', resolve));
-    socket.write(`POST ${url.pathname} HTTP/1.1\r\nHost: ${url.host}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"query":`);
+    socket.write(
+      `POST ${url.pathname} HTTP/1.1\r\nHost: ${url.host}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"query":`,
+    );
     await new Promise((resolve) => setTimeout(resolve, 100));
     socket.destroy();
     await expect.poll(() => entries().length - before, { timeout: 5000 }).toBe(1);
@@ -129,7 +193,12 @@ describe('one audit record per request, whatever its shape', () => {
     const sent = await send({ body });
     expect(sent.status).toBe(400);
     expect(sent.records).toHaveLength(1);
-    expect(sent.records[0].variables).toEqual({ $refused: 'VARIABLES_TOO_DEEP', maxDepth: 32, requestBytes: Buffer.byteLength(body), requestSha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(sent.records[0].variables).toEqual({
+      $refused: 'VARIABLES_TOO_DEEP',
+      maxDepth: 32,
+      requestBytes: Buffer.byteLength(body),
+      requestSha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
     expect(JSON.stringify(sent.records[0]).length).toBeLessThan(4096);
   });
 
@@ -140,12 +209,19 @@ describe('one audit record per request, whatever its shape', () => {
     expect([get.status, get.records.map((r) => r.outcome)]).toEqual([200, ['answered']]);
     const atLimit = await send({ body: `{"query":"{ regions { code } }","variables":${deepJson(31)}}` });
     expect([atLimit.status, atLimit.records.map((r) => r.outcome)]).toEqual([200, ['answered']]);
-    const named = await send({ body: JSON.stringify({ query: 'query A { regions { code } } query B { regions { name } }', operationName: 'B' }) });
+    const named = await send({
+      body: JSON.stringify({ query: 'query A { regions { code } } query B { regions { name } }', operationName: 'B' }),
+    });
     expect([named.status, named.records.map((r) => r.operation.name)]).toEqual([200, ['B']]);
   });
 
   it('leaves a log that verifies, one record per request sent', async () => {
-    const report = verifyFileLog({ dir: auditDir(), prefix: 'audit', rotate: true, publicKey: loadPublicKey(publicKeyPath(loadAuditConfig({}).keyDir)) });
+    const report = verifyFileLog({
+      dir: auditDir(),
+      prefix: 'audit',
+      rotate: true,
+      publicKey: loadPublicKey(publicKeyPath(loadAuditConfig({}).keyDir)),
+    });
     expect(report).toMatchObject({ ok: true, entries: KINDS.length + 1 + 1 + 1 + 4 });
     expect(new Set(entries().map((e) => e.auditId)).size).toBe(KINDS.length + 7);
   });

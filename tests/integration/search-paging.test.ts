@@ -31,12 +31,17 @@ const SEARCH = `query Page($after: String, $first: Int) {
 
 /** Every identity number the generator wrote (each person the broad filter matches). */
 function groundTruth(): string[] {
-  return readFileSync(join(dataDir, 'ground-truth.jsonl'), 'utf8').split('\n').filter(Boolean)
+  return readFileSync(join(dataDir, 'ground-truth.jsonl'), 'utf8')
+    .split('\n')
+    .filter(Boolean)
     .map((line) => (JSON.parse(line) as { idNumber: string }).idNumber);
 }
 
 /** Pages to the end; `between(page)` runs before asking for page `page` (1-based). */
-async function pageThrough(first: number, between: (page: number) => Promise<void> = async () => {}): Promise<{ seen: string[]; pages: string[][]; multiRegion: number }> {
+async function pageThrough(
+  first: number,
+  between: (page: number) => Promise<void> = async () => {},
+): Promise<{ seen: string[]; pages: string[][]; multiRegion: number }> {
   const seen: string[] = [];
   const pages: string[][] = [];
   let multiRegion = 0;
@@ -82,6 +87,10 @@ describe('searchPersons paged across regions', () => {
     // HB's persons on page 2's stretch are missed (page 2 reported HB unavailable); from
     // page 3 on, everything past page 2's last person comes, HB's included.
     const missedUpTo = pages[1].at(-1)!;
-    expect(seen.filter((key) => key > missedUpTo)).toEqual(groundTruth().filter((key) => key > missedUpTo).sort());
+    expect(seen.filter((key) => key > missedUpTo)).toEqual(
+      groundTruth()
+        .filter((key) => key > missedUpTo)
+        .sort(),
+    );
   }, 120_000);
 });

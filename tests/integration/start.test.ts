@@ -15,8 +15,15 @@ import { freePort } from '../support/ports.ts';
 import { startProcess, stopAll } from '../support/processes.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'liandong-start-'));
-const env = (regionsFile: string) => ({ PORT: '0', LIANDONG_REGIONS: regionsFile, LIANDONG_DATA: join(dir, 'data'), LIANDONG_KEYS_DIR: join(dir, 'keys'),
-  AUDIT_DIR: join(dir, 'audit'), AUDIT_KEY_DIR: join(dir, 'keys'), LOG_LEVEL: 'warn' });
+const env = (regionsFile: string) => ({
+  PORT: '0',
+  LIANDONG_REGIONS: regionsFile,
+  LIANDONG_DATA: join(dir, 'data'),
+  LIANDONG_KEYS_DIR: join(dir, 'keys'),
+  AUDIT_DIR: join(dir, 'audit'),
+  AUDIT_KEY_DIR: join(dir, 'keys'),
+  LOG_LEVEL: 'warn',
+});
 
 afterAll(async () => {
   await stopAll();
@@ -44,7 +51,11 @@ it('starts the whole system, answers across regions, and stops every child on Ct
   });
   const start = await startProcess({
     // The last line of the welcome: by then the demo tokens (and the dev key) are written.
-    name: 'npm start', file: 'scripts/start.ts', readyLine: /Ctrl-C stops everything/, timeoutMs: 90_000, env: env(regionsFile),
+    name: 'npm start',
+    file: 'scripts/start.ts',
+    readyLine: /Ctrl-C stops everything/,
+    timeoutMs: 90_000,
+    env: env(regionsFile),
   });
   const graphqlUrl = /GraphiQL: (http:\/\/\S+)/.exec(start.output())![1];
   expect(start.output()).toMatch(/seeded JS, GZ, HB/);
@@ -56,19 +67,37 @@ it('starts the whole system, answers across regions, and stops every child on Ct
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
     body: JSON.stringify({ query: '{ regions { code status } }' }),
   });
-  expect(await response.json()).toMatchObject({ data: { regions: [{ code: 'JS', status: 'UP' }, { code: 'GZ', status: 'UP' }, { code: 'HB', status: 'UP' }] } });
+  expect(await response.json()).toMatchObject({
+    data: {
+      regions: [
+        { code: 'JS', status: 'UP' },
+        { code: 'GZ', status: 'UP' },
+        { code: 'HB', status: 'UP' },
+      ],
+    },
+  });
 
   // The demo as printed: the investigator's token, naming the printed case, sees its parties' contact details.
   const investigatorToken = /investigator \(JS-0310552, JS\):\s+(\S+)/.exec(start.output())?.[1];
-  const caseId = /investigator, X-Purpose "investigation; case=(\S+)" \(contact details: JS-0310552, the investigator token below, leads the case\)/.exec(start.output())?.[1];
+  const caseId =
+    /investigator, X-Purpose "investigation; case=(\S+)" \(contact details: JS-0310552, the investigator token below, leads the case\)/.exec(
+      start.output(),
+    )?.[1];
   expect(investigatorToken, start.output()).toBeDefined();
   expect(caseId).toBe('JS:C-2024-000001');
   const demo = await fetch(graphqlUrl, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${investigatorToken}`, 'x-purpose': `investigation; case=${caseId}` },
+    headers: {
+      'content-type': 'application/json',
+      authorization: `Bearer ${investigatorToken}`,
+      'x-purpose': `investigation; case=${caseId}`,
+    },
     body: JSON.stringify({ query: `{ case(id: "${caseId}") { parties { person { records { region address phone } } } } }` }),
   });
-  const demoReply = await demo.json() as { data: { case: { parties: { person: { records: { address: string | null; phone: string | null }[] } }[] } }; errors?: unknown[] };
+  const demoReply = (await demo.json()) as {
+    data: { case: { parties: { person: { records: { address: string | null; phone: string | null }[] } }[] } };
+    errors?: unknown[];
+  };
   expect(demoReply.errors).toBeUndefined();
   expect(demoReply.data.case.parties.flatMap((p) => p.person.records).some((r) => r.address !== null || r.phone !== null)).toBe(true);
 
@@ -81,7 +110,11 @@ it('starts the whole system, answers across regions, and stops every child on Ct
 
   // A later start: the GraphiQL build and the demo data are up to date, so neither is made again.
   const again = await startProcess({
-    name: 'npm start again', file: 'scripts/start.ts', readyLine: /Ctrl-C stops everything/, timeoutMs: 90_000, env: env(regionsFile),
+    name: 'npm start again',
+    file: 'scripts/start.ts',
+    readyLine: /Ctrl-C stops everything/,
+    timeoutMs: 90_000,
+    env: env(regionsFile),
   });
   expect(again.output()).toContain('» GraphiQL build is up to date');
   expect(again.output()).toContain('» demo data is up to date');

@@ -20,31 +20,46 @@ let gatewayKey: SigningKey;
 
 /** An investigator of JS, as the gateway would sign for them: subgraphs accept nothing else. */
 const INVESTIGATOR = {
-  sub: 'JS-TEST-1', name: 'Test', region: 'JS', roles: ['investigator'], anonymous: false,
+  sub: 'JS-TEST-1',
+  name: 'Test',
+  region: 'JS',
+  roles: ['investigator'],
+  anonymous: false,
   scopes: ['person:read', 'case:read', 'case:details', 'vehicle:read', 'wanted:read'],
 };
 
 async function gql(part: string, query: string, variables?: Record<string, unknown>): Promise<any> {
   const body = JSON.stringify({ query, variables });
   const token = signInternalToken(gatewayKey, {
-    region: 'JS', part, body, caller: INVESTIGATOR, purpose: { code: 'analysis', text: 'test', caseRef: null },
-    requestId: `test-${Math.random()}`, ttlSeconds: 15,
+    region: 'JS',
+    part,
+    body,
+    caller: INVESTIGATOR,
+    purpose: { code: 'analysis', text: 'test', caseRef: null },
+    requestId: `test-${Math.random()}`,
+    ttlSeconds: 15,
   });
   const response = await fetch(`${subgraph.url}/${part}`, {
-    method: 'POST', headers: { 'content-type': 'application/json', [INTERNAL_TOKEN_HEADER]: token }, body,
+    method: 'POST',
+    headers: { 'content-type': 'application/json', [INTERNAL_TOKEN_HEADER]: token },
+    body,
   });
   return response.json();
 }
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'liandong-subgraph-js-'));
-  execFileSync('npm', ['run', '--silent', 'seed', '--', '--data', dataDir, '--persons', '200', '--regions', 'JS', '--quiet'],
-    { cwd: ROOT, stdio: 'pipe' });
+  execFileSync('npm', ['run', '--silent', 'seed', '--', '--data', dataDir, '--persons', '200', '--regions', 'JS', '--quiet'], {
+    cwd: ROOT,
+    stdio: 'pipe',
+  });
   scenarios = JSON.parse(readFileSync(join(dataDir, 'scenarios.json'), 'utf8'));
   const keysDir = join(dataDir, 'keys');
   gatewayKey = await loadInternalSigningKey(keysDir);
   subgraph = await startProcess({
-    name: 'subgraph JS', file: 'subgraphs/main.ts', args: ['--region', 'JS', '--port', '0', '--data', dataDir],
+    name: 'subgraph JS',
+    file: 'subgraphs/main.ts',
+    args: ['--region', 'JS', '--port', '0', '--data', dataDir],
     env: { LIANDONG_KEYS_DIR: keysDir },
   });
 });
@@ -66,7 +81,10 @@ describe('JS subgraph process', () => {
   });
 
   it('refuses unsigned requests, to the contract parts and to the change stream alike', async () => {
-    for (const [path, init] of [['/index', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' }], ['/changes', {}]] as const) {
+    for (const [path, init] of [
+      ['/index', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' }],
+      ['/changes', {}],
+    ] as const) {
       const response = await fetch(`${subgraph.url}${path}`, init);
       expect(response.status).toBe(401);
       expect((await response.json()).errors[0].extensions.code).toBe('UNAUTHENTICATED');
@@ -84,8 +102,12 @@ describe('JS subgraph process', () => {
 
   it('serves the cross-region case with its suspect and vehicle as keys for other regions', async () => {
     const { caseId, suspectIdNumber, plate } = scenarios.crossRegionCase;
-    const { data, errors } = await gql('records', `query($id: ID!) { case(id: $id) {
-      id region type parties { role person { idNumber } } vehicles { plate } } }`, { id: caseId });
+    const { data, errors } = await gql(
+      'records',
+      `query($id: ID!) { case(id: $id) {
+      id region type parties { role person { idNumber } } vehicles { plate } } }`,
+      { id: caseId },
+    );
     expect(errors).toBeUndefined();
     expect(data.case).toMatchObject({ id: caseId, region: 'JS' });
     expect(data.case.parties).toContainEqual({ role: 'SUSPECT', person: { idNumber: suspectIdNumber } });
@@ -94,9 +116,17 @@ describe('JS subgraph process', () => {
 
   it('resolves entity references of person records, and null for another region’s ids', async () => {
     const { recordIds, idNumber } = scenarios.personInAllRegions;
-    const { data } = await gql('records', `query($reps: [_Any!]!) { _entities(representations: $reps) {
+    const { data } = await gql(
+      'records',
+      `query($reps: [_Any!]!) { _entities(representations: $reps) {
       ... on PersonRecord { id idNumber person { idNumber } } } }`,
-    { reps: [{ __typename: 'PersonRecord', id: recordIds.JS }, { __typename: 'PersonRecord', id: recordIds.GZ }] });
+      {
+        reps: [
+          { __typename: 'PersonRecord', id: recordIds.JS },
+          { __typename: 'PersonRecord', id: recordIds.GZ },
+        ],
+      },
+    );
     expect(data._entities).toEqual([{ id: recordIds.JS, idNumber, person: { idNumber } }, null]);
   });
 

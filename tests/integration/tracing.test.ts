@@ -36,19 +36,41 @@ beforeAll(async () => {
     subgraphEnv: { SUBGRAPH_TRACING: 'true', SUBGRAPH_TRACING_OTLP_URL: receiver.url },
   });
   const { personInAllRegions, crossRegionCase } = system.scenarios;
-  responses.push(await system.query(`query Person($id: String!) {
+  responses.push(
+    await system.query(
+      `query Person($id: String!) {
     person(idNumber: $id) { idNumber records { id region name birthDate } vehicles { id region plate } cases { role case { id region } } }
-  }`, { id: personInAllRegions.legacyIdNumber }));
-  responses.push(await system.query(`query Search($name: String!) {
+  }`,
+      { id: personInAllRegions.legacyIdNumber },
+    ),
+  );
+  responses.push(
+    await system.query(
+      `query Search($name: String!) {
     searchPersons(filter: { name: $name }, first: 5) { edges { node { idNumber records { region name } } } }
-  }`, { name: personInAllRegions.name }));
-  responses.push(await system.query(`query Chain($id: ID!) {
+  }`,
+      { name: personInAllRegions.name },
+    ),
+  );
+  responses.push(
+    await system.query(
+      `query Chain($id: ID!) {
     case(id: $id) { id region parties { role person { idNumber records { region name } vehicles { vehicle { plate alerted } } } } }
-  }`, { id: crossRegionCase.caseId }));
+  }`,
+      { id: crossRegionCase.caseId },
+    ),
+  );
   // Each record is durable before its response leaves; read them before stop() removes the directory.
   const auditDir = join(system.configDir, 'audit');
-  auditRecords = readdirSync(auditDir).filter((f) => /^audit-\d+\.jsonl$/.test(f)).sort()
-    .flatMap((f) => readFileSync(join(auditDir, f), 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line)));
+  auditRecords = readdirSync(auditDir)
+    .filter((f) => /^audit-\d+\.jsonl$/.test(f))
+    .sort()
+    .flatMap((f) =>
+      readFileSync(join(auditDir, f), 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line)),
+    );
   await allExported(responses.map((r) => r.extensions?.auditId));
   await system.stop();
 }, 120_000);
@@ -68,7 +90,8 @@ afterAll(async () => {
 async function allExported(auditIds: unknown[]): Promise<void> {
   const deadline = Date.now() + 30_000;
   const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-  const haveRoots = () => auditIds.every((id) => receiver.spans.some((s) => s.name === SPAN.request && s.attributes['liandong.audit_id'] === id));
+  const haveRoots = () =>
+    auditIds.every((id) => receiver.spans.some((s) => s.name === SPAN.request && s.attributes['liandong.audit_id'] === id));
   while (!haveRoots() && Date.now() < deadline) await sleep(200);
   let seen = -1;
   while (seen !== receiver.spans.length && Date.now() < deadline) {
@@ -93,8 +116,15 @@ function personalData(): string[] {
     }
   }
   const { personInAllRegions, crossRegionCase, wantedInHb } = scenarios;
-  for (const value of [personInAllRegions.idNumber, personInAllRegions.legacyIdNumber, personInAllRegions.name,
-    crossRegionCase.suspectIdNumber, crossRegionCase.plate, wantedInHb.idNumber]) values.add(value);
+  for (const value of [
+    personInAllRegions.idNumber,
+    personInAllRegions.legacyIdNumber,
+    personInAllRegions.name,
+    crossRegionCase.suspectIdNumber,
+    crossRegionCase.plate,
+    wantedInHb.idNumber,
+  ])
+    values.add(value);
   return [...values].filter((v) => v.length >= 2);
 }
 
@@ -113,13 +143,21 @@ describe('tracing across gateway, subgraphs and the GZ adapter', () => {
     expect(receiver.rejected).toEqual([]);
   });
 
-  it('puts each request\'s gateway, subgraph and GZ-adapter spans in one trace', () => {
+  it("puts each request's gateway, subgraph and GZ-adapter spans in one trace", () => {
     for (const response of responses) {
       const spans = traceOf(response.extensions!.auditId);
       const services = new Set(spans.map((s) => s.service));
       expect(services).toEqual(new Set(['gw-test', 'liandong-subgraph-js', 'liandong-subgraph-gz', 'liandong-subgraph-hb']));
       const names = new Set(spans.map((s) => s.name));
-      for (const phase of [SPAN.request, SPAN.authentication, SPAN.authorisation, SPAN.execute, SPAN.regionFetch, SPAN.auditAppend, SPAN.subgraphRequest]) {
+      for (const phase of [
+        SPAN.request,
+        SPAN.authentication,
+        SPAN.authorisation,
+        SPAN.execute,
+        SPAN.regionFetch,
+        SPAN.auditAppend,
+        SPAN.subgraphRequest,
+      ]) {
         expect(names, `${phase} in the trace of ${response.extensions!.auditId}`).toContain(phase);
       }
       const gzCalls = spans.filter((s) => s.name === SPAN.adapterCall && s.service === 'liandong-subgraph-gz');

@@ -58,8 +58,15 @@ afterAll(async () => {
 
 function auditRecords(): any[] {
   const auditDir = join(gateway.dir, 'audit');
-  return readdirSync(auditDir).filter((f) => /^audit-\d{6}\.jsonl$/.test(f)).sort()
-    .flatMap((f) => readFileSync(join(auditDir, f), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)))
+  return readdirSync(auditDir)
+    .filter((f) => /^audit-\d{6}\.jsonl$/.test(f))
+    .sort()
+    .flatMap((f) =>
+      readFileSync(join(auditDir, f), 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l)),
+    )
     .filter((e) => e.type === 'audit');
 }
 
@@ -85,7 +92,9 @@ describe('with a manifest in force', () => {
 
   it('runs it named by an Apollo persistedQuery hash, by a GET, and sent as its exact text', async () => {
     expect((await post(patrol, { extensions: { persistedQuery: { version: 1, sha256Hash: regionsId } } })).status).toBe(200);
-    const get = await fetch(`${gateway.url}?documentId=sha256:${regionsId}`, { headers: { authorization: `Bearer ${patrol}`, 'apollo-require-preflight': 'true' } });
+    const get = await fetch(`${gateway.url}?documentId=sha256:${regionsId}`, {
+      headers: { authorization: `Bearer ${patrol}`, 'apollo-require-preflight': 'true' },
+    });
     expect(get.status).toBe(200);
     expect((await get.json()).data.regions).toBeInstanceOf(Array);
     const text = JSON.parse(readFileSync(manifestFile, 'utf8')).operations[0].body;
@@ -99,7 +108,10 @@ describe('with a manifest in force', () => {
     expect(status).toBe(400);
     expect(json.data).toBeUndefined();
     expect(json.errors).toHaveLength(1);
-    expect(json.errors[0].extensions).toMatchObject({ code: 'TRUSTED_DOCUMENT_REQUIRED', documentId: expect.stringMatching(/^sha256:[0-9a-f]{64}$/) });
+    expect(json.errors[0].extensions).toMatchObject({
+      code: 'TRUSTED_DOCUMENT_REQUIRED',
+      documentId: expect.stringMatching(/^sha256:[0-9a-f]{64}$/),
+    });
     expect(record).toMatchObject({ errorCodes: ['TRUSTED_DOCUMENT_REQUIRED'], httpStatus: 400 });
     expect(record.operation.document).toBeUndefined();
   });

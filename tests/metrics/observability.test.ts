@@ -65,7 +65,11 @@ async function post(body: unknown, authorization?: string): Promise<{ status: nu
   const token = await mintDevToken(keysDir(), { sub: 'TEST-METRICS', region: 'JS', roles: ['investigator'], ttlSeconds: 300 });
   const response = await fetch(gateway.url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: authorization ?? `Bearer ${token}`, 'x-purpose': 'patrol-check: metrics test' },
+    headers: {
+      'content-type': 'application/json',
+      authorization: authorization ?? `Bearer ${token}`,
+      'x-purpose': 'patrol-check: metrics test',
+    },
     body: JSON.stringify(body),
   });
   return { status: response.status, json: await response.json(), requestId: response.headers.get('x-request-id') };
@@ -128,7 +132,9 @@ describe('GET /metrics', () => {
 
   it('has a fetch latency histogram per region', () => {
     for (const region of REGION_CODES) {
-      const counts = text.split('\n').filter((l) => l.startsWith('liandong_region_fetch_duration_seconds_count{') && l.includes(`region="${region}"`));
+      const counts = text
+        .split('\n')
+        .filter((l) => l.startsWith('liandong_region_fetch_duration_seconds_count{') && l.includes(`region="${region}"`));
       expect(counts.length, `no fetch latency series for region ${region}`).toBeGreaterThan(0);
     }
   });

@@ -16,7 +16,9 @@ export interface DifferingSubgraph {
 }
 
 export async function startDifferingSubgraph(edit: (part: ContractPart, sdl: string) => string): Promise<DifferingSubgraph> {
-  const schemas = Object.fromEntries(CONTRACT_PARTS.map((part) => [part, buildSubgraphSchema({ typeDefs: parse(edit(part, contractSdl(part))) })])) as Record<ContractPart, GraphQLSchema>;
+  const schemas = Object.fromEntries(
+    CONTRACT_PARTS.map((part) => [part, buildSubgraphSchema({ typeDefs: parse(edit(part, contractSdl(part))) })]),
+  ) as Record<ContractPart, GraphQLSchema>;
   const server: Server = createServer(async (req, res) => {
     const part = req.url?.slice(1) as ContractPart;
     if (req.url === '/healthz') return void res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');

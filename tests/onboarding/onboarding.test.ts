@@ -45,14 +45,17 @@ afterAll(async () => {
 /** Runs `npm run new-region` (the script itself) against the copy's adapters folder. */
 function newRegion(...args: string[]) {
   return spawnSync(process.execPath, ['--import', 'tsx', 'scripts/new-region.ts', ...args, '--adapters-dir', join(tree.root, 'adapters')], {
-    cwd: ROOT, encoding: 'utf8',
+    cwd: ROOT,
+    encoding: 'utf8',
   });
 }
 
 /** `npx vitest run adapters/ah/` inside the copy, as the adapter author would run it. */
 function runConformance(): { status: number | null; output: string } {
   const run = spawnSync(process.execPath, [join(tree.root, 'node_modules/vitest/vitest.mjs'), 'run', 'adapters/ah/'], {
-    cwd: tree.root, encoding: 'utf8', env: { ...process.env, CI: '1', NO_COLOR: '1' },
+    cwd: tree.root,
+    encoding: 'utf8',
+    env: { ...process.env, CI: '1', NO_COLOR: '1' },
   });
   return { status: run.status, output: `${run.stdout}\n${run.stderr}` };
 }
@@ -65,7 +68,7 @@ function registerRegions(extra: Array<{ code: string; name: string; url: string 
 
 async function readyz(): Promise<{ regions: Array<{ code: string }>; refused: Array<{ code: string; state: string; detail: string }> }> {
   const response = await fetch(new URL('/readyz', system.gatewayUrl));
-  return await response.json() as never;
+  return (await response.json()) as never;
 }
 
 const PERSON = `query Person($id: String!) { person(idNumber: $id) { idNumber regions records { id region name } } }`;
@@ -95,7 +98,8 @@ describe('onboarding a fourth region', () => {
   }, 60_000);
 
   it('filled in, the AH adapter passes the conformance suite', () => {
-    for (const file of ['index.ts', 'codes.ts', 'records.ts']) copyFileSync(join(FIXTURES, `${file}.txt`), join(tree.root, 'adapters/ah', file));
+    for (const file of ['index.ts', 'codes.ts', 'records.ts'])
+      copyFileSync(join(FIXTURES, `${file}.txt`), join(tree.root, 'adapters/ah', file));
     copyFileSync(join(FIXTURES, 'conformance.test.ts.txt'), join(tree.root, 'adapters/ah/ah.conformance.test.ts'));
     const { status, output } = runConformance();
     expect(status, output).toBe(0);
@@ -107,7 +111,8 @@ describe('onboarding a fourth region', () => {
     ah = writeAhData(dataDir, idNumber);
     const port = await freePort();
     const subgraph = await startProcess({
-      name: 'subgraph AH', file: join(tree.root, 'subgraphs/main.ts'),
+      name: 'subgraph AH',
+      file: join(tree.root, 'subgraphs/main.ts'),
       args: ['--region', 'AH', '--port', String(port), '--data', dataDir],
       env: { LIANDONG_KEYS_DIR: join(system.configDir, 'keys') },
     });
@@ -117,9 +122,12 @@ describe('onboarding a fourth region', () => {
     registerRegions([{ code: 'AH', name: '安徽', url: subgraph.url! }]);
 
     // The gateway notices the file on its own; wait for the behaviour, not for a time.
-    await vi.waitFor(async () => {
-      expect((await system.query(PERSON, { id: idNumber })).data.person.regions).toEqual(['JS', 'GZ', 'HB', 'AH']);
-    }, { timeout: 15_000, interval: 200 });
+    await vi.waitFor(
+      async () => {
+        expect((await system.query(PERSON, { id: idNumber })).data.person.regions).toEqual(['JS', 'GZ', 'HB', 'AH']);
+      },
+      { timeout: 15_000, interval: 200 },
+    );
     const after = await system.query(PERSON, { id: idNumber });
     expect(after.errors).toBeUndefined();
     expect(after.data.person.records.map((r: { region: string }) => r.region).sort()).toEqual(['AH', 'GZ', 'HB', 'JS']);
@@ -129,20 +137,29 @@ describe('onboarding a fourth region', () => {
     const native = ah.natives[0];
     const legacy = `${native.idNumber.slice(0, 6)}${native.idNumber.slice(8, 17)}`;
     const only = await system.query(PERSON, { id: legacy });
-    expect(only.data.person).toMatchObject({ idNumber: native.idNumber, regions: ['AH'], records: [{ id: `AH:${native.id}`, region: 'AH', name: native.name }] });
+    expect(only.data.person).toMatchObject({
+      idNumber: native.idNumber,
+      regions: ['AH'],
+      records: [{ id: `AH:${native.id}`, region: 'AH', name: native.name }],
+    });
     const record = await system.query('query R($id: ID!) { personRecord(id: $id) { id name idNumber } }', { id: `AH:${native.id}` });
     expect(record.data.personRecord).toEqual({ id: `AH:${native.id}`, name: native.name, idNumber: native.idNumber });
     const search = await system.query('{ searchPersons(filter: { name: "方*" }, first: 10) { edges { node { idNumber } } } }');
     expect(search.errors).toBeUndefined();
     expect(search.data.searchPersons.edges.map((e: { node: { idNumber: string } }) => e.node.idNumber)).toEqual(
-      expect.arrayContaining([ah.natives[0].idNumber, ah.natives[1].idNumber]));
+      expect.arrayContaining([ah.natives[0].idNumber, ah.natives[1].idNumber]),
+    );
     expect((await readyz()).regions.map((r) => r.code)).toEqual(['JS', 'GZ', 'HB', 'AH']);
   });
 
   it('refuses a region whose served schema differs from the contract, naming the types and fields', async () => {
-    differing = await startDifferingSubgraph((part, sdl) => part !== 'records' ? sdl : sdl
-      .replace('phone: String @requiresScopes', 'phone: Int @requiresScopes')
-      .replace(/\n\s*"Narrative summary[^\n]*\n\s*summary: String[^\n]*/, ''));
+    differing = await startDifferingSubgraph((part, sdl) =>
+      part !== 'records'
+        ? sdl
+        : sdl
+            .replace('phone: String @requiresScopes', 'phone: Int @requiresScopes')
+            .replace(/\n\s*"Narrative summary[^\n]*\n\s*summary: String[^\n]*/, ''),
+    );
     registerRegions([{ code: 'ZJ', name: '浙江', url: differing.url }]);
     await vi.waitFor(async () => expect((await readyz()).refused.map((r) => r.code)).toEqual(['ZJ']), { timeout: 15_000, interval: 200 });
     const { refused, regions } = await readyz();

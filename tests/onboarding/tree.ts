@@ -9,7 +9,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from '../../scripts/lib/children.ts';
 
-const COPIED = ['common', 'adapters', 'tests', 'subgraphs', 'schema', 'gateway', 'scripts', 'standins', 'config', 'package.json', 'tsconfig.json', 'vitest.config.ts'];
+const COPIED = [
+  'common',
+  'adapters',
+  'tests',
+  'subgraphs',
+  'schema',
+  'gateway',
+  'scripts',
+  'standins',
+  'config',
+  'package.json',
+  'tsconfig.json',
+  'vitest.config.ts',
+];
 
 export interface TreeCopy {
   root: string;

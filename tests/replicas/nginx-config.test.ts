@@ -33,10 +33,12 @@ describe('the test nginx configuration', () => {
   });
 
   it('refuses a template that no longer has what it rewrites, naming it', () => {
-    expect(() => testNginxConfig(template.replace(/listen 8080;/, 'listen [::]:8080;'), { dir, port: 1, upstreams: [] }))
-      .toThrow('docker/nginx/nginx.conf no longer has a `listen PORT;` line');
-    expect(() => testNginxConfig(template.replace(/server gateway-/g, 'server gw-'), { dir, port: 1, upstreams: [] }))
-      .toThrow('has no `server gateway-N:PORT` lines');
+    expect(() => testNginxConfig(template.replace(/listen 8080;/, 'listen [::]:8080;'), { dir, port: 1, upstreams: [] })).toThrow(
+      'docker/nginx/nginx.conf no longer has a `listen PORT;` line',
+    );
+    expect(() => testNginxConfig(template.replace(/server gateway-/g, 'server gw-'), { dir, port: 1, upstreams: [] })).toThrow(
+      'has no `server gateway-N:PORT` lines',
+    );
   });
 
   it.skipIf(!hasNginx)('is accepted by nginx -t', () => {

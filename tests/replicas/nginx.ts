@@ -49,7 +49,9 @@ export function testNginxConfig(template: string, options: { dir: string; port: 
   replace(/access_log \/dev\/stdout;/, `access_log ${join(options.dir, 'access.log')};`, 'access_log /dev/stdout');
   replace(/error_log \/dev\/stderr warn;/, `error_log ${join(options.dir, 'error.log')} warn;`, 'error_log /dev/stderr warn');
   // Not in a container: the pid file and temporary files go where this test may write.
-  const temp = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((kind) => `  ${kind}_temp_path ${join(options.dir, `${kind}-temp`)};`).join('\n');
+  const temp = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi']
+    .map((kind) => `  ${kind}_temp_path ${join(options.dir, `${kind}-temp`)};`)
+    .join('\n');
   replace(/^http \{\n/m, `http {\n${temp}\n`, 'an `http {` block');
   const user = process.getuid?.() === 0 ? 'user root;\n' : '';
   return `# Generated from docker/nginx/nginx.conf by tests/replicas/nginx.ts\n${user}pid ${join(options.dir, 'nginx.pid')};\n${text}`;
@@ -64,10 +66,20 @@ export async function startNginx(upstreams: string[]): Promise<NginxHandle> {
   const errorLog = join(dir, 'error.log');
   const child = spawn('nginx', ['-p', dir, '-c', file, '-e', errorLog, '-g', 'daemon off;'], { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
-  child.stdout!.on('data', (chunk) => { output += chunk; });
-  child.stderr!.on('data', (chunk) => { output += chunk; });
+  child.stdout!.on('data', (chunk) => {
+    output += chunk;
+  });
+  child.stderr!.on('data', (chunk) => {
+    output += chunk;
+  });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const errors = () => { try { return readFileSync(errorLog, 'utf8'); } catch { return ''; } };
+  const errors = () => {
+    try {
+      return readFileSync(errorLog, 'utf8');
+    } catch {
+      return '';
+    }
+  };
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) {
       child.kill('SIGQUIT');
@@ -91,7 +103,10 @@ async function waitUntilHealthy(child: ChildProcess, url: string, output: () => 
   const deadline = Date.now() + 10_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`nginx exited (${child.exitCode}) before it was ready:\n${output()}`);
-    const ok = await fetch(url).then((r) => r.ok, () => false);
+    const ok = await fetch(url).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }

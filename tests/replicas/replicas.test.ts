@@ -50,7 +50,11 @@ describe.skipIf(missing !== null)('two gateway replicas behind nginx', () => {
     await topology?.stop();
   });
 
-  const persons = () => [topology.scenarios.personInAllRegions.idNumber, topology.scenarios.crossRegionCase.suspectIdNumber, topology.scenarios.wantedInHb.idNumber];
+  const persons = () => [
+    topology.scenarios.personInAllRegions.idNumber,
+    topology.scenarios.crossRegionCase.suspectIdNumber,
+    topology.scenarios.wantedInHb.idNumber,
+  ];
   const statuses = (answer: GraphQLResponse) => (answer.extensions?.regions ?? []).map((r: { status: string }) => r.status);
 
   /** Waits until `url` answers a repeated lookup wholly from the cache. */
@@ -61,7 +65,10 @@ describe.skipIf(missing !== null)('two gateway replicas behind nginx', () => {
       last = await topology.query(PERSON_NAMES, { id: idNumber }, undefined, url);
       return last.status === 200 && statuses(last).length > 0 && statuses(last).every((s: string) => s === 'cached');
     });
-    if (took === null) throw new Error(`${url} never answered a repeated lookup from its cache within 30 s; last answer: ${JSON.stringify(last).slice(0, 600)}`);
+    if (took === null)
+      throw new Error(
+        `${url} never answered a repeated lookup from its cache within 30 s; last answer: ${JSON.stringify(last).slice(0, 600)}`,
+      );
   }
 
   /** The load the kill and the restarts run under: person lookups through nginx. */
@@ -120,12 +127,18 @@ describe.skipIf(missing !== null)('two gateway replicas behind nginx', () => {
     // What nginx saw, by kind (timestamps, connection numbers and clients left out).
     const kinds = new Map<string, number>();
     for (const line of topology.nginx.errors().trim().split('\n')) {
-      const kind = line.replace(/^\S+ \S+ /, '').replace(/\d+#\d+: \*\d+ /, '').replace(/, client: .*?(, upstream: "[^"]*")?, host.*$/, '$1');
+      const kind = line
+        .replace(/^\S+ \S+ /, '')
+        .replace(/\d+#\d+: \*\d+ /, '')
+        .replace(/, client: .*?(, upstream: "[^"]*")?, host.*$/, '$1');
       kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
     }
     const nginxErrors = [...kinds].map(([kind, n]) => `${n} × ${kind}`).join('\n');
     if (process.env.LIANDONG_REPLICAS_DEBUG) console.info(`${what}: nginx error log, by kind:\n${nginxErrors}`);
-    expect(tally.failures, `${what}: ${tally.failures.length} of ${tally.requests} requests failed, e.g. ${JSON.stringify(tally.failures.slice(0, 2))}\nnginx error log, by kind:\n${nginxErrors}`).toEqual([]);
+    expect(
+      tally.failures,
+      `${what}: ${tally.failures.length} of ${tally.requests} requests failed, e.g. ${JSON.stringify(tally.failures.slice(0, 2))}\nnginx error log, by kind:\n${nginxErrors}`,
+    ).toEqual([]);
     expect(tally.requests).toBeGreaterThan(50);
   }
 
@@ -136,22 +149,28 @@ describe.skipIf(missing !== null)('two gateway replicas behind nginx', () => {
     expect(before.status).toBe(200);
     // Both replicas now answer it from the shared cache, without asking GZ.
     for (const url of [r1, r2]) {
-      const cached = await within(5000, async () => statuses(await topology.query(RECORD_NAME, { id }, undefined, url)).every((s: string) => s === 'cached'));
+      const cached = await within(5000, async () =>
+        statuses(await topology.query(RECORD_NAME, { id }, undefined, url)).every((s: string) => s === 'cached'),
+      );
       expect(cached, `${url} did not serve the record from the cache`).not.toBeNull();
     }
     const renamed = `${before.data.personRecord.name}變`;
     const changed = await fetch(`${topology.gzUrl}/admin/update`, {
-      method: 'POST', headers: { 'content-type': 'application/json' },
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ bm: 'renkou', jlbh: id.slice('GZ:'.length), sz: { xm: renamed } }),
     });
     expect(changed.ok).toBe(true);
     for (const url of [r1, r2]) {
-      const took = await within(2000, async () => (await topology.query(RECORD_NAME, { id }, undefined, url)).data?.personRecord?.name === renamed);
+      const took = await within(
+        2000,
+        async () => (await topology.query(RECORD_NAME, { id }, undefined, url)).data?.personRecord?.name === renamed,
+      );
       expect(took, `${url} still served the old name 2 s after the change`).not.toBeNull();
     }
   });
 
-  it('(b) shares one officer\'s rate limit and bulk-lookup count between the replicas', async () => {
+  it("(b) shares one officer's rate limit and bulk-lookup count between the replicas", async () => {
     const [r1, r2] = topology.replicas.map((r) => r.url);
     const officer: Officer = { roles: ['investigator'], sub: 'RATE-1' };
     const id = persons()[0];
@@ -163,7 +182,12 @@ describe.skipIf(missing !== null)('two gateway replicas behind nginx', () => {
     }
     const seconds = (performance.now() - started) / 1000;
     const allowed = answers.filter((a) => a.status === 200).length;
-    figures.rateLimit = { requests: answers.length, allowed, refused: answers.filter((a) => a.status === 429).length, seconds: Number(seconds.toFixed(2)) };
+    figures.rateLimit = {
+      requests: answers.length,
+      allowed,
+      refused: answers.filter((a) => a.status === 429).length,
+      seconds: Number(seconds.toFixed(2)),
+    };
     expect(answers.every((a) => a.status === 200 || a.status === 429)).toBe(true);
     // One bucket: the burst plus what refilled meanwhile — per-process buckets would allow a burst on each replica.
     expect(allowed).toBeGreaterThanOrEqual(LIMITS.rateLimit.burst);
@@ -204,11 +228,14 @@ describe.skipIf(missing !== null)('two gateway replicas behind nginx', () => {
     const lost = tally.auditIds.filter((id) => !audited.has(id));
     const after = await Promise.all(topology.replicas.map((r) => streamLength(r.instance)));
     figures.kill = {
-      requests: tally.requests, failures: tally.failures.length, answered: tally.auditIds.length, answeredAndAudited: tally.auditIds.length - lost.length,
+      requests: tally.requests,
+      failures: tally.failures.length,
+      answered: tally.auditIds.length,
+      answeredAndAudited: tally.auditIds.length - lost.length,
       auditRecordsWritten: Object.fromEntries(topology.replicas.map((r, i) => [r.instance, after[i] - before[i]])),
     };
     expectNoFailures(tally, 'during the kill');
-    expect(lost, 'answers whose audit record is in no replica\'s log').toEqual([]);
+    expect(lost, "answers whose audit record is in no replica's log").toEqual([]);
     await topology.replicas[0].start();
     await cachedOn(topology.replicas[0].url, persons()[1]);
   });
@@ -220,7 +247,10 @@ describe.skipIf(missing !== null)('two gateway replicas behind nginx', () => {
       await replica.stop();
       await new Promise((resolve) => setTimeout(resolve, 500));
       await replica.start();
-      const ready = await within(20_000, async () => (await fetch(replica.url.replace('/graphql', '/readyz')).catch(() => null))?.status === 200);
+      const ready = await within(
+        20_000,
+        async () => (await fetch(replica.url.replace('/graphql', '/readyz')).catch(() => null))?.status === 200,
+      );
       expect(ready, `${replica.instance} not ready after its restart`).not.toBeNull();
       // nginx keeps a replica it saw failing out of rotation for fail_timeout (5 s): the next
       // one may stop only once nginx sends this one traffic again (its audit stream grows;
@@ -236,12 +266,26 @@ describe.skipIf(missing !== null)('two gateway replicas behind nginx', () => {
     expect(tally.auditIds.filter((id) => !audited.has(id))).toEqual([]);
   });
 
-  it('verifies each replica\'s audit chain (npm run audit -- verify --redis)', () => {
+  it("verifies each replica's audit chain (npm run audit -- verify --redis)", () => {
     for (const replica of topology.replicas) {
-      const run = spawnSync(process.execPath, [
-        '--import', 'tsx', 'scripts/audit.ts', 'verify', '--redis', topology.redis.url, '--instance', replica.instance,
-        '--key', join(topology.keysDir, 'audit-ed25519.pub.pem'), '--regions', join(topology.configDir, 'regions.json'),
-      ], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+      const run = spawnSync(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          'scripts/audit.ts',
+          'verify',
+          '--redis',
+          topology.redis.url,
+          '--instance',
+          replica.instance,
+          '--key',
+          join(topology.keysDir, 'audit-ed25519.pub.pem'),
+          '--regions',
+          join(topology.configDir, 'regions.json'),
+        ],
+        { cwd: ROOT, encoding: 'utf8', timeout: 60_000 },
+      );
       figures[`verify ${replica.instance}`] = run.stdout.trim().split('\n').slice(0, 4).join(' | ');
       expect(run.status, `${replica.instance}: ${run.stdout}${run.stderr}`).toBe(0);
     }

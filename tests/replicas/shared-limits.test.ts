@@ -17,7 +17,11 @@ import { redisAvailable, redisMissingMessage } from '../support/redis.ts';
 const hasRedis = redisAvailable();
 if (!hasRedis) console.warn(redisMissingMessage);
 
-interface Replica { counters: SharedCounters; metrics: LimitsMetrics; warnings: string[] }
+interface Replica {
+  counters: SharedCounters;
+  metrics: LimitsMetrics;
+  warnings: string[];
+}
 
 describe.skipIf(!hasRedis)('limits shared through Redis', () => {
   let redis: RestartableRedis;
@@ -29,7 +33,12 @@ describe.skipIf(!hasRedis)('limits shared through Redis', () => {
   async function replica(timeoutMs = 200): Promise<Replica> {
     const metrics = new LimitsMetrics();
     const warnings: string[] = [];
-    const counters = new SharedCounters({ url: redis.url, timeoutMs, metrics, logger: { warn: (_o, message) => warnings.push(message), info: () => {} } });
+    const counters = new SharedCounters({
+      url: redis.url,
+      timeoutMs,
+      metrics,
+      logger: { warn: (_o, message) => warnings.push(message), info: () => {} },
+    });
     const made = { counters, metrics, warnings };
     replicas.push(made);
     await waitFor(async () => (await metrics.sharedUp.get()).values[0]?.value === 1, 'the replica never connected to Redis');
@@ -39,7 +48,9 @@ describe.skipIf(!hasRedis)('limits shared through Redis', () => {
   beforeAll(async () => {
     redis = await startRestartableRedis();
     admin = createClient({ url: redis.url });
-    admin.on('error', () => { /* the test kills Redis on purpose; the client reconnects */ });
+    admin.on('error', () => {
+      /* the test kills Redis on purpose; the client reconnects */
+    });
     await admin.connect();
   });
 
@@ -91,7 +102,13 @@ describe.skipIf(!hasRedis)('limits shared through Redis', () => {
       const t0 = 5_000_000;
       expect(await monitors[0].record(caller, ['1', '2', '1'], t0)).toEqual({ allowed: true, distinct: 2 });
       expect(await monitors[1].record(caller, ['2', '3'], t0 + 1)).toEqual({ allowed: true, distinct: 3 });
-      expect(await monitors[0].record(caller, ['4'], t0 + 2)).toEqual({ allowed: false, distinct: 3, wouldBe: 4, threshold: 3, windowSeconds: 60 });
+      expect(await monitors[0].record(caller, ['4'], t0 + 2)).toEqual({
+        allowed: false,
+        distinct: 3,
+        wouldBe: 4,
+        threshold: 3,
+        windowSeconds: 60,
+      });
       expect(await monitors[1].record(caller, ['5'], t0 + 3)).toMatchObject({ allowed: false, wouldBe: 4 });
       // Persons already viewed stay viewable, on either replica.
       expect(await monitors[1].record(caller, ['1'], t0 + 4)).toEqual({ allowed: true, distinct: 3 });
@@ -110,7 +127,11 @@ describe.skipIf(!hasRedis)('limits shared through Redis', () => {
       const alerts: BulkLookupAlert[] = [];
       monitor.on('alert', (alert) => alerts.push(alert));
       const caller = nextOfficer();
-      for (let i = 0; i < 5; i++) await monitor.record(caller, Array.from({ length: 20 }, (_, j) => `${i}-${j}`));
+      for (let i = 0; i < 5; i++)
+        await monitor.record(
+          caller,
+          Array.from({ length: 20 }, (_, j) => `${i}-${j}`),
+        );
       expect(await admin.zCard(bulkKeys(caller)[0])).toBe(2 * MAX_VIEWS_FACTOR);
       expect(alerts).toHaveLength(1);
     });
@@ -153,11 +174,18 @@ describe.skipIf(!hasRedis)('limits shared through Redis', () => {
       } finally {
         await redis.start();
       }
-      await waitFor(async () => (await a.metrics.sharedUp.get()).values[0]?.value === 1 && (await b.metrics.sharedUp.get()).values[0]?.value === 1, 'the replicas never reconnected');
+      await waitFor(
+        async () => (await a.metrics.sharedUp.get()).values[0]?.value === 1 && (await b.metrics.sharedUp.get()).values[0]?.value === 1,
+        'the replicas never reconnected',
+      );
       const caller = nextOfficer();
-      const before = (await a.metrics.fallbacks.get()).values.reduce((n, v) => n + v.value, 0) + (await b.metrics.fallbacks.get()).values.reduce((n, v) => n + v.value, 0);
+      const before =
+        (await a.metrics.fallbacks.get()).values.reduce((n, v) => n + v.value, 0) +
+        (await b.metrics.fallbacks.get()).values.reduce((n, v) => n + v.value, 0);
       const decisions = [await ra.take(caller), await rb.take(caller), await ra.take(caller)];
-      const after = (await a.metrics.fallbacks.get()).values.reduce((n, v) => n + v.value, 0) + (await b.metrics.fallbacks.get()).values.reduce((n, v) => n + v.value, 0);
+      const after =
+        (await a.metrics.fallbacks.get()).values.reduce((n, v) => n + v.value, 0) +
+        (await b.metrics.fallbacks.get()).values.reduce((n, v) => n + v.value, 0);
       expect(after - before, 'a decision fell back after Redis was back').toBe(0);
       expect(decisions.map((d) => d.allowed)).toEqual([true, true, false]);
       expect(await admin.exists(rateBucketKey(caller))).toBe(1);

@@ -80,7 +80,12 @@ export async function startTopology(options: { replicas?: number; gatewayConfig?
     const common = { LIANDONG_KEYS_DIR: keysDir, LOG_LEVEL: 'info' };
 
     const gzPort = await freePort();
-    const gz = await startProcess({ name: 'gz-legacy', file: 'standins/gz/server.ts', args: ['--port', String(gzPort), '--data', dataDir], env: common });
+    const gz = await startProcess({
+      name: 'gz-legacy',
+      file: 'standins/gz/server.ts',
+      args: ['--port', String(gzPort), '--data', dataDir],
+      env: common,
+    });
     stoppers.push(() => gz.stop());
     const gzUrl = `http://127.0.0.1:${gzPort}`;
 
@@ -90,8 +95,17 @@ export async function startTopology(options: { replicas?: number; gatewayConfig?
       const settings = code === 'GZ' ? ['--setting', `serviceUrl=${gzUrl}`] : [];
       // As compose configures them: by environment, publishing change events on Redis.
       const subgraph = await startProcess({
-        name: `subgraph-${code.toLowerCase()}`, file: 'subgraphs/main.ts', args: settings,
-        env: { ...common, SUBGRAPH_REGION: code, SUBGRAPH_PORT: String(port), SUBGRAPH_HOST: '127.0.0.1', SUBGRAPH_DATA: dataDir, REDIS_URL: redis.url },
+        name: `subgraph-${code.toLowerCase()}`,
+        file: 'subgraphs/main.ts',
+        args: settings,
+        env: {
+          ...common,
+          SUBGRAPH_REGION: code,
+          SUBGRAPH_PORT: String(port),
+          SUBGRAPH_HOST: '127.0.0.1',
+          SUBGRAPH_DATA: dataDir,
+          REDIS_URL: redis.url,
+        },
       });
       stoppers.push(() => subgraph.stop());
       subgraphUrls[code] = `http://127.0.0.1:${port}`;
@@ -101,7 +115,13 @@ export async function startTopology(options: { replicas?: number; gatewayConfig?
 
     const replicas: Replica[] = [];
     for (let i = 1; i <= (options.replicas ?? 2); i++) {
-      const replica = await startReplica(`gateway-${i}`, await freePort(), { ...common, REDIS_URL: redis.url, AUDIT_REDIS_URL: redis.url, LIANDONG_CONFIG: join(configDir, 'gateway.json'), LIANDONG_REGIONS: join(configDir, 'regions.json') });
+      const replica = await startReplica(`gateway-${i}`, await freePort(), {
+        ...common,
+        REDIS_URL: redis.url,
+        AUDIT_REDIS_URL: redis.url,
+        LIANDONG_CONFIG: join(configDir, 'gateway.json'),
+        LIANDONG_REGIONS: join(configDir, 'regions.json'),
+      });
       stoppers.push(() => replica.stop());
       replicas.push(replica);
     }
@@ -110,7 +130,15 @@ export async function startTopology(options: { replicas?: number; gatewayConfig?
     const scenarios = JSON.parse(readFileSync(join(dataDir, 'scenarios.json'), 'utf8')) as Scenarios;
     const url = `${nginx.url}/graphql`;
     return {
-      url, replicas, redis, nginx, keysDir, idpDir, configDir, gzUrl, scenarios,
+      url,
+      replicas,
+      redis,
+      nginx,
+      keysDir,
+      idpDir,
+      configDir,
+      gzUrl,
+      scenarios,
       query: (query, variables, as = { roles: ['investigator'] }, target = url) => postQuery(target, idpDir, { query, variables }, as),
       stop: stopAll,
     };
@@ -126,7 +154,10 @@ export async function startTopology(options: { replicas?: number; gatewayConfig?
  * test's directory. Everything else (production mode, Redis cache and changes, Redis
  * audit sink, trustProxy, …) is as compose runs it.
  */
-function writeMountedConfig(dir: string, o: { keysDir: string; subgraphUrls: Record<string, string>; gzUrl: string; overrides: Record<string, unknown> }): void {
+function writeMountedConfig(
+  dir: string,
+  o: { keysDir: string; subgraphUrls: Record<string, string>; gzUrl: string; overrides: Record<string, unknown> },
+): void {
   const gateway = JSON.parse(readFileSync(join(MOUNTED, 'gateway.json'), 'utf8'));
   gateway.server.host = '127.0.0.1';
   gateway.auth.jwksFile = join(o.keysDir, 'users.jwks.json');
@@ -135,7 +166,8 @@ function writeMountedConfig(dir: string, o: { keysDir: string; subgraphUrls: Rec
   for (const [key, value] of Object.entries(o.overrides)) gateway[key] = { ...gateway[key], ...(value as object) };
   const regions = JSON.parse(readFileSync(join(MOUNTED, 'regions.json'), 'utf8'));
   for (const region of regions.regions) {
-    if (!o.subgraphUrls[region.code]) throw new Error(`docker/config/regions.json names region ${region.code}, which the topology does not start`);
+    if (!o.subgraphUrls[region.code])
+      throw new Error(`docker/config/regions.json names region ${region.code}, which the topology does not start`);
     region.url = o.subgraphUrls[region.code];
     if (region.settings?.serviceUrl) region.settings.serviceUrl = o.gzUrl;
   }
@@ -149,25 +181,46 @@ async function startReplica(instance: string, port: number, env: Record<string, 
   // The last process's output outlives it: a killed replica's log explains a failure.
   let last: TestProcess | null = null;
   const make = async () => {
-    proc = last = await startProcess({ name: instance, file: 'gateway/main.ts', env: { ...env, PORT: String(port), AUDIT_INSTANCE: instance } });
+    proc = last = await startProcess({
+      name: instance,
+      file: 'gateway/main.ts',
+      env: { ...env, PORT: String(port), AUDIT_INSTANCE: instance },
+    });
   };
   await make();
   return {
     instance,
     url: `http://127.0.0.1:${port}/graphql`,
-    stop: async () => { await proc?.stop(); proc = null; },
-    kill: async () => { await proc?.kill(); proc = null; },
-    start: async () => { if (!proc) await make(); },
+    stop: async () => {
+      await proc?.stop();
+      proc = null;
+    },
+    kill: async () => {
+      await proc?.kill();
+      proc = null;
+    },
+    start: async () => {
+      if (!proc) await make();
+    },
     output: () => last?.output() ?? '',
   };
 }
 
 /** Signs officers' tokens with the identity provider's key in `idpDir`. */
 export async function postQuery(url: string, idpDir: string, body: unknown, as: Officer): Promise<GraphQLResponse> {
-  const token = await mintDevToken(idpDir, { sub: as.sub ?? `TEST-${as.roles.join('-')}`, region: as.region ?? 'JS', roles: as.roles, ttlSeconds: 600 });
+  const token = await mintDevToken(idpDir, {
+    sub: as.sub ?? `TEST-${as.roles.join('-')}`,
+    region: as.region ?? 'JS',
+    roles: as.roles,
+    ttlSeconds: 600,
+  });
   const response = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-purpose': as.purpose ?? 'patrol-check: replica test' },
+    headers: {
+      'content-type': 'application/json',
+      authorization: `Bearer ${token}`,
+      'x-purpose': as.purpose ?? 'patrol-check: replica test',
+    },
     body: JSON.stringify(body),
   });
   const text = await response.text();

@@ -32,13 +32,14 @@ const RESOLVERS = {
   Query: {
     regions: () => ['JS', 'GZ', 'HB'],
     person: (_: unknown, { idNumber }: { idNumber: string }) => ({ idNumber, name: '張偉' }),
-    me: (_: unknown, __: unknown, context: GatewayContext) => context.caller && {
-      ...context.caller,
-      scopes: [...context.caller.scopes].sort(),
-      purpose: context.purpose?.code ?? null,
-      caseRef: context.purpose?.caseRef ?? null,
-      caseParties: (context.purpose as { caseParties?: string[] } | null)?.caseParties ?? null,
-    },
+    me: (_: unknown, __: unknown, context: GatewayContext) =>
+      context.caller && {
+        ...context.caller,
+        scopes: [...context.caller.scopes].sort(),
+        purpose: context.purpose?.code ?? null,
+        caseRef: context.purpose?.caseRef ?? null,
+        caseParties: (context.purpose as { caseParties?: string[] } | null)?.caseParties ?? null,
+      },
   },
 };
 
@@ -46,7 +47,11 @@ export interface AuthServer {
   url: string;
   keysDir: string;
   auth: AuthConfig;
-  post(query: string, headers?: Record<string, string>, variables?: Record<string, unknown>): Promise<{ status: number; headers: Headers; body: any }>;
+  post(
+    query: string,
+    headers?: Record<string, string>,
+    variables?: Record<string, unknown>,
+  ): Promise<{ status: number; headers: Headers; body: any }>;
   close(): Promise<void>;
 }
 
@@ -67,23 +72,41 @@ export async function startAuthServer(options: AuthServerOptions = {}): Promise<
   try {
     auth = authSection.validate({ keysDir, ...options.auth }, new ConfigPath('test.json').key('auth'), { mode, env: {}, dir: keysDir });
     security = await gatewaySecurity({
-      mode, auth, allowAnonymous: options.allowAnonymous ?? false,
+      mode,
+      auth,
+      allowAnonymous: options.allowAnonymous ?? false,
       registry: { region: (code) => (options.regions?.[code] ? { endpoints: { records: options.regions[code] } } : undefined) },
     });
   } catch (error) {
     rmSync(keysDir, { recursive: true, force: true });
     throw error;
   }
-  const apollo = new ApolloServer<GatewayContext>({ typeDefs: TYPE_DEFS, resolvers: RESOLVERS, plugins: security.plugins, csrfPrevention: false });
+  const apollo = new ApolloServer<GatewayContext>({
+    typeDefs: TYPE_DEFS,
+    resolvers: RESOLVERS,
+    plugins: security.plugins,
+    csrfPrevention: false,
+  });
   await apollo.start();
   const handle = graphqlHandler(apollo, { bodyLimitBytes: 1 << 20, trustProxy: false, contextHooks: security.contextHooks });
-  const server: Server = createServer((req, res) => { handle(req, res, `req-${Date.now()}`).catch((e) => { res.statusCode = 500; res.end(String(e)); }); });
+  const server: Server = createServer((req, res) => {
+    handle(req, res, `req-${Date.now()}`).catch((e) => {
+      res.statusCode = 500;
+      res.end(String(e));
+    });
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
   return {
-    url, keysDir, auth,
+    url,
+    keysDir,
+    auth,
     async post(query, headers = {}, variables) {
-      const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query, variables }) });
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ query, variables }),
+      });
       return { status: response.status, headers: response.headers, body: await response.json() };
     },
     async close() {

@@ -24,12 +24,23 @@ beforeAll(async () => {
   server = await startAuthServer();
   devKey = await readSigningKey(devKeyFiles(server.keysDir).privateFile);
 });
-afterAll(async () => { await server?.close(); });
+afterAll(async () => {
+  await server?.close();
+});
 
 /** A token signed with the dev key, with any claims and header the test wants. */
 async function token(claims: JWTPayload = {}, header: Record<string, unknown> = {}, key: SigningKey = devKey): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
-  return new SignJWT({ iss: DEV_ISSUER, aud: DEV_AUDIENCE, sub: 'JS-0310552', region: 'JS', roles: ['investigator'], iat: now, exp: now + 300, ...claims })
+  return new SignJWT({
+    iss: DEV_ISSUER,
+    aud: DEV_AUDIENCE,
+    sub: 'JS-0310552',
+    region: 'JS',
+    roles: ['investigator'],
+    iat: now,
+    exp: now + 300,
+    ...claims,
+  })
     .setProtectedHeader({ alg: 'EdDSA', kid: key.kid, ...header })
     .sign(key.privateKey);
 }
@@ -77,7 +88,11 @@ describe('bearer tokens refused with 401 naming the failed check', () => {
   });
 
   it('wrong issuer', async () => {
-    await refused(bearer(await token({ iss: 'https://idp.example' })), 'bad-issuer', /issuer "https:\/\/idp.example" is not the trusted issuer "liandong-dev"/);
+    await refused(
+      bearer(await token({ iss: 'https://idp.example' })),
+      'bad-issuer',
+      /issuer "https:\/\/idp.example" is not the trusted issuer "liandong-dev"/,
+    );
   });
 
   it('wrong audience', async () => {
@@ -93,7 +108,9 @@ describe('bearer tokens refused with 401 naming the failed check', () => {
   it('HS256 signed with the public key (algorithm confusion)', async () => {
     const jwks = readFileSync(devKeyFiles(server.keysDir).jwksFile);
     const forged = await new SignJWT({ iss: DEV_ISSUER, aud: DEV_AUDIENCE, sub: 'x', region: 'JS', roles: ['admin'] })
-      .setProtectedHeader({ alg: 'HS256', kid: devKey.kid }).setIssuedAt().setExpirationTime('5m')
+      .setProtectedHeader({ alg: 'HS256', kid: devKey.kid })
+      .setIssuedAt()
+      .setExpirationTime('5m')
       .sign(createSecretKey(jwks));
     await refused(bearer(forged), 'alg-not-allowed', /algorithm "HS256" is not accepted/);
   });
@@ -123,7 +140,13 @@ describe('a valid token', () => {
   it('makes the caller: token scopes plus the scopes its roles grant', async () => {
     const reply = await server.post(ME, bearer(await token({ roles: ['patrol-officer'], scope: 'case:read' })));
     expect(reply.status).toBe(200);
-    expect(reply.body.data.me).toMatchObject({ sub: 'JS-0310552', region: 'JS', roles: ['patrol-officer'], anonymous: false, scopes: ['case:read', 'person:read', 'vehicle:read', 'wanted:read'] });
+    expect(reply.body.data.me).toMatchObject({
+      sub: 'JS-0310552',
+      region: 'JS',
+      roles: ['patrol-officer'],
+      anonymous: false,
+      scopes: ['case:read', 'person:read', 'vehicle:read', 'wanted:read'],
+    });
   });
 
   it('minted by the token command path (mintDevToken) and the demo tokens are accepted', async () => {
@@ -150,7 +173,11 @@ describe('introspection', () => {
       expect(regions.body.data.regions).toEqual(['JS', 'GZ', 'HB']);
       const me = await open.post('{ me { anonymous scopes } }');
       expect(me.body.data.me).toEqual({ anonymous: true, scopes: [] });
-      for (const query of ['{ __type(name: "Person") { name } }', '{ ... on Query { __schema { queryType { name } } } }', '{ ...F } fragment F on Query { __schema { queryType { name } } }']) {
+      for (const query of [
+        '{ __type(name: "Person") { name } }',
+        '{ ... on Query { __schema { queryType { name } } } }',
+        '{ ...F } fragment F on Query { __schema { queryType { name } } }',
+      ]) {
         const schema = await open.post(query);
         expect(schema.status, query).toBe(401);
         expect(schema.body.errors[0].extensions).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'anonymous-introspection' });
@@ -186,14 +213,22 @@ describe('purpose of access (X-Purpose)', () => {
     const reply = await server.post(PERSON, { ...bearer(await token()), 'x-purpose': 'curiosity: just looking' });
     expect(reply.status).toBe(400);
     expect(reply.body.errors[0].extensions.code).toBe('PURPOSE_INVALID');
-    expect(reply.body.errors[0].message).toMatch(/unknown purpose code "curiosity".*one of: investigation, assistance-request, patrol-check/);
+    expect(reply.body.errors[0].message).toMatch(
+      /unknown purpose code "curiosity".*one of: investigation, assistance-request, patrol-check/,
+    );
   });
 
   it('refuses a control character in the purpose text (here percent-encoded), naming the header and where it is', async () => {
     const reply = await server.post(PERSON, { ...bearer(await token()), 'x-purpose': 'patrol-check: stop%0AForged: line' });
     expect(reply.status).toBe(400);
     expect(reply.body.data ?? null).toBeNull();
-    expect(reply.body.errors[0].extensions).toMatchObject({ code: 'PURPOSE_INVALID', reason: 'control-character', header: 'X-Purpose', position: 19, character: 'U+000A' });
+    expect(reply.body.errors[0].extensions).toMatchObject({
+      code: 'PURPOSE_INVALID',
+      reason: 'control-character',
+      header: 'X-Purpose',
+      position: 19,
+      character: 'U+000A',
+    });
     expect(reply.body.errors[0].message).toMatch(/^X-Purpose holds the control character U\+000A at character 19; /);
   });
 
@@ -231,7 +266,7 @@ describe('a case named in X-Purpose, looked up in a real region subgraph (JS, be
     return gateway.post(ME, { ...bearer(await token({ region: 'GZ' }, {}, key)), 'x-purpose': purpose });
   };
 
-  it('keeps person:contact and attests the case\'s parties when the case exists', async () => {
+  it("keeps person:contact and attests the case's parties when the case exists", async () => {
     const reply = await investigator('investigation; case=JS:C-2026-000001: tracing the stolen car');
     expect(reply.status).toBe(200);
     expect(reply.body.data.me.scopes).toContain('person:contact');
@@ -265,9 +300,16 @@ describe('a case named in X-Purpose, looked up in a real region subgraph (JS, be
 
 describe('production keys', () => {
   let dir: string;
-  beforeAll(() => { dir = mkdtempSync(join(tmpdir(), 'liandong-prod-')); });
-  afterAll(() => { rmSync(dir, { recursive: true, force: true }); });
-  const production = (jwksFile: string) => ({ mode: 'production' as const, auth: { keysDir: dir, issuer: 'https://idp.police', audience: 'liandong', jwksFile } });
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'liandong-prod-'));
+  });
+  afterAll(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const production = (jwksFile: string) => ({
+    mode: 'production' as const,
+    auth: { keysDir: dir, issuer: 'https://idp.police', audience: 'liandong', jwksFile },
+  });
 
   it('refuse to start when the trusted key set holds the dev key, even under another name', async () => {
     await mintDevToken(dir, { sub: 'x', region: 'JS', roles: ['admin'] });
@@ -281,8 +323,17 @@ describe('production keys', () => {
     const prod = await startAuthServer(production(join(dir, 'real-idp.jwks.json')));
     try {
       const now = Math.floor(Date.now() / 1000);
-      const jwt = await new SignJWT({ iss: 'https://idp.police', aud: 'liandong', sub: 'JS-7', region: 'JS', roles: ['analyst'], iat: now, exp: now + 60 })
-        .setProtectedHeader({ alg: 'EdDSA', kid: idp.kid }).sign(idp.privateKey);
+      const jwt = await new SignJWT({
+        iss: 'https://idp.police',
+        aud: 'liandong',
+        sub: 'JS-7',
+        region: 'JS',
+        roles: ['analyst'],
+        iat: now,
+        exp: now + 60,
+      })
+        .setProtectedHeader({ alg: 'EdDSA', kid: idp.kid })
+        .sign(idp.privateKey);
       expect((await prod.post(ME, bearer(jwt))).body.data.me.sub).toBe('JS-7');
       const dev = await mintDevToken(dir, { sub: 'x', region: 'JS', roles: ['admin'], issuer: 'https://idp.police' });
       expect((await prod.post(ME, bearer(dev))).body.errors[0].extensions.reason).toBe('unknown-key');

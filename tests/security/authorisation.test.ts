@@ -22,7 +22,9 @@ beforeAll(async () => {
   investigator = await gw.token({ sub: 'investigator-1', roles: ['investigator'] });
   analyst = await gw.token({ sub: 'analyst-1', roles: ['analyst'] });
 });
-afterAll(async () => { await gw?.close(); });
+afterAll(async () => {
+  await gw?.close();
+});
 
 function forbidden(json: any) {
   return (json.errors ?? []).filter((e: any) => e.extensions?.code === 'FORBIDDEN');
@@ -34,11 +36,13 @@ describe('a field the caller lacks the scope for', () => {
     const { status, json } = await gw.post({ query: `{ person(idNumber: "${ID}") { idNumber records { name address } } }` }, patrol);
     expect(status).toBe(200);
     expect(json.data.person).toEqual({ idNumber: ID, records: [{ name: '張0', address: null }] });
-    expect(forbidden(json)).toEqual([expect.objectContaining({
-      path: ['person', 'records', 0, 'address'],
-      message: expect.stringContaining('PersonRecord.address'),
-      extensions: { code: 'FORBIDDEN', coordinate: 'PersonRecord.address', missing: CONTACT },
-    })]);
+    expect(forbidden(json)).toEqual([
+      expect.objectContaining({
+        path: ['person', 'records', 0, 'address'],
+        message: expect.stringContaining('PersonRecord.address'),
+        extensions: { code: 'FORBIDDEN', coordinate: 'PersonRecord.address', missing: CONTACT },
+      }),
+    ]);
     // The denied field never left the gateway (the records' names come from the index part).
     const sent = [...gw.received.index.slice(before.index), ...gw.received.records.slice(before.records)];
     expect(sent.length).toBeGreaterThan(0);
@@ -60,14 +64,23 @@ describe('a field the caller lacks the scope for', () => {
       fragment Contact on PersonRecord { name phone }`;
     const { json } = await gw.post({ query, variables: { id: ID, rid: 'JS:P0' } }, patrol);
     expect(json.data).toEqual({ person: { records: [{ name: '張0', phone: null }] }, personRecord: { name: '張0', phone: null } });
-    expect(forbidden(json).map((e: any) => e.path)).toEqual(expect.arrayContaining([['person', 'records', 0, 'phone'], ['personRecord', 'phone']]));
+    expect(forbidden(json).map((e: any) => e.path)).toEqual(
+      expect.arrayContaining([
+        ['person', 'records', 0, 'phone'],
+        ['personRecord', 'phone'],
+      ]),
+    );
     expect(forbidden(json)).toHaveLength(2);
   });
 
   it('through an inline fragment with a type condition', async () => {
     const { json } = await gw.post({ query: `{ personRecord(id: "JS:P1") { id ... on PersonRecord { phone address } } }` }, patrol);
     expect(json.data.personRecord).toEqual({ id: 'JS:P1', phone: null, address: null });
-    expect(forbidden(json).map((e: any) => e.extensions.coordinate).sort()).toEqual(['PersonRecord.address', 'PersonRecord.phone']);
+    expect(
+      forbidden(json)
+        .map((e: any) => e.extensions.coordinate)
+        .sort(),
+    ).toEqual(['PersonRecord.address', 'PersonRecord.phone']);
   });
 
   it('through a variable-driven @include: denied when included, silent when skipped', async () => {
@@ -90,7 +103,9 @@ describe('a scope the role grants but the purpose does not unlock', () => {
   it('is denied with a note saying what would unlock it', async () => {
     const { json } = await gw.post({ query: `{ personRecord(id: "JS:P0") { name address } }` }, investigator, { 'x-purpose': 'analysis' });
     expect(json.data.personRecord).toEqual({ name: '張0', address: null });
-    expect(forbidden(json)[0].message).toMatch(/missing scope person:contact\. Note: scope person:contact counts only when X-Purpose names an existing case/);
+    expect(forbidden(json)[0].message).toMatch(
+      /missing scope person:contact\. Note: scope person:contact counts only when X-Purpose names an existing case/,
+    );
     const withCase = await gw.post({ query: `{ personRecord(id: "JS:P0") { address } }` }, investigator, CASE_PURPOSE);
     expect(withCase.json).toEqual({ data: { personRecord: { address: '南京市鼓樓區0號' } } });
   });
@@ -102,10 +117,16 @@ describe('two officers sending the same query text', () => {
     records: [{ name: '張0', phone: '1390000000', address: '南京市鼓樓區0號' }],
     cases: [{ case: { caseNumber: 'A3201022026000001', summary: 'Bicycle stolen outside the station.' } }],
   };
-  const analystView = { records: [{ name: '張0', phone: null, address: null }], cases: [{ case: { caseNumber: 'A3201022026000001', summary: null } }] };
+  const analystView = {
+    records: [{ name: '張0', phone: null, address: null }],
+    cases: [{ case: { caseNumber: 'A3201022026000001', summary: null } }],
+  };
 
   // The plan-cache test: a plan cached for one officer's filtered text must never serve the other.
-  it.each([['analyst first', 0], ['investigator first', 1]])('each gets exactly their fields, alternating (%s)', async (_, offset) => {
+  it.each([
+    ['analyst first', 0],
+    ['investigator first', 1],
+  ])('each gets exactly their fields, alternating (%s)', async (_, offset) => {
     const before = gw.received.records.length;
     for (let i = 0; i < 12; i++) {
       const asInvestigator = (i + offset) % 2 === 1;
@@ -116,7 +137,11 @@ describe('two officers sending the same query text', () => {
         expect(json).toEqual({ data: { person: investigatorView } });
       } else {
         expect(json.data.person).toEqual(analystView);
-        expect(forbidden(json).map((e: any) => e.extensions.coordinate).sort()).toEqual(['Case.summary', 'PersonRecord.address', 'PersonRecord.phone']);
+        expect(
+          forbidden(json)
+            .map((e: any) => e.extensions.coordinate)
+            .sort(),
+        ).toEqual(['Case.summary', 'PersonRecord.address', 'PersonRecord.phone']);
       }
     }
     // Contact details were fetched for the six investigator requests only.
@@ -127,7 +152,10 @@ describe('two officers sending the same query text', () => {
 
 describe('what each role sees of the same person', () => {
   const query = `query P($id: String!) { person(idNumber: $id) { records { name phone address } cases { case { caseNumber summary } } } }`;
-  const denied = (json: any) => forbidden(json).map((e: any) => e.extensions.coordinate).sort();
+  const denied = (json: any) =>
+    forbidden(json)
+      .map((e: any) => e.extensions.coordinate)
+      .sort();
 
   it.each([
     ['patrol-officer', ['CaseInvolvement.case', 'PersonRecord.address', 'PersonRecord.phone']],
@@ -150,7 +178,9 @@ describe('authentication requirements', () => {
   it('an anonymous caller gets authentication named as missing; a nullable root field becomes null', async () => {
     const { json } = await gw.post({ query: `{ person(idNumber: "${ID}") { idNumber } }` });
     expect(json.data).toEqual({ person: null });
-    expect(forbidden(json)).toEqual([expect.objectContaining({ path: ['person'], extensions: expect.objectContaining({ missing: 'authentication; scope person:read' }) })]);
+    expect(forbidden(json)).toEqual([
+      expect.objectContaining({ path: ['person'], extensions: expect.objectContaining({ missing: 'authentication; scope person:read' }) }),
+    ]);
   });
 
   it('a denied non-null root field nulls `data`, as GraphQL null propagation would', async () => {
@@ -173,8 +203,12 @@ describe('authentication requirements', () => {
 
 describe('reject-whole-operation mode', () => {
   let strict: GatewayUnderTest;
-  beforeAll(async () => { strict = await startGatewayUnderTest({ authorisation: { rejectWholeOperation: true } }); });
-  afterAll(async () => { await strict?.close(); });
+  beforeAll(async () => {
+    strict = await startGatewayUnderTest({ authorisation: { rejectWholeOperation: true } });
+  });
+  afterAll(async () => {
+    await strict?.close();
+  });
 
   it('refuses an operation asking for a denied field: one FORBIDDEN error listing it, no data, nothing executed', async () => {
     const token = await strict.token({ sub: 'patrol-2', roles: ['patrol-officer'] });

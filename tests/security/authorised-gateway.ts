@@ -46,9 +46,19 @@ export const CASE_ID = 'JS:C-2026-000001';
 function person(i: number) {
   return {
     record: {
-      id: `JS:P${i}`, region: 'JS', localId: `P${i}`, idNumber: idNumberOf(i), idNumberAsRecorded: idNumberOf(i),
-      person: { idNumber: idNumberOf(i) }, name: `張${i}`, sex: 'MALE', sexCodeAsRecorded: null, birthDate: '1990-01-01',
-      address: `南京市鼓樓區${i}號`, phone: `1390000${String(1000 + i).slice(1)}`, updatedAt: '2026-01-01T00:00:00Z',
+      id: `JS:P${i}`,
+      region: 'JS',
+      localId: `P${i}`,
+      idNumber: idNumberOf(i),
+      idNumberAsRecorded: idNumberOf(i),
+      person: { idNumber: idNumberOf(i) },
+      name: `張${i}`,
+      sex: 'MALE',
+      sexCodeAsRecorded: null,
+      birthDate: '1990-01-01',
+      address: `南京市鼓樓區${i}號`,
+      phone: `1390000${String(1000 + i).slice(1)}`,
+      updatedAt: '2026-01-01T00:00:00Z',
     },
   };
 }
@@ -56,14 +66,25 @@ function person(i: number) {
 const PERSONS = new Map(Array.from({ length: PERSON_COUNT }, (_, i) => [idNumberOf(i), person(i)]));
 const RECORDS = new Map([...PERSONS.values()].map((p) => [p.record.id, p.record]));
 const CASE = {
-  id: CASE_ID, region: 'JS', caseNumber: 'A3201022026000001', type: 'THEFT', typeCodeAsRecorded: '0201',
-  status: 'INVESTIGATING', statusCodeAsRecorded: '20', reportedAt: '2026-01-02T03:04:05Z', place: '南京市',
-  lossAmount: 1200, summary: 'Bicycle stolen outside the station.', updatedAt: '2026-01-03T00:00:00Z',
-  parties: [{ role: 'SUSPECT', person: { idNumber: idNumberOf(0) }, nameAsRecorded: '張0' }], vehicles: [],
+  id: CASE_ID,
+  region: 'JS',
+  caseNumber: 'A3201022026000001',
+  type: 'THEFT',
+  typeCodeAsRecorded: '0201',
+  status: 'INVESTIGATING',
+  statusCodeAsRecorded: '20',
+  reportedAt: '2026-01-02T03:04:05Z',
+  place: '南京市',
+  lossAmount: 1200,
+  summary: 'Bicycle stolen outside the station.',
+  updatedAt: '2026-01-03T00:00:00Z',
+  parties: [{ role: 'SUSPECT', person: { idNumber: idNumberOf(0) }, nameAsRecorded: '張0' }],
+  vehicles: [],
 };
 
 /** The purpose layer's case lookup, over the same case the records subgraph serves; every officer here works it. */
-const findCase: CaseFinder = async (ref) => (ref === CASE_ID ? { ref, partyIdNumbers: CASE.parties.map((p) => p.person.idNumber), callerAssigned: true } : null);
+const findCase: CaseFinder = async (ref) =>
+  ref === CASE_ID ? { ref, partyIdNumbers: CASE.parties.map((p) => p.person.idNumber), callerAssigned: true } : null;
 
 /** An X-Purpose header naming the case, which unlocks case-bound scopes. */
 export const CASE_PURPOSE = { 'x-purpose': `investigation; case=${CASE_ID}` };
@@ -134,7 +155,9 @@ const silent = pino({ level: 'silent' });
 export async function startGatewayUnderTest(options: GatewayUnderTestOptions = {}): Promise<GatewayUnderTest> {
   const keysDir = mkdtempSync(join(tmpdir(), 'liandong-authz-'));
   const closers: Array<() => Promise<unknown>> = [async () => rmSync(keysDir, { recursive: true, force: true })];
-  const close = async () => { for (const c of closers.reverse()) await c().catch(() => undefined); };
+  const close = async () => {
+    for (const c of closers.reverse()) await c().catch(() => undefined);
+  };
   try {
     const received = { records: [], index: [], search: [] } as Record<ContractPart, string[]>;
     const urls = {} as Record<ContractPart, string>;
@@ -143,8 +166,12 @@ export async function startGatewayUnderTest(options: GatewayUnderTestOptions = {
       closers.push(subgraph.stop);
       urls[part] = subgraph.url;
     }
-    const supergraph = prepareSupergraph(composeSupergraph((['records', 'index', 'search'] as const)
-      .map((part) => ({ name: part, url: urls[part], typeDefs: contractTypeDefs(part) }))), 'test');
+    const supergraph = prepareSupergraph(
+      composeSupergraph(
+        (['records', 'index', 'search'] as const).map((part) => ({ name: part, url: urls[part], typeDefs: contractTypeDefs(part) })),
+      ),
+      'test',
+    );
 
     const policy = loadPolicy();
     const authorisation = createAuthorisation({
@@ -172,30 +199,48 @@ export async function startGatewayUnderTest(options: GatewayUnderTestOptions = {
     const { jwksFile } = devKeyFiles(keysDir);
     const token = (request: Omit<DevTokenRequest, 'region'> & { region?: string }) => mintDevToken(keysDir, { region: 'JS', ...request });
     await token({ sub: 'warm-up', roles: [] }); // creates the dev key the verifier trusts
-    const verifier = createTokenVerifier({
-      issuer: DEV_ISSUER, audience: DEV_AUDIENCE, algorithms: ['EdDSA'], keys: { kind: 'dev', jwksFile },
-      clockToleranceSeconds: 30, keysDir, policyFile: '', internalTokenTtlSeconds: 15,
-    }, policy);
+    const verifier = createTokenVerifier(
+      {
+        issuer: DEV_ISSUER,
+        audience: DEV_AUDIENCE,
+        algorithms: ['EdDSA'],
+        keys: { kind: 'dev', jwksFile },
+        clockToleranceSeconds: 30,
+        keysDir,
+        policyFile: '',
+        internalTokenTtlSeconds: 15,
+      },
+      policy,
+    );
 
     const http = createHttpServer({
       graphql: graphqlHandler(apollo, {
         bodyLimitBytes: options.bodyLimitBytes ?? 1_048_576,
         trustProxy: false,
-        contextHooks: [async (context, request) => {
-          const authorization = headerValue(request, 'authorization');
-          const caller = authorization ? await verifier.verify(authorization) : null;
-          // The real purpose rules: case-bound scopes (person:contact) count only with a case reference.
-          const resolved = await resolvePurpose({ header: headerValue(request, policy.purposes.header), caller, policy, findCase });
-          context.caller = resolved.caller;
-          context.purpose = resolved.purpose;
-        }, limits.rateLimitHook],
+        contextHooks: [
+          async (context, request) => {
+            const authorization = headerValue(request, 'authorization');
+            const caller = authorization ? await verifier.verify(authorization) : null;
+            // The real purpose rules: case-bound scopes (person:contact) count only with a case reference.
+            const resolved = await resolvePurpose({ header: headerValue(request, policy.purposes.header), caller, policy, findCase });
+            context.caller = resolved.caller;
+            context.purpose = resolved.purpose;
+          },
+          limits.rateLimitHook,
+        ],
       }),
       hooks: { metrics: basicMetrics },
       registry: new RegionRegistry([]),
       logger: silent,
     });
     const port = await listen(http);
-    closers.push(() => new Promise<void>((resolve) => { http.closeAllConnections(); http.close(() => resolve()); }));
+    closers.push(
+      () =>
+        new Promise<void>((resolve) => {
+          http.closeAllConnections();
+          http.close(() => resolve());
+        }),
+    );
     const url = `http://127.0.0.1:${port}/graphql`;
 
     return {

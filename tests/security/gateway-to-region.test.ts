@@ -48,11 +48,22 @@ beforeAll(async () => {
   keysDir = mkdtempSync(join(tmpdir(), 'liandong-e2e-'));
   const auth = authSection.validate({ keysDir }, new ConfigPath('test.json').key('auth'), { mode: 'development', env: {}, dir: keysDir });
   const security = await gatewaySecurity({
-    mode: 'development', auth, allowAnonymous: false,
+    mode: 'development',
+    auth,
+    allowAnonymous: false,
     registry: { region: (code) => regions.find((r) => r.code === code) },
   });
-  const gzData = { persons: [{ ...smallRegion().persons[0], id: 'G-77', phone: '18600000077', address: '貴陽市' }], cases: [], vehicles: [], notices: [], alerts: [] };
-  for (const [info, data] of [[JS_REGION, smallRegion()], [GZ_REGION, gzData]] as const) {
+  const gzData = {
+    persons: [{ ...smallRegion().persons[0], id: 'G-77', phone: '18600000077', address: '貴陽市' }],
+    cases: [],
+    vehicles: [],
+    notices: [],
+    alerts: [],
+  };
+  for (const [info, data] of [
+    [JS_REGION, smallRegion()],
+    [GZ_REGION, gzData],
+  ] as const) {
     const server = await createSubgraphServer({
       adapter: createMemoryAdapter(info, data),
       logger: silentLogger,
@@ -60,13 +71,17 @@ beforeAll(async () => {
     });
     subgraphs.push(server);
     regions.push({
-      code: info.code, name: info.name, timeoutMs: 5000, maxConcurrency: 8,
+      code: info.code,
+      name: info.name,
+      timeoutMs: 5000,
+      maxConcurrency: 8,
       endpoints: { records: `${server.url}/records`, index: `${server.url}/index`, search: `${server.url}/search` },
     });
   }
   const gateway = new ApolloGateway({
     supergraphSdl: stripRequirements(composeSupergraph(contractSubgraphs())),
-    buildService: (service) => createDataSource(service, { registry: directory, headers: security.subgraphHeaders, batchHeaders: security.subgraphBatchHeaders }),
+    buildService: (service) =>
+      createDataSource(service, { registry: directory, headers: security.subgraphHeaders, batchHeaders: security.subgraphBatchHeaders }),
   });
   apollo = new ApolloServer<GatewayContext>({ gateway, plugins: security.plugins, csrfPrevention: false });
   await apollo.start();
@@ -99,7 +114,7 @@ async function ask(roles: string[], purpose: string, query = PHONES, sub = 'JS-0
 const phoneByRegion = (reply: { data?: any }) => Object.fromEntries(reply.data.person.records.map((r: any) => [r.region, r.phone]));
 
 describe('gateway → internal token → regional data rules', () => {
-  it('an investigator naming a case that involves the person sees both regions\' phones', async () => {
+  it("an investigator naming a case that involves the person sees both regions' phones", async () => {
     const reply = await ask(['investigator'], 'investigation; case=JS:C-2026-000001: stolen car');
     expect(reply.status).toBe(200);
     expect(phoneByRegion(reply)).toEqual({ JS: '13900000001', GZ: '18600000077' });

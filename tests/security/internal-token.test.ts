@@ -8,8 +8,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createPublicKey, sign } from 'node:crypto';
 import {
-  INTERNAL_BINDING_HEADER, INTERNAL_TOKEN_HEADER, type InternalTokenError, signInternalBatch, signInternalToken, verifyInternalToken,
-  type SignRequest, type VerifyRequest,
+  INTERNAL_BINDING_HEADER,
+  INTERNAL_TOKEN_HEADER,
+  type InternalTokenError,
+  signInternalBatch,
+  signInternalToken,
+  verifyInternalToken,
+  type SignRequest,
+  type VerifyRequest,
 } from '../../common/security/internal-token.ts';
 import { loadInternalSigningKey } from '../../common/security/internal-keys.ts';
 import { ReplayCache } from '../../subgraphs/security/replay-cache.ts';
@@ -32,7 +38,16 @@ afterAll(async () => {
 });
 
 function token(overrides: Partial<SignRequest> = {}, key = region.key): string {
-  return signInternalToken(key, { region: 'JS', part: 'records', body: BODY, caller: JS_OFFICER, purpose: null, requestId: 'r-1', ttlSeconds: 10, ...overrides });
+  return signInternalToken(key, {
+    region: 'JS',
+    part: 'records',
+    body: BODY,
+    caller: JS_OFFICER,
+    purpose: null,
+    requestId: 'r-1',
+    ttlSeconds: 10,
+    ...overrides,
+  });
 }
 
 describe('the request guard over real HTTP', () => {
@@ -55,7 +70,11 @@ describe('the request guard over real HTTP', () => {
     const realNow = Date.now;
     Date.now = () => realNow() - 600_000;
     let old: string;
-    try { old = token(); } finally { Date.now = realNow; }
+    try {
+      old = token();
+    } finally {
+      Date.now = realNow;
+    }
     const reply = await region.send('records', BODY, { [INTERNAL_TOKEN_HEADER]: old });
     expect(reply.status).toBe(401);
     expect(reply.errors?.[0].message).toMatch(/expired/);
@@ -110,7 +129,12 @@ describe('the request guard over real HTTP', () => {
     // served; the caller and purpose come from the token alone. JS-0310552 leads the fixture case.
     const query = '{ personRecord(id: "JS:P-1") { phone } }';
     const onCase = { code: 'investigation', text: '', caseRef: 'JS:C-2026-000001' };
-    const withScope = await region.ask('records', query, {}, { caller: officer('JS', ['investigator'], ['person:read', 'person:contact'], 'JS-0310552'), purpose: onCase });
+    const withScope = await region.ask(
+      'records',
+      query,
+      {},
+      { caller: officer('JS', ['investigator'], ['person:read', 'person:contact'], 'JS-0310552'), purpose: onCase },
+    );
     expect(withScope.data?.personRecord.phone).toBe('13900000001');
     const without = await region.ask('records', query, {}, { caller: JS_OFFICER });
     expect(without.data?.personRecord.phone).toBeNull();
@@ -120,14 +144,22 @@ describe('the request guard over real HTTP', () => {
 
 describe('a fan-out token (one signature for several regions)', () => {
   const OTHER = JSON.stringify({ query: '{ personRecord(id: "GZ:P-1") { id } }' });
-  const batch = () => signInternalBatch(region.key, {
-    part: 'records', requests: [{ region: 'GZ', body: OTHER }, { region: 'JS', body: BODY }],
-    caller: JS_OFFICER, purpose: null, requestId: 'r-fan', ttlSeconds: 10,
-  });
+  const batch = () =>
+    signInternalBatch(region.key, {
+      part: 'records',
+      requests: [
+        { region: 'GZ', body: OTHER },
+        { region: 'JS', body: BODY },
+      ],
+      caller: JS_OFFICER,
+      purpose: null,
+      requestId: 'r-fan',
+      ttlSeconds: 10,
+    });
   const send = (token: string, binding?: string, body = BODY) =>
     region.send('records', body, { [INTERNAL_TOKEN_HEADER]: token, ...(binding ? { [INTERNAL_BINDING_HEADER]: binding } : {}) });
 
-  it('is accepted at each region with that region\'s own binding and body, once', async () => {
+  it("is accepted at each region with that region's own binding and body, once", async () => {
     const { token, bindings } = batch();
     expect((await send(token, bindings[1])).status).toBe(200);
     const again = await send(token, bindings[1]);
@@ -135,7 +167,7 @@ describe('a fan-out token (one signature for several regions)', () => {
     expect(again.errors?.[0].message).toMatch(/already used/);
   });
 
-  it('is refused with another region\'s binding, a guessed nonce, another body, or no binding', async () => {
+  it("is refused with another region's binding, a guessed nonce, another body, or no binding", async () => {
     const { token, bindings } = batch();
     expect((await send(token, bindings[0])).errors?.[0].message).toMatch(/not addressed to JS\/records at binding 0/);
     expect((await send(token, `1.${'A'.repeat(22)}`)).errors?.[0].message).toMatch(/different request body/);
@@ -146,7 +178,9 @@ describe('a fan-out token (one signature for several regions)', () => {
 
   it('refuses to sign more regions than one token may hold', () => {
     const requests = Array.from({ length: 65 }, () => ({ region: 'JS', body: BODY }));
-    expect(() => signInternalBatch(region.key, { part: 'records', requests, caller: JS_OFFICER, purpose: null, requestId: 'r', ttlSeconds: 10 })).toThrow(/expected 1 to 64/);
+    expect(() =>
+      signInternalBatch(region.key, { part: 'records', requests, caller: JS_OFFICER, purpose: null, requestId: 'r', ttlSeconds: 10 }),
+    ).toThrow(/expected 1 to 64/);
   });
 });
 
@@ -191,7 +225,12 @@ describe('verifyInternalToken (node:crypto, synchronous)', () => {
 
   it('names the failed check for each kind of bad token', () => {
     const reason = (t: string, extra?: Partial<VerifyRequest>) => {
-      try { check(t, extra); return 'accepted'; } catch (error) { return (error as InternalTokenError).reason; }
+      try {
+        check(t, extra);
+        return 'accepted';
+      } catch (error) {
+        return (error as InternalTokenError).reason;
+      }
     };
     expect(reason('abc')).toBe('malformed');
     expect(reason('a.b.c.d')).toBe('malformed');

@@ -8,7 +8,11 @@ import { LIMITS_DEFAULTS, validateLimitsConfig } from '../../gateway/limits/conf
 import { idNumberOf, startGatewayUnderTest, type GatewayUnderTest } from './authorised-gateway.ts';
 
 const LIMITS = {
-  maxDepth: 8, maxAliases: 10, maxTokens: 400, maxCost: 1000, defaultListSize: 20,
+  maxDepth: 8,
+  maxAliases: 10,
+  maxTokens: 400,
+  maxCost: 1000,
+  defaultListSize: 20,
   rateLimit: { burst: 5, perSecond: 1 },
   bulkLookup: { threshold: 10, windowSeconds: 3600, block: false },
 };
@@ -17,8 +21,12 @@ let gw: GatewayUnderTest;
 let officers = 0;
 const officer = (roles = ['analyst']) => gw.token({ sub: `officer-${++officers}`, roles });
 
-beforeAll(async () => { gw = await startGatewayUnderTest({ limits: LIMITS, bodyLimitBytes: 4096 }); });
-afterAll(async () => { await gw?.close(); });
+beforeAll(async () => {
+  gw = await startGatewayUnderTest({ limits: LIMITS, bodyLimitBytes: 4096 });
+});
+afterAll(async () => {
+  await gw?.close();
+});
 
 const subgraphRequests = () => gw.received.records.length + gw.received.index.length + gw.received.search.length;
 
@@ -38,11 +46,17 @@ describe('query shape limits', () => {
     const { status, message } = await expectRefused(deep, 'DEPTH_LIMIT_EXCEEDED');
     expect(status).toBe(400);
     expect(message).toMatch(/is 10 levels deep; the limit is 8/);
-    await expectRefused(`{ person(idNumber: "x") { ...P } } fragment P on Person { cases { case { parties { person { cases { case { parties { person { idNumber } } } } } } } } }`, 'DEPTH_LIMIT_EXCEEDED');
+    await expectRefused(
+      `{ person(idNumber: "x") { ...P } } fragment P on Person { cases { case { parties { person { cases { case { parties { person { idNumber } } } } } } } } }`,
+      'DEPTH_LIMIT_EXCEEDED',
+    );
   });
 
   it('answers a query within the depth limit', async () => {
-    const { json } = await gw.post({ query: `{ person(idNumber: "${idNumberOf(0)}") { cases { case { caseNumber } } } }` }, await officer());
+    const { json } = await gw.post(
+      { query: `{ person(idNumber: "${idNumberOf(0)}") { cases { case { caseNumber } } } }` },
+      await officer(),
+    );
     expect(json).toEqual({ data: { person: { cases: [{ case: { caseNumber: 'A3201022026000001' } }] } } });
   });
 
@@ -110,7 +124,9 @@ describe('request limits', () => {
 });
 
 describe('bulk lookups', () => {
-  const search = (first: number) => ({ query: `{ searchPersons(filter: { name: "張" }, first: ${first}) { edges { node { id: idNumber } } } }` });
+  const search = (first: number) => ({
+    query: `{ searchPersons(filter: { name: "張" }, first: ${first}) { edges { node { id: idNumber } } } }`,
+  });
 
   it('alerts once when an officer views more distinct persons than the threshold, and still answers', async () => {
     const token = await gw.token({ sub: 'bulk-alert-officer', roles: ['analyst'] });
@@ -118,15 +134,21 @@ describe('bulk lookups', () => {
     expect(gw.alerts).toEqual([]);
     const crossing = await gw.post(search(12), token);
     expect(crossing.json.data.searchPersons.edges).toHaveLength(12);
-    expect(gw.alerts).toEqual([expect.objectContaining({ caller: 'sub:bulk-alert-officer', distinctPersons: 12, threshold: 10, blocked: false })]);
+    expect(gw.alerts).toEqual([
+      expect.objectContaining({ caller: 'sub:bulk-alert-officer', distinctPersons: 12, threshold: 10, blocked: false }),
+    ]);
     await gw.post(search(13), token);
     expect(gw.alerts).toHaveLength(1);
   });
 
   describe('in block mode', () => {
     let blocking: GatewayUnderTest;
-    beforeAll(async () => { blocking = await startGatewayUnderTest({ limits: { bulkLookup: { threshold: 10, windowSeconds: 3600, block: true } } }); });
-    afterAll(async () => { await blocking?.close(); });
+    beforeAll(async () => {
+      blocking = await startGatewayUnderTest({ limits: { bulkLookup: { threshold: 10, windowSeconds: 3600, block: true } } });
+    });
+    afterAll(async () => {
+      await blocking?.close();
+    });
 
     it('withholds a response that would cross the threshold; persons already viewed stay available', async () => {
       const token = await blocking.token({ sub: 'bulk-block-officer', roles: ['analyst'] });
@@ -143,7 +165,9 @@ describe('bulk lookups', () => {
 
     it('counts persons whose records were shown even when no identity number was selected', async () => {
       const token = await blocking.token({ sub: 'bulk-records-officer', roles: ['analyst'] });
-      const records = (first: number) => ({ query: `{ searchPersons(filter: { name: "張" }, first: ${first}) { edges { node { records { name birthDate idNumberAsRecorded } } } } }` });
+      const records = (first: number) => ({
+        query: `{ searchPersons(filter: { name: "張" }, first: ${first}) { edges { node { records { name birthDate idNumberAsRecorded } } } } }`,
+      });
       const shown = await blocking.post(records(8), token);
       expect(shown.status).toBe(200);
       expect(shown.json.data.searchPersons.edges).toHaveLength(8);
@@ -161,9 +185,13 @@ describe('configuration', () => {
   });
 
   it('names the bad setting, what was found and what was expected', () => {
-    expect(() => validateLimitsConfig({ maxDepth: 0 })).toThrow('config/gateway.json: limits.maxDepth: expected an integer from 1 to 1000, got 0');
+    expect(() => validateLimitsConfig({ maxDepth: 0 })).toThrow(
+      'config/gateway.json: limits.maxDepth: expected an integer from 1 to 1000, got 0',
+    );
     expect(() => validateLimitsConfig({ rateLimit: { burst: 'lots' } })).toThrow('limits.rateLimit.burst: expected an integer');
-    expect(() => validateLimitsConfig({ bulkLookup: { block: 'yes' } })).toThrow('limits.bulkLookup.block: expected true or false, got "yes"');
+    expect(() => validateLimitsConfig({ bulkLookup: { block: 'yes' } })).toThrow(
+      'limits.bulkLookup.block: expected true or false, got "yes"',
+    );
     expect(() => validateLimitsConfig({ maxDepht: 3 })).toThrow('limits.maxDepht: unknown setting');
   });
 });

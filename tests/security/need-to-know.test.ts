@@ -17,8 +17,7 @@ const SUSPECT = `query Suspect($id: String!) {
   person(idNumber: $id) { idNumber records { id region name address phone } }
 }`;
 
-const contactErrors = (reply: GraphQLResponse) =>
-  (reply.errors ?? []).filter((e) => ['address', 'phone'].includes(String(e.path?.at(-1))));
+const contactErrors = (reply: GraphQLResponse) => (reply.errors ?? []).filter((e) => ['address', 'phone'].includes(String(e.path?.at(-1))));
 
 describe('need-to-know for case-bound scopes', () => {
   const purpose = () => `investigation; case=${seeded.system.scenarios.crossRegionCase.caseId}`;
@@ -30,9 +29,13 @@ describe('need-to-know for case-bound scopes', () => {
     expect(officers).not.toContain(unassigned);
   });
 
-  it('grants the case\'s contact details to an officer assigned to the case', async () => {
+  it("grants the case's contact details to an officer assigned to the case", async () => {
     const { suspectIdNumber, officers } = seeded.system.scenarios.crossRegionCase;
-    const reply = await seeded.system.query(SUSPECT, { id: suspectIdNumber }, { roles: ['investigator'], region: 'JS', sub: officers[0], purpose: purpose() });
+    const reply = await seeded.system.query(
+      SUSPECT,
+      { id: suspectIdNumber },
+      { roles: ['investigator'], region: 'JS', sub: officers[0], purpose: purpose() },
+    );
     expect(reply.status).toBe(200);
     expect(contactErrors(reply)).toEqual([]);
     const records = reply.data.person.records as { region: string; address: string | null; phone: string | null }[];
@@ -42,7 +45,11 @@ describe('need-to-know for case-bound scopes', () => {
 
   it('refuses them to an unassigned investigator naming the same case: FORBIDDEN naming the case, the rest answered', async () => {
     const { suspectIdNumber, caseId } = seeded.system.scenarios.crossRegionCase;
-    const reply = await seeded.system.query(SUSPECT, { id: suspectIdNumber }, { roles: ['investigator'], region: 'JS', sub: unassigned, purpose: purpose() });
+    const reply = await seeded.system.query(
+      SUSPECT,
+      { id: suspectIdNumber },
+      { roles: ['investigator'], region: 'JS', sub: unassigned, purpose: purpose() },
+    );
     expect(reply.status).toBe(200);
     const records = reply.data.person.records as { region: string; name: string; address: string | null; phone: string | null }[];
     expect(records.map((r) => r.region).sort()).toEqual(['GZ', 'HB', 'JS']);
@@ -57,16 +64,22 @@ describe('need-to-know for case-bound scopes', () => {
 
   it('still lets the unassigned investigator read the case itself (case:read needs no assignment)', async () => {
     const { caseId } = seeded.system.scenarios.crossRegionCase;
-    const reply = await seeded.system.query(`query C($id: ID!) { case(id: $id) { id type } }`, { id: caseId },
-      { roles: ['investigator'], region: 'JS', sub: unassigned, purpose: purpose() });
+    const reply = await seeded.system.query(
+      `query C($id: ID!) { case(id: $id) { id type } }`,
+      { id: caseId },
+      { roles: ['investigator'], region: 'JS', sub: unassigned, purpose: purpose() },
+    );
     expect(reply.errors).toBeUndefined();
     expect(reply.data.case.id).toBe(caseId);
   });
 
-  it('does not let an officer ask the region about another officer\'s assignment', async () => {
+  it("does not let an officer ask the region about another officer's assignment", async () => {
     const { caseId, officers } = seeded.system.scenarios.crossRegionCase;
-    const reply = await seeded.system.query(`query A($id: ID!, $o: ID!) { case(id: $id) { id assigned(officer: $o) } }`, { id: caseId, o: officers[0] },
-      { roles: ['investigator'], region: 'JS', sub: unassigned, purpose: 'analysis' });
+    const reply = await seeded.system.query(
+      `query A($id: ID!, $o: ID!) { case(id: $id) { id assigned(officer: $o) } }`,
+      { id: caseId, o: officers[0] },
+      { roles: ['investigator'], region: 'JS', sub: unassigned, purpose: 'analysis' },
+    );
     expect(reply.data?.case ?? null).toBeNull();
     expect(reply.errors?.[0].extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'not-own-officer-id' });
   });

@@ -54,14 +54,29 @@ export async function startGuardedRegion(data: MemoryData = smallRegion(), gatew
     schemaTransform: dataRulesTransform(loadPolicy(), silentLogger),
   });
   const send = async (part: string, body: string, headers: Record<string, string>): Promise<Reply> => {
-    const response = await fetch(`${server.url}/${part}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+    const response = await fetch(`${server.url}/${part}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body,
+    });
     return { status: response.status, ...(await response.json()) };
   };
   return {
-    server, adapter, key, send,
+    server,
+    adapter,
+    key,
+    send,
     ask(part, query, variables, who) {
       const body = JSON.stringify({ query, variables });
-      const token = signInternalToken(key, { region: 'JS', part, body, caller: who.caller, purpose: who.purpose ?? null, requestId: 'test-request', ttlSeconds: 10 });
+      const token = signInternalToken(key, {
+        region: 'JS',
+        part,
+        body,
+        caller: who.caller,
+        purpose: who.purpose ?? null,
+        requestId: 'test-request',
+        ttlSeconds: 10,
+      });
       return send(part, body, { [INTERNAL_TOKEN_HEADER]: token });
     },
     async close() {

@@ -16,20 +16,33 @@ import { seededSystem, type Officer } from '../support/system.ts';
 const seeded = seededSystem();
 
 const SEARCHES = {
-  searchPersons: '{ searchPersons(filter: { bornFrom: "1900-01-01" }, first: 5) { totalCount edges { cursor node { idNumber } } pageInfo { hasNextPage endCursor } } }',
-  searchCases: '{ searchCases(filter: { reportedFrom: "1990-01-01" }, first: 5) { totalCount edges { cursor node { id } } pageInfo { hasNextPage endCursor } } }',
-  searchVehicles: '{ searchVehicles(filter: { energy: FUEL }, first: 5) { totalCount edges { cursor node { plate } } pageInfo { hasNextPage endCursor } } }',
+  searchPersons:
+    '{ searchPersons(filter: { bornFrom: "1900-01-01" }, first: 5) { totalCount edges { cursor node { idNumber } } pageInfo { hasNextPage endCursor } } }',
+  searchCases:
+    '{ searchCases(filter: { reportedFrom: "1990-01-01" }, first: 5) { totalCount edges { cursor node { id } } pageInfo { hasNextPage endCursor } } }',
+  searchVehicles:
+    '{ searchVehicles(filter: { energy: FUEL }, first: 5) { totalCount edges { cursor node { plate } } pageInfo { hasNextPage endCursor } } }',
 } as const;
 type SearchField = keyof typeof SEARCHES;
 
 const ROLES: Record<string, { officer: Officer; sees: SearchField[] }> = {
-  'patrol-officer': { officer: { roles: ['patrol-officer'], purpose: 'patrol-check: search test' }, sees: ['searchPersons', 'searchVehicles'] },
-  investigator: { officer: { roles: ['investigator'], purpose: 'patrol-check: search test' }, sees: ['searchPersons', 'searchCases', 'searchVehicles'] },
+  'patrol-officer': {
+    officer: { roles: ['patrol-officer'], purpose: 'patrol-check: search test' },
+    sees: ['searchPersons', 'searchVehicles'],
+  },
+  investigator: {
+    officer: { roles: ['investigator'], purpose: 'patrol-check: search test' },
+    sees: ['searchPersons', 'searchCases', 'searchVehicles'],
+  },
   analyst: { officer: { roles: ['analyst'], purpose: 'analysis: search test' }, sees: ['searchPersons', 'searchCases', 'searchVehicles'] },
   auditor: { officer: { roles: ['auditor'], purpose: 'audit: search test' }, sees: [] },
   admin: { officer: { roles: ['admin'], purpose: 'analysis: search test' }, sees: ['searchPersons', 'searchCases', 'searchVehicles'] },
 };
-const MISSING: Record<SearchField, string> = { searchPersons: 'scope person:read', searchCases: 'scope case:read', searchVehicles: 'scope vehicle:read' };
+const MISSING: Record<SearchField, string> = {
+  searchPersons: 'scope person:read',
+  searchCases: 'scope case:read',
+  searchVehicles: 'scope vehicle:read',
+};
 
 /** A cursor as text and as every dot-separated part decoded from base64url: what a client could read from it. */
 function readable(cursor: string): string {
@@ -56,9 +69,16 @@ describe('searches by role (each with a purpose)', () => {
           }
         } else {
           expect(response.data).toBeNull();
-          expect(response.errors).toEqual([expect.objectContaining({
-            path: [field], extensions: expect.objectContaining({ code: 'FORBIDDEN', coordinate: `Query.${field}`, missing: expect.stringContaining(MISSING[field]) }),
-          })]);
+          expect(response.errors).toEqual([
+            expect.objectContaining({
+              path: [field],
+              extensions: expect.objectContaining({
+                code: 'FORBIDDEN',
+                coordinate: `Query.${field}`,
+                missing: expect.stringContaining(MISSING[field]),
+              }),
+            }),
+          ]);
           expect(JSON.stringify(response)).not.toMatch(/totalCount"?:|cursor"?:|c1\./);
         }
       });
@@ -81,13 +101,16 @@ describe('searches without a purpose', () => {
 });
 
 describe('paging with sealed cursors', () => {
-  it('pages on for the same officer and search; another officer\'s cursor is refused with BAD_USER_INPUT', async () => {
+  it("pages on for the same officer and search; another officer's cursor is refused with BAD_USER_INPUT", async () => {
     const analyst = ROLES.analyst.officer;
-    const query = 'query($after: String) { searchPersons(filter: { bornFrom: "1900-01-01" }, first: 3, after: $after) { edges { cursor node { idNumber } } pageInfo { endCursor } } }';
+    const query =
+      'query($after: String) { searchPersons(filter: { bornFrom: "1900-01-01" }, first: 3, after: $after) { edges { cursor node { idNumber } } pageInfo { endCursor } } }';
     const first = await seeded.system.query(query, { after: null }, analyst);
     const next = await seeded.system.query(query, { after: first.data.searchPersons.pageInfo.endCursor }, analyst);
     expect(next.errors).toBeUndefined();
-    const ids = [...first.data.searchPersons.edges, ...next.data.searchPersons.edges].map((e: { node: { idNumber: string } }) => e.node.idNumber);
+    const ids = [...first.data.searchPersons.edges, ...next.data.searchPersons.edges].map(
+      (e: { node: { idNumber: string } }) => e.node.idNumber,
+    );
     expect(ids).toEqual([...ids].sort());
     expect(new Set(ids).size).toBe(6);
     const stolen = await seeded.system.query(query, { after: first.data.searchPersons.pageInfo.endCursor }, ROLES.admin.officer);
@@ -96,7 +119,11 @@ describe('paging with sealed cursors', () => {
 
   it('a cursor from before (readable base64 JSON) is refused, not followed', async () => {
     const forged = Buffer.from(JSON.stringify({ v: 1, r: { JS: null, GZ: null, HB: null } })).toString('base64url');
-    const response = await seeded.system.query(`{ searchPersons(filter: { bornFrom: "1900-01-01" }, after: "${forged}") { totalCount } }`, {}, ROLES.analyst.officer);
+    const response = await seeded.system.query(
+      `{ searchPersons(filter: { bornFrom: "1900-01-01" }, after: "${forged}") { totalCount } }`,
+      {},
+      ROLES.analyst.officer,
+    );
     expect(response.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'cursor-malformed' });
     expect(response.errors?.[0].message).not.toContain(forged.slice(0, 20));
   });
@@ -108,8 +135,14 @@ describe('the audit record of a search', () => {
     const shown = response.data.searchPersons.edges.map((e: { node: { idNumber: string } }) => e.node.idNumber);
     const auditId = response.extensions?.auditId;
     const dir = join(seeded.system.configDir, 'audit');
-    const record = readdirSync(dir).filter((f) => /^audit-\d{6}\.jsonl$/.test(f))
-      .flatMap((f) => readFileSync(join(dir, f), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)))
+    const record = readdirSync(dir)
+      .filter((f) => /^audit-\d{6}\.jsonl$/.test(f))
+      .flatMap((f) =>
+        readFileSync(join(dir, f), 'utf8')
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => JSON.parse(l)),
+      )
       .find((r) => r.auditId === auditId);
     expect(record.purpose).toMatchObject({ code: 'analysis' });
     expect(JSON.stringify(record.subjects)).toContain(shown[0]);
@@ -119,7 +152,11 @@ describe('the audit record of a search', () => {
 describe('control characters in search filter text', () => {
   it('a NUL in the case place filter is refused with BAD_USER_INPUT naming the argument; no region is asked', async () => {
     seeded.system.resetCounts();
-    const response = await seeded.system.query('query($place: String) { searchCases(filter: { place: $place }) { totalCount } }', { place: '\u0000' }, ROLES.analyst.officer);
+    const response = await seeded.system.query(
+      'query($place: String) { searchCases(filter: { place: $place }) { totalCount } }',
+      { place: '\u0000' },
+      ROLES.analyst.officer,
+    );
     expect(response.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
     expect(response.errors?.[0].message).toMatch(/searchCases\(filter\.place:\)/);
     expect(Object.values(seeded.system.regions).reduce((n, r) => n + (r.proxy.counts()['/search'] ?? 0), 0)).toBe(0);

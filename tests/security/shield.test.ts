@@ -27,16 +27,25 @@ let region: GuardedRegion;
 
 beforeAll(async () => {
   const data = smallRegion();
-  data.persons.push({ ...data.persons[0], id: 'P-9', idNumber: LONER_ID, idNumberAsRecorded: LONER_ID, name: '孤雲', phone: '13900000009' });
+  data.persons.push({
+    ...data.persons[0],
+    id: 'P-9',
+    idNumber: LONER_ID,
+    idNumberAsRecorded: LONER_ID,
+    name: '孤雲',
+    phone: '13900000009',
+  });
   region = await startGuardedRegion(data);
 });
-afterAll(async () => { await region?.close(); });
+afterAll(async () => {
+  await region?.close();
+});
 
 const forbiddenAt = (reply: { errors?: { path?: (string | number)[]; extensions?: Record<string, any> }[] }, field: string) =>
   reply.errors?.find((e) => e.path?.at(-1) === field && e.extensions?.code === 'FORBIDDEN');
 
 describe('contact details of a person record (PersonRecord.phone / address)', () => {
-  it('are served to an officer of the record\'s own region holding person:contact and assigned to the named case (sameRegion, assignedToCase)', async () => {
+  it("are served to an officer of the record's own region holding person:contact and assigned to the named case (sameRegion, assignedToCase)", async () => {
     const reply = await region.ask('records', CONTACT_QUERY, { id: 'JS:P-9' }, { caller: JS_LEAD, purpose: ON_JS_CASE });
     expect(reply.errors).toBeUndefined();
     expect(reply.data?.personRecord).toMatchObject({ name: '孤雲', phone: '13900000009' });
@@ -47,12 +56,14 @@ describe('contact details of a person record (PersonRecord.phone / address)', ()
     const unassigned = officer('JS', ['investigator'], ['person:read', 'person:contact'], 'JS-0999999');
     const reply = await region.ask('records', CONTACT_QUERY, { id: 'JS:P-1' }, { caller: unassigned, purpose: ON_JS_CASE });
     expect(reply.data?.personRecord).toMatchObject({ name: '張偉', phone: null, address: null });
-    expect(forbiddenAt(reply, 'phone')?.extensions?.missing).toBe('policy sameRegion and assignedToCase | assistanceLink and assignedToCase');
+    expect(forbiddenAt(reply, 'phone')?.extensions?.missing).toBe(
+      'policy sameRegion and assignedToCase | assistanceLink and assignedToCase',
+    );
     const noCase = await region.ask('records', CONTACT_QUERY, { id: 'JS:P-1' }, { caller: JS_LEAD });
     expect(noCase.data?.personRecord.phone).toBeNull();
   });
 
-  it('are served to another region\'s investigator whose purpose names a case involving the person (assistanceLink)', async () => {
+  it("are served to another region's investigator whose purpose names a case involving the person (assistanceLink)", async () => {
     const reply = await region.ask('records', CONTACT_QUERY, { id: 'JS:P-1' }, { caller: GZ_INVESTIGATOR, purpose: ON_JS_CASE });
     expect(reply.errors).toBeUndefined();
     expect(reply.data?.personRecord.phone).toBe('13900000001');
@@ -61,23 +72,40 @@ describe('contact details of a person record (PersonRecord.phone / address)', ()
   it('are refused to that investigator for a person the named case does not involve', async () => {
     const reply = await region.ask('records', CONTACT_QUERY, { id: 'JS:P-9' }, { caller: GZ_INVESTIGATOR, purpose: ON_JS_CASE });
     expect(reply.data?.personRecord).toMatchObject({ name: '孤雲', phone: null, address: null });
-    expect(forbiddenAt(reply, 'phone')?.extensions?.missing).toBe('policy sameRegion and assignedToCase | assistanceLink and assignedToCase');
+    expect(forbiddenAt(reply, 'phone')?.extensions?.missing).toBe(
+      'policy sameRegion and assignedToCase | assistanceLink and assignedToCase',
+    );
     expect(forbiddenAt(reply, 'address')).toBeDefined();
   });
 
-  it('are refused to another region\'s investigator without a case in the purpose', async () => {
-    const reply = await region.ask('records', CONTACT_QUERY, { id: 'JS:P-1' }, { caller: GZ_INVESTIGATOR, purpose: { code: 'patrol-check', text: 'roadside', caseRef: null } });
+  it("are refused to another region's investigator without a case in the purpose", async () => {
+    const reply = await region.ask(
+      'records',
+      CONTACT_QUERY,
+      { id: 'JS:P-1' },
+      { caller: GZ_INVESTIGATOR, purpose: { code: 'patrol-check', text: 'roadside', caseRef: null } },
+    );
     expect(reply.data?.personRecord.phone).toBeNull();
     expect(forbiddenAt(reply, 'phone')).toBeDefined();
   });
 
   it('use the parties and the assignment the gateway attested when the named case belongs to another region', async () => {
     const onGzCase = { code: 'investigation', text: '', caseRef: 'GZ:C-2026-000777' };
-    const attested = await region.ask('records', CONTACT_QUERY, { id: 'JS:P-1' }, { caller: GZ_INVESTIGATOR, purpose: { ...onGzCase, caseParties: [ZHANG], callerAssigned: true } });
+    const attested = await region.ask(
+      'records',
+      CONTACT_QUERY,
+      { id: 'JS:P-1' },
+      { caller: GZ_INVESTIGATOR, purpose: { ...onGzCase, caseParties: [ZHANG], callerAssigned: true } },
+    );
     expect(attested.data?.personRecord.phone).toBe('13900000001');
     const unattested = await region.ask('records', CONTACT_QUERY, { id: 'JS:P-1' }, { caller: GZ_INVESTIGATOR, purpose: onGzCase });
     expect(unattested.data?.personRecord.phone).toBeNull();
-    const notAssigned = await region.ask('records', CONTACT_QUERY, { id: 'JS:P-1' }, { caller: GZ_INVESTIGATOR, purpose: { ...onGzCase, caseParties: [ZHANG], callerAssigned: false } });
+    const notAssigned = await region.ask(
+      'records',
+      CONTACT_QUERY,
+      { id: 'JS:P-1' },
+      { caller: GZ_INVESTIGATOR, purpose: { ...onGzCase, caseParties: [ZHANG], callerAssigned: false } },
+    );
     expect(notAssigned.data?.personRecord.phone).toBeNull();
   });
 
@@ -96,9 +124,15 @@ describe('contact details of a person record (PersonRecord.phone / address)', ()
 
   it('are decided per record within one request (no verdict reused across records)', async () => {
     const query = 'query($r: [_Any!]!) { _entities(representations: $r) { ... on PersonRecord { id phone } } }';
-    const representations = [{ __typename: 'PersonRecord', id: 'JS:P-1' }, { __typename: 'PersonRecord', id: 'JS:P-9' }];
+    const representations = [
+      { __typename: 'PersonRecord', id: 'JS:P-1' },
+      { __typename: 'PersonRecord', id: 'JS:P-9' },
+    ];
     const reply = await region.ask('records', query, { r: representations }, { caller: GZ_INVESTIGATOR, purpose: ON_JS_CASE });
-    expect(reply.data?._entities).toEqual([{ id: 'JS:P-1', phone: '13900000001' }, { id: 'JS:P-9', phone: null }]);
+    expect(reply.data?._entities).toEqual([
+      { id: 'JS:P-1', phone: '13900000001' },
+      { id: 'JS:P-9', phone: null },
+    ]);
     expect(reply.errors?.map((e) => e.path)).toEqual([['_entities', 1, 'phone']]);
   });
 
@@ -135,7 +169,12 @@ describe('other generated rules', () => {
   it('leaves federation plumbing and unmarked value types reachable', async () => {
     const sdl = await region.ask('records', '{ _service { sdl } }', {}, { caller: officer('JS', [], []) });
     expect(sdl.data?._service.sdl).toContain('type PersonRecord');
-    const parties = await region.ask('records', '{ case(id: "JS:C-2026-000001") { parties { role nameAsRecorded } } }', {}, { caller: officer('JS', ['analyst'], ['case:read']) });
+    const parties = await region.ask(
+      'records',
+      '{ case(id: "JS:C-2026-000001") { parties { role nameAsRecorded } } }',
+      {},
+      { caller: officer('JS', ['analyst'], ['case:read']) },
+    );
     expect(parties.errors).toBeUndefined();
     expect(parties.data?.case.parties).toHaveLength(3);
   });
@@ -157,7 +196,8 @@ describe('start-up checks', () => {
     }
   });
 
-  const sdl = (directive: string) => parse(`
+  const sdl = (directive: string) =>
+    parse(`
     extend schema @link(url: "https://specs.apollo.dev/federation/v2.6", import: ["@key", "@authenticated", "@requiresScopes", "@policy"])
     type Query { secret: String ${directive} }`);
 

@@ -26,12 +26,20 @@ export async function startCountingProxy(target: string): Promise<CountingProxy>
   const server = http.createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://proxy').pathname;
     counts[path] = (counts[path] ?? 0) + 1;
-    const upstream = http.request({
-      host: targetUrl.hostname, port: targetUrl.port, method: req.method, path: req.url, headers: req.headers, agent,
-    }, (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-    });
+    const upstream = http.request(
+      {
+        host: targetUrl.hostname,
+        port: targetUrl.port,
+        method: req.method,
+        path: req.url,
+        headers: req.headers,
+        agent,
+      },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
     // The subgraph being down is passed on as a refused connection would be: a 502.
     upstream.on('error', (error) => {
       if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/plain' });
@@ -44,12 +52,18 @@ export async function startCountingProxy(target: string): Promise<CountingProxy>
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     counts: () => ({ ...counts }),
     // Neither health probes nor the gateway cache's change stream (GET /changes) are GraphQL requests.
-    graphqlRequests: () => Object.entries(counts).filter(([path]) => !NOT_GRAPHQL.has(path)).reduce((n, [, c]) => n + c, 0),
-    reset: () => { counts = {}; },
-    close: () => new Promise<void>((resolve) => {
-      agent.destroy();
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    graphqlRequests: () =>
+      Object.entries(counts)
+        .filter(([path]) => !NOT_GRAPHQL.has(path))
+        .reduce((n, [, c]) => n + c, 0),
+    reset: () => {
+      counts = {};
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        agent.destroy();
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

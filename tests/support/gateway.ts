@@ -48,7 +48,13 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
   const configFile = join(dir, 'gateway.json');
   // Anonymous access (development only) keeps these tests about the gateway core, not about tokens.
   // Each test gateway keeps its own audit log: one writer per audit directory.
-  writeJson(configFile, { mode: 'development', allowAnonymous: true, server: { host: '127.0.0.1', port: 0, shutdownGraceMs: 500 }, audit: { dir: join(dir, 'audit') }, ...options.config });
+  writeJson(configFile, {
+    mode: 'development',
+    allowAnonymous: true,
+    server: { host: '127.0.0.1', port: 0, shutdownGraceMs: 500 },
+    audit: { dir: join(dir, 'audit') },
+    ...options.config,
+  });
   const config = loadConfig(configFile, {});
   // Quiet by default: these gateways talk to regions that are down on purpose.
   const logger = createLogger({ LOG_LEVEL: process.env.LOG_LEVEL ?? 'error' });

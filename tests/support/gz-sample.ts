@@ -24,7 +24,7 @@ export async function startGzSample(persons: number, latencyMs = 0): Promise<GzS
     standin: await startGzStandin({ dataDir, latencyMs }),
     async admin(name, body) {
       const response = await fetch(`${service.standin.url}/admin/${name}`, { method: 'POST', body: JSON.stringify(body) });
-      const envelope = await response.json() as { code: number; msg: string; data: unknown };
+      const envelope = (await response.json()) as { code: number; msg: string; data: unknown };
       if (envelope.code !== 0) throw new Error(`GZ admin ${name}: ${envelope.msg}`);
       return envelope.data;
     },

@@ -30,7 +30,13 @@ export interface OtlpReceiver {
   close(): Promise<void>;
 }
 
-type AnyValue = { stringValue?: string; intValue?: string | number; doubleValue?: number; boolValue?: boolean; arrayValue?: { values?: AnyValue[] } };
+type AnyValue = {
+  stringValue?: string;
+  intValue?: string | number;
+  doubleValue?: number;
+  boolValue?: boolean;
+  arrayValue?: { values?: AnyValue[] };
+};
 type KeyValue = { key: string; value: AnyValue };
 
 function plain(value: AnyValue): unknown {
@@ -55,13 +61,24 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
     req.on('end', () => {
       const text = Buffer.concat(chunks).toString('utf8');
       try {
-        if (req.url !== '/v1/traces' || !/json/.test(req.headers['content-type'] ?? '')) throw new Error(`${req.method} ${req.url} ${req.headers['content-type']}`);
-        const body = JSON.parse(text) as { resourceSpans?: Array<{ resource?: { attributes?: KeyValue[] }; scopeSpans?: Array<{ spans?: any[] }> }> };
+        if (req.url !== '/v1/traces' || !/json/.test(req.headers['content-type'] ?? ''))
+          throw new Error(`${req.method} ${req.url} ${req.headers['content-type']}`);
+        const body = JSON.parse(text) as {
+          resourceSpans?: Array<{ resource?: { attributes?: KeyValue[] }; scopeSpans?: Array<{ spans?: any[] }> }>;
+        };
         for (const resourceSpans of body.resourceSpans ?? []) {
           const service = String(attributes(resourceSpans.resource?.attributes)['service.name'] ?? '');
           for (const scope of resourceSpans.scopeSpans ?? []) {
             for (const span of scope.spans ?? []) {
-              spans.push({ service, traceId: span.traceId, spanId: span.spanId, parentSpanId: span.parentSpanId ?? '', name: span.name, attributes: attributes(span.attributes), raw: span });
+              spans.push({
+                service,
+                traceId: span.traceId,
+                spanId: span.spanId,
+                parentSpanId: span.parentSpanId ?? '',
+                name: span.name,
+                attributes: attributes(span.attributes),
+                raw: span,
+              });
             }
           }
         }
@@ -78,9 +95,10 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
     url: `http://127.0.0.1:${port}/v1/traces`,
     spans,
     rejected,
-    close: () => new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }

@@ -3,7 +3,16 @@
  * remembered so `stopAll()` (call it in `afterAll`) stops every one, whatever happened.
  */
 import type { ChildProcess } from 'node:child_process';
-import { exited, LISTENING, onLines, spawnTsx, stopChild, waitForHttp, waitForLine, type SpawnOptions } from '../../scripts/lib/children.ts';
+import {
+  exited,
+  LISTENING,
+  onLines,
+  spawnTsx,
+  stopChild,
+  waitForHttp,
+  waitForLine,
+  type SpawnOptions,
+} from '../../scripts/lib/children.ts';
 
 export interface TestProcessOptions extends SpawnOptions {
   name: string;

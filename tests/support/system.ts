@@ -86,7 +86,14 @@ const INVESTIGATOR: Officer = { roles: ['investigator'], region: 'JS' };
 
 export interface Scenarios {
   personInAllRegions: { idNumber: string; legacyIdNumber: string; name: string; recordIds: Record<RegionCode, string> };
-  crossRegionCase: { caseId: string; suspectIdNumber: string; plate: string; vehicleRecordId: string; hbAlertId: string; officers: string[] };
+  crossRegionCase: {
+    caseId: string;
+    suspectIdNumber: string;
+    plate: string;
+    vehicleRecordId: string;
+    hbAlertId: string;
+    officers: string[];
+  };
   wantedInHb: { idNumber: string; noticeId: string; jsRecordId: string };
 }
 
@@ -94,7 +101,9 @@ export interface Scenarios {
 export async function seedData(persons = 200): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'liandong-data-'));
   await startProcess({
-    name: 'seed', file: 'standins/generator/cli.ts', args: ['--data', dir, '--persons', String(persons), '--quiet'],
+    name: 'seed',
+    file: 'standins/generator/cli.ts',
+    args: ['--data', dir, '--persons', String(persons), '--quiet'],
     readyLine: /^seeded /,
   });
   return dir;
@@ -106,9 +115,17 @@ async function restartable(url: string, make: () => Promise<TestProcess>): Promi
   return {
     url,
     current: () => proc,
-    stop: async () => { await proc?.stop(); proc = null; },
-    kill: async () => { await proc?.kill(); proc = null; },
-    start: async () => { if (!proc) proc = await make(); },
+    stop: async () => {
+      await proc?.stop();
+      proc = null;
+    },
+    kill: async () => {
+      await proc?.kill();
+      proc = null;
+    },
+    start: async () => {
+      if (!proc) proc = await make();
+    },
   };
 }
 
@@ -123,20 +140,27 @@ export async function startSystem(options: SystemOptions): Promise<System> {
   };
   try {
     const gzPort = await freePort();
-    const gz = await restartable(`http://127.0.0.1:${gzPort}`, () => startProcess({
-      name: 'GZ stand-in', file: 'standins/gz/server.ts', args: ['--port', String(gzPort), '--data', options.dataDir],
-      env: keysEnv,
-    }));
+    const gz = await restartable(`http://127.0.0.1:${gzPort}`, () =>
+      startProcess({
+        name: 'GZ stand-in',
+        file: 'standins/gz/server.ts',
+        args: ['--port', String(gzPort), '--data', options.dataDir],
+        env: keysEnv,
+      }),
+    );
     started.push(gz);
     const regions = {} as Record<RegionCode, RegionHandle>;
     for (const code of REGION_CODES) {
       const port = await freePort();
       const settings = code === 'GZ' ? ['--setting', `serviceUrl=${gz.url}`] : [];
-      const subgraph = await restartable(`http://127.0.0.1:${port}`, () => startProcess({
-        name: `subgraph ${code}`, file: 'subgraphs/main.ts',
-        args: ['--region', code, '--port', String(port), '--data', options.dataDir, ...settings],
-        env: { ...keysEnv, ...options.subgraphEnv },
-      }));
+      const subgraph = await restartable(`http://127.0.0.1:${port}`, () =>
+        startProcess({
+          name: `subgraph ${code}`,
+          file: 'subgraphs/main.ts',
+          args: ['--region', code, '--port', String(port), '--data', options.dataDir, ...settings],
+          env: { ...keysEnv, ...options.subgraphEnv },
+        }),
+      );
       started.push(subgraph);
       const proxy = await startCountingProxy(subgraph.url);
       started.push({ stop: () => proxy.close() });
@@ -158,7 +182,9 @@ export async function startSystem(options: SystemOptions): Promise<System> {
       ...options.gatewayConfig,
     });
     const gateway = await startProcess({
-      name: 'gateway', file: 'gateway/main.ts', args: ['--config', join(configDir, 'gateway.json')],
+      name: 'gateway',
+      file: 'gateway/main.ts',
+      args: ['--config', join(configDir, 'gateway.json')],
       // LIANDONG_DATA: GraphiQL's saved examples open with this data's values, as under npm start.
       env: { LOG_LEVEL: 'info', ...keysEnv, LIANDONG_DATA: options.dataDir, ...options.gatewayEnv },
     });
@@ -181,7 +207,12 @@ export async function startSystem(options: SystemOptions): Promise<System> {
 }
 
 async function postQuery(url: string, keysDir: string, body: unknown, as: Officer): Promise<GraphQLResponse> {
-  const token = await mintDevToken(keysDir, { sub: as.sub ?? `TEST-${as.roles.join('-')}`, region: as.region ?? 'JS', roles: as.roles, ttlSeconds: 300 });
+  const token = await mintDevToken(keysDir, {
+    sub: as.sub ?? `TEST-${as.roles.join('-')}`,
+    region: as.region ?? 'JS',
+    roles: as.roles,
+    ttlSeconds: 300,
+  });
   const response = await fetch(url, {
     method: 'POST',
     headers: {
@@ -191,7 +222,7 @@ async function postQuery(url: string, keysDir: string, body: unknown, as: Office
     },
     body: JSON.stringify(body),
   });
-  return { status: response.status, ...(await response.json() as object) };
+  return { status: response.status, ...((await response.json()) as object) };
 }
 
 /**

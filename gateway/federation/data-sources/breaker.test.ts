@@ -4,7 +4,12 @@ import { CircuitBreaker } from './breaker.ts';
 describe('CircuitBreaker', () => {
   const clock = () => {
     let now = 1000;
-    return { now: () => now, advance: (ms: number) => { now += ms; } };
+    return {
+      now: () => now,
+      advance: (ms: number) => {
+        now += ms;
+      },
+    };
   };
 
   it('opens after N consecutive failures and refuses at once', () => {

@@ -59,14 +59,25 @@ export async function fetchRoutedEntities(fetcher: RegionFetcher, input: Entitie
     const positions = groups.get(answer.region.code)!;
     const list = answer.answer?.data?.[ENTITIES];
     if (Array.isArray(list) && list.length !== positions.length) {
-      errors.push(unavailableError({ ...answer, status: 'error', message: `answered ${list.length} entities for ${positions.length} representations` }, fetcher.part));
+      errors.push(
+        unavailableError(
+          { ...answer, status: 'error', message: `answered ${list.length} entities for ${positions.length} representations` },
+          fetcher.part,
+        ),
+      );
       continue;
     }
-    if (Array.isArray(list)) list.forEach((entity, j) => { entities[positions[j]] = entity; });
+    if (Array.isArray(list))
+      list.forEach((entity, j) => {
+        entities[positions[j]] = entity;
+      });
     answered.push(answer);
   }
   errors.push(...regionErrors(answered, (path, answer) => toPlannerOrder(path, groups.get(answer.region.code)!)));
-  fetcher.record(context, answers.map((answer) => fetcher.outcomeOf(answer, foundAny)));
+  fetcher.record(
+    context,
+    answers.map((answer) => fetcher.outcomeOf(answer, foundAny)),
+  );
   return respond({ [ENTITIES]: entities }, errors);
 }
 
@@ -80,10 +91,13 @@ export async function fetchFannedEntities(fetcher: RegionFetcher, input: Entitie
   const mergeSpan = tracingState.on ? startMergeSpan(fetcher.subgraph, answers.length) : null;
   const merger = new RegionMerger(input.merge);
   const answered = answers.filter((a) => a.status === 'answered');
-  const entities = representations.map((_, i) => merger.mergeAll(
-    answered.map((a) => ({ region: a.region.code, value: entityAt(a, i) })),
-    entityPath(input.pathInRequest, i),
-  ) ?? null);
+  const entities = representations.map(
+    (_, i) =>
+      merger.mergeAll(
+        answered.map((a) => ({ region: a.region.code, value: entityAt(a, i) })),
+        entityPath(input.pathInRequest, i),
+      ) ?? null,
+  );
   mergeSpan?.end();
   const errors = [
     ...answers.filter((a) => a.status !== 'answered').map((a) => unavailableError(a, fetcher.part)),
@@ -91,7 +105,7 @@ export async function fetchFannedEntities(fetcher: RegionFetcher, input: Entitie
   ];
   fetcher.record(context, [
     ...answers.map((answer) => fetcher.outcomeOf(answer, foundAny)),
-    ...[...input.skipped ?? []].map(([code, why]) => fetcher.outcome(code, 'skipped', 0, why)),
+    ...[...(input.skipped ?? [])].map(([code, why]) => fetcher.outcome(code, 'skipped', 0, why)),
   ]);
   fetcher.recordConflicts(context, merger.conflicts());
   return respond({ [ENTITIES]: entities }, errors);

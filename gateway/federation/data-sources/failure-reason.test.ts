@@ -5,9 +5,16 @@ const coded = (code: string, message = `connect ${code} 10.3.0.7:4102`) => Objec
 
 describe('failureReason', () => {
   it.each([
-    ['ECONNREFUSED', 'refused'], ['ECONNRESET', 'reset'], ['UND_ERR_SOCKET', 'reset'], ['ETIMEDOUT', 'timeout'],
-    ['UND_ERR_CONNECT_TIMEOUT', 'timeout'], ['ENOTFOUND', 'unresolved'], ['EHOSTUNREACH', 'unreachable'],
-    ['ERR_TLS_CERT_ALTNAME_INVALID', 'tls'], ['DEPTH_ZERO_SELF_SIGNED_CERT', 'tls'], ['EWHATEVER', 'failed'],
+    ['ECONNREFUSED', 'refused'],
+    ['ECONNRESET', 'reset'],
+    ['UND_ERR_SOCKET', 'reset'],
+    ['ETIMEDOUT', 'timeout'],
+    ['UND_ERR_CONNECT_TIMEOUT', 'timeout'],
+    ['ENOTFOUND', 'unresolved'],
+    ['EHOSTUNREACH', 'unreachable'],
+    ['ERR_TLS_CERT_ALTNAME_INVALID', 'tls'],
+    ['DEPTH_ZERO_SELF_SIGNED_CERT', 'tls'],
+    ['EWHATEVER', 'failed'],
   ])('%s → %s, found on the error or its cause', (code, reason) => {
     expect(failureReason(coded(code))).toBe(reason);
     expect(failureReason(new TypeError('fetch failed', { cause: coded(code) }))).toBe(reason);

@@ -7,8 +7,16 @@
  * region's code and one of these reasons; the operator log keeps the transport's detail.
  */
 export type FailureReason =
-  | 'refused' | 'reset' | 'timeout' | 'unresolved' | 'unreachable' | 'tls'
-  | 'bad-response' | 'overloaded' | 'circuit-open' | 'failed';
+  | 'refused'
+  | 'reset'
+  | 'timeout'
+  | 'unresolved'
+  | 'unreachable'
+  | 'tls'
+  | 'bad-response'
+  | 'overloaded'
+  | 'circuit-open'
+  | 'failed';
 
 /** What each reason tells a caller: no address, host name or path. */
 export const FAILURE_TEXT: Record<FailureReason, string> = {

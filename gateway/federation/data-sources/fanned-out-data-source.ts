@@ -23,7 +23,10 @@ import type { RegionEntry } from './types.ts';
 export class FannedOutDataSource implements GraphQLDataSource {
   private readonly prepared: PreparedOperations<MergeRules>;
 
-  constructor(private readonly fetcher: RegionFetcher, private readonly part: PartSchema) {
+  constructor(
+    private readonly fetcher: RegionFetcher,
+    private readonly part: PartSchema,
+  ) {
     this.prepared = new PreparedOperations((doc) => ({
       document: injectEntityKeys(doc, part.schema, part.keys),
       meta: rulesForOperation(doc, part.schema, INDEX_MERGE_RULES),
@@ -31,7 +34,11 @@ export class FannedOutDataSource implements GraphQLDataSource {
   }
 
   async process(options: GraphQLDataSourceProcessOptions): Promise<GatewayGraphQLResponse> {
-    const { body, document, meta: rules } = this.prepared.prepare(bodyOf(options.request), 'document' in options ? options.document : undefined);
+    const {
+      body,
+      document,
+      meta: rules,
+    } = this.prepared.prepare(bodyOf(options.request), 'document' in options ? options.document : undefined);
     const fetch = readFetch(body, document);
     const regions = this.fetcher.regions(options.context);
     const { context } = options;

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { regionalUrl } from '../compose.ts';
-import { closeRegionClients, createDataSource, FannedOutDataSource, PlainDataSource, regionClients, RoutedDataSource, SearchDataSource } from './index.ts';
+import {
+  closeRegionClients,
+  createDataSource,
+  FannedOutDataSource,
+  PlainDataSource,
+  regionClients,
+  RoutedDataSource,
+  SearchDataSource,
+} from './index.ts';
 
 describe('createDataSource', () => {
   const registry = { regions: () => [] };

@@ -32,7 +32,11 @@ export interface DataSourceDeps {
   /** Headers for the requests of one fan-out at once (one internal token for all). */
   batchHeaders?: BatchHeadersHook;
   /** Headers for each request to an ordinary subgraph. */
-  plainHeaders?: (service: { name: string; url: string }, body: string, context: unknown) => Record<string, string> | Promise<Record<string, string>>;
+  plainHeaders?: (
+    service: { name: string; url: string },
+    body: string,
+    context: unknown,
+  ) => Record<string, string> | Promise<Record<string, string>>;
   /** Where to write region outcomes and merge conflicts; default `context.report`. */
   report?: ReportLocator;
   /** The part's schema; default: built from schema/contract. Tests pass their own. */
@@ -69,20 +73,33 @@ export async function closeRegionClients(registry: RegionDirectory): Promise<voi
 export function createDataSource(service: { name: string; url?: string }, deps: DataSourceDeps): GraphQLDataSource {
   const part = regionalPart(service.url);
   if (!part) {
-    if (!service.url) throw new Error(`subgraph ${service.name}: no url in the supergraph, and it is not a contract part (liandong-region://records|index|search)`);
+    if (!service.url)
+      throw new Error(
+        `subgraph ${service.name}: no url in the supergraph, and it is not a contract part (liandong-region://records|index|search)`,
+      );
     return new PlainDataSource({
       name: service.name,
       url: service.url,
       partition: deps.partition,
-      headers: deps.plainHeaders ? (body, context) => deps.plainHeaders!({ name: service.name, url: service.url! }, body, context) : undefined,
+      headers: deps.plainHeaders
+        ? (body, context) => deps.plainHeaders!({ name: service.name, url: service.url! }, body, context)
+        : undefined,
     });
   }
-  const fetcher = new RegionFetcher(regionClients(deps), part, service.name, { headers: deps.headers, batchHeaders: deps.batchHeaders, report: deps.report, cache: deps.cache });
+  const fetcher = new RegionFetcher(regionClients(deps), part, service.name, {
+    headers: deps.headers,
+    batchHeaders: deps.batchHeaders,
+    report: deps.report,
+    cache: deps.cache,
+  });
   const schema = () => (deps.partSchema ?? contractPartSchema)(part);
   switch (part) {
-    case 'records': return new RoutedDataSource(fetcher);
-    case 'index': return new FannedOutDataSource(fetcher, schema());
-    case 'search': return new SearchDataSource(fetcher, schema(), deps.cursors ?? ephemeralSearchCursors());
+    case 'records':
+      return new RoutedDataSource(fetcher);
+    case 'index':
+      return new FannedOutDataSource(fetcher, schema());
+    case 'search':
+      return new SearchDataSource(fetcher, schema(), deps.cursors ?? ephemeralSearchCursors());
   }
 }
 

@@ -7,22 +7,31 @@
  * the client's response (only selected fields are copied out).
  */
 import {
-  Kind, TypeInfo, visit, visitWithTypeInfo,
-  type DocumentNode, type FieldNode, type GraphQLSchema, type SelectionSetNode,
+  Kind,
+  TypeInfo,
+  visit,
+  visitWithTypeInfo,
+  type DocumentNode,
+  type FieldNode,
+  type GraphQLSchema,
+  type SelectionSetNode,
 } from 'graphql';
 import type { EntityKeys } from '../merge/entity-key.ts';
 
 export function injectEntityKeys(document: DocumentNode, schema: GraphQLSchema, keys: EntityKeys): DocumentNode {
   const typeInfo = new TypeInfo(schema);
-  return visit(document, visitWithTypeInfo(typeInfo, {
-    SelectionSet: {
-      leave(node) {
-        const type = typeInfo.getParentType();
-        const keyFields = type ? keys.get(type.name) : undefined;
-        return keyFields ? withFields(node, ['__typename', ...keyFields]) : undefined;
+  return visit(
+    document,
+    visitWithTypeInfo(typeInfo, {
+      SelectionSet: {
+        leave(node) {
+          const type = typeInfo.getParentType();
+          const keyFields = type ? keys.get(type.name) : undefined;
+          return keyFields ? withFields(node, ['__typename', ...keyFields]) : undefined;
+        },
       },
-    },
-  }));
+    }),
+  );
 }
 
 /** `node` plus a plain selection of each field not already selected under its own name. */

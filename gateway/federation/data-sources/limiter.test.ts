@@ -7,8 +7,14 @@ describe('ConcurrencyLimiter', () => {
     const signal = new AbortController().signal;
     const order: string[] = [];
     const first = await limiter.acquire(signal);
-    const second = limiter.acquire(signal).then((release) => { order.push('second'); return release; });
-    const third = limiter.acquire(signal).then((release) => { order.push('third'); return release; });
+    const second = limiter.acquire(signal).then((release) => {
+      order.push('second');
+      return release;
+    });
+    const third = limiter.acquire(signal).then((release) => {
+      order.push('third');
+      return release;
+    });
     expect(limiter.waiting).toBe(2);
     first();
     (await second)();

@@ -8,7 +8,10 @@
  */
 
 export class QueueFullError extends Error {
-  constructor(readonly inFlight: number, readonly waiting: number) {
+  constructor(
+    readonly inFlight: number,
+    readonly waiting: number,
+  ) {
     super(`${inFlight} requests in flight and ${waiting} waiting (the queue is full)`);
     this.name = 'QueueFullError';
   }
@@ -24,7 +27,10 @@ export class ConcurrencyLimiter {
   private active = 0;
   private readonly queue: Waiter[] = [];
 
-  constructor(readonly max: number, readonly maxQueue: number) {
+  constructor(
+    readonly max: number,
+    readonly maxQueue: number,
+  ) {
     if (!(max >= 1)) throw new RangeError(`maxConcurrency must be ≥ 1, got ${max}`);
     if (!(maxQueue >= 0)) throw new RangeError(`maxQueue must be ≥ 0, got ${maxQueue}`);
   }

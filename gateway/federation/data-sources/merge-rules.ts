@@ -23,12 +23,15 @@ export const INDEX_MERGE_RULES: MergeRules = new Map([
 export function rulesForOperation(document: DocumentNode, schema: GraphQLSchema, rules: MergeRules): MergeRules {
   const resolved = new Map(rules);
   const typeInfo = new TypeInfo(schema);
-  visit(document, visitWithTypeInfo(typeInfo, {
-    Field(field) {
-      const parent = typeInfo.getParentType();
-      const rule = parent && field.alias ? rules.get(`${parent.name}.${field.name.value}`) : undefined;
-      if (rule) resolved.set(`${parent!.name}.${field.alias!.value}`, rule);
-    },
-  }));
+  visit(
+    document,
+    visitWithTypeInfo(typeInfo, {
+      Field(field) {
+        const parent = typeInfo.getParentType();
+        const rule = parent && field.alias ? rules.get(`${parent.name}.${field.name.value}`) : undefined;
+        if (rule) resolved.set(`${parent!.name}.${field.alias!.value}`, rule);
+      },
+    }),
+  );
   return resolved;
 }

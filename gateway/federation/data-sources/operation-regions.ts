@@ -47,7 +47,9 @@ function rootFilters(incoming: IncomingRequest): RootFilters {
  * Without a path or a filter on its root field: every region.
  */
 export function regionsForHop(
-  incoming: IncomingRequest | undefined, path: readonly (string | number)[] | undefined, regions: readonly RegionEntry[],
+  incoming: IncomingRequest | undefined,
+  path: readonly (string | number)[] | undefined,
+  regions: readonly RegionEntry[],
 ): { regions: readonly RegionEntry[]; skipped: ReadonlyMap<string, string> } {
   const root = path?.[0];
   const filter = incoming && typeof root === 'string' ? rootFilters(incoming).get(root) : undefined;

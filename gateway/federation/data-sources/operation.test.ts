@@ -18,7 +18,7 @@ describe('cutting a fetch operation per region', () => {
     expect(withFragment).toMatch(/query Op\(\$a: ID!\)[\s\S]*fragment F on Case/);
   });
 
-  it('gives regions that get every field the planner\'s own text, and others a cut', () => {
+  it("gives regions that get every field the planner's own text, and others a cut", () => {
     const requests = requestsByRegion(fetch, [
       { field: fetch.rootFields[0], regions: ['JS', 'GZ'] },
       { field: fetch.rootFields[1], regions: ['GZ'] },
@@ -30,10 +30,14 @@ describe('cutting a fetch operation per region', () => {
 
   it('rewrites an argument to a per-region variable', () => {
     const field = withArgumentVariable(fetch.rootFields[1], 'id', '_ld_x');
-    const requests = requestsByRegion(fetch, [{
-      field, regions: ['JS', 'HB'], addedVariables: [variableDefinition('_ld_x', 'ID')],
-      variablesFor: (region) => ({ _ld_x: `${region}:9` }),
-    }]);
+    const requests = requestsByRegion(fetch, [
+      {
+        field,
+        regions: ['JS', 'HB'],
+        addedVariables: [variableDefinition('_ld_x', 'ID')],
+        variablesFor: (region) => ({ _ld_x: `${region}:9` }),
+      },
+    ]);
     expect(requests.get('JS')!.query).toMatch(/query Op\(\$_ld_x: ID\)[\s\S]*case\(id: \$_ld_x\)/);
     expect(requests.get('JS')!.variables).toMatchObject({ _ld_x: 'JS:9' });
     expect(requests.get('HB')!.variables).toMatchObject({ _ld_x: 'HB:9' });

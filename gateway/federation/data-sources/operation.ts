@@ -7,9 +7,18 @@
  * definitions and fragments no longer used are dropped (GraphQL refuses unused ones).
  */
 import {
-  Kind, parse, print, valueFromASTUntyped, visit,
-  type DocumentNode, type FieldNode, type FragmentDefinitionNode, type OperationDefinitionNode,
-  type SelectionSetNode, type VariableDefinitionNode, type ASTNode,
+  Kind,
+  parse,
+  print,
+  valueFromASTUntyped,
+  visit,
+  type DocumentNode,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+  type VariableDefinitionNode,
+  type ASTNode,
 } from 'graphql';
 import type { GraphQLBody } from './types.ts';
 
@@ -48,9 +57,7 @@ export function bodyOf(request: { query?: string; variables?: Record<string, unk
 export function readFetch(body: GraphQLBody, document?: DocumentNode): FetchOperation {
   const doc = document ?? parse(body.query);
   const operations = doc.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
-  const operation = body.operationName
-    ? operations.find((o) => o.name?.value === body.operationName)
-    : operations[0];
+  const operation = body.operationName ? operations.find((o) => o.name?.value === body.operationName) : operations[0];
   if (!operation) throw new Error(`fetch operation ${JSON.stringify(body.operationName ?? '(unnamed)')} not found in its document`);
   const fragments = doc.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION);
   return {
@@ -129,8 +136,7 @@ export function requestsByRegion(fetch: FetchOperation, routes: readonly FieldRo
 }
 
 function isWholeOperation(fetch: FetchOperation, routes: readonly FieldRoute[]): boolean {
-  return routes.length === fetch.rootFields.length
-    && routes.every((r, i) => r.field === fetch.rootFields[i] && !r.addedVariables?.length);
+  return routes.length === fetch.rootFields.length && routes.every((r, i) => r.field === fetch.rootFields[i] && !r.addedVariables?.length);
 }
 
 /** An operation holding only the routes' fields, with only the variables and fragments they use. */
@@ -167,7 +173,12 @@ function usedFragments(nodes: readonly ASTNode[], all: readonly FragmentDefiniti
 
 function usedVariables(nodes: readonly ASTNode[]): Set<string> {
   const names = new Set<string>();
-  for (const node of nodes) visit(node, { Variable(v) { names.add(v.name.value); } });
+  for (const node of nodes)
+    visit(node, {
+      Variable(v) {
+        names.add(v.name.value);
+      },
+    });
   return names;
 }
 
@@ -176,11 +187,14 @@ export function withArgumentVariable(field: FieldNode, name: string, variable: s
   const others = (field.arguments ?? []).filter((a) => a.name.value !== name);
   return {
     ...field,
-    arguments: [...others, {
-      kind: Kind.ARGUMENT,
-      name: { kind: Kind.NAME, value: name },
-      value: { kind: Kind.VARIABLE, name: { kind: Kind.NAME, value: variable } },
-    }],
+    arguments: [
+      ...others,
+      {
+        kind: Kind.ARGUMENT,
+        name: { kind: Kind.NAME, value: name },
+        value: { kind: Kind.VARIABLE, name: { kind: Kind.NAME, value: variable } },
+      },
+    ],
   };
 }
 

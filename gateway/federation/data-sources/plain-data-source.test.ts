@@ -26,12 +26,22 @@ let bumps = 0;
 let status = 200;
 let openGate: () => void = () => {};
 let gate = Promise.resolve();
-const closeGate = () => { gate = new Promise((resolve) => { openGate = resolve; }); };
+const closeGate = () => {
+  gate = new Promise((resolve) => {
+    openGate = resolve;
+  });
+};
 
 const schema = buildSubgraphSchema({
   typeDefs,
   resolvers: {
-    Query: { slow: async (_: unknown, { tag }: { tag?: string }) => { await gate; return `slow ${tag ?? ''}`; }, hello: () => 'hi' },
+    Query: {
+      slow: async (_: unknown, { tag }: { tag?: string }) => {
+        await gate;
+        return `slow ${tag ?? ''}`;
+      },
+      hello: () => 'hi',
+    },
     Mutation: { bump: () => ++bumps },
   } as never,
 });
@@ -68,8 +78,12 @@ beforeEach(() => {
   gate = Promise.resolve();
 });
 
-const process = (source: PlainDataSource, query: string, context: Record<string, unknown> = { authorisationPartition: 'p' }, variables = {}) =>
-  source.process({ kind: 'incoming operation' as never, request: { query, variables }, context, incomingRequestContext: {} as never });
+const process = (
+  source: PlainDataSource,
+  query: string,
+  context: Record<string, unknown> = { authorisationPartition: 'p' },
+  variables = {},
+) => source.process({ kind: 'incoming operation' as never, request: { query, variables }, context, incomingRequestContext: {} as never });
 
 async function until(condition: () => boolean) {
   for (let i = 0; i < 500 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 5));
@@ -95,7 +109,8 @@ describe('PlainDataSource', () => {
       closeGate();
       const N = 20;
       const answers = Array.from({ length: N }, () =>
-        apollo.executeOperation({ query: '{ slow(tag: "x") }' }, { contextValue: { authorisationPartition: 'officer-role-A' } }));
+        apollo.executeOperation({ query: '{ slow(tag: "x") }' }, { contextValue: { authorisationPartition: 'officer-role-A' } }),
+      );
       await until(() => sources[0].stats().sent + sources[0].stats().shared === N);
       openGate();
       for (const answer of await Promise.all(answers)) {

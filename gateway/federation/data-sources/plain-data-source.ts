@@ -52,7 +52,12 @@ export class PlainDataSource implements GraphQLDataSource {
   async process(options: GraphQLDataSourceProcessOptions): Promise<GatewayGraphQLResponse> {
     const { request, context } = options;
     if (!request.query) throw new Error(`subgraph ${this.options.name}: fetch without a query`);
-    const body = JSON.stringify({ query: request.query, variables: request.variables, operationName: request.operationName, extensions: request.extensions });
+    const body = JSON.stringify({
+      query: request.query,
+      variables: request.variables,
+      operationName: request.operationName,
+      extensions: request.extensions,
+    });
     const inbound = Object.fromEntries(request.http?.headers ?? []);
     const send = async () => this.send(body, { ...inbound, ...(await this.options.headers?.(body, context)) });
     const document = 'document' in options ? options.document : undefined;
@@ -72,7 +77,9 @@ export class PlainDataSource implements GraphQLDataSource {
   }
 
   private shareKey(body: string, context: unknown): string {
-    const partition = this.options.partition?.(context) ?? String((context as { authorisationPartition?: string } | undefined)?.authorisationPartition ?? '');
+    const partition =
+      this.options.partition?.(context) ??
+      String((context as { authorisationPartition?: string } | undefined)?.authorisationPartition ?? '');
     return `${this.url}\n${partition}\n${body}`;
   }
 
@@ -110,7 +117,9 @@ function httpUrl(name: string, url: string): URL {
     // reported below
   }
   if (!parsed || !['http:', 'https:'].includes(parsed.protocol)) {
-    throw new Error(`subgraph ${name}: url ${JSON.stringify(url)} is not an absolute http(s) URL (expected e.g. "http://127.0.0.1:4001/graphql")`);
+    throw new Error(
+      `subgraph ${name}: url ${JSON.stringify(url)} is not an absolute http(s) URL (expected e.g. "http://127.0.0.1:4001/graphql")`,
+    );
   }
   return parsed;
 }

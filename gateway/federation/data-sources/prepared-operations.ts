@@ -16,7 +16,10 @@ export interface Prepared<M> {
 export class PreparedOperations<M> {
   private readonly cache: LRUCache<string, { query: string; document: DocumentNode; meta: M }>;
 
-  constructor(private readonly rewrite: (document: DocumentNode) => { document: DocumentNode; meta: M }, max = 2000) {
+  constructor(
+    private readonly rewrite: (document: DocumentNode) => { document: DocumentNode; meta: M },
+    max = 2000,
+  ) {
     this.cache = new LRUCache({ max });
   }
 

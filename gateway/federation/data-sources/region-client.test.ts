@@ -13,12 +13,19 @@ import { newReport } from '../../context.ts';
 let gz: FixtureRegion;
 const QUERY = JSON.stringify({ query: `{ person(idNumber: "${P1}") { regions } }` });
 
-beforeAll(async () => { gz = await startFixtureRegion('GZ', GZ_DATA); });
-afterAll(async () => { await gz?.stop(); });
-beforeEach(() => { gz.mode = 'normal'; gz.resetCounts(); });
+beforeAll(async () => {
+  gz = await startFixtureRegion('GZ', GZ_DATA);
+});
+afterAll(async () => {
+  await gz?.stop();
+});
+beforeEach(() => {
+  gz.mode = 'normal';
+  gz.resetCounts();
+});
 
 describe('RegionClient', () => {
-  it('answers with the region\'s GraphQL response', async () => {
+  it("answers with the region's GraphQL response", async () => {
     const client = new RegionClient(gz.entry());
     try {
       const answer = await client.post('index', QUERY, {});
@@ -82,7 +89,7 @@ describe('RegionClient', () => {
     }
   });
 
-  it('replaces a region\'s client when its settings change, and drops removed regions', async () => {
+  it("replaces a region's client when its settings change, and drops removed regions", async () => {
     const directory = fixtureDirectory([gz.entry()]);
     const clients = new RegionClients(directory);
     try {

@@ -38,7 +38,10 @@ const DEFAULT_BREAKER = { failureThreshold: 5, cooldownMs: 5000 };
 
 /** The region answered, but not with a GraphQL response; `detail` (its URL, the body) is for the log. */
 class BadResponse extends Error {
-  constructor(readonly status: number, readonly detail: string) {
+  constructor(
+    readonly status: number,
+    readonly detail: string,
+  ) {
     super(`it answered HTTP ${status} with something other than a GraphQL response`);
     this.name = 'BadResponse';
   }
@@ -56,7 +59,10 @@ export class RegionClient {
   private readonly limiter: ConcurrencyLimiter;
   private readonly pools = new Map<string, Pool>();
 
-  constructor(readonly region: RegionEntry, private readonly options: RegionClientOptions = {}) {
+  constructor(
+    readonly region: RegionEntry,
+    private readonly options: RegionClientOptions = {},
+  ) {
     this.breaker = new CircuitBreaker(region.breaker ?? options.breaker ?? DEFAULT_BREAKER);
     this.limiter = new ConcurrencyLimiter(region.maxConcurrency, options.maxQueue ?? region.maxConcurrency * 4);
   }
@@ -67,7 +73,10 @@ export class RegionClient {
     const permit = this.breaker.permit();
     if (permit === 'refused') {
       const retry = Math.ceil(this.breaker.retryInMs() / 1000);
-      return this.ended('circuit-open', started, { reason: 'circuit-open', message: `${FAILURE_TEXT['circuit-open']}; next trial in ${retry} s` });
+      return this.ended('circuit-open', started, {
+        reason: 'circuit-open',
+        message: `${FAILURE_TEXT['circuit-open']}; next trial in ${retry} s`,
+      });
     }
     const timeout = new AbortController();
     const timer = setTimeout(() => timeout.abort(new TimeoutSignal(this.region.timeoutMs)), this.region.timeoutMs);
@@ -108,12 +117,17 @@ export class RegionClient {
     if (error instanceof QueueFullError) {
       // Our own backlog, not the region's fault: it says nothing about the region's health.
       this.breaker.abandoned(permit);
-      return this.logged(this.ended('error', started, { reason: 'overloaded', message: `overloaded at the gateway: ${error.message}` }), error.message);
+      return this.logged(
+        this.ended('error', started, { reason: 'overloaded', message: `overloaded at the gateway: ${error.message}` }),
+        error.message,
+      );
     }
     this.breaker.failed();
     // Undici may reject with its own abort error; the caller passes our reason instead.
-    if (error instanceof TimeoutSignal) return this.logged(this.ended('timeout', started, { reason: 'timeout', message: error.message }), error.message);
-    if (error instanceof BadResponse) return this.logged(this.ended('error', started, { reason: 'bad-response', message: error.message }), error.detail);
+    if (error instanceof TimeoutSignal)
+      return this.logged(this.ended('timeout', started, { reason: 'timeout', message: error.message }), error.message);
+    if (error instanceof BadResponse)
+      return this.logged(this.ended('error', started, { reason: 'bad-response', message: error.message }), error.detail);
     const reason = failureReason(error);
     return this.logged(this.ended('error', started, { reason, message: FAILURE_TEXT[reason] }), describe(error));
   }
@@ -155,7 +169,10 @@ function parseAnswer(text: string, status: number, url: string): GraphQLAnswer {
   }
   const body = parsed as GraphQLAnswer;
   if (typeof body !== 'object' || body === null || (!('data' in body) && !Array.isArray(body.errors))) {
-    throw new BadResponse(status, `HTTP ${status} from ${url}: expected a GraphQL response with "data" or "errors", got ${text.slice(0, 120)}`);
+    throw new BadResponse(
+      status,
+      `HTTP ${status} from ${url}: expected a GraphQL response with "data" or "errors", got ${text.slice(0, 120)}`,
+    );
   }
   return body;
 }

@@ -16,7 +16,10 @@ export class RegionClients {
   /** Regions that timed out during a request (keyed by its context), so later fetches of it do not wait again. */
   private readonly timedOut = new WeakMap<object, Set<string>>();
 
-  constructor(readonly directory: RegionDirectory, private readonly options: RegionClientOptions = {}) {}
+  constructor(
+    readonly directory: RegionDirectory,
+    private readonly options: RegionClientOptions = {},
+  ) {}
 
   /** The regions in registry order (the stable merge order), as `request` started with them. */
   regions(request?: unknown): readonly RegionEntry[] {
@@ -40,12 +43,26 @@ export class RegionClients {
    * whose plan reaches a slow region in several sequential fetches must pay its timeout
    * once, not once per fetch.
    */
-  async post(region: RegionEntry, part: ContractPart, body: string, headers: Record<string, string>, context: unknown): Promise<RegionAnswer> {
+  async post(
+    region: RegionEntry,
+    part: ContractPart,
+    body: string,
+    headers: Record<string, string>,
+    context: unknown,
+  ): Promise<RegionAnswer> {
     const request = typeof context === 'object' && context !== null ? context : null;
     if (request && this.timedOut.get(request)?.has(region.code)) {
-      return { region, status: 'timeout', reason: 'timeout', latencyMs: 0, message: `not asked again: it timed out earlier in this request (limit ${region.timeoutMs} ms)` };
+      return {
+        region,
+        status: 'timeout',
+        reason: 'timeout',
+        latencyMs: 0,
+        message: `not asked again: it timed out earlier in this request (limit ${region.timeoutMs} ms)`,
+      };
     }
-    const answer = tracingState.on ? await this.tracedPost(region, part, body, headers) : await this.client(region).post(part, body, headers);
+    const answer = tracingState.on
+      ? await this.tracedPost(region, part, body, headers)
+      : await this.client(region).post(part, body, headers);
     if (request && answer.status === 'timeout') {
       const set = this.timedOut.get(request) ?? new Set<string>();
       set.add(region.code);
@@ -60,11 +77,16 @@ export class RegionClients {
    * the answer hold the keys asked for.
    */
   private tracedPost(region: RegionEntry, part: ContractPart, body: string, headers: Record<string, string>): Promise<RegionAnswer> {
-    return inSpan(SPAN.regionFetch, { 'liandong.region': region.code, 'liandong.part': part }, async (span) => {
-      const answer = await this.client(region).post(part, body, injectTraceContext({ ...headers }));
-      setFacts(span, { 'liandong.status': answer.status, 'liandong.latency_ms': answer.latencyMs });
-      return answer;
-    }, SpanKind.CLIENT);
+    return inSpan(
+      SPAN.regionFetch,
+      { 'liandong.region': region.code, 'liandong.part': part },
+      async (span) => {
+        const answer = await this.client(region).post(part, body, injectTraceContext({ ...headers }));
+        setFacts(span, { 'liandong.status': answer.status, 'liandong.latency_ms': answer.latencyMs });
+        return answer;
+      },
+      SpanKind.CLIENT,
+    );
   }
 
   /** A region taken out of the registry must not keep its sockets open. */

@@ -17,7 +17,11 @@ let js: FixtureRegion, gz: FixtureRegion, hb: FixtureRegion;
 let gateway: Awaited<ReturnType<typeof startGateway>>;
 
 beforeAll(async () => {
-  [js, gz, hb] = await Promise.all([startFixtureRegion('JS', JS_DATA), startFixtureRegion('GZ', GZ_DATA), startFixtureRegion('HB', HB_DATA)]);
+  [js, gz, hb] = await Promise.all([
+    startFixtureRegion('JS', JS_DATA),
+    startFixtureRegion('GZ', GZ_DATA),
+    startFixtureRegion('HB', HB_DATA),
+  ]);
   // A breaker that stays closed here, so the tests do not depend on each other's failures.
   const breaker = { failureThreshold: 1000, cooldownMs: COOLDOWN_MS };
   gateway = await startGateway({
@@ -36,7 +40,12 @@ afterAll(async () => {
   await Promise.all([js, gz, hb].map((r) => r?.stop()));
 });
 
-beforeEach(() => [js, gz, hb].forEach((r) => { r.mode = 'normal'; r.resetCounts(); }));
+beforeEach(() =>
+  [js, gz, hb].forEach((r) => {
+    r.mode = 'normal';
+    r.resetCounts();
+  }),
+);
 
 const QUERY = `{ person(idNumber: "${P1}") { regions records { id } } }`;
 const indexOutcome = (report: RequestReport, code: string): RegionOutcome =>
@@ -104,7 +113,7 @@ describe('partial failure', () => {
     }
   });
 
-  it('a dead region (connection refused) yields the others\' data and REGION_UNAVAILABLE naming the region, not its address', async () => {
+  it("a dead region (connection refused) yields the others' data and REGION_UNAVAILABLE naming the region, not its address", async () => {
     const dead = await startFixtureRegion('XX', {});
     await dead.stop();
     const logged: RegionFailureLog[] = [];
@@ -116,19 +125,26 @@ describe('partial failure', () => {
       const { data, errors, report, json } = await deadGateway.query(QUERY);
       expect((data!.person as { regions: string[] }).regions).toEqual(['JS', 'HB']);
       expect(errors![0].extensions).toMatchObject({ code: 'REGION_UNAVAILABLE', region: 'GZ', status: 'error', reason: 'refused' });
-      expect(errors![0].message).toBe('Region GZ (Dead GZ) did not answer the index fetch: connection refused. The answer holds what the other regions returned.');
+      expect(errors![0].message).toBe(
+        'Region GZ (Dead GZ) did not answer the index fetch: connection refused. The answer holds what the other regions returned.',
+      );
       expect(indexOutcome(report, 'GZ')).toMatchObject({ status: 'error', message: 'connection refused' });
       // Neither the error nor the region report carries the address; the operator log does.
       const { host, port } = new URL(dead.entry().endpoints.index);
       expect(json).not.toContain(port);
       expect(JSON.stringify(report.regions)).not.toContain(port);
-      expect(logged).toContainEqual({ region: 'GZ', reason: 'refused', message: 'connection refused', detail: expect.stringContaining(`ECONNREFUSED ${host}`) });
+      expect(logged).toContainEqual({
+        region: 'GZ',
+        reason: 'refused',
+        message: 'connection refused',
+        detail: expect.stringContaining(`ECONNREFUSED ${host}`),
+      });
     } finally {
       await deadGateway.stop();
     }
   });
 
-  it('a routed fetch to a region that hangs leaves only that region\'s entities empty', async () => {
+  it("a routed fetch to a region that hangs leaves only that region's entities empty", async () => {
     gz.mode = 'hang';
     const { data, errors } = await gateway.query(`{ a: case(id: "GZ:C-7") { place } b: case(id: "JS:C-1") { place } }`);
     expect(data).toEqual({ a: null, b: { place: 'Nanjing' } });

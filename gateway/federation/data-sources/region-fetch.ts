@@ -6,9 +6,7 @@
 import type { RegionOutcome, RegionStatus, RequestReport } from '../../context.ts';
 import type { RegionRequestCache } from '../../cache/entity-cache.ts';
 import type { RegionClients } from './region-clients.ts';
-import type {
-  BatchHeadersHook, ContractPart, GraphQLBody, HeadersHook, RegionAnswer, RegionEntry, ReportLocator,
-} from './types.ts';
+import type { BatchHeadersHook, ContractPart, GraphQLBody, HeadersHook, RegionAnswer, RegionEntry, ReportLocator } from './types.ts';
 
 export interface RegionFetchHooks {
   headers?: HeadersHook;
@@ -40,8 +38,14 @@ export class RegionFetcher {
     return this.send(regions, requests, context);
   }
 
-  private async send(regions: readonly RegionEntry[], requests: ReadonlyMap<string, GraphQLBody>, context: unknown): Promise<RegionAnswer[]> {
-    const asked = regions.filter((region) => requests.has(region.code)).map((region) => ({ region, body: JSON.stringify(requests.get(region.code)) }));
+  private async send(
+    regions: readonly RegionEntry[],
+    requests: ReadonlyMap<string, GraphQLBody>,
+    context: unknown,
+  ): Promise<RegionAnswer[]> {
+    const asked = regions
+      .filter((region) => requests.has(region.code))
+      .map((region) => ({ region, body: JSON.stringify(requests.get(region.code)) }));
     const headers = await this.headersFor(asked, context);
     return Promise.all(asked.map(({ region, body }, i) => this.clients.post(region, this.part, body, headers[i], context)));
   }

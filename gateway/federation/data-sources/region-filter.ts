@@ -24,7 +24,11 @@ export function selectRegions(field: FieldNode, variables: Record<string, unknow
   }
   const unknown = list.filter((code) => !all.includes(code));
   if (unknown.length > 0) {
-    return { refused: badUserInput(`${at}: unknown region code(s) ${named(unknown)}; expected codes from the registry: ${all.join(', ')}`, [responseKey(field)]) };
+    return {
+      refused: badUserInput(`${at}: unknown region code(s) ${named(unknown)}; expected codes from the registry: ${all.join(', ')}`, [
+        responseKey(field),
+      ]),
+    };
   }
   const codes = all.filter((code) => list.includes(code));
   const skipped = new Map(all.filter((code) => !codes.includes(code)).map((code) => [code, NOT_IN_FILTER]));
@@ -33,6 +37,9 @@ export function selectRegions(field: FieldNode, variables: Record<string, unknow
 
 /** The first few unknown codes, each quoted short: a list of thousands must not come back whole. */
 function named(codes: readonly string[], shown = 5): string {
-  const listed = codes.slice(0, shown).map((code) => quoteInput(code)).join(', ');
+  const listed = codes
+    .slice(0, shown)
+    .map((code) => quoteInput(code))
+    .join(', ');
   return codes.length > shown ? `${listed} and ${codes.length - shown} more` : listed;
 }

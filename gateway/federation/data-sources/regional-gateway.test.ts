@@ -14,7 +14,11 @@ let js: FixtureRegion, gz: FixtureRegion, hb: FixtureRegion;
 let gateway: Awaited<ReturnType<typeof startGateway>>;
 
 beforeAll(async () => {
-  [js, gz, hb] = await Promise.all([startFixtureRegion('JS', JS_DATA), startFixtureRegion('GZ', GZ_DATA), startFixtureRegion('HB', HB_DATA)]);
+  [js, gz, hb] = await Promise.all([
+    startFixtureRegion('JS', JS_DATA),
+    startFixtureRegion('GZ', GZ_DATA),
+    startFixtureRegion('HB', HB_DATA),
+  ]);
   gateway = await startGateway({ registry: fixtureDirectory([js.entry(), gz.entry(), hb.entry()]) });
 });
 
@@ -48,13 +52,22 @@ describe('fanned-out index part', () => {
     expect(person.cases[1].case.place).toBe('Wuhan');
     // Registrations from JS and HB; each links to the one global vehicle holding both.
     const vehicle = { plate: PLATE, records: [{ id: 'JS:V-5' }, { id: 'HB:V-1' }] };
-    expect(person.vehicles).toEqual([{ id: 'JS:V-5', colour: 'blue', vehicle }, { id: 'HB:V-1', colour: 'red', vehicle }]);
+    expect(person.vehicles).toEqual([
+      { id: 'JS:V-5', colour: 'blue', vehicle },
+      { id: 'HB:V-1', colour: 'red', vehicle },
+    ]);
     // GZ records another birth date: the first region's value is kept and the conflict reported.
     expect(person.birthDate).toBe('1990-03-07');
     expect(report.conflicts).toContainEqual({ path: ['person', 'birthDate'], values: { JS: '1990-03-07', GZ: '1990-01-02' } });
     // Two index fetches: the person, then the vehicles (which GZ does not know).
-    expect(report.regions.filter((o) => o.subgraph === 'index').map((o) => `${o.region}:${o.status}`))
-      .toEqual(['JS:hit', 'GZ:hit', 'HB:hit', 'JS:hit', 'GZ:miss', 'HB:hit']);
+    expect(report.regions.filter((o) => o.subgraph === 'index').map((o) => `${o.region}:${o.status}`)).toEqual([
+      'JS:hit',
+      'GZ:hit',
+      'HB:hit',
+      'JS:hit',
+      'GZ:miss',
+      'HB:hit',
+    ]);
   });
 
   it('is wanted when any region says so', async () => {
@@ -66,7 +79,11 @@ describe('fanned-out index part', () => {
     const { data, report } = await gateway.query(PERSON, { id: P1, regions: ['GZ'] });
     expect((data!.person as { regions: string[] }).regions).toEqual(['GZ']);
     expect([js.counts.index, gz.counts.index, hb.counts.index]).toEqual([0, 1, 0]);
-    expect(report.regions.filter((o) => o.subgraph === 'index').map((o) => `${o.region}:${o.status}`)).toEqual(['GZ:hit', 'JS:skipped', 'HB:skipped']);
+    expect(report.regions.filter((o) => o.subgraph === 'index').map((o) => `${o.region}:${o.status}`)).toEqual([
+      'GZ:hit',
+      'JS:skipped',
+      'HB:skipped',
+    ]);
   });
 
   it('refuses unknown region codes, naming them', async () => {
@@ -87,11 +104,16 @@ describe('fanned-out index part', () => {
 
   it('merges the same vehicle from the regions that know its plate', async () => {
     const { data, report } = await gateway.query(`{ vehicle(plate: "${PLATE}") { regions records { id colour } cases { id } } }`);
-    expect(data).toEqual({ vehicle: {
-      regions: ['JS', 'HB'],
-      records: [{ id: 'JS:V-5', colour: 'blue' }, { id: 'HB:V-1', colour: 'red' }],
-      cases: [{ id: 'JS:C-1' }],
-    } });
+    expect(data).toEqual({
+      vehicle: {
+        regions: ['JS', 'HB'],
+        records: [
+          { id: 'JS:V-5', colour: 'blue' },
+          { id: 'HB:V-1', colour: 'red' },
+        ],
+        cases: [{ id: 'JS:C-1' }],
+      },
+    });
     expect(report.regions.filter((o) => o.subgraph === 'index').map((o) => o.status)).toEqual(['hit', 'miss', 'hit']);
   });
 
@@ -109,12 +131,16 @@ describe('fanned-out index part', () => {
 });
 
 describe('health checks', () => {
-  it('every part answers the gateway\'s health check without a request context', async () => {
+  it("every part answers the gateway's health check without a request context", async () => {
     const directory = fixtureDirectory([js.entry(), gz.entry(), hb.entry()]);
     try {
       for (const part of ['records', 'index', 'search'] as const) {
         const source = createDataSource({ name: part, url: regionalUrl(part) }, { registry: directory });
-        const answer = await source.process({ kind: 'health check' as never, request: { query: 'query __ApolloServiceHealthCheck__ { __typename }' }, context: {} });
+        const answer = await source.process({
+          kind: 'health check' as never,
+          request: { query: 'query __ApolloServiceHealthCheck__ { __typename }' },
+          context: {},
+        });
         expect(answer).toEqual({ data: { __typename: 'Query' } });
       }
       // The routed part asks one region (any can answer); the fanned-out parts ask all.
@@ -126,20 +152,24 @@ describe('health checks', () => {
 });
 
 describe('routed records part', () => {
-  it('answers the records\' plain fields from the index part alone (@provides): one call per region', async () => {
+  it("answers the records' plain fields from the index part alone (@provides): one call per region", async () => {
     const { data } = await gateway.query(`{ person(idNumber: "${P1}") { records { id name region birthDate } } }`);
     expect((data!.person as { records: { id: string; name: string }[] }).records.map((r) => r.id)).toEqual(['JS:P-1', 'GZ:P-9', 'HB:P-4']);
     expect([js.counts.index, gz.counts.index, hb.counts.index]).toEqual([1, 1, 1]);
     expect([js.counts.records, gz.counts.records, hb.counts.records]).toEqual([0, 0, 0]);
   });
 
-  it('sends each entity only to its owner and puts the answers back in the planner\'s order', async () => {
+  it("sends each entity only to its owner and puts the answers back in the planner's order", async () => {
     // `phone` is not provided by the index part: the records part is asked, each record of its owner.
     const { data } = await gateway.query(`{ person(idNumber: "${P1}") { records { id name region phone } } }`);
-    expect((data!.person as { records: { id: string; region: string }[] }).records.map((r) => `${r.id}/${r.region}`))
-      .toEqual(['JS:P-1/JS', 'GZ:P-9/GZ', 'HB:P-4/HB']);
+    expect((data!.person as { records: { id: string; region: string }[] }).records.map((r) => `${r.id}/${r.region}`)).toEqual([
+      'JS:P-1/JS',
+      'GZ:P-9/GZ',
+      'HB:P-4/HB',
+    ]);
     expect([js.counts.records, gz.counts.records, hb.counts.records]).toEqual([1, 1, 1]);
-    const sent = (r: FixtureRegion) => r.bodies.filter((b) => b.part === 'records').flatMap((b) => (b.variables.representations as { id: string }[]).map((x) => x.id));
+    const sent = (r: FixtureRegion) =>
+      r.bodies.filter((b) => b.part === 'records').flatMap((b) => (b.variables.representations as { id: string }[]).map((x) => x.id));
     expect([sent(js), sent(gz), sent(hb)]).toEqual([['JS:P-1'], ['GZ:P-9'], ['HB:P-4']]);
   });
 
@@ -148,41 +178,56 @@ describe('routed records part', () => {
     const source = createDataSource({ name: 'records', url: regionalUrl('records') }, { registry: directory });
     try {
       const representations = [
-        { __typename: 'PersonRecord', id: 'GZ:P-9' }, { __typename: 'PersonRecord', id: 'XX:1' },
-        { __typename: 'PersonRecord', id: 'JS:P-1' }, { __typename: 'PersonRecord', id: 'no-prefix' },
+        { __typename: 'PersonRecord', id: 'GZ:P-9' },
+        { __typename: 'PersonRecord', id: 'XX:1' },
+        { __typename: 'PersonRecord', id: 'JS:P-1' },
+        { __typename: 'PersonRecord', id: 'no-prefix' },
       ];
       const answer = await source.process({
         kind: 'incoming operation' as never,
-        request: { query: 'query($representations: [_Any!]!) { _entities(representations: $representations) { ... on PersonRecord { id region } } }', variables: { representations } },
+        request: {
+          query: 'query($representations: [_Any!]!) { _entities(representations: $representations) { ... on PersonRecord { id region } } }',
+          variables: { representations },
+        },
         context: { report: newReport() },
         incomingRequestContext: {} as never,
       });
       expect(answer.data).toEqual({ _entities: [{ id: 'GZ:P-9', region: 'GZ' }, null, { id: 'JS:P-1', region: 'JS' }, null] });
-      expect(answer.errors!.map((e) => [e.path, e.extensions!.code])).toEqual([[['_entities', 1], 'UNKNOWN_REGION'], [['_entities', 3], 'UNKNOWN_REGION']]);
-      expect(answer.errors![0].message).toMatch(/PersonRecord "XX:1": expected an id starting with the owning region's code \(one of JS, GZ, HB\)/);
+      expect(answer.errors!.map((e) => [e.path, e.extensions!.code])).toEqual([
+        [['_entities', 1], 'UNKNOWN_REGION'],
+        [['_entities', 3], 'UNKNOWN_REGION'],
+      ]);
+      expect(answer.errors![0].message).toMatch(
+        /PersonRecord "XX:1": expected an id starting with the owning region's code \(one of JS, GZ, HB\)/,
+      );
       expect([js.counts.records, gz.counts.records, hb.counts.records]).toEqual([1, 1, 0]);
     } finally {
       await closeRegionClients(directory);
     }
   });
 
-  it('moves a region\'s entity error to the planner\'s position', async () => {
+  it("moves a region's entity error to the planner's position", async () => {
     const directory = fixtureDirectory([js.entry(), gz.entry(), hb.entry()]);
     const source = createDataSource({ name: 'records', url: regionalUrl('records') }, { registry: directory });
     try {
       const representations = ['JS:P-1', 'GZ:P-9', `GZ:${BROKEN_RECORD}`].map((id) => ({ __typename: 'PersonRecord', id }));
       const answer = await source.process({
         kind: 'incoming operation' as never,
-        request: { query: 'query($representations: [_Any!]!) { _entities(representations: $representations) { ... on PersonRecord { id } } }', variables: { representations } },
+        request: {
+          query: 'query($representations: [_Any!]!) { _entities(representations: $representations) { ... on PersonRecord { id } } }',
+          variables: { representations },
+        },
         context: { report: newReport() },
         incomingRequestContext: {} as never,
       });
       expect(answer.data).toEqual({ _entities: [{ id: 'JS:P-1' }, { id: 'GZ:P-9' }, null] });
-      expect(answer.errors).toEqual([{
-        message: `record GZ:${BROKEN_RECORD} is unreadable`,
-        path: ['_entities', 2],
-        extensions: { code: 'RECORD_UNREADABLE', region: 'GZ', reportedBy: ['GZ'] },
-      }]);
+      expect(answer.errors).toEqual([
+        {
+          message: `record GZ:${BROKEN_RECORD} is unreadable`,
+          path: ['_entities', 2],
+          extensions: { code: 'RECORD_UNREADABLE', region: 'GZ', reportedBy: ['GZ'] },
+        },
+      ]);
     } finally {
       await closeRegionClients(directory);
     }
@@ -197,7 +242,9 @@ describe('routed records part', () => {
   });
 
   it('splits root fields owned by different regions', async () => {
-    const { data } = await gateway.query(`{ a: case(id: "HB:C-2") { place } b: case(id: "JS:C-1") { place } c: personRecord(id: "JS:P-2") { name } }`);
+    const { data } = await gateway.query(
+      `{ a: case(id: "HB:C-2") { place } b: case(id: "JS:C-1") { place } c: personRecord(id: "JS:P-2") { name } }`,
+    );
     expect(data).toEqual({ a: { place: 'Wuhan' }, b: { place: 'Nanjing' }, c: { name: '李四' } });
     expect([js.counts.records, gz.counts.records, hb.counts.records]).toEqual([1, 0, 1]);
     expect(js.bodies[0].query).not.toMatch(/HB:C-2/);
@@ -211,7 +258,9 @@ describe('routed records part', () => {
   });
 
   it('follows a case to its suspect across regions and back', async () => {
-    const { data, errors } = await gateway.query(`{ case(id: "JS:C-1") { parties { person { regions records { id } } } vehicles { plate records { colour owner { records { region } } } } } }`);
+    const { data, errors } = await gateway.query(
+      `{ case(id: "JS:C-1") { parties { person { regions records { id } } } vehicles { plate records { colour owner { records { region } } } } } }`,
+    );
     expect(errors).toBeUndefined();
     const parties = (data!.case as any).parties;
     expect(parties[0].person.regions).toEqual(['JS', 'GZ', 'HB']);

@@ -57,10 +57,15 @@ export async function fetchRootFields(fetcher: RegionFetcher, input: RootFetchIn
   mergeSpan?.end();
   errors.push(...answers.filter((a) => a.status !== 'answered').map((a) => unavailableError(a, fetcher.part)));
   const byKey = new Map(routes.map((route) => [responseKey(route.field), route]));
-  errors.push(...regionErrors(answers.filter((a) => a.status === 'answered'), (path, answer) => {
-    const route = byKey.get(String(path[0]));
-    return route?.errorPath ? route.errorPath(path, answer.region.code) : path;
-  }));
+  errors.push(
+    ...regionErrors(
+      answers.filter((a) => a.status === 'answered'),
+      (path, answer) => {
+        const route = byKey.get(String(path[0]));
+        return route?.errorPath ? route.errorPath(path, answer.region.code) : path;
+      },
+    ),
+  );
 
   fetcher.record(context, [
     ...answers.map((answer) => fetcher.outcomeOf(answer, contributedTo(answer.region.code, routes))),
@@ -72,7 +77,8 @@ export async function fetchRootFields(fetcher: RegionFetcher, input: RootFetchIn
 
 function refusedKey(decision: { refused: FormattedError }): string {
   const key = decision.refused.path?.[0];
-  if (typeof key !== 'string') throw new Error(`a refused root field must carry its response key as path, got ${JSON.stringify(decision.refused.path)}`);
+  if (typeof key !== 'string')
+    throw new Error(`a refused root field must carry its response key as path, got ${JSON.stringify(decision.refused.path)}`);
   return key;
 }
 
@@ -102,4 +108,3 @@ function contributedTo(code: string, routes: readonly RootRoute[]) {
 function notNull(value: unknown): boolean {
   return value !== null && value !== undefined;
 }
-

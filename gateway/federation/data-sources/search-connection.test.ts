@@ -6,7 +6,9 @@ import { RegionMerger } from '../merge/deep-merge.ts';
 import { combineConnection, mergedErrorPath } from './search-connection.ts';
 
 const field = (query: string) => (parse(query).definitions[0] as OperationDefinitionNode).selectionSet.selections[0] as FieldNode;
-const ORIGINAL = field('{ s: searchPersons(filter: {}) { e: edges { c: cursor n: node { idNumber } } p: pageInfo { more: hasNextPage end: endCursor } t: totalCount } }');
+const ORIGINAL = field(
+  '{ s: searchPersons(filter: {}) { e: edges { c: cursor n: node { idNumber } } p: pageInfo { more: hasNextPage end: endCursor } t: totalCount } }',
+);
 
 /** A region's answer as the merge selections return it, with the client's aliases beside. */
 function answer(region: string, keys: string[], hasNextPage: boolean) {
@@ -26,13 +28,25 @@ function answer(region: string, keys: string[], hasNextPage: boolean) {
 
 const cursors = ephemeralSearchCursors();
 const binding = { caller: 'JS-0001', field: 'searchPersons', filter: {} };
-const sealing = { asked: ['JS', 'GZ'], typename: 'PersonConnection', seal: (p: Record<string, string | null | false>, lastKey: string | null) => cursors.seal(p, binding, lastKey) };
+const sealing = {
+  asked: ['JS', 'GZ'],
+  typename: 'PersonConnection',
+  seal: (p: Record<string, string | null | false>, lastKey: string | null) => cursors.seal(p, binding, lastKey),
+};
 const open = (cursor: string) => cursors.open(cursor, binding);
 
 describe('combineConnection', () => {
-  const input = { original: ORIGINAL, fragments: [], nodeKeyFields: ['idNumber'], incoming: startPosition(['JS', 'GZ']), incomingKey: null, first: 3, ...sealing };
+  const input = {
+    original: ORIGINAL,
+    fragments: [],
+    nodeKeyFields: ['idNumber'],
+    incoming: startPosition(['JS', 'GZ']),
+    incomingKey: null,
+    first: 3,
+    ...sealing,
+  };
 
-  it('fills the client\'s aliased selections from the merged page', () => {
+  it("fills the client's aliased selections from the merged page", () => {
     const { value } = combineConnection(input, [answer('JS', ['a', 'c'], true), answer('GZ', ['a', 'b'], false)], new RegionMerger());
     const out = value as { e: { c: string; n: { idNumber: string } }[]; p: { more: boolean; end: string }; t: number };
     expect(out.e.map((e) => e.n.idNumber)).toEqual(['a', 'b', 'c']);
@@ -59,15 +73,24 @@ describe('combineConnection', () => {
 
 describe('mergedErrorPath', () => {
   const { page } = combineConnection(
-    { original: ORIGINAL, fragments: [], nodeKeyFields: ['idNumber'], incoming: startPosition(['JS', 'GZ']), incomingKey: null, first: 2, ...sealing },
-    [answer('JS', ['a', 'c'], false), answer('GZ', ['b'], false)], new RegionMerger(),
+    {
+      original: ORIGINAL,
+      fragments: [],
+      nodeKeyFields: ['idNumber'],
+      incoming: startPosition(['JS', 'GZ']),
+      incomingKey: null,
+      first: 2,
+      ...sealing,
+    },
+    [answer('JS', ['a', 'c'], false), answer('GZ', ['b'], false)],
+    new RegionMerger(),
   );
 
-  it('moves an error under a region\'s edge to that edge\'s merged place', () => {
+  it("moves an error under a region's edge to that edge's merged place", () => {
     expect(mergedErrorPath(ORIGINAL, [], page, ['s', 'e', 0, 'n', 'idNumber'], 'GZ')).toEqual(['s', 'e', 1, 'n', 'idNumber']);
   });
 
-  it('drops errors about edges left for a later page, and about the merge\'s own selections', () => {
+  it("drops errors about edges left for a later page, and about the merge's own selections", () => {
     expect(mergedErrorPath(ORIGINAL, [], page, ['s', 'e', 1, 'n'], 'JS')).toBeNull();
     expect(mergedErrorPath(ORIGINAL, [], page, ['s', '_ld_edges', 0], 'JS')).toBeNull();
   });

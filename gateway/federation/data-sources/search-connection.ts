@@ -52,7 +52,11 @@ export function hasEdges(value: unknown): boolean {
   return Array.isArray(edges) && edges.length > 0;
 }
 
-export function combineConnection(input: ConnectionInput, values: RegionValue[], merger: RegionMerger): { value: unknown; page: MergedPage | null } {
+export function combineConnection(
+  input: ConnectionInput,
+  values: RegionValue[],
+  merger: RegionMerger,
+): { value: unknown; page: MergedPage | null } {
   const answered = values.filter((v): v is { region: string; value: Record<string, unknown> } => isObject(v.value));
   // Nothing asked (an `after` past the last item of every region): the page after the
   // end is an empty page, not a missing one. Asked but nobody answered: null, beside the
@@ -70,9 +74,16 @@ export function combineConnection(input: ConnectionInput, values: RegionValue[],
  * place in the merged page; errors about edges not taken into this page are dropped
  * (those items come again, with their errors, on a later page).
  */
-export function mergedErrorPath(original: FieldNode, fragments: readonly FragmentDefinitionNode[], page: MergedPage | null, path: (string | number)[], region: string): (string | number)[] | null {
+export function mergedErrorPath(
+  original: FieldNode,
+  fragments: readonly FragmentDefinitionNode[],
+  page: MergedPage | null,
+  path: (string | number)[],
+  region: string,
+): (string | number)[] | null {
   const edgesKeys = (original.selectionSet ? flattenFields(original.selectionSet, fragments) : [])
-    .filter((f) => f.name.value === 'edges').map(responseKey);
+    .filter((f) => f.name.value === 'edges')
+    .map(responseKey);
   const [key, list, index, ...rest] = path;
   if (typeof list !== 'string' || typeof index !== 'number') return path;
   if (list.startsWith('_ld_')) return null;
@@ -106,11 +117,20 @@ class ConnectionProjector {
     for (const sub of this.subFields(this.input.original.selectionSet)) {
       const key = responseKey(sub);
       switch (sub.name.value) {
-        case 'edges': out[key] = this.page.edges.map((edge, i) => this.edge(edge, i, sub)); break;
-        case 'pageInfo': out[key] = this.pageInfo(sub); break;
-        case 'totalCount': out[key] = this.sum(TOTAL); break;
-        case '__typename': out[key] = this.firstValue((v) => v[key]) ?? this.input.typename; break;
-        default: out[key] = this.firstValue((v) => v[key]);
+        case 'edges':
+          out[key] = this.page.edges.map((edge, i) => this.edge(edge, i, sub));
+          break;
+        case 'pageInfo':
+          out[key] = this.pageInfo(sub);
+          break;
+        case 'totalCount':
+          out[key] = this.sum(TOTAL);
+          break;
+        case '__typename':
+          out[key] = this.firstValue((v) => v[key]) ?? this.input.typename;
+          break;
+        default:
+          out[key] = this.firstValue((v) => v[key]);
       }
     }
     return out;
@@ -126,7 +146,10 @@ class ConnectionProjector {
       if (sub.name.value === 'node') {
         const refs = [edge.from, ...edge.duplicates];
         const path = [responseKey(this.input.original), listKey, position, key];
-        out[key] = this.merger.mergeAll(refs.map((ref) => ({ region: ref.region, value: this.regionEdge(ref, listKey)?.[key] })), path);
+        out[key] = this.merger.mergeAll(
+          refs.map((ref) => ({ region: ref.region, value: this.regionEdge(ref, listKey)?.[key] })),
+          path,
+        );
       }
     }
     return out;

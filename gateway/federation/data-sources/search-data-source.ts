@@ -23,7 +23,15 @@ import { quoteInput } from '../../../common/normalise/index.ts';
 import { controlCharacterIn } from './filter-text.ts';
 import { fanOutDecisions } from './fanned-out-data-source.ts';
 import { fetchFannedEntities, isEntitiesFetch } from './entities-fetch.ts';
-import { argumentValue, bodyOf, readFetch, responseKey, variableDefinition, withArgumentVariable, type FetchOperation } from './operation.ts';
+import {
+  argumentValue,
+  bodyOf,
+  readFetch,
+  responseKey,
+  variableDefinition,
+  withArgumentVariable,
+  type FetchOperation,
+} from './operation.ts';
 import type { PartSchema } from './part-schema.ts';
 import { badUserInput } from './region-errors.ts';
 import type { RegionFetcher } from './region-fetch.ts';
@@ -36,7 +44,11 @@ import type { RegionEntry } from './types.ts';
 const DEFAULT_FIRST = 20;
 
 export class SearchDataSource implements GraphQLDataSource {
-  constructor(private readonly fetcher: RegionFetcher, private readonly part: PartSchema, private readonly cursors: CursorSealer) {}
+  constructor(
+    private readonly fetcher: RegionFetcher,
+    private readonly part: PartSchema,
+    private readonly cursors: CursorSealer,
+  ) {}
 
   async process(options: GraphQLDataSourceProcessOptions): Promise<GatewayGraphQLResponse> {
     const fetch = readFetch(bodyOf(options.request), 'document' in options ? options.document : undefined);
@@ -51,13 +63,24 @@ export class SearchDataSource implements GraphQLDataSource {
   }
 
   /** The route of a connection field, or null for any other root field. */
-  private searchDecision(fetch: FetchOperation, field: FieldNode, index: number, regions: readonly RegionEntry[], caller: string): RootDecision | null {
+  private searchDecision(
+    fetch: FetchOperation,
+    field: FieldNode,
+    index: number,
+    regions: readonly RegionEntry[],
+    caller: string,
+  ): RootDecision | null {
     const connection = this.connectionType(field);
     if (!connection) return null;
     const filter = argumentValue(field, 'filter', fetch.variables);
     const control = controlCharacterIn(filter);
     if (control) {
-      return { refused: badUserInput(`${field.name.value}(filter.${control.path}:): the value holds the control character ${control.character}; filter text may not contain control characters`, [responseKey(field)]) };
+      return {
+        refused: badUserInput(
+          `${field.name.value}(filter.${control.path}:): the value holds the control character ${control.character}; filter text may not contain control characters`,
+          [responseKey(field)],
+        ),
+      };
     }
     const selection = selectRegions(field, fetch.variables, regions);
     if ('refused' in selection) return selection;
@@ -71,8 +94,14 @@ export class SearchDataSource implements GraphQLDataSource {
     const variable = `_ld_after_${index}`;
     const nodeKeyFields = this.nodeKeyFields(connection);
     const input = {
-      original: field, fragments: fetch.fragments, nodeKeyFields, incoming: incoming.position, incomingKey: incoming.lastKey,
-      first: this.first(field, fetch.variables), asked, typename: connection.name,
+      original: field,
+      fragments: fetch.fragments,
+      nodeKeyFields,
+      incoming: incoming.position,
+      incomingKey: incoming.lastKey,
+      first: this.first(field, fetch.variables),
+      asked,
+      typename: connection.name,
       seal: (position: CompositePosition, lastKey: string | null) => this.cursors.seal(position, binding, lastKey),
     };
     let page: MergedPage | null = null;
@@ -105,7 +134,10 @@ export class SearchDataSource implements GraphQLDataSource {
     const edge = getNamedType(connection.getFields().edges.type);
     const node = isObjectType(edge) ? getNamedType(edge.getFields().node?.type) : undefined;
     const keyFields = node ? this.part.keys.get(node.name) : undefined;
-    if (!keyFields) throw new Error(`search connection ${connection.name}: its node type ${node?.name ?? '(none)'} has no @key, so regions' pages cannot be merged`);
+    if (!keyFields)
+      throw new Error(
+        `search connection ${connection.name}: its node type ${node?.name ?? '(none)'} has no @key, so regions' pages cannot be merged`,
+      );
     return [...keyFields];
   }
 
@@ -113,7 +145,10 @@ export class SearchDataSource implements GraphQLDataSource {
   private first(field: FieldNode, variables: Record<string, unknown>): number {
     const given = argumentValue(field, 'first', variables);
     if (typeof given === 'number') return Math.max(0, Math.floor(given));
-    const argument = this.part.schema.getQueryType()?.getFields()[field.name.value]?.args.find((a) => a.name === 'first');
+    const argument = this.part.schema
+      .getQueryType()
+      ?.getFields()
+      [field.name.value]?.args.find((a) => a.name === 'first');
     const fallback = argument?.astNode?.defaultValue ? valueFromAST(argument.astNode.defaultValue, argument.type) : undefined;
     return typeof fallback === 'number' ? fallback : DEFAULT_FIRST;
   }
@@ -126,12 +161,22 @@ function callerOf(context: unknown): string {
 
 /** Every asked region's position before this page and the last key emitted, from the sealed `after`. */
 function incomingPosition(
-  field: FieldNode, variables: Record<string, unknown>, codes: readonly string[], cursors: CursorSealer, binding: CursorBinding,
+  field: FieldNode,
+  variables: Record<string, unknown>,
+  codes: readonly string[],
+  cursors: CursorSealer,
+  binding: CursorBinding,
 ): { position: CompositePosition; lastKey: string | null } | { refused: ReturnType<typeof badUserInput> } {
   const after = argumentValue(field, 'after', variables);
   if (after === undefined || after === null) return { position: startPosition(codes), lastKey: null };
   const path = [responseKey(field)];
-  if (typeof after !== 'string') return { refused: badUserInput(`${field.name.value}(after:): expected a cursor string, got ${quoteInput(JSON.stringify(after) ?? String(after))}`, path) };
+  if (typeof after !== 'string')
+    return {
+      refused: badUserInput(
+        `${field.name.value}(after:): expected a cursor string, got ${quoteInput(JSON.stringify(after) ?? String(after))}`,
+        path,
+      ),
+    };
   let decoded: CompositePosition;
   let lastKey: string | null;
   try {
@@ -143,7 +188,12 @@ function incomingPosition(
   }
   const missing = codes.filter((code) => !(code in decoded));
   if (missing.length > 0) {
-    return { refused: badUserInput(`${field.name.value}(after:): the cursor holds no position for region(s) ${missing.join(', ')}; it was issued for regions ${Object.keys(decoded).join(', ')} — page with the same regions: filter, or start again without after`, path) };
+    return {
+      refused: badUserInput(
+        `${field.name.value}(after:): the cursor holds no position for region(s) ${missing.join(', ')}; it was issued for regions ${Object.keys(decoded).join(', ')} — page with the same regions: filter, or start again without after`,
+        path,
+      ),
+    };
   }
   return { position: Object.fromEntries(codes.map((code) => [code, decoded[code]])), lastKey };
 }

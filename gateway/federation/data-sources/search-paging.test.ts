@@ -136,7 +136,9 @@ describe('search cursors (sealed, bound, expiring)', () => {
       cursors: new CursorSealer({ keys: ephemeralCursorKeys(), ttlSeconds: 60, now: () => clock }),
     });
   });
-  afterAll(async () => { await own?.stop(); });
+  afterAll(async () => {
+    await own?.stop();
+  });
 
   async function firstPage(as = officer) {
     const answer = await own.query(SEARCH, { after: null, first: 3 }, as);
@@ -181,7 +183,11 @@ describe('search cursors (sealed, bound, expiring)', () => {
     regions.forEach((r) => r.resetCounts());
     const otherFilter = await own.query(SEARCH.replace('"張*"', '"李*"'), { after: connection.pageInfo.endCursor, first: 3 }, officer);
     refusedWith(otherFilter, 'cursor-other-search', /belongs to another search/);
-    const vehicles = await own.query(`query($after: String) { searchVehicles(filter: { platePrefix: "蘇A" }, after: $after) { totalCount } }`, { after: connection.pageInfo.endCursor }, officer);
+    const vehicles = await own.query(
+      `query($after: String) { searchVehicles(filter: { platePrefix: "蘇A" }, after: $after) { totalCount } }`,
+      { after: connection.pageInfo.endCursor },
+      officer,
+    );
     expect(vehicles.errors![0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', reason: 'cursor-other-search' } });
   });
 
@@ -190,7 +196,11 @@ describe('search cursors (sealed, bound, expiring)', () => {
     regions.forEach((r) => r.resetCounts());
     const last = cursor.at(-2) === 'A' ? 'B' : 'A';
     const altered = `${cursor.slice(0, -2)}${last}${cursor.at(-1)}`;
-    refusedWith(await own.query(SEARCH, { after: altered, first: 3 }, officer), 'cursor-tampered', /was altered or was not issued by this gateway/);
+    refusedWith(
+      await own.query(SEARCH, { after: altered, first: 3 }, officer),
+      'cursor-tampered',
+      /was altered or was not issued by this gateway/,
+    );
   });
 
   it('expire after the configured lifetime', async () => {
@@ -198,7 +208,11 @@ describe('search cursors (sealed, bound, expiring)', () => {
     regions.forEach((r) => r.resetCounts());
     clock += 61_000;
     try {
-      refusedWith(await own.query(SEARCH, { after: cursor, first: 3 }, officer), 'cursor-expired', /expired at .* \(cursors are valid for 60 s/);
+      refusedWith(
+        await own.query(SEARCH, { after: cursor, first: 3 }, officer),
+        'cursor-expired',
+        /expired at .* \(cursors are valid for 60 s/,
+      );
     } finally {
       clock -= 61_000;
     }
@@ -208,16 +222,25 @@ describe('search cursors (sealed, bound, expiring)', () => {
     const all = await own.query(SEARCH, { after: null, first: 50 }, officer);
     const last = (all.data!.searchPersons as Connection).edges.at(-1)!.cursor;
     regions.forEach((r) => r.resetCounts());
-    const after = await own.query(`query($after: String) { searchPersons(filter: { name: "張*" }, after: $after) { __typename totalCount edges { cursor } pageInfo { hasNextPage endCursor } } }`, { after: last }, officer);
+    const after = await own.query(
+      `query($after: String) { searchPersons(filter: { name: "張*" }, after: $after) { __typename totalCount edges { cursor } pageInfo { hasNextPage endCursor } } }`,
+      { after: last },
+      officer,
+    );
     expect(after.errors).toBeUndefined();
-    expect(after.data).toEqual({ searchPersons: { __typename: 'PersonConnection', totalCount: 0, edges: [], pageInfo: { hasNextPage: false, endCursor: null } } });
+    expect(after.data).toEqual({
+      searchPersons: { __typename: 'PersonConnection', totalCount: 0, edges: [], pageInfo: { hasNextPage: false, endCursor: null } },
+    });
     expect(regions.reduce((n, r) => n + r.counts.search, 0)).toBe(0);
   });
 });
 
 describe('search filter text', () => {
   it('with a control character is refused, naming the argument, before any region is asked', async () => {
-    const answer = await gateway.query(`query($place: String) { searchCases(filter: { place: $place }) { totalCount edges { node { id } } } }`, { place: '遵義\u0000' });
+    const answer = await gateway.query(
+      `query($place: String) { searchCases(filter: { place: $place }) { totalCount edges { node { id } } } }`,
+      { place: '遵義\u0000' },
+    );
     expect(answer.errors).toHaveLength(1);
     expect(answer.errors![0]).toMatchObject({ path: ['searchCases'], extensions: { code: 'BAD_USER_INPUT' } });
     expect(answer.errors![0].message).toMatch(/searchCases\(filter\.place:\).*control character U\+0000/);

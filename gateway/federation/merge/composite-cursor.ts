@@ -20,7 +20,10 @@ export type CompositePosition = Record<string, RegionPosition>;
 export type CursorProblem = 'malformed' | 'tampered' | 'expired' | 'other-caller' | 'other-search';
 
 export class CursorError extends Error {
-  constructor(readonly reason: CursorProblem, message: string) {
+  constructor(
+    readonly reason: CursorProblem,
+    message: string,
+  ) {
     super(message);
     this.name = 'CursorError';
   }
@@ -34,7 +37,10 @@ export function positionFrom(value: unknown): CompositePosition {
   const position: CompositePosition = {};
   for (const [region, at] of Object.entries(value)) {
     if (at !== null && at !== false && typeof at !== 'string') {
-      throw new CursorError('malformed', `the cursor's position for region ${region} is a ${typeof at}; expected a region cursor, null or false`);
+      throw new CursorError(
+        'malformed',
+        `the cursor's position for region ${region} is a ${typeof at}; expected a region cursor, null or false`,
+      );
     }
     position[region] = at;
   }
@@ -45,4 +51,3 @@ export function positionFrom(value: unknown): CompositePosition {
 export function startPosition(regions: readonly string[]): CompositePosition {
   return Object.fromEntries(regions.map((code) => [code, null]));
 }
-

@@ -3,11 +3,14 @@ import { mergePages, type RegionPage } from './connection-merge.ts';
 import { positionFrom, startPosition, CursorError } from './composite-cursor.ts';
 
 const page = (region: string, keys: string[], hasNextPage: boolean): RegionPage => ({
-  region, keys, cursors: keys.map((k) => `${region}@${k}`), hasNextPage,
+  region,
+  keys,
+  cursors: keys.map((k) => `${region}@${k}`),
+  hasNextPage,
 });
 
 describe('mergePages', () => {
-  it('takes the smallest heads in key order and records each region\'s position after each edge', () => {
+  it("takes the smallest heads in key order and records each region's position after each edge", () => {
     const merged = mergePages([page('JS', ['a', 'd'], true), page('GZ', ['b', 'c'], false)], startPosition(['JS', 'GZ']), 3);
     expect(merged.edges.map((e) => `${e.from.region}${e.from.index}`)).toEqual(['JS0', 'GZ0', 'GZ1']);
     expect(merged.edges[0].position).toEqual({ JS: 'JS@a', GZ: null });
@@ -42,7 +45,9 @@ describe('mergePages', () => {
 
   it('pages through three regions completely and without repeats', () => {
     const data: Record<string, string[]> = {
-      JS: ['01', '04', '05', '09', '12'], GZ: ['02', '04', '06', '07'], HB: ['03', '08', '10', '11', '12', '13'],
+      JS: ['01', '04', '05', '09', '12'],
+      GZ: ['02', '04', '06', '07'],
+      HB: ['03', '08', '10', '11', '12', '13'],
     };
     const serve = (region: string, after: string | null, first: number): RegionPage => {
       const keys = data[region];
@@ -96,7 +101,9 @@ describe('mergePages across pages (the last key emitted)', () => {
 
   it('pages through three regions exactly once each when one region misses pages and comes back', () => {
     const data: Record<string, string[]> = {
-      JS: ['01', '04', '05', '09', '12', '14'], GZ: ['02', '04', '06', '07', '12', '15'], HB: ['03', '04', '08', '10', '11', '12', '13'],
+      JS: ['01', '04', '05', '09', '12', '14'],
+      GZ: ['02', '04', '06', '07', '12', '15'],
+      HB: ['03', '04', '08', '10', '11', '12', '13'],
     };
     const serve = (region: string, after: string | null, first: number): RegionPage => {
       const keys = data[region];

@@ -58,7 +58,12 @@ export interface MergedPage {
  * asked region's position before this page (regions that did not answer keep theirs);
  * `lastKey` is the last key emitted on earlier pages (null on the first page).
  */
-export function mergePages(pages: readonly RegionPage[], incoming: CompositePosition, first: number, lastKey: string | null = null): MergedPage {
+export function mergePages(
+  pages: readonly RegionPage[],
+  incoming: CompositePosition,
+  first: number,
+  lastKey: string | null = null,
+): MergedPage {
   const position: CompositePosition = { ...incoming };
   const heads = new Map<string, number>(pages.map((page) => [page.region, 0]));
   let last = lastKey;

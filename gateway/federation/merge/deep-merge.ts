@@ -100,8 +100,11 @@ export class RegionMerger {
   }
 
   private mergeObjects(
-    current: Record<string, unknown>, currentRegion: string,
-    incoming: Record<string, unknown>, region: string, path: ResponsePath,
+    current: Record<string, unknown>,
+    currentRegion: string,
+    incoming: Record<string, unknown>,
+    region: string,
+    path: ResponsePath,
   ): Record<string, unknown> {
     const typename = typeof current.__typename === 'string' ? current.__typename : null;
     for (const key of Object.keys(incoming)) {
@@ -144,8 +147,12 @@ export class RegionMerger {
 
   /** Merges one field / element, remembering the region of a value adopted into an empty slot. */
   private mergeSlot(
-    container: Record<string | number, unknown>, key: string | number, containerRegion: string,
-    incoming: unknown, region: string, path: ResponsePath,
+    container: Record<string | number, unknown>,
+    key: string | number,
+    containerRegion: string,
+    incoming: unknown,
+    region: string,
+    path: ResponsePath,
   ): void {
     const before = container[key];
     const slotRegion = this.origins.get(container)?.get(key) ?? containerRegion;

@@ -34,11 +34,15 @@ export const PLACEHOLDERS: Readonly<DemoValues> = {
 };
 
 /** Shown beside the examples when they hold placeholders. */
-export const PLACEHOLDER_HINT = 'The examples hold placeholders (<…>): replace them in Variables (and the case id in the X-Purpose header) with an identity number, case or plate from your data.';
+export const PLACEHOLDER_HINT =
+  'The examples hold placeholders (<…>): replace them in Variables (and the case id in the X-Purpose header) with an identity number, case or plate from your data.';
 
 export function examples(demo: DemoValues | null): Example[] {
   // The tab shows the query, not the panel: its first line says whose token runs it.
-  return examplesOf(demo).map((e) => ({ ...e, query: `# For: ${e.roles.join(', ')} (the token's role; development: pick it under "Demo tokens").\n${e.query}` }));
+  return examplesOf(demo).map((e) => ({
+    ...e,
+    query: `# For: ${e.roles.join(', ')} (the token's role; development: pick it under "Demo tokens").\n${e.query}`,
+  }));
 }
 
 function examplesOf(demo: DemoValues | null): Example[] {
@@ -150,9 +154,7 @@ query WhoLookedAtPerson($idNumber: String!) {
 
 /** Where the header editor's token goes until one is pasted or picked. */
 export function tokenPlaceholder(development: boolean): string {
-  return development
-    ? 'Bearer <pick a demo role in "Demo tokens" on the left>'
-    : 'Bearer <paste a token from your identity provider>';
+  return development ? 'Bearer <pick a demo role in "Demo tokens" on the left>' : 'Bearer <paste a token from your identity provider>';
 }
 
 /** An example tab's starting headers: a token placeholder and the example's purpose. */

@@ -8,11 +8,18 @@ import type { Fetcher, FetcherOpts, FetcherParams, SyncExecutionResult } from '@
 import { DOCS_HEADER, DOCS_HEADER_VALUE } from '../page-config.ts';
 
 export const TOKEN_HINT =
-  'The gateway needs a token. Put it in the Headers tab below the query as "Authorization": "Bearer <token>"'
-  + ' (development: pick a demo role in the "Demo tokens" panel on the left), then re-fetch the schema (↻ on the left).';
+  'The gateway needs a token. Put it in the Headers tab below the query as "Authorization": "Bearer <token>"' +
+  ' (development: pick a demo role in the "Demo tokens" panel on the left), then re-fetch the schema (↻ on the left).';
 
-interface GraphQLError { message: string; extensions?: { code?: string; [key: string]: unknown } }
-interface GraphQLResult { data?: unknown; errors?: GraphQLError[]; extensions?: unknown }
+interface GraphQLError {
+  message: string;
+  extensions?: { code?: string; [key: string]: unknown };
+}
+interface GraphQLResult {
+  data?: unknown;
+  errors?: GraphQLError[];
+  extensions?: unknown;
+}
 
 export function gatewayFetcher(graphqlPath: string): Fetcher {
   return async (params: FetcherParams, opts?: FetcherOpts) => {

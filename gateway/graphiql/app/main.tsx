@@ -51,7 +51,9 @@ function App({ config, page }: { config: PageConfig; page: ReturnType<typeof pre
       inputValueDeprecation
     >
       <GraphiQL.Logo>Liandong{config.mode === 'development' ? ' · dev' : ''}</GraphiQL.Logo>
-      <GraphiQL.Footer><TokenBanner /></GraphiQL.Footer>
+      <GraphiQL.Footer>
+        <TokenBanner />
+      </GraphiQL.Footer>
     </GraphiQL>
   );
 }

@@ -4,7 +4,12 @@
  */
 import { useEffect, useState } from 'react';
 import {
-  useEditorContext, useHeadersEditorState, useOperationsEditorState, useSchemaStore, useVariablesEditorState, type GraphiQLPlugin,
+  useEditorContext,
+  useHeadersEditorState,
+  useOperationsEditorState,
+  useSchemaStore,
+  useVariablesEditorState,
+  type GraphiQLPlugin,
 } from '@graphiql/react';
 import type { DemoToken } from '../page-config.ts';
 import { PLACEHOLDER_HINT, variablesText, withPurpose, type Example } from './examples.ts';
@@ -70,10 +75,12 @@ function DemoTokensPanel({ path }: { path: string }) {
   const [headers, setHeaders] = useHeadersEditorState();
   const introspect = useSchemaStore((s) => s.introspect);
   useEffect(() => {
-    fetch(path).then(async (r) => {
-      if (!r.ok) throw new Error(`GET ${path} answered ${r.status}`);
-      setTokens(await r.json() as DemoToken[]);
-    }).catch((e: Error) => setError(e.message));
+    fetch(path)
+      .then(async (r) => {
+        if (!r.ok) throw new Error(`GET ${path} answered ${r.status}`);
+        setTokens((await r.json()) as DemoToken[]);
+      })
+      .catch((e: Error) => setError(e.message));
   }, [path]);
   const pick = (t: DemoToken) => {
     setHeaders(withToken(headers, t.token));
@@ -88,8 +95,13 @@ function DemoTokensPanel({ path }: { path: string }) {
       <ul>
         {(tokens ?? []).map((t) => (
           <li key={t.role}>
-            <button type="button" className="liandong-role" data-role={t.role} onClick={() => pick(t)}>{t.role}</button>
-            <span className="liandong-hint"> {t.sub} ({t.region})</span>
+            <button type="button" className="liandong-role" data-role={t.role} onClick={() => pick(t)}>
+              {t.role}
+            </button>
+            <span className="liandong-hint">
+              {' '}
+              {t.sub} ({t.region})
+            </span>
           </li>
         ))}
       </ul>
@@ -98,11 +110,19 @@ function DemoTokensPanel({ path }: { path: string }) {
 }
 
 function ListIcon() {
-  return <svg viewBox="0 0 24 24" width="24" height="24" aria-hidden="true"><path fill="currentColor" d="M4 6h16v2H4zm0 5h16v2H4zm0 5h16v2H4z" /></svg>;
+  return (
+    <svg viewBox="0 0 24 24" width="24" height="24" aria-hidden="true">
+      <path fill="currentColor" d="M4 6h16v2H4zm0 5h16v2H4zm0 5h16v2H4z" />
+    </svg>
+  );
 }
 
 function KeyIcon() {
-  return <svg viewBox="0 0 24 24" width="24" height="24" aria-hidden="true"><path fill="currentColor" d="M7 14a2 2 0 1 1 0-4 2 2 0 0 1 0 4zm5.6-4A6 6 0 1 0 12.6 14H16v3h3v-3h2v-4z" /></svg>;
+  return (
+    <svg viewBox="0 0 24 24" width="24" height="24" aria-hidden="true">
+      <path fill="currentColor" d="M7 14a2 2 0 1 1 0-4 2 2 0 0 1 0 4zm5.6-4A6 6 0 1 0 12.6 14H16v3h3v-3h2v-4z" />
+    </svg>
+  );
 }
 
 export function examplesPlugin(examples: readonly Example[], options: ExamplesPanelOptions): GraphiQLPlugin {
@@ -117,5 +137,9 @@ export function demoTokensPlugin(path: string): GraphiQLPlugin {
 export function TokenBanner() {
   const fetchError = useSchemaStore((s) => s.fetchError);
   if (!fetchError || !/UNAUTHENTICATED|401|needs a token/.test(fetchError)) return null;
-  return <div className="liandong-banner" role="alert">No schema yet. {TOKEN_HINT}</div>;
+  return (
+    <div className="liandong-banner" role="alert">
+      No schema yet. {TOKEN_HINT}
+    </div>
+  );
 }

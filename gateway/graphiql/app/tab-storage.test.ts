@@ -10,11 +10,17 @@ import { tabStorage, versionOf } from './tab-storage.ts';
 function memoryStorage(entries: Record<string, string> = {}): Storage {
   const map = new Map(Object.entries(entries));
   return {
-    get length() { return map.size; },
+    get length() {
+      return map.size;
+    },
     key: (i: number) => [...map.keys()][i] ?? null,
     getItem: (key: string) => map.get(key) ?? null,
-    setItem: (key: string, value: string) => { map.set(key, String(value)); },
-    removeItem: (key: string) => { map.delete(key); },
+    setItem: (key: string, value: string) => {
+      map.set(key, String(value));
+    },
+    removeItem: (key: string) => {
+      map.delete(key);
+    },
     clear: () => map.clear(),
   };
 }
@@ -34,7 +40,10 @@ describe('tabStorage', () => {
   });
 
   it("starts from the new examples when they changed, and drops the old version's entries", () => {
-    const backing = memoryStorage({ 'liandong:v1:graphiql:tabState': '{}', 'liandong:v1:graphiql:variables': '{"idNumber":"110101199003074477"}' });
+    const backing = memoryStorage({
+      'liandong:v1:graphiql:tabState': '{}',
+      'liandong:v1:graphiql:variables': '{"idNumber":"110101199003074477"}',
+    });
     const next = tabStorage('v2', backing);
     expect(next.hasSavedTabs).toBe(false);
     expect(next.storage.getItem('graphiql:variables')).toBeNull();

@@ -51,7 +51,9 @@ export function tabStorage(version: string, backing: globalThis.Storage = window
     setItem: (key, value) => backing.setItem(prefix + key, value),
     removeItem: (key) => backing.removeItem(prefix + key),
     clear: () => ownKeys().forEach((key) => backing.removeItem(key)),
-    get length() { return ownKeys().length; },
+    get length() {
+      return ownKeys().length;
+    },
   };
   return { storage, hasSavedTabs: backing.getItem(prefix + TABS_KEY) !== null };
 }

@@ -15,7 +15,11 @@ import { contextFor, resolvers, typeDefs } from './schema.ts';
 
 const logger = pino({ level: 'warn' }, pino.destination(2));
 const audit = await openAuditServices(loadAuditConfig(), { logger });
-const server = new ApolloServer<GatewayContext>({ typeDefs, resolvers, plugins: [createAuditPlugin(new AuditRecorder(audit.log, audit.operations))] });
+const server = new ApolloServer<GatewayContext>({
+  typeDefs,
+  resolvers,
+  plugins: [createAuditPlugin(new AuditRecorder(audit.log, audit.operations))],
+});
 let requests = 0;
 const { url } = await startStandaloneServer(server, {
   listen: { port: 0, host: '127.0.0.1' },
@@ -24,5 +28,8 @@ const { url } = await startStandaloneServer(server, {
 process.stdout.write(`READY ${url}\n`);
 
 process.on('SIGTERM', () => {
-  void server.stop().then(() => audit.close()).then(() => process.exit(0));
+  void server
+    .stop()
+    .then(() => audit.close())
+    .then(() => process.exit(0));
 });

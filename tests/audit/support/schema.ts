@@ -21,7 +21,11 @@ export const typeDefs = /* GraphQL */ `
 
 function person(idNumber: string) {
   const normalised = normaliseIdNumber(idNumber);
-  return { idNumber: normalised, name: `Person ${normalised.slice(-4)}`, records: [{ id: `JS:P-${normalised.slice(-6)}`, idNumber: normalised, name: 'Zhang', region: 'JS' }] };
+  return {
+    idNumber: normalised,
+    name: `Person ${normalised.slice(-4)}`,
+    records: [{ id: `JS:P-${normalised.slice(-6)}`, idNumber: normalised, name: 'Zhang', region: 'JS' }],
+  };
 }
 
 export const resolvers = {
@@ -51,7 +55,9 @@ export function contextFor(officer: string | null, requestId: string): GatewayCo
     startedAt: Date.now(),
     clientAddress: '127.0.0.1',
     userAgent: 'vitest',
-    caller: officer ? { sub: officer, name: `Officer ${officer}`, region: 'JS', roles: ['investigator'], scopes: new Set(), anonymous: false } : null,
+    caller: officer
+      ? { sub: officer, name: `Officer ${officer}`, region: 'JS', roles: ['investigator'], scopes: new Set(), anonymous: false }
+      : null,
     purpose: { code: 'CASE', text: 'investigation', caseRef: 'JS:C-2026-000001' },
     authorisationPartition: officer ?? 'anonymous',
     denied: [],
