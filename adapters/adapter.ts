@@ -262,3 +262,24 @@ export class AdapterError extends Error {
     this.name = 'AdapterError';
   }
 }
+
+/**
+ * The batch lookups of the interface, by name: the subgraph makes one DataLoader per
+ * method (subgraphs/loaders.ts) and the loader checks an adapter has them all
+ * (adapters/load.ts). One list, so a method added to the interface is added to both.
+ */
+export const BATCH_METHODS = [
+  'personRecordsById',
+  'personRecordsByIdNumber',
+  'casesById',
+  'involvementsByIdNumber',
+  'casesByPlate',
+  'caseOfficersById',
+  'vehicleRecordsById',
+  'vehicleRecordsByPlate',
+  'vehicleRecordsByOwner',
+  'wantedNoticesById',
+  'wantedNoticesByIdNumber',
+  'vehicleAlertsById',
+  'vehicleAlertsByPlate',
+] as const satisfies readonly (keyof RegionAdapter)[];

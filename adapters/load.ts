@@ -5,32 +5,13 @@
  */
 import { access } from 'node:fs/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { AdapterOptions, RegionAdapter } from './adapter.ts';
+import { type AdapterOptions, BATCH_METHODS, type RegionAdapter } from './adapter.ts';
 
 const REGION_CODE = /^[A-Z]{2,3}$/;
 const ADAPTERS_DIR = new URL('./', import.meta.url);
 
 /** Methods the subgraph server calls; checked at load so a gap fails at start, not mid-query. */
-const REQUIRED_METHODS = [
-  'personRecordsById',
-  'personRecordsByIdNumber',
-  'casesById',
-  'involvementsByIdNumber',
-  'casesByPlate',
-  'caseOfficersById',
-  'vehicleRecordsById',
-  'vehicleRecordsByPlate',
-  'vehicleRecordsByOwner',
-  'wantedNoticesById',
-  'wantedNoticesByIdNumber',
-  'vehicleAlertsById',
-  'vehicleAlertsByPlate',
-  'searchPersons',
-  'searchCases',
-  'searchVehicles',
-  'health',
-  'close',
-] as const;
+const REQUIRED_METHODS = [...BATCH_METHODS, 'searchPersons', 'searchCases', 'searchVehicles', 'health', 'close'] as const;
 
 export function adapterModuleUrl(code: string, adaptersDir: URL = ADAPTERS_DIR): URL {
   return new URL(`${code.toLowerCase()}/index.ts`, adaptersDir);

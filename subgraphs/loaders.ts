@@ -10,23 +10,9 @@
  * ids), so "the same key" is plain string equality.
  */
 import DataLoader from 'dataloader';
-import { AdapterError, type RegionAdapter } from '../adapters/adapter.ts';
+import { AdapterError, BATCH_METHODS, type RegionAdapter } from '../adapters/adapter.ts';
 
-export const BATCH_METHODS = [
-  'personRecordsById',
-  'personRecordsByIdNumber',
-  'casesById',
-  'involvementsByIdNumber',
-  'casesByPlate',
-  'caseOfficersById',
-  'vehicleRecordsById',
-  'vehicleRecordsByPlate',
-  'vehicleRecordsByOwner',
-  'wantedNoticesById',
-  'wantedNoticesByIdNumber',
-  'vehicleAlertsById',
-  'vehicleAlertsByPlate',
-] as const satisfies readonly (keyof RegionAdapter)[];
+export { BATCH_METHODS };
 
 export type BatchMethod = (typeof BATCH_METHODS)[number];
 type Item<M extends BatchMethod> = Awaited<ReturnType<RegionAdapter[M]>>[number];
