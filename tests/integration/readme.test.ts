@@ -16,8 +16,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../../scripts/lib/children.ts';
-import { writeJson } from '../support/gateway.ts';
-import { freePort } from '../support/ports.ts';
+import { demoRegistryOnFreePorts } from '../support/ports.ts';
 import { startProcess, stopAll, type TestProcess } from '../support/processes.ts';
 
 const run = promisify(execFile);
@@ -53,15 +52,7 @@ let gatewayOrigin: string;
 let tokens: Map<string, string>;
 
 beforeAll(async () => {
-  const [js, gz, hb, gzService] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
-  const regionsFile = join(dir, 'regions.json');
-  writeJson(regionsFile, {
-    regions: [
-      { code: 'JS', name: '江蘇', url: `http://127.0.0.1:${js}` },
-      { code: 'GZ', name: '貴州', url: `http://127.0.0.1:${gz}`, settings: { serviceUrl: `http://127.0.0.1:${gzService}` } },
-      { code: 'HB', name: '湖北', url: `http://127.0.0.1:${hb}` },
-    ],
-  });
+  const { file: regionsFile } = await demoRegistryOnFreePorts(dir);
   start = await startProcess({
     name: 'npm start',
     file: 'scripts/start.ts',

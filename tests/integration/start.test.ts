@@ -10,8 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { mintDevToken } from '../../gateway/auth/dev-key.ts';
-import { writeJson } from '../support/gateway.ts';
-import { freePort } from '../support/ports.ts';
+import { demoRegistryOnFreePorts } from '../support/ports.ts';
 import { startProcess, stopAll } from '../support/processes.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'liandong-start-'));
@@ -40,15 +39,8 @@ async function isListening(url: string): Promise<boolean> {
 }
 
 it('starts the whole system, answers across regions, and stops every child on Ctrl-C', async () => {
-  const [js, gz, hb, gzService] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
-  const regionsFile = join(dir, 'regions.json');
-  writeJson(regionsFile, {
-    regions: [
-      { code: 'JS', name: '江蘇', url: `http://127.0.0.1:${js}` },
-      { code: 'GZ', name: '貴州', url: `http://127.0.0.1:${gz}`, settings: { serviceUrl: `http://127.0.0.1:${gzService}` } },
-      { code: 'HB', name: '湖北', url: `http://127.0.0.1:${hb}` },
-    ],
-  });
+  const { file: regionsFile, ports } = await demoRegistryOnFreePorts(dir);
+  const { JS: js, GZ: gz, gzService } = ports;
   const start = await startProcess({
     // The last line of the welcome: by then the demo tokens (and the dev key) are written.
     name: 'npm start',

@@ -19,7 +19,7 @@ import { ROOT } from '../../scripts/lib/children.ts';
 import { freePort } from '../support/ports.ts';
 import { startProcess, type TestProcess } from '../support/processes.ts';
 import { startRedis, type RedisHandle } from '../support/redis.ts';
-import { REGION_CODES, seedData, type GraphQLResponse, type Officer, type Scenarios } from '../support/system.ts';
+import { postQuery, REGION_CODES, seedData, type GraphQLResponse, type Officer, type Scenarios } from '../support/system.ts';
 import { startNginx, type NginxHandle } from './nginx.ts';
 
 export interface Replica {
@@ -204,29 +204,4 @@ async function startReplica(instance: string, port: number, env: Record<string, 
     },
     output: () => last?.output() ?? '',
   };
-}
-
-/** Signs officers' tokens with the identity provider's key in `idpDir`. */
-export async function postQuery(url: string, idpDir: string, body: unknown, as: Officer): Promise<GraphQLResponse> {
-  const token = await mintDevToken(idpDir, {
-    sub: as.sub ?? `TEST-${as.roles.join('-')}`,
-    region: as.region ?? 'JS',
-    roles: as.roles,
-    ttlSeconds: 600,
-  });
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      authorization: `Bearer ${token}`,
-      'x-purpose': as.purpose ?? 'patrol-check: replica test',
-    },
-    body: JSON.stringify(body),
-  });
-  const text = await response.text();
-  try {
-    return { status: response.status, ...(JSON.parse(text) as object) };
-  } catch {
-    return { status: response.status, errors: [{ message: `not JSON: ${text.slice(0, 200)}` }] };
-  }
 }

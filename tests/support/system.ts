@@ -206,12 +206,16 @@ export async function startSystem(options: SystemOptions): Promise<System> {
   }
 }
 
-async function postQuery(url: string, keysDir: string, body: unknown, as: Officer): Promise<GraphQLResponse> {
+/**
+ * Posts one operation as `as`, with a dev token signed by the key in `keysDir`. An answer
+ * that is not JSON (a proxy's 502 page) comes back as an error naming its first bytes.
+ */
+export async function postQuery(url: string, keysDir: string, body: unknown, as: Officer): Promise<GraphQLResponse> {
   const token = await mintDevToken(keysDir, {
     sub: as.sub ?? `TEST-${as.roles.join('-')}`,
     region: as.region ?? 'JS',
     roles: as.roles,
-    ttlSeconds: 300,
+    ttlSeconds: 600,
   });
   const response = await fetch(url, {
     method: 'POST',
@@ -222,7 +226,12 @@ async function postQuery(url: string, keysDir: string, body: unknown, as: Office
     },
     body: JSON.stringify(body),
   });
-  return { status: response.status, ...((await response.json()) as object) };
+  const text = await response.text();
+  try {
+    return { status: response.status, ...(JSON.parse(text) as object) };
+  } catch {
+    return { status: response.status, errors: [{ message: `not JSON: ${text.slice(0, 200)}` }] };
+  }
 }
 
 /**
