@@ -10,7 +10,8 @@
  * filters of the client's root fields are read once per request.
  */
 import type { GatewayGraphQLRequestContext } from '@apollo/server-gateway-interface';
-import { getVariableValues, Kind, type FragmentDefinitionNode } from 'graphql';
+import { Kind, type FragmentDefinitionNode } from 'graphql';
+import { coerceVariables } from '../../../common/operations/variables.ts';
 import { argumentValue, flattenFields, responseKey } from './operation.ts';
 import { NOT_IN_FILTER } from './region-filter.ts';
 import type { RegionEntry } from './types.ts';
@@ -29,8 +30,8 @@ function rootFilters(incoming: IncomingRequest): RootFilters {
   const found = new Map<string, readonly string[]>();
   const { operation, document, schema } = incoming;
   if (operation && document && schema) {
-    const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], incoming.request.variables ?? {});
-    const variables = 'coerced' in coerced && coerced.coerced ? coerced.coerced : {};
+    // Apollo Server has validated the variables by now: coercion only applies the declared defaults.
+    const variables = coerceVariables(schema, operation, incoming.request.variables);
     const fragments = document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION);
     for (const field of flattenFields(operation.selectionSet, fragments)) {
       const asked = argumentValue(field, 'regions', variables);
