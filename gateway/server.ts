@@ -82,6 +82,9 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       extensions.regionCache,
     ),
     logger: logger.child({ component: 'apollo-gateway' }),
+    // Each fetch of a (cached) plan carries its parsed operation, so the data sources
+    // read it rather than parse the same fetch text again on every request.
+    queryPlannerConfig: { exposeDocumentNodeInFetchNode: true },
   });
   const apollo = apolloServer(wrap(gateway, extensions), extensions, logger);
   await apollo.start();

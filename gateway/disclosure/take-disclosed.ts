@@ -12,7 +12,8 @@ import type { HiddenKeys } from './hidden-keys.ts';
 
 export function takeDisclosed(data: Record<string, unknown> | null | undefined, hidden: HiddenKeys): Subjects {
   const found = newFoundSubjects();
-  if (data) take(data, hidden.aliases, found);
+  // An operation that selects no data-subject type carries no hidden key: nothing to walk.
+  if (data && hidden.aliases.size > 0) take(data, hidden.aliases, found);
   return sortedSubjects(found);
 }
 
