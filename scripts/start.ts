@@ -24,6 +24,7 @@ import { loadConfig } from '../gateway/config/load.ts';
 import type { GatewayConfig } from '../gateway/config/sections.ts';
 import { loadRegions } from '../gateway/registry/registry.ts';
 import type { Region } from '../gateway/registry/regions-file.ts';
+import { GATEWAY_NODE_FLAGS } from '../gateway/runtime-flags.ts';
 import { ROOT } from './lib/children.ts';
 import { seedStampState, writeSeedStamp } from './lib/seed-stamp.ts';
 import { DATA_LAYOUT_VERSION } from '../standins/generator/generate.ts';
@@ -198,6 +199,7 @@ async function main(): Promise<void> {
     const gateway = {
       name: 'gateway',
       file: 'gateway/main.ts',
+      nodeArgs: GATEWAY_NODE_FLAGS,
       args: ['--config', config.file],
       env: { LIANDONG_DATA: DATA_DIR },
       stopGraceMs: config.server.shutdownGraceMs + 10_000,

@@ -7,6 +7,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort, startProcess, TSX, type Running } from './processes.ts';
+import { GATEWAY_NODE_FLAGS } from '../../gateway/runtime-flags.ts';
 
 export interface BenchRegion {
   code: string;
@@ -74,7 +75,18 @@ export async function startLiandong(spec: LiandongSpec): Promise<Running> {
   writeFileSync(config, JSON.stringify({ ...template, regions: regionsFile, ...spec.sections }, null, 2));
   const preload = (spec.preload ?? []).flatMap((m) => ['--import', m]);
   const profiling = profileDir ? ['--cpu-prof', '--cpu-prof-dir', join(profileDir, spec.name)] : [];
-  const args = [...profiling, ...(spec.nodeArgs ?? []), ...TSX, ...preload, 'gateway/main.ts', '--config', config, '--port', String(port)];
+  const args = [
+    ...profiling,
+    ...GATEWAY_NODE_FLAGS,
+    ...(spec.nodeArgs ?? []),
+    ...TSX,
+    ...preload,
+    'gateway/main.ts',
+    '--config',
+    config,
+    '--port',
+    String(port),
+  ];
   if (spec.supergraph) args.push('--supergraph', spec.supergraph);
   const url = `http://127.0.0.1:${port}/graphql`;
   const spawned = Date.now();

@@ -12,12 +12,14 @@ export interface SpawnOptions {
   /** Entry point, relative to the repository root (`gateway/main.ts`). */
   file: string;
   args?: readonly string[];
+  /** Flags for node itself, before the entry point (e.g. the gateway's GATEWAY_NODE_FLAGS). */
+  nodeArgs?: readonly string[];
   env?: Readonly<Record<string, string | undefined>>;
 }
 
-/** Starts `node --import tsx FILE ARGS` from the repository root, stdout and stderr piped. */
+/** Starts `node NODE_ARGS --import tsx FILE ARGS` from the repository root, stdout and stderr piped. */
 export function spawnTsx(options: SpawnOptions): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', options.file, ...(options.args ?? [])], {
+  return spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', options.file, ...(options.args ?? [])], {
     cwd: ROOT,
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
