@@ -73,20 +73,47 @@ function checkBirthDate(input: string, yyyymmdd: string, today: Date): void {
   const y = Number(yyyymmdd.slice(0, 4));
   const m = Number(yyyymmdd.slice(4, 6));
   const d = Number(yyyymmdd.slice(6, 8));
-  const date = new Date(Date.UTC(y, m - 1, d));
-  const real = date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
+  const date = Date.UTC(y, m - 1, d);
+  const parsed = new Date(date);
+  const real = parsed.getUTCFullYear() === y && parsed.getUTCMonth() === m - 1 && parsed.getUTCDate() === d;
   if (!real) refuse('birth-date', input, `birth date ${yyyymmdd} does not exist`);
-  const day = isoDay(today);
-  if (date.getTime() > Date.parse(day)) refuse('birth-date', input, `birth date ${yyyymmdd} is in the future (today is ${day})`);
-  const oldest = new Date(Date.parse(day));
-  oldest.setUTCFullYear(oldest.getUTCFullYear() - MAX_AGE_YEARS);
-  if (date.getTime() < oldest.getTime()) {
+  const range = birthDateRange(today);
+  if (date > range.latest) refuse('birth-date', input, `birth date ${yyyymmdd} is in the future (today is ${range.today})`);
+  if (date < range.earliest) {
     refuse(
       'birth-date',
       input,
-      `birth date ${yyyymmdd} is more than ${MAX_AGE_YEARS} years before today (${day}); expected a date from ${isoDay(oldest)} to ${day}`,
+      `birth date ${yyyymmdd} is more than ${MAX_AGE_YEARS} years before today (${range.today}); expected a date from ${range.earliestDay} to ${range.today}`,
     );
   }
+}
+
+interface BirthDateRange {
+  /** Days since the epoch of the `today` it was worked out for. */
+  dayNumber: number;
+  today: string;
+  latest: number;
+  earliest: number;
+  earliestDay: string;
+}
+
+const DAY_MS = 86_400_000;
+let lastRange: BirthDateRange | null = null;
+
+/**
+ * The accepted birth dates for `today`, worked out once per calendar day: every identity
+ * number in every answer a region sends is normalised, and formatting and parsing the
+ * day each time was a measurable share of a region's work.
+ */
+function birthDateRange(today: Date): BirthDateRange {
+  const dayNumber = Math.floor(today.getTime() / DAY_MS);
+  if (lastRange?.dayNumber === dayNumber) return lastRange;
+  const day = isoDay(today);
+  const latest = Date.parse(day);
+  const oldest = new Date(latest);
+  oldest.setUTCFullYear(oldest.getUTCFullYear() - MAX_AGE_YEARS);
+  lastRange = { dayNumber, today: day, latest, earliest: oldest.getTime(), earliestDay: isoDay(oldest) };
+  return lastRange;
 }
 
 /** `today` as a UTC calendar day: a birth date is a day, not an instant. */
