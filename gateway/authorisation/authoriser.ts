@@ -7,7 +7,7 @@
  * ask `decide`, and the filter cache makes the second call cheap.
  */
 import { createHash } from 'node:crypto';
-import { GraphQLError, Kind, print, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import { GraphQLError, print, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { LRUCache } from 'lru-cache';
 import type { Caller, Purpose } from '../context.ts';
 import { callerFacts, isAuthenticated, type PolicyDecider } from './caller-facts.ts';
@@ -16,7 +16,7 @@ import { activeDenials, FORBIDDEN, toDeniedFields } from './denials.ts';
 import { filterOperation, type FilterPlan, type PlannedDenial } from './filter.ts';
 import { RequirementIndex } from './requirement-index.ts';
 import { factsKey, policyNames, type CallerFacts, type RequirementMap } from './requirement.ts';
-import { selectsIntrospection } from '../operations/introspection.ts';
+import { understand } from '../../common/operations/understood.ts';
 
 export const UNAUTHENTICATED = 'UNAUTHENTICATED';
 
@@ -79,7 +79,7 @@ export class Authoriser {
   }
 
   async decide(request: AuthorisationRequest): Promise<Decision> {
-    if (!isAuthenticated(request.caller) && asksIntrospection(request.document, request.operationName)) {
+    if (!isAuthenticated(request.caller) && understand(request.document, request.operationName).introspection) {
       return { kind: 'refuse', denied: [], error: introspectionRefused() };
     }
     const facts = await this.factsFor(request);
@@ -143,11 +143,4 @@ function rejection(denied: PlannedDenial[]): GraphQLError {
       denied: toDeniedFields(denied),
     },
   });
-}
-
-/** `__schema` or `__type` at the root of the operation that will run (directly or through fragments). */
-function asksIntrospection(document: DocumentNode, operationName: string | null | undefined): boolean {
-  const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
-  const operation = operationName ? operations.find((o) => o.name?.value === operationName) : operations[0];
-  return operation ? selectsIntrospection(operation.selectionSet, document) : false;
 }
