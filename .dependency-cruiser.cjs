@@ -7,6 +7,8 @@
  */
 const TEST_FILE = '\\.test\\.tsx?$';
 const PRODUCT = '^(common|schema|gateway|subgraphs|adapters|scripts|docker)/';
+/** The gateway's concern folders: each wired by one factory that gateway/plugins/index.ts orders. */
+const CONCERNS = 'auth|authorisation|limits|audit|cache|metrics|disclosure|trusted-documents|tracing|logging|graphiql|operations';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -94,6 +96,48 @@ module.exports = {
       severity: 'error',
       from: { path: '^gateway/([^/]+)/', pathNot: ['^gateway/plugins/', '^gateway/own-subgraph/modules\\.ts$', TEST_FILE] },
       to: { path: '^gateway/(auth|authorisation|limits|audit|cache|metrics)/index\\.ts$', pathNot: '^gateway/$1/' },
+    },
+    {
+      name: 'gateway-concerns-apart',
+      comment:
+        'A gateway concern folder never imports the parts of another concern: what two concerns share lives on ' +
+        "common/, in the gateway's shared modules (gateway/*.ts), or in the engine they both plug into (federation/). " +
+        'Known exceptions, each one file: audit/index.ts and limits/index.ts take the sent-subjects slot from ' +
+        "disclosure/; audit/refusals.ts counts limits' refusals; authorisation/index.ts explains case-bound scopes " +
+        "with auth/purpose.ts; logging/request-log.ts reads metrics' request facts; graphiql/ shows the dev key and " +
+        "authorisation's requirements.",
+      severity: 'error',
+      from: {
+        path: `^gateway/(${CONCERNS})/`,
+        pathNot: [
+          TEST_FILE,
+          '^gateway/(audit|limits)/index\\.ts$',
+          '^gateway/audit/refusals\\.ts$',
+          '^gateway/authorisation/index\\.ts$',
+          '^gateway/logging/request-log\\.ts$',
+          '^gateway/graphiql/(graphiql|requirement-docs)\\.ts$',
+        ],
+      },
+      to: { path: `^gateway/(${CONCERNS})/`, pathNot: '^gateway/$1/' },
+    },
+    {
+      name: 'gateway-federation-below-the-concerns',
+      comment:
+        'federation/ (composition, data sources, merge) is the engine the concerns plug into: it declares what it ' +
+        'consults (e.g. data-sources/types.ts RegionRequestCache, which the cache implements) and imports no concern. ' +
+        "Known exception: supergraph.ts reads the supergraph's authorisation directives with authorisation/'s reader.",
+      severity: 'error',
+      from: { path: '^gateway/federation/', pathNot: [TEST_FILE, '^gateway/federation/supergraph\\.ts$', '/fixtures/'] },
+      to: { path: `^gateway/(${CONCERNS})/` },
+    },
+    {
+      name: 'gateway-authorisation-not-federation',
+      comment:
+        "federation/supergraph.ts reads the supergraph's authorisation directives with authorisation/'s reader, so " +
+        'authorisation/ never imports federation/ (the executor seam both use is gateway/executor-wrapper.ts).',
+      severity: 'error',
+      from: { path: '^gateway/authorisation/', pathNot: TEST_FILE },
+      to: { path: '^gateway/federation/' },
     },
     {
       name: 'no-circular',

@@ -1,6 +1,6 @@
 /**
  * One-shot key set-up for the compose stack (service `keys`), run before the gateways:
- *   node --import tsx docker/init-keys.ts --dir /run/liandong/keys [--demo-users]
+ *   node --import tsx docker/init-keys.ts --dir /run/liandong/keys [--demo-idp]
  *
  * Creates, when absent, the gateway's internal-token key pair
  * (internal-gateway.private.jwk.json / internal-gateway.jwks.json) and the audit
@@ -8,20 +8,22 @@
  * (search-cursor.keys.json) with the same code the gateway uses, so two replicas starting at once never race to create them. Existing
  * keys are never touched (rotation is a deliberate act: docs/operations.md).
  *
- * `--demo-users` also publishes the dev signing key's public half as users.jwks.json,
- * so tokens from `npm run token -- --keys-dir DIR` are accepted: for the stand-in stack
- * only; a real deployment mounts its identity provider's JWKS there instead.
+ * `--demo-idp` also creates the demo identity provider's key (gateway/auth/demo-idp.ts:
+ * its own pair, never the dev key, which a production gateway refuses) and publishes its
+ * public half as users.jwks.json, so tokens from `npm run token -- --demo-idp --keys-dir
+ * DIR` are accepted: for the stand-in stack only; a real deployment mounts its identity
+ * provider's JWKS there instead.
  */
 import { copyFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadOrCreateAuditKeys } from '../common/log/keys.ts';
 import { cursorKeysPath, loadOrCreateCursorKeys } from '../gateway/cursors/keys.ts';
-import { devKeyFiles } from '../gateway/auth/dev-key.ts';
+import { demoIdpKeyFiles } from '../gateway/auth/demo-idp.ts';
 import { loadOrCreateSigningKey } from '../common/security/key-files.ts';
 import { loadInternalSigningKey } from '../common/security/internal-keys.ts';
 
-const { values } = parseArgs({ options: { dir: { type: 'string' }, 'demo-users': { type: 'boolean', default: false } } });
+const { values } = parseArgs({ options: { dir: { type: 'string' }, 'demo-idp': { type: 'boolean', default: false } } });
 if (!values.dir) {
   process.stderr.write('init-keys: missing --dir (the keys directory, e.g. /run/liandong/keys)\n');
   process.exit(2);
@@ -31,14 +33,14 @@ await loadInternalSigningKey(dir);
 loadOrCreateAuditKeys(dir);
 loadOrCreateCursorKeys(cursorKeysPath(dir));
 const users = join(dir, 'users.jwks.json');
-if (values['demo-users'] && !existsSync(users)) {
-  const dev = devKeyFiles(dir);
-  await loadOrCreateSigningKey(dev.privateFile, dev.jwksFile);
-  copyFileSync(dev.jwksFile, users);
+if (values['demo-idp'] && !existsSync(users)) {
+  const idp = demoIdpKeyFiles(dir);
+  await loadOrCreateSigningKey(idp.privateFile, idp.jwksFile);
+  copyFileSync(idp.jwksFile, users);
 }
 if (!existsSync(users)) {
   process.stderr.write(
-    `init-keys: ${users} is missing: mount the identity provider's JWKS there (or pass --demo-users for the stand-in stack)\n`,
+    `init-keys: ${users} is missing: mount the identity provider's JWKS there (or pass --demo-idp for the stand-in stack)\n`,
   );
   process.exit(1);
 }

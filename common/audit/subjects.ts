@@ -39,8 +39,7 @@ import {
   type ValueNode,
 } from 'graphql';
 import { normaliseIdNumber, normalisePlate } from '../normalise/index.ts';
-import { coerceVariables } from '../operations/variables.ts';
-import { selectOperation } from '../operations/select.ts';
+import { understand } from '../operations/understood.ts';
 
 export interface Subjects {
   persons: string[];
@@ -71,7 +70,7 @@ type CompositeType = GraphQLObjectType | GraphQLInterfaceType;
 
 interface Walk {
   schema: GraphQLSchema;
-  fragments: Map<string, FragmentDefinitionNode>;
+  fragments: ReadonlyMap<string, FragmentDefinitionNode>;
   variables: Record<string, unknown>;
   found: FoundSubjects;
 }
@@ -118,13 +117,14 @@ export function extractSubjects(
   data: unknown,
   variables: Readonly<Record<string, unknown>> = {},
 ): Subjects {
-  const operation = selectOperation(document, operationName);
+  const understood = understand(document, operationName);
+  const { operation } = understood;
   const root = operation && schema.getRootType(operation.operation);
   if (!operation || !root || !isRecord(data)) return emptySubjects();
   const walk: Walk = {
     schema,
-    variables: coerceVariables(schema, operation, variables),
-    fragments: fragmentsOf(document),
+    variables: understood.variables(schema, variables),
+    fragments: understood.fragments,
     found: newFoundSubjects(),
   };
   for (const field of collectFields(walk, root, operation.selectionSet)) fromLookupArguments(walk, root, field, data);
@@ -240,12 +240,6 @@ function literal(walk: Walk, node: ValueNode): unknown {
     default:
       return undefined;
   }
-}
-
-function fragmentsOf(document: DocumentNode): Map<string, FragmentDefinitionNode> {
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
-  return fragments;
 }
 
 function typeByName(schema: GraphQLSchema, name: unknown): GraphQLNamedType | undefined {

@@ -3,9 +3,9 @@
  * (`Query.person`, `PersonRecord.address`), so an auditor can ask who requested
  * contact details without re-parsing stored query texts.
  */
-import { Kind, TypeInfo, visit, visitWithTypeInfo, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { TypeInfo, visit, visitWithTypeInfo, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { OperationMemo } from '../../common/operations/memo.ts';
-import { selectOperation } from '../../common/operations/select.ts';
+import { understand } from '../../common/operations/understood.ts';
 import { sha256Hex } from '../../common/log/canonical.ts';
 
 /** The same hash Apollo Server computes for a query text (SHA-256, hex). */
@@ -28,16 +28,12 @@ export function requestedCoordinates(schema: GraphQLSchema, document: DocumentNo
 }
 
 function walkCoordinates(schema: GraphQLSchema, document: DocumentNode, operationName?: string | null): string[] {
-  const operation = selectOperation(document, operationName);
+  const { operation, scope } = understand(document, operationName);
   if (!operation) return [];
-  const scoped: DocumentNode = {
-    kind: Kind.DOCUMENT,
-    definitions: document.definitions.filter((d) => d === operation || d.kind === Kind.FRAGMENT_DEFINITION),
-  };
   const coordinates = new Set<string>();
   const typeInfo = new TypeInfo(schema);
   visit(
-    scoped,
+    scope,
     visitWithTypeInfo(typeInfo, {
       Field(node) {
         const parent = typeInfo.getParentType();

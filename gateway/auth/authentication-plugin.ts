@@ -11,7 +11,7 @@
  */
 import { existsSync } from 'node:fs';
 import type { ApolloServerPlugin } from '@apollo/server';
-import { selectsIntrospection } from '../operations/introspection.ts';
+import { understand } from '../../common/operations/understood.ts';
 import type { GatewayContext } from '../context.ts';
 import type { ContextHook } from '../http/context.ts';
 import { headerValue } from '../http/request.ts';
@@ -68,9 +68,9 @@ export function introspectionNeedsCaller(): ApolloServerPlugin<GatewayContext> {
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ operation, document, contextValue }) {
+        async didResolveOperation({ operation, document, request, contextValue }) {
           if (!operation || (contextValue.caller && !contextValue.caller.anonymous)) return;
-          if (selectsIntrospection(operation.selectionSet, document)) {
+          if (understand(document, request.operationName).introspection) {
             throw new AuthenticationError(
               'anonymous-introspection',
               'introspection (the schema, as GraphiQL loads it) needs an authenticated caller: send "Authorization: Bearer <JWT>"',

@@ -31,9 +31,17 @@ export interface DevTokenRequest {
   audience?: string;
 }
 
-/** Mints a dev JWT (EdDSA, `kid` = the dev key's thumbprint). Creates the dev key if needed. */
-export async function mintDevToken(keysDir: string, request: DevTokenRequest): Promise<string> {
-  const { privateFile, jwksFile } = devKeyFiles(keysDir);
+/**
+ * Mints a dev JWT (EdDSA, `kid` = the signing key's thumbprint). Signs with the dev key
+ * (created if needed) unless `keyFiles` names another pair (the compose stack's demo
+ * identity provider, demo-idp.ts).
+ */
+export async function mintDevToken(
+  keysDir: string,
+  request: DevTokenRequest,
+  keyFiles: { privateFile: string; jwksFile: string } = devKeyFiles(keysDir),
+): Promise<string> {
+  const { privateFile, jwksFile } = keyFiles;
   const key = await loadOrCreateSigningKey(privateFile, jwksFile);
   const claims: Record<string, unknown> = { name: request.name ?? request.sub, region: request.region, roles: request.roles };
   if (request.scopes && request.scopes.length > 0) claims.scope = request.scopes.join(' ');

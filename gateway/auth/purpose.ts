@@ -24,7 +24,6 @@
  */
 import {
   GraphQLError,
-  Kind,
   TypeInfo,
   getNamedType,
   isAbstractType,
@@ -39,6 +38,7 @@ import type { Policy, PurposeSettings } from '../../schema/policy.ts';
 import type { Caller, Purpose } from '../context.ts';
 import { quoteInput } from '../../common/normalise/index.ts';
 import { OperationMemo } from '../../common/operations/memo.ts';
+import { understand } from '../../common/operations/understood.ts';
 import { decodePurposeText, rawControlCharacter, type ControlCharacter } from './purpose-text.ts';
 
 export type PurposeErrorCode = 'PURPOSE_REQUIRED' | 'PURPOSE_INVALID' | 'PURPOSE_CASE_UNVERIFIABLE';
@@ -245,11 +245,8 @@ function touchesPersonalData(
   const personal = new Set(dataTypes);
   const isPersonal = (type: GraphQLNamedType): boolean =>
     personal.has(type.name) || (isAbstractType(type) && schema.getPossibleTypes(type).some((t) => personal.has(t.name)));
-  // The operation and the fragments (unused fragments are a validation error, so this is exact).
-  const scope: DocumentNode = {
-    kind: Kind.DOCUMENT,
-    definitions: [operation, ...document.definitions.filter((d) => d.kind === Kind.FRAGMENT_DEFINITION)],
-  };
+  // The operation and the fragments it reaches (an anonymous operation is the document's only one).
+  const { scope } = understand(document, operation.name?.value);
   const typeInfo = new TypeInfo(schema);
   let found = false;
   visit(

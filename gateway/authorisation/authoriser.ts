@@ -7,7 +7,7 @@
  * ask `decide`, and the filter cache makes the second call cheap.
  */
 import { createHash } from 'node:crypto';
-import { GraphQLError, Kind, print, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import { GraphQLError, print, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { LRUCache } from 'lru-cache';
 import type { Caller, Purpose } from '../context.ts';
 import { callerFacts, isAuthenticated, type PolicyDecider } from './caller-facts.ts';
@@ -15,8 +15,9 @@ import type { AuthorisationConfig } from './config.ts';
 import { activeDenials, FORBIDDEN, toDeniedFields } from './denials.ts';
 import { filterOperation, type FilterPlan, type PlannedDenial } from './filter.ts';
 import { RequirementIndex } from './requirement-index.ts';
-import { factsKey, policyNames, type CallerFacts, type RequirementMap } from './requirement.ts';
-import { selectsIntrospection } from '../operations/introspection.ts';
+import { operationRequirements, type OperationRequirements } from './operation-requirements.ts';
+import { factsKey, missing, policyNames, type CallerFacts, type RequirementMap } from './requirement.ts';
+import { understand } from '../../common/operations/understood.ts';
 
 export const UNAUTHENTICATED = 'UNAUTHENTICATED';
 
@@ -55,6 +56,24 @@ export type Decision =
     }
   | { kind: 'refuse'; error: GraphQLError; denied: PlannedDenial[] };
 
+/** An operation to prepare ahead of requests: a registered trusted document. */
+export interface OperationToPrepare {
+  document: DocumentNode;
+  operationName: string | null;
+  /** Apollo Server's hash of its text: the key its requests arrive with. */
+  queryHash: string;
+  /** How a failure names it (e.g. `operations[3] (PatrolCheck)`). */
+  label: string;
+}
+
+/** An operation the authoriser cannot plan for anyone (the message names it and why). */
+export class UnplannableOperationError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UnplannableOperationError';
+  }
+}
+
 interface CachedPlan {
   plan: FilterPlan | null;
   queryHash: string;
@@ -65,6 +84,10 @@ export class Authoriser {
   private readonly policyNames: string[];
   private readonly plans: LRUCache<string, CachedPlan>;
   private readonly factsByRequest = new WeakMap<object, Promise<CallerFacts>>();
+  /** Per-operation requirement analyses, by query hash and operation name (operation-requirements.ts). */
+  private readonly analyses: LRUCache<string, OperationRequirements>;
+  /** The registered documents' analyses, made at manifest load and kept until the next one. */
+  private prepared: ReadonlyMap<string, OperationRequirements> = new Map();
 
   constructor(
     schema: GraphQLSchema,
@@ -76,13 +99,55 @@ export class Authoriser {
     this.index = new RequirementIndex(schema, requirements);
     this.policyNames = policyNames(requirements);
     this.plans = new LRUCache({ max: config.filterCacheSize });
+    this.analyses = new LRUCache({ max: config.filterCacheSize });
+  }
+
+  /**
+   * Plans the given operations ahead of their requests (the registered trusted documents):
+   * throws UnplannableOperationError naming the first that cannot be planned, and changes
+   * nothing; otherwise returns what puts the analyses in force (replacing the last set), so
+   * a caller can commit them together with its own state.
+   */
+  prepare(operations: readonly OperationToPrepare[]): () => void {
+    const prepared = new Map<string, OperationRequirements>();
+    for (const op of operations) {
+      const analysis = operationRequirements(this.index, understand(op.document, op.operationName));
+      if (analysis.kind === 'unplannable') throw new UnplannableOperationError(`${op.label} cannot be authorised: ${analysis.reason}`);
+      prepared.set(analysisKey(op.queryHash, op.operationName), analysis);
+      // A document of one operation runs it whether or not the request names it.
+      if (op.operationName && understand(op.document).operation) prepared.set(analysisKey(op.queryHash, null), analysis);
+    }
+    return () => {
+      this.prepared = prepared;
+    };
+  }
+
+  /** The query hashes whose analyses were made ahead of their requests (the registered documents in force). */
+  preparedHashes(): Set<string> {
+    return new Set([...this.prepared.keys()].map((key) => key.split('\u0000')[0]));
+  }
+
+  /** The operation's requirement analysis: prepared at load for registered documents, else made once and kept. */
+  private analysis(request: AuthorisationRequest): OperationRequirements {
+    const key = analysisKey(request.queryHash, request.operationName);
+    let analysis = this.prepared.get(key) ?? this.analyses.get(key);
+    if (!analysis) {
+      analysis = operationRequirements(this.index, understand(request.document, request.operationName));
+      this.analyses.set(key, analysis);
+    }
+    return analysis;
   }
 
   async decide(request: AuthorisationRequest): Promise<Decision> {
-    if (!isAuthenticated(request.caller) && asksIntrospection(request.document, request.operationName)) {
+    if (!isAuthenticated(request.caller) && understand(request.document, request.operationName).introspection) {
       return { kind: 'refuse', denied: [], error: introspectionRefused() };
     }
     const facts = await this.factsFor(request);
+    const analysis = this.analysis(request);
+    // Nothing the operation needs is lacking: the filter would return it unchanged.
+    if (analysis.kind === 'requirements' && analysis.requirements.every((r) => missing(r, facts).length === 0)) {
+      return { kind: 'run', document: request.document, queryHash: request.queryHash, denied: [], fullyDenied: false };
+    }
     const cacheKey = `${request.queryHash}\u0000${request.operationName ?? ''}\u0000${factsKey(facts)}`;
     let cached = this.plans.get(cacheKey);
     if (!cached) {
@@ -118,6 +183,10 @@ export class Authoriser {
   }
 }
 
+function analysisKey(queryHash: string, operationName: string | null | undefined): string {
+  return `${queryHash}\u0000${operationName ?? ''}`;
+}
+
 /**
  * The plan-cache key of a filtered operation. @apollo/gateway keys its query plans on
  * `requestContext.queryHash` (plus the operation name): the filtered text must get its
@@ -143,11 +212,4 @@ function rejection(denied: PlannedDenial[]): GraphQLError {
       denied: toDeniedFields(denied),
     },
   });
-}
-
-/** `__schema` or `__type` at the root of the operation that will run (directly or through fragments). */
-function asksIntrospection(document: DocumentNode, operationName: string | null | undefined): boolean {
-  const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
-  const operation = operationName ? operations.find((o) => o.name?.value === operationName) : operations[0];
-  return operation ? selectsIntrospection(operation.selectionSet, document) : false;
 }

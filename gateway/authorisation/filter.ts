@@ -34,6 +34,7 @@ import {
   type SelectionNode,
   type SelectionSetNode,
 } from 'graphql';
+import { reachedFragments, understand, type UnderstoodOperation } from '../../common/operations/understood.ts';
 import { both, missing, NO_REQUIREMENT, type CallerFacts, type Requirement } from './requirement.ts';
 import type { RequirementIndex } from './requirement-index.ts';
 
@@ -91,35 +92,31 @@ export function filterOperation(
   operationName: string | null | undefined,
   facts: CallerFacts,
 ): FilterPlan | null {
-  const operation = selectOperation(document, operationName);
+  const understood = understand(document, operationName);
+  const { operation } = understood;
   const rootType = operation && index.schema.getRootType(operation.operation);
   if (!operation || !rootType) return null;
-  return new OperationFilter(index, document, facts).run(operation, rootType);
-}
-
-function selectOperation(document: DocumentNode, name: string | null | undefined): OperationDefinitionNode | undefined {
-  const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
-  if (name) return operations.find((o) => o.name?.value === name);
-  return operations.length === 1 ? operations[0] : undefined;
+  return new OperationFilter(index, understood, facts).run(operation, rootType);
 }
 
 class OperationFilter {
-  private readonly fragments = new Map<string, FragmentDefinitionNode>();
   private readonly filteredFragments = new Map<string, Filtered & { definition: FragmentDefinitionNode }>();
 
   constructor(
     private readonly index: RequirementIndex,
-    private readonly document: DocumentNode,
+    private readonly understood: UnderstoodOperation,
     private readonly facts: CallerFacts,
-  ) {
-    for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) this.fragments.set(d.name.value, d);
+  ) {}
+
+  private get fragments(): ReadonlyMap<string, FragmentDefinitionNode> {
+    return this.understood.fragments;
   }
 
   run(operation: OperationDefinitionNode, rootType: GraphQLCompositeType): FilterPlan {
     const root = this.filterSelectionSet(operation.selectionSet, rootType, NO_REQUIREMENT);
     const variableDefaults = defaultsOf(operation);
     if (root.denials.length === 0) {
-      return { document: this.document, changed: false, denials: [], rootEmptied: false, variableDefaults };
+      return { document: this.understood.document, changed: false, denials: [], rootEmptied: false, variableDefaults };
     }
     const filteredOperation: OperationDefinitionNode = { ...operation, selectionSet: selectionSet(root.selections) };
     return {
@@ -133,21 +130,7 @@ class OperationFilter {
 
   /** The operation, the filtered fragments it still reaches, and only the variables still used. */
   private assemble(operation: OperationDefinitionNode): DocumentNode {
-    const fragments: FragmentDefinitionNode[] = [];
-    const reached = new Set<string>();
-    const reach = (node: OperationDefinitionNode | FragmentDefinitionNode) =>
-      visit(node, {
-        FragmentSpread: (spread) => {
-          const name = spread.name.value;
-          if (reached.has(name)) return;
-          reached.add(name);
-          const definition = this.filteredFragments.get(name)?.definition ?? this.fragments.get(name);
-          if (!definition) return;
-          fragments.push(definition);
-          reach(definition);
-        },
-      });
-    reach(operation);
+    const fragments = reachedFragments([operation], (name) => this.filteredFragments.get(name)?.definition ?? this.fragments.get(name));
     const used = new Set<string>();
     for (const node of [operation.selectionSet, ...fragments]) {
       visit(node, {

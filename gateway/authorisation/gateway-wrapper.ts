@@ -13,7 +13,7 @@ import type { GatewayExecutor, GatewayGraphQLRequestContext, GatewayInterface } 
 import type { GatewayContext } from '../context.ts';
 import type { Authoriser, Decision } from './authoriser.ts';
 import { applyDenials, toDeniedFields } from './denials.ts';
-import { wrapExecutor } from '../federation/executor-wrapper.ts';
+import { wrapExecutor } from '../executor-wrapper.ts';
 
 type Context = Pick<GatewayContext, 'caller' | 'purpose'> & Partial<Pick<GatewayContext, 'denied'>>;
 

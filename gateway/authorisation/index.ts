@@ -20,7 +20,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import type { GatewayInterface } from '@apollo/server-gateway-interface';
 import { scopesFor, type Policy } from '../../schema/policy.ts';
 import { caseBoundScopeNote } from '../auth/purpose.ts';
-import { Authoriser, type DenialExplainer } from './authoriser.ts';
+import { Authoriser, type DenialExplainer, type OperationToPrepare } from './authoriser.ts';
 import { policyFileDecider, type PolicyDecider } from './caller-facts.ts';
 import type { AuthorisationConfig } from './config.ts';
 import { toDeniedFields } from './denials.ts';
@@ -41,6 +41,8 @@ export interface Authorisation {
   plugin: ApolloServerPlugin<GatewayContext>;
   /** Give ApolloServer this instead of the ApolloGateway itself. */
   wrapGateway(gateway: GatewayInterface): GatewayInterface;
+  /** Plans operations ahead of their requests, against the schema in force (Authoriser.prepare). */
+  prepare(operations: readonly OperationToPrepare[]): () => void;
 }
 
 export function createAuthorisation(options: AuthorisationOptions): Authorisation {
@@ -60,6 +62,7 @@ export function createAuthorisation(options: AuthorisationOptions): Authorisatio
       });
       return withAuthorisation(gateway, current);
     },
+    prepare: (operations) => current().prepare(operations),
     plugin: {
       async requestDidStart() {
         return {

@@ -17,7 +17,7 @@
  * TTLs bound staleness only when a change event is lost; evictions on change events
  * are what keep answers fresh.
  */
-import { boolean, integer, object, oneOf, onlyKeys, optional, string, type ConfigPath } from '../config/check.ts';
+import { boolean, integer, object, oneOf, onlyKeys, optional, redisStore, type ConfigPath } from '../config/check.ts';
 import { section } from '../config/section.ts';
 
 export const CACHED_TYPES = ['Person', 'Vehicle', 'PersonRecord', 'Case', 'VehicleRecord', 'WantedNotice', 'VehicleAlert'] as const;
@@ -68,15 +68,7 @@ export const cacheSection = section({
   validate(raw, at, { env }): CacheConfig {
     const obj = raw === undefined ? {} : object(raw, at);
     onlyKeys(obj, KEYS, at);
-    const redisUrl =
-      obj.redisUrl !== undefined
-        ? redisUrlOf(obj.redisUrl, at.key('redisUrl'))
-        : env.REDIS_URL
-          ? redisUrlOf(env.REDIS_URL, at.key('redisUrl').envOverride('REDIS_URL'))
-          : null;
-    const store = optional(obj.store, redisUrl ? 'redis' : 'memory', (v) => oneOf(v, ['memory', 'redis'] as const, at.key('store')));
-    if (store === 'redis' && !redisUrl)
-      at.key('store').fail('"redis" needs a Redis URL: set cache.redisUrl or the REDIS_URL environment variable');
+    const { redisUrl, store } = redisStore(obj, at, env, 'cache');
     const changes = optional(obj.changes, 'sse', (v) => oneOf(v, ['sse', 'redis'] as const, at.key('changes')));
     if (changes === 'redis' && !redisUrl)
       at.key('changes').fail('"redis" needs a Redis URL: set cache.redisUrl or the REDIS_URL environment variable');
@@ -105,10 +97,4 @@ function ttls(raw: unknown, at: ConfigPath): CacheConfig['ttlSeconds'] {
     result[type as keyof typeof result] = integer(value, at.key(type), { min: 1, max: DAY });
   }
   return result;
-}
-
-function redisUrlOf(value: unknown, at: ConfigPath): string {
-  const text = string(value, at);
-  if (!/^rediss?:\/\//.test(text)) at.fail(`expected a redis:// or rediss:// URL, got ${JSON.stringify(text)}`);
-  return text;
 }

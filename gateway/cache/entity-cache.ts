@@ -12,7 +12,16 @@
  */
 import type { Logger } from 'pino';
 import type { GatewayContext } from '../context.ts';
-import type { GraphQLAnswer, GraphQLBody, RegionAnswer, RegionEntry } from '../federation/data-sources/types.ts';
+import type {
+  GraphQLAnswer,
+  GraphQLBody,
+  RegionAnswer,
+  RegionEntry,
+  RegionRequestCache,
+  SendRequests,
+} from '../federation/data-sources/types.ts';
+
+export type { RegionRequestCache, SendRequests };
 import type { CacheConfig } from './config.ts';
 import type { RegionFeeds } from './feeds.ts';
 import { fetchShape, type FetchShape } from './fetch-shape.ts';
@@ -24,20 +33,6 @@ import { StoreError, type CacheEntry, type CacheStore } from './store.ts';
 
 const ENTITIES = '_entities';
 const STORE_ERROR_LOG_INTERVAL_MS = 10_000;
-
-/** Sends region requests for real (the data source's own transport). */
-export type SendRequests = (regions: readonly RegionEntry[], requests: ReadonlyMap<string, GraphQLBody>) => Promise<RegionAnswer[]>;
-
-/** What the region data sources call instead of sending directly (see data-sources/region-fetch.ts). */
-export interface RegionRequestCache {
-  ask(
-    subgraph: string,
-    regions: readonly RegionEntry[],
-    requests: ReadonlyMap<string, GraphQLBody>,
-    context: unknown,
-    send: SendRequests,
-  ): Promise<RegionAnswer[]>;
-}
 
 /** One region request as the cache sees it. */
 type Plan =
@@ -58,6 +53,10 @@ export class EntityCache implements RegionRequestCache {
   private lastStoreErrorLog = 0;
 
   constructor(private readonly deps: EntityCacheDeps) {}
+
+  bypassed(context: unknown, reason: string): void {
+    traceOf(context)?.spoil(reason);
+  }
 
   async ask(
     subgraph: string,

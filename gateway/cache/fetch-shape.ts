@@ -5,9 +5,9 @@
  * touches wanted notices or vehicle alerts; and a hash of its selection.
  */
 import { createHash } from 'node:crypto';
-import { Kind, parse, visit, type FieldNode, type OperationDefinitionNode } from 'graphql';
+import { parse, visit, type FieldNode } from 'graphql';
 import { LRUCache } from 'lru-cache';
-import { flattenFields } from '../federation/data-sources/operation.ts';
+import { understand } from '../../common/operations/understood.ts';
 import type { CachedType } from './config.ts';
 
 /** Types and fields whose answer says whether someone or something is wanted right now. */
@@ -44,11 +44,9 @@ function readShape(query: string, operationName: string | undefined, id: string)
   } catch {
     return { kind: 'other' };
   }
-  const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
-  const operation = operationName ? operations.find((o) => o.name?.value === operationName) : operations[0];
-  if (operation?.operation !== 'query') return { kind: 'other' };
-  const fragments = document.definitions.filter((d) => d.kind === Kind.FRAGMENT_DEFINITION);
-  const fields = flattenFields(operation.selectionSet, fragments).filter((f) => f.name.value !== '__typename');
+  const understood = understand(document, operationName);
+  if (understood.operation?.operation !== 'query') return { kind: 'other' };
+  const fields = understood.rootFields.filter((f) => f.name.value !== '__typename');
   const queryHash = createHash('sha256').update(id).digest('base64url').slice(0, 22);
   const sensitive = touchesSensitive(document);
   if (fields.length === 1 && fields[0].name.value === '_entities') return { kind: 'entities', sensitive, queryHash };

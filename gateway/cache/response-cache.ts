@@ -25,7 +25,7 @@ import { createHash } from 'node:crypto';
 import type { GatewayExecutor, GatewayGraphQLRequestContext, GatewayInterface } from '@apollo/server-gateway-interface';
 import type { GatewayContext, MergeConflict, RegionOutcome } from '../context.ts';
 import type { RegionEntry } from '../federation/data-sources/types.ts';
-import { wrapExecutor } from '../federation/executor-wrapper.ts';
+import { wrapExecutor } from '../executor-wrapper.ts';
 import type { RegionFeeds } from './feeds.ts';
 import type { InvalidationLog } from './invalidation-log.ts';
 import { stable } from './keys.ts';

@@ -133,3 +133,34 @@ class EnvPath extends ConfigPath {
     return `environment variable ${this.variable} (overrides ${this.overrides})`;
   }
 }
+
+/** A Redis URL: `redis://` or `rediss://` and an address. */
+export function redisUrl(value: unknown, at: ConfigPath): string {
+  const text = string(value, at);
+  if (!/^rediss?:\/\/\S+$/.test(text)) at.fail(`expected a redis:// or rediss:// URL, got ${JSON.stringify(text)}`);
+  return text;
+}
+
+/**
+ * The Redis settings a section shares with its siblings (cache, limits): `redisUrl`, else
+ * the REDIS_URL environment variable (one Redis for the whole deployment), and `store`,
+ * "redis" by default when a URL is known and "memory" otherwise. "redis" without a URL
+ * fails naming the section's setting and both ways to give one.
+ */
+export function redisStore(
+  obj: Record<string, unknown>,
+  at: ConfigPath,
+  env: Readonly<Record<string, string | undefined>>,
+  section: string,
+): { redisUrl: string | null; store: 'memory' | 'redis' } {
+  const url =
+    obj.redisUrl !== undefined
+      ? redisUrl(obj.redisUrl, at.key('redisUrl'))
+      : env.REDIS_URL
+        ? redisUrl(env.REDIS_URL, at.key('redisUrl').envOverride('REDIS_URL'))
+        : null;
+  const store = optional(obj.store, url ? 'redis' : 'memory', (v) => oneOf(v, ['memory', 'redis'] as const, at.key('store')));
+  if (store === 'redis' && !url)
+    at.key('store').fail(`"redis" needs a Redis URL: set ${section}.redisUrl or the REDIS_URL environment variable`);
+  return { redisUrl: url, store };
+}

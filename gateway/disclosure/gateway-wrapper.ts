@@ -11,7 +11,7 @@
  */
 import type { GatewayExecutor, GatewayInterface } from '@apollo/server-gateway-interface';
 import type { GatewayContext } from '../context.ts';
-import { wrapExecutor } from '../federation/executor-wrapper.ts';
+import { wrapExecutor } from '../executor-wrapper.ts';
 import { hiddenKeys, hiddenKeysQueryHash } from './hidden-keys.ts';
 import { takeDisclosed, withoutHiddenPaths } from './take-disclosed.ts';
 

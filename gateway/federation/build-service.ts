@@ -9,13 +9,12 @@
  * a search, an ordinary subgraph) keeps its whole response out of the response cache.
  */
 import { LocalGraphQLDataSource, type GraphQLDataSource } from '@apollo/gateway';
-import { traceOf } from '../cache/response-trace.ts';
 import { regionalPart } from './compose.ts';
 import type { GraphQLSchema } from 'graphql';
 import { OWN_SUBGRAPH_URL } from '../own-subgraph/module.ts';
 import type { GatewayRuntime } from '../services.ts';
 import { createDataSource, type BatchHeadersHook, type HeadersHook } from './data-sources/index.ts';
-import type { RegionRequestCache } from '../cache/entity-cache.ts';
+import type { RegionRequestCache } from './data-sources/types.ts';
 import { searchCursors } from '../cursors/index.ts';
 
 export interface ServiceDefinition {
@@ -43,7 +42,7 @@ export function serviceBuilder(
   return (service) => {
     if (service.url === OWN_SUBGRAPH_URL) {
       if (!ownSchema) throw new Error(`subgraph "${service.name}" is the gateway's own (${service.url}) but no own subgraph was built`);
-      return notCacheable(new LocalGraphQLDataSource(ownSchema), `subgraph ${service.name} is the gateway's own`);
+      return notCacheable(new LocalGraphQLDataSource(ownSchema), cache, `subgraph ${service.name} is the gateway's own`);
     }
     const source = createDataSource(service, {
       registry: runtime.registry,
@@ -56,15 +55,16 @@ export function serviceBuilder(
     const part = regionalPart(service.url);
     return part === 'records' || part === 'index'
       ? source
-      : notCacheable(source, `subgraph ${service.name} is not answered through the entity cache`);
+      : notCacheable(source, cache, `subgraph ${service.name} is not answered through the entity cache`);
   };
 }
 
 /** The data source, marking any response it contributes to as not for the response cache. */
-function notCacheable(source: GraphQLDataSource, reason: string): GraphQLDataSource {
+function notCacheable(source: GraphQLDataSource, cache: RegionRequestCache | null | undefined, reason: string): GraphQLDataSource {
+  if (!cache) return source;
   return {
     process(options) {
-      traceOf(options.context)?.spoil(reason);
+      cache.bypassed(options.context, reason);
       return source.process(options);
     },
   };

@@ -19,7 +19,7 @@
  * The request body size limit is `server.bodyLimitBytes` (the HTTP layer enforces it, 413).
  * `maxBatchOperations` applies where the HTTP layer accepts batches (JSON array bodies).
  */
-import { ConfigPath, boolean, integer, object, oneOf, onlyKeys, optional, string } from '../config/check.ts';
+import { ConfigPath, boolean, integer, object, onlyKeys, optional, redisStore } from '../config/check.ts';
 import { section } from '../config/section.ts';
 
 export interface RateLimitConfig {
@@ -115,15 +115,7 @@ export function validateLimitsConfig(
 ): LimitsConfig {
   const obj = raw === undefined ? {} : object(raw, at);
   onlyKeys(obj, KEYS, at);
-  const redisUrl =
-    obj.redisUrl !== undefined
-      ? redisUrlOf(obj.redisUrl, at.key('redisUrl'))
-      : env.REDIS_URL
-        ? redisUrlOf(env.REDIS_URL, at.key('redisUrl').envOverride('REDIS_URL'))
-        : null;
-  const store = optional(obj.store, redisUrl ? 'redis' : 'memory', (v) => oneOf(v, ['memory', 'redis'] as const, at.key('store')));
-  if (store === 'redis' && !redisUrl)
-    at.key('store').fail('"redis" needs a Redis URL: set limits.redisUrl or the REDIS_URL environment variable');
+  const { redisUrl, store } = redisStore(obj, at, env, 'limits');
   const count = (key: keyof LimitsConfig, max: number) =>
     optional(obj[key], LIMITS_DEFAULTS[key] as number, (v) => integer(v, at.key(key), { min: 1, max }));
   return {
@@ -143,12 +135,6 @@ export function validateLimitsConfig(
       integer(v, at.key('redisTimeoutMs'), { min: 5, max: 10_000 }),
     ),
   };
-}
-
-function redisUrlOf(value: unknown, at: ConfigPath): string {
-  const text = string(value, at);
-  if (!/^rediss?:\/\/\S+$/.test(text)) at.fail(`expected a redis:// or rediss:// URL, got ${JSON.stringify(text)}`);
-  return text;
 }
 
 function validateRateLimit(raw: unknown, at: ConfigPath): RateLimitConfig {

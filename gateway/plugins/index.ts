@@ -100,7 +100,7 @@ export async function gatewayExtensions(runtime: GatewayRuntime): Promise<Gatewa
     logger,
   });
   const graphiql = createGraphiql(runtime);
-  const trustedDocuments = createTrustedDocuments(config.trustedDocuments, logger);
+  const trustedDocuments = createTrustedDocuments(config.trustedDocuments, logger, authorisation.prepare);
   const operationFacts = operationFactsPlugin();
   return {
     regionCache: cache.requests,

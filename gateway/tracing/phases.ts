@@ -9,7 +9,7 @@ import { trace } from '@opentelemetry/api';
 import type { GatewayInterface } from '@apollo/server-gateway-interface';
 import { inSpan, setFacts, SPAN, SpanKind, tracingState, type SpanFacts } from '../../common/tracing/spans.ts';
 import type { GatewayContext } from '../context.ts';
-import { wrapExecutor } from '../federation/executor-wrapper.ts';
+import { wrapExecutor } from '../executor-wrapper.ts';
 import type { GraphQLHandler } from '../http/graphql.ts';
 import type { ContextHook } from '../http/context.ts';
 

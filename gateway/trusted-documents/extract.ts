@@ -5,7 +5,8 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { Kind, parse, print, visit, type DefinitionNode, type FragmentDefinitionNode, type OperationDefinitionNode } from 'graphql';
+import { Kind, parse, print, type DefinitionNode, type FragmentDefinitionNode, type OperationDefinitionNode } from 'graphql';
+import { reachedFragments } from '../../common/operations/understood.ts';
 import { MANIFEST_FORMAT, sha256Hex } from './manifest.ts';
 
 export interface Manifest {
@@ -69,19 +70,8 @@ function usedFragments(
   fragments: ReadonlyMap<string, FragmentDefinitionNode>,
   file: string,
 ): FragmentDefinitionNode[] {
-  const used = new Map<string, FragmentDefinitionNode>();
-  const pending: DefinitionNode[] = [operation];
-  while (pending.length > 0) {
-    visit(pending.pop()!, {
-      FragmentSpread(node) {
-        const name = node.name.value;
-        if (used.has(name)) return;
-        const fragment = fragments.get(name);
-        if (!fragment) throw new Error(`${file}: operation ${operation.name?.value} uses fragment ${name}, which no given file defines`);
-        used.set(name, fragment);
-        pending.push(fragment);
-      },
-    });
-  }
-  return [...used.values()].sort((a, b) => a.name.value.localeCompare(b.name.value));
+  const used = reachedFragments([operation], fragments, (name) => {
+    throw new Error(`${file}: operation ${operation.name?.value} uses fragment ${name}, which no given file defines`);
+  });
+  return used.sort((a, b) => a.name.value.localeCompare(b.name.value));
 }

@@ -19,7 +19,7 @@ import type { GatewayContext } from '../context.ts';
 import { HttpError } from '../../common/http/respond.ts';
 import type { Logger } from 'pino';
 import type { TrustedDocumentsConfig } from './config.ts';
-import { DocumentStore } from './store.ts';
+import { DocumentStore, type DocumentPreparer } from './store.ts';
 
 export const TRUSTED_DOCUMENT_NOT_FOUND = 'TRUSTED_DOCUMENT_NOT_FOUND';
 export const TRUSTED_DOCUMENT_REQUIRED = 'TRUSTED_DOCUMENT_REQUIRED';
@@ -33,9 +33,14 @@ export interface TrustedDocuments {
 }
 
 /** Null when the config names no manifest: every caller may send free text, as before. */
-export function createTrustedDocuments(config: TrustedDocumentsConfig, logger: Logger): TrustedDocuments | null {
+/** `prepare` plans each registered document at load (the authoriser's; see store.ts). */
+export function createTrustedDocuments(
+  config: TrustedDocumentsConfig,
+  logger: Logger,
+  prepare: DocumentPreparer | null = null,
+): TrustedDocuments | null {
   if (!config.manifest) return null;
-  const store = new DocumentStore(config.manifest, logger);
+  const store = new DocumentStore(config.manifest, logger, prepare);
   logger.info(
     { manifest: config.manifest, documents: store.size },
     'trusted documents in force: free text only for the configured roles and clients',

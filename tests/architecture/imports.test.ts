@@ -50,7 +50,7 @@ describe('import rules between the top-level folders', () => {
     expect(violations, `import rule violations:\n${violations.join('\n')}`).toEqual([]);
   });
 
-  it("catch a deliberate break: the gateway importing the subgraph server, common/ the gateway, an adapter a stand-in, a cycle, a concern calling another's wiring or reaching into plugins/", () => {
+  it("catch a deliberate break: the gateway importing the subgraph server, common/ the gateway, an adapter a stand-in, a cycle, a concern calling another's wiring, reaching into another's parts or into plugins/, the engine reaching into a concern", () => {
     const dir = mkdtempSync(join(tmpdir(), 'liandong-imports-'));
     fixtures.push(dir);
     const file = (path: string, text: string) => {
@@ -78,6 +78,17 @@ describe('import rules between the top-level folders', () => {
     );
     file('gateway/limits/index.ts', 'export const createLimits = () => 1;\n');
     file('gateway/cache/keys.ts', "import { createLimits } from '../limits/index.ts';\nexport const keys = createLimits;\n");
+    // A concern reaching into another's parts, and the engine reaching into a concern.
+    file('gateway/authorisation/filter.ts', 'export const filterOperation = () => 1;\n');
+    file(
+      'gateway/cache/fetch-shape.ts',
+      "import { filterOperation } from '../authorisation/filter.ts';\nexport const shape = filterOperation;\n",
+    );
+    file('gateway/cache/entity-cache.ts', 'export class EntityCache {}\n');
+    file(
+      'gateway/federation/build-service.ts',
+      "import { EntityCache } from '../cache/entity-cache.ts';\nexport const build = () => new EntityCache();\n",
+    );
     file('adapters/gz/gz.test.ts', "import { standin } from '../../standins/gz/process.ts';\nexport const allowed = standin;\n");
 
     const found = cruise(dir, ['common', 'gateway', 'subgraphs', 'adapters', 'standins']).map(describeViolation).sort();
@@ -85,6 +96,9 @@ describe('import rules between the top-level folders', () => {
     expect(found.filter((line) => !line.startsWith('no-circular:'))).toEqual([
       'common-stands-alone: common/floor.ts → gateway/server.ts',
       'gateway-concern-not-another-concerns-wiring: gateway/cache/keys.ts → gateway/limits/index.ts',
+      'gateway-concerns-apart: gateway/cache/fetch-shape.ts → gateway/authorisation/filter.ts',
+      'gateway-concerns-apart: gateway/cache/keys.ts → gateway/limits/index.ts',
+      'gateway-federation-below-the-concerns: gateway/federation/build-service.ts → gateway/cache/entity-cache.ts',
       'gateway-not-subgraphs: gateway/server.ts → subgraphs/server.ts',
       'gateway-plugins-only-ordered-by-the-server: gateway/auth/security.ts → gateway/plugins/authentication.ts',
       'product-not-test-code: adapters/gz/measure.ts → standins/gz/process.ts',

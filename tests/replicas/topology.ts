@@ -69,9 +69,9 @@ export async function startTopology(options: { replicas?: number; gatewayConfig?
     stoppers.push(() => redis.stop());
     const dataDir = await seedData();
     stoppers.push(async () => rmSync(dataDir, { recursive: true, force: true }));
-    // An identity provider of the test's own (a production gateway refuses to trust the dev
-    // key, so compose's `--demo-users` cannot be used): its public keys are mounted as the
-    // users' JWKS, as a real deployment does, before the compose `keys` service runs.
+    // An identity provider of the test's own (not the dev key, which a production gateway
+    // refuses): its public keys are mounted as the users' JWKS, as a real deployment does,
+    // before the compose `keys` service runs (compose's own `--demo-idp` is checked in tests/compose).
     const idpDir = join(root, 'identity-provider');
     await mintDevToken(idpDir, { sub: 'key-setup', region: 'JS', roles: [] });
     mkdirSync(keysDir, { recursive: true });

@@ -12,7 +12,6 @@
  * three regional data sources built with the same directory.
  */
 import type { GraphQLDataSource } from '@apollo/gateway';
-import type { RegionRequestCache } from '../../cache/entity-cache.ts';
 import { ephemeralSearchCursors, type CursorSealer } from '../../cursors/index.ts';
 import { regionalPart } from '../compose.ts';
 import { FannedOutDataSource } from './fanned-out-data-source.ts';
@@ -23,7 +22,7 @@ import { RegionClients } from './region-clients.ts';
 import { RegionFetcher } from './region-fetch.ts';
 import { RoutedDataSource } from './routed-data-source.ts';
 import { SearchDataSource } from './search-data-source.ts';
-import type { BatchHeadersHook, ContractPart, HeadersHook, RegionDirectory, ReportLocator } from './types.ts';
+import type { BatchHeadersHook, ContractPart, HeadersHook, RegionDirectory, RegionRequestCache, ReportLocator } from './types.ts';
 
 export interface DataSourceDeps {
   registry: RegionDirectory;

@@ -10,9 +10,9 @@
  * filters of the client's root fields are read once per request.
  */
 import type { GatewayGraphQLRequestContext } from '@apollo/server-gateway-interface';
-import { Kind, type FragmentDefinitionNode } from 'graphql';
+import { understand } from '../../../common/operations/understood.ts';
 import { coerceVariables } from '../../../common/operations/variables.ts';
-import { argumentValue, flattenFields, responseKey } from './operation.ts';
+import { argumentValue, responseKey } from './operation.ts';
 import { NOT_IN_FILTER } from './region-filter.ts';
 import type { RegionEntry } from './types.ts';
 
@@ -30,10 +30,10 @@ function rootFilters(incoming: IncomingRequest): RootFilters {
   const found = new Map<string, readonly string[]>();
   const { operation, document, schema } = incoming;
   if (operation && document && schema) {
+    const understood = understand(document, operation.name?.value);
     // Apollo Server has validated the variables by now: coercion only applies the declared defaults.
     const variables = coerceVariables(schema, operation, incoming.request.variables);
-    const fragments = document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION);
-    for (const field of flattenFields(operation.selectionSet, fragments)) {
+    for (const field of understood.fieldsOf(operation.selectionSet)) {
       const asked = argumentValue(field, 'regions', variables);
       if (Array.isArray(asked) && asked.every((code) => typeof code === 'string')) found.set(responseKey(field), asked);
     }

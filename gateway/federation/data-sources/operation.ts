@@ -14,21 +14,21 @@ import {
   visit,
   type DocumentNode,
   type FieldNode,
-  type FragmentDefinitionNode,
   type OperationDefinitionNode,
-  type SelectionSetNode,
   type VariableDefinitionNode,
   type ASTNode,
 } from 'graphql';
+import { reachedFragments, understand, type UnderstoodOperation } from '../../../common/operations/understood.ts';
 import type { GraphQLBody } from './types.ts';
 
 export interface FetchOperation {
   body: GraphQLBody;
   document: DocumentNode;
   operation: OperationDefinitionNode;
-  fragments: FragmentDefinitionNode[];
+  /** The fetch document's fragments and expanded selections (common/operations/understood.ts). */
+  understood: UnderstoodOperation;
   /** Top-level fields (fragments at the root flattened). */
-  rootFields: FieldNode[];
+  rootFields: readonly FieldNode[];
   variables: Record<string, unknown>;
 }
 
@@ -56,16 +56,16 @@ export function bodyOf(request: { query?: string; variables?: Record<string, unk
 
 export function readFetch(body: GraphQLBody, document?: DocumentNode): FetchOperation {
   const doc = document ?? parse(body.query);
-  const operations = doc.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
-  const operation = body.operationName ? operations.find((o) => o.name?.value === body.operationName) : operations[0];
+  // The planner writes one operation per fetch: the named one, or the only one.
+  const understood = understand(doc, body.operationName);
+  const { operation } = understood;
   if (!operation) throw new Error(`fetch operation ${JSON.stringify(body.operationName ?? '(unnamed)')} not found in its document`);
-  const fragments = doc.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION);
   return {
     body,
     document: doc,
     operation,
-    fragments,
-    rootFields: flattenFields(operation.selectionSet, fragments),
+    understood,
+    rootFields: understood.rootFields,
     variables: withDeclaredDefaults(operation, body.variables ?? {}),
   };
 }
@@ -91,20 +91,6 @@ export function responseKey(field: FieldNode): string {
 export function argumentValue(field: FieldNode, name: string, variables: Record<string, unknown>): unknown {
   const argument = field.arguments?.find((a) => a.name.value === name);
   return argument ? valueFromASTUntyped(argument.value, variables) : undefined;
-}
-
-/** Direct fields of a selection set, inline fragments and fragment spreads flattened. */
-export function flattenFields(selectionSet: SelectionSetNode, fragments: readonly FragmentDefinitionNode[]): FieldNode[] {
-  const fields: FieldNode[] = [];
-  for (const selection of selectionSet.selections) {
-    if (selection.kind === Kind.FIELD) fields.push(selection);
-    else if (selection.kind === Kind.INLINE_FRAGMENT) fields.push(...flattenFields(selection.selectionSet, fragments));
-    else {
-      const fragment = fragments.find((f) => f.name.value === selection.name.value);
-      if (fragment) fields.push(...flattenFields(fragment.selectionSet, fragments));
-    }
-  }
-  return fields;
 }
 
 /**
@@ -142,7 +128,7 @@ function isWholeOperation(fetch: FetchOperation, routes: readonly FieldRoute[]):
 /** An operation holding only the routes' fields, with only the variables and fragments they use. */
 export function cutOperation(fetch: FetchOperation, routes: readonly FieldRoute[]): DocumentNode {
   const fields = routes.map((r) => r.field);
-  const fragments = usedFragments(fields, fetch.fragments);
+  const fragments = reachedFragments(fields, fetch.understood.fragments);
   const variableNames = usedVariables([...fields, ...fragments]);
   const definitions = [...(fetch.operation.variableDefinitions ?? []), ...routes.flatMap((r) => r.addedVariables ?? [])];
   const operation: OperationDefinitionNode = {
@@ -151,24 +137,6 @@ export function cutOperation(fetch: FetchOperation, routes: readonly FieldRoute[
     selectionSet: { kind: Kind.SELECTION_SET, selections: fields },
   };
   return { kind: Kind.DOCUMENT, definitions: [operation, ...fragments] };
-}
-
-function usedFragments(nodes: readonly ASTNode[], all: readonly FragmentDefinitionNode[]): FragmentDefinitionNode[] {
-  const used = new Map<string, FragmentDefinitionNode>();
-  const pending = [...nodes];
-  while (pending.length > 0) {
-    visit(pending.pop()!, {
-      FragmentSpread(spread) {
-        const name = spread.name.value;
-        const fragment = all.find((f) => f.name.value === name);
-        if (fragment && !used.has(name)) {
-          used.set(name, fragment);
-          pending.push(fragment);
-        }
-      },
-    });
-  }
-  return [...used.values()];
 }
 
 function usedVariables(nodes: readonly ASTNode[]): Set<string> {

@@ -4,9 +4,17 @@
  * `extensions.regions` are built from.
  */
 import type { RegionOutcome, RegionStatus, RequestReport } from '../../context.ts';
-import type { RegionRequestCache } from '../../cache/entity-cache.ts';
 import type { RegionClients } from './region-clients.ts';
-import type { BatchHeadersHook, ContractPart, GraphQLBody, HeadersHook, RegionAnswer, RegionEntry, ReportLocator } from './types.ts';
+import type {
+  BatchHeadersHook,
+  ContractPart,
+  GraphQLBody,
+  HeadersHook,
+  RegionAnswer,
+  RegionEntry,
+  RegionRequestCache,
+  ReportLocator,
+} from './types.ts';
 
 export interface RegionFetchHooks {
   headers?: HeadersHook;

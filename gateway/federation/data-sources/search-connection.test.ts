@@ -1,14 +1,16 @@
 import { parse, type FieldNode, type OperationDefinitionNode } from 'graphql';
 import { describe, expect, it } from 'vitest';
+import { understand } from '../../../common/operations/understood.ts';
 import { startPosition } from '../merge/composite-cursor.ts';
 import { ephemeralSearchCursors } from '../../cursors/index.ts';
 import { RegionMerger } from '../merge/deep-merge.ts';
 import { combineConnection, mergedErrorPath } from './search-connection.ts';
 
-const field = (query: string) => (parse(query).definitions[0] as OperationDefinitionNode).selectionSet.selections[0] as FieldNode;
-const ORIGINAL = field(
+const DOCUMENT = parse(
   '{ s: searchPersons(filter: {}) { e: edges { c: cursor n: node { idNumber } } p: pageInfo { more: hasNextPage end: endCursor } t: totalCount } }',
 );
+const ORIGINAL = (DOCUMENT.definitions[0] as OperationDefinitionNode).selectionSet.selections[0] as FieldNode;
+const UNDERSTOOD = understand(DOCUMENT);
 
 /** A region's answer as the merge selections return it, with the client's aliases beside. */
 function answer(region: string, keys: string[], hasNextPage: boolean) {
@@ -38,7 +40,7 @@ const open = (cursor: string) => cursors.open(cursor, binding);
 describe('combineConnection', () => {
   const input = {
     original: ORIGINAL,
-    fragments: [],
+    understood: UNDERSTOOD,
     nodeKeyFields: ['idNumber'],
     incoming: startPosition(['JS', 'GZ']),
     incomingKey: null,
@@ -75,7 +77,7 @@ describe('mergedErrorPath', () => {
   const { page } = combineConnection(
     {
       original: ORIGINAL,
-      fragments: [],
+      understood: UNDERSTOOD,
       nodeKeyFields: ['idNumber'],
       incoming: startPosition(['JS', 'GZ']),
       incomingKey: null,
@@ -87,15 +89,15 @@ describe('mergedErrorPath', () => {
   );
 
   it("moves an error under a region's edge to that edge's merged place", () => {
-    expect(mergedErrorPath(ORIGINAL, [], page, ['s', 'e', 0, 'n', 'idNumber'], 'GZ')).toEqual(['s', 'e', 1, 'n', 'idNumber']);
+    expect(mergedErrorPath(ORIGINAL, UNDERSTOOD, page, ['s', 'e', 0, 'n', 'idNumber'], 'GZ')).toEqual(['s', 'e', 1, 'n', 'idNumber']);
   });
 
   it("drops errors about edges left for a later page, and about the merge's own selections", () => {
-    expect(mergedErrorPath(ORIGINAL, [], page, ['s', 'e', 1, 'n'], 'JS')).toBeNull();
-    expect(mergedErrorPath(ORIGINAL, [], page, ['s', '_ld_edges', 0], 'JS')).toBeNull();
+    expect(mergedErrorPath(ORIGINAL, UNDERSTOOD, page, ['s', 'e', 1, 'n'], 'JS')).toBeNull();
+    expect(mergedErrorPath(ORIGINAL, UNDERSTOOD, page, ['s', '_ld_edges', 0], 'JS')).toBeNull();
   });
 
   it('keeps errors that are not under an edge', () => {
-    expect(mergedErrorPath(ORIGINAL, [], page, ['s', 't'], 'JS')).toEqual(['s', 't']);
+    expect(mergedErrorPath(ORIGINAL, UNDERSTOOD, page, ['s', 't'], 'JS')).toEqual(['s', 't']);
   });
 });

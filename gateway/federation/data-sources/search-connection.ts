@@ -6,12 +6,13 @@
  * `_ld_pageInfo`, `_ld_totalCount`), whatever the client selected (or aliased);
  * the client's own selections are then filled from the merged page.
  */
-import type { FieldNode, FragmentDefinitionNode, SelectionSetNode } from 'graphql';
+import type { FieldNode, SelectionSetNode } from 'graphql';
+import type { UnderstoodOperation } from '../../../common/operations/understood.ts';
 import type { CompositePosition } from '../merge/composite-cursor.ts';
 import { mergePages, type EdgeRef, type MergedEdge, type MergedPage, type RegionPage } from '../merge/connection-merge.ts';
 import type { RegionMerger, RegionValue } from '../merge/deep-merge.ts';
 import { field, selectionSet } from './inject-keys.ts';
-import { flattenFields, responseKey } from './operation.ts';
+import { responseKey } from './operation.ts';
 
 const EDGES = '_ld_edges';
 const PAGE_INFO = '_ld_pageInfo';
@@ -32,7 +33,8 @@ export function withMergeSelections(original: FieldNode, nodeKeyFields: readonly
 export interface ConnectionInput {
   /** The field as the planner wrote it (the client's selections). */
   original: FieldNode;
-  fragments: readonly FragmentDefinitionNode[];
+  /** The fetch's operation as understood once (its fragments expand the client's selections). */
+  understood: UnderstoodOperation;
   nodeKeyFields: readonly string[];
   incoming: CompositePosition;
   /** The last node key emitted on earlier pages (from the `after` cursor; null on the first page). */
@@ -76,12 +78,12 @@ export function combineConnection(
  */
 export function mergedErrorPath(
   original: FieldNode,
-  fragments: readonly FragmentDefinitionNode[],
+  understood: UnderstoodOperation,
   page: MergedPage | null,
   path: (string | number)[],
   region: string,
 ): (string | number)[] | null {
-  const edgesKeys = (original.selectionSet ? flattenFields(original.selectionSet, fragments) : [])
+  const edgesKeys = (original.selectionSet ? understood.fieldsOf(original.selectionSet) : [])
     .filter((f) => f.name.value === 'edges')
     .map(responseKey);
   const [key, list, index, ...rest] = path;
@@ -192,8 +194,8 @@ class ConnectionProjector {
     return null;
   }
 
-  private subFields(set: SelectionSetNode | undefined): FieldNode[] {
-    return set ? flattenFields(set, this.input.fragments) : [];
+  private subFields(set: SelectionSetNode | undefined): readonly FieldNode[] {
+    return set ? this.input.understood.fieldsOf(set) : [];
   }
 }
 

@@ -95,7 +95,7 @@ export class SearchDataSource implements GraphQLDataSource {
     const nodeKeyFields = this.nodeKeyFields(connection);
     const input = {
       original: field,
-      fragments: fetch.fragments,
+      understood: fetch.understood,
       nodeKeyFields,
       incoming: incoming.position,
       incomingKey: incoming.lastKey,
@@ -116,7 +116,7 @@ export class SearchDataSource implements GraphQLDataSource {
         page = combined.page;
         return combined;
       },
-      errorPath: (path, region) => mergedErrorPath(field, fetch.fragments, page, path, region),
+      errorPath: (path, region) => mergedErrorPath(field, fetch.understood, page, path, region),
       isHit: hasEdges,
     };
   }

@@ -91,3 +91,27 @@ export interface RegionAnswer {
 }
 
 export type { RegionOutcome };
+
+/** Sends region requests for real (the data source's own transport). */
+export type SendRequests = (regions: readonly RegionEntry[], requests: ReadonlyMap<string, GraphQLBody>) => Promise<RegionAnswer[]>;
+
+/**
+ * What the region data sources consult instead of sending directly (region-fetch.ts):
+ * the gateway's entity cache implements it (gateway/cache/entity-cache.ts). Declared
+ * here, by the data sources that call it, so federation never imports the cache.
+ */
+export interface RegionRequestCache {
+  ask(
+    subgraph: string,
+    regions: readonly RegionEntry[],
+    requests: ReadonlyMap<string, GraphQLBody>,
+    context: unknown,
+    send: SendRequests,
+  ): Promise<RegionAnswer[]>;
+  /**
+   * A fetch of this execution that does not go through the cache (a search, the
+   * gateway's own subgraph, any other subgraph): the answer it feeds is not one to keep
+   * whole (the response cache).
+   */
+  bypassed(context: unknown, reason: string): void;
+}
