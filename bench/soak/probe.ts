@@ -3,7 +3,8 @@
  * production): measures the event-loop delay all along (monitorEventLoopDelay, 10 ms
  * resolution) and, on SIGUSR2, runs a full GC (the process has `--expose-gc`) and writes
  * `process.memoryUsage()` with the delay's p99 and max since the last signal to
- * `$BENCH_PROBE_DIR/<pid>.json`, then starts a new delay window. A signal and a file: no
+ * `$BENCH_PROBE_DIR/<pid>.json`, then starts a new delay window (the GC itself left
+ * out of it). A process's first window holds its start-up: the soak leaves it out. A signal and a file: no
  * inspector and no debug endpoint in the measured process.
  */
 import { writeFileSync } from 'node:fs';
@@ -16,10 +17,13 @@ if (dir && gc) {
   const delay = monitorEventLoopDelay({ resolution: 10 });
   delay.enable();
   process.on('SIGUSR2', () => {
+    const loop = { p99Ms: delay.percentile(99) / 1e6, maxMs: delay.max / 1e6 };
+    // The probe's own full GCs block the loop: measured, they would be the next window's max.
+    delay.disable();
     gc();
     gc(); // a second pass collects what the first one's finalisers released
-    const loop = { p99Ms: delay.percentile(99) / 1e6, maxMs: delay.max / 1e6 };
-    delay.reset();
     writeFileSync(join(dir, `${process.pid}.json`), JSON.stringify({ at: Date.now(), ...process.memoryUsage(), loop }));
+    delay.reset();
+    setImmediate(() => delay.enable());
   });
 }
