@@ -70,6 +70,37 @@ describe('subgraph server drain', () => {
     expect(after).toBe('ECONNREFUSED');
   });
 
+  it('ends the connection of an answer whose keep-alive headers were already sent when the stop came', async () => {
+    const hold = holdingGuard();
+    const subgraph = await startTestSubgraph({
+      adapter: createMemoryAdapter(JS_REGION, smallRegion()),
+      // A streamed answer: its headers (keep-alive) go out before the stop, its end after.
+      routes: [
+        {
+          method: 'GET',
+          path: '/stream',
+          async handle(req, res) {
+            res.write('first ');
+            await hold.guard({ headers: { 'x-hold': '1' } });
+            res.end('last');
+          },
+        },
+      ],
+    });
+    const streaming = new Pool(subgraph.url, { connections: 1, pipelining: 1, keepAliveTimeout: 60_000 });
+    pool = streaming;
+    const answer = streaming.request({ method: 'GET', path: '/stream' });
+    await hold.holding;
+    const response = await answer;
+    expect(response.headers.connection).toBe('keep-alive');
+    const closing = subgraph.close();
+    hold.release();
+    expect(await response.body.text()).toBe('first last');
+    // Resolves once the server has ended that socket, not after the 65 s keep-alive.
+    await closing;
+    await vi.waitFor(() => expect(streaming.stats.connected).toBe(0));
+  });
+
   it('closes the idle keep-alive connections at once', async () => {
     const subgraph = await startTestSubgraph({ adapter: createMemoryAdapter(JS_REGION, smallRegion()) });
     const idle = new Pool(subgraph.url, { connections: 2, pipelining: 1, keepAliveTimeout: 60_000 });

@@ -27,12 +27,14 @@ export function drainable(server: Server): Drain {
   let draining = false;
 
   const closeAfter = (res: ServerResponse) => {
-    if (!res.headersSent) res.setHeader('connection', 'close');
-    else
-      res.once('finish', () => {
-        // Headers said keep-alive: end the socket ourselves once the answer is out.
-        res.socket?.end();
-      });
+    if (!res.headersSent) {
+      res.setHeader('connection', 'close');
+      return;
+    }
+    // Headers said keep-alive: end the socket ourselves once the answer is out. Taken
+    // now: by the time 'finish' is heard, node has detached it from the response.
+    const socket = res.socket;
+    res.once('finish', () => socket?.end());
   };
 
   return {
