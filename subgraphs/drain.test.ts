@@ -79,7 +79,7 @@ describe('subgraph server drain', () => {
         {
           method: 'GET',
           path: '/stream',
-          async handle(req, res) {
+          async handle(_req, res) {
             res.write('first ');
             await hold.guard({ headers: { 'x-hold': '1' } });
             res.end('last');

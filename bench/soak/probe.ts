@@ -7,7 +7,7 @@
  * out of it). A process's first window holds its start-up: the soak leaves it out. A signal and a file: no
  * inspector and no debug endpoint in the measured process.
  */
-import { writeFileSync } from 'node:fs';
+import { renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 
@@ -22,7 +22,10 @@ if (dir && gc) {
     delay.disable();
     gc();
     gc(); // a second pass collects what the first one's finalisers released
-    writeFileSync(join(dir, `${process.pid}.json`), JSON.stringify({ at: Date.now(), ...process.memoryUsage(), loop }));
+    // Written aside and renamed: the soak never reads a half-written file.
+    const file = join(dir, `${process.pid}.json`);
+    writeFileSync(`${file}.partial`, JSON.stringify({ at: Date.now(), ...process.memoryUsage(), loop }));
+    renameSync(`${file}.partial`, file);
     delay.reset();
     setImmediate(() => delay.enable());
   });

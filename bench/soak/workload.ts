@@ -86,10 +86,8 @@ async function probe(running: Running, dir: string): Promise<{ heapUsed: number;
     return null; // it is being restarted
   }
   for (const deadline = Date.now() + 10_000; Date.now() < deadline; ) {
-    if (existsSync(file)) {
-      await new Promise((r) => setTimeout(r, 20));
-      return JSON.parse(readFileSync(file, 'utf8'));
-    }
+    // probe.ts renames a complete file into place.
+    if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8'));
     await new Promise((r) => setTimeout(r, 50));
   }
   return null;
