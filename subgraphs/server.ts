@@ -27,6 +27,7 @@ import { createErrorFormatter } from './errors.ts';
 import { checkHealth } from './health.ts';
 import { HttpError, sendError, sendJson } from '../common/http/respond.ts';
 import { readBody, sendGraphQLResponse, toGraphQLRequest } from './http.ts';
+import { drainable } from './drain.ts';
 import { createLoaders } from './loaders.ts';
 import { defaultLogger, type Logger } from './logger.ts';
 import { extractTraceContext, inSpan, setFacts, SPAN, SpanKind, tracingState } from '../common/tracing/spans.ts';
@@ -76,7 +77,10 @@ export interface SubgraphRoute {
 export interface SubgraphServer {
   /** Base URL, e.g. `http://127.0.0.1:4101`; the parts are at `${url}/records` etc. */
   url: string;
-  /** Stops accepting connections, lets in-flight requests finish, stops Apollo. Does not close the adapter. */
+  /**
+   * Stops accepting connections, lets in-flight requests finish (their answers close
+   * their connections: drain.ts), stops Apollo. Does not close the adapter.
+   */
   close(): Promise<void>;
 }
 
@@ -252,10 +256,12 @@ export async function createSubgraphServer(options: SubgraphServerOptions): Prom
   }
 
   const server = createServer((req, res) => {
+    drain.track(res);
     route(req, res).catch((error: unknown) => answerFailure(error, req, res, logger));
   });
   server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
   server.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 1000;
+  const drain = drainable(server);
   let url: string;
   try {
     url = await listen(server, options.host ?? '127.0.0.1', options.port ?? 0);
@@ -268,10 +274,7 @@ export async function createSubgraphServer(options: SubgraphServerOptions): Prom
     url,
     async close() {
       for (const extra of options.routes ?? []) await extra.close?.();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-      });
+      await drain.drain();
       await stopParts();
     },
   };

@@ -32,9 +32,11 @@ export interface Restartable {
 }
 
 export interface RegionHandle extends Restartable {
-  /** The URL the gateway uses (the counting proxy in front of the subgraph). */
+  /** The URL the gateway uses (the counting proxy in front of the subgraph, unless the system is `direct`). */
   subgraphUrl: string;
   proxy: CountingProxy;
+  /** The subgraph process now running (null while stopped): its exit code after a stop. */
+  current(): TestProcess | null;
 }
 
 export interface SystemOptions {
@@ -47,6 +49,11 @@ export interface SystemOptions {
   gatewayEnv?: Record<string, string>;
   /** Extra environment for every regional subgraph process (e.g. SUBGRAPH_TRACING_*). */
   subgraphEnv?: Record<string, string>;
+  /**
+   * The gateway calls the subgraphs themselves, not their counting proxies (which stay,
+   * unused): for tests of the gateway's own connections to a region (keep-alive, drain).
+   */
+  direct?: boolean;
 }
 
 export interface System {
@@ -164,7 +171,7 @@ export async function startSystem(options: SystemOptions): Promise<System> {
       started.push(subgraph);
       const proxy = await startCountingProxy(subgraph.url);
       started.push({ stop: () => proxy.close() });
-      regions[code] = { ...subgraph, subgraphUrl: proxy.url, proxy };
+      regions[code] = { ...subgraph, subgraphUrl: options.direct ? subgraph.url : proxy.url, proxy };
     }
     writeJson(join(configDir, 'regions.json'), {
       defaults: { timeoutMs: options.regionTimeoutMs ?? 2000 },

@@ -84,6 +84,23 @@ describe('partial failure', () => {
     expect(errors![0].message).not.toContain(new URL(hb.entry().endpoints.index).host);
   });
 
+  it('asks a read once more when the region closed the connection under it without answering', async () => {
+    gz.mode = 'reset-once';
+    const { data, errors, report } = await gateway.query(QUERY);
+    expect(errors).toBeUndefined();
+    expect((data!.person as { regions: string[] }).regions).toEqual(['JS', 'GZ', 'HB']);
+    expect(gz.counts.index).toBe(2);
+    expect(indexOutcome(report, 'GZ').status).toBe('hit');
+  });
+
+  it('asks only once more: a region that keeps closing the connection is REGION_UNAVAILABLE, reason reset', async () => {
+    gz.mode = 'reset';
+    const { data, errors } = await gateway.query(QUERY);
+    expect((data!.person as { regions: string[] }).regions).toEqual(['JS', 'HB']);
+    expect(errors![0].extensions).toMatchObject({ code: 'REGION_UNAVAILABLE', region: 'GZ', status: 'error', reason: 'reset' });
+    expect(gz.counts.index).toBe(2);
+  });
+
   it('opens the breaker after repeated failures, answers at once while open, and recovers after the cool-down', async () => {
     const breaker = { failureThreshold: 2, cooldownMs: COOLDOWN_MS };
     const own = await startGateway({ registry: fixtureDirectory([js, gz, hb].map((r) => r.entry({ timeoutMs: TIMEOUT_MS, breaker }))) });

@@ -5,6 +5,8 @@
  */
 import type { RegionOutcome, RegionStatus, RequestReport } from '../../context.ts';
 import type { RegionClients } from './region-clients.ts';
+import { parse } from 'graphql';
+import { selectOperation } from '../../../common/operations/select.ts';
 import type {
   BatchHeadersHook,
   ContractPart,
@@ -55,7 +57,32 @@ export class RegionFetcher {
       .filter((region) => requests.has(region.code))
       .map((region) => ({ region, body: JSON.stringify(requests.get(region.code)) }));
     const headers = await this.headersFor(asked, context);
-    return Promise.all(asked.map(({ region, body }, i) => this.clients.post(region, this.part, body, headers[i], context)));
+    const answers = await Promise.all(asked.map(({ region, body }, i) => this.clients.post(region, this.part, body, headers[i], context)));
+    return this.retryResets(asked, answers, requests, context);
+  }
+
+  /**
+   * A region that closes a keep-alive connection (its subgraph draining before a stop,
+   * or its idle timeout) can do so just as the pool writes the next request onto it; the
+   * request fails as a reset without the region having answered. A read is asked once
+   * more, on a fresh connection and with fresh headers (the internal token is single
+   * use); a write never is, since it may have been performed. A region that is really
+   * gone then refuses the connection and is reported unavailable as before.
+   */
+  private async retryResets(
+    asked: readonly { region: RegionEntry; body: string }[],
+    answers: RegionAnswer[],
+    requests: ReadonlyMap<string, GraphQLBody>,
+    context: unknown,
+  ): Promise<RegionAnswer[]> {
+    const again = asked.filter(({ region }, i) => answers[i].reason === 'reset' && isRead(requests.get(region.code)!));
+    if (again.length === 0) return answers;
+    const headers = await this.headersFor(again, context);
+    const retried = await Promise.all(again.map(({ region, body }, i) => this.clients.post(region, this.part, body, headers[i], context)));
+    return answers.map((answer) => {
+      const at = again.findIndex((a) => a.region.code === answer.region.code);
+      return at < 0 ? answer : retried[at];
+    });
   }
 
   private async headersFor(asked: readonly { region: RegionEntry; body: string }[], context: unknown): Promise<Record<string, string>[]> {
@@ -99,5 +126,14 @@ export class RegionFetcher {
     if (this.hooks.report) return this.hooks.report(context);
     const report = (context as { report?: RequestReport } | undefined)?.report;
     return report && Array.isArray(report.regions) ? report : undefined;
+  }
+}
+
+/** Whether a subgraph request only reads (a query), so asking it twice cannot do anything twice. */
+function isRead(body: GraphQLBody): boolean {
+  try {
+    return selectOperation(parse(body.query), body.operationName)?.operation === 'query';
+  } catch {
+    return false;
   }
 }
