@@ -14,7 +14,7 @@ import { regionalPart } from './compose.ts';
 import type { GraphQLSchema } from 'graphql';
 import { OWN_SUBGRAPH_URL } from '../own-subgraph/module.ts';
 import type { GatewayRuntime } from '../services.ts';
-import { createDataSource, type BatchHeadersHook, type HeadersHook } from './data-sources/index.ts';
+import { createDataSource, type BatchHeadersHook, type HeadersHook, type RegionMembership } from './data-sources/index.ts';
 import type { RegionRequestCache } from '../cache/entity-cache.ts';
 import { searchCursors } from '../cursors/index.ts';
 
@@ -37,6 +37,7 @@ export function serviceBuilder(
   ownSchema: GraphQLSchema | null,
   signing: RegionHeaders = {},
   cache?: RegionRequestCache | null,
+  membership?: RegionMembership | null,
 ): ServiceFactory {
   // One sealer for the gateway's life (the key file is read once, at start-up).
   const cursors = searchCursors(runtime.config);
@@ -50,6 +51,7 @@ export function serviceBuilder(
       ...signing,
       cache,
       cursors,
+      membership,
       // Callers see a region's code and a stable reason; the address stays in this log.
       client: { logFailure: (failure) => runtime.logger.warn(failure, 'region request failed') },
     });
