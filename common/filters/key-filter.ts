@@ -88,6 +88,25 @@ export class KeyFilter {
     return this.added;
   }
 
+  /**
+   * Distinct keys it holds, estimated from the bits set (n ≈ −(m/k)·ln(1 − X/m)): `keys`
+   * counts every add, and a region lists many keys more than once (a person's number as a
+   * record, a party and an owner), so sizing a rebuild by `keys` would waste space.
+   */
+  estimatedDistinctKeys(): number {
+    const words = this.bloom.buckets;
+    let set = 0;
+    for (let i = 0; i < words.length; i++) {
+      let v = words[i];
+      v -= (v >>> 1) & 0x55555555;
+      v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
+      set += (((v + (v >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
+    }
+    const { bits, hashes } = this.shape;
+    if (set >= bits) return Number.POSITIVE_INFINITY;
+    return Math.round((-bits / hashes) * Math.log(1 - set / bits));
+  }
+
   get shape(): FilterShape {
     return { bits: this.bloom.m, hashes: this.bloom.k };
   }

@@ -15,13 +15,16 @@
  * When the regional system's change log starts a new life (`resync`: its database was
  * replaced or restored), changes since the last poll cannot be listed, so no filter is
  * served until one has been rebuilt from the new data. A filter whose key count passes
- * its capacity (its false-positive rate rising past the target) is rebuilt, twice as
- * large, while the old one is still served.
+ * its capacity (its false-positive rate rising past the target) is rebuilt for 1.25 ×
+ * its keys, while the old one is still served.
  */
 import type { HeldKeys, RegionAdapter } from '../../adapters/adapter.ts';
 import type { ChangeMessage } from '../../common/changes/protocol.ts';
 import { KeyFilter, type FilterSizing } from '../../common/filters/key-filter.ts';
 import type { Logger } from '../logger.ts';
+
+/** A rebuilt filter has room for this many times the keys it outgrew (a quarter more to come). */
+const GROWTH = 1.25;
 
 export interface RegionFilterOptions {
   /** The first build's capacity; a region that holds more gets a larger filter on the next build. */
@@ -66,9 +69,13 @@ export class RegionFilter {
         this.served.version++;
       }
       if (this.building) addKeys(this.building, keys);
-      if (this.served && this.served.filter.keys > this.capacity && !this.building) {
-        this.capacity *= 2;
-        void this.rebuild('its key count passed its capacity');
+      // Every 1024 adds, whether the filter outgrew its size (the estimate counts its bits).
+      if (this.served && (this.served.filter.keys & 1023) === 0 && !this.building) {
+        const distinct = this.served.filter.estimatedDistinctKeys();
+        if (distinct > this.capacity) {
+          this.capacity = Math.ceil(distinct * GROWTH);
+          void this.rebuild('its key count passed its capacity');
+        }
       }
     } else if (message.kind === 'resync') {
       this.served = null;
@@ -99,12 +106,13 @@ export class RegionFilter {
     if (generation !== this.generation || this.stopped) return;
     this.building = null;
     this.served = { filter, builtAt: new Date().toISOString(), version: 0 };
-    if (filter.keys > this.capacity) {
-      this.capacity = filter.keys * 2;
+    const distinct = filter.estimatedDistinctKeys();
+    if (distinct > this.capacity) {
+      this.capacity = Math.ceil(distinct * GROWTH);
       void this.rebuild('the region holds more keys than the filter was sized for');
     }
     this.options.logger.info(
-      { keys: filter.keys, bytes: filter.bytes().byteLength, ms: Math.round(performance.now() - started), why },
+      { keys: filter.keys, distinct, bytes: filter.bytes().byteLength, ms: Math.round(performance.now() - started), why },
       'membership filter built',
     );
   }
