@@ -33,6 +33,7 @@ import { startHungRegion } from './hung.ts';
 import Database from 'better-sqlite3';
 import { normaliseIdNumber } from '../../common/normalise/index.ts';
 import { JS_DB_PATH } from '../../standins/js/schema.ts';
+import { NOT_IN_MEMBERSHIP_FILTER } from '../../gateway/federation/data-sources/membership.ts';
 
 const REGIONS_PER_PROCESS = 8;
 export const SLOW_MS = 200;
@@ -210,8 +211,9 @@ export async function runFanoutWorkload(opts: WorkloadOptions & { sizes: number[
           headers: { 'content-type': 'application/json', ...headers },
           body: personLookup(onlyPerson, filtered.regions),
         })
-      ).json()) as { data?: { person?: { records?: unknown[] } }; extensions?: { regions?: { status: string }[] } };
-      const skippedByFilter = (sample.extensions?.regions ?? []).filter((r) => r.status === 'skipped').length;
+      ).json()) as { data?: { person?: { records?: unknown[] } }; extensions?: { regions?: { status: string; message?: string }[] } };
+      // Skipped by filter, not by the `regions:` argument (which leaves out the registered regions of other sizes).
+      const skippedByFilter = (sample.extensions?.regions ?? []).filter((r) => r.message === NOT_IN_MEMBERSHIP_FILTER).length;
       opts.log(
         `  ${String(n).padStart(2)} regions: the held-by-one lookup skips ${skippedByFilter} of ${n} regions by filter, ${sample.data?.person?.records?.length ?? 0} record(s)`,
       );
