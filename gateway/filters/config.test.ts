@@ -8,9 +8,9 @@ const validate = (raw: unknown, env: Record<string, string> = {}) =>
 
 describe('the filters section', () => {
   it('defaults to filters on, keys beside the other keys, a 6 s staleness bound and a refresh a minute', () => {
-    expect(validate(undefined, { LIANDONG_KEYS_DIR: '/keys' })).toEqual({
+    expect(validate(undefined)).toEqual({
       enabled: true,
-      keysDir: '/keys',
+      keysDir: null,
       staleAfterMs: 6000,
       refreshMs: 60_000,
     });

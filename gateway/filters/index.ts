@@ -28,7 +28,7 @@ export interface MembershipFilters {
 
 /** `regions()`: the registry's current list (followed as it changes); `sign`: the gateway's token for `<region>/changes|filter`. */
 export function createMembershipFilters(
-  config: FiltersConfig,
+  config: FiltersConfig & { keysDir: string },
   logger: Logger,
   sign: StreamSigner,
   regions: () => readonly RegionEntry[],

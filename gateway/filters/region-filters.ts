@@ -55,7 +55,7 @@ export class RegionFilters implements RegionMembership {
   private synced: readonly RegionEntry[] | null = null;
 
   constructor(
-    private readonly config: FiltersConfig,
+    private readonly config: FiltersConfig & { keysDir: string },
     private readonly metrics: FilterMetrics,
     private readonly logger: Logger,
     private readonly sign: StreamSigner,

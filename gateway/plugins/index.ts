@@ -91,7 +91,12 @@ export async function gatewayExtensions(runtime: GatewayRuntime): Promise<Gatewa
     registry.regions(request),
   );
   cache.follow(registry.regions());
-  const filters = createMembershipFilters(config.filters, logger, changeStreamSigner(security.subgraphHeaders), () => registry.regions());
+  const filters = createMembershipFilters(
+    { ...config.filters, keysDir: config.filters.keysDir ?? config.auth.keysDir },
+    logger,
+    changeStreamSigner(security.subgraphHeaders),
+    () => registry.regions(),
+  );
   const audit = await openGatewayAudit(runtime);
   const metricRegistries = [cache.metrics.registry, limits.metrics.registry, filters.metrics.registry];
   const metrics = createMetrics({ registries: metricRegistries, audit: audit.metrics, config: config.metrics });

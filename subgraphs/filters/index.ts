@@ -34,7 +34,17 @@ export const DEFAULT_FALSE_POSITIVE_RATE = 0.01;
 
 export async function filterRoute(adapter: RegionAdapter, publisher: ChangePublisher, options: FilterRouteOptions): Promise<SubgraphRoute> {
   const region = adapter.region.code;
-  const key = await loadFilterSigningKey(options.keysDir, region);
+  const key = await loadFilterSigningKey(options.keysDir, region).catch((error: Error) => error);
+  if (key instanceof Error) {
+    // No key (a read-only keys directory without one, say): no filter, and the gateway asks this region for every key.
+    options.logger.error({ err: key }, `membership filter: no signing key for ${region} (${key.message}); serving no filter`);
+    return {
+      method: 'GET',
+      path: FILTER_PATH,
+      guarded: true,
+      handle: (_req, res) => sendError(res, 503, 'FILTER_UNAVAILABLE', `${region} has no filter-signing key; ask it for every key`),
+    };
+  }
   const filter = new RegionFilter(adapter, {
     capacity: options.capacity ?? DEFAULT_FILTER_CAPACITY,
     falsePositiveRate: options.falsePositiveRate ?? DEFAULT_FALSE_POSITIVE_RATE,
