@@ -68,7 +68,7 @@ try {
   // Change events for the gateways' caches: GET /changes, and Redis pub/sub when REDIS_URL is set.
   const changes = await changeRoute(adapter, { redisUrl: process.env.REDIS_URL || undefined, logger });
   // The signed membership filter of the keys this region holds, kept current from those changes (GET /filter).
-  const filter = await filterRoute(adapter, changes.publisher, { keysDir, logger });
+  const filter = config.filters ? [await filterRoute(adapter, changes.publisher, { keysDir, logger })] : [];
   // Only requests signed by the gateway get in; data-dependent rules (shield) run on every field.
   const security = subgraphSecurity({ region: config.region, gatewayJwksFile: internalKeyFiles(keysDir).jwksFile, logger });
   // What this region handed out, to whom and why; and the gateway's audit checkpoints it witnesses.
@@ -85,7 +85,7 @@ try {
     logger,
     ...security,
     plugins: disclosure.plugins,
-    routes: [changes, filter, ...disclosure.routes],
+    routes: [changes, ...filter, ...disclosure.routes],
   });
   stopOnSignals(config.region, server, adapter, disclosure.close, tracing);
   console.log(`subgraph ${config.region} listening on ${server.url}`);
