@@ -188,6 +188,18 @@ export interface ChangeFeed {
   subscribe?(listener: (event: ChangeEvent) => void): () => void;
 }
 
+/**
+ * One batch of the global keys a region holds something about: normalised identity
+ * numbers (person records, case parties, vehicle owners, wanted notices) and plates
+ * (registrations, case vehicles, vehicle alerts). The subgraph builds the region's
+ * membership filter from them (subgraphs/filters/); a key missing here would make the
+ * gateway skip the region for it, so the list must be complete. Duplicates are fine.
+ */
+export interface HeldKeys {
+  idNumbers: string[];
+  plates: string[];
+}
+
 export interface HealthStatus {
   ok: boolean;
   detail: string;
@@ -228,6 +240,12 @@ export interface RegionAdapter {
   searchPersons(filter: PersonFilter, page: PageRequest): Promise<Page<PersonRecord>>;
   searchCases(filter: CaseFilter, page: PageRequest): Promise<Page<CaseRecord>>;
   searchVehicles(filter: VehicleFilter, page: PageRequest): Promise<Page<VehicleRecord>>;
+
+  /**
+   * Every key the region holds (HeldKeys), in batches, read from the system as it is now.
+   * Reading may take a while (a million persons): batches let the caller go on serving.
+   */
+  heldKeys(): AsyncIterable<HeldKeys>;
 
   health(): Promise<HealthStatus>;
   readonly changes: ChangeFeed;

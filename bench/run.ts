@@ -16,6 +16,7 @@ import { runPeerWorkload } from './peer/workload.ts';
 import { runRegionalWorkload } from './regional/workload.ts';
 import { runTracingWorkload } from './regional/tracing.ts';
 import { runFanoutWorkload } from './fanout/workload.ts';
+import { runFilterSizeWorkload } from './fanout/filter-size.ts';
 import { runScaleWorkload } from './scale/workload.ts';
 import { runMemoryWorkload } from './memory/workload.ts';
 import { runIntakeWorkload } from './intake/workload.ts';
@@ -161,7 +162,9 @@ if (!soak && wanted('3')) {
   log('== workload 3: fan-out scaling ==');
   const sizes = quick ? [3, 8] : [3, 8, 16, 32];
   const w3 = await profiled('3', () => runFanoutWorkload({ ...timing, seconds: quick ? 1 : 8, sizes, log }));
-  report.fanout = w3;
+  // The membership filter of one region at scale: size, build time, measured false positives, memory for 32.
+  const filters = await runFilterSizeWorkload({ persons: quick ? 100_000 : 1_000_000, log });
+  report.fanout = { ...w3, filters };
   printRows(
     Object.fromEntries(
       Object.entries(w3.results).map(([k, r]) => [

@@ -80,6 +80,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       own?.schema ?? null,
       { headers: extensions.subgraphHeaders, batchHeaders: extensions.subgraphBatchHeaders },
       extensions.regionCache,
+      extensions.membership,
     ),
     logger: logger.child({ component: 'apollo-gateway' }),
     // Each fetch of a (cached) plan carries its parsed operation, so the data sources

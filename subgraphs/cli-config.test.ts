@@ -26,6 +26,7 @@ describe('subgraph command line', () => {
       logsDir: '/tmp/d',
       settings: { serviceUrl: 'http://127.0.0.1:4202', timeoutMs: 800, strict: true },
       tracing: { enabled: false, otlpUrl: null, serviceName: 'liandong-subgraph-gz', sampleRatio: 1 },
+      filters: true,
     });
   });
 
@@ -77,5 +78,11 @@ describe('subgraph command line', () => {
     [['--region', 'JS', '--port', '1', '--colour', 'red'], /Unknown option '--colour'/],
   ])('refuses %j naming the bad setting', (argv, message) => {
     expect(() => parseSubgraphConfig(argv)).toThrow(message);
+  });
+  it('publishes the membership filter unless --filters off (or SUBGRAPH_FILTERS=off)', () => {
+    expect(parseSubgraphConfig(['--region', 'JS', '--port', '0']).filters).toBe(true);
+    expect(parseSubgraphConfig(['--region', 'JS', '--port', '0', '--filters', 'off']).filters).toBe(false);
+    expect(parseSubgraphConfig(['--region', 'JS', '--port', '0'], { SUBGRAPH_FILTERS: 'off' }).filters).toBe(false);
+    expect(() => parseSubgraphConfig(['--region', 'JS', '--port', '0', '--filters', 'no'])).toThrow('--filters "no": expected on or off');
   });
 });

@@ -7,6 +7,8 @@
  *   --data .data       (SUBGRAPH_DATA)    data root handed to the adapter
  *   --logs DIR         (SUBGRAPH_LOGS)    where the region's disclosure and witness logs go (default: --data)
  *   --setting key=value …                 adapter settings (numbers and true/false are typed)
+ *   --filters on|off   (SUBGRAPH_FILTERS) publish the region's membership filter at GET /filter (default on;
+ *                                         off: the gateway asks this region for every key)
  *   --tracing                (SUBGRAPH_TRACING=true)           OpenTelemetry tracing on (default off)
  *   --tracing-otlp-url URL   (SUBGRAPH_TRACING_OTLP_URL)       OTLP/HTTP traces endpoint, required with --tracing
  *   --tracing-service-name N (SUBGRAPH_TRACING_SERVICE_NAME)   default liandong-subgraph-<region>
@@ -30,6 +32,8 @@ export interface SubgraphConfig {
   logsDir: string;
   settings: AdapterOptions['settings'];
   tracing: TracingSettings;
+  /** Publish the membership filter (subgraphs/filters/). */
+  filters: boolean;
 }
 
 export const USAGE =
@@ -68,6 +72,7 @@ export function parseSubgraphConfig(argv: readonly string[], env: NodeJS.Process
       data: { type: 'string' },
       logs: { type: 'string' },
       setting: { type: 'string', multiple: true },
+      filters: { type: 'string' },
       tracing: { type: 'boolean' },
       'tracing-otlp-url': { type: 'string' },
       'tracing-service-name': { type: 'string' },
@@ -86,8 +91,16 @@ export function parseSubgraphConfig(argv: readonly string[], env: NodeJS.Process
     dataDir,
     logsDir: resolve(values.logs ?? env.SUBGRAPH_LOGS ?? dataDir),
     settings: parseSettings(values.setting ?? []),
+    filters: parseFilters(values.filters, env.SUBGRAPH_FILTERS),
     tracing: parseTracing(values, env, region),
   };
+}
+
+function parseFilters(flag: string | undefined, variable: string | undefined): boolean {
+  const [value, source] = flag !== undefined ? [flag, '--filters'] : [variable, 'SUBGRAPH_FILTERS'];
+  if (value === undefined || value === 'on') return true;
+  if (value === 'off') return false;
+  throw new Error(`${source} "${value}": expected on or off`);
 }
 
 const TRACING_NAMES = {

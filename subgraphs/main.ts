@@ -11,6 +11,7 @@ import { parseSubgraphConfig, type SubgraphConfig } from './cli-config.ts';
 import { createSubgraphServer, type SubgraphServer } from './server.ts';
 import { defaultLogger } from './logger.ts';
 import { changeRoute } from './changes/index.ts';
+import { filterRoute } from './filters/index.ts';
 import { subgraphSecurity } from './security/index.ts';
 import { internalKeyFiles } from '../common/security/internal-keys.ts';
 import { regionDisclosure } from './disclosure/index.ts';
@@ -30,7 +31,7 @@ function readConfig(): SubgraphConfig {
   }
 }
 
-/** Shared with the gateway: its internal-token public keys and its audit checkpoint key. */
+/** Shared with the gateway: its internal-token public keys and its audit checkpoint key; the region's filter key is published here. */
 const keysDir = resolve(process.env.LIANDONG_KEYS_DIR ?? '.data/keys');
 
 function stopOnSignals(
@@ -66,6 +67,8 @@ try {
   const logger = defaultLogger(config.region);
   // Change events for the gateways' caches: GET /changes, and Redis pub/sub when REDIS_URL is set.
   const changes = await changeRoute(adapter, { redisUrl: process.env.REDIS_URL || undefined, logger });
+  // The signed membership filter of the keys this region holds, kept current from those changes (GET /filter).
+  const filter = config.filters ? [await filterRoute(adapter, changes.publisher, { keysDir, logger })] : [];
   // Only requests signed by the gateway get in; data-dependent rules (shield) run on every field.
   const security = subgraphSecurity({ region: config.region, gatewayJwksFile: internalKeyFiles(keysDir).jwksFile, logger });
   // What this region handed out, to whom and why; and the gateway's audit checkpoints it witnesses.
@@ -82,7 +85,7 @@ try {
     logger,
     ...security,
     plugins: disclosure.plugins,
-    routes: [changes, ...disclosure.routes],
+    routes: [changes, ...filter, ...disclosure.routes],
   });
   stopOnSignals(config.region, server, adapter, disclosure.close, tracing);
   console.log(`subgraph ${config.region} listening on ${server.url}`);

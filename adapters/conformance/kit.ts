@@ -132,6 +132,32 @@ export function describeAdapterConformance(name: string, setup: ConformanceSetup
       }
     });
 
+    it('lists every key it holds (heldKeys): persons, parties, owners, notices, plates — normalised', async () => {
+      // The region's membership filter is built from this list: a key missing here would let
+      // the gateway skip the region for it. So every key the lookups above find is listed.
+      const held = { idNumbers: new Set<string>(), plates: new Set<string>() };
+      for await (const batch of adapter.heldKeys()) {
+        for (const key of batch.idNumbers) held.idNumbers.add(key);
+        for (const key of batch.plates) held.plates.add(key);
+      }
+      const idNumbers = [
+        ...persons.map((p) => p.idNumber),
+        ...cases.flatMap((c) => c.parties.map((p) => p.idNumber)),
+        ...vehicles.flatMap((v) => (v.ownerIdNumber ? [v.ownerIdNumber] : [])),
+      ];
+      const plates = [...vehicles.map((v) => v.plate), ...cases.flatMap((c) => c.vehiclePlates)];
+      expect(idNumbers.filter((key) => !held.idNumbers.has(key))).toEqual([]);
+      expect(plates.filter((key) => !held.plates.has(key))).toEqual([]);
+      const notices = sample.noticeIds ? await adapter.wantedNoticesById(sample.noticeIds) : [];
+      expect(notices.flatMap((n) => (n && !held.idNumbers.has(n.idNumber) ? [n.idNumber] : []))).toEqual([]);
+      const alerts = sample.alertIds ? await adapter.vehicleAlertsById(sample.alertIds) : [];
+      expect(alerts.flatMap((a) => (a && !held.plates.has(a.plate) ? [a.plate] : []))).toEqual([]);
+      for (const key of held.idNumbers) expect(normaliseIdNumber(key)).toBe(key);
+      for (const key of held.plates) expect(normalisePlate(key)).toBe(key);
+      expect(held.idNumbers.has(MISSING_ID_NUMBER)).toBe(false);
+      expect(held.plates.has(MISSING_PLATE)).toBe(false);
+    });
+
     it('tells who is assigned to each case: one list per case id in input order, [] for a missing case, normalised police numbers', async () => {
       // Need-to-know rests on this lookup: an officer gets contact details only for a case
       // its region lists them on, so a region that lists no one would lock every officer out.

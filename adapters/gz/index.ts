@@ -13,6 +13,7 @@ import type {
   CaseOfficer,
   CaseRecord,
   HealthStatus,
+  HeldKeys,
   Involvement,
   Page,
   PageRequest,
@@ -35,7 +36,7 @@ import { badData } from './errors.ts';
 import { caseStatusFilter, caseTypeFilter, energyFilter, sexFilter, type CodeFilter } from './codes.ts';
 import { gzDateBound, gzTimeBound } from './dates.ts';
 import { gzIdNumberForms, normalisedPlates, stringIds } from './keys.ts';
-import { legacyPage, offsetPage } from './paging.ts';
+import { GZ_MAX_PAGE_SIZE, legacyPage, offsetPage } from './paging.ts';
 import {
   alertFromGz,
   caseFromGz,
@@ -197,6 +198,34 @@ class GzAdapter implements RegionAdapter {
     return this.search('vehicles', 'cheliang', query, page, vehicleFromGz, (v) => `${v.plate}\u0000${v.id}`);
   }
 
+  /**
+   * GZ offers no key listing: its lists (persons, cases with their parties and vehicles,
+   * vehicles, notices, alerts) are paged through in full, the largest legacy page at a time.
+   */
+  async *heldKeys(): AsyncGenerator<HeldKeys> {
+    const lists: [string, (row: Row) => HeldKeys][] = [
+      ['renkou', (row) => ({ idNumbers: [personFromGz(row).idNumber], plates: [] })],
+      ['anjian', (row) => caseKeysOf(caseFromGz(row))],
+      ['cheliang', (row) => vehicleKeysOf(vehicleFromGz(row))],
+      ['tongji', (row) => ({ idNumbers: [noticeFromGz(row).idNumber], plates: [] })],
+      ['bukong', (row) => ({ idNumbers: [], plates: [alertFromGz(row).plate] })],
+    ];
+    for (const [resource, keysOf] of lists) {
+      const path = `/api/v1/${resource}`;
+      for (let page = 1; ; page++) {
+        const { rows, total } = legacyPage(await this.client.get(path, { page, pageSize: GZ_MAX_PAGE_SIZE }), `GET ${path}`);
+        const batch: HeldKeys = { idNumbers: [], plates: [] };
+        for (const row of rows) {
+          const keys = keysOf(row);
+          batch.idNumbers.push(...keys.idNumbers);
+          batch.plates.push(...keys.plates);
+        }
+        yield batch;
+        if (rows.length === 0 || page * GZ_MAX_PAGE_SIZE >= total) break;
+      }
+    }
+  }
+
   async health(): Promise<HealthStatus> {
     const started = performance.now();
     const latency = () => Math.round(performance.now() - started);
@@ -214,6 +243,9 @@ class GzAdapter implements RegionAdapter {
     await this.client.close();
   }
 }
+
+const caseKeysOf = (c: CaseRecord): HeldKeys => ({ idNumbers: c.parties.map((p) => p.idNumber), plates: c.vehiclePlates });
+const vehicleKeysOf = (v: VehicleRecord): HeldKeys => ({ idNumbers: v.ownerIdNumber ? [v.ownerIdNumber] : [], plates: [v.plate] });
 
 export const createAdapter: AdapterFactory = async ({ settings }) => {
   const parsed = parseGzSettings(settings);

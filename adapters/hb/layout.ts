@@ -42,6 +42,19 @@ export const HB_LAYOUT: SqlLayout = {
     alertsById: `${ALERT} WHERE id IN (%)`,
     alertsByPlate: `${ALERT} WHERE plate IN (%) ORDER BY plate, id`,
   },
+  held: {
+    idNumbers: [
+      { table: 'person', column: 'id_number' },
+      { table: 'case_party', column: 'id_number' },
+      { table: 'vehicle', column: 'owner_id_number' },
+      { table: 'notice', column: 'id_number' },
+    ],
+    plates: [
+      { table: 'vehicle', column: 'plate' },
+      { table: 'case_vehicle', column: 'plate' },
+      { table: 'alert', column: 'plate' },
+    ],
+  },
   map: {
     person: (r) => ({
       id: s(r.id),

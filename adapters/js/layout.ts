@@ -52,6 +52,19 @@ export const JS_LAYOUT: SqlLayout = {
     alertsById: `${ALERT} WHERE alert_id IN (%)`,
     alertsByPlate: `${ALERT} WHERE plate_no IN (%) ORDER BY plate_no, alert_id`,
   },
+  held: {
+    idNumbers: [
+      { table: 't_person', column: 'id_no' },
+      { table: 't_case_party', column: 'id_no' },
+      { table: 't_vehicle', column: 'owner_id_no' },
+      { table: 't_wanted', column: 'id_no' },
+    ],
+    plates: [
+      { table: 't_vehicle', column: 'plate_no' },
+      { table: 't_case_vehicle', column: 'plate_no' },
+      { table: 't_vehicle_alert', column: 'plate_no' },
+    ],
+  },
   map: {
     person: (row) => toPerson(row as any as PersonRow),
     case: (row, parties: CaseParty[], plates) => toCase(row as any as CaseRow, parties, plates),

@@ -12,6 +12,7 @@ import {
   type CaseOfficer,
   type CaseParty,
   type CaseRecord,
+  type HeldKeys,
   type Involvement,
   type Page,
   type PageRequest,
@@ -22,9 +23,10 @@ import {
   type VehicleRecord,
   type WantedNotice,
 } from '../adapter.ts';
+import { normaliseIdNumber, normalisePlate } from '../../common/normalise/index.ts';
 import { manyPerKey, onePerKey } from './batch.ts';
 import type { Where } from './filters.ts';
-import { keysetSearch, selectIn, type KeysetSearch } from './sql.ts';
+import { keysetSearch, selectIn, statement, type KeysetSearch } from './sql.ts';
 
 type Row = Record<string, unknown>;
 
@@ -79,6 +81,11 @@ export interface SqlLayout {
     notice(row: Row): WantedNotice;
     alert(row: Row): VehicleAlert;
   };
+  /**
+   * The indexed columns that hold the region's global keys (normalised as stored), read
+   * in key order a page at a time for the membership filter (`heldKeys`).
+   */
+  held: { idNumbers: HeldColumn[]; plates: HeldColumn[] };
   search: {
     persons: SearchLayout<PersonFilter>;
     /** Selects only the case id column (named as the last key column); cases are then loaded by id. */
@@ -86,6 +93,15 @@ export interface SqlLayout {
     vehicles: SearchLayout<VehicleFilter>;
   };
 }
+
+/** A table column holding normalised keys, with an index on it (keyset paging walks it). */
+export interface HeldColumn {
+  table: string;
+  column: string;
+}
+
+/** Keys per page of `heldKeys`: small enough that a lookup waits at most a few ms behind one. */
+const HELD_PAGE = 5000;
 
 export class SqlRecords {
   constructor(
@@ -246,6 +262,30 @@ export class SqlRecords {
     return this.guard(() => this.search('vehicles', this.layout.search.vehicles, filter, page, this.layout.map.vehicle));
   }
 
+  /**
+   * The held keys, one keyset page per column at a time. Pages rather than one iterator:
+   * better-sqlite3 keeps the connection busy while an iterator is open, and lookups must
+   * go on meanwhile. Between pages the event loop serves them.
+   */
+  async *heldKeys(): AsyncGenerator<HeldKeys> {
+    const { idNumbers, plates } = this.layout.held;
+    for (const [kind, columns] of [['idNumbers', idNumbers] as const, ['plates', plates] as const]) {
+      for (const { table, column } of columns) {
+        const sql = `SELECT DISTINCT ${column} AS k FROM ${table} WHERE ${column} > ? ORDER BY ${column} LIMIT ${HELD_PAGE}`;
+        let after = '';
+        for (;;) {
+          const stored = await this.guard(() => (statement(this.db, sql).raw().all(after) as [unknown][]).map((row) => String(row[0])));
+          if (stored.length === 0) break;
+          const keys = normalisedKeys(stored, kind === 'idNumbers' ? normaliseIdNumber : normalisePlate);
+          yield kind === 'idNumbers' ? { idNumbers: keys, plates: [] } : { idNumbers: [], plates: keys };
+          if (stored.length < HELD_PAGE) break;
+          after = stored[stored.length - 1];
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+      }
+    }
+  }
+
   /** Identity numbers and plates a case touches (for change events). */
   caseKeys(caseIds: readonly string[]): { idNumbers: string[]; plates: string[] }[] {
     return onePerKey(caseIds, this.loadCases(caseIds), (c) => c.id).map((c) => ({
@@ -253,6 +293,22 @@ export class SqlRecords {
       plates: c ? c.vehiclePlates : [],
     }));
   }
+}
+
+/**
+ * Stored keys in their normalised form (a region may store 15-digit numbers or printed
+ * plates). A stored key that does not normalise cannot be asked for, so it is left out.
+ */
+function normalisedKeys(stored: readonly string[], normalise: (key: string) => string): string[] {
+  const keys: string[] = [];
+  for (const key of stored) {
+    try {
+      keys.push(normalise(key));
+    } catch {
+      // not a valid key: no lookup can name it
+    }
+  }
+  return keys;
 }
 
 /** The lookup and search half of a RegionAdapter, answered by whichever SqlRecords `current()` returns. */
@@ -276,5 +332,6 @@ export function sqlLookups(current: () => SqlRecords): SqlLookups {
     searchPersons: (filter, page) => current().searchPersons(filter, page),
     searchCases: (filter, page) => current().searchCases(filter, page),
     searchVehicles: (filter, page) => current().searchVehicles(filter, page),
+    heldKeys: () => current().heldKeys(),
   };
 }

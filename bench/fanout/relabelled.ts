@@ -17,3 +17,26 @@ export function relabelled(inner: RegionAdapter, code: string): RegionAdapter {
     },
   });
 }
+
+/**
+ * The adapter without the persons in `hidden`: their records, involvements, vehicles and
+ * notices are not there, nor their numbers in `heldKeys`. Lets one data set stand for
+ * regions that do not all hold the same person (the membership-filter conditions).
+ */
+export function hiding(inner: RegionAdapter, hidden: ReadonlySet<string>): RegionAdapter {
+  const without =
+    <T>(lookup: (keys: readonly string[]) => Promise<T[][]>) =>
+    async (keys: readonly string[]) =>
+      (await lookup(keys)).map((found, i) => (hidden.has(keys[i]) ? [] : found));
+  return {
+    ...inner,
+    region: inner.region,
+    personRecordsByIdNumber: without((k) => inner.personRecordsByIdNumber(k)),
+    involvementsByIdNumber: without((k) => inner.involvementsByIdNumber(k)),
+    vehicleRecordsByOwner: without((k) => inner.vehicleRecordsByOwner(k)),
+    wantedNoticesByIdNumber: without((k) => inner.wantedNoticesByIdNumber(k)),
+    async *heldKeys() {
+      for await (const batch of inner.heldKeys()) yield { ...batch, idNumbers: batch.idNumbers.filter((k) => !hidden.has(k)) };
+    },
+  };
+}

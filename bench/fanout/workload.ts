@@ -30,6 +30,10 @@ import { cpus } from 'node:os';
 import type { WorkloadOptions } from '../peer/workload.ts';
 import { personLookup, personLookupIndexOnly } from '../regional/queries.ts';
 import { startHungRegion } from './hung.ts';
+import Database from 'better-sqlite3';
+import { normaliseIdNumber } from '../../common/normalise/index.ts';
+import { JS_DB_PATH } from '../../standins/js/schema.ts';
+import { NOT_IN_MEMBERSHIP_FILTER } from '../../gateway/federation/data-sources/membership.ts';
 
 const REGIONS_PER_PROCESS = 8;
 export const SLOW_MS = 200;
@@ -47,6 +51,7 @@ async function startHosts(
   keysDir: string,
   codes: string[],
   slow: string,
+  only: { idNumber: string; region: string },
 ): Promise<{ urls: Record<string, string>; hosts: Running[] }> {
   const hosts: Running[] = [];
   const urls: Record<string, string> = {};
@@ -71,6 +76,9 @@ async function startHosts(
             chunk.join(','),
             '--slow',
             `${slow}=${SLOW_MS}`,
+            '--filters',
+            '--only',
+            `${only.idNumber}=${only.region}`,
           ],
           { url: '', ready: async (output) => output.includes('regions {'), timeoutMs: 120_000 },
         ),
@@ -84,6 +92,37 @@ interface Condition {
   name: string;
   regions: string[];
   direct: string;
+  /** Default: the person every region holds. */
+  person?: string;
+}
+
+/** A person with a record in the data set other than `not`: the one the filter conditions look up. */
+function personOfOneRegion(dataDir: string, not: string): string {
+  const db = new Database(join(dataDir, JS_DB_PATH), { readonly: true });
+  try {
+    const rows = db.prepare('SELECT id_no FROM t_person ORDER BY person_id LIMIT 20 OFFSET 100').all() as { id_no: string }[];
+    return rows.map((r) => normaliseIdNumber(r.id_no)).find((id) => id !== not)!;
+  } finally {
+    db.close();
+  }
+}
+
+/** Waits (bounded) until the gateway trusts the filter of every region in `codes` (its /metrics). */
+async function filtersTrusted(gatewayUrl: string, codes: readonly string[], log: (line: string) => void): Promise<boolean> {
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    const text = await (await fetch(new URL('/metrics', gatewayUrl))).text();
+    const trusted = new Set(
+      text
+        .split('\n')
+        .filter((l) => l.startsWith('liandong_filter_trusted{') && l.endsWith(' 1'))
+        .map((l) => /region="([A-Z]+)"/.exec(l)?.[1]),
+    );
+    if (codes.every((c) => trusted.has(c))) return true;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  log(`  the gateway did not trust every region's filter within 120 s: the filtered rows ask untrusted regions too`);
+  return false;
 }
 
 export async function runFanoutWorkload(opts: WorkloadOptions & { sizes: number[] }) {
@@ -96,7 +135,9 @@ export async function runFanoutWorkload(opts: WorkloadOptions & { sizes: number[
   const [dead, hung] = [code(max + 1), code(max + 2)];
   const keysDir = join(work, 'keys');
   const sign = await internalSigner(keysDir); // creates the gateway's internal key before the regions read it
-  const { urls, hosts } = await startHosts(data.dir, keysDir, [...healthy, slow], slow);
+  // Held by the first region alone: the membership-filter rows (each region publishes its filter).
+  const onlyPerson = personOfOneRegion(data.dir, person);
+  const { urls, hosts } = await startHosts(data.dir, keysDir, [...healthy, slow], slow, { idNumber: onlyPerson, region: healthy[0] });
   const hungRegion = await startHungRegion();
   const regions: BenchRegion[] = [
     ...[...healthy, slow].map((c) => ({ code: c, url: urls[c] })),
@@ -118,7 +159,7 @@ export async function runFanoutWorkload(opts: WorkloadOptions & { sizes: number[
     /** The lookup through the gateway, with the region processes' CPU charged per request too. */
     const lookup = async (cond: Condition, connections = CONNECTIONS) => {
       const before = regionsCpu();
-      const r = await load(gateway.url, personLookup(person, cond.regions), headers, gateway.pid, undefined, connections);
+      const r = await load(gateway.url, personLookup(cond.person ?? person, cond.regions), headers, gateway.pid, undefined, connections);
       const regionsCpuPerRequestMs = r.requests ? ((regionsCpu() - before) * 1000) / r.requests : null;
       return { r, regionsCpuPerRequestMs };
     };
@@ -137,6 +178,20 @@ export async function runFanoutWorkload(opts: WorkloadOptions & { sizes: number[
       1,
     );
     opts.log(`  direct to a healthy region, one client: p50 ${directOneClient.p50} ms p99 ${directOneClient.p99} ms`);
+    // The floor of the filtered rows: the one holding region asked directly for its own person.
+    direct.holding = await load(`${urls[healthy[0]]}/index`, personLookupIndexOnly(onlyPerson), {}, undefined, (body) =>
+      sign(healthy[0], 'index', body),
+    );
+    const holdingOneClient = await load(
+      `${urls[healthy[0]]}/index`,
+      personLookupIndexOnly(onlyPerson),
+      {},
+      undefined,
+      (body) => sign(healthy[0], 'index', body),
+      1,
+    );
+    opts.log(`  direct to the holding region (person ${onlyPerson}): p50 ${direct.holding.p50} ms; one client ${holdingOneClient.p50} ms`);
+    const allTrusted = await filtersTrusted(gateway.url, [...healthy, slow], opts.log);
     const results: Record<string, Record<string, unknown>> = {};
     const singleClient: Record<string, Record<string, unknown>> = {};
     const cores = cpus().length;
@@ -147,7 +202,21 @@ export async function runFanoutWorkload(opts: WorkloadOptions & { sizes: number[
         { name: `one slow (${SLOW_MS} ms)`, regions: [...base, slow], direct: slow },
         { name: 'one dead', regions: [...base, dead], direct: healthy[0] },
         { name: `one hung (timeout ${REGION_TIMEOUT_MS} ms)`, regions: [...base, hung], direct: healthy[0] },
+        { name: 'held by one (filters)', regions: healthy.slice(0, n), direct: 'holding', person: onlyPerson },
       ];
+      const filtered = conditions[4];
+      const sample = (await (
+        await fetch(gateway.url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...headers },
+          body: personLookup(onlyPerson, filtered.regions),
+        })
+      ).json()) as { data?: { person?: { records?: unknown[] } }; extensions?: { regions?: { status: string; message?: string }[] } };
+      // Skipped by filter, not by the `regions:` argument (which leaves out the registered regions of other sizes).
+      const skippedByFilter = (sample.extensions?.regions ?? []).filter((r) => r.message === NOT_IN_MEMBERSHIP_FILTER).length;
+      opts.log(
+        `  ${String(n).padStart(2)} regions: the held-by-one lookup skips ${skippedByFilter} of ${n} regions by filter, ${sample.data?.person?.records?.length ?? 0} record(s)`,
+      );
       for (const cond of conditions) {
         const { r, regionsCpuPerRequestMs } = await lookup(cond);
         const ref = direct[cond.direct];
@@ -158,6 +227,7 @@ export async function runFanoutWorkload(opts: WorkloadOptions & { sizes: number[
         const row = {
           regions: n,
           condition: cond.name,
+          ...(cond === filtered ? { skippedByFilter, allFiltersTrusted: allTrusted } : {}),
           rps: r.rps,
           p50: r.p50,
           p99: r.p99,
@@ -178,9 +248,9 @@ export async function runFanoutWorkload(opts: WorkloadOptions & { sizes: number[
       }
       // One dead region, one client: at the largest size (where it matters) and where time allows.
       const deadToo = n === Math.max(...opts.sizes) || opts.seconds >= 5;
-      for (const cond of deadToo ? [conditions[0], conditions[2]] : [conditions[0]]) {
+      for (const cond of deadToo ? [conditions[0], conditions[2], filtered] : [conditions[0], filtered]) {
         const { r, regionsCpuPerRequestMs } = await lookup(cond, 1);
-        const ref = directOneClient;
+        const ref = cond === filtered ? holdingOneClient : directOneClient;
         singleClient[`${n} regions, ${cond.name}`] = {
           regions: n,
           condition: cond.name,
@@ -207,6 +277,8 @@ export async function runFanoutWorkload(opts: WorkloadOptions & { sizes: number[
       cores,
       direct,
       directOneClient,
+      holdingOneClient,
+      filteredPerson: onlyPerson,
       results,
       singleClient,
     };

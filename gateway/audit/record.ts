@@ -28,7 +28,8 @@ export interface AuditRecordBody {
   variables: Json;
   fields: { requested: string[]; denied: string[] };
   subjects: Subjects;
-  regions: { region: string; subgraph: string; status: string; latencyMs: number }[];
+  /** `reason`: why a `skipped` region was not asked. */
+  regions: { region: string; subgraph: string; status: string; latencyMs: number; reason?: string }[];
   outcome: AuditOutcome;
   errorCodes: string[];
   httpStatus: number | null;
@@ -88,7 +89,14 @@ export function buildAuditRecord(facts: AuditFacts): AuditRecordBody {
     variables: toJson(facts.variables ?? {}),
     fields: { requested: facts.requested, denied: [...new Set(facts.denied)].sort() },
     subjects: facts.subjects,
-    regions: facts.regions.map(({ region, subgraph, status, latencyMs }) => ({ region, subgraph, status, latencyMs: round(latencyMs) })),
+    // A deliberately skipped region keeps why (the `regions:` argument, or its membership filter).
+    regions: facts.regions.map(({ region, subgraph, status, latencyMs, message }) => ({
+      region,
+      subgraph,
+      status,
+      latencyMs: round(latencyMs),
+      ...(status === 'skipped' && message ? { reason: message } : {}),
+    })),
     outcome: classifyOutcome({ hasData: facts.hasData, errorCodes, deniedFields: facts.denied.length }),
     errorCodes,
     httpStatus: facts.httpStatus,

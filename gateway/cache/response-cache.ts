@@ -26,6 +26,7 @@ import type { GatewayExecutor, GatewayGraphQLRequestContext, GatewayInterface } 
 import type { GatewayContext, MergeConflict, RegionOutcome } from '../context.ts';
 import type { RegionEntry } from '../federation/data-sources/types.ts';
 import { wrapExecutor } from '../executor-wrapper.ts';
+import { NOT_IN_MEMBERSHIP_FILTER } from '../federation/data-sources/membership.ts';
 import type { RegionFeeds } from './feeds.ts';
 import type { InvalidationLog } from './invalidation-log.ts';
 import { stable } from './keys.ts';
@@ -146,6 +147,15 @@ export class ResponseCache {
   }
 }
 
+/**
+ * Regions left out because their membership filter ruled the key out: the answer rests on
+ * those filters, which hold only while the region's change stream is live, so it is
+ * served only while it is (as for regions whose wanted status the answer holds).
+ */
+function skippedByFilter(outcomes: readonly RegionOutcome[]): string[] {
+  return outcomes.filter((o) => o.status === 'skipped' && o.message === NOT_IN_MEMBERSHIP_FILTER).map((o) => o.region);
+}
+
 /** Why a request is not for the response cache; null when it is. */
 function ineligible(requestContext: GatewayGraphQLRequestContext, context: Partial<GatewayContext>): string | null {
   if (!context.authorisationPartition || !context.report) return 'no-partition';
@@ -178,6 +188,6 @@ function storable(
     regions: outcomes.map(({ region, subgraph, status }) => ({ region, subgraph, status })),
     conflicts: context.report!.conflicts.slice(from.conflicts),
     types: trace.types,
-    sensitiveRegions: [...trace.sensitiveRegions],
+    sensitiveRegions: [...new Set([...trace.sensitiveRegions, ...skippedByFilter(outcomes)])],
   };
 }

@@ -13,7 +13,7 @@ import { regionalPart } from './compose.ts';
 import type { GraphQLSchema } from 'graphql';
 import { OWN_SUBGRAPH_URL } from '../own-subgraph/module.ts';
 import type { GatewayRuntime } from '../services.ts';
-import { createDataSource, type BatchHeadersHook, type HeadersHook } from './data-sources/index.ts';
+import { createDataSource, type BatchHeadersHook, type HeadersHook, type RegionMembership } from './data-sources/index.ts';
 import type { RegionRequestCache } from './data-sources/types.ts';
 import { searchCursors } from '../cursors/index.ts';
 
@@ -36,6 +36,7 @@ export function serviceBuilder(
   ownSchema: GraphQLSchema | null,
   signing: RegionHeaders = {},
   cache?: RegionRequestCache | null,
+  membership?: RegionMembership | null,
 ): ServiceFactory {
   // One sealer for the gateway's life (the key file is read once, at start-up).
   const cursors = searchCursors(runtime.config);
@@ -49,6 +50,7 @@ export function serviceBuilder(
       ...signing,
       cache,
       cursors,
+      membership,
       // Callers see a region's code and a stable reason; the address stays in this log.
       client: { logFailure: (failure) => runtime.logger.warn(failure, 'region request failed') },
     });

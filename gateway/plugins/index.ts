@@ -14,7 +14,8 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { GatewayContext } from '../context.ts';
 import type { GatewayInterface } from '@apollo/server-gateway-interface';
-import type { BatchHeadersHook, HeadersHook } from '../federation/data-sources/index.ts';
+import type { BatchHeadersHook, HeadersHook, RegionMembership } from '../federation/data-sources/index.ts';
+import { createMembershipFilters } from '../filters/index.ts';
 import { createGatewayCache, type RegionRequestCache } from '../cache/index.ts';
 import type { Registry } from 'prom-client';
 import type { ContextHook } from '../http/context.ts';
@@ -36,7 +37,7 @@ import { createTrustedDocuments } from '../trusted-documents/index.ts';
 import { operationFactsPlugin, tracedExecution, tracedHook, tracedPlugin } from '../tracing/phases.ts';
 import { SPAN } from '../../common/tracing/spans.ts';
 
-/** The gateway itself reads the regions' change streams: a service caller with no scopes. */
+/** The gateway itself reads the regions' change streams and filters: a service caller with no scopes. */
 const CHANGE_STREAM_CALLER = {
   sub: 'liandong-gateway:cache',
   name: 'Liandong gateway (cache invalidation)',
@@ -62,6 +63,8 @@ export interface GatewayExtensions {
   subgraphBatchHeaders?: BatchHeadersHook;
   /** The entity cache the region data sources consult (gateway/cache); null when disabled. */
   regionCache?: RegionRequestCache | null;
+  /** The regions' membership filters the index data source consults (gateway/filters); null when disabled. */
+  membership?: RegionMembership | null;
   /** Metric registries to expose on /metrics besides the main one (the cache's counters). */
   metricRegistries: Registry[];
   http: HttpHooks;
@@ -88,8 +91,14 @@ export async function gatewayExtensions(runtime: GatewayRuntime): Promise<Gatewa
     registry.regions(request),
   );
   cache.follow(registry.regions());
+  const filters = createMembershipFilters(
+    { ...config.filters, keysDir: config.filters.keysDir ?? config.auth.keysDir },
+    logger,
+    changeStreamSigner(security.subgraphHeaders),
+    () => registry.regions(),
+  );
   const audit = await openGatewayAudit(runtime);
-  const metricRegistries = [cache.metrics.registry, limits.metrics.registry];
+  const metricRegistries = [cache.metrics.registry, limits.metrics.registry, filters.metrics.registry];
   const metrics = createMetrics({ registries: metricRegistries, audit: audit.metrics, config: config.metrics });
   const requestLog = createRequestLog(logger);
   const refusals = createRefusals({
@@ -104,6 +113,7 @@ export async function gatewayExtensions(runtime: GatewayRuntime): Promise<Gatewa
   const operationFacts = operationFactsPlugin();
   return {
     regionCache: cache.requests,
+    membership: filters.membership,
     metricRegistries,
     // The region list first (in-flight queries finish with the regions they started with,
     // whatever hot registration does meanwhile); then authentication, purpose, and the
@@ -152,6 +162,7 @@ export async function gatewayExtensions(runtime: GatewayRuntime): Promise<Gatewa
     // The refusal summaries still open go into the audit log before it closes.
     closers: [
       () => cache.close(),
+      () => filters.close(),
       () => limits.close(),
       () => refusals.close(),
       () => audit.close(),

@@ -106,6 +106,9 @@ const SEARCHES: Record<string, { table: string; order: string; params: Record<st
     order: 'hphm, clbh',
     params: { hphmqz: prefix('hphm'), clpp: equals('clpp'), csys: equals('csys'), nylx: inList('nylx') },
   },
+  // Listing notices and alerts lets a reader see every key the system holds (membership filters).
+  tongji: { table: 'tongji', order: 'tjbh', params: {} },
+  bukong: { table: 'bukong', order: 'bkbh', params: {} },
 };
 
 /** Which identity numbers and plates a record touches, for the change log. */

@@ -10,12 +10,17 @@
  */
 import type { RegionAdapter } from '../../adapters/adapter.ts';
 import type { SubgraphRoute } from '../server.ts';
-import { startChangePublisher, type ChangePublisherOptions } from './publisher.ts';
+import { startChangePublisher, type ChangePublisher, type ChangePublisherOptions } from './publisher.ts';
 import { CHANGES_PATH } from '../../common/changes/protocol.ts';
 
-export async function changeRoute(adapter: RegionAdapter, options: ChangePublisherOptions): Promise<SubgraphRoute> {
+/** The route, and its publisher for whoever follows the region's own changes (the membership filter). */
+export async function changeRoute(
+  adapter: RegionAdapter,
+  options: ChangePublisherOptions,
+): Promise<SubgraphRoute & { publisher: ChangePublisher }> {
   const publisher = await startChangePublisher(adapter, options);
   return {
+    publisher,
     method: 'GET',
     path: CHANGES_PATH,
     guarded: true,

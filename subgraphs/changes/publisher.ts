@@ -25,6 +25,13 @@ export interface ChangePublisherOptions {
 export interface ChangePublisher {
   /** Serves `GET /changes` as an SSE stream. */
   serve(req: IncomingMessage, res: ServerResponse): void;
+  /**
+   * Calls `listener` with every message as it is sent, synchronously (the region's
+   * membership filter adds a change's keys before the next message can go out).
+   */
+  listen(listener: (message: ChangeMessage) => void): () => void;
+  /** The epoch and the seq of the last message sent. */
+  position(): { epoch: string; seq: number };
   close(): Promise<void>;
 }
 
@@ -41,7 +48,9 @@ export async function startChangePublisher(adapter: RegionAdapter, options: Chan
   const sse = new SseClients();
   const redis: RedisPublisher | null = options.redisUrl ? await redisPublisher(options.redisUrl, region, options.logger) : null;
 
+  const listeners = new Set<(message: ChangeMessage) => void>();
   const send = (message: ChangeMessage) => {
+    for (const listener of listeners) listener(message);
     sse.send(message);
     redis?.publish(message);
   };
@@ -70,6 +79,11 @@ export async function startChangePublisher(adapter: RegionAdapter, options: Chan
       // The hello carries the current seq without consuming one: the next message continues it.
       sse.open(req, res, { kind: 'hello', region, epoch, seq, heartbeatMs, polledAt });
     },
+    listen(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    position: () => ({ epoch, seq }),
     async close() {
       poller.stop();
       sse.closeAll();

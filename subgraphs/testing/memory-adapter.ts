@@ -124,6 +124,17 @@ export function createMemoryAdapter(region: RegionInfo, data: MemoryData): Memor
       health = next;
     },
     callsTo: (name) => calls.filter((call) => call.method === name),
+    async *heldKeys() {
+      yield {
+        idNumbers: [
+          ...data.persons.map((p) => p.idNumber),
+          ...data.cases.flatMap((c) => c.parties.map((p) => p.idNumber)),
+          ...data.vehicles.flatMap((v) => (v.ownerIdNumber ? [v.ownerIdNumber] : [])),
+          ...data.notices.map((n) => n.idNumber),
+        ],
+        plates: [...data.vehicles.map((v) => v.plate), ...data.cases.flatMap((c) => c.vehiclePlates), ...data.alerts.map((a) => a.plate)],
+      };
+    },
     personRecordsById: method('personRecordsById', byId(data.persons)),
     personRecordsByIdNumber: method(
       'personRecordsByIdNumber',

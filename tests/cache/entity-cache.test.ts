@@ -160,10 +160,13 @@ describe('wanted status', () => {
       });
       expect(bypassed, 'the wanted fetch kept being served from cache for GZ').not.toBeNull();
       expect(regionRequests(system).JS).toBe(0);
-      // Fields that say nothing about wanted status are still served from cache.
+      // Fields that say nothing about wanted status are still served from cache. (GZ, which
+      // does not hold the person, was skipped by its membership filter while its stream was
+      // live and so has nothing cached; with the stream quiet its filter no longer vouches,
+      // and it is asked.)
       system.resetCounts();
       await system.query(NAMES, { id: idNumber });
-      expect(totalRequests(system)).toBe(0);
+      expect(regionRequests(system).JS + regionRequests(system).HB).toBe(0);
     } finally {
       await system.standins.GZ.start();
     }

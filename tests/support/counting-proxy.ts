@@ -9,8 +9,12 @@ import type { AddressInfo } from 'node:net';
 
 export interface CountingProxy {
   url: string;
-  /** Requests per path since the last reset. */
+  /**
+   * Requests per path since the last reset — except the gateway's fetches of the region's
+   * membership filter (`GET /filter`, on their own timer), counted in `filterFetches()`.
+   */
   counts(): Record<string, number>;
+  filterFetches(): number;
   /** GraphQL requests (every path but /healthz and /changes) since the last reset. */
   graphqlRequests(): number;
   reset(): void;
@@ -19,13 +23,35 @@ export interface CountingProxy {
 
 const NOT_GRAPHQL = new Set(['/healthz', '/changes']);
 
-export async function startCountingProxy(target: string): Promise<CountingProxy> {
+/**
+ * How the proxy passes on the region's `GET /filter` (membership filter tests): as it is,
+ * with the filter's bits changed after signing (`tampered`), without its signature
+ * (`unsigned`), or as a region without filters would answer (`missing`: 404).
+ */
+export type FilterAnswer = 'as-is' | 'tampered' | 'unsigned' | 'missing';
+
+function editFilter(body: string, answer: Exclude<FilterAnswer, 'as-is' | 'missing'>): string {
+  const published = JSON.parse(body) as { bits: string; signature?: string };
+  if (answer === 'unsigned') return JSON.stringify({ ...published, signature: undefined });
+  const bits = Buffer.from(published.bits, 'base64');
+  bits.fill(0xff); // every key "may be held" — and the signature no longer matches
+  return JSON.stringify({ ...published, bits: bits.toString('base64') });
+}
+
+export async function startCountingProxy(target: string, filterAnswer: FilterAnswer = 'as-is'): Promise<CountingProxy> {
   const targetUrl = new URL(target);
   let counts: Record<string, number> = {};
+  let filterFetches = 0;
   const agent = new http.Agent({ keepAlive: true });
   const server = http.createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://proxy').pathname;
-    counts[path] = (counts[path] ?? 0) + 1;
+    if (path === '/filter') filterFetches++;
+    else counts[path] = (counts[path] ?? 0) + 1;
+    if (path === '/filter' && filterAnswer === 'missing') {
+      res.writeHead(404, { 'content-type': 'text/plain' });
+      res.end('no such route');
+      return;
+    }
     const upstream = http.request(
       {
         host: targetUrl.hostname,
@@ -36,6 +62,15 @@ export async function startCountingProxy(target: string): Promise<CountingProxy>
         agent,
       },
       (answer) => {
+        if (path === '/filter' && answer.statusCode === 200 && (filterAnswer === 'tampered' || filterAnswer === 'unsigned')) {
+          const chunks: Buffer[] = [];
+          answer.on('data', (chunk: Buffer) => chunks.push(chunk));
+          answer.on('end', () => {
+            res.writeHead(200, { 'content-type': 'application/json' });
+            res.end(editFilter(Buffer.concat(chunks).toString('utf8'), filterAnswer));
+          });
+          return;
+        }
         res.writeHead(answer.statusCode ?? 502, answer.headers);
         answer.pipe(res);
       },
@@ -51,6 +86,7 @@ export async function startCountingProxy(target: string): Promise<CountingProxy>
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     counts: () => ({ ...counts }),
+    filterFetches: () => filterFetches,
     // Neither health probes nor the gateway cache's change stream (GET /changes) are GraphQL requests.
     graphqlRequests: () =>
       Object.entries(counts)
@@ -58,6 +94,7 @@ export async function startCountingProxy(target: string): Promise<CountingProxy>
         .reduce((n, [, c]) => n + c, 0),
     reset: () => {
       counts = {};
+      filterFetches = 0;
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mintDevToken } from '../../gateway/auth/dev-key.ts';
 import { freePort } from './ports.ts';
-import { startCountingProxy, type CountingProxy } from './counting-proxy.ts';
+import { startCountingProxy, type CountingProxy, type FilterAnswer } from './counting-proxy.ts';
 import { writeJson } from './gateway.ts';
 import { startProcess, type TestProcess } from './processes.ts';
 
@@ -54,6 +54,8 @@ export interface SystemOptions {
    * unused): for tests of the gateway's own connections to a region (keep-alive, drain).
    */
   direct?: boolean;
+  /** How a region's proxy passes on its membership filter (default as it is; counting-proxy.ts). */
+  filterAnswers?: Partial<Record<RegionCode, FilterAnswer>>;
 }
 
 export interface System {
@@ -169,7 +171,7 @@ export async function startSystem(options: SystemOptions): Promise<System> {
         }),
       );
       started.push(subgraph);
-      const proxy = await startCountingProxy(subgraph.url);
+      const proxy = await startCountingProxy(subgraph.url, options.filterAnswers?.[code]);
       started.push({ stop: () => proxy.close() });
       regions[code] = { ...subgraph, subgraphUrl: options.direct ? subgraph.url : proxy.url, proxy };
     }

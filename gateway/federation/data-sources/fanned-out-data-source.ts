@@ -1,7 +1,8 @@
 /**
  * Data source of the **index** part (fanned out): global entities keyed by a national
  * key. Every fetch goes to every region (or those a root field's `regions:` names — for
- * the root fetch and for every later hop under that field, operation-regions.ts) and the
+ * the root fetch and for every later hop under that field, operation-regions.ts), less
+ * those whose trusted membership filter rules the key out (membership.ts), and the
  * answers are deep-merged (see merge/deep-merge.ts).
  */
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
@@ -19,6 +20,8 @@ import { regionsForHop } from './operation-regions.ts';
 import { selectRegions } from './region-filter.ts';
 import { fetchRootFields, type RootDecision } from './root-fetch.ts';
 import type { RegionEntry } from './types.ts';
+import { entityKeys, narrowByMembership, noteFalsePositives, rootKey, type MembershipKey, type RegionMembership } from './membership.ts';
+import type { FieldNode } from 'graphql';
 
 export class FannedOutDataSource implements GraphQLDataSource {
   private readonly prepared: PreparedOperations<MergeRules>;
@@ -26,6 +29,8 @@ export class FannedOutDataSource implements GraphQLDataSource {
   constructor(
     private readonly fetcher: RegionFetcher,
     private readonly part: PartSchema,
+    /** The regions' membership filters (gateway/filters/); null: every region is asked. */
+    private readonly membership: RegionMembership | null = null,
   ) {
     this.prepared = new PreparedOperations((doc) => ({
       document: injectEntityKeys(doc, part.schema, part.keys),
@@ -43,22 +48,60 @@ export class FannedOutDataSource implements GraphQLDataSource {
     const regions = this.fetcher.regions(options.context);
     const { context } = options;
     const merge = { keys: this.part.keys, rules };
+    const membership = this.membership;
     if (isEntitiesFetch(fetch)) {
       const pathInRequest = 'pathInIncomingRequest' in options ? options.pathInIncomingRequest : undefined;
       const incoming = 'incomingRequestContext' in options ? options.incomingRequestContext : undefined;
       const hop = regionsForHop(incoming, pathInRequest, regions);
-      return fetchFannedEntities(this.fetcher, { fetch, regions: hop.regions, skipped: hop.skipped, context, merge, pathInRequest });
+      const narrowed = narrowByMembership(membership, entityKeys(fetch.variables.representations as unknown[]), hop.regions, true);
+      const skipped = narrowed ? new Map([...hop.skipped, ...narrowed.skipped]) : hop.skipped;
+      return fetchFannedEntities(this.fetcher, {
+        fetch,
+        regions: narrowed?.regions ?? hop.regions,
+        skipped,
+        context,
+        merge,
+        pathInRequest,
+      });
     }
-    return fetchRootFields(this.fetcher, { fetch, regions, context, merge, decisions: fanOutDecisions(fetch, regions) });
+    const decisions = fanOutDecisions(fetch, regions, membership);
+    if (!membership) return fetchRootFields(this.fetcher, { fetch, regions, context, merge, decisions });
+    const report = this.fetcher.report(context);
+    const from = report?.regions.length ?? 0;
+    const response = await fetchRootFields(this.fetcher, { fetch, regions, context, merge, decisions });
+    const vouched = decisions.flatMap((d) => ('vouched' in d && d.vouched ? d.vouched : []));
+    if (report) noteFalsePositives(membership, vouched, report.regions.slice(from));
+    return response;
   }
 }
 
-/** Each root field to the regions its `regions:` argument names (default: all); a malformed key asks none. */
-export function fanOutDecisions(fetch: FetchOperation, regions: readonly RegionEntry[]): RootDecision[] {
+/**
+ * Each root field to the regions its `regions:` argument names (default: all), less those
+ * whose membership filter rules its key out; a malformed key asks none.
+ */
+export function fanOutDecisions(
+  fetch: FetchOperation,
+  regions: readonly RegionEntry[],
+  membership: RegionMembership | null = null,
+): (RootDecision & { vouched?: string[] })[] {
   return fetch.rootFields.map((field) => {
     const malformed = refuseMalformedKey(field, fetch.variables);
     if (malformed) return { refused: malformed };
     const selection = selectRegions(field, fetch.variables, regions);
-    return 'refused' in selection ? selection : { field, regions: selection.codes, skipped: selection.skipped };
+    if ('refused' in selection) return selection;
+    const selected = regions.filter((r) => selection.codes.includes(r.code));
+    const narrowed = narrowByMembership(membership, keyOf(field, fetch.variables), selected, false);
+    if (!narrowed) return { field, regions: selection.codes, skipped: selection.skipped };
+    return {
+      field,
+      regions: narrowed.regions.map((r) => r.code),
+      skipped: new Map([...selection.skipped, ...narrowed.skipped]),
+      vouched: narrowed.vouched,
+    };
   });
+}
+
+function keyOf(field: FieldNode, variables: Record<string, unknown>): MembershipKey[] | null {
+  const key = rootKey(field, variables);
+  return key ? [key] : null;
 }

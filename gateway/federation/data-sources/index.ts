@@ -15,6 +15,7 @@ import type { GraphQLDataSource } from '@apollo/gateway';
 import { ephemeralSearchCursors, type CursorSealer } from '../../cursors/index.ts';
 import { regionalPart } from '../compose.ts';
 import { FannedOutDataSource } from './fanned-out-data-source.ts';
+import type { RegionMembership } from './membership.ts';
 import { contractPartSchema, type PartSchema } from './part-schema.ts';
 import { PlainDataSource } from './plain-data-source.ts';
 import type { RegionClientOptions } from './region-client.ts';
@@ -52,6 +53,8 @@ export interface DataSourceDeps {
    * held by this process only (its cursors die with it).
    */
   cursors?: CursorSealer;
+  /** The regions' membership filters (gateway/filters/): keyed index lookups skip regions that surely hold nothing. */
+  membership?: RegionMembership | null;
 }
 
 const sharedClients = new WeakMap<RegionDirectory, RegionClients>();
@@ -96,7 +99,7 @@ export function createDataSource(service: { name: string; url?: string }, deps: 
     case 'records':
       return new RoutedDataSource(fetcher);
     case 'index':
-      return new FannedOutDataSource(fetcher, schema());
+      return new FannedOutDataSource(fetcher, schema(), deps.membership ?? null);
     case 'search':
       return new SearchDataSource(fetcher, schema(), deps.cursors ?? ephemeralSearchCursors());
   }
@@ -105,3 +108,4 @@ export function createDataSource(service: { name: string; url?: string }, deps: 
 export { PlainDataSource, RoutedDataSource, FannedOutDataSource, SearchDataSource, RegionClients };
 export type { RegionDirectory, RegionEntry, HeadersHook, BatchHeadersHook, ReportLocator, ContractPart } from './types.ts';
 export type { PartSchema } from './part-schema.ts';
+export type { RegionMembership } from './membership.ts';

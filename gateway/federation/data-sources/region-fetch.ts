@@ -122,6 +122,11 @@ export class RegionFetcher {
     return { region, subgraph: this.subgraph, status, latencyMs, ...(message ? { message } : {}) };
   }
 
+  /** The request's report this fetcher writes outcomes into (to read back what one fetch recorded). */
+  report(context: unknown): RequestReport | undefined {
+    return this.reportOf(context);
+  }
+
   private reportOf(context: unknown): RequestReport | undefined {
     if (this.hooks.report) return this.hooks.report(context);
     const report = (context as { report?: RequestReport } | undefined)?.report;

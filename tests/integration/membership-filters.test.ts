@@ -1,0 +1,211 @@
+/**
+ * Membership filters over real processes: the GZ stand-in, the three regional subgraphs
+ * (each publishing its signed filter at GET /filter) and the gateway, on the generator's
+ * data. Which regions were asked is seen on the wire (the counting proxies), not only in
+ * the gateway's own report. Ground truth — which region holds which key — comes from the
+ * regions' adapters opened here on the same data.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { loadAdapter } from '../../adapters/load.ts';
+import { normaliseIdNumber } from '../../common/normalise/index.ts';
+import { JS_DB_PATH } from '../../standins/js/schema.ts';
+import { within } from '../cache/support.ts';
+import { REGION_CODES, seedData, startSystem, type GraphQLResponse, type RegionCode, type System } from '../support/system.ts';
+
+const PERSON = `query Person($id: String!) { person(idNumber: $id) { idNumber records { id region name } } }`;
+const NOT_IN_FILTER = 'membership filter: the region does not hold the key';
+
+/** The identity numbers each region holds, read through its own adapter. */
+async function heldIdNumbers(dataDir: string, gzUrl: string): Promise<Record<RegionCode, Set<string>>> {
+  const held = {} as Record<RegionCode, Set<string>>;
+  for (const code of REGION_CODES) {
+    const adapter = await loadAdapter(code, { dataDir, settings: code === 'GZ' ? { serviceUrl: gzUrl } : {} });
+    held[code] = new Set();
+    for await (const batch of adapter.heldKeys()) for (const key of batch.idNumbers) held[code].add(key);
+    await adapter.close();
+  }
+  return held;
+}
+
+function outcomes(response: GraphQLResponse): Record<string, { status: string; message?: string }> {
+  return Object.fromEntries((response.extensions?.regions ?? []).filter((r: any) => r.subgraph === 'index').map((r: any) => [r.region, r]));
+}
+
+function indexRequests(system: System): Record<RegionCode, number> {
+  return Object.fromEntries(REGION_CODES.map((code) => [code, system.regions[code].proxy.counts()['/index'] ?? 0])) as Record<
+    RegionCode,
+    number
+  >;
+}
+
+async function metric(system: System, name: string, region: string): Promise<number | null> {
+  const text = await (await fetch(new URL('/metrics', system.gatewayUrl))).text();
+  const line = text.split('\n').find((l) => l.startsWith(`${name}{`) && l.includes(`region="${region}"`));
+  return line ? Number(line.split(' ').pop()) : null;
+}
+
+/** Waits until the gateway trusts each named region's filter (its stream said hello and the filter verified). */
+async function trusted(system: System, regions: readonly RegionCode[]): Promise<void> {
+  const took = await within(30_000, async () => {
+    for (const code of regions) if ((await metric(system, 'liandong_filter_trusted', code)) !== 1) return false;
+    return true;
+  });
+  expect(took, `filters of ${regions.join(', ')} never became trusted`).not.toBeNull();
+}
+
+/** A valid identity number no region holds (a 15-digit legacy number made 18-digit). */
+function unheld(held: Record<RegionCode, Set<string>>, from: number): string {
+  for (let seq = from; ; seq++) {
+    const key = normaliseIdNumber(`320102900101${String(seq).padStart(3, '0')}`);
+    if (!REGION_CODES.some((code) => held[code].has(key))) return key;
+  }
+}
+
+function auditRecord(system: System, auditId: string): any {
+  const dir = join(system.configDir, 'audit');
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.jsonl'))) {
+    const line = readFileSync(join(dir, file), 'utf8')
+      .split('\n')
+      .find((l) => l.includes(auditId));
+    if (line) return JSON.parse(line);
+  }
+  return null;
+}
+
+describe('membership filters, every region publishing', () => {
+  let system: System;
+  let dataDir: string;
+  let held: Record<RegionCode, Set<string>>;
+
+  beforeAll(async () => {
+    dataDir = await seedData();
+    // No entity cache: which regions are asked is watched on the wire.
+    system = await startSystem({ dataDir, gatewayConfig: { cache: { enabled: false } } });
+    held = await heldIdNumbers(dataDir, system.standins.GZ.url);
+    await trusted(system, REGION_CODES);
+  });
+  afterAll(async () => {
+    await system?.stop();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('asks only JS for a person only JS holds, and says so in extensions.regions and the audit record', async () => {
+    const idNumber = [...held.JS].find((key) => !held.GZ.has(key) && !held.HB.has(key));
+    expect(idNumber, 'the generator gave JS no person of its own').toBeDefined();
+    system.resetCounts();
+    const response = await system.query(PERSON, { id: idNumber });
+    expect(response.errors).toBeUndefined();
+    expect(response.data.person.idNumber).toBe(idNumber);
+    expect(indexRequests(system)).toEqual({ JS: 1, GZ: 0, HB: 0 });
+    const report = outcomes(response);
+    expect(report.JS.status).toBe('hit');
+    expect(report.GZ).toMatchObject({ status: 'skipped', message: NOT_IN_FILTER });
+    expect(report.HB).toMatchObject({ status: 'skipped', message: NOT_IN_FILTER });
+    const record = auditRecord(system, response.extensions?.auditId);
+    expect(record.regions).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ region: 'GZ', subgraph: 'index', status: 'skipped', reason: NOT_IN_FILTER }),
+        expect.objectContaining({ region: 'JS', subgraph: 'index', status: 'hit' }),
+      ]),
+    );
+    expect(await metric(system, 'liandong_filter_skips_total', 'GZ')).toBeGreaterThanOrEqual(1);
+  });
+
+  it('still asks every region holding a person held in all three', async () => {
+    const { idNumber } = system.scenarios.personInAllRegions;
+    system.resetCounts();
+    const response = await system.query(PERSON, { id: idNumber });
+    expect(response.data.person.records.map((r: any) => r.region).sort()).toEqual(['GZ', 'HB', 'JS']);
+    expect(indexRequests(system)).toEqual({ JS: 1, GZ: 1, HB: 1 });
+  });
+
+  it('answers null for a key no region holds, asking no region (barring a false positive of the filters)', async () => {
+    const idNumber = unheld(held, 1);
+    system.resetCounts();
+    const response = await system.query(PERSON, { id: idNumber });
+    expect(response.errors).toBeUndefined();
+    expect(response.data.person).toBeNull();
+    const asked = REGION_CODES.filter((code) => outcomes(response)[code].status !== 'skipped');
+    // The filters are deterministic over the seeded data: a region asked here is one whose filter said "maybe".
+    for (const code of asked) expect(outcomes(response)[code].status).toBe('miss');
+    expect(REGION_CODES.filter((code) => indexRequests(system)[code] > 0)).toEqual(asked);
+  });
+
+  it('finds a person added to JS after its filter was built: the change stream adds the key to the gateway’s copy', async () => {
+    const idNumber = unheld(held, 500);
+    const before = await system.query(PERSON, { id: idNumber });
+    expect(before.data.person).toBeNull();
+    const db = new Database(join(dataDir, JS_DB_PATH));
+    try {
+      db.prepare('INSERT INTO t_person VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
+        'P-FILTER-1',
+        idNumber,
+        '過濾測試',
+        '1',
+        '1990-01-01',
+        null,
+        null,
+        new Date().toISOString(),
+      );
+    } finally {
+      db.close();
+    }
+    // Within the change stream's delivery (the region polls its system every 200 ms).
+    const found = await within(10_000, async () => (await system.query(PERSON, { id: idNumber })).data?.person !== null);
+    expect(found, 'the new JS person was never found').not.toBeNull();
+    system.resetCounts();
+    const after = await system.query(PERSON, { id: idNumber });
+    expect(after.data.person.records).toEqual([{ id: 'JS:P-FILTER-1', region: 'JS', name: '過濾測試' }]);
+    expect(outcomes(after).JS.status).toBe('hit');
+    expect(await metric(system, 'liandong_filter_trusted', 'JS')).toBe(1);
+  });
+});
+
+describe('membership filters that cannot be used', () => {
+  let system: System;
+  let dataDir: string;
+  let held: Record<RegionCode, Set<string>>;
+
+  beforeAll(async () => {
+    dataDir = await seedData();
+    // GZ's filter arrives with its bits changed after signing; HB publishes none (an older subgraph).
+    system = await startSystem({ dataDir, gatewayConfig: { cache: { enabled: false } }, filterAnswers: { GZ: 'tampered', HB: 'missing' } });
+    held = await heldIdNumbers(dataDir, system.standins.GZ.url);
+    await trusted(system, ['JS']);
+    // Both were fetched at least once, and refused.
+    const refused = await within(
+      10_000,
+      async () => system.regions.GZ.proxy.filterFetches() > 0 && system.regions.HB.proxy.filterFetches() > 0,
+    );
+    expect(refused).not.toBeNull();
+  });
+  afterAll(async () => {
+    await system?.stop();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('asks a region whose filter does not verify, and one without a filter, for every key', async () => {
+    const idNumber = [...held.JS].find((key) => !held.GZ.has(key) && !held.HB.has(key));
+    system.resetCounts();
+    const response = await system.query(PERSON, { id: idNumber });
+    expect(response.data.person.idNumber).toBe(idNumber);
+    expect(indexRequests(system)).toEqual({ JS: 1, GZ: 1, HB: 1 });
+    expect(outcomes(response).GZ.status).toBe('miss');
+    expect(outcomes(response).HB.status).toBe('miss');
+    expect(await metric(system, 'liandong_filter_trusted', 'GZ')).toBe(0);
+    expect(await metric(system, 'liandong_filter_trusted', 'HB')).toBe(0);
+    expect(system.gatewayOutput()).toMatch(/"outcome":"unverifiable"[^\n]*signature does not verify/);
+  });
+
+  it('skips a trusted region for a key it does not hold while asking the untrusted ones', async () => {
+    const idNumber = [...held.HB].find((key) => !held.JS.has(key));
+    system.resetCounts();
+    const response = await system.query(PERSON, { id: idNumber });
+    expect(response.data.person.records.some((r: any) => r.region === 'HB')).toBe(true);
+    expect(outcomes(response).JS).toMatchObject({ status: 'skipped', message: NOT_IN_FILTER });
+    expect(indexRequests(system).JS).toBe(0);
+  });
+});
