@@ -11,6 +11,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { seededSystem, type Officer } from '../support/system.ts';
+import { hbAssistanceCycle } from '../../standins/hb/assistance.ts';
 
 const seeded = seededSystem();
 
@@ -154,6 +155,50 @@ describe('a JS investigator asks GZ for assistance, GZ answers through the graph
     });
     // The phone the requester read is in GZ's disclosure log under that request's audit id.
     expect(disclosures('GZ').some((e) => e.type === 'disclosure' && e.auditId === suspect.extensions!.auditId)).toBe(true);
+  });
+});
+
+describe('the JS investigator asks HB, which takes requests through its drop folder and answers in its next export', () => {
+  it('drops the request, HB answers in its own system, the answer and exactly the answered record reach the requester', async () => {
+    const { system } = seeded;
+    const started = performance.now();
+    const asked = await system.query(REQUEST, { input: askOf('HB') }, jsLead());
+    expect(asked.errors).toBeUndefined();
+    const request = asked.data.requestAssistance;
+    expect(request).toMatchObject({ region: 'HB', status: 'PENDING', channel: 'DROP_FOLDER', fromRegion: 'JS' });
+    expect(auditOf(asked.extensions!.auditId).regions.map((r: any) => r.region)).toEqual(['HB']);
+    // HB's officers work requests in HB's own system: not through the graph.
+    const hbOfficer: Officer = { roles: ['investigator'], region: 'HB', sub: 'HB-4200001', purpose: purposeOf(scenario().caseId) };
+    const refused = await system.query(ACCEPT, { id: request.id }, hbOfficer);
+    expect(refused.errors?.[0].extensions).toMatchObject({ code: 'ASSISTANCE_UNSUPPORTED', reason: 'drop-folder-region' });
+
+    // HB answers with its record of the second person, in its system; its next export carries it.
+    const person = seeded.system.scenarios.personInAllRegions;
+    const hbRecord = person.recordIds.HB;
+    await hbAssistanceCycle(seeded.dataDir, new Date(), [
+      { id: request.id.slice('HB:'.length), by: '4200001', note: '已查實', records: [hbRecord] },
+    ]);
+    const answered = await eventually('the HB answer through the graph', async () => {
+      const seen = await system.query(ONE, { id: request.id }, jsLead());
+      return seen.data?.assistanceRequest?.status === 'ANSWERED' ? seen.data.assistanceRequest : null;
+    });
+    expect(answered.answeredRecords).toEqual([hbRecord]);
+    const phone = await eventually('the answered HB record readable by the requester', async () => {
+      const read = await system.query(PHONES, { idNumber: person.idNumber }, jsLead());
+      return read.data?.person?.records.find((r: any) => r.id === hbRecord)?.phone ?? null;
+    });
+    expect(phone).toMatch(/\d{7,}/);
+    console.log(`HB: request → answer readable by the requester: ${((performance.now() - started) / 1000).toFixed(2)} s (baseline: 36 h)`);
+    // Not the HB records it did not answer with: the suspect's vehicle registration in HB is readable (no contact
+    // details on it), but no other HB person record's phone: ask for the suspect, whom HB did not answer about.
+    const suspect = await system.query(PHONES, { idNumber: scenario().suspectIdNumber }, jsLead());
+    for (const record of suspect.data.person.records.filter((r: any) => r.region === 'HB')) expect(record.phone).toBeNull();
+    // HB's disclosure log: the intent and the outcome of the drop.
+    expect(writesOf('HB', asked.extensions!.auditId).map((e) => [e.phase, e.outcome ?? null])).toEqual([
+      ['intent', null],
+      ['outcome', 'written'],
+    ]);
+    expect(writesOf('HB', refused.extensions!.auditId)).toMatchObject([{ phase: 'outcome', outcome: 'refused' }]);
   });
 });
 
