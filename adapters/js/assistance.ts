@@ -126,6 +126,8 @@ export class JsAssistanceDesk implements AssistanceDesk {
     this.write(db, () => {
       const row = db.prepare('SELECT state_code FROM t_xc_request WHERE xc_id = ?').get(id) as { state_code: string } | undefined;
       if (!row) throw new AdapterError('NOT_FOUND', 'JS', `no assistance request ${id}`);
+      // The same step again (a retry whose first attempt landed): nothing more to write.
+      if (row.state_code === state) return;
       // JS's own rule, checked in the same transaction as the write: only open requests move on.
       if (row.state_code !== '10' && row.state_code !== '20') {
         throw new AdapterError(

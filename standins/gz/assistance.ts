@@ -128,6 +128,8 @@ export class GzAssistance {
     return this.db.transaction(() => {
       const row = this.db.prepare('SELECT zt FROM xiecha WHERE xcbh = ?').get(xcbh) as { zt: string } | undefined;
       if (!row) throw new GzRequestError(4041, `無此協查 ${xcbh}`);
+      // 重複提交: the same action again changes nothing.
+      if (row.zt === spec.zt) return { xcbh, zt: row.zt };
       if (!OPEN.has(row.zt)) throw new GzRequestError(4090, `狀態不允許: ${xcbh} 狀態為 ${row.zt}`);
       this.db
         .prepare(
