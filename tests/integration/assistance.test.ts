@@ -8,6 +8,7 @@
  * at the gateway and entries in the regions' disclosure logs. Then the refusals.
  */
 import { readdirSync, readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { seededSystem, type Officer } from '../support/system.ts';
@@ -149,6 +150,12 @@ describe('a JS investigator asks GZ for assistance, GZ answers through the graph
       expect(entries.map((e) => e.phase)).toEqual(['intent', 'outcome']);
       expect(entries[1]).toMatchObject({ actions: [action], requests: [request.id], outcome: 'written' });
     }
+    // Informational (speed is the benchmark's business): the gateway's own latency of each mutation, from its audit records.
+    console.log(
+      `mutation latency at the gateway (ms, audit records; load average ${loadavg()[0].toFixed(1)}): ${[asked, accepted, answered]
+        .map((r) => auditOf(r.extensions!.auditId).latencyMs)
+        .join(', ')}`,
+    );
     expect(writesOf('GZ', asked.extensions!.auditId)[0]).toMatchObject({
       officer: { sub: scenario().officers[0], region: 'JS' },
       subjects: subjects(),
