@@ -15,6 +15,7 @@ import type {
   AssistanceUrgency,
   NewAssistanceRequest,
 } from '../adapter.ts';
+import { regionCodeFor } from '../support/code-table.ts';
 import type { GzClient } from './client.ts';
 import { gzTimeOf, isoTimeFromGz } from './dates.ts';
 import { badData } from './errors.ts';
@@ -23,7 +24,6 @@ const STATE: Record<string, AssistanceStatus> = { 0: 'PENDING', 1: 'ACCEPTED', 2
 const URGENCY: Record<string, AssistanceUrgency> = { 1: 'URGENT', 2: 'HIGH', 3: 'NORMAL' };
 const ASK: Record<string, AssistanceKind> = { RY: 'PERSON_RECORDS', LX: 'CONTACT_DETAILS', AJ: 'CASES', CL: 'VEHICLES' };
 const ACTION: Record<AssistanceStep['status'], string> = { ACCEPTED: 'qianshou', ANSWERED: 'fankui', DECLINED: 'tuihui' };
-const codeOf = <T extends string>(table: Record<string, T>, value: T): string => Object.entries(table).find(([, v]) => v === value)![0];
 
 function mapped<T>(table: Record<string, T>, code: unknown, field: string): T {
   const value = table[String(code)];
@@ -83,8 +83,8 @@ export class GzAssistanceDesk implements AssistanceDesk {
       qqdq: request.fromRegion,
       qqr: request.requestedBy,
       sfzh: request.subjects,
-      xcnr: request.ask.map((kind) => codeOf(ASK, kind)),
-      jjcd: codeOf(URGENCY, request.urgency),
+      xcnr: request.ask.map((kind) => regionCodeFor(ASK, kind)),
+      jjcd: regionCodeFor(URGENCY, request.urgency),
       bz: request.note,
       qqsj: gzTimeOf(request.requestedAt),
       jzsj: gzTimeOf(request.deadline),
@@ -102,7 +102,7 @@ export class GzAssistanceDesk implements AssistanceDesk {
   }
 
   async inbox(status: AssistanceStatus | null): Promise<AssistanceRequestRecord[]> {
-    return rowsOf(await this.client.get('/api/v1/xiecha', status === null ? {} : { zt: codeOf(STATE, status) })).map(fromGz);
+    return rowsOf(await this.client.get('/api/v1/xiecha', status === null ? {} : { zt: regionCodeFor(STATE, status) })).map(fromGz);
   }
 
   async step(id: string, step: AssistanceStep): Promise<AssistanceRequestRecord> {

@@ -24,6 +24,7 @@ import {
   type AssistanceUrgency,
   type NewAssistanceRequest,
 } from '../adapter.ts';
+import { regionCodeFor } from '../support/code-table.ts';
 import { readRows, type Row } from './csv-reader.ts';
 import { instant } from './importer.ts';
 import { completeExports, vetExport } from './manifest.ts';
@@ -50,7 +51,6 @@ const ASK: Record<string, AssistanceKind> = {
   涉案信息: 'CASES',
   車輛信息: 'VEHICLES',
 };
-const codeOf = <T extends string>(table: Record<string, T>, value: T): string => Object.entries(table).find(([, v]) => v === value)![0];
 const BEIJING_OFFSET_MS = 8 * 3_600_000;
 
 /** ISO → HB's `YYYY/MM/DD HH:mm:ss` Beijing time. */
@@ -119,8 +119,8 @@ export class HbAssistanceDesk implements AssistanceDesk {
       request.fromRegion,
       request.requestedBy,
       request.subjects.join(';'),
-      request.ask.map((k) => codeOf(ASK, k)).join(';'),
-      codeOf(URGENCY, request.urgency),
+      request.ask.map((k) => regionCodeFor(ASK, k)).join(';'),
+      regionCodeFor(URGENCY, request.urgency),
       request.note ?? '',
       hbTime(request.requestedAt),
       hbTime(request.deadline),

@@ -20,12 +20,12 @@ import {
   type AssistanceUrgency,
   type NewAssistanceRequest,
 } from '../adapter.ts';
+import { regionCodeFor } from '../support/code-table.ts';
 import type { JsDatabaseFile } from './database.ts';
 
 const STATE: Record<string, AssistanceStatus> = { 10: 'PENDING', 20: 'ACCEPTED', 30: 'ANSWERED', 90: 'DECLINED' };
 const URGENCY: Record<string, AssistanceUrgency> = { 1: 'URGENT', 2: 'HIGH', 3: 'NORMAL' };
 const ASK: Record<string, AssistanceKind> = { '01': 'PERSON_RECORDS', '02': 'CONTACT_DETAILS', '03': 'CASES', '04': 'VEHICLES' };
-const codeOf = <T extends string>(table: Record<string, T>, value: T): string => Object.entries(table).find(([, v]) => v === value)![0];
 
 interface RequestRow {
   xc_id: string;
@@ -83,8 +83,8 @@ export class JsAssistanceDesk implements AssistanceDesk {
         request.fromRegion,
         request.requestedBy,
         request.subjects.join(','),
-        request.ask.map((k) => codeOf(ASK, k)).join(','),
-        codeOf(URGENCY, request.urgency),
+        request.ask.map((k) => regionCodeFor(ASK, k)).join(','),
+        regionCodeFor(URGENCY, request.urgency),
         request.note,
         request.requestedAt,
         request.deadline,
@@ -114,7 +114,9 @@ export class JsAssistanceDesk implements AssistanceDesk {
       const rows = (
         status === null
           ? db.prepare('SELECT * FROM t_xc_request ORDER BY requested_at DESC, xc_id DESC').all()
-          : db.prepare('SELECT * FROM t_xc_request WHERE state_code = ? ORDER BY requested_at DESC, xc_id DESC').all(codeOf(STATE, status))
+          : db
+              .prepare('SELECT * FROM t_xc_request WHERE state_code = ? ORDER BY requested_at DESC, xc_id DESC')
+              .all(regionCodeFor(STATE, status))
       ) as RequestRow[];
       return rows.map((row) => this.toRecord(db, row));
     });
@@ -122,7 +124,7 @@ export class JsAssistanceDesk implements AssistanceDesk {
 
   async step(id: string, step: AssistanceStep): Promise<AssistanceRequestRecord> {
     const db = this.connection();
-    const state = codeOf(STATE, step.status);
+    const state = regionCodeFor<AssistanceStatus>(STATE, step.status);
     this.write(db, () => {
       const row = db.prepare('SELECT state_code FROM t_xc_request WHERE xc_id = ?').get(id) as { state_code: string } | undefined;
       if (!row) throw new AdapterError('NOT_FOUND', 'JS', `no assistance request ${id}`);

@@ -7,11 +7,11 @@
  * answered records' contact details and not the others'. Every step leaves an audit record
  * at the gateway and entries in the regions' disclosure logs. Then the refusals.
  */
-import { readdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { seededSystem, type Officer } from '../support/system.ts';
+import { readJsonLines } from '../support/json-lines.ts';
 import { hbAssistanceCycle } from '../../standins/hb/assistance.ts';
 
 const seeded = seededSystem();
@@ -52,19 +52,8 @@ const askOf = (toRegion: string, key = freshKey()) => ({
   idempotencyKey: key,
 });
 
-function jsonLines(dir: string, pattern: RegExp): any[] {
-  return readdirSync(dir)
-    .filter((f) => pattern.test(f))
-    .sort()
-    .flatMap((f) =>
-      readFileSync(join(dir, f), 'utf8')
-        .split('\n')
-        .filter(Boolean)
-        .map((l) => JSON.parse(l)),
-    );
-}
-const gatewayAudit = () => jsonLines(join(seeded.system.configDir, 'audit'), /^audit-\d{6}\.jsonl$/).filter((e) => e.type === 'audit');
-const disclosures = (region: string) => jsonLines(join(seeded.dataDir, region), /^disclosure.*\.jsonl$/);
+const gatewayAudit = () => readJsonLines(join(seeded.system.configDir, 'audit'), /^audit-\d{6}\.jsonl$/).filter((e) => e.type === 'audit');
+const disclosures = (region: string) => readJsonLines(join(seeded.dataDir, region), /^disclosure.*\.jsonl$/);
 const auditOf = (auditId: string) => gatewayAudit().find((e) => e.auditId === auditId);
 const writesOf = (region: string, auditId: string) => disclosures(region).filter((e) => e.type === 'write' && e.auditId === auditId);
 
