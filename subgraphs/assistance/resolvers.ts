@@ -30,7 +30,7 @@ import {
 } from './input.ts';
 
 let settings: AssistanceSettings | null = null;
-/** Read once, on first use (a bad file fails the first request loudly, and start-up in main.ts). */
+/** Read once: subgraphs/main.ts reads it at start-up, so a bad file stops the process naming the entry. */
 export function assistanceSettings(): AssistanceSettings {
   settings ??= loadAssistanceSettings();
   return settings;

@@ -4,7 +4,7 @@
  *
  * Writes are routed the same way, never fanned out: `requestAssistance` goes only to its
  * `input.toRegion`; the other assistance mutations and `assistanceRequest` only to the
- * region of their request id (`GZ:AR-…`); `assistanceInbox` only to the caller's own region
+ * region of their request id (`GZ:XC2026000001`); `assistanceInbox` only to the caller's own region
  * (an officer works the inbox of the region they serve in).
  */
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
