@@ -8,13 +8,6 @@
 /** Where the JS system's file lives below the data root. */
 export const JS_DB_PATH = 'js/jiangsu-police.sqlite';
 
-/**
- * 協查 (assistance requests): JS's own tables, written by JS's system and — through its
- * adapter — by Liandong. Codes: state 10 待受理 / 20 已受理 / 30 已反饋 / 90 已退回;
- * urgency 1 特急 / 2 加急 / 3 普通; ask 01 人員信息 / 02 聯系方式 / 03 涉案信息 / 04 車輛信息.
- */
-export const ASSISTANCE_TABLES = ['t_xc_request', 't_xc_step'] as const;
-
 /** 案件類別 code table: code → label. `0999` exists in JS but has no contract counterpart. */
 export const CASE_TYPE_CODES: readonly (readonly [string, string])[] = [
   ['0201', '電信網絡詐騙'],
@@ -112,6 +105,9 @@ CREATE TABLE t_vehicle_alert (
   issued_at TEXT NOT NULL,
   updated_at TEXT NOT NULL
 ) WITHOUT ROWID;
+-- 協查 (assistance requests): JS's own tables, written by JS's system and, through its adapter,
+-- by Liandong. Codes: state 10 待受理 / 20 已受理 / 30 已反饋 / 90 已退回; urgency 1 特急 /
+-- 2 加急 / 3 普通; ask 01 人員信息 / 02 聯系方式 / 03 涉案信息 / 04 車輛信息.
 CREATE TABLE t_xc_request (
   xc_id TEXT PRIMARY KEY,
   client_key TEXT NOT NULL UNIQUE,
