@@ -215,8 +215,82 @@ export interface RegionInfo {
   plateProvinces: string[];
 }
 
+// ─── The write side: assistance requests (協查) ────────────────────────────────────────
+
+export type AssistanceKind = 'PERSON_RECORDS' | 'CONTACT_DETAILS' | 'CASES' | 'VEHICLES';
+export type AssistanceUrgency = 'URGENT' | 'HIGH' | 'NORMAL';
+export type AssistanceStatus = 'PENDING' | 'ACCEPTED' | 'ANSWERED' | 'DECLINED';
+
+/**
+ * How a region takes requests:
+ * - `direct`: written into its system at once; its officers accept, answer and decline
+ *   through the graph (JS: rows in its database; GZ: its legacy service's write endpoints);
+ * - `drop-folder`: handed to its system's intake (HB: a GBK file in its drop folder); its
+ *   officers work them in their own system and the answers come back in its next export,
+ *   so accept / answer / decline through the graph are refused.
+ */
+export type AssistanceChannel = 'direct' | 'drop-folder';
+
+export interface AssistanceEvent {
+  at: string; // ISO date-time, UTC
+  status: AssistanceStatus;
+  by: string; // police number
+  note: string | null;
+}
+
+/** A new request, checked and normalised by the subgraph before the adapter sees it. */
+export interface NewAssistanceRequest {
+  /** Chosen by the client; a second submit with the same key returns the first request. */
+  idempotencyKey: string;
+  caseRef: string; // the requesting case, Liandong id (JS:C-2026-000123)
+  fromRegion: string;
+  requestedBy: string; // police number of the requesting officer
+  subjects: string[]; // normalised identity numbers
+  ask: AssistanceKind[];
+  urgency: AssistanceUrgency;
+  note: string | null;
+  requestedAt: string; // ISO date-time, UTC
+  deadline: string; // ISO date-time, UTC (from the urgency, schema/assistance.json)
+}
+
+/** A request as the receiving region holds it. `id` is region-local (`AR-…`). */
+export interface AssistanceRequestRecord extends NewAssistanceRequest {
+  id: string;
+  status: AssistanceStatus;
+  answerNote: string | null;
+  /** Liandong ids of this region's records given in the answer. */
+  answeredRecords: string[];
+  declineReason: string | null;
+  history: AssistanceEvent[];
+}
+
+/** One step an officer of the receiving region takes on a request. */
+export type AssistanceStep =
+  | { status: 'ACCEPTED'; by: string; at: string }
+  | { status: 'ANSWERED'; by: string; at: string; note: string; records: string[] }
+  | { status: 'DECLINED'; by: string; at: string; reason: string };
+
+/**
+ * The write side of a region. Writes are idempotent: `submit` with a key already used
+ * returns the request it made (`created: false`), and a step repeated on a request already
+ * in that state with the same content returns it unchanged. A step the request's state
+ * does not allow is an AdapterError `CONFLICT`; an unknown id `NOT_FOUND`; a system that
+ * cannot be reached `UNAVAILABLE` — and then nothing was written.
+ */
+export interface AssistanceDesk {
+  readonly channel: AssistanceChannel;
+  submit(request: NewAssistanceRequest): Promise<{ request: AssistanceRequestRecord; created: boolean }>;
+  requestsById(ids: readonly string[]): Promise<(AssistanceRequestRecord | null)[]>;
+  /** Requests received, newest first; all statuses when `status` is null. */
+  inbox(status: AssistanceStatus | null): Promise<AssistanceRequestRecord[]>;
+  /** Direct channel only (a drop-folder region's officers answer in their own system). */
+  step?(id: string, step: AssistanceStep): Promise<AssistanceRequestRecord>;
+}
+
 export interface RegionAdapter {
   readonly region: RegionInfo;
+  /** The write side; a region without one refuses assistance requests with a clear error. */
+  readonly assistance?: AssistanceDesk;
 
   personRecordsById(ids: readonly string[]): Promise<(PersonRecord | null)[]>;
   personRecordsByIdNumber(idNumbers: readonly string[]): Promise<PersonRecord[][]>;
@@ -267,7 +341,9 @@ export type AdapterFactory = (options: AdapterOptions) => Promise<RegionAdapter>
 export type AdapterErrorKind =
   | 'BAD_INPUT' // the caller's key or filter is invalid
   | 'UNAVAILABLE' // the regional system is down or timed out
-  | 'BAD_SOURCE_DATA'; // the regional system answered with something malformed
+  | 'BAD_SOURCE_DATA' // the regional system answered with something malformed
+  | 'NOT_FOUND' // a write names something the region does not hold
+  | 'CONFLICT'; // a write the record's state does not allow (answering a declined request)
 
 export class AdapterError extends Error {
   constructor(

@@ -33,7 +33,7 @@ describe('validation names the bad entry', () => {
   it('a role granting an unknown scope', () =>
     refused((r) => {
       r.roles.investigator.scopes.push('case:detail');
-    }, /schema\/policy.json: roles.investigator.scopes\[6\]: unknown scope "case:detail"/));
+    }, /schema\/policy.json: roles.investigator.scopes\[8\]: unknown scope "case:detail"/));
   it('a data rule naming an unknown policy', () =>
     refused((r) => {
       r.dataRules['PersonRecord.phone'] = [['sameRegoin']];
@@ -69,17 +69,26 @@ describe('evaluation', () => {
     expect(await evaluateExpression(policy, [['sameRegion']], facts({}))).toBe(false);
   });
 
-  it("assistanceLink needs the investigator role and the record's person among the case parties", async () => {
-    const base = { 'caller.roles': ['investigator'], 'record.idNumber': 'A', 'purposeCase.partyIdNumbers': ['B', 'A'] };
+  it('assistanceLink needs the investigator role and the record among those answered to the case', async () => {
+    const base = { 'caller.roles': ['investigator'], 'record.id': 'GZ:P-1', 'assistance.answeredRecordIds': ['GZ:P-2', 'GZ:P-1'] };
     expect(await evaluateExpression(policy, [['assistanceLink']], facts(base))).toBe(true);
     expect(await evaluateExpression(policy, [['assistanceLink']], facts({ ...base, 'caller.roles': ['analyst'] }))).toBe(false);
-    expect(await evaluateExpression(policy, [['assistanceLink']], facts({ ...base, 'purposeCase.partyIdNumbers': ['B'] }))).toBe(false);
+    expect(await evaluateExpression(policy, [['assistanceLink']], facts({ ...base, 'assistance.answeredRecordIds': ['GZ:P-2'] }))).toBe(
+      false,
+    );
+  });
+
+  it("assistingTeam needs a record of the case's own region whose person is a party", async () => {
+    const base = { 'record.region': 'JS', 'purposeCase.region': 'JS', 'record.idNumber': 'A', 'purposeCase.partyIdNumbers': ['B', 'A'] };
+    expect(await evaluateExpression(policy, [['assistingTeam']], facts(base))).toBe(true);
+    expect(await evaluateExpression(policy, [['assistingTeam']], facts({ ...base, 'record.region': 'GZ' }))).toBe(false);
+    expect(await evaluateExpression(policy, [['assistingTeam']], facts({ ...base, 'purposeCase.partyIdNumbers': ['B'] }))).toBe(false);
   });
 
   it('reads an expensive fact only when a condition needs it', async () => {
     let lookups = 0;
     const source = (fact: Fact) =>
-      fact === 'purposeCase.partyIdNumbers' ? (lookups++, ['A']) : fact === 'caller.roles' ? ['analyst'] : 'A';
+      fact === 'assistance.answeredRecordIds' ? (lookups++, ['A']) : fact === 'caller.roles' ? ['analyst'] : 'A';
     expect(await evaluateExpression(policy, [['assistanceLink']], source)).toBe(false);
     expect(lookups).toBe(0);
   });

@@ -38,6 +38,20 @@ export const FACTS = {
   'purpose.caseRef': { list: false, at: 'anywhere' },
   'record.region': { list: false, at: 'subgraph' },
   'record.idNumber': { list: false, at: 'subgraph' },
+  /** The record's Liandong id (`GZ:P-…`). */
+  'record.id': { list: false, at: 'subgraph' },
+  /** The region whose subgraph decides (its own code). */
+  'region.code': { list: false, at: 'subgraph' },
+  /** The region an assistance field addresses: its `input.toRegion`, or the region of its `id` argument. */
+  'request.region': { list: false, at: 'subgraph' },
+  /** The region that owns the purpose's case (the prefix of `purpose.caseRef`). */
+  'purposeCase.region': { list: false, at: 'anywhere' },
+  /**
+   * Liandong ids of the records this region gave in its answers to assistance requests of
+   * the purpose's case made from the caller's region: what answering grants, read from the
+   * region's own assistance desk.
+   */
+  'assistance.answeredRecordIds': { list: true, at: 'subgraph' },
   'purposeCase.partyIdNumbers': { list: true, at: 'subgraph' },
   /**
    * Police numbers of the officers the purpose's case lists (its own and its assisting

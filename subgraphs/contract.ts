@@ -13,9 +13,15 @@ import { CONTRACT_PARTS, type ContractPart, type SubgraphContext } from './conte
 import { recordsResolvers } from './resolvers/records.ts';
 import { indexResolvers } from './resolvers/index.ts';
 import { searchResolvers } from './resolvers/search.ts';
+import { assistanceResolvers } from './assistance/resolvers.ts';
 
 const RESOLVERS: Record<ContractPart, GraphQLResolverMap<SubgraphContext>> = {
-  records: recordsResolvers,
+  // The assistance requests (the write side) are served in the records part: routed, like the records.
+  records: {
+    ...recordsResolvers,
+    ...assistanceResolvers,
+    Query: { ...(recordsResolvers.Query as object), ...(assistanceResolvers.Query as object) },
+  },
   index: indexResolvers,
   search: searchResolvers,
 };

@@ -41,6 +41,11 @@ function fromAdapterError(error: AdapterError): ClientError {
       return { message: `Region ${region} is unavailable`, extensions: { code: ErrorCode.REGION_UNAVAILABLE, region } };
     case 'BAD_SOURCE_DATA':
       return { message: `Region ${region} answered with malformed data`, extensions: { code: ErrorCode.REGION_BAD_DATA, region } };
+    // A write's refusal by the regional system itself, about the caller's own request: safe to show.
+    case 'NOT_FOUND':
+      return { message: error.message, extensions: { code: 'NOT_FOUND', region } };
+    case 'CONFLICT':
+      return { message: error.message, extensions: { code: 'CONFLICT', region } };
   }
 }
 

@@ -18,6 +18,7 @@ import { regionDisclosure } from './disclosure/index.ts';
 import { join, resolve } from 'node:path';
 import type { RegionAdapter } from '../adapters/adapter.ts';
 import { startTracing, type RunningTracing } from '../common/tracing/sdk.ts';
+import { assistanceSettings } from './assistance/resolvers.ts';
 
 /** In-flight requests get this long to finish after a stop signal. */
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -63,6 +64,8 @@ const config = readConfig();
 try {
   // Before the adapter and server: each decides once whether it makes spans (off by default).
   const tracing = await startTracing(config.tracing);
+  // schema/assistance.json (deadlines by urgency): a bad file stops start-up, naming the entry.
+  assistanceSettings();
   const adapter = await loadAdapter(config.region, { dataDir: config.dataDir, settings: config.settings });
   const logger = defaultLogger(config.region);
   // Change events for the gateways' caches: GET /changes, and Redis pub/sub when REDIS_URL is set.

@@ -27,6 +27,11 @@ export interface ConformanceSample {
   alertIds?: string[];
   /** Seconds to wait for the change to appear (exports may be polled). Default 20. */
   changeTimeoutSeconds?: number;
+  /**
+   * For a drop-folder write side: the region's own officers answer request `localId` in their
+   * system with these Liandong record ids (the answer then comes back with the next export).
+   */
+  answerInSystem?(localId: string, records: string[]): Promise<void>;
 }
 
 export type ConformanceSetup = () => Promise<{ adapter: RegionAdapter; sample: ConformanceSample; teardown?: () => Promise<void> }>;
@@ -296,6 +301,73 @@ export function describeAdapterConformance(name: string, setup: ConformanceSetup
       const personCursor = (await adapter.searchPersons({ bornFrom: '1900-01-01' }, { first: 1 })).cursors[0];
       await expectBadInput(adapter.searchCases({}, { first: 5, after: personCursor }));
       await expectBadInput(adapter.changes.changesSince('1; DROP TABLE t_change_log'));
+    });
+
+    it('write side (if any): a request is written once per idempotency key, read back, and moves only from open states', async (ctx) => {
+      const desk = adapter.assistance;
+      if (!desk) return ctx.skip();
+      expect(['direct', 'drop-folder']).toContain(desk.channel);
+      const key = `conformance/${adapter.region.code}-${Date.now().toString(36)}`;
+      const at = new Date().toISOString();
+      const request = {
+        idempotencyKey: key,
+        caseRef: 'XX:C-2026-000001',
+        fromRegion: 'XX',
+        requestedBy: 'XX-0000001',
+        subjects: [persons[0].idNumber, persons[1].idNumber],
+        ask: ['PERSON_RECORDS', 'CONTACT_DETAILS'] as ('PERSON_RECORDS' | 'CONTACT_DETAILS')[],
+        urgency: 'URGENT' as const,
+        note: "協查 ' OR '1'='1",
+        requestedAt: at,
+        deadline: new Date(Date.parse(at) + 3_600_000).toISOString(),
+      };
+      const first = await desk.submit(request);
+      expect(first.created).toBe(true);
+      expect(first.request).toMatchObject({ caseRef: request.caseRef, subjects: request.subjects, status: 'PENDING', note: request.note });
+      expect(first.request.history.map((h) => h.status)).toEqual(['PENDING']);
+      const again = await desk.submit({ ...request, requestedAt: new Date().toISOString() });
+      expect(again).toMatchObject({ created: false, request: { id: first.request.id } });
+      expect((await desk.inbox(null)).filter((r) => r.idempotencyKey === key)).toHaveLength(1);
+      expect((await desk.inbox('PENDING')).map((r) => r.id)).toContain(first.request.id);
+      expect(await desk.requestsById(['AR-NO-SUCH', first.request.id])).toMatchObject([null, { id: first.request.id }]);
+      const answer = [`${adapter.region.code}:${persons[0].id}`];
+      if (desk.step) {
+        const accepted = await desk.step(first.request.id, {
+          status: 'ACCEPTED',
+          by: `${adapter.region.code}-0000009`,
+          at: new Date().toISOString(),
+        });
+        expect(accepted.status).toBe('ACCEPTED');
+        const answered = await desk.step(first.request.id, {
+          status: 'ANSWERED',
+          by: `${adapter.region.code}-0000009`,
+          at: new Date().toISOString(),
+          note: '已查',
+          records: answer,
+        });
+        expect(answered).toMatchObject({ status: 'ANSWERED', answerNote: '已查', answeredRecords: answer });
+        expect(answered.history.map((h) => h.status)).toEqual(['PENDING', 'ACCEPTED', 'ANSWERED']);
+        const refused = await desk
+          .step(first.request.id, { status: 'DECLINED', by: 'x', at: new Date().toISOString(), reason: 'late' })
+          .catch((e: unknown) => e);
+        expect(refused).toBeInstanceOf(AdapterError);
+        expect((refused as AdapterError).kind).toBe('CONFLICT');
+        const missing = await desk
+          .step('AR-NO-SUCH', { status: 'ACCEPTED', by: 'x', at: new Date().toISOString() })
+          .catch((e: unknown) => e);
+        expect((missing as AdapterError).kind).toBe('NOT_FOUND');
+      } else {
+        expect(sample.answerInSystem, 'a drop-folder region needs sample.answerInSystem').toBeDefined();
+        await sample.answerInSystem!(first.request.id, answer);
+        const deadline = Date.now() + (sample.changeTimeoutSeconds ?? 20) * 1000;
+        let seen = first.request;
+        while (Date.now() < deadline && seen.status !== 'ANSWERED') {
+          await new Promise((r) => setTimeout(r, 200));
+          seen = (await desk.requestsById([first.request.id]))[0] ?? seen;
+        }
+        expect(seen).toMatchObject({ status: 'ANSWERED', answeredRecords: answer });
+      }
+      expect((await desk.inbox('ANSWERED')).map((r) => r.id)).toContain(first.request.id);
     });
 
     it('reports a change made in the real system through its change feed', async () => {

@@ -28,6 +28,10 @@ function unwrap(status: number, text: string, what: string): unknown {
     throw badData(`${what}: expected {"code":…,"msg":…,"data":…}, got ${text.slice(0, 80)}`);
   }
   if (envelope.code >= 5000) throw unavailable(`${what}: service error ${envelope.code}: ${envelope.msg}`);
+  // The 協查 write endpoints' refusals about the request itself (standins/gz/assistance.ts).
+  if (envelope.code === 4041) throw new AdapterError('NOT_FOUND', 'GZ', `GZ has no such assistance request (${envelope.msg})`);
+  if (envelope.code === 4090)
+    throw new AdapterError('CONFLICT', 'GZ', `GZ refused the step: the request's state does not allow it (${envelope.msg})`);
   if (envelope.code !== 0) throw badData(`${what}: the service refused the request (code ${envelope.code}: ${envelope.msg})`);
   return envelope.data;
 }

@@ -67,3 +67,8 @@ export function gzTimeBound(field: string, value: string | undefined, bound: 'fr
   if (instant === undefined) return undefined;
   return new Date(Date.parse(instant) + BEIJING_OFFSET_MS).toISOString().slice(0, 19).replace(/[-T:]/g, '');
 }
+
+/** An ISO date-time the subgraph made (a write's time) → Beijing `YYYYMMDDHHMMSS`. */
+export function gzTimeOf(iso: string): string {
+  return new Date(Date.parse(iso) + BEIJING_OFFSET_MS).toISOString().slice(0, 19).replace(/[-T:]/g, '');
+}

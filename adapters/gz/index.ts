@@ -31,6 +31,7 @@ import { chunk, manyPerKey, onePerKey } from '../support/batch.ts';
 import { CASE_STATUSES, CASE_TYPES, ENERGY_TYPES, SEXES } from '../support/enums.ts';
 import { checkFilterText, filterEnum, nameMatch, type SearchKind } from '../support/paging.ts';
 import { GzChangeFeed } from './changes.ts';
+import { GzAssistanceDesk } from './assistance.ts';
 import { GzClient, type Query } from './client.ts';
 import { badData } from './errors.ts';
 import { caseStatusFilter, caseTypeFilter, energyFilter, sexFilter, type CodeFilter } from './codes.ts';
@@ -70,12 +71,14 @@ function codeParams(prefix: string, filter: CodeFilter | undefined): Query {
 class GzAdapter implements RegionAdapter {
   readonly region = GZ_REGION;
   readonly changes: GzChangeFeed;
+  readonly assistance: GzAssistanceDesk;
 
   constructor(
     private readonly client: GzClient,
     pollMs: number,
   ) {
     this.changes = new GzChangeFeed(client, pollMs);
+    this.assistance = new GzAssistanceDesk(client);
   }
 
   /** Rows of `resource` whose `column` is one of `keys`, across as many batch requests as needed. */

@@ -11,13 +11,14 @@
  * answer comes wholly from the old export or wholly from the new one.
  */
 import { watch, type FSWatcher } from 'node:fs';
-import { readdir, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AdapterError, type ChangeEvent, type HealthStatus, type RegionAdapter, type RegionInfo } from '../adapter.ts';
 import { sqlLookups } from '../support/sql-adapter.ts';
 import { ChangeLog } from './change-log.ts';
 import { takeIn } from './intake.ts';
 import { completeExports } from './manifest.ts';
+import { HbAssistanceDesk } from './assistance.ts';
 import { ServedExport } from './served-export.ts';
 
 export const HB_REGION: RegionInfo = { code: 'HB', name: '湖北', areaPrefixes: ['42'], plateProvinces: ['鄂'] };
@@ -27,6 +28,8 @@ export interface HbSettings {
   indexDir: string;
   pollMs: number;
   maxChangeEvents: number;
+  /** HB's 協查 drop folder (assistance.ts); default `xiecha-in` beside the exports directory. */
+  dropDir?: string;
 }
 
 export class HbExports {
@@ -154,9 +157,16 @@ export class HbExports {
 export async function createHbAdapter(settings: HbSettings): Promise<RegionAdapter & { exports: HbExports }> {
   const exports = new HbExports(settings);
   await exports.start();
+  const dropDir = settings.dropDir ?? join(settings.exportsDir, '..', 'xiecha-in');
+  await mkdir(dropDir, { recursive: true });
+  const assistance = new HbAssistanceDesk({
+    dropDir,
+    exportsDir: settings.exportsDir,
+  });
   return {
     region: HB_REGION,
     exports,
+    assistance,
     changes: exports.changes,
     ...sqlLookups(() => exports.served().records),
     health: async () => exports.health(),

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describeAdapterConformance } from '../conformance/index.ts';
 import { generate } from '../../standins/generator/generate.ts';
 import { republishHbExport } from '../../standins/hb/republish.ts';
+import { hbAssistanceCycle } from '../../standins/hb/assistance.ts';
 import { createAdapter } from './index.ts';
 
 describeAdapterConformance('HB', async () => {
@@ -23,6 +24,11 @@ describeAdapterConformance('HB', async () => {
           return row;
         });
         return { type: 'PersonRecord', id: 'HBR00000005' };
+      },
+      // HB's intake takes the dropped request in, an HB officer answers it in HB's system, and
+      // the next export (between the seed's and makeChange's) carries the answer.
+      async answerInSystem(localId, records) {
+        await hbAssistanceCycle(dataDir, new Date('2026-11-29T06:00:00Z'), [{ id: localId, by: '4200001', note: '已查', records }]);
       },
     },
     teardown: async () => rmSync(dataDir, { recursive: true, force: true }),

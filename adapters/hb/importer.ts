@@ -37,7 +37,7 @@ const idNumber = (text: string) => sourceIdNumber('HB', text);
 const plate = (text: string) => sourcePlate('HB', text);
 
 /** `YYYY/MM/DD HH:mm:ss` Beijing time → ISO UTC with seconds. */
-function instant(text: string): string {
+export function instant(text: string): string {
   const m = /^(\d{4})\/(\d{2})\/(\d{2}) (\d{2}):(\d{2}):(\d{2})$/.exec(text);
   const ms = m ? Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4] - BEIJING_OFFSET_H, +m[5], +m[6]) : NaN;
   if (Number.isNaN(ms)) throw new AdapterError('BAD_SOURCE_DATA', 'HB', `time "${text}" is not YYYY/MM/DD HH:mm:ss`);
@@ -187,7 +187,7 @@ function rowHash(values: Value[]): string {
 }
 
 async function importFile(db: Database.Database, file: ExportFile): Promise<void> {
-  const spec = SPECS[file.entity];
+  const spec = SPECS[file.entity as Entity];
   let insert: Database.Statement | null = null;
   let line = 1;
   let pending = 0;

@@ -1,6 +1,7 @@
 /**
  * The HB region's adapter factory. Reads exports from `<dataDir>/hb/exports` (or
- * settings.exportsDir) and keeps its index in `<dataDir>/hb/index` (settings.indexDir).
+ * settings.exportsDir) and keeps its index in `<dataDir>/hb/index` (settings.indexDir);
+ * drops assistance requests into `<dataDir>/hb/xiecha-in` (settings.dropDir).
  */
 import { join } from 'node:path';
 import { AdapterError, type AdapterFactory } from '../adapter.ts';
@@ -25,6 +26,7 @@ export const createAdapter: AdapterFactory = (options) =>
   createHbAdapter({
     exportsDir: dir(options.settings.exportsDir, 'exportsDir', join(options.dataDir, 'hb', 'exports')),
     indexDir: dir(options.settings.indexDir, 'indexDir', join(options.dataDir, 'hb', 'index')),
+    dropDir: dir(options.settings.dropDir, 'dropDir', join(options.dataDir, 'hb', 'xiecha-in')),
     pollMs: setting(options.settings.pollMs, 'pollMs', 5000),
     maxChangeEvents: setting(options.settings.maxChangeEvents, 'maxChangeEvents', 100_000),
   });

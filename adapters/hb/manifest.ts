@@ -10,11 +10,17 @@ import { AdapterError } from '../adapter.ts';
 
 export const ENTITIES = ['persons', 'vehicles', 'cases', 'case-parties', 'case-vehicles', 'case-officers', 'wanted', 'alerts'] as const;
 export type Entity = (typeof ENTITIES)[number];
+/**
+ * Files an export may carry beyond the data: `assistance`, the 協查 requests HB holds and
+ * its answers (adapters/hb/assistance.ts). Vetted like the others; never imported into the index.
+ */
+export const OPTIONAL_ENTITIES = ['assistance'] as const;
+export type OptionalEntity = (typeof OPTIONAL_ENTITIES)[number];
 
 const MANIFEST = /^(hb-export-\d{8}T\d{6})\.manifest\.json$/;
 
 export interface ExportFile {
-  entity: Entity;
+  entity: Entity | OptionalEntity;
   path: string;
   rows: number;
   bytes: number;
@@ -23,6 +29,8 @@ export interface ExportFile {
 export interface VettedExport {
   name: string;
   files: Map<Entity, ExportFile>;
+  /** Optional files the export carries (OPTIONAL_ENTITIES). */
+  extras: Map<OptionalEntity, ExportFile>;
 }
 
 const refuse = (exportName: string, why: string, cause?: unknown): never => {
@@ -56,21 +64,25 @@ export async function vetExport(dir: string, name: string): Promise<VettedExport
   if (manifest.export !== name) refuse(name, `manifest names export "${String(manifest.export)}", expected "${name}"`);
   if (!Array.isArray(manifest.files)) refuse(name, 'manifest has no "files" list');
   const files = new Map<Entity, ExportFile>();
+  const extras = new Map<OptionalEntity, ExportFile>();
   for (const entry of manifest.files as { entity?: unknown; file?: unknown; rows?: unknown; bytes?: unknown }[]) {
     const entity = entry?.entity as Entity;
-    if (!ENTITIES.includes(entity))
-      refuse(name, `manifest lists unknown entity "${String(entity)}"; expected one of ${ENTITIES.join(', ')}`);
+    const optional = OPTIONAL_ENTITIES.includes(entity as never);
+    if (!ENTITIES.includes(entity) && !optional)
+      refuse(name, `manifest lists unknown entity "${String(entity)}"; expected one of ${[...ENTITIES, ...OPTIONAL_ENTITIES].join(', ')}`);
     const expected = `${name}-${entity}.csv`;
     if (entry.file !== expected || basename(String(entry.file)) !== entry.file) {
       refuse(name, `manifest names file "${String(entry.file)}" for ${entity}; only "${expected}" in the exports directory is accepted`);
     }
     if (!isCount(entry.rows) || !isCount(entry.bytes)) refuse(name, `manifest entry for ${entity} lacks whole-number "rows" and "bytes"`);
-    if (files.has(entity)) refuse(name, `manifest lists ${entity} twice`);
-    files.set(entity, { entity, path: join(dir, expected), rows: entry.rows as number, bytes: entry.bytes as number });
+    if (files.has(entity) || extras.has(entity as never)) refuse(name, `manifest lists ${entity} twice`);
+    const file = { entity, path: join(dir, expected), rows: entry.rows as number, bytes: entry.bytes as number };
+    if (optional) extras.set(entity as never as OptionalEntity, file);
+    else files.set(entity, file);
   }
   const missing = ENTITIES.filter((e) => !files.has(e));
   if (missing.length) refuse(name, `manifest lacks ${missing.join(', ')}`);
-  for (const file of files.values()) {
+  for (const file of [...files.values(), ...extras.values()]) {
     const size = await stat(file.path).then(
       (s) => s.size,
       () => -1,
@@ -79,5 +91,5 @@ export async function vetExport(dir: string, name: string): Promise<VettedExport
     if (size !== file.bytes)
       refuse(name, `file ${basename(file.path)} has ${size} bytes, the manifest says ${file.bytes}: truncated or overwritten`);
   }
-  return { name, files };
+  return { name, files, extras };
 }

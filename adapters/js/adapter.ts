@@ -7,6 +7,7 @@ import type { HealthStatus, RegionAdapter, RegionInfo } from '../adapter.ts';
 import { SqlRecords, sqlLookups } from '../support/sql-adapter.ts';
 import { JsChangeFeed } from './changes.ts';
 import { JsDatabaseFile } from './database.ts';
+import { JsAssistanceDesk } from './assistance.ts';
 import { JS_LAYOUT } from './layout.ts';
 
 export const JS_REGION: RegionInfo = { code: 'JS', name: '江蘇', areaPrefixes: ['32'], plateProvinces: ['蘇'] };
@@ -16,10 +17,12 @@ export function createJsAdapter(path: string, changePollMs: number): RegionAdapt
   // Lookups read through a getter, so a reopened file (a re-seed) serves them from then on.
   let records = new SqlRecords(file.current.db, JS_LAYOUT);
   file.onReopen(({ db }) => (records = new SqlRecords(db, JS_LAYOUT)));
+  const assistance = new JsAssistanceDesk(path, file);
   const changes = new JsChangeFeed(file, (ids) => records.guard(() => records.caseKeys(ids)), changePollMs);
   const adapter: RegionAdapter = {
     region: JS_REGION,
     changes,
+    assistance,
     ...sqlLookups(() => records),
     async health(): Promise<HealthStatus> {
       const started = performance.now();
@@ -37,6 +40,7 @@ export function createJsAdapter(path: string, changePollMs: number): RegionAdapt
     },
     async close() {
       changes.stop();
+      assistance.close();
       file.close();
     },
   };

@@ -27,6 +27,10 @@ export function callerFact(fact: Fact, caller: FactCaller | null, purpose: Purpo
       return purpose?.code;
     case 'purpose.caseRef':
       return purpose?.caseRef ?? undefined;
+    case 'purposeCase.region': {
+      const ref = purpose?.caseRef;
+      return ref?.includes(':') ? ref.slice(0, ref.indexOf(':')) : undefined;
+    }
     default:
       return undefined;
   }

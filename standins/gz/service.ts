@@ -72,11 +72,26 @@ async function api(store: GzStore, req: IncomingMessage, parts: string[], query:
     return ok({ zt: 'UP', xtmc: '貴州省公安綜合信息系統（模擬）' });
   }
   if (resource === 'changes' && parts.length === 1) return changes(store, query);
+  if (resource === 'xiecha') return xiecha(store, req, parts, query);
   if (action === 'batch' && parts.length === 2) {
     const [column, keys] = await batchKeys(req, query);
     return ok({ rows: store.batch(resource, column, keys) });
   }
   if (parts.length === 1 && req.method === 'GET') return ok(store.search(resource, query));
+  throw new GzRequestError(4004, `無此接口 ${req.method} /api/v1/${parts.join('/')}`);
+}
+
+/** The 協查 endpoints (assistance.ts). */
+async function xiecha(store: GzStore, req: IncomingMessage, parts: string[], query: URLSearchParams): Promise<Reply> {
+  const desk = store.assistance;
+  if (parts.length === 1 && req.method === 'POST') return ok(desk.create(await readJson(req)));
+  if (parts.length === 1 && req.method === 'GET') return ok({ rows: desk.inbox(query.get('zt')) });
+  if (parts.length === 2 && parts[1] === 'batch' && req.method === 'POST') {
+    const [column, keys] = await batchKeys(req, query);
+    if (column !== 'xcbh') throw new GzRequestError(4001, `參數錯誤: xiecha is looked up by "xcbh", got "${column}"`);
+    return ok({ rows: desk.byIds(keys) });
+  }
+  if (parts.length === 3 && req.method === 'POST') return ok(desk.act(parts[1], parts[2], await readJson(req)));
   throw new GzRequestError(4004, `無此接口 ${req.method} /api/v1/${parts.join('/')}`);
 }
 

@@ -6,6 +6,7 @@
 import Database from 'better-sqlite3';
 import { SFZH_SORT_KEY } from './schema.ts';
 import { gzTime } from './time.ts';
+import { GzAssistance } from './assistance.ts';
 
 export type Row = Record<string, unknown>;
 
@@ -141,7 +142,12 @@ function positiveInt(name: string, raw: string | undefined, fallback: number, ma
 }
 
 export class GzStore {
-  constructor(private readonly db: Database.Database) {}
+  /** The 協查 module: its tables are created on first open (GZ's own migration). */
+  readonly assistance: GzAssistance;
+
+  constructor(private readonly db: Database.Database) {
+    this.assistance = new GzAssistance(db);
+  }
 
   static open(file: string): GzStore {
     const db = new Database(file, { fileMustExist: true });

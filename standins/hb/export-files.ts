@@ -5,7 +5,17 @@
 import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LineFile } from '../generator/line-file.ts';
-import { HB_ENTITIES, HB_HEADERS, dataFileName, encodeRow, exportName, manifestFileName, type HbEntity, type Manifest } from './format.ts';
+import {
+  HB_ASSISTANCE_HEADERS,
+  HB_ENTITIES,
+  HB_HEADERS,
+  dataFileName,
+  encodeRow,
+  exportName,
+  manifestFileName,
+  type HbEntity,
+  type Manifest,
+} from './format.ts';
 
 export class HbExportFiles {
   readonly name: string;
@@ -31,9 +41,21 @@ export class HbExportFiles {
     await this.files.get(entity)!.write(encodeRow(fields));
   }
 
+  /** The export's 協查 file (format.ts): every request HB holds, with its state and answer. */
+  async assistance(rows: readonly (readonly (string | null)[])[]): Promise<void> {
+    const file = new LineFile(join(this.dir, `${this.name}-assistance.csv`));
+    await file.write(encodeRow(HB_ASSISTANCE_HEADERS));
+    for (const row of rows) await file.write(encodeRow(row));
+    await file.close();
+    this.extra = { entity: 'assistance', file: `${this.name}-assistance.csv`, rows: file.lines - 1, bytes: file.bytes };
+  }
+
+  private extra: Manifest['files'][number] | null = null;
+
   /** Close every file, then publish the manifest (atomically, by rename). */
   async complete(): Promise<Manifest> {
     const manifest: Manifest = { export: this.name, exportedAt: this.exportedAt.toISOString(), encoding: 'GBK', files: [] };
+    if (this.extra) manifest.files.push(this.extra);
     for (const [entity, file] of this.files) {
       await file.close();
       manifest.files.push({ entity, file: dataFileName(this.name, entity), rows: file.lines - 1, bytes: file.bytes });

@@ -30,8 +30,30 @@ export const HB_HEADERS: Record<HbEntity, readonly string[]> = {
 
 export const HB_ENTITIES = Object.keys(HB_HEADERS) as HbEntity[];
 
+/**
+ * HB's 協查 module. Requests arrive as GBK CSV files (one request a file, header then one
+ * row) in the drop folder `hb/xiecha-in/`, named `<請求編號>.csv` and written by rename; HB's
+ * intake takes them into its own store, and every export from then on carries the file
+ * `assistance` listing each request it holds with its state and answer.
+ */
+export const HB_DROP_DIR = 'hb/xiecha-in';
+export const HB_REQUEST_HEADERS = [
+  '請求編號',
+  '請求標識',
+  '案件編號',
+  '請求地區',
+  '請求人',
+  '協查對象',
+  '協查內容',
+  '緊急程度',
+  '備注',
+  '請求時間',
+  '截止時間',
+] as const;
+export const HB_ASSISTANCE_HEADERS = [...HB_REQUEST_HEADERS, '狀態', '反饋意見', '反饋記錄', '處理人', '處理時間'] as const;
+
 export interface ManifestEntry {
-  entity: HbEntity;
+  entity: HbEntity | 'assistance';
   file: string;
   rows: number;
   bytes: number;

@@ -22,7 +22,13 @@ async function newestExport(dir: string): Promise<string> {
   return names[names.length - 1];
 }
 
-export async function republishHbExport(dataDir: string, at: Date, edit: RowEdit): Promise<string> {
+/** `assistance`: the 協查 file's rows, when HB holds requests (standins/hb/assistance.ts). */
+export async function republishHbExport(
+  dataDir: string,
+  at: Date,
+  edit: RowEdit,
+  assistance?: readonly (readonly (string | null)[])[],
+): Promise<string> {
   const dir = hbExportsDir(dataDir);
   const source = await newestExport(dir);
   const files = new HbExportFiles(dir, at);
@@ -36,6 +42,7 @@ export async function republishHbExport(dataDir: string, at: Date, edit: RowEdit
       if (kept) await files.row(entity, kept);
     }
   }
+  if (assistance) await files.assistance(assistance);
   await files.complete();
   return files.name;
 }

@@ -105,6 +105,38 @@ CREATE TABLE t_vehicle_alert (
   issued_at TEXT NOT NULL,
   updated_at TEXT NOT NULL
 ) WITHOUT ROWID;
+-- 協查 (assistance requests): JS's own tables, written by JS's system and, through its adapter,
+-- by Liandong. Codes: state 10 待受理 / 20 已受理 / 30 已反饋 / 90 已退回; urgency 1 特急 /
+-- 2 加急 / 3 普通; ask 01 人員信息 / 02 聯系方式 / 03 涉案信息 / 04 車輛信息.
+CREATE TABLE t_xc_request (
+  xc_id TEXT PRIMARY KEY,
+  client_key TEXT NOT NULL UNIQUE,
+  case_ref TEXT NOT NULL,
+  from_unit TEXT NOT NULL,
+  requester_no TEXT NOT NULL,
+  subject_id_nos TEXT NOT NULL,
+  ask_codes TEXT NOT NULL,
+  urgency_code TEXT NOT NULL,
+  remark TEXT,
+  state_code TEXT NOT NULL,
+  requested_at TEXT NOT NULL,
+  due_at TEXT NOT NULL,
+  reply_text TEXT,
+  reply_record_ids TEXT,
+  return_reason TEXT,
+  updated_at TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX ix_xc_state ON t_xc_request (state_code, requested_at);
+CREATE INDEX ix_xc_case ON t_xc_request (case_ref);
+CREATE TABLE t_xc_step (
+  xc_id TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  state_code TEXT NOT NULL,
+  officer_no TEXT NOT NULL,
+  step_note TEXT,
+  step_at TEXT NOT NULL,
+  PRIMARY KEY (xc_id, seq)
+) WITHOUT ROWID;
 CREATE TABLE t_change_log (
   seq INTEGER PRIMARY KEY AUTOINCREMENT,
   entity TEXT NOT NULL,

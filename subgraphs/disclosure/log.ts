@@ -33,6 +33,33 @@ export interface DisclosureBody {
   subjects: Subjects;
 }
 
+/**
+ * A write the region was asked to make (an assistance mutation): `phase: 'intent'` is
+ * made durable before the write, `phase: 'outcome'` after the operation — written, or
+ * refused / failed with the error codes, which also covers writes refused before any
+ * resolver ran (a graphql-shield rule, bad input).
+ */
+export interface WriteBody {
+  type: 'write';
+  v: number;
+  at: string;
+  region: string;
+  auditId: string;
+  officer: Officer | null;
+  purpose: { code: string; text: string; caseRef: string | null } | null;
+  operationName: string | null;
+  phase: 'intent' | 'outcome';
+  /** The mutation field(s). */
+  actions: string[];
+  /** Requests acted on or made (`GZ:AR-…`). */
+  requests: string[];
+  subjects: string[];
+  /** intent: the checked input; outcome: the officer's variables as sent. */
+  detail: Record<string, unknown>;
+  outcome?: 'written' | 'refused' | 'failed';
+  errorCodes?: string[];
+}
+
 export interface WitnessedBody {
   type: 'witnessed-checkpoint';
   v: number;
@@ -41,7 +68,7 @@ export interface WitnessedBody {
   checkpoint: SignedCheckpoint;
 }
 
-export type DisclosureLog = ChainedLog<DisclosureBody | GapRecordBody>;
+export type DisclosureLog = ChainedLog<DisclosureBody | WriteBody | GapRecordBody>;
 export type WitnessLog = ChainedLog<WitnessedBody | GapRecordBody>;
 
 export interface DisclosureLogOptions {
@@ -61,7 +88,7 @@ export function disclosureLayout(logsDir: string, region: string, prefix: 'discl
 }
 
 export function openDisclosureLog(options: DisclosureLogOptions): Promise<DisclosureLog> {
-  return openRegionLog<DisclosureBody>(options, 'disclosure');
+  return openRegionLog<DisclosureBody | WriteBody>(options, 'disclosure');
 }
 
 export function openWitnessLog(options: DisclosureLogOptions): Promise<WitnessLog> {

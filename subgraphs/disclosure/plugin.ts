@@ -14,7 +14,9 @@ import { hasAnyData } from '../../common/audit/outcome.ts';
 import { refuseUnaudited } from '../../common/audit/refusal.ts';
 import { extractSubjects, type Subjects } from '../../common/audit/subjects.ts';
 import type { SubgraphContext } from '../context.ts';
-import type { DisclosureBody, DisclosureLog } from './log.ts';
+import { Kind, type DocumentNode, type OperationDefinitionNode } from 'graphql';
+import type { DisclosureBody, DisclosureLog, WriteBody } from './log.ts';
+import { RECORD_WRITE, type RecordWrite, type WriteIntent } from './writes.ts';
 
 /** The fields the request guard adds (subgraphs/security): the verified internal-token claims. */
 interface ClaimedContext {
@@ -25,13 +27,30 @@ interface ClaimedContext {
 
 export function createDisclosurePlugin(log: DisclosureLog): ApolloServerPlugin<SubgraphContext> {
   return {
-    async requestDidStart() {
+    async requestDidStart(start) {
+      // Mutation resolvers record their intent through this before writing (writes.ts).
+      const context = start?.contextValue;
+      if (context) {
+        context[RECORD_WRITE] = (async (intent) => {
+          await log.append(writeEntry(context, start.request.operationName ?? null, 'intent', intent));
+        }) satisfies RecordWrite;
+      }
       return {
         async willSendResponse(rc) {
           const body = rc.response.body;
           const result = body.kind === 'single' ? body.singleResult : body.initialResult;
-          if (!rc.document || !hasAnyData(result.data)) return;
           const auditId = (rc.contextValue as SubgraphContext & ClaimedContext).gatewayRequestId ?? rc.contextValue.requestId;
+          if (isMutation(rc.document, rc.operationName)) {
+            try {
+              await log.append(writeOutcome(rc.contextValue, rc.operationName ?? null, rc.request.variables ?? {}, result));
+            } catch {
+              // The log raised its own alert (AuditUnavailableError). The write may have happened
+              // (its intent is durable); the officer is told the outcome could not be recorded.
+              refuseUnaudited(rc.response, auditId);
+            }
+            return;
+          }
+          if (!rc.document || !hasAnyData(result.data)) return;
           try {
             // The request's variables: extractSubjects coerces them (declared defaults included).
             const subjects = extractSubjects(rc.schema, rc.document, rc.operationName, result.data, rc.request.variables ?? {});
@@ -68,6 +87,66 @@ function disclosure(context: SubgraphContext, operationName: string | null, subj
     purpose: claims.purpose ? { code: claims.purpose.code, text: claims.purpose.text, caseRef: claims.purpose.caseRef } : null,
     operationName,
     subjects,
+  };
+}
+
+function isMutation(document: DocumentNode | undefined, operationName: string | undefined | null): boolean {
+  if (!document) return false;
+  const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+  const operation = operationName ? operations.find((o) => o.name?.value === operationName) : operations[0];
+  return operation?.operation === 'mutation';
+}
+
+function writeEntry(context: SubgraphContext, operationName: string | null, phase: 'intent', intent: WriteIntent): WriteBody {
+  return {
+    ...disclosureHead(context),
+    type: 'write',
+    operationName,
+    phase,
+    actions: [intent.action],
+    requests: intent.request ? [intent.request] : [],
+    subjects: intent.subjects,
+    detail: intent.detail,
+  };
+}
+
+/** What became of a mutation: the requests it answered with, or the codes of its errors. */
+function writeOutcome(
+  context: SubgraphContext,
+  operationName: string | null,
+  variables: Record<string, unknown>,
+  result: { data?: Record<string, unknown> | null; errors?: readonly { extensions?: Record<string, unknown> }[] },
+): WriteBody {
+  const data = result.data ?? {};
+  const written = Object.values(data).filter(
+    (v): v is { id: string; subjects?: string[] } => typeof (v as { id?: unknown })?.id === 'string',
+  );
+  const errorCodes = [...new Set((result.errors ?? []).map((e) => String(e.extensions?.code ?? 'INTERNAL_SERVER_ERROR')))];
+  const refusals = new Set(['FORBIDDEN', 'BAD_USER_INPUT', 'GRAPHQL_VALIDATION_FAILED', 'NOT_FOUND', 'CONFLICT', 'ASSISTANCE_UNSUPPORTED']);
+  return {
+    ...disclosureHead(context),
+    type: 'write',
+    operationName,
+    phase: 'outcome',
+    actions: Object.keys(data).length > 0 ? Object.keys(data) : [],
+    requests: written.map((w) => w.id),
+    subjects: [...new Set(written.flatMap((w) => w.subjects ?? []))],
+    detail: variables,
+    outcome: errorCodes.length === 0 ? 'written' : errorCodes.every((c) => refusals.has(c)) ? 'refused' : 'failed',
+    ...(errorCodes.length > 0 ? { errorCodes } : {}),
+  };
+}
+
+function disclosureHead(context: SubgraphContext) {
+  const claims = context as SubgraphContext & ClaimedContext;
+  const caller = claims.caller ?? null;
+  return {
+    v: 1,
+    at: new Date().toISOString(),
+    region: context.region,
+    auditId: claims.gatewayRequestId ?? context.requestId,
+    officer: caller && { sub: caller.sub, name: caller.name, region: caller.region, roles: [...caller.roles].sort() },
+    purpose: claims.purpose ? { code: claims.purpose.code, text: claims.purpose.text, caseRef: claims.purpose.caseRef } : null,
   };
 }
 

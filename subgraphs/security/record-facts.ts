@@ -8,7 +8,7 @@
  * gateway attested in the signed token after asking the owning region.
  */
 import type { CaseOfficer, CaseRecord } from '../../adapters/adapter.ts';
-import { officerIdOf } from '../../common/normalise/index.ts';
+import { officerIdOf, toHalfWidth } from '../../common/normalise/index.ts';
 import { callerFact } from '../../common/policy/caller-facts.ts';
 import type { Fact, FactSource } from '../../schema/policy.ts';
 import type { SubgraphContext } from '../context.ts';
@@ -24,7 +24,8 @@ export function purposeOf(context: SubgraphContext): InternalPurpose | null {
   return (context.purpose as InternalPurpose | null | undefined) ?? null;
 }
 
-export function recordFacts(record: Record<string, unknown>, context: SubgraphContext): FactSource {
+/** `args`: the field's arguments (an assistance mutation's `input.toRegion` or `id` say which region it addresses). */
+export function recordFacts(record: Record<string, unknown>, context: SubgraphContext, args: Record<string, unknown> = {}): FactSource {
   const caller = callerOf(context);
   const purpose = purposeOf(context);
   return (fact: Fact) => {
@@ -36,6 +37,16 @@ export function recordFacts(record: Record<string, unknown>, context: SubgraphCo
         return typeof record.region === 'string' ? record.region : context.region;
       case 'record.idNumber':
         return record.idNumber;
+      case 'record.id':
+        return typeof record.id === 'string'
+          ? `${typeof record.region === 'string' ? record.region : context.region}:${record.id}`
+          : undefined;
+      case 'region.code':
+        return context.region;
+      case 'request.region':
+        return addressedRegion(args);
+      case 'assistance.answeredRecordIds':
+        return answeredRecordIds(caller, purpose, context);
       case 'purposeCase.partyIdNumbers':
         return purposeCaseParties(purpose, context);
       case 'purposeCase.officerIds':
@@ -77,4 +88,35 @@ async function purposeCaseOfficers(
 /** Policies compare `caller.sub` with assignments: a police number in another spelling is compared in Liandong's form. */
 function policeNumber(sub: string): string {
   return officerIdOf(sub) ?? sub;
+}
+
+/** The region an assistance field addresses: its `input.toRegion`, else the prefix of its `id`. */
+function addressedRegion(args: Record<string, unknown>): string | undefined {
+  const input = args.input as { toRegion?: unknown } | undefined;
+  if (typeof input?.toRegion === 'string') return toHalfWidth(input.toRegion).trim().toUpperCase();
+  if (typeof args.id === 'string' && args.id.includes(':')) return args.id.slice(0, args.id.indexOf(':')).trim().toUpperCase();
+  return undefined;
+}
+
+const answered = new WeakMap<SubgraphContext, Promise<string[]>>();
+
+/**
+ * What answering granted: the records this region gave in its answers to requests of the
+ * purpose's case made from the caller's region, read from the region's own desk once per
+ * request (every contact field of every record asks).
+ */
+function answeredRecordIds(caller: InternalCaller | null, purpose: InternalPurpose | null, context: SubgraphContext): Promise<string[]> {
+  const desk = context.adapter.assistance;
+  if (!caller || !purpose?.caseRef || !desk) return Promise.resolve([]);
+  let ids = answered.get(context);
+  if (!ids) {
+    const caseRef = purpose.caseRef;
+    ids = desk
+      .inbox('ANSWERED')
+      .then((requests) =>
+        requests.filter((r) => r.caseRef === caseRef && r.fromRegion === caller.region).flatMap((r) => r.answeredRecords),
+      );
+    answered.set(context, ids);
+  }
+  return ids;
 }

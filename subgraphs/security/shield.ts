@@ -176,15 +176,17 @@ class RuleFactory {
     }
     const name = `policy:${describe(expression)}`;
     return this.once(name, () =>
-      rule(name, { cache: 'no_cache' })(async (parent: Record<string, unknown>, _args: unknown, context: SubgraphContext) => {
-        try {
-          const granted = await evaluateExpression(this.file, expression, recordFacts(parent, context));
-          return granted ? true : forbidden(`policy ${describe(expression)}`);
-        } catch (error) {
-          this.log.error({ err: error, rule: name }, 'data rule could not be decided; denied');
-          return forbidden(`policy ${describe(expression)} (could not be checked)`);
-        }
-      }),
+      rule(name, { cache: 'no_cache' })(
+        async (parent: Record<string, unknown>, args: Record<string, unknown>, context: SubgraphContext) => {
+          try {
+            const granted = await evaluateExpression(this.file, expression, recordFacts(parent, context, args));
+            return granted ? true : forbidden(`policy ${describe(expression)}`);
+          } catch (error) {
+            this.log.error({ err: error, rule: name }, 'data rule could not be decided; denied');
+            return forbidden(`policy ${describe(expression)} (could not be checked)`);
+          }
+        },
+      ),
     );
   }
 

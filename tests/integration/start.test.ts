@@ -87,11 +87,15 @@ it('starts the whole system, answers across regions, and stops every child on Ct
     body: JSON.stringify({ query: `{ case(id: "${caseId}") { parties { person { records { region address phone } } } } }` }),
   });
   const demoReply = (await demo.json()) as {
-    data: { case: { parties: { person: { records: { address: string | null; phone: string | null }[] } }[] } };
-    errors?: unknown[];
+    data: { case: { parties: { person: { records: { region: string; address: string | null; phone: string | null }[] } }[] } };
+    errors?: { extensions?: { code?: string } }[];
   };
-  expect(demoReply.errors).toBeUndefined();
-  expect(demoReply.data.case.parties.flatMap((p) => p.person.records).some((r) => r.address !== null || r.phone !== null)).toBe(true);
+  // The case's own region (JS) shows its parties' contact details to the case lead; another
+  // region's need that region's answer to an assistance request (#14): FORBIDDEN until then.
+  const records = demoReply.data.case.parties.flatMap((p) => p.person.records);
+  expect(records.filter((r) => r.region === 'JS').some((r) => r.address !== null || r.phone !== null)).toBe(true);
+  expect(records.filter((r) => r.region !== 'JS').every((r) => r.address === null && r.phone === null)).toBe(true);
+  expect((demoReply.errors ?? []).every((e) => e.extensions?.code === 'FORBIDDEN')).toBe(true);
 
   start.child.kill('SIGINT');
   await new Promise((resolve) => start.child.once('exit', resolve));

@@ -114,10 +114,11 @@ async function ask(roles: string[], purpose: string, query = PHONES, sub = 'JS-0
 const phoneByRegion = (reply: { data?: any }) => Object.fromEntries(reply.data.person.records.map((r: any) => [r.region, r.phone]));
 
 describe('gateway → internal token → regional data rules', () => {
-  it("an investigator naming a case that involves the person sees both regions' phones", async () => {
+  it("an investigator naming a case that involves the person sees the case region's phone; GZ's needs an answered assistance request", async () => {
     const reply = await ask(['investigator'], 'investigation; case=JS:C-2026-000001: stolen car');
     expect(reply.status).toBe(200);
-    expect(phoneByRegion(reply)).toEqual({ JS: '13900000001', GZ: '18600000077' });
+    expect(phoneByRegion(reply)).toEqual({ JS: '13900000001', GZ: null });
+    expect(reply.errors?.find((e) => e.path?.at(-1) === 'phone')?.extensions?.code).toBe('FORBIDDEN');
   });
 
   it('without a case, person:contact is withheld at the gateway and both regions refuse the phones', async () => {

@@ -2,7 +2,8 @@
  * Need-to-know over real processes (seeded stand-ins, three regional subgraphs, the
  * gateway): naming an existing case in X-Purpose unlocks contact details only for an
  * officer the case's region lists on it. Two investigators of the same region name the
- * same case: the case's lead sees its parties' addresses and phones in every region;
+ * same case: the case's lead sees its parties' addresses and phones in the case's region
+ * (other regions' need an answered assistance request, tests/integration/assistance.test.ts);
  * an investigator the region does not list gets FORBIDDEN on exactly those fields, with
  * a message naming the case and a stable reason, and still gets everything else. The
  * entity cache is on: the unassigned officer asks second and must not be served the
@@ -37,10 +38,16 @@ describe('need-to-know for case-bound scopes', () => {
       { roles: ['investigator'], region: 'JS', sub: officers[0], purpose: purpose() },
     );
     expect(reply.status).toBe(200);
-    expect(contactErrors(reply)).toEqual([]);
     const records = reply.data.person.records as { region: string; address: string | null; phone: string | null }[];
     expect(records.map((r) => r.region).sort()).toEqual(['GZ', 'HB', 'JS']);
-    expect(records.some((r) => typeof r.address === 'string' || typeof r.phone === 'string')).toBe(true);
+    // The case's own region (JS) grants them; another region's records of the suspect need an
+    // answered assistance request (#14: answering grants exactly the answered records).
+    const js = records.find((r) => r.region === 'JS')!;
+    expect(typeof js.address === 'string' || typeof js.phone === 'string').toBe(true);
+    for (const other of records.filter((r) => r.region !== 'JS')) expect([other.address, other.phone]).toEqual([null, null]);
+    const jsIndex = records.indexOf(js);
+    expect(contactErrors(reply).length).toBeGreaterThan(0);
+    expect(contactErrors(reply).every((e) => e.extensions?.code === 'FORBIDDEN' && e.path?.[2] !== jsIndex)).toBe(true);
   });
 
   it('refuses them to an unassigned investigator naming the same case: FORBIDDEN naming the case, the rest answered', async () => {

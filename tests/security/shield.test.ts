@@ -57,13 +57,13 @@ describe('contact details of a person record (PersonRecord.phone / address)', ()
     const reply = await region.ask('records', CONTACT_QUERY, { id: 'JS:P-1' }, { caller: unassigned, purpose: ON_JS_CASE });
     expect(reply.data?.personRecord).toMatchObject({ name: '張偉', phone: null, address: null });
     expect(forbiddenAt(reply, 'phone')?.extensions?.missing).toBe(
-      'policy sameRegion and assignedToCase | assistanceLink and assignedToCase',
+      'policy sameRegion and assignedToCase | assistingTeam and assignedToCase | assistanceLink and assignedToCase',
     );
     const noCase = await region.ask('records', CONTACT_QUERY, { id: 'JS:P-1' }, { caller: JS_LEAD });
     expect(noCase.data?.personRecord.phone).toBeNull();
   });
 
-  it("are served to another region's investigator whose purpose names a case involving the person (assistanceLink)", async () => {
+  it("are served to another region's investigator on the assisting team of this region's case involving the person (assistingTeam)", async () => {
     const reply = await region.ask('records', CONTACT_QUERY, { id: 'JS:P-1' }, { caller: GZ_INVESTIGATOR, purpose: ON_JS_CASE });
     expect(reply.errors).toBeUndefined();
     expect(reply.data?.personRecord.phone).toBe('13900000001');
@@ -73,7 +73,7 @@ describe('contact details of a person record (PersonRecord.phone / address)', ()
     const reply = await region.ask('records', CONTACT_QUERY, { id: 'JS:P-9' }, { caller: GZ_INVESTIGATOR, purpose: ON_JS_CASE });
     expect(reply.data?.personRecord).toMatchObject({ name: '孤雲', phone: null, address: null });
     expect(forbiddenAt(reply, 'phone')?.extensions?.missing).toBe(
-      'policy sameRegion and assignedToCase | assistanceLink and assignedToCase',
+      'policy sameRegion and assignedToCase | assistingTeam and assignedToCase | assistanceLink and assignedToCase',
     );
     expect(forbiddenAt(reply, 'address')).toBeDefined();
   });
@@ -89,7 +89,7 @@ describe('contact details of a person record (PersonRecord.phone / address)', ()
     expect(forbiddenAt(reply, 'phone')).toBeDefined();
   });
 
-  it('use the parties and the assignment the gateway attested when the named case belongs to another region', async () => {
+  it("are refused for another region's case even when the gateway attests the person is its party: only an answered assistance request grants them", async () => {
     const onGzCase = { code: 'investigation', text: '', caseRef: 'GZ:C-2026-000777' };
     const attested = await region.ask(
       'records',
@@ -97,7 +97,8 @@ describe('contact details of a person record (PersonRecord.phone / address)', ()
       { id: 'JS:P-1' },
       { caller: GZ_INVESTIGATOR, purpose: { ...onGzCase, caseParties: [ZHANG], callerAssigned: true } },
     );
-    expect(attested.data?.personRecord.phone).toBe('13900000001');
+    expect(attested.data?.personRecord.phone).toBeNull();
+    expect(forbiddenAt(attested, 'phone')).toBeDefined();
     const unattested = await region.ask('records', CONTACT_QUERY, { id: 'JS:P-1' }, { caller: GZ_INVESTIGATOR, purpose: onGzCase });
     expect(unattested.data?.personRecord.phone).toBeNull();
     const notAssigned = await region.ask(

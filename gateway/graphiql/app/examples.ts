@@ -54,7 +54,7 @@ function examplesOf(demo: DemoValues | null): Example[] {
       purpose: 'patrol-check: who is this person',
       query: `# One person, every region's record of them, linked by the normalised identity number.
 # 15- and 18-digit numbers both work. extensions.regions in the response lists each region asked.
-# Contact details (address, phone) need an investigator assigned to a case: see "Case → suspects → vehicles".
+# Contact details (address, phone) need an investigator assigned to a case (and, in another region, an answered assistance request).
 query CrossRegionPerson($idNumber: String!) {
   person(idNumber: $idNumber) {
     idNumber
@@ -75,7 +75,9 @@ query CrossRegionPerson($idNumber: String!) {
       purpose: `investigation; case=${v.caseId}`,
       officer: demo ? `${v.caseLead} (the investigator demo token) leads this case` : 'an officer assigned to the case',
       query: `# A case in one region, its parties (linked across regions), and their vehicles everywhere.
-# Contact details need X-Purpose naming this case and an officer assigned to it (need-to-know).
+# Every region's records of each party; their contact details (address, phone) need X-Purpose naming
+# this case, an officer assigned to it, and — for another region's records — an answered
+# assistance request (requestAssistance, docs/assistance.md), so they are not selected here.
 query CaseSuspectsVehicles($caseId: ID!) {
   case(id: $caseId) {
     id
@@ -90,7 +92,7 @@ query CaseSuspectsVehicles($caseId: ID!) {
       person {
         idNumber
         regions
-        records { region name address phone }
+        records { id region name }
         vehicles { id region plate make model colour }
       }
     }
