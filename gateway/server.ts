@@ -108,6 +108,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   });
   const stopWatching = startHotReload(services.registry, logger, extensions.subgraphHeaders);
   const url = `http://${urlHost(config.server.host)}:${port}${GRAPHQL_PATH}`;
+  for (const listening of extensions.listening) listening(url);
   logger.info({ url, supergraph: supergraph.origin, subgraphs: supergraph.subgraphs.map((s) => s.name) }, 'gateway started');
   return {
     url,

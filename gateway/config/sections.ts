@@ -18,6 +18,7 @@ import { cursorsSection } from '../cursors/config.ts';
 import { metricsSection } from '../metrics/config.ts';
 import { trustedDocumentsSection } from '../trusted-documents/config.ts';
 import { tracingSection } from '../tracing/config.ts';
+import { liveSection } from '../live/config.ts';
 
 export const SECTIONS = [
   modeSection,
@@ -33,6 +34,7 @@ export const SECTIONS = [
   metricsSection,
   trustedDocumentsSection,
   tracingSection,
+  liveSection,
 ] as const;
 
 type Sections = (typeof SECTIONS)[number];
