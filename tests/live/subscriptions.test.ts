@@ -14,7 +14,7 @@ import { JS_DB_PATH } from '../../standins/js/schema.ts';
 import { GZ_DB_FILE, GZ_DIR } from '../../standins/gz/schema.ts';
 import { postJson } from '../cache/support.ts';
 import { seededSystem, type Officer } from '../support/system.ts';
-import { sseSubscribe, wsSubscribe, type LiveSubscription, type Received } from '../support/live.ts';
+import { issueJsNotice, liveGauge, sseSubscribe, waitFor, wsSubscribe, type LiveSubscription, type Received } from '../support/live.ts';
 
 const seeded = seededSystem();
 
@@ -36,32 +36,6 @@ async function both(ids: string[]): Promise<LiveSubscription[]> {
   // Subscribed once the gateway counts them (the clients connect asynchronously).
   await waitFor(async () => (await liveGauge(system.gatewayUrl)) >= subs.length);
   return subs;
-}
-
-async function liveGauge(gatewayUrl: string): Promise<number> {
-  const text = await (await fetch(new URL('/metrics', gatewayUrl))).text();
-  return Number(/^liandong_live_subscribers (\d+)/m.exec(text)?.[1] ?? 0);
-}
-
-async function waitFor(probe: () => Promise<boolean>, deadlineMs = 10_000): Promise<void> {
-  const deadline = Date.now() + deadlineMs;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${deadlineMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-/** Issues a wanted notice in JS the way JS's own application would: a row in its database (its triggers log the change). */
-function issueJsNotice(dataDir: string, noticeId: string, idNumber: string): void {
-  const db = new Database(join(dataDir, JS_DB_PATH));
-  try {
-    db.prepare(
-      `INSERT INTO t_wanted (notice_id, id_no, status_code, reason, case_id, issued_at, updated_at)
-       SELECT ?, ?, '1', 'live subscription test', NULL, issued_at, updated_at FROM t_wanted LIMIT 1`,
-    ).run(noticeId, idNumber);
-  } finally {
-    db.close();
-  }
 }
 
 function someJsWanted(dataDir: string): string {

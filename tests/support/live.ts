@@ -6,7 +6,10 @@
 import { createClient as createSseClient } from 'graphql-sse';
 import { createClient as createWsClient } from 'graphql-ws';
 import WebSocket from 'ws';
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
 import { mintDevToken } from '../../gateway/auth/dev-key.ts';
+import { JS_DB_PATH } from '../../standins/js/schema.ts';
 import type { Officer } from './system.ts';
 
 export interface Received {
@@ -44,7 +47,14 @@ export async function officerHeaders(keysDir: string, as: Officer, ttlSeconds = 
   return { authorization: `Bearer ${token}`, 'x-purpose': as.purpose ?? 'patrol-check: live test' };
 }
 
-function collector(): { sub: LiveSubscription; sink: { next(r: any): void; error(e: unknown): void; complete(): void } } {
+interface Collector {
+  sub: LiveSubscription;
+  sink: { next(r: any): void; error(e: unknown): void; complete(): void };
+  /** What `sub.close()` does: unsubscribe and dispose of the client. */
+  onClose(dispose: () => void): void;
+}
+
+function collector(): Collector {
   const waiters = new Set<() => void>();
   const poke = () => waiters.forEach((w) => w());
   let dispose = () => {};
@@ -84,7 +94,10 @@ function collector(): { sub: LiveSubscription; sink: { next(r: any): void; error
     close: () => dispose(),
   };
   return {
-    sub: Object.assign(sub, { setDispose: (d: () => void) => (dispose = d) }),
+    sub,
+    onClose: (d) => {
+      dispose = d;
+    },
     sink: {
       next: (r) => {
         sub.received.push(r);
@@ -112,9 +125,9 @@ export async function sseSubscribe(
   const headers = await officerHeaders(options.keysDir, options.as, options.ttlSeconds);
   if (options.lastEventId) headers['last-event-id'] = options.lastEventId;
   const client = createSseClient({ url: gatewayUrl, headers, retryAttempts: 0 });
-  const { sub, sink } = collector();
+  const { sub, sink, onClose } = collector();
   const unsubscribe = client.subscribe({ query, variables }, sink);
-  (sub as unknown as { setDispose(d: () => void): void }).setDispose(() => {
+  onClose(() => {
     unsubscribe();
     client.dispose();
   });
@@ -136,14 +149,42 @@ export async function wsSubscribe(
     retryAttempts: 0,
     lazy: true,
   });
-  const { sub, sink } = collector();
+  const { sub, sink, onClose } = collector();
   const unsubscribe = client.subscribe(
     { query, variables, ...(options.lastEventId ? { extensions: { lastEventId: options.lastEventId } } : {}) },
     sink,
   );
-  (sub as unknown as { setDispose(d: () => void): void }).setDispose(() => {
+  onClose(() => {
     unsubscribe();
     void client.dispose();
   });
   return sub;
+}
+
+/** The gateway's count of open subscriptions (its /metrics gauge). */
+export async function liveGauge(gatewayUrl: string): Promise<number> {
+  const text = await (await fetch(new URL('/metrics', gatewayUrl))).text();
+  return Number(/^liandong_live_subscribers (\d+)/m.exec(text)?.[1] ?? 0);
+}
+
+/** Repeats `probe` until it holds or `deadlineMs` passes (then throws). */
+export async function waitFor(probe: () => Promise<boolean>, deadlineMs = 10_000): Promise<void> {
+  const deadline = Date.now() + deadlineMs;
+  while (!(await probe())) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${deadlineMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** Issues a wanted notice in JS the way JS's own application would: a row in its database (its triggers log the change). */
+export function issueJsNotice(dataDir: string, noticeId: string, idNumber: string): void {
+  const db = new Database(join(dataDir, JS_DB_PATH));
+  try {
+    db.prepare(
+      `INSERT INTO t_wanted (notice_id, id_no, status_code, reason, case_id, issued_at, updated_at)
+       SELECT ?, ?, '1', 'live subscription test', NULL, issued_at, updated_at FROM t_wanted LIMIT 1`,
+    ).run(noticeId, idNumber);
+  } finally {
+    db.close();
+  }
 }
