@@ -240,8 +240,15 @@ if (!soak && wanted('5')) {
 }
 
 if (!soak && wanted('7')) {
-  log('== workload 7: live subscriptions (1,000 subscribers, 50 changes/s) ==');
-  const w7 = await timed('7', () => runLiveWorkload({ subscribers: 1000, changesPerSecond: 50, seconds: quick ? 10 : 30, log }));
+  // --live-subscribers / --live-rate: a smaller run shows the latency floor on a busy machine.
+  const arg = (name: string, fallback: number) =>
+    process.argv.includes(name) ? Number(process.argv[process.argv.indexOf(name) + 1]) : fallback;
+  const subscribers = arg('--live-subscribers', 1000);
+  const changesPerSecond = arg('--live-rate', 50);
+  if (!Number.isInteger(subscribers) || subscribers < 1 || subscribers > 5000 || !(changesPerSecond > 0 && changesPerSecond <= 500))
+    throw new Error(`--live-subscribers must be 1–5000 and --live-rate 0–500 changes/s, got ${subscribers} and ${changesPerSecond}`);
+  log(`== workload 7: live subscriptions (${subscribers} subscribers, ${changesPerSecond} changes/s) ==`);
+  const w7 = await timed('7', () => runLiveWorkload({ subscribers, changesPerSecond, seconds: quick ? 10 : 30, log }));
   report.live = w7;
   printRows({
     [`${w7.subscribers} subscribers`]: {

@@ -117,6 +117,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     supergraph,
     close: once(async () => {
       stopWatching();
+      for (const stop of extensions.stopping) await stop();
       await closeHttp(http, config.server.shutdownGraceMs);
       await apollo.stop();
       await closeRegionClients(services.registry);

@@ -9,7 +9,7 @@ const B = '110101199003075678';
 
 function subscriber(filter: SubscriptionFilter, officer = 'JS-1'): Subscriber & { got: LiveEvent[] } {
   const got: LiveEvent[] = [];
-  return { officer, filter, got, offer: (event) => got.push(event) };
+  return { officer, filter, got, offer: (event) => got.push(event), end: () => {} };
 }
 
 const watch = (ids: string[], plates: string[] = []): SubscriptionFilter => ({

@@ -19,6 +19,8 @@ export interface Subscriber {
   readonly officer: string;
   readonly filter: SubscriptionFilter;
   offer(event: LiveEvent): void;
+  /** Ends the stream with a reason the client is told. */
+  end(ending: { code: string; message: string }): void;
 }
 
 export type SubscriptionFilter =
@@ -132,8 +134,15 @@ export class LiveHub implements StreamListener {
     // A flush means "the cache may be stale"; for pushes the liveness poll reports the outage.
   }
 
+  /** The gateway is stopping: every stream ends with a reason (clients resume elsewhere with their last event id). */
   close(): void {
     if (this.timer) clearInterval(this.timer);
+    for (const subscriber of [...this.subscribers]) {
+      subscriber.end({
+        code: 'GATEWAY_SHUTTING_DOWN',
+        message: 'This gateway is stopping; subscribe again (with the last event id received) to resume.',
+      });
+    }
   }
 
   private publish(kind: LiveKind, region: string, extra: { change?: ChangeEvent; detail?: string; at?: string }): void {

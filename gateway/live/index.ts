@@ -49,6 +49,7 @@ export interface Live {
   /** The gateway's own /graphql URL, once it listens: events are resolved through it. */
   listening(url: string): void;
   metrics: LiveMetrics;
+  /** Ends every stream (GATEWAY_SHUTTING_DOWN) and closes the WebSockets, before the HTTP server drains. */
   close(): Promise<void>;
 }
 
@@ -97,6 +98,8 @@ export function createLive(options: LiveOptions): Live {
     metrics,
     async close() {
       hub.close();
+      // A moment for the streams to write their last result before the WebSockets close (1001).
+      if (ws) await new Promise((resolve) => setTimeout(resolve, 100));
       await ws?.close();
     },
   };

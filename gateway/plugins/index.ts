@@ -74,6 +74,8 @@ export interface GatewayExtensions {
   closers: Array<() => Promise<void>>;
   /** Told the gateway's own /graphql URL once it listens (subscriptions resolve events through it). */
   listening: Array<(url: string) => void>;
+  /** Run when the gateway starts stopping, before in-flight requests drain (end subscription streams). */
+  stopping: Array<() => Promise<void>>;
 }
 
 /** Async: a concern may open its resources (audit file, Redis) before the gateway listens. */
@@ -170,11 +172,12 @@ export async function gatewayExtensions(runtime: GatewayRuntime): Promise<Gatewa
       ...(live.upgrade ? { upgrade: live.upgrade } : {}),
     },
     listening: [live.listening],
+    // Long-lived streams would hold the HTTP server open for the whole shutdown grace.
+    stopping: [() => live.close()],
     onRefusal: refusals.onRefusal,
     ...(trustedDocuments ? { resolveParameters: trustedDocuments.resolveParameters } : {}),
     // The refusal summaries still open go into the audit log before it closes.
     closers: [
-      () => live.close(),
       () => cache.close(),
       () => limits.close(),
       () => refusals.close(),

@@ -219,6 +219,23 @@ describe('resuming with the last event id', () => {
     }
   });
 
+  it('a graceful stop ends each stream with GATEWAY_SHUTTING_DOWN rather than holding the shutdown', async () => {
+    const { system, dataDir } = seeded;
+    const options = { as: PATROL, keysDir: system.keysDir };
+    const sse = await sseSubscribe(system.gatewayUrl, WATCH, { ids: [someJsWanted(dataDir)] }, options);
+    const ws = await wsSubscribe(system.gatewayUrl, WATCH, { ids: [someJsWanted(dataDir)] }, options);
+    await waitFor(async () => (await liveGauge(system.gatewayUrl)) >= 2);
+    await system.gateway.stop();
+    try {
+      for (const sub of [sse, ws]) {
+        await sub.next((r) => r.errors?.[0]?.extensions?.code === 'GATEWAY_SHUTTING_DOWN');
+        sub.close();
+      }
+    } finally {
+      await system.gateway.start();
+    }
+  });
+
   // Last: it restarts the gateway.
   it('after a kill -9 of the gateway, a client resuming with its last event id gets a GAP event, then live events', async () => {
     const { system, dataDir } = seeded;
