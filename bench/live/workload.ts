@@ -62,7 +62,8 @@ export async function runLiveWorkload(opts: LiveWorkloadOptions) {
     work,
     regions: regions.regions,
     sections: {
-      cache: { enabled: true, store: 'memory' },
+      // Off: every event evicts what it would hit anyway, and a filling cache would hide whether subscriptions give memory back.
+      cache: { enabled: false, store: 'memory' },
       live: { maxSubscriptionsPerOfficer: opts.subscribers, eventsPerSecond: 100, queueLimit: 1000 },
     },
     nodeArgs: ['--expose-gc'],
@@ -79,8 +80,6 @@ export async function runLiveWorkload(opts: LiveWorkloadOptions) {
       const heap = await heapAfterGc(gateway.pid, heapFile);
       return { rssMiB: rssMiB(gateway.pid), heapMiB: heap.heapUsed / MiB };
     };
-    const before = await memory();
-
     const written = new Map<string, number>();
     const latencies: number[] = [];
     let errors = 0;
@@ -100,21 +99,35 @@ export async function runLiveWorkload(opts: LiveWorkloadOptions) {
     };
     const sink = { next: onResult, error: () => ended++, complete: () => ended++ };
     const wsUrl = gateway.url.replace(/^http/, 'ws');
-    for (let i = 0; i < watched.length; i++) {
-      const variables = { ids: [watched[i].idNumber] };
-      if (i % 2 === 0) {
-        const client = createSseClient({ url: gateway.url, headers, retryAttempts: 0 });
-        const stop = client.subscribe({ query: WATCH, variables }, sink);
-        clients.push({ close: () => (stop(), client.dispose()) });
-      } else {
-        const client = createWsClient({ url: wsUrl, webSocketImpl: WebSocket, connectionParams: headers, retryAttempts: 0 });
-        const stop = client.subscribe({ query: WATCH, variables }, sink);
-        clients.push({ close: () => (stop(), void client.dispose()) });
+    const subscribeAll = async () => {
+      for (let i = 0; i < watched.length; i++) {
+        const variables = { ids: [watched[i].idNumber] };
+        if (i % 2 === 0) {
+          const client = createSseClient({ url: gateway.url, headers, retryAttempts: 0 });
+          const stop = client.subscribe({ query: WATCH, variables }, sink);
+          clients.push({ close: () => (stop(), client.dispose()) });
+        } else {
+          const client = createWsClient({ url: wsUrl, webSocketImpl: WebSocket, connectionParams: headers, retryAttempts: 0 });
+          const stop = client.subscribe({ query: WATCH, variables }, sink);
+          clients.push({ close: () => (stop(), void client.dispose()) });
+        }
+        // Batches of 50: connecting all at once would measure the accept queue, not the gateway.
+        if (i % 50 === 49) await new Promise((resolve) => setTimeout(resolve, 50));
       }
-      // Batches of 50: connecting all at once would measure the accept queue, not the gateway.
-      if (i % 50 === 49) await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    const subscribed = await waitForGauge(gateway.url, opts.subscribers, 60_000);
+      return waitForGauge(gateway.url, opts.subscribers, 60_000);
+    };
+    const disconnectAll = async () => {
+      for (const client of clients.splice(0)) client.close();
+      await waitForGauge(gateway.url, 0, 30_000, 'down');
+      await untilIdle(gateway.pid);
+    };
+    // A warm-up round first: what the first subscribers leave for good (compiled code, the
+    // operation and plan caches, verified tokens) is not what "memory returns" is about.
+    await subscribeAll();
+    await disconnectAll();
+    const before = await memory();
+    const subscribed = await subscribeAll();
+    const endedBefore = ended;
     opts.log(`  ${subscribed} subscribers open (${Math.round(subscribed / 2)} SSE, ${Math.floor(subscribed / 2)} WebSocket)`);
     const withSubscribers = await memory();
 
@@ -138,10 +151,9 @@ export async function runLiveWorkload(opts: LiveWorkloadOptions) {
     while (latencies.length < total && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
     const cpuUsed = cpuSeconds(gateway.pid) - cpuBefore;
     const underLoad = await memory();
-    const endedEarly = ended;
+    const endedEarly = ended - endedBefore;
 
-    for (const client of clients.splice(0)) client.close();
-    await waitForGauge(gateway.url, 0, 30_000, 'down');
+    await disconnectAll();
     const after = await memory();
     latencies.sort((a, b) => a - b);
     return {
@@ -160,7 +172,7 @@ export async function runLiveWorkload(opts: LiveWorkloadOptions) {
       // The machine is shared: the figures mean little without it.
       loadAverageAtEnd: loadavg(),
       method:
-        'latency: performance.now() before the JS INSERT to the client callback (includes the region poll, 200 ms); CPU from /proc/<pid>/stat over the write window and the drain; heap after gc() via bench/memory/gc-probe.ts',
+        'latency: performance.now() before the JS INSERT to the client callback (includes the region poll, 200 ms); CPU from /proc/<pid>/stat over the write window and the drain; heap after gc() via bench/memory/gc-probe.ts; memory "before" after a warm-up round of the same subscribers, "after" once they disconnected and the gateway went idle; entity cache off',
     };
   } finally {
     for (const client of clients) client.close();
@@ -168,6 +180,16 @@ export async function runLiveWorkload(opts: LiveWorkloadOptions) {
     await gateway.stop();
     await regions.stop();
     rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** Waits (at most 20 s) until the gateway uses under 5 % of a core over a second: events in flight have settled. */
+async function untilIdle(pid: number): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    const before = cpuSeconds(pid);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    if (cpuSeconds(pid) - before < 0.05) return;
   }
 }
 
