@@ -26,6 +26,7 @@ import type { LiveMetrics } from './metrics.ts';
 import { openSubscription } from './subscribe.ts';
 import { isEventStreamRequest, sseTransport, wsTransport } from './transports.ts';
 import type { StreamListener } from '../cache/region-stream.ts';
+import type { AuditRecorder } from '../audit/recorder.ts';
 
 export interface LiveOptions {
   config: LiveConfig;
@@ -33,6 +34,8 @@ export interface LiveOptions {
   server: { bodyLimitBytes: number; trustProxy: boolean };
   contextHooks: readonly ContextHook[];
   onRefusal?: (context: GatewayContext, error: unknown) => Promise<unknown>;
+  /** Records each subscribe (gateway/audit); null only with audit.sink "off". */
+  recorder: AuditRecorder | null;
   /** Region liveness of the change streams the hub is fed from. */
   liveness: RegionLiveness;
 }
@@ -73,6 +76,7 @@ export function createLive(options: LiveOptions): Live {
         contextHooks: options.contextHooks,
         onRefusal: options.onRefusal,
         loopback: { url: () => url },
+        recorder: options.recorder,
       },
       info,
       request,

@@ -29,6 +29,8 @@ import type { LiveMetrics } from './metrics.ts';
 import { QueryPlan } from './query-plan.ts';
 import { LiveSubscription } from './subscription.ts';
 import { resolver, type Loopback } from './resolve.ts';
+import { emptySubjects } from '../../common/audit/subjects.ts';
+import type { AuditRecorder } from '../audit/recorder.ts';
 
 export interface SubscribeRequest {
   query?: unknown;
@@ -48,6 +50,8 @@ export interface SubscribeDeps {
   /** Audits a refusal and says what to answer (gateway/audit/refusals.ts); rejects when it cannot audit. */
   onRefusal?: (context: GatewayContext, error: unknown) => Promise<unknown>;
   loopback: Loopback;
+  /** The audit log: the subscribe itself is recorded (null only with audit.sink "off"). */
+  recorder: AuditRecorder | null;
 }
 
 export type Opened = { subscription: LiveSubscription } | { refused: HttpError };
@@ -61,7 +65,11 @@ export async function openSubscription(
   const context = bareContext(info);
   try {
     for (const hook of deps.contextHooks) await hook(context, info);
-    const subscription = prepare(deps, context, info, request);
+    const { subscription, field } = prepare(deps, context, info, request);
+    await recordSubscribe(deps.recorder, context, request, field).catch((error: unknown) => {
+      void subscription.return();
+      throw error;
+    });
     if (lastEventId) for (const event of deps.hub.resume(subscription, lastEventId)) subscription.offer(event);
     deps.hub.add(subscription);
     return { subscription };
@@ -77,7 +85,49 @@ export async function openSubscription(
   }
 }
 
-function prepare(deps: SubscribeDeps, context: GatewayContext, info: HttpRequestInfo, request: SubscribeRequest): LiveSubscription {
+/**
+ * The subscribe request leaves its own record, like every request to /graphql: who
+ * watches what (the watched keys are in its variables or text), under which purpose. Its
+ * events are recorded one by one as they are pushed. No record, no subscription.
+ */
+async function recordSubscribe(
+  recorder: AuditRecorder | null,
+  context: GatewayContext,
+  request: SubscribeRequest,
+  field: string,
+): Promise<void> {
+  if (!recorder) return;
+  try {
+    await recorder.record({
+      auditId: context.requestId,
+      startedAt: context.startedAt,
+      clientAddress: context.clientAddress,
+      userAgent: context.userAgent,
+      caller: context.caller,
+      purpose: context.purpose,
+      denied: [],
+      regions: [],
+      operationText: String(request.query),
+      operationName: typeof request.operationName === 'string' ? request.operationName : null,
+      operationType: 'subscription',
+      variables: (request.variables ?? null) as Record<string, unknown> | null,
+      requested: [`Subscription.${field}`],
+      subjects: emptySubjects(),
+      errorCodes: [],
+      hasData: false,
+      httpStatus: 200,
+    });
+  } catch {
+    throw new HttpError(503, 'AUDIT_UNAVAILABLE', 'The audit log cannot record this subscription, so it is refused.');
+  }
+}
+
+function prepare(
+  deps: SubscribeDeps,
+  context: GatewayContext,
+  info: HttpRequestInfo,
+  request: SubscribeRequest,
+): { subscription: LiveSubscription; field: string } {
   const caller = context.caller;
   // The subscription fields are @authenticated: even where the gateway allows anonymous queries, a stream needs a token.
   if (!caller || caller.anonymous)
@@ -134,7 +184,7 @@ function prepare(deps: SubscribeDeps, context: GatewayContext, info: HttpRequest
     (closed) => deps.hub.remove(closed),
   );
   subscription.expireAt(tokenExpiry(info));
-  return subscription;
+  return { subscription, field: root.name.value };
 }
 
 const KINDS: readonly LiveKind[] = ['WANTED_NOTICE', 'VEHICLE_ALERT'];

@@ -112,6 +112,7 @@ export async function gatewayExtensions(runtime: GatewayRuntime): Promise<Gatewa
     server: config.server,
     contextHooks: security.contextHooks,
     onRefusal: refusals.onRefusal,
+    recorder: audit.recorder,
     liveness: { regions: () => registry.regions().map((r) => r.code), isLive: (region) => cache.changes.isLive(region) },
   });
   cache.changes.listen(live.listener);

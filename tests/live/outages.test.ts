@@ -84,6 +84,10 @@ describe('outages', () => {
       expect(last.data).toBeUndefined();
       await sub.ended();
       expect(sub.received.some((r) => r.data?.watch)).toBe(false);
+      // Nor is a new subscription opened without its record.
+      const refused = await wsSubscribe(system.gatewayUrl, 'subscription { alerts { id } }', {}, { as: PATROL, keysDir: system.keysDir });
+      await refused.ended();
+      expect(JSON.stringify(refused.error)).toContain('AUDIT_UNAVAILABLE');
     } finally {
       await client.configSet('min-replicas-to-write', '0');
       await client.quit();

@@ -90,6 +90,16 @@ describe('a wanted notice reaches graphql-sse and graphql-ws subscribers', () =>
         expect(event.data.watch.person).toEqual({ idNumber, wanted: true });
         await expectAudited(event, 'TEST-patrol-officer', idNumber);
       }
+      // The subscribe requests themselves are recorded too: who watches whom, under which purpose.
+      const subscribes = await seeded.system.query(
+        'query S($officer: String!) { auditRecords(filter: { officer: $officer }, first: 200) { edges { node { operationType variables purpose { text } } } } }',
+        { officer: 'TEST-patrol-officer' },
+        { roles: ['auditor'], region: 'JS', purpose: 'audit: live test' },
+      );
+      const watched = subscribes.data.auditRecords.edges
+        .map((e: { node: { operationType: string; variables: string } }) => e.node)
+        .filter((n: { operationType: string; variables: string }) => n.operationType === 'subscription' && n.variables.includes(idNumber));
+      expect(watched.length).toBeGreaterThanOrEqual(2);
       console.info(`JS write → both clients: ${Math.round(performance.now() - written)} ms (includes the audit look-ups)`);
     } finally {
       subs.forEach((s) => s.close());
