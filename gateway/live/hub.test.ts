@@ -59,6 +59,8 @@ describe('LiveHub', () => {
     // Buffer holds events 3, 4, 5; after 2 the client missed 3 (A) and 5 (A).
     expect(hub.resume(back, `${hub.epoch}.2`).map((e) => e.change?.id)).toEqual(['W-3', 'W-5']);
     expect(hub.resume(back, `${hub.epoch}.5`)).toEqual([]);
+    // More than the stream's queue holds: a GAP, not a replay that would end it as a slow consumer.
+    expect(hub.resume(back, `${hub.epoch}.2`, 1).map((e) => e.kind)).toEqual(['GAP']);
     const gaps = [`${hub.epoch}.1`, 'abcdef01.4', `${hub.epoch}.9`, 'not-an-id'].map((id) => hub.resume(back, id));
     for (const gap of gaps) {
       expect(gap).toHaveLength(1);

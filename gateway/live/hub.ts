@@ -112,7 +112,7 @@ export class LiveHub implements StreamListener {
    * What a client resuming after `lastEventId` must get first: the buffered events after
    * it that match, or a GAP event (then live events) when the id cannot be placed.
    */
-  resume(subscriber: Subscriber, lastEventId: string): LiveEvent[] {
+  resume(subscriber: Subscriber, lastEventId: string, atMost = Number.POSITIVE_INFINITY): LiveEvent[] {
     const parsed = parseEventId(lastEventId);
     const oldest = this.buffer[0]?.seq ?? this.seq + 1;
     let why: string | null = null;
@@ -121,7 +121,15 @@ export class LiveHub implements StreamListener {
     else if (parsed.seq > this.seq) why = `event ${lastEventId} is ahead of this gateway's last event ${this.epoch}.${this.seq}`;
     else if (parsed.seq < oldest - 1) why = `event ${lastEventId} is older than the replay window (oldest kept: ${this.epoch}.${oldest})`;
     if (why) return [this.make('GAP', null, { detail: `${why}: events may have been missed; query again.` })];
-    return this.buffer.filter((event) => event.seq > parsed!.seq && matches(subscriber.filter, event));
+    const missed = this.buffer.filter((event) => event.seq > parsed!.seq && matches(subscriber.filter, event));
+    // More than the subscriber's queue holds would end it as a slow consumer at once: say so instead.
+    if (missed.length > atMost)
+      return [
+        this.make('GAP', null, {
+          detail: `${missed.length} events since ${lastEventId} are more than one stream replays (${atMost}); query again.`,
+        }),
+      ];
+    return missed;
   }
 
   // StreamListener: the cache's region feeds call these for every message of every region.

@@ -70,7 +70,7 @@ export async function openSubscription(
       void subscription.return();
       throw error;
     });
-    if (lastEventId) for (const event of deps.hub.resume(subscription, lastEventId)) subscription.offer(event);
+    if (lastEventId) for (const event of deps.hub.resume(subscription, lastEventId, deps.config.queueLimit)) subscription.offer(event);
     deps.hub.add(subscription);
     return { subscription };
   } catch (error) {
