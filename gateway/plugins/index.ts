@@ -113,7 +113,15 @@ export async function gatewayExtensions(runtime: GatewayRuntime): Promise<Gatewa
     contextHooks: security.contextHooks,
     onRefusal: refusals.onRefusal,
     recorder: audit.recorder,
-    liveness: { regions: () => registry.regions().map((r) => r.code), isLive: (region) => cache.changes.isLive(region) },
+    liveness: {
+      // Polled every second: also keeps the streams in step with a reloaded registry when no cache query does.
+      regions: () => {
+        const regions = registry.regions();
+        cache.follow(regions);
+        return regions.map((r) => r.code);
+      },
+      isLive: (region) => cache.changes.isLive(region),
+    },
   });
   cache.changes.listen(live.listener);
   const graphiql = createGraphiql(runtime);
