@@ -95,7 +95,7 @@ module.exports = {
         'Known exception: own-subgraph/modules.ts takes the auditor queries from audit/index.ts (they share the opened audit index).',
       severity: 'error',
       from: { path: '^gateway/([^/]+)/', pathNot: ['^gateway/plugins/', '^gateway/own-subgraph/modules\\.ts$', TEST_FILE] },
-      to: { path: '^gateway/(auth|authorisation|limits|audit|cache|metrics)/index\\.ts$', pathNot: '^gateway/$1/' },
+      to: { path: '^gateway/(auth|authorisation|limits|audit|cache|metrics|live)/index\\.ts$', pathNot: '^gateway/$1/' },
     },
     {
       name: 'gateway-concerns-apart',

@@ -21,6 +21,7 @@ import { runScaleWorkload } from './scale/workload.ts';
 import { runMemoryWorkload } from './memory/workload.ts';
 import { runIntakeWorkload } from './intake/workload.ts';
 import { runSoak } from './soak/workload.ts';
+import { runLiveWorkload } from './live/workload.ts';
 import { printRounds, printRows } from './lib/table.ts';
 
 const quick = process.argv.includes('--quick');
@@ -237,6 +238,34 @@ if (!soak && wanted('5')) {
       'heap before MiB': w5.heapBeforeMiB,
       'heap after MiB': w5.heapAfterMiB,
       'heap slope MiB/min': w5.heapSlopeMiBPerMinute,
+    },
+  });
+}
+
+if (!soak && wanted('7')) {
+  // --live-subscribers / --live-rate: a smaller run shows the latency floor on a busy machine.
+  const arg = (name: string, fallback: number) =>
+    process.argv.includes(name) ? Number(process.argv[process.argv.indexOf(name) + 1]) : fallback;
+  const subscribers = arg('--live-subscribers', 1000);
+  const changesPerSecond = arg('--live-rate', 50);
+  if (!Number.isInteger(subscribers) || subscribers < 1 || subscribers > 5000 || !(changesPerSecond > 0 && changesPerSecond <= 500))
+    throw new Error(`--live-subscribers must be 1–5000 and --live-rate 0–500 changes/s, got ${subscribers} and ${changesPerSecond}`);
+  log(`== workload 7: live subscriptions (${subscribers} subscribers, ${changesPerSecond} changes/s) ==`);
+  const w7 = await timed('7', () => runLiveWorkload({ subscribers, changesPerSecond, seconds: quick ? 10 : 30, log }));
+  report.live = w7;
+  printRows({
+    [`${w7.subscribers} subscribers`]: {
+      written: w7.changesWritten,
+      delivered: w7.eventsDelivered,
+      'p50 ms': w7.latencyMs.p50,
+      'p99 ms': w7.latencyMs.p99,
+      'CPU ms/event': w7.gatewayCpuMsPerEvent,
+      'RSS before': w7.memory.before.rssMiB,
+      'RSS with': w7.memory.underLoad.rssMiB,
+      'RSS after': w7.memory.afterDisconnect.rssMiB,
+      'heap before': w7.memory.before.heapMiB,
+      'heap with': w7.memory.withSubscribers.heapMiB,
+      'heap after': w7.memory.afterDisconnect.heapMiB,
     },
   });
 }

@@ -112,6 +112,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   });
   const stopWatching = startHotReload(services.registry, logger, extensions.subgraphHeaders);
   const url = `http://${urlHost(config.server.host)}:${port}${GRAPHQL_PATH}`;
+  for (const listening of extensions.listening) listening(url);
   logger.info({ url, supergraph: supergraph.origin, subgraphs: supergraph.subgraphs.map((s) => s.name) }, 'gateway started');
   return {
     url,
@@ -120,6 +121,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     supergraph,
     close: once(async () => {
       stopWatching();
+      for (const stop of extensions.stopping) await stop();
       await closeHttp(http, config.server.shutdownGraceMs);
       await apollo.stop();
       await closeRegionClients(services.registry);

@@ -28,7 +28,7 @@ interface Sample {
   externalMiB: number;
 }
 
-async function heapAfterGc(pid: number, file: string): Promise<{ heapUsed: number; heapTotal: number; external: number }> {
+export async function heapAfterGc(pid: number, file: string): Promise<{ heapUsed: number; heapTotal: number; external: number }> {
   rmSync(file, { force: true });
   process.kill(pid, 'SIGUSR2');
   const deadline = Date.now() + 10_000;

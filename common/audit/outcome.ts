@@ -21,6 +21,7 @@ export const INVALID_CODES: ReadonlySet<string> = new Set([
   'PURPOSE_INVALID',
   'UNKNOWN_REGION',
   'OPERATION_TYPE_UNSUPPORTED',
+  'SUBSCRIPTION_TRANSPORT_REQUIRED',
   'VARIABLES_TOO_DEEP',
   'EXTENSIONS_TOO_DEEP',
   // The request was not a GraphQL request the gateway runs (gateway/http/graphql-request.ts).

@@ -44,6 +44,8 @@ import type { CacheConfig } from './config.ts';
 import type { GatewayInterface } from '@apollo/server-gateway-interface';
 import { EntityCache, type RegionRequestCache } from './entity-cache.ts';
 import { RegionFeeds, type StreamSigner } from './feeds.ts';
+import type { StreamListener } from './region-stream.ts';
+import type { ChangeEvent } from '../../common/changes/event.ts';
 import { InvalidationLog } from './invalidation-log.ts';
 import { Invalidator } from './invalidator.ts';
 import { MemoryStore } from './memory-store.ts';
@@ -61,6 +63,12 @@ export interface GatewayCache {
   metrics: CacheMetrics;
   /** Starts following the regions' change streams now rather than at the first query. */
   follow(regions: readonly RegionEntry[]): void;
+  /**
+   * The same one stream per region, for other readers of change events (gateway/live):
+   * `listen` adds a listener beside the invalidator; `isLive` says whether a region's stream
+   * is connected and heard from recently.
+   */
+  changes: { listen(listener: StreamListener): void; isLive(region: string): boolean };
   close(): Promise<void>;
 }
 
@@ -72,16 +80,20 @@ export function createGatewayCache(
   regions?: (request: unknown) => readonly RegionEntry[],
 ): GatewayCache {
   const metrics = new CacheMetrics();
-  if (!config.enabled) {
-    return { requests: null, wrapGateway: null, metrics, follow: () => {}, close: async () => {} };
-  }
   const log = logger.child({ component: 'cache' });
-  const store = createStore(config, metrics, log);
-  const invalidations = new InvalidationLog();
+  const listeners = new StreamListeners();
   const feeds = new RegionFeeds(
     { transport: config.changes, redisUrl: config.redisUrl, heartbeatTimeoutMs: config.heartbeatTimeoutMs, logger: log, sign },
-    new Invalidator(store, invalidations, metrics, log),
+    listeners,
   );
+  const changes = { listen: (listener: StreamListener) => listeners.add(listener), isLive: (region: string) => feeds.isLive(region) };
+  if (!config.enabled) {
+    // No cache, but the streams still feed the other listeners (subscriptions).
+    return { requests: null, wrapGateway: null, metrics, follow: (regions) => feeds.sync(regions), changes, close: () => feeds.close() };
+  }
+  const store = createStore(config, metrics, log);
+  const invalidations = new InvalidationLog();
+  listeners.add(new Invalidator(store, invalidations, metrics, log));
   const requests = new EntityCache({ config, store, feeds, log: invalidations, metrics, logger: log });
   const responses =
     config.responses && regions
@@ -92,11 +104,26 @@ export function createGatewayCache(
     wrapGateway: responses ? (gateway) => responses.wrapGateway(gateway) : null,
     metrics,
     follow: (regions) => feeds.sync(regions),
+    changes,
     async close() {
       await feeds.close();
       await store.close();
     },
   };
+}
+
+/** Hands every stream message to each listener, in the order they were added. */
+class StreamListeners implements StreamListener {
+  private readonly all: StreamListener[] = [];
+  add(listener: StreamListener): void {
+    this.all.push(listener);
+  }
+  changed(event: ChangeEvent): void {
+    for (const listener of this.all) listener.changed(event);
+  }
+  flush(region: string, why: string): void {
+    for (const listener of this.all) listener.flush(region, why);
+  }
 }
 
 function createStore(config: CacheConfig, metrics: CacheMetrics, logger: Logger): CacheStore {

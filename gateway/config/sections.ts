@@ -19,6 +19,7 @@ import { metricsSection } from '../metrics/config.ts';
 import { trustedDocumentsSection } from '../trusted-documents/config.ts';
 import { tracingSection } from '../tracing/config.ts';
 import { filtersSection } from '../filters/config.ts';
+import { liveSection } from '../live/config.ts';
 
 export const SECTIONS = [
   modeSection,
@@ -35,6 +36,7 @@ export const SECTIONS = [
   trustedDocumentsSection,
   tracingSection,
   filtersSection,
+  liveSection,
 ] as const;
 
 type Sections = (typeof SECTIONS)[number];

@@ -4,6 +4,7 @@
  * provide the handlers (registered in gateway/plugins/index.ts).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { sendText } from '../../common/http/respond.ts';
 
 export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
@@ -17,6 +18,11 @@ export interface HttpHooks {
   graphiqlAssets?: RouteHandler;
   /** Whether the audit log accepts records: while it does not, every operation is refused, so the gateway is not ready. */
   auditReady?: () => boolean;
+  /** Subscriptions over GraphQL-over-SSE: `isEventStream` picks the /graphql requests `eventStream` serves (gateway/live). */
+  eventStream?: RouteHandler;
+  isEventStream?: (req: IncomingMessage) => boolean;
+  /** WebSocket upgrades to /graphql (graphql-ws, gateway/live); absent: upgrades are refused. */
+  upgrade?: (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
 }
 
 const started = Date.now();

@@ -22,11 +22,17 @@ export interface RouterOptions {
 }
 
 export function createHttpServer(options: RouterOptions): http.Server {
-  return http.createServer({ keepAliveTimeout: 30_000 }, (req, res) => {
+  const server = http.createServer({ keepAliveTimeout: 30_000 }, (req, res) => {
     const requestId = randomUUID();
     res.setHeader('x-request-id', requestId);
     route(req, res, requestId, options).catch((error) => fail(res, error, options.logger, requestId));
   });
+  server.on('upgrade', (req, socket, head) => {
+    const path = new URL(req.url ?? '/', 'http://gateway').pathname;
+    if (path === GRAPHQL_PATH && options.hooks.upgrade) options.hooks.upgrade(req, socket, head);
+    else socket.end('HTTP/1.1 404 Not Found\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+  });
+  return server;
 }
 
 type Route = (req: IncomingMessage, res: ServerResponse, options: RouterOptions) => void | Promise<void>;
@@ -49,6 +55,7 @@ async function route(req: IncomingMessage, res: ServerResponse, requestId: strin
   const method = req.method ?? 'GET';
   if (path === GRAPHQL_PATH) {
     if (method === 'GET' && options.hooks.graphiql && wantsPage(req)) return options.hooks.graphiql(req, res);
+    if (options.hooks.eventStream && options.hooks.isEventStream?.(req)) return options.hooks.eventStream(req, res);
     return options.graphql(req, res, requestId);
   }
   const handler = GET_ROUTES[path] ?? (path.startsWith(GRAPHIQL_ASSETS_PREFIX) ? graphiqlAssets : undefined);

@@ -13,6 +13,8 @@ export const RESOLUTION_CODES = {
   unresolved: 'OPERATION_RESOLUTION_FAILURE',
   /** The operation is a mutation or subscription and the graph has none. */
   unsupported: 'OPERATION_TYPE_UNSUPPORTED',
+  /** A subscription sent as a plain request: it needs an event stream or a WebSocket (gateway/live). */
+  subscriptionTransport: 'SUBSCRIPTION_TRANSPORT_REQUIRED',
 } as const;
 
 /** The refusal for the operation a request asks to run, or null when it can run. */
@@ -28,6 +30,12 @@ export function operationRefusal(
     return refusal(
       RESOLUTION_CODES.unsupported,
       `The operation ${label}is a ${operation.operation}, and this graph has no ${operation.operation}s; it serves queries.`,
+    );
+  }
+  if (operation.operation === 'subscription') {
+    return refusal(
+      RESOLUTION_CODES.subscriptionTransport,
+      'Subscriptions are served as an event stream (POST /graphql with Accept: text/event-stream, graphql-sse) or over a WebSocket (graphql-ws) on /graphql, not as a single response.',
     );
   }
   return null;

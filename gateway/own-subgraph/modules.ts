@@ -6,7 +6,8 @@ import type { GatewayServices } from '../services.ts';
 import type { OwnSubgraphModule } from './module.ts';
 import { regionsModule } from './regions.ts';
 import { auditGraphModule } from '../audit/index.ts';
+import { liveModule } from '../live/schema.ts';
 
 export function ownSubgraphModules(services: GatewayServices): OwnSubgraphModule[] {
-  return [regionsModule(services.registry), auditGraphModule(services)];
+  return [regionsModule(services.registry), auditGraphModule(services), liveModule()];
 }

@@ -36,6 +36,7 @@ import { withDisclosure } from '../disclosure/gateway-wrapper.ts';
 import { createTrustedDocuments } from '../trusted-documents/index.ts';
 import { operationFactsPlugin, tracedExecution, tracedHook, tracedPlugin } from '../tracing/phases.ts';
 import { SPAN } from '../../common/tracing/spans.ts';
+import { createLive, LiveMetrics } from '../live/index.ts';
 
 /** The gateway itself reads the regions' change streams and filters: a service caller with no scopes. */
 const CHANGE_STREAM_CALLER = {
@@ -74,6 +75,10 @@ export interface GatewayExtensions {
   resolveParameters?: (params: Record<string, unknown>) => Record<string, unknown>;
   /** Run when the gateway stops, after the last request (flush the audit log, quit Redis…). */
   closers: Array<() => Promise<void>>;
+  /** Told the gateway's own /graphql URL once it listens (subscriptions resolve events through it). */
+  listening: Array<(url: string) => void>;
+  /** Run when the gateway starts stopping, before in-flight requests drain (end subscription streams). */
+  stopping: Array<() => Promise<void>>;
 }
 
 /** Async: a concern may open its resources (audit file, Redis) before the gateway listens. */
@@ -98,7 +103,8 @@ export async function gatewayExtensions(runtime: GatewayRuntime): Promise<Gatewa
     () => registry.regions(),
   );
   const audit = await openGatewayAudit(runtime);
-  const metricRegistries = [cache.metrics.registry, limits.metrics.registry, filters.metrics.registry];
+  const liveMetrics = new LiveMetrics();
+  const metricRegistries = [cache.metrics.registry, limits.metrics.registry, filters.metrics.registry, liveMetrics.registry];
   const metrics = createMetrics({ registries: metricRegistries, audit: audit.metrics, config: config.metrics });
   const requestLog = createRequestLog(logger);
   const refusals = createRefusals({
@@ -108,6 +114,25 @@ export async function gatewayExtensions(runtime: GatewayRuntime): Promise<Gatewa
     log: requestLog.logRefusal,
     logger,
   });
+  // Subscriptions: fed by the cache's one change stream per region, events resolved through the whole pipeline.
+  const live = createLive({
+    config: config.live,
+    metrics: liveMetrics,
+    server: config.server,
+    contextHooks: security.contextHooks,
+    onRefusal: refusals.onRefusal,
+    recorder: audit.recorder,
+    liveness: {
+      // Polled every second: also keeps the streams in step with a reloaded registry when no cache query does.
+      regions: () => {
+        const regions = registry.regions();
+        cache.follow(regions);
+        return regions.map((r) => r.code);
+      },
+      isLive: (region) => cache.changes.isLive(region),
+    },
+  });
+  cache.changes.listen(live.listener);
   const graphiql = createGraphiql(runtime);
   const trustedDocuments = createTrustedDocuments(config.trustedDocuments, logger, authorisation.prepare);
   const operationFacts = operationFactsPlugin();
@@ -148,7 +173,13 @@ export async function gatewayExtensions(runtime: GatewayRuntime): Promise<Gatewa
     // query hash. Disclosure next: it adds hidden keys to what the caller may select and
     // reads back whose data the answer holds (for the audit and the bulk-lookup monitor).
     // The response cache innermost keeps what that operation returns, hidden keys included.
-    gatewayWrappers: [tracedExecution, authorisation.wrapGateway, withDisclosure, ...(cache.wrapGateway ? [cache.wrapGateway] : [])],
+    gatewayWrappers: [
+      live.wrapGateway,
+      tracedExecution,
+      authorisation.wrapGateway,
+      withDisclosure,
+      ...(cache.wrapGateway ? [cache.wrapGateway] : []),
+    ],
     subgraphHeaders: security.subgraphHeaders,
     subgraphBatchHeaders: security.subgraphBatchHeaders,
     http: {
@@ -156,7 +187,12 @@ export async function gatewayExtensions(runtime: GatewayRuntime): Promise<Gatewa
       graphiql: graphiql.routes.page,
       graphiqlAssets: graphiql.routes.assets,
       auditReady: () => audit.ready(),
+      ...(live.eventStream ? { eventStream: live.eventStream, isEventStream: live.isEventStream } : {}),
+      ...(live.upgrade ? { upgrade: live.upgrade } : {}),
     },
+    listening: [live.listening],
+    // Long-lived streams would hold the HTTP server open for the whole shutdown grace.
+    stopping: [() => live.close()],
     onRefusal: refusals.onRefusal,
     ...(trustedDocuments ? { resolveParameters: trustedDocuments.resolveParameters } : {}),
     // The refusal summaries still open go into the audit log before it closes.

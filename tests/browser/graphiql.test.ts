@@ -19,6 +19,7 @@ import { buildGraphiql } from '../../gateway/graphiql/build.ts';
 import { examples, type Example } from '../../gateway/graphiql/app/examples.ts';
 import { readDemoValues } from '../../gateway/graphiql/demo-values.ts';
 import { seedData, startSystem, type System } from '../support/system.ts';
+import { issueJsNotice, liveGauge, waitFor } from '../support/live.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 /** Test artefacts (git-ignored): what the analyst sees, for a look after the run. */
@@ -157,6 +158,27 @@ describe.skipIf(!available)('GraphiQL in Chromium', () => {
     expect(new Set(result.data.person.records.map((r: { region: string }) => r.region))).toEqual(new Set(['JS', 'GZ', 'HB']));
     // What the regions answered is in the response the analyst sees.
     expect(result.extensions.regions.map((r: { region: string }) => r.region)).toEqual(expect.arrayContaining(['JS', 'GZ', 'HB']));
+  });
+
+  it('subscribes over SSE with the same headers: a wanted notice written in JS shows in the response pane', async () => {
+    // The investigator's headers from the test above are still in the tab.
+    const { idNumber } = system.scenarios.personInAllRegions;
+    await replaceEditorText(
+      page,
+      '.graphiql-query-editor .CodeMirror',
+      'subscription Watch($ids: [String!]) { watch(idNumbers: $ids) { id kind region recordId person { wanted } } }',
+    );
+    await page.locator('.graphiql-editor-tools button[data-name="variables"]').click();
+    await replaceEditorText(page, '.graphiql-editor-tool .graphiql-editor:not(.hidden) .CodeMirror', JSON.stringify({ ids: [idNumber] }));
+    await page.locator('.graphiql-execute-button').click();
+    await waitFor(async () => (await liveGauge(system.gatewayUrl)) >= 1, 15_000);
+    issueJsNotice(dataDir, 'W-BROWSER-1', idNumber);
+    await expect.poll(() => responseText(page), { timeout: 15_000 }).toContain('JS:W-BROWSER-1');
+    const event = JSON.parse(await responseText(page));
+    expect(event.data.watch).toMatchObject({ kind: 'WANTED_NOTICE', region: 'JS', person: { wanted: true } });
+    // Running, the button stops the subscription.
+    await page.locator('.graphiql-execute-button').click();
+    await waitFor(async () => (await liveGauge(system.gatewayUrl)) === 0, 15_000);
   });
 
   it("shows each field's scope requirement in the docs explorer", async () => {

@@ -151,7 +151,13 @@ const KINDS: [string, Parameters<typeof send>[0], number, string, string][] = [
     'invalid',
   ],
   ['mutation the graph lacks', { body: JSON.stringify({ query: 'mutation M { x }' }) }, 400, 'OPERATION_TYPE_UNSUPPORTED', 'invalid'],
-  ['subscription the graph lacks', { body: JSON.stringify({ query: 'subscription { x }' }) }, 400, 'OPERATION_TYPE_UNSUPPORTED', 'invalid'],
+  [
+    'subscription as a plain request (it needs an event stream or a WebSocket)',
+    { body: JSON.stringify({ query: 'subscription { alerts { id } }' }) },
+    400,
+    'SUBSCRIPTION_TRANSPORT_REQUIRED',
+    'invalid',
+  ],
   ['no token', { body: JSON.stringify({ query: Q }), bearer: false }, 401, 'UNAUTHENTICATED', 'unauthenticated'],
   ['parse error', { body: JSON.stringify({ query: '{ regions ' }) }, 400, 'GRAPHQL_PARSE_FAILED', 'invalid'],
 ];

@@ -46,6 +46,8 @@ export interface Topology {
   idpDir: string;
   configDir: string;
   gzUrl: string;
+  /** The regions' data (tests write to JS's database as its application would). */
+  dataDir: string;
   scenarios: Scenarios;
   /** POSTs a GraphQL operation to `url` (default: nginx) as a demo officer. */
   query(query: string, variables?: Record<string, unknown>, as?: Officer, url?: string): Promise<GraphQLResponse>;
@@ -138,6 +140,7 @@ export async function startTopology(options: { replicas?: number; gatewayConfig?
       idpDir,
       configDir,
       gzUrl,
+      dataDir,
       scenarios,
       query: (query, variables, as = { roles: ['investigator'] }, target = url) => postQuery(target, idpDir, { query, variables }, as),
       stop: stopAll,

@@ -62,6 +62,10 @@ export interface System {
   gatewayUrl: string;
   regions: Record<RegionCode, RegionHandle>;
   standins: { GZ: Restartable };
+  /** The gateway process: stopped, killed (-9) and started again on the same port. */
+  gateway: Restartable;
+  /** The dev-token keys directory every process reads (mint tokens with it). */
+  keysDir: string;
   /** The generated config directory (gateway.json, regions.json). */
   configDir: string;
   /** What the generator wrote about the demo data: the scenario ids tests ask for. */
@@ -179,10 +183,12 @@ export async function startSystem(options: SystemOptions): Promise<System> {
       defaults: { timeoutMs: options.regionTimeoutMs ?? 2000 },
       regions: REGION_CODES.map((code) => ({ code, name: code, url: regions[code].subgraphUrl })),
     });
+    // A fixed port, so a restarted gateway is found where clients left it.
+    const gatewayPort = await freePort();
     writeJson(join(configDir, 'gateway.json'), {
       mode: 'development',
       allowAnonymous: true,
-      server: { host: '127.0.0.1', port: 0, shutdownGraceMs: 1000 },
+      server: { host: '127.0.0.1', port: gatewayPort, shutdownGraceMs: 1000 },
       // Its own audit log: one directory belongs to one gateway instance.
       audit: { dir: join(configDir, 'audit'), keysDir: keysEnv.LIANDONG_KEYS_DIR },
       // Every test query comes from one of a few officers, faster than any person types: the
@@ -190,23 +196,50 @@ export async function startSystem(options: SystemOptions): Promise<System> {
       limits: { rateLimit: { burst: 10_000, perSecond: 10_000 } },
       ...options.gatewayConfig,
     });
-    const gateway = await startProcess({
-      name: 'gateway',
-      file: 'gateway/main.ts',
-      args: ['--config', join(configDir, 'gateway.json')],
-      // LIANDONG_DATA: GraphiQL's saved examples open with this data's values, as under npm start.
-      env: { LOG_LEVEL: 'info', ...keysEnv, LIANDONG_DATA: options.dataDir, ...options.gatewayEnv },
+    const gatewayUrl = `http://127.0.0.1:${gatewayPort}/graphql`;
+    let output = '';
+    const gateway = await restartable(gatewayUrl, async () => {
+      const proc = await startProcess({
+        name: 'gateway',
+        file: 'gateway/main.ts',
+        args: ['--config', join(configDir, 'gateway.json')],
+        // LIANDONG_DATA: GraphiQL's saved examples open with this data's values, as under npm start.
+        env: { LOG_LEVEL: 'info', ...keysEnv, LIANDONG_DATA: options.dataDir, ...options.gatewayEnv },
+      });
+      const before = output;
+      const read = proc.output;
+      proc.output = () => before + read();
+      return proc;
     });
-    started.push(gateway);
+    started.push({
+      stop: async () => {
+        output = gateway.current()?.output() ?? output;
+        await gateway.stop();
+      },
+    });
+    const current = () => gateway.current()?.output() ?? output;
     return {
-      gatewayUrl: gateway.url!,
+      gatewayUrl: gateway.current()!.url ?? gatewayUrl,
+      gateway: {
+        url: gatewayUrl,
+        start: gateway.start,
+        stop: async () => {
+          output = current();
+          await gateway.stop();
+        },
+        kill: async () => {
+          output = current();
+          await gateway.kill();
+        },
+      },
+      keysDir: keysEnv.LIANDONG_KEYS_DIR,
       regions,
       standins: { GZ: gz },
       configDir,
       scenarios: JSON.parse(readFileSync(join(options.dataDir, 'scenarios.json'), 'utf8')) as Scenarios,
-      gatewayOutput: () => gateway.output(),
+      gatewayOutput: current,
       resetCounts: () => REGION_CODES.forEach((code) => regions[code].proxy.reset()),
-      query: (query, variables, as = INVESTIGATOR) => postQuery(gateway.url!, keysEnv.LIANDONG_KEYS_DIR, { query, variables }, as),
+      query: (query, variables, as = INVESTIGATOR) => postQuery(gatewayUrl, keysEnv.LIANDONG_KEYS_DIR, { query, variables }, as),
       stop: stopAllStarted,
     };
   } catch (error) {

@@ -1,0 +1,30 @@
+/**
+ * What the gateway pushes, before it is resolved for a subscriber: a change the regions
+ * published, or a status the gateway itself observed. Each gets an id that grows by one
+ * per event in this gateway process, prefixed by the process's epoch, so a client's
+ * `Last-Event-ID` says both "which gateway life" and "how far".
+ */
+import type { ChangeEvent } from '../../common/changes/event.ts';
+
+export type LiveKind = 'WANTED_NOTICE' | 'VEHICLE_ALERT' | 'GAP' | 'REGION_UNAVAILABLE' | 'REGION_RESTORED';
+
+export interface LiveEvent {
+  /** `<epoch>.<seq>`. */
+  id: string;
+  seq: number;
+  kind: LiveKind;
+  region: string | null;
+  at: string;
+  /** For WANTED_NOTICE and VEHICLE_ALERT: what the region published. */
+  change?: ChangeEvent;
+  detail?: string;
+}
+
+/** The record types whose changes are pushed, and the event kind each becomes. */
+export const PUSHED_TYPES: Readonly<Record<string, LiveKind>> = { WantedNotice: 'WANTED_NOTICE', VehicleAlert: 'VEHICLE_ALERT' };
+
+/** Parses `<epoch>.<seq>`; null when the text is not one of ours. */
+export function parseEventId(text: string): { epoch: string; seq: number } | null {
+  const match = /^([0-9a-z]{1,32})\.(\d{1,15})$/.exec(text.trim());
+  return match ? { epoch: match[1], seq: Number(match[2]) } : null;
+}

@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import type { ChangeEvent } from '../../common/changes/event.ts';
+import type { LiveEvent } from './events.ts';
+import { LiveHub, type Subscriber, type SubscriptionFilter } from './hub.ts';
+import { LiveMetrics } from './metrics.ts';
+
+const A = '110101199003071234';
+const B = '110101199003075678';
+
+function subscriber(filter: SubscriptionFilter, officer = 'JS-1'): Subscriber & { got: LiveEvent[] } {
+  const got: LiveEvent[] = [];
+  return { officer, filter, got, offer: (event) => got.push(event), end: () => {} };
+}
+
+const watch = (ids: string[], plates: string[] = []): SubscriptionFilter => ({
+  field: 'watch',
+  idNumbers: new Set(ids),
+  plates: new Set(plates),
+});
+
+function change(overrides: Partial<ChangeEvent> = {}): ChangeEvent {
+  return { region: 'JS', type: 'WantedNotice', id: 'W-1', idNumbers: [A], plates: [], at: '2026-12-06T00:00:00Z', ...overrides };
+}
+
+describe('LiveHub', () => {
+  it('hands a change only to the subscribers whose watched keys it touches, and to matching desks', () => {
+    const hub = new LiveHub(100, new LiveMetrics());
+    const onA = subscriber(watch([A]));
+    const onB = subscriber(watch([B]));
+    const onPlate = subscriber(watch([], ['苏A12345']));
+    const deskJs = subscriber({ field: 'alerts', regions: new Set(['JS']), kinds: new Set(['WANTED_NOTICE']) });
+    const deskGz = subscriber({ field: 'alerts', regions: new Set(['GZ']), kinds: new Set(['WANTED_NOTICE', 'VEHICLE_ALERT']) });
+    for (const s of [onA, onB, onPlate, deskJs, deskGz]) hub.add(s);
+    hub.changed(change());
+    hub.changed(change({ type: 'VehicleAlert', id: 'A-1', idNumbers: [], plates: ['苏A12345'] }));
+    hub.changed(change({ type: 'PersonRecord', id: 'P-1' })); // not pushed: only notices and alerts
+    expect(onA.got.map((e) => e.change?.id)).toEqual(['W-1']);
+    expect(onB.got).toEqual([]);
+    expect(onPlate.got.map((e) => e.kind)).toEqual(['VEHICLE_ALERT']);
+    expect(deskJs.got.map((e) => e.change?.id)).toEqual(['W-1']);
+    expect(deskGz.got).toEqual([]);
+  });
+
+  it('forgets a removed subscriber (index and per-officer count)', () => {
+    const hub = new LiveHub(100, new LiveMetrics());
+    const one = subscriber(watch([A]));
+    hub.add(one);
+    expect(hub.officerCount('JS-1')).toBe(1);
+    hub.remove(one);
+    hub.changed(change());
+    expect(one.got).toEqual([]);
+    expect(hub.officerCount('JS-1')).toBe(0);
+  });
+
+  it('replays the buffered events after a known id, and a GAP for an id it cannot place', () => {
+    const hub = new LiveHub(3, new LiveMetrics());
+    for (let i = 1; i <= 5; i++) hub.changed(change({ id: `W-${i}`, idNumbers: [i % 2 ? A : B] }));
+    const back = subscriber(watch([A]));
+    // Buffer holds events 3, 4, 5; after 2 the client missed 3 (A) and 5 (A).
+    expect(hub.resume(back, `${hub.epoch}.2`).map((e) => e.change?.id)).toEqual(['W-3', 'W-5']);
+    expect(hub.resume(back, `${hub.epoch}.5`)).toEqual([]);
+    // More than the stream's queue holds: a GAP, not a replay that would end it as a slow consumer.
+    expect(hub.resume(back, `${hub.epoch}.2`, 1).map((e) => e.kind)).toEqual(['GAP']);
+    const gaps = [`${hub.epoch}.1`, 'abcdef01.4', `${hub.epoch}.9`, 'not-an-id'].map((id) => hub.resume(back, id));
+    for (const gap of gaps) {
+      expect(gap).toHaveLength(1);
+      expect(gap[0].kind).toBe('GAP');
+      expect(gap[0].detail).toMatch(/query again/);
+    }
+  });
+
+  it('announces a region whose stream went quiet, and its return, once each', () => {
+    const hub = new LiveHub(100, new LiveMetrics());
+    const watcher = subscriber(watch([A]));
+    hub.add(watcher);
+    const live = new Map([['GZ', false]]);
+    const liveness = { regions: () => ['GZ'], isLive: (r: string) => live.get(r) ?? false };
+    hub.checkRegions(liveness); // never live yet (starting): nothing to say
+    live.set('GZ', true);
+    hub.checkRegions(liveness);
+    live.set('GZ', false);
+    hub.checkRegions(liveness);
+    hub.checkRegions(liveness);
+    live.set('GZ', true);
+    hub.checkRegions(liveness);
+    expect(watcher.got.map((e) => `${e.kind} ${e.region}`)).toEqual(['REGION_UNAVAILABLE GZ', 'REGION_RESTORED GZ']);
+  });
+});

@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { getOperationAST, parse } from 'graphql';
+import type { LiveEvent } from './events.ts';
+import { QueryPlan } from './query-plan.ts';
+
+const EVENT: LiveEvent = {
+  id: 'ab12.7',
+  seq: 7,
+  kind: 'WANTED_NOTICE',
+  region: 'JS',
+  at: '2026-12-06T00:00:00Z',
+  change: { region: 'JS', type: 'WantedNotice', id: 'W-1', idNumbers: ['X'], plates: [], at: '2026-12-06T00:00:00Z' },
+};
+
+function plan(text: string, variables: Record<string, unknown> = {}): QueryPlan {
+  const document = parse(text);
+  return new QueryPlan(document, getOperationAST(document)!, variables);
+}
+
+describe('QueryPlan', () => {
+  it("turns the event's links into root lookups, keeping aliases, fragments and the variables they use", () => {
+    const p = plan(
+      `subscription S($ids: [String!], $withRecords: Boolean!) {
+        w: watch(idNumbers: $ids) { id ...Ev who: person { ...P records @include(if: $withRecords) { name } } }
+      }
+      fragment Ev on LiveEvent { kind }
+      fragment P on Person { idNumber }`,
+      { ids: ['X'], withRecords: true },
+    );
+    const { query, variables } = p.queryFor({ idNumber: 'X', plate: null });
+    expect(query).toContain('who: person(idNumber: $liveIdNumber)');
+    expect(query).toContain('fragment P on Person');
+    expect(query).not.toContain('fragment Ev');
+    expect(query).toContain('$withRecords: Boolean!');
+    expect(query).not.toContain('$ids');
+    expect(variables).toEqual({ withRecords: true, liveIdNumber: 'X' });
+    expect(() => parse(query)).not.toThrow();
+  });
+
+  it('asks for the subject under a hidden alias when only scalars were selected, and drops it from the event', () => {
+    const p = plan('subscription { watch(idNumbers: ["X"]) { id kind idNumber } }');
+    const { query } = p.queryFor({ idNumber: 'X', plate: null });
+    expect(query).toContain('liveSubjectPerson: person(idNumber: $liveIdNumber)');
+    const result = p.result(
+      EVENT,
+      { idNumber: 'X', plate: null },
+      { data: { liveSubjectPerson: { __typename: 'Person' } } },
+      { eventId: EVENT.id },
+    );
+    expect(result.data).toEqual({ watch: { id: 'ab12.7', kind: 'WANTED_NOTICE', idNumber: 'X' } });
+  });
+
+  it("puts the query's errors under the subscription field, and answers a status event with __typename alone", () => {
+    const p = plan('subscription { alerts { kind person { idNumber records { address } } } }');
+    const result = p.result(
+      EVENT,
+      { idNumber: 'X', plate: null },
+      {
+        data: { person: { idNumber: 'X', records: [{ address: null }] } },
+        errors: [{ message: 'denied', path: ['person', 'records', 0, 'address'], extensions: { code: 'FORBIDDEN' } }],
+      },
+      {},
+    );
+    expect(result.errors?.map((e) => [e.path, e.extensions.code])).toEqual([[['alerts', 'person', 'records', 0, 'address'], 'FORBIDDEN']]);
+    expect(p.queryFor({ idNumber: null, plate: null }).query.replace(/\s+/g, ' ')).toBe('query LiveEvent { __typename }');
+  });
+});

@@ -1,0 +1,210 @@
+/**
+ * Turns a subscription's selection on `LiveEvent` into the ordinary query that resolves
+ * one event for one subscriber, and the query's answer back into the event.
+ *
+ *   subscription { watch(idNumbers: $ids) { id kind p: person { name wanted } } }
+ *   → query LiveEvent($liveIdNumber: String!) { p: person(idNumber: $liveIdNumber) { name wanted } }
+ *
+ * The query goes through the gateway's whole pipeline (authorisation, purpose, shield
+ * rules, disclosure keys, audit), so pushed data obeys exactly the rules a query does.
+ * When the client did not select `person` (or `vehicle`) the query still asks for the
+ * subject under a hidden alias: the audit record then names whose change was pushed even
+ * if the client only selected the scalar `idNumber`.
+ */
+import {
+  GraphQLError,
+  Kind,
+  print,
+  visit,
+  type DocumentNode,
+  type ExecutionResult,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type GraphQLFormattedError,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+  type VariableDefinitionNode,
+} from 'graphql';
+import type { LiveEvent } from './events.ts';
+
+const LINKS = {
+  person: { argument: 'idNumber', variable: 'liveIdNumber' },
+  vehicle: { argument: 'plate', variable: 'livePlate' },
+} as const;
+type Link = keyof typeof LINKS;
+const HIDDEN: Record<Link, string> = { person: 'liveSubjectPerson', vehicle: 'liveSubjectVehicle' };
+
+/** What the event itself answers, without asking anyone. */
+const SCALARS = new Set(['id', 'kind', 'region', 'at', 'recordType', 'recordId', 'idNumber', 'plate', 'detail', '__typename']);
+
+export interface EventQuery {
+  query: string;
+  variables: Record<string, unknown>;
+}
+
+export class QueryPlan {
+  /** The root field's response key (`watch`, or its alias). */
+  readonly rootKey: string;
+  private readonly scalars: Array<{ key: string; name: string }> = [];
+  private readonly links: Array<{ key: string; name: Link; field: FieldNode }> = [];
+  /** One query text (and the subscription's variables it uses) per shape: person, vehicle, both, neither. */
+  private readonly fragments: Map<string, FragmentDefinitionNode>;
+  private readonly variableDefinitions: readonly VariableDefinitionNode[];
+  private readonly shapes = new Map<string, EventQuery>();
+
+  constructor(
+    document: DocumentNode,
+    operation: OperationDefinitionNode,
+    private readonly variables: Record<string, unknown>,
+  ) {
+    const root = operation.selectionSet.selections[0] as FieldNode;
+    this.rootKey = root.alias?.value ?? root.name.value;
+    const fragments = new Map(
+      document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]),
+    );
+    this.fragments = fragments;
+    this.collect(root.selectionSet!, fragments);
+    this.variableDefinitions = operation.variableDefinitions ?? [];
+  }
+
+  private collect(selectionSet: SelectionSetNode, fragments: Map<string, FragmentDefinitionNode>): void {
+    for (const selection of selectionSet.selections) {
+      if (selection.kind === Kind.FIELD) {
+        const key = selection.alias?.value ?? selection.name.value;
+        const name = selection.name.value;
+        if (name in LINKS) this.links.push({ key, name: name as Link, field: selection });
+        else if (SCALARS.has(name)) this.scalars.push({ key, name });
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) this.collect(selection.selectionSet, fragments);
+      else {
+        const fragment = fragments.get(selection.name.value);
+        if (fragment) this.collect(fragment.selectionSet, fragments);
+      }
+    }
+  }
+
+  /** The query resolving the event's person and vehicle (`__typename` alone for a status event, which names neither). */
+  queryFor(subject: { idNumber: string | null; plate: string | null }): EventQuery {
+    const present: Link[] = [];
+    if (subject.idNumber) present.push('person');
+    if (subject.plate) present.push('vehicle');
+    const shape = present.join(',');
+    let built = this.shapes.get(shape);
+    if (built === undefined) {
+      built = this.build(present);
+      this.shapes.set(shape, built);
+    }
+    const variables: Record<string, unknown> = { ...built.variables };
+    if (subject.idNumber) variables[LINKS.person.variable] = subject.idNumber;
+    if (subject.plate) variables[LINKS.vehicle.variable] = subject.plate;
+    return { query: built.query, variables };
+  }
+
+  private build(present: Link[]): EventQuery {
+    const fields: FieldNode[] = [];
+    for (const link of present) {
+      const selected = this.links.filter((l) => l.name === link);
+      const withArgument = (field: FieldNode, alias: string): FieldNode => ({
+        ...field,
+        alias: { kind: Kind.NAME, value: alias },
+        arguments: [
+          {
+            kind: Kind.ARGUMENT,
+            name: { kind: Kind.NAME, value: LINKS[link].argument },
+            value: { kind: Kind.VARIABLE, name: { kind: Kind.NAME, value: LINKS[link].variable } },
+          },
+        ],
+      });
+      for (const { key, field } of selected) fields.push(withArgument(field, key));
+      if (selected.length === 0) {
+        const bare: FieldNode = {
+          kind: Kind.FIELD,
+          name: { kind: Kind.NAME, value: link },
+          selectionSet: { kind: Kind.SELECTION_SET, selections: [{ kind: Kind.FIELD, name: { kind: Kind.NAME, value: '__typename' } }] },
+        };
+        fields.push(withArgument(bare, HIDDEN[link]));
+      }
+    }
+    if (fields.length === 0) {
+      // A status event: nothing to resolve, but it is still pushed, so still audited.
+      fields.push({ kind: Kind.FIELD, name: { kind: Kind.NAME, value: '__typename' } });
+    }
+    const selectionSet: SelectionSetNode = { kind: Kind.SELECTION_SET, selections: fields };
+    const usedFragments = this.fragmentsUsedBy(selectionSet);
+    const usedVariables = new Set<string>();
+    for (const node of [selectionSet, ...usedFragments]) {
+      visit(node, {
+        Variable(variable) {
+          usedVariables.add(variable.name.value);
+        },
+      });
+    }
+    const definitions: VariableDefinitionNode[] = this.variableDefinitions.filter((d) => usedVariables.has(d.variable.name.value));
+    const variables = Object.fromEntries(
+      definitions
+        .filter((d) => d.variable.name.value in this.variables)
+        .map((d) => [d.variable.name.value, this.variables[d.variable.name.value]]),
+    );
+    for (const link of present) {
+      definitions.push({
+        kind: Kind.VARIABLE_DEFINITION,
+        variable: { kind: Kind.VARIABLE, name: { kind: Kind.NAME, value: LINKS[link].variable } },
+        type: { kind: Kind.NON_NULL_TYPE, type: { kind: Kind.NAMED_TYPE, name: { kind: Kind.NAME, value: 'String' } } },
+      });
+    }
+    const operation: OperationDefinitionNode = {
+      kind: Kind.OPERATION_DEFINITION,
+      operation: 'query' as OperationDefinitionNode['operation'],
+      name: { kind: Kind.NAME, value: 'LiveEvent' },
+      variableDefinitions: definitions,
+      selectionSet,
+    };
+    return { query: print({ kind: Kind.DOCUMENT, definitions: [operation, ...usedFragments] }), variables };
+  }
+
+  /** Fragment definitions the selection spreads, directly or through other fragments. */
+  private fragmentsUsedBy(selectionSet: SelectionSetNode): FragmentDefinitionNode[] {
+    const used = new Map<string, FragmentDefinitionNode>();
+    const walk = (node: SelectionSetNode | FragmentDefinitionNode) =>
+      visit(node, {
+        FragmentSpread: (spread) => {
+          const fragment = this.fragments.get(spread.name.value);
+          if (fragment && !used.has(fragment.name.value)) {
+            used.set(fragment.name.value, fragment);
+            walk(fragment);
+          }
+        },
+      });
+    walk(selectionSet);
+    return [...used.values()];
+  }
+
+  /** The event as the subscriber selected it, from the event and the query's answer. */
+  result(
+    event: LiveEvent,
+    subject: { idNumber: string | null; plate: string | null },
+    answer: { data?: Record<string, unknown> | null; errors?: readonly GraphQLFormattedError[] },
+    extensions: Record<string, unknown>,
+  ): ExecutionResult {
+    const values: Record<string, unknown> = {
+      id: event.id,
+      kind: event.kind,
+      region: event.region,
+      at: event.at,
+      recordType: event.change?.type ?? null,
+      recordId: event.change ? `${event.change.region}:${event.change.id}` : null,
+      idNumber: subject.idNumber,
+      plate: subject.plate,
+      detail: event.detail ?? null,
+      __typename: 'LiveEvent',
+    };
+    const out: Record<string, unknown> = {};
+    for (const { key, name } of this.scalars) out[key] = values[name];
+    for (const { key } of this.links) out[key] = answer.data?.[key] ?? null;
+    const hidden = new Set(Object.values(HIDDEN));
+    // GraphQLError instances: graphql-ws serialises each error through its toJSON.
+    const errors = (answer.errors ?? [])
+      .filter((e) => !(typeof e.path?.[0] === 'string' && hidden.has(e.path[0])))
+      .map((e) => new GraphQLError(e.message, { path: e.path ? [this.rootKey, ...e.path] : [this.rootKey], extensions: e.extensions }));
+    return { data: { [this.rootKey]: out }, ...(errors.length ? { errors } : {}), extensions };
+  }
+}

@@ -1,0 +1,265 @@
+/**
+ * Opening a subscription: who (the same authentication and purpose hooks a query
+ * passes), what (parsed and validated against the gateway's API schema; exactly one
+ * `watch` or `alerts` field), within which limits — then the stream, resumed after the
+ * client's last event id if it sent one. A refusal is audited (like any refused request
+ * to /graphql) and answered with a stable code; nothing is subscribed.
+ */
+import {
+  GraphQLError,
+  Kind,
+  getArgumentValues,
+  getOperationAST,
+  getVariableValues,
+  parse,
+  validate,
+  type DocumentNode,
+  type FieldNode,
+  type GraphQLSchema,
+} from 'graphql';
+import { normaliseIdNumber, normalisePlate, quoteInput } from '../../common/normalise/index.ts';
+import { HttpError } from '../../common/http/respond.ts';
+import type { GatewayContext } from '../context.ts';
+import { bareContext, type ContextHook } from '../http/context.ts';
+import type { HttpRequestInfo } from '../http/request.ts';
+import type { LiveConfig } from './config.ts';
+import type { LiveKind } from './events.ts';
+import type { LiveHub, SubscriptionFilter } from './hub.ts';
+import type { LiveMetrics } from './metrics.ts';
+import { QueryPlan } from './query-plan.ts';
+import { LiveSubscription } from './subscription.ts';
+import { resolver, type Loopback } from './resolve.ts';
+import { emptySubjects } from '../../common/audit/subjects.ts';
+import type { AuditRecorder } from '../audit/recorder.ts';
+
+export interface SubscribeRequest {
+  query?: unknown;
+  variables?: unknown;
+  operationName?: unknown;
+  extensions?: unknown;
+}
+
+export interface SubscribeDeps {
+  config: LiveConfig;
+  hub: LiveHub;
+  metrics: LiveMetrics;
+  schema: () => GraphQLSchema | null;
+  regions: () => readonly string[];
+  /** Authentication and purpose: the hooks a query's context passes. */
+  contextHooks: readonly ContextHook[];
+  /** Audits a refusal and says what to answer (gateway/audit/refusals.ts); rejects when it cannot audit. */
+  onRefusal?: (context: GatewayContext, error: unknown) => Promise<unknown>;
+  loopback: Loopback;
+  /** The audit log: the subscribe itself is recorded (null only with audit.sink "off"). */
+  recorder: AuditRecorder | null;
+}
+
+export type Opened = { subscription: LiveSubscription } | { refused: HttpError };
+
+export async function openSubscription(
+  deps: SubscribeDeps,
+  info: HttpRequestInfo,
+  request: SubscribeRequest,
+  lastEventId: string | null,
+): Promise<Opened> {
+  const context = bareContext(info);
+  try {
+    for (const hook of deps.contextHooks) await hook(context, info);
+    const { subscription, field } = prepare(deps, context, info, request);
+    await recordSubscribe(deps.recorder, context, request, field).catch((error: unknown) => {
+      void subscription.return();
+      throw error;
+    });
+    if (lastEventId) for (const event of deps.hub.resume(subscription, lastEventId, deps.config.queueLimit)) subscription.offer(event);
+    deps.hub.add(subscription);
+    return { subscription };
+  } catch (error) {
+    const refused = asHttpError(error);
+    deps.metrics.refused.inc({ code: refused.code });
+    if (!deps.onRefusal) return { refused };
+    try {
+      return { refused: asHttpError(await deps.onRefusal(context, refused)) };
+    } catch {
+      return { refused: new HttpError(503, 'AUDIT_UNAVAILABLE', 'The audit log cannot record this request, so it is refused.') };
+    }
+  }
+}
+
+/**
+ * The subscribe request leaves its own record, like every request to /graphql: who
+ * watches what (the watched keys are in its variables or text), under which purpose. Its
+ * events are recorded one by one as they are pushed. No record, no subscription.
+ */
+async function recordSubscribe(
+  recorder: AuditRecorder | null,
+  context: GatewayContext,
+  request: SubscribeRequest,
+  field: string,
+): Promise<void> {
+  if (!recorder) return;
+  try {
+    await recorder.record({
+      auditId: context.requestId,
+      startedAt: context.startedAt,
+      clientAddress: context.clientAddress,
+      userAgent: context.userAgent,
+      caller: context.caller,
+      purpose: context.purpose,
+      denied: [],
+      regions: [],
+      operationText: String(request.query),
+      operationName: typeof request.operationName === 'string' ? request.operationName : null,
+      operationType: 'subscription',
+      variables: (request.variables ?? null) as Record<string, unknown> | null,
+      requested: [`Subscription.${field}`],
+      subjects: emptySubjects(),
+      errorCodes: [],
+      hasData: false,
+      httpStatus: 200,
+    });
+  } catch {
+    throw new HttpError(503, 'AUDIT_UNAVAILABLE', 'The audit log cannot record this subscription, so it is refused.');
+  }
+}
+
+function prepare(
+  deps: SubscribeDeps,
+  context: GatewayContext,
+  info: HttpRequestInfo,
+  request: SubscribeRequest,
+): { subscription: LiveSubscription; field: string } {
+  const caller = context.caller;
+  // The subscription fields are @authenticated: even where the gateway allows anonymous queries, a stream needs a token.
+  if (!caller || caller.anonymous)
+    throw new HttpError(
+      401,
+      'UNAUTHENTICATED',
+      'Subscriptions need a bearer token (Authorization header; for WebSocket in the connection_init payload).',
+    );
+  const schema = deps.schema();
+  if (!schema) throw new HttpError(503, 'NOT_READY', 'The gateway has not loaded its schema yet; retry shortly.');
+  if (typeof request.query !== 'string')
+    throw bad('BAD_REQUEST', `"query" must be a string holding a subscription, got ${typeof request.query}.`);
+  let document: DocumentNode;
+  try {
+    document = parse(request.query);
+  } catch (error) {
+    throw bad('GRAPHQL_PARSE_FAILED', (error as Error).message);
+  }
+  const errors = validate(schema, document);
+  if (errors.length) throw bad('GRAPHQL_VALIDATION_FAILED', errors.map((e) => e.message).join(' '));
+  const operationName = typeof request.operationName === 'string' ? request.operationName : null;
+  const operation = getOperationAST(document, operationName);
+  if (!operation)
+    throw bad('OPERATION_RESOLUTION_FAILURE', `No operation ${operationName ? `named "${operationName}" ` : ''}to run in the document.`);
+  if (operation.operation !== 'subscription')
+    throw bad(
+      'SUBSCRIPTION_REQUIRED',
+      `The operation is a ${operation.operation}: this endpoint (event stream / WebSocket) serves subscriptions; send queries with POST /graphql.`,
+    );
+  const fields = operation.selectionSet.selections;
+  if (fields.length !== 1 || fields[0].kind !== Kind.FIELD)
+    throw bad('BAD_USER_INPUT', 'A subscription selects exactly one root field (watch or alerts), without fragments.');
+  const root = fields[0] as FieldNode;
+  const subscriptionType = schema.getSubscriptionType()!;
+  const fieldDef = subscriptionType.getFields()[root.name.value];
+  const variables = getVariableValues(schema, operation.variableDefinitions ?? [], (request.variables ?? {}) as Record<string, unknown>);
+  if (variables.errors) throw bad('BAD_USER_INPUT', variables.errors.map((e) => e.message).join(' '));
+  const args = getArgumentValues(fieldDef, root, variables.coerced);
+  const filter = filterOf(root.name.value, args, deps);
+  const limit = deps.config.maxSubscriptionsPerOfficer;
+  if (deps.hub.officerCount(caller.sub) >= limit)
+    throw new HttpError(
+      429,
+      'TOO_MANY_SUBSCRIPTIONS',
+      `Officer ${caller.sub} already holds ${limit} subscriptions (live.maxSubscriptionsPerOfficer); close one first.`,
+    );
+  const plan = new QueryPlan(document, operation, (request.variables ?? {}) as Record<string, unknown>);
+  const subscription: LiveSubscription = new LiveSubscription(
+    caller.sub,
+    filter,
+    resolver(deps.loopback, plan, filter, forwardedHeaders(info)),
+    deps.config,
+    deps.metrics,
+    (closed) => deps.hub.remove(closed),
+  );
+  subscription.expireAt(tokenExpiry(info));
+  return { subscription, field: root.name.value };
+}
+
+const KINDS: readonly LiveKind[] = ['WANTED_NOTICE', 'VEHICLE_ALERT'];
+
+function filterOf(field: string, args: Record<string, unknown>, deps: SubscribeDeps): SubscriptionFilter {
+  if (field === 'alerts') {
+    const known = new Set(deps.regions());
+    const regions = args.regions as string[] | undefined;
+    for (const code of regions ?? []) {
+      if (!known.has(code))
+        throw bad(
+          'BAD_USER_INPUT',
+          `alerts(regions:) names ${quoteInput(code)}, which is not a registered region (${[...known].join(', ')}).`,
+        );
+    }
+    const kinds = (args.kinds as LiveKind[] | undefined) ?? KINDS;
+    return { field: 'alerts', regions: regions?.length ? new Set(regions) : null, kinds: new Set(kinds) };
+  }
+  const idNumbers = normalised((args.idNumbers as string[] | undefined) ?? [], 'idNumbers', normaliseIdNumber);
+  const plates = normalised((args.plates as string[] | undefined) ?? [], 'plates', normalisePlate);
+  const count = idNumbers.size + plates.size;
+  if (count === 0) throw bad('BAD_USER_INPUT', 'watch needs at least one identity number (idNumbers:) or plate (plates:).');
+  if (count > deps.config.maxWatchedKeys)
+    throw bad(
+      'BAD_USER_INPUT',
+      `watch names ${count} identity numbers and plates; at most ${deps.config.maxWatchedKeys} (live.maxWatchedKeys).`,
+    );
+  return { field: 'watch', idNumbers, plates };
+}
+
+function normalised(values: readonly string[], argument: string, normalise: (value: string) => string): Set<string> {
+  return new Set(
+    values.map((value, i) => {
+      try {
+        return normalise(value);
+      } catch (error) {
+        throw bad('BAD_USER_INPUT', `watch(${argument}:) item ${i} ${quoteInput(value)}: ${(error as Error).message}`);
+      }
+    }),
+  );
+}
+
+/** The subscriber's token and purpose, sent with every event's query. */
+function forwardedHeaders(info: HttpRequestInfo): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const name of ['authorization', 'x-purpose']) {
+    const value = info.headers[name];
+    if (typeof value === 'string') headers[name] = value;
+  }
+  return headers;
+}
+
+/** The token's `exp` (already verified by the authentication hook), or null without a token. */
+function tokenExpiry(info: HttpRequestInfo): number | null {
+  const header = info.headers.authorization;
+  const token = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header)?.[1] : undefined;
+  if (!token) return null;
+  try {
+    const payload = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8')) as { exp?: unknown };
+    return typeof payload.exp === 'number' ? payload.exp : null;
+  } catch {
+    return null;
+  }
+}
+
+function bad(code: string, message: string): HttpError {
+  return new HttpError(400, code, message);
+}
+
+/** Context hooks refuse with a GraphQLError carrying `extensions.http.status`; the rest with HttpError. */
+function asHttpError(error: unknown): HttpError {
+  if (error instanceof HttpError) return error;
+  if (error instanceof GraphQLError) {
+    const http = error.extensions.http as { status?: number } | undefined;
+    return new HttpError(http?.status ?? 400, String(error.extensions.code ?? 'BAD_REQUEST'), error.message);
+  }
+  return new HttpError(500, 'INTERNAL_SERVER_ERROR', 'The subscription could not be opened.');
+}
