@@ -39,7 +39,8 @@ describe.skipIf(!hasRedis)('cache on a shared Redis', () => {
     second = await startProcess({
       name: 'gateway 2',
       file: 'gateway/main.ts',
-      args: ['--config', join(system.configDir, 'gateway.json')],
+      // --port 0: the system's gateway holds the port its config names.
+      args: ['--config', join(system.configDir, 'gateway.json'), '--port', '0'],
       // Its own audit chain: two writers may not share one.
       env: {
         LIANDONG_KEYS_DIR: join(system.configDir, 'keys'),

@@ -150,7 +150,8 @@ const KINDS: [string, Parameters<typeof send>[0], number, string, string][] = [
     'OPERATION_RESOLUTION_FAILURE',
     'invalid',
   ],
-  ['mutation the graph lacks', { body: JSON.stringify({ query: 'mutation M { x }' }) }, 400, 'OPERATION_TYPE_UNSUPPORTED', 'invalid'],
+  // The graph has mutations now (assistance requests): one it does not have fails validation.
+  ['mutation field the graph lacks', { body: JSON.stringify({ query: 'mutation M { x }' }) }, 400, 'GRAPHQL_VALIDATION_FAILED', 'invalid'],
   [
     'subscription as a plain request (it needs an event stream or a WebSocket)',
     { body: JSON.stringify({ query: 'subscription { alerts { id } }' }) },
