@@ -131,6 +131,16 @@ module.exports = {
       to: { path: `^gateway/(${CONCERNS})/` },
     },
     {
+      name: 'gateway-layers-below-the-concerns',
+      comment:
+        'http/ (the node-HTTP layer every request crosses) and own-subgraph/ (the in-process subgraph the concerns ' +
+        "add modules to) import no concern: what they need is handed in (the limits' maxVariablesDepth is a " +
+        "graphqlHandler option; plugins/index.ts lists the own subgraph's modules).",
+      severity: 'error',
+      from: { path: '^gateway/(http|own-subgraph)/', pathNot: TEST_FILE },
+      to: { path: `^gateway/(${CONCERNS})/` },
+    },
+    {
       name: 'gateway-authorisation-not-federation',
       comment:
         "federation/supergraph.ts reads the supergraph's authorisation directives with authorisation/'s reader, so " +

@@ -180,7 +180,8 @@ export async function startGatewayUnderTest(options: GatewayUnderTestOptions = {
       policy,
     });
     const alerts: BulkLookupAlert[] = [];
-    const limits = createLimits({ config: validateLimitsConfig(options.limits ?? {}), logger: { warn: () => undefined } });
+    const limitsConfig = validateLimitsConfig(options.limits ?? {});
+    const limits = createLimits({ config: limitsConfig, logger: { warn: () => undefined } });
     limits.bulkLookup.on('alert', (alert) => alerts.push(alert));
 
     const gateway = new ApolloGateway({ supergraphSdl: supergraph.gatewaySdl, logger: silent });
@@ -216,6 +217,7 @@ export async function startGatewayUnderTest(options: GatewayUnderTestOptions = {
     const http = createHttpServer({
       graphql: graphqlHandler(apollo, {
         bodyLimitBytes: options.bodyLimitBytes ?? 1_048_576,
+        maxVariablesDepth: limitsConfig.maxVariablesDepth,
         trustProxy: false,
         contextHooks: [
           async (context, request) => {
