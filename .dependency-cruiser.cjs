@@ -141,6 +141,15 @@ module.exports = {
       to: { path: `^gateway/(${CONCERNS})/` },
     },
     {
+      name: 'gateway-cursors-below-federation',
+      comment:
+        "cursors/ owns a search cursor's layout (composite-position.ts) and its sealing; the search data source and " +
+        'the merge use them, so cursors/ never imports federation/.',
+      severity: 'error',
+      from: { path: '^gateway/cursors/', pathNot: TEST_FILE },
+      to: { path: '^gateway/federation/' },
+    },
+    {
       name: 'gateway-authorisation-not-federation',
       comment:
         "federation/supergraph.ts reads the supergraph's authorisation directives with authorisation/'s reader, so " +
