@@ -141,6 +141,15 @@ module.exports = {
       to: { path: `^gateway/(${CONCERNS})/` },
     },
     {
+      name: 'gateway-registry-above-federation',
+      comment:
+        'federation/ declares the region directory it reads (data-sources/types.ts RegionDirectory, the contract parts ' +
+        'from schema/); registry/ implements it and uses the composition, so federation/ never imports registry/.',
+      severity: 'error',
+      from: { path: '^gateway/federation/', pathNot: TEST_FILE },
+      to: { path: '^gateway/registry/' },
+    },
+    {
       name: 'gateway-cursors-below-federation',
       comment:
         "cursors/ owns a search cursor's layout (composite-position.ts) and its sealing; the search data source and " +
