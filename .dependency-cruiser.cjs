@@ -159,6 +159,23 @@ module.exports = {
       to: { path: '^gateway/federation/' },
     },
     {
+      name: 'gateway-config-assembled-above-the-concerns',
+      comment:
+        'config/ is two layers. Its floor (check.ts validators, section.ts, json-file.ts) is what each concern writes ' +
+        "its own section with; its assembly (sections.ts's list and GatewayConfig, load.ts, core.ts) gathers every " +
+        'section. A gateway folder imports only the floor (the server, main.ts and services.ts hold the assembled config).',
+      severity: 'error',
+      from: { path: '^gateway/(?!config/)[^/]+/', pathNot: TEST_FILE },
+      to: { path: '^gateway/config/(sections|load|core)\\.ts$' },
+    },
+    {
+      name: 'gateway-config-floor-stands-alone',
+      comment: "config/'s floor (check.ts, section.ts, json-file.ts) imports nothing else of the gateway.",
+      severity: 'error',
+      from: { path: '^gateway/config/(check|section|json-file)\\.ts$' },
+      to: { path: '^gateway/(?!config/(check|section|json-file)\\.ts$)' },
+    },
+    {
       name: 'gateway-authorisation-not-federation',
       comment:
         "federation/supergraph.ts reads the supergraph's authorisation directives with authorisation/'s reader, so " +
