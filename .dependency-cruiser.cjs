@@ -8,7 +8,7 @@
 const TEST_FILE = '\\.test\\.tsx?$';
 const PRODUCT = '^(common|schema|gateway|subgraphs|adapters|scripts|docker)/';
 /** The gateway's concern folders: each wired by one factory that gateway/plugins/index.ts orders. */
-const CONCERNS = 'auth|authorisation|limits|audit|cache|metrics|disclosure|trusted-documents|tracing|logging|graphiql|operations';
+const CONCERNS = 'auth|authorisation|limits|audit|cache|metrics|disclosure|trusted-documents|tracing|logging|graphiql|operations|live';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {

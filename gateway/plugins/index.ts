@@ -28,6 +28,7 @@ import { regionsModule } from '../own-subgraph/regions.ts';
 import { reportPlugin } from '../registry/report-plugin.ts';
 import { auditGraphModule, openGatewayAudit } from '../audit/index.ts';
 import { createRefusals } from '../audit/refusals.ts';
+import { subscriptionRecorder } from '../audit/subscription.ts';
 import { operationResolutionPlugin } from '../operations/plugin.ts';
 import { createMetrics } from '../metrics/index.ts';
 import { createRequestLog } from '../logging/request-log.ts';
@@ -135,7 +136,7 @@ export async function gatewayExtensions(runtime: GatewayRuntime): Promise<Gatewa
     server: config.server,
     contextHooks: security.contextHooks,
     onRefusal: refusals.onRefusal,
-    recorder: audit.recorder,
+    recordSubscribe: audit.recorder ? subscriptionRecorder(audit.recorder) : null,
     liveness: {
       // Polled every second: also keeps the streams in step with a reloaded registry when no cache query does.
       regions: () => {
