@@ -28,7 +28,7 @@ import { requestedCoordinates } from './operation.ts';
 import { AuditRecorder } from './recorder.ts';
 import { refuseUnaudited } from '../../common/audit/refusal.ts';
 import { emptySubjects } from '../../common/audit/subjects.ts';
-import { subjectsSent } from '../disclosure/sent-subjects.ts';
+import { subjectsSent } from '../sent-subjects.ts';
 import { activeTraceId, tracingState } from '../../common/tracing/spans.ts';
 
 type ResponseContext = GraphQLRequestContextWillSendResponse<GatewayContext>;
