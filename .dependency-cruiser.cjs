@@ -103,7 +103,7 @@ module.exports = {
         'A gateway concern folder never imports the parts of another concern: what two concerns share lives on ' +
         "common/, in the gateway's shared modules (gateway/*.ts), or in the engine they both plug into (federation/). " +
         "Known exceptions, each one file: audit/refusals.ts counts limits' refusals; authorisation/index.ts explains case-bound scopes " +
-        "with auth/purpose.ts; logging/request-log.ts reads metrics' request facts; graphiql/ shows the dev key and " +
+        'with auth/purpose.ts; graphiql/ shows the dev key and ' +
         "authorisation's requirements.",
       severity: 'error',
       from: {
@@ -112,7 +112,6 @@ module.exports = {
           TEST_FILE,
           '^gateway/audit/refusals\\.ts$',
           '^gateway/authorisation/index\\.ts$',
-          '^gateway/logging/request-log\\.ts$',
           '^gateway/graphiql/(graphiql|requirement-docs)\\.ts$',
         ],
       },
