@@ -105,6 +105,7 @@ export async function gatewayExtensions(runtime: GatewayRuntime): Promise<Gatewa
     requirements: supergraph.requirements,
     config: config.authorisation,
     policy: security.policy,
+    explainScope: security.explainScope,
   });
   const limits = createLimits({ config: config.limits, logger });
   const cache = createGatewayCache(config.cache, logger, changeStreamSigner(security.subgraphHeaders), (request) =>
