@@ -8,7 +8,7 @@
 const TEST_FILE = '\\.test\\.tsx?$';
 const PRODUCT = '^(common|schema|gateway|subgraphs|adapters|scripts|docker)/';
 /** The gateway's concern folders: each wired by one factory that gateway/plugins/index.ts orders. */
-const CONCERNS = 'auth|authorisation|limits|audit|cache|metrics|disclosure|trusted-documents|tracing|logging|graphiql|operations';
+const CONCERNS = 'auth|authorisation|limits|audit|cache|metrics|disclosure|trusted-documents|tracing|logging|graphiql|operations|live';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -91,10 +91,10 @@ module.exports = {
     {
       name: 'gateway-concern-not-another-concerns-wiring',
       comment:
-        "A gateway concern's wiring (its folder's index.ts factory) is called by plugins/index.ts, never by another concern. " +
-        'Known exception: own-subgraph/modules.ts takes the auditor queries from audit/index.ts (they share the opened audit index).',
+        "A gateway concern's wiring (its folder's index.ts factory) is called by plugins/index.ts, never by another concern " +
+        "(plugins/index.ts also lists the own subgraph's modules, so own-subgraph/ imports no concern's wiring).",
       severity: 'error',
-      from: { path: '^gateway/([^/]+)/', pathNot: ['^gateway/plugins/', '^gateway/own-subgraph/modules\\.ts$', TEST_FILE] },
+      from: { path: '^gateway/([^/]+)/', pathNot: ['^gateway/plugins/', TEST_FILE] },
       to: { path: '^gateway/(auth|authorisation|limits|audit|cache|metrics|live)/index\\.ts$', pathNot: '^gateway/$1/' },
     },
     {
@@ -102,21 +102,12 @@ module.exports = {
       comment:
         'A gateway concern folder never imports the parts of another concern: what two concerns share lives on ' +
         "common/, in the gateway's shared modules (gateway/*.ts), or in the engine they both plug into (federation/). " +
-        'Known exceptions, each one file: audit/index.ts and limits/index.ts take the sent-subjects slot from ' +
-        "disclosure/; audit/refusals.ts counts limits' refusals; authorisation/index.ts explains case-bound scopes " +
-        "with auth/purpose.ts; logging/request-log.ts reads metrics' request facts; graphiql/ shows the dev key and " +
-        "authorisation's requirements.",
+        "Known exceptions: audit/refusals.ts counts limits' refusals (it shares the limits' per-address counter and " +
+        "codes); graphiql/ shows the dev key and authorisation's requirements (a development page that documents both).",
       severity: 'error',
       from: {
         path: `^gateway/(${CONCERNS})/`,
-        pathNot: [
-          TEST_FILE,
-          '^gateway/(audit|limits)/index\\.ts$',
-          '^gateway/audit/refusals\\.ts$',
-          '^gateway/authorisation/index\\.ts$',
-          '^gateway/logging/request-log\\.ts$',
-          '^gateway/graphiql/(graphiql|requirement-docs)\\.ts$',
-        ],
+        pathNot: [TEST_FILE, '^gateway/audit/refusals\\.ts$', '^gateway/graphiql/(graphiql|requirement-docs)\\.ts$'],
       },
       to: { path: `^gateway/(${CONCERNS})/`, pathNot: '^gateway/$1/' },
     },
@@ -129,6 +120,51 @@ module.exports = {
       severity: 'error',
       from: { path: '^gateway/federation/', pathNot: [TEST_FILE, '^gateway/federation/supergraph\\.ts$', '/fixtures/'] },
       to: { path: `^gateway/(${CONCERNS})/` },
+    },
+    {
+      name: 'gateway-layers-below-the-concerns',
+      comment:
+        'http/ (the node-HTTP layer every request crosses) and own-subgraph/ (the in-process subgraph the concerns ' +
+        "add modules to) import no concern: what they need is handed in (the limits' maxVariablesDepth is a " +
+        "graphqlHandler option; plugins/index.ts lists the own subgraph's modules).",
+      severity: 'error',
+      from: { path: '^gateway/(http|own-subgraph)/', pathNot: TEST_FILE },
+      to: { path: `^gateway/(${CONCERNS})/` },
+    },
+    {
+      name: 'gateway-registry-above-federation',
+      comment:
+        'federation/ declares the region directory it reads (data-sources/types.ts RegionDirectory, the contract parts ' +
+        'from schema/); registry/ implements it and uses the composition, so federation/ never imports registry/.',
+      severity: 'error',
+      from: { path: '^gateway/federation/', pathNot: TEST_FILE },
+      to: { path: '^gateway/registry/' },
+    },
+    {
+      name: 'gateway-cursors-below-federation',
+      comment:
+        "cursors/ owns a search cursor's layout (composite-position.ts) and its sealing; the search data source and " +
+        'the merge use them, so cursors/ never imports federation/.',
+      severity: 'error',
+      from: { path: '^gateway/cursors/', pathNot: TEST_FILE },
+      to: { path: '^gateway/federation/' },
+    },
+    {
+      name: 'gateway-config-assembled-above-the-concerns',
+      comment:
+        'config/ is two layers. Its floor (check.ts validators, section.ts, json-file.ts) is what each concern writes ' +
+        "its own section with; its assembly (sections.ts's list and GatewayConfig, load.ts, core.ts) gathers every " +
+        'section. A gateway folder imports only the floor (the server, main.ts and services.ts hold the assembled config).',
+      severity: 'error',
+      from: { path: '^gateway/(?!config/)[^/]+/', pathNot: TEST_FILE },
+      to: { path: '^gateway/config/(sections|load|core)\\.ts$' },
+    },
+    {
+      name: 'gateway-config-floor-stands-alone',
+      comment: "config/'s floor (check.ts, section.ts, json-file.ts) imports nothing else of the gateway.",
+      severity: 'error',
+      from: { path: '^gateway/config/(check|section|json-file)\\.ts$' },
+      to: { path: '^gateway/(?!config/(check|section|json-file)\\.ts$)' },
     },
     {
       name: 'gateway-authorisation-not-federation',

@@ -69,7 +69,7 @@ export interface GatewayContext {
   /**
    * Whose data the executed answer holds (persons, cases, plates, records), found by the
    * disclosure layer (gateway/disclosure/) whatever fields the client selected; unset
-   * until the operation executes. Read through disclosure/sent-subjects.ts.
+   * until the operation executes. Read through gateway/sent-subjects.ts.
    */
   disclosed?: Subjects;
   /**

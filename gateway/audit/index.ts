@@ -28,7 +28,7 @@ import { requestedCoordinates } from './operation.ts';
 import { AuditRecorder } from './recorder.ts';
 import { refuseUnaudited } from '../../common/audit/refusal.ts';
 import { emptySubjects } from '../../common/audit/subjects.ts';
-import { subjectsSent } from '../disclosure/sent-subjects.ts';
+import { subjectsSent } from '../sent-subjects.ts';
 import { activeTraceId, tracingState } from '../../common/tracing/spans.ts';
 
 type ResponseContext = GraphQLRequestContextWillSendResponse<GatewayContext>;
@@ -92,7 +92,8 @@ const consoleLogger: Pick<Logger, 'error'> = {
 };
 
 /** Who, from where, why, and what the regions said — all from the per-request context. */
-export function requestFacts(context: GatewayContext) {
+/** Who asked, when, from where and why: the part of every record a request's context gives. */
+export function callerFacts(context: GatewayContext) {
   return {
     auditId: context.requestId,
     startedAt: context.startedAt,
@@ -100,6 +101,12 @@ export function requestFacts(context: GatewayContext) {
     userAgent: context.userAgent,
     caller: context.caller,
     purpose: context.purpose,
+  };
+}
+
+export function requestFacts(context: GatewayContext) {
+  return {
+    ...callerFacts(context),
     denied: (context.denied ?? []).map((d) => d.coordinate),
     regions: context.report?.regions ?? [],
     // Runs inside the request's span: the trace and the audit record name each other.

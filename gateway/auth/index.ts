@@ -11,7 +11,7 @@
  * purpose (why, and which case-bound scopes count).
  */
 import type { ApolloServerPlugin } from '@apollo/server';
-import type { GatewayContext } from '../context.ts';
+import type { Caller, GatewayContext, Purpose } from '../context.ts';
 import type { ContextHook } from '../http/context.ts';
 import type { Mode } from '../config/section.ts';
 import { loadPolicy, type Policy } from '../../schema/policy.ts';
@@ -19,6 +19,7 @@ import { loadInternalSigningKey } from '../../common/security/internal-keys.ts';
 import type { SigningKey } from '../../common/security/key-files.ts';
 import { setUpAuthentication } from './authentication-plugin.ts';
 import { purposeContextHook, purposePlugin } from './purpose-plugin.ts';
+import { caseBoundScopeNote } from './purpose.ts';
 import { createCaseLookup } from './case-lookup.ts';
 import type { AuthConfig } from './config.ts';
 import {
@@ -45,6 +46,8 @@ export interface GatewaySecurity {
   /** The same for the requests of one fan-out: one signature, a binding per region. */
   subgraphBatchHeaders: InternalBatchHeadersHook;
   internalKey: SigningKey;
+  /** For authorisation's denials: why a case-bound scope the caller's roles grant was not counted. */
+  explainScope: (scope: string, caller: Caller, purpose: Purpose | null) => { text: string; reason?: string } | null;
 }
 
 export async function gatewaySecurity(settings: GatewaySecuritySettings): Promise<GatewaySecurity> {
@@ -61,5 +64,6 @@ export async function gatewaySecurity(settings: GatewaySecuritySettings): Promis
     subgraphHeaders,
     subgraphBatchHeaders: internalTokenBatchHeaders(internalKey, auth.internalTokenTtlSeconds),
     internalKey,
+    explainScope: (scope, caller, purpose) => caseBoundScopeNote(policy, scope, caller, purpose),
   };
 }

@@ -19,23 +19,29 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { GatewayInterface } from '@apollo/server-gateway-interface';
 import { scopesFor, type Policy } from '../../schema/policy.ts';
-import { caseBoundScopeNote } from '../auth/purpose.ts';
 import { Authoriser, type DenialExplainer, type OperationToPrepare } from './authoriser.ts';
 import { policyFileDecider, type PolicyDecider } from './caller-facts.ts';
 import type { AuthorisationConfig } from './config.ts';
 import { toDeniedFields } from './denials.ts';
 import { withAuthorisation } from './gateway-wrapper.ts';
 import { policyNames, type RequirementMap } from './requirement.ts';
-import type { GatewayContext } from '../context.ts';
+import type { Caller, GatewayContext, Purpose } from '../context.ts';
 
 export interface AuthorisationOptions {
   /** From the composed supergraph (`PreparedSupergraph.requirements`). */
   requirements: RequirementMap;
   config: AuthorisationConfig;
-  /** The policy file: decides `@policy` names and explains case-bound scopes; or a decider of one's own. */
+  /** The policy file: decides `@policy` names and grants the roles' scopes; or a decider of one's own. */
   policy?: Policy;
+  /**
+   * Why a scope the caller's roles grant was not counted (auth/'s case-bound scopes,
+   * handed in by plugins/index.ts so that authorisation/ imports nothing of auth/).
+   */
+  explainScope?: ScopeNote;
   decidePolicies?: PolicyDecider;
 }
+
+export type ScopeNote = (scope: string, caller: Caller, purpose: Purpose | null) => { text: string; reason?: string } | null;
 
 export interface Authorisation {
   plugin: ApolloServerPlugin<GatewayContext>;
@@ -58,7 +64,13 @@ export function createAuthorisation(options: AuthorisationOptions): Authorisatio
     wrapGateway(gateway) {
       // A new API schema (start, or a supergraph update) gets a fresh index and filter cache.
       gateway.onSchemaLoadOrUpdate(({ apiSchema }) => {
-        authoriser = new Authoriser(apiSchema, options.requirements, options.config, decidePolicies, explainer(options.policy));
+        authoriser = new Authoriser(
+          apiSchema,
+          options.requirements,
+          options.config,
+          decidePolicies,
+          explainer(options.policy, options.explainScope),
+        );
       });
       return withAuthorisation(gateway, current);
     },
@@ -90,15 +102,15 @@ export function createAuthorisation(options: AuthorisationOptions): Authorisatio
  * A scope the caller's role grants but which was withheld because the purpose names no
  * case: say so, rather than leave an investigator wondering why their role is not enough.
  */
-function explainer(policy: Policy | undefined): DenialExplainer {
-  if (!policy) return () => null;
+function explainer(policy: Policy | undefined, explainScope: ScopeNote | undefined): DenialExplainer {
+  if (!policy || !explainScope) return () => null;
   return (caller, missing, purpose) => {
     if (!caller) return null;
     const granted = scopesFor(policy, caller.roles, []);
     const scopes = missing.flatMap((item) => [...item.matchAll(/scope (\S+)/g)].map((m) => m[1]));
     const notes = scopes
       .filter((s) => granted.has(s) && !caller.scopes.has(s))
-      .map((s) => caseBoundScopeNote(policy, s, caller, purpose))
+      .map((s) => explainScope(s, caller, purpose))
       .filter((n) => n !== null);
     if (notes.length === 0) return null;
     return { text: notes.map((n) => n.text).join('; '), reason: notes.find((n) => n.reason)?.reason };

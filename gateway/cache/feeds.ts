@@ -6,7 +6,8 @@
 import type { Logger } from 'pino';
 import { CHANGES_PATH } from '../../common/changes/protocol.ts';
 import type { RegionEntry } from '../federation/data-sources/types.ts';
-import { RegionStream, type StreamListener } from './region-stream.ts';
+import { RegionStream } from './region-stream.ts';
+import type { StreamListener } from '../../common/changes/listener.ts';
 import { RedisTransport } from './redis-transport.ts';
 import { followSse } from './sse-transport.ts';
 

@@ -44,7 +44,7 @@ import type { CacheConfig } from './config.ts';
 import type { GatewayInterface } from '@apollo/server-gateway-interface';
 import { EntityCache, type RegionRequestCache } from './entity-cache.ts';
 import { RegionFeeds, type StreamSigner } from './feeds.ts';
-import type { StreamListener } from './region-stream.ts';
+import type { StreamListener } from '../../common/changes/listener.ts';
 import type { ChangeEvent } from '../../common/changes/event.ts';
 import { InvalidationLog } from './invalidation-log.ts';
 import { Invalidator } from './invalidator.ts';

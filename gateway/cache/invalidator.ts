@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import type { ChangeEvent } from '../../common/changes/event.ts';
 import type { InvalidationLog } from './invalidation-log.ts';
 import type { CacheMetrics } from './metrics.ts';
-import type { StreamListener } from './region-stream.ts';
+import type { StreamListener } from '../../common/changes/listener.ts';
 import type { CacheStore } from './store.ts';
 import { regionTag, tagsOfChange } from './tags.ts';
 

@@ -5,14 +5,8 @@
  * missed, so the region's entries are flushed; only an unbroken, recently heard stream
  * makes the region's invalidation "live".
  */
-import type { ChangeEvent } from '../../common/changes/event.ts';
 import type { ChangeMessage } from '../../common/changes/protocol.ts';
-
-export interface StreamListener {
-  changed(event: ChangeEvent): void;
-  /** Everything cached for the region may be stale. */
-  flush(region: string, why: string): void;
-}
+import type { StreamListener } from '../../common/changes/listener.ts';
 
 export class RegionStream {
   private connected = false;

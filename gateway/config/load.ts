@@ -5,9 +5,9 @@
  * naming the file, the setting, what was found and what was expected, rather than
  * surfacing later as a confusing runtime failure.
  */
-import { readFileSync } from 'node:fs';
-import { dirname, relative, resolve } from 'node:path';
-import { ConfigPath, object } from './check.ts';
+import { dirname, resolve } from 'node:path';
+import { object, type ConfigPath } from './check.ts';
+import { readJsonFile } from './json-file.ts';
 import { validateMode } from './core.ts';
 import { SECTIONS, type GatewayConfig } from './sections.ts';
 import type { SectionContext } from './section.ts';
@@ -19,22 +19,6 @@ export const DEFAULT_CONFIG_FILE = 'config/gateway.json';
 /** The config file to read: an explicit path, else `LIANDONG_CONFIG`, else the default. */
 export function configFile(explicit: string | undefined, env: Env): string {
   return resolve(explicit ?? env.LIANDONG_CONFIG ?? DEFAULT_CONFIG_FILE);
-}
-
-/** Parses a JSON config file; unreadable or malformed files fail naming the file. */
-export function readJsonFile(file: string): { raw: unknown; at: ConfigPath } {
-  const at: ConfigPath = new ConfigPath(displayName(file));
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    at.fail(`cannot read the file (${(error as Error).message})`);
-  }
-  try {
-    return { raw: JSON.parse(text), at };
-  } catch (error) {
-    at.fail(`not valid JSON (${(error as Error).message})`);
-  }
 }
 
 export function loadConfig(path: string | undefined, env: Env = process.env): GatewayConfig {
@@ -54,10 +38,4 @@ export function validateConfig(raw: unknown, at: ConfigPath, base: Omit<SectionC
   const config: Record<string, unknown> = { file };
   for (const s of SECTIONS) config[s.key] = s.validate(obj[s.key], at.key(s.key), context);
   return config as GatewayConfig;
-}
-
-/** Paths in messages are relative to the working directory when inside it: shorter, still findable. */
-export function displayName(file: string): string {
-  const rel = relative(process.cwd(), file);
-  return rel.startsWith('..') || rel === '' ? file : rel;
 }

@@ -5,12 +5,12 @@
  *
  *   const cursors = searchCursors(config);   // creates .data/keys/search-cursor.keys.json if absent
  */
-import type { GatewayConfig } from '../config/sections.ts';
 import { cursorKeysPath, ephemeralCursorKeys, loadOrCreateCursorKeys } from './keys.ts';
 import { CursorSealer } from './sealed-cursor.ts';
-import { CURSORS_DEFAULTS } from './config.ts';
+import { CURSORS_DEFAULTS, type CursorsConfig } from './config.ts';
 
-export function searchCursors(config: Pick<GatewayConfig, 'auth' | 'cursors'>): CursorSealer {
+/** Takes the two settings it reads rather than the whole GatewayConfig: cursors/ knows no other section. */
+export function searchCursors(config: { auth: { keysDir: string }; cursors: CursorsConfig }): CursorSealer {
   return new CursorSealer({ keys: loadOrCreateCursorKeys(cursorKeysPath(config.auth.keysDir)), ttlSeconds: config.cursors.ttlSeconds });
 }
 

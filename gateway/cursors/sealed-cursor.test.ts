@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CursorError } from '../federation/merge/composite-cursor.ts';
+import { CursorError } from './composite-position.ts';
 import { ephemeralCursorKeys } from './keys.ts';
 import { CursorSealer, canonical, type CursorBinding } from './sealed-cursor.ts';
 

@@ -23,7 +23,7 @@
  *   missed a page.
  */
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
-import { CursorError, positionFrom, type CompositePosition } from '../federation/merge/composite-cursor.ts';
+import { CursorError, positionFrom, type CompositePosition } from './composite-position.ts';
 import type { CursorKey, CursorKeyRing } from './keys.ts';
 
 const VERSION = 'c1';

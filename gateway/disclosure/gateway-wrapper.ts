@@ -3,7 +3,7 @@
  * outside the response cache) that executes each operation with hidden key selections
  * (hidden-keys.ts), then reads and removes them (take-disclosed.ts) and leaves in
  * `context.disclosed` whose data the answer holds. The bulk-lookup monitor and the audit
- * record both read that one set (sent-subjects.ts).
+ * record both read that one set (gateway/sent-subjects.ts).
  *
  * Inside authorisation, so it adds keys only to what the caller may select (a denied
  * field is already gone, and no hidden key is added under it); outside the response

@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { GatewayContext } from '../context.ts';
 import { graphqlHandler, pipelineMarker } from './graphql.ts';
+import { LIMITS_DEFAULTS } from '../limits/config.ts';
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
@@ -18,6 +19,7 @@ afterEach(async () => {
 async function serve(apollo: ApolloServer<GatewayContext>, refused: { code: string; status: number }[]): Promise<string> {
   const handle = graphqlHandler(apollo, {
     bodyLimitBytes: 4096,
+    maxVariablesDepth: LIMITS_DEFAULTS.maxVariablesDepth,
     trustProxy: false,
     contextHooks: [],
     onRefusal: async (_context, error) => {

@@ -13,7 +13,6 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { GatewayContext } from '../context.ts';
 import { GraphQLError } from 'graphql';
 import { bareContext, type ContextHook } from './context.ts';
-import { LIMITS_DEFAULTS } from '../limits/config.ts';
 import { readGraphQLRequest } from './graphql-request.ts';
 import type { HttpRequestInfo } from './request.ts';
 import { HttpError } from '../../common/http/respond.ts';
@@ -22,8 +21,11 @@ import { requestInfo } from './request.ts';
 export interface GraphQLHandlerOptions {
   bodyLimitBytes: number;
   trustProxy: boolean;
-  /** Deepest nesting accepted in `variables`; deeper is refused 400 VARIABLES_TOO_DEEP. */
-  maxVariablesDepth?: number;
+  /**
+   * Deepest nesting accepted in `variables`; deeper is refused 400 VARIABLES_TOO_DEEP.
+   * Handed in (it is `limits.maxVariablesDepth` of the config) so that http/ knows no concern.
+   */
+  maxVariablesDepth: number;
   contextHooks: readonly ContextHook[];
   /**
    * Called for every request that does not reach the GraphQL request pipeline: a
@@ -60,10 +62,7 @@ export function pipelineMarker(): ApolloServerPlugin<GatewayContext> {
 }
 
 export function graphqlHandler(apollo: ApolloServer<GatewayContext>, options: GraphQLHandlerOptions): GraphQLHandler {
-  const limits = {
-    bodyLimitBytes: options.bodyLimitBytes,
-    maxVariablesDepth: options.maxVariablesDepth ?? LIMITS_DEFAULTS.maxVariablesDepth,
-  };
+  const limits = { bodyLimitBytes: options.bodyLimitBytes, maxVariablesDepth: options.maxVariablesDepth };
   return async (req, res, requestId) => {
     const info = requestInfo(req, options.trustProxy);
     const context = bareContext(info, requestId);

@@ -22,7 +22,7 @@
  * verdict depends on nothing else; the page sizes are read from the coerced variables,
  * so a declared default (`$n: Int = 100`) counts as sent. In `willSendResponse` it feeds
  * the bulk-lookup monitor with the persons the response shows — the same set the audit
- * record names (disclosure/sent-subjects.ts), whatever fields were selected — and, in
+ * record names (gateway/sent-subjects.ts), whatever fields were selected — and, in
  * block mode, withholds a response that crosses the threshold. Counting may wait on Redis,
  * so the plugin leaves `context.bulkLookupChecked` for the audit to await before it reads
  * the response (Apollo Server starts every willSendResponse at once).
@@ -33,7 +33,7 @@ import type { GatewayContext } from '../context.ts';
 import type { ContextHook } from '../http/context.ts';
 import { aliasLimitRule } from './aliases.ts';
 import type { BulkLookupAlert } from './bulk-lookup.ts';
-import { subjectsSent } from '../disclosure/sent-subjects.ts';
+import { subjectsSent } from '../sent-subjects.ts';
 import { coerceVariables } from '../../common/operations/variables.ts';
 import type { LimitsConfig } from './config.ts';
 import { costLimitRule, sizeVariables } from './cost.ts';

@@ -10,7 +10,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { ChangeEvent } from '../../common/changes/event.ts';
-import type { StreamListener } from '../cache/region-stream.ts';
+import type { StreamListener } from '../../common/changes/listener.ts';
 import { PUSHED_TYPES, parseEventId, type LiveEvent, type LiveKind } from './events.ts';
 import type { LiveMetrics } from './metrics.ts';
 

@@ -23,10 +23,9 @@ import type { ContextHook } from '../http/context.ts';
 import type { LiveConfig } from './config.ts';
 import { LiveHub, type RegionLiveness } from './hub.ts';
 import type { LiveMetrics } from './metrics.ts';
-import { openSubscription } from './subscribe.ts';
+import { openSubscription, type RecordSubscribe } from './subscribe.ts';
 import { isEventStreamRequest, sseTransport, wsTransport } from './transports.ts';
-import type { StreamListener } from '../cache/region-stream.ts';
-import type { AuditRecorder } from '../audit/recorder.ts';
+import type { StreamListener } from '../../common/changes/listener.ts';
 
 export interface LiveOptions {
   config: LiveConfig;
@@ -34,8 +33,8 @@ export interface LiveOptions {
   server: { bodyLimitBytes: number; trustProxy: boolean };
   contextHooks: readonly ContextHook[];
   onRefusal?: (context: GatewayContext, error: unknown) => Promise<unknown>;
-  /** Records each subscribe (gateway/audit); null only with audit.sink "off". */
-  recorder: AuditRecorder | null;
+  /** Records each subscribe (gateway/audit/subscription.ts); null only with audit.sink "off". */
+  recordSubscribe: RecordSubscribe | null;
   /** Region liveness of the change streams the hub is fed from. */
   liveness: RegionLiveness;
 }
@@ -76,7 +75,7 @@ export function createLive(options: LiveOptions): Live {
         contextHooks: options.contextHooks,
         onRefusal: options.onRefusal,
         loopback: { url: () => url },
-        recorder: options.recorder,
+        recordSubscribe: options.recordSubscribe,
       },
       info,
       request,

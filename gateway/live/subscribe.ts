@@ -29,8 +29,6 @@ import type { LiveMetrics } from './metrics.ts';
 import { QueryPlan } from './query-plan.ts';
 import { LiveSubscription } from './subscription.ts';
 import { resolver, type Loopback } from './resolve.ts';
-import { emptySubjects } from '../../common/audit/subjects.ts';
-import type { AuditRecorder } from '../audit/recorder.ts';
 
 export interface SubscribeRequest {
   query?: unknown;
@@ -51,8 +49,17 @@ export interface SubscribeDeps {
   onRefusal?: (context: GatewayContext, error: unknown) => Promise<unknown>;
   loopback: Loopback;
   /** The audit log: the subscribe itself is recorded (null only with audit.sink "off"). */
-  recorder: AuditRecorder | null;
+  recordSubscribe: RecordSubscribe | null;
 }
+
+/**
+ * Writes the subscribe request's audit record (gateway/audit/subscription.ts, handed in
+ * by plugins/index.ts); resolves once durable, rejects when the audit log cannot record.
+ */
+export type RecordSubscribe = (
+  context: GatewayContext,
+  subscribe: { text: string; operationName: string | null; variables: Record<string, unknown> | null; field: string },
+) => Promise<void>;
 
 export type Opened = { subscription: LiveSubscription } | { refused: HttpError };
 
@@ -66,7 +73,7 @@ export async function openSubscription(
   try {
     for (const hook of deps.contextHooks) await hook(context, info);
     const { subscription, field } = prepare(deps, context, info, request);
-    await recordSubscribe(deps.recorder, context, request, field).catch((error: unknown) => {
+    await recordSubscribe(deps.recordSubscribe, context, request, field).catch((error: unknown) => {
       void subscription.return();
       throw error;
     });
@@ -91,31 +98,18 @@ export async function openSubscription(
  * events are recorded one by one as they are pushed. No record, no subscription.
  */
 async function recordSubscribe(
-  recorder: AuditRecorder | null,
+  record: RecordSubscribe | null,
   context: GatewayContext,
   request: SubscribeRequest,
   field: string,
 ): Promise<void> {
-  if (!recorder) return;
+  if (!record) return;
   try {
-    await recorder.record({
-      auditId: context.requestId,
-      startedAt: context.startedAt,
-      clientAddress: context.clientAddress,
-      userAgent: context.userAgent,
-      caller: context.caller,
-      purpose: context.purpose,
-      denied: [],
-      regions: [],
-      operationText: String(request.query),
+    await record(context, {
+      text: String(request.query),
       operationName: typeof request.operationName === 'string' ? request.operationName : null,
-      operationType: 'subscription',
       variables: (request.variables ?? null) as Record<string, unknown> | null,
-      requested: [`Subscription.${field}`],
-      subjects: emptySubjects(),
-      errorCodes: [],
-      hasData: false,
-      httpStatus: 200,
+      field,
     });
   } catch {
     throw new HttpError(503, 'AUDIT_UNAVAILABLE', 'The audit log cannot record this subscription, so it is refused.');

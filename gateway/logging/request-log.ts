@@ -8,7 +8,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { Logger } from 'pino';
 import type { GatewayContext } from '../context.ts';
-import { refusalFacts, responseFacts, type RequestFacts } from '../metrics/request-facts.ts';
+import { refusalFacts, responseFacts, type RequestFacts } from '../request-facts.ts';
 
 export interface RequestLog {
   plugin: ApolloServerPlugin<GatewayContext>;

@@ -12,7 +12,7 @@ import type { RouteHandler } from '../http/hooks.ts';
 import { metricsRoute } from './exposition.ts';
 import type { MetricsConfig } from './config.ts';
 import { GatewayMetrics } from './gateway-metrics.ts';
-import { refusalFacts, responseFacts } from './request-facts.ts';
+import { refusalFacts, responseFacts } from '../request-facts.ts';
 
 export interface Metrics {
   plugin: ApolloServerPlugin<GatewayContext>;

@@ -10,6 +10,8 @@
  *   operation just before it is planned; the first listed is outermost);
  * - `subgraphHeaders` adds headers to every subgraph request (the signed internal token);
  * - `http` fills the /metrics and GraphiQL routes.
+ * And `ownSubgraphModules` lists what each concern adds to the gateway's own subgraph (root
+ * fields composed into the supergraph), so own-subgraph/ knows no concern.
  */
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { GatewayContext } from '../context.ts';
@@ -20,10 +22,13 @@ import { createGatewayCache, type RegionRequestCache } from '../cache/index.ts';
 import type { Registry } from 'prom-client';
 import type { ContextHook } from '../http/context.ts';
 import type { HttpHooks } from '../http/hooks.ts';
-import type { GatewayRuntime } from '../services.ts';
+import type { GatewayRuntime, GatewayServices } from '../services.ts';
+import type { OwnSubgraphModule } from '../own-subgraph/module.ts';
+import { regionsModule } from '../own-subgraph/regions.ts';
 import { reportPlugin } from '../registry/report-plugin.ts';
-import { openGatewayAudit } from '../audit/index.ts';
+import { auditGraphModule, openGatewayAudit } from '../audit/index.ts';
 import { createRefusals } from '../audit/refusals.ts';
+import { subscriptionRecorder } from '../audit/subscription.ts';
 import { operationResolutionPlugin } from '../operations/plugin.ts';
 import { createMetrics } from '../metrics/index.ts';
 import { createRequestLog } from '../logging/request-log.ts';
@@ -37,6 +42,7 @@ import { createTrustedDocuments } from '../trusted-documents/index.ts';
 import { operationFactsPlugin, tracedExecution, tracedHook, tracedPlugin } from '../tracing/phases.ts';
 import { SPAN } from '../../common/tracing/spans.ts';
 import { createLive, LiveMetrics } from '../live/index.ts';
+import { liveModule } from '../live/schema.ts';
 
 /** The gateway itself reads the regions' change streams and filters: a service caller with no scopes. */
 const CHANGE_STREAM_CALLER = {
@@ -51,6 +57,15 @@ const CHANGE_STREAM_CALLER = {
 function changeStreamSigner(headers: InternalHeadersHook) {
   return (region: string, part: string) =>
     headers({ code: region }, '', { caller: CHANGE_STREAM_CALLER, purpose: null, requestId: 'cache-invalidation' }, part);
+}
+
+/**
+ * The modules of the gateway's own subgraph, in order: region status, the auditor queries
+ * (they find the audit index the audit concern opens), the subscription root fields.
+ * Built before the concerns (the supergraph is composed from them), hence its own list.
+ */
+export function ownSubgraphModules(services: GatewayServices): OwnSubgraphModule[] {
+  return [regionsModule(services.registry), auditGraphModule(services), liveModule()];
 }
 
 export type GatewayWrapper = (gateway: GatewayInterface) => GatewayInterface;
@@ -90,6 +105,7 @@ export async function gatewayExtensions(runtime: GatewayRuntime): Promise<Gatewa
     requirements: supergraph.requirements,
     config: config.authorisation,
     policy: security.policy,
+    explainScope: security.explainScope,
   });
   const limits = createLimits({ config: config.limits, logger });
   const cache = createGatewayCache(config.cache, logger, changeStreamSigner(security.subgraphHeaders), (request) =>
@@ -121,7 +137,7 @@ export async function gatewayExtensions(runtime: GatewayRuntime): Promise<Gatewa
     server: config.server,
     contextHooks: security.contextHooks,
     onRefusal: refusals.onRefusal,
-    recorder: audit.recorder,
+    recordSubscribe: audit.recorder ? subscriptionRecorder(audit.recorder) : null,
     liveness: {
       // Polled every second: also keeps the streams in step with a reloaded registry when no cache query does.
       regions: () => {

@@ -8,7 +8,7 @@
  */
 import { watch, type FSWatcher } from 'node:fs';
 import { basename, dirname } from 'node:path';
-import { readJsonFile } from '../config/load.ts';
+import { readJsonFile } from '../config/json-file.ts';
 import { RegionProber } from './probe.ts';
 import { validateRegionsFile, type ContractPart, type Region } from './regions-file.ts';
 import { RegionStatusBoard, type RegionHealth } from './status.ts';

@@ -15,6 +15,7 @@ import type { GatewayContext } from '../../gateway/context.ts';
 import { ConfigPath } from '../../gateway/config/check.ts';
 import { authSection, type AuthConfig } from '../../gateway/auth/config.ts';
 import { graphqlHandler } from '../../gateway/http/graphql.ts';
+import { LIMITS_DEFAULTS } from '../../gateway/limits/config.ts';
 import { gatewaySecurity } from '../../gateway/auth/index.ts';
 import type { Mode } from '../../gateway/config/section.ts';
 
@@ -88,7 +89,12 @@ export async function startAuthServer(options: AuthServerOptions = {}): Promise<
     csrfPrevention: false,
   });
   await apollo.start();
-  const handle = graphqlHandler(apollo, { bodyLimitBytes: 1 << 20, trustProxy: false, contextHooks: security.contextHooks });
+  const handle = graphqlHandler(apollo, {
+    bodyLimitBytes: 1 << 20,
+    maxVariablesDepth: LIMITS_DEFAULTS.maxVariablesDepth,
+    trustProxy: false,
+    contextHooks: security.contextHooks,
+  });
   const server: Server = createServer((req, res) => {
     handle(req, res, `req-${Date.now()}`).catch((e) => {
       res.statusCode = 500;

@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { loadPolicy } from '../../schema/policy.ts';
 import { DEV_AUDIENCE, DEV_ISSUER, devKeyFiles, mintDevToken, type DevTokenRequest } from '../../gateway/auth/dev-key.ts';
-import { resolvePurpose, type CaseFinder } from '../../gateway/auth/purpose.ts';
+import { caseBoundScopeNote, resolvePurpose, type CaseFinder } from '../../gateway/auth/purpose.ts';
 import { createTokenVerifier } from '../../gateway/auth/token-verifier.ts';
 import { AUTHORISATION_DEFAULTS, type AuthorisationConfig } from '../../gateway/authorisation/config.ts';
 import type { GatewayContext } from '../../gateway/context.ts';
@@ -178,9 +178,11 @@ export async function startGatewayUnderTest(options: GatewayUnderTestOptions = {
       requirements: supergraph.requirements,
       config: { ...AUTHORISATION_DEFAULTS, ...options.authorisation },
       policy,
+      explainScope: (scope, caller, purpose) => caseBoundScopeNote(policy, scope, caller, purpose),
     });
     const alerts: BulkLookupAlert[] = [];
-    const limits = createLimits({ config: validateLimitsConfig(options.limits ?? {}), logger: { warn: () => undefined } });
+    const limitsConfig = validateLimitsConfig(options.limits ?? {});
+    const limits = createLimits({ config: limitsConfig, logger: { warn: () => undefined } });
     limits.bulkLookup.on('alert', (alert) => alerts.push(alert));
 
     const gateway = new ApolloGateway({ supergraphSdl: supergraph.gatewaySdl, logger: silent });
@@ -216,6 +218,7 @@ export async function startGatewayUnderTest(options: GatewayUnderTestOptions = {
     const http = createHttpServer({
       graphql: graphqlHandler(apollo, {
         bodyLimitBytes: options.bodyLimitBytes ?? 1_048_576,
+        maxVariablesDepth: limitsConfig.maxVariablesDepth,
         trustProxy: false,
         contextHooks: [
           async (context, request) => {

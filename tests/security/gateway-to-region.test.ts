@@ -26,6 +26,7 @@ import { stripRequirements } from '../../gateway/authorisation/supergraph-direct
 import { composeSupergraph, contractSubgraphs } from '../../gateway/federation/compose.ts';
 import { closeRegionClients, createDataSource, type RegionEntry } from '../../gateway/federation/data-sources/index.ts';
 import { graphqlHandler } from '../../gateway/http/graphql.ts';
+import { LIMITS_DEFAULTS } from '../../gateway/limits/config.ts';
 import { createSubgraphServer, type SubgraphServer } from '../../subgraphs/server.ts';
 import { silentLogger } from '../../subgraphs/logger.ts';
 import { subgraphSecurity } from '../../subgraphs/security/index.ts';
@@ -85,7 +86,12 @@ beforeAll(async () => {
   });
   apollo = new ApolloServer<GatewayContext>({ gateway, plugins: security.plugins, csrfPrevention: false });
   await apollo.start();
-  const handle = graphqlHandler(apollo, { bodyLimitBytes: 1 << 20, trustProxy: false, contextHooks: security.contextHooks });
+  const handle = graphqlHandler(apollo, {
+    bodyLimitBytes: 1 << 20,
+    maxVariablesDepth: LIMITS_DEFAULTS.maxVariablesDepth,
+    trustProxy: false,
+    contextHooks: security.contextHooks,
+  });
   let n = 0;
   http = createServer((req, res) => void handle(req, res, `e2e-${++n}`));
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));

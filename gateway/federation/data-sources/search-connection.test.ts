@@ -1,7 +1,7 @@
 import { parse, type FieldNode, type OperationDefinitionNode } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { understand } from '../../../common/operations/understood.ts';
-import { startPosition } from '../merge/composite-cursor.ts';
+import { startPosition } from '../../cursors/composite-position.ts';
 import { ephemeralSearchCursors } from '../../cursors/index.ts';
 import { RegionMerger } from '../merge/deep-merge.ts';
 import { combineConnection, mergedErrorPath } from './search-connection.ts';

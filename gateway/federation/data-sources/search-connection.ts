@@ -8,7 +8,7 @@
  */
 import type { FieldNode, SelectionSetNode } from 'graphql';
 import type { UnderstoodOperation } from '../../../common/operations/understood.ts';
-import type { CompositePosition } from '../merge/composite-cursor.ts';
+import type { CompositePosition } from '../../cursors/composite-position.ts';
 import { mergePages, type EdgeRef, type MergedEdge, type MergedPage, type RegionPage } from '../merge/connection-merge.ts';
 import type { RegionMerger, RegionValue } from '../merge/deep-merge.ts';
 import { field, selectionSet } from './inject-keys.ts';

@@ -16,7 +16,7 @@
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { getNamedType, isObjectType, valueFromAST, type FieldNode, type GraphQLObjectType } from 'graphql';
-import { CursorError, startPosition, type CompositePosition } from '../merge/composite-cursor.ts';
+import { CursorError, startPosition, type CompositePosition } from '../../cursors/composite-position.ts';
 import type { CursorBinding, CursorSealer } from '../../cursors/index.ts';
 import type { GatewayContext } from '../../context.ts';
 import { quoteInput } from '../../../common/normalise/index.ts';

@@ -3,7 +3,7 @@
  * region registry (gateway/registry/registry.ts) satisfies it as it is.
  */
 import type { GatewayContext, RegionOutcome, RequestReport } from '../../context.ts';
-import type { ContractPart } from '../../registry/regions-file.ts';
+import type { ContractPart } from '../../../schema/contract.ts';
 import type { FailureReason } from './failure-reason.ts';
 
 export type { ContractPart };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { mergePages, type RegionPage } from './connection-merge.ts';
-import { positionFrom, startPosition, CursorError } from './composite-cursor.ts';
+import { positionFrom, startPosition, CursorError } from '../../cursors/composite-position.ts';
 
 const page = (region: string, keys: string[], hasNextPage: boolean): RegionPage => ({
   region,

@@ -17,7 +17,7 @@
  * twice would also repeat it. Skipping keys <= the last one emitted makes every key come
  * once across all pages.
  */
-import type { CompositePosition, RegionPosition } from './composite-cursor.ts';
+import type { CompositePosition, RegionPosition } from '../../cursors/composite-position.ts';
 
 /** What one region returned for the search (keys and cursors of its edges). */
 export interface RegionPage {

@@ -5,8 +5,8 @@
  */
 import type { GraphQLRequestContextWillSendResponse } from '@apollo/server';
 import type { FormattedExecutionResult } from 'graphql';
-import { classifyOutcome, hasAnyData, type AuditOutcome } from '../../common/audit/outcome.ts';
-import type { GatewayContext, RegionOutcome } from '../context.ts';
+import { classifyOutcome, hasAnyData, type AuditOutcome } from '../common/audit/outcome.ts';
+import type { GatewayContext, RegionOutcome } from './context.ts';
 
 export interface RequestFacts {
   requestId: string;

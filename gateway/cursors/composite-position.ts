@@ -7,9 +7,13 @@
  * region decodes only its own.
  *
  * Clients never see this layout: it travels sealed (encrypted, authenticated, bound to
- * the caller and the search, expiring) — see gateway/cursors/sealed-cursor.ts. Region
- * cursors hold identity numbers and local record ids, so a readable composite cursor
- * would disclose them to whoever holds it.
+ * the caller and the search, expiring) — see sealed-cursor.ts. Region cursors hold
+ * identity numbers and local record ids, so a readable composite cursor would disclose
+ * them to whoever holds it.
+ *
+ * It lives here, beside the sealer that checks it, rather than in federation/merge (which
+ * produces it): so cursors/ imports nothing of federation/, and federation → cursors runs
+ * one way.
  */
 
 /** `string`: after this region cursor; `null`: from the start; `false`: nothing left. */

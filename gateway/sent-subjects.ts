@@ -11,9 +11,9 @@
  *   which sees only the keys the client selected or looked up.
  */
 import type { DocumentNode, GraphQLSchema } from 'graphql';
-import { hasAnyData } from '../../common/audit/outcome.ts';
-import { emptySubjects, extractSubjects, type Subjects } from '../../common/audit/subjects.ts';
-import type { GatewayContext } from '../context.ts';
+import { hasAnyData } from '../common/audit/outcome.ts';
+import { emptySubjects, extractSubjects, type Subjects } from '../common/audit/subjects.ts';
+import type { GatewayContext } from './context.ts';
 
 export interface SentResponse {
   schema: GraphQLSchema;
