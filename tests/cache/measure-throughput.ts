@@ -41,7 +41,7 @@ try {
   const uncached = await startProcess({
     name: 'gateway without cache',
     file: 'gateway/main.ts',
-    args: ['--config', uncachedConfig],
+    args: ['--config', uncachedConfig, '--port', '0'],
     env: { LIANDONG_KEYS_DIR: keysDir, AUDIT_DIR: join(system.configDir, 'audit-no-cache'), AUDIT_INSTANCE: 'no-cache', LOG_LEVEL: 'warn' },
   });
   const token = await mintDevToken(keysDir, { sub: 'BENCH', region: 'JS', roles: ['investigator'], ttlSeconds: 3600 });
