@@ -22,6 +22,7 @@ import type { ContextHook } from '../http/context.ts';
 import type { HttpHooks } from '../http/hooks.ts';
 import type { GatewayRuntime } from '../services.ts';
 import { reportPlugin } from '../registry/report-plugin.ts';
+import { assistanceMetrics } from '../registry/assistance-metrics.ts';
 import { openGatewayAudit } from '../audit/index.ts';
 import { createRefusals } from '../audit/refusals.ts';
 import { operationResolutionPlugin } from '../operations/plugin.ts';
@@ -104,7 +105,13 @@ export async function gatewayExtensions(runtime: GatewayRuntime): Promise<Gatewa
   );
   const audit = await openGatewayAudit(runtime);
   const liveMetrics = new LiveMetrics();
-  const metricRegistries = [cache.metrics.registry, limits.metrics.registry, filters.metrics.registry, liveMetrics.registry];
+  const metricRegistries = [
+    cache.metrics.registry,
+    limits.metrics.registry,
+    filters.metrics.registry,
+    liveMetrics.registry,
+    assistanceMetrics(registry),
+  ];
   const metrics = createMetrics({ registries: metricRegistries, audit: audit.metrics, config: config.metrics });
   const requestLog = createRequestLog(logger);
   const refusals = createRefusals({
