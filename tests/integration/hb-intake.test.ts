@@ -66,5 +66,7 @@ describe('HB intake under npm start', () => {
     const [exported] = await desk.requestsById([request.id]);
     expect(exported).toMatchObject({ id: request.id, status: 'PENDING', caseRef: 'JS:C-2026-000001' });
     expect(intake.output()).toMatch(/took in the drop folder; published hb-export-/);
+    // Ids that are no request number of HB's name no file (a lookup reads the asked ids' files only).
+    expect(await desk.requestsById(['../../scenarios', 'XQ000000000000', request.id.toLowerCase()])).toEqual([null, null, null]);
   });
 });
