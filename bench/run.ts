@@ -22,6 +22,7 @@ import { runMemoryWorkload } from './memory/workload.ts';
 import { runIntakeWorkload } from './intake/workload.ts';
 import { runSoak } from './soak/workload.ts';
 import { runLiveWorkload } from './live/workload.ts';
+import { runAssistanceWorkload } from './assistance/workload.ts';
 import { printRounds, printRows } from './lib/table.ts';
 
 const quick = process.argv.includes('--quick');
@@ -268,6 +269,20 @@ if (!soak && wanted('7')) {
       'heap after': w7.memory.afterDisconnect.heapMiB,
     },
   });
+}
+
+if (!soak && wanted('8')) {
+  log('== workload 8: assistance requests (requestAssistance latency, new and retried) ==');
+  const w8 = await timed('8', () => runAssistanceWorkload({ count: quick ? 20 : 200, log }));
+  report.assistance = w8;
+  printRows(
+    Object.fromEntries(
+      Object.entries(w8.results).flatMap(([region, r]) => [
+        [`${region} new`, { 'p50 ms': r.created.p50, 'p99 ms': r.created.p99, 'max ms': r.created.max, n: r.created.n }],
+        [`${region} retry`, { 'p50 ms': r.retried.p50, 'p99 ms': r.retried.p99, 'max ms': r.retried.max, n: r.retried.n }],
+      ]),
+    ),
+  );
 }
 
 if (!soak && wanted('6')) {

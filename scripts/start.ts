@@ -5,7 +5,8 @@
  *    sources (gateway/graphiql/build-stamp.ts);
  * 2. generates the small demo data set into .data/ (`npm run seed`) unless it is there
  *    and was seeded from today's generator (scripts/lib/seed-stamp.ts);
- * 3. starts the GZ legacy stand-in (JS and HB are files: SQLite, GBK CSV exports);
+ * 3. starts the GZ legacy stand-in (JS and HB are files: SQLite, GBK CSV exports) and
+ *    HB's 協查 intake, which takes in HB's drop folder every few seconds;
  * 4. starts one subgraph process per region in config/regions.json, on its port there;
  * 5. starts the gateway (config/gateway.json; PORT overrides its port);
  * LIANDONG_CONFIG, LIANDONG_REGIONS and LIANDONG_DATA name other config files and data.
@@ -113,6 +114,17 @@ function standinSpecs(regions: readonly Region[]): SupervisedSpec[] {
   });
 }
 
+/**
+ * HB's system takes assistance requests in from its drop folder (standins/hb/system.ts):
+ * run with the demo data's HB, and only when HB's files are where the demo puts them (a
+ * registry naming other folders for HB is a real HB, whose own system does this).
+ */
+function hbIntakeSpecs(regions: readonly Region[]): SupervisedSpec[] {
+  const hb = regions.find((r) => r.code === 'HB');
+  if (!hb || hb.settings.exportsDir !== undefined || hb.settings.dropDir !== undefined) return [];
+  return [{ name: 'HB intake', file: 'standins/hb/system.ts', args: ['--data', DATA_DIR], ready: /^HB intake running/ }];
+}
+
 function subgraphSpec(region: Region): SupervisedSpec {
   const settings = Object.entries(region.settings).flatMap(([key, value]) => ['--setting', `${key}=${value}`]);
   return {
@@ -191,7 +203,7 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => void stop(0));
   process.once('SIGTERM', () => void stop(0));
   try {
-    await startAll(standinSpecs(regions), children);
+    await startAll([...standinSpecs(regions), ...hbIntakeSpecs(regions)], children);
     await startAll(regions.map(subgraphSpec), children);
     // Stopped with time for its in-flight requests and then its final signed audit checkpoint:
     // a SIGKILL before that would leave the log's tail unsigned.

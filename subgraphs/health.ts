@@ -6,8 +6,13 @@
  * when it does not, a stable reason. The adapter's own `detail` names database paths,
  * upstream addresses and file names ("JS database /srv/js/js.db cannot be queried"),
  * which an unauthenticated caller has no business learning; it goes to the log only.
+ *
+ * A healthy region with a write side also says how many assistance requests it holds
+ * open and overdue (two numbers, no request in them): the gateway's registry probes this
+ * answer anyway and exports the counts on its /metrics (gateway/registry/assistance-metrics.ts).
  */
 import type { RegionAdapter } from '../adapters/adapter.ts';
+import { countAssistance, type AssistanceCounts } from './assistance/counts.ts';
 import type { Logger } from './logger.ts';
 
 export const HEALTH_TIMEOUT_MS = 5000;
@@ -17,7 +22,7 @@ export type HealthReason = 'unhealthy' | 'timeout' | 'error';
 
 export interface HealthReply {
   status: 200 | 503;
-  body: { status: 'ok' | 'unavailable'; region: string; latencyMs: number; reason?: HealthReason };
+  body: { status: 'ok' | 'unavailable'; region: string; latencyMs: number; reason?: HealthReason; assistance?: AssistanceCounts };
 }
 
 class HealthTimeout extends Error {}
@@ -31,7 +36,10 @@ export async function checkHealth(adapter: RegionAdapter, logger: Logger, timeou
   });
   try {
     const health = await Promise.race([adapter.health(), timeout]);
-    if (health.ok) return { status: 200, body: { status: 'ok', region, latencyMs: health.latencyMs } };
+    if (health.ok) {
+      const assistance = adapter.assistance && (await Promise.race([countedOrNull(adapter, logger), timeout]));
+      return { status: 200, body: { status: 'ok', region, latencyMs: health.latencyMs, ...(assistance ? { assistance } : {}) } };
+    }
     logger.warn({ region, reason: 'unhealthy', detail: health.detail }, 'health check: region unavailable');
     return { status: 503, body: { status: 'unavailable', region, latencyMs: health.latencyMs, reason: 'unhealthy' } };
   } catch (error) {
@@ -41,5 +49,18 @@ export async function checkHealth(adapter: RegionAdapter, logger: Logger, timeou
     return { status: 503, body: { status: 'unavailable', region, latencyMs, reason } };
   } finally {
     clearTimeout(timer);
+  }
+}
+
+/** The counts are extra: a region whose inbox cannot be read now is still up for reads; the counts are left out. */
+async function countedOrNull(adapter: RegionAdapter, logger: Logger): Promise<AssistanceCounts | null> {
+  try {
+    return await countAssistance(adapter.assistance!);
+  } catch (error) {
+    logger.warn(
+      { region: adapter.region.code, detail: (error as Error).message },
+      'health check: assistance requests could not be counted',
+    );
+    return null;
   }
 }

@@ -102,6 +102,9 @@ export interface HbAssistanceSettings {
   exportsDir: string;
 }
 
+/** HB's request numbers as the desk makes them (`XQ` + 12 hex digits), and so the names of dropped files. */
+const DROPPED_ID = /^XQ[0-9A-F]{12}$/;
+
 export class HbAssistanceDesk implements AssistanceDesk {
   readonly channel = 'drop-folder' as const;
   private cached: { name: string; requests: Map<string, AssistanceRequestRecord> } | null = null;
@@ -143,9 +146,21 @@ export class HbAssistanceDesk implements AssistanceDesk {
     return { request: made!, created: true };
   }
 
+  /**
+   * Reads only the asked ids' dropped files, not the whole folder: every submit asks for
+   * its own id (to find a repeat), and a folder of waiting requests must not make each
+   * submit slower than the last (bench workload 8).
+   */
   async requestsById(ids: readonly string[]): Promise<(AssistanceRequestRecord | null)[]> {
-    const all = await this.all();
-    return ids.map((id) => all.get(id) ?? null);
+    const exported = await this.exported();
+    return Promise.all(
+      ids.map(async (id) => {
+        const found = exported.get(id);
+        if (found) return found;
+        // Only a well-formed id names a file: anything else (`../x`) is no request of ours.
+        return DROPPED_ID.test(id) ? this.readDropped(join(this.settings.dropDir, `${id}.csv`)) : null;
+      }),
+    );
   }
 
   async inbox(status: AssistanceStatus | null): Promise<AssistanceRequestRecord[]> {
@@ -158,8 +173,8 @@ export class HbAssistanceDesk implements AssistanceDesk {
   private async all(): Promise<Map<string, AssistanceRequestRecord>> {
     const all = new Map(await this.exported());
     for (const name of await readdir(this.settings.dropDir).catch(() => [] as string[])) {
-      const id = /^(XQ[0-9A-F]{12})\.csv$/.exec(name)?.[1];
-      if (!id || all.has(id)) continue;
+      const id = name.endsWith('.csv') ? name.slice(0, -4) : '';
+      if (!DROPPED_ID.test(id) || all.has(id)) continue;
       const dropped = await this.readDropped(join(this.settings.dropDir, name));
       if (dropped) all.set(id, dropped);
     }

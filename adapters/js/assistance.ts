@@ -100,11 +100,11 @@ export class JsAssistanceDesk implements AssistanceDesk {
   async requestsById(ids: readonly string[]): Promise<(AssistanceRequestRecord | null)[]> {
     const db = this.connection();
     return this.read(() => {
-      const select = db.prepare('SELECT * FROM t_xc_request WHERE xc_id = ?');
-      return ids.map((id) => {
-        const row = select.get(id) as RequestRow | undefined;
-        return row ? this.toRecord(db, row) : null;
-      });
+      const rows = db
+        .prepare('SELECT * FROM t_xc_request WHERE xc_id IN (SELECT value FROM json_each(?))')
+        .all(JSON.stringify(ids)) as RequestRow[];
+      const records = this.toRecords(db, rows);
+      return ids.map((id) => records.get(id) ?? null);
     });
   }
 
@@ -118,7 +118,8 @@ export class JsAssistanceDesk implements AssistanceDesk {
               .prepare('SELECT * FROM t_xc_request WHERE state_code = ? ORDER BY requested_at DESC, xc_id DESC')
               .all(regionCodeFor(STATE, status))
       ) as RequestRow[];
-      return rows.map((row) => this.toRecord(db, row));
+      const records = this.toRecords(db, rows);
+      return rows.map((row) => records.get(row.xc_id)!);
     });
   }
 
@@ -172,10 +173,24 @@ export class JsAssistanceDesk implements AssistanceDesk {
     );
   }
 
-  private toRecord(db: Database.Database, row: RequestRow): AssistanceRequestRecord {
-    const steps = db
-      .prepare('SELECT state_code, officer_no, step_note, step_at FROM t_xc_step WHERE xc_id = ? ORDER BY seq')
-      .all(row.xc_id) as StepRow[];
+  /**
+   * The rows as records, by id, with every request's history read in one query (an inbox
+   * of hundreds of requests must not be hundreds of queries).
+   */
+  private toRecords(db: Database.Database, rows: readonly RequestRow[]): Map<string, AssistanceRequestRecord> {
+    const steps = new Map<string, StepRow[]>(rows.map((row) => [row.xc_id, []]));
+    if (rows.length > 0) {
+      const all = db
+        .prepare(
+          'SELECT xc_id, state_code, officer_no, step_note, step_at FROM t_xc_step WHERE xc_id IN (SELECT value FROM json_each(?)) ORDER BY xc_id, seq',
+        )
+        .all(JSON.stringify([...steps.keys()])) as Array<StepRow & { xc_id: string }>;
+      for (const step of all) steps.get(step.xc_id)!.push(step);
+    }
+    return new Map(rows.map((row) => [row.xc_id, this.toRecord(row, steps.get(row.xc_id)!)]));
+  }
+
+  private toRecord(row: RequestRow, steps: readonly StepRow[]): AssistanceRequestRecord {
     const list = (text: string | null) => (text ? text.split(',') : []);
     return {
       id: row.xc_id,

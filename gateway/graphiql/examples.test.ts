@@ -39,6 +39,7 @@ describe('saved examples', () => {
     expect(examples(DEMO).map((e) => e.title)).toEqual([
       'Person across regions',
       'Case → suspects → vehicles',
+      'Request assistance (協查)',
       'Vehicle by plate',
       'Search persons by name',
       'Audit: who looked at this person',
@@ -62,11 +63,14 @@ describe('saved examples', () => {
   );
 
   it('fills every variable from the demo data, and the case example names the demo case', () => {
-    const [person, kase, vehicle, search, audit] = examples(DEMO);
+    const [person, kase, assistance, vehicle, search, audit] = examples(DEMO);
     expect(person.variables).toEqual({ idNumber: DEMO.personIdNumber });
     expect(kase.variables).toEqual({ caseId: DEMO.caseId });
     expect(kase.purpose).toBe(`investigation; case=${DEMO.caseId}`);
     expect(kase.officer).toContain(DEMO.caseLead);
+    expect(assistance.variables).toEqual({ caseId: DEMO.caseId, idNumber: DEMO.personIdNumber, idempotencyKey: 'graphiql-demo-request-1' });
+    expect(assistance.purpose).toBe(`assistance-request; case=${DEMO.caseId}`);
+    expect(assistance.officer).toContain(DEMO.caseLead);
     expect(vehicle.variables).toEqual({ plate: DEMO.plate });
     expect(search.variables).toEqual({ name: DEMO.personNamePrefix });
     expect(audit.variables).toEqual({ idNumber: DEMO.personIdNumber });

@@ -26,6 +26,7 @@ import type { GatewayRuntime, GatewayServices } from '../services.ts';
 import type { OwnSubgraphModule } from '../own-subgraph/module.ts';
 import { regionsModule } from '../own-subgraph/regions.ts';
 import { reportPlugin } from '../registry/report-plugin.ts';
+import { assistanceMetrics } from '../registry/assistance-metrics.ts';
 import { auditGraphModule, openGatewayAudit } from '../audit/index.ts';
 import { createRefusals } from '../audit/refusals.ts';
 import { subscriptionRecorder } from '../audit/subscription.ts';
@@ -120,7 +121,13 @@ export async function gatewayExtensions(runtime: GatewayRuntime): Promise<Gatewa
   );
   const audit = await openGatewayAudit(runtime);
   const liveMetrics = new LiveMetrics();
-  const metricRegistries = [cache.metrics.registry, limits.metrics.registry, filters.metrics.registry, liveMetrics.registry];
+  const metricRegistries = [
+    cache.metrics.registry,
+    limits.metrics.registry,
+    filters.metrics.registry,
+    liveMetrics.registry,
+    assistanceMetrics(registry),
+  ];
   const metrics = createMetrics({ registries: metricRegistries, audit: audit.metrics, config: config.metrics });
   const requestLog = createRequestLog(logger);
   const refusals = createRefusals({

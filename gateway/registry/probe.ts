@@ -7,23 +7,42 @@
  */
 import { FAILURE_TEXT, failureReason } from '../federation/data-sources/failure-reason.ts';
 import type { Region } from './regions-file.ts';
-import type { RegionHealth, RegionStatusBoard } from './status.ts';
+import type { AssistanceCounts, RegionHealth, RegionStatusBoard } from './status.ts';
 
-export async function probeRegion(region: Region): Promise<RegionHealth> {
+export interface ProbeResult extends RegionHealth {
+  /** What a healthy region with a write side counted (subgraphs/health.ts); null otherwise. */
+  assistance: AssistanceCounts | null;
+}
+
+export async function probeRegion(region: Region): Promise<ProbeResult> {
   const started = performance.now();
   const checkedAt = new Date().toISOString();
   const elapsed = () => Math.round(performance.now() - started);
   try {
     const response = await fetch(`${region.url}/healthz`, { signal: AbortSignal.timeout(region.timeoutMs) });
-    await response.body?.cancel();
+    const assistance = response.ok ? countsIn(await response.text()) : null;
+    if (!response.ok) await response.body?.cancel();
     const state = response.ok ? 'up' : 'down';
-    return { state, latencyMs: elapsed(), checkedAt, detail: `healthz answered HTTP ${response.status}` };
+    return { state, latencyMs: elapsed(), checkedAt, detail: `healthz answered HTTP ${response.status}`, assistance };
   } catch (error) {
     const timedOut = (error as Error).name === 'TimeoutError';
     // /readyz shows this detail without a token: a stable reason, never the address.
     const detail = timedOut ? `no answer within ${region.timeoutMs} ms` : `unreachable (${FAILURE_TEXT[failureReason(error)]})`;
-    return { state: 'down', latencyMs: elapsed(), checkedAt, detail };
+    return { state: 'down', latencyMs: elapsed(), checkedAt, detail, assistance: null };
   }
+}
+
+/** The counts of a healthz body, when it has two whole non-negative numbers; anything else counts as none. */
+function countsIn(body: string): AssistanceCounts | null {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return null;
+  }
+  const counts = (parsed as { assistance?: unknown } | null)?.assistance as Record<string, unknown> | undefined;
+  const whole = (n: unknown): n is number => Number.isSafeInteger(n) && (n as number) >= 0;
+  return counts && whole(counts.open) && whole(counts.overdue) ? { open: counts.open, overdue: counts.overdue } : null;
 }
 
 export class RegionProber {
@@ -50,7 +69,9 @@ export class RegionProber {
   private async round(): Promise<void> {
     await Promise.all(
       this.regions().map(async (region) => {
-        this.board.set(region.code, await probeRegion(region));
+        const { assistance, ...health } = await probeRegion(region);
+        this.board.set(region.code, health);
+        this.board.setAssistance(region.code, assistance);
       }),
     );
   }

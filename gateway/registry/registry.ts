@@ -11,7 +11,7 @@ import { basename, dirname } from 'node:path';
 import { readJsonFile } from '../config/json-file.ts';
 import { RegionProber } from './probe.ts';
 import { validateRegionsFile, type ContractPart, type Region } from './regions-file.ts';
-import { RegionStatusBoard, type RegionHealth } from './status.ts';
+import { RegionStatusBoard, type AssistanceCounts, type RegionHealth } from './status.ts';
 import type { ContractCheck } from './contract-check.ts';
 import type { RegionOutcome } from '../context.ts';
 
@@ -201,6 +201,19 @@ export class RegionRegistry {
   /** Records what a data source saw a region do for a real query. */
   observe(outcome: RegionOutcome): void {
     if (this.region(outcome.region)) this.board.observe(outcome);
+  }
+
+  /**
+   * Each region's open and overdue assistance requests, as the regions count them in
+   * their own systems (probed now, or within the prober's second); regions that did not
+   * count (down, no write side) are left out.
+   */
+  async assistanceCounts(): Promise<Array<{ region: string } & AssistanceCounts>> {
+    await this.prober.probeAll();
+    return this.current.flatMap((r) => {
+      const counts = this.board.assistanceOf(r.code);
+      return counts ? [{ region: r.code, ...counts }] : [];
+    });
   }
 
   /** Each region with its last known health; `fresh` probes the regions first. */

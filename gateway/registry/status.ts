@@ -33,8 +33,16 @@ const STATE_OF: Record<RegionStatus, RegionState | null> = {
   'circuit-open': 'down',
 };
 
+/** A region's open and overdue assistance requests, as its last healthy probe counted them. */
+export interface AssistanceCounts {
+  open: number;
+  overdue: number;
+}
+
 export class RegionStatusBoard {
   private readonly health = new Map<string, RegionHealth>();
+  /** Only probes carry counts; kept apart so a query outcome (which has none) does not erase them. */
+  private readonly assistance = new Map<string, AssistanceCounts>();
 
   get(code: string): RegionHealth {
     return this.health.get(code) ?? UNKNOWN;
@@ -42,6 +50,16 @@ export class RegionStatusBoard {
 
   set(code: string, health: RegionHealth): void {
     this.health.set(code, health);
+  }
+
+  /** Null when the region has no write side, or its last probe found it down or did not count. */
+  assistanceOf(code: string): AssistanceCounts | null {
+    return this.assistance.get(code) ?? null;
+  }
+
+  setAssistance(code: string, counts: AssistanceCounts | null): void {
+    if (counts) this.assistance.set(code, counts);
+    else this.assistance.delete(code);
   }
 
   observe(outcome: RegionOutcome, at = new Date()): void {
@@ -58,5 +76,6 @@ export class RegionStatusBoard {
   /** Regions removed from the registry must not linger in /readyz. */
   retain(codes: readonly string[]): void {
     for (const code of [...this.health.keys()]) if (!codes.includes(code)) this.health.delete(code);
+    for (const code of [...this.assistance.keys()]) if (!codes.includes(code)) this.assistance.delete(code);
   }
 }

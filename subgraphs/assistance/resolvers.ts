@@ -15,6 +15,7 @@ import { quoteInput } from '../../common/normalise/index.ts';
 import { deadlineOf, loadAssistanceSettings, type AssistanceSettings } from '../../schema/assistance.ts';
 import type { SubgraphContext as Ctx } from '../context.ts';
 import { recordWriteIntent } from '../disclosure/writes.ts';
+import { isOverdue } from './counts.ts';
 import { badUserInput } from '../errors.ts';
 import { localIdIn } from '../ids.ts';
 import { callerOf, purposeOf } from '../security/record-facts.ts';
@@ -139,14 +140,13 @@ async function takeStep(ctx: Ctx, id: string, action: string, make: (by: string,
 
 /** The contract's shape of a stored request. */
 export function present(ctx: Ctx, request: AssistanceRequestRecord) {
-  const open = request.status === 'PENDING' || request.status === 'ACCEPTED';
   return {
     ...request,
     id: `${ctx.region}:${request.id}`,
     region: ctx.region,
     case: request.caseRef,
     channel: deskOf(ctx).channel === 'direct' ? 'DIRECT' : 'DROP_FOLDER',
-    overdue: open && Date.now() > Date.parse(request.deadline),
+    overdue: isOverdue(request),
   };
 }
 

@@ -13,6 +13,8 @@ import { describe, expect, it } from 'vitest';
 import { seededSystem, type Officer } from '../support/system.ts';
 import { readJsonLines } from '../support/json-lines.ts';
 import { hbAssistanceCycle } from '../../standins/hb/assistance.ts';
+import { examples } from '../../gateway/graphiql/app/examples.ts';
+import { readDemoValues } from '../../gateway/graphiql/demo-values.ts';
 
 const seeded = seededSystem();
 
@@ -275,5 +277,19 @@ describe('refusals: each names what was wrong and writes nothing', () => {
     } finally {
       await system.standins.GZ.start();
     }
+  });
+});
+
+describe('the GraphiQL example', () => {
+  it('runs as written for the demo investigator on the demo data, and again gives the same request', async () => {
+    const { system } = seeded;
+    const values = readDemoValues(join(seeded.dataDir, 'scenarios.json'));
+    const example = examples(values).find((e) => e.title === 'Request assistance (協查)')!;
+    const as: Officer = { roles: example.roles.slice(0, 1), region: 'JS', sub: values!.caseLead, purpose: example.purpose };
+    const first = await system.query(example.query, example.variables, as);
+    expect(first.errors).toBeUndefined();
+    expect(first.data.requestAssistance).toMatchObject({ region: 'GZ', status: 'PENDING', overdue: false });
+    const again = await system.query(example.query, example.variables, as);
+    expect(again.data.requestAssistance.id).toBe(first.data.requestAssistance.id);
   });
 });

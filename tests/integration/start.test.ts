@@ -52,6 +52,8 @@ it('starts the whole system, answers across regions, and stops every child on Ct
   const graphqlUrl = /GraphiQL: (http:\/\/\S+)/.exec(start.output())![1];
   expect(start.output()).toMatch(/seeded JS, GZ, HB/);
   expect(start.output()).toContain(`[subgraph GZ] subgraph GZ listening on http://127.0.0.1:${gz}`);
+  // HB's system takes its drop folder in while the demo runs (standins/hb/system.ts).
+  expect(start.output()).toMatch(/\[HB intake\] HB intake running/);
 
   const token = await mintDevToken(join(dir, 'keys'), { sub: 'TEST-1', region: 'JS', roles: ['analyst'] });
   const response = await fetch(graphqlUrl, {

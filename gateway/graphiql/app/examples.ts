@@ -101,6 +101,39 @@ query CaseSuspectsVehicles($caseId: ID!) {
       variables: { caseId: v.caseId },
     },
     {
+      title: 'Request assistance (協查)',
+      roles: ['investigator'],
+      purpose: `assistance-request; case=${v.caseId}`,
+      officer: demo ? `${v.caseLead} (the investigator demo token) leads this case` : 'an officer assigned to the case',
+      query: `# Ask another region (here GZ) for help on a case of your own region: the request is written into
+# GZ's own system and gets a GZ id, a deadline from the urgency and its history (docs/assistance.md).
+# Run it again: the same idempotencyKey returns the same request, never a second one.
+# GZ's officers answer with answerAssistance; then the answered records' contact details are yours for this case.
+mutation RequestAssistance($caseId: ID!, $idNumber: String!, $idempotencyKey: String!) {
+  requestAssistance(input: {
+    case: $caseId
+    toRegion: "GZ"
+    subjects: [$idNumber]
+    ask: [PERSON_RECORDS, CONTACT_DETAILS]
+    urgency: NORMAL
+    note: "請協查此人的聯系方式"
+    idempotencyKey: $idempotencyKey
+  }) {
+    id
+    region
+    status
+    deadline
+    overdue
+    history { at status by }
+  }
+}`,
+      variables: {
+        caseId: v.caseId,
+        idNumber: v.personIdNumber,
+        idempotencyKey: demo ? 'graphiql-demo-request-1' : '<a key of your own, the same on every retry of this request, e.g. a UUID>',
+      },
+    },
+    {
       title: 'Vehicle by plate',
       roles: ['patrol-officer', 'analyst'],
       purpose: 'patrol-check: roadside vehicle check',
