@@ -35,7 +35,7 @@ type Link = keyof typeof LINKS;
 const HIDDEN: Record<Link, string> = { person: 'liveSubjectPerson', vehicle: 'liveSubjectVehicle' };
 
 /** What the event itself answers, without asking anyone. */
-const SCALARS = new Set(['id', 'kind', 'region', 'at', 'recordType', 'recordId', 'idNumber', 'plate', 'detail', '__typename']);
+const SCALARS = new Set(['id', 'kind', 'region', 'at', 'recordType', 'recordId', 'change', 'idNumber', 'plate', 'detail', '__typename']);
 
 export interface EventQuery {
   query: string;
@@ -192,6 +192,7 @@ export class QueryPlan {
       at: event.at,
       recordType: event.change?.type ?? null,
       recordId: event.change ? `${event.change.region}:${event.change.id}` : null,
+      change: event.change?.action ?? null,
       idNumber: subject.idNumber,
       plate: subject.plate,
       detail: event.detail ?? null,

@@ -22,6 +22,16 @@ const typeDefs = parse(`
     REGION_RESTORED
   }
 
+  "What a WANTED_NOTICE or VEHICLE_ALERT event did to the notice or alert."
+  enum LiveChange {
+    "Put in force: a new notice or alert, or one lifted before and in force again."
+    ISSUED
+    "Edited while in force (its reason, case, kind…)."
+    CHANGED
+    "No longer in force: the person was caught, the notice withdrawn, the alert deactivated or deleted."
+    LIFTED
+  }
+
   "The kinds of record a duty desk follows."
   enum LiveAlertKind {
     WANTED_NOTICE
@@ -40,6 +50,8 @@ const typeDefs = parse(`
     "The changed record's type and Liandong id (\`REGION:local-id\`), for WANTED_NOTICE and VEHICLE_ALERT."
     recordType: String
     recordId: ID
+    "For WANTED_NOTICE and VEHICLE_ALERT: whether the notice or alert was issued, changed or lifted (as its region saw it when publishing the change)."
+    change: LiveChange
     "The watched identity number (normalised) the change touches, if any."
     idNumber: String
     "The watched plate (normalised) the change touches, if any."

@@ -19,7 +19,7 @@ import { issueJsNotice, liveGauge, sseSubscribe, waitFor, wsSubscribe, type Live
 const seeded = seededSystem();
 
 const WATCH = `subscription Watch($ids: [String!]) {
-  watch(idNumbers: $ids) { id kind region recordType recordId idNumber person { idNumber wanted } }
+  watch(idNumbers: $ids) { id kind change region recordType recordId idNumber person { idNumber wanted } }
 }`;
 
 const PATROL: Officer = { roles: ['patrol-officer'], region: 'JS' };
@@ -50,7 +50,8 @@ function someJsWanted(dataDir: string): string {
 function someGzNotice(dataDir: string): { tjbh: string; idNumber: string } {
   const db = new Database(join(dataDir, GZ_DIR, GZ_DB_FILE), { readonly: true });
   try {
-    const row = db.prepare('SELECT tjbh, sfzh FROM tongji ORDER BY tjbh LIMIT 1').get() as { tjbh: string; sfzh: string };
+    // At large (tjzt 1), so that an edit of its reason is a CHANGE and not a lift.
+    const row = db.prepare("SELECT tjbh, sfzh FROM tongji WHERE tjzt = '1' ORDER BY tjbh LIMIT 1").get() as { tjbh: string; sfzh: string };
     return { tjbh: row.tjbh, idNumber: normaliseIdNumber(row.sfzh) };
   } finally {
     db.close();
@@ -86,7 +87,13 @@ describe('a wanted notice reaches graphql-sse and graphql-ws subscribers', () =>
       issueJsNotice(seeded.dataDir, 'W-LIVE-0001', idNumber);
       for (const sub of subs) {
         const event = await sub.next(isChange('JS:W-LIVE-0001'));
-        expect(event.data.watch).toMatchObject({ kind: 'WANTED_NOTICE', region: 'JS', recordType: 'WantedNotice', idNumber });
+        expect(event.data.watch).toMatchObject({
+          kind: 'WANTED_NOTICE',
+          change: 'ISSUED',
+          region: 'JS',
+          recordType: 'WantedNotice',
+          idNumber,
+        });
         expect(event.data.watch.person).toEqual({ idNumber, wanted: true });
         await expectAudited(event, 'TEST-patrol-officer', idNumber);
       }
@@ -106,34 +113,50 @@ describe('a wanted notice reaches graphql-sse and graphql-ws subscribers', () =>
     }
   });
 
-  it('changed through the GZ admin API', async () => {
+  it('changed, lifted and issued again through the GZ admin API', async () => {
     const { system, dataDir } = seeded;
     const notice = someGzNotice(dataDir);
     const subs = await both([notice.idNumber]);
+    const update = (sz: Record<string, string>) =>
+      postJson(`${system.standins.GZ.url}/admin/update`, { bm: 'tongji', jlbh: notice.tjbh, sz });
+    const next = (sub: LiveSubscription, change: string) =>
+      sub.next((r) => isChange(`GZ:${notice.tjbh}`)(r) && r.data.watch.change === change);
     try {
-      await postJson(`${system.standins.GZ.url}/admin/update`, { bm: 'tongji', jlbh: notice.tjbh, sz: { tjyy: '直播測試' } });
+      await update({ tjyy: '直播測試' });
       for (const sub of subs) {
-        const event = await sub.next(isChange(`GZ:${notice.tjbh}`));
+        const event = await next(sub, 'CHANGED');
         expect(event.data.watch).toMatchObject({ kind: 'WANTED_NOTICE', region: 'GZ', idNumber: notice.idNumber });
         expect(event.data.watch.person.idNumber).toBe(notice.idNumber);
       }
+      // Withdrawn (tjzt 3), then at large again: GZ logs both as plain edits.
+      await update({ tjzt: '3' });
+      for (const sub of subs) await next(sub, 'LIFTED');
+      await update({ tjzt: '1' });
+      for (const sub of subs) await next(sub, 'ISSUED');
+      for (const sub of subs)
+        expect(sub.received.filter((r) => isChange(`GZ:${notice.tjbh}`)(r)).map((r) => r.data.watch.change)).toEqual([
+          'CHANGED',
+          'LIFTED',
+          'ISSUED',
+        ]);
     } finally {
       subs.forEach((s) => s.close());
     }
   });
 
-  it('changed in a new HB export', async () => {
+  it('lifted in a new HB export', async () => {
     const { system, dataDir } = seeded;
     const { idNumber, noticeId } = system.scenarios.wantedInHb;
     const local = noticeId.slice('HB:'.length);
     const subs = await both([idNumber]);
     try {
+      // The export's row: id, identity number, status, reason, case, issued, updated. 已撤銷: withdrawn.
       await republishHbExport(dataDir, new Date(), (entity, row) =>
-        entity === 'wanted' && row[0] === local ? [row[0], row[1], row[2], `${row[3]}（直播）`, ...row.slice(4)] : row,
+        entity === 'wanted' && row[0] === local ? [row[0], row[1], '已撤銷', `${row[3]}（直播）`, ...row.slice(4)] : row,
       );
       for (const sub of subs) {
         const event = await sub.next(isChange(noticeId), 15_000);
-        expect(event.data.watch).toMatchObject({ kind: 'WANTED_NOTICE', region: 'HB', idNumber });
+        expect(event.data.watch).toMatchObject({ kind: 'WANTED_NOTICE', change: 'LIFTED', region: 'HB', idNumber });
       }
     } finally {
       subs.forEach((s) => s.close());

@@ -182,7 +182,7 @@ export function issueJsNotice(dataDir: string, noticeId: string, idNumber: strin
   try {
     db.prepare(
       `INSERT INTO t_wanted (notice_id, id_no, status_code, reason, case_id, issued_at, updated_at)
-       SELECT ?, ?, '1', 'live subscription test', NULL, issued_at, updated_at FROM t_wanted LIMIT 1`,
+       SELECT ?, ?, '1', 'live subscription test', NULL, issued_at, issued_at FROM t_wanted LIMIT 1`,
     ).run(noticeId, idNumber);
   } finally {
     db.close();
