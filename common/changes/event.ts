@@ -24,4 +24,6 @@ export interface ChangeEvent {
   at: string; // ISO date-time
   /** For WantedNotice and VehicleAlert changes, as published by the subgraph; absent otherwise. */
   action?: ChangeAction;
+  /** For WantedNotice and VehicleAlert changes: the Liandong id (`REGION:local-id`) of the case behind the record, if any. */
+  caseId?: string;
 }

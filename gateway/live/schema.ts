@@ -2,7 +2,7 @@
  * The subscription root fields, contributed to the gateway's own subgraph so that they
  * compose into the supergraph (GraphiQL and introspection see them). @apollo/gateway
  * never executes them: gateway/live serves them over SSE and WebSocket, and resolves an
- * event's `person` / `vehicle` as an ordinary query (query-plan.ts).
+ * event's `person` / `vehicle` / `case` as an ordinary query (query-plan.ts).
  */
 import { parse } from 'graphql';
 import type { OwnSubgraphModule } from '../own-subgraph/module.ts';
@@ -62,6 +62,8 @@ const typeDefs = parse(`
     person: Person
     "The vehicle the change touches, across regions."
     vehicle: Vehicle
+    "The case behind the notice or alert, if it has one — resolved like \`case(id:)\`, so it needs \`case:read\` (null with FORBIDDEN otherwise)."
+    case: Case
   }
 
   type Person @key(fields: "idNumber", resolvable: false) {
@@ -70,6 +72,10 @@ const typeDefs = parse(`
 
   type Vehicle @key(fields: "plate", resolvable: false) {
     plate: String!
+  }
+
+  type Case @key(fields: "id", resolvable: false) {
+    id: ID!
   }
 
   type Subscription {

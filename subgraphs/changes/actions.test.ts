@@ -19,7 +19,7 @@ const change = (type: ChangeEvent['type'], id: string): ChangeEvent => ({
 });
 
 describe('classify', () => {
-  const inForce = { issuedAt: '2026-01-01T00:00:00Z', updatedAt: '2026-01-01T00:00:00Z', inForce: true };
+  const inForce = { issuedAt: '2026-01-01T00:00:00Z', updatedAt: '2026-01-01T00:00:00Z', caseId: null, inForce: true };
   it('is LIFTED when the record is not in force or gone, whatever was seen before', () => {
     expect(classify(null, true)).toBe('LIFTED');
     expect(classify({ ...inForce, inForce: false }, undefined)).toBe('LIFTED');
@@ -43,12 +43,14 @@ describe('ChangeActions', () => {
     const once = async (type: ChangeEvent['type'], id: string) => (await actions.annotate([change(type, id)]))[0].action;
 
     expect(await once('WantedNotice', 'W-NEW')).toBe('ISSUED');
+    expect((await actions.annotate([change('WantedNotice', 'W-NEW')]))[0].caseId).toBe(`JS:${notice.caseId}`);
     notice.reason = 'edited';
     expect(await once('WantedNotice', 'W-NEW')).toBe('CHANGED');
     notice.status = 'CAUGHT';
     expect(await once('WantedNotice', 'W-NEW')).toBe('LIFTED');
     notice.status = 'AT_LARGE';
     expect(await once('WantedNotice', 'W-NEW')).toBe('ISSUED');
+    expect((await actions.annotate([change('WantedNotice', 'W-NEW')]))[0].caseId).toBe(`JS:${notice.caseId}`);
     data.notices.pop();
     expect(await once('WantedNotice', 'W-NEW')).toBe('LIFTED');
 

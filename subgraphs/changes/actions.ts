@@ -1,5 +1,6 @@
 /**
- * Says whether a change to a wanted notice or vehicle alert ISSUED, CHANGED or LIFTED it.
+ * Says whether a change to a wanted notice or vehicle alert ISSUED, CHANGED or LIFTED it
+ * (and, from the same read, which case the record belongs to).
  * No regional change log says so (JS logs insert/update/delete, GZ only "edited", HB's
  * export diff only "differs"), and a notice is lifted by an edit of its status, not by a
  * delete. So the action is derived here, once per change and region, from the record as
@@ -19,7 +20,7 @@ import type { ChangeAction, ChangeEvent, RegionAdapter, VehicleAlert, WantedNoti
 
 export const DEFAULT_REMEMBERED = 100_000;
 
-type Pushed = Pick<WantedNotice, 'issuedAt' | 'updatedAt'> & { inForce: boolean };
+type Pushed = Pick<WantedNotice, 'issuedAt' | 'updatedAt' | 'caseId'> & { inForce: boolean };
 
 /** The rule above, for one record now (null: gone) and its last seen in-force state (undefined: not seen). */
 export function classify(now: Pushed | null, wasInForce: boolean | undefined): ChangeAction {
@@ -55,7 +56,8 @@ export class ChangeActions {
       const state = now.get(key)!;
       const action = classify(state, this.seen.get(key));
       this.note(key, state?.inForce ?? false);
-      return { ...change, action };
+      // The case behind it (read anyway), so a live event can link to it without another look-up.
+      return { ...change, action, ...(state?.caseId ? { caseId: `${change.region}:${state.caseId}` } : {}) };
     });
   }
 
@@ -71,9 +73,9 @@ function unique(changes: ChangeEvent[]): string[] {
 }
 
 function noticeState(notice: WantedNotice | null | undefined): Pushed | null {
-  return notice ? { issuedAt: notice.issuedAt, updatedAt: notice.updatedAt, inForce: notice.status === 'AT_LARGE' } : null;
+  return notice ? { ...notice, inForce: notice.status === 'AT_LARGE' } : null;
 }
 
 function alertState(alert: VehicleAlert | null | undefined): Pushed | null {
-  return alert ? { issuedAt: alert.issuedAt, updatedAt: alert.updatedAt, inForce: alert.active } : null;
+  return alert ? { ...alert, inForce: alert.active } : null;
 }

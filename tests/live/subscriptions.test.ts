@@ -169,15 +169,23 @@ describe('pushed data obeys the rules of a query', () => {
     watch(idNumbers: $ids) { recordId person { idNumber records { id region address } } }
   }`;
 
-  it('two roles subscribed to the same person see different fields (FORBIDDEN nulls per event)', async () => {
-    const { system, dataDir } = seeded;
+  /** The case's investigator (graphql-sse, purpose bound to the case) and a patrol officer (graphql-ws) watching its suspect. */
+  async function twoRoles(query: string): Promise<{ high: LiveSubscription; low: LiveSubscription }> {
+    const { system } = seeded;
     const { suspectIdNumber, caseId, officers } = system.scenarios.crossRegionCase;
     const investigator: Officer = { roles: ['investigator'], region: 'JS', sub: officers[0], purpose: `investigation; case=${caseId}` };
     const options = (as: Officer) => ({ as, keysDir: system.keysDir });
-    const high = await sseSubscribe(system.gatewayUrl, CONTACT, { ids: [suspectIdNumber] }, options(investigator));
-    const low = await wsSubscribe(system.gatewayUrl, CONTACT, { ids: [suspectIdNumber] }, options(PATROL));
+    const high = await sseSubscribe(system.gatewayUrl, query, { ids: [suspectIdNumber] }, options(investigator));
+    const low = await wsSubscribe(system.gatewayUrl, query, { ids: [suspectIdNumber] }, options(PATROL));
+    await waitFor(async () => (await liveGauge(system.gatewayUrl)) >= 2);
+    return { high, low };
+  }
+
+  it('two roles subscribed to the same person see different fields (FORBIDDEN nulls per event)', async () => {
+    const { system, dataDir } = seeded;
+    const { suspectIdNumber, officers } = system.scenarios.crossRegionCase;
+    const { high, low } = await twoRoles(CONTACT);
     try {
-      await waitFor(async () => (await liveGauge(system.gatewayUrl)) >= 2);
       issueJsNotice(dataDir, 'W-LIVE-0002', suspectIdNumber);
       const seen = await high.next((r) => r.data?.watch?.recordId === 'JS:W-LIVE-0002');
       const hidden = await low.next((r) => r.data?.watch?.recordId === 'JS:W-LIVE-0002');
@@ -186,6 +194,29 @@ describe('pushed data obeys the rules of a query', () => {
       expect(jsRecord(hidden).address).toBeNull();
       expect(hidden.errors?.some((e) => e.extensions?.code === 'FORBIDDEN' && e.path?.[0] === 'watch')).toBe(true);
       await expectAudited(seen, officers[0], suspectIdNumber);
+    } finally {
+      high.close();
+      low.close();
+    }
+  });
+
+  it("links the notice's case, resolved under each subscriber's scopes (case:read) like case(id:)", async () => {
+    const { system, dataDir } = seeded;
+    const { suspectIdNumber, caseId, officers } = system.scenarios.crossRegionCase;
+    const { high, low } = await twoRoles(
+      'subscription Case($ids: [String!]) { watch(idNumbers: $ids) { recordId case { id caseNumber } } }',
+    );
+    try {
+      issueJsNotice(dataDir, 'W-LIVE-CASE', suspectIdNumber, caseId.slice('JS:'.length));
+      const seen = await high.next(isChange('JS:W-LIVE-CASE'));
+      const hidden = await low.next(isChange('JS:W-LIVE-CASE'));
+      expect(seen.data.watch.case).toEqual({ id: caseId, caseNumber: expect.any(String) });
+      await expectAudited(seen, officers[0], suspectIdNumber);
+      // A patrol officer holds no case:read: the case is null with FORBIDDEN, the rest of the event still comes.
+      expect(hidden.data.watch.case).toBeNull();
+      expect(hidden.errors?.some((e) => e.extensions?.code === 'FORBIDDEN' && e.path?.[0] === 'watch' && e.path?.[1] === 'case')).toBe(
+        true,
+      );
     } finally {
       high.close();
       low.close();

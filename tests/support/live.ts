@@ -177,13 +177,14 @@ export async function waitFor(probe: () => Promise<boolean>, deadlineMs = 10_000
 }
 
 /** Issues a wanted notice in JS the way JS's own application would: a row in its database (its triggers log the change). */
-export function issueJsNotice(dataDir: string, noticeId: string, idNumber: string): void {
+export function issueJsNotice(dataDir: string, noticeId: string, idNumber: string, caseId: string | null = null): void {
   const db = new Database(join(dataDir, JS_DB_PATH));
   try {
+    // A new notice, never edited since issue (updated = issued), optionally behind a JS case (its local id).
     db.prepare(
       `INSERT INTO t_wanted (notice_id, id_no, status_code, reason, case_id, issued_at, updated_at)
-       SELECT ?, ?, '1', 'live subscription test', NULL, issued_at, issued_at FROM t_wanted LIMIT 1`,
-    ).run(noticeId, idNumber);
+       SELECT ?, ?, '1', 'live subscription test', ?, issued_at, issued_at FROM t_wanted LIMIT 1`,
+    ).run(noticeId, idNumber, caseId);
   } finally {
     db.close();
   }
