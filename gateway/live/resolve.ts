@@ -60,8 +60,9 @@ export function resolver(loopback: Loopback, plan: QueryPlan, filter: Subscripti
   };
 }
 
-/** The watched key the change touches (for `alerts`, its first one), and the case behind it. */
+/** The watched key the change touches (for `alerts`, its first one; for CATCH_UP, its own), and the case behind it. */
 function subjectOf(filter: SubscriptionFilter, event: LiveEvent): EventSubject {
+  if (event.subject) return { ...event.subject, caseId: null };
   const change = event.change;
   if (!change) return { idNumber: null, plate: null, caseId: null };
   const caseId = change.caseId ?? null;

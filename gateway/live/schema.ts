@@ -18,8 +18,10 @@ const typeDefs = parse(`
     GAP
     "The region's change stream is down: no events from it until REGION_RESTORED."
     REGION_UNAVAILABLE
-    "The region's change stream is back; query watched persons and vehicles again for what changed meanwhile."
+    "The region's change stream is back; changes made meanwhile were not pushed. A \`watch\` then gets a CATCH_UP event per watched key the region may hold; a duty desk (\`alerts\`) gets only this event and queries again."
     REGION_RESTORED
+    "After REGION_RESTORED: one watched key (\`idNumber\` or \`plate\`, with \`person\` / \`vehicle\`) as it is now, resolved and audited like any event."
+    CATCH_UP
   }
 
   "What a WANTED_NOTICE or VEHICLE_ALERT event did to the notice or alert."
