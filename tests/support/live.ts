@@ -20,6 +20,8 @@ export interface Received {
 
 export interface LiveSubscription {
   received: Received[];
+  /** When each result arrived (`performance.now()`), index for index with `received`: for printed latencies only. */
+  receivedAt: number[];
   /** The error the client reported (a refused subscribe, a broken connection), if any. */
   error: unknown;
   completed: boolean;
@@ -60,6 +62,7 @@ function collector(): Collector {
   let dispose = () => {};
   const sub: LiveSubscription = {
     received: [],
+    receivedAt: [],
     error: null,
     completed: false,
     async next(match, deadlineMs = 10_000) {
@@ -101,6 +104,7 @@ function collector(): Collector {
     sink: {
       next: (r) => {
         sub.received.push(r);
+        sub.receivedAt.push(performance.now());
         poke();
       },
       error: (e) => {
