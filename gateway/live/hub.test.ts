@@ -116,5 +116,7 @@ describe('LiveHub', () => {
     expect(desk.got.map((e) => e.kind)).toEqual(['REGION_UNAVAILABLE', 'REGION_RESTORED']);
     // A watcher resuming from before the restore gets the same catch-up.
     expect(hub.resume(subscriber(watch([A])), before.id).map((e) => e.kind)).toEqual(['REGION_RESTORED', 'CATCH_UP']);
+    // One that left during the catch-up (its last id is the restore's) gets the catch-up again, not the restore.
+    expect(hub.resume(subscriber(watch([A])), after[0].id).map((e) => e.kind)).toEqual(['CATCH_UP']);
   });
 });

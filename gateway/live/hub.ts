@@ -130,9 +130,11 @@ export class LiveHub implements StreamListener {
     else if (parsed.seq > this.seq) why = `event ${lastEventId} is ahead of this gateway's last event ${this.epoch}.${this.seq}`;
     else if (parsed.seq < oldest - 1) why = `event ${lastEventId} is older than the replay window (oldest kept: ${this.epoch}.${oldest})`;
     if (why) return [this.make('GAP', null, { detail: `${why}: events may have been missed; query again.` })];
+    // Catch-ups share their REGION_RESTORED's id: a client that left during one (its last id is
+    // that event's) gets the catch-up again — a repeated current state, rather than a silent loss.
     const missed = this.buffer
-      .filter((event) => event.seq > parsed!.seq && matches(subscriber.filter, event))
-      .flatMap((event) => [event, ...this.catchUps(subscriber, event)]);
+      .filter((event) => event.seq >= parsed!.seq && matches(subscriber.filter, event))
+      .flatMap((event) => (event.seq === parsed!.seq ? this.catchUps(subscriber, event) : [event, ...this.catchUps(subscriber, event)]));
     // More than the subscriber's queue holds would end it as a slow consumer at once: say so instead.
     if (missed.length > atMost)
       return [
