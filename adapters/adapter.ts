@@ -167,7 +167,7 @@ export interface Page<T> {
 
 // A change to one record and the entity types it names live on the common floor (the gateway's
 // cache reads them too); re-exported here because adapter authors produce them.
-export type { ChangeEvent, EntityType } from '../common/changes/event.ts';
+export type { ChangeAction, ChangeEvent, EntityType } from '../common/changes/event.ts';
 
 /**
  * One answer of a change feed. `resync` says the position asked about belongs to another

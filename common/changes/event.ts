@@ -5,6 +5,14 @@
  */
 export type EntityType = 'PersonRecord' | 'Case' | 'VehicleRecord' | 'WantedNotice' | 'VehicleAlert';
 
+/**
+ * What happened to a wanted notice or vehicle alert: put in force (`ISSUED`), edited
+ * while in force (`CHANGED`), or no longer in force — caught, withdrawn, deactivated or
+ * deleted (`LIFTED`). The regional subgraph derives it when it publishes the change
+ * (subgraphs/changes/actions.ts), since only it can read the record as it is now.
+ */
+export type ChangeAction = 'ISSUED' | 'CHANGED' | 'LIFTED';
+
 /** A change to one record, for cache freshness. */
 export interface ChangeEvent {
   region: string;
@@ -14,4 +22,8 @@ export interface ChangeEvent {
   idNumbers: string[];
   plates: string[];
   at: string; // ISO date-time
+  /** For WantedNotice and VehicleAlert changes, as published by the subgraph; absent otherwise. */
+  action?: ChangeAction;
+  /** For WantedNotice and VehicleAlert changes: the Liandong id (`REGION:local-id`) of the case behind the record, if any. */
+  caseId?: string;
 }

@@ -6,7 +6,7 @@
  */
 import type { ChangeEvent } from '../../common/changes/event.ts';
 
-export type LiveKind = 'WANTED_NOTICE' | 'VEHICLE_ALERT' | 'GAP' | 'REGION_UNAVAILABLE' | 'REGION_RESTORED';
+export type LiveKind = 'WANTED_NOTICE' | 'VEHICLE_ALERT' | 'GAP' | 'REGION_UNAVAILABLE' | 'REGION_RESTORED' | 'CATCH_UP';
 
 export interface LiveEvent {
   /** `<epoch>.<seq>`. */
@@ -17,6 +17,8 @@ export interface LiveEvent {
   at: string;
   /** For WANTED_NOTICE and VEHICLE_ALERT: what the region published. */
   change?: ChangeEvent;
+  /** For CATCH_UP: the one watched key whose current state the event shows. */
+  subject?: { idNumber: string | null; plate: string | null };
   detail?: string;
 }
 

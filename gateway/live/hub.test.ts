@@ -83,6 +83,40 @@ describe('LiveHub', () => {
     hub.checkRegions(liveness);
     live.set('GZ', true);
     hub.checkRegions(liveness);
-    expect(watcher.got.map((e) => `${e.kind} ${e.region}`)).toEqual(['REGION_UNAVAILABLE GZ', 'REGION_RESTORED GZ']);
+    expect(watcher.got.map((e) => `${e.kind} ${e.region}`)).toEqual(['REGION_UNAVAILABLE GZ', 'REGION_RESTORED GZ', 'CATCH_UP GZ']);
+  });
+
+  it('catches a watcher up on a returning region: one CATCH_UP per watched key it may hold, bounded, replayed on resume; a desk gets none', () => {
+    const hub = new LiveHub(100, new LiveMetrics(), 2);
+    const three = subscriber(watch([A, B], ['苏A12345', '苏B00001']));
+    const desk = subscriber({ field: 'alerts', regions: null, kinds: new Set(['WANTED_NOTICE']) });
+    hub.add(three);
+    hub.add(desk);
+    const live = new Map([['GZ', true]]);
+    // GZ's trusted filter rules out B.
+    const liveness = {
+      regions: () => ['GZ'],
+      isLive: (r: string) => live.get(r) ?? false,
+      mayHold: (_region: string, kind: 'idNumber' | 'plate', key: string) => !(kind === 'idNumber' && key === B),
+    };
+    hub.checkRegions(liveness);
+    live.set('GZ', false);
+    hub.checkRegions(liveness);
+    const before = three.got[0];
+    live.set('GZ', true);
+    hub.checkRegions(liveness);
+    const after = three.got.slice(1);
+    expect(after.map((e) => e.kind)).toEqual(['REGION_RESTORED', 'CATCH_UP', 'CATCH_UP', 'GAP']);
+    expect(after.slice(1, 3).map((e) => e.subject)).toEqual([
+      { idNumber: A, plate: null },
+      { idNumber: null, plate: '苏A12345' },
+    ]);
+    expect(after[3].detail).toMatch(/1 more watched keys GZ may hold/);
+    expect(new Set(after.map((e) => e.id))).toEqual(new Set([after[0].id]));
+    expect(desk.got.map((e) => e.kind)).toEqual(['REGION_UNAVAILABLE', 'REGION_RESTORED']);
+    // A watcher resuming from before the restore gets the same catch-up.
+    expect(hub.resume(subscriber(watch([A])), before.id).map((e) => e.kind)).toEqual(['REGION_RESTORED', 'CATCH_UP']);
+    // One that left during the catch-up (its last id is the restore's) gets the catch-up again, not the restore.
+    expect(hub.resume(subscriber(watch([A])), after[0].id).map((e) => e.kind)).toEqual(['CATCH_UP']);
   });
 });

@@ -31,6 +31,8 @@ export type SubscriptionFilter =
 export interface RegionLiveness {
   regions(): readonly string[];
   isLive(region: string): boolean;
+  /** False only when the region surely does not hold the key (its trusted membership filter); absent: it may hold any. */
+  mayHold?(region: string, kind: 'idNumber' | 'plate', key: string): boolean;
 }
 
 export class LiveHub implements StreamListener {
@@ -45,10 +47,16 @@ export class LiveHub implements StreamListener {
   /** Regions seen live at least once, and whether they are live now. */
   private readonly regionLive = new Map<string, boolean>();
   private timer: NodeJS.Timeout | null = null;
+  private liveness: RegionLiveness | null = null;
 
+  /**
+   * `catchUpLimit`: at most this many CATCH_UP events per subscriber per returning region
+   * (below the subscriber's queue bound, so a catch-up never ends it as a slow consumer).
+   */
   constructor(
     private readonly replayEvents: number,
     private readonly metrics: LiveMetrics,
+    private readonly catchUpLimit = Number.POSITIVE_INFINITY,
   ) {}
 
   /** Polls the regions' liveness once a second: a stream that went quiet (or came back) is an event. */
@@ -58,6 +66,7 @@ export class LiveHub implements StreamListener {
   }
 
   checkRegions(liveness: RegionLiveness): void {
+    this.liveness = liveness;
     for (const region of liveness.regions()) {
       const live = liveness.isLive(region);
       const was = this.regionLive.get(region);
@@ -73,7 +82,7 @@ export class LiveHub implements StreamListener {
         });
       if (!was && live)
         this.publish('REGION_RESTORED', region, {
-          detail: `${region}'s change stream is back; changes made in ${region} while it was down were not pushed: query again.`,
+          detail: `${region}'s change stream is back; changes made in ${region} while it was down were not pushed: each watched key ${region} may hold follows as a CATCH_UP event with its state now.`,
         });
     }
   }
@@ -121,7 +130,11 @@ export class LiveHub implements StreamListener {
     else if (parsed.seq > this.seq) why = `event ${lastEventId} is ahead of this gateway's last event ${this.epoch}.${this.seq}`;
     else if (parsed.seq < oldest - 1) why = `event ${lastEventId} is older than the replay window (oldest kept: ${this.epoch}.${oldest})`;
     if (why) return [this.make('GAP', null, { detail: `${why}: events may have been missed; query again.` })];
-    const missed = this.buffer.filter((event) => event.seq > parsed!.seq && matches(subscriber.filter, event));
+    // Catch-ups share their REGION_RESTORED's id: a client that left during one (its last id is
+    // that event's) gets the catch-up again — a repeated current state, rather than a silent loss.
+    const missed = this.buffer
+      .filter((event) => event.seq >= parsed!.seq && matches(subscriber.filter, event))
+      .flatMap((event) => (event.seq === parsed!.seq ? this.catchUps(subscriber, event) : [event, ...this.catchUps(subscriber, event)]));
     // More than the subscriber's queue holds would end it as a slow consumer at once: say so instead.
     if (missed.length > atMost)
       return [
@@ -157,7 +170,44 @@ export class LiveHub implements StreamListener {
     const event = this.make(kind, region, extra);
     this.buffer.push(event);
     if (this.buffer.length > this.replayEvents) this.buffer.shift();
-    for (const subscriber of this.recipients(event)) subscriber.offer(event);
+    for (const subscriber of this.recipients(event)) {
+      subscriber.offer(event);
+      for (const catchUp of this.catchUps(subscriber, event)) subscriber.offer(catchUp);
+    }
+  }
+
+  /**
+   * After a region's REGION_RESTORED, a watcher's catch-up: one CATCH_UP event per watched
+   * key the region may hold (its membership filter, when trusted, rules keys out), resolved
+   * like any event — so audited — and showing the key's state now. They share the restore
+   * event's id (a resume after it does not repeat them). Beyond `catchUpLimit` keys, a GAP
+   * says how many were left for the client to query. A duty desk gets none: it follows
+   * new notices, not keys.
+   */
+  private catchUps(subscriber: Subscriber, restored: LiveEvent): LiveEvent[] {
+    const f = subscriber.filter;
+    if (restored.kind !== 'REGION_RESTORED' || f.field !== 'watch' || !restored.region) return [];
+    const region = restored.region;
+    const mayHold = (kind: 'idNumber' | 'plate', key: string) => this.liveness?.mayHold?.(region, kind, key) ?? true;
+    const subjects = [
+      ...[...f.idNumbers].filter((id) => mayHold('idNumber', id)).map((idNumber) => ({ idNumber, plate: null })),
+      ...[...f.plates].filter((plate) => mayHold('plate', plate)).map((plate) => ({ idNumber: null, plate })),
+    ];
+    const base = { id: restored.id, seq: restored.seq, region, at: restored.at };
+    const events: LiveEvent[] = subjects.slice(0, this.catchUpLimit).map((subject) => ({
+      ...base,
+      kind: 'CATCH_UP',
+      subject,
+      detail: `${subject.idNumber ?? subject.plate} as it is now, after ${region}'s change stream returned.`,
+    }));
+    const left = subjects.length - events.length;
+    if (left > 0)
+      events.push({
+        ...base,
+        kind: 'GAP',
+        detail: `${left} more watched keys ${region} may hold were not caught up (more than ${this.catchUpLimit} per stream): query them again.`,
+      });
+    return events;
   }
 
   private make(kind: LiveKind, region: string | null, extra: { change?: ChangeEvent; detail?: string; at?: string }): LiveEvent {

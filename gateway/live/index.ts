@@ -57,7 +57,8 @@ export interface Live {
 
 export function createLive(options: LiveOptions): Live {
   const metrics = options.metrics;
-  const hub = new LiveHub(options.config.replayEvents, metrics);
+  // Half the queue for a returning region's catch-up, so it never ends a subscriber as a slow consumer.
+  const hub = new LiveHub(options.config.replayEvents, metrics, Math.max(1, Math.floor(options.config.queueLimit / 2)));
   let schema: GraphQLSchema | null = null;
   let url: string | null = null;
   const open = (

@@ -27,7 +27,7 @@ describe('QueryPlan', () => {
       fragment P on Person { idNumber }`,
       { ids: ['X'], withRecords: true },
     );
-    const { query, variables } = p.queryFor({ idNumber: 'X', plate: null });
+    const { query, variables } = p.queryFor({ idNumber: 'X', plate: null, caseId: null });
     expect(query).toContain('who: person(idNumber: $liveIdNumber)');
     expect(query).toContain('fragment P on Person');
     expect(query).not.toContain('fragment Ev');
@@ -39,11 +39,11 @@ describe('QueryPlan', () => {
 
   it('asks for the subject under a hidden alias when only scalars were selected, and drops it from the event', () => {
     const p = plan('subscription { watch(idNumbers: ["X"]) { id kind idNumber } }');
-    const { query } = p.queryFor({ idNumber: 'X', plate: null });
+    const { query } = p.queryFor({ idNumber: 'X', plate: null, caseId: null });
     expect(query).toContain('liveSubjectPerson: person(idNumber: $liveIdNumber)');
     const result = p.result(
       EVENT,
-      { idNumber: 'X', plate: null },
+      { idNumber: 'X', plate: null, caseId: null },
       { data: { liveSubjectPerson: { __typename: 'Person' } } },
       { eventId: EVENT.id },
     );
@@ -54,7 +54,7 @@ describe('QueryPlan', () => {
     const p = plan('subscription { alerts { kind person { idNumber records { address } } } }');
     const result = p.result(
       EVENT,
-      { idNumber: 'X', plate: null },
+      { idNumber: 'X', plate: null, caseId: null },
       {
         data: { person: { idNumber: 'X', records: [{ address: null }] } },
         errors: [{ message: 'denied', path: ['person', 'records', 0, 'address'], extensions: { code: 'FORBIDDEN' } }],
@@ -62,6 +62,19 @@ describe('QueryPlan', () => {
       {},
     );
     expect(result.errors?.map((e) => [e.path, e.extensions.code])).toEqual([[['alerts', 'person', 'records', 0, 'address'], 'FORBIDDEN']]);
-    expect(p.queryFor({ idNumber: null, plate: null }).query.replace(/\s+/g, ' ')).toBe('query LiveEvent { __typename }');
+    expect(p.queryFor({ idNumber: null, plate: null, caseId: null }).query.replace(/\s+/g, ' ')).toBe('query LiveEvent { __typename }');
+  });
+
+  it('links the case behind the notice when selected (an ID! variable), and asks nothing for it otherwise', () => {
+    const selected = plan('subscription { watch(idNumbers: ["X"]) { c: case { caseNumber } } }');
+    const { query, variables } = selected.queryFor({ idNumber: 'X', plate: null, caseId: 'JS:C-1' });
+    expect(query).toContain('$liveCaseId: ID!');
+    expect(query).toContain('c: case(id: $liveCaseId) {');
+    expect(variables).toMatchObject({ liveIdNumber: 'X', liveCaseId: 'JS:C-1' });
+    const result = selected.result(EVENT, { idNumber: 'X', plate: null, caseId: 'JS:C-1' }, { data: { c: { caseNumber: 'N1' } } }, {});
+    expect(result.data).toEqual({ watch: { c: { caseNumber: 'N1' } } });
+    const unselected = plan('subscription { watch(idNumbers: ["X"]) { id } }').queryFor({ idNumber: 'X', plate: null, caseId: 'JS:C-1' });
+    expect(unselected.query).not.toMatch(/case/i);
+    expect(unselected.variables).not.toHaveProperty('liveCaseId');
   });
 });

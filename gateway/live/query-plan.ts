@@ -28,14 +28,23 @@ import {
 import type { LiveEvent } from './events.ts';
 
 const LINKS = {
-  person: { argument: 'idNumber', variable: 'liveIdNumber' },
-  vehicle: { argument: 'plate', variable: 'livePlate' },
+  person: { argument: 'idNumber', variable: 'liveIdNumber', type: 'String', subject: 'idNumber' },
+  vehicle: { argument: 'plate', variable: 'livePlate', type: 'String', subject: 'plate' },
+  case: { argument: 'id', variable: 'liveCaseId', type: 'ID', subject: 'caseId' },
 } as const;
 type Link = keyof typeof LINKS;
-const HIDDEN: Record<Link, string> = { person: 'liveSubjectPerson', vehicle: 'liveSubjectVehicle' };
+/** Asked even when not selected, so the audit record names whose change was pushed (a case is not a subject). */
+const HIDDEN: Partial<Record<Link, string>> = { person: 'liveSubjectPerson', vehicle: 'liveSubjectVehicle' };
+
+/** What one event is about: the watched key it touches, and the case behind the notice or alert. */
+export interface EventSubject {
+  idNumber: string | null;
+  plate: string | null;
+  caseId: string | null;
+}
 
 /** What the event itself answers, without asking anyone. */
-const SCALARS = new Set(['id', 'kind', 'region', 'at', 'recordType', 'recordId', 'idNumber', 'plate', 'detail', '__typename']);
+const SCALARS = new Set(['id', 'kind', 'region', 'at', 'recordType', 'recordId', 'change', 'idNumber', 'plate', 'detail', '__typename']);
 
 export interface EventQuery {
   query: string;
@@ -82,11 +91,12 @@ export class QueryPlan {
     }
   }
 
-  /** The query resolving the event's person and vehicle (`__typename` alone for a status event, which names neither). */
-  queryFor(subject: { idNumber: string | null; plate: string | null }): EventQuery {
-    const present: Link[] = [];
-    if (subject.idNumber) present.push('person');
-    if (subject.plate) present.push('vehicle');
+  /** The query resolving the event's person, vehicle and case (`__typename` alone for a status event, which names none). */
+  queryFor(subject: EventSubject): EventQuery {
+    // A link is asked when the event has it and the client selected it (person and vehicle always: HIDDEN).
+    const present = (Object.keys(LINKS) as Link[]).filter(
+      (link) => subject[LINKS[link].subject] !== null && (HIDDEN[link] !== undefined || this.links.some((l) => l.name === link)),
+    );
     const shape = present.join(',');
     let built = this.shapes.get(shape);
     if (built === undefined) {
@@ -94,8 +104,7 @@ export class QueryPlan {
       this.shapes.set(shape, built);
     }
     const variables: Record<string, unknown> = { ...built.variables };
-    if (subject.idNumber) variables[LINKS.person.variable] = subject.idNumber;
-    if (subject.plate) variables[LINKS.vehicle.variable] = subject.plate;
+    for (const link of present) variables[LINKS[link].variable] = subject[LINKS[link].subject];
     return { query: built.query, variables };
   }
 
@@ -115,13 +124,14 @@ export class QueryPlan {
         ],
       });
       for (const { key, field } of selected) fields.push(withArgument(field, key));
-      if (selected.length === 0) {
+      const hidden = HIDDEN[link];
+      if (selected.length === 0 && hidden) {
         const bare: FieldNode = {
           kind: Kind.FIELD,
           name: { kind: Kind.NAME, value: link },
           selectionSet: { kind: Kind.SELECTION_SET, selections: [{ kind: Kind.FIELD, name: { kind: Kind.NAME, value: '__typename' } }] },
         };
-        fields.push(withArgument(bare, HIDDEN[link]));
+        fields.push(withArgument(bare, hidden));
       }
     }
     if (fields.length === 0) {
@@ -148,7 +158,7 @@ export class QueryPlan {
       definitions.push({
         kind: Kind.VARIABLE_DEFINITION,
         variable: { kind: Kind.VARIABLE, name: { kind: Kind.NAME, value: LINKS[link].variable } },
-        type: { kind: Kind.NON_NULL_TYPE, type: { kind: Kind.NAMED_TYPE, name: { kind: Kind.NAME, value: 'String' } } },
+        type: { kind: Kind.NON_NULL_TYPE, type: { kind: Kind.NAMED_TYPE, name: { kind: Kind.NAME, value: LINKS[link].type } } },
       });
     }
     const operation: OperationDefinitionNode = {
@@ -181,7 +191,7 @@ export class QueryPlan {
   /** The event as the subscriber selected it, from the event and the query's answer. */
   result(
     event: LiveEvent,
-    subject: { idNumber: string | null; plate: string | null },
+    subject: EventSubject,
     answer: { data?: Record<string, unknown> | null; errors?: readonly GraphQLFormattedError[] },
     extensions: Record<string, unknown>,
   ): ExecutionResult {
@@ -192,6 +202,7 @@ export class QueryPlan {
       at: event.at,
       recordType: event.change?.type ?? null,
       recordId: event.change ? `${event.change.region}:${event.change.id}` : null,
+      change: event.change?.action ?? null,
       idNumber: subject.idNumber,
       plate: subject.plate,
       detail: event.detail ?? null,

@@ -9,7 +9,7 @@
 import type { ExecutionResult, GraphQLFormattedError } from 'graphql';
 import type { LiveEvent } from './events.ts';
 import type { SubscriptionFilter } from './hub.ts';
-import type { QueryPlan } from './query-plan.ts';
+import type { EventSubject, QueryPlan } from './query-plan.ts';
 import type { Ending, Resolve } from './subscription.ts';
 
 /** Where this gateway's own /graphql listens (known once it listens). */
@@ -60,13 +60,16 @@ export function resolver(loopback: Loopback, plan: QueryPlan, filter: Subscripti
   };
 }
 
-/** The watched key the change touches (for `alerts`, its first one). */
-function subjectOf(filter: SubscriptionFilter, event: LiveEvent): { idNumber: string | null; plate: string | null } {
+/** The watched key the change touches (for `alerts`, its first one; for CATCH_UP, its own), and the case behind it. */
+function subjectOf(filter: SubscriptionFilter, event: LiveEvent): EventSubject {
+  if (event.subject) return { ...event.subject, caseId: null };
   const change = event.change;
-  if (!change) return { idNumber: null, plate: null };
-  if (filter.field === 'alerts') return { idNumber: change.idNumbers[0] ?? null, plate: change.plates[0] ?? null };
+  if (!change) return { idNumber: null, plate: null, caseId: null };
+  const caseId = change.caseId ?? null;
+  if (filter.field === 'alerts') return { idNumber: change.idNumbers[0] ?? null, plate: change.plates[0] ?? null, caseId };
   return {
     idNumber: change.idNumbers.find((id) => filter.idNumbers.has(id)) ?? null,
     plate: change.plates.find((plate) => filter.plates.has(plate)) ?? null,
+    caseId,
   };
 }

@@ -2,7 +2,7 @@
  * The subscription root fields, contributed to the gateway's own subgraph so that they
  * compose into the supergraph (GraphiQL and introspection see them). @apollo/gateway
  * never executes them: gateway/live serves them over SSE and WebSocket, and resolves an
- * event's `person` / `vehicle` as an ordinary query (query-plan.ts).
+ * event's `person` / `vehicle` / `case` as an ordinary query (query-plan.ts).
  */
 import { parse } from 'graphql';
 import type { OwnSubgraphModule } from '../own-subgraph/module.ts';
@@ -18,8 +18,20 @@ const typeDefs = parse(`
     GAP
     "The region's change stream is down: no events from it until REGION_RESTORED."
     REGION_UNAVAILABLE
-    "The region's change stream is back; query watched persons and vehicles again for what changed meanwhile."
+    "The region's change stream is back; changes made meanwhile were not pushed. A \`watch\` then gets a CATCH_UP event per watched key the region may hold; a duty desk (\`alerts\`) gets only this event and queries again."
     REGION_RESTORED
+    "After REGION_RESTORED: one watched key (\`idNumber\` or \`plate\`, with \`person\` / \`vehicle\`) as it is now, resolved and audited like any event."
+    CATCH_UP
+  }
+
+  "What a WANTED_NOTICE or VEHICLE_ALERT event did to the notice or alert."
+  enum LiveChange {
+    "Put in force: a new notice or alert, or one lifted before and in force again."
+    ISSUED
+    "Edited while in force (its reason, case, kind…)."
+    CHANGED
+    "No longer in force: the person was caught, the notice withdrawn, the alert deactivated or deleted."
+    LIFTED
   }
 
   "The kinds of record a duty desk follows."
@@ -40,6 +52,8 @@ const typeDefs = parse(`
     "The changed record's type and Liandong id (\`REGION:local-id\`), for WANTED_NOTICE and VEHICLE_ALERT."
     recordType: String
     recordId: ID
+    "For WANTED_NOTICE and VEHICLE_ALERT: whether the notice or alert was issued, changed or lifted (as its region saw it when publishing the change)."
+    change: LiveChange
     "The watched identity number (normalised) the change touches, if any."
     idNumber: String
     "The watched plate (normalised) the change touches, if any."
@@ -50,6 +64,8 @@ const typeDefs = parse(`
     person: Person
     "The vehicle the change touches, across regions."
     vehicle: Vehicle
+    "The case behind the notice or alert, if it has one — resolved like \`case(id:)\`, so it needs \`case:read\` (null with FORBIDDEN otherwise)."
+    case: Case
   }
 
   type Person @key(fields: "idNumber", resolvable: false) {
@@ -58,6 +74,10 @@ const typeDefs = parse(`
 
   type Vehicle @key(fields: "plate", resolvable: false) {
     plate: String!
+  }
+
+  type Case @key(fields: "id", resolvable: false) {
+    id: ID!
   }
 
   type Subscription {

@@ -153,6 +153,7 @@ export async function gatewayExtensions(runtime: GatewayRuntime): Promise<Gatewa
         return regions.map((r) => r.code);
       },
       isLive: (region) => cache.changes.isLive(region),
+      mayHold: (region, kind, key) => filters.membership?.mayHold(region, kind, key) ?? true,
     },
   });
   cache.changes.listen(live.listener);

@@ -9,8 +9,12 @@ import type { ChangeEvent, ChangeFeed } from '../../adapters/adapter.ts';
 import type { Logger } from '../logger.ts';
 
 export interface PollerListener {
-  /** Called with the changes of one successful poll (possibly none). */
-  polled(changes: ChangeEvent[]): void;
+  /**
+   * Called with the changes of one successful poll (possibly none). When it rejects (it
+   * could not read what it needed about them), the position does not advance: the next
+   * poll lists the same changes again, so none is lost.
+   */
+  polled(changes: ChangeEvent[]): void | Promise<void>;
   /** The feed's log started a new life (ChangesAnswer.resync): changes since the last poll cannot be listed. */
   resynced(): void;
 }
@@ -28,13 +32,13 @@ export function pollChanges(feed: ChangeFeed, intervalMs: number, listener: Poll
   const tick = async () => {
     try {
       const answer = await feed.changesSince(position);
-      position = answer.position;
-      if (failing) logger.info({}, 'change feed readable again');
-      failing = false;
       if (answer.resync)
         logger.warn({}, 'the regional change log restarted (database replaced or restored); followers must drop what they derived');
       if (!stopped && answer.resync) listener.resynced();
-      if (!stopped) listener.polled(answer.changes);
+      if (!stopped) await listener.polled(answer.changes);
+      position = answer.position;
+      if (failing) logger.info({}, 'change feed readable again');
+      failing = false;
     } catch (error) {
       // Logged once per outage; the heartbeat stops meanwhile, so subscribers know.
       if (!failing) logger.warn({ err: error }, 'change feed poll failed; retrying from the same position');

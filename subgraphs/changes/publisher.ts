@@ -7,6 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { ChangeEvent, RegionAdapter } from '../../adapters/adapter.ts';
 import type { Logger } from '../logger.ts';
+import { ChangeActions } from './actions.ts';
 import { pollChanges } from './poller.ts';
 import type { ChangeMessage } from '../../common/changes/protocol.ts';
 import { redisPublisher, type RedisPublisher } from './redis-publisher.ts';
@@ -55,6 +56,7 @@ export async function startChangePublisher(adapter: RegionAdapter, options: Chan
     redis?.publish(message);
   };
   const next = () => ({ region, epoch, seq: ++seq });
+  const actions = new ChangeActions(adapter);
   const poller = pollChanges(
     adapter.changes,
     options.pollMs ?? DEFAULT_POLL_MS,
@@ -62,7 +64,9 @@ export async function startChangePublisher(adapter: RegionAdapter, options: Chan
       resynced() {
         send({ kind: 'resync', ...next(), reason: `${region}'s change log restarted (its database was replaced or restored)` });
       },
-      polled(changes: ChangeEvent[]) {
+      async polled(polled: ChangeEvent[]) {
+        // Notices and alerts say whether they were issued, changed or lifted (read back from the region).
+        const changes = await actions.annotate(polled);
         polledAt = new Date().toISOString();
         for (const event of changes) send({ kind: 'change', ...next(), event });
         if (Date.now() - lastHeartbeat >= heartbeatMs) {

@@ -1,7 +1,8 @@
 /**
  * Subscriptions when something they stand on fails, over real processes: a region's
  * change stream going quiet (its legacy system stopped) is a REGION_UNAVAILABLE event to
- * a duty desk, its return REGION_RESTORED; an audit log that refuses writes (Redis sink,
+ * a duty desk and a watcher, its return REGION_RESTORED and, for the watcher, a CATCH_UP
+ * event per watched key showing its state now; an audit log that refuses writes (Redis sink,
  * Redis refusing) ends the stream with AUDIT_UNAVAILABLE and pushes nothing unaudited.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +12,7 @@ import { join } from 'node:path';
 import { createClient } from 'redis';
 import { normaliseIdNumber } from '../../common/normalise/index.ts';
 import { JS_DB_PATH } from '../../standins/js/schema.ts';
+import { GZ_DB_FILE, GZ_DIR } from '../../standins/gz/schema.ts';
 import { issueJsNotice, liveGauge, sseSubscribe, waitFor, wsSubscribe } from '../support/live.ts';
 import { redisMissingMessage, startRedis, type RedisHandle } from '../support/redis.ts';
 import { seedData, startSystem, type Officer, type System } from '../support/system.ts';
@@ -34,8 +36,17 @@ afterAll(async () => {
 });
 
 describe('outages', () => {
-  it("tells a duty desk when a region's change stream goes down and when it returns", async (ctx) => {
+  it("tells a duty desk and a watcher when a region's change stream goes down and returns; the watcher is caught up", async (ctx) => {
     if (!system) return ctx.skip(redisMissingMessage);
+    const gz = new Database(join(dataDir!, GZ_DIR, GZ_DB_FILE), { readonly: true });
+    const gzIdNumber = normaliseIdNumber((gz.prepare('SELECT sfzh FROM tongji ORDER BY tjbh LIMIT 1').get() as { sfzh: string }).sfzh);
+    gz.close();
+    const watcher = await wsSubscribe(
+      system.gatewayUrl,
+      'subscription W($ids: [String!]) { watch(idNumbers: $ids) { id kind region idNumber detail person { idNumber wanted } } }',
+      { ids: [gzIdNumber] },
+      { as: PATROL, keysDir: system.keysDir },
+    );
     const desk = await sseSubscribe(
       system.gatewayUrl,
       'subscription { alerts(regions: ["GZ"]) { id kind region detail } }',
@@ -46,7 +57,7 @@ describe('outages', () => {
       },
     );
     try {
-      await waitFor(async () => (await liveGauge(system!.gatewayUrl)) >= 1);
+      await waitFor(async () => (await liveGauge(system!.gatewayUrl)) >= 2);
       await system.standins.GZ.stop();
       try {
         const down = await desk.next((r) => r.data?.alerts?.kind === 'REGION_UNAVAILABLE', 30_000);
@@ -58,8 +69,20 @@ describe('outages', () => {
       }
       const back = await desk.next((r) => r.data?.alerts?.kind === 'REGION_RESTORED', 30_000);
       expect(back.data.alerts.region).toBe('GZ');
+      // The watcher: told, then caught up on its key with the state now — resolved and audited like any event.
+      await watcher.next((r) => r.data?.watch?.kind === 'REGION_UNAVAILABLE' && r.data.watch.region === 'GZ');
+      const restored = await watcher.next((r) => r.data?.watch?.kind === 'REGION_RESTORED' && r.data.watch.region === 'GZ', 30_000);
+      const caughtUp = await watcher.next((r) => r.data?.watch?.kind === 'CATCH_UP', 10_000);
+      expect(caughtUp.data.watch).toMatchObject({ region: 'GZ', idNumber: gzIdNumber, person: { idNumber: gzIdNumber } });
+      expect(typeof caughtUp.data.watch.person.wanted).toBe('boolean');
+      expect(caughtUp.data.watch.id).toBe(restored.data.watch.id);
+      expect(caughtUp.extensions?.auditId).toEqual(expect.any(String));
+      expect(watcher.received.indexOf(caughtUp)).toBeGreaterThan(watcher.received.indexOf(restored));
+      // A duty desk follows new notices, not keys: it gets REGION_RESTORED and no catch-up.
+      expect(desk.received.some((r) => r.data?.alerts?.kind === 'CATCH_UP')).toBe(false);
     } finally {
       desk.close();
+      watcher.close();
     }
   });
 

@@ -20,6 +20,8 @@ export interface Received {
 
 export interface LiveSubscription {
   received: Received[];
+  /** When each result arrived (`performance.now()`), index for index with `received`: for printed latencies only. */
+  receivedAt: number[];
   /** The error the client reported (a refused subscribe, a broken connection), if any. */
   error: unknown;
   completed: boolean;
@@ -60,6 +62,7 @@ function collector(): Collector {
   let dispose = () => {};
   const sub: LiveSubscription = {
     received: [],
+    receivedAt: [],
     error: null,
     completed: false,
     async next(match, deadlineMs = 10_000) {
@@ -101,6 +104,7 @@ function collector(): Collector {
     sink: {
       next: (r) => {
         sub.received.push(r);
+        sub.receivedAt.push(performance.now());
         poke();
       },
       error: (e) => {
@@ -177,13 +181,14 @@ export async function waitFor(probe: () => Promise<boolean>, deadlineMs = 10_000
 }
 
 /** Issues a wanted notice in JS the way JS's own application would: a row in its database (its triggers log the change). */
-export function issueJsNotice(dataDir: string, noticeId: string, idNumber: string): void {
+export function issueJsNotice(dataDir: string, noticeId: string, idNumber: string, caseId: string | null = null): void {
   const db = new Database(join(dataDir, JS_DB_PATH));
   try {
+    // A new notice, never edited since issue (updated = issued), optionally behind a JS case (its local id).
     db.prepare(
       `INSERT INTO t_wanted (notice_id, id_no, status_code, reason, case_id, issued_at, updated_at)
-       SELECT ?, ?, '1', 'live subscription test', NULL, issued_at, updated_at FROM t_wanted LIMIT 1`,
-    ).run(noticeId, idNumber);
+       SELECT ?, ?, '1', 'live subscription test', ?, issued_at, issued_at FROM t_wanted LIMIT 1`,
+    ).run(noticeId, idNumber, caseId);
   } finally {
     db.close();
   }
