@@ -66,12 +66,15 @@ export type Opened = { subscription: LiveSubscription } | { refused: HttpError }
 export async function openSubscription(
   deps: SubscribeDeps,
   info: HttpRequestInfo,
-  request: SubscribeRequest,
+  request: SubscribeRequest | HttpError,
   lastEventId: string | null,
 ): Promise<Opened> {
   const context = bareContext(info);
   try {
     for (const hook of deps.contextHooks) await hook(context, info);
+    // A subscribe whose body could not be read (too large, cut off) is refused here, after
+    // authentication, so its audit record names the caller like any refused request.
+    if (request instanceof HttpError) throw request;
     const { subscription, field } = prepare(deps, context, info, request);
     await recordSubscribe(deps.recordSubscribe, context, request, field).catch((error: unknown) => {
       void subscription.return();
@@ -249,7 +252,7 @@ function bad(code: string, message: string): HttpError {
 }
 
 /** Context hooks refuse with a GraphQLError carrying `extensions.http.status`; the rest with HttpError. */
-function asHttpError(error: unknown): HttpError {
+export function asHttpError(error: unknown): HttpError {
   if (error instanceof HttpError) return error;
   if (error instanceof GraphQLError) {
     const http = error.extensions.http as { status?: number } | undefined;

@@ -18,10 +18,11 @@ import { WebSocketServer } from 'ws';
 import type { HttpError } from '../../common/http/respond.ts';
 import { readBody } from '../http/body.ts';
 import { requestInfo, type HttpRequestInfo } from '../http/request.ts';
-import type { Opened, SubscribeRequest } from './subscribe.ts';
+import { asHttpError, type Opened, type SubscribeRequest } from './subscribe.ts';
 import type { LiveSubscription } from './subscription.ts';
 
-export type Open = (info: HttpRequestInfo, request: SubscribeRequest, lastEventId: string | null) => Promise<Opened>;
+/** Opens a subscription, or refuses it (audited); an HttpError is a request that could not be read. */
+export type Open = (info: HttpRequestInfo, request: SubscribeRequest | HttpError, lastEventId: string | null) => Promise<Opened>;
 
 export interface TransportOptions {
   bodyLimitBytes: number;
@@ -53,7 +54,16 @@ export function sseTransport(open: Open, options: TransportOptions): (req: Incom
     },
   });
   return async (req, res) => {
-    const body = await readBody(req, options.bodyLimitBytes);
+    let body: Buffer;
+    try {
+      body = await readBody(req, options.bodyLimitBytes);
+    } catch (error) {
+      const opened = await open(requestInfo(req, options.trustProxy), asHttpError(error), null);
+      const [text, init] = refusal('refused' in opened ? opened.refused : asHttpError(error));
+      res.writeHead(init.status, init.statusText, init.headers);
+      res.end(text);
+      return;
+    }
     const [stream, init] = await handler({
       method: req.method ?? 'POST',
       url: req.url ?? '/',

@@ -15,7 +15,16 @@ import { JS_DB_PATH } from '../../standins/js/schema.ts';
 import { GZ_DB_FILE, GZ_DIR } from '../../standins/gz/schema.ts';
 import { postJson } from '../cache/support.ts';
 import { seededSystem, type Officer } from '../support/system.ts';
-import { issueJsNotice, liveGauge, sseSubscribe, waitFor, wsSubscribe, type LiveSubscription, type Received } from '../support/live.ts';
+import {
+  issueJsNotice,
+  liveGauge,
+  officerHeaders,
+  sseSubscribe,
+  waitFor,
+  wsSubscribe,
+  type LiveSubscription,
+  type Received,
+} from '../support/live.ts';
 
 const seeded = seededSystem();
 
@@ -311,6 +320,27 @@ describe('pushed data obeys the rules of a query', () => {
     await sub.ended();
     expect(JSON.stringify(sub.error)).toContain('BAD_USER_INPUT');
     expect(JSON.stringify(sub.error)).toContain('12345');
+  });
+
+  it('refuses an oversize subscribe body with 413 PAYLOAD_TOO_LARGE, and audits the refusal under the caller', async () => {
+    const { system } = seeded;
+    const as: Officer = { ...PATROL, sub: 'TEST-oversize-subscriber' };
+    const response = await fetch(system.gatewayUrl, {
+      method: 'POST',
+      headers: { ...(await officerHeaders(system.keysDir, as)), 'content-type': 'application/json', accept: 'text/event-stream' },
+      // Past the default server.bodyLimitBytes (1 MiB).
+      body: JSON.stringify({ query: WATCH, variables: { ids: [someJsWanted(seeded.dataDir)] }, padding: 'x'.repeat(1_100_000) }),
+    });
+    expect(response.status).toBe(413);
+    expect(((await response.json()) as Received).errors?.[0]?.extensions?.code).toBe('PAYLOAD_TOO_LARGE');
+    const audited = await system.query(
+      'query R($officer: String!) { auditRecords(filter: { officer: $officer }, first: 10) { edges { node { errorCodes httpStatus } } } }',
+      { officer: as.sub },
+      { roles: ['auditor'], region: 'JS', purpose: 'audit: live test' },
+    );
+    expect(audited.data.auditRecords.edges.map((e: { node: unknown }) => e.node)).toEqual([
+      { errorCodes: ['PAYLOAD_TOO_LARGE'], httpStatus: 413 },
+    ]);
   });
 
   it('refuses a subscription without a token (401 UNAUTHENTICATED)', async () => {
