@@ -21,11 +21,22 @@ function options() {
   return values;
 }
 
+// Start-up either ends ready or exits 2 with a message. If a failed start's cleanup ever
+// waits on something that nothing keeps alive, Node would empty its event loop and exit 0
+// — a supervisor would read that as a clean stop; seen once after a failed listen.
+let started = false;
+process.on('beforeExit', () => {
+  if (started) return;
+  process.stderr.write('gateway: start-up did not finish (its clean-up left nothing to wait on)\n');
+  process.exit(2);
+});
+
 async function main(): Promise<void> {
   const args = options();
   const env = args.port === undefined ? process.env : { ...process.env, PORT: args.port };
   const config = loadConfig(args.config, env);
   const gateway = await createGateway(config, { supergraphFile: args.supergraph });
+  started = true;
   // The line supervisors (npm start, tests) wait for; printed whatever the log level.
   process.stdout.write(`gateway listening on ${gateway.url}\n`);
   // Every later signal is absorbed too: Ctrl-C under `npm start` reaches the whole process
