@@ -72,11 +72,13 @@ export function sseTransport(open: Open, options: TransportOptions): (req: Incom
       raw: req,
       context: { res },
     });
-    res.writeHead(init.status, init.statusText, init.headers);
     if (!stream || typeof stream === 'string') {
+      res.writeHead(init.status, init.statusText, init.headers);
       res.end(stream);
       return;
     }
+    // A proxy in front (nginx, docker/nginx/nginx.conf) must pass each event on as it comes.
+    res.writeHead(init.status, init.statusText, { ...init.headers, 'x-accel-buffering': 'no' });
     const stop = () => void stream.return(undefined);
     res.once('close', stop);
     const subscription = subscriptions.get(req);

@@ -353,6 +353,24 @@ describe('pushed data obeys the rules of a query', () => {
     expect(((await response.json()) as Received).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
   });
 
+  it('marks an event stream unbuffered for a proxy in front (X-Accel-Buffering: no)', async () => {
+    const { system } = seeded;
+    const aborted = new AbortController();
+    const response = await fetch(system.gatewayUrl, {
+      method: 'POST',
+      headers: { ...(await officerHeaders(system.keysDir, PATROL)), 'content-type': 'application/json', accept: 'text/event-stream' },
+      body: JSON.stringify({ query: WATCH, variables: { ids: [someJsWanted(seeded.dataDir)] } }),
+      signal: aborted.signal,
+    });
+    try {
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
+      expect(response.headers.get('x-accel-buffering')).toBe('no');
+    } finally {
+      aborted.abort();
+    }
+  });
+
   it('ends the stream with TOKEN_EXPIRED when the token expires', async () => {
     const { system } = seeded;
     const sub = await sseSubscribe(

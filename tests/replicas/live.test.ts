@@ -1,7 +1,7 @@
 /**
  * Subscriptions across replicas (the compose shape: regions publishing their changes on
  * Redis, two gateways reading them, nginx in front): a change written in JS reaches a
- * subscriber on each replica, and one subscribed through nginx.
+ * subscriber on each replica, and one over each transport subscribed through nginx.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
@@ -28,7 +28,7 @@ describe.skipIf(missing !== null)('subscriptions over two replicas sharing chang
     await topology?.stop();
   });
 
-  it('a JS change reaches a graphql-sse subscriber on replica 1, a graphql-ws one on replica 2 and one through nginx', async () => {
+  it('a JS change reaches a graphql-sse subscriber on replica 1, a graphql-ws one on replica 2 and one of each through nginx', async () => {
     const db = new Database(join(topology.dataDir, JS_DB_PATH), { readonly: true });
     const idNumber = normaliseIdNumber((db.prepare('SELECT id_no FROM t_wanted LIMIT 1').get() as { id_no: string }).id_no);
     db.close();
@@ -38,9 +38,11 @@ describe.skipIf(missing !== null)('subscriptions over two replicas sharing chang
       await sseSubscribe(one.url, WATCH, { ids: [idNumber] }, options),
       await wsSubscribe(two.url, WATCH, { ids: [idNumber] }, options),
       await sseSubscribe(topology.url, WATCH, { ids: [idNumber] }, options),
+      // nginx passes the WebSocket upgrade on (docker/nginx/nginx.conf, `$connection_upgrade`).
+      await wsSubscribe(topology.url, WATCH, { ids: [idNumber] }, options),
     ];
     try {
-      await waitFor(async () => (await liveGauge(one.url)) + (await liveGauge(two.url)) >= 3, 20_000);
+      await waitFor(async () => (await liveGauge(one.url)) + (await liveGauge(two.url)) >= 4, 20_000);
       issueJsNotice(topology.dataDir, 'W-REPLICAS-1', idNumber);
       for (const sub of subs) {
         const event = await sub.next((r) => r.data?.watch?.recordId === 'JS:W-REPLICAS-1', 15_000);
