@@ -14,8 +14,8 @@ import type { Duplex } from 'node:stream';
 import { GraphQLError, parse, type GraphQLSchema } from 'graphql';
 import { createHandler } from 'graphql-sse';
 import { useServer as serveGraphqlWs } from 'graphql-ws/use/ws';
-import { WebSocketServer } from 'ws';
-import type { HttpError } from '../../common/http/respond.ts';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { HttpError } from '../../common/http/respond.ts';
 import { readBody } from '../http/body.ts';
 import { requestInfo, type HttpRequestInfo } from '../http/request.ts';
 import { asHttpError, type Opened, type SubscribeRequest } from './subscribe.ts';
@@ -101,18 +101,45 @@ export interface WebSocketTransport {
   close(): Promise<void>;
 }
 
+/** The `connection_init` payload as headers (token, purpose), with the upgrade request's user agent. */
+function initInfo(request: IncomingMessage, connectionParams: unknown, trustProxy: boolean): HttpRequestInfo {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries((connectionParams ?? {}) as Record<string, unknown>)) {
+    if (typeof value === 'string') headers[name.toLowerCase()] = value;
+  }
+  const base = requestInfo(request, trustProxy);
+  return { ...base, method: 'POST', headers: { ...headers, 'user-agent': base.headers['user-agent'] } };
+}
+
+/**
+ * A message over the body limit: `ws` refuses it itself (close 1009) and emits an error,
+ * which graphql-ws would log as an internal error. It is the client's, not ours: it takes
+ * the audited refusal path instead, as an oversize SSE body does — under the caller named
+ * in `connection_init` when one was sent.
+ */
+function refuseOversizeMessages(ws: WebSocket, refuse: () => void): void {
+  const emit = ws.emit.bind(ws);
+  ws.emit = ((event: string, ...args: unknown[]) => {
+    if (event === 'error' && (args[0] as { code?: string } | undefined)?.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
+      refuse();
+      return true;
+    }
+    return emit(event, ...args);
+  }) as WebSocket['emit'];
+}
+
 export function wsTransport(open: Open, options: TransportOptions, schema: () => GraphQLSchema | null): WebSocketTransport {
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.bodyLimitBytes });
+  const initParams = new WeakMap<WebSocket, unknown>();
   const server = serveGraphqlWs(
     {
+      onConnect(ctx) {
+        initParams.set(ctx.extra.socket, ctx.connectionParams);
+      },
       // The stream is already made by onSubscribe; graphql-ws only iterates it.
       subscribe: (args) => (args.contextValue as { stream: AsyncIterableIterator<never> }).stream,
       async onSubscribe(ctx, _id, payload) {
-        const init = (ctx.connectionParams ?? {}) as Record<string, unknown>;
-        const headers: Record<string, string> = {};
-        for (const [name, value] of Object.entries(init)) if (typeof value === 'string') headers[name.toLowerCase()] = value;
-        const base = requestInfo(ctx.extra.request, options.trustProxy);
-        const info: HttpRequestInfo = { ...base, method: 'POST', headers: { ...headers, 'user-agent': base.headers['user-agent'] } };
+        const info = initInfo(ctx.extra.request, ctx.connectionParams, options.trustProxy);
         const opened = await open(info, payload, lastEventIdOf(payload.extensions));
         if ('refused' in opened) {
           return [
@@ -134,7 +161,19 @@ export function wsTransport(open: Open, options: TransportOptions, schema: () =>
   );
   return {
     upgrade(req, socket, head) {
-      wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+      wss.handleUpgrade(req, socket, head, (ws) => {
+        refuseOversizeMessages(ws, () => {
+          const info = initInfo(req, initParams.get(ws), options.trustProxy);
+          // The client has been told already (close 1009); this is the record of it.
+          const refused = new HttpError(
+            413,
+            'PAYLOAD_TOO_LARGE',
+            `A WebSocket message exceeds the limit of ${options.bodyLimitBytes} bytes.`,
+          );
+          void open(info, refused, null);
+        });
+        wss.emit('connection', ws, req);
+      });
     },
     async close() {
       await server.dispose();

@@ -343,6 +343,26 @@ describe('pushed data obeys the rules of a query', () => {
     ]);
   });
 
+  it('closes a WebSocket whose message is over the size limit (1009), and audits the refusal under the caller of connection_init', async () => {
+    const { system } = seeded;
+    const as: Officer = { ...PATROL, sub: 'TEST-oversize-ws-subscriber' };
+    const padded = { ids: [someJsWanted(seeded.dataDir)], padding: 'x'.repeat(1_100_000) };
+    const sub = await wsSubscribe(system.gatewayUrl, WATCH, padded, { as, keysDir: system.keysDir });
+    await sub.ended();
+    expect((sub.error as { code?: number }).code).toBe(1009);
+    // The record is written as the socket closes, after the client saw the close.
+    const records = async () =>
+      (
+        await system.query(
+          'query R($officer: String!) { auditRecords(filter: { officer: $officer }, first: 10) { edges { node { errorCodes httpStatus } } } }',
+          { officer: as.sub },
+          { roles: ['auditor'], region: 'JS', purpose: 'audit: live test' },
+        )
+      ).data.auditRecords.edges.map((e: { node: unknown }) => e.node);
+    await waitFor(async () => (await records()).length > 0, 10_000);
+    expect(await records()).toEqual([{ errorCodes: ['PAYLOAD_TOO_LARGE'], httpStatus: 413 }]);
+  });
+
   it('refuses a subscription without a token (401 UNAUTHENTICATED)', async () => {
     const response = await fetch(seeded.system.gatewayUrl, {
       method: 'POST',
