@@ -30,6 +30,10 @@ describeAdapterConformance('HB', async () => {
       async answerInSystem(localId, records) {
         await hbAssistanceCycle(dataDir, new Date('2026-11-29T06:00:00Z'), [{ id: localId, by: '4200001', note: '已查', records }]);
       },
+      // HB's intake turn: takes the dropped request and its officers' action files in, publishes the next export.
+      async takeInDropped() {
+        await hbAssistanceCycle(dataDir, new Date('2026-11-29T06:00:00Z'));
+      },
     },
     teardown: async () => rmSync(dataDir, { recursive: true, force: true }),
   };
