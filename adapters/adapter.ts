@@ -263,6 +263,11 @@ export interface AssistanceRequestRecord extends NewAssistanceRequest {
   answeredRecords: string[];
   declineReason: string | null;
   history: AssistanceEvent[];
+  /**
+   * Drop-folder desks: the statuses shown as submitted that the region's system has not
+   * taken in yet (PENDING for a request still in the folder). Absent or empty: all held.
+   */
+  awaiting?: AssistanceStatus[];
 }
 
 /** One step an officer of the receiving region takes on a request. */

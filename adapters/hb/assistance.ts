@@ -230,6 +230,7 @@ export class HbAssistanceDesk implements AssistanceDesk {
     const bytes = await readFile(path).catch(() => null);
     if (!bytes) return null; // taken in by HB's intake meanwhile
     const records = parse(iconv.decode(bytes, 'gbk'), { columns: true, skip_empty_lines: true }) as Row[];
-    return records[0] ? fromRow(records[0]) : null;
+    // Not taken in by HB yet: the request itself is shown as submitted.
+    return records[0] ? { ...fromRow(records[0]), awaiting: ['PENDING'] } : null;
   }
 }

@@ -100,6 +100,7 @@ export function asSubmitted(request: AssistanceRequestRecord, waiting: readonly 
       answeredRecords: action.status === 'ANSWERED' ? action.records : shown.answeredRecords,
       declineReason: action.status === 'DECLINED' ? action.note : shown.declineReason,
       history: [...shown.history, { at: action.at, status: action.status, by: action.by, note: action.note || null }],
+      awaiting: [...(shown.awaiting ?? []), action.status],
     };
   }
   return shown;

@@ -60,7 +60,7 @@ describe('an HB officer steps through the graph: an action file for HB, taken on
     const id = await submitted();
     expect(dropped()).toEqual([]);
     const accepted = await desk.step(id, { status: 'ACCEPTED', by: OFFICER, at: new Date().toISOString() });
-    expect(accepted).toMatchObject({ id, status: 'ACCEPTED' });
+    expect(accepted).toMatchObject({ id, status: 'ACCEPTED', awaiting: ['ACCEPTED'] });
     expect(dropped()).toEqual([`${id}-SL.csv`]);
     // A retry: the same request back, no second file.
     await desk.step(id, { status: 'ACCEPTED', by: OFFICER, at: new Date().toISOString() });
@@ -74,7 +74,12 @@ describe('an HB officer steps through the graph: an action file for HB, taken on
       note: '已查實',
       records: [record],
     });
-    expect(answered).toMatchObject({ status: 'ANSWERED', answerNote: '已查實', answeredRecords: [record] });
+    expect(answered).toMatchObject({
+      status: 'ANSWERED',
+      answerNote: '已查實',
+      answeredRecords: [record],
+      awaiting: ['ACCEPTED', 'ANSWERED'],
+    });
     expect(dropped()).toEqual([`${id}-FK.csv`, `${id}-SL.csv`]);
     // Another answer while the first waits: the request is ANSWERED as submitted.
     const other = await desk
@@ -87,6 +92,7 @@ describe('an HB officer steps through the graph: an action file for HB, taken on
     expect(dropped()).toEqual([]);
     const [taken] = await desk.requestsById([id]);
     expect(taken).toMatchObject({ status: 'ANSWERED', answerNote: '已查實', answeredRecords: [record] });
+    expect(taken!.awaiting ?? []).toEqual([]);
     expect(taken!.history.map((h) => [h.status, h.by, h.note])).toEqual([
       ['PENDING', 'JS-0310001', null],
       ['ACCEPTED', OFFICER, null],

@@ -141,6 +141,7 @@ export function present(ctx: Ctx, request: AssistanceRequestRecord) {
     case: request.caseRef,
     channel: deskOf(ctx).channel === 'direct' ? 'DIRECT' : 'DROP_FOLDER',
     overdue: isOverdue(request),
+    awaiting: request.awaiting ?? [],
   };
 }
 
