@@ -20,14 +20,16 @@ import { seededSystem, type Officer } from '../support/system.ts';
 const seeded = seededSystem();
 let intake: TestProcess | undefined;
 
-beforeAll(async () => {
+const startIntake = async () => {
   intake = await startProcess({
     name: 'HB intake',
     file: 'standins/hb/system.ts',
     args: ['--data', seeded.dataDir, '--every-seconds', '1'],
     readyLine: /^HB intake running/,
   });
-});
+};
+
+beforeAll(startIntake);
 
 afterAll(async () => {
   await intake?.stop();
@@ -106,9 +108,12 @@ describe('an HB officer accepts and answers through the graph; HB takes it in; t
     expect(accepted.errors).toBeUndefined();
     expect(accepted.data.acceptAssistance).toMatchObject({ id, status: 'ACCEPTED' });
     const hbRecord = person().recordIds.HB;
+    // HB's system pauses (its intake stopped after a whole turn), so the answer waits in the folder.
+    await intake!.stop();
     const answered = await system.query(ANSWER, { id, answer: { note: '已查實', records: [hbRecord] } }, hbOfficer());
     expect(answered.errors).toBeUndefined();
-    // As submitted: ANSWERED at once (HB's intake may or may not have taken it in yet).
+    // As submitted: ANSWERED at once, the answer shown as awaiting HB's intake.
+    expect(answered.data.answerAssistance.awaiting).toContain('ANSWERED');
     expect(answered.data.answerAssistance).toMatchObject({
       status: 'ANSWERED',
       answerNote: '已查實',
@@ -118,7 +123,13 @@ describe('an HB officer accepts and answers through the graph; HB takes it in; t
     // A retry of the answer: the same request, no second action file.
     const again = await system.query(ANSWER, { id, answer: { note: '已查實', records: [hbRecord] } }, hbOfficer());
     expect(again.data.answerAssistance.status).toBe('ANSWERED');
+    expect(actionFiles(id)).toContain(`${id.slice('HB:'.length)}-FK.csv`);
     expect(actionFiles(id).length).toBeLessThanOrEqual(2);
+    // An answer HB has not taken in grants nothing yet: the requester still may not read the record's phone.
+    const early = await system.query(PHONES, { idNumber: person().idNumber }, jsLead());
+    expect(early.data.person.records.find((r: any) => r.id === hbRecord).phone).toBeNull();
+    await startIntake();
+    const resumed = performance.now();
 
     // HB's next export carries it; the requester sees the answer held by HB, then the phone.
     const held = await eventually('the answer in HB export', async () => {
@@ -139,7 +150,7 @@ describe('an HB officer accepts and answers through the graph; HB takes it in; t
     });
     expect(phone).toMatch(/\d{7,}/);
     console.log(
-      `HB through the graph: request → answer readable by the requester: ${((performance.now() - started) / 1000).toFixed(2)} s (HB intake every 1 s; baseline 36 h; load average ${loadavg()[0].toFixed(1)})`,
+      `HB through the graph: request → answer readable by the requester ${((performance.now() - started) / 1000).toFixed(2)} s, of which the answer waiting for HB's next intake turn once it ran again ${((performance.now() - resumed) / 1000).toFixed(2)} s (intake every 1 s; baseline 36 h; load average ${loadavg()[0].toFixed(1)})`,
     );
     // Exactly the answered record: the suspect's HB records (not answered) stay without a phone.
     const suspect = await system.query(PHONES, { idNumber: scenario().suspectIdNumber }, jsLead());
