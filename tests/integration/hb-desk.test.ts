@@ -15,7 +15,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startProcess, type TestProcess } from '../support/processes.ts';
 import { readJsonLines } from '../support/json-lines.ts';
-import { seededSystem, type Officer } from '../support/system.ts';
+import { postQuery, seededSystem, type Officer } from '../support/system.ts';
+import { DEMO_OFFICERS } from '../../gateway/auth/dev-key.ts';
+import { examples } from '../../gateway/graphiql/app/examples.ts';
+import { readDemoValues } from '../../gateway/graphiql/demo-values.ts';
 
 const seeded = seededSystem();
 let intake: TestProcess | undefined;
@@ -228,5 +231,52 @@ describe('refusals: a named error, nothing dropped', () => {
     ]);
     const seen = await system.query(ONE, { id }, hbOfficer());
     expect(seen.data.assistanceRequest).toMatchObject({ status: 'PENDING', awaiting: [] });
+  });
+});
+
+describe("the GraphiQL example for HB's inbox", () => {
+  it('runs as written for the demo HB officer: the JS investigator asks HB, the HB officer accepts and answers, the requester reads', async () => {
+    const { system } = seeded;
+    const values = readDemoValues(join(seeded.dataDir, 'scenarios.json'))!;
+    const all = examples(values);
+    const asking = all.find((e) => e.title === 'Request assistance (協查)')!;
+    const working = all.find((e) => e.title === "Work HB's assistance inbox (HB officer)")!;
+    const demoHb = DEMO_OFFICERS.find((o) => o.role === 'hb-investigator')!;
+    const hb: Officer = { roles: demoHb.roles, region: demoHb.region, sub: demoHb.sub, purpose: working.purpose };
+    const run = (operationName: string, variables: Record<string, unknown>) =>
+      postQuery(system.gatewayUrl, system.keysDir, { query: working.query, operationName, variables }, hb);
+
+    // As the example says: the JS investigator's request, to HB.
+    const asked = await system.query(
+      asking.query.replace('toRegion: "GZ"', 'toRegion: "HB"'),
+      { ...asking.variables, idempotencyKey: `graphiql-hb-${process.pid}` },
+      { roles: ['investigator'], region: 'JS', sub: values.caseLead, purpose: asking.purpose },
+    );
+    expect(asked.errors).toBeUndefined();
+    const id = asked.data.requestAssistance.id as string;
+    expect(id).toMatch(/^HB:XQ/);
+    await eventually('the request in the HB inbox, taken in', async () => {
+      const inbox = await run('Inbox', {});
+      return inbox.data?.assistanceInbox.find((r: any) => r.id === id && r.awaiting.length === 0) ?? null;
+    });
+    const subject = await run('Subject', { idNumber: values.personIdNumber });
+    expect(subject.errors).toBeUndefined();
+    const records = subject.data.person.records.filter((r: any) => r.region === 'HB').map((r: any) => r.id);
+    expect(records.length).toBeGreaterThan(0);
+    const accepted = await run('Accept', { id });
+    expect(accepted.errors).toBeUndefined();
+    expect(accepted.data.acceptAssistance.status).toBe('ACCEPTED');
+    const answered = await run('Answer', { id, records });
+    expect(answered.errors).toBeUndefined();
+    expect(answered.data.answerAssistance).toMatchObject({ status: 'ANSWERED', answeredRecords: records });
+    const phone = await eventually('the answered record readable by the requester', async () => {
+      const read = await system.query(
+        PHONES,
+        { idNumber: values.personIdNumber },
+        { roles: ['investigator'], region: 'JS', sub: values.caseLead, purpose: asking.purpose },
+      );
+      return read.data?.person?.records.find((r: any) => r.id === records[0])?.phone ?? null;
+    });
+    expect(phone).toMatch(/\d{7,}/);
   });
 });
