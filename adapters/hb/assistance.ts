@@ -30,9 +30,18 @@ import {
   type NewAssistanceRequest,
 } from '../adapter.ts';
 import { regionCodeFor } from '../support/code-table.ts';
-import { sourceOfficerId } from '../support/source.ts';
 import { readRows, type Row } from './csv-reader.ts';
-import { actionFileNames, asSubmitted, dropAction, historyOfSteps, STEP_HEADERS, waitingActions } from './desk-actions.ts';
+import {
+  actionFileNames,
+  asSubmitted,
+  dropAction,
+  HB_OFFICER,
+  historyOfSteps,
+  officerAsRecorded,
+  STEP_HEADERS,
+  waitingActions,
+} from './desk-actions.ts';
+import { quoteInput } from '../../common/normalise/index.ts';
 import { dropFile, hbTime } from './drop-file.ts';
 import { instant } from './importer.ts';
 import { completeExports, vetExport, type ExportFile } from './manifest.ts';
@@ -74,7 +83,7 @@ function fromRow(row: Row, steps?: readonly Row[]): AssistanceRequestRecord {
   // A request HB took before it kept its steps has only its last one on record.
   const history = steps?.length ? historyOfSteps(received, steps) : [received];
   if (!steps?.length && status !== 'PENDING' && row['處理時間'])
-    history.push({ at: instant(row['處理時間']), status, by: sourceOfficerId('HB', row['處理人']), note: row['反饋意見'] || null });
+    history.push({ at: instant(row['處理時間']), status, by: officerAsRecorded(row['處理人']), note: row['反饋意見'] || null });
   return {
     id: row['請求編號'],
     idempotencyKey: row['請求標識'],
@@ -143,6 +152,13 @@ export class HbAssistanceDesk implements AssistanceDesk {
     if (stepAlreadyTaken(request, step)) return request;
     if (!STEP_ALLOWED_FROM[step.status].includes(request.status))
       throw new AdapterError('CONFLICT', 'HB', `協查 request ${id} is ${request.status}; it cannot become ${step.status}`);
+    // HB's rule, checked before dropping so the caller hears it at once: only HB's own officers act on its requests.
+    if (!HB_OFFICER.test(step.by))
+      throw new AdapterError(
+        'BAD_INPUT',
+        'HB',
+        `HB takes steps only from its own officers (HB-NNNNNNN); the caller is ${quoteInput(step.by)}`,
+      );
     await dropAction(this.settings.dropDir, id, step);
     const [submitted] = await this.requestsById([id]);
     return submitted!;

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import iconv from 'iconv-lite';
 import { AdapterError, STEP_ALLOWED_FROM, type AssistanceEvent, type AssistanceRequestRecord, type AssistanceStep } from '../adapter.ts';
-import { sourceOfficerId } from '../support/source.ts';
+import { normaliseOfficerId } from '../../common/normalise/index.ts';
 import { dropFile, hbTime } from './drop-file.ts';
 import { instant } from './importer.ts';
 import type { Row } from './csv-reader.ts';
@@ -35,9 +35,25 @@ const actionPath = (dropDir: string, id: string, status: AssistanceStep['status'
 /** The names of a request's possible action files (one per 處置). */
 export const actionFileNames = (id: string) => ACTIONS.map((a) => `${id}-${a.file}.csv`);
 
+/** HB's own officers, as the graph names them: the only ones whose steps HB takes. */
+export const HB_OFFICER = /^HB-\d{7}$/;
+
 /** HB writes its own officers as the seven digits alone; anyone else's number as given (HB then refuses it). */
 function hbOfficer(by: string): string {
-  return /^HB-\d{7}$/.test(by) ? by.slice(3) : by;
+  return HB_OFFICER.test(by) ? by.slice(3) : by;
+}
+
+/**
+ * A 處理人 as HB recorded it, in Liandong's form where it is a police number. A refused
+ * step keeps whatever the action file said: shown as written rather than making every
+ * request in the export unreadable.
+ */
+export function officerAsRecorded(value: string): string {
+  try {
+    return normaliseOfficerId(value, 'HB');
+  } catch {
+    return value;
+  }
 }
 
 /** Drops the step for HB's intake; `UNAVAILABLE` (nothing written) when the folder cannot take it. */
@@ -80,7 +96,7 @@ export async function waitingActions(
       status,
       note: row['反饋意見'],
       records: row['反饋記錄'] ? row['反饋記錄'].split(';') : [],
-      by: sourceOfficerId('HB', row['處理人']),
+      by: officerAsRecorded(row['處理人']),
       at: instant(row['處理時間']),
     });
   }
@@ -125,7 +141,7 @@ export function historyOfSteps(received: AssistanceEvent, steps: readonly Row[])
     history.push({
       at: instant(step['處理時間']),
       status,
-      by: sourceOfficerId('HB', step['處理人']),
+      by: officerAsRecorded(step['處理人']),
       note: refused ? `HB 已拒收 ${step['處置']} (refused ${to}): ${step['說明']}` : step['反饋意見'] || null,
     });
   }

@@ -125,7 +125,13 @@ describe('HB refuses what it cannot take, and its next export says so', () => {
       records: ['HB:HBR99999999'],
     });
     const foreignOfficer = await submitted();
-    await desk.step(foreignOfficer, { status: 'ACCEPTED', by: 'GZ-0200001', at: new Date().toISOString() });
+    // The desk refuses it (BAD_INPUT); HB refuses such a file too, should one reach its folder.
+    const refusedHere = await desk
+      .step(foreignOfficer, { status: 'ACCEPTED', by: 'GZ-0200001', at: new Date().toISOString() })
+      .catch((e: unknown) => e);
+    expect((refusedHere as AdapterError).kind).toBe('BAD_INPUT');
+    expect(dropped().filter((n) => n.startsWith(foreignOfficer))).toEqual([]);
+    await dropAction(dropDir, foreignOfficer, { status: 'ACCEPTED', by: 'TEST-service', at: new Date().toISOString() });
     await turn();
     expect(dropped()).toEqual([]);
 
@@ -139,7 +145,8 @@ describe('HB refuses what it cannot take, and its next export says so', () => {
     expect(r2).toMatchObject({ status: 'PENDING', answeredRecords: [] });
     expect(r2!.history[1].note).toMatch(/反饋記錄 HB:HBR99999999 不是本省記錄/);
     expect(r3).toMatchObject({ status: 'PENDING' });
-    expect(r3!.history[1]).toMatchObject({ status: 'PENDING', by: 'GZ-0200001', note: expect.stringMatching(/不是本省警號/) });
+    // Not a police number at all: shown as HB recorded it, and the export stays readable.
+    expect(r3!.history[1]).toMatchObject({ status: 'PENDING', by: 'TEST-service', note: expect.stringMatching(/不是本省警號/) });
   });
 
   it('an action on a request HB does not hold is set aside in the folder (.rejected), not taken and not lost', async () => {
