@@ -222,12 +222,13 @@ export type AssistanceUrgency = 'URGENT' | 'HIGH' | 'NORMAL';
 export type AssistanceStatus = 'PENDING' | 'ACCEPTED' | 'ANSWERED' | 'DECLINED';
 
 /**
- * How a region takes requests:
- * - `direct`: written into its system at once; its officers accept, answer and decline
- *   through the graph (JS: rows in its database; GZ: its legacy service's write endpoints);
- * - `drop-folder`: handed to its system's intake (HB: a GBK file in its drop folder); its
- *   officers work them in their own system and the answers come back in its next export,
- *   so accept / answer / decline through the graph are refused.
+ * How a region takes requests and its officers' steps on them:
+ * - `direct`: written into its system at once (JS: rows in its database; GZ: its legacy
+ *   service's write endpoints);
+ * - `drop-folder`: handed to its system's intake as files (HB: GBK files in its drop
+ *   folder, a request or an officer's accept / answer / decline); the system takes them
+ *   in on its next turn and the result comes back in its next export. Until then the
+ *   desk shows each write as submitted (read back from the waiting file).
  */
 export type AssistanceChannel = 'direct' | 'drop-folder';
 
@@ -262,6 +263,11 @@ export interface AssistanceRequestRecord extends NewAssistanceRequest {
   answeredRecords: string[];
   declineReason: string | null;
   history: AssistanceEvent[];
+  /**
+   * Drop-folder desks: the statuses shown as submitted that the region's system has not
+   * taken in yet (PENDING for a request still in the folder). Absent or empty: all held.
+   */
+  awaiting?: AssistanceStatus[];
 }
 
 /** One step an officer of the receiving region takes on a request. */
@@ -269,6 +275,26 @@ export type AssistanceStep =
   | { status: 'ACCEPTED'; by: string; at: string }
   | { status: 'ANSWERED'; by: string; at: string; note: string; records: string[] }
   | { status: 'DECLINED'; by: string; at: string; reason: string };
+
+/** Which states each step may be taken from (PENDING → ACCEPTED → ANSWERED | DECLINED, or straight from PENDING). */
+export const STEP_ALLOWED_FROM: Readonly<Record<AssistanceStep['status'], readonly AssistanceStatus[]>> = {
+  ACCEPTED: ['PENDING'],
+  ANSWERED: ['PENDING', 'ACCEPTED'],
+  DECLINED: ['PENDING', 'ACCEPTED'],
+};
+
+/** The request is already where the step would take it, with the same content: a repeat, to be answered unchanged. */
+export function stepAlreadyTaken(request: AssistanceRequestRecord, step: AssistanceStep): boolean {
+  if (request.status !== step.status) return false;
+  if (step.status === 'ANSWERED')
+    return (
+      request.answerNote === step.note &&
+      request.answeredRecords.length === step.records.length &&
+      request.answeredRecords.every((r, i) => r === step.records[i])
+    );
+  if (step.status === 'DECLINED') return request.declineReason === step.reason;
+  return true;
+}
 
 /**
  * The write side of a region. Writes are idempotent: `submit` with a key already used
@@ -283,7 +309,11 @@ export interface AssistanceDesk {
   requestsById(ids: readonly string[]): Promise<(AssistanceRequestRecord | null)[]>;
   /** Requests received, newest first; all statuses when `status` is null. */
   inbox(status: AssistanceStatus | null): Promise<AssistanceRequestRecord[]>;
-  /** Direct channel only (a drop-folder region's officers answer in their own system). */
+  /**
+   * An officer's step through the graph; absent when the region's officers can act only in
+   * its own system. A drop-folder desk hands the step to its system and returns the
+   * request as submitted.
+   */
   step?(id: string, step: AssistanceStep): Promise<AssistanceRequestRecord>;
 }
 

@@ -272,7 +272,7 @@ if (!soak && wanted('7')) {
 }
 
 if (!soak && wanted('8')) {
-  log('== workload 8: assistance requests (requestAssistance latency, new and retried) ==');
+  log('== workload 8: assistance requests (requestAssistance and acceptAssistance latency, new and repeated) ==');
   const w8 = await timed('8', () => runAssistanceWorkload({ count: quick ? 20 : 200, log }));
   report.assistance = w8;
   printRows(
@@ -280,6 +280,11 @@ if (!soak && wanted('8')) {
       Object.entries(w8.results).flatMap(([region, r]) => [
         [`${region} new`, { 'p50 ms': r.created.p50, 'p99 ms': r.created.p99, 'max ms': r.created.max, n: r.created.n }],
         [`${region} retry`, { 'p50 ms': r.retried.p50, 'p99 ms': r.retried.p99, 'max ms': r.retried.max, n: r.retried.n }],
+        [`${region} accept`, { 'p50 ms': r.accepted.p50, 'p99 ms': r.accepted.p99, 'max ms': r.accepted.max, n: r.accepted.n }],
+        [
+          `${region} accept again`,
+          { 'p50 ms': r.acceptRepeated.p50, 'p99 ms': r.acceptRepeated.p99, 'max ms': r.acceptRepeated.max, n: r.acceptRepeated.n },
+        ],
       ]),
     ),
   );

@@ -32,6 +32,12 @@ export interface ConformanceSample {
    * system with these Liandong record ids (the answer then comes back with the next export).
    */
   answerInSystem?(localId: string, records: string[]): Promise<void>;
+  /**
+   * For a drop-folder write side that takes steps through the graph: one turn of the
+   * region's own system (its intake takes in what was dropped and publishes what the desk
+   * reads next), after which the steps must read back as taken.
+   */
+  takeInDropped?(): Promise<void>;
 }
 
 export type ConformanceSetup = () => Promise<{ adapter: RegionAdapter; sample: ConformanceSample; teardown?: () => Promise<void> }>;
@@ -347,6 +353,27 @@ export function describeAdapterConformance(name: string, setup: ConformanceSetup
         });
         expect(answered).toMatchObject({ status: 'ANSWERED', answerNote: '已查', answeredRecords: answer });
         expect(answered.history.map((h) => h.status)).toEqual(['PENDING', 'ACCEPTED', 'ANSWERED']);
+        // The same step again (a client's retry): answered unchanged, nothing more written.
+        const repeated = await desk.step(first.request.id, {
+          status: 'ANSWERED',
+          by: `${adapter.region.code}-0000009`,
+          at: new Date().toISOString(),
+          note: '已查',
+          records: answer,
+        });
+        expect(repeated.history.map((h) => h.status)).toEqual(['PENDING', 'ACCEPTED', 'ANSWERED']);
+        if (desk.channel === 'drop-folder') {
+          // Shown as submitted until the region's system takes the steps in; then read back from it, the same.
+          expect(sample.takeInDropped, 'a drop-folder region whose desk takes steps needs sample.takeInDropped').toBeDefined();
+          await sample.takeInDropped!();
+          const [taken] = await desk.requestsById([first.request.id]);
+          expect(taken).toMatchObject({ status: 'ANSWERED', answerNote: '已查', answeredRecords: answer });
+          expect(taken!.history.map((h) => [h.status, h.by])).toEqual([
+            ['PENDING', request.requestedBy],
+            ['ACCEPTED', `${adapter.region.code}-0000009`],
+            ['ANSWERED', `${adapter.region.code}-0000009`],
+          ]);
+        }
         const refused = await desk
           .step(first.request.id, { status: 'DECLINED', by: 'x', at: new Date().toISOString(), reason: 'late' })
           .catch((e: unknown) => e);

@@ -8,26 +8,43 @@
  *   idempotency key (`XQ` + 12 hex digits of its SHA-256), so a retry finds the file or
  *   the exported row and writes nothing;
  * - a request is read from the newest complete export, else from its file still in the folder;
- * - accept / answer / decline through the graph do not exist here (`step` is absent).
+ * - an HB officer's accept / answer / decline through the graph is an action file in the
+ *   same folder (`step`, desk-actions.ts); until HB's next export the request is shown
+ *   with it as submitted.
  */
 import { createHash } from 'node:crypto';
-import { readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import iconv from 'iconv-lite';
 import {
   AdapterError,
+  STEP_ALLOWED_FROM,
+  stepAlreadyTaken,
   type AssistanceDesk,
   type AssistanceKind,
   type AssistanceRequestRecord,
   type AssistanceStatus,
+  type AssistanceStep,
   type AssistanceUrgency,
   type NewAssistanceRequest,
 } from '../adapter.ts';
 import { regionCodeFor } from '../support/code-table.ts';
 import { readRows, type Row } from './csv-reader.ts';
+import {
+  actionFileNames,
+  asSubmitted,
+  dropAction,
+  HB_OFFICER,
+  historyOfSteps,
+  officerAsRecorded,
+  STEP_HEADERS,
+  waitingActions,
+} from './desk-actions.ts';
+import { quoteInput } from '../../common/normalise/index.ts';
+import { dropFile, hbTime } from './drop-file.ts';
 import { instant } from './importer.ts';
-import { completeExports, vetExport } from './manifest.ts';
+import { completeExports, vetExport, type ExportFile } from './manifest.ts';
 
 export const REQUEST_HEADERS = [
   '請求編號',
@@ -51,32 +68,22 @@ const ASK: Record<string, AssistanceKind> = {
   涉案信息: 'CASES',
   車輛信息: 'VEHICLES',
 };
-const BEIJING_OFFSET_MS = 8 * 3_600_000;
-
-/** ISO → HB's `YYYY/MM/DD HH:mm:ss` Beijing time. */
-function hbTime(iso: string): string {
-  const local = new Date(Date.parse(iso) + BEIJING_OFFSET_MS).toISOString();
-  return `${local.slice(0, 10).replaceAll('-', '/')} ${local.slice(11, 19)}`;
-}
-
-function csvLine(fields: readonly string[]): Buffer {
-  const quoted = fields.map((f) => (/[",\r\n]|^\s|\s$/.test(f) ? `"${f.replaceAll('"', '""')}"` : f));
-  return iconv.encode(`${quoted.join(',')}\r\n`, 'gbk');
-}
-
 function mapped<T>(table: Record<string, T>, code: string, column: string): T {
   const value = table[code];
   if (value === undefined) throw new AdapterError('BAD_SOURCE_DATA', 'HB', `協查 ${column} holds the unknown code "${code}"`);
   return value;
 }
 
-function fromRow(row: Row): AssistanceRequestRecord {
+/** `steps`: the request's rows of the export's steps file (without them only the last step is known). */
+function fromRow(row: Row, steps?: readonly Row[]): AssistanceRequestRecord {
   const list = (text: string | undefined) => (text ? text.split(';') : []);
   const status = row['狀態'] ? mapped(STATE, row['狀態'], '狀態') : 'PENDING';
   const requestedAt = instant(row['請求時間']);
-  const history = [{ at: requestedAt, status: 'PENDING' as AssistanceStatus, by: row['請求人'], note: row['備注'] || null }];
-  if (status !== 'PENDING' && row['處理時間'])
-    history.push({ at: instant(row['處理時間']), status, by: row['處理人'], note: row['反饋意見'] || null });
+  const received = { at: requestedAt, status: 'PENDING' as AssistanceStatus, by: row['請求人'], note: row['備注'] || null };
+  // A request HB took before it kept its steps has only its last one on record.
+  const history = steps?.length ? historyOfSteps(received, steps) : [received];
+  if (!steps?.length && status !== 'PENDING' && row['處理時間'])
+    history.push({ at: instant(row['處理時間']), status, by: officerAsRecorded(row['處理人']), note: row['反饋意見'] || null });
   return {
     id: row['請求編號'],
     idempotencyKey: row['請求標識'],
@@ -113,7 +120,7 @@ export class HbAssistanceDesk implements AssistanceDesk {
 
   async submit(request: NewAssistanceRequest): Promise<{ request: AssistanceRequestRecord; created: boolean }> {
     const id = `XQ${createHash('sha256').update(request.idempotencyKey).digest('hex').slice(0, 12).toUpperCase()}`;
-    const [existing] = await this.requestsById([id]);
+    const existing = await this.held(id);
     if (existing) return { request: existing, created: false };
     const row = [
       id,
@@ -128,22 +135,33 @@ export class HbAssistanceDesk implements AssistanceDesk {
       hbTime(request.requestedAt),
       hbTime(request.deadline),
     ];
-    const path = join(this.settings.dropDir, `${id}.csv`);
-    try {
-      await writeFile(`${path}.tmp`, Buffer.concat([csvLine(REQUEST_HEADERS), csvLine(row)]));
-      await rename(`${path}.tmp`, path);
-    } catch (error) {
-      throw new AdapterError(
-        'UNAVAILABLE',
-        'HB',
-        `cannot write to HB's drop folder: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
-        {
-          cause: error,
-        },
-      );
-    }
-    const [made] = await this.requestsById([id]);
+    await dropFile(join(this.settings.dropDir, `${id}.csv`), REQUEST_HEADERS, row);
+    const made = await this.held(id);
     return { request: made!, created: true };
+  }
+
+  /**
+   * An HB officer's step: dropped for HB's intake as an action file (desk-actions.ts) after
+   * HB's own rules are checked here against the request as submitted (a repeat writes
+   * nothing; a step its state does not allow is CONFLICT). Returns the request as
+   * submitted; HB's next export carries it as taken — or refused, in its steps.
+   */
+  async step(id: string, step: AssistanceStep): Promise<AssistanceRequestRecord> {
+    const [request] = await this.requestsById([id]);
+    if (!request) throw new AdapterError('NOT_FOUND', 'HB', `HB holds no 協查 request ${id}`);
+    if (stepAlreadyTaken(request, step)) return request;
+    if (!STEP_ALLOWED_FROM[step.status].includes(request.status))
+      throw new AdapterError('CONFLICT', 'HB', `協查 request ${id} is ${request.status}; it cannot become ${step.status}`);
+    // HB's rule, checked before dropping so the caller hears it at once: only HB's own officers act on its requests.
+    if (!HB_OFFICER.test(step.by))
+      throw new AdapterError(
+        'BAD_INPUT',
+        'HB',
+        `HB takes steps only from its own officers (HB-NNNNNNN); the caller is ${quoteInput(step.by)}`,
+      );
+    await dropAction(this.settings.dropDir, id, step);
+    const [submitted] = await this.requestsById([id]);
+    return submitted!;
   }
 
   /**
@@ -152,15 +170,21 @@ export class HbAssistanceDesk implements AssistanceDesk {
    * submit slower than the last (bench workload 8).
    */
   async requestsById(ids: readonly string[]): Promise<(AssistanceRequestRecord | null)[]> {
-    const exported = await this.exported();
     return Promise.all(
       ids.map(async (id) => {
-        const found = exported.get(id);
-        if (found) return found;
-        // Only a well-formed id names a file: anything else (`../x`) is no request of ours.
-        return DROPPED_ID.test(id) ? this.readDropped(join(this.settings.dropDir, `${id}.csv`)) : null;
+        const found = await this.held(id);
+        // With its officers' steps still waiting in the folder shown as submitted.
+        return found && asSubmitted(found, await waitingActions(this.settings.dropDir, id));
       }),
     );
+  }
+
+  /** The request as exported, else as dropped; without steps waiting in the folder. */
+  private async held(id: string): Promise<AssistanceRequestRecord | null> {
+    const found = (await this.exported()).get(id);
+    if (found) return found;
+    // Only a well-formed id names a file: anything else (`../x`) is no request of ours.
+    return DROPPED_ID.test(id) ? this.readDropped(join(this.settings.dropDir, `${id}.csv`)) : null;
   }
 
   async inbox(status: AssistanceStatus | null): Promise<AssistanceRequestRecord[]> {
@@ -169,14 +193,20 @@ export class HbAssistanceDesk implements AssistanceDesk {
       .sort((a, b) => b.requestedAt.localeCompare(a.requestedAt) || b.id.localeCompare(a.id));
   }
 
-  /** The exported requests, then the dropped ones HB's intake has not exported yet. */
+  /** The exported requests, then the dropped ones HB's intake has not exported yet; steps waiting shown as submitted. */
   private async all(): Promise<Map<string, AssistanceRequestRecord>> {
     const all = new Map(await this.exported());
-    for (const name of await readdir(this.settings.dropDir).catch(() => [] as string[])) {
+    const names = await readdir(this.settings.dropDir).catch(() => [] as string[]);
+    for (const name of names) {
       const id = name.endsWith('.csv') ? name.slice(0, -4) : '';
       if (!DROPPED_ID.test(id) || all.has(id)) continue;
       const dropped = await this.readDropped(join(this.settings.dropDir, name));
       if (dropped) all.set(id, dropped);
+    }
+    const present = new Set(names);
+    for (const [id, request] of all) {
+      const waiting = actionFileNames(id).filter((n) => present.has(n));
+      if (waiting.length) all.set(id, asSubmitted(request, await waitingActions(this.settings.dropDir, id, waiting)));
     }
     return all;
   }
@@ -191,10 +221,12 @@ export class HbAssistanceDesk implements AssistanceDesk {
     if (this.cached?.name === name) return this.cached.requests;
     const requests = new Map<string, AssistanceRequestRecord>();
     // Vetted like the data files: the manifest names it, with its size and row count.
-    const file = (await vetExport(this.settings.exportsDir, name)).extras.get('assistance');
+    const { extras } = await vetExport(this.settings.exportsDir, name);
+    const file = extras.get('assistance');
+    const steps = await this.exportedSteps(extras.get('assistance-steps'));
     if (file) {
       for await (const row of readRows(file, ASSISTANCE_HEADERS)) {
-        const request = fromRow(row);
+        const request = fromRow(row, steps && (steps.get(row['請求編號']) ?? []));
         requests.set(request.id, request);
       }
     }
@@ -202,10 +234,19 @@ export class HbAssistanceDesk implements AssistanceDesk {
     return requests;
   }
 
+  /** The steps file's rows by request, or undefined for an export from before HB kept them. */
+  private async exportedSteps(file: ExportFile | undefined): Promise<Map<string, Row[]> | undefined> {
+    if (!file) return undefined;
+    const steps = new Map<string, Row[]>();
+    for await (const row of readRows(file, STEP_HEADERS)) steps.set(row['請求編號'], [...(steps.get(row['請求編號']) ?? []), row]);
+    return steps;
+  }
+
   private async readDropped(path: string): Promise<AssistanceRequestRecord | null> {
     const bytes = await readFile(path).catch(() => null);
     if (!bytes) return null; // taken in by HB's intake meanwhile
     const records = parse(iconv.decode(bytes, 'gbk'), { columns: true, skip_empty_lines: true }) as Row[];
-    return records[0] ? fromRow(records[0]) : null;
+    // Not taken in by HB yet: the request itself is shown as submitted.
+    return records[0] ? { ...fromRow(records[0]), awaiting: ['PENDING'] } : null;
   }
 }

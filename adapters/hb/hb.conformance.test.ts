@@ -25,10 +25,9 @@ describeAdapterConformance('HB', async () => {
         });
         return { type: 'PersonRecord', id: 'HBR00000005' };
       },
-      // HB's intake takes the dropped request in, an HB officer answers it in HB's system, and
-      // the next export (between the seed's and makeChange's) carries the answer.
-      async answerInSystem(localId, records) {
-        await hbAssistanceCycle(dataDir, new Date('2026-11-29T06:00:00Z'), [{ id: localId, by: '4200001', note: '已查', records }]);
+      // HB's intake turn (its export between the seed's and makeChange's): takes the dropped request and its officers' action files in, publishes the next export.
+      async takeInDropped() {
+        await hbAssistanceCycle(dataDir, new Date('2026-11-29T06:00:00Z'));
       },
     },
     teardown: async () => rmSync(dataDir, { recursive: true, force: true }),

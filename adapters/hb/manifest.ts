@@ -14,7 +14,7 @@ export type Entity = (typeof ENTITIES)[number];
  * Files an export may carry beyond the data: `assistance`, the 協查 requests HB holds and
  * its answers (adapters/hb/assistance.ts). Vetted like the others; never imported into the index.
  */
-export const OPTIONAL_ENTITIES = ['assistance'] as const;
+export const OPTIONAL_ENTITIES = ['assistance', 'assistance-steps'] as const;
 export type OptionalEntity = (typeof OPTIONAL_ENTITIES)[number];
 
 const MANIFEST = /^(hb-export-\d{8}T\d{6})\.manifest\.json$/;

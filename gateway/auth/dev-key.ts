@@ -63,6 +63,8 @@ export const DEMO_OFFICERS: readonly (DevTokenRequest & { role: string })[] = [
   // Leads the demo data's example case, so X-Purpose naming it unlocks contact details (need-to-know).
   { role: 'investigator', sub: DEMO_CASE.lead, name: '李娜 (investigator, JS)', region: 'JS', roles: ['investigator'] },
   { role: 'analyst', sub: 'GZ-0188203', name: '陳靜 (analyst, GZ)', region: 'GZ', roles: ['analyst'] },
+  // An HB officer working HB's inbox of assistance requests (accept, answer, decline) in GraphiQL.
+  { role: 'hb-investigator', sub: 'HB-4200001', name: '張敏 (investigator, HB)', region: 'HB', roles: ['investigator'] },
   { role: 'auditor', sub: 'HB-0900014', name: '劉洋 (auditor, HB)', region: 'HB', roles: ['auditor'] },
   { role: 'admin', sub: 'JS-0000001', name: '系統管理員 (admin)', region: 'JS', roles: ['admin'] },
 ];

@@ -43,6 +43,7 @@ describe('saved examples', () => {
       'Vehicle by plate',
       'Search persons by name',
       'Audit: who looked at this person',
+      "Work HB's assistance inbox (HB officer)",
     ]);
   });
 

@@ -9,6 +9,7 @@ import {
   HB_ASSISTANCE_HEADERS,
   HB_ENTITIES,
   HB_HEADERS,
+  HB_STEP_HEADERS,
   dataFileName,
   encodeRow,
   exportName,
@@ -43,19 +44,32 @@ export class HbExportFiles {
 
   /** The export's 協查 file (format.ts): every request HB holds, with its state and answer. */
   async assistance(rows: readonly (readonly (string | null)[])[]): Promise<void> {
-    const file = new LineFile(join(this.dir, `${this.name}-assistance.csv`));
-    await file.write(encodeRow(HB_ASSISTANCE_HEADERS));
-    for (const row of rows) await file.write(encodeRow(row));
-    await file.close();
-    this.extra = { entity: 'assistance', file: `${this.name}-assistance.csv`, rows: file.lines - 1, bytes: file.bytes };
+    await this.extraFile('assistance', HB_ASSISTANCE_HEADERS, rows);
   }
 
-  private extra: Manifest['files'][number] | null = null;
+  /** The export's 協查 steps file (format.ts): every 處置 taken or refused, in order. */
+  async assistanceSteps(rows: readonly (readonly (string | null)[])[]): Promise<void> {
+    await this.extraFile('assistance-steps', HB_STEP_HEADERS, rows);
+  }
+
+  private async extraFile(
+    entity: 'assistance' | 'assistance-steps',
+    headers: readonly string[],
+    rows: readonly (readonly (string | null)[])[],
+  ): Promise<void> {
+    const file = new LineFile(join(this.dir, `${this.name}-${entity}.csv`));
+    await file.write(encodeRow(headers));
+    for (const row of rows) await file.write(encodeRow(row));
+    await file.close();
+    this.extras.push({ entity, file: `${this.name}-${entity}.csv`, rows: file.lines - 1, bytes: file.bytes });
+  }
+
+  private readonly extras: Manifest['files'][number][] = [];
 
   /** Close every file, then publish the manifest (atomically, by rename). */
   async complete(): Promise<Manifest> {
     const manifest: Manifest = { export: this.name, exportedAt: this.exportedAt.toISOString(), encoding: 'GBK', files: [] };
-    if (this.extra) manifest.files.push(this.extra);
+    manifest.files.push(...this.extras);
     for (const [entity, file] of this.files) {
       await file.close();
       manifest.files.push({ entity, file: dataFileName(this.name, entity), rows: file.lines - 1, bytes: file.bytes });

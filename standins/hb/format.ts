@@ -52,8 +52,24 @@ export const HB_REQUEST_HEADERS = [
 ] as const;
 export const HB_ASSISTANCE_HEADERS = [...HB_REQUEST_HEADERS, '狀態', '反饋意見', '反饋記錄', '處理人', '處理時間'] as const;
 
+/**
+ * An officer's 處置 (受理 accept, 反饋 answer, 退回 decline) of a request, dropped into the
+ * same folder as one GBK file `<請求編號>-<SL|FK|TH>.csv` (header and one row, written by
+ * rename): one file per request and 處置, so a repeat replaces it rather than adding one.
+ * 處理人 is an HB police number (seven digits), 反饋記錄 Liandong ids of HB's records (`;`).
+ */
+export const HB_ACTION_HEADERS = ['請求編號', '處置', '反饋意見', '反饋記錄', '處理人', '處理時間'] as const;
+export const HB_ACTION_FILE = /^(.+)-(SL|FK|TH)\.csv$/;
+export const HB_ACTION_CODES = { SL: '受理', FK: '反饋', TH: '退回' } as const;
+/**
+ * Every 處置 HB took on its requests, in order, whether carried out (已辦理) or refused
+ * (已拒收, with the reason in 說明): the export's `assistance-steps` file, so a refused
+ * action is on record on both sides rather than gone.
+ */
+export const HB_STEP_HEADERS = ['請求編號', '序號', '處置', '結果', '反饋意見', '反饋記錄', '處理人', '處理時間', '說明'] as const;
+
 export interface ManifestEntry {
-  entity: HbEntity | 'assistance';
+  entity: HbEntity | 'assistance' | 'assistance-steps';
   file: string;
   rows: number;
   bytes: number;

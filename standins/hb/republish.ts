@@ -16,18 +16,20 @@ import { hbExportsDir } from './writer.ts';
 /** Edit one row (fields in header order); return the row to keep, or null to drop it. */
 export type RowEdit = (entity: HbEntity, row: string[], headers: readonly string[]) => string[] | null;
 
-async function newestExport(dir: string): Promise<string> {
+/** The newest complete export's name in `dir`. */
+export async function newestExport(dir: string): Promise<string> {
   const names = (await readdir(dir)).flatMap((n) => /^(hb-export-\d{8}T\d{6})\.manifest\.json$/.exec(n)?.[1] ?? []).sort();
   if (!names.length) throw new Error(`no complete HB export in ${dir} to republish`);
   return names[names.length - 1];
 }
 
-/** `assistance`: the 協查 file's rows, when HB holds requests (standins/hb/assistance.ts). */
+/** `assistance`: the 協查 file's rows, when HB holds requests; `steps`: its steps file's (standins/hb/assistance.ts). */
 export async function republishHbExport(
   dataDir: string,
   at: Date,
   edit: RowEdit,
   assistance?: readonly (readonly (string | null)[])[],
+  steps?: readonly (readonly (string | null)[])[],
 ): Promise<string> {
   const dir = hbExportsDir(dataDir);
   const source = await newestExport(dir);
@@ -43,6 +45,7 @@ export async function republishHbExport(
     }
   }
   if (assistance) await files.assistance(assistance);
+  if (steps) await files.assistanceSteps(steps);
   await files.complete();
   return files.name;
 }

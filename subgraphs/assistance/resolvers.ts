@@ -10,7 +10,14 @@
  */
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { GraphQLError } from 'graphql';
-import type { AssistanceDesk, AssistanceRequestRecord, AssistanceStatus, AssistanceStep } from '../../adapters/adapter.ts';
+import {
+  STEP_ALLOWED_FROM,
+  stepAlreadyTaken,
+  type AssistanceDesk,
+  type AssistanceRequestRecord,
+  type AssistanceStatus,
+  type AssistanceStep,
+} from '../../adapters/adapter.ts';
 import { quoteInput } from '../../common/normalise/index.ts';
 import { deadlineOf, loadAssistanceSettings, type AssistanceSettings } from '../../schema/assistance.ts';
 import type { SubgraphContext as Ctx } from '../context.ts';
@@ -77,20 +84,6 @@ function purposeNamesCase(ctx: Ctx, request: AssistanceRequestRecord): void {
   }
 }
 
-/** Which steps each state allows; a step repeated with the same content is answered unchanged. */
-const ALLOWED_FROM: Record<AssistanceStep['status'], AssistanceStatus[]> = {
-  ACCEPTED: ['PENDING'],
-  ANSWERED: ['PENDING', 'ACCEPTED'],
-  DECLINED: ['PENDING', 'ACCEPTED'],
-};
-
-function sameStep(request: AssistanceRequestRecord, step: AssistanceStep): boolean {
-  if (request.status !== step.status) return false;
-  if (step.status === 'ANSWERED') return request.answerNote === step.note && sameList(request.answeredRecords, step.records);
-  if (step.status === 'DECLINED') return request.declineReason === step.reason;
-  return true;
-}
-
 const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
 
 /** Every answered record must be one this region holds: an answer cannot grant what does not exist. */
@@ -121,16 +114,17 @@ async function takeStep(ctx: Ctx, id: string, action: string, make: (by: string,
   purposeNamesCase(ctx, request);
   const step = make(officer.sub, new Date().toISOString());
   if (step.status === 'ANSWERED') await checkRecordsExist(ctx, step.records);
-  if (sameStep(request, step)) return present(ctx, request);
-  if (!ALLOWED_FROM[step.status].includes(request.status)) {
+  // A step repeated with the same content is answered unchanged (adapters/adapter.ts holds the rules).
+  if (stepAlreadyTaken(request, step)) return present(ctx, request);
+  if (!STEP_ALLOWED_FROM[step.status].includes(request.status)) {
     throw new GraphQLError(`assistance request ${id} is ${request.status}; it cannot become ${step.status}`, {
       extensions: { code: 'CONFLICT', status: request.status },
     });
   }
   if (!desk.step) {
     throw new GraphQLError(
-      `region ${ctx.region} takes assistance requests through a drop folder: its officers work them in its own system and the answers come with its next export`,
-      { extensions: { code: 'ASSISTANCE_UNSUPPORTED', region: ctx.region, reason: 'drop-folder-region' } },
+      `region ${ctx.region}'s officers act on assistance requests only in its own system (its adapter's write side takes no steps)`,
+      { extensions: { code: 'ASSISTANCE_UNSUPPORTED', region: ctx.region, reason: 'steps-in-own-system' } },
     );
   }
   const { by: _by, at: _at, ...detail } = step;
@@ -147,6 +141,7 @@ export function present(ctx: Ctx, request: AssistanceRequestRecord) {
     case: request.caseRef,
     channel: deskOf(ctx).channel === 'direct' ? 'DIRECT' : 'DROP_FOLDER',
     overdue: isOverdue(request),
+    awaiting: request.awaiting ?? [],
   };
 }
 

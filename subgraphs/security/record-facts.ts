@@ -111,11 +111,12 @@ function answeredRecordIds(caller: InternalCaller | null, purpose: InternalPurpo
   let ids = answered.get(context);
   if (!ids) {
     const caseRef = purpose.caseRef;
-    ids = desk
-      .inbox('ANSWERED')
-      .then((requests) =>
-        requests.filter((r) => r.caseRef === caseRef && r.fromRegion === caller.region).flatMap((r) => r.answeredRecords),
-      );
+    ids = desk.inbox('ANSWERED').then((requests) =>
+      requests
+        // An answer the region's own system has not taken in yet (a drop folder's) grants nothing yet.
+        .filter((r) => r.caseRef === caseRef && r.fromRegion === caller.region && !r.awaiting?.includes('ANSWERED'))
+        .flatMap((r) => r.answeredRecords),
+    );
     answered.set(context, ids);
   }
   return ids;

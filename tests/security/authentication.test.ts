@@ -8,7 +8,7 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SignJWT, type JWTPayload } from 'jose';
-import { devKeyFiles, DEV_AUDIENCE, DEV_ISSUER, mintDevToken, demoTokens } from '../../gateway/auth/dev-key.ts';
+import { devKeyFiles, DEV_AUDIENCE, DEV_ISSUER, DEMO_OFFICERS, mintDevToken, demoTokens } from '../../gateway/auth/dev-key.ts';
 import { loadOrCreateSigningKey, readSigningKey, type SigningKey } from '../../common/security/key-files.ts';
 import { startAuthServer, type AuthServer } from './auth-server.ts';
 import { startGuardedRegion, type GuardedRegion } from './regional-subgraph.ts';
@@ -153,8 +153,10 @@ describe('a valid token', () => {
     const minted = await mintDevToken(server.keysDir, { sub: 'GZ-1', region: 'GZ', roles: ['analyst'], name: '陳靜' });
     expect((await server.post(ME, bearer(minted))).body.data.me).toMatchObject({ sub: 'GZ-1', region: 'GZ' });
     const demo = await demoTokens(server.keysDir);
-    expect(demo.map((d) => d.role)).toEqual(['patrol-officer', 'investigator', 'analyst', 'auditor', 'admin']);
-    for (const { token: jwt, role } of demo) expect((await server.post(ME, bearer(jwt))).body.data.me.roles).toEqual([role]);
+    expect(demo.map((d) => d.role)).toEqual(['patrol-officer', 'investigator', 'analyst', 'hb-investigator', 'auditor', 'admin']);
+    // Each demo token carries its officer's roles (the HB investigator's label names the region, its role is investigator).
+    for (const [i, { token: jwt }] of demo.entries())
+      expect((await server.post(ME, bearer(jwt))).body.data.me.roles).toEqual(DEMO_OFFICERS[i].roles);
   });
 });
 

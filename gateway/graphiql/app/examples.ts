@@ -184,6 +184,43 @@ query WhoLookedAtPerson($idNumber: String!) {
 }`,
       variables: { idNumber: v.personIdNumber },
     },
+    {
+      title: "Work HB's assistance inbox (HB officer)",
+      roles: ['investigator'],
+      purpose: `assistance-request; case=${v.caseId}`,
+      officer: demo ? 'HB-4200001 (the hb-investigator demo token), an officer of HB' : 'an officer of the receiving region',
+      query: `# An HB officer works HB's inbox through the graph (development: the hb-investigator token). First ask HB:
+# run "Request assistance (協查)" as the JS investigator with toRegion: "HB" (HB's intake takes it in within seconds).
+# Run Inbox, put the request's id in Variables, run Subject for the HB: record ids to answer with, then Accept and Answer.
+# Each step is a file in HB's drop folder that HB's system takes in on its next turn (docs/assistance.md): until then
+# the request is shown as submitted, and awaiting lists what HB has not taken in yet (an awaiting answer grants nothing).
+query Inbox {
+  assistanceInbox(status: PENDING) { id case fromRegion requestedBy subjects ask urgency deadline overdue awaiting }
+}
+
+query Subject($idNumber: String!) {
+  person(idNumber: $idNumber) { records { id region name } }
+}
+
+mutation Accept($id: ID!) {
+  acceptAssistance(id: $id) { id status awaiting history { at status by note } }
+}
+
+mutation Answer($id: ID!, $records: [ID!]!) {
+  answerAssistance(id: $id, answer: { note: "已查實", records: $records }) {
+    id
+    status
+    answeredRecords
+    awaiting
+    history { at status by note }
+  }
+}`,
+      variables: {
+        idNumber: v.personIdNumber,
+        id: '<the HB:XQ… id from Inbox>',
+        records: ['<an HB: record id from Subject>'],
+      },
+    },
   ];
 }
 
