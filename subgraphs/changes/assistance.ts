@@ -9,7 +9,8 @@
  * - **Overdue**: nobody writes anything when a deadline passes, so on its polls (at most
  *   every `checkMs`) the publisher reads the open requests (the desk's inbox) and compares
  *   their deadlines with the clock: each request found open past its deadline is published
- *   once as OVERDUE.
+ *   once as OVERDUE — checked only while a follower is connected to the stream (an SSE
+ *   client, or Redis configured), since messages are never replayed.
  *
  * "Once" survives a restart of the subgraph: the requests already announced (id and
  * deadline, so a re-seeded system reusing an id is another request) are kept in a small
@@ -87,7 +88,9 @@ export class AssistanceNews {
     this.lastCheck = now;
     const open = new Set<string>();
     const events: ChangeEvent[] = [];
-    for (const request of requests) {
+    // Oldest deadline first: followers get the overdue requests in the order they fell due.
+    const byDeadline = [...requests].sort((a, b) => a.deadline.localeCompare(b.deadline) || a.id.localeCompare(b.id));
+    for (const request of byDeadline) {
       if (!isOpen(request)) continue;
       const key = keyOf(request.id, request.deadline);
       open.add(key);

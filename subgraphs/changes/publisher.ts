@@ -76,7 +76,9 @@ export async function startChangePublisher(adapter: RegionAdapter, options: Chan
       async polled(polled: ChangeEvent[]) {
         // Notices and alerts say whether they were issued, changed or lifted (read back from the region).
         // Requests past their deadline first: if reading the changes then fails, they are found again next time.
-        const overdue = await assistance.overdue();
+        // Only while a gateway can hear them (messages are never replayed): an announcement made
+        // before any follower connected — right after a restart — would be remembered yet never seen.
+        const overdue = sse.size > 0 || redis ? await assistance.overdue() : [];
         const changes = await assistance.annotate(await actions.annotate(polled));
         polledAt = new Date().toISOString();
         for (const event of [...changes, ...overdue]) send({ kind: 'change', ...next(), event });
