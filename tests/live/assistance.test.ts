@@ -10,7 +10,10 @@
  *   ASSISTANCE_OVERDUE alert for GZ's duty desk and the requester, not for another
  *   region's desk — and not again after the GZ subgraph restarts.
  * - A request to HB: its answer arrives with HB's next export.
+ *
+ * It prints (does not assert) the time from each write to the event reaching the client.
  */
+import { loadavg } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { loadAdapter } from '../../adapters/load.ts';
 import { hbAssistanceCycle } from '../../standins/hb/assistance.ts';
@@ -45,6 +48,9 @@ const ask = (toRegion: string) => ({
   urgency: 'URGENT',
   idempotencyKey: `live-${process.pid}-${Date.now().toString(36)}-${++keys}`,
 });
+
+const printed = (what: string, since: number) =>
+  console.info(`${what}: ${Math.round(performance.now() - since)} ms (load average ${loadavg()[0].toFixed(1)})`);
 
 const field = (r: Received) => r.data?.assistanceUpdates ?? r.data?.alerts;
 const about = (id: string, kind?: string) => (r: Received) => field(r)?.recordId === id && (!kind || field(r)?.kind === kind);
@@ -89,8 +95,10 @@ describe('assistance requests pushed live', () => {
     const requester = await subscribe(UPDATES, { ids: [id] }, jsLead());
     const outsider = await subscribe(UPDATES, { ids: [id] }, hbOfficer());
     try {
+      const accepting = performance.now();
       expect(await system.query(ACCEPT, { id }, gzOfficer())).toMatchObject({ data: { acceptAssistance: { status: 'ACCEPTED' } } });
       const accepted = await requester.next(about(id, 'ASSISTANCE_STATUS'));
+      printed('GZ accept (mutation included) → requester', accepting);
       expect(field(accepted)).toMatchObject({
         kind: 'ASSISTANCE_STATUS',
         region: 'GZ',
@@ -158,9 +166,11 @@ describe('assistance requests pushed live', () => {
         deadline: new Date(Date.now() - 2 * hour).toISOString(),
       });
     try {
+      const written = performance.now();
       const first = `GZ:${(await overdue('first')).request.id}`;
       for (const sub of [gzDesk, requesterDesk]) {
         const event = await sub.next(about(first, 'ASSISTANCE_OVERDUE'));
+        printed('overdue request written into GZ → alert', written);
         expect(field(event)).toMatchObject({ region: 'GZ', assistanceChange: 'OVERDUE', assistanceRequest: { id: first, overdue: true } });
       }
       await expectAudited(await gzDesk.next(about(first, 'ASSISTANCE_OVERDUE')), 'GZ-0200001');
@@ -192,7 +202,9 @@ describe('assistance requests pushed live', () => {
     try {
       const hbRecord = system.scenarios.personInAllRegions.recordIds.HB;
       await hbAssistanceCycle(dataDir, new Date(), [{ id: id.slice('HB:'.length), by: '4200001', note: '已查實', records: [hbRecord] }]);
+      const exported = performance.now();
       const event = await requester.next((r) => about(id)(r) && field(r).assistanceChange === 'ANSWERED', 30_000);
+      printed('HB export with the answer written → requester', exported);
       expect(field(event)).toMatchObject({ kind: 'ASSISTANCE_STATUS', region: 'HB', assistanceRequest: { id, status: 'ANSWERED' } });
       await expectAudited(event, scenario().officers[0]);
     } finally {
