@@ -89,6 +89,25 @@ describe('assistance requests on the change stream', () => {
     expect(JSON.parse(readFileSync(file, 'utf8')).announced).toEqual([]);
   });
 
+  it('gives none while the requests cannot be read, and finds them at the next check', async () => {
+    let now = Date.now();
+    let down = true;
+    const desk = adapter.assistance!;
+    // JS's real desk, with its system switched off for a while.
+    const flaky = {
+      requestsById: desk.requestsById.bind(desk),
+      inbox: (status: Parameters<typeof desk.inbox>[0]) =>
+        down ? Promise.reject(new Error('JS database unreachable')) : desk.inbox(status),
+    };
+    const late = (await desk.submit(request('overdue-while-down', Date.now() - hour))).request;
+    const news = new AssistanceNews(flaky, 'JS', { overdueFile: null, checkMs: 1000, logger: silentLogger, now: () => now });
+    expect(await news.overdue()).toEqual([]);
+    down = false;
+    expect(await news.overdue()).toEqual([]); // not yet due for another check
+    now += 1000;
+    expect((await news.overdue()).map((c) => c.id)).toContain(late.id);
+  });
+
   it('checks deadlines at most every checkMs', async () => {
     let now = Date.now();
     const news = new AssistanceNews(adapter.assistance, 'JS', { overdueFile: null, checkMs: 1000, logger: silentLogger, now: () => now });

@@ -7,7 +7,8 @@
  *   request as it is now: REQUESTED (pending), ACCEPTED, ANSWERED, DECLINED, with the
  *   parties (requesting region and officer) the gateway routes live events by.
  * - **Overdue**: nobody writes anything when a deadline passes, so on its polls (at most
- *   every `checkMs`) the publisher reads the open requests (the desk's inbox) and compares
+ *   every `checkMs`) the publisher reads the open requests (the desk's inbox of PENDING and
+ *   of ACCEPTED requests) and compares
  *   their deadlines with the clock: each request found open past its deadline is published
  *   once as OVERDUE — checked only while a follower is connected to the stream (an SSE
  *   client, or Redis configured), since messages are never replayed.
@@ -52,6 +53,8 @@ export class AssistanceNews {
   /** Keys were forgotten since the file was last written. */
   private dirty = false;
   private lastCheck = Number.NEGATIVE_INFINITY;
+  /** The last overdue check could not read the requests (logged once per outage). */
+  private failing = false;
   private readonly now: () => number;
 
   constructor(
@@ -78,14 +81,27 @@ export class AssistanceNews {
 
   /**
    * The requests newly found open past their deadline (none when checked less than
-   * `checkMs` ago). Rejects when the region cannot be read. Once the events are sent, hand
-   * them to `announced` so they are not sent again.
+   * `checkMs` ago). Once the events are sent, hand them to `announced` so they are not sent
+   * again. A region whose requests cannot be read now gives none (logged once per outage)
+   * and is read again `checkMs` later: what is overdue is still overdue then, so nothing is
+   * lost — and the change stream itself (heartbeats, other changes) does not stop for it.
    */
   async overdue(): Promise<ChangeEvent[]> {
     const now = this.now();
     if (!this.desk || now - this.lastCheck < (this.options.checkMs ?? DEFAULT_OVERDUE_CHECK_MS)) return [];
-    const requests = await this.desk.inbox(null);
     this.lastCheck = now;
+    let requests: AssistanceRequestRecord[];
+    try {
+      // Only the open ones: a region's closed requests only grow, and cannot become overdue.
+      const [pending, accepted] = await Promise.all([this.desk.inbox('PENDING'), this.desk.inbox('ACCEPTED')]);
+      requests = [...pending, ...accepted];
+      if (this.failing) this.options.logger.info({}, 'open assistance requests readable again; overdue checks resume');
+      this.failing = false;
+    } catch (error) {
+      if (!this.failing) this.options.logger.warn({ err: error }, 'open assistance requests unreadable; overdue check retried later');
+      this.failing = true;
+      return [];
+    }
     const open = new Set<string>();
     const events: ChangeEvent[] = [];
     // Oldest deadline first: followers get the overdue requests in the order they fell due.

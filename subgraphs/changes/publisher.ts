@@ -74,11 +74,12 @@ export async function startChangePublisher(adapter: RegionAdapter, options: Chan
         send({ kind: 'resync', ...next(), reason: `${region}'s change log restarted (its database was replaced or restored)` });
       },
       async polled(polled: ChangeEvent[]) {
-        // Notices and alerts say whether they were issued, changed or lifted (read back from the region).
-        // Requests past their deadline first: if reading the changes then fails, they are found again next time.
+        // Requests past their deadline first: if reading the changes then fails, they are found
+        // again at the next check (a check that cannot read gives none and is retried later).
         // Only while a gateway can hear them (messages are never replayed): an announcement made
         // before any follower connected — right after a restart — would be remembered yet never seen.
         const overdue = sse.size > 0 || redis ? await assistance.overdue() : [];
+        // Notices and alerts say whether they were issued, changed or lifted, requests what happened (read back from the region).
         const changes = await assistance.annotate(await actions.annotate(polled));
         polledAt = new Date().toISOString();
         for (const event of [...changes, ...overdue]) send({ kind: 'change', ...next(), event });
