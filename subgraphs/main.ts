@@ -69,7 +69,12 @@ try {
   const adapter = await loadAdapter(config.region, { dataDir: config.dataDir, settings: config.settings });
   const logger = defaultLogger(config.region);
   // Change events for the gateways' caches: GET /changes, and Redis pub/sub when REDIS_URL is set.
-  const changes = await changeRoute(adapter, { redisUrl: process.env.REDIS_URL || undefined, logger });
+  const changes = await changeRoute(adapter, {
+    redisUrl: process.env.REDIS_URL || undefined,
+    // Beside the disclosure log: which overdue requests were announced, so a restart does not repeat them.
+    assistance: { overdueFile: join(config.logsDir, config.region, 'assistance-overdue.json') },
+    logger,
+  });
   // The signed membership filter of the keys this region holds, kept current from those changes (GET /filter).
   const filter = config.filters ? [await filterRoute(adapter, changes.publisher, { keysDir, logger })] : [];
   // Only requests signed by the gateway get in; data-dependent rules (shield) run on every field.

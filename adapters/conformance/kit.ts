@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   AdapterError,
   type CaseRecord,
+  type ChangeEvent,
   type EntityType,
   type Page,
   type PersonRecord,
@@ -327,6 +328,7 @@ export function describeAdapterConformance(name: string, setup: ConformanceSetup
         requestedAt: at,
         deadline: new Date(Date.parse(at) + 3_600_000).toISOString(),
       };
+      const { position: before } = await adapter.changes.changesSince(null);
       const first = await desk.submit(request);
       expect(first.created).toBe(true);
       expect(first.request).toMatchObject({ caseRef: request.caseRef, subjects: request.subjects, status: 'PENDING', note: request.note });
@@ -395,6 +397,20 @@ export function describeAdapterConformance(name: string, setup: ConformanceSetup
         expect(seen).toMatchObject({ status: 'ANSWERED', answeredRecords: answer });
       }
       expect((await desk.inbox('ANSWERED')).map((r) => r.id)).toContain(first.request.id);
+      // The request is on the change feed (the subgraph reads it back and publishes what happened,
+      // subgraphs/changes/assistance.ts): its local id, and no keys — its subjects are not the region's records.
+      const deadline = Date.now() + (sample.changeTimeoutSeconds ?? 20) * 1000;
+      let cursor = before;
+      const seen: ChangeEvent[] = [];
+      while (Date.now() < deadline && !seen.some((c) => c.type === 'AssistanceRequest' && c.id === first.request.id)) {
+        const { changes, position } = await adapter.changes.changesSince(cursor);
+        cursor = position;
+        seen.push(...changes);
+        if (changes.length === 0) await new Promise((r) => setTimeout(r, 200));
+      }
+      const logged = seen.filter((c) => c.type === 'AssistanceRequest' && c.id === first.request.id);
+      expect(logged.length, `no AssistanceRequest change for ${first.request.id} on the change feed`).toBeGreaterThan(0);
+      for (const change of logged) expect(change).toMatchObject({ region: adapter.region.code, idNumbers: [], plates: [] });
     });
 
     it('reports a change made in the real system through its change feed', async () => {

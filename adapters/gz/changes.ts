@@ -17,6 +17,7 @@ const ENTITY_TYPES: Record<string, EntityType> = {
   cheliang: 'VehicleRecord',
   tongji: 'WantedNotice',
   bukong: 'VehicleAlert',
+  xiecha: 'AssistanceRequest',
 };
 
 /** Keys that do not normalise cannot be cache keys either, so they need no eviction. */

@@ -14,6 +14,7 @@ import { watch, type FSWatcher } from 'node:fs';
 import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AdapterError, type ChangeEvent, type HealthStatus, type RegionAdapter, type RegionInfo } from '../adapter.ts';
+import { AssistanceSnapshots } from '../support/assistance-snapshots.ts';
 import { sqlLookups } from '../support/sql-adapter.ts';
 import { ChangeLog } from './change-log.ts';
 import { takeIn } from './intake.ts';
@@ -42,6 +43,8 @@ export class HbExports {
   private timer: NodeJS.Timeout | null = null;
   private debounce: NodeJS.Timeout | null = null;
   readonly changes: ChangeLog;
+  /** The 協查 requests that changed with a new export (support/assistance-snapshots.ts), set by createHbAdapter. */
+  private assistanceChanges: (() => Promise<ChangeEvent[]>) | null = null;
 
   constructor(private readonly settings: HbSettings) {
     this.changes = new ChangeLog(settings.maxChangeEvents);
@@ -66,7 +69,9 @@ export class HbExports {
       try {
         const { exportsDir, indexDir } = this.settings;
         const { indexPath, events } = await takeIn({ exportsDir, indexDir, name, previousIndexPath: this.current?.indexPath ?? null });
-        this.swap(ServedExport.open(name, indexPath), events);
+        // A failed look at the requests is reported with the next export (the snapshot keeps its baseline).
+        const requests = (await this.assistanceChanges?.().catch(() => [])) ?? [];
+        this.swap(ServedExport.open(name, indexPath), [...events, ...requests]);
         return;
       } catch (error) {
         if (!(error instanceof AdapterError)) throw error;
@@ -95,6 +100,11 @@ export class HbExports {
   private newerRefusal(serving: string): string | null {
     const match = /refused export (hb-export-\S+):/.exec(this.lastRefusal ?? '');
     return match && match[1] > serving ? this.lastRefusal : null;
+  }
+
+  /** Puts HB's 協查 requests on its change feed: each new export also says which requests it moved on. */
+  followAssistance(changes: () => Promise<ChangeEvent[]>): void {
+    this.assistanceChanges = changes;
   }
 
   /** Look for a newer export; concurrent calls queue behind one another. */
@@ -163,6 +173,9 @@ export async function createHbAdapter(settings: HbSettings): Promise<RegionAdapt
     dropDir,
     exportsDir: settings.exportsDir,
   });
+  const requests = new AssistanceSnapshots(assistance, HB_REGION.code);
+  await requests.changes(); // the baseline: requests as they are at start
+  exports.followAssistance(() => requests.changes());
   return {
     region: HB_REGION,
     exports,

@@ -16,6 +16,7 @@ const ENTITY: Record<string, EntityType> = {
   VEHICLE: 'VehicleRecord',
   NOTICE: 'WantedNotice',
   ALERT: 'VehicleAlert',
+  XC: 'AssistanceRequest',
 };
 const BATCH = 1000;
 const POSITION = /^([0-9a-z-]{1,80}):(\d{1,15})$/;

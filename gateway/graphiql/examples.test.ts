@@ -40,6 +40,7 @@ describe('saved examples', () => {
       'Person across regions',
       'Case → suspects → vehicles',
       'Request assistance (協查)',
+      'Follow my assistance requests (live)',
       'Vehicle by plate',
       'Search persons by name',
       'Audit: who looked at this person',
@@ -64,7 +65,7 @@ describe('saved examples', () => {
   );
 
   it('fills every variable from the demo data, and the case example names the demo case', () => {
-    const [person, kase, assistance, vehicle, search, audit] = examples(DEMO);
+    const [person, kase, assistance, live, vehicle, search, audit] = examples(DEMO);
     expect(person.variables).toEqual({ idNumber: DEMO.personIdNumber });
     expect(kase.variables).toEqual({ caseId: DEMO.caseId });
     expect(kase.purpose).toBe(`investigation; case=${DEMO.caseId}`);
@@ -72,6 +73,8 @@ describe('saved examples', () => {
     expect(assistance.variables).toEqual({ caseId: DEMO.caseId, idNumber: DEMO.personIdNumber, idempotencyKey: 'graphiql-demo-request-1' });
     expect(assistance.purpose).toBe(`assistance-request; case=${DEMO.caseId}`);
     expect(assistance.officer).toContain(DEMO.caseLead);
+    expect(live.variables).toEqual({});
+    expect(live.purpose).toBe(`assistance-request; case=${DEMO.caseId}`);
     expect(vehicle.variables).toEqual({ plate: DEMO.plate });
     expect(search.variables).toEqual({ name: DEMO.personNamePrefix });
     expect(audit.variables).toEqual({ idNumber: DEMO.personIdNumber });

@@ -6,7 +6,15 @@
  */
 import type { ChangeEvent } from '../../common/changes/event.ts';
 
-export type LiveKind = 'WANTED_NOTICE' | 'VEHICLE_ALERT' | 'GAP' | 'REGION_UNAVAILABLE' | 'REGION_RESTORED' | 'CATCH_UP';
+export type LiveKind =
+  | 'WANTED_NOTICE'
+  | 'VEHICLE_ALERT'
+  | 'ASSISTANCE_STATUS'
+  | 'ASSISTANCE_OVERDUE'
+  | 'GAP'
+  | 'REGION_UNAVAILABLE'
+  | 'REGION_RESTORED'
+  | 'CATCH_UP';
 
 export interface LiveEvent {
   /** `<epoch>.<seq>`. */
@@ -15,7 +23,7 @@ export interface LiveEvent {
   kind: LiveKind;
   region: string | null;
   at: string;
-  /** For WANTED_NOTICE and VEHICLE_ALERT: what the region published. */
+  /** For WANTED_NOTICE, VEHICLE_ALERT and the ASSISTANCE_ kinds: what the region published. */
   change?: ChangeEvent;
   /** For CATCH_UP: the one watched key whose current state the event shows. */
   subject?: { idNumber: string | null; plate: string | null };
@@ -24,6 +32,24 @@ export interface LiveEvent {
 
 /** The record types whose changes are pushed, and the event kind each becomes. */
 export const PUSHED_TYPES: Readonly<Record<string, LiveKind>> = { WantedNotice: 'WANTED_NOTICE', VehicleAlert: 'VEHICLE_ALERT' };
+
+/**
+ * The event kind a change becomes, or null when it is not pushed. An assistance request's
+ * change is pushed only with the parties its region published (`assistance`): without
+ * them the hub could not tell whose it is.
+ */
+export function pushedKind(change: ChangeEvent): LiveKind | null {
+  if (change.type === 'AssistanceRequest') {
+    if (!change.assistance) return null;
+    return change.assistance.happened === 'OVERDUE' ? 'ASSISTANCE_OVERDUE' : 'ASSISTANCE_STATUS';
+  }
+  return PUSHED_TYPES[change.type] ?? null;
+}
+
+/** The kinds that are about an assistance request. */
+export function isAssistanceKind(kind: LiveKind): boolean {
+  return kind === 'ASSISTANCE_STATUS' || kind === 'ASSISTANCE_OVERDUE';
+}
 
 /** Parses `<epoch>.<seq>`; null when the text is not one of ours. */
 export function parseEventId(text: string): { epoch: string; seq: number } | null {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ChangeEvent } from '../../common/changes/event.ts';
-import type { LiveEvent } from './events.ts';
+import type { LiveEvent, LiveKind } from './events.ts';
 import { LiveHub, type Subscriber, type SubscriptionFilter } from './hub.ts';
 import { LiveMetrics } from './metrics.ts';
 
@@ -118,5 +118,50 @@ describe('LiveHub', () => {
     expect(hub.resume(subscriber(watch([A])), before.id).map((e) => e.kind)).toEqual(['REGION_RESTORED', 'CATCH_UP']);
     // One that left during the catch-up (its last id is the restore's) gets the catch-up again, not the restore.
     expect(hub.resume(subscriber(watch([A])), after[0].id).map((e) => e.kind)).toEqual(['CATCH_UP']);
+  });
+
+  it("hands an assistance change to the parties only: the receiving region's desks, the requester, and followers of its id", () => {
+    const hub = new LiveHub(100, new LiveMetrics());
+    const assistance = (happened: 'ACCEPTED' | 'OVERDUE'): ChangeEvent =>
+      change({
+        region: 'GZ',
+        type: 'AssistanceRequest',
+        id: 'XC1',
+        idNumbers: [],
+        assistance: { happened, fromRegion: 'JS', requestedBy: 'JS-7' },
+      });
+    const kinds = new Set<LiveKind>(['ASSISTANCE_STATUS', 'ASSISTANCE_OVERDUE']);
+    const desk = (region: string, officer = `${region}-1`, only = kinds) =>
+      subscriber({ field: 'alerts', regions: null, kinds: only, party: { officer, region } }, officer);
+    const gzDesk = desk('GZ');
+    const gzNoticesOnly = desk('GZ', 'GZ-2', new Set(['WANTED_NOTICE']));
+    const requester = desk('JS', 'JS-7');
+    const otherJs = desk('JS', 'JS-8');
+    const hbDesk = desk('HB');
+    const byId = (region: string, officer: string) =>
+      subscriber({ field: 'assistanceUpdates', ids: new Set(['GZ:XC1']), party: { officer, region } }, officer);
+    const hbFollowingId = byId('HB', 'HB-1');
+    const otherId = subscriber({ field: 'assistanceUpdates', ids: new Set(['GZ:XC2']), party: { officer: 'JS-7', region: 'JS' } }, 'JS-7');
+    const mine = subscriber({ field: 'assistanceUpdates', ids: null, party: { officer: 'JS-7', region: 'JS' } }, 'JS-7');
+    const watcher = subscriber(watch([A]));
+    const all = [gzDesk, gzNoticesOnly, requester, otherJs, hbDesk, hbFollowingId, otherId, mine, watcher];
+    for (const s of all) hub.add(s);
+    hub.changed(assistance('ACCEPTED'));
+    hub.changed(assistance('OVERDUE'));
+    // Without the parties (a publisher that did not read the request back) it cannot be routed: not pushed.
+    hub.changed(change({ region: 'GZ', type: 'AssistanceRequest', id: 'XC1', idNumbers: [] }));
+    const got = (s: { got: LiveEvent[] }) => s.got.map((e) => e.kind);
+    expect(got(gzDesk)).toEqual(['ASSISTANCE_STATUS', 'ASSISTANCE_OVERDUE']);
+    expect(got(requester)).toEqual(['ASSISTANCE_STATUS', 'ASSISTANCE_OVERDUE']);
+    expect(got(mine)).toEqual(['ASSISTANCE_STATUS', 'ASSISTANCE_OVERDUE']);
+    // Named by id: pushed, and its query decides what the subscriber sees (FORBIDDEN for HB).
+    expect(got(hbFollowingId)).toEqual(['ASSISTANCE_STATUS', 'ASSISTANCE_OVERDUE']);
+    for (const none of [gzNoticesOnly, otherJs, hbDesk, otherId, watcher]) expect(got(none)).toEqual([]);
+    // Replay follows the same rule.
+    expect(hub.resume(desk('HB'), `${hub.epoch}.0`)).toEqual([]);
+    expect(hub.resume(desk('JS', 'JS-7'), `${hub.epoch}.0`).map((e) => e.kind)).toEqual(['ASSISTANCE_STATUS', 'ASSISTANCE_OVERDUE']);
+    hub.remove(mine);
+    hub.changed(assistance('ACCEPTED'));
+    expect(got(mine)).toHaveLength(2);
   });
 });

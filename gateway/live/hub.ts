@@ -11,7 +11,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ChangeEvent } from '../../common/changes/event.ts';
 import type { StreamListener } from '../../common/changes/listener.ts';
-import { PUSHED_TYPES, parseEventId, type LiveEvent, type LiveKind } from './events.ts';
+import { isAssistanceKind, parseEventId, pushedKind, type LiveEvent, type LiveKind } from './events.ts';
 import type { LiveMetrics } from './metrics.ts';
 
 /** What the hub needs of a subscription. */
@@ -23,9 +23,23 @@ export interface Subscriber {
   end(ending: { code: string; message: string }): void;
 }
 
+/** Who subscribes: the officer (token `sub`, a police number) and the region they serve in. */
+export interface Party {
+  officer: string;
+  region: string;
+}
+
+/**
+ * - `watch`: changes touching watched identity numbers and plates;
+ * - `alerts`: a duty desk's changes by region and kind; assistance kinds only of requests
+ *   the desk is party to (`party`: its region received the request, or its officer made it);
+ * - `assistanceUpdates`: the named requests (Liandong ids), or without ids the requests the
+ *   subscriber is party to as above.
+ */
 export type SubscriptionFilter =
   | { field: 'watch'; idNumbers: ReadonlySet<string>; plates: ReadonlySet<string> }
-  | { field: 'alerts'; regions: ReadonlySet<string> | null; kinds: ReadonlySet<LiveKind> };
+  | { field: 'alerts'; regions: ReadonlySet<string> | null; kinds: ReadonlySet<LiveKind>; party?: Party }
+  | { field: 'assistanceUpdates'; ids: ReadonlySet<string> | null; party: Party };
 
 /** What the hub needs of the region streams: whether one is live now, and which regions there are. */
 export interface RegionLiveness {
@@ -43,6 +57,8 @@ export class LiveHub implements StreamListener {
   private readonly byIdNumber = new Map<string, Set<Subscriber>>();
   private readonly byPlate = new Map<string, Set<Subscriber>>();
   private readonly desks = new Set<Subscriber>();
+  /** `assistanceUpdates` subscribers: few, and assistance events are rare, so matched one by one. */
+  private readonly requestFollowers = new Set<Subscriber>();
   private readonly perOfficer = new Map<string, number>();
   /** Regions seen live at least once, and whether they are live now. */
   private readonly regionLive = new Map<string, boolean>();
@@ -96,6 +112,7 @@ export class LiveHub implements StreamListener {
     this.perOfficer.set(subscriber.officer, this.officerCount(subscriber.officer) + 1);
     const f = subscriber.filter;
     if (f.field === 'alerts') this.desks.add(subscriber);
+    else if (f.field === 'assistanceUpdates') this.requestFollowers.add(subscriber);
     else {
       for (const id of f.idNumbers) index(this.byIdNumber, id).add(subscriber);
       for (const plate of f.plates) index(this.byPlate, plate).add(subscriber);
@@ -110,6 +127,7 @@ export class LiveHub implements StreamListener {
     else this.perOfficer.delete(subscriber.officer);
     const f = subscriber.filter;
     if (f.field === 'alerts') this.desks.delete(subscriber);
+    else if (f.field === 'assistanceUpdates') this.requestFollowers.delete(subscriber);
     else {
       for (const id of f.idNumbers) unindex(this.byIdNumber, id, subscriber);
       for (const plate of f.plates) unindex(this.byPlate, plate, subscriber);
@@ -147,7 +165,7 @@ export class LiveHub implements StreamListener {
 
   // StreamListener: the cache's region feeds call these for every message of every region.
   changed(change: ChangeEvent): void {
-    const kind = PUSHED_TYPES[change.type];
+    const kind = pushedKind(change);
     if (kind) this.publish(kind, change.region, { change, at: change.at });
   }
 
@@ -227,12 +245,14 @@ export class LiveHub implements StreamListener {
   private recipients(event: LiveEvent): Set<Subscriber> {
     const found = new Set<Subscriber>();
     for (const desk of this.desks) if (matches(desk.filter, event)) found.add(desk);
-    if (event.change) {
+    if (event.change?.type === 'AssistanceRequest') {
+      for (const follower of this.requestFollowers) if (matches(follower.filter, event)) found.add(follower);
+    } else if (event.change) {
       for (const id of event.change.idNumbers) for (const s of this.byIdNumber.get(id) ?? []) found.add(s);
       for (const plate of event.change.plates) for (const s of this.byPlate.get(plate) ?? []) found.add(s);
     } else {
-      // A region's outage concerns every watcher (any watched key may be in that region).
-      for (const s of this.subscribers) if (s.filter.field === 'watch') found.add(s);
+      // A region's outage concerns every watcher (any watched key may be in that region) and request follower.
+      for (const s of this.subscribers) if (s.filter.field !== 'alerts') found.add(s);
     }
     return found;
   }
@@ -242,10 +262,27 @@ export class LiveHub implements StreamListener {
 export function matches(filter: SubscriptionFilter, event: LiveEvent): boolean {
   if (filter.field === 'alerts') {
     if (filter.regions && event.region && !filter.regions.has(event.region)) return false;
-    return !event.change || filter.kinds.has(event.kind);
+    if (!event.change) return true;
+    return filter.kinds.has(event.kind) && (!isAssistanceKind(event.kind) || isParty(filter.party, event.change));
+  }
+  if (filter.field === 'assistanceUpdates') {
+    if (!event.change) return event.kind !== 'CATCH_UP';
+    if (event.change.type !== 'AssistanceRequest') return false;
+    return filter.ids ? filter.ids.has(`${event.change.region}:${event.change.id}`) : isParty(filter.party, event.change);
   }
   if (!event.change) return true;
   return event.change.idNumbers.some((id) => filter.idNumbers.has(id)) || event.change.plates.some((p) => filter.plates.has(p));
+}
+
+/**
+ * Whether the subscriber is party to an assistance request's change: an officer of the
+ * receiving region (its duty desk), or the officer who made the request. Who then sees the
+ * request itself is still decided by the event's query under the subscriber's token.
+ */
+function isParty(party: Party | undefined, change: ChangeEvent): boolean {
+  const about = change.assistance;
+  if (!party || !about) return false;
+  return party.region === change.region || (party.region === about.fromRegion && party.officer === about.requestedBy);
 }
 
 function index(map: Map<string, Set<Subscriber>>, key: string): Set<Subscriber> {

@@ -31,20 +31,45 @@ const LINKS = {
   person: { argument: 'idNumber', variable: 'liveIdNumber', type: 'String', subject: 'idNumber' },
   vehicle: { argument: 'plate', variable: 'livePlate', type: 'String', subject: 'plate' },
   case: { argument: 'id', variable: 'liveCaseId', type: 'ID', subject: 'caseId' },
+  assistanceRequest: { argument: 'id', variable: 'liveAssistanceId', type: 'ID', subject: 'assistanceId' },
 } as const;
 type Link = keyof typeof LINKS;
-/** Asked even when not selected, so the audit record names whose change was pushed (a case is not a subject). */
-const HIDDEN: Partial<Record<Link, string>> = { person: 'liveSubjectPerson', vehicle: 'liveSubjectVehicle' };
+/**
+ * Asked even when not selected: a person or vehicle so the audit record names whose change
+ * was pushed (a case is not a subject); an assistance request so that its policy (either
+ * side's officers) decides whether the subscriber may know what happened to it
+ * (`assistanceChange` is shown only when it resolved), and the record names it.
+ */
+const HIDDEN: Partial<Record<Link, string>> = {
+  person: 'liveSubjectPerson',
+  vehicle: 'liveSubjectVehicle',
+  assistanceRequest: 'liveSubjectAssistance',
+};
 
-/** What one event is about: the watched key it touches, and the case behind the notice or alert. */
+/** What one event is about: the watched key it touches, the case behind the notice or alert, the assistance request. */
 export interface EventSubject {
   idNumber: string | null;
   plate: string | null;
   caseId: string | null;
+  /** Liandong id (`GZ:XC…`) of the assistance request an ASSISTANCE_ event is about. */
+  assistanceId: string | null;
 }
 
 /** What the event itself answers, without asking anyone. */
-const SCALARS = new Set(['id', 'kind', 'region', 'at', 'recordType', 'recordId', 'change', 'idNumber', 'plate', 'detail', '__typename']);
+const SCALARS = new Set([
+  'id',
+  'kind',
+  'region',
+  'at',
+  'recordType',
+  'recordId',
+  'change',
+  'assistanceChange',
+  'idNumber',
+  'plate',
+  'detail',
+  '__typename',
+]);
 
 export interface EventQuery {
   query: string;
@@ -188,6 +213,13 @@ export class QueryPlan {
     return [...used.values()];
   }
 
+  /** Whether the event's assistance request came back (under its selected keys, or the hidden alias). */
+  private requestResolved(subject: EventSubject, data: Record<string, unknown> | null | undefined): boolean {
+    if (subject.assistanceId === null || !data) return false;
+    const keys = this.links.filter((l) => l.name === 'assistanceRequest').map((l) => l.key);
+    return [...keys, HIDDEN.assistanceRequest!].some((key) => data[key] !== null && data[key] !== undefined);
+  }
+
   /** The event as the subscriber selected it, from the event and the query's answer. */
   result(
     event: LiveEvent,
@@ -205,6 +237,9 @@ export class QueryPlan {
       change: event.change?.action ?? null,
       idNumber: subject.idNumber,
       plate: subject.plate,
+      // What happened to an assistance request is itself about the request: shown only to a
+      // subscriber its query answered (either side's officers), never beside a FORBIDDEN.
+      assistanceChange: this.requestResolved(subject, answer.data) ? (event.change?.assistance?.happened ?? null) : null,
       detail: event.detail ?? null,
       __typename: 'LiveEvent',
     };

@@ -60,16 +60,24 @@ export function resolver(loopback: Loopback, plan: QueryPlan, filter: Subscripti
   };
 }
 
-/** The watched key the change touches (for `alerts`, its first one; for CATCH_UP, its own), and the case behind it. */
+/**
+ * The watched key the change touches (for `alerts`, its first one; for CATCH_UP, its own),
+ * the case behind it, and the assistance request it is about.
+ */
 function subjectOf(filter: SubscriptionFilter, event: LiveEvent): EventSubject {
-  if (event.subject) return { ...event.subject, caseId: null };
+  const none = { idNumber: null, plate: null, caseId: null, assistanceId: null };
+  if (event.subject) return { ...none, ...event.subject };
   const change = event.change;
-  if (!change) return { idNumber: null, plate: null, caseId: null };
+  if (!change) return none;
+  // An assistance change names no keys, and its case is the requesting region's: only the request.
+  if (change.type === 'AssistanceRequest') return { ...none, assistanceId: `${change.region}:${change.id}` };
   const caseId = change.caseId ?? null;
-  if (filter.field === 'alerts') return { idNumber: change.idNumbers[0] ?? null, plate: change.plates[0] ?? null, caseId };
+  if (filter.field !== 'watch')
+    return { idNumber: change.idNumbers[0] ?? null, plate: change.plates[0] ?? null, caseId, assistanceId: null };
   return {
     idNumber: change.idNumbers.find((id) => filter.idNumbers.has(id)) ?? null,
     plate: change.plates.find((plate) => filter.plates.has(plate)) ?? null,
     caseId,
+    assistanceId: null,
   };
 }

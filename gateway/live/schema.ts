@@ -21,7 +21,21 @@ const typeDefs = parse(`
     "The region's change stream is back; changes made meanwhile were not pushed. A \`watch\` then gets a CATCH_UP event per watched key the region may hold; a duty desk (\`alerts\`) gets only this event and queries again."
     REGION_RESTORED
     "After REGION_RESTORED: one watched key (\`idNumber\` or \`plate\`, with \`person\` / \`vehicle\`) as it is now, resolved and audited like any event."
-    CATCH_UP
+    CATCH_UP    "An assistance request was made, accepted, answered or declined (\`assistanceChange\`; select \`assistanceRequest\` for the request now)."
+    ASSISTANCE_STATUS
+    "An assistance request's deadline passed while it was still open. Published once per request by its receiving region."
+    ASSISTANCE_OVERDUE
+  }
+
+  "What an ASSISTANCE_STATUS or ASSISTANCE_OVERDUE event says happened to the request."
+  enum LiveAssistanceChange {
+    "Made (PENDING at the receiving region)."
+    REQUESTED
+    ACCEPTED
+    ANSWERED
+    DECLINED
+    "Its deadline passed while it was PENDING or ACCEPTED."
+    OVERDUE
   }
 
   "What a WANTED_NOTICE or VEHICLE_ALERT event did to the notice or alert."
@@ -34,10 +48,14 @@ const typeDefs = parse(`
     LIFTED
   }
 
-  "The kinds of record a duty desk follows."
+  "The kinds of event a duty desk follows."
   enum LiveAlertKind {
     WANTED_NOTICE
     VEHICLE_ALERT
+    "Status changes of assistance requests the desk is party to (see \`alerts\`)."
+    ASSISTANCE_STATUS
+    "Assistance requests the desk is party to that became overdue (see \`alerts\`)."
+    ASSISTANCE_OVERDUE
   }
 
   "One pushed event. \`person\` and \`vehicle\` are resolved like a query, with the subscriber's permissions and purpose."
@@ -65,7 +83,16 @@ const typeDefs = parse(`
     "The vehicle the change touches, across regions."
     vehicle: Vehicle
     "The case behind the notice or alert, if it has one — resolved like \`case(id:)\`, so it needs \`case:read\` (null with FORBIDDEN otherwise)."
-    case: Case
+    case: Case    """
+    For ASSISTANCE_ events: what happened to the request, as its region published it — only
+    when the subscriber may read the request (\`assistanceRequest\` resolved), else null.
+    """
+    assistanceChange: LiveAssistanceChange
+    """
+    For ASSISTANCE_ events: the request as it is now, resolved like \`assistanceRequest(id:)\`
+    (officers of the receiving and the requesting region; null with FORBIDDEN otherwise).
+    """
+    assistanceRequest: AssistanceRequest
   }
 
   type Person @key(fields: "idNumber", resolvable: false) {
@@ -80,6 +107,10 @@ const typeDefs = parse(`
     id: ID!
   }
 
+  type AssistanceRequest @key(fields: "id", resolvable: false) {
+    id: ID!
+  }
+
   type Subscription {
     """
     An event each time a wanted notice or vehicle alert on one of these persons or
@@ -88,8 +119,21 @@ const typeDefs = parse(`
     \`live.maxWatchedKeys\` of them together.
     """
     watch(idNumbers: [String!], plates: [String!]): LiveEvent! @authenticated
-    "Every wanted notice / vehicle alert change in these regions (default: all), for a duty desk."
+    """
+    Every change of these kinds (default: WANTED_NOTICE and VEHICLE_ALERT) in these regions
+    (default: all), for a duty desk. The ASSISTANCE_ kinds bring only requests the
+    subscriber is party to: those received by the subscriber's region (its duty desk) and
+    those the subscriber made.
+    """
     alerts(regions: [String!], kinds: [LiveAlertKind!]): LiveEvent! @authenticated
+    """
+    Status changes of assistance requests (ASSISTANCE_STATUS, ASSISTANCE_OVERDUE), and the
+    REGION_ events. With \`ids\` (Liandong ids, at most \`live.maxWatchedKeys\`): those
+    requests; each event shows the request only to officers its policy lets read it (null
+    with FORBIDDEN otherwise). Without: the requests the subscriber made and those received
+    by the subscriber's region. Needs \`assistance:request\` or \`assistance:answer\`.
+    """
+    assistanceUpdates(ids: [ID!]): LiveEvent! @authenticated @requiresScopes(scopes: [["assistance:request"], ["assistance:answer"]])
   }
 `);
 

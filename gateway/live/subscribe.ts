@@ -1,7 +1,7 @@
 /**
  * Opening a subscription: who (the same authentication and purpose hooks a query
  * passes), what (parsed and validated against the gateway's API schema; exactly one
- * `watch` or `alerts` field), within which limits — then the stream, resumed after the
+ * `watch`, `alerts` or `assistanceUpdates` field), within which limits — then the stream, resumed after the
  * client's last event id if it sent one. A refusal is audited (like any refused request
  * to /graphql) and answered with a stable code; nothing is subscribed.
  */
@@ -19,11 +19,11 @@ import {
 } from 'graphql';
 import { normaliseIdNumber, normalisePlate, quoteInput } from '../../common/normalise/index.ts';
 import { HttpError } from '../../common/http/respond.ts';
-import type { GatewayContext } from '../context.ts';
+import type { Caller, GatewayContext } from '../context.ts';
 import { bareContext, type ContextHook } from '../http/context.ts';
 import type { HttpRequestInfo } from '../http/request.ts';
 import type { LiveConfig } from './config.ts';
-import type { LiveKind } from './events.ts';
+import { isAssistanceKind, type LiveKind } from './events.ts';
 import type { LiveHub, SubscriptionFilter } from './hub.ts';
 import type { LiveMetrics } from './metrics.ts';
 import { QueryPlan } from './query-plan.ts';
@@ -156,14 +156,14 @@ function prepare(
     );
   const fields = operation.selectionSet.selections;
   if (fields.length !== 1 || fields[0].kind !== Kind.FIELD)
-    throw bad('BAD_USER_INPUT', 'A subscription selects exactly one root field (watch or alerts), without fragments.');
+    throw bad('BAD_USER_INPUT', 'A subscription selects exactly one root field (watch, alerts or assistanceUpdates), without fragments.');
   const root = fields[0] as FieldNode;
   const subscriptionType = schema.getSubscriptionType()!;
   const fieldDef = subscriptionType.getFields()[root.name.value];
   const variables = getVariableValues(schema, operation.variableDefinitions ?? [], (request.variables ?? {}) as Record<string, unknown>);
   if (variables.errors) throw bad('BAD_USER_INPUT', variables.errors.map((e) => e.message).join(' '));
   const args = getArgumentValues(fieldDef, root, variables.coerced);
-  const filter = filterOf(root.name.value, args, deps);
+  const filter = filterOf(root.name.value, args, deps, caller);
   const limit = deps.config.maxSubscriptionsPerOfficer;
   if (deps.hub.officerCount(caller.sub) >= limit)
     throw new HttpError(
@@ -184,9 +184,26 @@ function prepare(
   return { subscription, field: root.name.value };
 }
 
+/** What `alerts` follows when no `kinds` are named: what it followed before assistance kinds existed. */
 const KINDS: readonly LiveKind[] = ['WANTED_NOTICE', 'VEHICLE_ALERT'];
+const ASSISTANCE_SCOPES = ['assistance:request', 'assistance:answer'];
 
-function filterOf(field: string, args: Record<string, unknown>, deps: SubscribeDeps): SubscriptionFilter {
+/** Assistance events are about requests: a subscriber needs a scope that may read one (as `assistanceRequest(id)` does). */
+function needsAssistanceScope(caller: Caller, what: string): void {
+  if (ASSISTANCE_SCOPES.some((scope) => caller.scopes.has(scope))) return;
+  throw new HttpError(
+    403,
+    'FORBIDDEN',
+    `${what} needs the scope assistance:request or assistance:answer; officer ${caller.sub} has neither.`,
+  );
+}
+
+function filterOf(field: string, args: Record<string, unknown>, deps: SubscribeDeps, caller: Caller): SubscriptionFilter {
+  const party = { officer: caller.sub, region: caller.region };
+  if (field === 'assistanceUpdates') {
+    needsAssistanceScope(caller, 'assistanceUpdates');
+    return { field, ids: requestIds(args.ids as string[] | undefined, deps), party };
+  }
   if (field === 'alerts') {
     const known = new Set(deps.regions());
     const regions = args.regions as string[] | undefined;
@@ -198,7 +215,8 @@ function filterOf(field: string, args: Record<string, unknown>, deps: SubscribeD
         );
     }
     const kinds = (args.kinds as LiveKind[] | undefined) ?? KINDS;
-    return { field: 'alerts', regions: regions?.length ? new Set(regions) : null, kinds: new Set(kinds) };
+    if (kinds.some(isAssistanceKind)) needsAssistanceScope(caller, 'alerts(kinds:) with ASSISTANCE_STATUS or ASSISTANCE_OVERDUE');
+    return { field: 'alerts', regions: regions?.length ? new Set(regions) : null, kinds: new Set(kinds), party };
   }
   const idNumbers = normalised((args.idNumbers as string[] | undefined) ?? [], 'idNumbers', normaliseIdNumber);
   const plates = normalised((args.plates as string[] | undefined) ?? [], 'plates', normalisePlate);
@@ -210,6 +228,31 @@ function filterOf(field: string, args: Record<string, unknown>, deps: SubscribeD
       `watch names ${count} identity numbers and plates; at most ${deps.config.maxWatchedKeys} (live.maxWatchedKeys).`,
     );
   return { field: 'watch', idNumbers, plates };
+}
+
+/** `assistanceUpdates(ids:)`: Liandong ids (`GZ:XC…`) of registered regions, at most `live.maxWatchedKeys`; null when omitted. */
+function requestIds(ids: readonly string[] | undefined, deps: SubscribeDeps): Set<string> | null {
+  if (ids === undefined || ids === null) return null;
+  if (ids.length === 0)
+    throw bad(
+      'BAD_USER_INPUT',
+      'assistanceUpdates(ids:) is empty: name at least one request id, or leave ids out for your own requests and inbox.',
+    );
+  if (ids.length > deps.config.maxWatchedKeys)
+    throw bad(
+      'BAD_USER_INPUT',
+      `assistanceUpdates names ${ids.length} requests; at most ${deps.config.maxWatchedKeys} (live.maxWatchedKeys).`,
+    );
+  const known = new Set(deps.regions());
+  ids.forEach((id, i) => {
+    const region = /^([A-Z]{2,8}):[^\s:]{1,64}$/.exec(id)?.[1];
+    if (!region || !known.has(region))
+      throw bad(
+        'BAD_USER_INPUT',
+        `assistanceUpdates(ids:) item ${i} ${quoteInput(id)}: expected a request id "<REGION>:<id>" of a registered region (${[...known].join(', ')}), as requestAssistance returned it.`,
+      );
+  });
+  return new Set(ids);
 }
 
 function normalised(values: readonly string[], argument: string, normalise: (value: string) => string): Set<string> {

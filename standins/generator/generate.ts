@@ -16,10 +16,11 @@ import { World } from './world.ts';
 
 /**
  * What the stand-ins store, as a number: raised whenever a region's files or tables change
- * shape (2: case assignments; 3: JS's 協查 tables, HB's request drop folder). Written into scenarios.json, so whoever reuses generated
+ * shape (2: case assignments; 3: JS's 協查 tables, HB's request drop folder; 4: JS logs its 協查
+ * requests' changes). Written into scenarios.json, so whoever reuses generated
  * data (`npm start`, the benchmark) can tell data made by an older generator and make it again.
  */
-export const DATA_LAYOUT_VERSION = 3;
+export const DATA_LAYOUT_VERSION = 4;
 
 export interface GenerateOptions {
   dataDir: string;

@@ -17,6 +17,7 @@
  */
 import type Database from 'better-sqlite3';
 import { GzRequestError, type Row } from './store.ts';
+import { gzTime } from './time.ts';
 
 export const XIECHA_DDL = `
 CREATE TABLE IF NOT EXISTS xiecha (  -- 協查: assistance requests received
@@ -166,5 +167,9 @@ export class GzAssistance {
   private step(xcbh: string, zt: string, jh: string, sm: string | null, sj: string): void {
     const xh = (this.db.prepare('SELECT coalesce(max(xh), 0) + 1 AS n FROM xiecha_lz WHERE xcbh = ?').get(xcbh) as { n: number }).n;
     this.db.prepare('INSERT INTO xiecha_lz (xcbh, xh, zt, jh, sm, sj) VALUES (?, ?, ?, ?, ?, ?)').run(xcbh, xh, zt, jh, sm, sj);
+    // Every step is an edit of the request: logged in 變更 like any table's, in the same
+    // transaction, stamped when it was written (not with the step's own time, which the
+    // caller states). No keys: the subjects are other regions' persons.
+    this.db.prepare("INSERT INTO biangeng (bm, jlbh, sfzh, hphm, bgsj) VALUES ('xiecha', ?, '', '', ?)").run(xcbh, gzTime(new Date()));
   }
 }

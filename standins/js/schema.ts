@@ -193,4 +193,7 @@ export const TRIGGERS = [
   logTriggers('t_case_vehicle', 'CASE', 'case_id', { plates: 'plate_no' }),
   logTriggers('t_wanted', 'NOTICE', 'notice_id', { idNos: 'id_no' }),
   logTriggers('t_vehicle_alert', 'ALERT', 'alert_id', { plates: 'plate_no' }),
+  // 協查: a request made or moved on (its steps are written in the same transaction). No keys:
+  // a request's subjects are other regions' persons, not records JS holds about them.
+  logTriggers('t_xc_request', 'XC', 'xc_id', {}),
 ].join('\n');

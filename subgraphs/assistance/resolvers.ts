@@ -145,22 +145,30 @@ export function present(ctx: Ctx, request: AssistanceRequestRecord) {
   };
 }
 
+/** One request by its Liandong id, for an officer of either side (null: no such request here). */
+async function readRequest(ctx: Ctx, id: unknown): Promise<ReturnType<typeof present> | null> {
+  const localId = typeof id === 'string' ? localIdIn(ctx.region, id) : null;
+  if (localId === null) return null;
+  const [found] = await deskOf(ctx).requestsById([localId]);
+  if (!found) return null;
+  // Both sides see a request: the receiving region's officers and the requesting region's.
+  const officer = officerOf(ctx);
+  if (officer.region !== ctx.region && officer.region !== found.fromRegion) {
+    throw new GraphQLError(`not authorised: assistance request ${String(id)} is between ${found.fromRegion} and ${ctx.region}`, {
+      extensions: { code: 'FORBIDDEN', reason: 'not-party-to-request' },
+    });
+  }
+  return present(ctx, found);
+}
+
 export const assistanceResolvers: GraphQLResolverMap<Ctx> = {
+  // An entity (its key `id`) so the gateway's live events can link to it (LiveEvent.assistanceRequest);
+  // a reference is read exactly as `assistanceRequest(id)` is, with the same check.
+  AssistanceRequest: {
+    __resolveReference: (ref: { id: unknown }, ctx: Ctx) => readRequest(ctx, ref.id),
+  },
   Query: {
-    assistanceRequest: async (_root, args: { id: string }, ctx) => {
-      const localId = localIdIn(ctx.region, args.id);
-      if (localId === null) return null;
-      const [found] = await deskOf(ctx).requestsById([localId]);
-      if (!found) return null;
-      // Both sides see a request: the receiving region's officers and the requesting region's.
-      const officer = officerOf(ctx);
-      if (officer.region !== ctx.region && officer.region !== found.fromRegion) {
-        throw new GraphQLError(`not authorised: assistance request ${args.id} is between ${found.fromRegion} and ${ctx.region}`, {
-          extensions: { code: 'FORBIDDEN', reason: 'not-party-to-request' },
-        });
-      }
-      return present(ctx, found);
-    },
+    assistanceRequest: (_root, args: { id: string }, ctx) => readRequest(ctx, args.id),
     assistanceInbox: async (_root, args: { status?: AssistanceStatus | null }, ctx) =>
       (await deskOf(ctx).inbox(args.status ?? null)).map((request) => present(ctx, request)),
   },

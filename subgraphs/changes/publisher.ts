@@ -1,6 +1,7 @@
 /**
- * A region's change publisher: polls the adapter's change feed and sends every change,
- * and a heartbeat after successful polls, to the SSE clients of `GET /changes` and —
+ * A region's change publisher: polls the adapter's change feed and sends every change
+ * (assistance requests read back, and those newly overdue: assistance.ts), and a heartbeat
+ * after successful polls, to the SSE clients of `GET /changes` and —
  * when a Redis URL is given — to the region's Redis channel.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -8,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import type { ChangeEvent, RegionAdapter } from '../../adapters/adapter.ts';
 import type { Logger } from '../logger.ts';
 import { ChangeActions } from './actions.ts';
+import { AssistanceNews } from './assistance.ts';
 import { pollChanges } from './poller.ts';
 import type { ChangeMessage } from '../../common/changes/protocol.ts';
 import { redisPublisher, type RedisPublisher } from './redis-publisher.ts';
@@ -20,6 +22,8 @@ export interface ChangePublisherOptions {
   heartbeatMs?: number;
   /** Also publish on Redis pub/sub `liandong:changes:<REGION>`. */
   redisUrl?: string;
+  /** Assistance requests' overdue announcements (assistance.ts): where they are remembered, how often deadlines are checked. */
+  assistance?: { overdueFile: string | null; checkMs?: number };
   logger: Logger;
 }
 
@@ -57,6 +61,11 @@ export async function startChangePublisher(adapter: RegionAdapter, options: Chan
   };
   const next = () => ({ region, epoch, seq: ++seq });
   const actions = new ChangeActions(adapter);
+  const assistance = new AssistanceNews(adapter.assistance, region, {
+    overdueFile: options.assistance?.overdueFile ?? null,
+    checkMs: options.assistance?.checkMs,
+    logger: options.logger,
+  });
   const poller = pollChanges(
     adapter.changes,
     options.pollMs ?? DEFAULT_POLL_MS,
@@ -65,10 +74,16 @@ export async function startChangePublisher(adapter: RegionAdapter, options: Chan
         send({ kind: 'resync', ...next(), reason: `${region}'s change log restarted (its database was replaced or restored)` });
       },
       async polled(polled: ChangeEvent[]) {
-        // Notices and alerts say whether they were issued, changed or lifted (read back from the region).
-        const changes = await actions.annotate(polled);
+        // Requests past their deadline first: if reading the changes then fails, they are found
+        // again at the next check (a check that cannot read gives none and is retried later).
+        // Only while a gateway can hear them (messages are never replayed): an announcement made
+        // before any follower connected — right after a restart — would be remembered yet never seen.
+        const overdue = sse.size > 0 || redis ? await assistance.overdue() : [];
+        // Notices and alerts say whether they were issued, changed or lifted, requests what happened (read back from the region).
+        const changes = await assistance.annotate(await actions.annotate(polled));
         polledAt = new Date().toISOString();
-        for (const event of changes) send({ kind: 'change', ...next(), event });
+        for (const event of [...changes, ...overdue]) send({ kind: 'change', ...next(), event });
+        assistance.announced(overdue);
         if (Date.now() - lastHeartbeat >= heartbeatMs) {
           lastHeartbeat = Date.now();
           send({ kind: 'heartbeat', ...next(), at: new Date(lastHeartbeat).toISOString() });

@@ -117,6 +117,8 @@ describe.skipIf(!available)('GraphiQL in Chromium', () => {
     for (const [i, example] of saved.entries()) {
       await page.locator('.graphiql-tab-button').nth(i).click();
       expect(JSON.parse(await editorText(page, 'variables'))).toEqual(example.variables);
+      // A subscription example is a stream: it answers only when something happens (tests/live/ covers its events).
+      if (/^subscription\b/m.test(example.query)) continue;
       for (const role of example.roles) {
         await pickRole(page, role);
         expect(JSON.parse(await editorText(page, 'headers'))['X-Purpose']).toBe(example.purpose);

@@ -134,6 +134,26 @@ mutation RequestAssistance($caseId: ID!, $idNumber: String!, $idempotencyKey: St
       },
     },
     {
+      title: 'Follow my assistance requests (live)',
+      roles: ['investigator'],
+      purpose: `assistance-request; case=${v.caseId}`,
+      officer: demo ? `${v.caseLead} (the investigator demo token) leads this case` : 'an officer assigned to the case',
+      query: `# A stream (Run, then make or answer a request in another tab): an event each time a request you made,
+# or one addressed to your region, is made, accepted, answered or declined, or passes its deadline
+# (ASSISTANCE_OVERDUE). Each event is resolved like assistanceRequest(id) with your token and purpose,
+# and audited (docs/assistance.md "Live"). assistanceUpdates(ids: ["GZ:XC…"]) follows those requests only.
+subscription MyAssistanceRequests {
+  assistanceUpdates {
+    id
+    kind
+    at
+    assistanceChange
+    assistanceRequest { id region status deadline overdue history { at status by note } }
+  }
+}`,
+      variables: {},
+    },
+    {
       title: 'Vehicle by plate',
       roles: ['patrol-officer', 'analyst'],
       purpose: 'patrol-check: roadside vehicle check',
