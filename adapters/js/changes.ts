@@ -8,6 +8,7 @@
  */
 import { AdapterError, type ChangeEvent, type ChangeFeed, type ChangesAnswer, type EntityType } from '../adapter.ts';
 import { normaliseIdNumber, normalisePlate, quoteInput } from '../../common/normalise/index.ts';
+import type Database from 'better-sqlite3';
 import type { JsDatabaseFile } from './database.ts';
 
 const ENTITY: Record<string, EntityType> = {
@@ -28,6 +29,12 @@ interface LogRow {
   id_nos: string | null;
   plates: string | null;
   changed_at: string;
+}
+interface LogStatements {
+  db: Database.Database;
+  epoch: string;
+  head: Database.Statement;
+  since: Database.Statement;
 }
 type CaseKeys = (caseIds: readonly string[]) => Promise<{ idNumbers: string[]; plates: string[] }[]>;
 
@@ -59,6 +66,7 @@ export class JsChangeFeed implements ChangeFeed {
   private readonly listeners = new Set<(event: ChangeEvent) => void>();
   private timer: NodeJS.Timeout | null = null;
   private polledTo: string | null = null;
+  private statements: LogStatements | null = null;
 
   constructor(
     private readonly file: JsDatabaseFile,
@@ -66,24 +74,42 @@ export class JsChangeFeed implements ChangeFeed {
     private readonly pollMs: number,
   ) {}
 
-  private head(): string {
+  /**
+   * The log's two statements, prepared once per opened file: the subgraph polls every
+   * 200 ms, and compiling them on each poll was most of what an empty poll cost.
+   */
+  private log(): LogStatements {
     const { db, epoch } = this.file.current;
-    const { seq } = db.prepare('SELECT ifnull(max(seq), 0) AS seq FROM t_change_log').get() as { seq: number };
-    return `${epoch}:${seq}`;
+    if (this.statements?.db !== db) {
+      this.statements = {
+        db,
+        epoch,
+        head: db.prepare('SELECT ifnull(max(seq), 0) AS seq FROM t_change_log'),
+        since: db.prepare('SELECT seq, entity, entity_id, id_nos, plates, changed_at FROM t_change_log WHERE seq > ? ORDER BY seq LIMIT ?'),
+      };
+    }
+    return this.statements;
+  }
+
+  private head(log = this.log()): number {
+    return (log.head.get() as { seq: number }).seq;
   }
 
   async changesSince(since: string | null): Promise<ChangesAnswer> {
     this.file.refresh();
-    if (since === null || since === undefined) return { changes: [], position: this.head() };
+    const log = this.log();
+    const { epoch } = log;
+    if (since === null || since === undefined) return { changes: [], position: `${epoch}:${this.head(log)}` };
     const position = parsePosition(since);
-    const { db, epoch } = this.file.current;
-    const head = Number(this.head().split(':')[1]);
-    if (position.epoch !== epoch || position.seq > head) return { changes: [], position: this.head(), resync: true };
-    const rows = db
-      .prepare('SELECT seq, entity, entity_id, id_nos, plates, changed_at FROM t_change_log WHERE seq > ? ORDER BY seq LIMIT ?')
-      .all(position.seq, BATCH) as LogRow[];
+    if (position.epoch !== epoch) return { changes: [], position: `${epoch}:${this.head(log)}`, resync: true };
+    const rows = log.since.all(position.seq, BATCH) as LogRow[];
+    if (rows.length === 0) {
+      // Only an empty answer can hide a restarted log: a position past the head (nothing is after it).
+      const head = this.head(log);
+      return position.seq > head ? { changes: [], position: `${epoch}:${head}`, resync: true } : { changes: [], position: since };
+    }
     const caseIds = rows.filter((r) => r.entity === 'CASE').map((r) => r.entity_id);
-    const caseKeys = new Map((await this.caseKeys(caseIds)).map((k, i) => [caseIds[i], k]));
+    const caseKeys = new Map(caseIds.length ? (await this.caseKeys(caseIds)).map((k, i) => [caseIds[i], k]) : []);
     const changes = rows.map((row): ChangeEvent => {
       const extra = caseKeys.get(row.entity_id);
       return {
@@ -95,13 +121,13 @@ export class JsChangeFeed implements ChangeFeed {
         at: row.changed_at,
       };
     });
-    return { changes, position: rows.length ? `${epoch}:${rows[rows.length - 1].seq}` : since };
+    return { changes, position: `${epoch}:${rows[rows.length - 1].seq}` };
   }
 
   subscribe(listener: (event: ChangeEvent) => void): () => void {
     this.listeners.add(listener);
     if (!this.timer) {
-      this.polledTo = this.head();
+      this.polledTo = `${this.log().epoch}:${this.head()}`;
       this.timer = setInterval(() => void this.poll(), this.pollMs);
       this.timer.unref();
     }

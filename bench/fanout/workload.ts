@@ -40,6 +40,8 @@ export const SLOW_MS = 200;
 export const REGION_TIMEOUT_MS = 1000;
 /** Closed-loop clients: low, so the figures are fan-out latency rather than queueing on 2 cores. */
 const CONNECTIONS = 8;
+/** How long the idle cost (no lookups) is measured. */
+const IDLE_SECONDS = 5;
 /** Sequential calls per region in the person lookup: the index part alone (it provides the records' fields asked). */
 const HOPS = 1;
 
@@ -125,6 +127,21 @@ async function filtersTrusted(gatewayUrl: string, codes: readonly string[], log:
   return false;
 }
 
+/** CPU milliseconds per second of the gateway and of the region processes while nothing is asked. */
+async function idleCpu(
+  gatewayPid: number,
+  regionsCpu: () => number,
+  seconds: number,
+): Promise<{ gatewayMsPerSecond: number; regionsMsPerSecond: number }> {
+  const [gateway, regions, started] = [cpuSeconds(gatewayPid), regionsCpu(), performance.now()];
+  await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+  const elapsed = (performance.now() - started) / 1000;
+  return {
+    gatewayMsPerSecond: ((cpuSeconds(gatewayPid) - gateway) * 1000) / elapsed,
+    regionsMsPerSecond: ((regionsCpu() - regions) * 1000) / elapsed,
+  };
+}
+
 export async function runFanoutWorkload(opts: WorkloadOptions & { sizes: number[] }) {
   const work = mkdtempSync(join(tmpdir(), 'liandong-bench-fanout-'));
   const data = await benchData(10_000, ['JS'], opts.log);
@@ -192,6 +209,13 @@ export async function runFanoutWorkload(opts: WorkloadOptions & { sizes: number[
     );
     opts.log(`  direct to the holding region (person ${onlyPerson}): p50 ${direct.holding.p50} ms; one client ${holdingOneClient.p50} ms`);
     const allTrusted = await filtersTrusted(gateway.url, [...healthy, slow], opts.log);
+    // What the system costs with no lookup at all (the regions' change publishers polling
+    // their systems, heartbeats, the gateway following every stream and refreshing filters):
+    // the CPU-per-lookup figures below include this share, divided by the requests served.
+    const idle = await idleCpu(gateway.pid, regionsCpu, IDLE_SECONDS);
+    opts.log(
+      `  idle (${IDLE_SECONDS} s, no lookups): gateway ${idle.gatewayMsPerSecond.toFixed(1)} ms CPU/s, regions ${idle.regionsMsPerSecond.toFixed(1)} ms CPU/s (${regions.length - 2} regions)`,
+    );
     const results: Record<string, Record<string, unknown>> = {};
     const singleClient: Record<string, Record<string, unknown>> = {};
     const cores = cpus().length;
@@ -275,6 +299,7 @@ export async function runFanoutWorkload(opts: WorkloadOptions & { sizes: number[
       regionTimeoutMs: REGION_TIMEOUT_MS,
       regionProcesses: hosts.length,
       cores,
+      idle,
       direct,
       directOneClient,
       holdingOneClient,

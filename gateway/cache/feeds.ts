@@ -1,13 +1,15 @@
 /**
  * The gateway's subscriptions to every region's change stream (SSE by default, Redis
  * pub/sub when configured), kept in step with the region registry, and the answer to
- * "is invalidation for this region live right now?".
+ * "is invalidation for this region live right now?". One connection per region per
+ * gateway: the cache's invalidator, the subscriptions' hub and the membership filters
+ * all listen to it (index.ts `changes`).
  */
 import type { Logger } from 'pino';
 import { CHANGES_PATH } from '../../common/changes/protocol.ts';
 import type { RegionEntry } from '../federation/data-sources/types.ts';
 import { RegionStream } from './region-stream.ts';
-import type { StreamListener } from '../../common/changes/listener.ts';
+import type { StreamListener, StreamPosition } from '../../common/changes/listener.ts';
 import { RedisTransport } from './redis-transport.ts';
 import { followSse } from './sse-transport.ts';
 
@@ -58,8 +60,12 @@ export class RegionFeeds {
     }
   }
 
-  isLive(region: string): boolean {
-    return this.followed.get(region)?.stream.isLive() ?? false;
+  isLive(region: string, withinMs?: number): boolean {
+    return this.followed.get(region)?.stream.isLive(Date.now(), withinMs) ?? false;
+  }
+
+  position(region: string): StreamPosition | null {
+    return this.followed.get(region)?.stream.position() ?? null;
   }
 
   async close(): Promise<void> {

@@ -44,7 +44,7 @@ import type { CacheConfig } from './config.ts';
 import type { GatewayInterface } from '@apollo/server-gateway-interface';
 import { EntityCache, type RegionRequestCache } from './entity-cache.ts';
 import { RegionFeeds, type StreamSigner } from './feeds.ts';
-import type { StreamListener } from '../../common/changes/listener.ts';
+import type { ChangeStreams, StreamListener, StreamPosition } from '../../common/changes/listener.ts';
 import type { ChangeEvent } from '../../common/changes/event.ts';
 import { InvalidationLog } from './invalidation-log.ts';
 import { Invalidator } from './invalidator.ts';
@@ -64,11 +64,12 @@ export interface GatewayCache {
   /** Starts following the regions' change streams now rather than at the first query. */
   follow(regions: readonly RegionEntry[]): void;
   /**
-   * The same one stream per region, for other readers of change events (gateway/live):
-   * `listen` adds a listener beside the invalidator; `isLive` says whether a region's stream
-   * is connected and heard from recently.
+   * The same one stream per region, for other readers of change events (gateway/live, the
+   * membership filters): `listen` adds a listener beside the invalidator; `isLive` says
+   * whether a region's stream is connected and heard from recently; `position` where its
+   * unbroken run stands.
    */
-  changes: { listen(listener: StreamListener): void; isLive(region: string): boolean };
+  changes: ChangeStreams;
   close(): Promise<void>;
 }
 
@@ -86,7 +87,11 @@ export function createGatewayCache(
     { transport: config.changes, redisUrl: config.redisUrl, heartbeatTimeoutMs: config.heartbeatTimeoutMs, logger: log, sign },
     listeners,
   );
-  const changes = { listen: (listener: StreamListener) => listeners.add(listener), isLive: (region: string) => feeds.isLive(region) };
+  const changes: ChangeStreams = {
+    listen: (listener) => listeners.add(listener),
+    isLive: (region, withinMs) => feeds.isLive(region, withinMs),
+    position: (region) => feeds.position(region),
+  };
   if (!config.enabled) {
     // No cache, but the streams still feed the other listeners (subscriptions).
     return { requests: null, wrapGateway: null, metrics, follow: (regions) => feeds.sync(regions), changes, close: () => feeds.close() };
@@ -118,11 +123,14 @@ class StreamListeners implements StreamListener {
   add(listener: StreamListener): void {
     this.all.push(listener);
   }
-  changed(event: ChangeEvent): void {
-    for (const listener of this.all) listener.changed(event);
+  changed(event: ChangeEvent, at: StreamPosition): void {
+    for (const listener of this.all) listener.changed(event, at);
   }
   flush(region: string, why: string): void {
     for (const listener of this.all) listener.flush(region, why);
+  }
+  resumed(region: string, from: StreamPosition): void {
+    for (const listener of this.all) listener.resumed?.(region, from);
   }
 }
 

@@ -88,3 +88,64 @@ describe('a region change stream', () => {
     expect(flushes).toEqual(["JS's change log restarted"]);
   });
 });
+
+describe('a region change stream tells its listeners where it stands', () => {
+  function positions() {
+    const said: string[] = [];
+    const listener = {
+      changed: (_e: ChangeEvent, at: { epoch: string; seq: number }) => said.push(`change ${at.epoch}#${at.seq}`),
+      flush: () => said.push('flush'),
+      resumed: (_r: string, from: { epoch: string; seq: number }) => said.push(`from ${from.epoch}#${from.seq}`),
+    };
+    return { said, listener };
+  }
+
+  it('resumes at the hello, after a gap, at a new epoch and after a resync; each change carries its place', () => {
+    const { said, listener } = positions();
+    const stream = new RegionStream('JS', 3000, listener);
+    expect(stream.position()).toBeNull();
+    stream.opened();
+    expect(stream.position()).toBeNull(); // connected, but where it stands is not known before the hello
+    stream.receive(hello(4));
+    stream.receive(change(5));
+    expect(stream.position()).toEqual({ epoch: 'a', seq: 5 });
+    stream.receive(change(8)); // 6 and 7 missed: every message after 7 is seen from here
+    stream.receive(change(1, 'b'));
+    stream.receive({ kind: 'resync', region: 'JS', epoch: 'b', seq: 2, reason: 'restored' });
+    expect(said).toEqual([
+      'flush',
+      'from a#4',
+      'change a#5',
+      'flush',
+      'from a#7',
+      'change a#8',
+      'flush',
+      'from b#0',
+      'change b#1',
+      'flush',
+      'from b#2',
+    ]);
+    stream.closed();
+    expect(stream.position()).toBeNull();
+  });
+
+  it('without a hello (Redis), resumes at the seq before the first message after (re)connecting', () => {
+    const { said, listener } = positions();
+    const stream = new RegionStream('JS', 3000, listener);
+    stream.opened();
+    stream.receive(beat(10));
+    stream.receive(change(11));
+    expect(said).toEqual(['flush', 'flush', 'from a#9', 'change a#11']);
+  });
+
+  it('answers liveness with a listener’s own bound, never below 1.5 heartbeats the region announced', () => {
+    const stream = new RegionStream('JS', 3000, positions().listener);
+    stream.opened();
+    stream.receive(hello(1));
+    stream.receive(beat(2));
+    expect(stream.isLive(Date.now() + 2500)).toBe(true);
+    expect(stream.isLive(Date.now() + 2500, 1000)).toBe(true); // 1.5 × the announced 2000 ms
+    expect(stream.isLive(Date.now() + 3500, 1000)).toBe(false);
+    expect(stream.isLive(Date.now() + 3500, 5000)).toBe(true);
+  });
+});

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ChangeMessage } from '../../common/changes/protocol.ts';
 import { KeyFilter } from '../../common/filters/key-filter.ts';
 import type { FilterCopy } from '../../common/filters/published-filter.ts';
+import { RegionStream } from '../cache/region-stream.ts';
 import { RegionFilterCopy } from './region-copy.ts';
 
 const A = '320102198001011234';
@@ -33,12 +34,26 @@ const change = (epoch: string, seq: number, idNumbers: string[]): ChangeMessage 
 });
 const beat = (epoch: string, seq: number): ChangeMessage => ({ kind: 'heartbeat', region: 'JS', epoch, seq, at: '' });
 
+/**
+ * A copy fed by the gateway's real stream follower (the one that checks the sequence), as
+ * RegionFilters wires it: the messages below go through RegionStream to the copy.
+ */
+function followed(copy: RegionFilterCopy) {
+  const stream = new RegionStream('JS', 6000, {
+    changed: (event, at) => copy.changed(event.idNumbers, event.plates, at),
+    flush: () => copy.flushed(),
+    resumed: (_region, from) => copy.resumed(from),
+  });
+  return { opened: () => stream.opened(), receive: (message: ChangeMessage) => stream.receive(message) };
+}
+
 describe('RegionFilterCopy: when the gateway trusts a region’s filter', () => {
   it('waits for the stream before fetching, then trusts a copy covering the point its stream run started at', () => {
     const copy = new RegionFilterCopy('JS', 60_000);
+    const stream = followed(copy);
     expect(copy.due(1000)).toBe(false);
-    copy.opened();
-    copy.receive(hello('e1', 10));
+    stream.opened();
+    stream.receive(hello('e1', 10));
     expect(copy.due(1000)).toBe(true);
     expect(copy.install(copyAt('e1', 9))).toBe('behind-stream'); // messages 10 was sent before the stream joined: unseen
     expect(copy.install(copyAt('e2', 12))).toBe('other-epoch');
@@ -50,30 +65,32 @@ describe('RegionFilterCopy: when the gateway trusts a region’s filter', () => 
 
   it('adds the keys of changes that arrived before the copy and after it', () => {
     const copy = new RegionFilterCopy('JS', 60_000);
-    copy.opened();
-    copy.receive(hello('e1', 10));
-    copy.receive(change('e1', 11, [A])); // before the copy arrives (the copy covers only up to 10)
+    const stream = followed(copy);
+    stream.opened();
+    stream.receive(hello('e1', 10));
+    stream.receive(change('e1', 11, [A])); // before the copy arrives (the copy covers only up to 10)
     expect(copy.install(copyAt('e1', 10))).toBeNull();
     expect(copy.mayHold('idNumber', A)).toBe(true);
-    copy.receive(change('e1', 12, [B]));
+    stream.receive(change('e1', 12, [B]));
     expect(copy.mayHold('idNumber', B)).toBe(true);
   });
 
   it('stops trusting a copy after a gap, a new epoch or a resync, until a newer copy comes', () => {
     const copy = new RegionFilterCopy('JS', 60_000);
-    copy.opened();
-    copy.receive(hello('e1', 10));
+    const stream = followed(copy);
+    stream.opened();
+    stream.receive(hello('e1', 10));
     expect(copy.install(copyAt('e1', 10))).toBeNull();
-    copy.receive(beat('e1', 11));
+    stream.receive(beat('e1', 11));
     expect(copy.problem(true)).toBeNull();
-    copy.receive(change('e1', 14, [A])); // 12 and 13 were missed
+    stream.receive(change('e1', 14, [A])); // 12 and 13 were missed
     expect(copy.problem(true)).toBe('behind-stream');
     expect(copy.install(copyAt('e1', 13))).toBeNull(); // covers 13; 14 arrived meanwhile and is added
     expect(copy.mayHold('idNumber', A)).toBe(true);
-    copy.receive(beat('e2', 1));
+    stream.receive(beat('e2', 1));
     expect(copy.problem(true)).toBe('other-epoch');
     expect(copy.install(copyAt('e2', 0))).toBeNull();
-    copy.receive({ kind: 'resync', region: 'JS', epoch: 'e2', seq: 2, reason: 'database replaced' });
+    stream.receive({ kind: 'resync', region: 'JS', epoch: 'e2', seq: 2, reason: 'database replaced' });
     expect(copy.problem(true)).toBe('behind-stream');
     expect(copy.install(copyAt('e2', 1))).toBe('behind-stream');
     expect(copy.install(copyAt('e2', 2))).toBeNull();
@@ -81,10 +98,40 @@ describe('RegionFilterCopy: when the gateway trusts a region’s filter', () => 
 
   it('stops trusting a copy fetched too long ago', () => {
     const copy = new RegionFilterCopy('JS', 1000);
-    copy.opened();
-    copy.receive(hello('e1', 0));
+    const stream = followed(copy);
+    stream.opened();
+    stream.receive(hello('e1', 0));
     copy.install(copyAt('e1', 0), 5000);
     expect(copy.problem(true, 5500)).toBeNull();
     expect(copy.problem(true, 6001)).toBe('too-old');
+  });
+});
+
+describe('RegionFilterCopy on a stream without a hello (Redis pub/sub)', () => {
+  it('starts its run at the first message after subscribing: a copy must cover the seq before it', () => {
+    const copy = new RegionFilterCopy('JS', 60_000);
+    const stream = followed(copy);
+    stream.opened();
+    expect(copy.due(1000)).toBe(false); // no place in the stream known yet
+    stream.receive(beat('e1', 21));
+    expect(copy.due(1000)).toBe(true);
+    expect(copy.install(copyAt('e1', 19))).toBe('behind-stream'); // 20 was published before the subscription
+    stream.receive(change('e1', 22, [A]));
+    expect(copy.install(copyAt('e1', 20))).toBeNull();
+    expect(copy.mayHold('idNumber', A)).toBe(true); // 22 was kept and added
+    expect(copy.problem(true)).toBeNull();
+  });
+
+  it('is no longer trusted after the subscription is lost and resubscribed, until a copy covers the new run', () => {
+    const copy = new RegionFilterCopy('JS', 60_000);
+    const stream = followed(copy);
+    stream.opened();
+    stream.receive(beat('e1', 5));
+    expect(copy.install(copyAt('e1', 4))).toBeNull();
+    stream.opened(); // Redis reconnected: messages published meanwhile are gone
+    expect(copy.problem(true)).toBe('other-epoch'); // no run known until the next message
+    stream.receive(beat('e1', 9));
+    expect(copy.problem(true)).toBe('behind-stream');
+    expect(copy.install(copyAt('e1', 8))).toBeNull();
   });
 });

@@ -3,9 +3,11 @@
  *
  * The guarantee. A region's filter states the change-stream point it covers (`epoch`,
  * `seq`: every key of every change message up to `seq`, and every key held when it was
- * built). The gateway follows the same stream and knows from which seq on it has seen
- * *every* message (`runStart`: the hello's seq on connecting; reset past a gap, a new
- * epoch or a resync). A copy is trusted only while all of these hold:
+ * built). The gateway follows the same stream (its one follower per region,
+ * cache/region-stream.ts, which checks the sequence) and knows from which seq on it has
+ * seen *every* message (`runStart`: where the follower resumed — the SSE hello's seq on
+ * connecting, or on Redis the seq before the first message after subscribing; moved past
+ * a gap, a new epoch or a resync). A copy is trusted only while all of these hold:
  * - same epoch as the stream, and `copy.seq >= runStart`: nothing between what the copy
  *   covers and what the gateway has seen since is missing — each later change's keys are
  *   added to the copy as the message arrives (changes that arrive before the copy does
@@ -20,7 +22,7 @@
  * default) and the stream's delivery — the same freshness the entity cache gives.
  * A stream that silently stalls stops being trusted after `staleAfterMs`.
  */
-import type { ChangeMessage } from '../../common/changes/protocol.ts';
+import type { StreamPosition } from '../../common/changes/listener.ts';
 import type { FilterCopy } from '../../common/filters/published-filter.ts';
 import type { KeyKind } from '../../common/filters/key-filter.ts';
 
@@ -31,10 +33,9 @@ export type CopyProblem = 'no-copy' | 'stream-not-live' | 'behind-stream' | 'oth
 
 export class RegionFilterCopy {
   private epoch: string | null = null;
-  private seq = 0;
   /** Every message with seq > runStart (in `epoch`) has been seen; null while no run is known. */
   private runStart: number | null = null;
-  private pending: { seq: number; idNumbers: string[]; plates: string[] }[] = [];
+  private pending: { seq: number; idNumbers: readonly string[]; plates: readonly string[] }[] = [];
   private copy: FilterCopy | null = null;
   private fetchedAt = 0;
 
@@ -43,32 +44,24 @@ export class RegionFilterCopy {
     private readonly maxAgeMs: number,
   ) {}
 
-  /** The stream (re)connected: what happened while it was away is unknown until its hello. */
-  opened(): void {
+  /** The stream says messages may have been missed: no run is known until it resumes. */
+  flushed(): void {
     this.startRun(null, null);
   }
 
-  receive(message: ChangeMessage): void {
-    if (message.region !== this.region) return;
-    if (message.kind === 'hello') {
-      this.startRun(message.epoch, message.seq);
-      this.seq = message.seq;
-      return;
-    }
-    if (this.runStart === null || message.epoch !== this.epoch || message.seq !== this.seq + 1) {
-      // A gap, a new publisher, or the first message without a hello (Redis): seen from here on.
-      this.startRun(message.epoch, message.seq - 1);
-    }
-    this.seq = message.seq;
-    if (message.kind === 'resync') {
-      // The region rebuilds its filter from its new data: only a copy covering this point will do.
-      this.startRun(message.epoch, message.seq);
-    } else if (message.kind === 'change') {
-      const { idNumbers, plates } = message.event;
-      if (this.coversRun()) this.apply(idNumbers, plates);
-      else if (this.pending.length < MAX_PENDING) this.pending.push({ seq: message.seq, idNumbers, plates });
-      else this.startRun(message.epoch, message.seq);
-    }
+  /** The stream's follower delivers every message after `from`, in order, until the next flush. */
+  resumed(from: StreamPosition): void {
+    this.startRun(from.epoch, from.seq);
+  }
+
+  /** A change's keys, at its place in the stream (the follower checked the sequence). */
+  changed(idNumbers: readonly string[], plates: readonly string[], at: StreamPosition): void {
+    // A change outside the run (none known, or another epoch) cannot be placed: the copy
+    // installed next must cover it.
+    if (this.runStart === null || at.epoch !== this.epoch) this.startRun(at.epoch, at.seq);
+    else if (this.coversRun()) this.apply(idNumbers, plates);
+    else if (this.pending.length < MAX_PENDING) this.pending.push({ seq: at.seq, idNumbers, plates });
+    else this.startRun(at.epoch, at.seq);
   }
 
   /** Takes a verified copy if it covers the stream's run; else says why not (fetch again later). */

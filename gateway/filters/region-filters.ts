@@ -1,56 +1,39 @@
 /**
- * The gateway's copies of every region's membership filter: one follower of each
- * region's change stream (SSE) and one fetch loop of its `GET /filter`, kept in step
- * with the region registry. Answers the data sources' questions (RegionMembership).
+ * The gateway's copies of every region's membership filter: one fetch loop of each
+ * region's `GET /filter`, kept in step with the region registry, and a listener on the
+ * gateway's one change stream per region (SSE or Redis) that adds each change's keys.
+ * Answers the data sources' questions (RegionMembership).
  */
 import { existsSync } from 'node:fs';
 import type { KeyObject } from 'node:crypto';
 import type { Logger } from 'pino';
-import { CHANGES_PATH, type ChangeMessage } from '../../common/changes/protocol.ts';
+import type { ChangeEvent } from '../../common/changes/event.ts';
+import type { ChangeStreams, StreamListener, StreamPosition } from '../../common/changes/listener.ts';
 import { filterKeyFiles } from '../../common/filters/filter-keys.ts';
 import type { KeyKind } from '../../common/filters/key-filter.ts';
 import { FILTER_PATH, filterVerifyingKeys, readPublishedFilter } from '../../common/filters/published-filter.ts';
 import { readJwksFile } from '../../common/security/key-files.ts';
 import type { StreamSigner } from '../cache/feeds.ts';
-import { RegionStream } from '../cache/region-stream.ts';
-import { followSse } from '../cache/sse-transport.ts';
 import type { RegionEntry, RegionMembership } from '../federation/data-sources/index.ts';
 import type { FiltersConfig } from './config.ts';
 import type { FilterMetrics } from './metrics.ts';
 import { RegionFilterCopy } from './region-copy.ts';
 
-const NO_LISTENER = { changed() {}, flush() {} };
 /** The fetch loop's tick: how soon a copy is fetched after its stream's hello. */
 const TICK_MS = 250;
-
-/** The cache's stream follower, also feeding a filter copy every message it sees. */
-class FilterStream extends RegionStream {
-  constructor(
-    private readonly copy: RegionFilterCopy,
-    staleAfterMs: number,
-  ) {
-    super(copy.region, staleAfterMs, NO_LISTENER);
-  }
-
-  override opened(): void {
-    super.opened();
-    this.copy.opened();
-  }
-
-  override receive(message: ChangeMessage): void {
-    super.receive(message);
-    this.copy.receive(message);
-  }
-}
 
 interface Followed {
   base: string;
   copy: RegionFilterCopy;
-  stream: FilterStream;
   stop(): void;
 }
 
-export class RegionFilters implements RegionMembership {
+/**
+ * Listens to the gateway's one change stream per region (the cache's follower, handed in
+ * as `ChangeStreams`): a filter copy needs each change's keys and where the stream's
+ * unbroken run started, which the follower tells every listener.
+ */
+export class RegionFilters implements RegionMembership, StreamListener {
   private readonly followed = new Map<string, Followed>();
   private synced: readonly RegionEntry[] | null = null;
 
@@ -59,7 +42,23 @@ export class RegionFilters implements RegionMembership {
     private readonly metrics: FilterMetrics,
     private readonly logger: Logger,
     private readonly sign: StreamSigner,
-  ) {}
+    private readonly streams: ChangeStreams,
+  ) {
+    streams.listen(this);
+  }
+
+  // StreamListener: called by the follower for every region it follows.
+  changed(event: ChangeEvent, at: StreamPosition): void {
+    this.followed.get(event.region)?.copy.changed(event.idNumbers, event.plates, at);
+  }
+
+  flush(region: string): void {
+    this.followed.get(region)?.copy.flushed();
+  }
+
+  resumed(region: string, from: StreamPosition): void {
+    this.followed.get(region)?.copy.resumed(from);
+  }
 
   /** Follows every listed region, stops following the others (cheap when the list is the same). */
   sync(regions: readonly RegionEntry[]): void {
@@ -77,12 +76,12 @@ export class RegionFilters implements RegionMembership {
 
   trusted(region: string): boolean {
     const followed = this.followed.get(region);
-    return followed !== undefined && followed.copy.problem(followed.stream.isLive()) === null;
+    return followed !== undefined && followed.copy.problem(this.live(region)) === null;
   }
 
   mayHold(region: string, kind: KeyKind, key: string): boolean {
     const followed = this.followed.get(region);
-    return !followed || followed.copy.problem(followed.stream.isLive()) !== null || followed.copy.mayHold(kind, key);
+    return !followed || followed.copy.problem(this.live(region)) !== null || followed.copy.mayHold(kind, key);
   }
 
   skipped(regions: readonly string[]): void {
@@ -102,10 +101,17 @@ export class RegionFilters implements RegionMembership {
     this.followed.clear();
   }
 
+  /** The region's stream heard within the filters' own bound (`filters.staleAfterMs`). */
+  private live(region: string): boolean {
+    return this.streams.isLive(region, this.config.staleAfterMs);
+  }
+
   private follow(code: string, base: string): Followed {
     const copy = new RegionFilterCopy(code, 3 * this.config.refreshMs);
-    const stream = new FilterStream(copy, this.config.staleAfterMs);
-    const subscription = followSse(new URL(CHANGES_PATH.slice(1), base).href, stream, this.logger, () => this.sign(code, 'changes'));
+    // The stream may be mid-run already (the cache followed it first): every message after
+    // its current place still reaches this copy.
+    const at = this.streams.position(code);
+    if (at) copy.resumed(at);
     let stopped = false;
     let timer: NodeJS.Timeout | undefined;
     let backoff = 1000;
@@ -153,11 +159,9 @@ export class RegionFilters implements RegionMembership {
     return {
       base,
       copy,
-      stream,
       stop() {
         stopped = true;
         clearTimeout(timer);
-        subscription.stop();
       },
     };
   }

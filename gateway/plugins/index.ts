@@ -113,11 +113,17 @@ export async function gatewayExtensions(runtime: GatewayRuntime): Promise<Gatewa
     registry.regions(request),
   );
   cache.follow(registry.regions());
+  // The filters listen to the cache's one stream per region (no second connection) and keep it following the registry.
   const filters = createMembershipFilters(
     { ...config.filters, keysDir: config.filters.keysDir ?? config.auth.keysDir },
     logger,
     changeStreamSigner(security.subgraphHeaders),
-    () => registry.regions(),
+    () => {
+      const regions = registry.regions();
+      cache.follow(regions);
+      return regions;
+    },
+    cache.changes,
   );
   const audit = await openGatewayAudit(runtime);
   const liveMetrics = new LiveMetrics();

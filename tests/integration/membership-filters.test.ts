@@ -13,6 +13,8 @@ import { loadAdapter } from '../../adapters/load.ts';
 import { normaliseIdNumber } from '../../common/normalise/index.ts';
 import { JS_DB_PATH } from '../../standins/js/schema.ts';
 import { within } from '../cache/support.ts';
+import { issueJsNotice, liveGauge, sseSubscribe, waitFor } from '../support/live.ts';
+import { redisAvailable, redisMissingMessage, startRedis, type RedisHandle } from '../support/redis.ts';
 import { REGION_CODES, seedData, startSystem, type GraphQLResponse, type RegionCode, type System } from '../support/system.ts';
 
 const PERSON = `query Person($id: String!) { person(idNumber: $id) { idNumber records { id region name } } }`;
@@ -73,6 +75,25 @@ function auditRecord(system: System, auditId: string): any {
     if (line) return JSON.parse(line);
   }
   return null;
+}
+
+/** A person written into JS's own database the way JS's application would (its triggers log the change). */
+function addJsPerson(dataDir: string, localId: string, idNumber: string): void {
+  const db = new Database(join(dataDir, JS_DB_PATH));
+  try {
+    db.prepare('INSERT INTO t_person VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
+      localId,
+      idNumber,
+      '過濾測試',
+      '1',
+      '1990-01-01',
+      null,
+      null,
+      new Date().toISOString(),
+    );
+  } finally {
+    db.close();
+  }
 }
 
 describe('membership filters, every region publishing', () => {
@@ -138,21 +159,7 @@ describe('membership filters, every region publishing', () => {
     const idNumber = unheld(held, 500);
     const before = await system.query(PERSON, { id: idNumber });
     expect(before.data.person).toBeNull();
-    const db = new Database(join(dataDir, JS_DB_PATH));
-    try {
-      db.prepare('INSERT INTO t_person VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
-        'P-FILTER-1',
-        idNumber,
-        '過濾測試',
-        '1',
-        '1990-01-01',
-        null,
-        null,
-        new Date().toISOString(),
-      );
-    } finally {
-      db.close();
-    }
+    addJsPerson(dataDir, 'P-FILTER-1', idNumber);
     // Within the change stream's delivery (the region polls its system every 200 ms).
     const found = await within(10_000, async () => (await system.query(PERSON, { id: idNumber })).data?.person !== null);
     expect(found, 'the new JS person was never found').not.toBeNull();
@@ -207,5 +214,104 @@ describe('membership filters that cannot be used', () => {
     expect(response.data.person.records.some((r: any) => r.region === 'HB')).toBe(true);
     expect(outcomes(response).JS).toMatchObject({ status: 'skipped', message: NOT_IN_FILTER });
     expect(indexRequests(system).JS).toBe(0);
+  });
+});
+
+/**
+ * The gateway follows each region's change stream once: the cache's invalidator, the
+ * subscriptions' hub and the membership filters all listen to that one follower, which
+ * tells each of them where the stream stands.
+ */
+describe('one change stream per region per gateway, with cache, subscriptions and filters all on', () => {
+  let system: System;
+  let dataDir: string;
+  let held: Record<RegionCode, Set<string>>;
+
+  beforeAll(async () => {
+    dataDir = await seedData();
+    system = await startSystem({ dataDir }); // cache, live and filters on, as by default
+    held = await heldIdNumbers(dataDir, system.standins.GZ.url);
+    await trusted(system, REGION_CODES);
+  });
+  afterAll(async () => {
+    await system?.stop();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('holds one connection to each region’s /changes, and a change on it reaches the cache, a subscriber and the filter', async () => {
+    const idNumber = unheld(held, 700);
+    const watch = await sseSubscribe(
+      system.gatewayUrl,
+      'subscription W($ids: [String!]) { watch(idNumbers: $ids) { kind region recordType idNumber } }',
+      { ids: [idNumber] },
+      { as: { roles: ['patrol-officer'], region: 'JS' }, keysDir: system.keysDir },
+    );
+    try {
+      await waitFor(async () => (await liveGauge(system.gatewayUrl)) >= 1);
+      // Cached as "nobody" (the entity cache is on): only the change stream can evict it.
+      expect((await system.query(PERSON, { id: idNumber })).data.person).toBeNull();
+      for (const code of REGION_CODES) {
+        expect(system.regions[code].proxy.openStreams(), `open change streams to ${code}`).toBe(1);
+        expect(system.regions[code].proxy.counts()['/changes'], `connections ever made to ${code}/changes`).toBe(1);
+      }
+      addJsPerson(dataDir, 'P-ONE-STREAM', idNumber);
+      issueJsNotice(dataDir, 'W-ONE-STREAM', idNumber);
+      const pushed = await watch.next((r) => r.data?.watch?.recordType === 'WantedNotice', 15_000);
+      expect(pushed.data.watch).toMatchObject({ region: 'JS', idNumber });
+      const found = await within(10_000, async () => (await system.query(PERSON, { id: idNumber })).data?.person !== null);
+      expect(found, 'the new JS person was never found (cache not evicted, or JS skipped by a stale filter)').not.toBeNull();
+      expect(await metric(system, 'liandong_filter_trusted', 'JS')).toBe(1);
+      for (const code of REGION_CODES) expect(system.regions[code].proxy.openStreams(), `open change streams to ${code}`).toBe(1);
+    } finally {
+      watch.close();
+    }
+  });
+});
+
+const hasRedis = redisAvailable();
+if (!hasRedis) console.warn(redisMissingMessage);
+
+/**
+ * With the change streams on Redis pub/sub there is no hello: the follower's run starts at
+ * the first message after subscribing (its seq minus one), and a filter copy must cover
+ * that point. The filters then work as on SSE, and no SSE stream is opened at all.
+ */
+describe.skipIf(!hasRedis)('membership filters on Redis change streams', () => {
+  let system: System;
+  let dataDir: string;
+  let redis: RedisHandle | null;
+  let held: Record<RegionCode, Set<string>>;
+
+  beforeAll(async () => {
+    redis = await startRedis();
+    dataDir = await seedData();
+    system = await startSystem({
+      dataDir,
+      subgraphEnv: { REDIS_URL: redis!.url },
+      gatewayConfig: { cache: { enabled: false, redisUrl: redis!.url, changes: 'redis' } },
+    });
+    held = await heldIdNumbers(dataDir, system.standins.GZ.url);
+    await trusted(system, REGION_CODES);
+  });
+  afterAll(async () => {
+    await system?.stop();
+    await redis?.stop();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('trusts the filters from the Redis stream’s positions, opens no SSE stream, and adds a new change’s keys', async () => {
+    for (const code of REGION_CODES) expect(system.regions[code].proxy.counts()['/changes'] ?? 0).toBe(0);
+    const onlyJs = [...held.JS].find((key) => !held.GZ.has(key) && !held.HB.has(key));
+    system.resetCounts();
+    const response = await system.query(PERSON, { id: onlyJs });
+    expect(response.data.person.idNumber).toBe(onlyJs);
+    expect(indexRequests(system)).toEqual({ JS: 1, GZ: 0, HB: 0 });
+
+    const idNumber = unheld(held, 900);
+    expect((await system.query(PERSON, { id: idNumber })).data.person).toBeNull();
+    addJsPerson(dataDir, 'P-REDIS-FILTER', idNumber);
+    const found = await within(10_000, async () => (await system.query(PERSON, { id: idNumber })).data?.person !== null);
+    expect(found, 'the new JS person was never found over the Redis stream').not.toBeNull();
+    expect(await metric(system, 'liandong_filter_trusted', 'JS')).toBe(1);
   });
 });

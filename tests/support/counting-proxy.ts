@@ -15,6 +15,8 @@ export interface CountingProxy {
    */
   counts(): Record<string, number>;
   filterFetches(): number;
+  /** Change streams (`GET /changes`) open through the proxy right now: the gateway's connections to the region's SSE endpoint. */
+  openStreams(): number;
   /** GraphQL requests (every path but /healthz and /changes) since the last reset. */
   graphqlRequests(): number;
   reset(): void;
@@ -42,11 +44,16 @@ export async function startCountingProxy(target: string, filterAnswer: FilterAns
   const targetUrl = new URL(target);
   let counts: Record<string, number> = {};
   let filterFetches = 0;
+  let openStreams = 0;
   const agent = new http.Agent({ keepAlive: true });
   const server = http.createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://proxy').pathname;
     if (path === '/filter') filterFetches++;
     else counts[path] = (counts[path] ?? 0) + 1;
+    if (path === '/changes') {
+      openStreams++;
+      res.once('close', () => openStreams--);
+    }
     if (path === '/filter' && filterAnswer === 'missing') {
       res.writeHead(404, { 'content-type': 'text/plain' });
       res.end('no such route');
@@ -87,6 +94,7 @@ export async function startCountingProxy(target: string, filterAnswer: FilterAns
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     counts: () => ({ ...counts }),
     filterFetches: () => filterFetches,
+    openStreams: () => openStreams,
     // Neither health probes nor the gateway cache's change stream (GET /changes) are GraphQL requests.
     graphqlRequests: () =>
       Object.entries(counts)
