@@ -19,19 +19,12 @@ const PERSONS = 50_000;
 const EXPORTS = 'hb/exports';
 const RENAMED = '乙';
 /**
- * The longest event-loop stall allowed while an export is taken in. The longest stall,
- * not p99: the monitor samples every 10 ms, so one long stall is a single sample among
- * hundreds of short ones and barely moves p99 (the benchmark reports p99 at 1M). The
- * machine is shared, and under its other load the loop stalls with no intake at all,
- * so the bound is relative to the same lookup load measured just before (the baseline),
- * with a floor. At 50k the synchronous intake's work comes in pieces (the CSV stream
- * yields), so its longest stall (116–400 ms measured) does not always exceed this bound
- * on a loaded machine: the utilisation bound below is what tells the two apart; at 1M
- * the synchronous intake stalled the loop for 15 s at once (bench workload 6).
+ * The longest event-loop stall is reported, not asserted: on this shared machine the loop
+ * stalls 100–360 ms under other load with the intake in a worker (measured 2026-12-07, the
+ * same code passing and failing a 150 ms bound run to run), so a stall bound tests the
+ * machine. The benchmark reports stalls at 1M (workload 6). What tells a synchronous intake
+ * from one in a worker is the utilisation below.
  */
-const STALL_FLOOR_MS = 150;
-const STALL_FACTOR = 2.5;
-const BASELINE_MS = 3000;
 /**
  * The share of the intake's time the serving thread may be busy. Unlike a delay, this
  * does not grow when the machine is loaded: time waiting to be scheduled while idle
@@ -123,10 +116,8 @@ describe('HB export intake under lookup load', () => {
       }
     })();
 
-    const baseline = monitorEventLoopDelay({ resolution: 10 });
-    baseline.enable();
-    await new Promise((resolve) => setTimeout(resolve, BASELINE_MS));
-    baseline.disable();
+    // Lookups on the old export first.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
     const delay = monitorEventLoopDelay({ resolution: 10 });
     delay.enable();
     const utilisationBefore = performance.eventLoopUtilization();
@@ -144,14 +135,10 @@ describe('HB export intake under lookup load', () => {
     expect(seen.failed).toBe(0);
     expect(seen.old).toBeGreaterThan(10);
     expect(seen.new).toBeGreaterThan(0);
-    const longest = delay.max / 1e6;
-    const bound = Math.max(STALL_FLOOR_MS, STALL_FACTOR * (baseline.max / 1e6));
-    expect(
-      longest,
-      `longest event-loop stall ${longest.toFixed(1)} ms (p99 ${(delay.percentile(99) / 1e6).toFixed(1)} ms) during the intake; ` +
-        `${(baseline.max / 1e6).toFixed(1)} ms under the same load before it`,
-    ).toBeLessThan(bound);
-    expect(utilisation, `the serving thread was busy ${(utilisation * 100).toFixed(0)}% of the intake`).toBeLessThan(UTILISATION_BOUND);
+    const stalls = `longest event-loop stall ${(delay.max / 1e6).toFixed(1)} ms, p99 ${(delay.percentile(99) / 1e6).toFixed(1)} ms`;
+    expect(utilisation, `the serving thread was busy ${(utilisation * 100).toFixed(0)}% of the intake (${stalls})`).toBeLessThan(
+      UTILISATION_BOUND,
+    );
 
     const { changes } = await adapter.changes.changesSince(position);
     expect(new Set(changes.map((c) => c.type))).toEqual(new Set(['PersonRecord']));
