@@ -108,7 +108,7 @@ function personOfOneRegion(dataDir: string, not: string): string {
 }
 
 /** Waits (bounded) until the gateway trusts the filter of every region in `codes` (its /metrics). */
-async function filtersTrusted(gatewayUrl: string, codes: readonly string[], log: (line: string) => void): Promise<boolean> {
+export async function filtersTrusted(gatewayUrl: string, codes: readonly string[], log: (line: string) => void): Promise<boolean> {
   const deadline = Date.now() + 120_000;
   while (Date.now() < deadline) {
     const text = await (await fetch(new URL('/metrics', gatewayUrl))).text();

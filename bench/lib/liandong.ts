@@ -43,6 +43,14 @@ export function profileLiandongInto(dir: string | null): void {
 /** How long each profiled gateway took to start (ms): its profile's start-up part, left out of the summary. */
 export const profiledStartUpMs = new Map<string, number>();
 
+/**
+ * The node flags that profile process `name` into its own folder while `--profile` is on (none otherwise);
+ * the regions' processes use them too, so every process behind a lookup has a profile.
+ */
+export function profilingFlags(name: string): string[] {
+  return profileDir ? ['--cpu-prof', '--cpu-prof-dir', join(profileDir, name)] : [];
+}
+
 export const answers =
   (url: string, headers: Record<string, string> = {}) =>
   async () =>
@@ -74,7 +82,7 @@ export async function startLiandong(spec: LiandongSpec): Promise<Running> {
   );
   writeFileSync(config, JSON.stringify({ ...template, regions: regionsFile, ...spec.sections }, null, 2));
   const preload = (spec.preload ?? []).flatMap((m) => ['--import', m]);
-  const profiling = profileDir ? ['--cpu-prof', '--cpu-prof-dir', join(profileDir, spec.name)] : [];
+  const profiling = profilingFlags(spec.name);
   const args = [
     ...profiling,
     ...GATEWAY_NODE_FLAGS,
