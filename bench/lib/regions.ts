@@ -27,6 +27,8 @@ export interface RegionProcessOptions {
   env?: Record<string, string>;
   /** Under `work`; a second set of regions in one run needs its own (each region locks its disclosure log). */
   logs?: string;
+  /** How long a region may take to start (default 60 s); HB's first start over 1M persons builds its index from the exports. */
+  readyTimeoutMs?: number;
 }
 
 const printed = (line: string) => async (output: string) => output.includes(line);
@@ -106,6 +108,7 @@ export async function startRegions(
               url,
               ready: printed('listening on'),
               env,
+              timeoutMs: options.readyTimeoutMs,
             },
           );
         starters.set(code, start);

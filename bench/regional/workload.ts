@@ -149,7 +149,8 @@ export async function runRegionalWorkload(opts: RegionalOptions) {
   const work = mkdtempSync(join(tmpdir(), 'liandong-bench-regional-'));
   const data = await benchData(persons, ['JS', 'GZ', 'HB'], opts.log);
   const person = data.scenarios.personInAllRegions.idNumber;
-  const regions = await startRegions(data.dir, work);
+  // HB's first start over a large data set builds its index from the exports (minutes at 1M; later starts reuse it).
+  const regions = await startRegions(data.dir, work, undefined, { readyTimeoutMs: persons > 100_000 ? 15 * 60_000 : undefined });
   const running: Running[] = [];
   try {
     const js = regions.regions.find((r) => r.code === 'JS')!;
