@@ -181,13 +181,19 @@ export async function runRegionalWorkload(opts: RegionalOptions) {
     // Every process behind a lookup, charged per request beside the gateway: each region's subgraph and GZ's legacy stand-in.
     const charged = Object.fromEntries(regions.processes.map((p) => [p.name, p.pid]));
     // A region's membership filter is built in the background at start (~30 s at 1M): measure after, not during, it.
-    const filtersReady = await Promise.all([liandong, cached, unaudited].map((g) => filtersTrusted(g.url, ['JS', 'GZ', 'HB'], opts.log)));
+    // At 1M a region pages its whole system for its first filter (GZ over its legacy HTTP), which takes minutes on a busy machine.
+    const filterWaitMs = persons > 100_000 ? 15 * 60_000 : 120_000;
+    const filtersReady = await Promise.all(
+      [liandong, cached, unaudited].map((g) => filtersTrusted(g.url, ['JS', 'GZ', 'HB'], opts.log, filterWaitMs)),
+    );
     const all = personLookup(person);
     const oneRegion = personLookup(person, ['JS']);
     const contenders: Contender[] = [
       {
         name: '(a) subgraph JS direct',
         url: `${js.url}/index`,
+        // The region's own CPU per request (its column is the subgraph's, not a gateway's).
+        pid: regions.processes.find((p) => p.name === 'subgraph JS')?.pid,
         body: personLookupIndexOnly(person),
         perRequestHeaders: (body) => sign('JS', 'index', body),
       },
