@@ -31,6 +31,8 @@ export interface LiandongSpec {
   /** Modules loaded (after tsx) before the gateway, e.g. the memory workload's GC probe. */
   preload?: string[];
   env?: Record<string, string>;
+  /** How long the gateway may take to start (default 60 s; longer while large regions build their filters). */
+  readyTimeoutMs?: number;
 }
 
 /** Set by `--profile`: every Liandong gateway then runs under `node --cpu-prof`, its profile in `<dir>/<name>/`. */
@@ -101,6 +103,7 @@ export async function startLiandong(spec: LiandongSpec): Promise<Running> {
   const running = await startProcess(spec.name, process.execPath, args, {
     url,
     ready: async (output) => output.includes('gateway listening on'),
+    timeoutMs: spec.readyTimeoutMs,
     env: { LOG_LEVEL: 'warn', LIANDONG_KEYS_DIR: join(spec.work, 'keys'), ...spec.env },
   });
   if (profileDir) profiledStartUpMs.set(spec.name, Date.now() - spawned);

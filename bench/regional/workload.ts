@@ -149,19 +149,29 @@ export async function runRegionalWorkload(opts: RegionalOptions) {
   const work = mkdtempSync(join(tmpdir(), 'liandong-bench-regional-'));
   const data = await benchData(persons, ['JS', 'GZ', 'HB'], opts.log);
   const person = data.scenarios.personInAllRegions.idNumber;
-  // HB's first start over a large data set builds its index from the exports (minutes at 1M; later starts reuse it).
-  const regions = await startRegions(data.dir, work, undefined, { readyTimeoutMs: persons > 100_000 ? 15 * 60_000 : undefined });
+  // HB's first start over a large data set builds its index from the exports (minutes at 1M; later starts reuse it), and
+  // the gateways then start while every region builds its first membership filter.
+  const startWaitMs = persons > 100_000 ? 15 * 60_000 : undefined;
+  const regions = await startRegions(data.dir, work, undefined, { readyTimeoutMs: startWaitMs });
   const running: Running[] = [];
   try {
     const js = regions.regions.find((r) => r.code === 'JS')!;
     const [plain, liandong, cached, unaudited] = await startAll(running, [
       () => startPlainGateway(work, js),
       () =>
-        startLiandong({ name: 'liandong', template: 'regional', work, regions: regions.regions, sections: { cache: { enabled: false } } }),
+        startLiandong({
+          name: 'liandong',
+          template: 'regional',
+          readyTimeoutMs: startWaitMs,
+          work,
+          regions: regions.regions,
+          sections: { cache: { enabled: false } },
+        }),
       () =>
         startLiandong({
           name: 'liandong-cached',
           template: 'regional',
+          readyTimeoutMs: startWaitMs,
           work,
           regions: regions.regions,
           sections: { cache: { enabled: true, store: 'memory' } },
@@ -171,6 +181,7 @@ export async function runRegionalWorkload(opts: RegionalOptions) {
         startLiandong({
           name: 'liandong-audit-off',
           template: 'regional',
+          readyTimeoutMs: startWaitMs,
           work,
           regions: regions.regions,
           sections: { cache: { enabled: false }, audit: { sink: 'off' } },
