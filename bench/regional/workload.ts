@@ -35,6 +35,12 @@ export const REGIONAL_PERSONS = 10_000;
 export interface RegionalOptions extends WorkloadOptions {
   /** Persons per region (default REGIONAL_PERSONS); each size is generated once into the bench data cache. */
   persons?: number;
+  /**
+   * Whether the regions publish membership filters (default true). The person asked is held by
+   * every region, so no region is skipped either way; off spares a run at 1M the regions' first
+   * filter builds (GZ's pages its whole legacy service and takes longer than a run).
+   */
+  filters?: boolean;
 }
 
 /** The histogram count line of one region fetch: `…_count{region="JS",subgraph="index",status="ok"} 12`. */
@@ -152,7 +158,11 @@ export async function runRegionalWorkload(opts: RegionalOptions) {
   // HB's first start over a large data set builds its index from the exports (minutes at 1M; later starts reuse it), and
   // the gateways then start while every region builds its first membership filter.
   const startWaitMs = persons > 100_000 ? 15 * 60_000 : undefined;
-  const regions = await startRegions(data.dir, work, undefined, { readyTimeoutMs: startWaitMs });
+  const filters = opts.filters ?? true;
+  const regions = await startRegions(data.dir, work, undefined, {
+    readyTimeoutMs: startWaitMs,
+    ...(filters ? {} : { env: { SUBGRAPH_FILTERS: 'off' } }),
+  });
   const running: Running[] = [];
   try {
     const js = regions.regions.find((r) => r.code === 'JS')!;
@@ -194,9 +204,9 @@ export async function runRegionalWorkload(opts: RegionalOptions) {
     // A region's membership filter is built in the background at start (~30 s at 1M): measure after, not during, it.
     // At 1M a region pages its whole system for its first filter (GZ over its legacy HTTP), which takes minutes on a busy machine.
     const filterWaitMs = persons > 100_000 ? 15 * 60_000 : 120_000;
-    const filtersReady = await Promise.all(
-      [liandong, cached, unaudited].map((g) => filtersTrusted(g.url, ['JS', 'GZ', 'HB'], opts.log, filterWaitMs)),
-    );
+    const filtersReady = filters
+      ? await Promise.all([liandong, cached, unaudited].map((g) => filtersTrusted(g.url, ['JS', 'GZ', 'HB'], opts.log, filterWaitMs)))
+      : [false];
     const all = personLookup(person);
     const oneRegion = personLookup(person, ['JS']);
     const contenders: Contender[] = [
@@ -221,7 +231,7 @@ export async function runRegionalWorkload(opts: RegionalOptions) {
     await checkResponse('liandong cached', cached.url, all, fullAnswer, headers);
     const authEnforced = await refusesAnonymous(liandong.url, all);
     opts.log(
-      `workload 2 (regional, ${persons} persons per region): response check passed; person ${person} in ${fullAnswer.match(/"regions":\[[^\]]*\]/)?.[0]}; anonymous refused: ${authEnforced}; filters trusted: ${filtersReady.every(Boolean)}`,
+      `workload 2 (regional, ${persons} persons per region): response check passed; person ${person} in ${fullAnswer.match(/"regions":\[[^\]]*\]/)?.[0]}; anonymous refused: ${authEnforced}; ${filters ? `filters trusted: ${filtersReady.every(Boolean)}` : 'membership filters off (--regional-filters off)'}`,
     );
     const recordsPerRegion: Record<string, number> = {};
     for (const id of fullAnswer.match(/"id":"[A-Z]+:/g) ?? []) {
@@ -269,6 +279,7 @@ export async function runRegionalWorkload(opts: RegionalOptions) {
       personsPerRegion: persons,
       idNumber: person,
       authEnforced,
+      membershipFilters: filters,
       filtersTrusted: filtersReady.every(Boolean),
       recordsPerRegion,
       subgraphRequestsPerLookup: subgraphRequests,
