@@ -150,7 +150,15 @@ if (!soak && wanted('2') && tracing) {
   );
 } else if (!soak && wanted('2')) {
   log('== workload 2: cross-region person lookup ==');
-  const w2 = await profiled('2', () => runRegionalWorkload({ ...timing, seconds: quick ? 2 : timing.seconds, log }));
+  // --regional-persons N: the lookup over N persons per region (default 10,000; #15's target is 1,000,000).
+  const personsArg = process.argv.includes('--regional-persons') ? process.argv[process.argv.indexOf('--regional-persons') + 1] : undefined;
+  const persons = personsArg === undefined ? undefined : Number(personsArg.replaceAll('_', ''));
+  // --regional-filters off: the regions publish no membership filter (their first build at 1M outlasts a run).
+  const filtersArg = process.argv.includes('--regional-filters') ? process.argv[process.argv.indexOf('--regional-filters') + 1] : 'on';
+  if (filtersArg !== 'on' && filtersArg !== 'off') throw new Error(`--regional-filters must be on or off, got ${filtersArg}`);
+  const w2 = await profiled('2', () =>
+    runRegionalWorkload({ ...timing, seconds: quick ? 2 : timing.seconds, persons, filters: filtersArg === 'on', log }),
+  );
   report.regional = w2;
   printRounds(w2.contenders, '(b)');
   printRows(

@@ -26,7 +26,8 @@ import {
 import { normaliseIdNumber, normalisePlate } from '../../common/normalise/index.ts';
 import { manyPerKey, onePerKey } from './batch.ts';
 import type { Where } from './filters.ts';
-import { keysetSearch, selectIn, statement, type KeysetSearch } from './sql.ts';
+import { keysetSearch, selectIn, type KeysetSearch } from './sql.ts';
+import { statement } from '../../common/sqlite/statements.ts';
 
 type Row = Record<string, unknown>;
 

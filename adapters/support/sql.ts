@@ -8,31 +8,12 @@ import type Database from 'better-sqlite3';
 import type { Page, PageRequest } from '../adapter.ts';
 import { fetchChunked } from './batch.ts';
 import { checkPage, decodeCursor, toPage, type SearchKind } from './paging.ts';
+import { statement } from '../../common/sqlite/statements.ts';
 
 /** SQLite's default limit on bound parameters is 32766; stay far below it. */
 export const IN_CHUNK = 500;
 
 export const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(', ');
-
-/** Prepared statements kept per database, at most this many (the oldest is dropped first). */
-const STATEMENTS_PER_DB = 256;
-const statements = new WeakMap<Database.Database, Map<string, Database.Statement>>();
-
-/**
- * `db.prepare(sql)`, once per text: compiling the SQL cost a region more than running
- * a keyed lookup. Bounded, because search texts vary with the filters sent.
- */
-export function statement(db: Database.Database, sql: string): Database.Statement {
-  let cache = statements.get(db);
-  if (!cache) statements.set(db, (cache = new Map()));
-  let prepared = cache.get(sql);
-  if (!prepared) {
-    prepared = db.prepare(sql);
-    if (cache.size >= STATEMENTS_PER_DB) cache.delete(cache.keys().next().value!);
-    cache.set(sql, prepared);
-  }
-  return prepared;
-}
 
 /**
  * The `IN` list length a chunk of `n` keys is sent with: the next power of two (at most

@@ -110,8 +110,13 @@ function personOfOneRegion(dataDir: string, not: string): string {
 }
 
 /** Waits (bounded) until the gateway trusts the filter of every region in `codes` (its /metrics). */
-async function filtersTrusted(gatewayUrl: string, codes: readonly string[], log: (line: string) => void): Promise<boolean> {
-  const deadline = Date.now() + 120_000;
+export async function filtersTrusted(
+  gatewayUrl: string,
+  codes: readonly string[],
+  log: (line: string) => void,
+  timeoutMs = 120_000,
+): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const text = await (await fetch(new URL('/metrics', gatewayUrl))).text();
     const trusted = new Set(
@@ -123,7 +128,7 @@ async function filtersTrusted(gatewayUrl: string, codes: readonly string[], log:
     if (codes.every((c) => trusted.has(c))) return true;
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
-  log(`  the gateway did not trust every region's filter within 120 s: the filtered rows ask untrusted regions too`);
+  log(`  the gateway did not trust every region's filter within ${timeoutMs / 1000} s: the filtered rows ask untrusted regions too`);
   return false;
 }
 

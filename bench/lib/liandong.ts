@@ -31,6 +31,8 @@ export interface LiandongSpec {
   /** Modules loaded (after tsx) before the gateway, e.g. the memory workload's GC probe. */
   preload?: string[];
   env?: Record<string, string>;
+  /** How long the gateway may take to start (default 60 s; longer while large regions build their filters). */
+  readyTimeoutMs?: number;
 }
 
 /** Set by `--profile`: every Liandong gateway then runs under `node --cpu-prof`, its profile in `<dir>/<name>/`. */
@@ -42,6 +44,14 @@ export function profileLiandongInto(dir: string | null): void {
 
 /** How long each profiled gateway took to start (ms): its profile's start-up part, left out of the summary. */
 export const profiledStartUpMs = new Map<string, number>();
+
+/**
+ * The node flags that profile process `name` into its own folder while `--profile` is on (none otherwise);
+ * the regions' processes use them too, so every process behind a lookup has a profile.
+ */
+export function profilingFlags(name: string): string[] {
+  return profileDir ? ['--cpu-prof', '--cpu-prof-dir', join(profileDir, name)] : [];
+}
 
 export const answers =
   (url: string, headers: Record<string, string> = {}) =>
@@ -74,7 +84,7 @@ export async function startLiandong(spec: LiandongSpec): Promise<Running> {
   );
   writeFileSync(config, JSON.stringify({ ...template, regions: regionsFile, ...spec.sections }, null, 2));
   const preload = (spec.preload ?? []).flatMap((m) => ['--import', m]);
-  const profiling = profileDir ? ['--cpu-prof', '--cpu-prof-dir', join(profileDir, spec.name)] : [];
+  const profiling = profilingFlags(spec.name);
   const args = [
     ...profiling,
     ...GATEWAY_NODE_FLAGS,
@@ -93,6 +103,7 @@ export async function startLiandong(spec: LiandongSpec): Promise<Running> {
   const running = await startProcess(spec.name, process.execPath, args, {
     url,
     ready: async (output) => output.includes('gateway listening on'),
+    timeoutMs: spec.readyTimeoutMs,
     env: { LOG_LEVEL: 'warn', LIANDONG_KEYS_DIR: join(spec.work, 'keys'), ...spec.env },
   });
   if (profileDir) profiledStartUpMs.set(spec.name, Date.now() - spawned);

@@ -13,6 +13,8 @@ export interface LoadResult {
   errors: number;
   non2xx: number;
   cpuPerRequestMs: number | null;
+  /** CPU ms per request of each other process charged (`LoadSpec.charged`), by its name. */
+  cpuPerRequestMsBy?: Record<string, number | null>;
 }
 
 export interface LoadSpec {
@@ -25,6 +27,8 @@ export interface LoadSpec {
   pid?: number;
   /** Headers made fresh for every request (single-use tokens), from its body. */
   perRequestHeaders?: (body: string) => Record<string, string>;
+  /** Other processes whose CPU time is charged to the requests too (the regions behind a gateway), by name. */
+  charged?: Record<string, number>;
 }
 
 export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
@@ -35,6 +39,7 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
   if (!Number.isInteger(spec.seconds) || spec.seconds < 1)
     throw new RangeError(`load duration ${spec.seconds} s: expected a whole number of seconds, at least 1`);
   const cpuBefore = spec.pid ? cpuSeconds(spec.pid) : 0;
+  const chargedBefore = Object.entries(spec.charged ?? {}).map(([name, pid]) => [name, pid, cpuSeconds(pid)] as const);
   const result = await autocannon({
     url: spec.url,
     method: 'POST',
@@ -46,6 +51,11 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
   });
   const cpuAfter = spec.pid ? cpuSeconds(spec.pid) : 0;
   const requests = result.requests.total;
+  const cpuPerRequestMsBy = spec.charged
+    ? Object.fromEntries(
+        chargedBefore.map(([name, pid, before]) => [name, requests ? ((cpuSeconds(pid) - before) * 1000) / requests : null]),
+      )
+    : undefined;
   return {
     requests,
     rps: requests / spec.seconds,
@@ -54,6 +64,7 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
     errors: result.errors + result.timeouts,
     non2xx: result.non2xx,
     cpuPerRequestMs: spec.pid && requests ? ((cpuAfter - cpuBefore) * 1000) / requests : null,
+    ...(cpuPerRequestMsBy ? { cpuPerRequestMsBy } : {}),
   };
 }
 

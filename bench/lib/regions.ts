@@ -8,7 +8,7 @@
  */
 import { join } from 'node:path';
 import { freePort, startProcess, TSX, type Running } from './processes.ts';
-import type { BenchRegion } from './liandong.ts';
+import { profiledStartUpMs, profilingFlags, type BenchRegion } from './liandong.ts';
 import { loadInternalSigningKey } from '../../common/security/internal-keys.ts';
 
 export interface StartedRegions {
@@ -27,6 +27,8 @@ export interface RegionProcessOptions {
   env?: Record<string, string>;
   /** Under `work`; a second set of regions in one run needs its own (each region locks its disclosure log). */
   logs?: string;
+  /** How long a region may take to start (default 60 s); HB's first start over 1M persons builds its index from the exports. */
+  readyTimeoutMs?: number;
 }
 
 const printed = (line: string) => async (output: string) => output.includes(line);
@@ -38,7 +40,19 @@ export async function startRegions(
   options: RegionProcessOptions = {},
 ): Promise<StartedRegions> {
   const env = { LIANDONG_KEYS_DIR: join(work, 'keys'), LOG_LEVEL: 'warn', ...options.env };
-  const node = [...(options.nodeArgs ?? []), ...TSX, ...(options.preload ?? []).flatMap((m) => ['--import', m])];
+  // Under `--profile` each region process writes its own CPU profile (bench/run.ts summarises them with the gateways').
+  const node = (name: string) => [
+    ...profilingFlags(name),
+    ...(options.nodeArgs ?? []),
+    ...TSX,
+    ...(options.preload ?? []).flatMap((m) => ['--import', m]),
+  ];
+  const profiledStart = async (name: string, start: () => Promise<Running>) => {
+    const spawned = Date.now();
+    const running = await start();
+    if (profilingFlags(name).length) profiledStartUpMs.set(name, Date.now() - spawned);
+    return running;
+  };
   const logs = join(work, options.logs ?? 'region-logs');
   // The gateway's internal key exists before any subgraph reads its public half.
   await loadInternalSigningKey(env.LIANDONG_KEYS_DIR);
@@ -51,11 +65,18 @@ export async function startRegions(
     if (codes.includes('GZ')) {
       const port = await freePort();
       processes.push(
-        await startProcess('GZ stand-in', process.execPath, [...node, 'standins/gz/server.ts', '--port', String(port), '--data', dataDir], {
-          url: `http://127.0.0.1:${port}`,
-          ready: printed('listening on'),
-          env,
-        }),
+        await profiledStart('gz-standin', () =>
+          startProcess(
+            'GZ stand-in',
+            process.execPath,
+            [...node('gz-standin'), 'standins/gz/server.ts', '--port', String(port), '--data', dataDir],
+            {
+              url: `http://127.0.0.1:${port}`,
+              ready: printed('listening on'),
+              env,
+            },
+          ),
+        ),
       );
       settings.GZ = ['--setting', `serviceUrl=http://127.0.0.1:${port}`];
     }
@@ -71,7 +92,7 @@ export async function startRegions(
             `subgraph ${code}`,
             process.execPath,
             [
-              ...node,
+              ...node(`region-${code}`),
               'subgraphs/main.ts',
               '--region',
               code,
@@ -87,10 +108,11 @@ export async function startRegions(
               url,
               ready: printed('listening on'),
               env,
+              timeoutMs: options.readyTimeoutMs,
             },
           );
         starters.set(code, start);
-        processes.push(await start());
+        processes.push(await profiledStart(`region-${code}`, start));
         regions.push({ code, url });
       }),
     );

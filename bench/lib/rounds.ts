@@ -15,6 +15,8 @@ export interface Contender {
   body?: string;
   /** Headers made fresh for every request (the internal token of a direct subgraph call). */
   perRequestHeaders?: (body: string) => Record<string, string>;
+  /** Other processes whose CPU is charged per request too (the regions behind a gateway), by name. */
+  charged?: Record<string, number>;
 }
 
 export interface RoundsSpec {
@@ -32,6 +34,8 @@ export interface ContenderSummary {
   p50: number;
   p99: number;
   cpuPerRequestMs: number | null;
+  /** Medians over the rounds of each charged process's CPU ms per request (`Contender.charged`). */
+  cpuPerRequestMsBy?: Record<string, number | null>;
   errors: number;
   ratioVsReference: number;
   perRound: LoadResult[];
@@ -47,6 +51,7 @@ export async function runRounds(spec: RoundsSpec, log: (line: string) => void): 
       connections: spec.connections,
       seconds,
       pid: c.pid,
+      charged: c.charged,
     } satisfies LoadSpec);
   for (const c of spec.contenders) await load(c, spec.warmupSeconds);
   const perRound = new Map<string, LoadResult[]>(spec.contenders.map((c) => [c.name, []]));
@@ -75,10 +80,20 @@ export async function runRounds(spec: RoundsSpec, log: (line: string) => void): 
       p50: median(rs.map((r) => r.p50)),
       p99: median(rs.map((r) => r.p99)),
       cpuPerRequestMs: cpu.length ? median(cpu) : null,
+      ...(c.charged ? { cpuPerRequestMsBy: chargedMedians(Object.keys(c.charged), rs) } : {}),
       errors: rs.reduce((n, r) => n + r.errors + r.non2xx, 0),
       ratioVsReference: ratios.get(c.name)!.length ? median(ratios.get(c.name)!) : NaN,
       perRound: rs,
     };
   }
   return summary;
+}
+
+function chargedMedians(names: string[], rs: LoadResult[]): Record<string, number | null> {
+  return Object.fromEntries(
+    names.map((name) => {
+      const values = rs.map((r) => r.cpuPerRequestMsBy?.[name]).filter((v): v is number => typeof v === 'number');
+      return [name, values.length ? median(values) : null];
+    }),
+  );
 }

@@ -13,6 +13,8 @@ export function printRounds(summary: Record<string, ContenderSummary>, reference
           'p50 ms': s.p50,
           'p99 ms': s.p99,
           'CPU ms/req': fixed(s.cpuPerRequestMs, 2),
+          // The processes behind a gateway (regions), when charged: CPU ms per request each.
+          ...Object.fromEntries(Object.entries(s.cpuPerRequestMsBy ?? {}).map(([who, ms]) => [`${who} CPU ms`, fixed(ms, 2)])),
           [`vs ${reference}`]: fixed(s.ratioVsReference, 2),
           errors: s.errors,
         },

@@ -13,7 +13,7 @@
  * own latency is measured too: (c) and (d) with one client at a time (`singleClient`).
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkResponse } from '../lib/check.ts';
 import { median, runLoad, type LoadResult } from '../lib/load.ts';
@@ -21,14 +21,58 @@ import { benchData } from '../lib/data.ts';
 import { answers, startLiandong, type BenchRegion } from '../lib/liandong.ts';
 import { internalSigner } from '../lib/internal-signer.ts';
 import { officerHeaders } from '../lib/officer.ts';
-import { freePort, startAll, startProcess, TSX, type Running } from '../lib/processes.ts';
+import { cpuSeconds, freePort, startAll, startProcess, TSX, type Running } from '../lib/processes.ts';
 import { startRegions } from '../lib/regions.ts';
 import { runRounds, type Contender } from '../lib/rounds.ts';
 import type { WorkloadOptions } from '../peer/workload.ts';
+import { filtersTrusted } from '../fanout/workload.ts';
 import { oneRegionSupergraph } from './compose.ts';
 import { personLookup, personLookupIndexOnly } from './queries.ts';
 
+/** Persons per region by default; `--regional-persons N` (e.g. 1000000, the #15 target's size) overrides it. */
 export const REGIONAL_PERSONS = 10_000;
+
+export interface RegionalOptions extends WorkloadOptions {
+  /** Persons per region (default REGIONAL_PERSONS); each size is generated once into the bench data cache. */
+  persons?: number;
+  /**
+   * Whether the regions publish membership filters (default true). The person asked is held by
+   * every region, so no region is skipped either way; off spares a run at 1M the regions' first
+   * filter builds (GZ's pages its whole legacy service and takes longer than a run).
+   */
+  filters?: boolean;
+}
+
+/** The histogram count line of one region fetch: `…_count{region="JS",subgraph="index",status="ok"} 12`. */
+const FETCH_COUNT = /^liandong_region_fetch_duration_seconds_count\{([^}]*)\} (\d+)$/;
+
+async function regionFetchCounts(gatewayUrl: string): Promise<Map<string, number>> {
+  const text = await (await fetch(new URL('/metrics', gatewayUrl))).text();
+  const counts = new Map<string, number>();
+  for (const line of text.split('\n')) {
+    const m = FETCH_COUNT.exec(line);
+    if (!m) continue;
+    const label = (name: string) => new RegExp(`${name}="([^"]*)"`).exec(m[1])?.[1] ?? '?';
+    counts.set(`${label('region')} ${label('subgraph')} ${label('status')}`, Number(m[2]));
+  }
+  return counts;
+}
+
+/**
+ * How many subgraph requests one lookup makes, by region, part and status: the gateway's own
+ * fetch counter (GET /metrics) read around `n` lookups sent one at a time (nothing else is running).
+ */
+async function fetchesPerLookup(gatewayUrl: string, body: string, headers: Record<string, string>, n = 20) {
+  const before = await regionFetchCounts(gatewayUrl);
+  for (let i = 0; i < n; i++) await bodyOf(gatewayUrl, body, headers);
+  const after = await regionFetchCounts(gatewayUrl);
+  const perLookup: Record<string, number> = {};
+  for (const [key, count] of after) {
+    const added = count - (before.get(key) ?? 0);
+    if (added > 0) perLookup[key] = added / n;
+  }
+  return perLookup;
+}
 
 async function startPlainGateway(work: string, region: BenchRegion): Promise<Running> {
   const supergraph = join(work, 'one-region-supergraph.graphql');
@@ -104,22 +148,40 @@ async function oneAtATime(
   );
 }
 
-export async function runRegionalWorkload(opts: WorkloadOptions) {
+export async function runRegionalWorkload(opts: RegionalOptions) {
+  const persons = opts.persons ?? REGIONAL_PERSONS;
+  if (!Number.isInteger(persons) || persons < 1000 || persons > 10_000_000)
+    throw new RangeError(`regional persons per region: expected a whole number from 1000 to 10000000, got ${persons}`);
   const work = mkdtempSync(join(tmpdir(), 'liandong-bench-regional-'));
-  const data = await benchData(REGIONAL_PERSONS, ['JS', 'GZ', 'HB'], opts.log);
+  const data = await benchData(persons, ['JS', 'GZ', 'HB'], opts.log);
   const person = data.scenarios.personInAllRegions.idNumber;
-  const regions = await startRegions(data.dir, work);
+  // HB's first start over a large data set builds its index from the exports (minutes at 1M; later starts reuse it), and
+  // the gateways then start while every region builds its first membership filter.
+  const startWaitMs = persons > 100_000 ? 15 * 60_000 : undefined;
+  const filters = opts.filters ?? true;
+  const regions = await startRegions(data.dir, work, undefined, {
+    readyTimeoutMs: startWaitMs,
+    ...(filters ? {} : { env: { SUBGRAPH_FILTERS: 'off' } }),
+  });
   const running: Running[] = [];
   try {
     const js = regions.regions.find((r) => r.code === 'JS')!;
     const [plain, liandong, cached, unaudited] = await startAll(running, [
       () => startPlainGateway(work, js),
       () =>
-        startLiandong({ name: 'liandong', template: 'regional', work, regions: regions.regions, sections: { cache: { enabled: false } } }),
+        startLiandong({
+          name: 'liandong',
+          template: 'regional',
+          readyTimeoutMs: startWaitMs,
+          work,
+          regions: regions.regions,
+          sections: { cache: { enabled: false } },
+        }),
       () =>
         startLiandong({
           name: 'liandong-cached',
           template: 'regional',
+          readyTimeoutMs: startWaitMs,
           work,
           regions: regions.regions,
           sections: { cache: { enabled: true, store: 'memory' } },
@@ -129,6 +191,7 @@ export async function runRegionalWorkload(opts: WorkloadOptions) {
         startLiandong({
           name: 'liandong-audit-off',
           template: 'regional',
+          readyTimeoutMs: startWaitMs,
           work,
           regions: regions.regions,
           sections: { cache: { enabled: false }, audit: { sink: 'off' } },
@@ -136,20 +199,30 @@ export async function runRegionalWorkload(opts: WorkloadOptions) {
     ]);
     const headers = await officerHeaders(join(work, 'keys'));
     const sign = await internalSigner(join(work, 'keys'));
+    // Every process behind a lookup, charged per request beside the gateway: each region's subgraph and GZ's legacy stand-in.
+    const charged = Object.fromEntries(regions.processes.map((p) => [p.name, p.pid]));
+    // A region's membership filter is built in the background at start (~30 s at 1M): measure after, not during, it.
+    // At 1M a region pages its whole system for its first filter (GZ over its legacy HTTP), which takes minutes on a busy machine.
+    const filterWaitMs = persons > 100_000 ? 15 * 60_000 : 120_000;
+    const filtersReady = filters
+      ? await Promise.all([liandong, cached, unaudited].map((g) => filtersTrusted(g.url, ['JS', 'GZ', 'HB'], opts.log, filterWaitMs)))
+      : [false];
     const all = personLookup(person);
     const oneRegion = personLookup(person, ['JS']);
     const contenders: Contender[] = [
       {
         name: '(a) subgraph JS direct',
         url: `${js.url}/index`,
+        // The region's own CPU per request (its column is the subgraph's, not a gateway's).
+        pid: regions.processes.find((p) => p.name === 'subgraph JS')?.pid,
         body: personLookupIndexOnly(person),
         perRequestHeaders: (body) => sign('JS', 'index', body),
       },
       { name: '(b) apollo-gateway (JS)', url: plain.url, pid: plain.pid, body: oneRegion },
-      { name: '(c1) liandong (JS only)', url: liandong.url, pid: liandong.pid, headers, body: oneRegion },
-      { name: '(c) liandong 3 regions', url: liandong.url, pid: liandong.pid, headers, body: all },
-      { name: '(d) liandong 3 regions cached', url: cached.url, pid: cached.pid, headers, body: all },
-      { name: '(c-off) liandong 3 regions, audit off', url: unaudited.url, pid: unaudited.pid, headers, body: all },
+      { name: '(c1) liandong (JS only)', url: liandong.url, pid: liandong.pid, headers, body: oneRegion, charged },
+      { name: '(c) liandong 3 regions', url: liandong.url, pid: liandong.pid, headers, body: all, charged },
+      { name: '(d) liandong 3 regions cached', url: cached.url, pid: cached.pid, headers, body: all, charged },
+      { name: '(c-off) liandong 3 regions, audit off', url: unaudited.url, pid: unaudited.pid, headers, body: all, charged },
     ];
     await bodyOf(contenders[0].url, contenders[0].body!, contenders[0].perRequestHeaders!(contenders[0].body!));
     const plainAnswer = await bodyOf(plain.url, oneRegion);
@@ -158,7 +231,22 @@ export async function runRegionalWorkload(opts: WorkloadOptions) {
     await checkResponse('liandong cached', cached.url, all, fullAnswer, headers);
     const authEnforced = await refusesAnonymous(liandong.url, all);
     opts.log(
-      `workload 2 (regional): response check passed; person ${person} in ${fullAnswer.match(/"regions":\[[^\]]*\]/)?.[0]}; anonymous refused: ${authEnforced}`,
+      `workload 2 (regional, ${persons} persons per region): response check passed; person ${person} in ${fullAnswer.match(/"regions":\[[^\]]*\]/)?.[0]}; anonymous refused: ${authEnforced}; ${filters ? `filters trusted: ${filtersReady.every(Boolean)}` : 'membership filters off (--regional-filters off)'}`,
+    );
+    const recordsPerRegion: Record<string, number> = {};
+    for (const id of fullAnswer.match(/"id":"[A-Z]+:/g) ?? []) {
+      const region = id.slice(6, -1);
+      recordsPerRegion[region] = (recordsPerRegion[region] ?? 0) + 1;
+    }
+    const subgraphRequests = await fetchesPerLookup(liandong.url, all, headers);
+    opts.log(
+      `  one (c) lookup: records per region ${JSON.stringify(recordsPerRegion)}; subgraph requests (region part status: per lookup) ${JSON.stringify(subgraphRequests)}`,
+    );
+    // What each process spends with no request at all (change-feed polls, filter fetches, timers): at a low
+    // request rate it is a large part of "CPU per request", so the budget is also given net of it.
+    const idleMsPerSecond = await idleCpu({ gateway: liandong.pid, ...charged });
+    opts.log(
+      `  idle CPU ms per second (no load): ${JSON.stringify(Object.fromEntries(Object.entries(idleMsPerSecond).map(([k, v]) => [k, Number(v.toFixed(1))])))}`,
     );
     const summary = await runRounds(
       {
@@ -186,15 +274,86 @@ export async function runRegionalWorkload(opts: WorkloadOptions) {
     opts.log(
       `  audit on vs off: throughput ${(audit.throughputOnVsOff * 100).toFixed(0)}%, p50 added ${audit.p50AddedMs.toFixed(1)} ms, CPU added ${audit.cpuAddedMsPerRequest?.toFixed(3) ?? '-'} ms/request`,
     );
+    const budget = cpuBudget(audited, idleMsPerSecond, opts.log);
     const singleClient = await oneAtATime(
       contenders.filter((c) => c.name.startsWith('(c) ') || c.name.startsWith('(d) ')),
       opts,
     );
     for (const [name, r] of Object.entries(singleClient))
       opts.log(`  one client at a time, ${name}: p50 ${r.p50} ms, p99 ${r.p99} ms (${r.rps.toFixed(0)} req/s)`);
-    return { personsPerRegion: REGIONAL_PERSONS, idNumber: person, authEnforced, contenders: summary, audit, singleClient };
+    return {
+      personsPerRegion: persons,
+      idNumber: person,
+      authEnforced,
+      membershipFilters: filters,
+      filtersTrusted: filtersReady.every(Boolean),
+      recordsPerRegion,
+      subgraphRequestsPerLookup: subgraphRequests,
+      cpuBudget: budget,
+      contenders: summary,
+      audit,
+      singleClient,
+    };
   } finally {
     for (const r of running) await r.stop();
     await regions.stop();
   }
+}
+
+/**
+ * Where the CPU of one uncached lookup (c) goes: the gateway and each process behind it, in
+ * ms per lookup, and the throughput that sum allows on this machine's cores (every process
+ * shares them, so that is the ceiling whatever the concurrency).
+ */
+function cpuBudget(
+  c: { rps: number; cpuPerRequestMs: number | null; cpuPerRequestMsBy?: Record<string, number | null> },
+  idleMsPerSecond: Record<string, number>,
+  log: (line: string) => void,
+) {
+  const parts: Record<string, number | null> = { gateway: c.cpuPerRequestMs, ...c.cpuPerRequestMsBy };
+  // Net of what the process spends idle anyway, spread over the requests of a second (never below zero).
+  const net = Object.fromEntries(
+    Object.entries(parts).map(([name, ms]) => [
+      name,
+      ms === null || !c.rps ? null : Math.max(0, ms - (idleMsPerSecond[name] ?? 0) / c.rps),
+    ]),
+  );
+  const sum = (values: Record<string, number | null>) => {
+    const known = Object.values(values).filter((v): v is number => typeof v === 'number');
+    return known.length === Object.keys(values).length ? known.reduce((a, b) => a + b, 0) : null;
+  };
+  const totalMs = sum(parts);
+  const netTotalMs = sum(net);
+  const cores = cpus().length;
+  const ceiling = (ms: number | null) => (ms ? (cores * 1000) / ms : null);
+  const show = (values: Record<string, number | null>) =>
+    Object.entries(values)
+      .map(([name, ms]) => `${name} ${ms?.toFixed(2) ?? '-'}`)
+      .join(', ');
+  log(
+    `  CPU ms per (c) lookup: ${show(parts)}; total ${totalMs?.toFixed(2) ?? '-'} → ceiling ${ceiling(totalMs)?.toFixed(0) ?? '-'} req/s on ${cores} cores (1,000/s needs ≤ ${cores.toFixed(0)} ms in all)`,
+  );
+  log(
+    `  the same net of idle CPU (at ${c.rps.toFixed(0)} req/s): ${show(net)}; total ${netTotalMs?.toFixed(2) ?? '-'} → ceiling ${ceiling(netTotalMs)?.toFixed(0) ?? '-'} req/s`,
+  );
+  return {
+    msPerLookup: parts,
+    totalMs,
+    ceilingRps: ceiling(totalMs),
+    idleMsPerSecond,
+    netOfIdleMsPerLookup: net,
+    netTotalMs,
+    netCeilingRps: ceiling(netTotalMs),
+    cores,
+    totalMsFor1000PerSecond: cores,
+  };
+}
+
+/** CPU ms per second of each process over a few seconds with no request sent. */
+async function idleCpu(pids: Record<string, number>, seconds = 3): Promise<Record<string, number>> {
+  const before = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, cpuSeconds(pid)]));
+  const started = performance.now();
+  await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+  const elapsed = (performance.now() - started) / 1000;
+  return Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, ((cpuSeconds(pid) - before[name]) * 1000) / elapsed]));
 }

@@ -6,6 +6,7 @@
 import Database from 'better-sqlite3';
 import { SFZH_SORT_KEY } from './schema.ts';
 import { gzTime } from './time.ts';
+import { statement } from '../../common/sqlite/statements.ts';
 import { GzAssistance } from './assistance.ts';
 
 export type Row = Record<string, unknown>;
@@ -177,7 +178,7 @@ export class GzStore {
     if (keys.length > MAX_BATCH_KEYS) throw new GzRequestError(4001, `參數錯誤: ${keys.length} keys, at most ${MAX_BATCH_KEYS}`);
     if (!keys.every((k) => typeof k === 'string')) throw new GzRequestError(4001, `參數錯誤: ${column} must be a list of strings`);
     const sql = `SELECT * FROM ${spec.table} WHERE ${column} IN (SELECT value FROM json_each(?)) ORDER BY ${spec.order}`;
-    const rows = this.db.prepare(sql).all(JSON.stringify(keys)) as Row[];
+    const rows = statement(this.db, sql).all(JSON.stringify(keys)) as Row[];
     return resource === 'anjian' ? this.withCaseDetails(rows) : rows;
   }
 
@@ -187,7 +188,7 @@ export class GzStore {
     const detail = (table: string) => {
       const grouped = new Map<unknown, Row[]>();
       const sql = `SELECT * FROM ${table} WHERE ajbh IN (SELECT value FROM json_each(?)) ORDER BY ajbh, xh`;
-      for (const row of this.db.prepare(sql).all(ids) as Row[]) {
+      for (const row of statement(this.db, sql).all(ids) as Row[]) {
         const list = grouped.get(row.ajbh) ?? [];
         list.push(row);
         grouped.set(row.ajbh, list);
@@ -218,10 +219,12 @@ export class GzStore {
       values.push(built.value);
     }
     const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    const total = (this.db.prepare(`SELECT count(*) AS n FROM ${spec.table} ${filter}`).get(...values) as { n: number }).n;
-    const rows = this.db
-      .prepare(`SELECT * FROM ${spec.table} ${filter} ORDER BY ${spec.order} LIMIT ? OFFSET ?`)
-      .all(...values, pageSize, (page - 1) * pageSize) as Row[];
+    const total = (statement(this.db, `SELECT count(*) AS n FROM ${spec.table} ${filter}`).get(...values) as { n: number }).n;
+    const rows = statement(this.db, `SELECT * FROM ${spec.table} ${filter} ORDER BY ${spec.order} LIMIT ? OFFSET ?`).all(
+      ...values,
+      pageSize,
+      (page - 1) * pageSize,
+    ) as Row[];
     return { total, page, pageSize, rows: resource === 'anjian' ? this.withCaseDetails(rows) : rows };
   }
 
@@ -231,7 +234,7 @@ export class GzStore {
   }
 
   changesSince(since: number, limit: number): Row[] {
-    return this.db.prepare('SELECT * FROM biangeng WHERE xh > ? ORDER BY xh LIMIT ?').all(since, limit) as Row[];
+    return statement(this.db, 'SELECT * FROM biangeng WHERE xh > ? ORDER BY xh LIMIT ?').all(since, limit) as Row[];
   }
 
   /**
