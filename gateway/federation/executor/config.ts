@@ -3,7 +3,7 @@
  * plans @apollo/gateway's planner makes.
  *
  *   "executor": {
- *     "engine": "apollo"   // @apollo/gateway's own (default for now); "liandong": the compiled executor
+ *     "engine": "liandong"   // the compiled executor (default); "apollo": @apollo/gateway's own
  *   }
  *
  * Both give the same response byte for byte (executor.test.ts runs them side by side);
@@ -24,6 +24,6 @@ export const executorSection = section({
   validate(raw, at): ExecutorConfig {
     const obj = raw === undefined ? {} : object(raw, at);
     onlyKeys(obj, ['engine'], at);
-    return { engine: optional(obj.engine, 'apollo' as Engine, (v) => oneOf(v, ENGINES, at.key('engine'))) };
+    return { engine: optional(obj.engine, 'liandong' as Engine, (v) => oneOf(v, ENGINES, at.key('engine'))) };
   },
 });
