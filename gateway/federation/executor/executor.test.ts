@@ -247,6 +247,10 @@ const OPERATIONS: {
     },
   },
   {
+    name: 'entities three fetches deep through lists with nulls (flatten paths with @)',
+    query: `{ hits { ... on Vehicle { plate owner { name cases { title } alerts } } ... on Person { cases { id } } } people(ids: ["9", "3"]) { cases { id } } }`,
+  },
+  {
     name: 'a missing entity and an empty list',
     query: `{ person(id: "404") { id cases { id } } people(ids: []) { id } }`,
   },

@@ -15,16 +15,18 @@ function isObject(value: unknown): value is Obj {
 export function mergeInto(target: Obj, source: unknown): Obj {
   if (source === undefined || source === null) return target;
   const from = source as Obj;
-  for (const key in from) {
-    // Own enumerable keys only, as Object.keys (JSON answers have no inherited ones).
-    if (!hasOwn.call(from, key)) continue;
+  const keys = Object.keys(from);
+  for (let k = 0; k < keys.length; k++) {
+    const key = keys[k];
     const value = from[key];
     if (value === undefined) continue;
-    // A key such as `constructor` must become the object's own, not the prototype's.
-    if (!hasOwn.call(target, key) && key in target) {
+    let existing = target[key];
+    // An inherited key (`constructor`, `__proto__` …) must become the object's own, not
+    // the prototype's; only such a key reads as defined without being own.
+    if (existing !== undefined && !hasOwn.call(target, key)) {
       Object.defineProperty(target, key, { configurable: true, enumerable: true, value: undefined, writable: true });
+      existing = undefined;
     }
-    const existing = target[key];
     if (existing && isObject(value)) {
       mergeInto(existing as Obj, value);
     } else if (Array.isArray(value) && Array.isArray(existing) && value.length === existing.length) {

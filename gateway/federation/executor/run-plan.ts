@@ -268,12 +268,47 @@ function moveIntoCursor(cursor: Cursor, path: ResponsePath): Cursor | undefined 
   return data ? { path: cursor.path.concat(path), data, fullResult: cursor.fullResult } : undefined;
 }
 
+/**
+ * The entities a Flatten node's path reaches, as Apollo's flattenResultsAtPath gives them
+ * (each `@` is Array.prototype.flatMap over the elements), collected into one array
+ * instead of one intermediate array per list on the way.
+ */
 function flattenAtPath(value: unknown, path: ResponsePath, from: number): unknown {
-  if (from === path.length) return value;
-  if (value === undefined || value === null) return value;
-  const current = path[from];
-  if (current === '@') return (value as unknown[]).flatMap((element) => flattenAtPath(element, path, from + 1));
+  for (let i = from; i < path.length; i++) {
+    if (value === undefined || value === null) return value;
+    const current = path[i];
+    if (current === '@') {
+      const out: unknown[] = [];
+      for (const element of asList(value)) appendAtPath(out, element, path, i + 1);
+      return out;
+    }
+    value = step(value, current);
+  }
+  return value;
+}
+
+/** Appends what flattenAtPath(value, path, from) gives, spread one level (flatMap's rule). */
+function appendAtPath(out: unknown[], value: unknown, path: ResponsePath, from: number): void {
+  for (let i = from; i < path.length; i++) {
+    if (value === undefined || value === null) break;
+    const current = path[i];
+    if (current === '@') {
+      for (const element of asList(value)) appendAtPath(out, element, path, i + 1);
+      return;
+    }
+    value = step(value, current);
+  }
+  if (Array.isArray(value)) for (const element of value) out.push(element);
+  else out.push(value);
+}
+
+function asList(value: unknown): unknown[] {
+  if (!Array.isArray(value)) throw new TypeError('value.flatMap is not a function');
+  return value;
+}
+
+function step(value: unknown, current: string | number): unknown {
   if (typeof current !== 'string') throw new Error(`Unexpected ${typeof current} found in path`);
   if (Array.isArray(value)) throw new Error(`Unexpected array in result for path element ${current}`);
-  return flattenAtPath(hasOwn.call(value, current) ? (value as Obj)[current] : undefined, path, from + 1);
+  return hasOwn.call(value, current) ? (value as Obj)[current] : undefined;
 }
