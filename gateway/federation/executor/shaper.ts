@@ -266,6 +266,8 @@ function fragmentApplies(run: Run, fragment: FragmentPlan, typename: string | un
   const condition = fragment.typeCondition;
   if (!condition) return true;
   const name = typename || parent.name;
+  // The common case (a fragment on the object's own type) without a map lookup.
+  if (condition.name === name) return true;
   let applies = fragment.appliesTo.get(name);
   if (applies === undefined) {
     const type = typename ? run.schema.getType(typename) : parent;
