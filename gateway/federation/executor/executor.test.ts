@@ -251,6 +251,22 @@ const OPERATIONS: {
     query: `{ hits { ... on Vehicle { plate owner { name cases { title } alerts } } ... on Person { cases { id } } } people(ids: ["9", "3"]) { cases { id } } }`,
   },
   {
+    name: 'fragments on one type condition apart from each other (Apollo merges them: key order)',
+    query: `fragment N on Person { nickname } query F { person(id: "1") { ... on Person { name } id ... on Person { idNumber } ...N cases { id } ...N ... on Record { id } } }`,
+    variables: {},
+  },
+  {
+    name: 'one response name under other directives, fragments without a type condition, nested merges',
+    query: `query M($a: Boolean = false) {
+              person(id: "1") {
+                cases { id } ... { name @skip(if: $a) } name @include(if: true) ... @include(if: $a) { idNumber }
+                ... { cases { title } } id name @skip(if: $a) ... on Person { cases { officer } nickname }
+              }
+              records { ... on Vehicle { plate } id ... on Person { name } ... on Vehicle { colour owner { id } } __typename }
+            }`,
+    variables: {},
+  },
+  {
     name: 'a missing entity and an empty list',
     query: `{ person(id: "404") { id cases { id } } people(ids: []) { id } }`,
   },

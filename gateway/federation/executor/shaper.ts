@@ -22,7 +22,7 @@ import {
   type GraphQLOutputType,
   type GraphQLSchema,
   type OperationDefinitionNode,
-  type SelectionSetNode,
+  type SelectionNode,
   type ValueNode,
   isAbstractType,
   isCompositeType,
@@ -34,6 +34,7 @@ import {
   isScalarType,
   valueFromASTUntyped,
   getNamedType,
+  print,
 } from 'graphql';
 
 /** The compiled path cannot shape this response exactly; Apollo's shaper takes it. */
@@ -112,8 +113,8 @@ export function compileShaper(
   const rootType = schema.getRootType(operation.operation);
   if (!rootType) throw new NotCompilable(`the schema has no ${operation.operation} root type`);
   const leafChecks = new Map<string, (value: unknown) => boolean>();
-  const compileSet = (set: SelectionSetNode, parent: GraphQLCompositeType): SelectionPlan[] =>
-    set.selections.map((selection): SelectionPlan => {
+  const compileSet = (set: readonly SelectionNode[], parent: GraphQLCompositeType): SelectionPlan[] =>
+    mergeByKey(set).map(({ selection, children }): SelectionPlan => {
       if (selection.kind === 'Field') {
         const name = selection.name.value;
         if (INTROSPECTION_FIELDS.has(name)) throw new NotCompilable(`introspection field ${name}`);
@@ -126,20 +127,21 @@ export function compileShaper(
         const definition = (parent as { getFields(): Record<string, { type: GraphQLOutputType }> }).getFields()[name];
         if (!definition) throw new NotCompilable(`no field ${parent.name}.${name} in the API schema`);
         const named = getNamedType(definition.type);
-        const selections = selection.selectionSet && isCompositeType(named) ? compileSet(selection.selectionSet, named) : null;
+        const selections = selection.selectionSet && isCompositeType(named) ? compileSet(children, named) : null;
         return { kind: 'field', responseName, conditions, typename: false, type: typePlan(definition.type), selections };
       }
       const conditions = compileConditions(selection.directives);
       let typeConditionName: string | undefined;
-      let selectionSet: SelectionSetNode;
+      let selectionSet: readonly SelectionNode[];
       if (selection.kind === 'FragmentSpread') {
         const fragment = fragments[selection.name.value];
         if (!fragment) throw new NotCompilable(`unknown fragment ${selection.name.value}`);
         typeConditionName = fragment.typeCondition.name.value;
-        selectionSet = fragment.selectionSet;
+        // The same spread twice is one selection (same key); its fragment's selections once.
+        selectionSet = fragment.selectionSet.selections;
       } else {
         typeConditionName = selection.typeCondition?.name.value;
-        selectionSet = selection.selectionSet;
+        selectionSet = children;
       }
       const typeCondition = typeConditionName ? schema.getType(typeConditionName) : null;
       if (typeConditionName && !isCompositeType(typeCondition)) throw new NotCompilable(`type condition ${typeConditionName}`);
@@ -169,7 +171,7 @@ export function compileShaper(
     return { kind: 'leaf', valid, display: name };
   }
 
-  const root = compileSet(operation.selectionSet, rootType);
+  const root = compileSet(operation.selectionSet.selections, rootType);
   const defaults = variableDefaults(operation);
   return {
     shape(input, variables) {
@@ -189,6 +191,33 @@ export function compileShaper(
 
 function isUnionType(type: GraphQLCompositeType): boolean {
   return !isObjectType(type) && !isInterfaceType(type);
+}
+
+/**
+ * The selections as @apollo/federation-internals keys them when it builds the operation
+ * Apollo shapes with: selections with one key are one selection, at the first one's place,
+ * their sub-selections concatenated — a field by response name and directives, an inline
+ * fragment by type condition and directives, a spread by fragment name and directives.
+ * (Without this, `{ ... on T { a } b ... on T { c } }` would give keys a, b, c where
+ * Apollo gives a, c, b.)
+ */
+function mergeByKey(selections: readonly SelectionNode[]): { selection: SelectionNode; children: SelectionNode[] }[] {
+  const groups = new Map<string, { selection: SelectionNode; children: SelectionNode[] }>();
+  for (const selection of selections) {
+    const key = selectionKey(selection);
+    const children = selection.kind === 'FragmentSpread' ? [] : (selection.selectionSet?.selections ?? []);
+    const group = groups.get(key);
+    if (group) group.children.push(...children);
+    else groups.set(key, { selection, children: [...children] });
+  }
+  return [...groups.values()];
+}
+
+function selectionKey(selection: SelectionNode): string {
+  const directives = (selection.directives ?? []).map((d) => print(d)).join(' ');
+  if (selection.kind === 'Field') return `${selection.alias?.value ?? selection.name.value} ${directives}`;
+  if (selection.kind === 'FragmentSpread') return `...${selection.name.value} ${directives}`;
+  return `...${selection.typeCondition ? ` on ${selection.typeCondition.name.value}` : ''} ${directives}`;
 }
 
 function compileConditions(
