@@ -2,7 +2,8 @@
  * `npm run bench` — the benchmark report. `--quick` keeps it under two minutes;
  * `--only 1,2` runs some workloads; `--profile` runs every Liandong gateway under
  * `--cpu-prof` and reports each one's top self-time functions and packages per workload;
- * `--tracing` runs workload 2 as tracing on vs off (regional/tracing.ts).
+ * `--tracing` runs workload 2 as tracing on vs off (regional/tracing.ts); `--compare-executors`
+ * adds to workload 1 a Liandong gateway on @apollo/gateway's executor beside the one on its own.
  * Everything runs on 127.0.0.1 and stops by itself.
  * Prints a table and writes bench/results/latest.json.
  */
@@ -132,7 +133,8 @@ if (soak) {
 
 if (!soak && wanted('1')) {
   log('== workload 1: public gateway benchmark (bench-peer) ==');
-  const w1 = await profiled('1', () => runPeerWorkload({ ...timing, log }));
+  const compareExecutors = process.argv.includes('--compare-executors');
+  const w1 = await profiled('1', () => runPeerWorkload({ ...timing, log, compareExecutors }));
   report.peer = w1;
   report.ratioVsApolloGateway = w1.ratioVsApolloGateway;
   printRounds(w1.contenders, 'apollo');

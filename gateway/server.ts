@@ -85,6 +85,8 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     // Each fetch of a (cached) plan carries its parsed operation, so the data sources
     // read it rather than parse the same fetch text again on every request.
     queryPlannerConfig: { exposeDocumentNodeInFetchNode: true },
+    // Which executor runs the plans (config `executor.engine`, gateway/federation/executor/).
+    ...extensions.apolloGatewayOptions,
   });
   const apollo = apolloServer(wrap(gateway, extensions), extensions, logger);
   await apollo.start();

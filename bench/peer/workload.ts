@@ -19,10 +19,12 @@ export interface WorkloadOptions {
   connections: number;
   warmupSeconds: number;
   log: (line: string) => void;
+  /** `--compare-executors`: also Liandong on @apollo/gateway's executor (`executor.engine: "apollo"`), side by side. */
+  compareExecutors?: boolean;
 }
 
 /** Plain @apollo/gateway (the reference), Hive Gateway and Liandong, started together. */
-async function startContenders(supergraph: string, work: string, _opts: WorkloadOptions, running: Running[]): Promise<Running[]> {
+async function startContenders(supergraph: string, work: string, opts: WorkloadOptions, running: Running[]): Promise<Running[]> {
   const [apolloPort, hivePort] = [await freePort(), await freePort()];
   return startAll(running, [
     () =>
@@ -47,6 +49,18 @@ async function startContenders(supergraph: string, work: string, _opts: Workload
         },
       ),
     ...(existsSync('gateway/main.ts') ? [() => startLiandong({ name: 'liandong', template: 'permissive', work, supergraph })] : []),
+    ...(existsSync('gateway/main.ts') && opts.compareExecutors
+      ? [
+          () =>
+            startLiandong({
+              name: 'liandong-apollo-executor',
+              template: 'permissive',
+              work,
+              supergraph,
+              sections: { executor: { engine: 'apollo' } },
+            }),
+        ]
+      : []),
   ]);
 }
 

@@ -20,6 +20,7 @@ import { trustedDocumentsSection } from '../trusted-documents/config.ts';
 import { tracingSection } from '../tracing/config.ts';
 import { filtersSection } from '../filters/config.ts';
 import { liveSection } from '../live/config.ts';
+import { executorSection } from '../federation/executor/config.ts';
 
 export const SECTIONS = [
   modeSection,
@@ -37,6 +38,7 @@ export const SECTIONS = [
   tracingSection,
   filtersSection,
   liveSection,
+  executorSection,
 ] as const;
 
 type Sections = (typeof SECTIONS)[number];

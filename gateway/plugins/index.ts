@@ -44,6 +44,7 @@ import { operationFactsPlugin, tracedExecution, tracedHook, tracedPlugin } from 
 import { SPAN } from '../../common/tracing/spans.ts';
 import { createLive, LiveMetrics } from '../live/index.ts';
 import { liveModule } from '../live/schema.ts';
+import { createPlanExecutor } from '../federation/executor/index.ts';
 
 /** The gateway itself reads the regions' change streams and filters: a service caller with no scopes. */
 const CHANGE_STREAM_CALLER = {
@@ -82,6 +83,8 @@ export interface GatewayExtensions {
   regionCache?: RegionRequestCache | null;
   /** The regions' membership filters the index data source consults (gateway/filters); null when disabled. */
   membership?: RegionMembership | null;
+  /** Options for @apollo/gateway: which executor runs its query plans (federation/executor/). */
+  apolloGatewayOptions: { telemetry: object };
   /** Metric registries to expose on /metrics besides the main one (the cache's counters). */
   metricRegistries: Registry[];
   http: HttpHooks;
@@ -127,7 +130,9 @@ export async function gatewayExtensions(runtime: GatewayRuntime): Promise<Gatewa
   );
   const audit = await openGatewayAudit(runtime);
   const liveMetrics = new LiveMetrics();
+  const executor = createPlanExecutor(config.executor);
   const metricRegistries = [
+    executor.metrics.registry,
     cache.metrics.registry,
     limits.metrics.registry,
     filters.metrics.registry,
@@ -169,6 +174,7 @@ export async function gatewayExtensions(runtime: GatewayRuntime): Promise<Gatewa
   return {
     regionCache: cache.requests,
     membership: filters.membership,
+    apolloGatewayOptions: executor.gatewayOptions,
     metricRegistries,
     // The region list first (in-flight queries finish with the regions they started with,
     // whatever hot registration does meanwhile); then authentication, purpose, and the
@@ -233,6 +239,7 @@ export async function gatewayExtensions(runtime: GatewayRuntime): Promise<Gatewa
       () => refusals.close(),
       () => audit.close(),
       async () => trustedDocuments?.close(),
+      async () => executor.close(),
     ],
   };
 }
