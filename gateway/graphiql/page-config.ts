@@ -15,6 +15,8 @@ export interface PageConfig {
    * Null in production, or when no demo data was found: the examples show placeholders.
    */
   demo: DemoValues | null;
+  /** This page load's CSP nonce for style elements GraphiQL's menus add (page.ts); set per response. */
+  styleNonce?: string;
 }
 
 /** Values of the demo data the saved examples are filled with (demo-values.ts reads them). */

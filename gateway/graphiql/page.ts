@@ -5,10 +5,23 @@
  * JSON data block the browser never executes. Everything — scripts, styles, XHR — comes
  * from the gateway's own origin; fonts and icons are data: URLs inside the CSS. Nothing
  * may frame the page, post forms, or change the base URL.
+ *
+ * One exception for styles: GraphiQL's menus and dialogs (Radix, through
+ * react-remove-scroll) add a `<style>` element while open, e.g. the operation menu of a
+ * tab holding several operations. The page allows exactly the style elements carrying
+ * this response's nonce (fresh per page load, handed to the app in its config, which
+ * passes it to those libraries through `get-nonce`); no inline script is allowed at all.
  */
+import { randomBytes } from 'node:crypto';
 import { ASSETS_PREFIX } from './assets.ts';
 import { PAGE_CONFIG_ELEMENT_ID, type PageConfig } from './page-config.ts';
 
+/** The CSP of the page itself: `styleNonce` admits the app's own style elements. */
+export function contentSecurityPolicy(styleNonce: string): string {
+  return CONTENT_SECURITY_POLICY.replace("style-src 'self'", `style-src 'self' 'nonce-${styleNonce}'`);
+}
+
+/** The CSP of everything else under /graphiql/ (assets, dev tokens): no exception. */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
   "script-src 'self'",
@@ -31,6 +44,11 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'cross-origin-opener-policy': 'same-origin',
   'cross-origin-resource-policy': 'same-origin',
 };
+
+/** A nonce for one page load: 128 random bits, as CSP asks. */
+export function newStyleNonce(): string {
+  return randomBytes(16).toString('base64');
+}
 
 export function renderPage(config: PageConfig): string {
   return `<!doctype html>

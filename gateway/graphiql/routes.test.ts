@@ -84,12 +84,19 @@ describe('GraphiQL routes (development)', () => {
     const response = await fetch(`${base}/graphql`, { headers: { accept: 'text/html,application/xhtml+xml' } });
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
-    expect(response.headers.get('content-security-policy')).toBe(CONTENT_SECURITY_POLICY);
     expect(response.headers.get('x-frame-options')).toBe('DENY');
     const html = await response.text();
     expect(html).toContain('<script type="module" src="/graphiql/app.js"></script>');
     const config = new RegExp(`<script type="application/json" id="${PAGE_CONFIG_ELEMENT_ID}">(.*?)</script>`).exec(html);
-    expect(JSON.parse(config![1])).toEqual(DEV);
+    const { styleNonce, ...rest } = JSON.parse(config![1]);
+    expect(rest).toEqual(DEV);
+    // The strict policy, with style elements admitted only by this page load's nonce.
+    expect(styleNonce).toMatch(/^[A-Za-z0-9+/]{22}==$/);
+    expect(response.headers.get('content-security-policy')).toBe(
+      CONTENT_SECURITY_POLICY.replace("style-src 'self'", `style-src 'self' 'nonce-${styleNonce}'`),
+    );
+    const again = await fetch(`${base}/graphql`, { headers: { accept: 'text/html' } });
+    expect(again.headers.get('content-security-policy')).not.toContain(styleNonce);
   });
 
   it('leaves GET queries and non-browser GETs to GraphQL', async () => {

@@ -16,7 +16,7 @@ import type { RouteHandler } from '../http/hooks.ts';
 import { HttpError, sendJson } from '../../common/http/respond.ts';
 import { ASSETS, ASSETS_PREFIX, type Asset } from './assets.ts';
 import { isLoopbackHost, LOOPBACK_HOSTS } from './loopback-host.ts';
-import { renderPage, SECURITY_HEADERS } from './page.ts';
+import { contentSecurityPolicy, newStyleNonce, renderPage, SECURITY_HEADERS } from './page.ts';
 import type { DemoToken, PageConfig } from './page-config.ts';
 
 export const DEV_TOKENS_PATH = `${ASSETS_PREFIX}dev-tokens`;
@@ -42,11 +42,15 @@ export interface GraphiqlRouteOptions {
 
 export function graphiqlRoutes(options: GraphiqlRouteOptions): GraphiqlRoutes {
   const assets = loadAssets(options.assetsDir);
-  const html = renderPage(options.config);
   return {
     page: (_req, res) => {
       if (!assets) throw notBuilt(options.assetsDir);
-      send(res, 200, 'text/html; charset=utf-8', html, { 'cache-control': 'no-store' });
+      const styleNonce = newStyleNonce();
+      const html = renderPage({ ...options.config, styleNonce });
+      send(res, 200, 'text/html; charset=utf-8', html, {
+        'cache-control': 'no-store',
+        'content-security-policy': contentSecurityPolicy(styleNonce),
+      });
     },
     assets: async (req, res) => {
       const path = pathOf(req);

@@ -3,6 +3,7 @@
  * Reads the gateway's page config, then mounts GraphiQL with Liandong's fetcher,
  * default headers, example tabs and panels.
  */
+import { setNonce } from 'get-nonce';
 import { createRoot } from 'react-dom/client';
 import { GraphiQL } from 'graphiql';
 import 'graphiql/style.css';
@@ -59,4 +60,6 @@ function App({ config, page }: { config: PageConfig; page: ReturnType<typeof pre
 }
 
 const config = readConfig();
+// The style elements GraphiQL's menus add carry this page load's CSP nonce (page.ts).
+if (config.styleNonce) setNonce(config.styleNonce);
 createRoot(document.getElementById('graphiql')!).render(<App config={config} page={prepare(config)} />);
