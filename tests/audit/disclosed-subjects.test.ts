@@ -6,11 +6,12 @@
  * whose `@include` condition takes its variable's declared default is answered and
  * audited like any other.
  */
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { normaliseIdNumber } from '../../common/normalise/index.ts';
 import { seedData, startSystem, type System } from '../support/system.ts';
+import { readJsonLines } from '../support/json-lines.ts';
 
 /** Persons per region in the seeded data; a name-less birth-date search pages through all of them. */
 const PERSONS = 300;
@@ -37,16 +38,7 @@ afterAll(async () => {
 
 function auditRecords(): any[] {
   const dir = join(system.configDir, 'audit');
-  return readdirSync(dir)
-    .filter((f) => /^audit-\d{6}\.jsonl$/.test(f))
-    .sort()
-    .flatMap((f) =>
-      readFileSync(join(dir, f), 'utf8')
-        .split('\n')
-        .filter(Boolean)
-        .map((l) => JSON.parse(l)),
-    )
-    .filter((r) => r.type === 'audit');
+  return readJsonLines(dir, /^audit-\d{6}\.jsonl$/).filter((r) => r.type === 'audit');
 }
 
 async function recordOf(auditId: string): Promise<any> {

@@ -3,13 +3,13 @@
  * exactly N audit records in the gateway's log, each response carrying its auditId,
  * and the chain verifies.
  */
-import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadAuditConfig } from '../../gateway/audit/config.ts';
 import { loadPublicKey, publicKeyPath } from '../../common/log/keys.ts';
 import { verifyFileLog } from '../../gateway/audit/verify-files.ts';
 import { startTestGateway, type TestGateway } from '../support/gateway.ts';
+import { readJsonLines } from '../support/json-lines.ts';
 
 let gateway: TestGateway;
 
@@ -22,15 +22,7 @@ afterAll(async () => {
 });
 
 function records(dir: string): any[] {
-  return readdirSync(dir)
-    .filter((f) => /^audit-\d{6}\.jsonl$/.test(f))
-    .sort()
-    .flatMap((f) =>
-      readFileSync(join(dir, f), 'utf8')
-        .split('\n')
-        .filter(Boolean)
-        .map((l) => JSON.parse(l)),
-    );
+  return readJsonLines(dir, /^audit-\d{6}\.jsonl$/);
 }
 
 async function post(query: string): Promise<{ status: number; body: any }> {

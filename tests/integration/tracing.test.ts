@@ -6,7 +6,7 @@
  * carry personal data: no identity number, name or plate of the seeded world appears
  * in any span's name, attributes, events or status.
  */
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedData, startSystem, REGION_CODES, type GraphQLResponse, type System } from '../support/system.ts';
@@ -15,6 +15,7 @@ import { World } from '../../standins/generator/world.ts';
 import { planScenarios } from '../../standins/generator/scenarios.ts';
 import { seedFromText } from '../../standins/generator/random.ts';
 import { SPAN } from '../../common/tracing/spans.ts';
+import { readJsonLines } from '../support/json-lines.ts';
 
 const PERSONS = 200;
 /** The generator's default seed (standins/generator/cli.ts), which seedData() uses. */
@@ -62,15 +63,7 @@ beforeAll(async () => {
   );
   // Each record is durable before its response leaves; read them before stop() removes the directory.
   const auditDir = join(system.configDir, 'audit');
-  auditRecords = readdirSync(auditDir)
-    .filter((f) => /^audit-\d+\.jsonl$/.test(f))
-    .sort()
-    .flatMap((f) =>
-      readFileSync(join(auditDir, f), 'utf8')
-        .split('\n')
-        .filter(Boolean)
-        .map((line) => JSON.parse(line)),
-    );
+  auditRecords = readJsonLines(auditDir, /^audit-\d+\.jsonl$/);
   await allExported(responses.map((r) => r.extensions?.auditId));
   await system.stop();
 }, 120_000);

@@ -6,13 +6,14 @@
  * code and its audit record; the manifest reloads when it changes, and a reload that no
  * longer validates keeps the documents in force.
  */
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mintDevToken } from '../../gateway/auth/dev-key.ts';
 import { extractManifest } from '../../gateway/trusted-documents/extract.ts';
 import { startTestGateway, type TestGateway } from '../support/gateway.ts';
+import { readJsonLines } from '../support/json-lines.ts';
 
 const REGIONS = 'query RegionList { regions { code name } }';
 const STATUS = 'query RegionStatus { regions { code status } }';
@@ -58,16 +59,7 @@ afterAll(async () => {
 
 function auditRecords(): any[] {
   const auditDir = join(gateway.dir, 'audit');
-  return readdirSync(auditDir)
-    .filter((f) => /^audit-\d{6}\.jsonl$/.test(f))
-    .sort()
-    .flatMap((f) =>
-      readFileSync(join(auditDir, f), 'utf8')
-        .split('\n')
-        .filter(Boolean)
-        .map((l) => JSON.parse(l)),
-    )
-    .filter((e) => e.type === 'audit');
+  return readJsonLines(auditDir, /^audit-\d{6}\.jsonl$/).filter((e) => e.type === 'audit');
 }
 
 async function post(token: string, body: unknown): Promise<{ status: number; json: any; record: any }> {
