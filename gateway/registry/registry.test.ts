@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { closedPort } from '../../scripts/lib/ports.ts';
 import { RegionRegistry } from './registry.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'liandong-registry-'));
@@ -54,11 +55,8 @@ describe('RegionRegistry', () => {
   });
 
   it('probes each region and records what queries observed', async () => {
-    // A port just found free and left closed: GZ refuses connections, like a region that is down.
-    const closed = http.createServer();
-    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-    const deadUrl = `http://127.0.0.1:${(closed.address() as AddressInfo).port}`;
-    await new Promise((resolve) => closed.close(resolve));
+    // A port where nothing listens: GZ refuses connections, like a region that is down.
+    const deadUrl = `http://127.0.0.1:${await closedPort()}`;
     write([region('JS', healthyUrl), region('GZ', deadUrl)]);
     const registry = RegionRegistry.load(file);
     expect((await registry.view({ fresh: false })).map((r) => r.state)).toEqual(['unknown', 'unknown']);

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { loadConfig } from '../../gateway/config/load.ts';
 import { createLogger } from '../../gateway/logger.ts';
 import { createGateway, type GatewayOptions, type RunningGateway } from '../../gateway/server.ts';
-import { freePort } from './ports.ts';
+import { closedPort } from '../../scripts/lib/ports.ts';
 
 export interface RegionEntryJson {
   code: string;
@@ -33,12 +33,12 @@ export interface TestGateway extends RunningGateway {
 }
 
 /**
- * A URL where nothing listens: a port just found free and left closed, so a region there
- * is down (connection refused). Not port 9 or similar: fetch refuses those "bad ports"
- * outright, which would not look like a region going down.
+ * A URL where nothing listens, so a region there is down (connection refused). Not port 9
+ * or similar: fetch refuses those "bad ports" outright, which would not look like a region
+ * going down. See closedPort for why not a port found free with listen(0).
  */
 export async function deadUrl(): Promise<string> {
-  return `http://127.0.0.1:${await freePort()}`;
+  return `http://127.0.0.1:${await closedPort()}`;
 }
 
 export async function startTestGateway(options: TestGatewayOptions = {}): Promise<TestGateway> {
