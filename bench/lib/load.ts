@@ -29,6 +29,8 @@ export interface LoadSpec {
   perRequestHeaders?: (body: string) => Record<string, string>;
   /** Other processes whose CPU time is charged to the requests too (the regions behind a gateway), by name. */
   charged?: Record<string, number>;
+  /** Bodies sent in turn, one per request, instead of `body` every time (many different lookups). */
+  bodies?: readonly string[];
 }
 
 export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
@@ -38,6 +40,8 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
   // autocannon runs whole seconds (0.5 runs for 1 s): a fraction would make req/s wrong.
   if (!Number.isInteger(spec.seconds) || spec.seconds < 1)
     throw new RangeError(`load duration ${spec.seconds} s: expected a whole number of seconds, at least 1`);
+  if (spec.bodies && spec.perRequestHeaders)
+    throw new Error('load spec: bodies and perRequestHeaders together are not supported; expected one or the other');
   const cpuBefore = spec.pid ? cpuSeconds(spec.pid) : 0;
   const chargedBefore = Object.entries(spec.charged ?? {}).map(([name, pid]) => [name, pid, cpuSeconds(pid)] as const);
   const result = await autocannon({
@@ -47,6 +51,7 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
     headers: { 'content-type': 'application/json', ...spec.headers },
     connections: spec.connections,
     duration: spec.seconds,
+    ...(spec.bodies ? { requests: [{ setupRequest: inTurn(spec.bodies) }] } : {}),
     ...(spec.perRequestHeaders ? { requests: [{ setupRequest: fresh(spec.perRequestHeaders, spec.body) }] } : {}),
   });
   const cpuAfter = spec.pid ? cpuSeconds(spec.pid) : 0;
@@ -66,6 +71,13 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
     cpuPerRequestMs: spec.pid && requests ? ((cpuAfter - cpuBefore) * 1000) / requests : null,
     ...(cpuPerRequestMsBy ? { cpuPerRequestMsBy } : {}),
   };
+}
+
+/** Each request the next of `bodies`, over all connections (so the sample is covered evenly). */
+function inTurn(bodies: readonly string[]) {
+  if (bodies.length === 0) throw new RangeError('load bodies: expected at least one request body, got none');
+  let next = 0;
+  return (request: { body?: string }) => ({ ...request, body: bodies[next++ % bodies.length] });
 }
 
 function fresh(make: (body: string) => Record<string, string>, body: string) {

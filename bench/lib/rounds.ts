@@ -13,6 +13,8 @@ export interface Contender {
   headers?: Record<string, string>;
   /** This contender's request body, when it differs from the spec's (e.g. another subgraph shape). */
   body?: string;
+  /** Bodies sent in turn instead of one body (many different lookups; LoadSpec.bodies). */
+  bodies?: readonly string[];
   /** Headers made fresh for every request (the internal token of a direct subgraph call). */
   perRequestHeaders?: (body: string) => Record<string, string>;
   /** Other processes whose CPU is charged per request too (the regions behind a gateway), by name. */
@@ -46,6 +48,7 @@ export async function runRounds(spec: RoundsSpec, log: (line: string) => void): 
     runLoad({
       url: c.url,
       body: c.body ?? spec.body,
+      bodies: c.bodies,
       headers: c.headers,
       perRequestHeaders: c.perRequestHeaders,
       connections: spec.connections,

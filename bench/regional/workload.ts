@@ -27,7 +27,11 @@ import { runRounds, type Contender } from '../lib/rounds.ts';
 import type { WorkloadOptions } from '../peer/workload.ts';
 import { filtersTrusted } from '../fanout/workload.ts';
 import { oneRegionSupergraph } from './compose.ts';
+import { holdersHistogram, samplePersons, type SampledPerson } from './persons.ts';
 import { personLookup, personLookupIndexOnly } from './queries.ts';
+
+/** How many different persons contender (e) looks up in turn (a seeded sample of the data set). */
+const MANY_PERSONS = 2000;
 
 /** Persons per region by default; `--regional-persons N` (e.g. 1000000, the #15 target's size) overrides it. */
 export const REGIONAL_PERSONS = 10_000;
@@ -41,6 +45,26 @@ export interface RegionalOptions extends WorkloadOptions {
    * filter builds (GZ's pages its whole legacy service and takes longer than a run).
    */
   filters?: boolean;
+}
+
+/** Region requests actually sent per lookup: every fetch counted but those a filter skipped. */
+const sumSent = (perLookup: Record<string, number>) =>
+  Object.entries(perLookup).reduce((sum, [key, n]) => (key.endsWith(' skipped') ? sum : sum + n), 0);
+
+/**
+ * Each sampled person's answer names exactly the regions the data set says hold it. A holder
+ * missing would be a membership filter's false negative (the one thing filters must never
+ * do): the run stops there rather than measure a lookup that drops answers.
+ */
+async function checkHolders(gatewayUrl: string, persons: readonly SampledPerson[], headers: Record<string, string>): Promise<void> {
+  for (const p of persons) {
+    const answer = JSON.parse(await bodyOf(gatewayUrl, personLookup(p.idNumber), headers)) as {
+      data: { person: { regions: string[] } | null };
+    };
+    const regions = [...(answer.data.person?.regions ?? [])].sort();
+    if (regions.join() !== p.regions.join())
+      throw new Error(`person ${p.idNumber}: the gateway answered regions [${regions}], the data set holds it in [${p.regions}]`);
+  }
 }
 
 /** The histogram count line of one region fetch: `…_count{region="JS",subgraph="index",status="ok"} 12`. */
@@ -62,9 +86,10 @@ async function regionFetchCounts(gatewayUrl: string): Promise<Map<string, number
  * How many subgraph requests one lookup makes, by region, part and status: the gateway's own
  * fetch counter (GET /metrics) read around `n` lookups sent one at a time (nothing else is running).
  */
-async function fetchesPerLookup(gatewayUrl: string, body: string, headers: Record<string, string>, n = 20) {
+async function fetchesPerLookup(gatewayUrl: string, bodies: readonly string[], headers: Record<string, string>) {
+  const n = bodies.length;
   const before = await regionFetchCounts(gatewayUrl);
-  for (let i = 0; i < n; i++) await bodyOf(gatewayUrl, body, headers);
+  for (const body of bodies) await bodyOf(gatewayUrl, body, headers);
   const after = await regionFetchCounts(gatewayUrl);
   const perLookup: Record<string, number> = {};
   for (const [key, count] of after) {
@@ -131,7 +156,15 @@ async function oneAtATime(
   for (let round = 0; round < Math.ceil(opts.rounds / 2); round++) {
     for (const c of contenders) {
       rounds[c.name].push(
-        await runLoad({ url: c.url, body: c.body!, headers: c.headers, connections: 1, seconds: Math.min(opts.seconds, 10), pid: c.pid }),
+        await runLoad({
+          url: c.url,
+          body: c.body ?? '',
+          bodies: c.bodies,
+          headers: c.headers,
+          connections: 1,
+          seconds: Math.min(opts.seconds, 10),
+          pid: c.pid,
+        }),
       );
     }
   }
@@ -209,6 +242,8 @@ export async function runRegionalWorkload(opts: RegionalOptions) {
       : [false];
     const all = personLookup(person);
     const oneRegion = personLookup(person, ['JS']);
+    const many = await samplePersons(data.dir, MANY_PERSONS);
+    const manyBodies = many.map((p) => personLookup(p.idNumber));
     const contenders: Contender[] = [
       {
         name: '(a) subgraph JS direct',
@@ -223,6 +258,8 @@ export async function runRegionalWorkload(opts: RegionalOptions) {
       { name: '(c) liandong 3 regions', url: liandong.url, pid: liandong.pid, headers, body: all, charged },
       { name: '(d) liandong 3 regions cached', url: cached.url, pid: cached.pid, headers, body: all, charged },
       { name: '(c-off) liandong 3 regions, audit off', url: unaudited.url, pid: unaudited.pid, headers, body: all, charged },
+      // Many persons as the data holds them (most by one region): each lookup asks only its holders when the filters are on.
+      { name: '(e) liandong many persons', url: liandong.url, pid: liandong.pid, headers, bodies: manyBodies, charged },
     ];
     await bodyOf(contenders[0].url, contenders[0].body!, contenders[0].perRequestHeaders!(contenders[0].body!));
     const plainAnswer = await bodyOf(plain.url, oneRegion);
@@ -230,6 +267,7 @@ export async function runRegionalWorkload(opts: RegionalOptions) {
     const fullAnswer = dataOnly(await bodyOf(liandong.url, all, headers));
     await checkResponse('liandong cached', cached.url, all, fullAnswer, headers);
     const authEnforced = await refusesAnonymous(liandong.url, all);
+    await checkHolders(liandong.url, many.slice(0, 200), headers);
     opts.log(
       `workload 2 (regional, ${persons} persons per region): response check passed; person ${person} in ${fullAnswer.match(/"regions":\[[^\]]*\]/)?.[0]}; anonymous refused: ${authEnforced}; ${filters ? `filters trusted: ${filtersReady.every(Boolean)}` : 'membership filters off (--regional-filters off)'}`,
     );
@@ -238,9 +276,14 @@ export async function runRegionalWorkload(opts: RegionalOptions) {
       const region = id.slice(6, -1);
       recordsPerRegion[region] = (recordsPerRegion[region] ?? 0) + 1;
     }
-    const subgraphRequests = await fetchesPerLookup(liandong.url, all, headers);
+    const subgraphRequests = await fetchesPerLookup(liandong.url, Array(20).fill(all), headers);
     opts.log(
       `  one (c) lookup: records per region ${JSON.stringify(recordsPerRegion)}; subgraph requests (region part status: per lookup) ${JSON.stringify(subgraphRequests)}`,
+    );
+    const manyRequests = await fetchesPerLookup(liandong.url, manyBodies.slice(0, 200), headers);
+    const manyHolders = holdersHistogram(many);
+    opts.log(
+      `  (e) ${many.length} persons, by how many regions hold each ${JSON.stringify(manyHolders)}; subgraph fetches per lookup ${JSON.stringify(manyRequests)} (${sumSent(manyRequests).toFixed(2)} requests sent, skipped ones not)`,
     );
     // What each process spends with no request at all (change-feed polls, filter fetches, timers): at a low
     // request rate it is a large part of "CPU per request", so the budget is also given net of it.
@@ -274,9 +317,10 @@ export async function runRegionalWorkload(opts: RegionalOptions) {
     opts.log(
       `  audit on vs off: throughput ${(audit.throughputOnVsOff * 100).toFixed(0)}%, p50 added ${audit.p50AddedMs.toFixed(1)} ms, CPU added ${audit.cpuAddedMsPerRequest?.toFixed(3) ?? '-'} ms/request`,
     );
-    const budget = cpuBudget(audited, idleMsPerSecond, opts.log);
+    const budget = cpuBudget('(c)', audited, idleMsPerSecond, opts.log);
+    const manyBudget = cpuBudget('(e)', summary['(e) liandong many persons'], idleMsPerSecond, opts.log);
     const singleClient = await oneAtATime(
-      contenders.filter((c) => c.name.startsWith('(c) ') || c.name.startsWith('(d) ')),
+      contenders.filter((c) => c.name.startsWith('(c) ') || c.name.startsWith('(d) ') || c.name.startsWith('(e) ')),
       opts,
     );
     for (const [name, r] of Object.entries(singleClient))
@@ -289,6 +333,7 @@ export async function runRegionalWorkload(opts: RegionalOptions) {
       filtersTrusted: filtersReady.every(Boolean),
       recordsPerRegion,
       subgraphRequestsPerLookup: subgraphRequests,
+      manyPersons: { sampled: many.length, holders: manyHolders, subgraphRequestsPerLookup: manyRequests, cpuBudget: manyBudget },
       cpuBudget: budget,
       contenders: summary,
       audit,
@@ -306,6 +351,7 @@ export async function runRegionalWorkload(opts: RegionalOptions) {
  * shares them, so that is the ceiling whatever the concurrency).
  */
 function cpuBudget(
+  label: string,
   c: { rps: number; cpuPerRequestMs: number | null; cpuPerRequestMsBy?: Record<string, number | null> },
   idleMsPerSecond: Record<string, number>,
   log: (line: string) => void,
@@ -331,7 +377,7 @@ function cpuBudget(
       .map(([name, ms]) => `${name} ${ms?.toFixed(2) ?? '-'}`)
       .join(', ');
   log(
-    `  CPU ms per (c) lookup: ${show(parts)}; total ${totalMs?.toFixed(2) ?? '-'} → ceiling ${ceiling(totalMs)?.toFixed(0) ?? '-'} req/s on ${cores} cores (1,000/s needs ≤ ${cores.toFixed(0)} ms in all)`,
+    `  CPU ms per ${label} lookup: ${show(parts)}; total ${totalMs?.toFixed(2) ?? '-'} → ceiling ${ceiling(totalMs)?.toFixed(0) ?? '-'} req/s on ${cores} cores (1,000/s needs ≤ ${cores.toFixed(0)} ms in all)`,
   );
   log(
     `  the same net of idle CPU (at ${c.rps.toFixed(0)} req/s): ${show(net)}; total ${netTotalMs?.toFixed(2) ?? '-'} → ceiling ${ceiling(netTotalMs)?.toFixed(0) ?? '-'} req/s`,
