@@ -173,6 +173,10 @@ function apolloServer(gateway: GatewayInterface, extensions: GatewayExtensions, 
       ...extensions.plugins,
     ],
     includeStacktraceInErrorResponses: false,
+    // Apollo's default turns introspection off under NODE_ENV=production (the Docker image's), which
+    // left GraphiQL without a schema there. Who may introspect is Liandong's rule, in every NODE_ENV:
+    // authenticated callers only (auth/authentication-plugin.ts).
+    introspection: true,
     // Apollo would stop itself on SIGINT/SIGTERM and then re-raise the signal, killing the
     // process before gateway/main.ts has closed the audit log (final signed checkpoint).
     // Whoever runs the gateway owns its signals and calls close(), which stops Apollo.

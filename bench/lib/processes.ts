@@ -29,7 +29,10 @@ export async function startProcess(
   args: string[],
   opts: { url: string; ready: (output: string) => Promise<boolean>; env?: Record<string, string>; timeoutMs?: number },
 ): Promise<Running> {
-  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...opts.env } });
+  // Every contender runs as deployed (docker/Dockerfile sets NODE_ENV=production): graphql-js and Apollo
+  // Server skip their development-time checks there (graphql's cross-realm instanceOf on every type test).
+  const env = { ...process.env, NODE_ENV: 'production', ...opts.env };
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
   started.add(child);
   let log = '';
   const keep = (b: Buffer) => {
