@@ -13,6 +13,7 @@ import type {
   CaseOfficer,
   CaseRecord,
   HealthStatus,
+  EntityType,
   HeldKeys,
   Involvement,
   Page,
@@ -37,7 +38,8 @@ import { badData } from './errors.ts';
 import { caseStatusFilter, caseTypeFilter, energyFilter, sexFilter, type CodeFilter } from './codes.ts';
 import { gzDateBound, gzTimeBound } from './dates.ts';
 import { gzIdNumberForms, normalisedPlates, stringIds } from './keys.ts';
-import { GZ_MAX_PAGE_SIZE, legacyPage, offsetPage } from './paging.ts';
+import { count, pagesOf, rowsByDateWindows, rowsByPrefixWindows, type ReadPage } from './held-keys.ts';
+import { legacyPage, offsetPage } from './paging.ts';
 import {
   alertFromGz,
   caseFromGz,
@@ -205,27 +207,48 @@ class GzAdapter implements RegionAdapter {
    * GZ offers no key listing: its lists (persons, cases with their parties and vehicles,
    * vehicles, notices, alerts) are paged through in full, the largest legacy page at a time.
    */
+  /** Every key GZ holds, list by list, each read in windows its legacy API pages cheaply (held-keys.ts). */
   async *heldKeys(): AsyncGenerator<HeldKeys> {
-    const lists: [string, (row: Row) => HeldKeys][] = [
-      ['renkou', (row) => ({ idNumbers: [personFromGz(row).idNumber], plates: [] })],
-      ['anjian', (row) => caseKeysOf(caseFromGz(row))],
-      ['cheliang', (row) => vehicleKeysOf(vehicleFromGz(row))],
-      ['tongji', (row) => ({ idNumbers: [noticeFromGz(row).idNumber], plates: [] })],
-      ['bukong', (row) => ({ idNumbers: [], plates: [alertFromGz(row).plate] })],
-    ];
-    for (const [resource, keysOf] of lists) {
-      const path = `/api/v1/${resource}`;
-      for (let page = 1; ; page++) {
-        const { rows, total } = legacyPage(await this.client.get(path, { page, pageSize: GZ_MAX_PAGE_SIZE }), `GET ${path}`);
-        const batch: HeldKeys = { idNumbers: [], plates: [] };
-        for (const row of rows) {
-          const keys = keysOf(row);
-          batch.idNumbers.push(...keys.idNumbers);
-          batch.plates.push(...keys.plates);
-        }
-        yield batch;
-        if (rows.length === 0 || page * GZ_MAX_PAGE_SIZE >= total) break;
-      }
+    yield* keysOf(rowsByDateWindows(this.listReader('renkou'), { from: 'csrqq', to: 'csrqz' }), (row) => ({
+      idNumbers: [personFromGz(row).idNumber],
+      plates: [],
+    }));
+    yield* keysOf(rowsByDateWindows(this.listReader('anjian'), { from: 'basjq', to: 'basjz' }), (row) => caseKeysOf(caseFromGz(row)));
+    yield* keysOf(this.vehicleRows(), (row) => vehicleKeysOf(vehicleFromGz(row)));
+    yield* keysOf(pagesOf(this.listReader('tongji')), (row) => ({ idNumbers: [noticeFromGz(row).idNumber], plates: [] }));
+    yield* keysOf(pagesOf(this.listReader('bukong')), (row) => ({ idNumbers: [], plates: [alertFromGz(row).plate] }));
+  }
+
+  private listReader(resource: string): ReadPage {
+    const path = `/api/v1/${resource}`;
+    return async (query) => legacyPage(await this.client.get(path, query), `GET ${path}`);
+  }
+
+  /**
+   * Vehicles by plate prefix (GZ's own plates: 貴 and three more characters at most). The
+   * prefixes tried may not cover every plate, so the walk counts as complete only when its
+   * windows held as many rows as the list before and after it, and no vehicle changed
+   * meanwhile (GZ's change log); otherwise the list is read again by plain offset paging.
+   */
+  private async *vehicleRows(): AsyncGenerator<Row[]> {
+    const read = this.listReader('cheliang');
+    const position = (await this.changes.changesSince(null)).position;
+    const before = await count(read, {});
+    const tally = { rows: 0 };
+    yield* rowsByPrefixWindows(read, { param: 'hphmqz', stem: '貴', alphabet: PLATE_CHARACTERS, maxLength: 4 }, tally);
+    const after = await count(read, {});
+    if (tally.rows === before && after === before && !(await this.changedSince(position, 'VehicleRecord'))) return;
+    yield* pagesOf(read);
+  }
+
+  /** Whether GZ's change log lists a change to `type` after `position` (or cannot say: it restarted). */
+  private async changedSince(position: string, type: EntityType): Promise<boolean> {
+    for (let since = position; ; ) {
+      const answer = await this.changes.changesSince(since);
+      if (answer.resync) return true;
+      if (answer.changes.some((change) => change.type === type)) return true;
+      if (answer.changes.length === 0) return false;
+      since = answer.position;
     }
   }
 
@@ -249,6 +272,22 @@ class GzAdapter implements RegionAdapter {
 
 const caseKeysOf = (c: CaseRecord): HeldKeys => ({ idNumbers: c.parties.map((p) => p.idNumber), plates: c.vehiclePlates });
 const vehicleKeysOf = (v: VehicleRecord): HeldKeys => ({ idNumbers: v.ownerIdNumber ? [v.ownerIdNumber] : [], plates: [v.plate] });
+
+/** The characters after 貴 in GZ's plates (issuing office letter, then serial digits and letters). */
+const PLATE_CHARACTERS = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+
+/** One HeldKeys batch per page of rows. */
+async function* keysOf(pages: AsyncIterable<Row[]>, keysOfRow: (row: Row) => HeldKeys): AsyncGenerator<HeldKeys> {
+  for await (const rows of pages) {
+    const batch: HeldKeys = { idNumbers: [], plates: [] };
+    for (const row of rows) {
+      const keys = keysOfRow(row);
+      batch.idNumbers.push(...keys.idNumbers);
+      batch.plates.push(...keys.plates);
+    }
+    yield batch;
+  }
+}
 
 export const createAdapter: AdapterFactory = async ({ settings }) => {
   const parsed = parseGzSettings(settings);

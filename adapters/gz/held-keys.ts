@@ -1,0 +1,121 @@
+/**
+ * Reading every row of GZ's large lists, for the membership filter (`heldKeys`).
+ *
+ * GZ's legacy API pages by offset only, and its database pays for an offset by stepping
+ * over every row before it: at 1M persons a page deep in the person list takes about a
+ * second, and the 5,000 pages of a full walk over an hour. The same API also filters
+ * each list by a range or a prefix, and a filtered window is cheap to page (its offsets
+ * stay small). So the lists are read in windows:
+ *
+ * - by a date column (persons by birth date, cases by report time), with the legacy
+ *   API's inclusive bounds. Neighbouring windows share their boundary, and the first and
+ *   last are open-ended, so together they cover every possible value of the column, by
+ *   construction (a row on a boundary is read twice: a filter adds a key once either way).
+ *   A window holding more than WINDOW_ROWS rows is halved until it does not.
+ * - by a plate prefix (vehicles), which covers only the prefixes tried: there the walk
+ *   must prove it missed nothing — the windows' totals add up to the list's total, and no
+ *   vehicle changed while it ran — or the list is read again by plain offset paging.
+ *
+ * Why paging one window by offset is sound while GZ writes: GZ never deletes a record. A
+ * record inserted, or moved between windows or pages by an edit, during the walk may be
+ * missed by it — but every insert and edit is in GZ's change log, and the membership
+ * filter applies the change log from before the walk starts (subgraphs/filters).
+ */
+import type { Row } from './records.ts';
+import type { LegacyPage } from './paging.ts';
+import { GZ_MAX_PAGE_SIZE } from './paging.ts';
+
+export type ListQuery = Record<string, string | number>;
+/** One page of one GZ list: `query` holds the window's filter, `page` and `pageSize`. */
+export type ReadPage = (query: ListQuery) => Promise<LegacyPage>;
+
+/** A window is paged once it holds at most this many rows (five pages): its deepest offset stays small. */
+export const WINDOW_ROWS = 1000;
+
+/** How many rows a window holds (a one-row page, for its total). */
+export async function count(read: ReadPage, filter: ListQuery): Promise<number> {
+  return (await read({ ...filter, page: 1, pageSize: 1 })).total;
+}
+
+/** Every row of one window (or of the whole list, with no filter), page by page. */
+export async function* pagesOf(read: ReadPage, filter: ListQuery = {}): AsyncGenerator<Row[]> {
+  for (let page = 1; ; page++) {
+    const { rows, total } = await read({ ...filter, page, pageSize: GZ_MAX_PAGE_SIZE });
+    yield rows;
+    if (rows.length === 0 || page * GZ_MAX_PAGE_SIZE >= total) return;
+  }
+}
+
+export interface DateWindows {
+  /** The legacy API's inclusive lower and upper bound parameters (e.g. `csrqq`, `csrqz`). */
+  from: string;
+  to: string;
+  /** The bounded part of the range, as days (Date.UTC ms); below and above it are open windows. */
+  firstDay?: number;
+  lastDay?: number;
+  /** Rows a window may hold before it is halved (default WINDOW_ROWS). */
+  windowRows?: number;
+}
+
+const DAY_MS = 86_400_000;
+
+/** YYYYMMDD, the form GZ's dates and times start with (so the bound compares as text with either). */
+function gzDay(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10).replaceAll('-', '');
+}
+
+/** Every row of a list, in windows of a date column (see the header). */
+export async function* rowsByDateWindows(read: ReadPage, windows: DateWindows): AsyncGenerator<Row[]> {
+  const first = windows.firstDay ?? Date.UTC(1900, 0, 1);
+  const last = windows.lastDay ?? Date.UTC(new Date().getUTCFullYear() + 2, 0, 1);
+  yield* pagesOf(read, { [windows.to]: gzDay(first) });
+  yield* halved(read, windows, first, last);
+  yield* pagesOf(read, { [windows.from]: gzDay(last) });
+}
+
+async function* halved(read: ReadPage, windows: DateWindows, from: number, to: number): AsyncGenerator<Row[]> {
+  const filter = { [windows.from]: gzDay(from), [windows.to]: gzDay(to) };
+  const days = Math.round((to - from) / DAY_MS);
+  if (days <= 1 || (await count(read, filter)) <= (windows.windowRows ?? WINDOW_ROWS)) {
+    yield* pagesOf(read, filter);
+    return;
+  }
+  const middle = from + Math.floor(days / 2) * DAY_MS;
+  yield* halved(read, windows, from, middle);
+  yield* halved(read, windows, middle, to);
+}
+
+export interface PrefixWindows {
+  /** The legacy API's prefix parameter (e.g. `hphmqz`). */
+  param: string;
+  /** The prefix every window starts with (GZ's own plates: 貴). */
+  stem: string;
+  /** The characters a window's prefix is extended by, one position at a time. */
+  alphabet: string;
+  /** Longest prefix tried; a window that long is paged whatever it holds. */
+  maxLength: number;
+  /** Rows a window may hold before it is split by the next character (default WINDOW_ROWS). */
+  windowRows?: number;
+}
+
+/**
+ * Walks the prefix windows and reports how many rows they held (`rows`), for the caller's
+ * proof that they covered the whole list.
+ */
+export async function* rowsByPrefixWindows(read: ReadPage, windows: PrefixWindows, tally: { rows: number }): AsyncGenerator<Row[]> {
+  yield* byPrefix(read, windows, windows.stem, tally);
+}
+
+async function* byPrefix(read: ReadPage, windows: PrefixWindows, prefix: string, tally: { rows: number }): AsyncGenerator<Row[]> {
+  const filter = { [windows.param]: prefix };
+  const held = await count(read, filter);
+  if (held === 0) return;
+  if (held <= (windows.windowRows ?? WINDOW_ROWS) || [...prefix].length >= windows.maxLength) {
+    for await (const rows of pagesOf(read, filter)) {
+      tally.rows += rows.length;
+      yield rows;
+    }
+    return;
+  }
+  for (const next of windows.alphabet) yield* byPrefix(read, windows, prefix + next, tally);
+}
