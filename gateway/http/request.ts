@@ -3,6 +3,7 @@
  * headers, audit reads the client address), independent of node's IncomingMessage.
  */
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
+import { loopbackClient } from './loopback-client.ts';
 
 export interface HttpRequestInfo {
   method: string;
@@ -14,7 +15,9 @@ export interface HttpRequestInfo {
 
 /**
  * X-Forwarded-For is honoured only when the config says a trusted proxy sets it;
- * otherwise any client could write its own address into the audit log.
+ * otherwise any client could write its own address into the audit log. A request this
+ * gateway sends itself for a subscriber (a pushed event) names the subscriber, proven by
+ * the process's loopback key (loopback-client.ts).
  */
 export function requestInfo(req: IncomingMessage, trustProxy: boolean): HttpRequestInfo {
   const forwarded = trustProxy ? firstForwarded(req.headers['x-forwarded-for']) : null;
@@ -22,7 +25,7 @@ export function requestInfo(req: IncomingMessage, trustProxy: boolean): HttpRequ
     method: req.method ?? 'GET',
     url: req.url ?? '/',
     headers: req.headers,
-    clientAddress: forwarded ?? req.socket.remoteAddress ?? 'unknown',
+    clientAddress: loopbackClient(req.headers) ?? forwarded ?? req.socket.remoteAddress ?? 'unknown',
   };
 }
 

@@ -21,6 +21,7 @@ import { normaliseIdNumber, normalisePlate, quoteInput } from '../../common/norm
 import { HttpError } from '../../common/http/respond.ts';
 import type { Caller, GatewayContext } from '../context.ts';
 import { bareContext, type ContextHook } from '../http/context.ts';
+import { onBehalfOf } from '../http/loopback-client.ts';
 import type { HttpRequestInfo } from '../http/request.ts';
 import type { LiveConfig } from './config.ts';
 import { isAssistanceKind, type LiveKind } from './events.ts';
@@ -268,9 +269,10 @@ function normalised(values: readonly string[], argument: string, normalise: (val
 }
 
 /** The subscriber's token and purpose, sent with every event's query. */
+/** The subscriber's credentials, purpose, user agent and (proven by the loopback key) address, for each event's query. */
 function forwardedHeaders(info: HttpRequestInfo): Record<string, string> {
-  const headers: Record<string, string> = {};
-  for (const name of ['authorization', 'x-purpose']) {
+  const headers: Record<string, string> = onBehalfOf(info.clientAddress);
+  for (const name of ['authorization', 'x-purpose', 'user-agent']) {
     const value = info.headers[name];
     if (typeof value === 'string') headers[name] = value;
   }

@@ -19,6 +19,7 @@ import {
   issueJsNotice,
   liveGauge,
   officerHeaders,
+  SUBSCRIBER_AGENTS,
   sseSubscribe,
   waitFor,
   wsSubscribe,
@@ -68,16 +69,24 @@ function someGzNotice(dataDir: string): { tjbh: string; idNumber: string } {
   }
 }
 
-async function auditRecord(auditId: string): Promise<{ persons: string[]; officer: { sub: string }; operationName: string } | null> {
+interface EventRecord {
+  persons: string[];
+  officer: { sub: string };
+  operationName: string;
+  clientAddress: string;
+  userAgent: string;
+}
+
+async function auditRecord(auditId: string): Promise<EventRecord | null> {
   const answer = await seeded.system.query(
-    'query A($id: ID!) { auditRecord(auditId: $id) { persons operationName officer { sub } } }',
+    'query A($id: ID!) { auditRecord(auditId: $id) { persons operationName officer { sub } clientAddress userAgent } }',
     { id: auditId },
     { roles: ['auditor'], region: 'JS', purpose: 'audit: live test' },
   );
   return answer.data?.auditRecord ?? null;
 }
 
-async function expectAudited(event: Received, sub: string, idNumber: string): Promise<void> {
+async function expectAudited(event: Received, sub: string, idNumber: string, agent?: string): Promise<void> {
   const auditId = event.extensions?.auditId as string;
   expect(auditId).toEqual(expect.any(String));
   let record: Awaited<ReturnType<typeof auditRecord>> = null;
@@ -86,6 +95,8 @@ async function expectAudited(event: Received, sub: string, idNumber: string): Pr
   expect(record!.officer.sub).toBe(sub);
   expect(record!.persons).toContain(idNumber);
   expect(record!.operationName).toBe('LiveEvent');
+  // The subscriber, not the gateway's own loopback call that resolved the event (gateway/http/loopback-client.ts).
+  if (agent) expect(record!).toMatchObject({ clientAddress: '127.0.0.1', userAgent: agent });
 }
 
 describe('a wanted notice reaches graphql-sse and graphql-ws subscribers', () => {
@@ -95,7 +106,7 @@ describe('a wanted notice reaches graphql-sse and graphql-ws subscribers', () =>
     try {
       const written = performance.now();
       issueJsNotice(seeded.dataDir, 'W-LIVE-0001', idNumber);
-      for (const sub of subs) {
+      for (const [i, sub] of subs.entries()) {
         const event = await sub.next(isChange('JS:W-LIVE-0001'));
         expect(event.data.watch).toMatchObject({
           kind: 'WANTED_NOTICE',
@@ -105,7 +116,7 @@ describe('a wanted notice reaches graphql-sse and graphql-ws subscribers', () =>
           idNumber,
         });
         expect(event.data.watch.person).toEqual({ idNumber, wanted: true });
-        await expectAudited(event, 'TEST-patrol-officer', idNumber);
+        await expectAudited(event, 'TEST-patrol-officer', idNumber, [SUBSCRIBER_AGENTS.sse, SUBSCRIBER_AGENTS.ws][i]);
       }
       // The subscribe requests themselves are recorded too: who watches whom, under which purpose.
       const subscribes = await seeded.system.query(

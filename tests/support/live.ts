@@ -119,6 +119,9 @@ function collector(): Collector {
   };
 }
 
+/** The user agent each test client sends: a pushed event's audit record must name the subscriber's, not the gateway's own loopback call's. */
+export const SUBSCRIBER_AGENTS = { sse: 'liandong-live-test (graphql-sse)', ws: 'liandong-live-test (graphql-ws)' } as const;
+
 /** Subscribes over GraphQL-over-SSE (graphql-sse's client, distinct connections, no retries). */
 export async function sseSubscribe(
   gatewayUrl: string,
@@ -128,7 +131,7 @@ export async function sseSubscribe(
 ): Promise<LiveSubscription> {
   const headers = await officerHeaders(options.keysDir, options.as, options.ttlSeconds);
   if (options.lastEventId) headers['last-event-id'] = options.lastEventId;
-  const client = createSseClient({ url: gatewayUrl, headers, retryAttempts: 0 });
+  const client = createSseClient({ url: gatewayUrl, headers: { ...headers, 'user-agent': SUBSCRIBER_AGENTS.sse }, retryAttempts: 0 });
   const { sub, sink, onClose } = collector();
   const unsubscribe = client.subscribe({ query, variables }, sink);
   onClose(() => {
@@ -136,6 +139,13 @@ export async function sseSubscribe(
     client.dispose();
   });
   return sub;
+}
+
+/** A WebSocket whose upgrade request names the test client's user agent. */
+class AgentWebSocket extends WebSocket {
+  constructor(url: string, protocols?: string | string[]) {
+    super(url, protocols, { headers: { 'user-agent': SUBSCRIBER_AGENTS.ws } });
+  }
 }
 
 /** Subscribes over WebSocket (graphql-ws's client; token and purpose in connection_init). */
@@ -148,7 +158,7 @@ export async function wsSubscribe(
   const headers = await officerHeaders(options.keysDir, options.as, options.ttlSeconds);
   const client = createWsClient({
     url: gatewayUrl.replace(/^http/, 'ws'),
-    webSocketImpl: WebSocket,
+    webSocketImpl: AgentWebSocket,
     connectionParams: headers,
     retryAttempts: 0,
     lazy: true,
