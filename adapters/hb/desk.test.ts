@@ -157,6 +157,20 @@ describe('HB refuses what it cannot take, and its next export says so', () => {
   });
 });
 
+describe('a file HB cannot read in its drop folder', () => {
+  it('is set aside (.rejected), and the turn goes on with the other files', async () => {
+    const id = await submitted();
+    // An unclosed quote: no CSV at all. One in an action file's name, one in a request file's.
+    writeFileSync(join(dropDir, 'XQ0000000000BB-SL.csv'), '"請求編號,處置\nXQ0000000000BB,受理');
+    writeFileSync(join(dropDir, 'broken-request.csv'), '"請求編號\nx');
+    await dropAction(dropDir, id.replace(/^HB:/, ''), { status: 'ACCEPTED', by: OFFICER, at: new Date().toISOString() });
+    await turn();
+    expect(dropped()).toEqual(['XQ0000000000BB-SL.csv.rejected', 'broken-request.csv.rejected']);
+    expect((await desk.requestsById([id]))[0]?.status).toBe('ACCEPTED');
+    for (const file of dropped()) rmSync(join(dropDir, file));
+  });
+});
+
 describe('a drop folder that cannot be written', () => {
   it('is UNAVAILABLE and nothing is written', async () => {
     const id = await submitted();

@@ -111,10 +111,7 @@ export async function droppedHbActions(dataDir: string): Promise<{ file: string;
   for (const file of await readdir(dir).catch(() => [] as string[])) {
     const named = HB_ACTION_FILE.exec(file);
     if (!named) continue;
-    const [row] = parse(iconv.decode(await readFile(join(dir, file)), 'gbk'), { columns: true, skip_empty_lines: true }) as Record<
-      string,
-      string
-    >[];
+    const row = firstRow(iconv.decode(await readFile(join(dir, file)), 'gbk'));
     const code = HB_ACTION_CODES[named[2] as keyof typeof HB_ACTION_CODES];
     // A file whose row disagrees with its name, or lacks a column, is no action HB can take.
     const whole = row && HB_ACTION_HEADERS.every((h) => typeof row[h] === 'string') && row['請求編號'] === named[1] && row['處置'] === code;
@@ -131,6 +128,15 @@ export async function droppedHbActions(dataDir: string): Promise<{ file: string;
     found.push({ file, action, key: `${action?.at ?? ''}|${order.indexOf(named[2])}|${file}` });
   }
   return found.sort((a, b) => a.key.localeCompare(b.key)).map(({ file, action }) => ({ file, action }));
+}
+
+/** The first row of an action file, or undefined when it is no CSV HB can read (set aside, like any action HB cannot take). */
+function firstRow(text: string): Record<string, string> | undefined {
+  try {
+    return (parse(text, { columns: true, skip_empty_lines: true }) as Record<string, string>[])[0];
+  } catch {
+    return undefined;
+  }
 }
 
 /** Liandong ids of the records HB's newest export holds (persons, vehicles, cases): what an answer may give. */

@@ -50,10 +50,17 @@ export async function ingestHbRequests(dataDir: string): Promise<string[]> {
   const taken: string[] = [];
   // Action files (`…-SL.csv`) are officers' steps, not requests: actions.ts takes them.
   for (const name of (await readdir(dir).catch(() => [] as string[])).filter((n) => n.endsWith('.csv') && !HB_ACTION_FILE.test(n)).sort()) {
-    const rows = parse(iconv.decode(await readFile(join(dir, name)), 'gbk'), { columns: true, skip_empty_lines: true }) as Record<
-      string,
-      string
-    >[];
+    let rows: Record<string, string>[];
+    try {
+      rows = parse(iconv.decode(await readFile(join(dir, name)), 'gbk'), { columns: true, skip_empty_lines: true }) as Record<
+        string,
+        string
+      >[];
+    } catch {
+      // No CSV HB can read: set aside (`.rejected`), so one bad file does not stop every later turn.
+      await rename(join(dir, name), join(dir, `${name}.rejected`));
+      continue;
+    }
     for (const row of rows) {
       const fields = HB_REQUEST_HEADERS.map((h) => row[h] ?? '');
       if (!store[fields[0]]) store[fields[0]] = { fields, state: '待處理', reply: '', records: '', by: '', at: '' };
