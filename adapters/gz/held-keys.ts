@@ -32,6 +32,9 @@ export type ReadPage = (query: ListQuery) => Promise<LegacyPage>;
 /** A window is paged once it holds at most this many rows (five pages): its deepest offset stays small. */
 export const WINDOW_ROWS = 1000;
 
+/** A page of a window slower than this gets the window halved (see timed()). */
+const SLOW_PAGE_MS = 500;
+
 /** How many rows a window holds (a one-row page, for its total). */
 export async function count(read: ReadPage, filter: ListQuery): Promise<number> {
   return (await read({ ...filter, page: 1, pageSize: 1 })).total;
@@ -50,7 +53,7 @@ export interface DateWindows {
   /** The legacy API's inclusive lower and upper bound parameters (e.g. `csrqq`, `csrqz`). */
   from: string;
   to: string;
-  /** The bounded part of the range, as days (Date.UTC ms); below and above it are open windows. */
+  /** The bounded part of the range (Date.UTC ms, whole years are used); below and above it are open windows. */
   firstDay?: number;
   lastDay?: number;
   /** Rows a window may hold before it is halved (default WINDOW_ROWS). */
@@ -64,25 +67,63 @@ function gzDay(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10).replaceAll('-', '');
 }
 
-/** Every row of a list, in windows of a date column (see the header). */
+/**
+ * Every row of a list, in windows of a date column (see the header). The bounded range
+ * starts as one window a year, not one window halved: GZ sorts a window's rows to answer
+ * any page of it, even the one-row page that counts it, and a window of every row sorts
+ * them all (seconds at 1M, past the client's timeout).
+ */
 export async function* rowsByDateWindows(read: ReadPage, windows: DateWindows): AsyncGenerator<Row[]> {
-  const first = windows.firstDay ?? Date.UTC(1900, 0, 1);
-  const last = windows.lastDay ?? Date.UTC(new Date().getUTCFullYear() + 2, 0, 1);
-  yield* pagesOf(read, { [windows.to]: gzDay(first) });
-  yield* halved(read, windows, first, last);
-  yield* pagesOf(read, { [windows.from]: gzDay(last) });
+  const firstYear = new Date(windows.firstDay ?? Date.UTC(1900, 0, 1)).getUTCFullYear();
+  const lastYear = new Date(windows.lastDay ?? Date.UTC(new Date().getUTCFullYear() + 2, 0, 1)).getUTCFullYear();
+  yield* pagesOf(read, { [windows.to]: gzDay(Date.UTC(firstYear, 0, 1)) });
+  for (let year = firstYear; year < lastYear; year++) yield* halved(read, windows, Date.UTC(year, 0, 1), Date.UTC(year + 1, 0, 1));
+  yield* pagesOf(read, { [windows.from]: gzDay(Date.UTC(lastYear, 0, 1)) });
 }
 
 async function* halved(read: ReadPage, windows: DateWindows, from: number, to: number): AsyncGenerator<Row[]> {
   const filter = { [windows.from]: gzDay(from), [windows.to]: gzDay(to) };
   const days = Math.round((to - from) / DAY_MS);
-  if (days <= 1 || (await count(read, filter)) <= (windows.windowRows ?? WINDOW_ROWS)) {
+  const halves = async function* () {
+    const middle = from + Math.floor(days / 2) * DAY_MS;
+    yield* halved(read, windows, from, middle);
+    yield* halved(read, windows, middle, to);
+  };
+  if (days <= 1) {
     yield* pagesOf(read, filter);
     return;
   }
-  const middle = from + Math.floor(days / 2) * DAY_MS;
-  yield* halved(read, windows, from, middle);
-  yield* halved(read, windows, middle, to);
+  // A window GZ is slow on is halved too (its rows already read are read again: a filter adds a key once either way).
+  const held = await timed(() => count(read, filter));
+  if (held === null || held > (windows.windowRows ?? WINDOW_ROWS)) {
+    yield* halves();
+    return;
+  }
+  for (let page = 1; ; page++) {
+    const answer = await timed(() => read({ ...filter, page, pageSize: GZ_MAX_PAGE_SIZE }));
+    if (answer === null) {
+      yield* halves();
+      return;
+    }
+    yield answer.rows;
+    if (answer.rows.length === 0 || page * GZ_MAX_PAGE_SIZE >= answer.total) return;
+  }
+}
+
+/**
+ * The answer, or null when GZ took longer than SLOW_PAGE_MS or failed. Why a window can be
+ * slow: GZ's database plans each query from its statistics, and for some narrow windows it
+ * walks its whole sort index instead of the date index (seconds at 1M, measured); half the
+ * window is planned the cheap way again.
+ */
+async function timed<T>(ask: () => Promise<T>): Promise<T | null> {
+  const started = performance.now();
+  try {
+    const answer = await ask();
+    return performance.now() - started > SLOW_PAGE_MS ? null : answer;
+  } catch {
+    return null;
+  }
 }
 
 export interface PrefixWindows {

@@ -7,25 +7,26 @@
  * (changes.ts). Everything GZ-specific — 15-digit numbers, YYYYMMDD dates, Beijing
  * times, code tables — is converted in records.ts / codes.ts / dates.ts.
  */
-import type {
-  AdapterFactory,
-  CaseFilter,
-  CaseOfficer,
-  CaseRecord,
-  HealthStatus,
-  EntityType,
-  HeldKeys,
-  Involvement,
-  Page,
-  PageRequest,
-  PersonFilter,
-  PersonRecord,
-  RegionAdapter,
-  RegionInfo,
-  VehicleAlert,
-  VehicleFilter,
-  VehicleRecord,
-  WantedNotice,
+import {
+  AdapterError,
+  type AdapterFactory,
+  type CaseFilter,
+  type CaseOfficer,
+  type CaseRecord,
+  type HealthStatus,
+  type EntityType,
+  type HeldKeys,
+  type Involvement,
+  type Page,
+  type PageRequest,
+  type PersonFilter,
+  type PersonRecord,
+  type RegionAdapter,
+  type RegionInfo,
+  type VehicleAlert,
+  type VehicleFilter,
+  type VehicleRecord,
+  type WantedNotice,
 } from '../adapter.ts';
 import { normalisePlatePrefix } from '../../common/normalise/index.ts';
 import { chunk, manyPerKey, onePerKey } from '../support/batch.ts';
@@ -219,9 +220,23 @@ class GzAdapter implements RegionAdapter {
     yield* keysOf(pagesOf(this.listReader('bukong')), (row) => ({ idNumbers: [], plates: [alertFromGz(row).plate] }));
   }
 
+  /**
+   * One list's pages for the held-keys walk. A page GZ does not answer in time is asked again
+   * (up to READ_ATTEMPTS, a second apart) before the walk gives up: a walk is thousands of pages,
+   * and one slow moment of GZ's would otherwise start the whole filter build over.
+   */
   private listReader(resource: string): ReadPage {
     const path = `/api/v1/${resource}`;
-    return async (query) => legacyPage(await this.client.get(path, query), `GET ${path}`);
+    return async (query) => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return legacyPage(await this.client.get(path, query), `GET ${path}`);
+        } catch (error) {
+          if (attempt >= READ_ATTEMPTS || !(error instanceof AdapterError) || error.kind !== 'UNAVAILABLE') throw error;
+          await new Promise((resolve) => setTimeout(resolve, 1000 * attempt));
+        }
+      }
+    };
   }
 
   /**
@@ -272,6 +287,9 @@ class GzAdapter implements RegionAdapter {
 
 const caseKeysOf = (c: CaseRecord): HeldKeys => ({ idNumbers: c.parties.map((p) => p.idNumber), plates: c.vehiclePlates });
 const vehicleKeysOf = (v: VehicleRecord): HeldKeys => ({ idNumbers: v.ownerIdNumber ? [v.ownerIdNumber] : [], plates: [v.plate] });
+
+/** Tries of one page of the held-keys walk (listReader). */
+const READ_ATTEMPTS = 3;
 
 /** The characters after 貴 in GZ's plates (issuing office letter, then serial digits and letters). */
 const PLATE_CHARACTERS = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ';
