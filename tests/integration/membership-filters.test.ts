@@ -8,12 +8,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { loadAdapter } from '../../adapters/load.ts';
 import { normaliseIdNumber } from '../../common/normalise/index.ts';
-import { JS_DB_PATH } from '../../standins/js/schema.ts';
 import { within } from '../cache/support.ts';
-import { issueJsNotice, liveGauge, sseSubscribe, waitFor } from '../support/live.ts';
+import { addJsPerson, issueJsNotice, liveGauge, sseSubscribe, waitFor } from '../support/live.ts';
 import { redisAvailable, redisMissingMessage, startRedis, type RedisHandle } from '../support/redis.ts';
 import { REGION_CODES, seedData, startSystem, type GraphQLResponse, type RegionCode, type System } from '../support/system.ts';
 
@@ -75,25 +73,6 @@ function auditRecord(system: System, auditId: string): any {
     if (line) return JSON.parse(line);
   }
   return null;
-}
-
-/** A person written into JS's own database the way JS's application would (its triggers log the change). */
-function addJsPerson(dataDir: string, localId: string, idNumber: string): void {
-  const db = new Database(join(dataDir, JS_DB_PATH));
-  try {
-    db.prepare('INSERT INTO t_person VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
-      localId,
-      idNumber,
-      '過濾測試',
-      '1',
-      '1990-01-01',
-      null,
-      null,
-      new Date().toISOString(),
-    );
-  } finally {
-    db.close();
-  }
 }
 
 describe('membership filters, every region publishing', () => {
