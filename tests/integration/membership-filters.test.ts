@@ -148,6 +148,24 @@ describe('membership filters, every region publishing', () => {
     expect(outcomes(after).JS.status).toBe('hit');
     expect(await metric(system, 'liandong_filter_trusted', 'JS')).toBe(1);
   });
+
+  it('restarts JS from its saved filter after a crash, caught up with a person added while it was down', async () => {
+    // kill -9: no save at shutdown, so the filter comes from the snapshot saved when it was built.
+    await system.regions.JS.kill();
+    expect(await within(10_000, async () => (await metric(system, 'liandong_filter_trusted', 'JS')) === 0)).not.toBeNull();
+    const idNumber = unheld(held, 600);
+    addJsPerson(dataDir, 'P-FILTER-DOWN', idNumber);
+    await system.regions.JS.start();
+    await trusted(system, ['JS']);
+    const output = system.regions.JS.current()!.output();
+    expect(output).toMatch(/membership filter restored from its snapshot/);
+    expect(output).not.toMatch(/membership filter built/);
+    system.resetCounts();
+    const response = await system.query(PERSON, { id: idNumber });
+    // JS's new filter holds the key (asked, hit); the others' filters rule it out.
+    expect(response.data.person.records).toEqual([{ id: 'JS:P-FILTER-DOWN', region: 'JS', name: '過濾測試' }]);
+    expect(outcomes(response).JS.status).toBe('hit');
+  });
 });
 
 describe('membership filters that cannot be used', () => {
