@@ -9,6 +9,9 @@
  * The header is carried as text so that what was signed is exactly what is read: the
  * signature covers `header + "\n" + bits`, no re-serialisation on either side.
  *
+ * The same envelope (`sealFilter` / `unsealFilter`) keeps the region's own snapshot of its
+ * filter between runs (subgraphs/filters/snapshot.ts), under another `format`.
+ *
  * `epoch` and `seq` are the change publisher's (common/changes/protocol.ts): the filter
  * holds every key of every change the publisher sent up to and including `seq` in that
  * epoch, and every key the region held when the filter was built.

@@ -95,9 +95,13 @@ describe('RegionFilter.resume', () => {
         throw new Error('JS database unreadable');
       },
     };
-    await filter.resume({ filter: saved, position: '7', sizing: { capacity: 100, falsePositiveRate: 0.01 }, builtAt: '' }, failing, {
-      publisherHasRead: () => true,
-    });
+    await filter.resume(
+      { filter: saved, position: '7', sizing: { capacity: 100, falsePositiveRate: 0.01 }, builtAt: '', probe: { persons: 0, sample: [] } },
+      failing,
+      {
+        publisherHasRead: () => true,
+      },
+    );
     expect(heldKeysCalls).toBe(1);
     const served = filter.current()!;
     expect(served.filter).not.toBe(saved);

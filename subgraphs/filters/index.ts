@@ -24,6 +24,7 @@ import type { ChangePublisher } from '../changes/publisher.ts';
 import type { Logger } from '../logger.ts';
 import type { SubgraphRoute } from '../server.ts';
 import { RegionFilter } from './region-filter.ts';
+import { datasetMismatch, probeDataset } from './dataset-probe.ts';
 import { SnapshotKeeper } from './snapshot-keeper.ts';
 import { readSnapshot } from './snapshot.ts';
 
@@ -75,6 +76,7 @@ export async function filterRoute(adapter: RegionAdapter, publisher: ChangePubli
       key,
       made: { region, dataset: snapshot.dataset },
       feedPosition: () => publisher.feedPosition(),
+      probe: () => probeDataset(adapter),
       everyMs: snapshot.everyMs,
       logger: options.logger,
     });
@@ -83,10 +85,12 @@ export async function filterRoute(adapter: RegionAdapter, publisher: ChangePubli
   // Listen first, then read the keys or catch up (region-filter.ts and catch-up.ts say why this order never misses one).
   const unlisten = publisher.listen((message) => filter.receive(message));
   if (saved && !('problem' in saved)) {
-    void filter.resume(saved, adapter.changes, {
-      publisherHasRead: () => publisher.feedPosition() !== null,
-      publisherTimeoutMs: snapshot?.publisherTimeoutMs,
-    });
+    void filter.resume(
+      saved,
+      adapter.changes,
+      { publisherHasRead: () => publisher.feedPosition() !== null, publisherTimeoutMs: snapshot?.publisherTimeoutMs },
+      (caughtUp) => datasetMismatch(adapter, saved.probe, caughtUp),
+    );
   } else {
     if (saved)
       options.logger.warn(
@@ -116,11 +120,10 @@ export async function filterRoute(adapter: RegionAdapter, publisher: ChangePubli
       res.end(cached.body);
     },
     async close() {
-      // The last snapshot is sealed while the filter still hears every message (snapshot-keeper.ts).
-      const saved = keeper?.close();
+      // The last snapshot's bits and position are taken while the filter still hears every message (snapshot-keeper.ts).
+      await keeper?.close();
       unlisten();
       filter.stop();
-      await saved;
     },
   };
 }

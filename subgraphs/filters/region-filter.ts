@@ -23,7 +23,7 @@
  * nothing falls between the catch-up and the publisher's stream), falling back to a
  * build from scratch when the feed cannot list what changed (`resync`) or fails.
  */
-import type { ChangeFeed, HeldKeys, RegionAdapter } from '../../adapters/adapter.ts';
+import type { ChangeEvent, ChangeFeed, HeldKeys, RegionAdapter } from '../../adapters/adapter.ts';
 import type { ChangeMessage } from '../../common/changes/protocol.ts';
 import { KeyFilter, type FilterSizing } from '../../common/filters/key-filter.ts';
 import type { Logger } from '../logger.ts';
@@ -126,12 +126,14 @@ export class RegionFilter {
   /**
    * Serves `snapshot`'s filter once it has caught up with `feed` from the position it
    * covers; the caller has already started feeding `receive`. Builds from scratch instead
-   * when the feed cannot list the changes since (`resync`) or the catch-up fails.
+   * when the feed cannot list the changes since (`resync`), the catch-up fails, or `check`
+   * (given the changes caught up) finds the region's data is not what was saved.
    */
   async resume(
     snapshot: FilterSnapshot,
     feed: Pick<ChangeFeed, 'changesSince'>,
     publisher: Pick<CatchUpOptions, 'publisherHasRead' | 'publisherTimeoutMs'>,
+    check: (caughtUp: readonly ChangeEvent[]) => Promise<string | null> = async () => null,
   ): Promise<void> {
     const generation = ++this.generation;
     const stale = () => generation !== this.generation || this.stopped;
@@ -140,13 +142,19 @@ export class RegionFilter {
     // Every message sent from now on goes into it, as into a filter being built.
     this.building = filter;
     const started = performance.now();
+    const caughtUp: ChangeEvent[] = [];
     let result: Awaited<ReturnType<typeof catchUp>>;
+    let mismatch: string | null = null;
     try {
       result = await catchUp(feed, snapshot.position, {
         ...publisher,
-        add: (change) => addKeys(filter, change),
+        add: (change) => {
+          addKeys(filter, change);
+          caughtUp.push(change);
+        },
         abandoned: stale,
       });
+      if (result.outcome === 'caught-up') mismatch = await check(caughtUp);
     } catch (error) {
       if (stale()) return;
       this.building = null;
@@ -161,6 +169,13 @@ export class RegionFilter {
         'membership filter: the change log restarted since its snapshot (database replaced or restored); building it from scratch',
       );
       return this.rebuild('the change log restarted since the snapshot');
+    }
+    if (mismatch !== null) {
+      this.options.logger.warn(
+        { problem: mismatch },
+        `membership filter: the region's data is not the snapshot's (${mismatch}); building it from scratch`,
+      );
+      return this.rebuild('the data set changed since the snapshot');
     }
     const distinct = this.serve({ filter, builtAt: snapshot.builtAt, version: 0, sizing: snapshot.sizing });
     this.options.logger.info(

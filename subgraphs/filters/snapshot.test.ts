@@ -82,6 +82,8 @@ interface Life {
 interface LifeOptions {
   dataset?: string;
   falsePositiveRate?: number;
+  /** The feed never answers resync, as a feed whose positions do not name their log's life (GZ's change numbers). */
+  feedWithoutLife?: boolean;
 }
 
 /** One run of region JS's subgraph parts that matter here, over `dataDir`, keeping its filter in `file`. */
@@ -94,6 +96,9 @@ async function startLife(dataDir: string, file: string, options: LifeOptions = {
       calls++;
       return adapter.heldKeys();
     },
+    changes: options.feedWithoutLife
+      ? { changesSince: async (since) => ({ ...(await adapter.changes.changesSince(since)), resync: false }) }
+      : adapter.changes,
   };
   const logger = recordingLogger();
   const publisher = await startChangePublisher(counted, { pollMs: 50, logger });
@@ -295,6 +300,27 @@ describe('membership filter snapshot', () => {
       expect(held.filter((key) => !filter.mayHold('idNumber', key))).toEqual([]);
       expect(second.heldKeysCalls()).toBe(1);
       expect(second.logger.text()).toMatch(/the change log restarted since its snapshot/);
+    } finally {
+      await second.stop();
+    }
+  });
+
+  it('builds from every key when another data set replaced the database and the feed cannot tell (the data-set probe differs)', async () => {
+    const dataDir = freshData();
+    const file = join(dataDir, 'JS', 'membership-filter.json');
+    await firstLife(dataDir, file, { feedWithoutLife: true });
+    cpSync(join(otherData, JS_DB_PATH), join(dataDir, `${JS_DB_PATH}.new`));
+    renameSync(join(dataDir, `${JS_DB_PATH}.new`), join(dataDir, JS_DB_PATH));
+
+    const second = await startLife(dataDir, file, { feedWithoutLife: true });
+    try {
+      const filter = await servedFilter(second);
+      const held = await heldIdNumbers(second.adapter);
+      expect(held.filter((key) => !filter.mayHold('idNumber', key))).toEqual([]);
+      expect(second.heldKeysCalls()).toBe(1);
+      expect(second.logger.text()).toMatch(
+        /the region's data is not the snapshot's \(\d+ of the 16 persons sampled at the snapshot are gone/,
+      );
     } finally {
       await second.stop();
     }

@@ -27,6 +27,7 @@ import type { AdapterOptions } from '../../adapters/adapter.ts';
 import type { FilterSizing, KeyFilter } from '../../common/filters/key-filter.ts';
 import { filterVerifyingKeys, sealFilter, unsealFilter } from '../../common/filters/published-filter.ts';
 import type { SigningKey } from '../../common/security/key-files.ts';
+import type { DatasetProbe } from './dataset-probe.ts';
 
 export const SNAPSHOT_FORMAT = 'liandong-filter-snapshot/1';
 
@@ -47,6 +48,8 @@ export interface FilterSnapshot {
   sizing: FilterSizing;
   /** When its first build finished reading the region's keys (ISO). */
   builtAt: string;
+  /** A look at the region's data when it was saved (dataset-probe.ts), compared at restore. */
+  probe: DatasetProbe;
 }
 
 /**
@@ -74,6 +77,7 @@ export function sealSnapshot(key: SigningKey, made: Omit<SnapshotFor, 'sizing'>,
       capacity,
       falsePositiveRate,
       builtAt: snapshot.builtAt,
+      probe: snapshot.probe,
       savedAt: new Date().toISOString(),
     },
     snapshot.filter,
@@ -117,10 +121,14 @@ export function readSnapshot(file: string, key: SigningKey, expected: SnapshotFo
     return { problem: `made for a false-positive rate of ${header.falsePositiveRate}, configured ${expected.sizing.falsePositiveRate}` };
   if (!Number.isSafeInteger(capacity) || capacity < expected.sizing.capacity)
     return { problem: `sized for ${header.capacity} keys, fewer than the configured ${expected.sizing.capacity}` };
+  const probe = header.probe as DatasetProbe | undefined;
+  if (!Number.isSafeInteger(probe?.persons) || !Array.isArray(probe?.sample) || !probe.sample.every((k) => typeof k === 'string'))
+    return { problem: 'it has no data-set probe {persons, sample}' };
   return {
     filter,
     position: header.position,
     sizing: { capacity, falsePositiveRate },
     builtAt: typeof header.builtAt === 'string' ? header.builtAt : '',
+    probe: { persons: probe.persons, sample: probe.sample },
   };
 }
