@@ -166,7 +166,7 @@ export class RegionFilter {
     if (result.outcome === 'resync') {
       this.options.logger.warn(
         { position: snapshot.position },
-        'membership filter: the change log restarted since its snapshot (database replaced or restored); building it from scratch',
+        'membership filter: the change feed cannot list the changes since its snapshot (resync: its log was replaced, restored or — HB — restarted with the process); building it from scratch',
       );
       return this.rebuild('the change log restarted since the snapshot');
     }
