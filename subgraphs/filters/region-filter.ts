@@ -127,13 +127,13 @@ export class RegionFilter {
    * Serves `snapshot`'s filter once it has caught up with `feed` from the position it
    * covers; the caller has already started feeding `receive`. Builds from scratch instead
    * when the feed cannot list the changes since (`resync`), the catch-up fails, or `check`
-   * (given the changes caught up) finds the region's data is not what was saved.
+   * (given the person changes caught up) finds the region's data is not what was saved.
    */
   async resume(
     snapshot: FilterSnapshot,
     feed: Pick<ChangeFeed, 'changesSince'>,
     publisher: Pick<CatchUpOptions, 'publisherHasRead' | 'publisherTimeoutMs'>,
-    check: (caughtUp: readonly ChangeEvent[]) => Promise<string | null> = async () => null,
+    check: (personChanges: readonly ChangeEvent[]) => Promise<string | null> = async () => null,
   ): Promise<void> {
     const generation = ++this.generation;
     const stale = () => generation !== this.generation || this.stopped;
@@ -142,7 +142,8 @@ export class RegionFilter {
     // Every message sent from now on goes into it, as into a filter being built.
     this.building = filter;
     const started = performance.now();
-    const caughtUp: ChangeEvent[] = [];
+    // Only what `check` reads: a long outage's other changes are not kept.
+    const personChanges: ChangeEvent[] = [];
     let result: Awaited<ReturnType<typeof catchUp>>;
     let mismatch: string | null = null;
     try {
@@ -150,11 +151,11 @@ export class RegionFilter {
         ...publisher,
         add: (change) => {
           addKeys(filter, change);
-          caughtUp.push(change);
+          if (change.type === 'PersonRecord') personChanges.push(change);
         },
         abandoned: stale,
       });
-      if (result.outcome === 'caught-up') mismatch = await check(caughtUp);
+      if (result.outcome === 'caught-up') mismatch = await check(personChanges);
     } catch (error) {
       if (stale()) return;
       this.building = null;
