@@ -84,6 +84,8 @@ interface LifeOptions {
   falsePositiveRate?: number;
   /** The feed never answers resync, as a feed whose positions do not name their log's life (GZ's change numbers). */
   feedWithoutLife?: boolean;
+  /** Least time between periodic saves (default a minute: none during a test). */
+  everyMs?: number;
 }
 
 /** One run of region JS's subgraph parts that matter here, over `dataDir`, keeping its filter in `file`. */
@@ -107,7 +109,7 @@ async function startLife(dataDir: string, file: string, options: LifeOptions = {
     logger,
     capacity: 5000,
     falsePositiveRate: options.falsePositiveRate ?? 0.01,
-    snapshot: { file, dataset: options.dataset ?? 'data set A', everyMs: 60_000 },
+    snapshot: { file, dataset: options.dataset ?? 'data set A', everyMs: options.everyMs ?? 60_000 },
   });
   const verifying = filterVerifyingKeys(readJwksFile(filterKeyFiles(keysDir, 'JS').jwksFile));
   return {
@@ -323,6 +325,31 @@ describe('membership filter snapshot', () => {
       );
     } finally {
       await second.stop();
+    }
+  });
+
+  it('saves again while running once a change moved the filter, so a crash loses no more than the last interval', async () => {
+    const dataDir = freshData();
+    const file = join(dataDir, 'JS', 'membership-filter.json');
+    const life = await startLife(dataDir, file, { everyMs: 50 });
+    try {
+      await servedFilter(life);
+      const held = await heldIdNumbers(life.adapter);
+      const added = newIdNumber(held, 200);
+      addJsPerson(dataDir, 'P-SNAPSHOT-PERIODIC', added);
+      const key = await loadFilterSigningKey(keysDir, 'JS');
+      const expected = { region: 'JS', dataset: 'data set A', sizing: { capacity: 5000, falsePositiveRate: 0.01 } };
+      // No stop: what is on disk while the region runs (what a kill -9 would leave).
+      const deadline = Date.now() + 10_000;
+      let saved = readSnapshot(file, key, expected);
+      while (!(saved && 'filter' in saved && saved.filter.mayHold('idNumber', added)) && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        saved = readSnapshot(file, key, expected);
+      }
+      expect(saved && 'filter' in saved && saved.filter.mayHold('idNumber', added)).toBe(true);
+      expect(held.every((k) => saved && 'filter' in saved && saved.filter.mayHold('idNumber', k))).toBe(true);
+    } finally {
+      await life.stop();
     }
   });
 });
