@@ -27,6 +27,7 @@ describe('subgraph command line', () => {
       settings: { serviceUrl: 'http://127.0.0.1:4202', timeoutMs: 800, strict: true },
       tracing: { enabled: false, otlpUrl: null, serviceName: 'liandong-subgraph-gz', sampleRatio: 1 },
       filters: true,
+      filterSnapshot: '/tmp/d/GZ/membership-filter.json',
     });
   });
 
@@ -84,5 +85,17 @@ describe('subgraph command line', () => {
     expect(parseSubgraphConfig(['--region', 'JS', '--port', '0', '--filters', 'off']).filters).toBe(false);
     expect(parseSubgraphConfig(['--region', 'JS', '--port', '0'], { SUBGRAPH_FILTERS: 'off' }).filters).toBe(false);
     expect(() => parseSubgraphConfig(['--region', 'JS', '--port', '0', '--filters', 'no'])).toThrow('--filters "no": expected on or off');
+  });
+
+  it('keeps the filter beside the region’s logs unless --filter-snapshot (or SUBGRAPH_FILTER_SNAPSHOT) names a file or says off', () => {
+    const base = ['--region', 'JS', '--port', '0', '--data', '/srv/data'];
+    expect(parseSubgraphConfig(base).filterSnapshot).toBe('/srv/data/JS/membership-filter.json');
+    expect(parseSubgraphConfig([...base, '--logs', '/srv/logs']).filterSnapshot).toBe('/srv/logs/JS/membership-filter.json');
+    expect(parseSubgraphConfig([...base, '--filter-snapshot', '/srv/f.json']).filterSnapshot).toBe('/srv/f.json');
+    expect(parseSubgraphConfig(base, { SUBGRAPH_FILTER_SNAPSHOT: 'off' }).filterSnapshot).toBeNull();
+    expect(() => parseSubgraphConfig([...base, '--filter-snapshot', ''])).toThrow('--filter-snapshot "": expected a file path or off');
+    expect(() => parseSubgraphConfig(base, { SUBGRAPH_FILTER_SNAPSHOT: '/tmp' })).toThrow(
+      'SUBGRAPH_FILTER_SNAPSHOT "/tmp": expected a file path or off, not a directory',
+    );
   });
 });

@@ -9,6 +9,9 @@
  *   --setting key=value …                 adapter settings (numbers and true/false are typed)
  *   --filters on|off   (SUBGRAPH_FILTERS) publish the region's membership filter at GET /filter (default on;
  *                                         off: the gateway asks this region for every key)
+ *   --filter-snapshot FILE|off (SUBGRAPH_FILTER_SNAPSHOT) where the filter is kept across restarts
+ *                                         (default <logs>/<REGION>/membership-filter.json; off: rebuilt
+ *                                         from every key the region holds at each start)
  *   --tracing                (SUBGRAPH_TRACING=true)           OpenTelemetry tracing on (default off)
  *   --tracing-otlp-url URL   (SUBGRAPH_TRACING_OTLP_URL)       OTLP/HTTP traces endpoint, required with --tracing
  *   --tracing-service-name N (SUBGRAPH_TRACING_SERVICE_NAME)   default liandong-subgraph-<region>
@@ -18,7 +21,8 @@
  * `tracing` section (tracing/settings.ts) under other names.
  */
 import { parseArgs } from 'node:util';
-import { resolve } from 'node:path';
+import { statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { AdapterOptions } from '../adapters/adapter.ts';
 import { isRegionCode } from './ids.ts';
 import { checkTracingSettings, type TracingSettings } from '../common/tracing/settings.ts';
@@ -34,6 +38,8 @@ export interface SubgraphConfig {
   tracing: TracingSettings;
   /** Publish the membership filter (subgraphs/filters/). */
   filters: boolean;
+  /** Where the membership filter is kept across restarts (subgraphs/filters/snapshot.ts); null: not kept. */
+  filterSnapshot: string | null;
 }
 
 export const USAGE =
@@ -73,6 +79,7 @@ export function parseSubgraphConfig(argv: readonly string[], env: NodeJS.Process
       logs: { type: 'string' },
       setting: { type: 'string', multiple: true },
       filters: { type: 'string' },
+      'filter-snapshot': { type: 'string' },
       tracing: { type: 'boolean' },
       'tracing-otlp-url': { type: 'string' },
       'tracing-service-name': { type: 'string' },
@@ -84,14 +91,20 @@ export function parseSubgraphConfig(argv: readonly string[], env: NodeJS.Process
   if (!region) throw new Error(`missing --region (or SUBGRAPH_REGION); ${USAGE}`);
   if (!isRegionCode(region)) throw new Error(`--region "${region}": expected a 2–3 letter region code such as JS`);
   const dataDir = resolve(values.data ?? env.SUBGRAPH_DATA ?? '.data');
+  const logsDir = resolve(values.logs ?? env.SUBGRAPH_LOGS ?? dataDir);
   return {
     region,
     port: parsePort(values.port ?? env.SUBGRAPH_PORT, values.port !== undefined ? '--port' : 'SUBGRAPH_PORT'),
     host: values.host ?? env.SUBGRAPH_HOST ?? '127.0.0.1',
     dataDir,
-    logsDir: resolve(values.logs ?? env.SUBGRAPH_LOGS ?? dataDir),
+    logsDir,
     settings: parseSettings(values.setting ?? []),
     filters: parseFilters(values.filters, env.SUBGRAPH_FILTERS),
+    filterSnapshot: parseFilterSnapshot(
+      values['filter-snapshot'],
+      env.SUBGRAPH_FILTER_SNAPSHOT,
+      join(logsDir, region, 'membership-filter.json'),
+    ),
     tracing: parseTracing(values, env, region),
   };
 }
@@ -101,6 +114,23 @@ function parseFilters(flag: string | undefined, variable: string | undefined): b
   if (value === undefined || value === 'on') return true;
   if (value === 'off') return false;
   throw new Error(`${source} "${value}": expected on or off`);
+}
+
+/** The snapshot file, or null for off; a directory or an empty value is refused at start, not at the first save. */
+function parseFilterSnapshot(flag: string | undefined, variable: string | undefined, fallback: string): string | null {
+  const [value, source] = flag !== undefined ? [flag, '--filter-snapshot'] : [variable, 'SUBGRAPH_FILTER_SNAPSHOT'];
+  if (value === undefined) return fallback;
+  if (value === 'off') return null;
+  if (value.trim() === '') throw new Error(`${source} "": expected a file path or off`);
+  const file = resolve(value);
+  let isDirectory = false;
+  try {
+    isDirectory = statSync(file).isDirectory();
+  } catch {
+    // absent: created at the first save
+  }
+  if (isDirectory) throw new Error(`${source} "${value}": expected a file path or off, not a directory`);
+  return file;
 }
 
 const TRACING_NAMES = {

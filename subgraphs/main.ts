@@ -12,6 +12,7 @@ import { createSubgraphServer, type SubgraphServer } from './server.ts';
 import { defaultLogger } from './logger.ts';
 import { changeRoute } from './changes/index.ts';
 import { filterRoute } from './filters/index.ts';
+import { datasetOf } from './filters/snapshot.ts';
 import { subgraphSecurity } from './security/index.ts';
 import { internalKeyFiles } from '../common/security/internal-keys.ts';
 import { regionDisclosure } from './disclosure/index.ts';
@@ -66,7 +67,8 @@ try {
   const tracing = await startTracing(config.tracing);
   // schema/assistance.json (deadlines by urgency): a bad file stops start-up, naming the entry.
   assistanceSettings();
-  const adapter = await loadAdapter(config.region, { dataDir: config.dataDir, settings: config.settings });
+  const adapterOptions = { dataDir: config.dataDir, settings: config.settings };
+  const adapter = await loadAdapter(config.region, adapterOptions);
   const logger = defaultLogger(config.region);
   // Change events for the gateways' caches: GET /changes, and Redis pub/sub when REDIS_URL is set.
   const changes = await changeRoute(adapter, {
@@ -76,7 +78,9 @@ try {
     logger,
   });
   // The signed membership filter of the keys this region holds, kept current from those changes (GET /filter).
-  const filter = config.filters ? [await filterRoute(adapter, changes.publisher, { keysDir, logger })] : [];
+  // Kept across restarts beside the disclosure log (unless --filter-snapshot off): a restart catches up instead of reading every key.
+  const snapshot = config.filterSnapshot ? { file: config.filterSnapshot, dataset: datasetOf(adapterOptions) } : undefined;
+  const filter = config.filters ? [await filterRoute(adapter, changes.publisher, { keysDir, logger, snapshot })] : [];
   // Only requests signed by the gateway get in; data-dependent rules (shield) run on every field.
   const security = subgraphSecurity({ region: config.region, gatewayJwksFile: internalKeyFiles(keysDir).jwksFile, logger });
   // What this region handed out, to whom and why; and the gateway's audit checkpoints it witnesses.

@@ -21,6 +21,13 @@ export interface PollerListener {
 
 export interface Poller {
   stop(): void;
+  /**
+   * The feed position every change before which has been handed to `polled` and accepted
+   * (null until the first successful poll). It moves only after `polled` resolved, so it
+   * never runs ahead of what the listener has seen: the membership filter saves it beside
+   * its bits as the point its snapshot covers (subgraphs/filters/snapshot.ts).
+   */
+  position(): string | null;
 }
 
 export function pollChanges(feed: ChangeFeed, intervalMs: number, listener: PollerListener, logger: Logger): Poller {
@@ -52,5 +59,6 @@ export function pollChanges(feed: ChangeFeed, intervalMs: number, listener: Poll
       stopped = true;
       clearTimeout(timer);
     },
+    position: () => position,
   };
 }

@@ -37,6 +37,11 @@ export interface ChangePublisher {
   listen(listener: (message: ChangeMessage) => void): () => void;
   /** The epoch and the seq of the last message sent. */
   position(): { epoch: string; seq: number };
+  /**
+   * The adapter feed's position up to which every change has been sent (poller.ts), null
+   * before the first successful poll: what a membership filter snapshot covers.
+   */
+  feedPosition(): string | null;
   close(): Promise<void>;
 }
 
@@ -103,6 +108,7 @@ export async function startChangePublisher(adapter: RegionAdapter, options: Chan
       return () => listeners.delete(listener);
     },
     position: () => ({ epoch, seq }),
+    feedPosition: () => poller.position(),
     async close() {
       poller.stop();
       sse.closeAll();

@@ -8,12 +8,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { loadAdapter } from '../../adapters/load.ts';
 import { normaliseIdNumber } from '../../common/normalise/index.ts';
-import { JS_DB_PATH } from '../../standins/js/schema.ts';
 import { within } from '../cache/support.ts';
-import { issueJsNotice, liveGauge, sseSubscribe, waitFor } from '../support/live.ts';
+import { addJsPerson, issueJsNotice, liveGauge, sseSubscribe, waitFor } from '../support/live.ts';
 import { redisAvailable, redisMissingMessage, startRedis, type RedisHandle } from '../support/redis.ts';
 import { REGION_CODES, seedData, startSystem, type GraphQLResponse, type RegionCode, type System } from '../support/system.ts';
 
@@ -75,25 +73,6 @@ function auditRecord(system: System, auditId: string): any {
     if (line) return JSON.parse(line);
   }
   return null;
-}
-
-/** A person written into JS's own database the way JS's application would (its triggers log the change). */
-function addJsPerson(dataDir: string, localId: string, idNumber: string): void {
-  const db = new Database(join(dataDir, JS_DB_PATH));
-  try {
-    db.prepare('INSERT INTO t_person VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
-      localId,
-      idNumber,
-      '過濾測試',
-      '1',
-      '1990-01-01',
-      null,
-      null,
-      new Date().toISOString(),
-    );
-  } finally {
-    db.close();
-  }
 }
 
 describe('membership filters, every region publishing', () => {
@@ -168,6 +147,24 @@ describe('membership filters, every region publishing', () => {
     expect(after.data.person.records).toEqual([{ id: 'JS:P-FILTER-1', region: 'JS', name: '過濾測試' }]);
     expect(outcomes(after).JS.status).toBe('hit');
     expect(await metric(system, 'liandong_filter_trusted', 'JS')).toBe(1);
+  });
+
+  it('restarts JS from its saved filter after a crash, caught up with a person added while it was down', async () => {
+    // kill -9: no save at shutdown, so the filter comes from the snapshot saved when it was built.
+    await system.regions.JS.kill();
+    expect(await within(10_000, async () => (await metric(system, 'liandong_filter_trusted', 'JS')) === 0)).not.toBeNull();
+    const idNumber = unheld(held, 600);
+    addJsPerson(dataDir, 'P-FILTER-DOWN', idNumber);
+    await system.regions.JS.start();
+    await trusted(system, ['JS']);
+    const output = system.regions.JS.current()!.output();
+    expect(output).toMatch(/membership filter restored from its snapshot/);
+    expect(output).not.toMatch(/membership filter built/);
+    system.resetCounts();
+    const response = await system.query(PERSON, { id: idNumber });
+    // JS's new filter holds the key (asked, hit); the others' filters rule it out.
+    expect(response.data.person.records).toEqual([{ id: 'JS:P-FILTER-DOWN', region: 'JS', name: '過濾測試' }]);
+    expect(outcomes(response).JS.status).toBe('hit');
   });
 });
 

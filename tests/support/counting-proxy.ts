@@ -80,6 +80,9 @@ export async function startCountingProxy(target: string, filterAnswer: FilterAns
         }
         res.writeHead(answer.statusCode ?? 502, answer.headers);
         answer.pipe(res);
+        // A subgraph that dies mid-answer (a change stream when it is killed) cuts the client's connection too, as
+        // a real proxy does: otherwise the gateway would hold an open, silent stream to a region that restarted.
+        answer.once('aborted', () => res.destroy());
       },
     );
     // The subgraph being down is passed on as a refused connection would be: a 502.

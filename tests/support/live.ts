@@ -203,3 +203,22 @@ export function issueJsNotice(dataDir: string, noticeId: string, idNumber: strin
     db.close();
   }
 }
+
+/** A person written into JS's own database the way JS's application would (its triggers log the change). */
+export function addJsPerson(dataDir: string, localId: string, idNumber: string): void {
+  const db = new Database(join(dataDir, JS_DB_PATH));
+  try {
+    db.prepare('INSERT INTO t_person VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
+      localId,
+      idNumber,
+      '過濾測試',
+      '1',
+      '1990-01-01',
+      null,
+      null,
+      new Date().toISOString(),
+    );
+  } finally {
+    db.close();
+  }
+}
