@@ -17,6 +17,9 @@ import { JS_REGION, smallRegion } from '../testing/fixtures.ts';
 import { startTestSubgraph, type TestSubgraph } from '../testing/harness.ts';
 import { createMemoryAdapter } from '../testing/memory-adapter.ts';
 import { changeRoute } from './index.ts';
+import { SseClients } from './sse.ts';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 
 const quiet = pino({ level: 'silent' });
 const event = (id: string): ChangeEvent => ({
@@ -108,6 +111,54 @@ describe('the change stream over SSE', () => {
     await until(() => stream.isLive());
     await closing.close();
     await until(() => !stream.isLive());
+  });
+});
+
+describe('a change stream connection that goes silent', () => {
+  const hello = { kind: 'hello' as const, region: 'JS', epoch: 'e1', seq: 0, heartbeatMs: 50, polledAt: null };
+
+  /** An SSE server that sends the hello and then whatever `clients` sends (keep-alive comments at `keepAliveMs`). */
+  async function sseServer(keepAliveMs: number) {
+    const clients = new SseClients(keepAliveMs);
+    let connections = 0;
+    const server = http.createServer((req, res) => {
+      connections++;
+      clients.open(req, res, hello);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/changes`;
+    const close = () => {
+      clients.closeAll();
+      server.closeAllConnections();
+      return new Promise((resolve) => server.close(resolve));
+    };
+    return { url, connections: () => connections, close };
+  }
+
+  it('is dropped by the gateway and made again (a half-open connection would leave the region untrusted for good)', async () => {
+    // No keep-alive within the test: the connection stays open and says nothing after its hello.
+    const silent = await sseServer(3_600_000);
+    const stream = new RegionStream('JS', 200, listener().listener);
+    const follower = followSse(silent.url, stream, quiet, () => ({}), 200);
+    try {
+      await until(() => silent.connections() >= 2);
+    } finally {
+      follower.stop();
+      await silent.close();
+    }
+  });
+
+  it('is kept alive by the publisher with a comment whatever its feed does', async () => {
+    const talking = await sseServer(20);
+    try {
+      const response = await fetch(talking.url);
+      const reader = response.body!.getReader();
+      let text = '';
+      while (!text.includes(': keep-alive\n\n')) text += new TextDecoder().decode((await reader.read()).value);
+      await reader.cancel();
+    } finally {
+      await talking.close();
+    }
   });
 });
 
