@@ -10,7 +10,9 @@ import { Coalescer, type Kind } from './coalesce.ts';
 type Row = { k: string; n: number };
 
 /** A system holding rows k = key, two per key, answered sorted by n (as GZ sorts by its own order column). */
-function system(options: { refuse?: (keys: string[]) => unknown; extraRow?: Row; maxKeys?: number } = {}) {
+function system(
+  options: { refuse?: (keys: string[]) => unknown; extraRow?: Row; maxKeys?: number; keyOf?: (row: Row, column: string) => unknown } = {},
+) {
   const calls: { kind: Kind; keys: string[] }[] = [];
   const coalescer = new Coalescer<Row>({
     fetch: async (kind, keys) => {
@@ -24,7 +26,7 @@ function system(options: { refuse?: (keys: string[]) => unknown; extraRow?: Row;
       if (options.extraRow) rows.push(options.extraRow);
       return rows.sort((a, b) => a.n - b.n);
     },
-    keyOf: (row, column) => (column === 'k' ? row.k : undefined),
+    keyOf: options.keyOf ?? ((row, column) => (column === 'k' ? row.k : undefined)),
     maxKeys: options.maxKeys ?? 1000,
     failsEveryone: (error) => error instanceof AdapterError && error.kind === 'UNAVAILABLE',
   });
@@ -102,6 +104,20 @@ describe('Coalescer', () => {
     expect(answers[0]).toEqual(await alone(['k1'], { extraRow }));
     expect(answers[0]).toContainEqual(extraRow);
     expect(calls.map((c) => c.keys)).toEqual([['k1', 'k2'], ['k1'], ['k2']]);
+  });
+
+  it('an error while sharing out the rows reaches every caller of the call (never an unhandled rejection)', async () => {
+    const broken = new TypeError('row without its key');
+    const { coalescer } = system({
+      keyOf: () => {
+        throw broken;
+      },
+    });
+    const results = await Promise.allSettled([coalescer.load(PERSONS, ['k1']), coalescer.load(PERSONS, ['k2'])]);
+    expect(results).toEqual([
+      { status: 'rejected', reason: broken },
+      { status: 'rejected', reason: broken },
+    ]);
   });
 
   it('refuses a limit that is not a whole number of at least 1, naming it', () => {

@@ -90,7 +90,11 @@ export class Coalescer<R> {
     const groups = [...this.ready, ...this.open.values()];
     this.ready.length = 0;
     this.open.clear();
-    for (const group of groups) void this.send(group);
+    for (const group of groups)
+      this.send(group).catch((error: unknown) => {
+        // Nothing of a caller's may escape as an unhandled rejection: every caller still waiting gets the error.
+        for (const waiter of group.waiters) waiter.reject(error);
+      });
   }
 
   private async send({ kind, keys, waiters }: Group<R>): Promise<void> {
