@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createMemoryAdapter, type MemoryAdapter } from './testing/memory-adapter.ts';
-import { JS_REGION, manyCases } from './testing/fixtures.ts';
+import { JS_REGION, STRANGER, WITNESS, ZHANG, manyCases, smallRegion } from './testing/fixtures.ts';
 import { startTestSubgraph, type TestSubgraph } from './testing/harness.ts';
 
 const N = 50;
@@ -88,5 +88,35 @@ describe('batching', () => {
     } finally {
       await small.close();
     }
+  });
+});
+
+describe('whether the region holds a person: what the lookup shows first', () => {
+  let small: MemoryAdapter;
+  let region: TestSubgraph;
+  beforeAll(async () => {
+    small = createMemoryAdapter(JS_REGION, smallRegion());
+    region = await startTestSubgraph({ adapter: small });
+  });
+  afterAll(() => region.close());
+
+  const LOOKUP = `query($n: String!) { person(idNumber: $n) { idNumber regions wanted records { id name } } }`;
+  const methods = () => small.calls.map((c) => c.method).sort();
+
+  it('a person with a record: two adapter calls (records, notices), never cases or vehicles', async () => {
+    small.calls.length = 0;
+    const { data, errors } = await region.query('index', LOOKUP, { n: ZHANG });
+    expect(errors).toBeUndefined();
+    expect(data!.person).toEqual({ idNumber: ZHANG, regions: ['JS'], wanted: true, records: [{ id: 'JS:P-1', name: '張偉' }] });
+    expect(methods()).toEqual(['personRecordsByIdNumber', 'wantedNoticesByIdNumber']);
+  });
+
+  it('a person held only as a case party is still held (cases and vehicles asked after); one held by nothing is null', async () => {
+    small.calls.length = 0;
+    const witness = await region.query('index', LOOKUP, { n: WITNESS });
+    expect(witness.errors).toBeUndefined();
+    expect(witness.data!.person).toEqual({ idNumber: WITNESS, regions: ['JS'], wanted: false, records: [] });
+    expect(methods()).toEqual(['involvementsByIdNumber', 'personRecordsByIdNumber', 'vehicleRecordsByOwner', 'wantedNoticesByIdNumber']);
+    expect((await region.query('index', LOOKUP, { n: STRANGER })).data).toEqual({ person: null });
   });
 });

@@ -17,6 +17,7 @@ import {
 } from '../../standins/gz/sample.ts';
 import { createAdapter } from './index.ts';
 import { startGzSample, type GzSampleService } from '../../tests/support/gz-sample.ts';
+import { startCountingProxy } from '../../tests/support/counting-proxy.ts';
 
 const PERSONS = 300;
 let gz: GzSampleService;
@@ -114,6 +115,38 @@ describe('keyed lookups', () => {
     expect(await adapter.vehicleRecordsByPlate(['贵A 00001', sampleVehicle(1, PERSONS).plate])).toEqual([[], [sampleVehicle(1, PERSONS)]]);
     expect(await adapter.personRecordsById(["RK1' OR '1'='1", 'RK00000001; DROP TABLE renkou'])).toEqual([null, null]);
     expect(await adapter.personRecordsById(['RK00000001'])).toEqual([samplePerson(1)]);
+  });
+
+  it('answers lookups asked at once with one GZ call per kind, exactly as each asked alone', async () => {
+    // Through a proxy that counts GZ's calls: the sample adapter's own are not counted.
+    const proxy = await startCountingProxy(gz.standin.url);
+    const counted = await createAdapter({ dataDir: gz.dataDir, settings: { serviceUrl: proxy.url, timeoutMs: 5000, pollMs: 60_000 } });
+    try {
+      // Persons (some under 15-digit numbers), their notices, vehicles and cases, and a key GZ does not hold, all in one turn.
+      const idNumbers = Array.from({ length: 40 }, (_, i) => samplePerson(i * 7).idNumber).concat(sampleIdNumber(PERSONS + 3));
+      const lookups = [
+        ...idNumbers.map((id) => () => counted.personRecordsByIdNumber([id])),
+        ...idNumbers.map((id) => () => counted.wantedNoticesByIdNumber([id, idNumbers[0]])),
+        ...idNumbers.map((id) => () => counted.vehicleRecordsByOwner([id])),
+        ...idNumbers.map((id) => () => counted.involvementsByIdNumber([id])),
+        () => counted.personRecordsById(['RK00000002', 'RK00000001', 'nope']),
+      ];
+      proxy.reset();
+      const together = await Promise.all(lookups.map((lookup) => lookup()));
+      expect(proxy.counts()).toEqual({
+        '/api/v1/renkou/batch': 2, // by sfzh and by rkbh
+        '/api/v1/tongji/batch': 1,
+        '/api/v1/cheliang/batch': 1,
+        '/api/v1/ajry/batch': 1,
+      });
+      const alone: unknown[] = [];
+      for (const lookup of lookups) alone.push(await lookup());
+      expect(JSON.stringify(together)).toBe(JSON.stringify(alone));
+      expect(together.flat(2).length).toBeGreaterThan(100);
+    } finally {
+      await counted.close();
+      await proxy.close();
+    }
   });
 });
 

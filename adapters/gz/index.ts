@@ -2,7 +2,8 @@
  * The GZ adapter: Liandong's view of Guizhou's legacy HTTP/JSON service.
  *
  * Keyed lookups go to GZ's batch endpoints (one request per 1,000 distinct keys, in
- * parallel), answers are regrouped in the caller's order; searches turn GZ's offset
+ * parallel; concurrent requests' lookups of one kind share a call), answers are regrouped
+ * in the caller's order; searches turn GZ's offset
  * pages into per-item cursors (paging.ts); the change feed polls GZ's change table
  * (changes.ts). Everything GZ-specific — 15-digit numbers, YYYYMMDD dates, Beijing
  * times, code tables — is converted in records.ts / codes.ts / dates.ts.
@@ -28,8 +29,11 @@ import {
   type VehicleRecord,
   type WantedNotice,
 } from '../adapter.ts';
+import { AdapterError } from '../adapter.ts';
 import { normalisePlatePrefix } from '../../common/normalise/index.ts';
 import { chunk, manyPerKey, onePerKey } from '../support/batch.ts';
+import { Coalescer, type Kind } from '../support/coalesce.ts';
+import { inTracedWork, tracingState } from '../../common/tracing/spans.ts';
 import { CASE_STATUSES, CASE_TYPES, ENERGY_TYPES, SEXES } from '../support/enums.ts';
 import { checkFilterText, filterEnum, nameMatch, type SearchKind } from '../support/paging.ts';
 import { GzChangeFeed } from './changes.ts';
@@ -84,8 +88,18 @@ class GzAdapter implements RegionAdapter {
     this.assistance = new GzAssistanceDesk(client);
   }
 
-  /** Rows of `resource` whose `column` is one of `keys`, across as many batch requests as needed. */
-  private async lookup(resource: string, column: string, keys: string[]): Promise<Row[]> {
+  /**
+   * Rows of `resource` whose `column` is one of `keys`. Concurrent requests' lookups of one
+   * kind share a batch call (support/coalesce.ts); a traced request's calls stay its own, so
+   * their spans hang under its subgraph request.
+   */
+  private lookup(resource: string, column: string, keys: string[]): Promise<Row[]> {
+    if (tracingState.on && inTracedWork()) return this.batchRows({ resource, column }, keys);
+    return this.coalescer.load({ resource, column }, keys);
+  }
+
+  /** Rows of a batch lookup, across as many batch requests as needed. */
+  private readonly batchRows = async ({ resource, column }: Kind, keys: string[]): Promise<Row[]> => {
     const path = `/api/v1/${resource}/batch`;
     const answers = await Promise.all(
       chunk([...new Set(keys)], MAX_KEYS_PER_REQUEST).map(async (part) =>
@@ -93,7 +107,15 @@ class GzAdapter implements RegionAdapter {
       ),
     );
     return answers.flat();
-  }
+  };
+
+  private readonly coalescer = new Coalescer<Row>({
+    fetch: this.batchRows,
+    // GZ matches keys exactly as it stores them, and every batch row carries its key column.
+    keyOf: (row, column) => row[column],
+    maxKeys: MAX_KEYS_PER_REQUEST,
+    failsEveryone: (error) => error instanceof AdapterError && error.kind === 'UNAVAILABLE',
+  });
 
   private async byId<T extends { id: string }>(resource: string, column: string, ids: readonly string[], map: (row: Row) => T) {
     return onePerKey(ids, (await this.lookup(resource, column, stringIds(ids))).map(map), (item) => item.id);

@@ -43,15 +43,25 @@ const registrations = (ctx: Ctx, v: VehicleKey) => ctx.loaders.vehicleRecordsByP
 const caseIdsOf = (ctx: Ctx, v: VehicleKey) => ctx.loaders.casesByPlate.load(v.plate);
 const alerts = (ctx: Ctx, v: VehicleKey) => ctx.loaders.vehicleAlertsByPlate.load(v.plate);
 
-/** Whether this region holds anything about the person (the four lookups batch together). */
+/**
+ * Whether this region holds anything about the person. The lists a lookup shows anyway
+ * (records, notices for `wanted`) are asked first; the person's cases and vehicles only when
+ * those two are empty. Most persons asked are held by a record, so most lookups make two
+ * adapter calls, not four (for GZ each is an HTTP call to its legacy service). The loaders
+ * still batch every key of the request: each step is one call per lookup kind.
+ */
 async function holdsPerson(ctx: Ctx, p: PersonKey): Promise<boolean> {
-  const lists = await Promise.all([personRecords(ctx, p), involvements(ctx, p), ownedVehicles(ctx, p), notices(ctx, p)]);
-  return lists.some((list) => list.length > 0);
+  const shown = await Promise.all([personRecords(ctx, p), notices(ctx, p)]);
+  if (shown.some((list) => list.length > 0)) return true;
+  const rest = await Promise.all([involvements(ctx, p), ownedVehicles(ctx, p)]);
+  return rest.some((list) => list.length > 0);
 }
 
+/** As for a person: registrations and alerts (what a lookup shows) first, the plate's cases only when both are empty. */
 async function holdsVehicle(ctx: Ctx, v: VehicleKey): Promise<boolean> {
-  const lists = await Promise.all([registrations(ctx, v), caseIdsOf(ctx, v), alerts(ctx, v)]);
-  return lists.some((list) => list.length > 0);
+  const shown = await Promise.all([registrations(ctx, v), alerts(ctx, v)]);
+  if (shown.some((list) => list.length > 0)) return true;
+  return (await caseIdsOf(ctx, v)).length > 0;
 }
 
 export const indexResolvers: GraphQLResolverMap<Ctx> = {
