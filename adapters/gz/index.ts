@@ -29,7 +29,6 @@ import {
   type VehicleRecord,
   type WantedNotice,
 } from '../adapter.ts';
-import { AdapterError } from '../adapter.ts';
 import { normalisePlatePrefix } from '../../common/normalise/index.ts';
 import { chunk, manyPerKey, onePerKey } from '../support/batch.ts';
 import { Coalescer, type Kind } from '../support/coalesce.ts';
