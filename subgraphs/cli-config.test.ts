@@ -28,6 +28,7 @@ describe('subgraph command line', () => {
       tracing: { enabled: false, otlpUrl: null, serviceName: 'liandong-subgraph-gz', sampleRatio: 1 },
       filters: true,
       filterSnapshot: '/tmp/d/GZ/membership-filter.json',
+      filterCapacity: null,
     });
   });
 
@@ -97,5 +98,15 @@ describe('subgraph command line', () => {
     expect(() => parseSubgraphConfig(base, { SUBGRAPH_FILTER_SNAPSHOT: '/tmp' })).toThrow(
       'SUBGRAPH_FILTER_SNAPSHOT "/tmp": expected a file path or off, not a directory',
     );
+  });
+
+  it('sizes the first filter build for --filter-capacity (or SUBGRAPH_FILTER_CAPACITY) keys, a whole number from 1000', () => {
+    const base = ['--region', 'GZ', '--port', '0', '--data', '/srv/data'];
+    expect(parseSubgraphConfig([...base, '--filter-capacity', '4000000']).filterCapacity).toBe(4_000_000);
+    expect(parseSubgraphConfig(base, { SUBGRAPH_FILTER_CAPACITY: '2500000' }).filterCapacity).toBe(2_500_000);
+    expect(() => parseSubgraphConfig([...base, '--filter-capacity', '4e6'])).toThrow(
+      '--filter-capacity "4e6": expected a whole number of keys from 1000 to 1000000000',
+    );
+    expect(() => parseSubgraphConfig(base, { SUBGRAPH_FILTER_CAPACITY: '10' })).toThrow('SUBGRAPH_FILTER_CAPACITY "10"');
   });
 });

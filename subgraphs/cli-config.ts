@@ -12,6 +12,9 @@
  *   --filter-snapshot FILE|off (SUBGRAPH_FILTER_SNAPSHOT) where the filter is kept across restarts
  *                                         (default <logs>/<REGION>/membership-filter.json; off: rebuilt
  *                                         from every key the region holds at each start)
+ *   --filter-capacity N (SUBGRAPH_FILTER_CAPACITY) keys the first filter build is sized for (default
+ *                                         1000000; a region that holds more is read a second time, for a
+ *                                         filter 1.25 × its keys: size it to the region to spare that)
  *   --tracing                (SUBGRAPH_TRACING=true)           OpenTelemetry tracing on (default off)
  *   --tracing-otlp-url URL   (SUBGRAPH_TRACING_OTLP_URL)       OTLP/HTTP traces endpoint, required with --tracing
  *   --tracing-service-name N (SUBGRAPH_TRACING_SERVICE_NAME)   default liandong-subgraph-<region>
@@ -40,6 +43,8 @@ export interface SubgraphConfig {
   filters: boolean;
   /** Where the membership filter is kept across restarts (subgraphs/filters/snapshot.ts); null: not kept. */
   filterSnapshot: string | null;
+  /** Keys the first membership filter build is sized for; null: the default (subgraphs/filters/index.ts). */
+  filterCapacity: number | null;
 }
 
 export const USAGE =
@@ -80,6 +85,7 @@ export function parseSubgraphConfig(argv: readonly string[], env: NodeJS.Process
       setting: { type: 'string', multiple: true },
       filters: { type: 'string' },
       'filter-snapshot': { type: 'string' },
+      'filter-capacity': { type: 'string' },
       tracing: { type: 'boolean' },
       'tracing-otlp-url': { type: 'string' },
       'tracing-service-name': { type: 'string' },
@@ -105,8 +111,19 @@ export function parseSubgraphConfig(argv: readonly string[], env: NodeJS.Process
       env.SUBGRAPH_FILTER_SNAPSHOT,
       join(logsDir, region, 'membership-filter.json'),
     ),
+    filterCapacity: parseFilterCapacity(values['filter-capacity'], env.SUBGRAPH_FILTER_CAPACITY),
     tracing: parseTracing(values, env, region),
   };
+}
+
+/** A whole number of keys from 1,000 to 1,000,000,000 (a filter at 1% costs 1.2 bytes a key). */
+function parseFilterCapacity(flag: string | undefined, variable: string | undefined): number | null {
+  const [value, source] = flag !== undefined ? [flag, '--filter-capacity'] : [variable, 'SUBGRAPH_FILTER_CAPACITY'];
+  if (value === undefined) return null;
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1000 || n > 1_000_000_000)
+    throw new Error(`${source} "${value}": expected a whole number of keys from 1000 to 1000000000`);
+  return n;
 }
 
 function parseFilters(flag: string | undefined, variable: string | undefined): boolean {

@@ -80,7 +80,9 @@ try {
   // The signed membership filter of the keys this region holds, kept current from those changes (GET /filter).
   // Kept across restarts beside the disclosure log (unless --filter-snapshot off): a restart catches up instead of reading every key.
   const snapshot = config.filterSnapshot ? { file: config.filterSnapshot, dataset: datasetOf(adapterOptions) } : undefined;
-  const filter = config.filters ? [await filterRoute(adapter, changes.publisher, { keysDir, logger, snapshot })] : [];
+  const filter = config.filters
+    ? [await filterRoute(adapter, changes.publisher, { keysDir, logger, snapshot, capacity: config.filterCapacity ?? undefined })]
+    : [];
   // Only requests signed by the gateway get in; data-dependent rules (shield) run on every field.
   const security = subgraphSecurity({ region: config.region, gatewayJwksFile: internalKeyFiles(keysDir).jwksFile, logger });
   // What this region handed out, to whom and why; and the gateway's audit checkpoints it witnesses.

@@ -194,7 +194,8 @@ export async function runRegionalWorkload(opts: RegionalOptions) {
   const filters = opts.filters ?? true;
   const regions = await startRegions(data.dir, work, undefined, {
     readyTimeoutMs: startWaitMs,
-    ...(filters ? {} : { env: { SUBGRAPH_FILTERS: 'off' } }),
+    // Each region's filter sized for what it holds (about 2 keys a person and plates), so no second build runs during the rounds.
+    env: filters ? { SUBGRAPH_FILTER_CAPACITY: String(Math.max(1000, 3 * persons)) } : { SUBGRAPH_FILTERS: 'off' },
   });
   const running: Running[] = [];
   try {
