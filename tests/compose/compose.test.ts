@@ -34,7 +34,7 @@ const SERVICES = [
   'subgraph-hb',
   'subgraph-js',
 ];
-const VOLUMES = ['gz-data', 'hb-data', 'js-data', 'keys', 'redis-data', 'seed-data'];
+const VOLUMES = ['gz-data', 'hb-data', 'js-data', 'keys', 'redis-data', 'region-logs', 'seed-data'];
 
 /** `docker compose` (the plugin), else the standalone `docker-compose`; null when neither runs. */
 function composeCommand(): string[] | null {
@@ -58,6 +58,19 @@ describe.skipIf(!compose)('docker-compose.yml', () => {
   it('is accepted by `compose config` and holds every service and volume', () => {
     expect(config('--services').trim().split('\n').sort()).toEqual(SERVICES);
     expect(config('--volumes').trim().split('\n').sort()).toEqual(VOLUMES);
+  });
+
+  it("keeps every region's logs (disclosure log, saved filter) on a volume, not in the container", () => {
+    const text = config();
+    for (const name of ['subgraph-js', 'subgraph-gz', 'subgraph-hb']) {
+      // The service's block of the resolved file: from its name to the next key at its indentation.
+      const block = new RegExp(`\\n  ${name}:\\n((?:    .*\\n|\\s*\\n)*)`).exec(text)?.[1] ?? '';
+      expect(block, name).toContain('SUBGRAPH_LOGS: /var/lib/liandong/region-logs');
+      // Short syntax (docker-compose 1.x) or long syntax (compose v2).
+      expect(block, name).toMatch(
+        /region-logs:\/var\/lib\/liandong\/region-logs|source: region-logs\s+target: \/var\/lib\/liandong\/region-logs/,
+      );
+    }
   });
 
   it('configures the gateways by environment, behind the load balancer, with healthchecks', () => {
