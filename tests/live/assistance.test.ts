@@ -63,6 +63,17 @@ async function subscribe(query: string, variables: Record<string, unknown>, as: 
   return sub;
 }
 
+/**
+ * Closes and waits until the gateway has counted the subscriptions gone: `subscribe` reads the
+ * gauge before it connects, so a close still in flight would hide the next subscription's count.
+ */
+async function unsubscribe(...subs: LiveSubscription[]): Promise<void> {
+  const open = subs.filter((sub) => sub.error === null).length;
+  const before = await liveGauge(seeded.system.gatewayUrl);
+  for (const sub of subs) sub.close();
+  await waitFor(async () => (await liveGauge(seeded.system.gatewayUrl)) <= before - open);
+}
+
 /** The event's audit record at the gateway: one per event per subscriber, under the subscriber's name. */
 async function expectAudited(event: Received, sub: string): Promise<void> {
   const auditId = event.extensions?.auditId as string;
@@ -90,7 +101,7 @@ describe('assistance requests pushed live', () => {
     const id = asked.data.requestAssistance.id as string;
     const arrived = await gzDesk.next(about(id, 'ASSISTANCE_STATUS'));
     expect(field(arrived)).toMatchObject({ assistanceChange: 'REQUESTED', assistanceRequest: { id, status: 'PENDING' } });
-    gzDesk.close();
+    await unsubscribe(gzDesk);
     // …so the gateway has pushed it before these two subscribe: they see what follows only.
     const requester = await subscribe(UPDATES, { ids: [id] }, jsLead());
     const outsider = await subscribe(UPDATES, { ids: [id] }, hbOfficer());
@@ -130,8 +141,7 @@ describe('assistance requests pushed live', () => {
       for (const event of requester.received.filter(about(id))) await expectAudited(event, scenario().officers[0]);
       for (const event of seen) await expectAudited(event, '4200001');
     } finally {
-      requester.close();
-      outsider.close();
+      await unsubscribe(requester, outsider);
     }
   });
 
@@ -189,7 +199,7 @@ describe('assistance requests pushed live', () => {
       expect(hbDesk.received.filter((r) => about(first)(r) || about(second)(r))).toEqual([]);
     } finally {
       await gz.close();
-      for (const sub of [gzDesk, requesterDesk, hbDesk]) sub.close();
+      await unsubscribe(gzDesk, requesterDesk, hbDesk);
     }
   });
 
@@ -208,7 +218,7 @@ describe('assistance requests pushed live', () => {
       expect(field(event)).toMatchObject({ kind: 'ASSISTANCE_STATUS', region: 'HB', assistanceRequest: { id, status: 'ANSWERED' } });
       await expectAudited(event, scenario().officers[0]);
     } finally {
-      requester.close();
+      await unsubscribe(requester);
     }
   });
 });

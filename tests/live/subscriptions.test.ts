@@ -6,7 +6,7 @@
  * last event id gives a GAP event, never silent loss. It also prints (does not assert) the
  * write → delivery time per stand-in.
  */
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { normaliseIdNumber } from '../../common/normalise/index.ts';
@@ -98,6 +98,12 @@ async function expectAudited(event: Received, sub: string, idNumber: string, age
   // The subscriber, not the gateway's own loopback call that resolved the event (gateway/http/loopback-client.ts).
   if (agent) expect(record!).toMatchObject({ clientAddress: '127.0.0.1', userAgent: agent });
 }
+
+// Each test closes what it opened; the next starts once the gateway has counted them gone, so
+// a "subscribed once the gauge reaches n" check is not met by a closing stream of the last test.
+afterEach(async () => {
+  await waitFor(async () => (await liveGauge(seeded.system.gatewayUrl)) === 0);
+});
 
 describe('a wanted notice reaches graphql-sse and graphql-ws subscribers', () => {
   it('issued in JS (SQL write), each event audited with its subject', async () => {
