@@ -158,8 +158,16 @@ if (!soak && wanted('2') && tracing) {
   // --regional-filters off: the regions publish no membership filter (their first build at 1M outlasts a run).
   const filtersArg = process.argv.includes('--regional-filters') ? process.argv[process.argv.indexOf('--regional-filters') + 1] : 'on';
   if (filtersArg !== 'on' && filtersArg !== 'off') throw new Error(`--regional-filters must be on or off, got ${filtersArg}`);
+  // --regional-contenders e,c: only these contenders beside the reference (b), e.g. to profile one path.
+  const contendersArg = process.argv.includes('--regional-contenders')
+    ? process.argv[process.argv.indexOf('--regional-contenders') + 1]
+    : undefined;
+  const only = contendersArg?.split(',').map((c) => c.trim());
+  const known = ['a', 'c1', 'c', 'd', 'c-off', 'e'];
+  const unknown = only?.filter((c) => !known.includes(c)) ?? [];
+  if (unknown.length > 0) throw new Error(`--regional-contenders: unknown ${unknown.join(', ')}; expected some of ${known.join(', ')}`);
   const w2 = await profiled('2', () =>
-    runRegionalWorkload({ ...timing, seconds: quick ? 2 : timing.seconds, persons, filters: filtersArg === 'on', log }),
+    runRegionalWorkload({ ...timing, seconds: quick ? 2 : timing.seconds, persons, filters: filtersArg === 'on', only, log }),
   );
   report.regional = w2;
   printRounds(w2.contenders, '(b)');

@@ -77,7 +77,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     buildService: serviceBuilder(
       runtime,
       own?.schema ?? null,
-      { headers: extensions.subgraphHeaders, batchHeaders: extensions.subgraphBatchHeaders },
+      { headers: extensions.subgraphHeaders, batchHeaders: extensions.subgraphBatchHeaders, sealer: extensions.subgraphSealer },
       extensions.regionCache,
       extensions.membership,
     ),

@@ -64,6 +64,26 @@ export function toGraphQLRequest(req: IncomingMessage, url: URL, body: string): 
   return { method: (req.method ?? 'GET').toUpperCase(), headers, search: url.search, body: parsedBody(headers, body) };
 }
 
+/** An enveloped request's GraphQL body as Apollo's request (a POST of JSON), or an error naming what is wrong. */
+export function jsonRequest(body: string): HTTPGraphQLRequest {
+  const headers = new HeaderMap([['content-type', 'application/json']]);
+  return { method: 'POST', headers, search: '', body: parsedBody(headers, body) };
+}
+
+/** A response's whole text (an enveloped request is answered whole, never streamed). */
+export async function completeText(response: HTTPGraphQLResponse): Promise<string> {
+  if (response.body.kind === 'complete') return response.body.string;
+  let text = '';
+  for await (const chunk of response.body.asyncIterator) text += chunk;
+  return text;
+}
+
+/** A JSON text already made (an envelope's answers). */
+export function sendJsonText(res: ServerResponse, text: string): void {
+  res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
 export async function sendGraphQLResponse(res: ServerResponse, response: HTTPGraphQLResponse): Promise<void> {
   res.statusCode = response.status ?? 200;
   for (const [name, value] of response.headers) res.setHeader(name, value);

@@ -26,7 +26,8 @@ import { CONTRACT_PARTS, CORE_CONTEXT_KEYS, type ContractPart, type SubgraphCont
 import { createErrorFormatter } from './errors.ts';
 import { checkHealth } from './health.ts';
 import { HttpError, sendError, sendJson } from '../common/http/respond.ts';
-import { readBody, sendGraphQLResponse, toGraphQLRequest } from './http.ts';
+import { completeText, jsonRequest, readBody, sendGraphQLResponse, sendJsonText, toGraphQLRequest } from './http.ts';
+import { envelopeAnswerText, isEnvelope, readEnvelope, refusedAnswer, type EnvelopedAnswer, type EnvelopedRequest } from './envelope.ts';
 import { drainable } from './drain.ts';
 import { createLoaders } from './loaders.ts';
 import { defaultLogger, type Logger } from './logger.ts';
@@ -35,7 +36,15 @@ import { extractTraceContext, inSpan, setFacts, SPAN, SpanKind, tracingState } f
 /** What a request guard decides. A rejection is answered before any GraphQL runs. */
 export type GuardResult = { ok: true; context?: Record<string, unknown> } | { ok: false; status?: number; code?: string; message: string };
 
-export type RequestGuard = (req: IncomingMessage, body: string) => Promise<GuardResult>;
+/**
+ * Checks one request before GraphQL runs. Its `envelope`, when present, checks an
+ * envelope of several (envelope.ts): a refusal of the whole, or one result per request.
+ */
+export type RequestGuard = ((req: IncomingMessage, body: string) => Promise<GuardResult>) & { envelope?: EnvelopeGuard };
+export type EnvelopeGuard = (
+  req: IncomingMessage,
+  requests: readonly EnvelopedRequest[],
+) => Promise<{ ok: true; requests: GuardResult[] } | Extract<GuardResult, { ok: false }>>;
 export type SchemaTransform = (schema: GraphQLSchema, part: ContractPart) => GraphQLSchema;
 export type ContextExtension = (req: IncomingMessage) => Record<string, unknown> | Promise<Record<string, unknown>>;
 
@@ -113,8 +122,7 @@ function buildApollo(schema: GraphQLSchema, options: SubgraphServerOptions, logg
   });
 }
 
-function requestIdOf(req: IncomingMessage): string {
-  const sent = req.headers['x-request-id'];
+function requestIdOf(sent: string | string[] | undefined): string {
   return typeof sent === 'string' && REQUEST_ID.test(sent) ? sent : randomUUID();
 }
 
@@ -188,25 +196,68 @@ export async function createSubgraphServer(options: SubgraphServerOptions): Prom
 
   async function serveGraphQL(req: IncomingMessage, res: ServerResponse, url: URL, part: ContractPart): Promise<void> {
     const body = await readBody(req, maxBodyBytes);
+    if (isEnvelope(req)) return serveEnvelope(req, res, part, body);
     const verdict: GuardResult = options.requestGuard ? await options.requestGuard(req, body) : { ok: true };
     if (!verdict.ok) {
       sendError(res, verdict.status ?? 401, verdict.code ?? 'UNAUTHENTICATED', verdict.message);
       return;
     }
-    const context: SubgraphContext = {
-      ...(await extensionFields(req, verdict.context, options)),
-      region,
-      part,
-      adapter,
-      logger,
-      loaders: createLoaders(adapter, { maxBatchSize: options.maxBatchSize }),
-      requestId: requestIdOf(req),
-    };
+    const context = await contextFor(req, part, verdict.context, req.headers['x-request-id']);
     const response = await apollos.get(part)!.executeHTTPGraphQLRequest({
       httpGraphQLRequest: toGraphQLRequest(req, url, body),
       context: async () => context,
     });
     await sendGraphQLResponse(res, response);
+  }
+
+  async function contextFor(
+    req: IncomingMessage,
+    part: ContractPart,
+    guarded: Record<string, unknown> | undefined,
+    requestId: string | string[] | undefined,
+  ): Promise<SubgraphContext> {
+    return {
+      ...(await extensionFields(req, guarded, options)),
+      region,
+      part,
+      adapter,
+      logger,
+      loaders: createLoaders(adapter, { maxBatchSize: options.maxBatchSize }),
+      requestId: requestIdOf(requestId),
+    };
+  }
+
+  /** Several gateway requests in one (envelope.ts): each checked and run as if alone, answered together. */
+  async function serveEnvelope(req: IncomingMessage, res: ServerResponse, part: ContractPart, body: string): Promise<void> {
+    const requests = readEnvelope(body);
+    const guard = options.requestGuard;
+    if (guard && !guard.envelope) return sendError(res, 400, 'BAD_REQUEST', 'this subgraph takes one request at a time (no envelopes)');
+    const verdict = guard?.envelope
+      ? await guard.envelope(req, requests)
+      : { ok: true as const, requests: requests.map(() => ({ ok: true as const })) };
+    if (!verdict.ok) return sendError(res, verdict.status ?? 401, verdict.code ?? 'UNAUTHENTICATED', verdict.message);
+    const answers = await Promise.all(requests.map((request, i) => answerEnveloped(req, part, request, verdict.requests[i])));
+    sendJsonText(res, envelopeAnswerText(answers));
+  }
+
+  async function answerEnveloped(
+    req: IncomingMessage,
+    part: ContractPart,
+    request: EnvelopedRequest,
+    verdict: GuardResult,
+  ): Promise<EnvelopedAnswer> {
+    if (!verdict.ok) return refusedAnswer(verdict.status ?? 401, verdict.code ?? 'UNAUTHENTICATED', verdict.message);
+    let graphQLRequest;
+    try {
+      graphQLRequest = jsonRequest(request.body);
+    } catch (error) {
+      return refusedAnswer(400, 'BAD_REQUEST', (error as Error).message);
+    }
+    const context = await contextFor(req, part, verdict.context, request.requestId);
+    const response = await apollos
+      .get(part)!
+      .executeHTTPGraphQLRequest({ httpGraphQLRequest: graphQLRequest, context: async () => context });
+    return { status: response.status ?? 200, body: await completeText(response) };
   }
 
   /**

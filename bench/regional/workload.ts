@@ -45,6 +45,11 @@ export interface RegionalOptions extends WorkloadOptions {
    * filter builds (GZ's pages its whole legacy service and takes longer than a run).
    */
   filters?: boolean;
+  /**
+   * The contenders measured, by their letter (`c1`, `c`, `d`, `c-off`, `e`, `a`); the reference
+   * (b) always runs. Default: all. For profiling one path without the others in the profile.
+   */
+  only?: readonly string[];
 }
 
 /** Region requests actually sent per lookup: every fetch counted but those a filter skipped. */
@@ -263,6 +268,9 @@ export async function runRegionalWorkload(opts: RegionalOptions) {
       { name: '(e) liandong many persons', url: liandong.url, pid: liandong.pid, headers, bodies: manyBodies, charged },
     ];
     await bodyOf(contenders[0].url, contenders[0].body!, contenders[0].perRequestHeaders!(contenders[0].body!));
+    const measured = contenders.filter(
+      (c) => !opts.only || c.name.startsWith('(b) ') || opts.only.some((o) => c.name.startsWith(`(${o}) `)),
+    );
     const plainAnswer = await bodyOf(plain.url, oneRegion);
     await checkResponse('liandong (JS only)', liandong.url, oneRegion, plainAnswer, headers);
     const fullAnswer = dataOnly(await bodyOf(liandong.url, all, headers));
@@ -294,7 +302,7 @@ export async function runRegionalWorkload(opts: RegionalOptions) {
     );
     const summary = await runRounds(
       {
-        contenders,
+        contenders: measured,
         reference: '(b) apollo-gateway (JS)',
         body: all,
         connections: opts.connections,
@@ -306,22 +314,25 @@ export async function runRegionalWorkload(opts: RegionalOptions) {
     );
     const audited = summary['(c) liandong 3 regions'];
     const unauditedSummary = summary['(c-off) liandong 3 regions, audit off'];
-    const audit = {
-      // Within-round ratios are in perRound; these are the medians' comparison.
-      throughputOnVsOff: audited.rps / unauditedSummary.rps,
-      p50AddedMs: audited.p50 - unauditedSummary.p50,
-      cpuAddedMsPerRequest:
-        audited.cpuPerRequestMs !== null && unauditedSummary.cpuPerRequestMs !== null
-          ? audited.cpuPerRequestMs - unauditedSummary.cpuPerRequestMs
-          : null,
-    };
-    opts.log(
-      `  audit on vs off: throughput ${(audit.throughputOnVsOff * 100).toFixed(0)}%, p50 added ${audit.p50AddedMs.toFixed(1)} ms, CPU added ${audit.cpuAddedMsPerRequest?.toFixed(3) ?? '-'} ms/request`,
-    );
-    const budget = cpuBudget('(c)', audited, idleMsPerSecond, opts.log);
-    const manyBudget = cpuBudget('(e)', summary['(e) liandong many persons'], idleMsPerSecond, opts.log);
+    const audit = audited &&
+      unauditedSummary && {
+        // Within-round ratios are in perRound; these are the medians' comparison.
+        throughputOnVsOff: audited.rps / unauditedSummary.rps,
+        p50AddedMs: audited.p50 - unauditedSummary.p50,
+        cpuAddedMsPerRequest:
+          audited.cpuPerRequestMs !== null && unauditedSummary.cpuPerRequestMs !== null
+            ? audited.cpuPerRequestMs - unauditedSummary.cpuPerRequestMs
+            : null,
+      };
+    if (audit)
+      opts.log(
+        `  audit on vs off: throughput ${(audit.throughputOnVsOff * 100).toFixed(0)}%, p50 added ${audit.p50AddedMs.toFixed(1)} ms, CPU added ${audit.cpuAddedMsPerRequest?.toFixed(3) ?? '-'} ms/request`,
+      );
+    const budget = audited && cpuBudget('(c)', audited, idleMsPerSecond, opts.log);
+    const manyBudget =
+      summary['(e) liandong many persons'] && cpuBudget('(e)', summary['(e) liandong many persons'], idleMsPerSecond, opts.log);
     const singleClient = await oneAtATime(
-      contenders.filter((c) => c.name.startsWith('(c) ') || c.name.startsWith('(d) ') || c.name.startsWith('(e) ')),
+      measured.filter((c) => c.name.startsWith('(c) ') || c.name.startsWith('(d) ') || c.name.startsWith('(e) ')),
       opts,
     );
     for (const [name, r] of Object.entries(singleClient))

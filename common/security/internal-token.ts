@@ -20,6 +20,14 @@
  * `x-liandong-internal-binding`): it can check its own body against its own commitment,
  * but learns nothing that would let the token pass at another region — each binding is
  * as useless elsewhere as a single-region token is.
+ *
+ * Concurrent requests to one region may travel in one HTTP request, an envelope
+ * (`signInternalEnvelope`): each request keeps its own token, complete with caller,
+ * purpose, audience, body hash, jti and expiry, but unsigned (`prepareInternalToken`); the
+ * envelope's token, signed once, lists the SHA-256 of each of them. A region checks the one
+ * signature, then each request's token against its entry and its own body, exactly as it
+ * checks a token signed alone (`verifyEnvelopeItem`). An envelope is addressed to one
+ * region and part, so no region sees another region's callers.
  */
 import { createHash, randomBytes, randomUUID, sign, verify, type KeyObject } from 'node:crypto';
 import { SIGNING_ALGORITHM, type SigningKey } from './key-files.ts';
@@ -105,7 +113,109 @@ function commitment(audience: string, nonce: string, hashOfBody: string): string
   return createHash('sha256').update(`${audience}\n${nonce}\n${hashOfBody}`).digest('base64url');
 }
 
+/**
+ * One request's token without its signature (`<header>.<payload>`): sealed alone
+ * (`sealInternalToken`) or with others in an envelope (`signInternalEnvelope`).
+ */
+export function prepareInternalToken(key: SigningKey, request: SignRequest): string {
+  return signingInput(key, request, { aud: internalAudience(request.region, request.part), bh: bodyHash(request.body) });
+}
+
+/** A prepared token signed alone: the same token `signInternalToken` gives. */
+export function sealInternalToken(key: SigningKey, prepared: string): string {
+  return `${prepared}.${sign(null, Buffer.from(prepared), key.privateKey).toString('base64url')}`;
+}
+
+/** Header of the envelope token (an HTTP request carrying several requests' prepared tokens). */
+export const INTERNAL_ENVELOPE_HEADER = 'x-liandong-internal-envelope';
+/** The most requests one envelope carries. */
+export const MAX_ENVELOPE = 64;
+
+export interface SignEnvelopeRequest {
+  region: string;
+  part: string;
+  /** The prepared tokens of the requests, in the order the envelope's body carries them. */
+  prepared: readonly string[];
+  ttlSeconds: number;
+}
+
+/** Signs an envelope once: its token lists each request's prepared token by SHA-256. */
+export function signInternalEnvelope(key: SigningKey, request: SignEnvelopeRequest): string {
+  if (request.prepared.length < 1 || request.prepared.length > MAX_ENVELOPE) {
+    throw new RangeError(`signInternalEnvelope: ${request.prepared.length} requests; expected 1 to ${MAX_ENVELOPE}`);
+  }
+  const now = Math.floor(Date.now() / 1000);
+  const header = { alg: SIGNING_ALGORITHM, typ: 'JWT', kid: key.kid };
+  const payload = {
+    iss: INTERNAL_ISSUER,
+    aud: internalAudience(request.region, request.part),
+    env: request.prepared.map(envelopeEntry),
+    iat: now,
+    exp: now + request.ttlSeconds,
+    jti: randomUUID(),
+  };
+  return sealInternalToken(key, `${encode(header)}.${encode(payload)}`);
+}
+
+function envelopeEntry(prepared: string): string {
+  return createHash('sha256').update(prepared).digest('base64url');
+}
+
+/** A verified envelope: what each of its requests' prepared tokens must hash to, in order. */
+export interface VerifiedEnvelope {
+  jti: string;
+  exp: number;
+  entries: readonly string[];
+}
+
+/** Checks an envelope token's signature, issuer, audience and expiry (not yet its requests). */
+export function verifyInternalEnvelope(token: string, request: Omit<VerifyRequest, 'body' | 'binding'>): VerifiedEnvelope {
+  const payload = verifiedPayload(token, request.keys);
+  checkClaims(payload, request);
+  const entries = payload.env;
+  if (!Array.isArray(entries) || entries.length === 0 || entries.length > MAX_ENVELOPE || !entries.every((e) => typeof e === 'string')) {
+    throw invalidClaim('env', `must list 1 to ${MAX_ENVELOPE} request hashes`);
+  }
+  if (Array.isArray(payload.aud)) throw new InternalTokenError('wrong-audience', 'an envelope token is addressed to one region and part');
+  return { jti: payload.jti as string, exp: payload.exp as number, entries: entries as string[] };
+}
+
+/**
+ * One request of a verified envelope: its prepared token must be the envelope's entry at
+ * `index`, and is then checked as a token signed alone would be (issuer, audience,
+ * expiry, body hash, caller).
+ */
+export function verifyEnvelopeItem(
+  envelope: VerifiedEnvelope,
+  index: number,
+  prepared: string,
+  request: Omit<VerifyRequest, 'keys' | 'binding'>,
+): InternalClaims {
+  const parts = prepared.split('.');
+  if (parts.length !== 2 || !parts.every((part) => BASE64URL.test(part))) {
+    throw new InternalTokenError('malformed', `request ${index} of the envelope: its token is not <header>.<payload> in base64url`);
+  }
+  if (envelope.entries[index] !== envelopeEntry(prepared)) {
+    throw new InternalTokenError('bad-signature', `request ${index} of the envelope: its token is not the one the gateway signed`);
+  }
+  const payload = decodeJson(parts[1], 'payload');
+  checkClaims(payload, request);
+  if (Array.isArray(payload.bind) || Array.isArray(payload.aud)) {
+    throw new InternalTokenError('malformed', `request ${index} of the envelope: its token must name one audience and one body`);
+  }
+  checkBody(payload, request);
+  return claimsOf(payload);
+}
+
 function signClaims(
+  key: SigningKey,
+  request: Omit<SignRequest, 'region' | 'body'>,
+  binding: { aud: string | string[]; bh?: string; bind?: string[] },
+): string {
+  return sealInternalToken(key, signingInput(key, request, binding));
+}
+
+function signingInput(
   key: SigningKey,
   request: Omit<SignRequest, 'region' | 'body'>,
   binding: { aud: string | string[]; bh?: string; bind?: string[] },
@@ -123,9 +233,7 @@ function signClaims(
     caller: { ...request.caller, roles: [...request.caller.roles], scopes: [...request.caller.scopes] },
     purpose: request.purpose && { ...request.purpose, caseParties: request.purpose.caseParties && [...request.purpose.caseParties] },
   };
-  const signingInput = `${encode(header)}.${encode(payload)}`;
-  const signature = sign(null, Buffer.from(signingInput), key.privateKey).toString('base64url');
-  return `${signingInput}.${signature}`;
+  return `${encode(header)}.${encode(payload)}`;
 }
 
 function encode(value: unknown): string {
@@ -176,24 +284,29 @@ const BASE64URL = /^[A-Za-z0-9_-]+$/;
  * and the signature first, so claims are read only from a token the gateway signed.
  */
 export function verifyInternalToken(token: string, request: VerifyRequest): InternalClaims {
-  const parts = token.split('.');
-  if (parts.length !== 3 || !parts.every((part) => BASE64URL.test(part))) {
-    throw new InternalTokenError('malformed', 'internal token is malformed: expected a compact JWS (three base64url parts)');
-  }
-  const header = decodeJson(parts[0], 'header');
-  const key = header.alg === SIGNING_ALGORITHM ? request.keys(typeof header.kid === 'string' ? header.kid : undefined) : undefined;
-  const signature = Buffer.from(parts[2], 'base64url');
-  if (!key || signature.length !== ED25519_SIGNATURE_BYTES || !verify(null, Buffer.from(`${parts[0]}.${parts[1]}`), key, signature)) {
-    throw new InternalTokenError('bad-signature', 'internal token is not signed by the gateway key this subgraph trusts');
-  }
-  const payload = decodeJson(parts[1], 'payload');
+  const payload = verifiedPayload(token, request.keys);
   checkClaims(payload, request);
   checkBody(payload, request);
   return claimsOf(payload);
 }
 
+/** The payload of a token whose header and signature check out against a trusted key. */
+function verifiedPayload(token: string, keys: InternalKeyLookup): Record<string, unknown> {
+  const parts = token.split('.');
+  if (parts.length !== 3 || !parts.every((part) => BASE64URL.test(part))) {
+    throw new InternalTokenError('malformed', 'internal token is malformed: expected a compact JWS (three base64url parts)');
+  }
+  const header = decodeJson(parts[0], 'header');
+  const key = header.alg === SIGNING_ALGORITHM ? keys(typeof header.kid === 'string' ? header.kid : undefined) : undefined;
+  const signature = Buffer.from(parts[2], 'base64url');
+  if (!key || signature.length !== ED25519_SIGNATURE_BYTES || !verify(null, Buffer.from(`${parts[0]}.${parts[1]}`), key, signature)) {
+    throw new InternalTokenError('bad-signature', 'internal token is not signed by the gateway key this subgraph trusts');
+  }
+  return decodeJson(parts[1], 'payload');
+}
+
 /** A single-request token names its body's hash; a fan-out token holds this request's commitment. */
-function checkBody(payload: Record<string, unknown>, request: VerifyRequest): void {
+function checkBody(payload: Record<string, unknown>, request: Pick<VerifyRequest, 'audience' | 'body' | 'binding'>): void {
   if (!Array.isArray(payload.bind)) {
     if (payload.bh !== bodyHash(request.body))
       throw new InternalTokenError('body-mismatch', 'internal token was issued for a different request body');
@@ -230,7 +343,7 @@ function decodeJson(part: string, what: string): Record<string, unknown> {
   return value as Record<string, unknown>;
 }
 
-function checkClaims(payload: Record<string, unknown>, request: VerifyRequest): void {
+function checkClaims(payload: Record<string, unknown>, request: Pick<VerifyRequest, 'audience' | 'clockToleranceSeconds' | 'now'>): void {
   const now = request.now ?? Math.floor(Date.now() / 1000);
   const tolerance = request.clockToleranceSeconds;
   for (const claim of ['exp', 'iat'] as const) {

@@ -25,8 +25,10 @@ import type { AuthConfig } from './config.ts';
 import {
   internalTokenBatchHeaders,
   internalTokenHeaders,
+  internalTokenSealer,
   type InternalBatchHeadersHook,
   type InternalHeadersHook,
+  type InternalTokenSealer,
 } from './internal-headers.ts';
 
 export interface GatewaySecuritySettings {
@@ -45,6 +47,8 @@ export interface GatewaySecurity {
   subgraphHeaders: InternalHeadersHook;
   /** The same for the requests of one fan-out: one signature, a binding per region. */
   subgraphBatchHeaders: InternalBatchHeadersHook;
+  /** The token of a one-region request signed as it leaves, alone or in an envelope with others. */
+  subgraphSealer: InternalTokenSealer;
   internalKey: SigningKey;
   /** For authorisation's denials: why a case-bound scope the caller's roles grant was not counted. */
   explainScope: (scope: string, caller: Caller, purpose: Purpose | null) => { text: string; reason?: string } | null;
@@ -63,6 +67,7 @@ export async function gatewaySecurity(settings: GatewaySecuritySettings): Promis
     plugins: [authentication.plugin, purposePlugin(policy)],
     subgraphHeaders,
     subgraphBatchHeaders: internalTokenBatchHeaders(internalKey, auth.internalTokenTtlSeconds),
+    subgraphSealer: internalTokenSealer(internalKey, auth.internalTokenTtlSeconds),
     internalKey,
     explainScope: (scope, caller, purpose) => caseBoundScopeNote(policy, scope, caller, purpose),
   };

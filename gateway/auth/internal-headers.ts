@@ -10,9 +10,13 @@ import type { GatewayContext } from '../context.ts';
 import type { SigningKey } from '../../common/security/key-files.ts';
 import {
   INTERNAL_BINDING_HEADER,
+  INTERNAL_ENVELOPE_HEADER,
   INTERNAL_TOKEN_HEADER,
   MAX_BATCH,
+  prepareInternalToken,
+  sealInternalToken,
   signInternalBatch,
+  signInternalEnvelope,
   signInternalToken,
 } from '../../common/security/internal-token.ts';
 import type { AttestedPurpose } from './purpose.ts';
@@ -28,6 +32,36 @@ export function internalTokenHeaders(key: SigningKey, ttlSeconds: number): Inter
   return (region, body, context, part) => {
     const token = signInternalToken(key, { ...signedFor(context, part, () => region.code), region: region.code, body, ttlSeconds });
     return { [INTERNAL_TOKEN_HEADER]: token, ...requestIdHeader(context) };
+  };
+}
+
+/**
+ * The same token signed late (the data sources' RequestSealer): `prepare` fixes the
+ * claims when the request is made, the signature comes when it leaves — alone, or once
+ * for an envelope of requests to one region (gateway/federation/data-sources/region-envelopes.ts).
+ */
+export interface InternalTokenSealer {
+  prepare(
+    region: { code: string },
+    body: string,
+    context: Partial<GatewayContext> | undefined,
+    part: string,
+  ): { body: string; prepared: string; headers: Record<string, string> };
+  seal(prepared: string): Record<string, string>;
+  sealEnvelope(region: string, part: string, prepared: readonly string[]): Record<string, string>;
+}
+
+export function internalTokenSealer(key: SigningKey, ttlSeconds: number): InternalTokenSealer {
+  return {
+    prepare: (region, body, context, part) => ({
+      body,
+      prepared: prepareInternalToken(key, { ...signedFor(context, part, () => region.code), region: region.code, body, ttlSeconds }),
+      headers: requestIdHeader(context),
+    }),
+    seal: (prepared) => ({ [INTERNAL_TOKEN_HEADER]: sealInternalToken(key, prepared) }),
+    sealEnvelope: (region, part, prepared) => ({
+      [INTERNAL_ENVELOPE_HEADER]: signInternalEnvelope(key, { region, part, prepared, ttlSeconds }),
+    }),
   };
 }
 

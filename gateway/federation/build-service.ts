@@ -13,7 +13,13 @@ import { regionalPart } from './compose.ts';
 import type { GraphQLSchema } from 'graphql';
 import { OWN_SUBGRAPH_URL } from '../own-subgraph/module.ts';
 import type { GatewayRuntime } from '../services.ts';
-import { createDataSource, type BatchHeadersHook, type HeadersHook, type RegionMembership } from './data-sources/index.ts';
+import {
+  createDataSource,
+  type BatchHeadersHook,
+  type HeadersHook,
+  type RegionMembership,
+  type RequestSealer,
+} from './data-sources/index.ts';
 import type { RegionRequestCache } from './data-sources/types.ts';
 import { searchCursors } from '../cursors/index.ts';
 
@@ -29,6 +35,8 @@ export interface RegionHeaders {
   headers?: HeadersHook;
   /** The requests of one fan-out. */
   batchHeaders?: BatchHeadersHook;
+  /** One-region requests, signed as they leave (alone or in an envelope). */
+  sealer?: RequestSealer;
 }
 
 export function serviceBuilder(

@@ -16,7 +16,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { GatewayContext } from '../context.ts';
 import type { GatewayInterface } from '@apollo/server-gateway-interface';
-import type { BatchHeadersHook, HeadersHook, RegionMembership } from '../federation/data-sources/index.ts';
+import type { BatchHeadersHook, HeadersHook, RegionMembership, RequestSealer } from '../federation/data-sources/index.ts';
 import { createMembershipFilters } from '../filters/index.ts';
 import { createGatewayCache, type RegionRequestCache } from '../cache/index.ts';
 import type { Registry } from 'prom-client';
@@ -79,6 +79,8 @@ export interface GatewayExtensions {
   subgraphHeaders?: HeadersHook;
   /** The same for the requests of one fan-out at once (one signature for all). */
   subgraphBatchHeaders?: BatchHeadersHook;
+  /** One-region requests signed as they leave, so concurrent ones may share an envelope. */
+  subgraphSealer?: RequestSealer;
   /** The entity cache the region data sources consult (gateway/cache); null when disabled. */
   regionCache?: RegionRequestCache | null;
   /** The regions' membership filters the index data source consults (gateway/filters); null when disabled. */
@@ -218,6 +220,7 @@ export async function gatewayExtensions(runtime: GatewayRuntime): Promise<Gatewa
     ],
     subgraphHeaders: security.subgraphHeaders,
     subgraphBatchHeaders: security.subgraphBatchHeaders,
+    subgraphSealer: security.subgraphSealer,
     http: {
       metrics: metrics.route,
       graphiql: graphiql.routes.page,

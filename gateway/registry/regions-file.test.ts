@@ -23,12 +23,33 @@ describe('region registry file', () => {
       timeoutMs: 900,
       maxConcurrency: 32,
       breaker: { failureThreshold: 5, cooldownMs: 1000 },
+      envelopes: { maxInFlight: 1, maxRequests: 32 },
       settings: {},
       endpoints: { records: 'http://127.0.0.1:4101/records', index: 'http://127.0.0.1:4101/index', search: 'http://127.0.0.1:4101/search' },
     });
   });
 
+  it('takes envelopes off for one region, or other limits from the defaults', () => {
+    const [one, two] = validateRegionsFile(
+      {
+        defaults: { envelopes: { maxInFlight: 2 } },
+        regions: [
+          { ...js, envelopes: false },
+          { ...js, code: 'GZ', envelopes: { maxRequests: 8 } },
+        ],
+      },
+      at,
+    );
+    expect(one.envelopes).toBe(false);
+    expect(two.envelopes).toEqual({ maxInFlight: 2, maxRequests: 8 });
+  });
+
   it.each([
+    [
+      { regions: [{ ...js, envelopes: { maxRequests: 65 } }] },
+      'config/regions.json: regions[0].envelopes.maxRequests: expected an integer from 2 to 64, got 65',
+    ],
+    [{ regions: [{ ...js, envelopes: { size: 4 } }] }, 'config/regions.json: regions[0].envelopes'],
     [{ regions: [js, { ...js, code: 'GZ', url: 'foo' }] }, 'config/regions.json: regions[1].url: expected an http(s) URL, got "foo"'],
     [{ regions: [js, js] }, 'config/regions.json: regions[1].code: duplicate region code "JS" (already used by regions[0])'],
     [

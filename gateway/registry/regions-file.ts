@@ -30,25 +30,34 @@ export interface Region {
   timeoutMs: number;
   maxConcurrency: number;
   breaker: BreakerSettings;
+  envelopes: EnvelopeSettings | false;
   /** Given to the region's subgraph process (`--setting key=value`), which hands them to its adapter. */
   settings: AdapterSettings;
   /** `<url>/records`, `<url>/index`, `<url>/search`. */
   endpoints: Readonly<Record<ContractPart, string>>;
 }
 
+/** Concurrent requests to a region sharing one HTTP request (gateway/federation/data-sources/region-envelopes.ts). */
+export interface EnvelopeSettings {
+  maxInFlight: number;
+  maxRequests: number;
+}
+
 interface Limits {
   timeoutMs: number;
   maxConcurrency: number;
   breaker: BreakerSettings;
+  envelopes: EnvelopeSettings | false;
 }
 
 const BUILT_IN_DEFAULTS: Limits = {
   timeoutMs: 2000,
   maxConcurrency: 32,
   breaker: { failureThreshold: 5, cooldownMs: 5000 },
+  envelopes: { maxInFlight: 1, maxRequests: 32 },
 };
 
-const LIMIT_KEYS = ['timeoutMs', 'maxConcurrency', 'breaker'] as const;
+const LIMIT_KEYS = ['timeoutMs', 'maxConcurrency', 'breaker', 'envelopes'] as const;
 const REGION_KEYS = ['code', 'name', 'url', ...LIMIT_KEYS, 'settings'] as const;
 const CODE = { re: /^[A-Z]{2,3}$/, what: 'a region code of 2–3 capital letters (e.g. "JS")' };
 
@@ -86,6 +95,19 @@ function validateLimits(obj: Obj, at: ConfigPath, fallback: Limits): Limits {
       integer(v, at.key('maxConcurrency'), { min: 1, max: 10_000 }),
     ),
     breaker: optional(obj.breaker, fallback.breaker, (v) => validateBreaker(v, at.key('breaker'), fallback.breaker)),
+    envelopes: optional(obj.envelopes, fallback.envelopes, (v) => validateEnvelopes(v, at.key('envelopes'), fallback.envelopes)),
+  };
+}
+
+/** `false` (every request alone) or the lane's limits; the most per envelope is the token's (64). */
+function validateEnvelopes(raw: unknown, at: ConfigPath, fallback: EnvelopeSettings | false): EnvelopeSettings | false {
+  if (raw === false) return false;
+  const obj = object(raw, at);
+  onlyKeys(obj, ['maxInFlight', 'maxRequests'], at);
+  const base = fallback || BUILT_IN_DEFAULTS.envelopes || { maxInFlight: 1, maxRequests: 32 };
+  return {
+    maxInFlight: optional(obj.maxInFlight, base.maxInFlight, (v) => integer(v, at.key('maxInFlight'), { min: 1, max: 1000 })),
+    maxRequests: optional(obj.maxRequests, base.maxRequests, (v) => integer(v, at.key('maxRequests'), { min: 2, max: 64 })),
   };
 }
 

@@ -12,13 +12,17 @@ import type { IncomingMessage } from 'node:http';
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { statSync } from 'node:fs';
 import type { JWK } from 'jose';
-import type { GuardResult, RequestGuard } from '../server.ts';
+import type { EnvelopeGuard, GuardResult, RequestGuard } from '../server.ts';
+import type { EnvelopedRequest } from '../envelope.ts';
 import { readJwksFile } from '../../common/security/key-files.ts';
 import {
   INTERNAL_BINDING_HEADER,
+  INTERNAL_ENVELOPE_HEADER,
   INTERNAL_TOKEN_HEADER,
   InternalTokenError,
   internalAudience,
+  verifyEnvelopeItem,
+  verifyInternalEnvelope,
   verifyInternalToken,
   type InternalClaims,
   type InternalKeyLookup,
@@ -47,15 +51,22 @@ export function createRequestGuard(options: RequestGuardOptions): RequestGuard {
   const keys = gatewayKeys(options.gatewayJwksFile);
   const tolerance = options.clockToleranceSeconds ?? 5;
   const replays = options.replayCache ?? new ReplayCache();
-  return async (req: IncomingMessage, body: string): Promise<GuardResult> => {
-    const token = req.headers[INTERNAL_TOKEN_HEADER];
-    if (typeof token !== 'string' || token === '') {
-      return refuse(`no internal token: subgraphs answer only requests signed by the gateway (header ${INTERNAL_TOKEN_HEADER})`);
-    }
-    const audience = internalAudience(options.region, partOf(req));
-    let trusted: InternalKeyLookup;
+  /** Once per token (or envelope) per audience: one fan-out token reaches each region (and part) once. */
+  const firstUse = (jti: string, exp: number, audience: string): Extract<GuardResult, { ok: false }> | null => {
+    const seen = replays.remember(`${jti}@${audience}`, exp + tolerance);
+    if (seen === 'replayed') return refuse(`internal token ${jti} was already used: tokens are single-use`);
+    if (seen === 'full')
+      return {
+        ok: false,
+        status: 503,
+        code: 'REPLAY_CACHE_FULL',
+        message: 'too many requests in flight to check for replays; retry shortly',
+      };
+    return null;
+  };
+  const trustedKeys = (): InternalKeyLookup | Extract<GuardResult, { ok: false }> => {
     try {
-      trusted = keys();
+      return keys();
     } catch (error) {
       return {
         ok: false,
@@ -64,7 +75,16 @@ export function createRequestGuard(options: RequestGuardOptions): RequestGuard {
         message: `cannot check the internal token: ${(error as Error).message}`,
       };
     }
-    try {
+  };
+  const guard: RequestGuard = async (req: IncomingMessage, body: string): Promise<GuardResult> => {
+    const token = req.headers[INTERNAL_TOKEN_HEADER];
+    if (typeof token !== 'string' || token === '') {
+      return refuse(`no internal token: subgraphs answer only requests signed by the gateway (header ${INTERNAL_TOKEN_HEADER})`);
+    }
+    const audience = internalAudience(options.region, partOf(req));
+    const trusted = trustedKeys();
+    if (typeof trusted !== 'function') return trusted;
+    return checked(() => {
       const binding = req.headers[INTERNAL_BINDING_HEADER];
       const claims = verifyInternalToken(token, {
         keys: trusted,
@@ -73,24 +93,64 @@ export function createRequestGuard(options: RequestGuardOptions): RequestGuard {
         clockToleranceSeconds: tolerance,
         binding: typeof binding === 'string' ? binding : undefined,
       });
-      // Per audience: one fan-out token reaches each region (and part) once.
-      const seen = replays.remember(`${claims.jti}@${audience}`, claims.exp + tolerance);
-      if (seen === 'replayed') return refuse(`internal token ${claims.jti} was already used: tokens are single-use`);
-      if (seen === 'full')
-        return {
-          ok: false,
-          status: 503,
-          code: 'REPLAY_CACHE_FULL',
-          message: 'too many requests in flight to check for replays; retry shortly',
-        };
-      const context: GuardedContext = { caller: claims.caller, purpose: claims.purpose, gatewayRequestId: claims.requestId };
-      // Spread: an interface is not assignable to the server's open Record type.
-      return { ok: true, context: { ...context } };
+      return firstUse(claims.jti, claims.exp, audience) ?? admitted(claims);
+    });
+  };
+  /**
+   * An envelope (subgraphs/envelope.ts): its one signature and its own jti first — a
+   * failure there refuses the whole — then each request's own token against its entry and
+   * body, and its own jti, exactly as a request alone; one request refused refuses only it.
+   */
+  const envelope: EnvelopeGuard = async (req, requests: readonly EnvelopedRequest[]) => {
+    const token = req.headers[INTERNAL_ENVELOPE_HEADER];
+    if (typeof token !== 'string' || token === '') return refuse(`an envelope needs its token (header ${INTERNAL_ENVELOPE_HEADER})`);
+    const audience = internalAudience(options.region, partOf(req));
+    const trusted = trustedKeys();
+    if (typeof trusted !== 'function') return trusted;
+    let verified;
+    try {
+      verified = verifyInternalEnvelope(token, { keys: trusted, audience, clockToleranceSeconds: tolerance });
     } catch (error) {
       if (error instanceof InternalTokenError) return refuse(error.message);
       throw error;
     }
+    const envelopeToken = verified;
+    if (envelopeToken.entries.length !== requests.length) {
+      return refuse(`the envelope's token lists ${envelopeToken.entries.length} requests, its body carries ${requests.length}`);
+    }
+    const reused = firstUse(envelopeToken.jti, envelopeToken.exp, audience);
+    if (reused) return reused;
+    const results = requests.map((request, i) =>
+      checked(() => {
+        const claims = verifyEnvelopeItem(envelopeToken, i, request.token, {
+          audience,
+          body: request.body,
+          clockToleranceSeconds: tolerance,
+        });
+        return firstUse(claims.jti, claims.exp, audience) ?? admitted(claims);
+      }),
+    );
+    return { ok: true, requests: results };
   };
+  guard.envelope = envelope;
+  return guard;
+}
+
+/** A token check's refusal when it throws an InternalTokenError (anything else is a bug and is thrown on). */
+function checked(check: () => GuardResult): GuardResult {
+  try {
+    return check();
+  } catch (error) {
+    if (error instanceof InternalTokenError) return refuse(error.message);
+    throw error;
+  }
+}
+
+/** The verified caller and purpose, for the resolver context. */
+function admitted(claims: InternalClaims): GuardResult {
+  const context: GuardedContext = { caller: claims.caller, purpose: claims.purpose, gatewayRequestId: claims.requestId };
+  // Spread: an interface is not assignable to the server's open Record type.
+  return { ok: true, context: { ...context } };
 }
 
 /**
@@ -130,6 +190,6 @@ function partOf(req: IncomingMessage): string {
   return new URL(req.url ?? '/', 'http://subgraph.invalid').pathname.replace(/^\/+|\/+$/g, '');
 }
 
-function refuse(message: string): GuardResult {
+function refuse(message: string): Extract<GuardResult, { ok: false }> {
   return { ok: false, status: 401, code: 'UNAUTHENTICATED', message };
 }

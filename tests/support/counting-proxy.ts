@@ -19,6 +19,10 @@ export interface CountingProxy {
   openStreams(): number;
   /** GraphQL requests (every path but /healthz and /changes) since the last reset. */
   graphqlRequests(): number;
+  /** Of those, how many were envelopes (several gateway requests in one: the envelope token header). */
+  envelopes(): number;
+  /** Holds each GraphQL request this long before passing it on (a region slow to answer; 0: none). */
+  delay(ms: number): void;
   reset(): void;
   close(): Promise<void>;
 }
@@ -45,11 +49,18 @@ export async function startCountingProxy(target: string, filterAnswer: FilterAns
   let counts: Record<string, number> = {};
   let filterFetches = 0;
   let openStreams = 0;
+  let envelopes = 0;
+  let delayMs = 0;
   const agent = new http.Agent({ keepAlive: true });
   const server = http.createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://proxy').pathname;
     if (path === '/filter') filterFetches++;
     else counts[path] = (counts[path] ?? 0) + 1;
+    if (req.headers['x-liandong-internal-envelope'] !== undefined) envelopes++;
+    if (delayMs > 0 && req.method === 'POST') setTimeout(() => forward(req, res, path), delayMs);
+    else forward(req, res, path);
+  });
+  function forward(req: http.IncomingMessage, res: http.ServerResponse, path: string): void {
     if (path === '/changes') {
       openStreams++;
       res.once('close', () => openStreams--);
@@ -91,7 +102,7 @@ export async function startCountingProxy(target: string, filterAnswer: FilterAns
       res.end(`proxy: ${error.message}`);
     });
     req.pipe(upstream);
-  });
+  }
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
@@ -103,9 +114,14 @@ export async function startCountingProxy(target: string, filterAnswer: FilterAns
       Object.entries(counts)
         .filter(([path]) => !NOT_GRAPHQL.has(path))
         .reduce((n, [, c]) => n + c, 0),
+    envelopes: () => envelopes,
+    delay: (ms) => {
+      delayMs = ms;
+    },
     reset: () => {
       counts = {};
       filterFetches = 0;
+      envelopes = 0;
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -23,7 +23,15 @@ import { RegionClients } from './region-clients.ts';
 import { RegionFetcher } from './region-fetch.ts';
 import { RoutedDataSource } from './routed-data-source.ts';
 import { SearchDataSource } from './search-data-source.ts';
-import type { BatchHeadersHook, ContractPart, HeadersHook, RegionDirectory, RegionRequestCache, ReportLocator } from './types.ts';
+import type {
+  BatchHeadersHook,
+  ContractPart,
+  HeadersHook,
+  RegionDirectory,
+  RegionRequestCache,
+  ReportLocator,
+  RequestSealer,
+} from './types.ts';
 
 export interface DataSourceDeps {
   registry: RegionDirectory;
@@ -31,6 +39,8 @@ export interface DataSourceDeps {
   headers?: HeadersHook;
   /** Headers for the requests of one fan-out at once (one internal token for all). */
   batchHeaders?: BatchHeadersHook;
+  /** One-region requests signed as they leave, so concurrent ones may share an envelope (region-envelopes.ts). */
+  sealer?: RequestSealer;
   /** Headers for each request to an ordinary subgraph. */
   plainHeaders?: (
     service: { name: string; url: string },
@@ -91,6 +101,7 @@ export function createDataSource(service: { name: string; url?: string }, deps: 
   const fetcher = new RegionFetcher(regionClients(deps), part, service.name, {
     headers: deps.headers,
     batchHeaders: deps.batchHeaders,
+    sealer: deps.sealer,
     report: deps.report,
     cache: deps.cache,
   });
@@ -106,6 +117,14 @@ export function createDataSource(service: { name: string; url?: string }, deps: 
 }
 
 export { PlainDataSource, RoutedDataSource, FannedOutDataSource, SearchDataSource, RegionClients };
-export type { RegionDirectory, RegionEntry, HeadersHook, BatchHeadersHook, ReportLocator, ContractPart } from './types.ts';
+export type {
+  RegionDirectory,
+  RegionEntry,
+  HeadersHook,
+  BatchHeadersHook,
+  ReportLocator,
+  ContractPart,
+  RequestSealer,
+} from './types.ts';
 export type { PartSchema } from './part-schema.ts';
 export type { RegionMembership } from './membership.ts';

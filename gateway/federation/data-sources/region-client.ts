@@ -12,7 +12,9 @@ import { Pool } from 'undici';
 import { CircuitBreaker, type Permit } from './breaker.ts';
 import { FAILURE_TEXT, failureReason, type FailureReason } from './failure-reason.ts';
 import { ConcurrencyLimiter, QueueFullError } from './limiter.ts';
-import type { ContractPart, GraphQLAnswer, RegionAnswer, RegionEntry } from './types.ts';
+import type { ContractPart, RegionAnswer, RegionEntry, RequestSealer, SealedRequest } from './types.ts';
+import { DEFAULT_ENVELOPES, EnvelopeLane, type EnvelopeSettings } from './region-envelopes.ts';
+import { BadResponse, parseAnswer } from './region-answer.ts';
 
 export interface RegionClientOptions {
   /** Waiting requests allowed beyond `maxConcurrency` before new ones are refused (default 4 × maxConcurrency). */
@@ -23,6 +25,8 @@ export interface RegionClientOptions {
   keepAliveMs?: number;
   /** The operator log: each failed request with the transport's detail (addresses included). */
   logFailure?: (failure: RegionFailureLog) => void;
+  /** Envelopes of concurrent requests (region-envelopes.ts); default DEFAULT_ENVELOPES, `null` sends each alone. */
+  envelopes?: EnvelopeSettings | null;
 }
 
 export interface RegionFailureLog {
@@ -36,16 +40,8 @@ export interface RegionFailureLog {
 
 const DEFAULT_BREAKER = { failureThreshold: 5, cooldownMs: 5000 };
 
-/** The region answered, but not with a GraphQL response; `detail` (its URL, the body) is for the log. */
-class BadResponse extends Error {
-  constructor(
-    readonly status: number,
-    readonly detail: string,
-  ) {
-    super(`it answered HTTP ${status} with something other than a GraphQL response`);
-    this.name = 'BadResponse';
-  }
-}
+/** One HTTP exchange with the region: how it ended and, when it answered, what `read` made of the body. */
+export type Exchanged<T> = Omit<RegionAnswer, 'answer'> & { answer?: T };
 
 class TimeoutSignal extends Error {
   constructor(readonly ms: number) {
@@ -58,6 +54,7 @@ export class RegionClient {
   readonly breaker: CircuitBreaker;
   private readonly limiter: ConcurrencyLimiter;
   private readonly pools = new Map<string, Pool>();
+  private readonly lanes = new Map<ContractPart, EnvelopeLane>();
 
   constructor(
     readonly region: RegionEntry,
@@ -68,7 +65,20 @@ export class RegionClient {
   }
 
   /** POSTs a GraphQL body to the region's endpoint for `part`. */
-  async post(part: ContractPart, body: string, headers: Record<string, string>): Promise<RegionAnswer> {
+  post(part: ContractPart, body: string, headers: Record<string, string>): Promise<RegionAnswer> {
+    return this.exchange(part, body, headers, parseAnswer);
+  }
+
+  /**
+   * One HTTP request to the region, through its breaker, concurrency cap and timeout;
+   * `read` turns the body into the answer (a GraphQL response, or an envelope's answers).
+   */
+  async exchange<T>(
+    part: ContractPart,
+    body: string,
+    headers: Record<string, string>,
+    read: (text: string, status: number, url: string) => T,
+  ): Promise<Exchanged<T>> {
     const started = performance.now();
     const permit = this.breaker.permit();
     if (permit === 'refused') {
@@ -83,9 +93,9 @@ export class RegionClient {
     let release: (() => void) | undefined;
     try {
       release = await this.limiter.acquire(timeout.signal);
-      const answer = await this.send(part, body, headers, timeout.signal);
+      const answer = await this.send(part, body, headers, timeout.signal, read);
       this.breaker.succeeded();
-      return this.ended('answered', started, { answer });
+      return { ...this.ended('answered', started, {}), answer };
     } catch (error) {
       return this.failure(timeout.signal.aborted ? timeout.signal.reason : error, permit, started);
     } finally {
@@ -94,13 +104,32 @@ export class RegionClient {
     }
   }
 
+  /**
+   * A request whose token is still to be signed: alone at once, or with others that meet
+   * it in an envelope when the region is busy (region-envelopes.ts).
+   */
+  postSealed(part: ContractPart, request: SealedRequest, sealer: RequestSealer): Promise<RegionAnswer> {
+    const settings = this.region.envelopes ?? (this.options.envelopes === undefined ? DEFAULT_ENVELOPES : this.options.envelopes);
+    if (!settings) return this.post(part, request.body, { ...request.headers, ...sealer.seal(request.prepared) });
+    let lane = this.lanes.get(part);
+    if (!lane) this.lanes.set(part, (lane = new EnvelopeLane(this, part, settings)));
+    return lane.post(request, sealer);
+  }
+
   close(): Promise<void> {
+    for (const lane of this.lanes.values()) lane.abandon('the region client closed (its settings changed or the gateway is stopping)');
     const closing = [...this.pools.values()].map((pool) => pool.close());
     this.pools.clear();
     return Promise.all(closing).then(() => undefined);
   }
 
-  private async send(part: ContractPart, body: string, headers: Record<string, string>, signal: AbortSignal): Promise<GraphQLAnswer> {
+  private async send<T>(
+    part: ContractPart,
+    body: string,
+    headers: Record<string, string>,
+    signal: AbortSignal,
+    read: (text: string, status: number, url: string) => T,
+  ): Promise<T> {
     const url = new URL(this.region.endpoints[part]);
     const response = await this.pool(url.origin).request({
       method: 'POST',
@@ -110,10 +139,10 @@ export class RegionClient {
       signal,
     });
     const text = await response.body.text();
-    return parseAnswer(text, response.statusCode, url.href);
+    return read(text, response.statusCode, url.href);
   }
 
-  private failure(error: unknown, permit: Permit, started: number): RegionAnswer {
+  private failure(error: unknown, permit: Permit, started: number): Exchanged<never> {
     if (error instanceof QueueFullError) {
       // Our own backlog, not the region's fault: it says nothing about the region's health.
       this.breaker.abandoned(permit);
@@ -132,12 +161,12 @@ export class RegionClient {
     return this.logged(this.ended('error', started, { reason, message: FAILURE_TEXT[reason] }), describe(error));
   }
 
-  private logged(answer: RegionAnswer, detail: string): RegionAnswer {
+  private logged(answer: Exchanged<never>, detail: string): Exchanged<never> {
     this.options.logFailure?.({ region: this.region.code, reason: answer.reason!, message: answer.message!, detail });
     return answer;
   }
 
-  private ended(status: RegionAnswer['status'], started: number, rest: Partial<RegionAnswer>): RegionAnswer {
+  private ended(status: RegionAnswer['status'], started: number, rest: Omit<Partial<RegionAnswer>, 'answer'>): Exchanged<never> {
     return { region: this.region, status, latencyMs: Math.round(performance.now() - started), ...rest };
   }
 
@@ -153,28 +182,6 @@ export class RegionClient {
     }
     return pool;
   }
-}
-
-/**
- * A GraphQL answer, or an error saying what came back instead. A region's GraphQL
- * errors (even with HTTP 4xx, as GraphQL-over-HTTP servers send for invalid requests)
- * count as an answer: the region is up and said something.
- */
-function parseAnswer(text: string, status: number, url: string): GraphQLAnswer {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    throw new BadResponse(status, `HTTP ${status} from ${url} with a body that is not JSON: ${JSON.stringify(text.slice(0, 120))}`);
-  }
-  const body = parsed as GraphQLAnswer;
-  if (typeof body !== 'object' || body === null || (!('data' in body) && !Array.isArray(body.errors))) {
-    throw new BadResponse(
-      status,
-      `HTTP ${status} from ${url}: expected a GraphQL response with "data" or "errors", got ${text.slice(0, 120)}`,
-    );
-  }
-  return body;
 }
 
 function describe(error: unknown): string {

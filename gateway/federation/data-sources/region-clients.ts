@@ -7,7 +7,7 @@
  * (after a registry reload) gets a fresh client, and the old one is closed.
  */
 import { RegionClient, type RegionClientOptions } from './region-client.ts';
-import type { ContractPart, RegionAnswer, RegionDirectory, RegionEntry } from './types.ts';
+import type { ContractPart, RegionAnswer, RegionDirectory, RegionEntry, RequestSealer, SealedRequest } from './types.ts';
 import { injectTraceContext, inSpan, setFacts, SPAN, SpanKind, tracingState } from '../../../common/tracing/spans.ts';
 
 export class RegionClients {
@@ -29,7 +29,7 @@ export class RegionClients {
   }
 
   client(region: RegionEntry): RegionClient {
-    const signature = JSON.stringify([region.endpoints, region.timeoutMs, region.maxConcurrency, region.breaker]);
+    const signature = JSON.stringify([region.endpoints, region.timeoutMs, region.maxConcurrency, region.breaker, region.envelopes]);
     const known = this.clients.get(region.code);
     if (known && known.signature === signature) return known.client;
     if (known) void known.client.close();
@@ -43,13 +43,28 @@ export class RegionClients {
    * whose plan reaches a slow region in several sequential fetches must pay its timeout
    * once, not once per fetch.
    */
-  async post(
+  post(region: RegionEntry, part: ContractPart, body: string, headers: Record<string, string>, context: unknown): Promise<RegionAnswer> {
+    return this.once(region, context, () =>
+      tracingState.on ? this.tracedPost(region, part, body, headers) : this.client(region).post(part, body, headers),
+    );
+  }
+
+  /**
+   * As `post`, for a request signed late: it may share an envelope with others to the same
+   * region. Traced requests go alone, each with its own `traceparent`.
+   */
+  postSealed(
     region: RegionEntry,
     part: ContractPart,
-    body: string,
-    headers: Record<string, string>,
+    request: SealedRequest,
+    sealer: RequestSealer,
     context: unknown,
   ): Promise<RegionAnswer> {
+    if (tracingState.on) return this.post(region, part, request.body, { ...request.headers, ...sealer.seal(request.prepared) }, context);
+    return this.once(region, context, () => this.client(region).postSealed(part, request, sealer));
+  }
+
+  private async once(region: RegionEntry, context: unknown, send: () => Promise<RegionAnswer>): Promise<RegionAnswer> {
     const request = typeof context === 'object' && context !== null ? context : null;
     if (request && this.timedOut.get(request)?.has(region.code)) {
       return {
@@ -60,9 +75,7 @@ export class RegionClients {
         message: `not asked again: it timed out earlier in this request (limit ${region.timeoutMs} ms)`,
       };
     }
-    const answer = tracingState.on
-      ? await this.tracedPost(region, part, body, headers)
-      : await this.client(region).post(part, body, headers);
+    const answer = await send();
     if (request && answer.status === 'timeout') {
       const set = this.timedOut.get(request) ?? new Set<string>();
       set.add(region.code);

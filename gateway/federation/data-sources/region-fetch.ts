@@ -16,12 +16,15 @@ import type {
   RegionEntry,
   RegionRequestCache,
   ReportLocator,
+  RequestSealer,
 } from './types.ts';
 
 export interface RegionFetchHooks {
   headers?: HeadersHook;
   /** For a fetch that asks several regions; `headers` is used for one. */
   batchHeaders?: BatchHeadersHook;
+  /** For a fetch that asks one region: signed late, so it may share an envelope (preferred to `headers`). */
+  sealer?: RequestSealer;
   report?: ReportLocator;
   /** Cache hook (gateway/cache): consulted for every fetch; sends only what it cannot answer. */
   cache?: RegionRequestCache | null;
@@ -56,9 +59,19 @@ export class RegionFetcher {
     const asked = regions
       .filter((region) => requests.has(region.code))
       .map((region) => ({ region, body: JSON.stringify(requests.get(region.code)) }));
-    const headers = await this.headersFor(asked, context);
-    const answers = await Promise.all(asked.map(({ region, body }, i) => this.clients.post(region, this.part, body, headers[i], context)));
+    const answers = await this.post(asked, context);
     return this.retryResets(asked, answers, requests, context);
+  }
+
+  private async post(asked: readonly { region: RegionEntry; body: string }[], context: unknown): Promise<RegionAnswer[]> {
+    const { sealer } = this.hooks;
+    if (sealer && asked.length === 1) {
+      const [{ region, body }] = asked;
+      const request = sealer.prepare(region, body, context as never, this.part);
+      return [await this.clients.postSealed(region, this.part, request, sealer, context)];
+    }
+    const headers = await this.headersFor(asked, context);
+    return Promise.all(asked.map(({ region, body }, i) => this.clients.post(region, this.part, body, headers[i], context)));
   }
 
   /**
@@ -77,8 +90,7 @@ export class RegionFetcher {
   ): Promise<RegionAnswer[]> {
     const again = asked.filter(({ region }, i) => answers[i].reason === 'reset' && isRead(requests.get(region.code)!));
     if (again.length === 0) return answers;
-    const headers = await this.headersFor(again, context);
-    const retried = await Promise.all(again.map(({ region, body }, i) => this.clients.post(region, this.part, body, headers[i], context)));
+    const retried = await this.post(again, context);
     return answers.map((answer) => {
       const at = again.findIndex((a) => a.region.code === answer.region.code);
       return at < 0 ? answer : retried[at];

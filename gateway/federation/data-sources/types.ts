@@ -19,6 +19,12 @@ export interface RegionEntry {
   /** Requests in flight to this region at once; more wait in a bounded queue. */
   maxConcurrency: number;
   breaker?: { failureThreshold: number; cooldownMs: number };
+  /**
+   * Concurrent one-region requests sharing one HTTP request and signature (region-envelopes.ts):
+   * at most `maxInFlight` out to a part before the next queue, at most `maxRequests` in one
+   * envelope; `false` sends every request alone. Default: the client's (DEFAULT_ENVELOPES).
+   */
+  envelopes?: { maxInFlight: number; maxRequests: number } | false;
 }
 
 /**
@@ -48,6 +54,29 @@ export type BatchHeadersHook = (
   context: Partial<GatewayContext> | undefined,
   part: ContractPart,
 ) => Record<string, string>[];
+
+/**
+ * Signs region requests late, so that requests to one region that meet under load can
+ * share one signature and one HTTP request (an envelope: region-envelopes.ts). The
+ * gateway's auth layer implements it over the internal token; `prepare` binds the request
+ * to its caller, purpose and body, `seal`/`sealEnvelope` sign and give the headers.
+ */
+export interface RequestSealer {
+  prepare(region: RegionEntry, body: string, context: Partial<GatewayContext> | undefined, part: ContractPart): SealedRequest;
+  /** Headers for a prepared request sent alone (the ordinary internal token). */
+  seal(prepared: string): Record<string, string>;
+  /** Headers for an envelope of prepared requests to one region and part. */
+  sealEnvelope(region: string, part: ContractPart, prepared: readonly string[]): Record<string, string>;
+}
+
+/** A region request whose token is prepared but not yet signed. */
+export interface SealedRequest {
+  body: string;
+  /** The request's unsigned token. */
+  prepared: string;
+  /** Other headers of its own (its request id). */
+  headers: Record<string, string>;
+}
 
 /** Where a data source writes what the regions answered; default `context.report`. */
 export type ReportLocator = (context: unknown) => RequestReport | undefined;
