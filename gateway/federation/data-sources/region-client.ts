@@ -116,6 +116,11 @@ export class RegionClient {
     return lane.post(request, sealer);
   }
 
+  /** Whether a sealed request to `part` would queue behind others now (see EnvelopeLane.busy). */
+  laneBusy(part: ContractPart): boolean {
+    return this.lanes.get(part)?.busy ?? false;
+  }
+
   close(): Promise<void> {
     for (const lane of this.lanes.values()) lane.abandon('the region client closed (its settings changed or the gateway is stopping)');
     const closing = [...this.pools.values()].map((pool) => pool.close());

@@ -64,6 +64,11 @@ export class RegionClients {
     return this.once(region, context, () => this.client(region).postSealed(part, request, sealer));
   }
 
+  /** Whether a sealed request to this region's `part` would queue now (and may join an envelope). Never while tracing. */
+  laneBusy(region: RegionEntry, part: ContractPart): boolean {
+    return !tracingState.on && this.client(region).laneBusy(part);
+  }
+
   private async once(region: RegionEntry, context: unknown, send: () => Promise<RegionAnswer>): Promise<RegionAnswer> {
     const request = typeof context === 'object' && context !== null ? context : null;
     if (request && this.timedOut.get(request)?.has(region.code)) {

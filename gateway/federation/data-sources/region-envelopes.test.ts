@@ -6,6 +6,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { RegionClient } from './region-client.ts';
+import { RegionClients } from './region-clients.ts';
+import { RegionFetcher } from './region-fetch.ts';
+import { newReport } from '../../context.ts';
 import type { RegionEntry, RequestSealer } from './types.ts';
 
 interface Received {
@@ -71,16 +74,11 @@ const sealer: RequestSealer = {
   sealEnvelope: (region, part, prepared) => ({ 'x-liandong-internal-envelope': `${region}/${part}:${prepared.length}` }),
 };
 
+/** A region whose every part is the test server. */
 function entry(overrides: Partial<RegionEntry> = {}): RegionEntry {
   const endpoint = `${url}/index`;
-  return {
-    code: 'JS',
-    name: 'JS',
-    endpoints: { records: endpoint, index: endpoint, search: endpoint },
-    timeoutMs: 2000,
-    maxConcurrency: 32,
-    ...overrides,
-  };
+  const endpoints = { records: endpoint, index: endpoint, search: endpoint };
+  return { code: 'JS', name: 'JS', endpoints, timeoutMs: 2000, maxConcurrency: 32, ...overrides };
 }
 
 const post = (client: RegionClient, query: string) => {
@@ -185,7 +183,8 @@ describe('envelope lanes', () => {
       const queued = post(client, 'waits');
       const answer = await queued;
       expect(answer).toMatchObject({ status: 'timeout', reason: 'timeout', message: 'no answer within 150 ms' });
-      expect(received).toHaveLength(1);
+      // Its own 150 ms, not the first's and then its own again.
+      expect(answer.latencyMs).toBeLessThan(280);
       hold = false;
       held.shift()!();
       expect((await first).status).toBe('timeout');
@@ -205,5 +204,52 @@ describe('envelope lanes', () => {
     held.shift()!();
     await first;
     await closing;
+  });
+
+  it('a fan-out sends its regions with room at once under one fan-out token, and queues the busy one for its envelope', async () => {
+    const lanes = { maxInFlight: 1, maxRequests: 32 };
+    const regions = ['JS', 'GZ', 'HB'].map((code) => entry({ code, name: code, envelopes: lanes }));
+    const clients = new RegionClients({ regions: () => regions });
+    const fanOut: string[] = [];
+    const fetcher = new RegionFetcher(clients, 'index', 'index', {
+      sealer,
+      batchHeaders: (requests) => {
+        fanOut.push(requests.map((r) => r.region.code).join(','));
+        return requests.map(() => ({ 'x-liandong-internal-token': 'fan-out' }));
+      },
+    });
+    const context = { requestId: 'r-1', report: newReport() };
+    const ask = (codes: string[], query: string) =>
+      fetcher.ask(
+        regions.filter((r) => codes.includes(r.code)),
+        new Map(codes.map((code) => [code, { query: `${query}@${code}` }])),
+        context,
+      );
+    try {
+      hold = true;
+      const busy = ask(['JS'], 'first');
+      await until(() => received.length === 1);
+      const spread = ask(['JS', 'GZ', 'HB'], 'spread');
+      const again = ask(['JS'], 'again');
+      await until(() => received.length === 3);
+      // GZ and HB left at once under one fan-out token; JS's waits behind 'first'.
+      expect(fanOut).toEqual(['GZ,HB']);
+      expect(received.slice(1).map((r) => [r.queries, r.token])).toEqual([
+        [['spread@GZ'], 'fan-out'],
+        [['spread@HB'], 'fan-out'],
+      ]);
+      hold = false;
+      for (const release of held.splice(0)) release();
+      const answers = await spread;
+      expect(answers.map((a) => [a.region.code, a.answer?.data?.echo])).toEqual([
+        ['JS', 'spread@JS'],
+        ['GZ', 'spread@GZ'],
+        ['HB', 'spread@HB'],
+      ]);
+      await Promise.all([busy, again]);
+      expect(received.at(-1)).toMatchObject({ kind: 'envelope', queries: ['spread@JS', 'again@JS'] });
+    } finally {
+      await clients.close();
+    }
   });
 });

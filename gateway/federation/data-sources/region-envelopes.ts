@@ -82,6 +82,11 @@ export class EnvelopeLane {
     });
   }
 
+  /** Whether a request posted now would queue (and so may join an envelope) rather than leave at once. */
+  get busy(): boolean {
+    return this.inFlight >= this.settings.maxInFlight || this.queue.length > 0;
+  }
+
   /** Answers every queued request as failed (the client is closing). */
   abandon(message: string): void {
     for (const queued of [...this.queue]) queued.settle(this.failed(queued, { status: 'error', reason: 'unreachable', message }));

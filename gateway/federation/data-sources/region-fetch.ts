@@ -30,6 +30,8 @@ export interface RegionFetchHooks {
   cache?: RegionRequestCache | null;
 }
 
+type Asked = { region: RegionEntry; body: string };
+
 export class RegionFetcher {
   constructor(
     private readonly clients: RegionClients,
@@ -63,13 +65,28 @@ export class RegionFetcher {
     return this.retryResets(asked, answers, requests, context);
   }
 
-  private async post(asked: readonly { region: RegionEntry; body: string }[], context: unknown): Promise<RegionAnswer[]> {
+  /**
+   * One region: signed as it leaves, so it may share an envelope. Several (a fan-out):
+   * those whose region is busy join its queue (and an envelope) the same way; the rest
+   * leave at once under one fan-out token (one signature for all of them).
+   */
+  private async post(asked: readonly Asked[], context: unknown): Promise<RegionAnswer[]> {
     const { sealer } = this.hooks;
-    if (sealer && asked.length === 1) {
-      const [{ region, body }] = asked;
-      const request = sealer.prepare(region, body, context as never, this.part);
-      return [await this.clients.postSealed(region, this.part, request, sealer, context)];
-    }
+    if (!sealer) return this.postSigned(asked, context);
+    const queueing = asked.length === 1 ? asked : asked.filter(({ region }) => this.clients.laneBusy(region, this.part));
+    const leaving = asked.filter((a) => !queueing.includes(a));
+    const sealed = (a: Asked) =>
+      this.clients.postSealed(a.region, this.part, sealer.prepare(a.region, a.body, context as never, this.part), sealer, context);
+    const [now, queued] = await Promise.all([
+      leaving.length === 1 ? Promise.all(leaving.map(sealed)) : this.postSigned(leaving, context),
+      Promise.all(queueing.map(sealed)),
+    ]);
+    return asked.map((a) => (queueing.includes(a) ? queued[queueing.indexOf(a)] : now[leaving.indexOf(a)]));
+  }
+
+  /** Signed now: one token each, or one fan-out token for several. */
+  private async postSigned(asked: readonly Asked[], context: unknown): Promise<RegionAnswer[]> {
+    if (asked.length === 0) return [];
     const headers = await this.headersFor(asked, context);
     return Promise.all(asked.map(({ region, body }, i) => this.clients.post(region, this.part, body, headers[i], context)));
   }
