@@ -57,10 +57,15 @@ describe.skipIf(missing !== null)('two gateway replicas behind nginx', () => {
   ];
   const statuses = (answer: GraphQLResponse) => (answer.extensions?.regions ?? []).map((r: { status: string }) => r.status);
 
-  /** Waits until `url` answers a repeated lookup wholly from the cache. */
+  /**
+   * Waits until `url` answers a repeated lookup wholly from the cache. Paced under the
+   * officer's rate limit (5/s here): polling faster would be answered 429 once the burst
+   * is spent, and a slow start (streams still connecting) would never be seen to settle.
+   */
   async function cachedOn(url: string, idNumber: string): Promise<void> {
     let last: GraphQLResponse | null = null;
     const took = await within(30_000, async () => {
+      if (last !== null) await new Promise((resolve) => setTimeout(resolve, 500));
       await topology.query(PERSON_NAMES, { id: idNumber }, undefined, url);
       last = await topology.query(PERSON_NAMES, { id: idNumber }, undefined, url);
       // Regions whose membership filter rules the person out are `skipped`, never asked: not a cache miss.
