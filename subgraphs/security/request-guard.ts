@@ -107,14 +107,8 @@ export function createRequestGuard(options: RequestGuardOptions): RequestGuard {
     const audience = internalAudience(options.region, partOf(req));
     const trusted = trustedKeys();
     if (typeof trusted !== 'function') return trusted;
-    let verified;
-    try {
-      verified = verifyInternalEnvelope(token, { keys: trusted, audience, clockToleranceSeconds: tolerance });
-    } catch (error) {
-      if (error instanceof InternalTokenError) return refuse(error.message);
-      throw error;
-    }
-    const envelopeToken = verified;
+    const envelopeToken = checked(() => verifyInternalEnvelope(token, { keys: trusted, audience, clockToleranceSeconds: tolerance }));
+    if ('ok' in envelopeToken) return envelopeToken;
     if (envelopeToken.entries.length !== requests.length) {
       return refuse(`the envelope's token lists ${envelopeToken.entries.length} requests, its body carries ${requests.length}`);
     }
@@ -137,7 +131,7 @@ export function createRequestGuard(options: RequestGuardOptions): RequestGuard {
 }
 
 /** A token check's refusal when it throws an InternalTokenError (anything else is a bug and is thrown on). */
-function checked(check: () => GuardResult): GuardResult {
+function checked<T>(check: () => T): T | Extract<GuardResult, { ok: false }> {
   try {
     return check();
   } catch (error) {

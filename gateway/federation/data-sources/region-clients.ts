@@ -66,7 +66,8 @@ export class RegionClients {
 
   /** Whether a sealed request to this region's `part` would queue now (and may join an envelope). Never while tracing. */
   laneBusy(region: RegionEntry, part: ContractPart): boolean {
-    return !tracingState.on && this.client(region).laneBusy(part);
+    // The client as it is (no settings check: `postSealed` makes that check when it sends).
+    return !tracingState.on && (this.clients.get(region.code)?.client.laneBusy(part) ?? false);
   }
 
   private async once(region: RegionEntry, context: unknown, send: () => Promise<RegionAnswer>): Promise<RegionAnswer> {

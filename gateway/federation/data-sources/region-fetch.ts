@@ -73,15 +73,18 @@ export class RegionFetcher {
   private async post(asked: readonly Asked[], context: unknown): Promise<RegionAnswer[]> {
     const { sealer } = this.hooks;
     if (!sealer) return this.postSigned(asked, context);
-    const queueing = asked.length === 1 ? asked : asked.filter(({ region }) => this.clients.laneBusy(region, this.part));
-    const leaving = asked.filter((a) => !queueing.includes(a));
+    const queues = asked.map(({ region }) => asked.length === 1 || this.clients.laneBusy(region, this.part));
+    const queueing = asked.filter((_, i) => queues[i]);
+    const leaving = asked.filter((_, i) => !queues[i]);
     const sealed = (a: Asked) =>
       this.clients.postSealed(a.region, this.part, sealer.prepare(a.region, a.body, context as never, this.part), sealer, context);
     const [now, queued] = await Promise.all([
       leaving.length === 1 ? Promise.all(leaving.map(sealed)) : this.postSigned(leaving, context),
       Promise.all(queueing.map(sealed)),
     ]);
-    return asked.map((a) => (queueing.includes(a) ? queued[queueing.indexOf(a)] : now[leaving.indexOf(a)]));
+    // Back in the order asked: each list kept its members in that order.
+    let [n, q] = [0, 0];
+    return queues.map((isQueued) => (isQueued ? queued[q++] : now[n++]));
   }
 
   /** Signed now: one token each, or one fan-out token for several. */
